@@ -1,0 +1,69 @@
+package dev.tiering.core;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** What a file is. Applications name the kind; routing rules turn it into a place. */
+public enum DataKind {
+  /** An SLM's intermediate result for one batch: {@code slm_{id}_{batch}.parquet}. */
+  INTERMEDIATE("slm"),
+  /** A cross-check file of one SLM for one batch: {@code crosscheck_{id}_{batch}.parquet}. */
+  CROSSCHECK("crosscheck"),
+  /** Clean table data of a zone in the lake. */
+  CLEAN(null),
+  /** An SSD copy of clean table data in the hot cache. */
+  CACHE(null),
+  /** Archived table data, moved out of the lake by retention. */
+  ARCHIVE(null),
+  /** Unprocessed input data, grouped by source. */
+  RAW(null);
+
+  private final String stagingPrefix;
+
+  DataKind(String stagingPrefix) {
+    this.stagingPrefix = stagingPrefix;
+  }
+
+  /** The kind's id as used on the command line and in rule files, e.g. {@code crosscheck}. */
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** True for the per-SLM, per-batch staging kinds (intermediate and cross-check). */
+  public boolean isStaging() {
+    return stagingPrefix != null;
+  }
+
+  /** True for the kinds that live in a zone: clean, cache and archive. */
+  public boolean hasZone() {
+    return this == CLEAN || this == CACHE || this == ARCHIVE;
+  }
+
+  /** The file name prefix of a staging kind ({@code slm} or {@code crosscheck}), else null. */
+  String stagingPrefix() {
+    return stagingPrefix;
+  }
+
+  /**
+   * Parses a kind id in any case.
+   *
+   * @throws IllegalArgumentException for an unknown id, listing the valid ones
+   */
+  public static DataKind parse(String id) {
+    for (DataKind kind : values()) {
+      if (kind.name().equalsIgnoreCase(id)) {
+        return kind;
+      }
+    }
+    throw new IllegalArgumentException("Unknown data kind " + NameRules.quote(String.valueOf(id))
+        + " (use one of "
+        + Arrays.stream(values()).map(DataKind::id).collect(Collectors.joining(", ")) + ")");
+  }
+
+  /** The kind's id. */
+  @Override
+  public String toString() {
+    return id();
+  }
+}

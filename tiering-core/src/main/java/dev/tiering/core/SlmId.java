@@ -1,0 +1,55 @@
+package dev.tiering.core;
+
+/**
+ * The id of a small language model (an inference job), a non-negative integer as in the seed's
+ * {@code slm_{slm_id}_{batch_id}.parquet}. Its text form is canonical decimal (no sign, no leading
+ * zeros), so that a file name parses to exactly one id and prints back to the same name.
+ *
+ * @param value the id, zero or more
+ */
+public record SlmId(int value) {
+
+  /** The accepted text form, as quoted in error messages. */
+  public static final String FORM = "a decimal number from 0 to 2147483647 without leading zeros";
+
+  /**
+   * Validates the id.
+   *
+   * @throws IllegalArgumentException if the id is negative
+   */
+  public SlmId {
+    if (value < 0) {
+      throw new IllegalArgumentException("Invalid SLM id " + value + ": it is negative (use " + FORM + ")");
+    }
+  }
+
+  /**
+   * The SLM with the given number.
+   *
+   * @throws IllegalArgumentException if the id is negative
+   */
+  public static SlmId of(int value) {
+    return new SlmId(value);
+  }
+
+  /**
+   * Parses the canonical text form.
+   *
+   * @throws IllegalArgumentException if the text is not of the form {@link #FORM}
+   */
+  public static SlmId parse(String text) {
+    NameRules.check("SLM id", text, NameRules::isDigit, NameRules::isDigit, FORM);
+    if ((text.length() > 1 && text.charAt(0) == '0') || text.length() > 10
+        || Long.parseLong(text) > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("Invalid SLM id " + NameRules.quote(text)
+          + ": it is not canonical or too large (use " + FORM + ")");
+    }
+    return new SlmId(Integer.parseInt(text));
+  }
+
+  /** The canonical decimal form. */
+  @Override
+  public String toString() {
+    return Integer.toString(value);
+  }
+}

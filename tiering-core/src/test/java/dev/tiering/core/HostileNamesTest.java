@@ -1,0 +1,152 @@
+package dev.tiering.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Names are validated once, at the edge, and no accepted name leaves its tier root. */
+class HostileNamesTest {
+
+  static Stream<Arguments> hostileTableNames() {
+    String form = " (use 1-128 characters of a-z, 0-9 and _, starting with a letter)";
+    return Stream.of(
+        Arguments.of("..", "Invalid table name '..': it is a relative path segment" + form),
+        Arguments.of(".", "Invalid table name '.': it is a relative path segment" + form),
+        Arguments.of("../etc", "Invalid table name '../etc': it contains the path separator '/'" + form),
+        Arguments.of("/etc/passwd", "Invalid table name '/etc/passwd': it contains the path separator '/'" + form),
+        Arguments.of("a\\b", "Invalid table name 'a\\u005cb': it contains the path separator '\\'" + form),
+        Arguments.of("a\u0000b", "Invalid table name 'a\\u0000b': it contains the control character U+0000" + form),
+        Arguments.of("a\nb", "Invalid table name 'a\\u000ab': it contains the control character U+000A" + form),
+        Arguments.of("a\u202eb", "Invalid table name 'a\\u202eb': it contains the control character U+202E" + form),
+        Arguments.of("a\u2215b", "Invalid table name 'a\\u2215b': it contains U+2215, which is not allowed" + form),
+        Arguments.of("a\uff0fb", "Invalid table name 'a\\uff0fb': it contains U+FF0F, which is not allowed" + form),
+        Arguments.of("", "Invalid table name '': it is empty" + form),
+        Arguments.of("a".repeat(129), "Invalid table name '" + "a".repeat(60)
+            + "...': it is 129 characters long, more than 128" + form),
+        Arguments.of("Sales", "Invalid table name 'Sales': it starts with 'S' (U+0053), which is not allowed first" + form),
+        Arguments.of("_x", "Invalid table name '_x': it starts with '_' (U+005F), which is not allowed first" + form),
+        Arguments.of("x.y", "Invalid table name 'x.y': it contains '.' (U+002E), which is not allowed" + form),
+        Arguments.of("x y", "Invalid table name 'x y': it contains ' ' (U+0020), which is not allowed" + form),
+        Arguments.of("ta\u0301ble", "Invalid table name 'ta\\u0301ble': it contains U+0301, which is not allowed" + form),
+        Arguments.of("\ud83d\ude00", "Invalid table name '\\ud83d\\ude00': it starts with U+1F600, which is not allowed first" + form));
+  }
+
+  @ParameterizedTest
+  @MethodSource("hostileTableNames")
+  void hostileTableNamesAreRefusedWithTheReason(String name, String message) {
+    assertThatThrownBy(() -> TableName.of(name))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void nullNamesAreRefused() {
+    assertThatThrownBy(() -> TableName.of(null)).hasMessage(
+        "Invalid table name: null (use 1-128 characters of a-z, 0-9 and _, starting with a letter)");
+    assertThatThrownBy(() -> BatchId.of(null)).hasMessageStartingWith("Invalid batch id: null");
+  }
+
+  @Test
+  void hostileBatchIdsAreRefused() {
+    assertThatThrownBy(() -> BatchId.of("../../x"))
+        .hasMessage("Invalid batch id '../../x': it contains the path separator '/' (use 1-128"
+            + " characters of A-Z, a-z, 0-9, _ and -, starting with a letter or digit)");
+    assertThatThrownBy(() -> BatchId.of("-rf")).hasMessageContaining(
+        "it starts with '-' (U+002D), which is not allowed first");
+    assertThatThrownBy(() -> BatchId.of("b1.parquet")).hasMessageContaining(
+        "it contains '.' (U+002E), which is not allowed");
+    assertThatThrownBy(() -> BatchId.of("b\tx")).hasMessageContaining(
+        "it contains the control character U+0009");
+    assertThat(BatchId.of("2025-11-10_run-7").value()).isEqualTo("2025-11-10_run-7");
+  }
+
+  @Test
+  void slmIdsAreCanonicalNonNegativeNumbers() {
+    assertThat(SlmId.parse("0")).isEqualTo(SlmId.of(0));
+    assertThat(SlmId.parse("2147483647").value()).isEqualTo(Integer.MAX_VALUE);
+    assertThatThrownBy(() -> SlmId.of(-1)).hasMessage(
+        "Invalid SLM id -1: it is negative (use a decimal number from 0 to 2147483647 without"
+            + " leading zeros)");
+    assertThatThrownBy(() -> SlmId.parse("007")).hasMessageContaining("not canonical");
+    assertThatThrownBy(() -> SlmId.parse("2147483648")).hasMessageContaining("too large");
+    assertThatThrownBy(() -> SlmId.parse("-1")).hasMessageContaining("starts with '-'");
+    assertThatThrownBy(() -> SlmId.parse("1/2")).hasMessageContaining("path separator");
+    assertThatThrownBy(() -> SlmId.parse("")).hasMessageContaining("it is empty");
+  }
+
+  @Test
+  void zonesParseInAnyCaseAndPrintLowercase() {
+    assertThat(Zone.parse("SILVER")).isEqualTo(Zone.SILVER);
+    assertThat(Zone.parse("Gold")).hasToString("gold");
+    assertThatThrownBy(() -> Zone.parse("platinum"))
+        .hasMessage("Invalid zone 'platinum' (use one of bronze, silver, gold)");
+    assertThatThrownBy(() -> Zone.parse("../silver"))
+        .hasMessage("Invalid zone '../silver' (use one of bronze, silver, gold)");
+  }
+
+  @Property(tries = 500)
+  void noAcceptedTableNameResolvesOutsideItsRoot(@ForAll("anyText") String name) {
+    TableName table;
+    try {
+      table = TableName.of(name);
+    } catch (IllegalArgumentException refused) {
+      return;
+    }
+    PathResolver paths = new PathResolver(TierLayout.under(Path.of("/base")));
+    for (Zone zone : Zone.values()) {
+      for (DataKind kind : new DataKind[] {DataKind.CLEAN, DataKind.CACHE, DataKind.ARCHIVE}) {
+        DataRef ref = new DataRef(kind, zone, table, null, null);
+        Placement placement = paths.resolve(ref);
+        assertUnder(placement.path(), paths.layout().root(placement.tier()));
+        assertThat(placement.path().getNameCount())
+            .isEqualTo(paths.areaRoot(placement.area()).getNameCount() + 2);
+        assertUnder(paths.partitionDir(ref, LocalDate.of(2025, 11, 10), PartitionLayout.HIVE_DATE),
+            paths.layout().root(placement.tier()));
+      }
+    }
+    assertUnder(paths.resolve(DataRef.raw(table)).path(), paths.layout().lakeRoot());
+  }
+
+  @Property(tries = 500)
+  void noAcceptedBatchIdResolvesOutsideStaging(@ForAll("anyText") String id) {
+    BatchId batch;
+    try {
+      batch = BatchId.of(id);
+    } catch (IllegalArgumentException refused) {
+      return;
+    }
+    PathResolver paths = new PathResolver(TierLayout.under(Path.of("/base")));
+    Path file = paths.intermediateFile(SlmId.of(1), batch);
+    assertThat(file.getParent()).isEqualTo(Path.of("/base/hot/staging"));
+    assertThat(file.normalize()).isEqualTo(file);
+  }
+
+  /** Mostly hostile characters, with enough name characters that some names are accepted. */
+  @Provide
+  Arbitrary<String> anyText() {
+    Arbitrary<Character> hostile = Arbitraries.of('.', '/', '\\', '\u0000', '\n', '\u202e',
+        '\u2215', '\uff0f', ' ', '-', 'A', '~', ':', '*');
+    Arbitrary<Character> nameChars = Arbitraries.chars().range('a', 'z').with('_', '0', '9');
+    return Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(6, nameChars), net.jqwik.api.Tuple.of(1, hostile))
+        .list().ofMinSize(0).ofMaxSize(140)
+        .map(chars -> chars.stream().map(String::valueOf).reduce("", String::concat));
+  }
+
+  private static void assertUnder(Path path, Path root) {
+    assertThat(path.normalize()).startsWithRaw(root);
+    assertThat(path.normalize()).isEqualTo(path);
+  }
+}

@@ -1,0 +1,87 @@
+package dev.tiering.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class PartitionAndCounterpartTest {
+
+  private final PathResolver paths = new PathResolver(TierLayout.defaults());
+  private final TableName table = TableName.of("slm_predictions");
+
+  @Property(tries = 300)
+  void everyLayoutParsesBackItsOwnPartitionDates(
+      @ForAll @IntRange(min = 0, max = 3_000_000) int dayOffset) {
+    LocalDate date = LocalDate.of(1, 1, 1).plusDays(dayOffset);
+    if (date.getYear() > 9999) {
+      return;
+    }
+    for (PartitionLayout layout : PartitionLayout.values()) {
+      Path tableDir = paths.tableDir(Zone.SILVER, table);
+      Path partition = paths.partitionDir(Zone.SILVER, table, date, layout);
+      assertThat(paths.partitionDate(tableDir.relativize(partition), layout)).contains(date);
+    }
+  }
+
+  @Test
+  void foreignDirectoriesAreNotPartitions() {
+    assertThat(paths.partitionDate(Path.of("2025/11"), PartitionLayout.DATE_PATH)).isEmpty();
+    assertThat(paths.partitionDate(Path.of("2025/13/01"), PartitionLayout.DATE_PATH)).isEmpty();
+    assertThat(paths.partitionDate(Path.of("2025/02/30"), PartitionLayout.DATE_PATH)).isEmpty();
+    assertThat(paths.partitionDate(Path.of("2025/1/01"), PartitionLayout.DATE_PATH)).isEmpty();
+    assertThat(paths.partitionDate(Path.of("+025/01/01"), PartitionLayout.DATE_PATH)).isEmpty();
+    assertThat(paths.partitionDate(Path.of("date=2025-11-10x"), PartitionLayout.HIVE_DATE)).isEmpty();
+    assertThat(paths.partitionDate(Path.of("day=2025-11-10"), PartitionLayout.HIVE_DATE)).isEmpty();
+    assertThat(paths.partitionDate(Path.of("year=2025/month=11/day=1"),
+        PartitionLayout.HIVE_YEAR_MONTH_DAY)).isEmpty();
+    assertThat(paths.partitionDate(Path.of("2025/11/10"), PartitionLayout.HIVE_YEAR_MONTH_DAY))
+        .isEmpty();
+  }
+
+  @Test
+  void layoutsParseByIdAndRefuseUnknownOnes() {
+    assertThat(PartitionLayout.parse("hive")).isEqualTo(PartitionLayout.HIVE_DATE);
+    assertThatThrownBy(() -> PartitionLayout.parse("monthly"))
+        .hasMessage("Unknown partition layout 'monthly' (use one of seed, hive, hive-ymd)");
+  }
+
+  @Test
+  void counterpartMapsALakePartitionToItsCacheAndArchivePlaces() {
+    Path file = Path.of("/data/lake/clean/silver/slm_predictions/2025/11/10/part-1.parquet");
+    assertThat(paths.counterpart(file, DataKind.CACHE))
+        .hasToString("/data/hot/clean/silver/slm_predictions/2025/11/10/part-1.parquet");
+    assertThat(paths.counterpart(file, DataKind.ARCHIVE))
+        .hasToString("/data/lake/archive/silver/slm_predictions/2025/11/10/part-1.parquet");
+    assertThat(paths.counterpart(Path.of("/data/hot/clean/gold/t"), DataKind.CLEAN))
+        .hasToString("/data/lake/clean/gold/t");
+  }
+
+  @Test
+  void counterpartRefusesPathsOutsideTables() {
+    assertThatThrownBy(() -> paths.counterpart(Path.of("/data/hot/staging/slm_1_b.parquet"),
+        DataKind.CACHE)).hasMessageContaining("is not inside a table directory");
+    assertThatThrownBy(() -> paths.counterpart(Path.of("/etc/passwd"), DataKind.CACHE))
+        .hasMessageContaining("is not inside a table directory");
+    assertThatThrownBy(() -> paths.counterpart(Path.of("/data/lake/clean/silver"), DataKind.CACHE))
+        .hasMessageContaining("is not inside a table directory");
+  }
+
+  @Test
+  void dataRefsRefuseComponentsTheirKindDoesNotHave() {
+    assertThatThrownBy(() -> new DataRef(DataKind.CLEAN, null, table, null, null))
+        .hasMessage("clean data needs a zone (bronze, silver or gold)");
+    assertThatThrownBy(() -> new DataRef(DataKind.RAW, Zone.GOLD, table, null, null))
+        .hasMessage("raw data takes no zone (zones apply to clean, cache and archive data)");
+    assertThatThrownBy(() -> new DataRef(DataKind.INTERMEDIATE, Zone.GOLD, null, SlmId.of(1),
+        BatchId.of("b"))).hasMessage(
+            "intermediate data takes no zone or table (those apply to table kinds)");
+    assertThatThrownBy(() -> DataRef.clean(Zone.GOLD, table).as(DataKind.INTERMEDIATE))
+        .hasMessageContaining("only table kinds map onto each other");
+  }
+}
