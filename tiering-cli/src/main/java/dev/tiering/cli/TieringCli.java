@@ -1,0 +1,107 @@
+package dev.tiering.cli;
+
+import dev.tiering.core.BatchId;
+import dev.tiering.core.DataKind;
+import dev.tiering.core.PartitionLayout;
+import dev.tiering.core.SlmId;
+import dev.tiering.core.TableName;
+import dev.tiering.core.Zone;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Properties;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The {@code tiering} command: operator tools over the SDK. Exit codes fit cron and systemd:
+ * 0 ok, 1 warning, 2 critical, 64 and up for usage errors.
+ */
+@Command(
+    name = "tiering",
+    mixinStandardHelpOptions = true,
+    versionProvider = TieringCli.Version.class,
+    description = "Explicit hot/cold tiering for data-lake writers.",
+    subcommands = {RouteCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+    exitCodeOnInvalidInput = TieringCli.EXIT_USAGE,
+    exitCodeOnExecutionException = TieringCli.EXIT_SOFTWARE)
+public final class TieringCli implements Runnable {
+
+  /** Exit code for bad arguments (sysexits EX_USAGE). */
+  static final int EXIT_USAGE = 64;
+  /** Exit code for an unexpected failure (sysexits EX_SOFTWARE). */
+  static final int EXIT_SOFTWARE = 70;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, with converters that turn validation errors into usage errors. */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new TieringCli());
+    cli.registerConverter(Zone.class, converter(Zone::parse));
+    cli.registerConverter(DataKind.class, converter(DataKind::parse));
+    cli.registerConverter(TableName.class, converter(TableName::of));
+    cli.registerConverter(BatchId.class, converter(BatchId::of));
+    cli.registerConverter(SlmId.class, converter(SlmId::parse));
+    cli.registerConverter(PartitionLayout.class, converter(PartitionLayout::parse));
+    cli.registerConverter(LocalDate.class, converter(text -> {
+      try {
+        return LocalDate.parse(text);
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException("Invalid date '" + text + "' (use yyyy-MM-dd)");
+      }
+    }));
+    applyToAll(cli, c -> c.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE)
+        .exitCodeOnExecutionException(EXIT_SOFTWARE));
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof IllegalArgumentException) {
+        commandLine.getErr().println("tiering: " + e.getMessage());
+        return EXIT_USAGE;
+      }
+      throw e;
+    });
+    return cli;
+  }
+
+  private static void applyToAll(CommandLine cli, java.util.function.Consumer<CommandLine> action) {
+    action.accept(cli);
+    cli.getSubcommands().values().forEach(sub -> applyToAll(sub, action));
+  }
+
+  private static <T> ITypeConverter<T> converter(Function<String, T> parse) {
+    return text -> {
+      try {
+        return parse.apply(text);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    };
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Reads the version Maven wrote into the jar. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties properties = new Properties();
+      try (InputStream in = TieringCli.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          properties.load(in);
+        }
+      }
+      return new String[] {"tiering " + properties.getProperty("version", "unknown")};
+    }
+  }
+}
