@@ -25,6 +25,8 @@ public final class PathResolver {
 
   /** The name of a table's schema sidecar. */
   public static final String SCHEMA_FILE_NAME = "schema.json";
+  /** The directory beside the sidecar that keeps earlier schema versions. */
+  public static final String SCHEMA_HISTORY_DIR = "_schema_history";
 
   private static final Logger log = LoggerFactory.getLogger(PathResolver.class);
 
@@ -101,6 +103,25 @@ public final class PathResolver {
   /** The schema sidecar of a clean table: {@code <lake>/clean/{zone}/{table}/schema.json}. */
   public Path schemaFile(Zone zone, TableName table) {
     return tableDir(zone, table).resolve(SCHEMA_FILE_NAME);
+  }
+
+  /**
+   * An earlier version of a table's schema, kept beside the sidecar: {@code
+   * <table>/_schema_history/{version}.json}. The leading underscore makes Spark and Hive skip it.
+   *
+   * @throws IllegalArgumentException if {@code version} is not {@code MAJOR.MINOR.PATCH}
+   */
+  public Path schemaHistoryFile(Zone zone, TableName table, String version) {
+    if (!version.matches("(0|[1-9][0-9]{0,8})\\.(0|[1-9][0-9]{0,8})\\.(0|[1-9][0-9]{0,8})")) {
+      throw new IllegalArgumentException("Invalid schema version " + NameRules.quote(version)
+          + " (use MAJOR.MINOR.PATCH, e.g. 1.2.0)");
+    }
+    return tableDir(zone, table).resolve(SCHEMA_HISTORY_DIR).resolve(version + ".json");
+  }
+
+  /** The lock file that serializes changes to a table's sidecar: {@code <table>/.schema.json.lock}. */
+  public Path schemaLockFile(Zone zone, TableName table) {
+    return tableDir(zone, table).resolve("." + SCHEMA_FILE_NAME + ".lock");
   }
 
   /**

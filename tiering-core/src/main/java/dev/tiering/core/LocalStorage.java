@@ -1,0 +1,362 @@
+package dev.tiering.core;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Storage} on the local file system. This class is the SDK's only home of fsync and
+ * atomic publish.
+ *
+ * <p>Publishing is crash-safe: content is written to a hidden temporary file in the target's own
+ * directory (same file system, so the final step is a rename or link, never a copy), forced to the
+ * device, published in one atomic step, and then the directory itself is forced so that the new
+ * name survives a power cut. A crash at any point leaves either no new file or the complete file,
+ * plus at worst a hidden temporary file that recovery removes.
+ */
+final class LocalStorage implements Storage {
+
+  static final LocalStorage INSTANCE = new LocalStorage();
+  static final String TEMP_SUFFIX = ".tmp";
+
+  private static final Logger log = LoggerFactory.getLogger(LocalStorage.class);
+  private static final int BUFFER_BYTES = 256 * 1024;
+
+  private LocalStorage() {}
+
+  @Override
+  public PendingFile create(Path target, WriteMode mode) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path temp = dir.resolve("." + target.getFileName() + "."
+        + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
+    FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE);
+    return new LocalPendingFile(target, temp, channel, mode);
+  }
+
+  @Override
+  public InputStream openStream(Path file) throws IOException {
+    return Files.newInputStream(file);
+  }
+
+  @Override
+  public SeekableByteChannel openChannel(Path file) throws IOException {
+    return FileChannel.open(file, StandardOpenOption.READ);
+  }
+
+  @Override
+  public List<FileEntry> list(Path dir) throws IOException {
+    List<FileEntry> entries = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      for (Path path : stream) {
+        try {
+          entries.add(entry(path));
+        } catch (NoSuchFileException vanished) {
+          // Deleted between listing and stat (a concurrent cleanup): it is simply not there.
+        }
+      }
+    } catch (NoSuchFileException missing) {
+      return List.of();
+    }
+    entries.sort(Comparator.comparing(FileEntry::name));
+    return entries;
+  }
+
+  @Override
+  public Optional<FileEntry> stat(Path path) throws IOException {
+    try {
+      return Optional.of(entry(path));
+    } catch (NoSuchFileException missing) {
+      return Optional.empty();
+    }
+  }
+
+  private static FileEntry entry(Path path) throws IOException {
+    BasicFileAttributes attributes =
+        Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    FileEntry.Type type = attributes.isSymbolicLink() ? FileEntry.Type.SYMLINK
+        : attributes.isDirectory() ? FileEntry.Type.DIRECTORY
+        : attributes.isRegularFile() ? FileEntry.Type.FILE
+        : FileEntry.Type.OTHER;
+    return new FileEntry(path, type, type == FileEntry.Type.DIRECTORY ? 0 : attributes.size(),
+        attributes.lastModifiedTime().toInstant());
+  }
+
+  @Override
+  public void move(Path source, Path target) throws IOException {
+    Files.createDirectories(target.toAbsolutePath().getParent());
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileAlreadyExistsException(target.toString(), source.toString(),
+          "move target exists; nothing is ever replaced by a move");
+    }
+    // rename(2) would replace a target created since the check above; the window is a few
+    // microseconds and moves are only done by lifecycle jobs that own their targets.
+    Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+    forceDirectory(target.toAbsolutePath().getParent());
+    forceDirectory(source.toAbsolutePath().getParent());
+  }
+
+  @Override
+  public boolean delete(Path path) throws IOException {
+    // Files.deleteIfExists removes a symbolic link itself, never its target.
+    return Files.deleteIfExists(path);
+  }
+
+  @Override
+  public void createDirectories(Path dir) throws IOException {
+    Files.createDirectories(dir);
+  }
+
+  @Override
+  public StoreUsage usage(Path path) throws IOException {
+    Path existing = path.toAbsolutePath();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      throw new NoSuchFileException(path.toString(), null, "no existing ancestor to measure");
+    }
+    FileStore store = Files.getFileStore(existing);
+    return new StoreUsage(store.getTotalSpace(), store.getUsableSpace());
+  }
+
+  @Override
+  public Closeable lock(Path lockFile, Duration timeout) throws IOException {
+    Files.createDirectories(lockFile.toAbsolutePath().getParent());
+    FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long pauseMillis = 1;
+    try {
+      while (true) {
+        FileLock lock;
+        try {
+          // Null while another process holds it; OverlappingFileLockException while another
+          // thread of this JVM does (the JVM tracks its own locks per file).
+          lock = channel.tryLock();
+        } catch (OverlappingFileLockException heldHere) {
+          lock = null;
+        }
+        if (lock != null) {
+          FileLock held = lock;
+          return () -> {
+            try {
+              held.release();
+            } finally {
+              channel.close();
+            }
+          };
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IOException("Timed out after " + timeout.toMillis() + " ms waiting for lock "
+              + lockFile + " (another writer holds it; retry when it is done)");
+        }
+        Thread.sleep(pauseMillis);
+        pauseMillis = Math.min(pauseMillis * 2, 20);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      channel.close();
+      throw new java.io.InterruptedIOException("Interrupted waiting for lock " + lockFile);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /** Forces a directory's entries to the device, so a rename or link in it survives a crash. */
+  static void forceDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // Some file systems cannot open or force directories; the rename itself is still atomic.
+      log.debug("Cannot force directory {}: {}", dir, e.toString());
+    }
+  }
+
+  /** A hidden temporary file, published by hard link (CREATE_NEW) or rename (REPLACE). */
+  private static final class LocalPendingFile implements PendingFile {
+    private final Path target;
+    private final Path temp;
+    private final FileChannel channel;
+    private final WriteMode mode;
+    private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+    private final OutputStream stream = new BufferedChannelStream();
+    private long written;
+    private boolean finished;
+
+    LocalPendingFile(Path target, Path temp, FileChannel channel, WriteMode mode) {
+      this.target = target;
+      this.temp = temp;
+      this.channel = channel;
+      this.mode = mode;
+    }
+
+    @Override
+    public Path target() {
+      return target;
+    }
+
+    @Override
+    public OutputStream stream() {
+      return stream;
+    }
+
+    @Override
+    public long bytesWritten() {
+      return written;
+    }
+
+    @Override
+    public void commit() throws IOException {
+      if (finished) {
+        throw new IllegalStateException("Pending file for " + target + " is already finished");
+      }
+      try {
+        flush();
+        channel.force(true);
+        channel.close();
+        publish();
+        finished = true;
+      } finally {
+        if (!finished) {
+          close();
+        }
+      }
+      forceDirectory(target.toAbsolutePath().getParent());
+    }
+
+    private void publish() throws IOException {
+      if (mode == WriteMode.REPLACE) {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        return;
+      }
+      try {
+        // link(2) fails if the target exists: an atomic "create if absent" that rename lacks.
+        Files.createLink(target, temp);
+      } catch (FileAlreadyExistsException e) {
+        throw new FileAlreadyExistsException(target.toString(), null,
+            "already exists; data files are never overwritten (write under a new name)");
+      } catch (UnsupportedOperationException | IOException noHardLinks) {
+        publishByRename(noHardLinks);
+        return;
+      }
+      try {
+        Files.delete(temp);
+      } catch (IOException e) {
+        // The file is published and complete; the extra hidden name is removed by recovery.
+        log.warn("Published {} but could not remove its temporary name {}: {}", target, temp,
+            e.toString());
+      }
+    }
+
+    private void publishByRename(Exception why) throws IOException {
+      log.debug("Hard link unavailable for {} ({}); publishing by rename", target, why.toString());
+      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        throw new FileAlreadyExistsException(target.toString(), null,
+            "already exists; data files are never overwritten (write under a new name)");
+      }
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("Cannot publish " + target + " atomically: " + e.getMessage(), e);
+      }
+    }
+
+    private void flush() throws IOException {
+      buffer.flip();
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      buffer.clear();
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      try {
+        channel.close();
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    }
+
+    /** Buffers into the channel; close() only flushes, publishing is commit()'s job. */
+    private final class BufferedChannelStream extends OutputStream {
+      @Override
+      public void write(int b) throws IOException {
+        if (!buffer.hasRemaining()) {
+          flushOpen();
+        }
+        buffer.put((byte) b);
+        written++;
+      }
+
+      @Override
+      public void write(byte[] bytes, int offset, int length) throws IOException {
+        if (length >= buffer.capacity()) {
+          flushOpen();
+          ByteBuffer direct = ByteBuffer.wrap(bytes, offset, length);
+          while (direct.hasRemaining()) {
+            channel.write(direct);
+          }
+        } else {
+          if (length > buffer.remaining()) {
+            flushOpen();
+          }
+          buffer.put(bytes, offset, length);
+        }
+        written += length;
+      }
+
+      @Override
+      public void flush() throws IOException {
+        flushOpen();
+      }
+
+      @Override
+      public void close() throws IOException {
+        if (channel.isOpen()) {
+          flushOpen();
+        }
+      }
+
+      private void flushOpen() throws IOException {
+        if (finished) {
+          throw new IOException("Pending file for " + target + " is already finished");
+        }
+        LocalPendingFile.this.flush();
+      }
+    }
+  }
+}

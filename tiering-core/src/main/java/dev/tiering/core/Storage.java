@@ -1,0 +1,83 @@
+package dev.tiering.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The few file operations the SDK needs, so that writers, cleanup, the cache and compaction are
+ * written once and can run on any file system: {@link #local()} for local disks; other
+ * implementations wrap other stores, and tests wrap one to inject faults. Links are never
+ * followed: listing, stat and delete see a symbolic link as a link.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface Storage {
+
+  /** The local file system (java.nio), with atomic publish by hard link or rename. */
+  static Storage local() {
+    return LocalStorage.INSTANCE;
+  }
+
+  /**
+   * Starts a file that becomes visible at {@code target} only when committed. Missing parent
+   * directories are created. The content goes to a hidden temporary file in the target's
+   * directory (see {@link #isTemporary(String)}).
+   */
+  PendingFile create(Path target, WriteMode mode) throws IOException;
+
+  /** Opens a file for streaming reads. */
+  InputStream openStream(Path file) throws IOException;
+
+  /** Opens a file for random-access reads (Parquet footers live at the end). */
+  SeekableByteChannel openChannel(Path file) throws IOException;
+
+  /**
+   * The entries directly in {@code dir}, sorted by name; empty if the directory does not exist.
+   */
+  List<FileEntry> list(Path dir) throws IOException;
+
+  /** The entry at {@code path}, or empty if nothing is there. */
+  Optional<FileEntry> stat(Path path) throws IOException;
+
+  /**
+   * Moves a file or directory atomically, never replacing an existing target; missing parent
+   * directories of the target are created.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if {@code target} exists
+   */
+  void move(Path source, Path target) throws IOException;
+
+  /**
+   * Deletes a file, an empty directory, or a link (not its target).
+   *
+   * @return false if nothing was there
+   */
+  boolean delete(Path path) throws IOException;
+
+  /** Creates a directory and its missing parents. */
+  void createDirectories(Path dir) throws IOException;
+
+  /** Capacity of the store holding {@code path}. */
+  StoreUsage usage(Path path) throws IOException;
+
+  /**
+   * Takes an exclusive lock named by {@code lockFile}, waiting up to {@code timeout} for other
+   * threads and processes that hold it. Closing the result releases it.
+   *
+   * @throws IOException naming the lock if it stays taken past the timeout
+   */
+  java.io.Closeable lock(Path lockFile, java.time.Duration timeout) throws IOException;
+
+  /**
+   * True for the hidden temporary names of files being written ({@code .<name>.<random>.tmp}):
+   * they start with a dot, which Spark, Hive and {@code ls} skip, and do not end in
+   * {@code .parquet}, so {@code *.parquet} globs (DuckDB's too) never match them.
+   */
+  static boolean isTemporary(String fileName) {
+    return fileName.startsWith(".") && fileName.endsWith(LocalStorage.TEMP_SUFFIX);
+  }
+}

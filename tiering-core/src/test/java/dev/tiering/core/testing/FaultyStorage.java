@@ -1,0 +1,183 @@
+package dev.tiering.core.testing;
+
+import dev.tiering.core.FileEntry;
+import dev.tiering.core.PendingFile;
+import dev.tiering.core.Storage;
+import dev.tiering.core.StoreUsage;
+import dev.tiering.core.WriteMode;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * Local storage with faults a real directory cannot produce on demand: a disk that fills after N
+ * bytes, a publish (commit) that fails, a delete or move that fails for chosen paths. Faults are
+ * armed by the test and apply to every later call until disarmed.
+ */
+public final class FaultyStorage implements Storage {
+
+  private final Storage local = Storage.local();
+  private final AtomicLong failWritesAfterBytes = new AtomicLong(-1);
+  private final AtomicInteger failCommitsLeft = new AtomicInteger(0);
+  private volatile Predicate<Path> failDelete = p -> false;
+  private volatile Predicate<Path> failMove = p -> false;
+
+  /** Every later write fails once a pending file holds more than {@code bytes} bytes (ENOSPC). */
+  public FaultyStorage failWritesAfter(long bytes) {
+    failWritesAfterBytes.set(bytes);
+    return this;
+  }
+
+  /** The next {@code count} commits fail before publishing. */
+  public FaultyStorage failCommits(int count) {
+    failCommitsLeft.set(count);
+    return this;
+  }
+
+  /** Deletes of matching paths fail. */
+  public FaultyStorage failDeletes(Predicate<Path> paths) {
+    failDelete = paths;
+    return this;
+  }
+
+  /** Moves from matching paths fail. */
+  public FaultyStorage failMoves(Predicate<Path> sources) {
+    failMove = sources;
+    return this;
+  }
+
+  /** Removes every fault. */
+  public FaultyStorage heal() {
+    failWritesAfterBytes.set(-1);
+    failCommitsLeft.set(0);
+    failDelete = p -> false;
+    failMove = p -> false;
+    return this;
+  }
+
+  @Override
+  public PendingFile create(Path target, WriteMode mode) throws IOException {
+    PendingFile real = local.create(target, mode);
+    return new PendingFile() {
+      private final OutputStream stream = new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          check(1);
+          real.stream().write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          check(len);
+          real.stream().write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+          real.stream().flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+          real.stream().close();
+        }
+
+        private void check(int more) throws IOException {
+          long limit = failWritesAfterBytes.get();
+          if (limit >= 0 && real.bytesWritten() + more > limit) {
+            throw new IOException("No space left on device (injected) writing " + target);
+          }
+        }
+      };
+
+      @Override
+      public Path target() {
+        return real.target();
+      }
+
+      @Override
+      public OutputStream stream() {
+        return stream;
+      }
+
+      @Override
+      public long bytesWritten() {
+        return real.bytesWritten();
+      }
+
+      @Override
+      public void commit() throws IOException {
+        if (failCommitsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          real.close();
+          throw new IOException("Commit failed (injected) for " + target);
+        }
+        real.commit();
+      }
+
+      @Override
+      public void close() throws IOException {
+        real.close();
+      }
+    };
+  }
+
+  @Override
+  public InputStream openStream(Path file) throws IOException {
+    return local.openStream(file);
+  }
+
+  @Override
+  public SeekableByteChannel openChannel(Path file) throws IOException {
+    return local.openChannel(file);
+  }
+
+  @Override
+  public List<FileEntry> list(Path dir) throws IOException {
+    return local.list(dir);
+  }
+
+  @Override
+  public Optional<FileEntry> stat(Path path) throws IOException {
+    return local.stat(path);
+  }
+
+  @Override
+  public void move(Path source, Path target) throws IOException {
+    if (failMove.test(source)) {
+      throw new IOException("Move failed (injected): " + source);
+    }
+    local.move(source, target);
+  }
+
+  @Override
+  public boolean delete(Path path) throws IOException {
+    if (failDelete.test(path)) {
+      throw new IOException("Delete failed (injected): " + path);
+    }
+    return local.delete(path);
+  }
+
+  @Override
+  public void createDirectories(Path dir) throws IOException {
+    local.createDirectories(dir);
+  }
+
+  @Override
+  public StoreUsage usage(Path path) throws IOException {
+    return local.usage(path);
+  }
+
+  @Override
+  public Closeable lock(Path lockFile, Duration timeout) throws IOException {
+    return local.lock(lockFile, timeout);
+  }
+}
