@@ -1,0 +1,62 @@
+package dev.tiering.schema;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * One {@code schema.json} document: a table's schema and its quality metrics, in exactly the
+ * seed's shape (snake_case keys, {@code schema.fields}, {@code schema.partition_by}, {@code
+ * quality_metrics}, ISO-8601 UTC times, pretty-printed). Keys this SDK does not know are kept and
+ * written back. To change a table's sidecar, use {@link SidecarStore}, which versions, locks and
+ * writes atomically.
+ *
+ * @param schema the table schema
+ * @param quality the quality metrics, or null if none were recorded
+ */
+public record SchemaSidecar(TableSchema schema, QualityMetrics quality) {
+
+  /** Checks the components. */
+  public SchemaSidecar {
+    Objects.requireNonNull(schema, "schema");
+  }
+
+  /**
+   * Reads a sidecar file, refusing files over 4 MiB before reading them.
+   *
+   * @throws MalformedSidecarException naming the file, line and column of the first problem
+   * @throws IOException if the file cannot be read
+   */
+  public static SchemaSidecar read(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size > SidecarJson.MAX_BYTES) {
+      throw new MalformedSidecarException(file.toString(), 0, 0, "it is " + size
+          + " bytes, more than the " + SidecarJson.MAX_BYTES + "-byte limit for a sidecar", null);
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      // Read one byte past the limit: a file that grew since the size check is still refused.
+      return SidecarJson.parse(in.readNBytes(SidecarJson.MAX_BYTES + 1), file.toString());
+    }
+  }
+
+  /**
+   * Parses a sidecar document; {@code source} names it in error messages.
+   *
+   * @throws MalformedSidecarException naming the source, line and column of the first problem
+   */
+  public static SchemaSidecar parse(String json, String source) throws MalformedSidecarException {
+    return SidecarJson.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), source);
+  }
+
+  /** The pretty-printed document, ending with a newline. */
+  public String toJson() {
+    return SidecarJson.render(this);
+  }
+
+  /** This sidecar with other metrics. */
+  public SchemaSidecar withQuality(QualityMetrics metrics) {
+    return new SchemaSidecar(schema, metrics);
+  }
+}
