@@ -34,7 +34,7 @@ public final class QualityAccumulator {
    */
   public void add(RowView row) {
     for (int i = 0; i < nulls.length; i++) {
-      if (row.get(i) == null) {
+      if (row.isNull(i)) {
         nulls[i]++;
       }
     }
@@ -59,11 +59,6 @@ public final class QualityAccumulator {
       rowsPassingAll++;
     }
     rows++;
-  }
-
-  /** Counts one null in a field, for writers that track nulls themselves. */
-  void countNull(int field) {
-    nulls[field]++;
   }
 
   /** Rows counted so far. */

@@ -41,15 +41,25 @@ public interface RowView {
     return get(indexOf(field));
   }
 
+  /** True if the field at {@code index} is null. */
+  default boolean isNull(int index) {
+    return get(index) == null;
+  }
+
   /** True if the field is null. */
   default boolean isNull(String field) {
-    return get(field) == null;
+    return isNull(indexOf(field));
+  }
+
+  /** A numeric field as a double, or NaN if it is null. */
+  default double getDouble(int index) {
+    Object value = get(index);
+    return value == null ? Double.NaN : ((Number) value).doubleValue();
   }
 
   /** A numeric field as a double, or NaN if it is null. */
   default double getDouble(String field) {
-    Object value = get(field);
-    return value == null ? Double.NaN : ((Number) value).doubleValue();
+    return getDouble(indexOf(field));
   }
 
   /** An integer field as a long. */

@@ -41,6 +41,8 @@ class SidecarCrashTest {
         } while (line != null && !line.equals("ready"));
         assertThat(line).as("writer started").isEqualTo("ready");
         Thread.sleep(50 + random.nextInt(250));
+      } finally {
+        // Whatever failed above, the writer must not outlive the test.
         churn.destroyForcibly();
         assertThat(churn.waitFor(30, TimeUnit.SECONDS)).isTrue();
       }
