@@ -26,6 +26,8 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +50,37 @@ final class LocalStorage implements Storage {
   private static final Logger log = LoggerFactory.getLogger(LocalStorage.class);
   private static final int BUFFER_BYTES = 256 * 1024;
 
+  /**
+   * Temporary files this JVM is writing. Checked before any lock probe: probing opens and closes a
+   * descriptor, and closing any descriptor of a file drops all of this process's POSIX locks on
+   * it, which would make a live file look abandoned to other processes.
+   */
+  private final Set<Path> liveTemporaries = ConcurrentHashMap.newKeySet();
+
   private LocalStorage() {}
+
+  @Override
+  public boolean deleteIfAbandoned(Path temporary) throws IOException {
+    if (!Storage.isTemporary(temporary.getFileName().toString())
+        || liveTemporaries.contains(temporary)) {
+      return false;
+    }
+    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException heldHere) {
+        return false;
+      }
+      if (lock == null) {
+        return false;
+      }
+      Files.deleteIfExists(temporary);
+      return true;
+    } catch (NoSuchFileException alreadyGone) {
+      return false;
+    }
+  }
 
   @Override
   public PendingFile create(Path target, WriteMode mode) throws IOException {
@@ -58,6 +90,16 @@ final class LocalStorage implements Storage {
         + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
     FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE);
+    try {
+      // Held until the file is published or discarded: how other processes tell a live writer's
+      // temporary file from one a crash left behind.
+      channel.lock();
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+    liveTemporaries.add(temp);
     return new LocalPendingFile(target, temp, channel, mode);
   }
 
@@ -202,7 +244,7 @@ final class LocalStorage implements Storage {
   }
 
   /** A hidden temporary file, published by hard link (CREATE_NEW) or rename (REPLACE). */
-  private static final class LocalPendingFile implements PendingFile {
+  private final class LocalPendingFile implements PendingFile {
     private final Path target;
     private final Path temp;
     private final FileChannel channel;
@@ -242,9 +284,12 @@ final class LocalStorage implements Storage {
       try {
         flush();
         channel.force(true);
-        channel.close();
+        // Published while the channel (and its lock) is still open, so no sweeper can take the
+        // temporary file for abandoned between the last write and the publish.
         publish();
         finished = true;
+        channel.close();
+        liveTemporaries.remove(temp);
       } finally {
         if (!finished) {
           close();
@@ -308,6 +353,7 @@ final class LocalStorage implements Storage {
         channel.close();
       } finally {
         Files.deleteIfExists(temp);
+        liveTemporaries.remove(temp);
       }
     }
 

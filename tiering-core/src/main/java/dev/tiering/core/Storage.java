@@ -58,6 +58,14 @@ public interface Storage {
    */
   boolean delete(Path path) throws IOException;
 
+  /**
+   * Deletes a hidden temporary file if no live writer holds it (its writer crashed or was
+   * killed). Files this or another process is still writing are left alone.
+   *
+   * @return true if the file was abandoned and is now deleted
+   */
+  boolean deleteIfAbandoned(Path temporary) throws IOException;
+
   /** Creates a directory and its missing parents. */
   void createDirectories(Path dir) throws IOException;
 

@@ -167,6 +167,11 @@ public final class FaultyStorage implements Storage {
   }
 
   @Override
+  public boolean deleteIfAbandoned(Path temporary) throws IOException {
+    return local.deleteIfAbandoned(temporary);
+  }
+
+  @Override
   public void createDirectories(Path dir) throws IOException {
     local.createDirectories(dir);
   }
