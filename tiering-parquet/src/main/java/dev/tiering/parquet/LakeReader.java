@@ -1,0 +1,114 @@
+package dev.tiering.parquet;
+
+import dev.tiering.core.FileEntry;
+import dev.tiering.core.PartitionLayout;
+import dev.tiering.core.PathResolver;
+import dev.tiering.core.Storage;
+import dev.tiering.core.TableName;
+import dev.tiering.core.Zone;
+import dev.tiering.schema.SchemaSidecar;
+import dev.tiering.schema.SidecarStore;
+import dev.tiering.schema.TableSchema;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Reads lake tables: all of a table, or the partitions of a date range, with the table's current
+ * schema (older files read through it; see {@link ParquetRowReader}). Only complete files are
+ * seen: hidden temporary files and the schema history are skipped. Thread-safe.
+ */
+public final class LakeReader {
+
+  private final PathResolver paths;
+  private final Storage storage;
+  private final SidecarStore sidecars;
+
+  /** A reader on local disks. */
+  public LakeReader(PathResolver paths) {
+    this(paths, Storage.local(), new SidecarStore(paths));
+  }
+
+  /** A reader on the given storage. */
+  public LakeReader(PathResolver paths, Storage storage, SidecarStore sidecars) {
+    this.paths = Objects.requireNonNull(paths, "paths");
+    this.storage = Objects.requireNonNull(storage, "storage");
+    this.sidecars = Objects.requireNonNull(sidecars, "sidecars");
+  }
+
+  /** One data file of a table and its partition day (null for unpartitioned tables). */
+  public record DataFile(Path path, LocalDate day, long bytes) {}
+
+  /**
+   * The table's sidecar.
+   *
+   * @throws java.nio.file.NoSuchFileException if the table has none (it was never written)
+   */
+  public SchemaSidecar sidecar(Zone zone, TableName table) throws IOException {
+    Optional<SchemaSidecar> sidecar = sidecars.read(zone, table);
+    if (sidecar.isEmpty()) {
+      throw new java.nio.file.NoSuchFileException(paths.schemaFile(zone, table).toString(), null,
+          "no such table: " + zone + "." + table + " has no schema.json (write it first)");
+    }
+    return sidecar.get();
+  }
+
+  /** Every data file of the table, by day then name. */
+  public List<DataFile> files(Zone zone, TableName table) throws IOException {
+    return files(zone, table, LocalDate.MIN, LocalDate.MAX);
+  }
+
+  /** The data files of the partitions from {@code from} to {@code to}, both inclusive. */
+  public List<DataFile> files(Zone zone, TableName table, LocalDate from, LocalDate to)
+      throws IOException {
+    TableSchema schema = sidecar(zone, table).schema();
+    Optional<PartitionLayout> layout = LakeWriter.layoutOf(schema);
+    Path tableDir = paths.tableDir(zone, table);
+    List<DataFile> found = new ArrayList<>();
+    collect(tableDir, tableDir, layout, from, to, found);
+    found.sort(Comparator.comparing((DataFile f) -> f.day() == null ? LocalDate.MIN : f.day())
+        .thenComparing(f -> f.path().toString()));
+    return found;
+  }
+
+  private void collect(Path tableDir, Path dir, Optional<PartitionLayout> layout, LocalDate from,
+      LocalDate to, List<DataFile> found) throws IOException {
+    for (FileEntry entry : storage.list(dir)) {
+      String name = entry.name();
+      if (name.startsWith(".") || name.startsWith("_")) {
+        continue;
+      }
+      if (entry.isDirectory()) {
+        collect(tableDir, entry.path(), layout, from, to, found);
+      } else if (entry.isFile() && name.endsWith(".parquet")) {
+        Path relative = tableDir.relativize(dir);
+        LocalDate day = layout.isEmpty() ? null
+            : paths.partitionDate(relative, layout.get()).orElse(null);
+        if (layout.isPresent() && day == null) {
+          continue;
+        }
+        if (day == null || (!day.isBefore(from) && !day.isAfter(to))) {
+          found.add(new DataFile(entry.path(), day, entry.size()));
+        }
+      }
+    }
+  }
+
+  /** Reads the whole table. */
+  public ParquetRowReader scan(Zone zone, TableName table) throws IOException {
+    return scan(zone, table, LocalDate.MIN, LocalDate.MAX);
+  }
+
+  /** Reads the partitions from {@code from} to {@code to}, both inclusive. */
+  public ParquetRowReader scan(Zone zone, TableName table, LocalDate from, LocalDate to)
+      throws IOException {
+    TableSchema schema = sidecar(zone, table).schema();
+    List<Path> files = files(zone, table, from, to).stream().map(DataFile::path).toList();
+    return ParquetRowReader.open(storage, files, schema);
+  }
+}

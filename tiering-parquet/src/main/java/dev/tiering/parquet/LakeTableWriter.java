@@ -1,0 +1,214 @@
+package dev.tiering.parquet;
+
+import dev.tiering.core.PendingFile;
+import dev.tiering.core.WriteMode;
+import dev.tiering.schema.FieldType;
+import dev.tiering.schema.QualityAccumulator;
+import dev.tiering.schema.SchemaSidecar;
+import dev.tiering.schema.TableSchema;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One write to a lake table: rows go to files in their day's partition, files roll at the target
+ * size, and nothing is visible until {@link #commit()}, which publishes every file and updates the
+ * table's sidecar (version, merged quality metrics) under the table's lock. Closing without
+ * committing discards everything. Not thread-safe.
+ *
+ * <p>A commit publishes its files one after the other, each atomically; a crash in the middle of
+ * a commit can leave some of its files visible (each complete) and the metrics not yet updated.
+ */
+public final class LakeTableWriter extends AbstractRowSink implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(LakeTableWriter.class);
+
+  private final LakeWriter lake;
+  private final TableSchema schema;
+  private final LakeWriteOptions options;
+  private final QualityAccumulator quality;
+  private final int partitionField;
+  private final boolean partitionByDateField;
+  private final LocalDate writeDate;
+  private final Map<LocalDate, PartitionFile> open = new LinkedHashMap<>(16, 0.75f, true);
+  private final List<PartitionFile> finished = new ArrayList<>();
+  private final Set<Path> swept = new HashSet<>();
+  private boolean committed;
+
+  LakeTableWriter(LakeWriter lake, TableSchema schema, LakeWriteOptions options) {
+    super(schema, lake.settings.allowNonFinite());
+    this.lake = lake;
+    this.schema = schema;
+    this.options = options;
+    this.quality = new QualityAccumulator(schema, options.rules());
+    this.writeDate = LocalDate.ofInstant(lake.clock.instant(), lake.dateZone);
+    String column = options.partitionColumn();
+    if (column == null) {
+      partitionField = -1;
+      partitionByDateField = false;
+    } else {
+      partitionField = schema.indexOf(column);
+      FieldType.Kind kind = partitionField < 0 ? null : schema.fields().get(partitionField).type().kind();
+      if (kind != FieldType.Kind.TIMESTAMP && kind != FieldType.Kind.DATE) {
+        throw new IllegalArgumentException("Cannot partition " + schema.qualifiedName() + " by '"
+            + column + "': " + (kind == null ? "no such field" : "it is " + kind.name().toLowerCase(
+                java.util.Locale.ROOT)) + " (use a timestamp or date field)");
+      }
+      if (!schema.isDatePartitioned()) {
+        throw new IllegalArgumentException("Cannot partition " + schema.qualifiedName() + " by '"
+            + column + "': the table has no date partitions (add partition_by [\"date\"])");
+      }
+      partitionByDateField = kind == FieldType.Kind.DATE;
+    }
+  }
+
+  @Override
+  void accept(RowBuffer completed) throws IOException {
+    LocalDate day = schema.isDatePartitioned() ? partitionOf(completed) : null;
+    quality.add(completed);
+    PartitionFile file = open.get(day);
+    if (file == null) {
+      file = openFile(day);
+    }
+    file.writer.append(completed);
+    if (file.writer.estimatedBytes() >= lake.settings.targetFileBytes()) {
+      open.remove(day);
+      finish(file);
+    }
+  }
+
+  private LocalDate partitionOf(RowBuffer completed) {
+    if (partitionField < 0) {
+      return writeDate;
+    }
+    if (completed.isNull[partitionField]) {
+      throw new IllegalArgumentException("Row " + completed.rowNumber + ": partition field '"
+          + options.partitionColumn() + "' is null (rows need a day to be placed in a partition)");
+    }
+    long value = completed.bits[partitionField];
+    if (partitionByDateField) {
+      return LocalDate.ofEpochDay(value);
+    }
+    return LocalDate.ofInstant(java.time.Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000L),
+        Math.floorMod(value, 1_000_000L) * 1000), lake.dateZone);
+  }
+
+  private PartitionFile openFile(LocalDate day) throws IOException {
+    if (open.size() >= lake.maxOpenPartitions) {
+      Iterator<PartitionFile> eldest = open.values().iterator();
+      PartitionFile lru = eldest.next();
+      eldest.remove();
+      finish(lru);
+    }
+    Path dir = lake.directoryFor(schema.zone(), schema.table(), day);
+    if (swept.add(dir)) {
+      lake.sweeper.sweep(dir);
+    }
+    PendingFile pending = lake.storage.create(lake.paths.newDataFile(dir), WriteMode.CREATE_NEW);
+    PartitionFile file;
+    try {
+      file = new PartitionFile(pending, new ColumnarFileWriter(pending, schema, lake.settings,
+          day == null ? null : (int) day.toEpochDay(), Footers.of("clean", schema)));
+    } catch (IOException | RuntimeException e) {
+      pending.close();
+      throw e;
+    }
+    open.put(day, file);
+    return file;
+  }
+
+  private void finish(PartitionFile file) throws IOException {
+    file.writer.finish();
+    finished.add(file);
+  }
+
+  /** Bytes written and buffered so far, over every file of this write. */
+  public long estimatedBytes() {
+    long bytes = 0;
+    for (PartitionFile file : finished) {
+      bytes += file.pending.bytesWritten();
+    }
+    for (PartitionFile file : open.values()) {
+      bytes += file.writer.estimatedBytes();
+    }
+    return bytes;
+  }
+
+  /**
+   * Finishes every file, then under the table's lock settles the schema version, publishes the
+   * files and merges this write's quality metrics into the sidecar.
+   *
+   * @throws dev.tiering.schema.IncompatibleSchemaException if another writer changed the table's
+   *     schema meanwhile so that this one no longer fits; nothing is published
+   */
+  public LakeWriteResult commit() throws IOException {
+    if (committed) {
+      throw new IllegalStateException("Write to " + schema.qualifiedName() + " already committed");
+    }
+    seal();
+    for (PartitionFile file : open.values()) {
+      finish(file);
+    }
+    open.clear();
+    List<WriteResult> results = new ArrayList<>();
+    SchemaSidecar sidecar;
+    try {
+      sidecar = lake.sidecars.commit(schema, quality.result(lake.clock.instant()),
+          options.evolution(), settled -> {
+            for (PartitionFile file : finished) {
+              file.pending.commit();
+              results.add(new WriteResult(file.pending.target(), file.writer.rows(),
+                  file.pending.bytesWritten()));
+            }
+          });
+    } finally {
+      discardUnpublished();
+    }
+    committed = true;
+    long rows = results.stream().mapToLong(WriteResult::rows).sum();
+    long bytes = results.stream().mapToLong(WriteResult::bytes).sum();
+    log.info("Wrote {} rows ({} bytes) in {} file(s) to {} (schema {})", rows, bytes,
+        results.size(), schema.qualifiedName(), sidecar.schema().version());
+    return new LakeWriteResult(results, rows, bytes, sidecar);
+  }
+
+  private void discardUnpublished() throws IOException {
+    IOException first = null;
+    for (PartitionFile file : finished) {
+      try {
+        file.pending.close();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    for (PartitionFile file : open.values()) {
+      try {
+        file.pending.close();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /** Discards every file of this write unless it was committed. */
+  @Override
+  public void close() throws IOException {
+    seal();
+    discardUnpublished();
+  }
+
+  /** A file being written for one partition. */
+  private record PartitionFile(PendingFile pending, ColumnarFileWriter writer) {}
+}

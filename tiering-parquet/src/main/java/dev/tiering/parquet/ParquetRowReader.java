@@ -1,0 +1,363 @@
+package dev.tiering.parquet;
+
+import dev.tiering.core.Storage;
+import dev.tiering.schema.Field;
+import dev.tiering.schema.FieldType;
+import dev.tiering.schema.RowView;
+import dev.tiering.schema.TableSchema;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.Converter;
+import org.apache.parquet.io.api.GroupConverter;
+import org.apache.parquet.io.api.PrimitiveConverter;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Streams rows out of one or more Parquet files, typed, one row group in memory at a time. Rows
+ * are read as {@code schema} describes them, by column name: a nullable field the file lacks (it
+ * was added to the table later) reads as null, and a column of a narrower type (int32 for int64,
+ * float32 for float64) is widened. A file that cannot be read that way is refused with its path.
+ *
+ * <pre>{@code
+ * try (ParquetRowReader rows = ParquetRowReader.open(file, schema)) {
+ *   while (rows.next()) {
+ *     double p = rows.getDouble(prediction);
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe.
+ */
+public final class ParquetRowReader implements RowView, AutoCloseable {
+
+  private final Storage storage;
+  private final TableSchema schema;
+  private final List<Path> files;
+  private final int fields;
+  private final long[] bits;
+  private final Object[] refs;
+  private final boolean[] isNull;
+  private int fileIndex = -1;
+  private ParquetFileReader reader;
+  private ColumnReader[] columns;
+  private ColumnReader dateColumn;
+  private FieldType[] fileTypes;
+  private long rowsLeftInGroup;
+  private LocalDate partitionDate;
+  private Map<String, ColumnDescriptor> columnsByName;
+  private MessageType projection;
+  private String createdBy;
+
+  private ParquetRowReader(Storage storage, List<Path> files, TableSchema schema) {
+    this.storage = Objects.requireNonNull(storage, "storage");
+    this.files = List.copyOf(files);
+    this.schema = Objects.requireNonNull(schema, "schema");
+    this.fields = schema.fields().size();
+    this.bits = new long[fields];
+    this.refs = new Object[fields];
+    this.isNull = new boolean[fields];
+  }
+
+  /** Reads one local file as {@code schema}. */
+  public static ParquetRowReader open(Path file, TableSchema schema) {
+    return open(Storage.local(), List.of(file), schema);
+  }
+
+  /** Reads files one after the other as {@code schema}. */
+  public static ParquetRowReader open(Storage storage, List<Path> files, TableSchema schema) {
+    return new ParquetRowReader(storage, files, schema);
+  }
+
+  @Override
+  public TableSchema schema() {
+    return schema;
+  }
+
+  /** The file the current row comes from. */
+  public Path currentFile() {
+    return fileIndex < 0 || fileIndex >= files.size() ? null : files.get(fileIndex);
+  }
+
+  /** The partition day of the current row, for files of date-partitioned tables; else null. */
+  public LocalDate partitionDate() {
+    return partitionDate;
+  }
+
+  /**
+   * Moves to the next row.
+   *
+   * @return false when every file is read
+   */
+  public boolean next() throws IOException {
+    while (rowsLeftInGroup == 0) {
+      if (!nextRowGroup()) {
+        return false;
+      }
+    }
+    rowsLeftInGroup--;
+    for (int i = 0; i < fields; i++) {
+      readValue(i);
+    }
+    if (dateColumn != null) {
+      partitionDate = LocalDate.ofEpochDay(dateColumn.getInteger());
+      dateColumn.consume();
+    }
+    return true;
+  }
+
+  private void readValue(int i) {
+    ColumnReader column = columns[i];
+    if (column == null) {
+      isNull[i] = true;
+      return;
+    }
+    boolean present = column.getCurrentDefinitionLevel() == column.getDescriptor().getMaxDefinitionLevel();
+    isNull[i] = !present;
+    if (present) {
+      FieldType want = schema.fields().get(i).type();
+      switch (fileTypes[i].kind()) {
+        case INT32, DATE -> bits[i] = column.getInteger();
+        case INT64, TIMESTAMP -> bits[i] = column.getLong();
+        case FLOAT32 -> bits[i] = want.kind() == FieldType.Kind.FLOAT64
+            ? Double.doubleToRawLongBits(column.getFloat())
+            : Float.floatToRawIntBits(column.getFloat());
+        case FLOAT64 -> bits[i] = Double.doubleToRawLongBits(column.getDouble());
+        case BOOLEAN -> bits[i] = column.getBoolean() ? 1 : 0;
+        case STRING -> refs[i] = column.getBinary().toStringUsingUTF8();
+        case BINARY -> refs[i] = column.getBinary().getBytes();
+        case DECIMAL -> refs[i] = decimal(column, fileTypes[i]);
+      }
+    }
+    column.consume();
+  }
+
+  private static BigDecimal decimal(ColumnReader column, FieldType type) {
+    BigInteger unscaled = switch (column.getDescriptor().getPrimitiveType().getPrimitiveTypeName()) {
+      case INT32 -> BigInteger.valueOf(column.getInteger());
+      case INT64 -> BigInteger.valueOf(column.getLong());
+      default -> new BigInteger(column.getBinary().getBytes());
+    };
+    return new BigDecimal(unscaled, type.scale());
+  }
+
+  private boolean nextRowGroup() throws IOException {
+    if (reader != null) {
+      PageReadStore group = reader.readNextRowGroup();
+      if (group != null) {
+        startRowGroup(group);
+        return true;
+      }
+      reader.close();
+      reader = null;
+    }
+    if (++fileIndex >= files.size()) {
+      return false;
+    }
+    openFile(files.get(fileIndex));
+    return true;
+  }
+
+  private void openFile(Path file) throws IOException {
+    ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration())
+        .withCodecFactory(new ZstdCodecs(WriterSettings.STAGING_LEVEL))
+        .build();
+    reader = ParquetFileReader.open(new StorageInputFile(storage, file), options);
+    MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
+    List<Type> projected = new ArrayList<>();
+    fileTypes = new FieldType[fields];
+    for (int i = 0; i < fields; i++) {
+      Field field = schema.fields().get(i);
+      if (!fileSchema.containsField(field.name())) {
+        if (!field.nullable()) {
+          throw mismatch(file, "it has no column '" + field.name() + "', which the schema requires");
+        }
+        continue;
+      }
+      Type column = fileSchema.getType(field.name());
+      FieldType stored = column.isPrimitive() ? ParquetSchemas.fieldType(column.asPrimitiveType()) : null;
+      if (stored == null || !(stored.equals(field.type()) || stored.widensTo(field.type()))) {
+        throw mismatch(file, "column '" + field.name() + "' holds " + (stored == null
+            ? column.toString().strip() : stored) + ", which cannot be read as " + field.type());
+      }
+      fileTypes[i] = stored;
+      projected.add(column);
+    }
+    boolean hasDate = fileSchema.containsField(TableSchema.DATE_PARTITION)
+        && schema.field(TableSchema.DATE_PARTITION).isEmpty();
+    if (hasDate) {
+      projected.add(fileSchema.getType(TableSchema.DATE_PARTITION));
+    }
+    MessageType projection = new MessageType(fileSchema.getName(), projected);
+    reader.setRequestedSchema(projection);
+    columnsByName = new LinkedHashMap<>();
+    for (ColumnDescriptor descriptor : projection.getColumns()) {
+      columnsByName.put(descriptor.getPath()[0], descriptor);
+    }
+    this.projection = projection;
+    this.createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+    partitionDate = null;
+    rowsLeftInGroup = 0;
+  }
+
+  private void startRowGroup(PageReadStore group) {
+    ColumnReadStoreImpl store = new ColumnReadStoreImpl(group, new NoConversion(projection),
+        projection, createdBy);
+    columns = new ColumnReader[fields];
+    for (int i = 0; i < fields; i++) {
+      ColumnDescriptor descriptor = columnsByName.get(schema.fields().get(i).name());
+      columns[i] = descriptor == null ? null : store.getColumnReader(descriptor);
+    }
+    ColumnDescriptor date = schema.field(TableSchema.DATE_PARTITION).isEmpty()
+        ? columnsByName.get(TableSchema.DATE_PARTITION) : null;
+    dateColumn = date == null ? null : store.getColumnReader(date);
+    rowsLeftInGroup = group.getRowCount();
+  }
+
+  private IOException mismatch(Path file, String problem) {
+    return new IOException("Cannot read " + file + " as " + schema.qualifiedName() + ": " + problem
+        + " (read it with the schema it was written with)");
+  }
+
+  @Override
+  public boolean isNull(int index) {
+    return isNull[index];
+  }
+
+  @Override
+  public Object get(int index) {
+    if (isNull[index]) {
+      return null;
+    }
+    long b = bits[index];
+    return switch (schema.fields().get(index).type().kind()) {
+      case INT32, DATE -> (int) b;
+      case INT64, TIMESTAMP -> b;
+      case FLOAT32 -> Float.intBitsToFloat((int) b);
+      case FLOAT64 -> Double.longBitsToDouble(b);
+      case BOOLEAN -> b != 0;
+      case STRING, BINARY, DECIMAL -> refs[index];
+    };
+  }
+
+  /** An int32 or date (days since 1970-01-01) field. */
+  public int getInt(int index) {
+    return (int) bits[index];
+  }
+
+  /** An int64 field, an int32 field widened, or a timestamp in microseconds. */
+  public long getLong(int index) {
+    return bits[index];
+  }
+
+  /** A float64 field (NaN if null). */
+  @Override
+  public double getDouble(int index) {
+    return isNull[index] ? Double.NaN : schema.fields().get(index).type().kind()
+        == FieldType.Kind.FLOAT32 ? Float.intBitsToFloat((int) bits[index])
+        : Double.longBitsToDouble(bits[index]);
+  }
+
+  /** A float32 field. */
+  public float getFloat(int index) {
+    return Float.intBitsToFloat((int) bits[index]);
+  }
+
+  /** A boolean field. */
+  public boolean getBoolean(int index) {
+    return bits[index] != 0;
+  }
+
+  /** A string field, or null. */
+  public String getString(int index) {
+    return isNull[index] ? null : (String) refs[index];
+  }
+
+  /** A binary field, or null. */
+  public byte[] getBytes(int index) {
+    return isNull[index] ? null : (byte[]) refs[index];
+  }
+
+  /** A decimal field, or null. */
+  public BigDecimal getDecimal(int index) {
+    return isNull[index] ? null : (BigDecimal) refs[index];
+  }
+
+  /** A timestamp field in microseconds since the epoch. */
+  public long getTimestampMicros(int index) {
+    return bits[index];
+  }
+
+  /** A timestamp field, or null. */
+  public Instant getTimestamp(int index) {
+    return isNull[index] ? null : Instant.ofEpochSecond(Math.floorDiv(bits[index], 1_000_000L),
+        Math.floorMod(bits[index], 1_000_000L) * 1000);
+  }
+
+  /** A date field, or null. */
+  public LocalDate getDate(int index) {
+    return isNull[index] ? null : LocalDate.ofEpochDay(bits[index]);
+  }
+
+  /** The current row as field name to canonical value (see {@link dev.tiering.schema.RowValidator}). */
+  public Map<String, Object> toMap() {
+    Map<String, Object> row = new LinkedHashMap<>();
+    for (int i = 0; i < fields; i++) {
+      row.put(schema.fields().get(i).name(), get(i));
+    }
+    return row;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (reader != null) {
+      reader.close();
+      reader = null;
+    }
+    fileIndex = files.size();
+  }
+
+  /** Column readers need a converter tree; values are taken from the readers directly. */
+  private static final class NoConversion extends GroupConverter {
+    private final Converter[] children;
+
+    NoConversion(MessageType schema) {
+      children = new Converter[schema.getFieldCount()];
+      for (int i = 0; i < children.length; i++) {
+        children[i] = new PrimitiveConverter() {
+          @Override
+          public void addBinary(Binary value) {}
+        };
+      }
+    }
+
+    @Override
+    public Converter getConverter(int fieldIndex) {
+      return children[fieldIndex];
+    }
+
+    @Override
+    public void start() {}
+
+    @Override
+    public void end() {}
+  }
+}

@@ -1,0 +1,96 @@
+package dev.tiering.parquet;
+
+import dev.tiering.core.PendingFile;
+import dev.tiering.schema.TableSchema;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Writes rows into one Parquet file that appears, complete, only on {@link #commit()}. Closing
+ * without committing discards everything written: use try-with-resources and commit as the last
+ * statement, so that an exception midway leaves no file at all.
+ *
+ * <pre>{@code
+ * try (ParquetRowWriter writer = staging.openIntermediate(slm, batch, schema)) {
+ *   for (Prediction p : predictions) {
+ *     writer.setTimestamp(ts, p.time()).setInt(slmId, p.slm()).setDouble(pred, p.value()).endRow();
+ *   }
+ *   writer.commit();
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: write from one thread.
+ */
+public final class ParquetRowWriter extends AbstractRowSink implements AutoCloseable {
+
+  private final PendingFile pending;
+  private final ColumnarFileWriter file;
+  private WriteResult result;
+
+  ParquetRowWriter(PendingFile pending, TableSchema schema, WriterSettings settings,
+      Integer partitionDay, Map<String, String> footer) throws IOException {
+    super(schema, settings.allowNonFinite());
+    this.pending = pending;
+    try {
+      this.file = new ColumnarFileWriter(pending, schema, settings, partitionDay, footer);
+    } catch (IOException | RuntimeException e) {
+      pending.close();
+      throw e;
+    }
+  }
+
+  @Override
+  void accept(RowBuffer completed) throws IOException {
+    file.append(completed);
+  }
+
+  /** Where the file appears on commit. */
+  public Path target() {
+    return pending.target();
+  }
+
+  /** Bytes the file would have if finished now. */
+  long estimatedBytes() {
+    return file.estimatedBytes();
+  }
+
+  /** Writes the footer without publishing: the file is complete but still invisible. */
+  void finish() throws IOException {
+    seal();
+    file.finish();
+  }
+
+  /** Publishes a finished file. */
+  WriteResult publish() throws IOException {
+    pending.commit();
+    result = new WriteResult(pending.target(), rowCount(), pending.bytesWritten());
+    return result;
+  }
+
+  /**
+   * Finishes the file and makes it visible under {@link #target()} in one atomic step.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if a file with that name appeared meanwhile;
+   *     nothing is replaced and this file is discarded
+   */
+  public WriteResult commit() throws IOException {
+    if (result != null) {
+      throw new IllegalStateException("Already committed: " + pending.target());
+    }
+    try {
+      finish();
+      return publish();
+    } catch (IOException | RuntimeException e) {
+      pending.close();
+      throw e;
+    }
+  }
+
+  /** Discards the file unless it was committed. */
+  @Override
+  public void close() throws IOException {
+    seal();
+    pending.close();
+  }
+}

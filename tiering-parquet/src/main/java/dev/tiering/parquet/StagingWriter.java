@@ -1,0 +1,169 @@
+package dev.tiering.parquet;
+
+import dev.tiering.core.BatchId;
+import dev.tiering.core.PathResolver;
+import dev.tiering.core.PendingFile;
+import dev.tiering.core.SlmId;
+import dev.tiering.core.StagingFile;
+import dev.tiering.core.Storage;
+import dev.tiering.core.TempFileSweeper;
+import dev.tiering.core.WriteMode;
+import dev.tiering.schema.TableSchema;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes SLM intermediate results and cross-check files to the hot staging area (seed: {@code
+ * write_intermediate(slm_id, batch_id, data)}): {@code <hot>/staging/slm_{id}_{batch}.parquet},
+ * zstd level 3 by default. Staging files have no sidecar and no partitions. A file that exists is
+ * not replaced unless {@link Builder#replaceExisting(boolean)} says so: a batch written twice is
+ * usually a bug. Thread-safe; each opened writer is for one thread.
+ */
+public final class StagingWriter {
+
+  private static final Logger log = LoggerFactory.getLogger(StagingWriter.class);
+
+  private final PathResolver paths;
+  private final Storage storage;
+  private final WriterSettings settings;
+  private final boolean replaceExisting;
+  private final TempFileSweeper sweeper;
+  private final StagingGuard guard;
+
+  private StagingWriter(Builder b) {
+    this.paths = b.paths;
+    this.storage = b.storage;
+    this.settings = b.settings;
+    this.replaceExisting = b.replaceExisting;
+    this.sweeper = new TempFileSweeper(b.storage, TempFileSweeper.DEFAULT_GRACE, b.clock);
+    this.guard = b.guard;
+  }
+
+  /** A staging writer on the given layout, with the seed's settings (zstd 3, local disks). */
+  public static Builder builder(PathResolver paths) {
+    return new Builder(paths);
+  }
+
+  /** Opens the intermediate result file of {@code slm} for {@code batch}. */
+  public ParquetRowWriter openIntermediate(SlmId slm, BatchId batch, TableSchema schema)
+      throws IOException {
+    return open(StagingFile.intermediate(slm, batch), schema);
+  }
+
+  /** Opens the cross-check file of {@code slm} for {@code batch}. */
+  public ParquetRowWriter openCrosscheck(SlmId slm, BatchId batch, TableSchema schema)
+      throws IOException {
+    return open(StagingFile.crosscheck(slm, batch), schema);
+  }
+
+  /**
+   * Opens a staging file for writing; it appears only when the writer commits.
+   *
+   * @throws FileAlreadyExistsException if the file exists and replacing is off, before anything
+   *     is written
+   * @throws IllegalStateException if a staging guard refuses the write (hot tier too full)
+   */
+  public ParquetRowWriter open(StagingFile file, TableSchema schema) throws IOException {
+    Objects.requireNonNull(schema, "schema");
+    Path target = paths.stagingFile(file);
+    if (guard != null) {
+      guard.check(target);
+    }
+    if (!replaceExisting && storage.stat(target).isPresent()) {
+      throw new FileAlreadyExistsException(target.toString(), null, "staging file exists: "
+          + file.kind() + " of SLM " + file.slm() + " for batch " + file.batch()
+          + " was written before (use a new batch id, or replaceExisting(true) to rewrite it)");
+    }
+    sweeper.sweep(target.getParent());
+    TableSchema unpartitioned = schema.isDatePartitioned() ? withoutPartitions(schema) : schema;
+    PendingFile pending = storage.create(target,
+        replaceExisting ? WriteMode.REPLACE : WriteMode.CREATE_NEW);
+    log.debug("Writing {} to {}", file, target);
+    return new ParquetRowWriter(pending, unpartitioned, settings, null,
+        Footers.of(file.kind().id(), unpartitioned));
+  }
+
+  /** Writes a whole intermediate result at once. */
+  public WriteResult writeIntermediate(SlmId slm, BatchId batch, TableSchema schema,
+      Iterable<? extends Map<String, ?>> rows) throws IOException {
+    return write(StagingFile.intermediate(slm, batch), schema, rows);
+  }
+
+  /** Writes a whole cross-check file at once. */
+  public WriteResult writeCrosscheck(SlmId slm, BatchId batch, TableSchema schema,
+      Iterable<? extends Map<String, ?>> rows) throws IOException {
+    return write(StagingFile.crosscheck(slm, batch), schema, rows);
+  }
+
+  private WriteResult write(StagingFile file, TableSchema schema,
+      Iterable<? extends Map<String, ?>> rows) throws IOException {
+    try (ParquetRowWriter writer = open(file, schema)) {
+      for (Map<String, ?> row : rows) {
+        writer.write(row);
+      }
+      return writer.commit();
+    }
+  }
+
+  /** Staging files are not partitioned; a date-partitioned table schema is written without it. */
+  static TableSchema withoutPartitions(TableSchema schema) {
+    return new TableSchema(schema.table(), schema.zone(), schema.version(), schema.createdAt(),
+        schema.fields(), List.of(), schema.extras(), schema.schemaExtras());
+  }
+
+  /** Builds a {@link StagingWriter}. */
+  public static final class Builder {
+    private final PathResolver paths;
+    private Storage storage = Storage.local();
+    private WriterSettings settings = WriterSettings.staging();
+    private boolean replaceExisting;
+    private Clock clock = Clock.systemUTC();
+    private StagingGuard guard;
+
+    private Builder(PathResolver paths) {
+      this.paths = Objects.requireNonNull(paths, "paths");
+    }
+
+    /** The storage to write to (default: local disks). */
+    public Builder storage(Storage value) {
+      this.storage = Objects.requireNonNull(value, "storage");
+      return this;
+    }
+
+    /** Writer settings (default: {@link WriterSettings#staging()}, zstd 3). */
+    public Builder settings(WriterSettings value) {
+      this.settings = Objects.requireNonNull(value, "settings");
+      return this;
+    }
+
+    /** Whether an existing staging file may be replaced (default: no). */
+    public Builder replaceExisting(boolean value) {
+      this.replaceExisting = value;
+      return this;
+    }
+
+    /** The clock for temporary-file age checks. */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** A check run before every new staging file, e.g. a hot-tier fullness guard. */
+    public Builder guard(StagingGuard value) {
+      this.guard = value;
+      return this;
+    }
+
+    /** Builds the writer. */
+    public StagingWriter build() {
+      return new StagingWriter(this);
+    }
+  }
+}

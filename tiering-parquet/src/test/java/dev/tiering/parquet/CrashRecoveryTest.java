@@ -1,0 +1,71 @@
+package dev.tiering.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tiering.core.PathResolver;
+import dev.tiering.core.Storage;
+import dev.tiering.core.TempFileSweeper;
+import dev.tiering.core.TierLayout;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A writer killed midway leaves only a hidden temporary file, which recovery removes. */
+class CrashRecoveryTest {
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void aKilledWriterLeavesOnlyAHiddenTemporaryFileThatRecoveryRemoves(@TempDir Path base)
+      throws Exception {
+    Process writer = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), KilledWriter.class.getName(), base.toString())
+        .redirectErrorStream(true).start();
+    Path staging = base.resolve("hot/staging");
+    try (BufferedReader out = new BufferedReader(
+        new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      do {
+        line = out.readLine();
+      } while (line != null && !line.equals("written"));
+      assertThat(line).as("writer progressed").isEqualTo("written");
+
+      // While it runs, its temporary file is protected however old it looks.
+      TempFileSweeper impatient = new TempFileSweeper(Storage.local(), Duration.ZERO,
+          Clock.offset(Clock.systemUTC(), Duration.ofDays(1)));
+      assertThat(impatient.sweep(staging)).isEmpty();
+    } finally {
+      writer.destroyForcibly();
+      assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    List<Path> left = list(staging);
+    assertThat(left).singleElement().satisfies(p -> {
+      assertThat(Storage.isTemporary(p.getFileName().toString())).isTrue();
+      assertThat(Files.size(p)).isGreaterThan(1024 * 1024);
+    });
+    assertThat(Duck.query("SELECT * FROM glob(" + Duck.literal(staging.resolve("*.parquet")) + ")"))
+        .isEmpty();
+
+    List<Path> removed = new TempFileSweeper(Storage.local(), Duration.ZERO, Clock.systemUTC())
+        .recover(new PathResolver(TierLayout.under(base)));
+    assertThat(removed).containsExactlyElementsOf(left);
+    assertThat(list(staging)).isEmpty();
+  }
+
+  private static List<Path> list(Path dir) throws java.io.IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.toList();
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package dev.tiering.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tiering.core.BatchId;
+import dev.tiering.core.PathResolver;
+import dev.tiering.core.SlmId;
+import dev.tiering.core.TierLayout;
+import dev.tiering.core.testing.FaultyStorage;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StagingWriterTest {
+
+  @TempDir Path base;
+  private PathResolver paths;
+  private Path staging;
+
+  @BeforeEach
+  void setUp() {
+    paths = new PathResolver(TierLayout.under(base));
+    staging = base.resolve("hot/staging");
+  }
+
+  private List<String> stagingNames() throws IOException {
+    try (Stream<Path> files = Files.list(staging)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void intermediateAndCrosscheckFilesGetTheSeedsNames() throws Exception {
+    StagingWriter writer = StagingWriter.builder(paths).build();
+    writer.writeIntermediate(SlmId.of(3), BatchId.of("b42"), Predictions.schema(),
+        Predictions.rows(10, Predictions.START, 1));
+    writer.writeCrosscheck(SlmId.of(3), BatchId.of("b42"), Predictions.schema(),
+        Predictions.rows(10, Predictions.START, 1));
+    assertThat(stagingNames()).containsExactly("crosscheck_3_b42.parquet", "slm_3_b42.parquet");
+    assertThat(Duck.query("SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet("
+        + Duck.literal(staging.resolve("slm_3_b42.parquet")) + "))"))
+        .extracting(m -> m.get("column_name"))
+        .doesNotContain("date");
+  }
+
+  @Test
+  void aBatchWrittenTwiceIsRefusedBeforeWritingUnlessReplacingIsAllowed() throws Exception {
+    StagingWriter writer = StagingWriter.builder(paths).build();
+    writer.writeIntermediate(SlmId.of(1), BatchId.of("b1"), Predictions.schema(),
+        Predictions.rows(10, Predictions.START, 1));
+    byte[] first = Files.readAllBytes(staging.resolve("slm_1_b1.parquet"));
+
+    assertThatThrownBy(() -> writer.openIntermediate(SlmId.of(1), BatchId.of("b1"), Predictions.schema()))
+        .isInstanceOf(FileAlreadyExistsException.class)
+        .hasMessageContaining("staging file exists: intermediate of SLM 1 for batch b1 was written"
+            + " before (use a new batch id, or replaceExisting(true) to rewrite it)");
+    assertThat(stagingNames()).containsExactly("slm_1_b1.parquet");
+    assertThat(Files.readAllBytes(staging.resolve("slm_1_b1.parquet"))).isEqualTo(first);
+
+    StagingWriter.builder(paths).replaceExisting(true).build().writeIntermediate(SlmId.of(1),
+        BatchId.of("b1"), Predictions.schema(), Predictions.rows(20, Predictions.START, 2));
+    assertThat(Duck.scalar("SELECT count(*) FROM read_parquet("
+        + Duck.literal(staging.resolve("slm_1_b1.parquet")) + ")")).isEqualTo(20L);
+  }
+
+  @Test
+  void closingWithoutCommitLeavesNothingEvenAfterRowGroupsWereWritten() throws Exception {
+    StagingWriter writer = StagingWriter.builder(paths)
+        .settings(WriterSettings.staging().toBuilder().rowGroupBytes(1024 * 1024).build()).build();
+    try (ParquetRowWriter out = writer.openIntermediate(SlmId.of(1), BatchId.of("x"), Predictions.schema())) {
+      for (var row : Predictions.rows(300_000, Predictions.START, 3)) {
+        out.write(row);
+      }
+    }
+    assertThat(stagingNames()).isEmpty();
+  }
+
+  @Test
+  void aFullDiskMidwayLeavesNoFile() throws Exception {
+    FaultyStorage disk = new FaultyStorage().failWritesAfter(200_000);
+    StagingWriter writer = StagingWriter.builder(paths).storage(disk)
+        .settings(WriterSettings.staging().toBuilder().rowGroupBytes(1024 * 1024).build()).build();
+    assertThatThrownBy(() -> writer.writeIntermediate(SlmId.of(1), BatchId.of("full"),
+        Predictions.schema(), Predictions.rows(300_000, Predictions.START, 4)))
+        .hasMessageContaining("No space left on device (injected)");
+    assertThat(stagingNames()).isEmpty();
+  }
+
+  @Test
+  void aGuardCanRefuseNewStagingFiles() throws Exception {
+    StagingWriter guarded = StagingWriter.builder(paths).guard(file -> {
+      throw new IllegalStateException("Cannot write to hot tier: 93% full above the 90% limit");
+    }).build();
+    assertThatThrownBy(() -> guarded.openIntermediate(SlmId.of(1), BatchId.of("g"), Predictions.schema()))
+        .hasMessageStartingWith("Cannot write to hot tier: 93% full");
+    assertThat(Files.exists(staging)).isFalse();
+  }
+
+  @Test
+  void theNextWriterRemovesAbandonedTemporaryFilesButNotYoungOnes() throws Exception {
+    Files.createDirectories(staging);
+    Path abandoned = Files.writeString(staging.resolve(".slm_9_old.parquet.00aa.tmp"), "partial");
+    Files.setLastModifiedTime(abandoned, FileTime.from(Instant.now().minusSeconds(7200)));
+    Path young = Files.writeString(staging.resolve(".slm_9_new.parquet.00bb.tmp"), "partial");
+
+    StagingWriter.builder(paths).build().writeIntermediate(SlmId.of(1), BatchId.of("n"),
+        Predictions.schema(), Predictions.rows(5, Predictions.START, 5));
+
+    assertThat(abandoned).doesNotExist();
+    assertThat(young).exists();
+  }
+}
