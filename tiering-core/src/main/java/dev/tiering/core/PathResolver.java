@@ -25,6 +25,11 @@ public final class PathResolver {
 
   /** The name of a table's schema sidecar. */
   public static final String SCHEMA_FILE_NAME = "schema.json";
+  /** The accepted form of raw input file names. */
+  public static final String RAW_FILE_NAME_FORM =
+      "1-128 characters of A-Z, a-z, 0-9, _, - and ., starting with a letter or digit";
+  /** The directory of the archive that keeps archived staging files. */
+  public static final String STAGING_ARCHIVE_DIR = "staging";
   /** The directory beside the sidecar that keeps earlier schema versions. */
   public static final String SCHEMA_HISTORY_DIR = "_schema_history";
 
@@ -103,6 +108,43 @@ public final class PathResolver {
   /** The schema sidecar of a clean table: {@code <lake>/clean/{zone}/{table}/schema.json}. */
   public Path schemaFile(Zone zone, TableName table) {
     return tableDir(zone, table).resolve(SCHEMA_FILE_NAME);
+  }
+
+  /** The hot cache's access record: {@code <hot>/clean/.cache-index}. */
+  public Path cacheIndexFile() {
+    return areaRoot(Area.CLEAN_CACHE).resolve(".cache-index");
+  }
+
+  /** The lock that serializes changes to the hot cache: {@code <hot>/clean/.cache.lock}. */
+  public Path cacheLockFile() {
+    return areaRoot(Area.CLEAN_CACHE).resolve(".cache.lock");
+  }
+
+  /**
+   * Where cleanup archives a staging file instead of deleting it: {@code
+   * <lake>/archive/staging/{batch}/{file}} (seed: the archive keeps "old inference results").
+   */
+  public Path stagingArchiveFile(StagingFile file) {
+    Path archive = areaRoot(Area.LAKE_ARCHIVE);
+    return checkUnder(Area.LAKE_ARCHIVE, archive.resolve(STAGING_ARCHIVE_DIR)
+        .resolve(file.batch().value()).resolve(file.fileName()));
+  }
+
+  /**
+   * A raw input file: {@code <lake>/raw/{source}/{yyyy-MM-dd}/{name}}.
+   *
+   * @throws IllegalArgumentException if {@code fileName} is not of the form {@link
+   *     #RAW_FILE_NAME_FORM}
+   */
+  public Path rawFile(TableName source, LocalDate day, String fileName) {
+    NameRules.check("raw file name", fileName, NameRules::isAlnum,
+        cp -> NameRules.isAlnum(cp) || cp == '_' || cp == '-' || cp == '.', RAW_FILE_NAME_FORM);
+    if (fileName.contains("..")) {
+      throw new IllegalArgumentException("Invalid raw file name " + NameRules.quote(fileName)
+          + ": it contains '..' (use " + RAW_FILE_NAME_FORM + ")");
+    }
+    Placement placement = resolve(DataRef.raw(source));
+    return checkUnder(placement.area(), placement.path().resolve(day.toString()).resolve(fileName));
   }
 
   /**

@@ -52,6 +52,35 @@ public interface Storage {
   void move(Path source, Path target) throws IOException;
 
   /**
+   * Copies a regular file; the copy appears at {@code target} only when complete (see {@link
+   * #create}).
+   *
+   * @return the bytes copied
+   */
+  default long copy(Path source, Path target, WriteMode mode) throws IOException {
+    try (InputStream in = openStream(source);
+        PendingFile out = create(target, mode)) {
+      long bytes = in.transferTo(out.stream());
+      out.commit();
+      return bytes;
+    }
+  }
+
+  /**
+   * Moves a regular file, even between stores (the hot SSD and the lake HDD): atomically by
+   * rename when both paths are on one store, else by an atomic copy, then deleting the source. The
+   * target never appears partial and an existing target is never replaced.
+   */
+  default void transfer(Path source, Path target) throws IOException {
+    try {
+      move(source, target);
+    } catch (java.nio.file.AtomicMoveNotSupportedException otherStore) {
+      copy(source, target, WriteMode.CREATE_NEW);
+      delete(source);
+    }
+  }
+
+  /**
    * Deletes a file, an empty directory, or a link (not its target).
    *
    * @return false if nothing was there

@@ -30,6 +30,7 @@ public final class FaultyStorage implements Storage {
   private final AtomicInteger failCommitsLeft = new AtomicInteger(0);
   private volatile Predicate<Path> failDelete = p -> false;
   private volatile Predicate<Path> failMove = p -> false;
+  private volatile boolean crossDevice;
 
   /** Every later write fails once a pending file holds more than {@code bytes} bytes (ENOSPC). */
   public FaultyStorage failWritesAfter(long bytes) {
@@ -52,6 +53,12 @@ public final class FaultyStorage implements Storage {
   /** Moves from matching paths fail. */
   public FaultyStorage failMoves(Predicate<Path> sources) {
     failMove = sources;
+    return this;
+  }
+
+  /** Moves behave as between two devices: rename is impossible, so callers must copy. */
+  public FaultyStorage crossDevice(boolean value) {
+    crossDevice = value;
     return this;
   }
 
@@ -154,6 +161,10 @@ public final class FaultyStorage implements Storage {
   public void move(Path source, Path target) throws IOException {
     if (failMove.test(source)) {
       throw new IOException("Move failed (injected): " + source);
+    }
+    if (crossDevice) {
+      throw new java.nio.file.AtomicMoveNotSupportedException(source.toString(), target.toString(),
+          "Invalid cross-device link (injected)");
     }
     local.move(source, target);
   }

@@ -1,0 +1,206 @@
+package dev.tiering.core;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.Period;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a {@link RetentionPolicy}: moves lake partitions older than their zone's lake retention
+ * from {@code <lake>/clean/} to {@code <lake>/archive/}, keeping their relative paths (and a copy
+ * of the table's {@code schema.json}, so archived data stays self-describing); then deletes archived
+ * partitions older than the archive retention, never bronze's without the policy's opt-in. A
+ * partition's age is its date; partitions of every layout are recognized. Files move one by one,
+ * each atomically, so a reader listing a partition during archiving may see part of it in each
+ * place. Thread-safe.
+ */
+public final class Archiver {
+
+  private static final Logger log = LoggerFactory.getLogger(Archiver.class);
+
+  private final PathResolver paths;
+  private final Storage storage;
+  private final Clock clock;
+
+  /** An archiver on local disks with the system clock. */
+  public Archiver(PathResolver paths) {
+    this(paths, Storage.local(), Clock.systemUTC());
+  }
+
+  /** An archiver on the given storage and clock. */
+  public Archiver(PathResolver paths, Storage storage, Clock clock) {
+    this.paths = Objects.requireNonNull(paths, "paths");
+    this.storage = Objects.requireNonNull(storage, "storage");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** A date partition of a table: its directory and day. */
+  record Partition(Path dir, LocalDate day) {}
+
+  /** Applies the policy. */
+  public LifecycleReport apply(RetentionPolicy policy, boolean dryRun) throws IOException {
+    LifecycleReport.Builder report = new LifecycleReport.Builder("retention", dryRun);
+    LocalDate today = LocalDate.now(clock);
+    for (Map.Entry<Zone, Period> lake : policy.lake().entrySet()) {
+      LocalDate cutoff = today.minus(lake.getValue());
+      for (TableName table : tables(Area.LAKE_CLEAN, lake.getKey())) {
+        archiveTable(lake.getKey(), table, cutoff, report);
+      }
+    }
+    for (Map.Entry<Zone, Period> archive : policy.archive().entrySet()) {
+      Zone zone = archive.getKey();
+      LocalDate cutoff = today.minus(archive.getValue());
+      for (TableName table : tables(Area.LAKE_ARCHIVE, zone)) {
+        Path tableDir = paths.resolve(DataRef.archive(zone, table)).path();
+        for (Partition partition : partitions(tableDir)) {
+          if (!partition.day().isBefore(cutoff)) {
+            continue;
+          }
+          for (FileEntry file : dataFiles(partition.dir())) {
+            if (zone == Zone.BRONZE && !policy.deletesBronze()) {
+              report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(),
+                  "bronze is never deleted without allowingBronzeDeletion()");
+            } else {
+              delete(file, report);
+            }
+          }
+          removeEmptyDirs(partition.dir(), tableDir, report);
+        }
+      }
+    }
+    LifecycleReport done = report.build();
+    log.info("{}", done.summary());
+    return done;
+  }
+
+  private void archiveTable(Zone zone, TableName table, LocalDate cutoff,
+      LifecycleReport.Builder report) throws IOException {
+    Path tableDir = paths.tableDir(zone, table);
+    boolean sidecarCopied = false;
+    for (Partition partition : partitions(tableDir)) {
+      if (!partition.day().isBefore(cutoff)) {
+        continue;
+      }
+      if (!sidecarCopied && !report.dryRun()) {
+        copySidecar(zone, table, report);
+        sidecarCopied = true;
+      }
+      for (FileEntry file : dataFiles(partition.dir())) {
+        Path target = paths.counterpart(file.path(), DataKind.ARCHIVE);
+        try {
+          if (!report.dryRun()) {
+            storage.transfer(file.path(), target);
+          }
+          report.add(LifecycleReport.Verb.ARCHIVED, file.path(), file.size(), target.toString());
+        } catch (IOException | RuntimeException e) {
+          log.warn("Cannot archive {}: {}", file.path(), e.toString());
+          report.fail(file.path(), e);
+        }
+      }
+      removeEmptyDirs(partition.dir(), tableDir, report);
+    }
+  }
+
+  private void copySidecar(Zone zone, TableName table, LifecycleReport.Builder report) {
+    Path sidecar = paths.schemaFile(zone, table);
+    try {
+      if (storage.stat(sidecar).isPresent()) {
+        storage.copy(sidecar, paths.counterpart(sidecar, DataKind.ARCHIVE), WriteMode.REPLACE);
+      }
+    } catch (IOException e) {
+      report.fail(sidecar, e);
+    }
+  }
+
+  private void delete(FileEntry file, LifecycleReport.Builder report) {
+    try {
+      if (!report.dryRun()) {
+        storage.delete(file.path());
+      }
+      report.add(LifecycleReport.Verb.DELETED, file.path(), file.size(), "past archive retention");
+    } catch (IOException e) {
+      report.fail(file.path(), e);
+    }
+  }
+
+  private void removeEmptyDirs(Path dir, Path stopAt, LifecycleReport.Builder report) {
+    if (report.dryRun()) {
+      return;
+    }
+    for (Path d = dir; d != null && !d.equals(stopAt) && d.startsWith(stopAt); d = d.getParent()) {
+      try {
+        if (!storage.list(d).isEmpty()) {
+          return;
+        }
+        storage.delete(d);
+      } catch (IOException notEmptyAfterAll) {
+        return;
+      }
+    }
+  }
+
+  /** The tables of a zone in a table area: directories whose names are valid table names. */
+  List<TableName> tables(Area area, Zone zone) throws IOException {
+    Path zoneDir = paths.areaRoot(area).resolve(zone.id());
+    List<TableName> tables = new ArrayList<>();
+    for (FileEntry entry : storage.list(zoneDir)) {
+      if (entry.isDirectory()) {
+        try {
+          tables.add(TableName.of(entry.name()));
+        } catch (IllegalArgumentException notATable) {
+          log.debug("Skipping {}: not a table directory", entry.path());
+        }
+      }
+    }
+    return tables;
+  }
+
+  /** The date partitions under a table directory, of whichever layout they are. */
+  List<Partition> partitions(Path tableDir) throws IOException {
+    List<Partition> found = new ArrayList<>();
+    collect(tableDir, tableDir, found);
+    return found;
+  }
+
+  private void collect(Path tableDir, Path dir, List<Partition> found) throws IOException {
+    for (FileEntry entry : storage.list(dir)) {
+      if (!entry.isDirectory() || entry.name().startsWith(".") || entry.name().startsWith("_")) {
+        continue;
+      }
+      Optional<LocalDate> day = dayOf(tableDir.relativize(entry.path()));
+      if (day.isPresent()) {
+        found.add(new Partition(entry.path(), day.get()));
+      } else {
+        collect(tableDir, entry.path(), found);
+      }
+    }
+  }
+
+  private Optional<LocalDate> dayOf(Path relative) {
+    for (PartitionLayout layout : PartitionLayout.values()) {
+      Optional<LocalDate> day = paths.partitionDate(relative, layout);
+      if (day.isPresent()) {
+        return day;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private List<FileEntry> dataFiles(Path dir) throws IOException {
+    List<FileEntry> files = new ArrayList<>();
+    for (FileEntry entry : storage.list(dir)) {
+      if (entry.isFile() && !entry.name().startsWith(".")) {
+        files.add(entry);
+      }
+    }
+    return files;
+  }
+}

@@ -1,0 +1,434 @@
+package dev.tiering.core;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The clean-data cache on the SSD ({@code <hot>/clean}): copies of frequently read lake files,
+ * kept under a byte budget by evicting the least recently used. The seed mounts the hot tier with
+ * {@code noatime}, so recency cannot come from file access times: the cache keeps its own access
+ * record in {@code .cache-index}, persisted on every change, so the LRU order survives restarts.
+ *
+ * <p>A copy is published atomically and verified (size and CRC32C against the lake file) before
+ * it is served; when a read finds a copy whose size no longer matches (truncated or replaced), the
+ * copy is dropped and the lake file is served. {@link #verify(boolean)} rereads every copy to
+ * catch same-size corruption. Changes are serialized by a lock file, across threads and processes.
+ * An evicted copy can vanish between {@link #forRead} and a reader's open; readers fall back to
+ * the lake file.
+ */
+public final class HotCache {
+
+  /** The seed's upper bound for the clean cache: 40 GiB. */
+  public static final long DEFAULT_BUDGET = 40L * 1024 * 1024 * 1024;
+
+  private static final Logger log = LoggerFactory.getLogger(HotCache.class);
+  private static final String INDEX_HEADER = "tiering-cache 1";
+  private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(2);
+
+  private final PathResolver paths;
+  private final Storage storage;
+  private final long budget;
+  private final Clock clock;
+
+  private HotCache(Builder b) {
+    this.paths = b.paths;
+    this.storage = b.storage;
+    this.budget = b.budget;
+    this.clock = b.clock;
+  }
+
+  /** A cache over {@code paths}' hot clean area. */
+  public static Builder builder(PathResolver paths) {
+    return new Builder(paths);
+  }
+
+  /**
+   * One cached file.
+   *
+   * @param lakeFile the lake file it copies
+   * @param cacheFile the SSD copy
+   * @param bytes its size
+   * @param crc32c its checksum
+   * @param lastAccess when it was last promoted or read through the cache
+   */
+  public record Entry(Path lakeFile, Path cacheFile, long bytes, long crc32c, Instant lastAccess) {}
+
+  /** The byte budget. */
+  public long budget() {
+    return budget;
+  }
+
+  /** Every entry, least recently used first. */
+  public List<Entry> entries() throws IOException {
+    try (Closeable lock = lock()) {
+      return sorted(load());
+    }
+  }
+
+  /** Bytes the cached copies take. */
+  public long usedBytes() throws IOException {
+    return entries().stream().mapToLong(Entry::bytes).sum();
+  }
+
+  /**
+   * Copies a lake file, or every data file under a lake directory (a partition or a table), into
+   * the cache, evicting least recently used copies to stay within the budget.
+   *
+   * @throws IllegalArgumentException if the path is not inside a lake table
+   */
+  public LifecycleReport promote(Path lakePath, boolean dryRun) throws IOException {
+    LifecycleReport.Builder report = new LifecycleReport.Builder("cache promote " + lakePath, dryRun);
+    List<FileEntry> files = new ArrayList<>();
+    collect(lakePath, files);
+    for (FileEntry file : files) {
+      promoteFile(file, report);
+    }
+    return finish(report);
+  }
+
+  private void collect(Path lakePath, List<FileEntry> files) throws IOException {
+    Path normalized = lakePath.toAbsolutePath().normalize();
+    if (!normalized.startsWith(paths.areaRoot(Area.LAKE_CLEAN))) {
+      throw new IllegalArgumentException("Cannot cache " + lakePath + ": only lake clean data is"
+          + " cached (use a path under " + paths.areaRoot(Area.LAKE_CLEAN) + ")");
+    }
+    paths.counterpart(normalized, DataKind.CACHE);
+    FileEntry entry = storage.stat(normalized).orElseThrow(() ->
+        new java.nio.file.NoSuchFileException(lakePath.toString(), null, "nothing to cache there"));
+    if (entry.isFile()) {
+      files.add(entry);
+    } else if (entry.isDirectory()) {
+      for (FileEntry child : storage.list(normalized)) {
+        if (!child.name().startsWith(".") && !child.name().startsWith("_")
+            && (child.isDirectory() || child.name().endsWith(".parquet"))) {
+          collect(child.path(), files);
+        }
+      }
+    }
+  }
+
+  private void promoteFile(FileEntry lake, LifecycleReport.Builder report) throws IOException {
+    Path cacheFile = paths.counterpart(lake.path(), DataKind.CACHE);
+    if (lake.size() > budget) {
+      report.fail(lake.path(), new IllegalArgumentException(lake.size()
+          + " bytes is more than the whole cache budget of " + budget + " bytes"));
+      return;
+    }
+    try (Closeable lock = lock()) {
+      Map<Path, Entry> index = load();
+      Entry existing = index.get(lake.path());
+      if (existing != null && existing.bytes() == lake.size()
+          && storage.stat(cacheFile).map(FileEntry::size).orElse(-1L) == lake.size()) {
+        report.add(LifecycleReport.Verb.KEPT, lake.path(), lake.size(), "already cached");
+        if (!report.dryRun()) {
+          index.put(lake.path(), touch(existing));
+          save(index);
+        }
+        return;
+      }
+      evictFor(index, lake.size(), lake.path(), report);
+      if (report.dryRun()) {
+        report.add(LifecycleReport.Verb.CACHED, lake.path(), lake.size(), cacheFile.toString());
+        return;
+      }
+      long crc;
+      try {
+        crc = copyVerified(lake.path(), cacheFile, lake.size());
+      } catch (IOException e) {
+        report.fail(lake.path(), e);
+        save(index);
+        return;
+      }
+      index.put(lake.path(), new Entry(lake.path(), cacheFile, lake.size(), crc, clock.instant()));
+      save(index);
+      report.add(LifecycleReport.Verb.CACHED, lake.path(), lake.size(), cacheFile.toString());
+    }
+  }
+
+  /** Evicts least recently used entries until {@code incoming} more bytes fit the budget. */
+  private void evictFor(Map<Path, Entry> index, long incoming, Path keep,
+      LifecycleReport.Builder report) {
+    long used = index.values().stream().filter(e -> !e.lakeFile().equals(keep))
+        .mapToLong(Entry::bytes).sum();
+    for (Entry victim : sorted(index)) {
+      if (used + incoming <= budget) {
+        break;
+      }
+      if (victim.lakeFile().equals(keep)) {
+        continue;
+      }
+      drop(index, victim, report, "least recently used; making room");
+      used -= victim.bytes();
+    }
+  }
+
+  private void drop(Map<Path, Entry> index, Entry entry, LifecycleReport.Builder report,
+      String why) {
+    try {
+      if (!report.dryRun()) {
+        storage.delete(entry.cacheFile());
+        index.remove(entry.lakeFile());
+      }
+      report.add(LifecycleReport.Verb.EVICTED, entry.cacheFile(), entry.bytes(), why);
+    } catch (IOException e) {
+      report.fail(entry.cacheFile(), e);
+    }
+  }
+
+  /** Copies through a checksum, then rereads the published copy and compares. */
+  private long copyVerified(Path source, Path target, long size) throws IOException {
+    CRC32C sourceCrc = new CRC32C();
+    long copied = 0;
+    try (InputStream in = storage.openStream(source);
+        PendingFile out = storage.create(target, WriteMode.REPLACE)) {
+      byte[] buffer = new byte[256 * 1024];
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        sourceCrc.update(buffer, 0, n);
+        out.stream().write(buffer, 0, n);
+        copied += n;
+      }
+      out.commit();
+    }
+    long copyCrc = checksum(target);
+    if (copied != size || copyCrc != sourceCrc.getValue()) {
+      storage.delete(target);
+      throw new IOException("Copy of " + source + " failed verification (" + copied + " of "
+          + size + " bytes, checksum " + Long.toHexString(copyCrc) + " vs "
+          + Long.toHexString(sourceCrc.getValue()) + "); the lake file will be served");
+    }
+    return copyCrc;
+  }
+
+  private long checksum(Path file) throws IOException {
+    CRC32C crc = new CRC32C();
+    try (InputStream in = storage.openStream(file)) {
+      byte[] buffer = new byte[256 * 1024];
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        crc.update(buffer, 0, n);
+      }
+    }
+    return crc.getValue();
+  }
+
+  /**
+   * The paths to read for these lake files: each file's SSD copy when it is cached and whole,
+   * else the lake file. Records the access of every cached file served.
+   */
+  public List<Path> forRead(List<Path> lakeFiles) throws IOException {
+    List<Path> result = new ArrayList<>(lakeFiles.size());
+    try (Closeable lock = lock()) {
+      Map<Path, Entry> index = load();
+      boolean changed = false;
+      for (Path lakeFile : lakeFiles) {
+        Path normalized = lakeFile.toAbsolutePath().normalize();
+        Entry entry = index.get(normalized);
+        if (entry == null) {
+          result.add(lakeFile);
+          continue;
+        }
+        long actual = storage.stat(entry.cacheFile()).filter(FileEntry::isFile)
+            .map(FileEntry::size).orElse(-1L);
+        if (actual != entry.bytes()) {
+          log.warn("Cache copy {} is {} bytes, expected {}: dropped, serving the lake file",
+              entry.cacheFile(), actual, entry.bytes());
+          if (actual >= 0) {
+            storage.delete(entry.cacheFile());
+          }
+          index.remove(normalized);
+          result.add(lakeFile);
+        } else {
+          index.put(normalized, touch(entry));
+          result.add(entry.cacheFile());
+        }
+        changed = true;
+      }
+      if (changed) {
+        save(index);
+      }
+    }
+    return result;
+  }
+
+  /** The path to read for one lake file (see {@link #forRead(List)}). */
+  public Path forRead(Path lakeFile) throws IOException {
+    return forRead(List.of(lakeFile)).get(0);
+  }
+
+  /** Removes the copies of a lake file or of every file under a lake directory. */
+  public LifecycleReport evict(Path lakePath, boolean dryRun) throws IOException {
+    LifecycleReport.Builder report = new LifecycleReport.Builder("cache evict " + lakePath, dryRun);
+    Path prefix = lakePath.toAbsolutePath().normalize();
+    try (Closeable lock = lock()) {
+      Map<Path, Entry> index = load();
+      for (Entry entry : sorted(index)) {
+        if (entry.lakeFile().startsWith(prefix)) {
+          drop(index, entry, report, "evicted on request");
+        }
+      }
+      if (!dryRun) {
+        save(index);
+      }
+    }
+    return finish(report);
+  }
+
+  /**
+   * Rereads every copy and drops those whose size or checksum no longer match, and those whose
+   * lake file is gone (compacted or archived).
+   */
+  public LifecycleReport verify(boolean dryRun) throws IOException {
+    LifecycleReport.Builder report = new LifecycleReport.Builder("cache verify", dryRun);
+    try (Closeable lock = lock()) {
+      Map<Path, Entry> index = load();
+      for (Entry entry : sorted(index)) {
+        String problem = null;
+        if (storage.stat(entry.lakeFile()).isEmpty()) {
+          problem = "its lake file is gone";
+        } else {
+          var copy = storage.stat(entry.cacheFile());
+          if (copy.isEmpty() || copy.get().size() != entry.bytes()) {
+            problem = "copy is missing or its size changed";
+          } else if (checksum(entry.cacheFile()) != entry.crc32c()) {
+            problem = "checksum mismatch";
+          }
+        }
+        if (problem != null) {
+          drop(index, entry, report, problem);
+        } else {
+          report.add(LifecycleReport.Verb.KEPT, entry.cacheFile(), entry.bytes(), "verified");
+        }
+      }
+      if (!dryRun) {
+        save(index);
+      }
+    }
+    return finish(report);
+  }
+
+  private Entry touch(Entry entry) {
+    return new Entry(entry.lakeFile(), entry.cacheFile(), entry.bytes(), entry.crc32c(),
+        clock.instant());
+  }
+
+  private static List<Entry> sorted(Map<Path, Entry> index) {
+    List<Entry> entries = new ArrayList<>(index.values());
+    entries.sort(Comparator.comparing(Entry::lastAccess)
+        .thenComparing(e -> e.lakeFile().toString()));
+    return entries;
+  }
+
+  private Closeable lock() throws IOException {
+    return storage.lock(paths.cacheLockFile(), LOCK_TIMEOUT);
+  }
+
+  /**
+   * Reads the access record: a header line, then one line per copy, {@code millis<TAB>bytes
+   * <TAB>crc<TAB>lake path relative to the lake clean area}. Lake paths come from the resolver and
+   * hold no tabs or newlines. A damaged line is skipped: the copy is then simply not served.
+   */
+  private Map<Path, Entry> load() throws IOException {
+    Map<Path, Entry> index = new LinkedHashMap<>();
+    Path file = paths.cacheIndexFile();
+    if (storage.stat(file).isEmpty()) {
+      return index;
+    }
+    String text;
+    try (InputStream in = storage.openStream(file)) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    Path lakeRoot = paths.areaRoot(Area.LAKE_CLEAN);
+    String[] lines = text.split("\n");
+    for (int i = 1; i < lines.length; i++) {
+      String[] parts = lines[i].split("\t", 4);
+      try {
+        Path lakeFile = lakeRoot.resolve(parts[3]).normalize();
+        if (!lakeFile.startsWith(lakeRoot)) {
+          throw new IllegalArgumentException("outside the lake");
+        }
+        index.put(lakeFile, new Entry(lakeFile, paths.counterpart(lakeFile, DataKind.CACHE),
+            Long.parseLong(parts[1]), Long.parseUnsignedLong(parts[2], 16),
+            Instant.ofEpochMilli(Long.parseLong(parts[0]))));
+      } catch (RuntimeException damaged) {
+        log.warn("Skipping damaged line {} of {}: {}", i + 1, file, damaged.toString());
+      }
+    }
+    return index;
+  }
+
+  private void save(Map<Path, Entry> index) throws IOException {
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    text.writeBytes((INDEX_HEADER + "\n").getBytes(StandardCharsets.UTF_8));
+    Path lakeRoot = paths.areaRoot(Area.LAKE_CLEAN);
+    for (Entry entry : sorted(index)) {
+      text.writeBytes((entry.lastAccess().toEpochMilli() + "\t" + entry.bytes() + "\t"
+          + Long.toHexString(entry.crc32c()) + "\t" + lakeRoot.relativize(entry.lakeFile()) + "\n")
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    try (PendingFile out = storage.create(paths.cacheIndexFile(), WriteMode.REPLACE)) {
+      OutputStream stream = out.stream();
+      text.writeTo(stream);
+      out.commit();
+    }
+  }
+
+  private LifecycleReport finish(LifecycleReport.Builder builder) {
+    LifecycleReport report = builder.build();
+    log.info("{}", report.summary());
+    return report;
+  }
+
+  /** Builds a {@link HotCache}. */
+  public static final class Builder {
+    private final PathResolver paths;
+    private Storage storage = Storage.local();
+    private long budget = DEFAULT_BUDGET;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(PathResolver paths) {
+      this.paths = Objects.requireNonNull(paths, "paths");
+    }
+
+    /** The storage (default: local disks). */
+    public Builder storage(Storage value) {
+      this.storage = Objects.requireNonNull(value, "storage");
+      return this;
+    }
+
+    /** The byte budget (default 40 GiB, the seed's upper bound for the clean cache). */
+    public Builder budget(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("Invalid cache budget " + bytes + " bytes (use 1 or more)");
+      }
+      this.budget = bytes;
+      return this;
+    }
+
+    /** The clock for access times. */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** Builds the cache. */
+    public HotCache build() {
+      return new HotCache(this);
+    }
+  }
+}

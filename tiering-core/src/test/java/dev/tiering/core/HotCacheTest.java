@@ -1,0 +1,166 @@
+package dev.tiering.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HotCacheTest {
+
+  private static final long KB = 1024;
+
+  @TempDir Path base;
+  private PathResolver paths;
+  private final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+  /** Each reading of the clock is one millisecond later: access order is always strict. */
+  private final Clock ticking = new Clock() {
+    @Override
+    public ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis.incrementAndGet());
+    }
+  };
+
+  @BeforeEach
+  void setUp() {
+    paths = new PathResolver(TierLayout.under(base));
+  }
+
+  private HotCache cache(long budget) {
+    return HotCache.builder(paths).budget(budget).clock(ticking).build();
+  }
+
+  private Path lakeFile(String table, int day, String name, int bytes) throws IOException {
+    Path dir = paths.partitionDir(Zone.GOLD, TableName.of(table), LocalDate.of(2025, 11, day),
+        PartitionLayout.DATE_PATH);
+    Files.createDirectories(dir);
+    byte[] content = new byte[bytes];
+    for (int i = 0; i < bytes; i++) {
+      content[i] = (byte) (i * 7 + name.hashCode());
+    }
+    return Files.write(dir.resolve(name), content);
+  }
+
+  @Test
+  void theBudgetHoldsUnderAStreamOfPromotions() throws IOException {
+    HotCache cache = cache(1000 * KB);
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      files.add(lakeFile("sales", 1 + i % 3, "part-" + i + ".parquet", (int) (150 * KB)));
+    }
+    for (Path file : files) {
+      LifecycleReport report = cache.promote(file, false);
+      assertThat(report.ok()).isTrue();
+      assertThat(cache.usedBytes()).isLessThanOrEqualTo(1000 * KB);
+    }
+    assertThat(cache.entries()).hasSize(6).extracting(HotCache.Entry::lakeFile)
+        .containsExactlyElementsOf(files.subList(24, 30));
+    assertThat(paths.counterpart(files.get(29), DataKind.CACHE)).hasSameBinaryContentAs(files.get(29));
+    assertThat(paths.counterpart(files.get(0), DataKind.CACHE)).doesNotExist();
+  }
+
+  @Test
+  void lruOrderSurvivesARestart() throws IOException {
+    Path a = lakeFile("t", 1, "a.parquet", (int) (100 * KB));
+    Path b = lakeFile("t", 1, "b.parquet", (int) (100 * KB));
+    Path c = lakeFile("t", 1, "c.parquet", (int) (100 * KB));
+    HotCache first = cache(300 * KB);
+    first.promote(a, false);
+    first.promote(b, false);
+    first.promote(c, false);
+    assertThat(first.forRead(a)).isEqualTo(paths.counterpart(a, DataKind.CACHE));
+
+    HotCache restarted = cache(300 * KB);
+    assertThat(restarted.entries()).extracting(HotCache.Entry::lakeFile).containsExactly(b, c, a);
+    Path d = lakeFile("t", 1, "d.parquet", (int) (100 * KB));
+    LifecycleReport report = restarted.promote(d, false);
+
+    assertThat(report.actions(LifecycleReport.Verb.EVICTED)).extracting(LifecycleReport.Action::path)
+        .containsExactly(paths.counterpart(b, DataKind.CACHE));
+    assertThat(restarted.entries()).extracting(HotCache.Entry::lakeFile).containsExactly(c, a, d);
+  }
+
+  @Test
+  void aTruncatedCopyIsDetectedAndNeverServed() throws IOException {
+    Path file = lakeFile("t", 2, "part-1.parquet", (int) (64 * KB));
+    HotCache cache = cache(HotCache.DEFAULT_BUDGET);
+    cache.promote(file, false);
+    Path copy = paths.counterpart(file, DataKind.CACHE);
+    try (RandomAccessFile truncate = new RandomAccessFile(copy.toFile(), "rw")) {
+      truncate.setLength(10 * KB);
+    }
+
+    assertThat(cache.forRead(file)).isEqualTo(file);
+    assertThat(copy).doesNotExist();
+    assertThat(cache.entries()).isEmpty();
+  }
+
+  @Test
+  void verifyCatchesSameSizeCorruptionAndVanishedLakeFiles() throws IOException {
+    Path damaged = lakeFile("t", 3, "damaged.parquet", (int) (64 * KB));
+    Path gone = lakeFile("t", 3, "gone.parquet", (int) (64 * KB));
+    Path fine = lakeFile("t", 3, "fine.parquet", (int) (64 * KB));
+    HotCache cache = cache(HotCache.DEFAULT_BUDGET);
+    cache.promote(paths.partitionDir(Zone.GOLD, TableName.of("t"), LocalDate.of(2025, 11, 3),
+        PartitionLayout.DATE_PATH), false);
+    try (RandomAccessFile flip = new RandomAccessFile(
+        paths.counterpart(damaged, DataKind.CACHE).toFile(), "rw")) {
+      flip.seek(1000);
+      flip.write(flip.read() ^ 0xff);
+    }
+    Files.delete(gone);
+
+    LifecycleReport report = cache.verify(false);
+
+    assertThat(report.actions(LifecycleReport.Verb.EVICTED)).extracting(LifecycleReport.Action::detail)
+        .containsExactlyInAnyOrder("checksum mismatch", "its lake file is gone");
+    assertThat(cache.entries()).extracting(HotCache.Entry::lakeFile).containsExactly(fine);
+  }
+
+  @Test
+  void onlyLakeCleanDataIsCachedAndNothingBiggerThanTheBudget() throws IOException {
+    HotCache cache = cache(10 * KB);
+    Path staging = Files.createDirectories(paths.areaRoot(Area.STAGING)).resolve("slm_1_b.parquet");
+    Files.writeString(staging, "x");
+    assertThatThrownBy(() -> cache.promote(staging, false))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only lake clean data is cached");
+    Path big = lakeFile("t", 4, "big.parquet", (int) (20 * KB));
+    assertThat(cache.promote(big, false).failures()).singleElement()
+        .satisfies(f -> assertThat(f.error()).contains("more than the whole cache budget"));
+  }
+
+  @Test
+  void aDryRunCopiesAndEvictsNothing() throws IOException {
+    Path a = lakeFile("t", 5, "a.parquet", (int) (100 * KB));
+    Path b = lakeFile("t", 5, "b.parquet", (int) (100 * KB));
+    HotCache cache = cache(150 * KB);
+    cache.promote(a, false);
+    LifecycleReport dry = cache.promote(b, true);
+    assertThat(dry.actions(LifecycleReport.Verb.EVICTED)).hasSize(1);
+    assertThat(dry.actions(LifecycleReport.Verb.CACHED)).hasSize(1);
+    assertThat(cache.entries()).extracting(HotCache.Entry::lakeFile).containsExactly(a);
+    assertThat(paths.counterpart(b, DataKind.CACHE)).doesNotExist();
+  }
+}
