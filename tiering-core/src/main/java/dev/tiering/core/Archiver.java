@@ -47,7 +47,7 @@ public final class Archiver {
 
   /** Applies the policy. */
   public LifecycleReport apply(RetentionPolicy policy, boolean dryRun) throws IOException {
-    LifecycleReport.Builder report = new LifecycleReport.Builder("retention", dryRun);
+    LifecycleReport.Builder report = LifecycleReport.builder("retention", dryRun);
     LocalDate today = LocalDate.now(clock);
     for (Map.Entry<Zone, Period> lake : policy.lake().entrySet()) {
       LocalDate cutoff = today.minus(lake.getValue());

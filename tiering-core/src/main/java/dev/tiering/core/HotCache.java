@@ -94,7 +94,7 @@ public final class HotCache {
    * @throws IllegalArgumentException if the path is not inside a lake table
    */
   public LifecycleReport promote(Path lakePath, boolean dryRun) throws IOException {
-    LifecycleReport.Builder report = new LifecycleReport.Builder("cache promote " + lakePath, dryRun);
+    LifecycleReport.Builder report = LifecycleReport.builder("cache promote " + lakePath, dryRun);
     List<FileEntry> files = new ArrayList<>();
     collect(lakePath, files);
     for (FileEntry file : files) {
@@ -273,7 +273,7 @@ public final class HotCache {
 
   /** Removes the copies of a lake file or of every file under a lake directory. */
   public LifecycleReport evict(Path lakePath, boolean dryRun) throws IOException {
-    LifecycleReport.Builder report = new LifecycleReport.Builder("cache evict " + lakePath, dryRun);
+    LifecycleReport.Builder report = LifecycleReport.builder("cache evict " + lakePath, dryRun);
     Path prefix = lakePath.toAbsolutePath().normalize();
     try (Closeable lock = lock()) {
       Map<Path, Entry> index = load();
@@ -294,7 +294,7 @@ public final class HotCache {
    * lake file is gone (compacted or archived).
    */
   public LifecycleReport verify(boolean dryRun) throws IOException {
-    LifecycleReport.Builder report = new LifecycleReport.Builder("cache verify", dryRun);
+    LifecycleReport.Builder report = LifecycleReport.builder("cache verify", dryRun);
     try (Closeable lock = lock()) {
       Map<Path, Entry> index = load();
       for (Entry entry : sorted(index)) {

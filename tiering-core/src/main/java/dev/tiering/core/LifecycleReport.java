@@ -97,33 +97,42 @@ public record LifecycleReport(String operation, boolean dryRun, List<Action> act
         + actions(Verb.KEPT).size() + " kept, " + failures.size() + " failure(s)";
   }
 
-  /** Collects actions and failures while an operation runs. */
-  static final class Builder {
+  /** Starts collecting the actions of an operation. */
+  public static Builder builder(String operation, boolean dryRun) {
+    return new Builder(operation, dryRun);
+  }
+
+  /** Collects actions and failures while an operation runs; not thread-safe. */
+  public static final class Builder {
     private final String operation;
     private final boolean dryRun;
     private final List<Action> actions = new ArrayList<>();
     private final List<Failure> failures = new ArrayList<>();
 
-    Builder(String operation, boolean dryRun) {
+    private Builder(String operation, boolean dryRun) {
       this.operation = operation;
       this.dryRun = dryRun;
     }
 
-    Builder add(Verb verb, Path path, long bytes, String detail) {
+    /** Records an action. */
+    public Builder add(Verb verb, Path path, long bytes, String detail) {
       actions.add(new Action(verb, path, bytes, detail));
       return this;
     }
 
-    Builder fail(Path path, Exception error) {
+    /** Records a failure. */
+    public Builder fail(Path path, Exception error) {
       failures.add(new Failure(path, String.valueOf(error.getMessage())));
       return this;
     }
 
-    boolean dryRun() {
+    /** True if nothing may be changed. */
+    public boolean dryRun() {
       return dryRun;
     }
 
-    LifecycleReport build() {
+    /** The report so far. */
+    public LifecycleReport build() {
       return new LifecycleReport(operation, dryRun, actions, failures);
     }
   }

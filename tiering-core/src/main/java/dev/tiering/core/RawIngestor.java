@@ -50,7 +50,7 @@ public final class RawIngestor {
     String name = input.getFileName().toString();
     Path target = paths.rawFile(source, day, name);
     Path checksumFile = paths.rawFile(source, day, name + ".sha256");
-    LifecycleReport.Builder report = new LifecycleReport.Builder("ingest " + input, dryRun);
+    LifecycleReport.Builder report = LifecycleReport.builder("ingest " + input, dryRun);
     FileEntry in = storage.stat(input).filter(FileEntry::isFile).orElseThrow(() ->
         new java.nio.file.NoSuchFileException(input.toString(), null, "no such input file"));
     if (dryRun) {

@@ -95,7 +95,7 @@ public final class StagingJanitor {
 
   /** Removes (or archives) every staging file of {@code batch}, for every SLM id present. */
   public LifecycleReport cleanupBatch(BatchId batch, boolean dryRun) throws IOException {
-    LifecycleReport.Builder report = new LifecycleReport.Builder("cleanup batch " + batch, dryRun);
+    LifecycleReport.Builder report = LifecycleReport.builder("cleanup batch " + batch, dryRun);
     for (Batch found : batches()) {
       if (found.batch().equals(batch)) {
         remove(found, report);
@@ -112,7 +112,7 @@ public final class StagingJanitor {
     if (keepRecent < 0) {
       throw new IllegalArgumentException("Invalid keepRecent " + keepRecent + " (use 0 or more)");
     }
-    LifecycleReport.Builder report = new LifecycleReport.Builder(
+    LifecycleReport.Builder report = LifecycleReport.builder(
         "cleanup keeping the " + keepRecent + " most recent batches", dryRun);
     List<Batch> batches = batches();
     for (int i = 0; i < batches.size(); i++) {

@@ -14,6 +14,11 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import dev.tiering.core.HotCache;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,24 +26,30 @@ import java.util.Optional;
 /**
  * Reads lake tables: all of a table, or the partitions of a date range, with the table's current
  * schema (older files read through it; see {@link ParquetRowReader}). Only complete files are
- * seen: hidden temporary files and the schema history are skipped. Thread-safe.
+ * seen: hidden temporary files and the schema history are skipped, and during a compaction every
+ * row is seen exactly once (see {@link Compactor}). Thread-safe.
  */
 public final class LakeReader {
 
   private final PathResolver paths;
   private final Storage storage;
   private final SidecarStore sidecars;
+  private final HotCache cache;
 
   /** A reader on local disks. */
   public LakeReader(PathResolver paths) {
-    this(paths, Storage.local(), new SidecarStore(paths));
+    this(paths, Storage.local(), new SidecarStore(paths), null);
   }
 
-  /** A reader on the given storage. */
-  public LakeReader(PathResolver paths, Storage storage, SidecarStore sidecars) {
+  /**
+   * A reader on the given storage; with a cache, files with a whole SSD copy are read from the
+   * SSD (seed: the clean cache serves "frequently accessed" data).
+   */
+  public LakeReader(PathResolver paths, Storage storage, SidecarStore sidecars, HotCache cache) {
     this.paths = Objects.requireNonNull(paths, "paths");
     this.storage = Objects.requireNonNull(storage, "storage");
     this.sidecars = Objects.requireNonNull(sidecars, "sidecars");
+    this.cache = cache;
   }
 
   /** One data file of a table and its partition day (null for unpartitioned tables). */
@@ -78,9 +89,14 @@ public final class LakeReader {
 
   private void collect(Path tableDir, Path dir, Optional<PartitionLayout> layout, LocalDate from,
       LocalDate to, List<DataFile> found) throws IOException {
+    // A compaction in progress: skip its unpublished outputs, or its already merged inputs.
+    Set<String> hidden = new HashSet<>();
+    for (CompactionJournal journal : CompactionJournal.in(storage, dir)) {
+      hidden.addAll(journal.hiddenFromReaders());
+    }
     for (FileEntry entry : storage.list(dir)) {
       String name = entry.name();
-      if (name.startsWith(".") || name.startsWith("_")) {
+      if (name.startsWith(".") || name.startsWith("_") || hidden.contains(name)) {
         continue;
       }
       if (entry.isDirectory()) {
@@ -109,6 +125,16 @@ public final class LakeReader {
       throws IOException {
     TableSchema schema = sidecar(zone, table).schema();
     List<Path> files = files(zone, table, from, to).stream().map(DataFile::path).toList();
-    return ParquetRowReader.open(storage, files, schema);
+    if (cache == null) {
+      return ParquetRowReader.open(storage, files, schema);
+    }
+    List<Path> preferred = cache.forRead(files);
+    Map<Path, Path> fallbacks = new HashMap<>();
+    for (int i = 0; i < files.size(); i++) {
+      if (!preferred.get(i).equals(files.get(i))) {
+        fallbacks.put(preferred.get(i), files.get(i));
+      }
+    }
+    return ParquetRowReader.open(storage, preferred, schema, fallbacks);
   }
 }

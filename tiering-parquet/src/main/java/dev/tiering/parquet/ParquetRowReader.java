@@ -52,6 +52,8 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   private final Storage storage;
   private final TableSchema schema;
   private final List<Path> files;
+  /** Files to read instead of a cache copy that vanished (was evicted) before it was opened. */
+  private final Map<Path, Path> fallbacks;
   private final int fields;
   private final long[] bits;
   private final Object[] refs;
@@ -67,9 +69,11 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   private MessageType projection;
   private String createdBy;
 
-  private ParquetRowReader(Storage storage, List<Path> files, TableSchema schema) {
+  private ParquetRowReader(Storage storage, List<Path> files, TableSchema schema,
+      Map<Path, Path> fallbacks) {
     this.storage = Objects.requireNonNull(storage, "storage");
-    this.files = List.copyOf(files);
+    this.files = new ArrayList<>(files);
+    this.fallbacks = Map.copyOf(fallbacks);
     this.schema = Objects.requireNonNull(schema, "schema");
     this.fields = schema.fields().size();
     this.bits = new long[fields];
@@ -84,7 +88,12 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
 
   /** Reads files one after the other as {@code schema}. */
   public static ParquetRowReader open(Storage storage, List<Path> files, TableSchema schema) {
-    return new ParquetRowReader(storage, files, schema);
+    return new ParquetRowReader(storage, files, schema, Map.of());
+  }
+
+  static ParquetRowReader open(Storage storage, List<Path> files, TableSchema schema,
+      Map<Path, Path> fallbacks) {
+    return new ParquetRowReader(storage, files, schema, fallbacks);
   }
 
   @Override
@@ -180,7 +189,17 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
     ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration())
         .withCodecFactory(new ZstdCodecs(WriterSettings.STAGING_LEVEL))
         .build();
-    reader = ParquetFileReader.open(new StorageInputFile(storage, file), options);
+    try {
+      reader = ParquetFileReader.open(new StorageInputFile(storage, file), options);
+    } catch (java.nio.file.NoSuchFileException evicted) {
+      Path fallback = fallbacks.get(file);
+      if (fallback == null) {
+        throw evicted;
+      }
+      files.set(fileIndex, fallback);
+      file = fallback;
+      reader = ParquetFileReader.open(new StorageInputFile(storage, file), options);
+    }
     MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
     List<Type> projected = new ArrayList<>();
     fileTypes = new FieldType[fields];

@@ -1,0 +1,363 @@
+package dev.tiering.parquet;
+
+import dev.tiering.core.FileEntry;
+import dev.tiering.core.LifecycleReport;
+import dev.tiering.core.PartitionLayout;
+import dev.tiering.core.PathResolver;
+import dev.tiering.core.PendingFile;
+import dev.tiering.core.Storage;
+import dev.tiering.core.TableName;
+import dev.tiering.core.WriteMode;
+import dev.tiering.core.Zone;
+import dev.tiering.schema.SchemaSidecar;
+import dev.tiering.schema.SidecarStore;
+import dev.tiering.schema.TableSchema;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Merges a table's small files (seed troubleshooting: files under 10 MB make scans slow) into
+ * files of the target size, partition by partition, preserving every row, and reports files over
+ * 500 MB, which defeat partition pruning. Crash-safe by an intent journal (see {@link
+ * CompactionJournal}): after a crash at any point, the next compaction of the partition (or {@link
+ * #recover}) finishes or rolls back the interrupted one, so every row is in the partition exactly
+ * once.
+ *
+ * <p>What a concurrent reader sees: {@link LakeReader} consults the journals and sees every row
+ * exactly once at every moment. An engine that lists files itself (DuckDB, Spark) can see the rows
+ * of merged files twice between the publishing of the outputs and the deletion of the inputs, a
+ * window of one delete per input file; schedule compaction when such readers are idle, or read
+ * through the SDK. Bronze may be compacted: no row is changed, added or lost.
+ */
+public final class Compactor {
+
+  /** The seed's "too small": 10 MiB. */
+  public static final long DEFAULT_SMALL_BYTES = 10L * 1024 * 1024;
+  /** The seed's "too large": 500 MiB. */
+  public static final long DEFAULT_LARGE_BYTES = 500L * 1024 * 1024;
+
+  private static final Logger log = LoggerFactory.getLogger(Compactor.class);
+  private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(10);
+
+  /** Called after each step of the protocol; tests use it to stop at every step as a crash would. */
+  @FunctionalInterface
+  interface Steps {
+    void after(String step) throws IOException;
+  }
+
+  private final PathResolver paths;
+  private final Storage storage;
+  private final WriterSettings settings;
+  private final SidecarStore sidecars;
+  private final long smallBytes;
+  private final long largeBytes;
+  private final Steps steps;
+
+  private Compactor(Builder b) {
+    this.paths = b.paths;
+    this.storage = b.storage;
+    this.settings = b.settings;
+    this.sidecars = b.sidecars != null ? b.sidecars : new SidecarStore(b.paths);
+    this.smallBytes = b.smallBytes;
+    this.largeBytes = b.largeBytes;
+    this.steps = b.steps;
+  }
+
+  /** A compactor on the given layout. */
+  public static Builder builder(PathResolver paths) {
+    return new Builder(paths);
+  }
+
+  /** Compacts every partition of a table. */
+  public LifecycleReport compact(Zone zone, TableName table, boolean dryRun) throws IOException {
+    TableSchema schema = schemaOf(zone, table);
+    LifecycleReport.Builder report = LifecycleReport.builder("compact " + zone + "." + table, dryRun);
+    for (Partition partition : partitions(zone, table, schema)) {
+      compactPartition(schema, partition, report);
+    }
+    return finish(report);
+  }
+
+  /** Finishes or rolls back interrupted compactions in every partition of a table. */
+  public LifecycleReport recover(Zone zone, TableName table) throws IOException {
+    TableSchema schema = schemaOf(zone, table);
+    LifecycleReport.Builder report = LifecycleReport.builder("recover compactions of " + zone + "."
+        + table, false);
+    for (Partition partition : partitions(zone, table, schema)) {
+      try (Closeable lock = lock(partition.dir())) {
+        recoverPartition(partition.dir(), report);
+      }
+    }
+    return finish(report);
+  }
+
+  private TableSchema schemaOf(Zone zone, TableName table) throws IOException {
+    return sidecars.read(zone, table).map(SchemaSidecar::schema).orElseThrow(() ->
+        new java.nio.file.NoSuchFileException(paths.schemaFile(zone, table).toString(), null,
+            "no such table: " + zone + "." + table + " has no schema.json"));
+  }
+
+  private record Partition(Path dir, LocalDate day) {}
+
+  private List<Partition> partitions(Zone zone, TableName table, TableSchema schema)
+      throws IOException {
+    Path tableDir = paths.tableDir(zone, table);
+    List<Partition> found = new ArrayList<>();
+    java.util.Optional<PartitionLayout> layout = LakeWriter.layoutOf(schema);
+    if (layout.isEmpty()) {
+      found.add(new Partition(tableDir, null));
+      return found;
+    }
+    collect(tableDir, tableDir, layout.get(), found);
+    return found;
+  }
+
+  private void collect(Path tableDir, Path dir, PartitionLayout layout, List<Partition> found)
+      throws IOException {
+    for (FileEntry entry : storage.list(dir)) {
+      if (!entry.isDirectory() || entry.name().startsWith(".") || entry.name().startsWith("_")) {
+        continue;
+      }
+      java.util.Optional<LocalDate> day = paths.partitionDate(tableDir.relativize(entry.path()), layout);
+      if (day.isPresent()) {
+        found.add(new Partition(entry.path(), day.get()));
+      } else {
+        collect(tableDir, entry.path(), layout, found);
+      }
+    }
+  }
+
+  private Closeable lock(Path partitionDir) throws IOException {
+    return storage.lock(partitionDir.resolve(".compaction.lock"), LOCK_TIMEOUT);
+  }
+
+  private void compactPartition(TableSchema schema, Partition partition,
+      LifecycleReport.Builder report) throws IOException {
+    try (Closeable lock = lock(partition.dir())) {
+      if (!report.dryRun()) {
+        recoverPartition(partition.dir(), report);
+      }
+      List<FileEntry> small = new ArrayList<>();
+      for (FileEntry file : dataFiles(partition.dir())) {
+        if (file.size() > largeBytes) {
+          report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(),
+              "over " + largeBytes / (1024 * 1024) + " MiB: too large for partition pruning");
+        } else if (file.size() < smallBytes) {
+          small.add(file);
+        }
+      }
+      if (small.size() < 2) {
+        return;
+      }
+      if (report.dryRun()) {
+        long bytes = small.stream().mapToLong(FileEntry::size).sum();
+        small.forEach(f -> report.add(LifecycleReport.Verb.COMPACTED, f.path(), f.size(), ""));
+        report.add(LifecycleReport.Verb.WRITTEN, partition.dir(), bytes, "about "
+            + Math.max(1, (bytes + settings.targetFileBytes() - 1) / settings.targetFileBytes())
+            + " file(s)");
+        return;
+      }
+      merge(schema, partition, small, report);
+    }
+  }
+
+  private void merge(TableSchema schema, Partition partition, List<FileEntry> inputs,
+      LifecycleReport.Builder report) throws IOException {
+    CompactionJournal journal = new CompactionJournal(
+        partition.dir().resolve(CompactionJournal.PREFIX + UUID.randomUUID() + CompactionJournal.SUFFIX),
+        inputs.stream().map(FileEntry::name).toList(), List.of(), false);
+    journal.save(storage);
+    steps.after("journal");
+
+    long expectedRows = 0;
+    for (FileEntry input : inputs) {
+      expectedRows += rowCount(input.path());
+    }
+    List<Output> outputs = new ArrayList<>();
+    try {
+      writeOutputs(schema, partition, inputs, outputs);
+      long written = outputs.stream().mapToLong(o -> o.writer.rows()).sum();
+      if (written != expectedRows) {
+        throw new IOException("Compaction of " + partition.dir() + " read " + written
+            + " rows but the inputs hold " + expectedRows + "; nothing was changed");
+      }
+      journal = journal.withOutputs(outputs.stream()
+          .map(o -> o.pending.target().getFileName().toString()).toList());
+      journal.save(storage);
+      steps.after("outputs");
+      for (Output output : outputs) {
+        output.pending.commit();
+        report.add(LifecycleReport.Verb.WRITTEN, output.pending.target(),
+            output.pending.bytesWritten(), output.writer.rows() + " rows");
+        steps.after("publish " + output.pending.target().getFileName());
+      }
+    } finally {
+      for (Output output : outputs) {
+        output.pending.close();
+      }
+    }
+    journal = journal.asPublished();
+    journal.save(storage);
+    steps.after("published");
+    for (FileEntry input : inputs) {
+      storage.delete(input.path());
+      report.add(LifecycleReport.Verb.COMPACTED, input.path(), input.size(), "merged");
+      steps.after("delete " + input.name());
+    }
+    storage.delete(journal.file());
+    steps.after("done");
+  }
+
+  private record Output(PendingFile pending, ColumnarFileWriter writer) {}
+
+  private void writeOutputs(TableSchema schema, Partition partition, List<FileEntry> inputs,
+      List<Output> outputs) throws IOException {
+    Integer day = partition.day() == null ? null : (int) partition.day().toEpochDay();
+    RowBuffer row = new RowBuffer(schema, true);
+    Output current = null;
+    try (ParquetRowReader reader = ParquetRowReader.open(storage,
+        inputs.stream().map(FileEntry::path).toList(), schema)) {
+      while (reader.next()) {
+        if (current == null) {
+          PendingFile pending = storage.create(paths.newDataFile(partition.dir()),
+              WriteMode.CREATE_NEW);
+          current = new Output(pending, new ColumnarFileWriter(pending, schema, settings, day,
+              Footers.of("clean", schema)));
+          outputs.add(current);
+        }
+        for (int i = 0; i < schema.fields().size(); i++) {
+          row.setCanonical(i, reader.get(i));
+        }
+        current.writer.append(row);
+        row.clear();
+        if (current.writer.estimatedBytes() >= settings.targetFileBytes()) {
+          current.writer.finish();
+          current = null;
+        }
+      }
+    }
+    if (current != null) {
+      current.writer.finish();
+    }
+  }
+
+  private long rowCount(Path file) throws IOException {
+    ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+    try (ParquetFileReader reader = ParquetFileReader.open(new StorageInputFile(storage, file), options)) {
+      return reader.getRecordCount();
+    }
+  }
+
+  /** Rolls interrupted compactions of one partition forward or back. */
+  private void recoverPartition(Path dir, LifecycleReport.Builder report) throws IOException {
+    for (CompactionJournal journal : CompactionJournal.in(storage, dir)) {
+      if (journal.published()) {
+        for (String input : journal.inputs()) {
+          if (storage.delete(dir.resolve(input))) {
+            report.add(LifecycleReport.Verb.COMPACTED, dir.resolve(input), 0,
+                "merged before an interruption; removed on recovery");
+          }
+        }
+      } else {
+        for (String output : journal.outputs()) {
+          if (storage.delete(dir.resolve(output))) {
+            report.add(LifecycleReport.Verb.DELETED, dir.resolve(output), 0,
+                "output of an interrupted compaction; its inputs are intact");
+          }
+        }
+      }
+      storage.delete(journal.file());
+      log.info("Recovered interrupted compaction {} ({})", journal.file(),
+          journal.published() ? "finished it" : "rolled it back");
+    }
+  }
+
+  private List<FileEntry> dataFiles(Path dir) throws IOException {
+    List<FileEntry> files = new ArrayList<>();
+    for (FileEntry entry : storage.list(dir)) {
+      if (entry.isFile() && entry.name().endsWith(".parquet") && !entry.name().startsWith(".")) {
+        files.add(entry);
+      }
+    }
+    return files;
+  }
+
+  private LifecycleReport finish(LifecycleReport.Builder builder) {
+    LifecycleReport report = builder.build();
+    log.info("{}", report.summary());
+    return report;
+  }
+
+  /** Builds a {@link Compactor}. */
+  public static final class Builder {
+    private final PathResolver paths;
+    private Storage storage = Storage.local();
+    private WriterSettings settings = WriterSettings.lake();
+    private SidecarStore sidecars;
+    private long smallBytes = DEFAULT_SMALL_BYTES;
+    private long largeBytes = DEFAULT_LARGE_BYTES;
+    private Steps steps = step -> { };
+
+    private Builder(PathResolver paths) {
+      this.paths = Objects.requireNonNull(paths, "paths");
+    }
+
+    /** The storage (default: local disks). */
+    public Builder storage(Storage value) {
+      this.storage = Objects.requireNonNull(value, "storage");
+      return this;
+    }
+
+    /** Settings of the merged files (default: lake, zstd 5, 128 MiB target). */
+    public Builder settings(WriterSettings value) {
+      this.settings = Objects.requireNonNull(value, "settings");
+      return this;
+    }
+
+    /** The sidecar store the table schemas come from. */
+    public Builder sidecars(SidecarStore value) {
+      this.sidecars = Objects.requireNonNull(value, "sidecars");
+      return this;
+    }
+
+    /** Files under this size are merged (default 10 MiB). */
+    public Builder smallFileBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("Invalid small-file size " + bytes + " (use 1 or more)");
+      }
+      this.smallBytes = bytes;
+      return this;
+    }
+
+    /** Files over this size are reported (default 500 MiB). */
+    public Builder largeFileBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("Invalid large-file size " + bytes + " (use 1 or more)");
+      }
+      this.largeBytes = bytes;
+      return this;
+    }
+
+    Builder steps(Steps value) {
+      this.steps = value;
+      return this;
+    }
+
+    /** Builds the compactor. */
+    public Compactor build() {
+      return new Compactor(this);
+    }
+  }
+}

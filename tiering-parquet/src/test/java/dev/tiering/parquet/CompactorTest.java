@@ -1,0 +1,216 @@
+package dev.tiering.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tiering.core.HotCache;
+import dev.tiering.core.LifecycleReport;
+import dev.tiering.core.PathResolver;
+import dev.tiering.core.Storage;
+import dev.tiering.core.TableName;
+import dev.tiering.core.TierLayout;
+import dev.tiering.core.Zone;
+import dev.tiering.schema.SidecarStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CompactorTest {
+
+  private static final Instant NOON = Instant.parse("2025-11-10T12:00:00Z");
+  private static final TableName TABLE = TableName.of("slm_predictions");
+
+  @TempDir Path base;
+
+  private PathResolver paths() {
+    return new PathResolver(TierLayout.under(base));
+  }
+
+  private Path partition() {
+    return base.resolve("lake/clean/silver/slm_predictions/2025/11/10");
+  }
+
+  /** {@code files} small lake writes of {@code rows} rows each, all in one partition. */
+  private void smallFiles(int files, int rows) throws IOException {
+    LakeWriter lake = LakeWriter.builder(paths()).clock(Clock.fixed(NOON, ZoneOffset.UTC)).build();
+    for (int f = 0; f < files; f++) {
+      lake.writeCleanData(Predictions.schema(), Predictions.rows(rows, NOON.plusSeconds(f * 1000L), f));
+    }
+  }
+
+  private List<Path> parquetFiles(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().toList();
+    }
+  }
+
+  /** A copy of the partition as it is now, for DuckDB to compare against later. */
+  private Path snapshot() throws IOException {
+    Path copy = Files.createDirectories(base.resolve("reference-" + System.nanoTime()));
+    for (Path file : parquetFiles(partition())) {
+      Files.copy(file, copy.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+    }
+    return copy;
+  }
+
+  /** Rows in one set and not the other, both ways, counting duplicates: 0 means the same multiset. */
+  private static long multisetDifference(Path expectedDir, Path actualDir) throws Exception {
+    String expected = "read_parquet(" + Duck.literal(expectedDir.resolve("*.parquet")) + ")";
+    String actual = "read_parquet(" + Duck.literal(actualDir.resolve("*.parquet")) + ")";
+    long missing = ((Number) Duck.scalar("SELECT count(*) FROM (SELECT * FROM " + expected
+        + " EXCEPT ALL SELECT * FROM " + actual + ")")).longValue();
+    long extra = ((Number) Duck.scalar("SELECT count(*) FROM (SELECT * FROM " + actual
+        + " EXCEPT ALL SELECT * FROM " + expected + ")")).longValue();
+    return missing + extra;
+  }
+
+  @Test
+  void twoHundredSmallFilesBecomeOneWithTheSameMultisetOfRows() throws Exception {
+    smallFiles(200, 50);
+    Path reference = snapshot();
+
+    LifecycleReport report = Compactor.builder(paths()).build().compact(Zone.SILVER, TABLE, false);
+
+    assertThat(report.actions(LifecycleReport.Verb.COMPACTED)).hasSize(200);
+    assertThat(report.actions(LifecycleReport.Verb.WRITTEN)).hasSize(1);
+    assertThat(parquetFiles(partition())).hasSize(1);
+    assertThat(Duck.scalar("SELECT count(*) FROM read_parquet(" + Duck.literal(
+        partition().resolve("*.parquet")) + ")")).isEqualTo(10_000L);
+    assertThat(multisetDifference(reference, partition())).isZero();
+    try (Stream<Path> left = Files.list(partition())) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.endsWith(".journal") || Storage.isTemporary(n));
+    }
+  }
+
+  @Test
+  void aDryRunReportsThePlanAndChangesNothing() throws Exception {
+    smallFiles(5, 10);
+    List<Path> before = parquetFiles(partition());
+    LifecycleReport dry = Compactor.builder(paths()).build().compact(Zone.SILVER, TABLE, true);
+    assertThat(dry.actions(LifecycleReport.Verb.COMPACTED)).hasSize(5);
+    assertThat(dry.actions(LifecycleReport.Verb.WRITTEN)).singleElement()
+        .satisfies(a -> assertThat(a.detail()).isEqualTo("about 1 file(s)"));
+    assertThat(parquetFiles(partition())).isEqualTo(before);
+  }
+
+  @Test
+  void largeFilesAreReportedAndLeftAlone() throws Exception {
+    smallFiles(3, 10);
+    LifecycleReport report = Compactor.builder(paths()).largeFileBytes(100).smallFileBytes(50)
+        .build().compact(Zone.SILVER, TABLE, false);
+    assertThat(report.actions(LifecycleReport.Verb.KEPT)).hasSize(3)
+        .allSatisfy(a -> assertThat(a.detail()).contains("too large for partition pruning"));
+    assertThat(parquetFiles(partition())).hasSize(3);
+  }
+
+  /** Thrown by the step hook: like a crash, nothing catches it and no rollback runs. */
+  private static final class SimulatedCrash extends Error {
+    SimulatedCrash(String step) {
+      super("crash after " + step);
+    }
+  }
+
+  @Test
+  void aCrashAfterEveryStepFollowedByARerunLeavesEveryRowExactlyOnce() throws Exception {
+    smallFiles(12, 2000);
+    Path pristine = snapshot();
+    List<String> stepNames = new ArrayList<>();
+    WriterSettings smallOutputs = WriterSettings.lake().toBuilder().targetFileBytes(1024 * 1024)
+        .rowGroupBytes(1024 * 1024).build();
+    // One uninterrupted run learns the protocol's steps; every later run restores the data first.
+    Compactor.builder(paths()).settings(smallOutputs).steps(stepNames::add).build()
+        .compact(Zone.SILVER, TABLE, false);
+    assertThat(stepNames).contains("journal", "outputs", "published", "done");
+    assertThat(stepNames.size()).isGreaterThan(12 + 4);
+
+    for (int crashAt = 0; crashAt < stepNames.size(); crashAt++) {
+      restore(pristine);
+      AtomicInteger step = new AtomicInteger();
+      int target = crashAt;
+      Compactor crashing = Compactor.builder(paths()).settings(smallOutputs).steps(name -> {
+        if (step.getAndIncrement() == target) {
+          throw new SimulatedCrash(name);
+        }
+      }).build();
+      assertThatThrownBy(() -> crashing.compact(Zone.SILVER, TABLE, false))
+          .isInstanceOf(SimulatedCrash.class);
+      try (Stream<Path> left = Files.list(partition())) {
+        assertThat(left.filter(p -> p.getFileName().toString().endsWith(".journal")).count())
+            .as("journal left by a crash at %s", stepNames.get(crashAt))
+            .isEqualTo(stepNames.get(crashAt).equals("done") ? 0 : 1);
+      }
+
+      long seen = 0;
+      try (ParquetRowReader rows = new LakeReader(paths()).scan(Zone.SILVER, TABLE)) {
+        while (rows.next()) {
+          seen++;
+        }
+      }
+      assertThat(seen).as("rows the SDK reader sees after a crash at %s", stepNames.get(crashAt))
+          .isEqualTo(24_000);
+
+      Compactor.builder(paths()).settings(smallOutputs).build().compact(Zone.SILVER, TABLE, false);
+      assertThat(multisetDifference(pristine, partition()))
+          .as("rows after a crash at %s and a rerun", stepNames.get(crashAt)).isZero();
+      try (Stream<Path> left = Files.list(partition())) {
+        assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".journal"));
+      }
+    }
+  }
+
+  private void restore(Path pristine) throws IOException {
+    for (Path file : parquetFiles(partition())) {
+      Files.delete(file);
+    }
+    try (Stream<Path> hidden = Files.list(partition())) {
+      for (Path file : hidden.filter(p -> p.getFileName().toString().endsWith(".journal")).toList()) {
+        Files.delete(file);
+      }
+    }
+    for (Path file : parquetFiles(pristine)) {
+      Files.copy(file, partition().resolve(file.getFileName()));
+    }
+  }
+
+  @Test
+  void readsGoToTheSsdCopyWhenCachedAndFallBackWhenItVanishes() throws Exception {
+    smallFiles(3, 100);
+    PathResolver paths = paths();
+    HotCache cache = HotCache.builder(paths).build();
+    cache.promote(partition(), false);
+    LakeReader cached = new LakeReader(paths, Storage.local(), new SidecarStore(paths), cache);
+
+    List<Path> readFrom = new ArrayList<>();
+    long rows = 0;
+    try (ParquetRowReader reader = cached.scan(Zone.SILVER, TABLE)) {
+      while (reader.next()) {
+        if (readFrom.isEmpty() || !readFrom.get(readFrom.size() - 1).equals(reader.currentFile())) {
+          readFrom.add(reader.currentFile());
+        }
+        rows++;
+      }
+    }
+    assertThat(rows).isEqualTo(300);
+    assertThat(readFrom).hasSize(3).allMatch(p -> p.startsWith(base.resolve("hot/clean")));
+
+    try (ParquetRowReader reader = cached.scan(Zone.SILVER, TABLE)) {
+      Files.delete(cache.entries().get(2).cacheFile());
+      long count = 0;
+      while (reader.next()) {
+        count++;
+      }
+      assertThat(count).isEqualTo(300);
+    }
+  }
+}
