@@ -31,6 +31,7 @@ public final class FaultyStorage implements Storage {
   private volatile Predicate<Path> failDelete = p -> false;
   private volatile Predicate<Path> failMove = p -> false;
   private volatile boolean crossDevice;
+  private volatile java.util.function.Function<Path, StoreUsage> usage;
 
   /** Every later write fails once a pending file holds more than {@code bytes} bytes (ENOSPC). */
   public FaultyStorage failWritesAfter(long bytes) {
@@ -59,6 +60,13 @@ public final class FaultyStorage implements Storage {
   /** Moves behave as between two devices: rename is impossible, so callers must copy. */
   public FaultyStorage crossDevice(boolean value) {
     crossDevice = value;
+    return this;
+  }
+
+  /** Reports this usage for every path instead of the real file store's. */
+  public FaultyStorage usage(long totalBytes, long usableBytes) {
+    StoreUsage fixed = new StoreUsage(totalBytes, usableBytes);
+    usage = path -> fixed;
     return this;
   }
 
@@ -189,7 +197,7 @@ public final class FaultyStorage implements Storage {
 
   @Override
   public StoreUsage usage(Path path) throws IOException {
-    return local.usage(path);
+    return usage != null ? usage.apply(path) : local.usage(path);
   }
 
   @Override

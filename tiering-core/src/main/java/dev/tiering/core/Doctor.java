@@ -1,0 +1,163 @@
+package dev.tiering.core;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Checks the machine against the seed's "Filesystem Configuration" and explains every finding with
+ * the seed's fix: the tiers exist and are writable, they are on different devices (on one device
+ * tiering moves nothing between an SSD and an HDD), the hot tier is mounted {@code
+ * noatime,nodiratime}, the lake {@code noatime,commit=60}, both ext4, with free space. Mount facts
+ * come from {@code /proc/self/mountinfo}. Thread-safe.
+ */
+public final class Doctor {
+
+  /**
+   * One finding.
+   *
+   * @param check what was checked
+   * @param level how it stands
+   * @param message what was found
+   * @param fix what to do, from the seed, or empty when all is well
+   */
+  public record Finding(String check, HealthLevel level, String message, String fix) {}
+
+  private final PathResolver paths;
+  private final Storage storage;
+  private final ProcFiles proc;
+
+  /** A doctor reading the real {@code /proc}. */
+  public Doctor(PathResolver paths) {
+    this(paths, Storage.local(), Path.of("/proc"));
+  }
+
+  /** A doctor reading mount facts from {@code procRoot} (fixtures in tests). */
+  public Doctor(PathResolver paths, Storage storage, Path procRoot) {
+    this.paths = Objects.requireNonNull(paths, "paths");
+    this.storage = Objects.requireNonNull(storage, "storage");
+    this.proc = new ProcFiles(Objects.requireNonNull(procRoot, "procRoot"));
+  }
+
+  /** Examines the setup; the findings are in a stable order. */
+  public List<Finding> examine() {
+    List<Finding> findings = new ArrayList<>();
+    Path hot = paths.layout().hotRoot();
+    Path lake = paths.layout().lakeRoot();
+    findings.add(writable("hot root", hot, "mkdir -p " + hot + " && mount the SSD there:"
+        + " mount -o defaults,noatime,nodiratime /dev/vdb " + hot));
+    findings.add(writable("lake root", lake, "mkdir -p " + lake + " && mount the HDD there:"
+        + " mount -o defaults,noatime,commit=60 /dev/vdc " + lake));
+    List<ProcFiles.Mount> mounts;
+    try {
+      mounts = proc.mounts();
+    } catch (IOException e) {
+      findings.add(new Finding("mounts", HealthLevel.WARNING, "cannot read mount table: "
+          + e.getMessage(), "run on Linux, where /proc/self/mountinfo describes the mounts"));
+      return findings;
+    }
+    Optional<ProcFiles.Mount> hotMount = ProcFiles.mountOf(mounts, hot);
+    Optional<ProcFiles.Mount> lakeMount = ProcFiles.mountOf(mounts, lake);
+    if (hotMount.isEmpty() || lakeMount.isEmpty()) {
+      findings.add(new Finding("mounts", HealthLevel.WARNING, "no mount found for "
+          + (hotMount.isEmpty() ? hot : lake), "check /proc/self/mountinfo"));
+      return findings;
+    }
+    ProcFiles.Mount h = hotMount.get();
+    ProcFiles.Mount l = lakeMount.get();
+    if (h.device().equals(l.device())) {
+      findings.add(new Finding("separate devices", HealthLevel.WARNING, "hot and lake are both on "
+          + h.source() + " (" + h.device() + "): tiering moves nothing between an SSD and an HDD",
+          "mount the SSD at " + hot + " and the HDD at " + lake + " (seed: Filesystem"
+              + " Configuration; LABEL=hot-storage and LABEL=lake-storage in /etc/fstab)"));
+    } else {
+      findings.add(new Finding("separate devices", HealthLevel.OK, "hot on " + h.source() + " ("
+          + h.device() + "), lake on " + l.source() + " (" + l.device() + ")", ""));
+    }
+    findings.add(options("hot mount options", h, hot, List.of("noatime", "nodiratime"),
+        "mount -o remount,noatime,nodiratime " + h.mountPoint() + "; in /etc/fstab:"
+            + " LABEL=hot-storage " + h.mountPoint() + " ext4 defaults,noatime,nodiratime 0 2"));
+    findings.add(options("lake mount options", l, lake, List.of("noatime", "commit=60"),
+        "mount -o remount,noatime,commit=60 " + l.mountPoint() + "; in /etc/fstab:"
+            + " LABEL=lake-storage " + l.mountPoint() + " ext4 defaults,noatime,commit=60 0 2"));
+    findings.add(fsType("hot file system", h));
+    findings.add(fsType("lake file system", l));
+    findings.add(space("hot free space", hot, 0.90, "run 'tiering cleanup --keep-recent 2'"));
+    findings.add(space("lake free space", lake, 0.90, "run 'tiering archive' or add capacity"));
+    return findings;
+  }
+
+  /** The worst level among findings. */
+  public static HealthLevel level(List<Finding> findings) {
+    HealthLevel worst = HealthLevel.OK;
+    for (Finding finding : findings) {
+      worst = worst.worst(finding.level());
+    }
+    return worst;
+  }
+
+  private Finding writable(String check, Path root, String fix) {
+    try {
+      if (storage.stat(root).filter(FileEntry::isDirectory).isEmpty()) {
+        return new Finding(check, HealthLevel.CRITICAL, root + " does not exist", fix);
+      }
+      Path probe = root.resolve(".tiering-doctor-probe");
+      try (PendingFile file = storage.create(probe, WriteMode.REPLACE)) {
+        file.stream().write('x');
+        file.commit();
+      }
+      storage.delete(probe);
+      return new Finding(check, HealthLevel.OK, root + " exists and is writable", "");
+    } catch (IOException e) {
+      return new Finding(check, HealthLevel.CRITICAL, root + " is not writable: " + e.getMessage(),
+          "give the writing user write access to " + root);
+    }
+  }
+
+  private static Finding options(String check, ProcFiles.Mount mount, Path root,
+      List<String> wanted, String fix) {
+    List<String> missing = new ArrayList<>();
+    for (String option : wanted) {
+      // Linux implies nodiratime with noatime and lists only noatime.
+      boolean implied = option.equals("nodiratime") && mount.has("noatime");
+      if (!mount.has(option) && !implied) {
+        missing.add(option);
+      }
+    }
+    if (missing.isEmpty()) {
+      return new Finding(check, HealthLevel.OK, root + " is mounted " + String.join(",", wanted),
+          "");
+    }
+    return new Finding(check, HealthLevel.WARNING, mount.mountPoint() + " (for " + root
+        + ") lacks " + String.join(", ", missing) + ": mounted " + String.join(",", mount.options())
+        + (mount.superOptions().isEmpty() ? "" : " / " + String.join(",", mount.superOptions())),
+        fix);
+  }
+
+  private static Finding fsType(String check, ProcFiles.Mount mount) {
+    if (mount.fsType().equals("ext4")) {
+      return new Finding(check, HealthLevel.OK, mount.mountPoint() + " is ext4", "");
+    }
+    return new Finding(check, HealthLevel.OK, mount.mountPoint() + " is " + mount.fsType()
+        + ", not the seed's ext4: it works, but ext4 options such as commit=60 do not apply",
+        "the seed formats with mkfs.ext4 -L hot-storage / mkfs.ext4 -L lake-storage -m 1");
+  }
+
+  private Finding space(String check, Path root, double limit, String fix) {
+    try {
+      StoreUsage usage = storage.usage(root);
+      String text = String.format(java.util.Locale.ROOT, "%.1f%% used (%s free of %s)",
+          usage.usedFraction() * 100, HealthMonitor.bytes(usage.usableBytes()),
+          HealthMonitor.bytes(usage.totalBytes()));
+      return usage.usedFraction() > limit
+          ? new Finding(check, HealthLevel.WARNING, text + ", above 90%", fix)
+          : new Finding(check, HealthLevel.OK, text, "");
+    } catch (IOException e) {
+      return new Finding(check, HealthLevel.WARNING, "cannot measure " + root + ": " + e.getMessage(),
+          "check that " + root + " exists");
+    }
+  }
+}
