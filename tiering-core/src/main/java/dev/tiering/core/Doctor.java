@@ -150,8 +150,8 @@ public final class Doctor {
     try {
       StoreUsage usage = storage.usage(root);
       String text = String.format(java.util.Locale.ROOT, "%.1f%% used (%s free of %s)",
-          usage.usedFraction() * 100, HealthMonitor.bytes(usage.usableBytes()),
-          HealthMonitor.bytes(usage.totalBytes()));
+          usage.usedFraction() * 100, ByteSize.of(usage.usableBytes()),
+          ByteSize.of(usage.totalBytes()));
       return usage.usedFraction() > limit
           ? new Finding(check, HealthLevel.WARNING, text + ", above 90%", fix)
           : new Finding(check, HealthLevel.OK, text, "");

@@ -83,20 +83,20 @@ public final class HealthMonitor {
         bytes += entry.size();
       }
     }
-    String size = bytes(bytes);
+    String size = ByteSize.of(bytes).toString();
     if (bytes > limits.stagingCriticalBytes()) {
       return new HealthCheck("staging size", bytes, limits.stagingCriticalBytes(), "bytes",
-          HealthLevel.CRITICAL, size + " in " + dir + ", above " + bytes(limits.stagingCriticalBytes())
+          HealthLevel.CRITICAL, size + " in " + dir + ", above " + ByteSize.of(limits.stagingCriticalBytes())
               + ": the cleanup job failed (run 'tiering cleanup --keep-recent 2' now)");
     }
     if (bytes > limits.stagingWarningBytes()) {
       return new HealthCheck("staging size", bytes, limits.stagingWarningBytes(), "bytes",
-          HealthLevel.WARNING, size + " in " + dir + ", above " + bytes(limits.stagingWarningBytes())
+          HealthLevel.WARNING, size + " in " + dir + ", above " + ByteSize.of(limits.stagingWarningBytes())
               + ": investigate the cleanup job ('tiering cleanup --keep-recent 2 --dry-run')");
     }
     String note = bytes > limits.stagingNormalBytes()
-        ? ", above the normal " + bytes(limits.stagingNormalBytes())
-        : ", normal (below " + bytes(limits.stagingNormalBytes()) + ")";
+        ? ", above the normal " + ByteSize.of(limits.stagingNormalBytes())
+        : ", normal (below " + ByteSize.of(limits.stagingNormalBytes()) + ")";
     return new HealthCheck("staging size", bytes, limits.stagingWarningBytes(), "bytes",
         HealthLevel.OK, size + " in " + dir + note);
   }
@@ -109,8 +109,8 @@ public final class HealthMonitor {
     HealthLevel level = fraction > critical ? HealthLevel.CRITICAL
         : fraction > warning ? HealthLevel.WARNING : HealthLevel.OK;
     double limit = level == HealthLevel.CRITICAL ? critical : warning;
-    String message = percent(fraction) + " full (" + bytes(usage.usedBytes()) + " of "
-        + bytes(usage.totalBytes()) + ") at " + root
+    String message = percent(fraction) + " full (" + ByteSize.of(usage.usedBytes()) + " of "
+        + ByteSize.of(usage.totalBytes()) + ") at " + root
         + (level == HealthLevel.OK ? ", within " + percent(warning)
             : ", above the " + percent(limit) + " limit: " + fix);
     return new HealthCheck(name, fraction * 100, limit * 100, "percent", level, message);
@@ -121,7 +121,7 @@ public final class HealthMonitor {
     long budget = limits.cacheBudgetBytes();
     HealthLevel level = bytes > budget ? HealthLevel.WARNING : HealthLevel.OK;
     return new HealthCheck("clean cache size", bytes, budget, "bytes", level,
-        bytes(bytes) + " of a " + bytes(budget) + " budget" + (level == HealthLevel.OK ? ""
+        ByteSize.of(bytes) + " of a " + ByteSize.of(budget) + " budget" + (level == HealthLevel.OK ? ""
             : ": over budget (run 'tiering cache verify' and check that eviction runs)"));
   }
 
@@ -204,18 +204,6 @@ public final class HealthMonitor {
             String.format(Locale.ROOT, "%.0f%% busy on %s", sample.utilizationPercent(), device)
                 + (utilLevel == HealthLevel.OK ? "" : ", above " + (int) limits.utilizationPercent()
                 + "%: the device is saturated")));
-  }
-
-  /** Bytes as {@code du -h} prints them, with one decimal: {@code 9.5 GiB}. */
-  static String bytes(long bytes) {
-    String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-    double value = bytes;
-    int unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-      value /= 1024;
-      unit++;
-    }
-    return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
   }
 
   private static String percent(double fraction) {

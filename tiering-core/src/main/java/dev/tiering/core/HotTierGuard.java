@@ -49,8 +49,8 @@ public final class HotTierGuard {
       throw new IllegalStateException(String.format(Locale.ROOT,
           "Cannot write %s: hot tier %s is %.1f%% full (%s of %s), above the %.0f%% limit (run"
               + " 'tiering cleanup --keep-recent 2', or free space on the SSD)", stagingFile.getFileName(),
-          root, usage.usedFraction() * 100, HealthMonitor.bytes(usage.usedBytes()),
-          HealthMonitor.bytes(usage.totalBytes()), maxFraction * 100));
+          root, usage.usedFraction() * 100, ByteSize.of(usage.usedBytes()),
+          ByteSize.of(usage.totalBytes()), maxFraction * 100));
     }
   }
 }
