@@ -19,14 +19,17 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * The {@code tiering} command: operator tools over the SDK. Exit codes fit cron and systemd:
- * 0 ok, 1 warning, 2 critical, 64 and up for usage errors.
+ * 0 ok, 1 warning (or a partial failure), 2 critical, 64 usage error, 74 I/O error, 70 a bug.
  */
 @Command(
     name = "tiering",
     mixinStandardHelpOptions = true,
     versionProvider = TieringCli.Version.class,
     description = "Explicit hot/cold tiering for data-lake writers.",
-    subcommands = {RouteCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {StatusCommand.class, DoctorCommand.class, CleanupCommand.class,
+        CompactCommand.class, ArchiveCommand.class, CacheCommand.class, RouteCommand.class,
+        SchemaCommand.class, LsCommand.class, RecoverCommand.class, IngestCommand.class,
+        DemoCommand.class, CommandLine.HelpCommand.class},
     exitCodeOnInvalidInput = TieringCli.EXIT_USAGE,
     exitCodeOnExecutionException = TieringCli.EXIT_SOFTWARE)
 public final class TieringCli implements Runnable {
@@ -35,6 +38,8 @@ public final class TieringCli implements Runnable {
   static final int EXIT_USAGE = 64;
   /** Exit code for an unexpected failure (sysexits EX_SOFTWARE). */
   static final int EXIT_SOFTWARE = 70;
+  /** Exit code for an input/output failure (sysexits EX_IOERR). */
+  static final int EXIT_IO = 74;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -52,6 +57,7 @@ public final class TieringCli implements Runnable {
     cli.registerConverter(BatchId.class, converter(BatchId::of));
     cli.registerConverter(SlmId.class, converter(SlmId::parse));
     cli.registerConverter(PartitionLayout.class, converter(PartitionLayout::parse));
+    cli.registerConverter(dev.tiering.core.ByteSize.class, converter(dev.tiering.core.ByteSize::parse));
     cli.registerConverter(LocalDate.class, converter(text -> {
       try {
         return LocalDate.parse(text);
@@ -65,6 +71,10 @@ public final class TieringCli implements Runnable {
       if (e instanceof IllegalArgumentException) {
         commandLine.getErr().println("tiering: " + e.getMessage());
         return EXIT_USAGE;
+      }
+      if (e instanceof java.io.IOException) {
+        commandLine.getErr().println("tiering: " + e.getMessage());
+        return EXIT_IO;
       }
       throw e;
     });

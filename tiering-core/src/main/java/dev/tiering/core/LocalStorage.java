@@ -186,7 +186,8 @@ final class LocalStorage implements Storage {
       throw new NoSuchFileException(path.toString(), null, "no existing ancestor to measure");
     }
     FileStore store = Files.getFileStore(existing);
-    return new StoreUsage(store.getTotalSpace(), store.getUsableSpace());
+    return new StoreUsage(store.getTotalSpace(), store.getUnallocatedSpace(),
+        Math.min(store.getUsableSpace(), store.getUnallocatedSpace()));
   }
 
   @Override

@@ -69,6 +69,26 @@ public final class LakeReader {
     return sidecar.get();
   }
 
+  /** The tables of a zone: directories with a valid table name and a {@code schema.json}, by name. */
+  public List<TableName> tables(Zone zone) throws IOException {
+    List<TableName> tables = new ArrayList<>();
+    for (FileEntry entry : storage.list(paths.areaRoot(dev.tiering.core.Area.LAKE_CLEAN)
+        .resolve(zone.id()))) {
+      if (!entry.isDirectory()) {
+        continue;
+      }
+      try {
+        TableName table = TableName.of(entry.name());
+        if (storage.stat(paths.schemaFile(zone, table)).isPresent()) {
+          tables.add(table);
+        }
+      } catch (IllegalArgumentException notATable) {
+        // Not a table directory: nothing of ours.
+      }
+    }
+    return tables;
+  }
+
   /** Every data file of the table, by day then name. */
   public List<DataFile> files(Zone zone, TableName table) throws IOException {
     return files(zone, table, LocalDate.MIN, LocalDate.MAX);

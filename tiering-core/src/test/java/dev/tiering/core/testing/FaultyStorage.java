@@ -65,7 +65,7 @@ public final class FaultyStorage implements Storage {
 
   /** Reports this usage for every path instead of the real file store's. */
   public FaultyStorage usage(long totalBytes, long usableBytes) {
-    StoreUsage fixed = new StoreUsage(totalBytes, usableBytes);
+    StoreUsage fixed = StoreUsage.of(totalBytes, usableBytes);
     usage = path -> fixed;
     return this;
   }

@@ -1,0 +1,73 @@
+package dev.tiering.cli;
+
+import dev.tiering.core.Archiver;
+import dev.tiering.core.RetentionPolicy;
+import dev.tiering.core.Zone;
+import java.time.Clock;
+import java.time.Period;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tiering archive}: applies lake and archive retention per zone. */
+@Command(name = "archive", mixinStandardHelpOptions = true,
+    description = {"Move lake partitions older than their zone's retention to the archive, and"
+        + " delete archived partitions older than the archive retention.",
+        "Retention per zone as ZONE=DAYS or ZONE=ISO-period, e.g. silver=90 or silver=P2Y."})
+final class ArchiveCommand implements Callable<Integer> {
+
+  @Option(names = "--lake-retention", paramLabel = "ZONE=AGE", required = true,
+      description = "Keep partitions this long in the lake, e.g. silver=90.")
+  Map<String, String> lake;
+
+  @Option(names = "--archive-retention", paramLabel = "ZONE=AGE",
+      description = "Delete archived partitions older than this, e.g. silver=P2Y.")
+  Map<String, String> archive;
+
+  @Option(names = "--allow-bronze-deletion",
+      description = "Allow deleting bronze archives (bronze is otherwise never deleted).")
+  boolean allowBronzeDeletion;
+
+  @Option(names = "--dry-run", description = "Report what would move or go; change nothing.")
+  boolean dryRun;
+
+  @Option(names = {"-v", "--verbose"}, description = "List every file.")
+  boolean verbose;
+
+  @Mixin LayoutOptions tiers;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    RetentionPolicy policy = RetentionPolicy.none();
+    for (Map.Entry<String, String> entry : lake.entrySet()) {
+      policy = policy.lake(Zone.parse(entry.getKey()), age(entry.getValue()));
+    }
+    if (archive != null) {
+      for (Map.Entry<String, String> entry : archive.entrySet()) {
+        policy = policy.archive(Zone.parse(entry.getKey()), age(entry.getValue()));
+      }
+    }
+    if (allowBronzeDeletion) {
+      policy = policy.allowingBronzeDeletion();
+    }
+    try (Progress progress = Progress.of("archive")) {
+      return Reports.print(spec.commandLine().getOut(),
+          new Archiver(tiers.resolver(), progress, Clock.systemUTC()).apply(policy, dryRun), verbose);
+    }
+  }
+
+  static Period age(String text) {
+    try {
+      return text.matches("\\d{1,6}") ? Period.ofDays(Integer.parseInt(text)) : Period.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("Invalid age '" + text + "' (use days, e.g. 90, or an"
+          + " ISO period, e.g. P2Y)");
+    }
+  }
+
+}

@@ -1,0 +1,157 @@
+package dev.tiering.cli;
+
+import dev.tiering.core.ByteSize;
+import dev.tiering.core.DataRef;
+import dev.tiering.core.HotCache;
+import dev.tiering.core.PartitionLayout;
+import dev.tiering.core.PathResolver;
+import dev.tiering.core.TableName;
+import dev.tiering.core.Zone;
+import dev.tiering.parquet.LakeReader;
+import dev.tiering.parquet.LakeWriter;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tiering cache}: the SSD clean-data cache. */
+@Command(name = "cache", mixinStandardHelpOptions = true,
+    description = "The SSD cache of clean lake data: list, promote, evict, verify.",
+    subcommands = {CacheCommand.ListEntries.class, CacheCommand.Promote.class,
+        CacheCommand.Evict.class, CacheCommand.Verify.class})
+final class CacheCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "Missing subcommand (use list, promote, evict or verify)");
+  }
+
+  /** Options every cache command shares. */
+  static final class CacheOptions {
+    @Option(names = "--budget", paramLabel = "SIZE", defaultValue = "40GiB",
+        description = "The cache's byte budget (default: ${DEFAULT-VALUE}).")
+    ByteSize budget;
+
+    @Mixin LayoutOptions tiers;
+
+    HotCache cache(PathResolver paths, Progress progress) {
+      return HotCache.builder(paths).budget(Math.max(1, budget.bytes())).storage(progress).build();
+    }
+  }
+
+  /** What to promote or evict: a table, or one day of it. */
+  static final class Target {
+    @Option(names = "--zone", paramLabel = "ZONE", required = true, description = "bronze, silver or gold.")
+    Zone zone;
+
+    @Option(names = "--table", paramLabel = "NAME", required = true, description = "The table.")
+    TableName table;
+
+    @Option(names = "--date", paramLabel = "yyyy-MM-dd", description = "One partition (default: the whole table).")
+    LocalDate date;
+
+    Path lakePath(PathResolver paths) throws java.io.IOException {
+      if (date == null) {
+        return paths.tableDir(zone, table);
+      }
+      PartitionLayout layout = LakeWriter.layoutOf(new LakeReader(paths).sidecar(zone, table).schema())
+          .orElseThrow(() -> new IllegalArgumentException("Table " + zone + "." + table
+              + " has no date partitions (leave out --date)"));
+      return paths.partitionDir(DataRef.clean(zone, table), date, layout);
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "List cached files, least recently used first.")
+  static final class ListEntries implements Callable<Integer> {
+    @Mixin CacheOptions options;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      try (Progress progress = Progress.of("cache")) {
+        HotCache cache = options.cache(options.tiers.resolver(), progress);
+        List<HotCache.Entry> entries = cache.entries();
+        long used = 0;
+        for (HotCache.Entry entry : entries) {
+          out.printf("  %-24s %10s  %s%n", entry.lastAccess(), ByteSize.of(entry.bytes()), entry.lakeFile());
+          used += entry.bytes();
+        }
+        out.printf("%d file(s), %s of a %s budget%n", entries.size(), ByteSize.of(used),
+            ByteSize.of(cache.budget()));
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "promote", mixinStandardHelpOptions = true,
+      description = "Copy a table or a partition into the SSD cache, evicting the least recently used.")
+  static final class Promote implements Callable<Integer> {
+    @Mixin CacheOptions options;
+    @Mixin Target target;
+
+    @Option(names = "--dry-run", description = "Report what would be copied and evicted.")
+    boolean dryRun;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      PathResolver paths = options.tiers.resolver();
+      try (Progress progress = Progress.of("cache promote")) {
+        return Reports.print(spec.commandLine().getOut(),
+            options.cache(paths, progress).promote(target.lakePath(paths), dryRun), true);
+      }
+    }
+  }
+
+  @Command(name = "evict", mixinStandardHelpOptions = true,
+      description = "Remove the cached copies of a table or a partition.")
+  static final class Evict implements Callable<Integer> {
+    @Mixin CacheOptions options;
+    @Mixin Target target;
+
+    @Option(names = "--dry-run", description = "Report what would be removed.")
+    boolean dryRun;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      PathResolver paths = options.tiers.resolver();
+      try (Progress progress = Progress.of("cache evict")) {
+        return Reports.print(spec.commandLine().getOut(),
+            options.cache(paths, progress).evict(target.lakePath(paths), dryRun), true);
+      }
+    }
+  }
+
+  @Command(name = "verify", mixinStandardHelpOptions = true,
+      description = "Reread every cached copy; drop corrupt copies and copies of vanished lake files.")
+  static final class Verify implements Callable<Integer> {
+    @Mixin CacheOptions options;
+
+    @Option(names = "--dry-run", description = "Report what would be dropped.")
+    boolean dryRun;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      try (Progress progress = Progress.of("cache verify")) {
+        return Reports.print(spec.commandLine().getOut(),
+            options.cache(options.tiers.resolver(), progress).verify(dryRun), false);
+      }
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package dev.tiering.cli;
+
+import dev.tiering.core.ByteSize;
+import dev.tiering.core.PathResolver;
+import dev.tiering.parquet.Compactor;
+import dev.tiering.parquet.LakeReader;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tiering compact}: merges small lake files into files of the target size. */
+@Command(name = "compact", mixinStandardHelpOptions = true,
+    description = "Merge files under the small size into files of about 128 MiB, per partition,"
+        + " crash-safely; report files over 500 MiB.")
+final class CompactCommand implements Callable<Integer> {
+
+  @Mixin TableOptions tables;
+
+  @Option(names = "--small", paramLabel = "SIZE", defaultValue = "10MiB",
+      description = "Merge files under this size (default: ${DEFAULT-VALUE}).")
+  ByteSize small;
+
+  @Option(names = "--dry-run", description = "Report what would be merged; change nothing.")
+  boolean dryRun;
+
+  @Option(names = {"-v", "--verbose"}, description = "List every file.")
+  boolean verbose;
+
+  @Mixin LayoutOptions tiers;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PathResolver paths = tiers.resolver();
+    PrintWriter out = spec.commandLine().getOut();
+    int code = 0;
+    try (Progress progress = Progress.of("compact")) {
+      Compactor compactor = Compactor.builder(paths).storage(progress)
+          .smallFileBytes(Math.max(1, small.bytes())).build();
+      for (TableOptions.Selected t : tables.select(new LakeReader(paths))) {
+        code = Math.max(code, Reports.print(out, compactor.compact(t.zone(), t.table(), dryRun),
+            verbose));
+      }
+    }
+    return code;
+  }
+}

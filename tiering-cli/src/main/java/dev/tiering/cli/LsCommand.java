@@ -1,0 +1,79 @@
+package dev.tiering.cli;
+
+import dev.tiering.core.ByteSize;
+import dev.tiering.core.PathResolver;
+import dev.tiering.parquet.Compactor;
+import dev.tiering.parquet.LakeReader;
+import dev.tiering.schema.SchemaSidecar;
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tiering ls}: what the lake holds, flagging files that slow queries down. */
+@Command(name = "ls", mixinStandardHelpOptions = true,
+    description = {"List zones, tables, partitions and files with sizes.",
+        "Files under 10 MiB (too many files, slow scans) and over 500 MiB (no pruning) are flagged."})
+final class LsCommand implements Callable<Integer> {
+
+  @Mixin TableOptions tables;
+
+  @Option(names = "--files", description = "List every file, not just totals per partition.")
+  boolean files;
+
+  @Mixin LayoutOptions tiers;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PathResolver paths = tiers.resolver();
+    LakeReader lake = new LakeReader(paths);
+    PrintWriter out = spec.commandLine().getOut();
+    List<TableOptions.Selected> selected = tables.select(lake);
+    if (selected.isEmpty()) {
+      out.println("no tables under " + paths.areaRoot(dev.tiering.core.Area.LAKE_CLEAN));
+    }
+    for (TableOptions.Selected t : selected) {
+      SchemaSidecar sidecar = lake.sidecar(t.zone(), t.table());
+      List<LakeReader.DataFile> dataFiles = lake.files(t.zone(), t.table());
+      long bytes = dataFiles.stream().mapToLong(LakeReader.DataFile::bytes).sum();
+      long small = dataFiles.stream().filter(f -> f.bytes() < Compactor.DEFAULT_SMALL_BYTES).count();
+      out.printf("%s.%s  version %s  %d file(s)  %s%s%n", t.zone(), t.table(),
+          sidecar.schema().version(), dataFiles.size(), ByteSize.of(bytes),
+          small > 1 ? "  (" + small + " small files: run 'tiering compact --zone " + t.zone()
+              + " --table " + t.table() + "')" : "");
+      Map<LocalDate, List<LakeReader.DataFile>> byDay = new LinkedHashMap<>();
+      for (LakeReader.DataFile file : dataFiles) {
+        byDay.computeIfAbsent(file.day(), d -> new ArrayList<>()).add(file);
+      }
+      for (Map.Entry<LocalDate, List<LakeReader.DataFile>> partition : byDay.entrySet()) {
+        out.printf("  %-12s %4d file(s) %12s%n", partition.getKey() == null ? "(table)"
+            : partition.getKey(), partition.getValue().size(), ByteSize.of(partition.getValue()
+            .stream().mapToLong(LakeReader.DataFile::bytes).sum()));
+        if (files) {
+          for (LakeReader.DataFile file : partition.getValue()) {
+            out.printf("    %12s  %s%s%n", ByteSize.of(file.bytes()), file.path().getFileName(),
+                flag(file.bytes()));
+          }
+        }
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  static String flag(long bytes) {
+    if (bytes < Compactor.DEFAULT_SMALL_BYTES) {
+      return "  [small: under 10 MiB]";
+    }
+    return bytes > Compactor.DEFAULT_LARGE_BYTES ? "  [large: over 500 MiB]" : "";
+  }
+}

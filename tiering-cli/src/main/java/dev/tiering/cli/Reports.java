@@ -1,0 +1,30 @@
+package dev.tiering.cli;
+
+import dev.tiering.core.LifecycleReport;
+import java.io.PrintWriter;
+
+/** Prints lifecycle reports the same way for every command. */
+final class Reports {
+
+  private Reports() {}
+
+  /**
+   * Prints the summary, every action when {@code verbose} (or for a dry run), and every failure.
+   *
+   * @return the exit code: 0 if nothing failed, 1 otherwise
+   */
+  static int print(PrintWriter out, LifecycleReport report, boolean verbose) {
+    if (verbose || report.dryRun()) {
+      for (LifecycleReport.Action action : report.actions()) {
+        out.printf("  %-9s %s (%d bytes)%s%n", action.verb().name().toLowerCase(java.util.Locale.ROOT),
+            action.path(), action.bytes(), action.detail().isEmpty() ? "" : ": " + action.detail());
+      }
+    }
+    for (LifecycleReport.Failure failure : report.failures()) {
+      out.printf("  FAILED    %s: %s%n", failure.path(), failure.error());
+    }
+    out.println(report.summary());
+    out.flush();
+    return report.ok() ? 0 : 1;
+  }
+}

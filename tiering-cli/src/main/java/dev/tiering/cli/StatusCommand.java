@@ -1,0 +1,77 @@
+package dev.tiering.cli;
+
+import dev.tiering.core.ByteSize;
+import dev.tiering.core.HealthCheck;
+import dev.tiering.core.HealthMonitor;
+import dev.tiering.core.HealthReport;
+import dev.tiering.core.HealthThresholds;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tiering status}: the health report, for people or (with --json) for machines. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = {"Check staging size, tier fullness, the clean cache and disk I/O against the"
+        + " seed's limits.", "Exit code: 0 ok, 1 warning, 2 critical (for cron and systemd timers)."})
+final class StatusCommand implements Callable<Integer> {
+
+  @Option(names = "--json", description = "Print the report as JSON.")
+  boolean json;
+
+  @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "1",
+      description = "Sample disk I/O over this many seconds, as iostat -x does; 0 skips it"
+          + " (default: ${DEFAULT-VALUE}).")
+  double interval;
+
+  @Option(names = "--cache-budget", paramLabel = "SIZE", defaultValue = "40GiB",
+      description = "The clean cache budget to check against (default: ${DEFAULT-VALUE}).")
+  ByteSize cacheBudget;
+
+  @Mixin LayoutOptions tiers;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (interval < 0 || interval > 3600) {
+      throw new IllegalArgumentException("Invalid --interval " + interval + " (use 0 to 3600 seconds)");
+    }
+    HealthMonitor monitor = HealthMonitor.builder(tiers.resolver())
+        .thresholds(HealthThresholds.defaults().withCacheBudget(cacheBudget.bytes())).build();
+    HealthReport report = monitor.check(Duration.ofMillis((long) (interval * 1000)));
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.print(report.toJson());
+    } else {
+      out.printf("tiering status at %s: %s%n%n", report.at(), report.level().name());
+      for (HealthCheck check : report.checks()) {
+        out.printf("  %-24s %-8s %-22s %s  %s%n", check.name(), check.level(), figures(check),
+            bar(check), check.message());
+      }
+    }
+    out.flush();
+    return report.level().exitCode();
+  }
+
+  private static String figures(HealthCheck check) {
+    return switch (check.unit()) {
+      case "bytes" -> ByteSize.of((long) check.value()) + " / " + ByteSize.of((long) check.limit());
+      case "percent" -> String.format(Locale.ROOT, "%.1f%% / %.0f%%", check.value(), check.limit());
+      default -> String.format(Locale.ROOT, "%.1f %s / %.0f %s", check.value(), check.unit(),
+          check.limit(), check.unit());
+    };
+  }
+
+  /** Ten cells of how far a value is toward its limit (fullness: toward 100%). */
+  static String bar(HealthCheck check) {
+    double fraction = check.unit().equals("percent") ? check.value() / 100
+        : check.limit() <= 0 ? 0 : check.value() / check.limit();
+    int cells = (int) Math.round(Math.max(0, Math.min(1, fraction)) * 10);
+    return "[" + "#".repeat(cells) + ".".repeat(10 - cells) + "]";
+  }
+}

@@ -1,0 +1,235 @@
+package dev.tiering.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tiering.core.BatchId;
+import dev.tiering.core.PathResolver;
+import dev.tiering.core.SlmId;
+import dev.tiering.core.StagingFile;
+import dev.tiering.core.TierLayout;
+import dev.tiering.core.Zone;
+import dev.tiering.parquet.LakeWriter;
+import dev.tiering.schema.FieldType;
+import dev.tiering.schema.TableSchema;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every operator command, run in-process against a temporary layout. */
+class OperatorCommandsTest {
+
+  @TempDir Path root;
+  private PathResolver paths;
+  private final Instant now = Instant.now();
+
+  @BeforeEach
+  void setUp() throws IOException {
+    paths = new PathResolver(TierLayout.under(root));
+    Files.createDirectories(root.resolve("hot/staging"));
+    Files.createDirectories(root.resolve("lake/clean"));
+  }
+
+  private CliRun run(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--root");
+    all.add(root.toString());
+    return CliRun.of(all.toArray(String[]::new));
+  }
+
+  private void staged(int batches) throws IOException {
+    for (int b = 1; b <= batches; b++) {
+      for (int slm = 0; slm < 7; slm++) {
+        Path file = Files.writeString(paths.stagingFile(StagingFile.intermediate(SlmId.of(slm),
+            BatchId.of("batch-" + b))), "x".repeat(100));
+        Files.setLastModifiedTime(file, FileTime.from(now.minus(Duration.ofHours(10 - b))));
+      }
+    }
+  }
+
+  private static TableSchema table() {
+    return TableSchema.builder(Zone.SILVER, "preds").required("timestamp", FieldType.TIMESTAMP)
+        .required("score", FieldType.FLOAT64).partitionByDate().build();
+  }
+
+  /** {@code writes} small lake writes on {@code day}. */
+  private void lake(LocalDate day, int writes) throws IOException {
+    LakeWriter writer = LakeWriter.builder(paths)
+        .clock(Clock.fixed(day.atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC)).build();
+    for (int w = 0; w < writes; w++) {
+      writer.writeCleanData(table(), List.of(Map.of("timestamp", Instant.EPOCH, "score", 0.5 + w)));
+    }
+  }
+
+  @Test
+  void statusPrintsEveryCheckAndItsJsonParses() throws IOException {
+    CliRun table = run("status", "--interval", "0");
+    assertThat(table.exitCode()).isZero();
+    assertThat(table.out()).startsWith("tiering status at ").contains("staging size", "hot tier"
+        + " fullness", "lake fullness", "clean cache size", "[");
+
+    CliRun json = run("status", "--json", "--interval", "0.2");
+    JsonNode report = new ObjectMapper().readTree(json.out());
+    assertThat(report.get("level").asText()).isEqualTo("ok");
+    assertThat(report.get("checks").size()).isGreaterThanOrEqualTo(4);
+    assertThat(report.get("checks").get(0).get("name").asText()).isEqualTo("staging size");
+  }
+
+  @Test
+  void statusExitsWithTheWorstLevelForCron() throws IOException {
+    try (RandomAccessFile sparse = new RandomAccessFile(
+        root.resolve("hot/staging/slm_0_b.parquet").toFile(), "rw")) {
+      sparse.setLength(10L * 1024 * 1024 * 1024 + 1);
+    }
+    CliRun warning = run("status", "--interval", "0");
+    assertThat(warning.exitCode()).isEqualTo(1);
+    assertThat(warning.out()).contains("tiering status at").contains(": WARNING");
+    try (RandomAccessFile sparse = new RandomAccessFile(
+        root.resolve("hot/staging/slm_0_b.parquet").toFile(), "rw")) {
+      sparse.setLength(30L * 1024 * 1024 * 1024 + 1);
+    }
+    assertThat(run("status", "--interval", "0").exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void doctorExplainsItsFindings() {
+    CliRun doctor = run("doctor");
+    assertThat(doctor.exitCode()).isBetween(0, 2);
+    assertThat(doctor.out()).startsWith("tiering doctor: ").contains("separate devices",
+        "hot mount options", "hot root");
+  }
+
+  @Test
+  void cleanupKeepsTheRecentBatchesWithADryRunFirst() throws IOException {
+    staged(5);
+    CliRun dry = run("cleanup", "--keep-recent", "2", "--dry-run");
+    assertThat(dry.exitCode()).isZero();
+    assertThat(dry.out()).contains("deleted", "slm_0_batch-1.parquet")
+        .contains("(dry run, nothing changed): 21 file(s)");
+    assertThat(Files.list(root.resolve("hot/staging")).count()).isEqualTo(35);
+
+    CliRun real = run("cleanup", "--keep-recent", "2");
+    assertThat(real.exitCode()).isZero();
+    assertThat(real.out()).contains(": 21 file(s), 2100 bytes removed");
+    assertThat(Files.list(root.resolve("hot/staging")).count()).isEqualTo(14);
+
+    assertThat(run("cleanup", "--batch", "batch-5").out()).contains(": 7 file(s)");
+  }
+
+  @Test
+  void compactMergesSmallFilesAndLsFlagsThem() throws IOException {
+    lake(LocalDate.of(2025, 11, 10), 6);
+    CliRun ls = run("ls", "--files");
+    assertThat(ls.exitCode()).isZero();
+    assertThat(ls.out()).contains("silver.preds  version 1.0.0  6 file(s)")
+        .contains("(6 small files: run 'tiering compact --zone silver --table preds')")
+        .contains("2025-11-10      6 file(s)").contains("[small: under 10 MiB]");
+
+    CliRun dry = run("compact", "--zone", "silver", "--table", "preds", "--dry-run");
+    assertThat(dry.out()).contains("compact silver.preds (dry run, nothing changed): 6 file(s)");
+    CliRun compact = run("compact");
+    assertThat(compact.exitCode()).isZero();
+    assertThat(compact.out()).contains("compact silver.preds: 6 file(s)");
+    assertThat(run("ls").out()).contains("silver.preds  version 1.0.0  1 file(s)");
+  }
+
+  @Test
+  void archiveMovesOldPartitions() throws IOException {
+    lake(LocalDate.now(ZoneOffset.UTC).minusDays(100), 1);
+    lake(LocalDate.now(ZoneOffset.UTC), 1);
+    CliRun archive = run("archive", "--lake-retention", "silver=90", "-v");
+    assertThat(archive.exitCode()).isZero();
+    assertThat(archive.out()).contains("archived").contains("retention: 1 file(s)");
+    assertThat(Files.exists(root.resolve("lake/archive/silver/preds/schema.json"))).isTrue();
+    assertThat(run("archive", "--lake-retention", "silver=ninety").exitCode()).isEqualTo(64);
+    assertThat(run("archive", "--lake-retention", "platinum=9").err()).contains("Invalid zone 'platinum'");
+  }
+
+  @Test
+  void cachePromoteListEvictVerify() throws IOException {
+    LocalDate day = LocalDate.of(2025, 11, 10);
+    lake(day, 2);
+    CliRun promote = run("cache", "promote", "--zone", "silver", "--table", "preds", "--date",
+        day.toString());
+    assertThat(promote.exitCode()).isZero();
+    assertThat(promote.out()).contains("cached").contains(": 0 file(s)");
+    assertThat(run("cache", "list").out()).contains("2 file(s), ").contains("of a 40.0 GiB budget");
+    assertThat(run("cache", "verify").out()).contains("cache verify: 0 file(s)");
+    assertThat(run("cache", "evict", "--zone", "silver", "--table", "preds").out())
+        .contains("evicted").contains(": 2 file(s)");
+    assertThat(run("cache", "list").out()).contains("0 file(s)");
+    assertThat(run("cache").exitCode()).isEqualTo(64);
+  }
+
+  @Test
+  void schemaShowDiffValidate() throws IOException {
+    lake(LocalDate.of(2025, 11, 10), 1);
+    CliRun show = run("schema", "show", "--zone", "silver", "--table", "preds");
+    assertThat(show.exitCode()).isZero();
+    assertThat(show.out()).contains("\"table_name\": \"preds\"").contains("history: [1.0.0]");
+
+    Path sidecar = paths.schemaFile(Zone.SILVER, dev.tiering.core.TableName.of("preds"));
+    Path added = Files.writeString(root.resolve("added.json"), Files.readString(sidecar)
+        .replace("\"partition_by\"", "\"partition_by\"")
+        .replaceFirst("\\{\\s*\"name\": \"score\"", "{ \"name\": \"note\", \"type\": \"string\","
+            + " \"nullable\": true }, { \"name\": \"score\""));
+    CliRun diff = run("schema", "diff", "--zone", "silver", "--table", "preds", added.toString());
+    assertThat(diff.exitCode()).isZero();
+    assertThat(diff.out()).contains("added nullable field 'note' (string) [minor]")
+        .contains("compatible: 1.0.0 -> 1.1.0");
+
+    Path broken = Files.writeString(root.resolve("broken.json"), "{\"table_name\": 5}");
+    CliRun validate = CliRun.of("schema", "validate", sidecar.toString(), broken.toString());
+    assertThat(validate.exitCode()).isEqualTo(2);
+    assertThat(validate.out()).contains("valid: " + sidecar + " (silver.preds 1.0.0, 2 fields)")
+        .contains("invalid: " + broken + ":1:16: table_name: expected a string, found a number");
+  }
+
+  @Test
+  void recoverRemovesAbandonedTemporaryFiles() throws IOException {
+    Path temp = Files.writeString(root.resolve("hot/staging/.slm_1_b.parquet.00ff.tmp"), "partial");
+    Files.setLastModifiedTime(temp, FileTime.from(now.minus(Duration.ofDays(1))));
+    CliRun recover = run("recover");
+    assertThat(recover.exitCode()).isZero();
+    assertThat(recover.out()).contains("removed abandoned temporary file " + temp)
+        .contains("recover: 1 abandoned temporary file(s) removed");
+    assertThat(temp).doesNotExist();
+  }
+
+  @Test
+  void ingestCopiesRawInputWithItsChecksum() throws IOException {
+    Path input = Files.writeString(root.resolve("feed.csv"), "a,b\n");
+    CliRun ingest = run("ingest", input.toString(), "--source", "feed");
+    assertThat(ingest.exitCode()).isZero();
+    assertThat(ingest.out()).contains("ingested").contains("sha256:");
+    assertThat(Files.exists(root.resolve("lake/raw/feed/" + LocalDate.now(ZoneOffset.UTC)
+        + "/feed.csv.sha256"))).isTrue();
+  }
+
+  @Test
+  void badArgumentsExitWithTheUsageCode() {
+    CliRun missing = run("cleanup");
+    assertThat(missing.exitCode()).isEqualTo(64);
+    assertThat(missing.err()).contains("Error: Missing required argument").contains("Usage: tiering cleanup");
+    assertThat(run("cleanup", "--batch", "../x").exitCode()).isEqualTo(64);
+    assertThat(run("status", "--interval", "-1").exitCode()).isEqualTo(64);
+    assertThat(run("cache", "promote", "--zone", "silver").exitCode()).isEqualTo(64);
+    CliRun noTable = run("schema", "show", "--zone", "gold", "--table", "nope");
+    assertThat(noTable.exitCode()).isEqualTo(74);
+    assertThat(noTable.err()).contains("no such table: gold.nope");
+  }
+}
