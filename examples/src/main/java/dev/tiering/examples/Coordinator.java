@@ -1,0 +1,266 @@
+package dev.tiering.examples;
+
+import dev.tiering.core.BatchId;
+import dev.tiering.core.DataKind;
+import dev.tiering.core.FileEntry;
+import dev.tiering.core.SlmId;
+import dev.tiering.core.StagingFile;
+import dev.tiering.core.StagingJanitor;
+import dev.tiering.parquet.LakeTableWriter;
+import dev.tiering.parquet.LakeWriteOptions;
+import dev.tiering.parquet.LakeWriter;
+import dev.tiering.parquet.ParquetRowReader;
+import dev.tiering.parquet.ParquetRowWriter;
+import dev.tiering.parquet.StagingWriter;
+import dev.tiering.schema.QualityRule;
+import dev.tiering.schema.TableSchema;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Aggregates one batch: reads every SLM's staging file, rejects invalid predictions, cross-checks
+ * the models per input (majority label, agreement, spread, disagreements flagged) and writes the
+ * cross-check files, writes the validated predictions to silver (with quality metrics in its
+ * {@code schema.json}) and two gold tables, then cleans staging, keeping the 2 most recent
+ * batches (seed: "Data Lifecycle", steps 2 to 5).
+ */
+public final class Coordinator {
+
+  /** Agreement below this flags an input as a disagreement. */
+  static final double DISAGREEMENT_BELOW = 0.6;
+
+  private final StagingWriter staging;
+  private final LakeWriter lake;
+  private final StagingJanitor janitor;
+
+  /** A coordinator writing through these writers and cleaning with this janitor. */
+  public Coordinator(StagingWriter staging, LakeWriter lake, StagingJanitor janitor) {
+    this.staging = Objects.requireNonNull(staging, "staging");
+    this.lake = Objects.requireNonNull(lake, "lake");
+    this.janitor = Objects.requireNonNull(janitor, "janitor");
+  }
+
+  /** One SLM's prediction for one input. */
+  private record Prediction(long micros, int slm, long input, double score, double confidence,
+      String label) {
+    boolean valid() {
+      return score >= 0 && score <= 1;
+    }
+  }
+
+  /** What the models say about one input. */
+  private record Consensus(String label, int models, double agreement, double spread, double mean) {}
+
+  /**
+   * The outcome of one batch.
+   *
+   * @param batch the batch
+   * @param slms the SLMs whose files were found
+   * @param stagingRows predictions read from staging
+   * @param rejected predictions rejected as invalid (score outside 0..1)
+   * @param silverRows predictions written to silver
+   * @param silverRawBytes the raw size of the silver rows (sum of value widths)
+   * @param silverBytes the size of the silver files written
+   * @param inputs inputs cross-checked
+   * @param disagreements inputs where the models disagree
+   * @param removedStagingFiles staging files removed by the cleanup
+   * @param timings time per stage, in order
+   */
+  public record BatchResult(BatchId batch, List<Integer> slms, long stagingRows, long rejected,
+      long silverRows, long silverRawBytes, long silverBytes, long inputs, long disagreements,
+      long removedStagingFiles, Map<String, Duration> timings) {}
+
+  /** Aggregates {@code batch}. */
+  public BatchResult process(BatchId batch) throws IOException {
+    Map<String, Duration> timings = new LinkedHashMap<>();
+    long t0 = System.nanoTime();
+    Map<Integer, Path> files = intermediateFiles(batch);
+    if (files.isEmpty()) {
+      throw new IllegalStateException("No staging files for batch " + batch
+          + " (run the SLM jobs first, or check the batch id)");
+    }
+    List<Prediction> all = new ArrayList<>();
+    try (ParquetRowReader rows = ParquetRowReader.open(dev.tiering.core.Storage.local(),
+        List.copyOf(files.values()), Tables.PREDICTIONS)) {
+      while (rows.next()) {
+        all.add(new Prediction(rows.getTimestampMicros(0), rows.getInt(1), rows.getLong(2),
+            rows.getDouble(3), rows.isNull(4) ? Double.NaN : rows.getDouble(4), rows.getString(5)));
+      }
+    }
+    long rejected = all.stream().filter(p -> !p.valid()).count();
+    timings.put("read staging", since(t0));
+
+    long t1 = System.nanoTime();
+    Map<Long, List<Prediction>> byInput = new TreeMap<>();
+    for (Prediction p : all) {
+      if (p.valid()) {
+        byInput.computeIfAbsent(p.input(), k -> new ArrayList<>()).add(p);
+      }
+    }
+    Map<Long, Consensus> consensus = new HashMap<>();
+    byInput.forEach((input, predictions) -> consensus.put(input, consensus(predictions)));
+    for (int slm : files.keySet()) {
+      writeCrosscheck(batch, slm, all, consensus);
+    }
+    long disagreements = consensus.values().stream()
+        .filter(c -> c.agreement() < DISAGREEMENT_BELOW).count();
+    timings.put("cross-check", since(t1));
+
+    long t2 = System.nanoTime();
+    QualityRule agrees = QualityRule.of("agrees_with_consensus", row -> {
+      Consensus c = consensus.get(row.getLong("input_id"));
+      return c != null && Objects.equals(c.label(), row.getString("label"));
+    });
+    LakeWriteOptions options = LakeWriteOptions.defaults().partitionBy("timestamp")
+        .rules(List.of(agrees));
+    long silverRows = 0;
+    long silverRaw = 0;
+    long silverBytes;
+    try (LakeTableWriter silver = lake.open(Tables.PREDICTIONS, options)) {
+      for (Prediction p : all) {
+        if (!p.valid()) {
+          continue;
+        }
+        silver.setTimestampMicros(0, p.micros()).setInt(1, p.slm()).setLong(2, p.input())
+            .setDouble(3, p.score()).setString(5, p.label());
+        if (!Double.isNaN(p.confidence())) {
+          silver.setDouble(4, p.confidence());
+        }
+        silver.endRow();
+        silverRows++;
+        silverRaw += 8 + 4 + 8 + 8 + (Double.isNaN(p.confidence()) ? 0 : 8)
+            + (p.label() == null ? 0 : p.label().length());
+      }
+      silverBytes = silver.commit().bytes();
+    }
+    timings.put("write silver", since(t2));
+
+    long t3 = System.nanoTime();
+    writeGold(batch, files.keySet(), all, byInput, consensus);
+    timings.put("write gold", since(t3));
+
+    long t4 = System.nanoTime();
+    long removed = janitor.cleanupOldBatches(2, false).removedFiles();
+    timings.put("clean staging", since(t4));
+    return new BatchResult(batch, List.copyOf(files.keySet()), all.size(), rejected, silverRows,
+        silverRaw, silverBytes, consensus.size(), disagreements, removed, timings);
+  }
+
+  /** The batch's intermediate files, by SLM id: every SLM present, not an assumed 0-6. */
+  private Map<Integer, Path> intermediateFiles(BatchId batch) throws IOException {
+    Map<Integer, Path> files = new TreeMap<>();
+    for (StagingJanitor.Batch found : janitor.batches()) {
+      if (found.batch().equals(batch)) {
+        for (FileEntry entry : found.files()) {
+          StagingFile.parse(entry.name()).filter(f -> f.kind() == DataKind.INTERMEDIATE)
+              .ifPresent(f -> files.put(f.slm().value(), entry.path()));
+        }
+      }
+    }
+    return files;
+  }
+
+  private static Consensus consensus(List<Prediction> predictions) {
+    Map<String, Integer> votes = new TreeMap<>();
+    double min = Double.MAX_VALUE;
+    double max = -Double.MAX_VALUE;
+    double sum = 0;
+    for (Prediction p : predictions) {
+      if (p.label() != null) {
+        votes.merge(p.label(), 1, Integer::sum);
+      }
+      min = Math.min(min, p.score());
+      max = Math.max(max, p.score());
+      sum += p.score();
+    }
+    String label = null;
+    int best = 0;
+    for (Map.Entry<String, Integer> vote : votes.entrySet()) {
+      if (vote.getValue() > best) {
+        label = vote.getKey();
+        best = vote.getValue();
+      }
+    }
+    int models = predictions.size();
+    return new Consensus(label, models, (double) best / models, max - min, sum / models);
+  }
+
+  private void writeCrosscheck(BatchId batch, int slm, List<Prediction> all,
+      Map<Long, Consensus> consensus) throws IOException {
+    TableSchema schema = Tables.CROSSCHECK;
+    try (ParquetRowWriter writer = staging.openCrosscheck(SlmId.of(slm), batch, schema)) {
+      for (Prediction p : all) {
+        Consensus c = consensus.get(p.input());
+        if (p.slm() != slm || !p.valid() || c == null) {
+          continue;
+        }
+        writer.setLong(0, p.input()).setInt(1, slm).setString(2, p.label())
+            .setString(3, c.label()).setBoolean(4, Objects.equals(c.label(), p.label()))
+            .setDouble(5, p.score()).setDouble(6, c.mean())
+            .setDouble(7, Math.abs(p.score() - c.mean())).endRow();
+      }
+      writer.commit();
+    }
+  }
+
+  private void writeGold(BatchId batch, Iterable<Integer> slms, List<Prediction> all,
+      Map<Long, List<Prediction>> byInput, Map<Long, Consensus> consensus) throws IOException {
+    try (LakeTableWriter gold = lake.open(Tables.INPUT_CONSENSUS)) {
+      for (Long input : byInput.keySet()) {
+        Consensus c = consensus.get(input);
+        gold.setLong(0, input).setString(1, batch.value()).setString(2, c.label())
+            .setInt(3, c.models()).setDouble(4, c.agreement()).setDouble(5, c.spread())
+            .setDouble(6, c.mean()).setBoolean(7, c.agreement() < DISAGREEMENT_BELOW).endRow();
+      }
+      gold.commit();
+    }
+    try (LakeTableWriter stats = lake.open(Tables.MODEL_DAILY_STATS)) {
+      for (int slm : slms) {
+        long rows = 0;
+        long rejected = 0;
+        long agreeing = 0;
+        long confidences = 0;
+        double predictionSum = 0;
+        double confidenceSum = 0;
+        for (Prediction p : all) {
+          if (p.slm() != slm) {
+            continue;
+          }
+          if (!p.valid()) {
+            rejected++;
+            continue;
+          }
+          rows++;
+          predictionSum += p.score();
+          if (!Double.isNaN(p.confidence())) {
+            confidences++;
+            confidenceSum += p.confidence();
+          }
+          if (Objects.equals(consensus.get(p.input()).label(), p.label())) {
+            agreeing++;
+          }
+        }
+        stats.setInt(0, slm).setString(1, batch.value()).setLong(2, rows).setLong(3, rejected)
+            .setDouble(4, rows == 0 ? 0 : predictionSum / rows)
+            .setDouble(6, rows == 0 ? 0 : (double) agreeing / rows);
+        if (confidences > 0) {
+          stats.setDouble(5, confidenceSum / confidences);
+        }
+        stats.endRow();
+      }
+      stats.commit();
+    }
+  }
+
+  private static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+}

@@ -1,0 +1,272 @@
+package dev.tiering.examples;
+
+import dev.tiering.core.Area;
+import dev.tiering.core.BatchId;
+import dev.tiering.core.ByteSize;
+import dev.tiering.core.FileEntry;
+import dev.tiering.core.HealthCheck;
+import dev.tiering.core.HealthMonitor;
+import dev.tiering.core.HealthReport;
+import dev.tiering.core.PathResolver;
+import dev.tiering.core.SlmId;
+import dev.tiering.core.StagingJanitor;
+import dev.tiering.core.Storage;
+import dev.tiering.core.TierLayout;
+import dev.tiering.parquet.LakeWriter;
+import dev.tiering.parquet.StagingWriter;
+import dev.tiering.parquet.WriteResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The whole design in one run: for each batch, several SLM jobs write their predictions to staging
+ * in parallel threads, then the coordinator cross-checks them, writes silver and gold and cleans
+ * staging; finally a summary. Each run uses new batch ids, so running it again adds batches and
+ * never overwrites anything.
+ */
+public final class DemoPipeline {
+
+  /**
+   * What to run.
+   *
+   * @param root the base directory holding {@code hot/} and {@code lake/}
+   * @param batches batches to run
+   * @param slms SLM jobs per batch
+   * @param rowsPerSlm predictions per SLM per batch
+   */
+  public record Options(Path root, int batches, int slms, int rowsPerSlm) {
+    /** Checks the numbers. */
+    public Options {
+      Objects.requireNonNull(root, "root");
+      if (batches < 1 || batches > 1000 || slms < 1 || slms > 64 || rowsPerSlm < 1
+          || rowsPerSlm > 10_000_000) {
+        throw new IllegalArgumentException("Invalid demo size: " + batches + " batches, " + slms
+            + " SLMs, " + rowsPerSlm + " rows per SLM (use 1-1000 batches, 1-64 SLMs, 1-10000000"
+            + " rows)");
+      }
+    }
+  }
+
+  /**
+   * What a run did.
+   *
+   * @param runId the run's id, the prefix of its batch ids
+   * @param batches the coordinator's result per batch
+   * @param stagingRawBytes raw bytes the SLM jobs wrote (sum of value widths)
+   * @param stagingBytes bytes of the staging files they wrote
+   * @param timings total time per stage
+   */
+  public record Summary(String runId, List<Coordinator.BatchResult> batches, long stagingRawBytes,
+      long stagingBytes, Map<String, Duration> timings) {}
+
+  private DemoPipeline() {}
+
+  /**
+   * Runs the pipeline and prints its summary to {@code out}; {@code progress}, if not null, gets
+   * a line per step (for terminals).
+   */
+  public static Summary run(Options options, PrintWriter out, PrintStream progress)
+      throws IOException, InterruptedException {
+    PathResolver paths = new PathResolver(TierLayout.under(options.root()));
+    StagingWriter staging = StagingWriter.builder(paths).build();
+    LakeWriter lake = LakeWriter.builder(paths).build();
+    // The coordinator knows the batches it removes are aggregated: no grace period needed.
+    StagingJanitor janitor = StagingJanitor.builder(paths).grace(Duration.ZERO).build();
+    Coordinator coordinator = new Coordinator(staging, lake, janitor);
+    String runId = "run-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS")
+        .withZone(ZoneOffset.UTC).format(Instant.now());
+    Map<String, Duration> timings = new LinkedHashMap<>();
+    List<Coordinator.BatchResult> results = new ArrayList<>();
+    long stagingRaw = 0;
+    long stagingBytes = 0;
+    ExecutorService jobs = Executors.newFixedThreadPool(options.slms());
+    try {
+      for (int b = 1; b <= options.batches(); b++) {
+        BatchId batch = BatchId.of(runId + "-b" + b);
+        say(progress, "batch " + b + "/" + options.batches() + ": " + options.slms()
+            + " SLM jobs writing " + options.rowsPerSlm() + " predictions each...");
+        long t0 = System.nanoTime();
+        List<Future<WriteResult>> written = new ArrayList<>();
+        Instant start = Instant.now();
+        long firstInput = (long) b * options.rowsPerSlm();
+        for (int s = 0; s < options.slms(); s++) {
+          SlmInferenceJob job = new SlmInferenceJob(staging, SlmId.of(s));
+          written.add(jobs.submit(() -> job.run(batch, firstInput, options.rowsPerSlm(), start)));
+        }
+        for (Future<WriteResult> result : written) {
+          try {
+            WriteResult file = result.get();
+            stagingBytes += file.bytes();
+          } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("An SLM job failed: " + e.getCause().getMessage(), e.getCause());
+          }
+        }
+        stagingRaw += rawBytesOfJobs(options);
+        add(timings, "SLM jobs (parallel)", Duration.ofNanos(System.nanoTime() - t0));
+        say(progress, "batch " + b + "/" + options.batches() + ": coordinator cross-checking,"
+            + " writing silver and gold, cleaning staging...");
+        Coordinator.BatchResult result = coordinator.process(batch);
+        result.timings().forEach((stage, time) -> add(timings, "coordinator: " + stage, time));
+        results.add(result);
+      }
+    } finally {
+      jobs.shutdownNow();
+    }
+    Summary summary = new Summary(runId, results, stagingRaw, stagingBytes, timings);
+    print(summary, options, paths, out);
+    return summary;
+  }
+
+  /** Raw bytes of one batch of SLM rows: about 8+4+8+8+8 bytes and a label each. */
+  private static long rawBytesOfJobs(Options options) {
+    return (long) options.slms() * options.rowsPerSlm() * (8 + 4 + 8 + 8 + 8 + 4);
+  }
+
+  private static void add(Map<String, Duration> timings, String stage, Duration time) {
+    timings.merge(stage, time, Duration::plus);
+  }
+
+  private static void say(PrintStream progress, String line) {
+    if (progress != null) {
+      progress.println(line);
+      progress.flush();
+    }
+  }
+
+  private static void print(Summary summary, Options options, PathResolver paths, PrintWriter out)
+      throws IOException {
+    long silverRows = summary.batches().stream().mapToLong(Coordinator.BatchResult::silverRows).sum();
+    long silverRaw = summary.batches().stream().mapToLong(Coordinator.BatchResult::silverRawBytes).sum();
+    long silverBytes = summary.batches().stream().mapToLong(Coordinator.BatchResult::silverBytes).sum();
+    long rejected = summary.batches().stream().mapToLong(Coordinator.BatchResult::rejected).sum();
+    long disagreements = summary.batches().stream()
+        .mapToLong(Coordinator.BatchResult::disagreements).sum();
+    long inputs = summary.batches().stream().mapToLong(Coordinator.BatchResult::inputs).sum();
+    out.printf("tiering demo: run %s, %d batch(es) x %d SLMs x %d predictions, under %s%n%n",
+        summary.runId(), options.batches(), options.slms(), options.rowsPerSlm(), options.root());
+    out.printf("Pipeline: %d predictions staged, %d rejected (score outside 0..1), %d written to"
+        + " silver; %d inputs cross-checked, %d with disagreement%n%n", silverRows + rejected,
+        rejected, silverRows, inputs, disagreements);
+
+    out.println("Time per stage");
+    summary.timings().forEach((stage, time) ->
+        out.printf("  %-32s %8.2f s%n", stage, time.toNanos() / 1e9));
+
+    out.println();
+    out.println("Files and bytes per tier");
+    for (Area area : Area.values()) {
+      long[] totals = walk(paths.areaRoot(area));
+      out.printf("  %-5s %-13s %6d file(s) %12s  %s%n", area.tier(), area.id(), totals[0],
+          ByteSize.of(totals[1]), paths.areaRoot(area));
+    }
+
+    out.println();
+    out.println("Compression (raw value bytes / Parquet bytes)");
+    out.printf("  staging, zstd 3  %10s -> %10s  %.1fx%n", ByteSize.of(summary.stagingRawBytes()),
+        ByteSize.of(summary.stagingBytes()), ratio(summary.stagingRawBytes(), summary.stagingBytes()));
+    out.printf("  silver,  zstd 5  %10s -> %10s  %.1fx%n", ByteSize.of(silverRaw),
+        ByteSize.of(silverBytes), ratio(silverRaw, silverBytes));
+
+    out.println();
+    HealthReport health = HealthMonitor.builder(paths).build().check();
+    out.println("Health: " + health.level().name());
+    for (HealthCheck check : health.checks()) {
+      out.printf("  %-20s %-8s %s%n", check.name(), check.level(), check.message());
+    }
+
+    out.println();
+    String glob = paths.tableDir(Tables.PREDICTIONS.zone(), Tables.PREDICTIONS.table())
+        .resolve("**/*.parquet").toString().replace("'", "''");
+    String query = "SELECT * FROM read_parquet('" + glob + "')\nWHERE date >= '2025-11-01'";
+    out.println("The seed's DuckDB query over the lake:");
+    out.println("  " + query.replace("\n", "\n  ") + "\n  ORDER BY timestamp DESC LIMIT 5");
+    try {
+      seedQuery(query, out);
+    } catch (SQLException e) {
+      out.println("  DuckDB could not run the query: " + e.getMessage());
+    }
+    out.flush();
+  }
+
+  private static void seedQuery(String query, PrintWriter out) throws SQLException {
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        Statement sql = duck.createStatement()) {
+      sql.execute("SET TimeZone = 'UTC'");
+      try (ResultSet count = sql.executeQuery("SELECT count(*) FROM (" + query + ")")) {
+        count.next();
+        out.printf("  %d row(s) match; the 5 newest:%n", count.getLong(1));
+      }
+      try (ResultSet rs = sql.executeQuery(query + " ORDER BY timestamp DESC, slm_id LIMIT 5")) {
+        ResultSetMetaData meta = rs.getMetaData();
+        StringBuilder header = new StringBuilder("  ");
+        for (int c = 1; c <= meta.getColumnCount(); c++) {
+          header.append(String.format("%-" + width(meta.getColumnLabel(c)) + "s ", meta.getColumnLabel(c)));
+        }
+        out.println(header.toString().stripTrailing());
+        while (rs.next()) {
+          StringBuilder line = new StringBuilder("  ");
+          for (int c = 1; c <= meta.getColumnCount(); c++) {
+            Object value = rs.getObject(c);
+            String text = value instanceof java.time.OffsetDateTime t
+                ? t.toInstant().toString() : String.valueOf(value);
+            line.append(String.format("%-" + width(meta.getColumnLabel(c)) + "s ", text));
+          }
+          out.println(line.toString().stripTrailing());
+        }
+      }
+    }
+  }
+
+  private static int width(String column) {
+    return switch (column) {
+      case "timestamp" -> 27;
+      case "prediction", "confidence" -> 10;
+      case "date" -> 10;
+      default -> Math.max(8, column.length());
+    };
+  }
+
+  private static double ratio(long raw, long bytes) {
+    return bytes == 0 ? 0 : (double) raw / bytes;
+  }
+
+  /** Data files (not hidden) and their bytes under a directory. */
+  private static long[] walk(Path dir) throws IOException {
+    long[] totals = new long[2];
+    for (FileEntry entry : Storage.local().list(dir)) {
+      if (entry.name().startsWith(".")) {
+        continue;
+      }
+      if (entry.isDirectory()) {
+        long[] sub = walk(entry.path());
+        totals[0] += sub[0];
+        totals[1] += sub[1];
+      } else if (entry.isFile()) {
+        totals[0]++;
+        totals[1] += entry.size();
+      }
+    }
+    return totals;
+  }
+
+}

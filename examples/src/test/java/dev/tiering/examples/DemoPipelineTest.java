@@ -1,0 +1,152 @@
+package dev.tiering.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tiering.core.PathResolver;
+import dev.tiering.core.StagingFile;
+import dev.tiering.core.TierLayout;
+import dev.tiering.schema.Field;
+import dev.tiering.schema.SchemaSidecar;
+import dev.tiering.schema.TableSchema;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pipeline end to end on a temporary directory, checked by DuckDB. */
+class DemoPipelineTest {
+
+  private static final int ROWS = 2000;
+
+  @TempDir Path root;
+
+  private static long count(String sql) throws SQLException {
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = duck.createStatement();
+        ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static List<String> describe(String files) throws SQLException {
+    List<String> columns = new ArrayList<>();
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = duck.createStatement();
+        ResultSet rs = statement.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + files + ")")) {
+      while (rs.next()) {
+        columns.add(rs.getString("column_name") + " " + rs.getString("column_type"));
+      }
+    }
+    return columns;
+  }
+
+  private String glob(TableSchema table) {
+    return "'" + root.resolve("lake/clean/" + table.zone() + "/" + table.table() + "/**/*.parquet") + "'";
+  }
+
+  @Test
+  void thePipelineRunsEndToEndAndDuckDbAgreesWithItsOutput() throws Exception {
+    StringWriter printed = new StringWriter();
+    DemoPipeline.Summary summary = DemoPipeline.run(
+        new DemoPipeline.Options(root, 4, 7, ROWS), new PrintWriter(printed), null);
+
+    long valid = summary.batches().stream().mapToLong(Coordinator.BatchResult::silverRows).sum();
+    long rejected = summary.batches().stream().mapToLong(Coordinator.BatchResult::rejected).sum();
+    assertThat(valid + rejected).isEqualTo(4L * 7 * ROWS);
+    assertThat(rejected).isPositive();
+    assertThat(count("SELECT count(*) FROM read_parquet(" + glob(Tables.PREDICTIONS) + ")"))
+        .isEqualTo(valid);
+    assertThat(count("SELECT count(*) FROM read_parquet(" + glob(Tables.PREDICTIONS)
+        + ") WHERE prediction < 0 OR prediction > 1")).isZero();
+    assertThat(count("SELECT count(*) FROM read_parquet(" + glob(Tables.INPUT_CONSENSUS) + ")"))
+        .isEqualTo(4L * ROWS);
+    assertThat(count("SELECT count(*) FROM read_parquet(" + glob(Tables.MODEL_DAILY_STATS) + ")"))
+        .isEqualTo(4L * 7);
+
+    // Staging keeps exactly the last two batches, intermediate and cross-check files of all 7 SLMs.
+    List<String> kept;
+    try (Stream<Path> files = Files.list(root.resolve("hot/staging"))) {
+      kept = files.map(p -> StagingFile.parse(p.getFileName().toString()).orElseThrow())
+          .map(f -> f.batch().value()).distinct().sorted().toList();
+    }
+    assertThat(kept).containsExactly(summary.runId() + "-b3", summary.runId() + "-b4");
+    assertThat(Files.list(root.resolve("hot/staging")).count()).isEqualTo(2 * 14);
+
+    // Silver holds exactly the valid rows of each batch still in staging, counted by DuckDB.
+    for (int b = 3; b <= 4; b++) {
+      String staged = "'" + root.resolve("hot/staging/slm_*_" + summary.runId() + "-b" + b
+          + ".parquet") + "'";
+      long validStaged = count("SELECT count(*) FROM read_parquet(" + staged
+          + ") WHERE prediction BETWEEN 0 AND 1");
+      long inSilver = count("SELECT count(*) FROM read_parquet(" + glob(Tables.PREDICTIONS)
+          + ") WHERE input_id >= " + (long) b * ROWS + " AND input_id < " + (long) (b + 1) * ROWS);
+      assertThat(inSilver).as("batch %d", b).isEqualTo(validStaged);
+    }
+
+    // Every schema.json describes exactly the columns of its table's files.
+    PathResolver paths = new PathResolver(TierLayout.under(root));
+    for (TableSchema table : List.of(Tables.PREDICTIONS, Tables.INPUT_CONSENSUS,
+        Tables.MODEL_DAILY_STATS)) {
+      TableSchema recorded = SchemaSidecar.read(paths.schemaFile(table.zone(), table.table())).schema();
+      List<String> expected = new ArrayList<>();
+      for (Field field : recorded.fields()) {
+        expected.add(field.name() + " " + duckType(field));
+      }
+      expected.add("date DATE");
+      assertThat(describe(glob(table))).as(table.qualifiedName()).isEqualTo(expected);
+    }
+    SchemaSidecar silver = SchemaSidecar.read(paths.schemaFile(Tables.PREDICTIONS.zone(),
+        Tables.PREDICTIONS.table()));
+    assertThat(silver.quality().rowCount()).isEqualTo(valid);
+    assertThat(silver.quality().ruleQuality()).containsKey("agrees_with_consensus");
+    assertThat(silver.quality().accuracy()).isBetween(0.5, 1.0);
+
+    assertThat(printed.toString()).contains("Time per stage", "Files and bytes per tier",
+        "Compression", "Health: ", "The seed's DuckDB query over the lake",
+        valid + " row(s) match; the 5 newest:");
+  }
+
+  @Test
+  void runningItTwiceAddsBatchesAndOverwritesNothing() throws Exception {
+    DemoPipeline.Options options = new DemoPipeline.Options(root, 2, 3, 500);
+    DemoPipeline.Summary first = DemoPipeline.run(options, new PrintWriter(new StringWriter()), null);
+    List<Path> firstFiles;
+    try (Stream<Path> files = Files.walk(root.resolve("lake/clean"))) {
+      firstFiles = files.filter(p -> p.toString().endsWith(".parquet")).toList();
+    }
+    Thread.sleep(5);
+    DemoPipeline.Summary second = DemoPipeline.run(options, new PrintWriter(new StringWriter()), null);
+
+    assertThat(second.runId()).isNotEqualTo(first.runId());
+    assertThat(firstFiles).allSatisfy(file -> assertThat(file).exists());
+    long valid = Stream.of(first, second).flatMap(s -> s.batches().stream())
+        .mapToLong(Coordinator.BatchResult::silverRows).sum();
+    assertThat(count("SELECT count(*) FROM read_parquet(" + glob(Tables.PREDICTIONS) + ")"))
+        .isEqualTo(valid);
+  }
+
+  private static String duckType(Field field) {
+    return switch (field.type().kind()) {
+      case TIMESTAMP -> "TIMESTAMP WITH TIME ZONE";
+      case INT32 -> "INTEGER";
+      case INT64 -> "BIGINT";
+      case FLOAT64 -> "DOUBLE";
+      case STRING -> "VARCHAR";
+      case BOOLEAN -> "BOOLEAN";
+      case DATE -> "DATE";
+      default -> throw new AssertionError("type not used by the demo: " + field.type());
+    };
+  }
+
+}
