@@ -99,12 +99,14 @@ class RouteCommandTest {
   }
 
   @Test
-  void demoPrintsTheSeedPlacementTable(@TempDir Path root) {
-    CliRun run = CliRun.of("demo", "--root", root.toString());
+  void demoRunsThePipelineAndPrintsItsSummary(@TempDir Path root) {
+    CliRun run = CliRun.of("demo", "--root", root.toString(), "--batches", "3", "--slms", "3",
+        "--rows-per-slm", "300");
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).contains(
-        root + "/hot/staging/slm_3_batch-0001.parquet",
-        root + "/lake/clean/silver/slm_predictions");
+    assertThat(run.out()).startsWith("tiering demo: run run-").contains("3 batch(es) x 3 SLMs x"
+        + " 300 predictions, under " + root, "Time per stage", "Files and bytes per tier",
+        "Compression", "Health: OK", "The seed's DuckDB query over the lake");
+    assertThat(CliRun.of("demo", "--root", root.toString(), "--slms", "0").exitCode()).isEqualTo(64);
   }
 
   private static String[] concat(String[] a, String[] b) {
