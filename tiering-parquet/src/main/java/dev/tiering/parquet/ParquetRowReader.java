@@ -66,6 +66,12 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   private long rowsLeftInGroup;
   private LocalDate partitionDate;
   private Map<String, ColumnDescriptor> columnsByName;
+  private static final int TEXT_CACHE = 256;
+  private final Binary[][] cachedBinary;
+  private final String[][] cachedText;
+  private final FieldType.Kind[] fileKinds;
+  private final boolean[] widenFloat;
+  private final int[] maxDefinition;
   private MessageType projection;
   private String createdBy;
 
@@ -79,6 +85,11 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
     this.bits = new long[fields];
     this.refs = new Object[fields];
     this.isNull = new boolean[fields];
+    this.cachedBinary = new Binary[fields][TEXT_CACHE];
+    this.cachedText = new String[fields][TEXT_CACHE];
+    this.fileKinds = new FieldType.Kind[fields];
+    this.widenFloat = new boolean[fields];
+    this.maxDefinition = new int[fields];
   }
 
   /** Reads one local file as {@code schema}. */
@@ -139,24 +150,38 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
       isNull[i] = true;
       return;
     }
-    boolean present = column.getCurrentDefinitionLevel() == column.getDescriptor().getMaxDefinitionLevel();
+    boolean present = column.getCurrentDefinitionLevel() == maxDefinition[i];
     isNull[i] = !present;
     if (present) {
-      FieldType want = schema.fields().get(i).type();
-      switch (fileTypes[i].kind()) {
+      switch (fileKinds[i]) {
         case INT32, DATE -> bits[i] = column.getInteger();
         case INT64, TIMESTAMP -> bits[i] = column.getLong();
-        case FLOAT32 -> bits[i] = want.kind() == FieldType.Kind.FLOAT64
-            ? Double.doubleToRawLongBits(column.getFloat())
+        case FLOAT32 -> bits[i] = widenFloat[i] ? Double.doubleToRawLongBits(column.getFloat())
             : Float.floatToRawIntBits(column.getFloat());
         case FLOAT64 -> bits[i] = Double.doubleToRawLongBits(column.getDouble());
         case BOOLEAN -> bits[i] = column.getBoolean() ? 1 : 0;
-        case STRING -> refs[i] = column.getBinary().toStringUsingUTF8();
+        case STRING -> refs[i] = text(i, column.getBinary());
         case BINARY -> refs[i] = column.getBinary().getBytes();
         case DECIMAL -> refs[i] = decimal(column, fileTypes[i]);
       }
     }
     column.consume();
+  }
+
+  /**
+   * Decodes a string through a small cache of recent values: labels and categories repeat, and
+   * decoding UTF-8 into a new String for every row costs more than hashing a few bytes.
+   */
+  private String text(int field, Binary value) {
+    int slot = value.hashCode() & (TEXT_CACHE - 1);
+    Binary[] keys = cachedBinary[field];
+    if (keys[slot] != null && keys[slot].equals(value)) {
+      return cachedText[field][slot];
+    }
+    String decoded = value.toStringUsingUTF8();
+    keys[slot] = value.copy();
+    cachedText[field][slot] = decoded;
+    return decoded;
   }
 
   private static BigDecimal decimal(ColumnReader column, FieldType type) {
@@ -218,6 +243,10 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
             ? column.toString().strip() : stored) + ", which cannot be read as " + field.type());
       }
       fileTypes[i] = stored;
+      fileKinds[i] = stored.kind();
+      widenFloat[i] = stored.kind() == FieldType.Kind.FLOAT32
+          && field.type().kind() == FieldType.Kind.FLOAT64;
+      maxDefinition[i] = column.isRepetition(Type.Repetition.OPTIONAL) ? 1 : 0;
       projected.add(column);
     }
     boolean hasDate = fileSchema.containsField(TableSchema.DATE_PARTITION)
