@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +41,6 @@ public final class Archiver {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** A date partition of a table: its directory and day. */
-  record Partition(Path dir, LocalDate day) {}
-
   /** Applies the policy. */
   public LifecycleReport apply(RetentionPolicy policy, boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("retention", dryRun);
@@ -60,7 +56,7 @@ public final class Archiver {
       LocalDate cutoff = today.minus(archive.getValue());
       for (TableName table : tables(Area.LAKE_ARCHIVE, zone)) {
         Path tableDir = paths.resolve(DataRef.archive(zone, table)).path();
-        for (Partition partition : partitions(tableDir)) {
+        for (PartitionWalker.Partition partition : partitions(tableDir)) {
           if (!partition.day().isBefore(cutoff)) {
             continue;
           }
@@ -85,7 +81,7 @@ public final class Archiver {
       LifecycleReport.Builder report) throws IOException {
     Path tableDir = paths.tableDir(zone, table);
     boolean sidecarCopied = false;
-    for (Partition partition : partitions(tableDir)) {
+    for (PartitionWalker.Partition partition : partitions(tableDir)) {
       if (!partition.day().isBefore(cutoff)) {
         continue;
       }
@@ -163,35 +159,8 @@ public final class Archiver {
     return tables;
   }
 
-  /** The date partitions under a table directory, of whichever layout they are. */
-  List<Partition> partitions(Path tableDir) throws IOException {
-    List<Partition> found = new ArrayList<>();
-    collect(tableDir, tableDir, found);
-    return found;
-  }
-
-  private void collect(Path tableDir, Path dir, List<Partition> found) throws IOException {
-    for (FileEntry entry : storage.list(dir)) {
-      if (!entry.isDirectory() || entry.name().startsWith(".") || entry.name().startsWith("_")) {
-        continue;
-      }
-      Optional<LocalDate> day = dayOf(tableDir.relativize(entry.path()));
-      if (day.isPresent()) {
-        found.add(new Partition(entry.path(), day.get()));
-      } else {
-        collect(tableDir, entry.path(), found);
-      }
-    }
-  }
-
-  private Optional<LocalDate> dayOf(Path relative) {
-    for (PartitionLayout layout : PartitionLayout.values()) {
-      Optional<LocalDate> day = paths.partitionDate(relative, layout);
-      if (day.isPresent()) {
-        return day;
-      }
-    }
-    return Optional.empty();
+  private List<PartitionWalker.Partition> partitions(Path tableDir) throws IOException {
+    return new PartitionWalker(paths, storage).partitions(tableDir, null);
   }
 
   private List<FileEntry> dataFiles(Path dir) throws IOException {

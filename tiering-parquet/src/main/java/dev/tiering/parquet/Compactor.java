@@ -3,6 +3,7 @@ package dev.tiering.parquet;
 import dev.tiering.core.FileEntry;
 import dev.tiering.core.LifecycleReport;
 import dev.tiering.core.PartitionLayout;
+import dev.tiering.core.PartitionWalker;
 import dev.tiering.core.PathResolver;
 import dev.tiering.core.PendingFile;
 import dev.tiering.core.Storage;
@@ -114,29 +115,16 @@ public final class Compactor {
   private List<Partition> partitions(Zone zone, TableName table, TableSchema schema)
       throws IOException {
     Path tableDir = paths.tableDir(zone, table);
-    List<Partition> found = new ArrayList<>();
     java.util.Optional<PartitionLayout> layout = LakeWriter.layoutOf(schema);
     if (layout.isEmpty()) {
-      found.add(new Partition(tableDir, null));
-      return found;
+      return List.of(new Partition(tableDir, null));
     }
-    collect(tableDir, tableDir, layout.get(), found);
+    List<Partition> found = new ArrayList<>();
+    for (PartitionWalker.Partition p : new PartitionWalker(paths, storage)
+        .partitions(tableDir, layout.get())) {
+      found.add(new Partition(p.dir(), p.day()));
+    }
     return found;
-  }
-
-  private void collect(Path tableDir, Path dir, PartitionLayout layout, List<Partition> found)
-      throws IOException {
-    for (FileEntry entry : storage.list(dir)) {
-      if (!entry.isDirectory() || entry.name().startsWith(".") || entry.name().startsWith("_")) {
-        continue;
-      }
-      java.util.Optional<LocalDate> day = paths.partitionDate(tableDir.relativize(entry.path()), layout);
-      if (day.isPresent()) {
-        found.add(new Partition(entry.path(), day.get()));
-      } else {
-        collect(tableDir, entry.path(), layout, found);
-      }
-    }
   }
 
   private Closeable lock(Path partitionDir) throws IOException {

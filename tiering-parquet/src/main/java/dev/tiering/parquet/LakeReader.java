@@ -2,6 +2,7 @@ package dev.tiering.parquet;
 
 import dev.tiering.core.FileEntry;
 import dev.tiering.core.PartitionLayout;
+import dev.tiering.core.PartitionWalker;
 import dev.tiering.core.PathResolver;
 import dev.tiering.core.Storage;
 import dev.tiering.core.TableName;
@@ -101,14 +102,23 @@ public final class LakeReader {
     Optional<PartitionLayout> layout = LakeWriter.layoutOf(schema);
     Path tableDir = paths.tableDir(zone, table);
     List<DataFile> found = new ArrayList<>();
-    collect(tableDir, tableDir, layout, from, to, found);
+    if (layout.isEmpty()) {
+      collect(tableDir, null, found);
+    } else {
+      for (PartitionWalker.Partition partition : new PartitionWalker(paths, storage)
+          .partitions(tableDir, layout.get())) {
+        if (!partition.day().isBefore(from) && !partition.day().isAfter(to)) {
+          collect(partition.dir(), partition.day(), found);
+        }
+      }
+    }
     found.sort(Comparator.comparing((DataFile f) -> f.day() == null ? LocalDate.MIN : f.day())
         .thenComparing(f -> f.path().toString()));
     return found;
   }
 
-  private void collect(Path tableDir, Path dir, Optional<PartitionLayout> layout, LocalDate from,
-      LocalDate to, List<DataFile> found) throws IOException {
+  /** The complete data files directly in one partition (or unpartitioned table) directory. */
+  private void collect(Path dir, LocalDate day, List<DataFile> found) throws IOException {
     // A compaction in progress: skip its unpublished outputs, or its already merged inputs.
     Set<String> hidden = new HashSet<>();
     for (CompactionJournal journal : CompactionJournal.in(storage, dir)) {
@@ -116,21 +126,9 @@ public final class LakeReader {
     }
     for (FileEntry entry : storage.list(dir)) {
       String name = entry.name();
-      if (name.startsWith(".") || name.startsWith("_") || hidden.contains(name)) {
-        continue;
-      }
-      if (entry.isDirectory()) {
-        collect(tableDir, entry.path(), layout, from, to, found);
-      } else if (entry.isFile() && name.endsWith(".parquet")) {
-        Path relative = tableDir.relativize(dir);
-        LocalDate day = layout.isEmpty() ? null
-            : paths.partitionDate(relative, layout.get()).orElse(null);
-        if (layout.isPresent() && day == null) {
-          continue;
-        }
-        if (day == null || (!day.isBefore(from) && !day.isAfter(to))) {
-          found.add(new DataFile(entry.path(), day, entry.size()));
-        }
+      if (entry.isFile() && name.endsWith(".parquet") && !name.startsWith(".")
+          && !hidden.contains(name)) {
+        found.add(new DataFile(entry.path(), day, entry.size()));
       }
     }
   }

@@ -292,18 +292,8 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
 
   @Override
   public Object get(int index) {
-    if (isNull[index]) {
-      return null;
-    }
-    long b = bits[index];
-    return switch (schema.fields().get(index).type().kind()) {
-      case INT32, DATE -> (int) b;
-      case INT64, TIMESTAMP -> b;
-      case FLOAT32 -> Float.intBitsToFloat((int) b);
-      case FLOAT64 -> Double.longBitsToDouble(b);
-      case BOOLEAN -> b != 0;
-      case STRING, BINARY, DECIMAL -> refs[index];
-    };
+    return isNull[index] ? null
+        : CanonicalValues.box(schema.fields().get(index).type().kind(), bits[index], refs[index]);
   }
 
   /** An int32 or date (days since 1970-01-01) field. */

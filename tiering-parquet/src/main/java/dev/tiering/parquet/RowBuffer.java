@@ -229,18 +229,7 @@ final class RowBuffer implements RowView {
 
   @Override
   public Object get(int index) {
-    if (isNull[index]) {
-      return null;
-    }
-    long b = bits[index];
-    return switch (kinds[index]) {
-      case INT32, DATE -> (int) b;
-      case INT64, TIMESTAMP -> b;
-      case FLOAT32 -> Float.intBitsToFloat((int) b);
-      case FLOAT64 -> Double.longBitsToDouble(b);
-      case BOOLEAN -> b != 0;
-      case STRING, BINARY, DECIMAL -> refs[index];
-    };
+    return isNull[index] ? null : CanonicalValues.box(kinds[index], bits[index], refs[index]);
   }
 
   @Override

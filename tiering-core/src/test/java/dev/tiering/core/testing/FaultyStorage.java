@@ -1,19 +1,13 @@
 package dev.tiering.core.testing;
 
-import dev.tiering.core.FileEntry;
+import dev.tiering.core.ForwardingStorage;
 import dev.tiering.core.PendingFile;
 import dev.tiering.core.Storage;
 import dev.tiering.core.StoreUsage;
 import dev.tiering.core.WriteMode;
-import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -23,15 +17,19 @@ import java.util.function.Predicate;
  * bytes, a publish (commit) that fails, a delete or move that fails for chosen paths. Faults are
  * armed by the test and apply to every later call until disarmed.
  */
-public final class FaultyStorage implements Storage {
+public final class FaultyStorage extends ForwardingStorage {
 
-  private final Storage local = Storage.local();
   private final AtomicLong failWritesAfterBytes = new AtomicLong(-1);
   private final AtomicInteger failCommitsLeft = new AtomicInteger(0);
   private volatile Predicate<Path> failDelete = p -> false;
   private volatile Predicate<Path> failMove = p -> false;
   private volatile boolean crossDevice;
   private volatile java.util.function.Function<Path, StoreUsage> usage;
+
+  /** Local storage, no faults armed. */
+  public FaultyStorage() {
+    super(Storage.local());
+  }
 
   /** Every later write fails once a pending file holds more than {@code bytes} bytes (ENOSPC). */
   public FaultyStorage failWritesAfter(long bytes) {
@@ -81,7 +79,7 @@ public final class FaultyStorage implements Storage {
 
   @Override
   public PendingFile create(Path target, WriteMode mode) throws IOException {
-    PendingFile real = local.create(target, mode);
+    PendingFile real = delegate().create(target, mode);
     return new PendingFile() {
       private final OutputStream stream = new OutputStream() {
         @Override
@@ -145,25 +143,9 @@ public final class FaultyStorage implements Storage {
     };
   }
 
-  @Override
-  public InputStream openStream(Path file) throws IOException {
-    return local.openStream(file);
-  }
 
-  @Override
-  public SeekableByteChannel openChannel(Path file) throws IOException {
-    return local.openChannel(file);
-  }
 
-  @Override
-  public List<FileEntry> list(Path dir) throws IOException {
-    return local.list(dir);
-  }
 
-  @Override
-  public Optional<FileEntry> stat(Path path) throws IOException {
-    return local.stat(path);
-  }
 
   @Override
   public void move(Path source, Path target) throws IOException {
@@ -174,7 +156,7 @@ public final class FaultyStorage implements Storage {
       throw new java.nio.file.AtomicMoveNotSupportedException(source.toString(), target.toString(),
           "Invalid cross-device link (injected)");
     }
-    local.move(source, target);
+    delegate().move(source, target);
   }
 
   @Override
@@ -182,26 +164,14 @@ public final class FaultyStorage implements Storage {
     if (failDelete.test(path)) {
       throw new IOException("Delete failed (injected): " + path);
     }
-    return local.delete(path);
+    return delegate().delete(path);
   }
 
-  @Override
-  public boolean deleteIfAbandoned(Path temporary) throws IOException {
-    return local.deleteIfAbandoned(temporary);
-  }
 
-  @Override
-  public void createDirectories(Path dir) throws IOException {
-    local.createDirectories(dir);
-  }
 
   @Override
   public StoreUsage usage(Path path) throws IOException {
-    return usage != null ? usage.apply(path) : local.usage(path);
+    return usage != null ? usage.apply(path) : delegate().usage(path);
   }
 
-  @Override
-  public Closeable lock(Path lockFile, Duration timeout) throws IOException {
-    return local.lock(lockFile, timeout);
-  }
 }
