@@ -72,9 +72,7 @@ public final class Archiver {
         }
       }
     }
-    LifecycleReport done = report.build();
-    log.info("{}", done.summary());
-    return done;
+    return report.finish(log);
   }
 
   private void archiveTable(Zone zone, TableName table, LocalDate cutoff,

@@ -100,7 +100,7 @@ public final class HotCache {
     for (FileEntry file : files) {
       promoteFile(file, report);
     }
-    return finish(report);
+    return report.finish(log);
   }
 
   private void collect(Path lakePath, List<FileEntry> files) throws IOException {
@@ -286,7 +286,7 @@ public final class HotCache {
         save(index);
       }
     }
-    return finish(report);
+    return report.finish(log);
   }
 
   /**
@@ -319,7 +319,7 @@ public final class HotCache {
         save(index);
       }
     }
-    return finish(report);
+    return report.finish(log);
   }
 
   private Entry touch(Entry entry) {
@@ -388,11 +388,6 @@ public final class HotCache {
     }
   }
 
-  private LifecycleReport finish(LifecycleReport.Builder builder) {
-    LifecycleReport report = builder.build();
-    log.info("{}", report.summary());
-    return report;
-  }
 
   /** Builds a {@link HotCache}. */
   public static final class Builder {

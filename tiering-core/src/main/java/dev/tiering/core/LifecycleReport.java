@@ -131,6 +131,13 @@ public record LifecycleReport(String operation, boolean dryRun, List<Action> act
       return dryRun;
     }
 
+    /** The report, with its summary logged at INFO to {@code log}. */
+    public LifecycleReport finish(org.slf4j.Logger log) {
+      LifecycleReport report = build();
+      log.info("{}", report.summary());
+      return report;
+    }
+
     /** The report so far. */
     public LifecycleReport build() {
       return new LifecycleReport(operation, dryRun, actions, failures);

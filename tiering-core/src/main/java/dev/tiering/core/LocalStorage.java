@@ -289,8 +289,11 @@ final class LocalStorage implements Storage {
         // temporary file for abandoned between the last write and the publish.
         publish();
         finished = true;
-        channel.close();
-        liveTemporaries.remove(temp);
+        try {
+          channel.close();
+        } finally {
+          liveTemporaries.remove(temp);
+        }
       } finally {
         if (!finished) {
           close();

@@ -55,7 +55,7 @@ public final class RawIngestor {
         new java.nio.file.NoSuchFileException(input.toString(), null, "no such input file"));
     if (dryRun) {
       report.add(LifecycleReport.Verb.INGESTED, input, in.size(), target.toString());
-      return report.build();
+      return report.finish(log);
     }
     Optional<FileEntry> existing = storage.stat(target);
     String digest;
@@ -77,9 +77,7 @@ public final class RawIngestor {
         out.commit();
       }
     }
-    LifecycleReport done = report.build();
-    log.info("{}", done.summary());
-    return done;
+    return report.finish(log);
   }
 
   private String copyHashing(Path input, Path target) throws IOException {

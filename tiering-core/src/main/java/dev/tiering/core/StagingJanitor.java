@@ -101,7 +101,7 @@ public final class StagingJanitor {
         remove(found, report);
       }
     }
-    return finish(report);
+    return report.finish(log);
   }
 
   /**
@@ -125,7 +125,7 @@ public final class StagingJanitor {
         remove(batches.get(i), report);
       }
     }
-    return finish(report);
+    return report.finish(log);
   }
 
   private void remove(Batch batch, LifecycleReport.Builder report) {
@@ -157,11 +157,6 @@ public final class StagingJanitor {
     }
   }
 
-  private LifecycleReport finish(LifecycleReport.Builder builder) {
-    LifecycleReport report = builder.build();
-    log.info("{}", report.summary());
-    return report;
-  }
 
   /** Builds a {@link StagingJanitor}. */
   public static final class Builder {

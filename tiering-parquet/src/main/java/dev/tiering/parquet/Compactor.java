@@ -88,7 +88,7 @@ public final class Compactor {
     for (Partition partition : partitions(zone, table, schema)) {
       compactPartition(schema, partition, report);
     }
-    return finish(report);
+    return report.finish(log);
   }
 
   /** Finishes or rolls back interrupted compactions in every partition of a table. */
@@ -101,7 +101,7 @@ public final class Compactor {
         recoverPartition(partition.dir(), report);
       }
     }
-    return finish(report);
+    return report.finish(log);
   }
 
   private TableSchema schemaOf(Zone zone, TableName table) throws IOException {
@@ -282,11 +282,6 @@ public final class Compactor {
     return files;
   }
 
-  private LifecycleReport finish(LifecycleReport.Builder builder) {
-    LifecycleReport report = builder.build();
-    log.info("{}", report.summary());
-    return report;
-  }
 
   /** Builds a {@link Compactor}. */
   public static final class Builder {
