@@ -18,7 +18,7 @@ import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
 
 /**
- * Maps table schemas to Parquet schemas and back. Timestamps are INT64 TIMESTAMP(MICROS, UTC),
+ * Maps table schemas to Parquet schemas and back ({@link #toMessageType}, {@link #toTableSchema}). Timestamps are INT64 TIMESTAMP(MICROS, UTC),
  * dates INT32 DATE, strings BINARY STRING, decimals INT32/INT64/FIXED_LEN_BYTE_ARRAY DECIMAL by
  * precision (the smallest that fits, as the Parquet spec recommends); nullable fields are
  * OPTIONAL, the rest REQUIRED. A date-partitioned table's files end with a REQUIRED {@code date}
@@ -85,6 +85,34 @@ final class ParquetSchemas {
       bytes++;
     }
     return bytes;
+  }
+
+  /**
+   * The table schema a file schema describes: the inverse of {@link #toMessageType}. A trailing
+   * {@code date} column marks a date-partitioned table.
+   *
+   * @throws IllegalArgumentException naming a column the SDK cannot read (nested, repeated, or
+   *     of a type it does not write)
+   */
+  static TableSchema toTableSchema(MessageType file, dev.tiering.core.Zone zone,
+      dev.tiering.core.TableName table) {
+    TableSchema.Builder builder = TableSchema.builder(zone, table.value());
+    for (Type column : file.getFields()) {
+      FieldType type = column.isPrimitive() && !column.isRepetition(Type.Repetition.REPEATED)
+          ? fieldType(column.asPrimitiveType()) : null;
+      if (type == null) {
+        throw new IllegalArgumentException("Column '" + column.getName() + "' (" + column.toString()
+            .strip() + ") is not a type this SDK writes (use flat columns of the types in"
+            + " docs/schema-sidecar.md)");
+      }
+      if (column.getName().equals(TableSchema.DATE_PARTITION) && type.equals(FieldType.DATE)) {
+        builder.partitionByDate();
+      } else {
+        builder.field(new Field(column.getName(), type,
+            column.isRepetition(Type.Repetition.OPTIONAL), null, java.util.Map.of()));
+      }
+    }
+    return builder.build();
   }
 
   /**

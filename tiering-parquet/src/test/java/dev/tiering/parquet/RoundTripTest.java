@@ -184,6 +184,27 @@ class RoundTripTest {
   }
 
   @Test
+  void schemasMapToParquetAndBack() {
+    for (TableSchema schema : List.of(ALL_TYPES, Predictions.schema())) {
+      var file = ParquetSchemas.toMessageType(schema);
+      TableSchema back = ParquetSchemas.toTableSchema(file, schema.zone(), schema.table());
+      assertThat(back.fields()).isEqualTo(schema.fields());
+      assertThat(back.partitionBy()).isEqualTo(schema.partitionBy());
+    }
+    assertThat(ParquetSchemas.toMessageType(Predictions.schema()).toString()).isEqualTo(
+        "message slm_predictions {\n"
+            + "  required int64 timestamp (TIMESTAMP(MICROS,true));\n"
+            + "  required int32 slm_id;\n"
+            + "  required double prediction;\n"
+            + "  optional double confidence;\n"
+            + "  optional binary label (STRING);\n"
+            + "  required int32 date (DATE);\n"
+            + "}\n");
+    assertThat(ParquetSchemas.toMessageType(ALL_TYPES).getType("dec38").toString())
+        .isEqualTo("optional fixed_len_byte_array(16) dec38 (DECIMAL(38,10))");
+  }
+
+  @Test
   void encodingOnTheWritingThreadOnlyGivesTheSameRows() throws Exception {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     StagingWriter serial = StagingWriter.builder(paths)
