@@ -17,7 +17,6 @@ import dev.tiering.parquet.ParquetRowReader;
 import dev.tiering.parquet.ParquetRowWriter;
 import dev.tiering.parquet.RowSink;
 import dev.tiering.parquet.StagingWriter;
-import dev.tiering.parquet.WriterSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
