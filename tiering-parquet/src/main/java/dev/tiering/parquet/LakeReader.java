@@ -98,7 +98,13 @@ public final class LakeReader {
   /** The data files of the partitions from {@code from} to {@code to}, both inclusive. */
   public List<DataFile> files(Zone zone, TableName table, LocalDate from, LocalDate to)
       throws IOException {
-    TableSchema schema = sidecar(zone, table).schema();
+    return files(sidecar(zone, table).schema(), from, to);
+  }
+
+  private List<DataFile> files(TableSchema schema, LocalDate from, LocalDate to)
+      throws IOException {
+    Zone zone = schema.zone();
+    TableName table = schema.table();
     Optional<PartitionLayout> layout = LakeWriter.layoutOf(schema);
     Path tableDir = paths.tableDir(zone, table);
     List<DataFile> found = new ArrayList<>();
@@ -142,7 +148,7 @@ public final class LakeReader {
   public ParquetRowReader scan(Zone zone, TableName table, LocalDate from, LocalDate to)
       throws IOException {
     TableSchema schema = sidecar(zone, table).schema();
-    List<Path> files = files(zone, table, from, to).stream().map(DataFile::path).toList();
+    List<Path> files = files(schema, from, to).stream().map(DataFile::path).toList();
     if (cache == null) {
       return ParquetRowReader.open(storage, files, schema);
     }
