@@ -37,7 +37,7 @@ public final class Archiver {
   /** An archiver on the given storage and clock. */
   public Archiver(PathResolver paths, Storage storage, Clock clock) {
     this.paths = Objects.requireNonNull(paths, "paths");
-    this.storage = Objects.requireNonNull(storage, "storage");
+    this.storage = Objects.requireNonNull(storage, "storage").reportingFullTiers(paths.layout());
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 

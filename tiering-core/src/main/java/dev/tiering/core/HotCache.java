@@ -49,7 +49,7 @@ public final class HotCache {
 
   private HotCache(Builder b) {
     this.paths = b.paths;
-    this.storage = b.storage;
+    this.storage = b.storage.reportingFullTiers(b.paths.layout());
     this.budget = b.budget;
     this.clock = b.clock;
   }

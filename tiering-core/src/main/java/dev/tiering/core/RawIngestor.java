@@ -36,7 +36,7 @@ public final class RawIngestor {
   /** An ingestor on the given storage and clock. */
   public RawIngestor(PathResolver paths, Storage storage, Clock clock) {
     this.paths = Objects.requireNonNull(paths, "paths");
-    this.storage = Objects.requireNonNull(storage, "storage");
+    this.storage = Objects.requireNonNull(storage, "storage").reportingFullTiers(paths.layout());
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 

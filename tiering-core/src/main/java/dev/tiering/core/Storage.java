@@ -69,14 +69,46 @@ public interface Storage {
   /**
    * Moves a regular file, even between stores (the hot SSD and the lake HDD): atomically by
    * rename when both paths are on one store, else by an atomic copy, then deleting the source. The
-   * target never appears partial and an existing target is never replaced.
+   * target never appears partial and an existing target is never replaced. A copy interrupted
+   * after it was published but before the source was deleted is finished by the next transfer:
+   * a target with the source's exact bytes counts as the copy.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if a different file is at {@code target}
    */
   default void transfer(Path source, Path target) throws IOException {
     try {
       move(source, target);
     } catch (java.nio.file.AtomicMoveNotSupportedException otherStore) {
-      copy(source, target, WriteMode.CREATE_NEW);
+      try {
+        copy(source, target, WriteMode.CREATE_NEW);
+      } catch (java.nio.file.FileAlreadyExistsException exists) {
+        if (!sameContent(this, source, target)) {
+          throw exists;
+        }
+      }
       delete(source);
+    }
+  }
+
+  /** True if both files hold the same bytes (compared as streams, so on any storage). */
+  private static boolean sameContent(Storage storage, Path a, Path b) throws IOException {
+    java.util.Optional<FileEntry> first = storage.stat(a);
+    java.util.Optional<FileEntry> second = storage.stat(b);
+    if (first.isEmpty() || second.isEmpty() || first.get().size() != second.get().size()) {
+      return false;
+    }
+    try (InputStream x = storage.openStream(a); InputStream y = storage.openStream(b)) {
+      byte[] bx = new byte[64 * 1024];
+      byte[] by = new byte[64 * 1024];
+      while (true) {
+        int n = x.readNBytes(bx, 0, bx.length);
+        if (n == 0) {
+          return y.read() < 0;
+        }
+        if (y.readNBytes(by, 0, n) != n || !java.util.Arrays.equals(bx, 0, n, by, 0, n)) {
+          return false;
+        }
+      }
     }
   }
 
@@ -108,6 +140,17 @@ public interface Storage {
    * @throws IOException naming the lock if it stays taken past the timeout
    */
   java.io.Closeable lock(Path lockFile, java.time.Duration timeout) throws IOException;
+
+  /**
+   * This storage, with writes that run out of space reported as a {@link TierFullException} that
+   * names the tier (from {@code layout}), the free space and the fix. The failed file is discarded
+   * at once, so its partial bytes give the space back. Writers and lifecycle operations apply this
+   * to whatever storage they are given; applying it twice is harmless.
+   */
+  default Storage reportingFullTiers(TierLayout layout) {
+    return this instanceof TierFullStorage full && full.layout().equals(layout) ? this
+        : new TierFullStorage(this, layout);
+  }
 
   /**
    * True for the hidden temporary names of files being written ({@code .<name>.<random>.tmp}):

@@ -107,6 +107,17 @@ public record TierLayout(Path hotRoot, Path lakeRoot) {
     return tier == Tier.HOT ? hotRoot : lakeRoot;
   }
 
+  /** The tier whose root holds {@code path}, or empty for a path outside both roots. */
+  public java.util.Optional<Tier> tierOf(Path path) {
+    Path absolute = path.toAbsolutePath().normalize();
+    for (Tier tier : Tier.values()) {
+      if (absolute.startsWith(root(tier))) {
+        return java.util.Optional.of(tier);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** Builds a {@link TierLayout}; unset roots keep the seed's defaults. */
   public static final class Builder {
     private Path hotRoot = DEFAULT_HOT_ROOT;

@@ -52,6 +52,14 @@ public final class Compactor {
   private static final Logger log = LoggerFactory.getLogger(Compactor.class);
   private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(10);
 
+  /** What to do with a small file that cannot be read (see {@link CorruptFileException}). */
+  public enum OnCorrupt {
+    /** Leave it where it is, report it as a failure and merge the other files (the default). */
+    SKIP,
+    /** Stop, with the partition as it was, and throw the {@link CorruptFileException}. */
+    FAIL
+  }
+
   /** Called after each step of the protocol; tests use it to stop at every step as a crash would. */
   @FunctionalInterface
   interface Steps {
@@ -65,15 +73,17 @@ public final class Compactor {
   private final long smallBytes;
   private final long largeBytes;
   private final Steps steps;
+  private final OnCorrupt onCorrupt;
 
   private Compactor(Builder b) {
     this.paths = b.paths;
-    this.storage = b.storage;
+    this.storage = b.storage.reportingFullTiers(b.paths.layout());
     this.settings = b.settings;
     this.sidecars = b.sidecars != null ? b.sidecars : new SidecarStore(b.paths);
     this.smallBytes = b.smallBytes;
     this.largeBytes = b.largeBytes;
     this.steps = b.steps;
+    this.onCorrupt = b.onCorrupt;
   }
 
   /** A compactor on the given layout. */
@@ -146,10 +156,10 @@ public final class Compactor {
           small.add(file);
         }
       }
-      if (small.size() < 2) {
-        return;
-      }
       if (report.dryRun()) {
+        if (small.size() < 2) {
+          return;
+        }
         long bytes = small.stream().mapToLong(FileEntry::size).sum();
         small.forEach(f -> report.add(LifecycleReport.Verb.COMPACTED, f.path(), f.size(), ""));
         report.add(LifecycleReport.Verb.WRITTEN, partition.dir(), bytes, "about "
@@ -157,8 +167,46 @@ public final class Compactor {
             + " file(s)");
         return;
       }
-      merge(schema, partition, small, report);
+      mergeSound(schema, partition, small, report);
     }
+  }
+
+  /**
+   * Merges the files that can be read. A damaged file found on the way (its footer first, then its
+   * pages while merging) is skipped or fails the partition, per {@link OnCorrupt}; either way the
+   * interrupted merge is rolled back before anything was published.
+   */
+  private void mergeSound(TableSchema schema, Partition partition, List<FileEntry> small,
+      LifecycleReport.Builder report) throws IOException {
+    List<FileEntry> inputs = new ArrayList<>();
+    for (FileEntry file : small) {
+      try {
+        rowCount(file.path());
+        inputs.add(file);
+      } catch (CorruptFileException e) {
+        skipOrFail(file, e, report);
+      }
+    }
+    while (inputs.size() >= 2) {
+      try {
+        merge(schema, partition, inputs, report);
+        return;
+      } catch (CorruptFileException e) {
+        FileEntry bad = inputs.stream().filter(f -> f.path().equals(e.file())).findFirst()
+            .orElseThrow(() -> e);
+        skipOrFail(bad, e, report);
+        inputs.remove(bad);
+      }
+    }
+  }
+
+  private void skipOrFail(FileEntry file, CorruptFileException e, LifecycleReport.Builder report)
+      throws CorruptFileException {
+    log.warn("{}", e.getMessage());
+    if (onCorrupt == OnCorrupt.FAIL) {
+      throw e;
+    }
+    report.fail(file.path(), e);
   }
 
   private void merge(TableSchema schema, Partition partition, List<FileEntry> inputs,
@@ -169,17 +217,26 @@ public final class Compactor {
     journal.save(storage);
     steps.after("journal");
 
-    long expectedRows = 0;
-    for (FileEntry input : inputs) {
-      expectedRows += rowCount(input.path());
-    }
     List<Output> outputs = new ArrayList<>();
     try {
-      writeOutputs(schema, partition, inputs, outputs);
-      long written = outputs.stream().mapToLong(o -> o.writer.rows()).sum();
-      if (written != expectedRows) {
-        throw new IOException("Compaction of " + partition.dir() + " read " + written
-            + " rows but the inputs hold " + expectedRows + "; nothing was changed");
+      try {
+        long expectedRows = 0;
+        for (FileEntry input : inputs) {
+          expectedRows += rowCount(input.path());
+        }
+        writeOutputs(schema, partition, inputs, outputs);
+        long written = outputs.stream().mapToLong(o -> o.writer.rows()).sum();
+        if (written != expectedRows) {
+          throw new IOException("Compaction of " + partition.dir() + " read " + written
+              + " rows but the inputs hold " + expectedRows + "; nothing was changed");
+        }
+      } catch (IOException | RuntimeException e) {
+        // Nothing is published yet: roll back now rather than leave it to the next recovery.
+        for (Output output : outputs) {
+          output.pending.close();
+        }
+        storage.delete(journal.file());
+        throw e;
       }
       journal = journal.withOutputs(outputs.stream()
           .map(o -> o.pending.target().getFileName().toString()).toList());
@@ -245,6 +302,8 @@ public final class Compactor {
     ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
     try (ParquetFileReader reader = ParquetFileReader.open(new StorageInputFile(storage, file), options)) {
       return reader.getRecordCount();
+    } catch (IOException | RuntimeException e) {
+      throw CorruptFileException.of(file, e);
     }
   }
 
@@ -292,6 +351,7 @@ public final class Compactor {
     private long smallBytes = DEFAULT_SMALL_BYTES;
     private long largeBytes = DEFAULT_LARGE_BYTES;
     private Steps steps = step -> { };
+    private OnCorrupt onCorrupt = OnCorrupt.SKIP;
 
     private Builder(PathResolver paths) {
       this.paths = Objects.requireNonNull(paths, "paths");
@@ -330,6 +390,12 @@ public final class Compactor {
         throw new IllegalArgumentException("Invalid large-file size " + bytes + " (use 1 or more)");
       }
       this.largeBytes = bytes;
+      return this;
+    }
+
+    /** What to do with a damaged small file (default {@link OnCorrupt#SKIP}). */
+    public Builder onCorrupt(OnCorrupt value) {
+      this.onCorrupt = Objects.requireNonNull(value, "onCorrupt");
       return this;
     }
 

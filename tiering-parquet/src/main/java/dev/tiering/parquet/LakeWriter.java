@@ -42,10 +42,10 @@ public final class LakeWriter {
 
   private LakeWriter(Builder b) {
     this.paths = b.paths;
-    this.storage = b.storage;
+    this.storage = b.storage.reportingFullTiers(b.paths.layout());
     this.settings = b.settings;
     this.clock = b.clock;
-    this.sidecars = b.sidecars != null ? b.sidecars : new SidecarStore(b.paths, b.storage, b.clock);
+    this.sidecars = b.sidecars != null ? b.sidecars : new SidecarStore(b.paths, storage, b.clock);
     this.dateZone = b.dateZone;
     this.layout = b.layout;
     this.maxOpenPartitions = b.maxOpenPartitions;

@@ -125,8 +125,17 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
    * Moves to the next row.
    *
    * @return false when every file is read
+   * @throws CorruptFileException naming the file if it is truncated or damaged
    */
   public boolean next() throws IOException {
+    try {
+      return advance();
+    } catch (IOException | RuntimeException e) {
+      throw CorruptFileException.of(files.get(Math.max(0, Math.min(fileIndex, files.size() - 1))), e);
+    }
+  }
+
+  private boolean advance() throws IOException {
     while (rowsLeftInGroup == 0) {
       if (!nextRowGroup()) {
         return false;
@@ -279,8 +288,17 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
     rowsLeftInGroup = group.getRowCount();
   }
 
+  /** The file is sound but does not hold this schema's columns. */
+  static final class SchemaMismatchException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    SchemaMismatchException(String message) {
+      super(message);
+    }
+  }
+
   private IOException mismatch(Path file, String problem) {
-    return new IOException("Cannot read " + file + " as " + schema.qualifiedName() + ": " + problem
+    return new SchemaMismatchException("Cannot read " + file + " as " + schema.qualifiedName() + ": " + problem
         + " (read it with the schema it was written with)");
   }
 

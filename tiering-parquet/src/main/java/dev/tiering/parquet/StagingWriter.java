@@ -39,7 +39,7 @@ public final class StagingWriter {
 
   private StagingWriter(Builder b) {
     this.paths = b.paths;
-    this.storage = b.storage;
+    this.storage = b.storage.reportingFullTiers(b.paths.layout());
     this.settings = b.settings;
     this.replaceExisting = b.replaceExisting;
     this.sweeper = new TempFileSweeper(b.storage, TempFileSweeper.DEFAULT_GRACE, b.clock);

@@ -55,7 +55,7 @@ public final class SidecarStore {
   /** A store on the given storage and clock. */
   public SidecarStore(PathResolver paths, Storage storage, Clock clock) {
     this.paths = Objects.requireNonNull(paths, "paths");
-    this.storage = Objects.requireNonNull(storage, "storage");
+    this.storage = Objects.requireNonNull(storage, "storage").reportingFullTiers(paths.layout());
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
