@@ -112,12 +112,17 @@ public final class HotCache {
     paths.counterpart(normalized, DataKind.CACHE);
     FileEntry entry = storage.stat(normalized).orElseThrow(() ->
         new java.nio.file.NoSuchFileException(lakePath.toString(), null, "nothing to cache there"));
+    if (entry.type() == FileEntry.Type.SYMLINK) {
+      throw new IllegalArgumentException("Cannot cache " + lakePath + ": it is a symbolic link,"
+          + " and the SDK never reads through links (cache the file it points to, if that is in"
+          + " the lake)");
+    }
     if (entry.isFile()) {
       files.add(entry);
     } else if (entry.isDirectory()) {
       for (FileEntry child : storage.list(normalized)) {
         if (!child.name().startsWith(".") && !child.name().startsWith("_")
-            && (child.isDirectory() || child.name().endsWith(".parquet"))) {
+            && (child.isDirectory() || child.isFile() && child.name().endsWith(".parquet"))) {
           collect(child.path(), files);
         }
       }

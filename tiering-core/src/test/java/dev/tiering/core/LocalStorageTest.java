@@ -44,6 +44,67 @@ class LocalStorageTest {
   }
 
   @Test
+  void aCrossDeviceTransferInterruptedAfterItsCopyIsFinishedByTheNextOne() throws IOException {
+    Storage otherDevice = new dev.tiering.core.testing.FaultyStorage().crossDevice(true);
+    Path source = Files.writeString(Files.createDirectories(dir.resolve("hot"))
+        .resolve("slm_1_b.parquet"), "rows");
+    Path target = Files.createDirectories(dir.resolve("lake")).resolve("slm_1_b.parquet");
+    // What a kill between the published copy and the delete of the source leaves:
+    Files.copy(source, target);
+
+    otherDevice.transfer(source, target);
+
+    assertThat(source).doesNotExist();
+    assertThat(target).hasContent("rows");
+  }
+
+  @Test
+  void aTransferNeverReplacesADifferentFile() throws IOException {
+    Storage otherDevice = new dev.tiering.core.testing.FaultyStorage().crossDevice(true);
+    Path source = Files.writeString(Files.createDirectories(dir.resolve("hot"))
+        .resolve("slm_1_b.parquet"), "rows");
+    Path target = Files.writeString(Files.createDirectories(dir.resolve("lake"))
+        .resolve("slm_1_b.parquet"), "other");
+
+    assertThatThrownBy(() -> otherDevice.transfer(source, target))
+        .isInstanceOf(FileAlreadyExistsException.class);
+    assertThat(source).hasContent("rows");
+    assertThat(target).hasContent("other");
+  }
+
+  @Test
+  void anOutOfSpaceWriteNamesTheTierAndDiscardsTheFile() throws IOException {
+    TierLayout layout = TierLayout.under(dir);
+    Storage full = new dev.tiering.core.testing.FaultyStorage().failWritesAfter(10)
+        .usage(1024 * 1024, 2048).reportingFullTiers(layout);
+    Path target = layout.lakeRoot().resolve("clean/gold/t/part-1.parquet");
+    try (PendingFile file = full.create(target, WriteMode.CREATE_NEW)) {
+      assertThatThrownBy(() -> file.stream().write(new byte[100]))
+          .isInstanceOfSatisfying(TierFullException.class, e -> {
+            assertThat(e.tier()).isEqualTo(Tier.COLD);
+            assertThat(e.target()).isEqualTo(target);
+            assertThat(e.usage().usableBytes()).isEqualTo(2048);
+          })
+          .hasMessage("No space left on cold tier (HDD, " + layout.lakeRoot() + ") writing "
+              + target + ": 2.0 KiB free of 1.0 MiB (No space left on device (injected) writing "
+              + target + "). The file was discarded and nothing of it is visible; run 'tiering"
+              + " archive' or 'tiering compact', or add capacity, then write it again.");
+      // Discarded at the failure, not at close: the space is free again at once.
+      assertThat(storage.list(target.getParent())).isEmpty();
+    }
+    assertThat(full.reportingFullTiers(layout)).isSameAs(full);
+  }
+
+  @Test
+  void otherWriteFailuresAreNotMistakenForAFullTier() throws IOException {
+    Storage failing = new dev.tiering.core.testing.FaultyStorage().failCommits(1)
+        .reportingFullTiers(TierLayout.under(dir));
+    PendingFile file = failing.create(dir.resolve("hot/x.parquet"), WriteMode.CREATE_NEW);
+    assertThatThrownBy(file::commit).isNotInstanceOf(TierFullException.class)
+        .hasMessageStartingWith("Commit failed (injected)");
+  }
+
+  @Test
   void closingWithoutCommitLeavesNothing() throws IOException {
     Path target = dir.resolve("x.parquet");
     try (PendingFile file = storage.create(target, WriteMode.CREATE_NEW)) {

@@ -32,6 +32,8 @@ import java.util.Optional;
  */
 public final class LakeReader {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LakeReader.class);
+
   private final PathResolver paths;
   private final Storage storage;
   private final SidecarStore sidecars;
@@ -135,6 +137,8 @@ public final class LakeReader {
       if (entry.isFile() && name.endsWith(".parquet") && !name.startsWith(".")
           && !hidden.contains(name)) {
         found.add(new DataFile(entry.path(), day, entry.size()));
+      } else if (entry.type() == FileEntry.Type.SYMLINK) {
+        log.warn("Skipping symbolic link {}: the SDK never reads through links", entry.path());
       }
     }
   }

@@ -1,0 +1,169 @@
+package dev.tiering.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tiering.core.Archiver;
+import dev.tiering.core.BatchId;
+import dev.tiering.core.HotCache;
+import dev.tiering.core.LifecycleReport;
+import dev.tiering.core.PathResolver;
+import dev.tiering.core.RetentionPolicy;
+import dev.tiering.core.SlmId;
+import dev.tiering.core.StagingJanitor;
+import dev.tiering.core.Storage;
+import dev.tiering.core.TempFileSweeper;
+import dev.tiering.core.TierLayout;
+import dev.tiering.core.Zone;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Symbolic links planted in staging and in the lake, pointing outside the tiers: no operation of
+ * the SDK reads through them, moves them, or touches what they point to. Links are removed as
+ * links by cleanup, and left alone elsewhere.
+ */
+class PlantedLinksTest {
+
+  @TempDir Path base;
+  private PathResolver paths;
+  private Path outside;
+  private Map<String, String> outsideBefore;
+  private Path stagingFileLink;
+  private Path stagingDirLink;
+  private Path lakeFileLink;
+  private Path lakeDayLink;
+  private Path partition;
+
+  @BeforeEach
+  void plantLinks() throws Exception {
+    paths = new PathResolver(TierLayout.under(base.resolve("tiers")));
+    outside = Files.createDirectories(base.resolve("outside"));
+    StagingWriter staging = StagingWriter.builder(paths).build();
+    Path victim = staging.writeIntermediate(SlmId.of(9), BatchId.of("victim"), CrashChild.schema(),
+        rows(777_000, 50)).file();
+    Files.move(victim, outside.resolve("victim.parquet"));
+    Files.createDirectories(outside.resolve("secret"));
+    Files.writeString(outside.resolve("secret/keys.txt"), "do not touch");
+    outsideBefore = snapshot(outside);
+
+    staging.writeIntermediate(SlmId.of(1), BatchId.of("old"), CrashChild.schema(), rows(0, 10));
+    stagingFileLink = Files.createSymbolicLink(paths.intermediateFile(SlmId.of(5), BatchId.of("old")),
+        outside.resolve("victim.parquet"));
+    stagingDirLink = Files.createSymbolicLink(paths.intermediateFile(SlmId.of(6), BatchId.of("old")),
+        outside.resolve("secret"));
+    for (String batch : List.of("b1", "b2")) {
+      staging.writeIntermediate(SlmId.of(1), BatchId.of(batch), CrashChild.schema(), rows(100, 10));
+    }
+
+    LakeWriter lake = LakeWriter.builder(paths).build();
+    lake.writeCleanData(CrashChild.schema(), rows(1_000, 10));
+    lake.writeCleanData(CrashChild.schema(), rows(2_000, 10));
+    Path table = paths.tableDir(Zone.BRONZE, CrashChild.schema().table());
+    partition = CrashLoopTest.visibleParquet(table).get(0).getParent();
+    lakeFileLink = Files.createSymbolicLink(partition.resolve("part-planted.parquet"),
+        outside.resolve("victim.parquet"));
+    Files.createDirectories(table.resolve("2020/01"));
+    lakeDayLink = Files.createSymbolicLink(table.resolve("2020/01/01"), outside.resolve("secret"));
+  }
+
+  @Test
+  void readersNeverReadThroughALink() throws Exception {
+    LakeReader reader = new LakeReader(paths);
+    assertThat(reader.files(Zone.BRONZE, CrashChild.schema().table()))
+        .extracting(LakeReader.DataFile::path).doesNotContain(lakeFileLink)
+        .allSatisfy(p -> assertThat(p).startsWith(partition));
+    List<Long> ids = new ArrayList<>();
+    try (ParquetRowReader rows = reader.scan(Zone.BRONZE, CrashChild.schema().table())) {
+      while (rows.next()) {
+        ids.add(rows.getLong(0));
+      }
+    }
+    assertThat(ids).hasSize(20).noneMatch(id -> id >= 777_000);
+    assertOutsideUntouched();
+  }
+
+  @Test
+  void cleanupRemovesLinksAsLinks() throws Exception {
+    LifecycleReport report = StagingJanitor.builder(paths).grace(Duration.ZERO).archive(true)
+        .build().cleanupOldBatches(2, false);
+    assertThat(report.failures()).isEmpty();
+    assertThat(report.actions(LifecycleReport.Verb.DELETED)).extracting(LifecycleReport.Action::path)
+        .containsExactlyInAnyOrder(stagingFileLink, stagingDirLink);
+    assertThat(report.actions(LifecycleReport.Verb.ARCHIVED)).extracting(LifecycleReport.Action::path)
+        .containsExactly(paths.intermediateFile(SlmId.of(1), BatchId.of("old")));
+    assertThat(stagingFileLink).doesNotExist();
+    assertThat(Files.exists(stagingDirLink, LinkOption.NOFOLLOW_LINKS)).isFalse();
+    assertOutsideUntouched();
+  }
+
+  @Test
+  void compactionArchiveCacheAndRecoveryLeaveLinksAndTheirTargetsAlone() throws Exception {
+    LifecycleReport compaction = Compactor.builder(paths).build()
+        .compact(Zone.BRONZE, CrashChild.schema().table(), false);
+    assertThat(compaction.actions(LifecycleReport.Verb.COMPACTED)).hasSize(2)
+        .extracting(LifecycleReport.Action::path).doesNotContain(lakeFileLink);
+
+    assertThatThrownBy(() -> HotCache.builder(paths).build().promote(lakeFileLink, false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot cache " + lakeFileLink + ": it is a symbolic link, and the SDK never"
+            + " reads through links (cache the file it points to, if that is in the lake)");
+    assertThat(HotCache.builder(paths).build().promote(partition, false)
+        .actions(LifecycleReport.Verb.CACHED)).extracting(LifecycleReport.Action::path)
+        .hasSize(1).doesNotContain(lakeFileLink);
+
+    new TempFileSweeper(Storage.local(), Duration.ZERO, Clock.systemUTC()).recover(paths);
+
+    Clock nextYear = Clock.fixed(Instant.now().plus(Duration.ofDays(400)), ZoneOffset.UTC);
+    LifecycleReport archive = new Archiver(paths, Storage.local(), nextYear)
+        .apply(RetentionPolicy.none().lake(Zone.BRONZE, Period.ofDays(30)), false);
+    assertThat(archive.actions(LifecycleReport.Verb.ARCHIVED)).extracting(LifecycleReport.Action::path)
+        .hasSize(1).doesNotContain(lakeFileLink);
+    assertThat(Files.isSymbolicLink(lakeFileLink)).isTrue();
+    assertThat(Files.isSymbolicLink(lakeDayLink)).isTrue();
+    assertOutsideUntouched();
+  }
+
+  private void assertOutsideUntouched() throws IOException {
+    assertThat(snapshot(outside)).isEqualTo(outsideBefore);
+  }
+
+  /** Every file under {@code dir} with a digest of its content. */
+  private static Map<String, String> snapshot(Path dir) throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.filter(Files::isRegularFile).toList()) {
+        files.put(dir.relativize(p).toString(), java.util.HexFormat.of().formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+      }
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+    return files;
+  }
+
+  private static List<Map<String, Object>> rows(long first, int n) {
+    Random random = new Random(first);
+    List<Map<String, Object>> rows = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      rows.add(CrashRows.row(first + i, random));
+    }
+    return rows;
+  }
+}
