@@ -51,6 +51,42 @@ class HostileNamesTest {
         .hasMessage(message);
   }
 
+  /** Characters that look like ASCII name characters but are not: each is refused by name. */
+  @ParameterizedTest
+  @MethodSource("lookAlikes")
+  void unicodeLookAlikesAreRefusedNamingTheCodePoint(String name, String codePoint) {
+    assertThatThrownBy(() -> TableName.of(name)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(codePoint)
+        .hasMessageEndingWith("(use 1-128 characters of a-z, 0-9 and _, starting with a letter)");
+    assertThatThrownBy(() -> BatchId.of(name)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(codePoint);
+    assertThatThrownBy(() -> Zone.parse(name)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Invalid zone '");
+  }
+
+  static Stream<Arguments> lookAlikes() {
+    return Stream.of(
+        Arguments.of("g\u043eld".translateEscapes(), "U+043E"),    // Cyrillic o
+        Arguments.of("\u0430udit".translateEscapes(), "U+0430"),   // Cyrillic a, first
+        Arguments.of("sales\u200b".translateEscapes(), "U+200B"),  // zero-width space
+        Arguments.of("sales\u00a0x".translateEscapes(), "U+00A0"), // no-break space
+        Arguments.of("b\uff11".translateEscapes(), "U+FF11"),      // fullwidth digit 1
+        Arguments.of("\u0261old".translateEscapes(), "U+0261"),    // Latin script g
+        Arguments.of("sil\u2024ver".translateEscapes(), "U+2024"), // one-dot leader
+        Arguments.of("gold\ufeff".translateEscapes(), "U+FEFF"));  // byte order mark
+  }
+
+  @Test
+  void overlongBatchIdsAndZonesWithHiddenCharactersAreRefused() {
+    assertThatThrownBy(() -> BatchId.of("b".repeat(129)))
+        .hasMessageContaining("it is 129 characters long, more than 128");
+    assertThatThrownBy(() -> Zone.parse("gold\u0000".translateEscapes()))
+        .hasMessage("Invalid zone 'gold\\u0000' (use one of bronze, silver, gold)");
+    assertThatThrownBy(() -> Zone.parse(" gold"))
+        .hasMessage("Invalid zone ' gold' (use one of bronze, silver, gold)");
+    assertThatThrownBy(() -> Zone.parse(null)).hasMessageStartingWith("Invalid zone");
+  }
+
   @Test
   void nullNamesAreRefused() {
     assertThatThrownBy(() -> TableName.of(null)).hasMessage(
@@ -137,7 +173,8 @@ class HostileNamesTest {
   @Provide
   Arbitrary<String> anyText() {
     Arbitrary<Character> hostile = Arbitraries.of('.', '/', '\\', '\u0000', '\n', '\u202e',
-        '\u2215', '\uff0f', ' ', '-', 'A', '~', ':', '*');
+        '\u2215', '\uff0f', ' ', '-', 'A', '~', ':', '*', '\u0430', '\u043e', '\u200b',
+        '\u00a0', '\uff11', '\ufeff');
     Arbitrary<Character> nameChars = Arbitraries.chars().range('a', 'z').with('_', '0', '9');
     return Arbitraries.frequencyOf(
             net.jqwik.api.Tuple.of(6, nameChars), net.jqwik.api.Tuple.of(1, hostile))
