@@ -148,21 +148,109 @@ public final class LakeReader {
     return scan(zone, table, LocalDate.MIN, LocalDate.MAX);
   }
 
-  /** Reads the partitions from {@code from} to {@code to}, both inclusive. */
+  /**
+   * Reads the partitions from {@code from} to {@code to}, both inclusive. Partitions are read one
+   * after the other, and each is pinned before any of it is read: its files are listed (through
+   * the compaction journals) and all opened at once, so that a compaction or eviction running
+   * meanwhile cannot take a file from under the reader. Every row is read exactly once.
+   */
   public ParquetRowReader scan(Zone zone, TableName table, LocalDate from, LocalDate to)
       throws IOException {
     TableSchema schema = sidecar(zone, table).schema();
-    List<Path> files = files(schema, from, to).stream().map(DataFile::path).toList();
-    if (cache == null) {
-      return ParquetRowReader.open(storage, files, schema);
+    return ParquetRowReader.open(new PartitionSource(partitions(schema, from, to)), schema);
+  }
+
+  private record Partition(Path dir, LocalDate day) {}
+
+  private List<Partition> partitions(TableSchema schema, LocalDate from, LocalDate to)
+      throws IOException {
+    Path tableDir = paths.tableDir(schema.zone(), schema.table());
+    Optional<PartitionLayout> layout = LakeWriter.layoutOf(schema);
+    if (layout.isEmpty()) {
+      return List.of(new Partition(tableDir, null));
     }
-    List<Path> preferred = cache.forRead(files);
-    Map<Path, Path> fallbacks = new HashMap<>();
-    for (int i = 0; i < files.size(); i++) {
-      if (!preferred.get(i).equals(files.get(i))) {
-        fallbacks.put(preferred.get(i), files.get(i));
+    List<Partition> found = new ArrayList<>();
+    for (PartitionWalker.Partition partition : new PartitionWalker(paths, storage)
+        .partitions(tableDir, layout.get())) {
+      if (!partition.day().isBefore(from) && !partition.day().isAfter(to)) {
+        found.add(new Partition(partition.dir(), partition.day()));
       }
     }
-    return ParquetRowReader.open(storage, preferred, schema, fallbacks);
+    found.sort(Comparator.comparing(p -> p.day()));
+    return found;
+  }
+
+  /** Pins one partition at a time; see {@link #scan(Zone, TableName, LocalDate, LocalDate)}. */
+  private final class PartitionSource implements ParquetRowReader.FileSource {
+    private static final int ATTEMPTS = 20;
+    private final java.util.Iterator<Partition> partitions;
+    private final java.util.ArrayDeque<StorageInputFile> pinned = new java.util.ArrayDeque<>();
+
+    PartitionSource(List<Partition> partitions) {
+      this.partitions = partitions.iterator();
+    }
+
+    @Override
+    public StorageInputFile next() throws IOException {
+      while (pinned.isEmpty()) {
+        if (!partitions.hasNext()) {
+          return null;
+        }
+        pin(partitions.next());
+      }
+      return pinned.poll();
+    }
+
+    private void pin(Partition partition) throws IOException {
+      for (int attempt = 1; ; attempt++) {
+        List<DataFile> files = new ArrayList<>();
+        collect(partition.dir(), partition.day(), files);
+        files.sort(Comparator.comparing(f -> f.path().toString()));
+        List<Path> lake = files.stream().map(DataFile::path).toList();
+        List<Path> preferred = cache == null ? lake : cache.forRead(lake);
+        try {
+          for (int i = 0; i < lake.size(); i++) {
+            pinned.add(pinOne(preferred.get(i), lake.get(i)));
+          }
+          return;
+        } catch (java.nio.file.NoSuchFileException changed) {
+          // A compaction finished between listing and opening: list the partition again.
+          close();
+          if (attempt == ATTEMPTS) {
+            throw new IOException("Cannot read " + partition.dir() + ": its files changed "
+                + ATTEMPTS + " times while being opened (is a compaction looping on it?)", changed);
+          }
+          log.debug("Partition {} changed while it was opened; listing it again", partition.dir());
+        }
+      }
+    }
+
+    /** The SSD copy when the cache holds a whole one (it may be evicted), else the lake file. */
+    private StorageInputFile pinOne(Path preferred, Path lakeFile) throws IOException {
+      if (!preferred.equals(lakeFile)) {
+        try {
+          return StorageInputFile.pinned(storage, preferred);
+        } catch (java.nio.file.NoSuchFileException evicted) {
+          log.debug("Cache copy {} was evicted; reading {}", preferred, lakeFile);
+        }
+      }
+      return StorageInputFile.pinned(storage, lakeFile);
+    }
+
+    @Override
+    public void close() throws IOException {
+      IOException first = null;
+      for (StorageInputFile file : pinned) {
+        try {
+          file.unpin();
+        } catch (IOException e) {
+          first = first == null ? e : first;
+        }
+      }
+      pinned.clear();
+      if (first != null) {
+        throw first;
+      }
+    }
   }
 }

@@ -48,16 +48,14 @@ import org.apache.parquet.schema.Type;
  */
 public final class ParquetRowReader implements RowView, AutoCloseable {
 
-  private final Storage storage;
   private final TableSchema schema;
-  private final List<Path> files;
+  private final FileSource source;
+  private Path current;
   /** Files to read instead of a cache copy that vanished (was evicted) before it was opened. */
-  private final Map<Path, Path> fallbacks;
   private final int fields;
   private final long[] bits;
   private final Object[] refs;
   private final boolean[] isNull;
-  private int fileIndex = -1;
   private ParquetFileReader reader;
   private ColumnReader[] columns;
   private ColumnReader dateColumn;
@@ -74,11 +72,46 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   private MessageType projection;
   private String createdBy;
 
-  private ParquetRowReader(Storage storage, List<Path> files, TableSchema schema,
+  /**
+   * Where the files come from, each opened (pinned) before it is read, so that a file deleted
+   * after it was chosen is either read whole or replaced before any of it was read.
+   */
+  interface FileSource extends java.io.Closeable {
+    /** The next file, pinned; null when every file was read. */
+    StorageInputFile next() throws IOException;
+  }
+
+  /** A fixed list of files; a missing file is read from its fallback (a cache copy's original). */
+  private static FileSource listSource(Storage storage, List<Path> files,
       Map<Path, Path> fallbacks) {
-    this.storage = Objects.requireNonNull(storage, "storage");
-    this.files = new ArrayList<>(files);
-    this.fallbacks = Map.copyOf(fallbacks);
+    java.util.Iterator<Path> remaining = List.copyOf(files).iterator();
+    return new FileSource() {
+      @Override
+      public StorageInputFile next() throws IOException {
+        if (!remaining.hasNext()) {
+          return null;
+        }
+        Path file = remaining.next();
+        try {
+          return StorageInputFile.pinned(storage, file);
+        } catch (java.nio.file.NoSuchFileException evicted) {
+          Path fallback = fallbacks.get(file);
+          if (fallback == null) {
+            throw evicted;
+          }
+          return StorageInputFile.pinned(storage, fallback);
+        }
+      }
+
+      @Override
+      public void close() {
+        // Nothing is pinned ahead of reading.
+      }
+    };
+  }
+
+  private ParquetRowReader(FileSource source, TableSchema schema) {
+    this.source = Objects.requireNonNull(source, "source");
     this.schema = Objects.requireNonNull(schema, "schema");
     this.fields = schema.fields().size();
     this.bits = new long[fields];
@@ -98,12 +131,16 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
 
   /** Reads files one after the other as {@code schema}. */
   public static ParquetRowReader open(Storage storage, List<Path> files, TableSchema schema) {
-    return new ParquetRowReader(storage, files, schema, Map.of());
+    return new ParquetRowReader(listSource(storage, files, Map.of()), schema);
   }
 
   static ParquetRowReader open(Storage storage, List<Path> files, TableSchema schema,
       Map<Path, Path> fallbacks) {
-    return new ParquetRowReader(storage, files, schema, fallbacks);
+    return new ParquetRowReader(listSource(storage, files, fallbacks), schema);
+  }
+
+  static ParquetRowReader open(FileSource source, TableSchema schema) {
+    return new ParquetRowReader(source, schema);
   }
 
   @Override
@@ -113,7 +150,7 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
 
   /** The file the current row comes from. */
   public Path currentFile() {
-    return fileIndex < 0 || fileIndex >= files.size() ? null : files.get(fileIndex);
+    return current;
   }
 
   /** The partition day of the current row, for files of date-partitioned tables; else null. */
@@ -131,7 +168,7 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
     try {
       return advance();
     } catch (IOException | RuntimeException e) {
-      throw CorruptFileException.of(files.get(Math.max(0, Math.min(fileIndex, files.size() - 1))), e);
+      throw current == null && e instanceof IOException io ? io : CorruptFileException.of(current, e);
     }
   }
 
@@ -211,27 +248,26 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
       reader.close();
       reader = null;
     }
-    if (++fileIndex >= files.size()) {
+    StorageInputFile next = source.next();
+    if (next == null) {
+      current = null;
       return false;
     }
-    openFile(files.get(fileIndex));
+    current = next.path();
+    openFile(next);
     return true;
   }
 
-  private void openFile(Path file) throws IOException {
+  private void openFile(StorageInputFile input) throws IOException {
     ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration())
         .withCodecFactory(new ZstdCodecs(WriterSettings.STAGING_LEVEL))
         .build();
+    Path file = input.path();
     try {
-      reader = ParquetFileReader.open(new StorageInputFile(storage, file), options);
-    } catch (java.nio.file.NoSuchFileException evicted) {
-      Path fallback = fallbacks.get(file);
-      if (fallback == null) {
-        throw evicted;
-      }
-      files.set(fileIndex, fallback);
-      file = fallback;
-      reader = ParquetFileReader.open(new StorageInputFile(storage, file), options);
+      reader = ParquetFileReader.open(input, options);
+    } catch (IOException | RuntimeException e) {
+      input.unpin();
+      throw e;
     }
     MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
     List<Type> projected = new ArrayList<>();
@@ -383,11 +419,15 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    if (reader != null) {
-      reader.close();
-      reader = null;
+    try {
+      if (reader != null) {
+        reader.close();
+        reader = null;
+      }
+    } finally {
+      current = null;
+      source.close();
     }
-    fileIndex = files.size();
   }
 
   /** Column readers need a converter tree; values are taken from the readers directly. */

@@ -14,10 +14,37 @@ final class StorageInputFile implements InputFile {
   private final Storage storage;
   private final Path path;
   private long length = -1;
+  private SeekableByteChannel pinned;
 
   StorageInputFile(Storage storage, Path path) {
     this.storage = storage;
     this.path = path;
+  }
+
+  /**
+   * Opens the file now and keeps it open until it is read or {@link #unpin}ned: once open, a
+   * concurrent delete (compaction merging it, a cache eviction) no longer takes its bytes away.
+   *
+   * @throws java.nio.file.NoSuchFileException if it is already gone
+   */
+  static StorageInputFile pinned(Storage storage, Path path) throws IOException {
+    StorageInputFile file = new StorageInputFile(storage, path);
+    file.pinned = storage.openChannel(path);
+    file.length = file.pinned.size();
+    return file;
+  }
+
+  /** The file's path. */
+  Path path() {
+    return path;
+  }
+
+  /** Closes a pinned file that will not be read. */
+  void unpin() throws IOException {
+    if (pinned != null) {
+      pinned.close();
+      pinned = null;
+    }
   }
 
   @Override
@@ -32,7 +59,8 @@ final class StorageInputFile implements InputFile {
 
   @Override
   public SeekableInputStream newStream() throws IOException {
-    SeekableByteChannel channel = storage.openChannel(path);
+    SeekableByteChannel channel = pinned != null ? pinned : storage.openChannel(path);
+    pinned = null;
     return new SeekableInputStream() {
       private final ByteBuffer one = ByteBuffer.allocate(1);
 
