@@ -6,9 +6,6 @@ import dev.tiering.core.PathResolver;
 import dev.tiering.core.Storage;
 import dev.tiering.core.TempFileSweeper;
 import dev.tiering.core.TierLayout;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,26 +24,14 @@ class CrashRecoveryTest {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void aKilledWriterLeavesOnlyAHiddenTemporaryFileThatRecoveryRemoves(@TempDir Path base)
       throws Exception {
-    Process writer = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), KilledWriter.class.getName(), base.toString())
-        .redirectErrorStream(true).start();
     Path staging = base.resolve("hot/staging");
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      do {
-        line = out.readLine();
-      } while (line != null && !line.equals("written"));
-      assertThat(line).as("writer progressed").isEqualTo("written");
+    try (ChildJvm writer = ChildJvm.start(KilledWriter.class, base.toString())) {
+      writer.await("written"::equals, 60_000);
 
       // While it runs, its temporary file is protected however old it looks.
       TempFileSweeper impatient = new TempFileSweeper(Storage.local(), Duration.ZERO,
           Clock.offset(Clock.systemUTC(), Duration.ofDays(1)));
       assertThat(impatient.sweep(staging)).isEmpty();
-    } finally {
-      writer.destroyForcibly();
-      assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
     List<Path> left = list(staging);

@@ -1,19 +1,8 @@
 package dev.tiering.parquet;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
-/**
- * A test JVM started from this test's class path, read line by line, and killed with SIGKILL
- * ({@link Process#destroyForcibly()} on Linux). Always killed and reaped, even when the test fails.
- */
+/** Runs a {@link ChildJvm} until it is ready, lets it work for a while, then kills it. */
 final class KilledChild {
 
   private KilledChild() {}
@@ -23,59 +12,21 @@ final class KilledChild {
 
   /**
    * Starts {@code main} with {@code args}, waits for it to print {@code ready}, lets it run for
-   * {@code runMillis}, then kills it.
+   * {@code runMillis}, then kills it with SIGKILL.
+   *
+   * @throws AssertionError if the child failed on its own before the kill
    */
   static Output runAndKill(Class<?> main, long runMillis, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        // A fast start matters more than peak speed in a JVM that lives a second.
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-cp", System.getProperty("java.class.path"), main.getName()));
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
-    List<String> lines = new ArrayList<>();
-    CountDownLatch ready = new CountDownLatch(1);
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          synchronized (lines) {
-            lines.add(line);
-          }
-          if (line.equals("ready")) {
-            ready.countDown();
-          }
-        }
-      } catch (IOException ignored) {
-        // The pipe closes when the child dies.
-      }
-    });
-    reader.start();
-    try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!ready.await(50, TimeUnit.MILLISECONDS)) {
-        if (!process.isAlive() || System.nanoTime() > deadline) {
-          reader.join(5_000);
-          throw new AssertionError(main.getSimpleName() + " did not start (alive: "
-              + process.isAlive() + "); it printed " + lines);
-        }
-      }
+    int exit;
+    try (ChildJvm child = ChildJvm.start(main, args)) {
+      child.await("ready"::equals, 60_000);
       Thread.sleep(runMillis);
-    } finally {
-      process.destroyForcibly();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        throw new AssertionError("killed child did not exit");
+      exit = child.kill();
+      if (exit != 137) {
+        throw new AssertionError(main.getSimpleName() + " exited on its own (exit " + exit
+            + ") before it was killed: " + child.lines());
       }
-      reader.join(30_000);
-    }
-    if (process.exitValue() != 137 && process.exitValue() != 0) {
-      throw new AssertionError(main.getSimpleName() + " failed on its own (exit "
-          + process.exitValue() + ") before it was killed: " + lines);
-    }
-    synchronized (lines) {
-      return new Output(List.copyOf(lines));
+      return new Output(child.lines());
     }
   }
 }

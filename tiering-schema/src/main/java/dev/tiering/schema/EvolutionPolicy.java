@@ -4,7 +4,10 @@ package dev.tiering.schema;
 public enum EvolutionPolicy {
   /** The schema must equal the table's; any difference is refused. */
   SAME,
-  /** Compatible changes are applied with a minor or patch bump; incompatible ones are refused. */
+  /**
+   * Compatible changes are applied with a minor or patch bump; incompatible ones are refused. A
+   * write that lacks some of the table's nullable fields keeps them: its rows are null there.
+   */
   COMPATIBLE,
   /** Any change is applied; incompatible ones start a new major version. */
   NEW_MAJOR

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The rules of schema change. Compatible (minor): adding a nullable field, widening int32 to
@@ -90,6 +91,37 @@ public final class SchemaEvolution {
   }
 
   /**
+   * {@code proposed} with the nullable fields of {@code current} that it lacks put back, in the
+   * table's order: a writer that does not know a nullable column yet (an older job, after a newer
+   * one added it) writes rows where it is null; it does not remove the column. Fields it names
+   * keep its definition; fields new to the table follow, in its order.
+   */
+  static TableSchema withAbsentNullableFields(TableSchema current, TableSchema proposed) {
+    boolean absent = current.fields().stream()
+        .anyMatch(f -> f.nullable() && proposed.field(f.name()).isEmpty());
+    if (!absent) {
+      return proposed;
+    }
+    List<Field> fields = new ArrayList<>();
+    for (Field old : current.fields()) {
+      Optional<Field> now = proposed.field(old.name());
+      if (now.isPresent()) {
+        fields.add(now.get());
+      } else if (old.nullable()) {
+        fields.add(old);
+      }
+    }
+    for (Field now : proposed.fields()) {
+      if (current.field(now.name()).isEmpty()) {
+        fields.add(now);
+      }
+    }
+    return new TableSchema(proposed.table(), proposed.zone(), proposed.version(),
+        proposed.createdAt(), fields, proposed.partitionBy(), proposed.extras(),
+        proposed.schemaExtras());
+  }
+
+  /**
    * The schema a table has after {@code proposed} is applied to {@code current} under {@code
    * policy}: {@code current} itself when nothing differs, else {@code proposed} with the next
    * version (major, minor or patch by the biggest change) created at {@code now}.
@@ -104,6 +136,9 @@ public final class SchemaEvolution {
       throw new IllegalArgumentException("Schema of " + proposed.qualifiedName()
           + " cannot be applied to table " + current.qualifiedName()
           + " (write each table with its own schema)");
+    }
+    if (policy == EvolutionPolicy.COMPATIBLE) {
+      proposed = withAbsentNullableFields(current, proposed);
     }
     List<SchemaChange> changes = diff(current, proposed);
     if (changes.isEmpty()) {
