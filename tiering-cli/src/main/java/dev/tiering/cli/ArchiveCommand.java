@@ -55,7 +55,7 @@ final class ArchiveCommand implements Callable<Integer> {
     if (allowBronzeDeletion) {
       policy = policy.allowingBronzeDeletion();
     }
-    try (Progress progress = Progress.of("archive")) {
+    try (Progress progress = Progress.of("archive", tiers.resolver())) {
       return Reports.print(spec.commandLine().getOut(),
           new Archiver(tiers.resolver(), progress, Clock.systemUTC()).apply(policy, dryRun), verbose);
     }

@@ -78,7 +78,7 @@ final class CacheCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
-      try (Progress progress = Progress.of("cache")) {
+      try (Progress progress = Progress.of("cache", options.tiers.resolver())) {
         HotCache cache = options.cache(options.tiers.resolver(), progress);
         List<HotCache.Entry> entries = cache.entries();
         long used = 0;
@@ -108,7 +108,7 @@ final class CacheCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PathResolver paths = options.tiers.resolver();
-      try (Progress progress = Progress.of("cache promote")) {
+      try (Progress progress = Progress.of("cache promote", paths)) {
         return Reports.print(spec.commandLine().getOut(),
             options.cache(paths, progress).promote(target.lakePath(paths), dryRun), true);
       }
@@ -129,7 +129,7 @@ final class CacheCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PathResolver paths = options.tiers.resolver();
-      try (Progress progress = Progress.of("cache evict")) {
+      try (Progress progress = Progress.of("cache evict", paths)) {
         return Reports.print(spec.commandLine().getOut(),
             options.cache(paths, progress).evict(target.lakePath(paths), dryRun), true);
       }
@@ -148,7 +148,7 @@ final class CacheCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      try (Progress progress = Progress.of("cache verify")) {
+      try (Progress progress = Progress.of("cache verify", options.tiers.resolver())) {
         return Reports.print(spec.commandLine().getOut(),
             options.cache(options.tiers.resolver(), progress).verify(dryRun), false);
       }

@@ -48,7 +48,7 @@ final class CleanupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Progress progress = Progress.of("cleanup")) {
+    try (Progress progress = Progress.of("cleanup", tiers.resolver())) {
       StagingJanitor janitor = StagingJanitor.builder(tiers.resolver()).storage(progress)
           .grace(Duration.ofMinutes(graceMinutes)).archive(archive).build();
       if (which.keepRecent != null && which.keepRecent < 0) {

@@ -38,7 +38,7 @@ final class CompactCommand implements Callable<Integer> {
     PathResolver paths = tiers.resolver();
     PrintWriter out = spec.commandLine().getOut();
     int code = 0;
-    try (Progress progress = Progress.of("compact")) {
+    try (Progress progress = Progress.of("compact", paths)) {
       Compactor compactor = Compactor.builder(paths).storage(progress)
           .smallFileBytes(Math.max(1, small.bytes())).build();
       for (TableOptions.Selected t : tables.select(new LakeReader(paths))) {

@@ -34,7 +34,7 @@ final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     int code = 0;
-    try (Progress progress = Progress.of("ingest")) {
+    try (Progress progress = Progress.of("ingest", tiers.resolver())) {
       RawIngestor ingestor = new RawIngestor(tiers.resolver(), progress, Clock.systemUTC());
       for (Path file : files) {
         code = Math.max(code, Reports.print(spec.commandLine().getOut(),

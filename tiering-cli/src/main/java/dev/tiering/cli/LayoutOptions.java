@@ -17,8 +17,9 @@ final class LayoutOptions {
   @Option(names = "--hot", paramLabel = "DIR", description = "Hot (SSD) tier root; wins over --root.")
   Path hot;
 
-  @Option(names = "--lake", paramLabel = "DIR", description = "Cold (HDD) lake root; wins over --root.")
-  Path lake;
+  @Option(names = "--lake", paramLabel = "DIR|URI", description = "Cold (HDD) lake root, a path or"
+      + " a Hadoop URI such as hdfs://namenode:8020/lake; wins over --root.")
+  String lake;
 
   @Option(names = "--rules", paramLabel = "FILE",
       description = "Routing rules file; its rules come before the seed's defaults.")
@@ -26,7 +27,15 @@ final class LayoutOptions {
 
   TierLayout layout() {
     TierLayout base = root != null ? TierLayout.under(root) : TierLayout.fromEnvironment();
-    return new TierLayout(hot != null ? hot : base.hotRoot(), lake != null ? lake : base.lakeRoot());
+    TierLayout.Builder layout = TierLayout.builder().hotRoot(hot != null ? hot : base.hotRoot());
+    if (lake != null) {
+      layout.lakeRoot(lake);
+    } else if (base.lakeIsLocal()) {
+      layout.lakeRoot(base.lakeRoot());
+    } else {
+      layout.lakeRoot(base.display(base.lakeRoot()));
+    }
+    return layout.build();
   }
 
   PathResolver resolver() throws IOException {

@@ -25,15 +25,16 @@ final class Progress extends ForwardingStorage implements AutoCloseable {
   private long removed;
   private long lastPrint;
 
-  private Progress(String operation, PrintStream terminal) {
-    super(Storage.local());
+  private Progress(String operation, Storage storage, PrintStream terminal) {
+    super(storage);
     this.operation = operation;
     this.terminal = terminal;
   }
 
-  /** Progress for {@code operation}: shown only when attached to a terminal. */
-  static Progress of(String operation) {
-    return new Progress(operation, System.console() != null ? System.err : null);
+  /** Progress for {@code operation} on the tiers of {@code paths}: shown only on a terminal. */
+  static Progress of(String operation, dev.tiering.core.PathResolver paths) {
+    return new Progress(operation, Storage.forLayout(paths.layout()),
+        System.console() != null ? System.err : null);
   }
 
   private synchronized void show(boolean force) {

@@ -31,7 +31,7 @@ public final class Archiver {
 
   /** An archiver on local disks with the system clock. */
   public Archiver(PathResolver paths) {
-    this(paths, Storage.local(), Clock.systemUTC());
+    this(paths, Storage.forLayout(paths.layout()), Clock.systemUTC());
   }
 
   /** An archiver on the given storage and clock. */

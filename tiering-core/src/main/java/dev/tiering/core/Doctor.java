@@ -32,7 +32,7 @@ public final class Doctor {
 
   /** A doctor reading the real {@code /proc}. */
   public Doctor(PathResolver paths) {
-    this(paths, Storage.local(), Path.of("/proc"));
+    this(paths, Storage.forLayout(paths.layout()), Path.of("/proc"));
   }
 
   /** A doctor reading mount facts from {@code procRoot} (fixtures in tests). */

@@ -32,7 +32,7 @@ public final class HealthMonitor {
 
   private HealthMonitor(Builder b) {
     this.paths = b.paths;
-    this.storage = b.storage;
+    this.storage = b.storage != null ? b.storage : Storage.forLayout(b.paths.layout());
     this.limits = b.limits;
     this.clock = b.clock;
     this.proc = new ProcFiles(b.procRoot);
@@ -159,6 +159,12 @@ public final class HealthMonitor {
     List<HealthCheck> checks = new ArrayList<>();
     for (Tier tier : Tier.values()) {
       Path root = paths.layout().root(tier);
+      if (tier == Tier.COLD && !paths.layout().lakeIsLocal()) {
+        checks.add(new HealthCheck(tier + " disk i/o", 0, 0, "ms", HealthLevel.OK, "not measured:"
+            + " the lake is on " + paths.layout().lakeStore() + ", not a local device (watch it"
+            + " with that file system's own tools)"));
+        continue;
+      }
       Optional<ProcFiles.Mount> mount = ProcFiles.mountOf(mounts, root);
       ProcFiles.DiskCounters b = mount.map(m -> before.get(m.device())).orElse(null);
       ProcFiles.DiskCounters a = mount.map(m -> after.get(m.device())).orElse(null);
@@ -213,7 +219,7 @@ public final class HealthMonitor {
   /** Builds a {@link HealthMonitor}. */
   public static final class Builder {
     private final PathResolver paths;
-    private Storage storage = Storage.local();
+    private Storage storage;
     private HealthThresholds limits = HealthThresholds.defaults();
     private Clock clock = Clock.systemUTC();
     private Path procRoot = Path.of("/proc");

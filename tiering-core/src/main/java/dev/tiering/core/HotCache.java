@@ -49,7 +49,8 @@ public final class HotCache {
 
   private HotCache(Builder b) {
     this.paths = b.paths;
-    this.storage = b.storage.reportingFullTiers(b.paths.layout());
+    this.storage = (b.storage != null ? b.storage : Storage.forLayout(b.paths.layout()))
+        .reportingFullTiers(b.paths.layout());
     this.budget = b.budget;
     this.clock = b.clock;
   }
@@ -397,7 +398,7 @@ public final class HotCache {
   /** Builds a {@link HotCache}. */
   public static final class Builder {
     private final PathResolver paths;
-    private Storage storage = Storage.local();
+    private Storage storage;
     private long budget = DEFAULT_BUDGET;
     private Clock clock = Clock.systemUTC();
 

@@ -19,7 +19,7 @@ public final class HotTierGuard {
 
   /** A guard on local storage. */
   public HotTierGuard(PathResolver paths, double maxFraction) {
-    this(paths, Storage.local(), maxFraction);
+    this(paths, Storage.forLayout(paths.layout()), maxFraction);
   }
 
   /**

@@ -86,8 +86,7 @@ final class LocalStorage implements Storage {
   public PendingFile create(Path target, WriteMode mode) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path temp = dir.resolve("." + target.getFileName() + "."
-        + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
+    Path temp = Storage.temporarySibling(dir.resolve(target.getFileName()));
     FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE);
     try {

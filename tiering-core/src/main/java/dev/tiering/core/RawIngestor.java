@@ -30,7 +30,7 @@ public final class RawIngestor {
 
   /** An ingestor on local disks with the system clock. */
   public RawIngestor(PathResolver paths) {
-    this(paths, Storage.local(), Clock.systemUTC());
+    this(paths, Storage.forLayout(paths.layout()), Clock.systemUTC());
   }
 
   /** An ingestor on the given storage and clock. */

@@ -39,7 +39,7 @@ public final class StagingJanitor {
 
   private StagingJanitor(Builder b) {
     this.paths = b.paths;
-    this.storage = b.storage;
+    this.storage = b.storage != null ? b.storage : Storage.forLayout(b.paths.layout());
     this.clock = b.clock;
     this.grace = b.grace;
     this.archive = b.archive;
@@ -161,7 +161,7 @@ public final class StagingJanitor {
   /** Builds a {@link StagingJanitor}. */
   public static final class Builder {
     private final PathResolver paths;
-    private Storage storage = Storage.local();
+    private Storage storage;
     private Clock clock = Clock.systemUTC();
     private Duration grace = DEFAULT_GRACE;
     private boolean archive;

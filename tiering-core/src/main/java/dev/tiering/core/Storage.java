@@ -23,6 +23,20 @@ public interface Storage {
   }
 
   /**
+   * The storage for both tiers of {@code layout}: {@link #local()} when the lake is on a local
+   * disk; else local disks for the hot tier and, for the lake, the {@link StorageProvider} that
+   * serves its URI's scheme (the {@code tiering-hadoop} module serves Hadoop file systems).
+   * Writers, readers and lifecycle operations use this unless given a storage.
+   *
+   * @throws IllegalStateException if no provider on the class path serves the lake's scheme
+   * @throws IllegalArgumentException if the provider refuses the file system (see {@link
+   *     StorageProvider#open})
+   */
+  static Storage forLayout(TierLayout layout) {
+    return layout.lakeIsLocal() ? local() : TieredStorage.of(layout);
+  }
+
+  /**
    * Starts a file that becomes visible at {@code target} only when committed. Missing parent
    * directories are created. The content goes to a hidden temporary file in the target's
    * directory (see {@link #isTemporary(String)}).
@@ -159,5 +173,16 @@ public interface Storage {
    */
   static boolean isTemporary(String fileName) {
     return fileName.startsWith(".") && fileName.endsWith(LocalStorage.TEMP_SUFFIX);
+  }
+
+  /**
+   * A fresh hidden temporary name for writing {@code target} in its own directory: {@code
+   * .<name>.<random hex>.tmp}. Every {@link Storage} names its temporary files so, so that
+   * recovery and {@link #isTemporary(String)} work on all of them.
+   */
+  static Path temporarySibling(Path target) {
+    return target.resolveSibling("." + target.getFileName() + "."
+        + java.util.HexFormat.of().toHexDigits(
+            java.util.concurrent.ThreadLocalRandom.current().nextLong()) + LocalStorage.TEMP_SUFFIX);
   }
 }

@@ -1,6 +1,8 @@
 package dev.tiering.core;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -8,6 +10,10 @@ import java.util.Objects;
  * Where the two tiers live: the hot (SSD) root and the cold (HDD) lake root. Roots are made
  * absolute and normalized at construction; they must differ and neither may contain the other, so
  * that every file belongs to exactly one tier.
+ *
+ * <p>The lake may live on another file system: a Hadoop URI such as {@code
+ * hdfs://namenode:8020/lake} puts it there (see {@link #lakeStore()}; {@code docs/hdfs.md}). The
+ * hot tier is always local.
  *
  * <p>Ways to get one:
  *
@@ -19,9 +25,12 @@ import java.util.Objects;
  * </ul>
  *
  * @param hotRoot the hot tier root, absolute and normalized
- * @param lakeRoot the cold tier (lake) root, absolute and normalized
+ * @param lakeRoot the cold tier (lake) root, absolute and normalized: a local path, or the path
+ *     part of the lake's URI on {@code lakeStore}
+ * @param lakeStore the file system holding the lake, as {@code scheme://authority} (e.g. {@code
+ *     hdfs://namenode:8020}), or null for a local disk
  */
-public record TierLayout(Path hotRoot, Path lakeRoot) {
+public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
 
   /** The seed's hot tier mount point. */
   public static final Path DEFAULT_HOT_ROOT = Path.of("/data/hot");
@@ -48,12 +57,73 @@ public record TierLayout(Path hotRoot, Path lakeRoot) {
    */
   public TierLayout {
     hotRoot = Objects.requireNonNull(hotRoot, "hotRoot").toAbsolutePath().normalize();
-    lakeRoot = Objects.requireNonNull(lakeRoot, "lakeRoot").toAbsolutePath().normalize();
-    if (hotRoot.startsWith(lakeRoot) || lakeRoot.startsWith(hotRoot)) {
+    Objects.requireNonNull(lakeRoot, "lakeRoot");
+    if (lakeStore != null) {
+      if (!lakeRoot.isAbsolute()) {
+        throw new IllegalArgumentException("Invalid lake root " + lakeRoot + " on " + lakeStore
+            + ": a remote lake needs an absolute path (e.g. " + lakeStore + "/lake)");
+      }
+      lakeStore = URI.create(lakeStore.getScheme().toLowerCase(Locale.ROOT) + "://"
+          + (lakeStore.getRawAuthority() == null ? "" : lakeStore.getRawAuthority()));
+    }
+    lakeRoot = lakeRoot.toAbsolutePath().normalize();
+    if (lakeStore == null && (hotRoot.startsWith(lakeRoot) || lakeRoot.startsWith(hotRoot))) {
       throw new IllegalArgumentException("Invalid tier layout: hot root " + hotRoot
           + " and lake root " + lakeRoot + " overlap (use two separate directories, ideally on"
           + " separate devices: an SSD for hot and an HDD for the lake)");
     }
+  }
+
+  /** Both roots on local disks. */
+  public TierLayout(Path hotRoot, Path lakeRoot) {
+    this(hotRoot, lakeRoot, null);
+  }
+
+  /**
+   * A lake location given as text: a local path, a {@code file:} URI (a local path too), or the
+   * URI of another file system, such as {@code hdfs://namenode:8020/lake}.
+   *
+   * @return the lake root and its store (null for local disks)
+   * @throws IllegalArgumentException for a URI without a path or a malformed one
+   */
+  static Map.Entry<Path, URI> lakeLocation(String text) {
+    int colon = text.indexOf(':');
+    boolean uri = colon > 1 && text.startsWith("://", colon)
+        || text.regionMatches(true, 0, "file:", 0, 5);
+    if (!uri) {
+      return new java.util.AbstractMap.SimpleImmutableEntry<>(Path.of(text), null);
+    }
+    URI parsed;
+    try {
+      parsed = new URI(text);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("Invalid lake root '" + text + "': " + e.getMessage()
+          + " (use a path, or a URI such as hdfs://namenode:8020/lake)", e);
+    }
+    if (parsed.getPath() == null || parsed.getPath().isEmpty()) {
+      throw new IllegalArgumentException("Invalid lake root '" + text + "': the URI has no path"
+          + " (use e.g. " + parsed.getScheme() + "://" + (parsed.getAuthority() == null ? ""
+          : parsed.getAuthority()) + "/lake)");
+    }
+    Path root = Path.of(parsed.getPath());
+    boolean local = parsed.getScheme().equalsIgnoreCase("file");
+    return new java.util.AbstractMap.SimpleImmutableEntry<>(root, local ? null : parsed);
+  }
+
+  /** True if the lake is on a local disk, like the hot tier. */
+  public boolean lakeIsLocal() {
+    return lakeStore == null;
+  }
+
+  /**
+   * How to show {@code path} to a person: a lake path on another file system as its full URI
+   * ({@code hdfs://namenode:8020/lake/clean/...}), anything else as the path.
+   */
+  public String display(Path path) {
+    if (lakeStore != null && path.isAbsolute() && path.normalize().startsWith(lakeRoot)) {
+      return lakeStore + path.normalize().toString();
+    }
+    return path.toString();
   }
 
   /** The seed's layout: {@code /data/hot} and {@code /data/lake}. */
@@ -83,18 +153,28 @@ public record TierLayout(Path hotRoot, Path lakeRoot) {
     Path base = setting(properties, ROOT_PROPERTY, env, ROOT_ENV);
     TierLayout fallback = base == null ? defaults() : under(base);
     Path hot = setting(properties, HOT_ROOT_PROPERTY, env, HOT_ROOT_ENV);
-    Path lake = setting(properties, LAKE_ROOT_PROPERTY, env, LAKE_ROOT_ENV);
-    return new TierLayout(hot == null ? fallback.hotRoot() : hot,
-        lake == null ? fallback.lakeRoot() : lake);
+    String lake = text(properties, LAKE_ROOT_PROPERTY, env, LAKE_ROOT_ENV);
+    if (lake == null) {
+      return new TierLayout(hot == null ? fallback.hotRoot() : hot, fallback.lakeRoot());
+    }
+    Map.Entry<Path, URI> location = lakeLocation(lake);
+    return new TierLayout(hot == null ? fallback.hotRoot() : hot, location.getKey(),
+        location.getValue());
   }
 
   private static Path setting(Map<String, String> properties, String property,
+      Map<String, String> env, String variable) {
+    String value = text(properties, property, env, variable);
+    return value == null ? null : Path.of(value);
+  }
+
+  private static String text(Map<String, String> properties, String property,
       Map<String, String> env, String variable) {
     String value = properties.get(property);
     if (value == null || value.isBlank()) {
       value = env.get(variable);
     }
-    return value == null || value.isBlank() ? null : Path.of(value);
+    return value == null || value.isBlank() ? null : value;
   }
 
   /** A builder starting from the seed's defaults. */
@@ -102,7 +182,7 @@ public record TierLayout(Path hotRoot, Path lakeRoot) {
     return new Builder();
   }
 
-  /** The root of {@code tier}. */
+  /** The root of {@code tier} (for a remote lake, the path part of its URI). */
   public Path root(Tier tier) {
     return tier == Tier.HOT ? hotRoot : lakeRoot;
   }
@@ -122,6 +202,7 @@ public record TierLayout(Path hotRoot, Path lakeRoot) {
   public static final class Builder {
     private Path hotRoot = DEFAULT_HOT_ROOT;
     private Path lakeRoot = DEFAULT_LAKE_ROOT;
+    private URI lakeStore;
 
     private Builder() {}
 
@@ -134,6 +215,19 @@ public record TierLayout(Path hotRoot, Path lakeRoot) {
     /** Sets the cold (HDD) lake root. */
     public Builder lakeRoot(Path lakeRoot) {
       this.lakeRoot = Objects.requireNonNull(lakeRoot, "lakeRoot");
+      this.lakeStore = null;
+      return this;
+    }
+
+    /**
+     * Sets the lake root as text: a local path or {@code file:} URI, or the URI of another file
+     * system such as {@code hdfs://namenode:8020/lake} (served by the {@code tiering-hadoop}
+     * module).
+     */
+    public Builder lakeRoot(String location) {
+      Map.Entry<Path, URI> parsed = lakeLocation(Objects.requireNonNull(location, "location"));
+      this.lakeRoot = parsed.getKey();
+      this.lakeStore = parsed.getValue();
       return this;
     }
 
@@ -143,7 +237,7 @@ public record TierLayout(Path hotRoot, Path lakeRoot) {
      * @throws IllegalArgumentException if the roots overlap
      */
     public TierLayout build() {
-      return new TierLayout(hotRoot, lakeRoot);
+      return new TierLayout(hotRoot, lakeRoot, lakeStore);
     }
   }
 }

@@ -77,7 +77,8 @@ public final class Compactor {
 
   private Compactor(Builder b) {
     this.paths = b.paths;
-    this.storage = b.storage.reportingFullTiers(b.paths.layout());
+    this.storage = (b.storage != null ? b.storage : Storage.forLayout(b.paths.layout()))
+        .reportingFullTiers(b.paths.layout());
     this.settings = b.settings;
     this.sidecars = b.sidecars != null ? b.sidecars : new SidecarStore(b.paths);
     this.smallBytes = b.smallBytes;
@@ -345,7 +346,7 @@ public final class Compactor {
   /** Builds a {@link Compactor}. */
   public static final class Builder {
     private final PathResolver paths;
-    private Storage storage = Storage.local();
+    private Storage storage;
     private WriterSettings settings = WriterSettings.lake();
     private SidecarStore sidecars;
     private long smallBytes = DEFAULT_SMALL_BYTES;

@@ -41,7 +41,7 @@ public final class LakeReader {
 
   /** A reader on local disks. */
   public LakeReader(PathResolver paths) {
-    this(paths, Storage.local(), new SidecarStore(paths), null);
+    this(paths, Storage.forLayout(paths.layout()), new SidecarStore(paths), null);
   }
 
   /**

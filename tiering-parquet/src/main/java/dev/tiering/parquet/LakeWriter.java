@@ -42,14 +42,15 @@ public final class LakeWriter {
 
   private LakeWriter(Builder b) {
     this.paths = b.paths;
-    this.storage = b.storage.reportingFullTiers(b.paths.layout());
+    this.storage = (b.storage != null ? b.storage : Storage.forLayout(b.paths.layout()))
+        .reportingFullTiers(b.paths.layout());
     this.settings = b.settings;
     this.clock = b.clock;
     this.sidecars = b.sidecars != null ? b.sidecars : new SidecarStore(b.paths, storage, b.clock);
     this.dateZone = b.dateZone;
     this.layout = b.layout;
     this.maxOpenPartitions = b.maxOpenPartitions;
-    this.sweeper = new TempFileSweeper(b.storage, TempFileSweeper.DEFAULT_GRACE, b.clock);
+    this.sweeper = new TempFileSweeper(storage, TempFileSweeper.DEFAULT_GRACE, b.clock);
   }
 
   /** A lake writer on the given layout with the seed's settings (zstd 5, {@code yyyy/MM/dd}). */
@@ -152,7 +153,7 @@ public final class LakeWriter {
   /** Builds a {@link LakeWriter}. */
   public static final class Builder {
     private final PathResolver paths;
-    private Storage storage = Storage.local();
+    private Storage storage;
     private WriterSettings settings = WriterSettings.lake();
     private SidecarStore sidecars;
     private Clock clock = Clock.systemUTC();

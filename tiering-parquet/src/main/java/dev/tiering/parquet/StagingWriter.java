@@ -39,10 +39,11 @@ public final class StagingWriter {
 
   private StagingWriter(Builder b) {
     this.paths = b.paths;
-    this.storage = b.storage.reportingFullTiers(b.paths.layout());
+    this.storage = (b.storage != null ? b.storage : Storage.forLayout(b.paths.layout()))
+        .reportingFullTiers(b.paths.layout());
     this.settings = b.settings;
     this.replaceExisting = b.replaceExisting;
-    this.sweeper = new TempFileSweeper(b.storage, TempFileSweeper.DEFAULT_GRACE, b.clock);
+    this.sweeper = new TempFileSweeper(storage, TempFileSweeper.DEFAULT_GRACE, b.clock);
     this.guard = b.guard;
   }
 
@@ -121,7 +122,7 @@ public final class StagingWriter {
   /** Builds a {@link StagingWriter}. */
   public static final class Builder {
     private final PathResolver paths;
-    private Storage storage = Storage.local();
+    private Storage storage;
     private WriterSettings settings = WriterSettings.staging();
     private boolean replaceExisting;
     private Clock clock = Clock.systemUTC();

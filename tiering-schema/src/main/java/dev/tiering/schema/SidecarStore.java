@@ -49,7 +49,7 @@ public final class SidecarStore {
 
   /** A store on local disks with the system clock. */
   public SidecarStore(PathResolver paths) {
-    this(paths, Storage.local(), Clock.systemUTC());
+    this(paths, Storage.forLayout(paths.layout()), Clock.systemUTC());
   }
 
   /** A store on the given storage and clock. */
