@@ -67,7 +67,8 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
           + (lakeStore.getRawAuthority() == null ? "" : lakeStore.getRawAuthority()));
     }
     lakeRoot = lakeRoot.toAbsolutePath().normalize();
-    if (lakeStore == null && (hotRoot.startsWith(lakeRoot) || lakeRoot.startsWith(hotRoot))) {
+    // Also for a remote lake: paths tell the tiers apart (see Storage.forLayout).
+    if (hotRoot.startsWith(lakeRoot) || lakeRoot.startsWith(hotRoot)) {
       throw new IllegalArgumentException("Invalid tier layout: hot root " + hotRoot
           + " and lake root " + lakeRoot + " overlap (use two separate directories, ideally on"
           + " separate devices: an SSD for hot and an HDD for the lake)");

@@ -55,4 +55,55 @@ class TierLayoutTest {
     assertThat(TierLayout.fromSettings(Map.of("tiering.hot.root", " "), Map.of()))
         .isEqualTo(TierLayout.defaults());
   }
+
+  @Test
+  void aLakeUriPutsTheLakeOnAnotherFileSystem() {
+    TierLayout layout = TierLayout.builder().hotRoot(Path.of("/data/hot"))
+        .lakeRoot("hdfs://namenode:8020/data/lake").build();
+    assertThat(layout.lakeIsLocal()).isFalse();
+    assertThat(layout.lakeStore()).hasToString("hdfs://namenode:8020");
+    assertThat(layout.lakeRoot()).isEqualTo(Path.of("/data/lake"));
+    assertThat(layout.display(Path.of("/data/lake/clean/gold/t/schema.json")))
+        .isEqualTo("hdfs://namenode:8020/data/lake/clean/gold/t/schema.json");
+    assertThat(layout.display(Path.of("/data/hot/staging/slm_1_b.parquet")))
+        .isEqualTo("/data/hot/staging/slm_1_b.parquet");
+    assertThat(layout.tierOf(Path.of("/data/lake/raw/x"))).contains(Tier.COLD);
+
+    TierLayout fromEnv = TierLayout.fromSettings(Map.of(),
+        Map.of("TIERING_LAKE_ROOT", "HDFS://namenode:8020/data/lake"));
+    assertThat(fromEnv.lakeStore()).hasToString("hdfs://namenode:8020");
+    assertThat(fromEnv.hotRoot()).isEqualTo(Path.of("/data/hot"));
+  }
+
+  @Test
+  void fileUrisAndPlainPathsStayLocal() {
+    TierLayout layout = TierLayout.builder().lakeRoot("file:///mnt/hdd/lake").build();
+    assertThat(layout.lakeIsLocal()).isTrue();
+    assertThat(layout.lakeRoot()).isEqualTo(Path.of("/mnt/hdd/lake"));
+    assertThat(TierLayout.builder().lakeRoot("/mnt/hdd/lake").build()).isEqualTo(layout);
+    assertThat(Storage.forLayout(layout)).isSameAs(Storage.local());
+  }
+
+  @Test
+  void badLakeUrisAndMissingProvidersAreExplained() {
+    assertThatThrownBy(() -> TierLayout.builder().lakeRoot("hdfs://namenode:8020").build())
+        .hasMessage("Invalid lake root 'hdfs://namenode:8020': the URI has no path (use e.g."
+            + " hdfs://namenode:8020/lake)");
+    assertThatThrownBy(() -> TierLayout.builder().lakeRoot("hdfs://name node/lake").build())
+        .hasMessageStartingWith("Invalid lake root 'hdfs://name node/lake': Illegal character");
+    TierLayout hdfs = TierLayout.builder().lakeRoot("hdfs://namenode:8020/lake").build();
+    assertThatThrownBy(() -> Storage.forLayout(hdfs)).isInstanceOf(IllegalStateException.class)
+        .hasMessage("No storage for the lake on hdfs://namenode:8020: add the"
+            + " dev.tiering:tiering-hadoop module to the class path (for hdfs://, Hadoop's client"
+            + " for that file system too), or use a local lake root");
+  }
+
+  @Test
+  void aRemoteLakeStillNeedsAPathApartFromTheHotRoot() {
+    // Paths tell the tiers apart, so /data on the NameNode may not hold /data/hot's path either.
+    assertThatThrownBy(() -> TierLayout.builder().hotRoot(Path.of("/data/hot"))
+        .lakeRoot("hdfs://namenode:8020/data").build())
+        .hasMessageStartingWith("Invalid tier layout: hot root /data/hot and lake root /data"
+            + " overlap");
+  }
 }

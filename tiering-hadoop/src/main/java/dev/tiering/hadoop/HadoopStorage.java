@@ -107,6 +107,34 @@ public final class HadoopStorage implements Storage {
         + (store.getRawAuthority() == null ? "" : store.getRawAuthority())), conf);
   }
 
+  /**
+   * Fails clearly if Hadoop's classes are on the class path twice: the shaded client this module
+   * brings, and the trimmed hadoop-common of {@code tiering-parquet}. Which copy a class comes
+   * from then depends on the class path order, and the wrong mix fails later with a
+   * NoClassDefFoundError far from its cause.
+   *
+   * @throws IllegalStateException naming both jars and the exclusion that fixes it
+   */
+  static void checkOneHadoop(ClassLoader loader) {
+    List<String> copies = new ArrayList<>();
+    try {
+      java.util.Enumeration<java.net.URL> found =
+          loader.getResources("org/apache/hadoop/fs/FileSystem.class");
+      while (found.hasMoreElements()) {
+        copies.add(found.nextElement().toString().replaceFirst("!/.*", ""));
+      }
+    } catch (IOException e) {
+      log.debug("Cannot look for duplicate Hadoop classes: {}", e.toString());
+      return;
+    }
+    if (copies.size() > 1) {
+      throw new IllegalStateException("Hadoop's classes are on the class path twice " + copies
+          + ": tiering-hadoop brings Hadoop's shaded client, so exclude"
+          + " org.apache.hadoop:hadoop-common and org.apache.hadoop:hadoop-mapreduce-client-core"
+          + " from dev.tiering:tiering-parquet (docs/hdfs.md shows the exclusions)");
+    }
+  }
+
   /** The Hadoop configuration: the class path's, plus {@code $HADOOP_CONF_DIR}'s site files. */
   static Configuration defaultConfiguration() {
     Configuration conf = new Configuration();
@@ -132,6 +160,7 @@ public final class HadoopStorage implements Storage {
     if (current == null) {
       synchronized (this) {
         if (fs == null) {
+          checkOneHadoop(HadoopStorage.class.getClassLoader());
           fs = FileSystem.get(store, conf);
           context = FileContext.getFileContext(store, conf);
         }

@@ -33,6 +33,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -283,6 +284,28 @@ class HdfsLakeTest {
     assertThat(file.lakeIsLocal()).isTrue();
     assertThat(file.lakeRoot()).isEqualTo(local.resolve("lake"));
     assertThat(Storage.forLayout(file)).isSameAs(Storage.local());
+  }
+
+  @Test
+  void twoCopiesOfHadoopAreReportedWithTheFix(@TempDir Path jars) throws Exception {
+    HadoopStorage.checkOneHadoop(HadoopStorage.class.getClassLoader());
+    for (String jar : List.of("hadoop-common.jar", "hadoop-client-api.jar")) {
+      try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jars.resolve(jar)))) {
+        out.putNextEntry(new java.util.jar.JarEntry("org/apache/hadoop/fs/FileSystem.class"));
+        out.closeEntry();
+      }
+    }
+    try (var twice = new java.net.URLClassLoader(new java.net.URL[] {
+        jars.resolve("hadoop-common.jar").toUri().toURL(),
+        jars.resolve("hadoop-client-api.jar").toUri().toURL()}, null)) {
+      assertThatThrownBy(() -> HadoopStorage.checkOneHadoop(twice))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("hadoop-common.jar")
+          .hasMessageContaining("hadoop-client-api.jar")
+          .hasMessageEndingWith("exclude org.apache.hadoop:hadoop-common and"
+              + " org.apache.hadoop:hadoop-mapreduce-client-core from dev.tiering:tiering-parquet"
+              + " (docs/hdfs.md shows the exclusions)");
+    }
   }
 
   private static List<org.apache.hadoop.fs.Path> parquet(List<org.apache.hadoop.fs.Path> files) {
