@@ -17,23 +17,24 @@ public final class TierFullException extends IOException {
   private final transient Path target;
   private final transient StoreUsage usage;
 
-  TierFullException(Tier tier, Path root, Path target, StoreUsage usage, IOException cause) {
-    super(message(tier, root, target, usage, cause), cause);
+  TierFullException(Tier tier, TierLayout layout, Path target, StoreUsage usage,
+      IOException cause) {
+    super(message(tier, layout, target, usage, cause), cause);
     this.tier = tier;
     this.target = Objects.requireNonNull(target, "target");
     this.usage = usage;
   }
 
-  private static String message(Tier tier, Path root, Path target, StoreUsage usage,
+  private static String message(Tier tier, TierLayout layout, Path target, StoreUsage usage,
       IOException cause) {
     String where = tier == null ? "the store of " + target.getParent()
-        : tier + " tier (" + tier.device() + ", " + root + ")";
+        : tier + " tier (" + tier.device() + ", " + layout.display(layout.root(tier)) + ")";
     String space = usage == null ? "free space unknown"
         : ByteSize.of(usage.usableBytes()) + " free of " + ByteSize.of(usage.totalBytes());
     String fix = tier == Tier.HOT ? "run 'tiering cleanup --keep-recent 2' or evict cache entries"
         : tier == Tier.COLD ? "run 'tiering archive' or 'tiering compact', or add capacity"
         : "free space there";
-    return "No space left on " + where + " writing " + target + ": " + space + " ("
+    return "No space left on " + where + " writing " + layout.display(target) + ": " + space + " ("
         + cause.getMessage() + "). The file was discarded and nothing of it is visible; " + fix
         + ", then write it again.";
   }

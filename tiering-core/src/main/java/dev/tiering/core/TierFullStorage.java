@@ -39,7 +39,7 @@ final class TierFullStorage extends ForwardingStorage {
     } catch (IOException | RuntimeException unmeasurable) {
       usage = null;
     }
-    return new TierFullException(tier, tier == null ? null : layout.root(tier), target, usage, e);
+    return new TierFullException(tier, layout, target, usage, e);
   }
 
   /** Discards the file at the first failure, so a full disk gets its partial bytes back. */

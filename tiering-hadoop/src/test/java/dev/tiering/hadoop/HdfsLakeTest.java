@@ -268,6 +268,29 @@ class HdfsLakeTest {
   }
 
   @Test
+  void anExceededSpaceQuotaIsAFullTierAndLeavesNothingVisible() throws Exception {
+    LakeWriter lake = LakeWriter.builder(paths).build();
+    lake.writeCleanData(Events.schema(), Events.rows(0, 100));
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(lakeDir);
+    hdfs.fs().setQuota(dir, org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_DONT_SET,
+        hdfs.fs().getContentSummary(dir).getSpaceConsumed() + 512 * 1024);
+
+    assertThatThrownBy(() -> lake.writeCleanData(Events.schema(), Events.rows(1_000, 400_000)))
+        .isInstanceOfSatisfying(dev.tiering.core.TierFullException.class,
+            e -> assertThat(e.tier()).isEqualTo(dev.tiering.core.Tier.COLD))
+        .hasMessageStartingWith("No space left on cold tier (HDD, " + hdfs.uri() + lakeDir
+            + ") writing " + hdfs.uri() + lakeDir + "/clean/bronze/events/")
+        .hasMessageContaining("quota of " + lakeDir + " is exceeded");
+
+    hdfs.fs().setQuota(dir, org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_DONT_SET,
+        org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_RESET);
+    assertThat(hdfs.files(lakeDir)).extracting(org.apache.hadoop.fs.Path::getName)
+        .noneMatch(Storage::isTemporary);
+    assertThat(Events.ids(new LakeReader(paths).scan(Zone.BRONZE, Events.schema().table())))
+        .isEqualTo(Events.ids(0, 100));
+  }
+
+  @Test
   void objectStoresAreRefusedAndFileUrisStayLocal() {
     TierLayout s3 = TierLayout.builder().hotRoot(local.resolve("hot"))
         .lakeRoot("s3a://bucket/lake").build();
