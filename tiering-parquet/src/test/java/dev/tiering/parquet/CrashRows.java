@@ -1,6 +1,9 @@
 package dev.tiering.parquet;
 
 import dev.tiering.core.Storage;
+import dev.tiering.core.Zone;
+import dev.tiering.schema.FieldType;
+import dev.tiering.schema.TableSchema;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -23,11 +26,23 @@ final class CrashRows {
     return row;
   }
 
-  /** The ids in {@code files}, read by parquet-java through the SDK's reader. */
+  /** {@code n} rows with ids from {@code first}, the same for the same arguments. */
+  static List<Map<String, Object>> rows(long first, int n) {
+    Random random = new Random(first);
+    List<Map<String, Object>> rows = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      rows.add(row(first + i, random));
+    }
+    return rows;
+  }
+
+  /** The ids in {@code files}, read by parquet-java through the SDK's reader, sorted. */
   static List<Long> idsBySdk(List<Path> files) throws IOException {
     List<Long> ids = new ArrayList<>();
-    try (ParquetRowReader reader = ParquetRowReader.open(Storage.local(), files,
-        StagingWriter.withoutPartitions(CrashChild.schema()))) {
+    // Only the id column: files of every variant of the table hold it the same way.
+    TableSchema idOnly = TableSchema.builder(Zone.BRONZE, "crash_rows")
+        .required("id", FieldType.INT64).build();
+    try (ParquetRowReader reader = ParquetRowReader.open(Storage.local(), files, idOnly)) {
       while (reader.next()) {
         ids.add(reader.getLong(0));
       }

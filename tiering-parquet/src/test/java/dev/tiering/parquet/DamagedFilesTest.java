@@ -45,7 +45,7 @@ class DamagedFilesTest {
     paths = new PathResolver(TierLayout.under(base));
     LakeWriter lake = LakeWriter.builder(paths).build();
     for (int f = 0; f < 5; f++) {
-      lake.writeCleanData(CrashChild.schema(), rows(f * 100_000L, 20_000));
+      lake.writeCleanData(CrashChild.schema(), CrashRows.rows(f * 100_000L, 20_000));
     }
     files = CrashLoopTest.visibleParquet(paths.tableDir(Zone.BRONZE, CrashChild.schema().table()));
     assertThat(files).hasSize(5);
@@ -139,11 +139,13 @@ class DamagedFilesTest {
   @Test
   void cleanupRemovesDamagedStagingFilesLikeAnyOther() throws Exception {
     StagingWriter staging = StagingWriter.builder(paths).build();
-    staging.writeIntermediate(SlmId.of(1), BatchId.of("old"), CrashChild.schema(), rows(0, 10));
+    staging.writeIntermediate(SlmId.of(1), BatchId.of("old"),
+        CrashChild.schema(), CrashRows.rows(0, 10));
     Path bad = paths.intermediateFile(SlmId.of(2), BatchId.of("old"));
     Files.writeString(bad, "not parquet at all");
     for (String batch : List.of("b1", "b2")) {
-      staging.writeIntermediate(SlmId.of(1), BatchId.of(batch), CrashChild.schema(), rows(0, 10));
+      staging.writeIntermediate(SlmId.of(1), BatchId.of(batch),
+          CrashChild.schema(), CrashRows.rows(0, 10));
     }
     assertThatThrownBy(() -> CrashRows.idsBySdk(List.of(bad)))
         .isInstanceOf(CorruptFileException.class).hasMessageContaining(bad.toString());
@@ -156,14 +158,6 @@ class DamagedFilesTest {
         .containsExactlyInAnyOrder(bad, paths.intermediateFile(SlmId.of(1), BatchId.of("old")));
   }
 
-  private static List<Map<String, Object>> rows(long first, int n) {
-    Random random = new Random(first);
-    List<Map<String, Object>> rows = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      rows.add(CrashRows.row(first + i, random));
-    }
-    return rows;
-  }
 
   private static Map<Path, byte[]> bytes(Path... files) throws IOException {
     Map<Path, byte[]> content = new HashMap<>();

@@ -42,10 +42,11 @@ class FullDiskTest {
     try (SmallVolume hot = SmallVolume.mount(base.resolve("hot"))) {
       PathResolver paths = new PathResolver(TierLayout.under(base));
       StagingWriter staging = StagingWriter.builder(paths).build();
-      staging.writeIntermediate(SlmId.of(1), BatchId.of("first"), CrashChild.schema(), rows(0, 100));
+      staging.writeIntermediate(SlmId.of(1), BatchId.of("first"),
+          CrashChild.schema(), CrashRows.rows(0, 100));
 
       assertThatThrownBy(() -> staging.writeIntermediate(SlmId.of(2), BatchId.of("big"),
-          CrashChild.schema(), rows(1_000_000, BIG)))
+          CrashChild.schema(), CrashRows.rows(1_000_000, BIG)))
           .isInstanceOfSatisfying(TierFullException.class, e -> {
             assertThat(e.tier()).isEqualTo(Tier.HOT);
             assertThat(e.usage().totalBytes()).isEqualTo(3L * 1024 * 1024);
@@ -59,7 +60,8 @@ class FullDiskTest {
       assertThat(names(dir)).containsExactly("slm_1_first.parquet");
       assertThat(CrashRows.idsByDuckDb(List.of(dir.resolve("slm_1_first.parquet")))).hasSize(100);
       // The discarded file gave its space back: the next small write fits.
-      staging.writeIntermediate(SlmId.of(3), BatchId.of("after"), CrashChild.schema(), rows(9, 10));
+      staging.writeIntermediate(SlmId.of(3), BatchId.of("after"),
+          CrashChild.schema(), CrashRows.rows(9, 10));
     }
   }
 
@@ -68,12 +70,13 @@ class FullDiskTest {
     try (SmallVolume lake = SmallVolume.mount(base.resolve("lake"))) {
       PathResolver paths = new PathResolver(TierLayout.under(base));
       LakeWriter writer = LakeWriter.builder(paths).build();
-      writer.writeCleanData(CrashChild.schema(), rows(0, 100));
+      writer.writeCleanData(CrashChild.schema(), CrashRows.rows(0, 100));
       Path table = paths.tableDir(Zone.BRONZE, CrashChild.schema().table());
       List<Path> before = CrashLoopTest.visibleParquet(table);
       String sidecar = Files.readString(paths.schemaFile(Zone.BRONZE, CrashChild.schema().table()));
 
-      assertThatThrownBy(() -> writer.writeCleanData(CrashChild.schema(), rows(1_000_000, BIG)))
+      assertThatThrownBy(() -> writer.writeCleanData(
+          CrashChild.schema(), CrashRows.rows(1_000_000, BIG)))
           .isInstanceOfSatisfying(TierFullException.class,
               e -> assertThat(e.tier()).isEqualTo(Tier.COLD))
           .hasMessageStartingWith("No space left on cold tier (HDD, " + paths.layout().lakeRoot())
@@ -94,11 +97,12 @@ class FullDiskTest {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     FaultyStorage disk = new FaultyStorage().usage(10L * 1024 * 1024, 123_456);
     StagingWriter staging = StagingWriter.builder(paths).storage(disk).build();
-    staging.writeIntermediate(SlmId.of(1), BatchId.of("first"), CrashChild.schema(), rows(0, 100));
+    staging.writeIntermediate(SlmId.of(1), BatchId.of("first"),
+        CrashChild.schema(), CrashRows.rows(0, 100));
     disk.failWritesAfter(200_000);
 
     assertThatThrownBy(() -> staging.writeIntermediate(SlmId.of(2), BatchId.of("big"),
-        CrashChild.schema(), rows(1_000_000, BIG)))
+        CrashChild.schema(), CrashRows.rows(1_000_000, BIG)))
         .isInstanceOf(TierFullException.class)
         .hasMessageContaining("No space left on hot tier (SSD, ")
         .hasMessageContaining(": 120.6 KiB free of 10.0 MiB (No space left on device (injected)");
@@ -128,14 +132,6 @@ class FullDiskTest {
     }
   }
 
-  private static List<java.util.Map<String, Object>> rows(long first, int n) {
-    Random random = new Random(first);
-    java.util.ArrayList<java.util.Map<String, Object>> rows = new java.util.ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      rows.add(CrashRows.row(first + i, random));
-    }
-    return rows;
-  }
 
   private static List<String> names(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {

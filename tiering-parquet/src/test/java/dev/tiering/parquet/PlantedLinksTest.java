@@ -57,24 +57,26 @@ class PlantedLinksTest {
     outside = Files.createDirectories(base.resolve("outside"));
     StagingWriter staging = StagingWriter.builder(paths).build();
     Path victim = staging.writeIntermediate(SlmId.of(9), BatchId.of("victim"), CrashChild.schema(),
-        rows(777_000, 50)).file();
+        CrashRows.rows(777_000, 50)).file();
     Files.move(victim, outside.resolve("victim.parquet"));
     Files.createDirectories(outside.resolve("secret"));
     Files.writeString(outside.resolve("secret/keys.txt"), "do not touch");
     outsideBefore = snapshot(outside);
 
-    staging.writeIntermediate(SlmId.of(1), BatchId.of("old"), CrashChild.schema(), rows(0, 10));
+    staging.writeIntermediate(SlmId.of(1), BatchId.of("old"),
+        CrashChild.schema(), CrashRows.rows(0, 10));
     stagingFileLink = Files.createSymbolicLink(paths.intermediateFile(SlmId.of(5), BatchId.of("old")),
         outside.resolve("victim.parquet"));
     stagingDirLink = Files.createSymbolicLink(paths.intermediateFile(SlmId.of(6), BatchId.of("old")),
         outside.resolve("secret"));
     for (String batch : List.of("b1", "b2")) {
-      staging.writeIntermediate(SlmId.of(1), BatchId.of(batch), CrashChild.schema(), rows(100, 10));
+      staging.writeIntermediate(SlmId.of(1), BatchId.of(batch),
+          CrashChild.schema(), CrashRows.rows(100, 10));
     }
 
     LakeWriter lake = LakeWriter.builder(paths).build();
-    lake.writeCleanData(CrashChild.schema(), rows(1_000, 10));
-    lake.writeCleanData(CrashChild.schema(), rows(2_000, 10));
+    lake.writeCleanData(CrashChild.schema(), CrashRows.rows(1_000, 10));
+    lake.writeCleanData(CrashChild.schema(), CrashRows.rows(2_000, 10));
     Path table = paths.tableDir(Zone.BRONZE, CrashChild.schema().table());
     partition = CrashLoopTest.visibleParquet(table).get(0).getParent();
     lakeFileLink = Files.createSymbolicLink(partition.resolve("part-planted.parquet"),
@@ -158,12 +160,4 @@ class PlantedLinksTest {
     return files;
   }
 
-  private static List<Map<String, Object>> rows(long first, int n) {
-    Random random = new Random(first);
-    List<Map<String, Object>> rows = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      rows.add(CrashRows.row(first + i, random));
-    }
-    return rows;
-  }
 }
