@@ -67,7 +67,7 @@ class DamagedFilesTest {
   @Test
   void theReaderNamesTheDamagedFile() {
     for (Path damaged : List.of(truncated, scribbled)) {
-      assertThatThrownBy(() -> CrashRows.idsBySdk(List.of(damaged)))
+      assertThatThrownBy(() -> readEveryColumn(damaged))
           .isInstanceOfSatisfying(CorruptFileException.class,
               e -> assertThat(e.file()).isEqualTo(damaged))
           .hasMessageStartingWith("Cannot read " + damaged + ": it is not a complete Parquet file (")
@@ -158,6 +158,15 @@ class DamagedFilesTest {
         .containsExactlyInAnyOrder(bad, paths.intermediateFile(SlmId.of(1), BatchId.of("old")));
   }
 
+
+  private static void readEveryColumn(Path file) throws IOException {
+    try (ParquetRowReader reader = ParquetRowReader.open(dev.tiering.core.Storage.local(),
+        List.of(file), StagingWriter.withoutPartitions(CrashChild.schema()))) {
+      while (reader.next()) {
+        reader.toMap();
+      }
+    }
+  }
 
   private static Map<Path, byte[]> bytes(Path... files) throws IOException {
     Map<Path, byte[]> content = new HashMap<>();
