@@ -54,6 +54,11 @@ class HdfsCommandsTest {
       CliRun recover = CliRun.of("recover", "--hot", hot.toString(), "--lake", lake);
       assertThat(recover.exitCode()).as(recover.err()).isZero();
 
+      CliRun doctor = CliRun.of("doctor", "--hot", hot.toString(), "--lake", lake);
+      assertThat(doctor.exitCode()).as(doctor.out() + doctor.err()).isLessThan(2);
+      assertThat(doctor.out()).contains(lake + " exists and is writable")
+          .contains("the lake is on " + cluster.getURI());
+
       CliRun status = CliRun.of("status", "--json", "--interval", "0", "--hot", hot.toString(),
           "--lake", lake);
       assertThat(status.err()).doesNotContain("Exception");

@@ -49,8 +49,11 @@ public final class Doctor {
     Path lake = paths.layout().lakeRoot();
     findings.add(writable("hot root", hot, "mkdir -p " + hot + " && mount the SSD there:"
         + " mount -o defaults,noatime,nodiratime /dev/vdb " + hot));
-    findings.add(writable("lake root", lake, "mkdir -p " + lake + " && mount the HDD there:"
-        + " mount -o defaults,noatime,commit=60 /dev/vdc " + lake));
+    boolean localLake = paths.layout().lakeIsLocal();
+    String lakeName = paths.layout().display(lake);
+    findings.add(writable("lake root", lake, localLake ? "mkdir -p " + lake
+        + " && mount the HDD there: mount -o defaults,noatime,commit=60 /dev/vdc " + lake
+        : "hdfs dfs -mkdir -p " + lakeName + " and give the writing user write access there"));
     List<ProcFiles.Mount> mounts;
     try {
       mounts = proc.mounts();
@@ -60,6 +63,15 @@ public final class Doctor {
       return findings;
     }
     Optional<ProcFiles.Mount> hotMount = ProcFiles.mountOf(mounts, hot);
+    if (!localLake) {
+      // Mounts, devices and mount options are local matters; the lake is on another system.
+      findings.add(new Finding("separate devices", HealthLevel.OK, "the lake is on "
+          + paths.layout().lakeStore() + ", apart from the hot tier's disk by construction", ""));
+      hotMount.ifPresent(h -> findings.addAll(hotMountChecks(h, hot)));
+      findings.add(space("hot free space", hot, 0.90, "run 'tiering cleanup --keep-recent 2'"));
+      findings.add(space("lake free space", lake, 0.90, "run 'tiering archive' or add capacity"));
+      return findings;
+    }
     Optional<ProcFiles.Mount> lakeMount = ProcFiles.mountOf(mounts, lake);
     if (hotMount.isEmpty() || lakeMount.isEmpty()) {
       findings.add(new Finding("mounts", HealthLevel.WARNING, "no mount found for "
@@ -77,17 +89,24 @@ public final class Doctor {
       findings.add(new Finding("separate devices", HealthLevel.OK, "hot on " + h.source() + " ("
           + h.device() + "), lake on " + l.source() + " (" + l.device() + ")", ""));
     }
-    findings.add(options("hot mount options", h, hot, List.of("noatime", "nodiratime"),
-        "mount -o remount,noatime,nodiratime " + h.mountPoint() + "; in /etc/fstab:"
-            + " LABEL=hot-storage " + h.mountPoint() + " ext4 defaults,noatime,nodiratime 0 2"));
+    List<Finding> hotChecks = hotMountChecks(h, hot);
+    findings.add(hotChecks.get(0));
     findings.add(options("lake mount options", l, lake, List.of("noatime", "commit=60"),
         "mount -o remount,noatime,commit=60 " + l.mountPoint() + "; in /etc/fstab:"
             + " LABEL=lake-storage " + l.mountPoint() + " ext4 defaults,noatime,commit=60 0 2"));
-    findings.add(fsType("hot file system", h));
+    findings.add(hotChecks.get(1));
     findings.add(fsType("lake file system", l));
     findings.add(space("hot free space", hot, 0.90, "run 'tiering cleanup --keep-recent 2'"));
     findings.add(space("lake free space", lake, 0.90, "run 'tiering archive' or add capacity"));
     return findings;
+  }
+
+  /** The hot mount's options, then its file system type. */
+  private static List<Finding> hotMountChecks(ProcFiles.Mount h, Path hot) {
+    return List.of(options("hot mount options", h, hot, List.of("noatime", "nodiratime"),
+        "mount -o remount,noatime,nodiratime " + h.mountPoint() + "; in /etc/fstab:"
+            + " LABEL=hot-storage " + h.mountPoint() + " ext4 defaults,noatime,nodiratime 0 2"),
+        fsType("hot file system", h));
   }
 
   /** The worst level among findings. */
@@ -100,9 +119,10 @@ public final class Doctor {
   }
 
   private Finding writable(String check, Path root, String fix) {
+    String name = paths.layout().display(root);
     try {
       if (storage.stat(root).filter(FileEntry::isDirectory).isEmpty()) {
-        return new Finding(check, HealthLevel.CRITICAL, root + " does not exist", fix);
+        return new Finding(check, HealthLevel.CRITICAL, name + " does not exist", fix);
       }
       Path probe = root.resolve(".tiering-doctor-probe");
       try (PendingFile file = storage.create(probe, WriteMode.REPLACE)) {
@@ -110,10 +130,10 @@ public final class Doctor {
         file.commit();
       }
       storage.delete(probe);
-      return new Finding(check, HealthLevel.OK, root + " exists and is writable", "");
+      return new Finding(check, HealthLevel.OK, name + " exists and is writable", "");
     } catch (IOException e) {
-      return new Finding(check, HealthLevel.CRITICAL, root + " is not writable: " + e.getMessage(),
-          "give the writing user write access to " + root);
+      return new Finding(check, HealthLevel.CRITICAL, name + " is not writable: " + e.getMessage(),
+          "give the writing user write access to " + name);
     }
   }
 
