@@ -51,7 +51,6 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   private final TableSchema schema;
   private final FileSource source;
   private Path current;
-  /** Files to read instead of a cache copy that vanished (was evicted) before it was opened. */
   private final int fields;
   private final long[] bits;
   private final Object[] refs;
@@ -168,7 +167,10 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
     try {
       return advance();
     } catch (IOException | RuntimeException e) {
-      throw current == null && e instanceof IOException io ? io : CorruptFileException.of(current, e);
+      if (current == null) {
+        throw e;
+      }
+      throw CorruptFileException.of(current, e);
     }
   }
 
@@ -248,9 +250,9 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
       reader.close();
       reader = null;
     }
+    current = null;
     StorageInputFile next = source.next();
     if (next == null) {
-      current = null;
       return false;
     }
     current = next.path();
