@@ -71,6 +71,9 @@ final class MiniHdfs implements AutoCloseable {
   @Override
   public void close() throws IOException {
     cluster.shutdown(true);
+    if (!Files.exists(baseDir)) {
+      return;
+    }
     try (java.util.stream.Stream<Path> all = Files.walk(baseDir)) {
       for (Path path : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);
