@@ -26,8 +26,7 @@ final class RecoverCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PathResolver paths = tiers.resolver();
     PrintWriter out = spec.commandLine().getOut();
-    List<Path> removed = new TempFileSweeper(dev.tiering.core.Storage.forLayout(paths.layout()),
-        TempFileSweeper.DEFAULT_GRACE, java.time.Clock.systemUTC()).recover(paths);
+    List<Path> removed = TempFileSweeper.forLayout(paths.layout()).recover(paths);
     removed.forEach(path -> out.println("  removed abandoned temporary file " + path));
     out.println("recover: " + removed.size() + " abandoned temporary file(s) removed");
     int code = 0;

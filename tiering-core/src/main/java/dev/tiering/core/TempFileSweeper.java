@@ -43,6 +43,11 @@ public final class TempFileSweeper {
     return new TempFileSweeper(Storage.local(), DEFAULT_GRACE, Clock.systemUTC());
   }
 
+  /** A sweeper for both tiers of {@code layout} (see {@link Storage#forLayout}), default grace. */
+  public static TempFileSweeper forLayout(TierLayout layout) {
+    return new TempFileSweeper(Storage.forLayout(layout), DEFAULT_GRACE, Clock.systemUTC());
+  }
+
   /** Removes abandoned temporary files directly in {@code dir}; returns what it removed. */
   public List<Path> sweep(Path dir) throws IOException {
     Instant cutoff = clock.instant().minus(grace);
