@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * Empties the hot staging area (seed: {@code cleanup_batch(batch_id, keep_recent=2)}). Unlike the
  * seed's sketch, which only looks at SLM ids 0-6, it removes a batch's files for every SLM id
  * present. It never removes what may still be in use: hidden temporary files (live writers; {@link
- * TempFileSweeper} handles crashed ones), files younger than the grace period, and files that are
- * not staging files at all. Links are removed as links; their targets are never touched. A failed
+ * TempFileSweeper} handles crashed ones), any file of a batch that such a writer is still writing
+ * (a batch in flight), files younger than the grace period, and files that are not staging files
+ * at all. Links are removed as links; their targets are never touched. A failed
  * removal is reported and the rest go on. Thread-safe.
  */
 public final class StagingJanitor {
@@ -96,9 +97,10 @@ public final class StagingJanitor {
   /** Removes (or archives) every staging file of {@code batch}, for every SLM id present. */
   public LifecycleReport cleanupBatch(BatchId batch, boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cleanup batch " + batch, dryRun);
+    Map<BatchId, String> inFlight = inFlight();
     for (Batch found : batches()) {
       if (found.batch().equals(batch)) {
-        remove(found, report);
+        remove(found, inFlight, report);
       }
     }
     return report.finish(log);
@@ -114,6 +116,8 @@ public final class StagingJanitor {
     }
     LifecycleReport.Builder report = LifecycleReport.builder(
         "cleanup keeping the " + keepRecent + " most recent batches", dryRun);
+    // Writers in flight first: one that starts after this listing writes a batch newer than any.
+    Map<BatchId, String> inFlight = inFlight();
     List<Batch> batches = batches();
     for (int i = 0; i < batches.size(); i++) {
       if (i < keepRecent) {
@@ -122,13 +126,42 @@ public final class StagingJanitor {
               "batch " + batches.get(i).batch() + " is among the " + keepRecent + " most recent");
         }
       } else {
-        remove(batches.get(i), report);
+        remove(batches.get(i), inFlight, report);
       }
     }
     return report.finish(log);
   }
 
-  private void remove(Batch batch, LifecycleReport.Builder report) {
+  /**
+   * The batches a writer is writing now, by their hidden temporary files: the laggard of a batch
+   * the others have long finished still needs the batch whole. A temporary file older than the
+   * sweeper's grace period is taken for a crash's leftover (recovery removes it) and protects
+   * nothing.
+   */
+  private Map<BatchId, String> inFlight() throws IOException {
+    Instant abandoned = clock.instant().minus(TempFileSweeper.DEFAULT_GRACE);
+    Map<BatchId, String> inFlight = new LinkedHashMap<>();
+    for (Path dir : stagingDirs()) {
+      for (FileEntry entry : storage.list(dir)) {
+        if (entry.isFile() && entry.modified().isAfter(abandoned)) {
+          Storage.temporaryTarget(entry.name()).flatMap(StagingFile::parse)
+              .ifPresent(file -> inFlight.putIfAbsent(file.batch(), entry.name()));
+        }
+      }
+    }
+    return inFlight;
+  }
+
+  private void remove(Batch batch, Map<BatchId, String> inFlight,
+      LifecycleReport.Builder report) {
+    String writing = inFlight.get(batch.batch());
+    if (writing != null) {
+      for (FileEntry file : batch.files()) {
+        report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(),
+            "batch " + batch.batch() + " is still being written (" + writing + ")");
+      }
+      return;
+    }
     Instant youngest = clock.instant().minus(grace);
     for (FileEntry file : batch.files()) {
       if (file.modified().isAfter(youngest)) {

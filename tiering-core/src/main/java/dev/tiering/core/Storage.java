@@ -176,6 +176,19 @@ public interface Storage {
   }
 
   /**
+   * The name a temporary file will be published as ({@code slm_1_b7.parquet} for {@code
+   * .slm_1_b7.parquet.9f2c41d0a3b7e615.tmp}), or empty for a name that is not temporary.
+   */
+  static java.util.Optional<String> temporaryTarget(String fileName) {
+    if (!isTemporary(fileName)) {
+      return java.util.Optional.empty();
+    }
+    String inner = fileName.substring(1, fileName.length() - LocalStorage.TEMP_SUFFIX.length());
+    int dot = inner.lastIndexOf('.');
+    return dot <= 0 ? java.util.Optional.empty() : java.util.Optional.of(inner.substring(0, dot));
+  }
+
+  /**
    * A fresh hidden temporary name for writing {@code target} in its own directory: {@code
    * .<name>.<random hex>.tmp}. Every {@link Storage} names its temporary files so, so that
    * recovery and {@link #isTemporary(String)} work on all of them.

@@ -111,8 +111,9 @@ class StagingJanitorTest {
     Path old = stage(StagingFile.intermediate(SlmId.of(1), batch), Duration.ofHours(2));
     Path young = stage(StagingFile.intermediate(SlmId.of(2), batch), Duration.ofMinutes(1));
     Path foreign = Files.writeString(staging.resolve("notes.txt"), "keep");
+    // A live writer of another batch: its temporary file is never touched.
     try (PendingFile live = Storage.local().create(
-        paths.intermediateFile(SlmId.of(3), batch), WriteMode.CREATE_NEW)) {
+        paths.intermediateFile(SlmId.of(3), BatchId.of("b2")), WriteMode.CREATE_NEW)) {
       live.stream().write(1);
       live.stream().flush();
 
@@ -127,7 +128,7 @@ class StagingJanitorTest {
       assertThat(names()).anyMatch(n -> Storage.isTemporary(n));
       live.commit();
     }
-    assertThat(paths.intermediateFile(SlmId.of(3), batch)).exists();
+    assertThat(paths.intermediateFile(SlmId.of(3), BatchId.of("b2"))).exists();
   }
 
   @Test
@@ -176,5 +177,43 @@ class StagingJanitorTest {
     Path archived = base.resolve("lake/archive/staging/batch-1/slm_0_batch-1.parquet");
     assertThat(Files.readString(archived)).isEqualTo("data of slm_0_batch-1.parquet");
     assertThat(names()).hasSize(56).noneMatch(n -> n.contains("batch-1."));
+  }
+
+  @Test
+  void aBatchStillBeingWrittenIsKeptWholeHoweverOld() throws IOException {
+    sevenSlmsFiveBatches();
+    // SLM 6 is still writing batch-1 (a laggard), long after the others finished it.
+    try (PendingFile laggard = Storage.local().create(
+        paths.stagingFile(StagingFile.crosscheck(SlmId.of(6), BatchId.of("batch-1"))),
+        WriteMode.REPLACE)) {
+      Path temp = Files.list(staging).filter(p -> Storage.isTemporary(p.getFileName().toString()))
+          .findFirst().orElseThrow();
+      Files.setLastModifiedTime(temp, FileTime.from(NOW.minus(Duration.ofMinutes(30))));
+
+      LifecycleReport report = janitor().cleanupOldBatches(2, false);
+
+      assertThat(report.actions(LifecycleReport.Verb.DELETED)).hasSize(2 * 7 * 2)
+          .noneMatch(a -> a.path().getFileName().toString().contains("batch-1"));
+      assertThat(report.actions(LifecycleReport.Verb.KEPT))
+          .filteredOn(a -> a.path().getFileName().toString().contains("batch-1")).hasSize(14)
+          .allSatisfy(a -> assertThat(a.detail()).startsWith(
+              "batch batch-1 is still being written (.crosscheck_6_batch-1.parquet."));
+      assertThat(Storage.temporaryTarget(temp.getFileName().toString()))
+          .contains("crosscheck_6_batch-1.parquet");
+    }
+  }
+
+  @Test
+  void aTemporaryFileLeftByACrashProtectsNothing() throws IOException {
+    sevenSlmsFiveBatches();
+    Path leftover = Files.writeString(staging.resolve(".slm_3_batch-1.parquet.00ff00ff00ff00ff.tmp"),
+        "partial");
+    Files.setLastModifiedTime(leftover, FileTime.from(NOW.minus(Duration.ofHours(2))));
+
+    LifecycleReport report = janitor().cleanupOldBatches(2, false);
+
+    assertThat(report.actions(LifecycleReport.Verb.DELETED)).hasSize(3 * 7 * 2);
+    assertThat(leftover).exists();
+    assertThat(Storage.temporaryTarget("slm_3_batch-1.parquet")).isEmpty();
   }
 }
