@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.PathResolver;
-import dev.tiering.core.StagingFile;
 import dev.tiering.core.StagingJanitor;
 import dev.tiering.core.Storage;
 import dev.tiering.core.TempFileSweeper;
