@@ -76,10 +76,29 @@ public final class StagingJanitor {
    * recent however old its id looks.
    */
   public List<Batch> batches() throws IOException {
+    return scan().batches();
+  }
+
+  /**
+   * What staging holds, from one listing: the batches, most recent first, and the batches a
+   * writer is writing now, by their hidden temporary files (see {@link #remove}). A temporary
+   * file older than the sweeper's grace period is taken for a crash's leftover (recovery removes
+   * it) and marks nothing.
+   */
+  private record Scan(List<Batch> batches, Map<BatchId, String> inFlight) {}
+
+  private Scan scan() throws IOException {
+    Instant abandoned = clock.instant().minus(TempFileSweeper.DEFAULT_GRACE);
     Map<BatchId, List<FileEntry>> byBatch = new LinkedHashMap<>();
+    Map<BatchId, String> inFlight = new LinkedHashMap<>();
     for (Path dir : stagingDirs()) {
       for (FileEntry entry : storage.list(dir)) {
-        if (entry.isFile() || entry.type() == FileEntry.Type.SYMLINK) {
+        if (Storage.isTemporary(entry.name())) {
+          if (entry.isFile() && entry.modified().isAfter(abandoned)) {
+            Storage.temporaryTarget(entry.name()).flatMap(StagingFile::parse)
+                .ifPresent(file -> inFlight.putIfAbsent(file.batch(), entry.name()));
+          }
+        } else if (entry.isFile() || entry.type() == FileEntry.Type.SYMLINK) {
           StagingFile.parse(entry.name()).ifPresent(file ->
               byBatch.computeIfAbsent(file.batch(), b -> new ArrayList<>()).add(entry));
         }
@@ -91,16 +110,16 @@ public final class StagingJanitor {
         files.stream().map(FileEntry::modified).max(Comparator.naturalOrder()).orElseThrow())));
     batches.sort(Comparator.comparing(Batch::newest).thenComparing(b -> b.batch().value())
         .reversed());
-    return batches;
+    return new Scan(batches, inFlight);
   }
 
   /** Removes (or archives) every staging file of {@code batch}, for every SLM id present. */
   public LifecycleReport cleanupBatch(BatchId batch, boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cleanup batch " + batch, dryRun);
-    Map<BatchId, String> inFlight = inFlight();
-    for (Batch found : batches()) {
+    Scan staged = scan();
+    for (Batch found : staged.batches()) {
       if (found.batch().equals(batch)) {
-        remove(found, inFlight, report);
+        remove(found, staged.inFlight(), report);
       }
     }
     return report.finish(log);
@@ -116,9 +135,8 @@ public final class StagingJanitor {
     }
     LifecycleReport.Builder report = LifecycleReport.builder(
         "cleanup keeping the " + keepRecent + " most recent batches", dryRun);
-    // Writers in flight first: one that starts after this listing writes a batch newer than any.
-    Map<BatchId, String> inFlight = inFlight();
-    List<Batch> batches = batches();
+    Scan staged = scan();
+    List<Batch> batches = staged.batches();
     for (int i = 0; i < batches.size(); i++) {
       if (i < keepRecent) {
         for (FileEntry file : batches.get(i).files()) {
@@ -126,32 +144,16 @@ public final class StagingJanitor {
               "batch " + batches.get(i).batch() + " is among the " + keepRecent + " most recent");
         }
       } else {
-        remove(batches.get(i), inFlight, report);
+        remove(batches.get(i), staged.inFlight(), report);
       }
     }
     return report.finish(log);
   }
 
   /**
-   * The batches a writer is writing now, by their hidden temporary files: the laggard of a batch
-   * the others have long finished still needs the batch whole. A temporary file older than the
-   * sweeper's grace period is taken for a crash's leftover (recovery removes it) and protects
-   * nothing.
+   * Removes (or archives) a batch's files, unless a writer is still writing the batch: the
+   * laggard of a batch the others have long finished still needs the batch whole.
    */
-  private Map<BatchId, String> inFlight() throws IOException {
-    Instant abandoned = clock.instant().minus(TempFileSweeper.DEFAULT_GRACE);
-    Map<BatchId, String> inFlight = new LinkedHashMap<>();
-    for (Path dir : stagingDirs()) {
-      for (FileEntry entry : storage.list(dir)) {
-        if (entry.isFile() && entry.modified().isAfter(abandoned)) {
-          Storage.temporaryTarget(entry.name()).flatMap(StagingFile::parse)
-              .ifPresent(file -> inFlight.putIfAbsent(file.batch(), entry.name()));
-        }
-      }
-    }
-    return inFlight;
-  }
-
   private void remove(Batch batch, Map<BatchId, String> inFlight,
       LifecycleReport.Builder report) {
     String writing = inFlight.get(batch.batch());

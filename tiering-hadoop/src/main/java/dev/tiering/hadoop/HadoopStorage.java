@@ -501,10 +501,7 @@ public final class HadoopStorage implements Storage {
           out.flush();
         }
         out.close();
-        if (mode == WriteMode.CREATE_NEW && stat(target).isPresent()) {
-          throw new FileAlreadyExistsException(target.toString(), null,
-              "a file with this name appeared meanwhile; nothing was replaced");
-        }
+        // NONE refuses an existing target in the same NameNode operation that publishes.
         rename(temp, target, mode == WriteMode.REPLACE ? Options.Rename.OVERWRITE
             : Options.Rename.NONE);
         published = true;

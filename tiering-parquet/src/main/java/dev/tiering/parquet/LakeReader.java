@@ -103,20 +103,9 @@ public final class LakeReader {
 
   private List<DataFile> files(TableSchema schema, LocalDate from, LocalDate to)
       throws IOException {
-    Zone zone = schema.zone();
-    TableName table = schema.table();
-    Optional<PartitionLayout> layout = LakeWriter.layoutOf(schema);
-    Path tableDir = paths.tableDir(zone, table);
     List<DataFile> found = new ArrayList<>();
-    if (layout.isEmpty()) {
-      collect(tableDir, null, found);
-    } else {
-      for (PartitionWalker.Partition partition : new PartitionWalker(paths, storage)
-          .partitions(tableDir, layout.get())) {
-        if (!partition.day().isBefore(from) && !partition.day().isAfter(to)) {
-          collect(partition.dir(), partition.day(), found);
-        }
-      }
+    for (Partition partition : partitions(schema, from, to)) {
+      collect(partition.dir(), partition.day(), found);
     }
     found.sort(Comparator.comparing((DataFile f) -> f.day() == null ? LocalDate.MIN : f.day())
         .thenComparing(f -> f.path().toString()));
