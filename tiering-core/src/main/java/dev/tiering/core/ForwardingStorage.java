@@ -82,4 +82,10 @@ public abstract class ForwardingStorage implements Storage {
   public Closeable lock(Path lockFile, Duration timeout) throws IOException {
     return delegate.lock(lockFile, timeout);
   }
+
+  @Override
+  public Optional<Closeable> tryLock(Path lockFile, String key, LockMode mode, Duration timeout)
+      throws IOException {
+    return delegate.tryLock(lockFile, key, mode, timeout);
+  }
 }

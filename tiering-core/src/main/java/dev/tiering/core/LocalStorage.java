@@ -55,6 +55,9 @@ final class LocalStorage implements Storage {
    */
   private final Set<Path> liveTemporaries = ConcurrentHashMap.newKeySet();
 
+  /** The JVM's one table of lock-file locks (see {@link ProcessLocks} for why one). */
+  private final ProcessLocks locks = new ProcessLocks();
+
   private LocalStorage() {}
 
   @Override
@@ -189,46 +192,15 @@ final class LocalStorage implements Storage {
 
   @Override
   public Closeable lock(Path lockFile, Duration timeout) throws IOException {
-    Files.createDirectories(lockFile.toAbsolutePath().getParent());
-    FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long pauseMillis = 1;
-    try {
-      while (true) {
-        FileLock lock;
-        try {
-          // Null while another process holds it; OverlappingFileLockException while another
-          // thread of this JVM does (the JVM tracks its own locks per file).
-          lock = channel.tryLock();
-        } catch (OverlappingFileLockException heldHere) {
-          lock = null;
-        }
-        if (lock != null) {
-          FileLock held = lock;
-          return () -> {
-            try {
-              held.release();
-            } finally {
-              channel.close();
-            }
-          };
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IOException("Timed out after " + timeout.toMillis() + " ms waiting for lock "
-              + lockFile + " (another writer holds it; retry when it is done)");
-        }
-        Thread.sleep(pauseMillis);
-        pauseMillis = Math.min(pauseMillis * 2, 20);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      channel.close();
-      throw new java.io.InterruptedIOException("Interrupted waiting for lock " + lockFile);
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
-    }
+    return locks.acquire(lockFile, ProcessLocks.WHOLE_FILE, false, timeout).orElseThrow(() ->
+        new IOException("Timed out after " + timeout.toMillis() + " ms waiting for lock "
+            + lockFile + " (another writer holds it; retry when it is done)"));
+  }
+
+  @Override
+  public Optional<Closeable> tryLock(Path lockFile, String key, LockMode mode, Duration timeout)
+      throws IOException {
+    return locks.acquire(lockFile, ProcessLocks.position(key), mode == LockMode.SHARED, timeout);
   }
 
   /** Forces a directory's entries to the device, so a rename or link in it survives a crash. */

@@ -156,6 +156,23 @@ public interface Storage {
   java.io.Closeable lock(Path lockFile, java.time.Duration timeout) throws IOException;
 
   /**
+   * Takes the lock named by {@code key} within {@code lockFile}, waiting up to {@code timeout} for
+   * other threads and processes: any number of {@link LockMode#SHARED} holders, or one {@link
+   * LockMode#EXCLUSIVE} holder. One lock file serves any number of keys and is never deleted.
+   * Closing the result releases the lock.
+   *
+   * @return the held lock, or empty if it stayed taken past the timeout ({@link
+   *     java.time.Duration#ZERO}: only if it is free now)
+   * @throws UnsupportedOperationException on a store without keyed locks (they are used on the
+   *     hot tier, which is always a local disk)
+   */
+  default Optional<java.io.Closeable> tryLock(Path lockFile, String key, LockMode mode,
+      java.time.Duration timeout) throws IOException {
+    throw new UnsupportedOperationException("Keyed locks are not available on "
+        + getClass().getSimpleName() + " (they are used on local disks only), for " + lockFile);
+  }
+
+  /**
    * This storage, with writes that run out of space reported as a {@link TierFullException} that
    * names the tier (from {@code layout}), the free space and the fix. The failed file is discarded
    * at once, so its partial bytes give the space back. Writers and lifecycle operations apply this

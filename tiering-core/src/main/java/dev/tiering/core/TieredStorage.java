@@ -112,4 +112,10 @@ final class TieredStorage implements Storage {
   public Closeable lock(Path lockFile, Duration timeout) throws IOException {
     return at(lockFile).lock(lockFile, timeout);
   }
+
+  @Override
+  public Optional<Closeable> tryLock(Path lockFile, String key, LockMode mode, Duration timeout)
+      throws IOException {
+    return at(lockFile).tryLock(lockFile, key, mode, timeout);
+  }
 }
