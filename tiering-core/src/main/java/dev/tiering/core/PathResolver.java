@@ -161,6 +161,23 @@ public final class PathResolver {
     return tableDir(zone, table).resolve(SCHEMA_HISTORY_DIR).resolve(version + ".json");
   }
 
+  /**
+   * The lock file in which staging writers hold their batches and cleanup takes the batches it
+   * removes, one key per batch: {@code <hot>/staging/.batches.lock}.
+   */
+  public Path stagingLockFile() {
+    return areaRoot(Area.STAGING).resolve(".batches.lock");
+  }
+
+  /**
+   * The lock file that serializes compaction, archiving and recovery of a table's partitions, one
+   * key per partition: {@code <table>/.partitions.lock}. Kept at the table so that partition
+   * directories hold only data and can be removed once archived.
+   */
+  public Path partitionLockFile(Zone zone, TableName table) {
+    return tableDir(zone, table).resolve(".partitions.lock");
+  }
+
   /** The lock file that serializes changes to a table's sidecar: {@code <table>/.schema.json.lock}. */
   public Path schemaLockFile(Zone zone, TableName table) {
     return tableDir(zone, table).resolve("." + SCHEMA_FILE_NAME + ".lock");

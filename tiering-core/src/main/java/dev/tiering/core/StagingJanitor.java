@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,16 +20,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Empties the hot staging area (seed: {@code cleanup_batch(batch_id, keep_recent=2)}). Unlike the
  * seed's sketch, which only looks at SLM ids 0-6, it removes a batch's files for every SLM id
- * present. It never removes what may still be in use: hidden temporary files (live writers; {@link
- * TempFileSweeper} handles crashed ones), any file of a batch that such a writer is still writing
- * (a batch in flight), files younger than the grace period, and files that are not staging files
- * at all. Links are removed as links; their targets are never touched. A failed
- * removal is reported and the rest go on. Thread-safe.
+ * present. It never removes what may still be in use: any file of a batch that a live writer is
+ * writing (every staging writer holds its batch, see {@link #holdBatch}, until it commits or is
+ * closed; liveness is that lock, never a file's age), hidden temporary files ({@link
+ * TempFileSweeper} handles crashed writers' ones), and files that are not staging files at all.
+ * Housekeeping by recency ({@link #cleanupOldBatches}) also keeps files younger than the grace
+ * period, which a coordinator may be about to read. Links are removed as links; their targets are
+ * never touched. A failed removal is reported and the rest go on. Thread-safe, and safe beside
+ * writers and other janitors in this and other processes.
  */
 public final class StagingJanitor {
 
   /** Default grace period: a file this young may still be read by the coordinator. */
   public static final Duration DEFAULT_GRACE = Duration.ofMinutes(5);
+
+  /** How long a writer waits for a cleanup of its batch to finish before it gives up. */
+  private static final Duration HOLD_TIMEOUT = Duration.ofMinutes(2);
 
   private static final Logger log = LoggerFactory.getLogger(StagingJanitor.class);
 
@@ -49,6 +56,27 @@ public final class StagingJanitor {
   /** A janitor for the staging area of {@code paths}. */
   public static Builder builder(PathResolver paths) {
     return new Builder(paths);
+  }
+
+  /**
+   * Marks {@code batch} as being written until the result is closed: no cleanup removes any file
+   * of a held batch, in this process or another. Staging writers hold their batch from open to
+   * commit or close; hold one yourself around staging files written by other means. Many holders
+   * may hold one batch; a cleanup removing the batch at this moment makes this wait until it is
+   * done (up to two minutes).
+   *
+   * @throws IOException if the batch stays locked by a cleanup past the wait
+   */
+  public static java.io.Closeable holdBatch(PathResolver paths, Storage storage, BatchId batch)
+      throws IOException {
+    return storage.tryLock(paths.stagingLockFile(), lockKey(batch), LockMode.SHARED, HOLD_TIMEOUT)
+        .orElseThrow(() -> new IOException("Timed out after " + HOLD_TIMEOUT.toSeconds()
+            + " s waiting for a cleanup of batch " + batch + " to finish (" + paths.stagingLockFile()
+            + "); retry, or check for a cleanup that hangs"));
+  }
+
+  private static String lockKey(BatchId batch) {
+    return "batch " + batch.value();
   }
 
   /**
@@ -76,29 +104,10 @@ public final class StagingJanitor {
    * recent however old its id looks.
    */
   public List<Batch> batches() throws IOException {
-    return scan().batches();
-  }
-
-  /**
-   * What staging holds, from one listing: the batches, most recent first, and the batches a
-   * writer is writing now, by their hidden temporary files (see {@link #remove}). A temporary
-   * file older than the sweeper's grace period is taken for a crash's leftover (recovery removes
-   * it) and marks nothing.
-   */
-  private record Scan(List<Batch> batches, Map<BatchId, String> inFlight) {}
-
-  private Scan scan() throws IOException {
-    Instant abandoned = clock.instant().minus(TempFileSweeper.DEFAULT_GRACE);
     Map<BatchId, List<FileEntry>> byBatch = new LinkedHashMap<>();
-    Map<BatchId, String> inFlight = new LinkedHashMap<>();
     for (Path dir : stagingDirs()) {
       for (FileEntry entry : storage.list(dir)) {
-        if (Storage.isTemporary(entry.name())) {
-          if (entry.isFile() && entry.modified().isAfter(abandoned)) {
-            Storage.temporaryTarget(entry.name()).flatMap(StagingFile::parse)
-                .ifPresent(file -> inFlight.putIfAbsent(file.batch(), entry.name()));
-          }
-        } else if (entry.isFile() || entry.type() == FileEntry.Type.SYMLINK) {
+        if (entry.isFile() || entry.type() == FileEntry.Type.SYMLINK) {
           StagingFile.parse(entry.name()).ifPresent(file ->
               byBatch.computeIfAbsent(file.batch(), b -> new ArrayList<>()).add(entry));
         }
@@ -110,16 +119,19 @@ public final class StagingJanitor {
         files.stream().map(FileEntry::modified).max(Comparator.naturalOrder()).orElseThrow())));
     batches.sort(Comparator.comparing(Batch::newest).thenComparing(b -> b.batch().value())
         .reversed());
-    return new Scan(batches, inFlight);
+    return batches;
   }
 
-  /** Removes (or archives) every staging file of {@code batch}, for every SLM id present. */
+  /**
+   * Removes (or archives) every staging file of {@code batch} now, for every SLM id present: the
+   * coordinator's call once it has aggregated the batch. No grace period applies; only a live
+   * writer of the batch keeps it (the whole batch is then kept and reported).
+   */
   public LifecycleReport cleanupBatch(BatchId batch, boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cleanup batch " + batch, dryRun);
-    Scan staged = scan();
-    for (Batch found : staged.batches()) {
+    for (Batch found : batches()) {
       if (found.batch().equals(batch)) {
-        remove(found, staged.inFlight(), report);
+        remove(found, null, report);
       }
     }
     return report.finish(log);
@@ -127,7 +139,8 @@ public final class StagingJanitor {
 
   /**
    * Keeps the {@code keepRecent} most recent batches (see {@link #batches()}) and removes (or
-   * archives) the files of all older ones.
+   * archives) the files of all older ones, except files younger than the grace period. A batch a
+   * writer holds, or one written to while this cleanup runs, is kept whole.
    */
   public LifecycleReport cleanupOldBatches(int keepRecent, boolean dryRun) throws IOException {
     if (keepRecent < 0) {
@@ -135,8 +148,7 @@ public final class StagingJanitor {
     }
     LifecycleReport.Builder report = LifecycleReport.builder(
         "cleanup keeping the " + keepRecent + " most recent batches", dryRun);
-    Scan staged = scan();
-    List<Batch> batches = staged.batches();
+    List<Batch> batches = batches();
     for (int i = 0; i < batches.size(); i++) {
       if (i < keepRecent) {
         for (FileEntry file : batches.get(i).files()) {
@@ -144,54 +156,84 @@ public final class StagingJanitor {
               "batch " + batches.get(i).batch() + " is among the " + keepRecent + " most recent");
         }
       } else {
-        remove(batches.get(i), staged.inFlight(), report);
+        remove(batches.get(i), clock.instant().minus(grace), report);
       }
     }
     return report.finish(log);
   }
 
   /**
-   * Removes (or archives) a batch's files, unless a writer is still writing the batch: the
-   * laggard of a batch the others have long finished still needs the batch whole.
+   * Removes (or archives) a batch's files under the batch's exclusive lock, unless a writer holds
+   * the batch: the laggard of a batch the others have long finished still needs it whole. Under
+   * the lock the batch is listed again; if it changed since it was chosen (a writer committed or
+   * replaced a file meanwhile), it is no longer the batch that was chosen, and it is kept.
+   *
+   * @param youngest files modified after this are kept; null to remove regardless of age
    */
-  private void remove(Batch batch, Map<BatchId, String> inFlight,
-      LifecycleReport.Builder report) {
-    String writing = inFlight.get(batch.batch());
-    if (writing != null) {
-      for (FileEntry file : batch.files()) {
-        report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(),
-            "batch " + batch.batch() + " is still being written (" + writing + ")");
-      }
+  private void remove(Batch batch, Instant youngest, LifecycleReport.Builder report)
+      throws IOException {
+    Optional<java.io.Closeable> lock = lockForRemoval(batch.batch(), report.dryRun());
+    if (lock.isEmpty()) {
+      keepAll(batch.files(), report, "batch " + batch.batch()
+          + " is still being written (a live writer holds it)");
       return;
     }
-    Instant youngest = clock.instant().minus(grace);
-    for (FileEntry file : batch.files()) {
-      if (file.modified().isAfter(youngest)) {
-        report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(),
-            "younger than the " + grace.toMinutes() + "-minute grace period");
-        continue;
+    try (java.io.Closeable held = lock.get()) {
+      List<FileEntry> now = batches().stream().filter(b -> b.batch().equals(batch.batch()))
+          .findFirst().map(Batch::files).orElse(List.of());
+      if (!now.equals(batch.files())) {
+        keepAll(now, report, "batch " + batch.batch()
+            + " was written to while cleanup ran; left for the next cleanup");
+        return;
       }
-      try {
-        if (archive && file.isFile()) {
-          Path target = paths.stagingArchiveFile(StagingFile.parse(file.name()).orElseThrow());
-          if (!report.dryRun()) {
-            storage.transfer(file.path(), target);
-          }
-          report.add(LifecycleReport.Verb.ARCHIVED, file.path(), file.size(), target.toString());
-        } else {
-          if (!report.dryRun()) {
-            storage.delete(file.path());
-          }
-          report.add(LifecycleReport.Verb.DELETED, file.path(), file.size(),
-              file.isFile() ? "" : "link removed, its target left alone");
-        }
-      } catch (IOException | RuntimeException e) {
-        log.warn("Cannot remove staging file {}: {}", file.path(), e.toString());
-        report.fail(file.path(), e);
+      for (FileEntry file : now) {
+        removeFile(file, youngest, report);
       }
     }
   }
 
+  /**
+   * The batch's exclusive lock, or empty if a writer holds the batch. A dry run changes nothing:
+   * it does not create the lock file, and where there is none no writer can hold the batch.
+   */
+  private Optional<java.io.Closeable> lockForRemoval(BatchId batch, boolean dryRun)
+      throws IOException {
+    if (dryRun && storage.stat(paths.stagingLockFile()).isEmpty()) {
+      return Optional.of(() -> { });
+    }
+    return storage.tryLock(paths.stagingLockFile(), lockKey(batch), LockMode.EXCLUSIVE,
+        Duration.ZERO);
+  }
+
+  private static void keepAll(List<FileEntry> files, LifecycleReport.Builder report, String why) {
+    for (FileEntry file : files) {
+      report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(), why);
+    }
+  }
+
+  private void removeFile(FileEntry file, Instant youngest, LifecycleReport.Builder report) {
+    if (youngest != null && file.modified().isAfter(youngest)) {
+      report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(),
+          "younger than the " + grace.toMinutes() + "-minute grace period");
+      return;
+    }
+    try {
+      if (archive && file.isFile()) {
+        Path target = paths.stagingArchiveFile(StagingFile.parse(file.name()).orElseThrow());
+        if (!report.dryRun()) {
+          storage.transfer(file.path(), target);
+        }
+        report.add(LifecycleReport.Verb.ARCHIVED, file.path(), file.size(), target.toString());
+      } else if (report.dryRun() || storage.delete(file.path())) {
+        // A file another cleanup removed first is not reported as removed by this one.
+        report.add(LifecycleReport.Verb.DELETED, file.path(), file.size(),
+            file.isFile() ? "" : "link removed, its target left alone");
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("Cannot remove staging file {}: {}", file.path(), e.toString());
+      report.fail(file.path(), e);
+    }
+  }
 
   /** Builds a {@link StagingJanitor}. */
   public static final class Builder {

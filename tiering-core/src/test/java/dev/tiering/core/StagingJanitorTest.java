@@ -51,7 +51,9 @@ class StagingJanitorTest {
 
   private List<String> names() throws IOException {
     try (Stream<Path> files = Files.list(staging)) {
-      return files.map(p -> p.getFileName().toString()).sorted().toList();
+      // The batch lock file is the janitor's own and stays.
+      return files.map(p -> p.getFileName().toString()).filter(n -> !n.equals(".batches.lock"))
+          .sorted().toList();
     }
   }
 
@@ -117,7 +119,7 @@ class StagingJanitorTest {
       live.stream().write(1);
       live.stream().flush();
 
-      LifecycleReport report = janitor().cleanupBatch(batch, false);
+      LifecycleReport report = janitor().cleanupOldBatches(0, false);
 
       assertThat(report.actions(LifecycleReport.Verb.DELETED)).extracting(LifecycleReport.Action::path)
           .containsExactly(old);
@@ -182,25 +184,57 @@ class StagingJanitorTest {
   @Test
   void aBatchStillBeingWrittenIsKeptWholeHoweverOld() throws IOException {
     sevenSlmsFiveBatches();
-    // SLM 6 is still writing batch-1 (a laggard), long after the others finished it.
-    try (PendingFile laggard = Storage.local().create(
-        paths.stagingFile(StagingFile.crosscheck(SlmId.of(6), BatchId.of("batch-1"))),
-        WriteMode.REPLACE)) {
-      Path temp = Files.list(staging).filter(p -> Storage.isTemporary(p.getFileName().toString()))
-          .findFirst().orElseThrow();
-      Files.setLastModifiedTime(temp, FileTime.from(NOW.minus(Duration.ofMinutes(30))));
-
+    // SLM 6 is still writing batch-1 (a laggard), hours after the others finished it: what counts
+    // is that its writer holds the batch, not how old any file is.
+    try (java.io.Closeable laggard = StagingJanitor.holdBatch(paths, Storage.local(),
+        BatchId.of("batch-1"))) {
       LifecycleReport report = janitor().cleanupOldBatches(2, false);
 
       assertThat(report.actions(LifecycleReport.Verb.DELETED)).hasSize(2 * 7 * 2)
           .noneMatch(a -> a.path().getFileName().toString().contains("batch-1"));
       assertThat(report.actions(LifecycleReport.Verb.KEPT))
           .filteredOn(a -> a.path().getFileName().toString().contains("batch-1")).hasSize(14)
-          .allSatisfy(a -> assertThat(a.detail()).startsWith(
-              "batch batch-1 is still being written (.crosscheck_6_batch-1.parquet."));
-      assertThat(Storage.temporaryTarget(temp.getFileName().toString()))
-          .contains("crosscheck_6_batch-1.parquet");
+          .allSatisfy(a -> assertThat(a.detail())
+              .isEqualTo("batch batch-1 is still being written (a live writer holds it)"));
+
+      assertThat(janitor().cleanupBatch(BatchId.of("batch-1"), false).removedFiles()).isZero();
     }
+    LifecycleReport after = janitor().cleanupBatch(BatchId.of("batch-1"), false);
+    assertThat(after.removedFiles()).isEqualTo(14);
+    assertThat(names()).noneMatch(n -> n.contains("batch-1."));
+  }
+
+  @Test
+  void aBatchHeldByAnotherProcessIsKeptWhole() throws Exception {
+    sevenSlmsFiveBatches();
+    Process writer = LockProbe.hold(paths.stagingLockFile(), "batch batch-2", LockMode.SHARED);
+    try {
+      LifecycleReport report = janitor().cleanupOldBatches(0, false);
+      assertThat(report.actions(LifecycleReport.Verb.KEPT)).hasSize(14)
+          .allSatisfy(a -> assertThat(a.path().getFileName().toString()).contains("batch-2."));
+      assertThat(names()).hasSize(14);
+    } finally {
+      writer.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aBatchAskedForIsRemovedAtOnceWithoutAGracePeriod() throws IOException {
+    stage(StagingFile.intermediate(SlmId.of(0), BatchId.of("b9")), Duration.ZERO);
+    stage(StagingFile.crosscheck(SlmId.of(0), BatchId.of("b9")), Duration.ZERO);
+
+    assertThat(janitor().cleanupOldBatches(0, false).removedFiles()).isZero();
+    assertThat(janitor().cleanupBatch(BatchId.of("b9"), false).removedFiles()).isEqualTo(2);
+    assertThat(names()).isEmpty();
+  }
+
+  @Test
+  void aDryRunCreatesNoLockFile() throws IOException {
+    sevenSlmsFiveBatches();
+    LifecycleReport report = janitor().cleanupOldBatches(2, true);
+    assertThat(report.removedFiles()).isEqualTo(3 * 14);
+    assertThat(paths.stagingLockFile()).doesNotExist();
+    assertThat(names()).hasSize(70);
   }
 
   @Test

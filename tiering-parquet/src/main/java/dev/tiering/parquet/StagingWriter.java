@@ -5,10 +5,12 @@ import dev.tiering.core.PathResolver;
 import dev.tiering.core.PendingFile;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.StagingFile;
+import dev.tiering.core.StagingJanitor;
 import dev.tiering.core.Storage;
 import dev.tiering.core.TempFileSweeper;
 import dev.tiering.core.WriteMode;
 import dev.tiering.schema.TableSchema;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
@@ -77,18 +79,30 @@ public final class StagingWriter {
     if (guard != null) {
       guard.check(target);
     }
-    if (!replaceExisting && storage.stat(target).isPresent()) {
-      throw new FileAlreadyExistsException(target.toString(), null, "staging file exists: "
-          + file.kind() + " of SLM " + file.slm() + " for batch " + file.batch()
-          + " was written before (use a new batch id, or replaceExisting(true) to rewrite it)");
+    // Held until the file is published or discarded: cleanup never takes a batch in writing.
+    Closeable hold = StagingJanitor.holdBatch(paths, storage, file.batch());
+    try {
+      if (!replaceExisting && storage.stat(target).isPresent()) {
+        throw new FileAlreadyExistsException(target.toString(), null, "staging file exists: "
+            + file.kind() + " of SLM " + file.slm() + " for batch " + file.batch()
+            + " was written before (use a new batch id, or replaceExisting(true) to rewrite it)");
+      }
+      sweeper.sweep(target.getParent());
+      TableSchema unpartitioned = schema.isDatePartitioned() ? withoutPartitions(schema) : schema;
+      PendingFile pending = new HoldingPendingFile(storage.create(target,
+          replaceExisting ? WriteMode.REPLACE : WriteMode.CREATE_NEW), hold);
+      log.debug("Writing {} to {}", file, target);
+      try {
+        return new ParquetRowWriter(pending, unpartitioned, settings, null,
+            Footers.of(file.kind().id(), unpartitioned));
+      } catch (IOException | RuntimeException e) {
+        pending.close();
+        throw e;
+      }
+    } catch (IOException | RuntimeException e) {
+      hold.close();
+      throw e;
     }
-    sweeper.sweep(target.getParent());
-    TableSchema unpartitioned = schema.isDatePartitioned() ? withoutPartitions(schema) : schema;
-    PendingFile pending = storage.create(target,
-        replaceExisting ? WriteMode.REPLACE : WriteMode.CREATE_NEW);
-    log.debug("Writing {} to {}", file, target);
-    return new ParquetRowWriter(pending, unpartitioned, settings, null,
-        Footers.of(file.kind().id(), unpartitioned));
   }
 
   /** Writes a whole intermediate result at once. */
