@@ -17,13 +17,17 @@ import org.slf4j.LoggerFactory;
  * from {@code <lake>/clean/} to {@code <lake>/archive/}, keeping their relative paths (and a copy
  * of the table's {@code schema.json}, so archived data stays self-describing); then deletes archived
  * partitions older than the archive retention, never bronze's without the policy's opt-in. A
- * partition's age is its date; partitions of every layout are recognized. Files move one by one,
- * each atomically, so a reader listing a partition during archiving may see part of it in each
- * place. Thread-safe.
+ * partition's age is its date; partitions of every layout are recognized. Each partition is
+ * archived under its lock, after any interrupted compaction in it is settled (see {@link
+ * CompactionJournal}), so that no merged row is archived twice. Files move one by one, each
+ * atomically, so a reader listing a partition during archiving may see part of it in each place.
+ * Thread-safe.
  */
 public final class Archiver {
 
   private static final Logger log = LoggerFactory.getLogger(Archiver.class);
+
+  private static final java.time.Duration LOCK_TIMEOUT = java.time.Duration.ofMinutes(10);
 
   private final PathResolver paths;
   private final Storage storage;
@@ -87,16 +91,42 @@ public final class Archiver {
         copySidecar(zone, table, report);
         sidecarCopied = true;
       }
-      for (FileEntry file : dataFiles(partition.dir())) {
-        Path target = paths.counterpart(file.path(), DataKind.ARCHIVE);
-        try {
-          if (!report.dryRun()) {
-            storage.transfer(file.path(), target);
+      if (report.dryRun()) {
+        // A dry run locks and settles nothing: it plans from what readers see.
+        for (FileEntry file : PartitionView.files(storage, partition.dir())) {
+          report.add(LifecycleReport.Verb.ARCHIVED, file.path(), file.size(),
+              paths.counterpart(file.path(), DataKind.ARCHIVE).toString());
+        }
+        continue;
+      }
+      // Under the partition's lock, with any interrupted compaction settled first: otherwise both
+      // its inputs and its outputs would be archived, every merged row twice.
+      try (java.io.Closeable lock = CompactionJournal.lockPartition(storage, paths, zone, table,
+          partition.dir(), LOCK_TIMEOUT)) {
+        CompactionJournal.settle(storage, partition.dir(), report);
+        if (storage.list(partition.dir()).stream()
+            .anyMatch(entry -> CompactionJournal.isJournal(entry.name()))) {
+          // settle() refused a journal (and reported why): moving the files could lose rows.
+          for (FileEntry file : dataFiles(partition.dir())) {
+            report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(), "its partition has a"
+                + " compaction journal that could not be settled (see the failures)");
           }
-          report.add(LifecycleReport.Verb.ARCHIVED, file.path(), file.size(), target.toString());
-        } catch (IOException | RuntimeException e) {
-          log.warn("Cannot archive {}: {}", file.path(), e.toString());
-          report.fail(file.path(), e);
+          continue;
+        }
+        boolean moved = true;
+        for (FileEntry file : dataFiles(partition.dir())) {
+          Path target = paths.counterpart(file.path(), DataKind.ARCHIVE);
+          try {
+            storage.transfer(file.path(), target);
+            report.add(LifecycleReport.Verb.ARCHIVED, file.path(), file.size(), target.toString());
+          } catch (IOException | RuntimeException e) {
+            moved = false;
+            log.warn("Cannot archive {}: {}", file.path(), e.toString());
+            report.fail(file.path(), e);
+          }
+        }
+        if (moved) {
+          CompactionJournal.removeEpoch(storage, partition.dir());
         }
       }
       removeEmptyDirs(partition.dir(), tableDir, report);

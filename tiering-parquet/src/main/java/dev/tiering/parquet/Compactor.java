@@ -1,8 +1,10 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.CompactionJournal;
 import dev.tiering.core.FileEntry;
 import dev.tiering.core.LifecycleReport;
 import dev.tiering.core.PartitionLayout;
+import dev.tiering.core.PartitionView;
 import dev.tiering.core.PartitionWalker;
 import dev.tiering.core.PathResolver;
 import dev.tiering.core.PendingFile;
@@ -21,7 +23,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -80,7 +81,8 @@ public final class Compactor {
     this.storage = (b.storage != null ? b.storage : Storage.forLayout(b.paths.layout()))
         .reportingFullTiers(b.paths.layout());
     this.settings = b.settings;
-    this.sidecars = b.sidecars != null ? b.sidecars : new SidecarStore(b.paths);
+    this.sidecars = b.sidecars != null ? b.sidecars
+        : new SidecarStore(b.paths, storage, java.time.Clock.systemUTC());
     this.smallBytes = b.smallBytes;
     this.largeBytes = b.largeBytes;
     this.steps = b.steps;
@@ -92,12 +94,15 @@ public final class Compactor {
     return new Builder(paths);
   }
 
-  /** Compacts every partition of a table. */
+  /**
+   * Compacts every partition of a table. Each partition is compacted under its lock, with the
+   * table's schema read again for it, so that a column a writer added meanwhile is never dropped.
+   */
   public LifecycleReport compact(Zone zone, TableName table, boolean dryRun) throws IOException {
     TableSchema schema = schemaOf(zone, table);
     LifecycleReport.Builder report = LifecycleReport.builder("compact " + zone + "." + table, dryRun);
     for (Partition partition : partitions(zone, table, schema)) {
-      compactPartition(schema, partition, report);
+      compactPartition(zone, table, partition, report);
     }
     return report.finish(log);
   }
@@ -108,8 +113,8 @@ public final class Compactor {
     LifecycleReport.Builder report = LifecycleReport.builder("recover compactions of " + zone + "."
         + table, false);
     for (Partition partition : partitions(zone, table, schema)) {
-      try (Closeable lock = lock(partition.dir())) {
-        recoverPartition(partition.dir(), report);
+      try (Closeable lock = lock(zone, table, partition.dir())) {
+        CompactionJournal.settle(storage, partition.dir(), report);
       }
     }
     return report.finish(log);
@@ -138,52 +143,95 @@ public final class Compactor {
     return found;
   }
 
-  private Closeable lock(Path partitionDir) throws IOException {
-    return storage.lock(partitionDir.resolve(".compaction.lock"), LOCK_TIMEOUT);
+  private Closeable lock(Zone zone, TableName table, Path partitionDir) throws IOException {
+    return CompactionJournal.lockPartition(storage, paths, zone, table, partitionDir, LOCK_TIMEOUT);
   }
 
-  private void compactPartition(TableSchema schema, Partition partition,
+  private void compactPartition(Zone zone, TableName table, Partition partition,
       LifecycleReport.Builder report) throws IOException {
-    try (Closeable lock = lock(partition.dir())) {
-      if (!report.dryRun()) {
-        recoverPartition(partition.dir(), report);
+    if (report.dryRun()) {
+      // A dry run takes no lock (it creates nothing) and plans from what readers see.
+      plan(partition, PartitionView.files(storage, partition.dir()), report);
+      return;
+    }
+    try (Closeable lock = lock(zone, table, partition.dir())) {
+      CompactionJournal.settle(storage, partition.dir(), report);
+      List<FileEntry> small = small(partition, storage.list(partition.dir()), report);
+      // Read after the listing: every listed file was published after its schema was committed,
+      // so this schema knows every column of every listed file (see mergeable()).
+      TableSchema schema = schemaOf(zone, table);
+      for (int from = 0; from < small.size(); from += CompactionJournal.MAX_INPUTS) {
+        List<FileEntry> chunk = small.subList(from,
+            Math.min(small.size(), from + CompactionJournal.MAX_INPUTS));
+        schema = mergeSound(zone, table, schema, partition, chunk, report);
       }
-      List<FileEntry> small = new ArrayList<>();
-      for (FileEntry file : dataFiles(partition.dir())) {
-        if (file.size() > largeBytes) {
-          report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(),
-              "over " + largeBytes / (1024 * 1024) + " MiB: too large for partition pruning");
-        } else if (file.size() < smallBytes) {
-          small.add(file);
-        }
-      }
-      if (report.dryRun()) {
-        if (small.size() < 2) {
-          return;
-        }
-        long bytes = small.stream().mapToLong(FileEntry::size).sum();
-        small.forEach(f -> report.add(LifecycleReport.Verb.COMPACTED, f.path(), f.size(), ""));
-        report.add(LifecycleReport.Verb.WRITTEN, partition.dir(), bytes, "about "
-            + Math.max(1, (bytes + settings.targetFileBytes() - 1) / settings.targetFileBytes())
-            + " file(s)");
-        return;
-      }
-      mergeSound(schema, partition, small, report);
     }
   }
 
+  /** The small data files of a partition; reports large ones and names that cannot be merged. */
+  private List<FileEntry> small(Partition partition, List<FileEntry> listing,
+      LifecycleReport.Builder report) {
+    List<FileEntry> small = new ArrayList<>();
+    for (FileEntry file : listing) {
+      if (!PartitionView.isDataFile(file)) {
+        continue;
+      }
+      if (file.size() > largeBytes) {
+        report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(),
+            "over " + largeBytes / (1024 * 1024) + " MiB: too large for partition pruning");
+      } else if (file.size() < smallBytes) {
+        if (CompactionJournal.isDataFileName(file.name())) {
+          small.add(file);
+        } else {
+          report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(), "its name is not a"
+              + " plain data file name (A-Z, a-z, 0-9, '.', '_', '-'), which compaction journals"
+              + " require; rename it to merge it");
+        }
+      }
+    }
+    return small;
+  }
+
+  private void plan(Partition partition, List<FileEntry> visible, LifecycleReport.Builder report) {
+    List<FileEntry> small = small(partition, visible, report);
+    if (small.size() < 2) {
+      return;
+    }
+    long bytes = small.stream().mapToLong(FileEntry::size).sum();
+    small.forEach(f -> report.add(LifecycleReport.Verb.COMPACTED, f.path(), f.size(), ""));
+    report.add(LifecycleReport.Verb.WRITTEN, partition.dir(), bytes, "about "
+        + Math.max(1, (bytes + settings.targetFileBytes() - 1) / settings.targetFileBytes())
+        + " file(s)");
+  }
+
   /**
-   * Merges the files that can be read. A damaged file found on the way (its footer first, then its
-   * pages while merging) is skipped or fails the partition, per {@link OnCorrupt}; either way the
-   * interrupted merge is rolled back before anything was published.
+   * Merges the files that can be read and whose every column the schema knows. A damaged file
+   * found on the way (its footer first, then its pages while merging) is skipped or fails the
+   * partition, per {@link OnCorrupt}; either way the interrupted merge is rolled back before
+   * anything was published.
+   *
+   * @return the schema used: the table's, read again if an input had a column it lacked
    */
-  private void mergeSound(TableSchema schema, Partition partition, List<FileEntry> small,
-      LifecycleReport.Builder report) throws IOException {
+  private TableSchema mergeSound(Zone zone, TableName table, TableSchema schema,
+      Partition partition, List<FileEntry> small, LifecycleReport.Builder report)
+      throws IOException {
     List<FileEntry> inputs = new ArrayList<>();
     for (FileEntry file : small) {
       try {
-        rowCount(file.path());
-        inputs.add(file);
+        Footer footer = footer(file.path());
+        List<String> unknown = footer.unknownColumns(schema);
+        if (!unknown.isEmpty()) {
+          // A writer added a column after the schema was read: read it again, once.
+          schema = schemaOf(zone, table);
+          unknown = footer.unknownColumns(schema);
+        }
+        if (unknown.isEmpty()) {
+          inputs.add(file);
+        } else {
+          report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(), "it has column(s) "
+              + unknown + " that the table's schema.json (version " + schema.version()
+              + ") does not list; merging it would drop them");
+        }
       } catch (CorruptFileException e) {
         skipOrFail(file, e, report);
       }
@@ -191,7 +239,7 @@ public final class Compactor {
     while (inputs.size() >= 2) {
       try {
         merge(schema, partition, inputs, report);
-        return;
+        break;
       } catch (CorruptFileException e) {
         FileEntry bad = inputs.stream().filter(f -> f.path().equals(e.file())).findFirst()
             .orElseThrow(() -> e);
@@ -199,6 +247,7 @@ public final class Compactor {
         inputs.remove(bad);
       }
     }
+    return schema;
   }
 
   private void skipOrFail(FileEntry file, CorruptFileException e, LifecycleReport.Builder report)
@@ -212,9 +261,9 @@ public final class Compactor {
 
   private void merge(TableSchema schema, Partition partition, List<FileEntry> inputs,
       LifecycleReport.Builder report) throws IOException {
-    CompactionJournal journal = new CompactionJournal(
-        partition.dir().resolve(CompactionJournal.PREFIX + UUID.randomUUID() + CompactionJournal.SUFFIX),
-        inputs.stream().map(FileEntry::name).toList(), List.of(), false);
+    Path dir = partition.dir();
+    CompactionJournal journal = CompactionJournal.begin(dir,
+        inputs.stream().map(FileEntry::name).toList());
     journal.save(storage);
     steps.after("journal");
 
@@ -223,12 +272,12 @@ public final class Compactor {
       try {
         long expectedRows = 0;
         for (FileEntry input : inputs) {
-          expectedRows += rowCount(input.path());
+          expectedRows += footer(input.path()).rows();
         }
         writeOutputs(schema, partition, inputs, outputs);
         long written = outputs.stream().mapToLong(o -> o.writer.rows()).sum();
         if (written != expectedRows) {
-          throw new IOException("Compaction of " + partition.dir() + " read " + written
+          throw new IOException("Compaction of " + dir + " read " + written
               + " rows but the inputs hold " + expectedRows + "; nothing was changed");
         }
       } catch (IOException | RuntimeException e) {
@@ -239,8 +288,12 @@ public final class Compactor {
         storage.delete(journal.file());
         throw e;
       }
-      journal = journal.withOutputs(outputs.stream()
-          .map(o -> o.pending.target().getFileName().toString()).toList());
+      journal = journal.withOutputs(outputs.stream().map(o -> new CompactionJournal.Output(
+          o.pending.target().getFileName().toString(), o.pending.bytesWritten(), o.writer.rows()))
+          .toList());
+      // Readers must notice that the outputs may now appear (they hide them from here on).
+      CompactionJournal.advanceEpoch(storage, dir);
+      steps.after("epoch");
       journal.save(storage);
       steps.after("outputs");
       for (Output output : outputs) {
@@ -254,12 +307,16 @@ public final class Compactor {
         output.pending.close();
       }
     }
+    // The commit point; readers switch from the inputs to the outputs, so they must notice.
+    CompactionJournal.advanceEpoch(storage, dir);
+    steps.after("epoch");
     journal = journal.asPublished();
     journal.save(storage);
     steps.after("published");
     for (FileEntry input : inputs) {
-      storage.delete(input.path());
-      report.add(LifecycleReport.Verb.COMPACTED, input.path(), input.size(), "merged");
+      if (storage.delete(input.path())) {
+        report.add(LifecycleReport.Verb.COMPACTED, input.path(), input.size(), "merged");
+      }
       steps.after("delete " + input.name());
     }
     storage.delete(journal.file());
@@ -273,14 +330,20 @@ public final class Compactor {
     Integer day = partition.day() == null ? null : (int) partition.day().toEpochDay();
     RowBuffer row = new RowBuffer(schema, true);
     Output current = null;
-    try (ParquetRowReader reader = ParquetRowReader.open(storage,
+    // Strict: an input with a column the schema lacks fails rather than losing that column.
+    try (ParquetRowReader reader = ParquetRowReader.openComplete(storage,
         inputs.stream().map(FileEntry::path).toList(), schema)) {
       while (reader.next()) {
         if (current == null) {
           PendingFile pending = storage.create(paths.newDataFile(partition.dir()),
               WriteMode.CREATE_NEW);
-          current = new Output(pending, new ColumnarFileWriter(pending, schema, settings, day,
-              Footers.of("clean", schema)));
+          try {
+            current = new Output(pending, new ColumnarFileWriter(pending, schema, settings, day,
+                Footers.of("clean", schema)));
+          } catch (IOException | RuntimeException e) {
+            pending.close();
+            throw e;
+          }
           outputs.add(current);
         }
         for (int i = 0; i < schema.fields().size(); i++) {
@@ -299,49 +362,23 @@ public final class Compactor {
     }
   }
 
-  private long rowCount(Path file) throws IOException {
+  /** What a file's footer says: its row count and its top-level column names. */
+  private record Footer(long rows, List<String> columns) {
+    List<String> unknownColumns(TableSchema schema) {
+      return columns.stream().filter(c -> schema.field(c).isEmpty()
+          && !c.equals(TableSchema.DATE_PARTITION)).toList();
+    }
+  }
+
+  private Footer footer(Path file) throws IOException {
     ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
     try (ParquetFileReader reader = ParquetFileReader.open(new StorageInputFile(storage, file), options)) {
-      return reader.getRecordCount();
+      return new Footer(reader.getRecordCount(), reader.getFooter().getFileMetaData().getSchema()
+          .getFields().stream().map(org.apache.parquet.schema.Type::getName).toList());
     } catch (IOException | RuntimeException e) {
       throw CorruptFileException.of(file, e);
     }
   }
-
-  /** Rolls interrupted compactions of one partition forward or back. */
-  private void recoverPartition(Path dir, LifecycleReport.Builder report) throws IOException {
-    for (CompactionJournal journal : CompactionJournal.in(storage, dir)) {
-      if (journal.published()) {
-        for (String input : journal.inputs()) {
-          if (storage.delete(dir.resolve(input))) {
-            report.add(LifecycleReport.Verb.COMPACTED, dir.resolve(input), 0,
-                "merged before an interruption; removed on recovery");
-          }
-        }
-      } else {
-        for (String output : journal.outputs()) {
-          if (storage.delete(dir.resolve(output))) {
-            report.add(LifecycleReport.Verb.DELETED, dir.resolve(output), 0,
-                "output of an interrupted compaction; its inputs are intact");
-          }
-        }
-      }
-      storage.delete(journal.file());
-      log.info("Recovered interrupted compaction {} ({})", journal.file(),
-          journal.published() ? "finished it" : "rolled it back");
-    }
-  }
-
-  private List<FileEntry> dataFiles(Path dir) throws IOException {
-    List<FileEntry> files = new ArrayList<>();
-    for (FileEntry entry : storage.list(dir)) {
-      if (entry.isFile() && entry.name().endsWith(".parquet") && !entry.name().startsWith(".")) {
-        files.add(entry);
-      }
-    }
-    return files;
-  }
-
 
   /** Builds a {@link Compactor}. */
   public static final class Builder {

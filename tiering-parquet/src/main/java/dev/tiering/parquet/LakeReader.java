@@ -2,6 +2,7 @@ package dev.tiering.parquet;
 
 import dev.tiering.core.FileEntry;
 import dev.tiering.core.PartitionLayout;
+import dev.tiering.core.PartitionView;
 import dev.tiering.core.PartitionWalker;
 import dev.tiering.core.PathResolver;
 import dev.tiering.core.Storage;
@@ -15,8 +16,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.Set;
 import dev.tiering.core.HotCache;
 import java.util.List;
 import java.util.Objects;
@@ -112,21 +111,13 @@ public final class LakeReader {
     return found;
   }
 
-  /** The complete data files directly in one partition (or unpartitioned table) directory. */
+  /**
+   * The complete data files directly in one partition (or unpartitioned table) directory, as a
+   * reader must see them while a compaction runs (see {@link PartitionView}).
+   */
   private void collect(Path dir, LocalDate day, List<DataFile> found) throws IOException {
-    // A compaction in progress: skip its unpublished outputs, or its already merged inputs.
-    Set<String> hidden = new HashSet<>();
-    for (CompactionJournal journal : CompactionJournal.in(storage, dir)) {
-      hidden.addAll(journal.hiddenFromReaders());
-    }
-    for (FileEntry entry : storage.list(dir)) {
-      String name = entry.name();
-      if (entry.isFile() && name.endsWith(".parquet") && !name.startsWith(".")
-          && !hidden.contains(name)) {
-        found.add(new DataFile(entry.path(), day, entry.size()));
-      } else if (entry.type() == FileEntry.Type.SYMLINK) {
-        log.warn("Skipping symbolic link {}: the SDK never reads through links", entry.path());
-      }
+    for (FileEntry entry : PartitionView.files(storage, dir)) {
+      found.add(new DataFile(entry.path(), day, entry.size()));
     }
   }
 
@@ -169,7 +160,6 @@ public final class LakeReader {
 
   /** Pins one partition at a time; see {@link #scan(Zone, TableName, LocalDate, LocalDate)}. */
   private final class PartitionSource implements ParquetRowReader.FileSource {
-    private static final int ATTEMPTS = 20;
     private final java.util.Iterator<Partition> partitions;
     private final java.util.ArrayDeque<StorageInputFile> pinned = new java.util.ArrayDeque<>();
 
@@ -189,26 +179,38 @@ public final class LakeReader {
     }
 
     private void pin(Partition partition) throws IOException {
-      for (int attempt = 1; ; attempt++) {
-        List<DataFile> files = new ArrayList<>();
-        collect(partition.dir(), partition.day(), files);
-        files.sort(Comparator.comparing(f -> f.path().toString()));
-        List<Path> lake = files.stream().map(DataFile::path).toList();
-        List<Path> preferred = cache == null ? lake : cache.forRead(lake);
-        try {
-          for (int i = 0; i < lake.size(); i++) {
-            pinned.add(pinOne(preferred.get(i), lake.get(i)));
-          }
-          return;
-        } catch (java.nio.file.NoSuchFileException changed) {
-          // A compaction finished between listing and opening: list the partition again.
-          close();
-          if (attempt == ATTEMPTS) {
-            throw new IOException("Cannot read " + partition.dir() + ": its files changed "
-                + ATTEMPTS + " times while being opened (is a compaction looping on it?)", changed);
-          }
-          log.debug("Partition {} changed while it was opened; listing it again", partition.dir());
+      List<StorageInputFile> files = PartitionView.open(storage, partition.dir(),
+          visible -> pinAll(visible.stream().map(FileEntry::path).sorted().toList()),
+          this::unpin);
+      pinned.addAll(files);
+    }
+
+    /** Opens every file, or none: a file gone before it was opened makes the view be retaken. */
+    private List<StorageInputFile> pinAll(List<Path> lake) throws IOException {
+      List<Path> preferred = cache == null ? lake : cache.forRead(lake);
+      List<StorageInputFile> opened = new ArrayList<>(lake.size());
+      try {
+        for (int i = 0; i < lake.size(); i++) {
+          opened.add(pinOne(preferred.get(i), lake.get(i)));
         }
+        return opened;
+      } catch (IOException | RuntimeException e) {
+        unpin(opened);
+        throw e;
+      }
+    }
+
+    private void unpin(List<StorageInputFile> files) throws IOException {
+      IOException first = null;
+      for (StorageInputFile file : files) {
+        try {
+          file.unpin();
+        } catch (IOException e) {
+          first = first == null ? e : first;
+        }
+      }
+      if (first != null) {
+        throw first;
       }
     }
 
@@ -226,18 +228,9 @@ public final class LakeReader {
 
     @Override
     public void close() throws IOException {
-      IOException first = null;
-      for (StorageInputFile file : pinned) {
-        try {
-          file.unpin();
-        } catch (IOException e) {
-          first = first == null ? e : first;
-        }
-      }
+      List<StorageInputFile> open = List.copyOf(pinned);
       pinned.clear();
-      if (first != null) {
-        throw first;
-      }
+      unpin(open);
     }
   }
 }

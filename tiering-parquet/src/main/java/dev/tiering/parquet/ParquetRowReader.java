@@ -70,6 +70,7 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   private final int[] maxDefinition;
   private MessageType projection;
   private String createdBy;
+  private boolean complete;
 
   /**
    * Where the files come from, each opened (pinned) before it is read, so that a file deleted
@@ -140,6 +141,17 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
 
   static ParquetRowReader open(FileSource source, TableSchema schema) {
     return new ParquetRowReader(source, schema);
+  }
+
+  /**
+   * Reads files as {@code schema} and refuses any file with a column the schema lacks (the
+   * partition {@code date} column aside): for rewriting files, where reading less than a file
+   * holds would lose data.
+   */
+  static ParquetRowReader openComplete(Storage storage, List<Path> files, TableSchema schema) {
+    ParquetRowReader reader = open(storage, files, schema);
+    reader.complete = true;
+    return reader;
   }
 
   @Override
@@ -272,6 +284,15 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
       throw e;
     }
     MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
+    if (complete) {
+      for (Type column : fileSchema.getFields()) {
+        if (schema.field(column.getName()).isEmpty()
+            && !column.getName().equals(TableSchema.DATE_PARTITION)) {
+          throw mismatch(file, "it has a column '" + column.getName() + "' that the schema lacks,"
+              + " and rewriting the file would drop it");
+        }
+      }
+    }
     List<Type> projected = new ArrayList<>();
     fileTypes = new FieldType[fields];
     for (int i = 0; i < fields; i++) {

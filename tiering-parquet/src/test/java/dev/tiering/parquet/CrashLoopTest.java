@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tiering.core.BatchId;
+import dev.tiering.core.CompactionJournal;
 import dev.tiering.core.PathResolver;
 import dev.tiering.core.StagingJanitor;
 import dev.tiering.core.Storage;
@@ -162,7 +163,7 @@ class CrashLoopTest {
         Compactor.builder(paths).build().recover(Zone.BRONZE, CrashChild.schema().table());
       }
       recoverAndAssertNoTemporaryFiles(base, paths);
-      assertThat(names(table)).noneMatch(n -> n.startsWith(CompactionJournal.PREFIX));
+      assertThat(names(table)).noneMatch(CompactionJournal::isJournal);
       assertSameEverywhere(visibleParquet(table), ledger.ids("lake"));
       assertSidecarParses(paths);
     }

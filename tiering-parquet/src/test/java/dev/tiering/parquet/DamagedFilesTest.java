@@ -3,6 +3,7 @@ package dev.tiering.parquet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tiering.core.CompactionJournal;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.LifecycleReport;
 import dev.tiering.core.PathResolver;
@@ -104,7 +105,7 @@ class DamagedFilesTest {
         .findFirst().orElseThrow();
     assertThat(soundIds).hasSize(60_000);
     assertThat(CrashRows.idsByDuckDb(List.of(merged))).isEqualTo(soundIds);
-    assertThat(names(partition)).noneMatch(n -> n.startsWith(".compaction-") || n.endsWith(".tmp"));
+    assertThat(names(partition)).noneMatch(n -> CompactionJournal.isJournal(n) || n.endsWith(".tmp"));
   }
 
   @Test
@@ -119,7 +120,7 @@ class DamagedFilesTest {
     assertThat(CrashLoopTest.visibleParquet(partition)).isEqualTo(files);
     assertThat(bytes(files.toArray(Path[]::new))).allSatisfy((path, content) ->
         assertThat(content).isEqualTo(before.get(path)));
-    assertThat(names(partition)).noneMatch(n -> n.startsWith(".compaction-") || n.endsWith(".tmp"));
+    assertThat(names(partition)).noneMatch(n -> CompactionJournal.isJournal(n) || n.endsWith(".tmp"));
   }
 
   @Test
@@ -131,7 +132,7 @@ class DamagedFilesTest {
         .compact(Zone.BRONZE, CrashChild.schema().table(), false);
     assertThat(report.failures()).extracting(LifecycleReport.Failure::path).containsExactly(scribbled);
     assertThat(CrashLoopTest.visibleParquet(partition)).hasSize(2).contains(scribbled);
-    assertThat(names(partition)).noneMatch(n -> n.startsWith(".compaction-") || n.endsWith(".tmp"));
+    assertThat(names(partition)).noneMatch(n -> CompactionJournal.isJournal(n) || n.endsWith(".tmp"));
   }
 
   @Test

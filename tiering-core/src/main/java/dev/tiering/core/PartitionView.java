@@ -1,0 +1,119 @@
+package dev.tiering.core;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a reader sees of one partition (or unpartitioned table) directory while compactions run:
+ * its visible data files, minus those a compaction journal hides (see {@link
+ * CompactionJournal#hiddenFromReaders()}), taken at one consistent moment.
+ *
+ * <p>The rule: list the directory and read its journals, list it again for the files and open
+ * them, then list it a third time; the view holds only if all three listings show the same epoch
+ * marker (see {@link CompactionJournal#advanceEpoch}), else it is taken again. A compaction
+ * advances the epoch before every change of what readers must see, so a view never mixes the
+ * files of one state with the journal of another: every committed row is seen exactly once. A
+ * journal that vanishes between listing and reading (its compaction finished) also makes the view
+ * be taken again. Thread-safe (it keeps no state).
+ */
+public final class PartitionView {
+
+  private static final int ATTEMPTS = 100;
+  private static final Logger log = LoggerFactory.getLogger(PartitionView.class);
+
+  private PartitionView() {}
+
+  /** Opens the files of a view; what it opened is handed back to discard if the view changed. */
+  @FunctionalInterface
+  public interface Opener<T> {
+    /**
+     * Opens (pins) the visible data files.
+     *
+     * @throws NoSuchFileException if a file went away before it was opened: the view is retaken
+     */
+    T open(List<FileEntry> visible) throws IOException;
+  }
+
+  /** Releases what an {@link Opener} opened for a view that did not hold. */
+  @FunctionalInterface
+  public interface Discarder<T> {
+    /** Releases {@code opened}. */
+    void discard(T opened) throws IOException;
+  }
+
+  /** True for a file readers read: a visible regular {@code *.parquet} file. */
+  public static boolean isDataFile(FileEntry entry) {
+    return entry.isFile() && entry.name().endsWith(".parquet") && !entry.name().startsWith(".");
+  }
+
+  /** The visible data files of {@code dir}, by name, at one consistent moment. */
+  public static List<FileEntry> files(Storage storage, Path dir) throws IOException {
+    return open(storage, dir, visible -> visible, visible -> { });
+  }
+
+  /**
+   * Opens the visible data files of {@code dir} at one consistent moment.
+   *
+   * @throws IOException if the view kept changing for a hundred attempts (a compaction looping
+   *     on the partition), or a journal in it cannot be trusted
+   */
+  public static <T> T open(Storage storage, Path dir, Opener<T> opener, Discarder<T> discarder)
+      throws IOException {
+    IOException last = null;
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      List<FileEntry> first = storage.list(dir);
+      Set<String> hidden = new HashSet<>();
+      try {
+        for (FileEntry entry : first) {
+          if (entry.isFile() && CompactionJournal.isJournal(entry.name())) {
+            hidden.addAll(CompactionJournal.read(storage, entry.path()).hiddenFromReaders());
+          }
+        }
+        List<FileEntry> second = storage.list(dir);
+        List<String> epoch = CompactionJournal.epochs(first);
+        if (epoch.size() <= 1 && epoch.equals(CompactionJournal.epochs(second))) {
+          List<FileEntry> visible = new ArrayList<>();
+          for (FileEntry entry : second) {
+            if (isDataFile(entry) && !hidden.contains(entry.name())) {
+              visible.add(entry);
+            } else if (entry.type() == FileEntry.Type.SYMLINK) {
+              log.warn("Skipping symbolic link {}: the SDK never reads through links",
+                  entry.path());
+            }
+          }
+          T opened = opener.open(visible);
+          if (epoch.equals(CompactionJournal.epochs(storage.list(dir)))) {
+            return opened;
+          }
+          discarder.discard(opened);
+        }
+      } catch (NoSuchFileException changed) {
+        last = changed;
+      }
+      log.debug("Partition {} changed while it was read; reading it again", dir);
+      pause(attempt);
+    }
+    throw new IOException("Cannot read " + dir + ": a compaction changed it " + ATTEMPTS
+        + " times while it was being read (is one looping on it?)", last);
+  }
+
+  /** Backs off a little, so that a compaction mid-step can finish the step. */
+  private static void pause(int attempt) throws IOException {
+    if (attempt < 3) {
+      return;
+    }
+    try {
+      Thread.sleep(Math.min(50, attempt));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("Interrupted while reading a partition");
+    }
+  }
+}

@@ -1,0 +1,328 @@
+package dev.tiering.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tiering.core.CompactionJournal;
+import dev.tiering.core.FileEntry;
+import dev.tiering.core.ForwardingStorage;
+import dev.tiering.core.LifecycleReport;
+import dev.tiering.core.PathResolver;
+import dev.tiering.core.Storage;
+import dev.tiering.core.TierLayout;
+import dev.tiering.core.Zone;
+import dev.tiering.schema.FieldType;
+import dev.tiering.schema.TableSchema;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Compaction beside writers and readers: interleavings forced step by step (a compactor paused
+ * after every step of its protocol, readers whose listings let it move on), never by timing.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class CompactionRacesTest {
+
+  private static final Instant NOON = Instant.parse("2025-11-10T12:00:00Z");
+  private static final LocalDate DAY = LocalDate.parse("2025-11-10");
+  private static final long SEED = Long.getLong("tiering.test.seed", 20261129L);
+
+  @TempDir Path base;
+
+  private static TableSchema schema() {
+    return CrashChild.schema();
+  }
+
+  private LakeWriter lake(PathResolver paths) {
+    return LakeWriter.builder(paths).clock(Clock.fixed(NOON, ZoneOffset.UTC)).build();
+  }
+
+  /** {@code files} lake writes of 50 rows each: ids {@code first} and up, all in one partition. */
+  private void write(PathResolver paths, int files, long first) throws IOException {
+    LakeWriter lake = lake(paths);
+    for (int f = 0; f < files; f++) {
+      lake.writeCleanData(schema(), CrashRows.rows(first + f * 50L, 50));
+    }
+  }
+
+  private static List<Long> ids(long first, int n) {
+    List<Long> ids = new ArrayList<>();
+    for (long id = first; id < first + n; id++) {
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  private static List<Long> scan(PathResolver paths, Storage storage) throws IOException {
+    LakeReader reader = new LakeReader(paths, storage,
+        new dev.tiering.schema.SidecarStore(paths, storage, Clock.systemUTC()), null);
+    List<Long> ids = new ArrayList<>();
+    try (ParquetRowReader rows = reader.scan(Zone.BRONZE, schema().table())) {
+      while (rows.next()) {
+        ids.add(rows.getLong(0));
+      }
+    }
+    ids.sort(null);
+    return ids;
+  }
+
+  // ---- Defect: compaction dropped a column added by a concurrent writer.
+
+  @Test
+  void aColumnAddedByAWriterDuringCompactionIsNeverDropped() throws Exception {
+    PathResolver paths = new PathResolver(TierLayout.under(base));
+    write(paths, 4, 0);
+    Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
+        dev.tiering.core.PartitionLayout.DATE_PATH);
+    TableSchema withExtra = TableSchema.builder(Zone.BRONZE, "crash_rows")
+        .required("id", FieldType.INT64).nullable("payload", FieldType.STRING)
+        .required("value", FieldType.FLOAT64).nullable("extra", FieldType.STRING)
+        .partitionByDate().build();
+    // After the compactor read the table's schema, before it lists the partition: a writer
+    // commits 50 rows with a new column.
+    Storage hooked = new ForwardingStorage(Storage.local()) {
+      private boolean done;
+
+      @Override
+      public List<FileEntry> list(Path dir) throws IOException {
+        if (!done && dir.equals(partition)) {
+          done = true;
+          List<Map<String, Object>> rows = new ArrayList<>();
+          for (Map<String, Object> row : CrashRows.rows(200, 50)) {
+            Map<String, Object> extra = new java.util.HashMap<>(row);
+            extra.put("extra", "x" + row.get("id"));
+            rows.add(extra);
+          }
+          lake(paths).writeCleanData(withExtra, rows);
+        }
+        return super.list(dir);
+      }
+    };
+    Compactor.builder(paths).storage(hooked).build().compact(Zone.BRONZE, schema().table(), false);
+
+    assertThat(Duck.scalar("SELECT count(*) FROM read_parquet(" + Duck.literal(partition
+        .resolve("*.parquet")) + ", union_by_name = true)")).isEqualTo(250L);
+    assertThat(Duck.scalar("SELECT count(extra) FROM read_parquet(" + Duck.literal(partition
+        .resolve("*.parquet")) + ", union_by_name = true) WHERE extra = 'x' || id"))
+        .isEqualTo(50L);
+    try (ParquetRowReader rows = new LakeReader(paths).scan(Zone.BRONZE, schema().table())) {
+      int extras = 0;
+      while (rows.next()) {
+        extras += rows.get(rows.schema().indexOf("extra")) == null ? 0 : 1;
+      }
+      assertThat(extras).isEqualTo(50);
+    }
+  }
+
+  @Test
+  void aFileWithAColumnTheSchemaDoesNotListIsLeftOutOfTheMerge() throws Exception {
+    PathResolver paths = new PathResolver(TierLayout.under(base));
+    write(paths, 3, 0);
+    Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
+        dev.tiering.core.PartitionLayout.DATE_PATH);
+    // A file placed by hand, with a column the sidecar never heard of.
+    PathResolver elsewhere = new PathResolver(TierLayout.under(base.resolve("other")));
+    TableSchema foreign = TableSchema.builder(Zone.BRONZE, "crash_rows")
+        .required("id", FieldType.INT64).nullable("payload", FieldType.STRING)
+        .required("value", FieldType.FLOAT64).nullable("secret", FieldType.INT32)
+        .partitionByDate().build();
+    Map<String, Object> row = new java.util.HashMap<>(CrashRows.rows(900, 1).get(0));
+    row.put("secret", 7);
+    Path written = lake(elsewhere).writeCleanData(foreign, List.of(row)).files().get(0).file();
+    Path placed = Files.copy(written, partition.resolve("handmade.parquet"));
+
+    LifecycleReport report = Compactor.builder(paths).build()
+        .compact(Zone.BRONZE, schema().table(), false);
+
+    assertThat(placed).exists();
+    assertThat(report.actions(LifecycleReport.Verb.KEPT)).singleElement()
+        .satisfies(a -> assertThat(a.detail()).startsWith("it has column(s) [secret] that the"
+            + " table's schema.json (version 1.0.0) does not list"));
+    assertThat(report.actions(LifecycleReport.Verb.COMPACTED)).hasSize(3);
+  }
+
+  // ---- Defect: a reader beside a compaction missed or duplicated rows.
+
+  @Test
+  void readersBesideACompactionSeeEveryRowExactlyOnceIn60ForcedInterleavings() throws Exception {
+    for (int run = 0; run < 60; run++) {
+      Random random = new Random(SEED * 31 + run);
+      PathResolver paths = new PathResolver(TierLayout.under(base.resolve("run" + run)));
+      write(paths, 4, 0);
+      SteppedCompaction compaction = SteppedCompaction.start(paths);
+      try {
+        compaction.advance(random.nextInt(12));
+        // Every listing the reader makes lets the compactor take a few more steps first: mostly
+        // none or one, sometimes up to six (a whole commit point with deletes between two looks).
+        Storage interleaving = new ForwardingStorage(Storage.local()) {
+          @Override
+          public List<FileEntry> list(Path dir) throws IOException {
+            compaction.advance(random.nextInt(4) == 0 ? random.nextInt(7) : random.nextInt(2));
+            return super.list(dir);
+          }
+        };
+        String schedule = "run " + run + " (-Dtiering.test.seed=" + SEED + ")";
+        assertThat(scan(paths, interleaving)).as("scan, " + schedule).isEqualTo(ids(0, 200));
+        List<Path> files = new LakeReader(paths, interleaving,
+            new dev.tiering.schema.SidecarStore(paths), null).files(Zone.BRONZE, schema().table())
+            .stream().map(LakeReader.DataFile::path).toList();
+        assertThat(CrashRows.idsBySdk(files)).as("files(), " + schedule).isEqualTo(ids(0, 200));
+      } finally {
+        compaction.finish();
+      }
+      assertThat(scan(paths, Storage.local())).isEqualTo(ids(0, 200));
+    }
+  }
+
+  /** A compaction in another thread that stops after each step until it is let go on. */
+  private static final class SteppedCompaction {
+    private final Semaphore go = new Semaphore(0);
+    private final Semaphore stopped = new Semaphore(0);
+    private volatile boolean finished;
+    private CompletableFuture<Void> done;
+
+    static SteppedCompaction start(PathResolver paths) throws Exception {
+      SteppedCompaction c = new SteppedCompaction();
+      Compactor compactor = Compactor.builder(paths).steps(step -> {
+        c.stopped.release();
+        c.go.acquireUninterruptibly();
+      }).build();
+      c.done = CompletableFuture.runAsync(() -> {
+        try {
+          compactor.compact(Zone.BRONZE, schema().table(), false);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        } finally {
+          c.finished = true;
+          c.stopped.release();
+        }
+      });
+      c.stopped.acquire();
+      return c;
+    }
+
+    /** Lets the compaction take {@code steps} more steps (fewer if it finishes). */
+    void advance(int steps) {
+      for (int i = 0; i < steps && !finished; i++) {
+        go.release();
+        stopped.acquireUninterruptibly();
+      }
+    }
+
+    void finish() throws Exception {
+      go.release(1000);
+      done.get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  // ---- Defect: journals were read only in part, and archive ignored them.
+
+  @Test
+  void anOversizedJournalIsRefusedLoudlyAndNothingIsDeleted() throws Exception {
+    PathResolver paths = new PathResolver(TierLayout.under(base));
+    write(paths, 3, 0);
+    Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
+        dev.tiering.core.PartitionLayout.DATE_PATH);
+    List<Path> before = parquet(partition);
+    StringBuilder text = new StringBuilder("tiering-compaction 2\n");
+    for (int i = 0; i < 20_000; i++) {
+      text.append("input part-").append(String.format("%036d", i)).append(".parquet\n");
+    }
+    text.append("output ").append(before.get(0).getFileName()).append(" 1 1\npublished\n");
+    Path journal = Files.writeString(partition.resolve(".compaction-big.journal"), text,
+        StandardCharsets.UTF_8);
+    assertThat(Files.size(journal)).isGreaterThan(1 << 20);
+
+    LifecycleReport report = Compactor.builder(paths).build().recover(Zone.BRONZE,
+        schema().table());
+
+    assertThat(report.failures()).singleElement().satisfies(f -> assertThat(f.error())
+        .startsWith("Refusing compaction journal " + journal + ": it is larger than 1048576"
+            + " bytes"));
+    assertThat(parquet(partition)).isEqualTo(before);
+    assertThat(journal).exists();
+    assertThatThrownBy(() -> scan(paths, Storage.local())).hasMessageContaining(
+        "Refusing compaction journal " + journal);
+  }
+
+  @Test
+  void oneCompactionMergesAtMostAThousandFilesAndTheJournalStaysSmall() throws Exception {
+    PathResolver paths = new PathResolver(TierLayout.under(base));
+    write(paths, 1, 0);
+    Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
+        dev.tiering.core.PartitionLayout.DATE_PATH);
+    Path one = parquet(partition).get(0);
+    for (int i = 0; i < 1004; i++) {
+      Files.copy(one, partition.resolve("copy-" + i + ".parquet"));
+    }
+    long[] largestJournal = new long[1];
+    Compactor compactor = Compactor.builder(paths).steps(step -> {
+      try (Stream<Path> files = Files.list(partition)) {
+        files.filter(p -> CompactionJournal.isJournal(p.getFileName().toString()))
+            .forEach(p -> largestJournal[0] = Math.max(largestJournal[0], p.toFile().length()));
+      }
+    }).build();
+
+    LifecycleReport report = compactor.compact(Zone.BRONZE, schema().table(), false);
+
+    assertThat(report.actions(LifecycleReport.Verb.COMPACTED)).hasSize(1005);
+    assertThat(parquet(partition)).hasSize(2);
+    assertThat(largestJournal[0]).isBetween(1L, 64L * 1024);
+    assertThat(Duck.scalar("SELECT count(*) FROM read_parquet(" + Duck.literal(partition
+        .resolve("*.parquet")) + ")")).isEqualTo(1005L * 50);
+  }
+
+  @Test
+  void archivingAPartitionWithAnUnfinishedCompactionArchivesEveryRowOnce() throws Exception {
+    PathResolver paths = new PathResolver(TierLayout.under(base));
+    write(paths, 4, 0);
+    Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
+        dev.tiering.core.PartitionLayout.DATE_PATH);
+    // A compaction dies right after it published its output, before its commit point.
+    assertThatThrownBy(() -> Compactor.builder(paths).steps(step -> {
+      if (step.startsWith("publish")) {
+        throw new IOException("killed (simulated) after " + step);
+      }
+    }).build().compact(Zone.BRONZE, schema().table(), false)).hasMessageStartingWith("killed");
+    assertThat(parquet(partition)).hasSize(5);
+
+    Clock later = Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC);
+    LifecycleReport report = new dev.tiering.core.Archiver(paths, Storage.local(), later)
+        .apply(dev.tiering.core.RetentionPolicy.none()
+            .lake(Zone.BRONZE, java.time.Period.ofDays(30)), false);
+
+    assertThat(report.failures()).isEmpty();
+    Path archived = paths.counterpart(partition, dev.tiering.core.DataKind.ARCHIVE);
+    assertThat(CrashRows.idsBySdk(parquet(archived))).isEqualTo(ids(0, 200));
+    assertThat(CrashRows.idsByDuckDb(parquet(archived))).isEqualTo(ids(0, 200));
+    try (Stream<Path> left = Files.walk(archived)) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .noneMatch(CompactionJournal::isJournal);
+    }
+    assertThat(partition).doesNotExist();
+  }
+
+  private static List<Path> parquet(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".parquet")
+          && !p.getFileName().toString().startsWith(".")).sorted().toList();
+    }
+  }
+}
