@@ -71,12 +71,23 @@ final class ChildJvm implements AutoCloseable {
    * @throws AssertionError if the child dies or the time runs out first
    */
   String await(Predicate<String> wanted, long timeoutMillis) throws InterruptedException {
+    return awaitCount(wanted, 1, timeoutMillis);
+  }
+
+  /**
+   * Waits until the child printed {@code count} lines matching {@code wanted}; returns the last.
+   *
+   * @throws AssertionError if the child dies or the time runs out first
+   */
+  String awaitCount(Predicate<String> wanted, int count, long timeoutMillis)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     synchronized (lines) {
       int seen = 0;
+      int matched = 0;
       while (true) {
         for (; seen < lines.size(); seen++) {
-          if (wanted.test(lines.get(seen))) {
+          if (wanted.test(lines.get(seen)) && ++matched == count) {
             return lines.get(seen);
           }
         }

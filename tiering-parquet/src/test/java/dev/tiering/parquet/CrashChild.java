@@ -78,6 +78,7 @@ public final class CrashChild {
         case "compact" -> {
           writeLake(out, lake, schema, first, rows, random);
           if (seq % 3 == 2) {
+            report(out, "compacting");
             compactor.compact(Zone.BRONZE, schema.table(), false);
             report(out, "compacted");
           }
@@ -89,6 +90,7 @@ public final class CrashChild {
                 1 + random.nextInt(3000), random);
           }
           report(out, "batch " + batch);
+          report(out, "cleaning");
           janitor.cleanupOldBatches(2, false);
           report(out, "cleaned");
         }
