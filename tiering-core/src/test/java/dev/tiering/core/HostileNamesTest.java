@@ -1,16 +1,18 @@
 package dev.tiering.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tiering.core.testing.Seeded;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -132,54 +134,121 @@ class HostileNamesTest {
         .hasMessage("Invalid zone '../silver' (use one of bronze, silver, gold)");
   }
 
-  @Property(tries = 500)
-  void noAcceptedTableNameResolvesOutsideItsRoot(@ForAll("anyText") String name) {
-    TableName table;
-    try {
-      table = TableName.of(name);
-    } catch (IllegalArgumentException refused) {
-      return;
-    }
+  @Test
+  void noAcceptedTableNameResolvesOutsideItsRoot() {
     PathResolver paths = new PathResolver(TierLayout.under(Path.of("/base")));
-    for (Zone zone : Zone.values()) {
-      for (DataKind kind : new DataKind[] {DataKind.CLEAN, DataKind.CACHE, DataKind.ARCHIVE}) {
-        DataRef ref = new DataRef(kind, zone, table, null, null);
-        Placement placement = paths.resolve(ref);
-        assertUnder(placement.path(), paths.layout().root(placement.tier()));
-        assertThat(placement.path().getNameCount())
-            .isEqualTo(paths.areaRoot(placement.area()).getNameCount() + 2);
-        assertUnder(paths.partitionDir(ref, LocalDate.of(2025, 11, 10), PartitionLayout.HIVE_DATE),
-            paths.layout().root(placement.tier()));
-      }
-    }
-    assertUnder(paths.resolve(DataRef.raw(table)).path(), paths.layout().lakeRoot());
+    AtomicInteger accepted = new AtomicInteger();
+    Seeded.forAll(NAME_CASES, EDGE_NAMES, HostileNamesTest::anyText, HostileNamesTest::quoted,
+        name -> {
+          TableName table;
+          try {
+            table = TableName.of(name);
+          } catch (IllegalArgumentException refused) {
+            return;
+          }
+          accepted.incrementAndGet();
+          for (Zone zone : Zone.values()) {
+            for (DataKind kind : List.of(DataKind.CLEAN, DataKind.CACHE, DataKind.ARCHIVE)) {
+              DataRef ref = new DataRef(kind, zone, table, null, null);
+              Placement placement = paths.resolve(ref);
+              assertUnder(placement.path(), paths.layout().root(placement.tier()));
+              assertThat(placement.path().getNameCount())
+                  .isEqualTo(paths.areaRoot(placement.area()).getNameCount() + 2);
+              assertThat(placement.path().getFileName()).hasToString(name);
+              assertUnder(paths.partitionDir(ref, LocalDate.of(2025, 11, 10),
+                  PartitionLayout.HIVE_DATE), paths.layout().root(placement.tier()));
+            }
+          }
+          assertUnder(paths.resolve(DataRef.raw(table)).path(), paths.layout().lakeRoot());
+        });
+    assertThat(accepted.get()).as("table names the generator made that were accepted")
+        .isGreaterThan(NAME_CASES / 10);
   }
 
-  @Property(tries = 500)
-  void noAcceptedBatchIdResolvesOutsideStaging(@ForAll("anyText") String id) {
-    BatchId batch;
-    try {
-      batch = BatchId.of(id);
-    } catch (IllegalArgumentException refused) {
-      return;
-    }
+  @Test
+  void noAcceptedBatchIdResolvesOutsideStaging() {
     PathResolver paths = new PathResolver(TierLayout.under(Path.of("/base")));
-    Path file = paths.intermediateFile(SlmId.of(1), batch);
-    assertThat(file.getParent()).isEqualTo(Path.of("/base/hot/staging"));
-    assertThat(file.normalize()).isEqualTo(file);
+    AtomicInteger accepted = new AtomicInteger();
+    Seeded.forAll(NAME_CASES, EDGE_NAMES, HostileNamesTest::anyText, HostileNamesTest::quoted,
+        id -> {
+          BatchId batch;
+          try {
+            batch = BatchId.of(id);
+          } catch (IllegalArgumentException refused) {
+            return;
+          }
+          accepted.incrementAndGet();
+          Path file = paths.intermediateFile(SlmId.of(1), batch);
+          assertThat(file.getParent()).isEqualTo(Path.of("/base/hot/staging"));
+          assertThat(file.normalize()).isEqualTo(file);
+          assertThat(file.getFileName()).hasToString("slm_1_" + id + ".parquet");
+        });
+    assertThat(accepted.get()).as("batch ids the generator made that were accepted")
+        .isGreaterThan(NAME_CASES / 10);
   }
 
-  /** Mostly hostile characters, with enough name characters that some names are accepted. */
-  @Provide
-  Arbitrary<String> anyText() {
-    Arbitrary<Character> hostile = Arbitraries.of('.', '/', '\\', '\u0000', '\n', '\u202e',
-        '\u2215', '\uff0f', ' ', '-', 'A', '~', ':', '*', '\u0430', '\u043e', '\u200b',
-        '\u00a0', '\uff11', '\ufeff');
-    Arbitrary<Character> nameChars = Arbitraries.chars().range('a', 'z').with('_', '0', '9');
-    return Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(6, nameChars), net.jqwik.api.Tuple.of(1, hostile))
-        .list().ofMinSize(0).ofMaxSize(140)
-        .map(chars -> chars.stream().map(String::valueOf).reduce("", String::concat));
+  /**
+   * The validators accept exactly the documented forms, and every refusal is a message of
+   * printable ASCII, whatever the name held.
+   */
+  @Test
+  void namesAreAcceptedExactlyInTheirDocumentedFormAndRefusedInPrintableAscii() {
+    Seeded.forAll(NAME_CASES, EDGE_NAMES, HostileNamesTest::anyText, HostileNamesTest::quoted,
+        name -> {
+          assertAcceptedExactlyWhen(() -> TableName.of(name), TABLE_FORM.matcher(name).matches());
+          assertAcceptedExactlyWhen(() -> FieldName.of(name), TABLE_FORM.matcher(name).matches());
+          assertAcceptedExactlyWhen(() -> BatchId.of(name), BATCH_FORM.matcher(name).matches());
+        });
+  }
+
+  private static final int NAME_CASES = 1000;
+  private static final Pattern TABLE_FORM = Pattern.compile("[a-z][a-z0-9_]{0,127}");
+  private static final Pattern BATCH_FORM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
+  private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7e]*");
+
+  /** Name characters; hostile ones: separators, controls, look-alikes, other names' characters. */
+  private static final String NAME_CHARS = "abcdefghijklmnopqrstuvwxyz_09";
+  private static final String HOSTILE = "./\\\u0000\n\u202e\u2215\uff0f -A~:*\u0430\u043e\u200b"
+      + "\u00a0\uff11\ufeff";
+
+  /** The shortest, longest and just-too-long names, and the lone characters that matter. */
+  private static final List<String> EDGE_NAMES = List.of("", "a", "z", "_", "0", "9", "A", "-",
+      ".", "..", "/", "\\", "\u0000", "a".repeat(128), "z9_".repeat(42) + "zz",
+      "a".repeat(129), "A-".repeat(64), "9".repeat(129), "a".repeat(127) + "\u200b",
+      "a".repeat(140));
+
+  /**
+   * Mostly name characters with one in seven hostile; lengths mostly short (0-32), some anywhere
+   * up to 140 and some around the 128 limit. One case in five has no hostile character, so that
+   * long names are accepted too.
+   */
+  private static String anyText(Random random) {
+    int length = switch (random.nextInt(10)) {
+      case 0 -> random.nextInt(141);
+      case 1 -> 120 + random.nextInt(21);
+      default -> random.nextInt(33);
+    };
+    boolean clean = random.nextInt(5) == 0;
+    StringBuilder text = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      text.append(!clean && random.nextInt(7) == 0
+          ? HOSTILE.charAt(random.nextInt(HOSTILE.length()))
+          : NAME_CHARS.charAt(random.nextInt(NAME_CHARS.length())));
+    }
+    return text.toString();
+  }
+
+  private static String quoted(String name) {
+    return "'" + name + "' (" + name.length() + " chars)";
+  }
+
+  private static void assertAcceptedExactlyWhen(ThrowingCallable parse, boolean valid) {
+    if (valid) {
+      assertThatCode(parse).doesNotThrowAnyException();
+    } else {
+      assertThatThrownBy(parse).isInstanceOf(IllegalArgumentException.class)
+          .message().matches(PRINTABLE_ASCII);
+    }
   }
 
   private static void assertUnder(Path path, Path root) {

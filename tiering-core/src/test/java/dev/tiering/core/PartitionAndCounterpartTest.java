@@ -3,11 +3,11 @@ package dev.tiering.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tiering.core.testing.Seeded;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PartitionAndCounterpartTest {
@@ -15,18 +15,39 @@ class PartitionAndCounterpartTest {
   private final PathResolver paths = new PathResolver(TierLayout.defaults());
   private final TableName table = TableName.of("slm_predictions");
 
-  @Property(tries = 300)
-  void everyLayoutParsesBackItsOwnPartitionDates(
-      @ForAll @IntRange(min = 0, max = 3_000_000) int dayOffset) {
-    LocalDate date = LocalDate.of(1, 1, 1).plusDays(dayOffset);
-    if (date.getYear() > 9999) {
-      return;
-    }
-    for (PartitionLayout layout : PartitionLayout.values()) {
-      Path tableDir = paths.tableDir(Zone.SILVER, table);
-      Path partition = paths.partitionDir(Zone.SILVER, table, date, layout);
-      assertThat(paths.partitionDate(tableDir.relativize(partition), layout)).contains(date);
-    }
+  /** Partitions of any date from 0001-01-01 to 9999-12-31 parse back, in their own layout only. */
+  @Test
+  void everyLayoutParsesBackItsOwnPartitionDates() {
+    Path tableDir = paths.tableDir(Zone.SILVER, table);
+    Seeded.forAll(1000, EDGE_DATES, PartitionAndCounterpartTest::anyDate, String::valueOf, date -> {
+      for (PartitionLayout layout : PartitionLayout.values()) {
+        Path partition = paths.partitionDir(Zone.SILVER, table, date, layout);
+        Path relative = tableDir.relativize(partition);
+        assertThat(partition.normalize()).isEqualTo(partition).startsWithRaw(tableDir);
+        assertThat(paths.partitionDate(relative, layout)).contains(date);
+        for (PartitionLayout other : PartitionLayout.values()) {
+          if (other != layout) {
+            assertThat(paths.partitionDate(relative, other)).as("%s read as %s", relative, other)
+                .isEmpty();
+          }
+        }
+      }
+    });
+  }
+
+  private static final LocalDate FIRST = LocalDate.of(1, 1, 1);
+  private static final LocalDate LAST = LocalDate.of(9999, 12, 31);
+
+  /** The first and last dates four-digit years can write, the epoch, and leap days. */
+  private static final List<LocalDate> EDGE_DATES = List.of(FIRST, LAST, LocalDate.of(1, 12, 31),
+      LocalDate.of(9999, 1, 1), LocalDate.of(1969, 12, 31), LocalDate.EPOCH,
+      LocalDate.of(4, 2, 29), LocalDate.of(2000, 2, 29), LocalDate.of(2024, 2, 29),
+      LocalDate.of(1900, 2, 28), LocalDate.of(2100, 3, 1), LocalDate.of(999, 12, 31),
+      LocalDate.of(1000, 1, 1), FIRST.plusDays(3_000_000));
+
+  /** Any date with a four-digit year, uniformly (the old property stopped at year 8214). */
+  private static LocalDate anyDate(Random random) {
+    return FIRST.plusDays(random.nextLong(LAST.toEpochDay() - FIRST.toEpochDay() + 1));
   }
 
   @Test
