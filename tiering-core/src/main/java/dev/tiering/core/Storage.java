@@ -96,12 +96,26 @@ public interface Storage {
       try {
         copy(source, target, WriteMode.CREATE_NEW);
       } catch (java.nio.file.FileAlreadyExistsException exists) {
-        if (!sameContent(this, source, target)) {
-          throw exists;
-        }
+        finishInterruptedTransfer(this, source, target);
+        return;
       }
       delete(source);
+    } catch (java.nio.file.FileAlreadyExistsException exists) {
+      // Found before any rename was tried (the local storage checks first), so this is also how
+      // a transfer across devices meets the copy an interrupted one published.
+      finishInterruptedTransfer(this, source, target);
     }
+  }
+
+  /** The target is there already: the source goes if it is the same bytes, else nothing moves. */
+  private static void finishInterruptedTransfer(Storage storage, Path source, Path target)
+      throws IOException {
+    if (!sameContent(storage, source, target)) {
+      throw new java.nio.file.FileAlreadyExistsException(target.toString(), source.toString(),
+          "a different file is already there; nothing was moved or replaced (compare the two and"
+          + " remove the one that is not wanted)");
+    }
+    storage.delete(source);
   }
 
   /** True if both files hold the same bytes (compared as streams, so on any storage). */

@@ -7,6 +7,7 @@ import dev.tiering.core.StoreUsage;
 import dev.tiering.core.WriteMode;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -153,6 +154,12 @@ public final class FaultyStorage extends ForwardingStorage {
       throw new IOException("Move failed (injected): " + source);
     }
     if (crossDevice) {
+      // As the local storage does between devices: the existing target is found first, else
+      // the rename fails with EXDEV.
+      if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new java.nio.file.FileAlreadyExistsException(target.toString(), source.toString(),
+            "move target exists; nothing is ever replaced by a move");
+      }
       throw new java.nio.file.AtomicMoveNotSupportedException(source.toString(), target.toString(),
           "Invalid cross-device link (injected)");
     }
