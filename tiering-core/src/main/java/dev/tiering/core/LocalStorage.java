@@ -86,7 +86,7 @@ final class LocalStorage implements Storage {
   @Override
   public PendingFile create(Path target, WriteMode mode) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
+    createDirectories(dir);
     Path temp = Storage.temporarySibling(dir.resolve(target.getFileName()));
     FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE);
@@ -115,6 +115,7 @@ final class LocalStorage implements Storage {
 
   @Override
   public List<FileEntry> list(Path dir) throws IOException {
+    refuseLinks(dir, "list");
     List<FileEntry> entries = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path path : stream) {
@@ -153,7 +154,8 @@ final class LocalStorage implements Storage {
 
   @Override
   public void move(Path source, Path target) throws IOException {
-    Files.createDirectories(target.toAbsolutePath().getParent());
+    refuseLinks(source.toAbsolutePath().getParent(), "move from");
+    createDirectories(target.toAbsolutePath().getParent());
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new FileAlreadyExistsException(target.toString(), source.toString(),
           "move target exists; nothing is ever replaced by a move");
@@ -167,13 +169,72 @@ final class LocalStorage implements Storage {
 
   @Override
   public boolean delete(Path path) throws IOException {
+    refuseLinks(path.toAbsolutePath().getParent(), "delete in");
     // Files.deleteIfExists removes a symbolic link itself, never its target.
     return Files.deleteIfExists(path);
   }
 
+  /**
+   * Creates a directory and its missing parents, each made durable in its own parent (a new file
+   * is only as durable as the directories that name it), and refuses to create anything through
+   * a symbolic link.
+   */
   @Override
   public void createDirectories(Path dir) throws IOException {
-    Files.createDirectories(dir);
+    Path absolute = dir.toAbsolutePath().normalize();
+    Path existing = absolute;
+    while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      throw new NoSuchFileException(dir.toString(), null, "no existing ancestor to create it in");
+    }
+    refuseLinks(existing, "create directories in");
+    if (!Files.isDirectory(existing, LinkOption.NOFOLLOW_LINKS)) {
+      throw new java.nio.file.NotDirectoryException(existing + " (cannot create " + absolute
+          + " under it: it is not a directory)");
+    }
+    for (int i = existing.getNameCount(); i < absolute.getNameCount(); i++) {
+      Path next = absolute.getRoot().resolve(absolute.subpath(0, i + 1));
+      try {
+        Files.createDirectory(next);
+      } catch (FileAlreadyExistsException raced) {
+        // Made meanwhile by another writer (checked for links below, like any directory).
+        refuseLinks(next, "create directories in");
+        continue;
+      }
+      forceDirectory(next.getParent());
+    }
+  }
+
+  /**
+   * Refuses to work in a directory that is reached through a symbolic link: inside the tiers the
+   * SDK never follows links (roots are resolved to real paths once, in {@link TierLayout}), so
+   * that nothing outside a tier can be listed, created or deleted through one.
+   */
+  static void refuseLinks(Path dir, String operation) throws IOException {
+    Path absolute = dir.toAbsolutePath().normalize();
+    Path real;
+    try {
+      real = absolute.toRealPath();
+    } catch (NoSuchFileException nothingThere) {
+      return;   // nothing to follow; whatever is created there is checked then
+    }
+    if (real.equals(absolute)) {
+      return;
+    }
+    Path link = absolute;
+    for (int i = 1; i <= absolute.getNameCount(); i++) {
+      Path prefix = absolute.getRoot().resolve(absolute.subpath(0, i));
+      if (Files.isSymbolicLink(prefix)) {
+        link = prefix;
+        break;
+      }
+    }
+    throw new java.nio.file.FileSystemException(absolute.toString(), null, "Refusing to "
+        + operation + " " + absolute + ": " + link + " is a symbolic link (to "
+        + real + "), and the SDK never follows links inside the tiers (make " + link + " a real"
+        + " directory, or set the tier root to the real path)");
   }
 
   @Override
@@ -192,6 +253,7 @@ final class LocalStorage implements Storage {
 
   @Override
   public Closeable lock(Path lockFile, Duration timeout) throws IOException {
+    createDirectories(lockFile.toAbsolutePath().getParent());
     return locks.acquire(lockFile, ProcessLocks.WHOLE_FILE, false, timeout).orElseThrow(() ->
         new IOException("Timed out after " + timeout.toMillis() + " ms waiting for lock "
             + lockFile + " (another writer holds it; retry when it is done)"));
@@ -200,16 +262,23 @@ final class LocalStorage implements Storage {
   @Override
   public Optional<Closeable> tryLock(Path lockFile, String key, LockMode mode, Duration timeout)
       throws IOException {
+    createDirectories(lockFile.toAbsolutePath().getParent());
     return locks.acquire(lockFile, ProcessLocks.position(key), mode == LockMode.SHARED, timeout);
   }
 
-  /** Forces a directory's entries to the device, so a rename or link in it survives a crash. */
-  static void forceDirectory(Path dir) {
+  /**
+   * Forces a directory's entries to the device, so a new name in it survives a power cut.
+   *
+   * @throws IOException naming the directory if it cannot be forced: the change is made and
+   *     visible, but may not survive a power cut (local Linux file systems always can)
+   */
+  static void forceDirectory(Path dir) throws IOException {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);
     } catch (IOException e) {
-      // Some file systems cannot open or force directories; the rename itself is still atomic.
-      log.debug("Cannot force directory {}: {}", dir, e.toString());
+      throw new IOException("Cannot force directory " + dir + " to disk (" + e + "): the change"
+          + " in it is made and visible, but may not survive a power failure; check the device",
+          e);
     }
   }
 
@@ -282,8 +351,14 @@ final class LocalStorage implements Storage {
       } catch (FileAlreadyExistsException e) {
         throw new FileAlreadyExistsException(target.toString(), null,
             "already exists; data files are never overwritten (write under a new name)");
-      } catch (UnsupportedOperationException | IOException noHardLinks) {
+      } catch (UnsupportedOperationException noHardLinks) {
         publishByRename(noHardLinks);
+        return;
+      } catch (java.nio.file.FileSystemException e) {
+        if (!withoutHardLinks(e)) {
+          throw e;   // a real failure (permissions, space, I/O): never papered over by a rename
+        }
+        publishByRename(e);
         return;
       }
       try {
@@ -293,6 +368,19 @@ final class LocalStorage implements Storage {
         log.warn("Published {} but could not remove its temporary name {}: {}", target, temp,
             e.toString());
       }
+    }
+
+    /**
+     * True if link(2) failed because this file system has no hard links (FAT, some FUSE and
+     * network file systems: EPERM or EOPNOTSUPP), the one case where a publish falls back to a
+     * rename guarded by an existence check. That fallback cannot be atomic against a concurrent
+     * publisher of the same name; lake data files have unique names, so only two writers of one
+     * staging file could race there.
+     */
+    private static boolean withoutHardLinks(java.nio.file.FileSystemException e) {
+      String reason = String.valueOf(e.getReason());
+      return !(e instanceof java.nio.file.AccessDeniedException)
+          && (reason.contains("Operation not permitted") || reason.contains("not supported"));
     }
 
     private void publishByRename(Exception why) throws IOException {

@@ -6,7 +6,6 @@ import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -114,7 +113,6 @@ final class ProcessLocks {
   }
 
   private static FileChannel open(Path lockFile) throws IOException {
-    Files.createDirectories(lockFile.getParent());
     // Read and write: a shared (read) record lock needs a readable descriptor, an exclusive one a
     // writable one.
     return FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,

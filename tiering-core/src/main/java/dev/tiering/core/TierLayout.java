@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Where the two tiers live: the hot (SSD) root and the cold (HDD) lake root. Roots are made
- * absolute and normalized at construction; they must differ and neither may contain the other, so
- * that every file belongs to exactly one tier.
+ * Where the two tiers live: the hot (SSD) root and the cold (HDD) lake root. Local roots are made
+ * real paths at construction (absolute, normalized, links in the existing part resolved once);
+ * they must differ and neither may contain the other, so that every file belongs to exactly one
+ * tier, also when one root reaches the other through a link.
  *
  * <p>The lake may live on another file system: a Hadoop URI such as {@code
  * hdfs://namenode:8020/lake} puts it there (see {@link #lakeStore()}; {@code docs/hdfs.md}). The
@@ -24,8 +25,8 @@ import java.util.Objects;
  *   <li>{@link #builder()}: each root set in code.
  * </ul>
  *
- * @param hotRoot the hot tier root, absolute and normalized
- * @param lakeRoot the cold tier (lake) root, absolute and normalized: a local path, or the path
+ * @param hotRoot the hot tier root, a real path
+ * @param lakeRoot the cold tier (lake) root: a local real path, or the path
  *     part of the lake's URI on {@code lakeStore}
  * @param lakeStore the file system holding the lake, as {@code scheme://authority} (e.g. {@code
  *     hdfs://namenode:8020}), or null for a local disk
@@ -56,7 +57,7 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
    * @throws IllegalArgumentException if the roots are equal or one contains the other
    */
   public TierLayout {
-    hotRoot = Objects.requireNonNull(hotRoot, "hotRoot").toAbsolutePath().normalize();
+    hotRoot = realPath(Objects.requireNonNull(hotRoot, "hotRoot"));
     Objects.requireNonNull(lakeRoot, "lakeRoot");
     if (lakeStore != null) {
       if (!lakeRoot.isAbsolute()) {
@@ -66,12 +67,34 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
       lakeStore = URI.create(lakeStore.getScheme().toLowerCase(Locale.ROOT) + "://"
           + (lakeStore.getRawAuthority() == null ? "" : lakeStore.getRawAuthority()));
     }
-    lakeRoot = lakeRoot.toAbsolutePath().normalize();
+    lakeRoot = lakeStore == null ? realPath(lakeRoot) : lakeRoot.toAbsolutePath().normalize();
     // Also for a remote lake: paths tell the tiers apart (see Storage.forLayout).
     if (hotRoot.startsWith(lakeRoot) || lakeRoot.startsWith(hotRoot)) {
       throw new IllegalArgumentException("Invalid tier layout: hot root " + hotRoot
           + " and lake root " + lakeRoot + " overlap (use two separate directories, ideally on"
           + " separate devices: an SSD for hot and an HDD for the lake)");
+    }
+  }
+
+  /**
+   * A local root as its real path: absolute, normalized, and with every symbolic link in the part
+   * that exists resolved once, here. Two roots that reach one directory through a link are then
+   * seen to overlap, and below a root the SDK meets no link it must follow (it refuses links
+   * inside the tiers, see {@link Storage}).
+   */
+  private static Path realPath(Path root) {
+    Path absolute = root.toAbsolutePath().normalize();
+    Path existing = absolute;
+    while (existing != null && !java.nio.file.Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return absolute;
+    }
+    try {
+      return existing.toRealPath().resolve(existing.relativize(absolute));
+    } catch (java.io.IOException unreadable) {
+      return absolute;   // checked again where it is used
     }
   }
 

@@ -141,6 +141,56 @@ class PlantedLinksTest {
     assertOutsideUntouched();
   }
 
+  @Test
+  void aStagingAreaThatIsALinkIsRefusedAndNothingItPointsToIsDeleted() throws Exception {
+    Path target = Files.createDirectories(outside.resolve("staging-elsewhere"));
+    Files.copy(outside.resolve("victim.parquet"), target.resolve("slm_0_b1.parquet"));
+    Files.copy(outside.resolve("victim.parquet"), target.resolve("slm_0_b2.parquet"));
+    Map<String, String> before = snapshot(outside);
+    PathResolver linked = new PathResolver(TierLayout.under(base.resolve("linked")));
+    Files.createDirectories(linked.layout().hotRoot());
+    Path link = Files.createSymbolicLink(linked.areaRoot(dev.tiering.core.Area.STAGING), target);
+
+    StagingJanitor janitor = StagingJanitor.builder(linked).grace(Duration.ZERO).build();
+    assertThatThrownBy(() -> janitor.cleanupOldBatches(0, false))
+        .isInstanceOf(java.nio.file.FileSystemException.class)
+        .hasMessageContaining("Refusing to list " + link + ": " + link + " is a symbolic link")
+        .hasMessageContaining("the SDK never follows links inside the tiers");
+    assertThatThrownBy(() -> StagingWriter.builder(linked).build().writeIntermediate(SlmId.of(3),
+        BatchId.of("b3"), CrashChild.schema(), CrashRows.rows(0, 1)))
+        .isInstanceOf(java.nio.file.FileSystemException.class)
+        .hasMessageContaining(link + " is a symbolic link");
+    assertThat(snapshot(outside)).isEqualTo(before);
+  }
+
+  @Test
+  void aLakeZoneThatIsALinkIsNeitherReadNorCompacted() throws Exception {
+    Path table = paths.tableDir(Zone.BRONZE, CrashChild.schema().table());
+    Path zone = table.getParent();
+    Path moved = Files.move(zone, outside.resolve("bronze"));
+    Files.createSymbolicLink(zone, moved);
+    Map<String, String> before = snapshot(outside);
+
+    assertThatThrownBy(() -> Compactor.builder(paths).build()
+        .compact(Zone.BRONZE, CrashChild.schema().table(), false))
+        .hasMessageContaining(zone + " is a symbolic link");
+    assertThatThrownBy(() -> new LakeReader(paths).files(Zone.BRONZE,
+        CrashChild.schema().table())).hasMessageContaining(zone + " is a symbolic link");
+    assertThat(snapshot(outside)).isEqualTo(before);
+  }
+
+  @Test
+  void aHotRootThatReachesTheLakeThroughALinkIsRefused() throws Exception {
+    Path lake = Files.createDirectories(base.resolve("x/lake"));
+    Path alias = Files.createSymbolicLink(base.resolve("x/hotalias"), lake);
+    assertThatThrownBy(() -> new TierLayout(alias, lake))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("overlap");
+    assertThatThrownBy(() -> new TierLayout(alias.resolve("hot"), lake))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("overlap");
+  }
+
   private void assertOutsideUntouched() throws IOException {
     assertThat(snapshot(outside)).isEqualTo(outsideBefore);
   }
