@@ -2,6 +2,7 @@ package dev.tiering.core;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /** What a file is. Applications name the kind; routing rules turn it into a place. */
@@ -38,6 +39,39 @@ public enum DataKind {
   /** True for the kinds that live in a zone: clean, cache and archive. */
   public boolean hasZone() {
     return this == CLEAN || this == CACHE || this == ARCHIVE;
+  }
+
+  /**
+   * The areas a routing rule may send this kind to, the default first. Each lifecycle operation deletes data of one
+   * kind in that kind's areas (cleanup in staging, eviction in the cache, retention in the
+   * archive), so a kind that must be kept never shares an area with one that is deleted there.
+   */
+  public List<Area> areas() {
+    return switch (this) {
+      case INTERMEDIATE, CROSSCHECK -> List.of(Area.STAGING);
+      case CLEAN -> List.of(Area.LAKE_CLEAN, Area.CLEAN_CACHE);
+      case CACHE -> List.of(Area.CLEAN_CACHE);
+      case ARCHIVE -> List.of(Area.LAKE_ARCHIVE);
+      case RAW -> List.of(Area.LAKE_RAW, Area.LAKE_ARCHIVE);
+    };
+  }
+
+  boolean mayGoTo(Area area) {
+    return areas().contains(area);
+  }
+
+  /** Why this kind may only go to {@link #areas()}, as said in refusals. */
+  String placementRule() {
+    String why = switch (this) {
+      case INTERMEDIATE, CROSSCHECK -> "cleanup deletes staging files, so they";
+      case CLEAN -> "clean tables are kept for good, in lake/clean or (pinned to the SSD) in"
+          + " hot/clean, so they";
+      case CACHE -> "eviction deletes cache copies, so they";
+      case ARCHIVE -> "retention deletes archived data, so it";
+      case RAW -> "raw input is kept for good, so it";
+    };
+    return why + " may only go to " + areas().stream().map(Area::toString)
+        .collect(Collectors.joining(" or "));
   }
 
   /** The file name prefix of a staging kind ({@code slm} or {@code crosscheck}), else null. */

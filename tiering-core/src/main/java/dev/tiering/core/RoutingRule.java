@@ -27,8 +27,9 @@ public record RoutingRule(DataKind kind, Zone zone, String tables, Area area, St
   /**
    * Validates the rule.
    *
-   * @throws IllegalArgumentException if a zone or table glob is given for a kind that has none,
-   *     or the glob has characters outside {@link #TABLE_GLOB_FORM}
+   * @throws IllegalArgumentException if the area is not one the kind may go to (see {@link
+   *     DataKind#areas()}), a zone or table glob is given for a kind that has none, or the glob
+   *     has characters outside {@link #TABLE_GLOB_FORM}
    */
   public RoutingRule {
     Objects.requireNonNull(kind, "kind");
@@ -37,6 +38,10 @@ public record RoutingRule(DataKind kind, Zone zone, String tables, Area area, St
     if (zone != null && !kind.hasZone()) {
       throw new IllegalArgumentException("A rule for " + kind
           + " data cannot name a zone (zones apply to clean, cache and archive data)");
+    }
+    if (!kind.mayGoTo(area)) {
+      throw new IllegalArgumentException("A rule cannot send " + kind + " data to " + area + ": "
+          + kind.placementRule());
     }
     if (tables != null) {
       if (kind.isStaging()) {

@@ -39,7 +39,7 @@ class RoutingRulesTest {
   void firstMatchingRuleWinsAndUserRulesComeBeforeDefaults() {
     RoutingRules rules = RoutingRules.defaults().prepend(
         RoutingRule.route(DataKind.CLEAN).inZone(Zone.GOLD).forTables("dash_*").to(Area.CLEAN_CACHE),
-        RoutingRule.route(DataKind.CLEAN).inZone(Zone.GOLD).to(Area.LAKE_ARCHIVE));
+        RoutingRule.route(DataKind.CLEAN).inZone(Zone.GOLD).to(Area.LAKE_CLEAN));
     PathResolver paths = new PathResolver(SEED, rules);
 
     Placement dashboard = paths.resolve(DataRef.clean(Zone.GOLD, TableName.of("dash_sales")));
@@ -50,10 +50,40 @@ class RoutingRulesTest {
     assertThat(dashboard.ruleNumber()).isEqualTo(1);
     assertThat(dashboard.explain()).endsWith(
         "by rule 1: clean zone=gold table=dash_* -> hot/clean (code)");
-    assertThat(otherGold.path()).hasToString("/data/lake/archive/gold/sales");
+    assertThat(otherGold.path()).hasToString("/data/lake/clean/gold/sales");
     assertThat(otherGold.ruleNumber()).isEqualTo(2);
     assertThat(silver.path()).hasToString("/data/lake/clean/silver/dash_sales");
     assertThat(silver.ruleNumber()).isEqualTo(5);
+  }
+
+  @Test
+  void aRuleCannotPlaceDataWhereAnotherKindsLifecycleWouldDeleteIt() {
+    assertThatThrownBy(() -> RoutingRule.route(DataKind.CACHE).to(Area.LAKE_CLEAN))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("A rule cannot send cache data to lake/clean: eviction deletes cache copies,"
+            + " so they may only go to hot/clean");
+    assertThatThrownBy(() -> RoutingRule.route(DataKind.CLEAN).inZone(Zone.GOLD)
+        .to(Area.LAKE_ARCHIVE)).hasMessage("A rule cannot send clean data to lake/archive:"
+            + " clean tables are kept for good, in lake/clean or (pinned to the SSD) in hot/clean,"
+            + " so they may only go to lake/clean or hot/clean");
+    assertThatThrownBy(() -> RoutingRule.route(DataKind.INTERMEDIATE).to(Area.LAKE_RAW))
+        .hasMessageContaining("cleanup deletes staging files, so they may only go to hot/staging");
+    assertThatThrownBy(() -> RoutingRule.route(DataKind.ARCHIVE).to(Area.CLEAN_CACHE))
+        .hasMessageContaining("retention deletes archived data");
+    assertThat(RoutingRule.route(DataKind.RAW).to(Area.LAKE_ARCHIVE).area())
+        .isEqualTo(Area.LAKE_ARCHIVE);
+  }
+
+  @Test
+  void aRulesFileLineThatWouldLetEvictionDeleteLakeDataIsRefusedWithItsLine(@TempDir Path dir)
+      throws IOException {
+    Path file = Files.writeString(dir.resolve("tiering.rules"), "# hot dashboards\n"
+        + "cache -> lake/clean\n");
+    assertThatThrownBy(() -> RoutingRules.load(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(file + ":2: A rule cannot send cache data to lake/clean:"
+            + " eviction deletes cache copies, so they may only go to hot/clean in rule"
+            + " 'cache -> lake/clean'");
   }
 
   @Test
@@ -115,9 +145,9 @@ class RoutingRulesTest {
         .contains("unexpected 'zone=silver' (each of zone= and table= may appear once)");
     assertThat(parseError("clean table=../x -> hot/clean")).contains(
         "Invalid table glob '../x': it contains the path separator '/'");
-    assertThat(parseError("intermediate zone=gold -> lake/clean")).contains(
+    assertThat(parseError("intermediate zone=gold -> hot/staging")).contains(
         "A rule for intermediate data cannot name a zone");
-    assertThat(parseError("crosscheck table=t -> lake/clean")).contains(
+    assertThat(parseError("crosscheck table=t -> hot/staging")).contains(
         "A rule for crosscheck data cannot name tables");
     assertThat(parseError("clean -> hot/clean -> lake/clean")).contains("expected exactly one '->'");
   }
