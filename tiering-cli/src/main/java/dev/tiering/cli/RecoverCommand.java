@@ -14,8 +14,9 @@ import picocli.CommandLine.Mixin;
 
 /** {@code tiering recover}: cleans up after crashed writers and interrupted compactions. */
 @Command(name = "recover", mixinStandardHelpOptions = true,
-    description = "Remove temporary files that crashed writers left (never a live writer's), and"
-        + " finish or roll back interrupted compactions.")
+    description = "Remove temporary files that crashed writers left (never a live writer's) and"
+        + " cache copies an interrupted promote left, and finish or roll back interrupted"
+        + " compactions.")
 final class RecoverCommand implements Callable<Integer> {
 
   @Mixin LayoutOptions tiers;
@@ -30,6 +31,10 @@ final class RecoverCommand implements Callable<Integer> {
     removed.forEach(path -> out.println("  removed abandoned temporary file " + path));
     out.println("recover: " + removed.size() + " abandoned temporary file(s) removed");
     int code = 0;
+    var orphans = dev.tiering.core.HotCache.builder(paths).build().removeOrphans(false);
+    if (!orphans.actions().isEmpty() || !orphans.ok()) {
+      code = Math.max(code, Reports.print(out, orphans, true));
+    }
     Compactor compactor = Compactor.builder(paths).build();
     LakeReader lake = new LakeReader(paths);
     TableOptions all = new TableOptions();

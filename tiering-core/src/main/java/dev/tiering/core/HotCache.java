@@ -106,11 +106,21 @@ public final class HotCache {
 
   private void collect(Path lakePath, List<FileEntry> files) throws IOException {
     Path normalized = lakePath.toAbsolutePath().normalize();
-    if (!normalized.startsWith(paths.areaRoot(Area.LAKE_CLEAN))) {
+    Path lakeClean = paths.areaRoot(Area.LAKE_CLEAN);
+    if (!normalized.startsWith(lakeClean)) {
       throw new IllegalArgumentException("Cannot cache " + lakePath + ": only lake clean data is"
-          + " cached (use a path under " + paths.areaRoot(Area.LAKE_CLEAN) + ")");
+          + " cached (use a path under " + lakeClean + ")");
     }
     paths.counterpart(normalized, DataKind.CACHE);
+    Path relative = lakeClean.relativize(normalized);
+    Placement table = paths.resolve(DataRef.clean(Zone.parse(relative.getName(0).toString()),
+        TableName.of(relative.getName(1).toString())));
+    if (table.area() != Area.LAKE_CLEAN) {
+      throw new IllegalArgumentException("Cannot cache " + lakePath + ": table "
+          + table.ref().zone() + "." + table.ref().table() + " is placed in " + table.area()
+          + " by rule " + table.ruleNumber() + " (" + table.rule() + "), so it is on the SSD"
+          + " already and its cache copies would mix with its data");
+    }
     FileEntry entry = storage.stat(normalized).orElseThrow(() ->
         new java.nio.file.NoSuchFileException(lakePath.toString(), null, "nothing to cache there"));
     if (entry.type() == FileEntry.Type.SYMLINK) {
@@ -121,9 +131,10 @@ public final class HotCache {
     if (entry.isFile()) {
       files.add(entry);
     } else if (entry.isDirectory()) {
+      // The files readers see: of a compaction in progress, only one side.
+      files.addAll(PartitionView.files(storage, normalized));
       for (FileEntry child : storage.list(normalized)) {
-        if (!child.name().startsWith(".") && !child.name().startsWith("_")
-            && (child.isDirectory() || child.isFile() && child.name().endsWith(".parquet"))) {
+        if (child.isDirectory() && !child.name().startsWith(".") && !child.name().startsWith("_")) {
           collect(child.path(), files);
         }
       }
@@ -297,12 +308,14 @@ public final class HotCache {
 
   /**
    * Rereads every copy and drops those whose size or checksum no longer match, and those whose
-   * lake file is gone (compacted or archived).
+   * lake file is gone (compacted or archived); removes copies the index does not list (left by an
+   * interrupted promote).
    */
   public LifecycleReport verify(boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cache verify", dryRun);
     try (Closeable lock = lock()) {
       Map<Path, Entry> index = load();
+      sweepOrphans(index, report);
       for (Entry entry : sorted(index)) {
         String problem = null;
         if (storage.stat(entry.lakeFile()).isEmpty()) {
@@ -326,6 +339,63 @@ public final class HotCache {
       }
     }
     return report.finish(log);
+  }
+
+  /**
+   * Removes copies the index does not know: a promote interrupted between publishing its copy and
+   * saving the index leaves one, taking SSD space outside the budget. Only the cache's own
+   * directories are swept (tables the rules pin to the SSD are not copies); temporary files are
+   * left to recovery. Runs under the cache lock, so no promote is between those two steps. {@link
+   * #verify} does this too; {@code tiering recover} runs it at boot.
+   */
+  public LifecycleReport removeOrphans(boolean dryRun) throws IOException {
+    LifecycleReport.Builder report = LifecycleReport.builder("cache orphans", dryRun);
+    try (Closeable lock = lock()) {
+      sweepOrphans(load(), report);
+    }
+    return report.finish(log);
+  }
+
+  private void sweepOrphans(Map<Path, Entry> index, LifecycleReport.Builder report)
+      throws IOException {
+    java.util.Set<Path> known = new java.util.HashSet<>();
+    index.values().forEach(e -> known.add(e.cacheFile()));
+    Path root = paths.areaRoot(Area.CLEAN_CACHE);
+    for (FileEntry zoneDir : storage.list(root)) {
+      if (!zoneDir.isDirectory()) {
+        continue;
+      }
+      for (FileEntry tableDir : storage.list(zoneDir.path())) {
+        if (tableDir.isDirectory() && isCacheOfLakeTable(zoneDir.name(), tableDir.name())) {
+          sweepOrphans(tableDir.path(), known, report);
+        }
+      }
+    }
+  }
+
+  /** True for {@code <hot>/clean/{zone}/{table}} of a table the rules keep in the lake. */
+  private boolean isCacheOfLakeTable(String zone, String table) {
+    try {
+      return paths.resolve(DataRef.clean(Zone.parse(zone), TableName.of(table))).area()
+          == Area.LAKE_CLEAN;
+    } catch (IllegalArgumentException notATable) {
+      return false;
+    }
+  }
+
+  private void sweepOrphans(Path dir, java.util.Set<Path> known, LifecycleReport.Builder report)
+      throws IOException {
+    for (FileEntry entry : storage.list(dir)) {
+      if (entry.isDirectory()) {
+        sweepOrphans(entry.path(), known, report);
+      } else if (entry.isFile() && !Storage.isTemporary(entry.name())
+          && !known.contains(entry.path())) {
+        if (report.dryRun() || storage.delete(entry.path())) {
+          report.add(LifecycleReport.Verb.DELETED, entry.path(), entry.size(), "a copy the cache"
+              + " index does not list (left by an interrupted promote)");
+        }
+      }
+    }
   }
 
   private Entry touch(Entry entry) {

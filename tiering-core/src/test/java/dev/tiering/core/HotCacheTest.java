@@ -163,4 +163,65 @@ class HotCacheTest {
     assertThat(cache.entries()).extracting(HotCache.Entry::lakeFile).containsExactly(a);
     assertThat(paths.counterpart(b, DataKind.CACHE)).doesNotExist();
   }
+
+  @Test
+  void aCopyTheIndexDoesNotListIsRemovedByVerifyButAPinnedTableIsNot() throws IOException {
+    HotCache cache = cache(1000 * KB);
+    Path kept = lakeFile("sales", 1, "part-1.parquet", (int) KB);
+    cache.promote(kept, false);
+    // What a promote killed between publishing its copy and saving the index leaves behind:
+    Path orphan = paths.counterpart(lakeFile("sales", 2, "part-2.parquet", (int) KB),
+        DataKind.CACHE);
+    Files.createDirectories(orphan.getParent());
+    Files.write(orphan, new byte[(int) KB]);
+    // A table the rules pin to the SSD lives in the same area; it is data, not a copy.
+    PathResolver pinned = new PathResolver(paths.layout(), RoutingRules.defaults().prepend(
+        RoutingRule.route(DataKind.CLEAN).inZone(Zone.GOLD).forTables("dash_*")
+            .to(Area.CLEAN_CACHE)));
+    Path dashboard = pinned.tableDir(Zone.GOLD, TableName.of("dash_live")).resolve("part-9.parquet");
+    Files.createDirectories(dashboard.getParent());
+    Files.write(dashboard, new byte[10]);
+
+    LifecycleReport report = HotCache.builder(pinned).budget(1000 * KB).clock(ticking).build()
+        .verify(false);
+
+    assertThat(report.actions(LifecycleReport.Verb.DELETED)).singleElement().satisfies(a -> {
+      assertThat(a.path()).isEqualTo(orphan);
+      assertThat(a.detail()).isEqualTo("a copy the cache index does not list (left by an"
+          + " interrupted promote)");
+    });
+    assertThat(orphan).doesNotExist();
+    assertThat(dashboard).exists();
+    assertThat(paths.counterpart(kept, DataKind.CACHE)).exists();
+  }
+
+  @Test
+  void aTablePinnedToTheSsdIsNotCachedAgain() throws IOException {
+    Path file = lakeFile("dash_live", 1, "part-1.parquet", (int) KB);
+    PathResolver pinned = new PathResolver(paths.layout(), RoutingRules.defaults().prepend(
+        RoutingRule.route(DataKind.CLEAN).inZone(Zone.GOLD).forTables("dash_*")
+            .to(Area.CLEAN_CACHE)));
+    assertThatThrownBy(() -> HotCache.builder(pinned).build().promote(file, false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot cache " + file + ": table gold.dash_live is placed in hot/clean by"
+            + " rule 1 (clean zone=gold table=dash_* -> hot/clean (code)), so it is on the SSD"
+            + " already and its cache copies would mix with its data");
+  }
+
+  @Test
+  void promotingAPartitionMidCompactionCopiesOnlyWhatReadersSee() throws IOException {
+    Path input1 = lakeFile("sales", 1, "part-a.parquet", (int) KB);
+    Path input2 = lakeFile("sales", 1, "part-b.parquet", (int) KB);
+    Path output = lakeFile("sales", 1, "part-c.parquet", (int) (2 * KB));
+    // A compaction past its commit point: the inputs are superseded by the output.
+    Files.writeString(input1.resolveSibling(".compaction-1.journal"), "tiering-compaction 2\n"
+        + "input part-a.parquet\ninput part-b.parquet\noutput part-c.parquet "
+        + 2 * KB + " 10\npublished\n");
+
+    LifecycleReport report = cache(1000 * KB).promote(input1.getParent(), false);
+
+    assertThat(report.actions(LifecycleReport.Verb.CACHED)).extracting(LifecycleReport.Action::path)
+        .containsExactly(output);
+    assertThat(input2).exists();
+  }
 }
