@@ -12,6 +12,7 @@ abstract class AbstractRowSink implements RowSink {
 
   final RowBuffer row;
   private long rowCount;
+  private long refusedRows;
   private boolean open = true;
 
   AbstractRowSink(TableSchema schema, boolean allowNonFinite) {
@@ -125,6 +126,12 @@ abstract class AbstractRowSink implements RowSink {
     checkOpen();
     try {
       row.complete();
+    } catch (RuntimeException refusal) {
+      refusedRows++;
+      row.clear();
+      throw refusal;
+    }
+    try {
       accept(row);
     } finally {
       // A refused row is discarded whole; the next row starts clean either way.
@@ -141,6 +148,7 @@ abstract class AbstractRowSink implements RowSink {
     try {
       canonical = row.validator().validate(values, rowCount);
     } catch (RuntimeException e) {
+      refusedRows++;
       row.clear();
       throw e;
     }
@@ -153,5 +161,10 @@ abstract class AbstractRowSink implements RowSink {
   @Override
   public long rowCount() {
     return rowCount;
+  }
+
+  /** Rows refused by validation so far (offered, then thrown back); they count in accuracy. */
+  long refusedRows() {
+    return refusedRows;
   }
 }

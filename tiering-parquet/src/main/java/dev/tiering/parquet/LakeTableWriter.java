@@ -162,7 +162,7 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
     List<WriteResult> results = new ArrayList<>();
     SchemaSidecar sidecar;
     try {
-      sidecar = lake.sidecars.commit(schema, quality.result(lake.clock.instant()),
+      sidecar = lake.sidecars.commit(schema, quality.result(lake.clock.instant(), refusedRows()),
           options.evolution(), settled -> {
             for (PartitionFile file : finished) {
               file.pending.commit();

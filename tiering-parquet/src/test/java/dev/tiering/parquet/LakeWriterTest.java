@@ -224,6 +224,23 @@ class LakeWriterTest {
   }
 
   @Test
+  void aTableWithoutRulesStillRecordsAccuracyTheShareOfOfferedRowsThatWereValid()
+      throws Exception {
+    try (LakeTableWriter writer = lake().open(Predictions.schema())) {
+      for (Map<String, Object> row : Predictions.rows(3, NOON, 1)) {
+        writer.write(row);
+      }
+      Map<String, Object> bad = new java.util.HashMap<>(Predictions.rows(1, NOON, 2).get(0));
+      bad.put("slm_id", "not a number");
+      assertThatThrownBy(() -> writer.write(bad)).isInstanceOf(IllegalArgumentException.class);
+      assertThat(writer.commit().sidecar().quality().accuracy()).isEqualTo(0.75);
+    }
+    String json = Files.readString(paths.schemaFile(Zone.SILVER,
+        TableName.of("slm_predictions")));
+    assertThat(json).contains("\"completeness\": ", "\"accuracy\": 0.75,", "\"last_validated\": ");
+  }
+
+  @Test
   void qualityMetricsOfTheWriteAreMergedIntoTheSidecar() throws Exception {
     LakeWriteOptions options = LakeWriteOptions.defaults().rules(List.of(QualityRule.of(
         "prediction_in_0_1", row -> row.getDouble("prediction") >= 0 && row.getDouble("prediction") <= 1)));

@@ -66,8 +66,20 @@ public final class QualityAccumulator {
     return rows;
   }
 
-  /** The metrics of the rows counted so far, validated at {@code now}. */
+  /** The metrics of the rows counted so far, validated at {@code now}, none refused. */
   public QualityMetrics result(Instant now) {
+    return result(now, 0);
+  }
+
+  /**
+   * The metrics of the rows counted so far, validated at {@code now}. {@code accuracy} is the
+   * fraction of the rows offered (counted, plus {@code refused} that validation threw back) that
+   * passed validation and every rule: 1.0 for a table without rules whose rows were all valid.
+   */
+  public QualityMetrics result(Instant now, long refused) {
+    if (refused < 0) {
+      throw new IllegalArgumentException("Invalid refused row count " + refused + " (use >= 0)");
+    }
     long cells = rows * nulls.length;
     long nullCells = 0;
     Map<String, QualityMetrics.FieldQuality> fields = new LinkedHashMap<>();
@@ -80,7 +92,8 @@ public final class QualityAccumulator {
       byRule.put(rules.get(r).name(), new QualityMetrics.RuleQuality(rows, passed[r]));
     }
     double completeness = cells == 0 ? 1.0 : (double) (cells - nullCells) / cells;
-    Double accuracy = rules.isEmpty() ? null : rows == 0 ? 1.0 : (double) rowsPassingAll / rows;
+    long offered = rows + refused;
+    double accuracy = offered == 0 ? 1.0 : (double) rowsPassingAll / offered;
     return new QualityMetrics(completeness, accuracy, now, rows, fields, byRule, Map.of());
   }
 }

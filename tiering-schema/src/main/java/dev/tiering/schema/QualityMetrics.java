@@ -10,7 +10,10 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@code completeness}: non-null cells / all cells, over all fields;
- *   <li>{@code accuracy}: rows passing every named rule / rows checked (null without rules);
+ *   <li>{@code accuracy}: rows offered to writers that passed validation and every named rule /
+ *       rows offered (1.0 when none were offered); always written, also for tables without
+ *       rules, where it is the share of offered rows that were valid. Null only when read from a
+ *       sidecar written without it;
  *   <li>{@code last_validated}: when the figures were computed;
  *   <li>{@code row_count}, {@code fields}, {@code rules}: the counts behind the figures, which
  *       let a new write's figures be merged in weighted by rows. The seed's sample has none of
@@ -18,7 +21,8 @@ import java.util.Objects;
  * </ul>
  *
  * @param completeness fraction of non-null cells, 0-1
- * @param accuracy fraction of checked rows passing every rule, 0-1, or null
+ * @param accuracy fraction of offered rows that were valid and passed every rule, 0-1, or null
+ *     if unknown
  * @param lastValidated when computed
  * @param rowCount rows the figures cover, or null if unknown
  * @param fieldQuality per-field figures, by field name, in field order

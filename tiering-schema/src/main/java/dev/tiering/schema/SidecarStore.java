@@ -10,7 +10,6 @@ import dev.tiering.core.Zone;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,15 +67,23 @@ public final class SidecarStore {
     return readFile(paths.schemaFile(zone, table));
   }
 
-  /** The versions kept in the table's schema history, oldest first. */
+  /**
+   * The versions kept in the table's schema history, oldest first, up to the sidecar's own: a
+   * version recorded by a commit that crashed before it wrote the sidecar never happened.
+   */
   public List<SchemaVersion> versions(Zone zone, TableName table) throws IOException {
+    Optional<SchemaVersion> current = read(zone, table).map(s -> s.schema().version());
     Path dir = paths.schemaFile(zone, table).resolveSibling(PathResolver.SCHEMA_HISTORY_DIR);
     List<SchemaVersion> versions = new ArrayList<>();
     for (FileEntry entry : storage.list(dir)) {
       String name = entry.name();
       if (entry.isFile() && name.endsWith(".json")) {
         try {
-          versions.add(SchemaVersion.parse(name.substring(0, name.length() - ".json".length())));
+          SchemaVersion version = SchemaVersion.parse(name.substring(0,
+              name.length() - ".json".length()));
+          if (current.isPresent() && version.compareTo(current.get()) <= 0) {
+            versions.add(version);
+          }
         } catch (IllegalArgumentException foreignFile) {
           log.debug("Ignoring {} in schema history: not a version", entry.path());
         }
@@ -86,9 +93,13 @@ public final class SidecarStore {
     return versions;
   }
 
-  /** One version of the table's schema from its history. */
+  /** One version of the table's schema from its history (see {@link #versions}). */
   public Optional<SchemaSidecar> readVersion(Zone zone, TableName table, SchemaVersion version)
       throws IOException {
+    Optional<SchemaVersion> current = read(zone, table).map(s -> s.schema().version());
+    if (current.isEmpty() || version.compareTo(current.get()) > 0) {
+      return Optional.empty();
+    }
     return readFile(paths.schemaHistoryFile(zone, table, version.toString()));
   }
 
@@ -152,14 +163,16 @@ public final class SidecarStore {
     }
   }
 
+  /**
+   * Records a new version before the sidecar names it. Replacing: a file already there for this
+   * version can only be left by a commit that crashed before its sidecar write (versions only
+   * grow from the sidecar's), and it may hold another change, so this one's record wins.
+   */
   private void writeHistory(TableSchema schema) throws IOException {
     Path file = paths.schemaHistoryFile(schema.zone(), schema.table(), schema.version().toString());
-    try (PendingFile pending = storage.create(file, WriteMode.CREATE_NEW)) {
+    try (PendingFile pending = storage.create(file, WriteMode.REPLACE)) {
       pending.stream().write(SidecarJson.renderBytes(new SchemaSidecar(schema, null)));
       pending.commit();
-    } catch (FileAlreadyExistsException alreadyRecorded) {
-      // A crash after the history write and before the sidecar write: the record is there.
-      log.debug("Schema history already has {}", file);
     }
   }
 

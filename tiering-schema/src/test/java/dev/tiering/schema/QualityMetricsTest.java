@@ -70,10 +70,16 @@ class QualityMetricsTest {
   }
 
   @Test
-  void noRulesMeansNoAccuracy() {
+  void withoutRulesAccuracyIsTheShareOfOfferedRowsThatWereValid() {
     QualityAccumulator accumulator = new QualityAccumulator(schema, List.of());
-    assertThat(accumulator.result(T1).accuracy()).isNull();
+    assertThat(accumulator.result(T1).accuracy()).isEqualTo(1.0);
     assertThat(accumulator.result(T1).completeness()).isEqualTo(1.0);
+    for (int n = 0; n < 5; n++) {
+      accumulator.add(RowView.of(schema, new Object[] {n, 0.5, null, null}));
+    }
+    assertThat(accumulator.result(T1).accuracy()).isEqualTo(1.0);
+    // Five rows written, three more offered and refused by validation: 5 of 8 passed.
+    assertThat(accumulator.result(T1, 3).accuracy()).isEqualTo(0.625);
   }
 
   @Test

@@ -113,6 +113,41 @@ class SidecarStoreTest {
   }
 
   @Test
+  void historyAndSidecarAgreeAfterACrashBetweenTheirWrites() throws IOException {
+    store.commit(v1().build(), null, EvolutionPolicy.COMPATIBLE);
+    // The sidecar write of the next version fails as a crash would, after its history was written.
+    dev.tiering.core.Storage crashing = new dev.tiering.core.ForwardingStorage(
+        dev.tiering.core.Storage.local()) {
+      @Override
+      public dev.tiering.core.PendingFile create(Path target, dev.tiering.core.WriteMode mode)
+          throws IOException {
+        if (target.equals(schemaFile())) {
+          throw new IOException("killed (simulated) before the sidecar write");
+        }
+        return super.create(target, mode);
+      }
+    };
+    SidecarStore dying = new SidecarStore(paths, crashing,
+        Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC));
+    assertThatThrownBy(() -> dying.commit(v1().nullable("column_a", FieldType.STRING).build(),
+        null, EvolutionPolicy.COMPATIBLE)).hasMessageContaining("killed");
+    assertThat(store.read(Zone.SILVER, TABLE).orElseThrow().schema().version())
+        .isEqualTo(SchemaVersion.INITIAL);
+    assertThat(store.versions(Zone.SILVER, TABLE)).containsExactly(SchemaVersion.INITIAL);
+
+    SchemaSidecar next = store.commit(v1().nullable("column_b", FieldType.STRING).build(), null,
+        EvolutionPolicy.COMPATIBLE);
+
+    assertThat(next.schema().version()).hasToString("1.1.0");
+    assertThat(next.schema().field("column_b")).isPresent();
+    SchemaSidecar recorded = store.readVersion(Zone.SILVER, TABLE, next.schema().version())
+        .orElseThrow();
+    assertThat(recorded.schema().fields()).isEqualTo(next.schema().fields());
+    assertThat(store.versions(Zone.SILVER, TABLE)).extracting(Object::toString)
+        .containsExactly("1.0.0", "1.1.0");
+  }
+
+  @Test
   void refusedChangeLeavesTheSidecarByteForByte() throws IOException {
     store.commit(v1().build(), metrics(10, 0), EvolutionPolicy.COMPATIBLE);
     byte[] before = Files.readAllBytes(schemaFile());
