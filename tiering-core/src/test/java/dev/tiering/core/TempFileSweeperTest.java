@@ -52,9 +52,13 @@ class TempFileSweeperTest {
         temp = files.filter(p -> Storage.isTemporary(p.getFileName().toString())).findFirst()
             .orElseThrow();
       }
-      Files.setLastModifiedTime(temp, FileTime.from(NOW.minus(Duration.ofDays(3))));
+      // Three days later by the sweeper's clock; the live file itself is never touched, since
+      // opening and closing it in this JVM would drop its writer's lock.
+      TempFileSweeper later = new TempFileSweeper(Storage.local(), Duration.ofHours(1),
+          java.time.Clock.fixed(java.time.Instant.now().plus(Duration.ofDays(3)),
+              java.time.ZoneOffset.UTC));
 
-      assertThat(sweeper.sweep(dir)).isEmpty();
+      assertThat(later.sweep(dir)).isEmpty();
       assertThat(temp).exists();
 
       live.commit();
