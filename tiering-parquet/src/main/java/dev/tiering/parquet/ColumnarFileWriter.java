@@ -247,9 +247,13 @@ final class ColumnarFileWriter {
       return;
     }
     runPerColumn(column -> column.store.flush());
-    fileWriter.startBlock(groupRows);
-    pages.flushToFileWriter(fileWriter);
-    fileWriter.endBlock();
+    try {
+      fileWriter.startBlock(groupRows);
+      pages.flushToFileWriter(fileWriter);
+      fileWriter.endBlock();
+    } catch (IOException e) {
+      throw fullTier(e);
+    }
     for (Column column : columns) {
       column.store.close();
     }
@@ -268,7 +272,25 @@ final class ColumnarFileWriter {
     finished = true;
     encodeBatch();
     flushRowGroup();
-    fileWriter.end(footer);
+    try {
+      fileWriter.end(footer);
+    } catch (IOException e) {
+      throw fullTier(e);
+    }
+  }
+
+  /**
+   * The full-tier report a failed write carries, else the failure itself: parquet-java wraps
+   * some write failures (for example "can not write ColumnIndex"), and a full disk must still be
+   * reported as one, whichever write meets it first (on HDFS that depends on block allocation).
+   */
+  private static IOException fullTier(IOException e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof dev.tiering.core.TierFullException full) {
+        return full;
+      }
+    }
+    return e;
   }
 
   /** Encoding work for one column. */
