@@ -77,8 +77,18 @@ public final class HadoopStorage implements Storage {
   private final Configuration conf;
   private final ConcurrentHashMap<Path, ReentrantLock> localLocks = new ConcurrentHashMap<>();
   private final Set<Path> liveTemporaries = ConcurrentHashMap.newKeySet();
-  private volatile FileSystem fs;
-  private volatile FileContext context;
+  private final Object connecting = new Object();
+  private volatile Connection connection;
+  /** Test seam: called at named points of connecting and locking; does nothing otherwise. */
+  volatile Hook hook = (point, path) -> { };
+
+  /** A point where tests can stop or observe a thread. */
+  interface Hook {
+    void at(String point, Path path) throws IOException;
+  }
+
+  /** The file system and the file context over it, published together once both exist. */
+  private record Connection(FileSystem fs, FileContext context) { }
 
   private HadoopStorage(URI store, Configuration conf) {
     this.store = store;
@@ -155,24 +165,35 @@ public final class HadoopStorage implements Storage {
     return store;
   }
 
-  private FileSystem fs() throws IOException {
-    FileSystem current = fs;
+  /** Connects at first use; every thread sees either no connection or a complete one. */
+  private Connection connection() throws IOException {
+    Connection current = connection;
     if (current == null) {
-      synchronized (this) {
-        if (fs == null) {
+      synchronized (connecting) {
+        current = connection;
+        if (current == null) {
           checkOneHadoop(HadoopStorage.class.getClassLoader());
-          fs = FileSystem.get(store, conf);
-          context = FileContext.getFileContext(store, conf);
+          FileSystem fs = FileSystem.get(store, conf);
+          hook.at("connected", null);
+          current = new Connection(fs, FileContext.getFileContext(store, conf));
+          connection = current;
         }
-        current = fs;
       }
     }
     return current;
   }
 
+  private FileSystem fs() throws IOException {
+    return connection().fs();
+  }
+
   private FileContext context() throws IOException {
-    fs();
-    return context;
+    return connection().context();
+  }
+
+  /** The file system, for tests. */
+  FileSystem fileSystem() throws IOException {
+    return fs();
   }
 
   private org.apache.hadoop.fs.Path hadoop(Path path) {
