@@ -1,6 +1,7 @@
 package dev.tiering.hadoop;
 
 import dev.tiering.core.FileEntry;
+import dev.tiering.core.LockMode;
 import dev.tiering.core.PendingFile;
 import dev.tiering.core.Storage;
 import dev.tiering.core.StoreUsage;
@@ -22,15 +23,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
@@ -39,6 +49,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FsStatus;
 import org.apache.hadoop.fs.LeaseRecoverable;
 import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.hdfs.DistributedFileSystem;
+import org.apache.hadoop.ipc.RemoteException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +67,25 @@ import org.slf4j.LoggerFactory;
  *       NameNode operation.
  *   <li>Live writers: a temporary file still open for writing (HDFS: its lease is held) is never
  *       taken for abandoned; see {@link #deleteIfAbandoned}.
- *   <li>Locks: a lock file created exclusively and held open; see {@link #lock}.
+ *   <li>Locks: a lock file that its holder keeps open for writing; see below.
  * </ul>
+ *
+ * <p><b>Locks.</b> On HDFS a lock is held by holding the lease of its lock file. A lock file is
+ * taken by creating it (never overwriting) or, when it is there and closed, by appending to it:
+ * each is one NameNode operation that succeeds only if no client holds the file's lease. Release
+ * closes the holder's own stream, which completes only its own lease (the NameNode checks the
+ * holder), and leaves the closed file for the next taker: lock files are never renamed or
+ * deleted. Hence: <em>at most one holder at a time</em>, across threads, processes and hosts,
+ * because HDFS grants one lease per file; <em>a crashed holder's lock is taken over only after
+ * its lease is recovered</em> (by the NameNode when another client asks after the lease soft
+ * limit, by the hard limit, or by {@code hdfs debug recoverLease}), because until then its file
+ * is open; and <em>release never removes another holder's lock</em>, because it touches nothing
+ * but its own stream. Threads of one storage queue in memory first, and a thread that times out
+ * or is interrupted while waiting leaves the holder's lock alone. As with any lease, a holder
+ * whose client stops renewing the lease for longer than the soft limit (a JVM frozen for a
+ * minute) can lose the lock while it still believes it holds it; its release then fails and says
+ * so. On other Hadoop file systems a lock file is created exclusively and deleted by its holder;
+ * one left by a dead holder is never taken over and must be deleted by hand.
  *
  * <p>File systems whose rename is a copy (object stores such as {@code s3a}, {@code gs}) are
  * refused: a reader could see a half-copied file. Thread-safe.
@@ -72,11 +102,30 @@ public final class HadoopStorage implements Storage {
   private static final Set<String> ATOMIC_RENAME =
       Set.of("hdfs", "viewfs", "webhdfs", "swebhdfs", "file");
   private static final int COPY_BUFFER = 128 * 1024;
+  /** Timeouts are held to this, so that deadlines never overflow. */
+  private static final Duration LONGEST_WAIT = Duration.ofDays(365);
+  private static final long LONGEST_PAUSE_MILLIS = 200;
+  /** What the NameNode answers while a client holds a file's lease: the lock is taken. */
+  private static final Set<String> TAKEN = Set.of(
+      "org.apache.hadoop.hdfs.protocol.AlreadyBeingCreatedException",
+      "org.apache.hadoop.hdfs.protocol.RecoveryInProgressException",
+      "org.apache.hadoop.ipc.RetriableException");
+  /**
+   * Runs the NameNode calls that take and release locks. Their callers wait for them to finish
+   * even when interrupted: an interrupted call could have taken a lock on the NameNode with no
+   * stream here to release it, and the lock would stay taken as long as this client lives.
+   */
+  private static final ExecutorService LOCK_CALLS = Executors.newCachedThreadPool(task -> {
+    Thread thread = new Thread(task, "tiering-hdfs-lock");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   private final URI store;
   private final Configuration conf;
-  private final ConcurrentHashMap<Path, ReentrantLock> localLocks = new ConcurrentHashMap<>();
   private final Set<Path> liveTemporaries = ConcurrentHashMap.newKeySet();
+  /** The lock files that threads of this storage hold or are taking; guarded by itself. */
+  private final Set<Path> lockedHere = new HashSet<>();
   private final Object connecting = new Object();
   private volatile Connection connection;
   /** Test seam: called at named points of connecting and locking; does nothing otherwise. */
@@ -340,95 +389,292 @@ public final class HadoopStorage implements Storage {
   }
 
   /**
-   * An exclusive lock: first among this JVM's threads, then across processes and hosts by
-   * creating {@code lockFile} exclusively and holding it open until released (then deleting it).
-   * A lock file left by a crashed holder is released when HDFS recovers the holder's lease and
-   * closes the file: a closed lock file is stale and is taken over.
+   * An exclusive lock (see the class comment): the lock file is taken from the NameNode by one
+   * thread of this storage at a time, which polls while another client holds it. The file stays
+   * after release, closed, for the next taker.
    */
   @Override
   public Closeable lock(Path lockFile, Duration timeout) throws IOException {
     Path path = lockFile.toAbsolutePath().normalize();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    ReentrantLock local = localLocks.computeIfAbsent(path, p -> new ReentrantLock());
-    try {
-      if (!local.tryLock(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS)) {
-        throw timedOut(path, timeout);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("Interrupted waiting for lock " + path);
+    return acquire(path, timeout).orElseThrow(() -> timedOut(path, timeout));
+  }
+
+  /**
+   * An exclusive keyed lock: each key has its own lock file beside {@code lockFile}, named by a
+   * 64-bit hash of the key ({@code .partitions.lock.<16 hex digits>}), locked as by {@link #lock}.
+   * Two keys that hash alike share a lock, which only makes one of them wait. Shared locks are
+   * not available: they serve the hot tier, which is always a local disk.
+   *
+   * @throws UnsupportedOperationException for {@link LockMode#SHARED}
+   */
+  @Override
+  public Optional<Closeable> tryLock(Path lockFile, String key, LockMode mode, Duration timeout)
+      throws IOException {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(mode, "mode");
+    Path path = lockFile.toAbsolutePath().normalize();
+    if (mode != LockMode.EXCLUSIVE) {
+      throw new UnsupportedOperationException("Shared keyed locks are not available on " + store
+          + " (key '" + key + "' of " + path + "): they serve the hot tier, which is always a"
+          + " local disk; the lake takes exclusive keyed locks only");
     }
+    return acquire(keyFile(path, key), timeout);
+  }
+
+  /** The lock file of {@code key} within {@code lockFile}: {@code <lockFile>.<16 hex digits>}. */
+  static Path keyFile(Path lockFile, String key) {
+    return lockFile.resolveSibling(lockFile.getFileName() + "."
+        + HexFormat.of().toHexDigits(keyHash(key)));
+  }
+
+  /** A 64-bit hash of a key: the local keyed locks' hash, with all 64 bits. */
+  static long keyHash(String key) {
+    long h = 1125899906842597L;
+    for (int i = 0; i < key.length(); i++) {
+      h = 31 * h + key.charAt(i);
+    }
+    // A 64-bit finalizer spreads similar keys (partitions that differ in one digit) apart.
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    return h;
+  }
+
+  /** Takes {@code path}'s lock, or empty after the timeout. */
+  private Optional<Closeable> acquire(Path path, Duration timeout) throws IOException {
+    Duration wait = timeout.isNegative() ? Duration.ZERO
+        : timeout.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : timeout;
+    long deadline = System.nanoTime() + wait.toNanos();
+    if (!enterHere(path, deadline)) {
+      return Optional.empty();
+    }
+    boolean held = false;
     try {
-      FSDataOutputStream held = acquire(path, deadline, timeout);
-      return () -> {
-        try {
-          held.close();
-          fs().delete(hadoop(path), false);
-        } finally {
-          local.unlock();
-        }
-      };
-    } catch (IOException | RuntimeException e) {
-      local.unlock();
-      throw e;
+      Optional<HeldLock> lock = acquireFile(path, deadline);
+      held = lock.isPresent();
+      return lock.map(Closeable.class::cast);
+    } finally {
+      if (!held) {
+        leaveHere(path);
+      }
     }
   }
 
-  private FSDataOutputStream acquire(Path path, long deadline, Duration timeout)
-      throws IOException {
-    fs().mkdirs(hadoop(path.getParent()));
-    long pause = 5;
-    while (true) {
-      try {
-        FSDataOutputStream out = fs().create(hadoop(path), false);
-        out.hflush();
-        return out;
-      } catch (org.apache.hadoop.fs.FileAlreadyExistsException
-          | org.apache.hadoop.hdfs.protocol.AlreadyBeingCreatedException taken) {
-        takeOverIfStale(path);
-      } catch (org.apache.hadoop.ipc.RemoteException remote) {
-        IOException unwrapped = remote.unwrapRemoteException();
-        if (!unwrapped.getClass().getSimpleName().contains("AlreadyBeingCreated")
-            && !(unwrapped instanceof org.apache.hadoop.fs.FileAlreadyExistsException)) {
-          throw unwrapped;
+  /**
+   * Waits until no other thread of this storage holds or is taking {@code path}. A thread that
+   * times out or is interrupted here has changed nothing.
+   */
+  private boolean enterHere(Path path, long deadline) throws InterruptedIOException {
+    synchronized (lockedHere) {
+      while (!lockedHere.add(path)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(lockedHere, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("Interrupted waiting for lock " + path);
         }
       }
-      if (System.nanoTime() > deadline) {
-        throw timedOut(path, timeout);
+      return true;
+    }
+  }
+
+  private void leaveHere(Path path) {
+    synchronized (lockedHere) {
+      lockedHere.remove(path);
+      lockedHere.notifyAll();
+    }
+  }
+
+  /** Takes the lock file from the file system, polling while another client holds it. */
+  private Optional<HeldLock> acquireFile(Path path, long deadline) throws IOException {
+    FileSystem fs = fs();
+    long pauseMillis = 5;
+    while (true) {
+      Optional<FSDataOutputStream> out = uninterruptibly(() -> attempt(fs, path));
+      Optional<HeldLock> lock = out.map(stream -> new HeldLock(fs, path, stream));
+      if (Thread.currentThread().isInterrupted()) {
+        if (lock.isPresent()) {
+          lock.get().releaseFile();
+        }
+        throw new InterruptedIOException("Interrupted waiting for lock " + path);
+      }
+      if (lock.isPresent()) {
+        return lock;
+      }
+      hook.at("busy", path);
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return Optional.empty();
       }
       try {
-        Thread.sleep(pause);
+        TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(pauseMillis)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("Interrupted waiting for lock " + path);
       }
-      pause = Math.min(pause * 2, 200);
+      pauseMillis = Math.min(pauseMillis * 2, LONGEST_PAUSE_MILLIS);
     }
   }
 
-  /** A lock file that is closed has no holder: move it aside (one taker wins) and delete it. */
-  private void takeOverIfStale(Path path) throws IOException {
-    if (!(fs() instanceof LeaseRecoverable leases)) {
-      return;
-    }
+  /**
+   * One attempt on the NameNode: create the lock file, or append to it if it is there and closed.
+   * While a client holds the file's lease both fail; past the lease's soft limit the NameNode
+   * recovers a dead holder's lease when asked so, and the next attempt takes the file.
+   */
+  private Optional<FSDataOutputStream> attempt(FileSystem fs, Path path) throws IOException {
+    org.apache.hadoop.fs.Path file = hadoop(path);
     try {
-      if (!leases.isFileClosed(hadoop(path))) {
+      FSDataOutputStream created = fs.create(file, false);
+      shareLikeItsDirectory(fs, file);
+      return Optional.of(created);
+    } catch (org.apache.hadoop.fs.FileAlreadyExistsException exists) {
+      // There and closed (a held file fails as taken, below): free unless another taker is first.
+    } catch (IOException e) {
+      if (taken(e)) {
+        return Optional.empty();
+      }
+      throw unwrapped(e);
+    }
+    if (!(fs instanceof DistributedFileSystem hdfs)) {
+      return Optional.empty();   // no leases: the file is held until its creator deletes it
+    }
+    hook.at("takeover", path);
+    try {
+      // NEW_BLOCK: appending to erasure-coded files needs it; no data is ever written anyway.
+      return Optional.of(hdfs.append(file, EnumSet.of(CreateFlag.APPEND, CreateFlag.NEW_BLOCK),
+          fs.getConf().getInt("io.file.buffer.size", 4096), null));
+    } catch (FileNotFoundException deletedByHand) {
+      return Optional.empty();   // the next attempt creates it
+    } catch (IOException e) {
+      if (taken(e)) {
+        return Optional.empty();
+      }
+      throw unwrapped(e);
+    }
+  }
+
+  /**
+   * Lets everyone who may write the lock file's directory append to the new lock file: they could
+   * all take the lock when it was a file created anew each time; the umask would keep them out.
+   */
+  private static void shareLikeItsDirectory(FileSystem fs, org.apache.hadoop.fs.Path file) {
+    try {
+      short dirMode = fs.getFileStatus(file.getParent()).getPermission().toShort();
+      fs.setPermission(file, new FsPermission((short) (dirMode & 0666)));
+    } catch (IOException | UnsupportedOperationException e) {
+      log.warn("Cannot give lock file {} the write access of its directory: {}", file,
+          e.toString());
+    }
+  }
+
+  private static boolean taken(IOException e) {
+    String type = e instanceof RemoteException remote ? remote.getClassName()
+        : e.getClass().getName();
+    return TAKEN.contains(type);
+  }
+
+  private static IOException unwrapped(IOException e) {
+    return e instanceof RemoteException remote ? remote.unwrapRemoteException() : e;
+  }
+
+  /**
+   * Runs {@code call} to its end even if this thread is interrupted meanwhile (the interrupt is
+   * kept for the caller to act on), so that no NameNode call is abandoned halfway.
+   */
+  private static <T> T uninterruptibly(Callable<T> call) throws IOException {
+    Future<T> result = LOCK_CALLS.submit(call);
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return result.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof IOException io) {
+            throw io;
+          }
+          if (cause instanceof RuntimeException runtime) {
+            throw runtime;
+          }
+          if (cause instanceof Error error) {
+            throw error;
+          }
+          throw new IOException(cause);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private IOException timedOut(Path path, Duration timeout) {
+    Connection current = connection;
+    boolean leases = current == null || current.fs() instanceof DistributedFileSystem;
+    return new IOException("Timed out after " + timeout.toMillis() + " ms waiting for lock "
+        + path + " (another writer holds it; retry when it is done. " + (leases
+        ? "A holder that died keeps it until HDFS recovers its lease: when the next attempt comes"
+            + " after the lease soft limit (60 s), or at once with 'hdfs debug recoverLease -path "
+            + path + "' once that holder is surely dead)"
+        : "A holder that died leaves it taken: delete " + store + path + " once that holder is"
+            + " surely dead)"));
+  }
+
+  /** A held lock: its lock file open for writing. Closing releases it once, from any thread. */
+  private final class HeldLock implements Closeable {
+    private final FileSystem fs;
+    private final Path path;
+    private final FSDataOutputStream out;
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    HeldLock(FileSystem fs, Path path, FSDataOutputStream out) {
+      this.fs = fs;
+      this.path = path;
+      this.out = out;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (!released.compareAndSet(false, true)) {
         return;
       }
-      Path aside = Storage.temporarySibling(path);
-      if (fs().rename(hadoop(path), hadoop(aside))) {
-        fs().delete(hadoop(aside), false);
-        log.warn("Took over stale lock {}: its holder died without releasing it", path);
+      try {
+        releaseFile();
+      } finally {
+        leaveHere(path);
       }
-    } catch (FileNotFoundException released) {
-      // Released meanwhile: the next attempt takes it.
     }
-  }
 
-  private static IOException timedOut(Path path, Duration timeout) {
-    return new IOException("Timed out after " + timeout.toMillis() + " ms waiting for lock "
-        + path + " (another writer holds it; retry when it is done. A holder that died releases"
-        + " it when HDFS recovers its lease: 'hdfs debug recoverLease -path " + path + "')");
+    /**
+     * Closes this holder's own stream and nothing else: the NameNode completes the file only for
+     * the lease holder. Without leases, the holder deletes the file it created.
+     */
+    void releaseFile() throws IOException {
+      uninterruptibly(() -> {
+        try {
+          out.close();
+        } catch (IOException e) {
+          log.warn("Lock {} was not released cleanly: {}", path, e.toString());
+          throw new IOException("Releasing lock " + store + path + ": " + e.getMessage()
+              + " (if HDFS recovered this client's lease meanwhile, because the client had not"
+              + " renewed it within the soft limit, another client may have held the lock too)",
+              e);
+        } finally {
+          hook.at("released", path);
+          if (!(fs instanceof DistributedFileSystem)) {
+            fs.delete(hadoop(path), false);
+          }
+        }
+        return null;
+      });
+    }
   }
 
   private NoSuchFileException missing(Path path, FileNotFoundException e) {

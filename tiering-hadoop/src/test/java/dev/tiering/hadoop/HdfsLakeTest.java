@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tiering.core.Archiver;
 import dev.tiering.core.BatchId;
+import dev.tiering.core.CompactionJournal;
 import dev.tiering.core.HealthMonitor;
 import dev.tiering.core.HealthReport;
 import dev.tiering.core.LifecycleReport;
@@ -146,8 +147,9 @@ class HdfsLakeTest {
     List<org.apache.hadoop.fs.Path> files = parquet(hdfs.files(lakeDir));
     assertThat(files).hasSize(1);
     assertThat(Events.idsByDuckDb(hdfs.copyOut(files, local))).isEqualTo(Events.ids(0, 6000));
+    // No journal or temporary file is left; the partition's epoch marker stays, by design.
     assertThat(hdfs.files(lakeDir)).extracting(org.apache.hadoop.fs.Path::getName)
-        .noneMatch(n -> n.startsWith(".compaction-") || Storage.isTemporary(n));
+        .noneMatch(n -> CompactionJournal.isJournal(n) || Storage.isTemporary(n));
   }
 
   @Test
