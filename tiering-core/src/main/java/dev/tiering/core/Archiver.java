@@ -103,9 +103,7 @@ public final class Archiver {
       // its inputs and its outputs would be archived, every merged row twice.
       try (java.io.Closeable lock = CompactionJournal.lockPartition(storage, paths, zone, table,
           partition.dir(), LOCK_TIMEOUT)) {
-        CompactionJournal.settle(storage, partition.dir(), report);
-        if (storage.list(partition.dir()).stream()
-            .anyMatch(entry -> CompactionJournal.isJournal(entry.name()))) {
+        if (!CompactionJournal.settle(storage, partition.dir(), report)) {
           // settle() refused a journal (and reported why): moving the files could lose rows.
           for (FileEntry file : dataFiles(partition.dir())) {
             report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(), "its partition has a"

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Readers see a partition through the journals (see {@link PartitionView}); so that they can
  * tell when a compaction changed what they should see, the partition's <em>epoch</em> (a hidden,
- * empty marker file renamed to the next number) is advanced before each save that changes what
- * readers see.
+ * empty marker file renamed to a fresh random name) is advanced after each journal save and
+ * before the file changes that only the saved state makes right for readers: publishing the
+ * outputs, deleting the inputs, and (when undoing a published compaction) deleting the outputs.
  *
  * <p>A journal is read back from disk, so it is untrusted: every name in it must be a plain data
  * file name of its own partition ({@link #isDataFileName}), and its size is bounded; a journal that
@@ -80,6 +81,19 @@ public final class CompactionJournal {
     if (this.inputs.size() > MAX_INPUTS) {
       throw new IllegalArgumentException("A compaction merges at most " + MAX_INPUTS
           + " files, not " + this.inputs.size());
+    }
+    Set<String> seen = new java.util.HashSet<>();
+    for (String name : this.inputs) {
+      if (!seen.add(name)) {
+        throw new IllegalArgumentException("input " + name + " is named twice");
+      }
+    }
+    for (Output output : this.outputs) {
+      if (!seen.add(output.name())) {
+        throw new IllegalArgumentException("output " + output.name() + " is also named as an"
+            + (this.inputs.contains(output.name()) ? " input" : "other output")
+            + ", which no compaction writes");
+      }
     }
   }
 
@@ -251,7 +265,10 @@ public final class CompactionJournal {
     return journals;
   }
 
-  /** The epoch marker names in a listing: one normally, none before the first compaction. */
+  /**
+   * The epoch marker names in a listing, sorted: one normally, none before the first compaction.
+   * Readers compare them between listings, so a stray extra marker changes nothing.
+   */
   static List<String> epochs(List<FileEntry> listing) {
     List<String> markers = new ArrayList<>(1);
     for (FileEntry entry : listing) {
@@ -259,36 +276,29 @@ public final class CompactionJournal {
         markers.add(entry.name());
       }
     }
+    markers.sort(null);
     return markers;
   }
 
   /**
-   * Advances the partition's epoch: readers that listed the partition before this and check it
-   * again after see the change and list again. Called (under the partition's lock) before each
-   * save that changes what readers see.
+   * Advances the partition's epoch: readers that listed the partition before this and again after
+   * see another marker name and take their view again. The new name is random, never a count, so
+   * that a name once seen never comes back (not even after the marker was removed). Called under
+   * the partition's lock; stray extra markers are removed.
    */
   public static void advanceEpoch(Storage storage, Path dir) throws IOException {
-    long highest = 0;
-    List<Path> markers = new ArrayList<>();
-    for (String name : epochs(storage.list(dir))) {
-      markers.add(dir.resolve(name));
-      try {
-        highest = Math.max(highest, Long.parseLong(name.substring(EPOCH_PREFIX.length())));
-      } catch (NumberFormatException notOurs) {
-        // A stray name is removed below with the other markers.
+    List<String> markers = epochs(storage.list(dir));
+    Path next = dir.resolve(EPOCH_PREFIX + java.util.HexFormat.of().toHexDigits(
+        java.util.concurrent.ThreadLocalRandom.current().nextLong()));
+    if (markers.isEmpty()) {
+      try (PendingFile marker = storage.create(next, WriteMode.CREATE_NEW)) {
+        marker.commit();
       }
-    }
-    Path next = dir.resolve(EPOCH_PREFIX + (highest + 1));
-    Path current = dir.resolve(EPOCH_PREFIX + highest);
-    if (markers.size() == 1 && markers.get(0).equals(current)) {
-      storage.move(current, next);
       return;
     }
-    try (PendingFile marker = storage.create(next, WriteMode.CREATE_NEW)) {
-      marker.commit();
-    }
-    for (Path stale : markers) {
-      storage.delete(stale);
+    storage.move(dir.resolve(markers.get(0)), next);
+    for (String stale : markers.subList(1, markers.size())) {
+      storage.delete(dir.resolve(stale));
     }
   }
 
@@ -322,9 +332,13 @@ public final class CompactionJournal {
    * A published journal whose outputs are not all there is rolled back if its inputs still are;
    * otherwise it is left as it is and reported, since either way rows would be lost. A journal
    * that cannot be trusted is reported and left alone.
+   *
+   * @return true if no journal is left: the partition's files may be moved or merged; false if
+   *     one is left (and reported), so that nothing it names may be touched
    */
-  public static void settle(Storage storage, Path dir, LifecycleReport.Builder report)
+  public static boolean settle(Storage storage, Path dir, LifecycleReport.Builder report)
       throws IOException {
+    boolean settled = true;
     for (FileEntry entry : storage.list(dir)) {
       if (!entry.isFile() || !isJournal(entry.name())) {
         continue;
@@ -337,13 +351,16 @@ public final class CompactionJournal {
       } catch (IOException untrusted) {
         log.warn("{}", untrusted.getMessage());
         report.fail(entry.path(), untrusted);
+        settled = false;
         continue;
       }
-      journal.settleOne(storage, dir, report);
+      settled &= journal.settleOne(storage, dir, report);
     }
+    return settled;
   }
 
-  private void settleOne(Storage storage, Path dir, LifecycleReport.Builder report)
+  /** Settles this journal; false if it had to be left (and was reported). */
+  private boolean settleOne(Storage storage, Path dir, LifecycleReport.Builder report)
       throws IOException {
     if (published) {
       String missing = firstMissingOutput(storage, dir);
@@ -357,7 +374,7 @@ public final class CompactionJournal {
         }
         storage.delete(file);
         log.info("Recovered interrupted compaction {}: finished it", file);
-        return;
+        return true;
       }
       for (String input : inputs) {
         if (storage.stat(dir.resolve(input)).isEmpty()) {
@@ -366,24 +383,43 @@ public final class CompactionJournal {
               + " finishing nor undoing it keeps every row; the journal is left in place (readers"
               + " keep seeing the outputs that are there); restore the files or remove the"
               + " journal by hand"));
-          return;
+          return false;
         }
       }
       log.warn("Compaction journal {} passed its commit point but its output {}; undoing it,"
           + " its inputs are all there", file, missing);
-      // Unpublished first, so that readers see the inputs again before the outputs go.
-      advanceEpoch(storage, dir);
+      // Unpublished first, then the epoch, so that readers see the inputs again before any output
+      // goes (see PartitionView).
       asUnpublished().save(storage);
+      advanceEpoch(storage, dir);
     }
+    boolean all = true;
     for (Output output : outputs) {
       Optional<FileEntry> found = storage.stat(dir.resolve(output.name()));
-      if (found.isPresent() && storage.delete(found.get().path())) {
+      if (found.isEmpty()) {
+        continue;
+      }
+      if (!found.get().isFile() || output.bytes() >= 0 && found.get().size() != output.bytes()) {
+        // Not the file this compaction wrote: never delete what the journal cannot vouch for.
+        report.fail(found.get().path(), new IOException("Not removing " + found.get().path()
+            + ": compaction journal " + file + " names it as an output of "
+            + output.bytes() + " bytes, but it is " + (found.get().isFile()
+            ? found.get().size() + " bytes" : "not a regular file") + "; the journal is left in"
+            + " place; check the file and remove the journal by hand"));
+        all = false;
+        continue;
+      }
+      if (storage.delete(found.get().path())) {
         report.add(LifecycleReport.Verb.DELETED, found.get().path(), found.get().size(),
             "output of an interrupted compaction; its inputs are intact");
       }
     }
+    if (!all) {
+      return false;
+    }
     storage.delete(file);
     log.info("Recovered interrupted compaction {}: rolled it back", file);
+    return true;
   }
 
   /** The first output that is not there whole, described; null if all are. */

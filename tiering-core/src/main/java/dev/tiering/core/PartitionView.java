@@ -17,11 +17,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The rule: list the directory and read its journals, list it again for the files and open
  * them, then list it a third time; the view holds only if all three listings show the same epoch
- * marker (see {@link CompactionJournal#advanceEpoch}), else it is taken again. A compaction
- * advances the epoch before every change of what readers must see, so a view never mixes the
- * files of one state with the journal of another: every committed row is seen exactly once. A
- * journal that vanishes between listing and reading (its compaction finished) also makes the view
- * be taken again. Thread-safe (it keeps no state).
+ * markers (see {@link CompactionJournal#advanceEpoch}), else it is taken again. A compaction saves
+ * each new journal state, then advances the epoch, and only then makes the file changes that only
+ * the new state hides (publishing outputs, deleting inputs). A reader that read the older state
+ * and listed files changed under the newer one therefore saw the epoch move between its first and
+ * its last listing: a view that held never mixes the files of one state with the journal of
+ * another, and every committed row is seen exactly once. (The third listing is needed because a
+ * directory listing is not atomic: it may show a marker renamed during it under its old name.)
+ * A journal that vanishes between listing and reading (its compaction finished) also makes the
+ * view be taken again. Thread-safe (it keeps no state).
  */
 public final class PartitionView {
 
@@ -78,7 +82,7 @@ public final class PartitionView {
         }
         List<FileEntry> second = storage.list(dir);
         List<String> epoch = CompactionJournal.epochs(first);
-        if (epoch.size() <= 1 && epoch.equals(CompactionJournal.epochs(second))) {
+        if (epoch.equals(CompactionJournal.epochs(second))) {
           List<FileEntry> visible = new ArrayList<>();
           for (FileEntry entry : second) {
             if (isDataFile(entry) && !hidden.contains(entry.name())) {

@@ -155,7 +155,17 @@ public final class Compactor {
       return;
     }
     try (Closeable lock = lock(zone, table, partition.dir())) {
-      CompactionJournal.settle(storage, partition.dir(), report);
+      if (!CompactionJournal.settle(storage, partition.dir(), report)) {
+        // A journal that could not be trusted or settled names files of this partition: merging
+        // any of them could double or lose its rows. settle() reported why.
+        for (FileEntry file : storage.list(partition.dir())) {
+          if (PartitionView.isDataFile(file)) {
+            report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(), "its partition has a"
+                + " compaction journal that could not be settled (see the failures)");
+          }
+        }
+        return;
+      }
       List<FileEntry> small = small(partition, storage.list(partition.dir()), report);
       // Read after the listing: every listed file was published after its schema was committed,
       // so this schema knows every column of every listed file (see mergeable()).
@@ -291,11 +301,12 @@ public final class Compactor {
       journal = journal.withOutputs(outputs.stream().map(o -> new CompactionJournal.Output(
           o.pending.target().getFileName().toString(), o.pending.bytesWritten(), o.writer.rows()))
           .toList());
-      // Readers must notice that the outputs may now appear (they hide them from here on).
-      CompactionJournal.advanceEpoch(storage, dir);
-      steps.after("epoch");
       journal.save(storage);
       steps.after("outputs");
+      // Outputs may appear from here on, which only the saved journal hides: a reader that read
+      // the journal before this save must see the epoch move (see PartitionView).
+      CompactionJournal.advanceEpoch(storage, dir);
+      steps.after("epoch");
       for (Output output : outputs) {
         output.pending.commit();
         report.add(LifecycleReport.Verb.WRITTEN, output.pending.target(),
@@ -307,12 +318,12 @@ public final class Compactor {
         output.pending.close();
       }
     }
-    // The commit point; readers switch from the inputs to the outputs, so they must notice.
-    CompactionJournal.advanceEpoch(storage, dir);
-    steps.after("epoch");
     journal = journal.asPublished();
     journal.save(storage);
     steps.after("published");
+    // The commit point is saved; inputs go from here on, which only it hides.
+    CompactionJournal.advanceEpoch(storage, dir);
+    steps.after("epoch");
     for (FileEntry input : inputs) {
       if (storage.delete(input.path())) {
         report.add(LifecycleReport.Verb.COMPACTED, input.path(), input.size(), "merged");

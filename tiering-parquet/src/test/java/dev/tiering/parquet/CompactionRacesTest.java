@@ -325,4 +325,295 @@ class CompactionRacesTest {
           && !p.getFileName().toString().startsWith(".")).sorted().toList();
     }
   }
+
+  // ---- Found in review: the epoch was advanced before the journal save, not after it.
+
+  /** A scan whose second listing of the partition first lets the compaction take {@code steps}. */
+  private static List<Long> scanLettingItGoOn(PathResolver paths, SteppedCompaction compaction,
+      int listing, int steps) throws IOException {
+    Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
+        dev.tiering.core.PartitionLayout.DATE_PATH);
+    int[] calls = new int[1];
+    Storage hooked = new ForwardingStorage(Storage.local()) {
+      @Override
+      public List<FileEntry> list(Path dir) throws IOException {
+        if (dir.equals(partition) && ++calls[0] == listing) {
+          compaction.advance(steps);
+        }
+        return super.list(dir);
+      }
+    };
+    return scan(paths, hooked);
+  }
+
+  @Test
+  void everyStepOfACompactionBetweenAnyTwoListingsOfAScanKeepsEveryRowOnce() throws Exception {
+    int run = 0;
+    // The compaction stops after each of its steps in turn; the scan's first, second or third
+    // listing then lets it take 1, 2 or 3 more steps before listing.
+    for (int pause = 0; pause < 14; pause++) {
+      for (int listing = 1; listing <= 3; listing++) {
+        for (int steps = 1; steps <= 3; steps++, run++) {
+          PathResolver paths = new PathResolver(TierLayout.under(base.resolve("r" + run)));
+          write(paths, 4, 0);
+          SteppedCompaction compaction = SteppedCompaction.start(paths);
+          try {
+            compaction.advance(pause);
+            assertThat(scanLettingItGoOn(paths, compaction, listing, steps))
+                .as("pause after step %d, listing %d lets it take %d", pause, listing, steps)
+                .isEqualTo(ids(0, 200));
+          } finally {
+            compaction.finish();
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void scansBesideCompactionsAppendsAKilledCompactionAndRecoveryPausedAfterEveryDiskChange()
+      throws Exception {
+    for (int run = 0; run < 24; run++) {
+      Random random = new Random(SEED * 17 + run);
+      PathResolver paths = new PathResolver(TierLayout.under(base.resolve("run" + run)));
+      write(paths, 4, 0);
+      DiskSteps disk = new DiskSteps();
+      Storage background = disk.storage();
+      boolean rollForward = random.nextBoolean();
+      CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+        disk.owner = Thread.currentThread();
+        try {
+          disk.step();
+          Compactor.builder(paths).storage(background).build()
+              .compact(Zone.BRONZE, schema().table(), false);
+          LakeWriter.builder(paths).storage(background).clock(Clock.fixed(NOON, ZoneOffset.UTC))
+              .build().writeCleanData(schema(), CrashRows.rows(200, 50));
+          LakeWriter.builder(paths).storage(background).clock(Clock.fixed(NOON, ZoneOffset.UTC))
+              .build().writeCleanData(schema(), CrashRows.rows(250, 50));
+          try {
+            Compactor.builder(paths).storage(background).steps(step -> {
+              if (rollForward ? step.equals("published") : step.startsWith("publish ")) {
+                throw new IOException("killed (simulated) after " + step);
+              }
+            }).build().compact(Zone.BRONZE, schema().table(), false);
+          } catch (IOException killed) {
+            // As a crash leaves it: the next recover settles it.
+          }
+          Compactor.builder(paths).storage(background).build().recover(Zone.BRONZE,
+              schema().table());
+          Compactor.builder(paths).storage(background).build()
+              .compact(Zone.BRONZE, schema().table(), false);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        } finally {
+          disk.finished = true;
+          disk.stopped.release();
+        }
+      });
+      disk.stopped.acquire();
+      String schedule = "run " + run + " (-Dtiering.test.seed=" + SEED + ")";
+      try {
+        disk.advance(random.nextInt(20));
+        Storage interleaving = new ForwardingStorage(Storage.local()) {
+          @Override
+          public List<FileEntry> list(Path dir) throws IOException {
+            disk.advance(random.nextInt(4) == 0 ? random.nextInt(8) : random.nextInt(2));
+            return super.list(dir);
+          }
+
+          @Override
+          public java.nio.channels.SeekableByteChannel openChannel(Path file) throws IOException {
+            disk.advance(random.nextInt(3) == 0 ? 1 : 0);
+            return super.openChannel(file);
+          }
+        };
+        for (int scan = 0; scan < 3; scan++) {
+          List<Long> seen = scan(paths, interleaving);
+          assertThat(new java.util.HashSet<>(seen)).as("no row twice, " + schedule)
+              .hasSize(seen.size());
+          assertThat(seen).as("every row committed before the scan, " + schedule)
+              .containsAll(ids(0, 200));
+          List<Long> listed = CrashRows.idsBySdk(new LakeReader(paths, interleaving,
+              new dev.tiering.schema.SidecarStore(paths), null).files(Zone.BRONZE,
+              schema().table()).stream().map(LakeReader.DataFile::path).toList());
+          assertThat(new java.util.HashSet<>(listed)).as("files(): no row twice, " + schedule)
+              .hasSize(listed.size());
+          assertThat(listed).as("files(): every row, " + schedule).containsAll(ids(0, 200));
+        }
+      } finally {
+        disk.go.release(100_000);
+        done.get(120, TimeUnit.SECONDS);
+      }
+      assertThat(scan(paths, Storage.local())).as("final, " + schedule).isEqualTo(ids(0, 300));
+    }
+  }
+
+  /** Local storage whose owner thread stops after every change it makes on disk. */
+  private static final class DiskSteps {
+    final Semaphore go = new Semaphore(0);
+    final Semaphore stopped = new Semaphore(0);
+    volatile boolean finished;
+    volatile Thread owner;
+
+    void step() {
+      if (Thread.currentThread() == owner) {
+        stopped.release();
+        go.acquireUninterruptibly();
+      }
+    }
+
+    void advance(int steps) {
+      for (int i = 0; i < steps && !finished; i++) {
+        go.release();
+        stopped.acquireUninterruptibly();
+      }
+    }
+
+    Storage storage() {
+      return new ForwardingStorage(Storage.local()) {
+        @Override
+        public dev.tiering.core.PendingFile create(Path target, dev.tiering.core.WriteMode mode)
+            throws IOException {
+          dev.tiering.core.PendingFile pending = super.create(target, mode);
+          return new dev.tiering.core.PendingFile() {
+            @Override
+            public Path target() {
+              return pending.target();
+            }
+
+            @Override
+            public java.io.OutputStream stream() {
+              return pending.stream();
+            }
+
+            @Override
+            public long bytesWritten() {
+              return pending.bytesWritten();
+            }
+
+            @Override
+            public void commit() throws IOException {
+              pending.commit();
+              step();
+            }
+
+            @Override
+            public void close() throws IOException {
+              pending.close();
+            }
+          };
+        }
+
+        @Override
+        public boolean delete(Path path) throws IOException {
+          boolean deleted = super.delete(path);
+          step();
+          return deleted;
+        }
+
+        @Override
+        public void move(Path source, Path target) throws IOException {
+          super.move(source, target);
+          step();
+        }
+      };
+    }
+  }
+
+  // ---- Found in review: journals that must not be acted on.
+
+  private Path onlyJournal(Path partition) throws IOException {
+    try (Stream<Path> files = Files.list(partition)) {
+      return files.filter(p -> CompactionJournal.isJournal(p.getFileName().toString()))
+          .findFirst().orElseThrow();
+    }
+  }
+
+  @Test
+  void aPartitionWithAJournalThatCannotBeTrustedIsNotCompacted() throws Exception {
+    PathResolver paths = new PathResolver(TierLayout.under(base));
+    write(paths, 4, 0);
+    Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
+        dev.tiering.core.PartitionLayout.DATE_PATH);
+    assertThatThrownBy(() -> Compactor.builder(paths).steps(step -> {
+      if (step.equals("published")) {
+        throw new IOException("killed (simulated) after " + step);
+      }
+    }).build().compact(Zone.BRONZE, schema().table(), false)).hasMessageStartingWith("killed");
+    Path journal = onlyJournal(partition);
+    // A journal of another SDK version: refused, so nothing it names may be touched.
+    Files.writeString(journal, Files.readString(journal).replace("tiering-compaction 2",
+        "tiering-compaction 3"));
+    List<Path> before = parquet(partition);
+
+    LifecycleReport report = Compactor.builder(paths).build()
+        .compact(Zone.BRONZE, schema().table(), false);
+
+    assertThat(report.failures()).singleElement().satisfies(f -> assertThat(f.error())
+        .startsWith("Refusing compaction journal " + journal));
+    assertThat(report.actions(LifecycleReport.Verb.COMPACTED)).isEmpty();
+    assertThat(report.actions(LifecycleReport.Verb.KEPT)).hasSize(5);
+    assertThat(parquet(partition)).isEqualTo(before);
+  }
+
+  @Test
+  void aJournalNamingAFileBothAsInputAndOutputIsRefusedAndDeletesNothing() throws Exception {
+    PathResolver paths = new PathResolver(TierLayout.under(base));
+    write(paths, 2, 0);
+    Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
+        dev.tiering.core.PartitionLayout.DATE_PATH);
+    List<Path> files = parquet(partition);
+    String a = files.get(0).getFileName().toString();
+    Path journal = Files.writeString(partition.resolve(".compaction-hostile.journal"),
+        "tiering-compaction 2\ninput " + a + "\noutput " + a + " " + Files.size(files.get(0))
+            + " 50\n");
+
+    LifecycleReport report = Compactor.builder(paths).build().recover(Zone.BRONZE,
+        schema().table());
+
+    assertThat(report.failures()).singleElement().satisfies(f -> assertThat(f.error())
+        .contains("output " + a + " is also named as an input"));
+    assertThat(parquet(partition)).isEqualTo(files);
+    assertThat(journal).exists();
+  }
+
+  @Test
+  void anOutputThatIsNotTheFileTheJournalRecordedIsNeverDeleted() throws Exception {
+    PathResolver paths = new PathResolver(TierLayout.under(base));
+    write(paths, 3, 0);
+    Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
+        dev.tiering.core.PartitionLayout.DATE_PATH);
+    List<Path> files = parquet(partition);
+    // An unpublished journal that claims a committed file (of another size) as its output.
+    Path journal = Files.writeString(partition.resolve(".compaction-forged.journal"),
+        "tiering-compaction 2\ninput " + files.get(0).getFileName() + "\noutput "
+            + files.get(1).getFileName() + " 12345 50\n");
+
+    LifecycleReport report = Compactor.builder(paths).build().recover(Zone.BRONZE,
+        schema().table());
+
+    assertThat(report.failures()).singleElement().satisfies(f -> assertThat(f.error())
+        .startsWith("Not removing " + files.get(1)));
+    assertThat(parquet(partition)).isEqualTo(files);
+    assertThat(journal).exists();
+  }
+
+  @Test
+  void aStrayEpochMarkerDoesNotStopReaders() throws Exception {
+    PathResolver paths = new PathResolver(TierLayout.under(base));
+    write(paths, 2, 0);
+    Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
+        dev.tiering.core.PartitionLayout.DATE_PATH);
+    Compactor.builder(paths).build().compact(Zone.BRONZE, schema().table(), false);
+    Files.createFile(partition.resolve(".compaction-epoch-9"));
+
+    assertThat(scan(paths, Storage.local())).isEqualTo(ids(0, 100));
+    write(paths, 2, 100);
+    Compactor.builder(paths).build().compact(Zone.BRONZE, schema().table(), false);
+    try (Stream<Path> names = Files.list(partition)) {
+      assertThat(names.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith(".compaction-epoch-"))).hasSize(1);
+    }
+    assertThat(scan(paths, Storage.local())).isEqualTo(ids(0, 200));
+  }
 }
