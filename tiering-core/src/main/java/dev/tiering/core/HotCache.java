@@ -417,7 +417,9 @@ public final class HotCache {
   /**
    * Reads the access record: a header line, then one line per copy, {@code millis<TAB>bytes
    * <TAB>crc<TAB>lake path relative to the lake clean area}. Lake paths come from the resolver and
-   * hold no tabs or newlines. A damaged line is skipped: the copy is then simply not served.
+   * hold no tabs or newlines. The index is read back from disk, so it is untrusted: a damaged line,
+   * or one naming anything but a file of a lake table the cache may copy (one the rules keep in
+   * the lake), is skipped and dropped at the next save, and its copy is never served or deleted.
    */
   private Map<Path, Entry> load() throws IOException {
     Map<Path, Entry> index = new LinkedHashMap<>();
@@ -437,6 +439,12 @@ public final class HotCache {
         Path lakeFile = lakeRoot.resolve(parts[3]).normalize();
         if (!lakeFile.startsWith(lakeRoot)) {
           throw new IllegalArgumentException("outside the lake");
+        }
+        Path relative = lakeRoot.relativize(lakeFile);
+        if (relative.getNameCount() < 3 || !isCacheOfLakeTable(relative.getName(0).toString(),
+            relative.getName(1).toString())) {
+          // Its copy would be a file of a table pinned to the SSD, or no table's: never ours.
+          throw new IllegalArgumentException("not a file of a lake table the cache may copy");
         }
         index.put(lakeFile, new Entry(lakeFile, paths.counterpart(lakeFile, DataKind.CACHE),
             Long.parseLong(parts[1]), Long.parseUnsignedLong(parts[2], 16),

@@ -6,8 +6,11 @@ import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,7 +37,8 @@ final class ProcessLocks {
   /** The range of a plain, whole-file lock. */
   static final long WHOLE_FILE = -1;
 
-  private final Map<Path, LockFile> files = new HashMap<>();
+  /** Open lock files by identity (see {@link #identity}). */
+  private final Map<Object, LockFile> files = new HashMap<>();
 
   /** One open lock file: its channel and the ranges this JVM holds in it. */
   private static final class LockFile {
@@ -75,14 +79,25 @@ final class ProcessLocks {
    */
   Optional<Closeable> acquire(Path lockFile, long position, boolean shared, Duration timeout)
       throws IOException {
-    Path key = lockFile.toAbsolutePath().normalize();
+    Path path = lockFile.toAbsolutePath().normalize();
     long deadline = System.nanoTime() + Math.min(timeout.toNanos(), TimeUnit.DAYS.toNanos(365));
     long pauseMillis = 1;
     synchronized (this) {
-      LockFile file = files.get(key);
+      Object key = identity(path);
+      LockFile file = key == null ? null : files.get(key);
       if (file == null) {
-        file = new LockFile(open(key));
-        files.put(key, file);
+        FileChannel channel = open(path);
+        key = identity(path);
+        if (key == null) {
+          key = path;   // removed at once by someone else: the channel still serves this caller
+        }
+        file = files.get(key);
+        if (file != null) {
+          channel.close();   // safe: this JVM holds no lock through this new channel
+        } else {
+          file = new LockFile(channel);
+          files.put(key, file);
+        }
       }
       file.waiters++;
       try {
@@ -104,7 +119,7 @@ final class ProcessLocks {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new InterruptedIOException("Interrupted waiting for lock " + key);
+        throw new InterruptedIOException("Interrupted waiting for lock " + path);
       } finally {
         file.waiters--;
         closeIfUnused(key, file);
@@ -112,11 +127,43 @@ final class ProcessLocks {
     }
   }
 
+  /**
+   * The lock file's identity (device and inode), or null if it is not there yet. The table is
+   * keyed by it, not by path: two paths to one file (a hard link) must share one channel, or
+   * closing one would drop the locks held through the other.
+   */
+  private static Object identity(Path lockFile) throws IOException {
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(lockFile, BasicFileAttributes.class,
+          LinkOption.NOFOLLOW_LINKS);
+      if (!attributes.isRegularFile()) {
+        throw notALockFile(lockFile, attributes.isSymbolicLink() ? "a symbolic link"
+            : "not a regular file");
+      }
+      return attributes.fileKey() != null ? attributes.fileKey() : lockFile;
+    } catch (java.nio.file.NoSuchFileException notYet) {
+      return null;
+    }
+  }
+
   private static FileChannel open(Path lockFile) throws IOException {
     // Read and write: a shared (read) record lock needs a readable descriptor, an exclusive one a
-    // writable one.
-    return FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    // writable one. Never through a link: a planted one would create or lock a file elsewhere.
+    try {
+      return FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    } catch (java.nio.file.FileSystemException e) {
+      if (Files.isSymbolicLink(lockFile)) {
+        throw notALockFile(lockFile, "a symbolic link");
+      }
+      throw e;
+    }
+  }
+
+  private static IOException notALockFile(Path lockFile, String what) {
+    return new java.nio.file.FileSystemException(lockFile.toString(), null, "Refusing to lock "
+        + lockFile + ": it is " + what + ", not a lock file the SDK made (remove it; the SDK"
+        + " creates it again)");
   }
 
   private static boolean grant(LockFile file, Range range, long position, boolean shared)
@@ -149,7 +196,7 @@ final class ProcessLocks {
     return true;
   }
 
-  private synchronized void release(Path key, LockFile file, long position, Range range,
+  private synchronized void release(Object key, LockFile file, long position, Range range,
       boolean shared) throws IOException {
     try {
       if (shared && --range.shared > 0) {
@@ -165,7 +212,7 @@ final class ProcessLocks {
   }
 
   /** Closes a lock file's channel once no thread holds or awaits a lock in it. */
-  private void closeIfUnused(Path key, LockFile file) throws IOException {
+  private void closeIfUnused(Object key, LockFile file) throws IOException {
     if (file.ranges.isEmpty() && file.waiters == 0 && files.get(key) == file) {
       files.remove(key);
       file.channel.close();
@@ -174,14 +221,14 @@ final class ProcessLocks {
 
   /** A held lock; closing it releases it once, later closes do nothing. */
   private final class Held implements Closeable {
-    private final Path key;
+    private final Object key;
     private final LockFile file;
     private final long position;
     private final Range range;
     private final boolean shared;
     private boolean released;
 
-    Held(Path key, LockFile file, long position, Range range, boolean shared) {
+    Held(Object key, LockFile file, long position, Range range, boolean shared) {
       this.key = key;
       this.file = file;
       this.position = position;

@@ -110,6 +110,13 @@ public interface Storage {
   /** The target is there already: the source goes if it is the same bytes, else nothing moves. */
   private static void finishInterruptedTransfer(Storage storage, Path source, Path target)
       throws IOException {
+    Optional<FileEntry> there = storage.stat(target);
+    if (there.isPresent() && !there.get().isFile()) {
+      // A link there could point at an identical copy outside the tiers: it is not the copy.
+      throw new java.nio.file.FileAlreadyExistsException(target.toString(), source.toString(),
+          "a " + there.get().type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+          + " is already there, not a copy; nothing was moved or replaced (remove it)");
+    }
     if (!sameContent(storage, source, target)) {
       throw new java.nio.file.FileAlreadyExistsException(target.toString(), source.toString(),
           "a different file is already there; nothing was moved or replaced (compare the two and"
@@ -122,7 +129,8 @@ public interface Storage {
   private static boolean sameContent(Storage storage, Path a, Path b) throws IOException {
     java.util.Optional<FileEntry> first = storage.stat(a);
     java.util.Optional<FileEntry> second = storage.stat(b);
-    if (first.isEmpty() || second.isEmpty() || first.get().size() != second.get().size()) {
+    if (first.isEmpty() || second.isEmpty() || !first.get().isFile() || !second.get().isFile()
+        || first.get().size() != second.get().size()) {
       return false;
     }
     try (InputStream x = storage.openStream(a); InputStream y = storage.openStream(b)) {

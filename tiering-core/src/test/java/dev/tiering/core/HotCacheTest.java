@@ -224,4 +224,49 @@ class HotCacheTest {
         .containsExactly(output);
     assertThat(input2).exists();
   }
+
+  private PathResolver pinned(PathResolver base) {
+    return new PathResolver(base.layout(), RoutingRules.defaults().prepend(
+        RoutingRule.route(DataKind.CLEAN).inZone(Zone.GOLD).forTables("dash_*")
+            .to(Area.CLEAN_CACHE)));
+  }
+
+  @Test
+  void aTablePinnedAfterItWasCachedKeepsItsDataOnTheSsd() throws IOException {
+    Path lakeFile = lakeFile("dash_live", 10, "part-1.parquet", 2048);
+    cache(1000 * KB).promote(lakeFile, false);
+    // The operator pins dash_* to the SSD and moves the table's files where it now lives.
+    PathResolver pinned = pinned(paths);
+    Path pinnedFile = pinned.partitionDir(Zone.GOLD, TableName.of("dash_live"),
+        LocalDate.of(2025, 11, 10), PartitionLayout.DATE_PATH).resolve("part-1.parquet");
+    Files.move(lakeFile, pinnedFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Path written = Files.write(pinnedFile.resolveSibling("part-2.parquet"), new byte[100]);
+
+    LifecycleReport report = HotCache.builder(pinned).build().verify(false);
+
+    assertThat(report.actions(LifecycleReport.Verb.EVICTED)).isEmpty();
+    assertThat(report.actions(LifecycleReport.Verb.DELETED)).isEmpty();
+    assertThat(pinnedFile).exists();
+    assertThat(written).exists();
+    assertThat(HotCache.builder(pinned).build().entries()).isEmpty();
+  }
+
+  @Test
+  void anIndexLineNamingAPinnedTablesFileIsIgnoredAndItsFileKept() throws IOException {
+    PathResolver pinned = pinned(paths);
+    Path data = pinned.partitionDir(Zone.GOLD, TableName.of("dash_live"),
+        LocalDate.of(2025, 11, 10), PartitionLayout.DATE_PATH).resolve("part-9.parquet");
+    Files.createDirectories(data.getParent());
+    Files.write(data, new byte[10]);
+    Files.writeString(pinned.cacheIndexFile(), "tiering-cache 1\n1700000000000\t10\t0\t"
+        + "gold/dash_live/2025/11/10/part-9.parquet\n");
+
+    HotCache cache = HotCache.builder(pinned).build();
+    LifecycleReport report = cache.verify(false);
+    cache.evict(paths.areaRoot(Area.LAKE_CLEAN), false);
+
+    assertThat(report.actions()).isEmpty();
+    assertThat(data).exists();
+    assertThat(cache.entries()).isEmpty();
+  }
 }

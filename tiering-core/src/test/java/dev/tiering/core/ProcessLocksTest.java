@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -135,6 +136,33 @@ class ProcessLocksTest {
     } finally {
       holder.destroyForcibly();
     }
+  }
+
+  @Test
+  void twoPathsToOneLockFileShareItsLocksSoReleasingOneKeepsTheOther(@TempDir Path dir)
+      throws Exception {
+    Path lockFile = dir.resolve(".batches.lock");
+    Files.createFile(lockFile);
+    Path alias = Files.createLink(dir.resolve(".partitions.lock"), lockFile);
+    try (Closeable writer = storage.tryLock(lockFile, "batch b1", LockMode.SHARED, Duration.ZERO)
+        .orElseThrow()) {
+      // Another lock through the other name, taken and released: before, its own channel's
+      // close dropped the writer's lock for every other process.
+      storage.tryLock(alias, "partition 2025/11/10", LockMode.EXCLUSIVE, Duration.ZERO)
+          .orElseThrow().close();
+      assertThat(LockProbe.probe(lockFile, "batch b1", LockMode.EXCLUSIVE)).isEqualTo("taken");
+    }
+  }
+
+  @Test
+  void aLockFileThatIsALinkIsRefusedAndNothingIsCreatedWhereItPoints(@TempDir Path dir)
+      throws Exception {
+    Path target = dir.resolve("elsewhere");
+    Path lockFile = Files.createSymbolicLink(dir.resolve(".cache.lock"), target);
+    assertThatThrownBy(() -> storage.lock(lockFile, Duration.ofSeconds(1)))
+        .isInstanceOf(java.nio.file.FileSystemException.class)
+        .hasMessageContaining("Refusing to lock " + lockFile + ": it is a symbolic link");
+    assertThat(target).doesNotExist();
   }
 
   @Test

@@ -191,6 +191,57 @@ class PlantedLinksTest {
         .hasMessageContaining("overlap");
   }
 
+  @Test
+  void lockFilesThatAreLinksAreRefusedAndNothingIsCreatedOutside() throws Exception {
+    Files.delete(paths.stagingLockFile());
+    Files.createSymbolicLink(paths.stagingLockFile(), outside.resolve("created-by-sdk"));
+    Path partitionsLock = paths.partitionLockFile(Zone.BRONZE, CrashChild.schema().table());
+    Files.deleteIfExists(partitionsLock);
+    Files.createSymbolicLink(partitionsLock, outside.resolve("created-by-compactor"));
+
+    assertThatThrownBy(() -> StagingWriter.builder(paths).build().writeIntermediate(SlmId.of(0),
+        BatchId.of("b9"), CrashChild.schema(), CrashRows.rows(0, 10)))
+        .isInstanceOf(java.nio.file.FileSystemException.class)
+        .hasMessageContaining("Refusing to lock " + paths.stagingLockFile()
+            + ": it is a symbolic link");
+    assertThatThrownBy(() -> Compactor.builder(paths).build().recover(Zone.BRONZE,
+        CrashChild.schema().table())).hasMessageContaining("Refusing to lock " + partitionsLock
+            + ": it is a symbolic link");
+    assertOutsideUntouched();
+  }
+
+  @Test
+  void aStagingLockLinkedToAnotherLockFileIsRefusedSoNoWritersHoldIsLost() throws Exception {
+    Path partitionsLock = paths.partitionLockFile(Zone.BRONZE, CrashChild.schema().table());
+    Compactor.builder(paths).build().recover(Zone.BRONZE, CrashChild.schema().table());
+    assertThat(partitionsLock).exists();
+    Files.delete(paths.stagingLockFile());
+    Files.createSymbolicLink(paths.stagingLockFile(), partitionsLock);
+
+    assertThatThrownBy(() -> StagingWriter.builder(paths).build().openIntermediate(SlmId.of(1),
+        BatchId.of("b1"), CrashChild.schema())).hasMessageContaining("it is a symbolic link");
+  }
+
+  @Test
+  void aLinkAtAnArchiveTargetIsNeverTakenForTheCopy() throws Exception {
+    Path file = paths.intermediateFile(SlmId.of(1), BatchId.of("old"));
+    Path copy = Files.copy(file, outside.resolve("copy.parquet"));
+    Path target = paths.stagingArchiveFile(dev.tiering.core.StagingFile.intermediate(SlmId.of(1),
+        BatchId.of("old")));
+    Files.createDirectories(target.getParent());
+    Files.createSymbolicLink(target, copy);
+    Map<String, String> before = snapshot(outside);
+
+    LifecycleReport report = StagingJanitor.builder(paths).archive(true).build()
+        .cleanupBatch(BatchId.of("old"), false);
+
+    assertThat(report.failures()).filteredOn(f -> f.path().equals(file)).singleElement()
+        .satisfies(f -> assertThat(f.error()).contains("a symlink is already there, not a copy"));
+    assertThat(file).exists();
+    assertThat(Files.isSymbolicLink(target)).isTrue();
+    assertThat(snapshot(outside)).isEqualTo(before);
+  }
+
   private void assertOutsideUntouched() throws IOException {
     assertThat(snapshot(outside)).isEqualTo(outsideBefore);
   }
