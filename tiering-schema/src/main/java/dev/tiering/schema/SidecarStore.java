@@ -149,6 +149,8 @@ public final class SidecarStore {
           : SchemaEvolution.evolve(current.get().schema(), proposed, policy, now());
       QualityMetrics before = current.map(SchemaSidecar::quality).orElse(null);
       if (current.isEmpty() || next != current.get().schema()) {
+        removeUncommittedHistory(proposed.zone(), proposed.table(),
+            current.map(c -> c.schema().version()).orElse(null));
         writeHistory(next);
         write(new SchemaSidecar(next, before));
         log.info("Schema of {} is now version {}{}", next.qualifiedName(), next.version(),
@@ -164,9 +166,35 @@ public final class SidecarStore {
   }
 
   /**
-   * Records a new version before the sidecar names it. Replacing: a file already there for this
-   * version can only be left by a commit that crashed before its sidecar write (versions only
-   * grow from the sidecar's), and it may hold another change, so this one's record wins.
+   * Removes history records of versions the sidecar never reached: left by commits that crashed
+   * between their history record and their sidecar write. Under the table's lock, before a new
+   * version is recorded, so that the history holds exactly the versions the sidecar went through.
+   */
+  private void removeUncommittedHistory(Zone zone, TableName table, SchemaVersion current)
+      throws IOException {
+    Path dir = paths.schemaFile(zone, table).resolveSibling(PathResolver.SCHEMA_HISTORY_DIR);
+    for (FileEntry entry : storage.list(dir)) {
+      String name = entry.name();
+      if (!entry.isFile() || !name.endsWith(".json")) {
+        continue;
+      }
+      try {
+        SchemaVersion version = SchemaVersion.parse(name.substring(0,
+            name.length() - ".json".length()));
+        if (current == null || version.compareTo(current) > 0) {
+          storage.delete(entry.path());
+          log.warn("Removed schema history record {}: its commit crashed before the sidecar"
+              + " named it", entry.path());
+        }
+      } catch (IllegalArgumentException foreignFile) {
+        // Not a version record: not ours to remove.
+      }
+    }
+  }
+
+  /**
+   * Records a new version before the sidecar names it. Replacing, as a last guard: uncommitted
+   * records were removed just before, so a record already there can only be a crashed commit's.
    */
   private void writeHistory(TableSchema schema) throws IOException {
     Path file = paths.schemaHistoryFile(schema.zone(), schema.table(), schema.version().toString());

@@ -145,6 +145,18 @@ class SidecarStoreTest {
     assertThat(recorded.schema().fields()).isEqualTo(next.schema().fields());
     assertThat(store.versions(Zone.SILVER, TABLE)).extracting(Object::toString)
         .containsExactly("1.0.0", "1.1.0");
+
+    // A crashed patch-level change (a field moved: 1.1.1) never shows, even after 1.2.0 commits.
+    TableSchema reordered = v1().nullable("column_b", FieldType.STRING).build();
+    List<Field> moved = new ArrayList<>(reordered.fields());
+    moved.add(moved.remove(0));
+    assertThatThrownBy(() -> dying.commit(new TableSchema(reordered.table(), reordered.zone(),
+        reordered.version(), reordered.createdAt(), moved, reordered.partitionBy(), Map.of(),
+        Map.of()), null, EvolutionPolicy.COMPATIBLE)).hasMessageContaining("killed");
+    store.commit(v1().nullable("column_b", FieldType.STRING).nullable("column_c",
+        FieldType.STRING).build(), null, EvolutionPolicy.COMPATIBLE);
+    assertThat(store.versions(Zone.SILVER, TABLE)).extracting(Object::toString)
+        .containsExactly("1.0.0", "1.1.0", "1.2.0");
   }
 
   @Test
