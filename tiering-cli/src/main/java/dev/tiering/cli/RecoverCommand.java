@@ -5,8 +5,6 @@ import dev.tiering.core.TempFileSweeper;
 import dev.tiering.parquet.Compactor;
 import dev.tiering.parquet.LakeReader;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,10 +25,7 @@ final class RecoverCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PathResolver paths = tiers.resolver();
     PrintWriter out = spec.commandLine().getOut();
-    List<Path> removed = TempFileSweeper.forLayout(paths.layout()).recover(paths);
-    removed.forEach(path -> out.println("  removed abandoned temporary file " + path));
-    out.println("recover: " + removed.size() + " abandoned temporary file(s) removed");
-    int code = 0;
+    int code = Reports.print(out, TempFileSweeper.forLayout(paths.layout()).recover(paths), true);
     var orphans = dev.tiering.core.HotCache.builder(paths).build().removeOrphans(false);
     if (!orphans.actions().isEmpty() || !orphans.ok()) {
       code = Math.max(code, Reports.print(out, orphans, true));
@@ -39,9 +34,15 @@ final class RecoverCommand implements Callable<Integer> {
     LakeReader lake = new LakeReader(paths);
     TableOptions all = new TableOptions();
     for (TableOptions.Selected t : all.select(lake)) {
-      var report = compactor.recover(t.zone(), t.table());
-      if (!report.actions().isEmpty() || !report.ok()) {
-        code = Math.max(code, Reports.print(out, report, true));
+      try {
+        var report = compactor.recover(t.zone(), t.table());
+        if (!report.actions().isEmpty() || !report.ok()) {
+          code = Math.max(code, Reports.print(out, report, true));
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // One table that cannot be read (a damaged schema.json) must not stop the others.
+        out.println("  FAILED    " + t.zone() + "." + t.table() + ": " + e.getMessage());
+        code = Math.max(code, 1);
       }
     }
     out.flush();

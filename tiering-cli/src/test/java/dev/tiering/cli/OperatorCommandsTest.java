@@ -203,13 +203,28 @@ class OperatorCommandsTest {
 
   @Test
   void recoverRemovesAbandonedTemporaryFiles() throws IOException {
-    Path temp = Files.writeString(root.resolve("hot/staging/.slm_1_b.parquet.00ff.tmp"), "partial");
-    Files.setLastModifiedTime(temp, FileTime.from(now.minus(Duration.ofDays(1))));
+    Path temp = Files.writeString(root.resolve("hot/staging/.slm_1_b.parquet.00ff00ff00ff00ff.tmp"),
+        "partial");
+    Files.setLastModifiedTime(temp, FileTime.from(now.minus(Duration.ofMinutes(2))));
+    Path young = Files.writeString(root.resolve("hot/staging/.slm_2_b.parquet.00ee00ee00ee00ee.tmp"),
+        "partial");
+    // Another program's temporary files, in and beside the SDK's areas: never the SDK's to remove.
+    Path foreign = Files.writeString(root.resolve("hot/staging/.vim-swap.tmp"), "x");
+    Path beside = Files.writeString(Files.createDirectories(root.resolve("hot/other"))
+        .resolve(".slm_3_b.parquet.00dd00dd00dd00dd.tmp"), "x");
+    Files.setLastModifiedTime(foreign, FileTime.from(now.minus(Duration.ofDays(1))));
+    Files.setLastModifiedTime(beside, FileTime.from(now.minus(Duration.ofDays(1))));
+
     CliRun recover = run("recover");
+
     assertThat(recover.exitCode()).isZero();
-    assertThat(recover.out()).contains("removed abandoned temporary file " + temp)
-        .contains("recover: 1 abandoned temporary file(s) removed");
+    assertThat(recover.out()).contains("deleted   " + temp + " (7 bytes): abandoned: no live"
+        + " writer holds it").contains("kept      " + young + " (7 bytes): created under 1"
+        + " minute(s) ago: its writer may not hold its lock yet");
     assertThat(temp).doesNotExist();
+    assertThat(young).exists();
+    assertThat(foreign).exists();
+    assertThat(beside).exists();
   }
 
   @Test

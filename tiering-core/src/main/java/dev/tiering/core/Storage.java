@@ -206,12 +206,26 @@ public interface Storage {
   }
 
   /**
-   * True for the hidden temporary names of files being written ({@code .<name>.<random>.tmp}):
-   * they start with a dot, which Spark, Hive and {@code ls} skip, and do not end in
-   * {@code .parquet}, so {@code *.parquet} globs (DuckDB's too) never match them.
+   * True for the hidden temporary names of files being written, exactly as {@link
+   * #temporarySibling} makes them ({@code .<name>.<16 hex digits>.tmp}): they start with a dot,
+   * which Spark, Hive and {@code ls} skip, and do not end in {@code .parquet}, so {@code *.parquet}
+   * globs (DuckDB's too) never match them. Other hidden {@code *.tmp} files are other programs'
+   * and are never touched.
    */
   static boolean isTemporary(String fileName) {
-    return fileName.startsWith(".") && fileName.endsWith(LocalStorage.TEMP_SUFFIX);
+    int suffix = fileName.length() - LocalStorage.TEMP_SUFFIX.length();
+    int random = suffix - 16;
+    if (!fileName.startsWith(".") || !fileName.endsWith(LocalStorage.TEMP_SUFFIX) || random < 3
+        || fileName.charAt(random - 1) != '.') {
+      return false;
+    }
+    for (int i = random; i < suffix; i++) {
+      char c = fileName.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

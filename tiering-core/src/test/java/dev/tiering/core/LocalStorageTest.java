@@ -194,6 +194,13 @@ class LocalStorageTest {
     assertThat(Storage.isTemporary(".part-1.parquet.0123456789abcdef.tmp")).isTrue();
     assertThat(Storage.isTemporary("part-1.parquet")).isFalse();
     assertThat(Storage.isTemporary(".hidden")).isFalse();
+    // Other programs' temporary files are not the SDK's: recovery never touches them.
+    assertThat(Storage.isTemporary(".editor-swap.tmp")).isFalse();
+    assertThat(Storage.isTemporary(".part-1.parquet.00ff.tmp")).isFalse();
+    assertThat(Storage.isTemporary(".part-1.parquet.0123456789ABCDEF.tmp")).isFalse();
+    assertThat(Storage.isTemporary(".0123456789abcdef.tmp")).isFalse();
+    assertThat(Storage.isTemporary(Storage.temporarySibling(Path.of("/x/schema.json"))
+        .getFileName().toString())).isTrue();
   }
 
   @Test

@@ -30,8 +30,8 @@ class TempFileSweeperTest {
 
   @Test
   void removesOnlyOldAbandonedTemporaryFiles() throws IOException {
-    Path abandoned = file(".part-1.parquet.00ff.tmp", Duration.ofHours(2));
-    Path young = file(".part-2.parquet.01ff.tmp", Duration.ofMinutes(5));
+    Path abandoned = file(".part-1.parquet.00ff00ff00ff00ff.tmp", Duration.ofHours(2));
+    Path young = file(".part-2.parquet.01ff01ff01ff01ff.tmp", Duration.ofMinutes(5));
     Path data = file("part-3.parquet", Duration.ofDays(2));
     Path hidden = file(".schema.json.lock", Duration.ofDays(2));
 
@@ -69,9 +69,9 @@ class TempFileSweeperTest {
   @Test
   void sweepsWholeTreesWithoutFollowingLinks(@TempDir Path outside) throws IOException {
     Path nested = Files.createDirectories(dir.resolve("a/b"));
-    Path deep = Files.writeString(nested.resolve(".x.parquet.aa.tmp"), "x");
+    Path deep = Files.writeString(nested.resolve(".x.parquet.aaaaaaaaaaaaaaaa.tmp"), "x");
     Files.setLastModifiedTime(deep, FileTime.from(NOW.minus(Duration.ofDays(1))));
-    Path foreign = Files.writeString(outside.resolve(".y.parquet.bb.tmp"), "y");
+    Path foreign = Files.writeString(outside.resolve(".y.parquet.bbbbbbbbbbbbbbbb.tmp"), "y");
     Files.setLastModifiedTime(foreign, FileTime.from(NOW.minus(Duration.ofDays(1))));
     Files.createSymbolicLink(dir.resolve("link"), outside);
 

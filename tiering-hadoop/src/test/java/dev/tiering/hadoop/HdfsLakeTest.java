@@ -256,7 +256,8 @@ class HdfsLakeTest {
     // The dead writer's lease still holds the file: recovery cannot tell it from a slow writer.
     TempFileSweeper recovery = new TempFileSweeper(Storage.forLayout(paths.layout()),
         Duration.ZERO, Clock.systemUTC());
-    assertThat(recovery.recover(paths)).isEmpty();
+    assertThat(recovery.recover(paths).actions(dev.tiering.core.LifecycleReport.Verb.DELETED))
+        .isEmpty();
     // HDFS recovers an expired lease by itself (within its lease limits); here, at once.
     org.apache.hadoop.fs.Path temp = left.get(0);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -264,8 +265,9 @@ class HdfsLakeTest {
       Thread.sleep(200);
     }
     assertThat(hdfs.fs().isFileClosed(temp)).isTrue();
-    assertThat(recovery.recover(paths)).singleElement()
-        .satisfies(p -> assertThat(p.toString()).isEqualTo(temp.toUri().getPath()));
+    assertThat(recovery.recover(paths).actions(dev.tiering.core.LifecycleReport.Verb.DELETED))
+        .singleElement().satisfies(a -> assertThat(a.path().toString())
+            .isEqualTo(temp.toUri().getPath()));
     assertThat(hdfs.files(lakeDir)).isEmpty();
   }
 

@@ -43,7 +43,9 @@ class CrashRecoveryTest {
         .isEmpty();
 
     List<Path> removed = new TempFileSweeper(Storage.local(), Duration.ZERO, Clock.systemUTC())
-        .recover(new PathResolver(TierLayout.under(base)));
+        .recover(new PathResolver(TierLayout.under(base)))
+        .actions(dev.tiering.core.LifecycleReport.Verb.DELETED).stream()
+        .map(dev.tiering.core.LifecycleReport.Action::path).toList();
     assertThat(removed).containsExactlyElementsOf(left);
     assertThat(list(staging)).isEmpty();
   }

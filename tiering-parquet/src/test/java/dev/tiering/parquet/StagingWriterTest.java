@@ -110,9 +110,9 @@ class StagingWriterTest {
   @Test
   void theNextWriterRemovesAbandonedTemporaryFilesButNotYoungOnes() throws Exception {
     Files.createDirectories(staging);
-    Path abandoned = Files.writeString(staging.resolve(".slm_9_old.parquet.00aa.tmp"), "partial");
+    Path abandoned = Files.writeString(staging.resolve(".slm_9_old.parquet.00aa00aa00aa00aa.tmp"), "partial");
     Files.setLastModifiedTime(abandoned, FileTime.from(Instant.now().minusSeconds(7200)));
-    Path young = Files.writeString(staging.resolve(".slm_9_new.parquet.00bb.tmp"), "partial");
+    Path young = Files.writeString(staging.resolve(".slm_9_new.parquet.00bb00bb00bb00bb.tmp"), "partial");
 
     StagingWriter.builder(paths).build().writeIntermediate(SlmId.of(1), BatchId.of("n"),
         Predictions.schema(), Predictions.rows(5, Predictions.START, 5));
