@@ -55,9 +55,11 @@ final class ArchiveCommand implements Callable<Integer> {
     if (allowBronzeDeletion) {
       policy = policy.allowingBronzeDeletion();
     }
-    try (Progress progress = Progress.of("archive", tiers.resolver())) {
+    dev.tiering.core.PathResolver paths = tiers.resolver();
+    try (Progress progress = Progress.of("archive", paths, dryRun)) {
+      LayoutOptions.requireRoots(paths, progress, dev.tiering.core.Tier.COLD);
       return Reports.print(spec.commandLine().getOut(),
-          new Archiver(tiers.resolver(), progress, Clock.systemUTC()).apply(policy, dryRun), verbose);
+          new Archiver(paths, progress, Clock.systemUTC()).apply(policy, dryRun), verbose);
     }
   }
 

@@ -42,8 +42,11 @@ final class CacheCommand implements Runnable {
 
     @Mixin LayoutOptions tiers;
 
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE) CommandLine.Model.CommandSpec spec;
+
     HotCache cache(PathResolver paths, Progress progress) {
-      return HotCache.builder(paths).budget(Math.max(1, budget.bytes())).storage(progress).build();
+      return HotCache.builder(paths).budget(Ranges.bytes(spec, "--budget", budget, 1))
+          .storage(progress).build();
     }
   }
 
@@ -58,11 +61,13 @@ final class CacheCommand implements Runnable {
     @Option(names = "--date", paramLabel = "yyyy-MM-dd", description = "One partition (default: the whole table).")
     LocalDate date;
 
-    Path lakePath(PathResolver paths) throws java.io.IOException {
+    Path lakePath(PathResolver paths, dev.tiering.core.Storage storage)
+        throws java.io.IOException {
       if (date == null) {
         return paths.tableDir(zone, table);
       }
-      PartitionLayout layout = LakeWriter.layoutOf(new LakeReader(paths).sidecar(zone, table).schema())
+      PartitionLayout layout = LakeWriter.layoutOf(TableOptions.reader(paths, storage)
+          .sidecar(zone, table).schema())
           .orElseThrow(() -> new IllegalArgumentException("Table " + zone + "." + table
               + " has no date partitions (leave out --date)"));
       return paths.partitionDir(DataRef.clean(zone, table), date, layout);
@@ -78,8 +83,10 @@ final class CacheCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
-      try (Progress progress = Progress.of("cache", options.tiers.resolver())) {
-        HotCache cache = options.cache(options.tiers.resolver(), progress);
+      PathResolver paths = options.tiers.resolver();
+      try (Progress progress = Progress.of("cache", paths, true)) {
+        LayoutOptions.requireRoots(paths, progress, dev.tiering.core.Tier.HOT);
+        HotCache cache = options.cache(paths, progress);
         List<HotCache.Entry> entries = cache.entries();
         long used = 0;
         for (HotCache.Entry entry : entries) {
@@ -108,9 +115,11 @@ final class CacheCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PathResolver paths = options.tiers.resolver();
-      try (Progress progress = Progress.of("cache promote", paths)) {
-        return Reports.print(spec.commandLine().getOut(),
-            options.cache(paths, progress).promote(target.lakePath(paths), dryRun), true);
+      try (Progress progress = Progress.of("cache promote", paths, dryRun)) {
+        LayoutOptions.requireRoots(paths, progress, dev.tiering.core.Tier.HOT,
+            dev.tiering.core.Tier.COLD);
+        return Reports.print(spec.commandLine().getOut(), options.cache(paths, progress)
+            .promote(target.lakePath(paths, progress), dryRun), true);
       }
     }
   }
@@ -129,9 +138,11 @@ final class CacheCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PathResolver paths = options.tiers.resolver();
-      try (Progress progress = Progress.of("cache evict", paths)) {
-        return Reports.print(spec.commandLine().getOut(),
-            options.cache(paths, progress).evict(target.lakePath(paths), dryRun), true);
+      try (Progress progress = Progress.of("cache evict", paths, dryRun)) {
+        LayoutOptions.requireRoots(paths, progress, dev.tiering.core.Tier.HOT,
+            dev.tiering.core.Tier.COLD);
+        return Reports.print(spec.commandLine().getOut(), options.cache(paths, progress)
+            .evict(target.lakePath(paths, progress), dryRun), true);
       }
     }
   }
@@ -148,9 +159,12 @@ final class CacheCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      try (Progress progress = Progress.of("cache verify", options.tiers.resolver())) {
+      PathResolver paths = options.tiers.resolver();
+      try (Progress progress = Progress.of("cache verify", paths, dryRun)) {
+        LayoutOptions.requireRoots(paths, progress, dev.tiering.core.Tier.HOT,
+            dev.tiering.core.Tier.COLD);
         return Reports.print(spec.commandLine().getOut(),
-            options.cache(options.tiers.resolver(), progress).verify(dryRun), false);
+            options.cache(paths, progress).verify(dryRun), false);
       }
     }
   }

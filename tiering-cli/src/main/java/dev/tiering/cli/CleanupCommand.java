@@ -2,7 +2,9 @@ package dev.tiering.cli;
 
 import dev.tiering.core.BatchId;
 import dev.tiering.core.LifecycleReport;
+import dev.tiering.core.PathResolver;
 import dev.tiering.core.StagingJanitor;
+import dev.tiering.core.Tier;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -25,8 +27,12 @@ final class CleanupCommand implements Callable<Integer> {
     BatchId batch;
 
     @Option(names = "--keep-recent", paramLabel = "N",
-        description = "Keep the N most recent batches (by newest file), remove the rest.")
+        description = "Keep the N most recent batches (by newest file, N >= 1), remove the rest.")
     Integer keepRecent;
+
+    @Option(names = "--all", description = "Remove every batch, the newest included (batches a"
+        + " live writer holds are still kept).")
+    boolean all;
   }
 
   @Option(names = "--dry-run", description = "Report what would be removed; change nothing.")
@@ -48,14 +54,21 @@ final class CleanupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Progress progress = Progress.of("cleanup", tiers.resolver())) {
-      StagingJanitor janitor = StagingJanitor.builder(tiers.resolver()).storage(progress)
-          .grace(Duration.ofMinutes(graceMinutes)).archive(archive).build();
-      if (which.keepRecent != null && which.keepRecent < 0) {
-        throw new IllegalArgumentException("Invalid --keep-recent " + which.keepRecent + " (use 0 or more)");
-      }
+    if (which.keepRecent != null && which.keepRecent < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "Invalid --keep-recent "
+          + which.keepRecent + ": " + (which.keepRecent == 0 ? "it would remove every batch, the"
+          + " newest included (use --all to mean that)" : "use 1 or more"));
+    }
+    PathResolver paths = tiers.resolver();
+    try (Progress progress = Progress.of("cleanup", paths, dryRun)) {
+      LayoutOptions.requireRoots(paths, progress, archive ? new Tier[] {Tier.HOT, Tier.COLD}
+          : new Tier[] {Tier.HOT});
+      StagingJanitor janitor = StagingJanitor.builder(paths).storage(progress)
+          .grace(Duration.ofMinutes(Ranges.check(spec, "--grace-minutes", graceMinutes, 0,
+              10L * 366 * 24 * 60, "minutes")))
+          .archive(archive).build();
       LifecycleReport report = which.batch != null ? janitor.cleanupBatch(which.batch, dryRun)
-          : janitor.cleanupOldBatches(which.keepRecent, dryRun);
+          : janitor.cleanupOldBatches(which.all ? 0 : which.keepRecent, dryRun);
       progress.close();
       return Reports.print(spec.commandLine().getOut(), report, verbose);
     }

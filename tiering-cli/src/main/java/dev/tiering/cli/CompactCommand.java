@@ -2,6 +2,7 @@ package dev.tiering.cli;
 
 import dev.tiering.core.ByteSize;
 import dev.tiering.core.PathResolver;
+import dev.tiering.core.Tier;
 import dev.tiering.parquet.Compactor;
 import dev.tiering.parquet.LakeReader;
 import java.io.PrintWriter;
@@ -38,12 +39,19 @@ final class CompactCommand implements Callable<Integer> {
     PathResolver paths = tiers.resolver();
     PrintWriter out = spec.commandLine().getOut();
     int code = 0;
-    try (Progress progress = Progress.of("compact", paths)) {
+    try (Progress progress = Progress.of("compact", paths, dryRun)) {
+      LayoutOptions.requireRoots(paths, progress, Tier.COLD);
       Compactor compactor = Compactor.builder(paths).storage(progress)
-          .smallFileBytes(Math.max(1, small.bytes())).build();
-      for (TableOptions.Selected t : tables.select(new LakeReader(paths))) {
-        code = Math.max(code, Reports.print(out, compactor.compact(t.zone(), t.table(), dryRun),
-            verbose));
+          .smallFileBytes(Ranges.bytes(spec, "--small", small, 1)).build();
+      for (TableOptions.Selected t : tables.select(TableOptions.reader(paths, progress))) {
+        try {
+          code = Math.max(code, Reports.print(out, compactor.compact(t.zone(), t.table(),
+              dryRun), verbose));
+        } catch (java.io.IOException | RuntimeException e) {
+          // One table that cannot be compacted (a damaged schema.json) must not stop the others.
+          out.println("  FAILED    " + t.zone() + "." + t.table() + ": " + e.getMessage());
+          code = Math.max(code, 1);
+        }
       }
     }
     return code;

@@ -21,7 +21,9 @@ final class DoctorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Doctor.Finding> findings = new Doctor(tiers.resolver()).examine();
+    dev.tiering.core.PathResolver paths = tiers.resolver();
+    List<Doctor.Finding> findings = new Doctor(paths, tiers.storage(paths, true),
+        java.nio.file.Path.of("/proc")).examine();
     PrintWriter out = spec.commandLine().getOut();
     out.printf("tiering doctor: %s%n%n", Doctor.level(findings).name());
     for (Doctor.Finding finding : findings) {

@@ -34,8 +34,10 @@ final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     int code = 0;
-    try (Progress progress = Progress.of("ingest", tiers.resolver())) {
-      RawIngestor ingestor = new RawIngestor(tiers.resolver(), progress, Clock.systemUTC());
+    dev.tiering.core.PathResolver paths = tiers.resolver();
+    try (Progress progress = Progress.of("ingest", paths, dryRun)) {
+      LayoutOptions.requireRoots(paths, progress, dev.tiering.core.Tier.COLD);
+      RawIngestor ingestor = new RawIngestor(paths, progress, Clock.systemUTC());
       for (Path file : files) {
         code = Math.max(code, Reports.print(spec.commandLine().getOut(),
             ingestor.ingest(file, source, dryRun), true));

@@ -2,6 +2,8 @@ package dev.tiering.cli;
 
 import dev.tiering.core.PathResolver;
 import dev.tiering.core.RoutingRules;
+import dev.tiering.core.Storage;
+import dev.tiering.core.Tier;
 import dev.tiering.core.TierLayout;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,6 +28,9 @@ final class LayoutOptions {
   Path rules;
 
   TierLayout layout() {
+    refuseEmpty("--root", root == null ? null : root.toString());
+    refuseEmpty("--hot", hot == null ? null : hot.toString());
+    refuseEmpty("--lake", lake);
     TierLayout base = root != null ? TierLayout.under(root) : TierLayout.fromEnvironment();
     TierLayout.Builder layout = TierLayout.builder().hotRoot(hot != null ? hot : base.hotRoot());
     if (lake != null) {
@@ -36,6 +41,42 @@ final class LayoutOptions {
       layout.lakeRoot(base.display(base.lakeRoot()));
     }
     return layout.build();
+  }
+
+  /** An empty path would silently mean the current directory: never what an operator meant. */
+  private static void refuseEmpty(String option, String value) {
+    if (value != null && value.isBlank()) {
+      throw new IllegalArgumentException("Invalid " + option + " '" + value + "': it is empty, and"
+          + " would mean the current directory (give the directory, e.g. " + option + " /data)");
+    }
+  }
+
+  /** The storage of both tiers; {@code readOnly} for read-only commands and dry runs. */
+  Storage storage(PathResolver paths, boolean readOnly) {
+    Storage storage = Storage.forLayout(paths.layout());
+    return readOnly ? new ReadOnlyStorage(storage) : storage;
+  }
+
+  /**
+   * Checks that the roots of {@code tiers} exist as directories, before a command acts: a typo in
+   * a unit file or an unmounted disk must fail loudly, not do nothing (or create directories on
+   * the root file system).
+   *
+   * @throws MissingRootException naming the root and the fix
+   */
+  static void requireRoots(PathResolver paths, Storage storage, Tier... tiers) throws IOException {
+    for (Tier tier : tiers) {
+      Path root = paths.layout().root(tier);
+      java.util.Optional<dev.tiering.core.FileEntry> entry = storage.stat(root);
+      if (entry.isEmpty() || !entry.get().isDirectory()) {
+        throw new MissingRootException("The " + (tier == Tier.HOT ? "hot tier" : "lake")
+            + " root " + paths.layout().display(root) + (entry.isEmpty() ? " does not exist"
+            : " is not a directory") + "; nothing was done (is the " + (tier == Tier.HOT ? "SSD"
+            : "lake disk") + " mounted? check --root/--" + (tier == Tier.HOT ? "hot" : "lake")
+            + " or " + (tier == Tier.HOT ? TierLayout.HOT_ROOT_ENV : TierLayout.LAKE_ROOT_ENV)
+            + ")");
+      }
+    }
   }
 
   PathResolver resolver() throws IOException {

@@ -35,7 +35,9 @@ final class LsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PathResolver paths = tiers.resolver();
-    LakeReader lake = new LakeReader(paths);
+    dev.tiering.core.Storage storage = tiers.storage(paths, true);
+    LayoutOptions.requireRoots(paths, storage, dev.tiering.core.Tier.COLD);
+    LakeReader lake = TableOptions.reader(paths, storage);
     PrintWriter out = spec.commandLine().getOut();
     List<TableOptions.Selected> selected = tables.select(lake);
     if (selected.isEmpty()) {

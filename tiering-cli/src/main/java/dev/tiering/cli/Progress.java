@@ -33,7 +33,16 @@ final class Progress extends ForwardingStorage implements AutoCloseable {
 
   /** Progress for {@code operation} on the tiers of {@code paths}: shown only on a terminal. */
   static Progress of(String operation, dev.tiering.core.PathResolver paths) {
-    return new Progress(operation, Storage.forLayout(paths.layout()),
+    return of(operation, paths, false);
+  }
+
+  /**
+   * Progress for {@code operation}; with {@code readOnly} (a dry run) every write is refused (see
+   * {@link ReadOnlyStorage}).
+   */
+  static Progress of(String operation, dev.tiering.core.PathResolver paths, boolean readOnly) {
+    Storage storage = Storage.forLayout(paths.layout());
+    return new Progress(operation, readOnly ? new ReadOnlyStorage(storage) : storage,
         System.console() != null ? System.err : null);
   }
 

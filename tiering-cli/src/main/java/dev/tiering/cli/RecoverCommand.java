@@ -25,6 +25,8 @@ final class RecoverCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PathResolver paths = tiers.resolver();
     PrintWriter out = spec.commandLine().getOut();
+    LayoutOptions.requireRoots(paths, dev.tiering.core.Storage.forLayout(paths.layout()),
+        dev.tiering.core.Tier.HOT, dev.tiering.core.Tier.COLD);
     int code = Reports.print(out, TempFileSweeper.forLayout(paths.layout()).recover(paths), true);
     var orphans = dev.tiering.core.HotCache.builder(paths).build().removeOrphans(false);
     if (!orphans.actions().isEmpty() || !orphans.ok()) {

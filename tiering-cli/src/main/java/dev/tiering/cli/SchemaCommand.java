@@ -62,7 +62,9 @@ final class SchemaCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PathResolver paths = tiers.resolver();
-      SidecarStore store = new SidecarStore(paths);
+      dev.tiering.core.Storage storage = tiers.storage(paths, true);
+      LayoutOptions.requireRoots(paths, storage, dev.tiering.core.Tier.COLD);
+      SidecarStore store = new SidecarStore(paths, storage, java.time.Clock.systemUTC());
       PrintWriter out = spec.commandLine().getOut();
       out.print(table.read(store, paths).toJson());
       List<SchemaVersion> versions = store.versions(table.zone, table.table);
@@ -87,7 +89,10 @@ final class SchemaCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PathResolver paths = tiers.resolver();
-      TableSchema current = table.read(new SidecarStore(paths), paths).schema();
+      dev.tiering.core.Storage storage = tiers.storage(paths, true);
+      LayoutOptions.requireRoots(paths, storage, dev.tiering.core.Tier.COLD);
+      TableSchema current = table.read(new SidecarStore(paths, storage,
+          java.time.Clock.systemUTC()), paths).schema();
       TableSchema wanted = SchemaSidecar.read(proposed).schema();
       PrintWriter out = spec.commandLine().getOut();
       List<SchemaChange> changes = SchemaEvolution.diff(current, wanted);

@@ -38,10 +38,10 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (interval < 0 || interval > 3600) {
-      throw new IllegalArgumentException("Invalid --interval " + interval + " (use 0 to 3600 seconds)");
-    }
-    HealthMonitor monitor = HealthMonitor.builder(tiers.resolver())
+    Ranges.check(spec, "--interval", interval, 0, 3600, "seconds");
+    Ranges.bytes(spec, "--cache-budget", cacheBudget, 1);
+    dev.tiering.core.PathResolver paths = tiers.resolver();
+    HealthMonitor monitor = HealthMonitor.builder(paths).storage(tiers.storage(paths, true))
         .thresholds(HealthThresholds.defaults().withCacheBudget(cacheBudget.bytes())).build();
     HealthReport report = monitor.check(Duration.ofMillis((long) (interval * 1000)));
     PrintWriter out = spec.commandLine().getOut();
@@ -60,6 +60,7 @@ final class StatusCommand implements Callable<Integer> {
 
   private static String figures(HealthCheck check) {
     return switch (check.unit()) {
+      case "" -> "-";
       case "bytes" -> ByteSize.of((long) check.value()) + " / " + ByteSize.of((long) check.limit());
       case "percent" -> String.format(Locale.ROOT, "%.1f%% / %.0f%%", check.value(), check.limit());
       default -> String.format(Locale.ROOT, "%.1f %s / %.0f %s", check.value(), check.unit(),
@@ -69,6 +70,9 @@ final class StatusCommand implements Callable<Integer> {
 
   /** Ten cells of how far a value is toward its limit (fullness: toward 100%). */
   static String bar(HealthCheck check) {
+    if (check.unit().isEmpty()) {
+      return " ".repeat(12);
+    }
     double fraction = check.unit().equals("percent") ? check.value() / 100
         : check.limit() <= 0 ? 0 : check.value() / check.limit();
     int cells = (int) Math.round(Math.max(0, Math.min(1, fraction)) * 10);

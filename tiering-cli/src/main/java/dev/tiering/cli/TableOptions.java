@@ -20,6 +20,12 @@ final class TableOptions {
   /** A selected table. */
   record Selected(Zone zone, TableName table) {}
 
+  /** A lake reader over {@code storage} (read-only commands pass a read-only one). */
+  static LakeReader reader(dev.tiering.core.PathResolver paths, dev.tiering.core.Storage storage) {
+    return new LakeReader(paths, storage, new dev.tiering.schema.SidecarStore(paths, storage,
+        java.time.Clock.systemUTC()), null);
+  }
+
   /** The tables these options select. */
   List<Selected> select(LakeReader lake) throws IOException {
     if (table != null && zone == null) {

@@ -56,7 +56,7 @@ class HdfsCommandsTest {
 
       CliRun doctor = CliRun.of("doctor", "--hot", hot.toString(), "--lake", lake);
       assertThat(doctor.exitCode()).as(doctor.out() + doctor.err()).isLessThan(2);
-      assertThat(doctor.out()).contains(lake + " exists and is writable")
+      assertThat(doctor.out()).contains(lake + " exists (on a remote store, write access shows at the first write)")
           .contains("the lake is on " + cluster.getURI());
 
       CliRun status = CliRun.of("status", "--json", "--interval", "0", "--hot", hot.toString(),

@@ -124,12 +124,18 @@ public final class Doctor {
       if (storage.stat(root).filter(FileEntry::isDirectory).isEmpty()) {
         return new Finding(check, HealthLevel.CRITICAL, name + " does not exist", fix);
       }
-      Path probe = root.resolve(".tiering-doctor-probe");
-      try (PendingFile file = storage.create(probe, WriteMode.REPLACE)) {
-        file.stream().write('x');
-        file.commit();
+      // Asked of the kernel (access(2)), never by writing: the doctor changes nothing.
+      boolean local = paths.layout().tierOf(root).map(t -> t == Tier.HOT
+          || paths.layout().lakeIsLocal()).orElse(true);
+      if (!local) {
+        return new Finding(check, HealthLevel.OK, name + " exists (on a remote store, write"
+            + " access shows at the first write)", "");
       }
-      storage.delete(probe);
+      if (!java.nio.file.Files.isWritable(root)) {
+        return new Finding(check, HealthLevel.CRITICAL, name + " is not writable (read-only"
+            + " mount, or no write permission for this user)", "give the writing user write"
+            + " access to " + name + ", or mount it read-write");
+      }
       return new Finding(check, HealthLevel.OK, name + " exists and is writable", "");
     } catch (IOException e) {
       return new Finding(check, HealthLevel.CRITICAL, name + " is not writable: " + e.getMessage(),

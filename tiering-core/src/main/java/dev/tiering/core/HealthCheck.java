@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param value the measured value, in {@code unit}
  * @param limit the limit the level was decided against, in {@code unit} (the warning limit when
  *     the value is within it)
- * @param unit {@code bytes}, {@code percent} or {@code ms}
+ * @param unit {@code bytes}, {@code percent} or {@code ms}; empty for a check without a figure
+ *     (a tier root that is missing)
  * @param level the verdict
  * @param message a sentence for people: what it means and what to do
  */

@@ -59,20 +59,62 @@ public final class HealthMonitor {
    */
   public HealthReport check(Duration ioInterval) throws IOException {
     List<HealthCheck> checks = new ArrayList<>();
-    checks.add(staging());
-    checks.add(fullness("hot tier fullness", Tier.HOT, limits.hotWarningFraction(),
-        limits.hotCriticalFraction(), "run 'tiering cleanup --keep-recent 2' and check that the"
-            + " cleanup timer runs"));
-    checks.add(fullness("lake fullness", Tier.COLD, limits.lakeWarningFraction(),
-        limits.lakeCriticalFraction(), "archive or delete old data ('tiering archive'), or add"
-            + " capacity"));
-    checks.add(cache());
+    HealthCheck hotRoot = root(Tier.HOT);
+    HealthCheck lakeRoot = root(Tier.COLD);
+    if (hotRoot != null) {
+      checks.add(hotRoot);
+    } else {
+      checks.add(staging());
+      checks.add(fullness("hot tier fullness", Tier.HOT, limits.hotWarningFraction(),
+          limits.hotCriticalFraction(), "run 'tiering cleanup --keep-recent 2' and check that the"
+              + " cleanup timer runs"));
+    }
+    if (lakeRoot != null) {
+      checks.add(lakeRoot);
+    } else {
+      checks.add(fullness("lake fullness", Tier.COLD, limits.lakeWarningFraction(),
+          limits.lakeCriticalFraction(), "archive or delete old data ('tiering archive'), or add"
+              + " capacity"));
+    }
+    if (hotRoot == null) {
+      checks.add(cache());
+    }
     if (!ioInterval.isZero() && !ioInterval.isNegative()) {
       checks.addAll(io(ioInterval));
     }
     HealthReport report = new HealthReport(clock.instant(), checks);
     report.log(log);
     return report;
+  }
+
+  /**
+   * A CRITICAL check if a tier root is missing, not a directory or unreadable (a typo in a unit
+   * file, an unmounted disk), else null. The tier's other checks are then skipped: they would
+   * measure whatever disk holds the nearest existing parent and look fine.
+   */
+  private HealthCheck root(Tier tier) {
+    Path root = paths.layout().root(tier);
+    String shown = paths.layout().display(root);
+    String name = tier == Tier.HOT ? "hot tier root" : "lake root";
+    String problem;
+    try {
+      java.util.Optional<FileEntry> entry = storage.stat(root);
+      problem = entry.isEmpty() ? "does not exist"
+          : !entry.get().isDirectory() ? "is not a directory" : null;
+      if (problem == null) {
+        storage.list(root);
+      }
+    } catch (IOException e) {
+      problem = "cannot be read (" + e.getMessage() + ")";
+    }
+    if (problem == null) {
+      return null;
+    }
+    return new HealthCheck(name, 0, 0, "", HealthLevel.CRITICAL, shown + " " + problem
+        + ": is the " + (tier == Tier.HOT ? "SSD" : "lake disk") + " mounted, and is the root"
+        + " right (--root/--" + (tier == Tier.HOT ? "hot" : "lake") + ", "
+        + (tier == Tier.HOT ? TierLayout.HOT_ROOT_ENV : TierLayout.LAKE_ROOT_ENV)
+        + " or the unit's Environment=)?");
   }
 
   private HealthCheck staging() throws IOException {

@@ -40,6 +40,7 @@ public final class HotCache {
 
   private static final Logger log = LoggerFactory.getLogger(HotCache.class);
   private static final String INDEX_HEADER = "tiering-cache 1";
+  private static final byte[] PARQUET_MAGIC = {'P', 'A', 'R', '1'};
   private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(2);
 
   private final PathResolver paths;
@@ -76,11 +77,12 @@ public final class HotCache {
     return budget;
   }
 
-  /** Every entry, least recently used first. */
+  /**
+   * Every entry, least recently used first. Changes nothing: the index is replaced atomically, so
+   * it is read without the lock (and without creating the lock file).
+   */
   public List<Entry> entries() throws IOException {
-    try (Closeable lock = lock()) {
-      return sorted(load());
-    }
+    return sorted(load());
   }
 
   /** Bytes the cached copies take. */
@@ -148,7 +150,13 @@ public final class HotCache {
           + " bytes is more than the whole cache budget of " + budget + " bytes"));
       return;
     }
-    try (Closeable lock = lock()) {
+    String damage = parquetDamage(lake.path(), lake.size());
+    if (damage != null) {
+      report.fail(lake.path(), new IOException("Not caching " + lake.path() + ": " + damage
+          + "; readers are told so too (check the lake file)"));
+      return;
+    }
+    try (Closeable lock = lock(report.dryRun())) {
       Map<Path, Entry> index = load();
       Entry existing = index.get(lake.path());
       if (existing != null && existing.bytes() == lake.size()
@@ -233,6 +241,45 @@ public final class HotCache {
     return copyCrc;
   }
 
+  /**
+   * Why a file is not a complete Parquet file, or null if its frame is sound: {@code PAR1} at both
+   * ends and a footer length that fits. (Reading the footer itself needs Parquet, which this
+   * module does not depend on; readers check the rest and name the file.) A zero-byte, truncated
+   * or foreign file is never cached, so the cache never serves one.
+   */
+  private String parquetDamage(Path file, long size) throws IOException {
+    if (size < 12) {
+      return "it is " + size + " bytes, too short to be a Parquet file";
+    }
+    byte[] head = new byte[4];
+    byte[] tail = new byte[8];
+    try (java.nio.channels.SeekableByteChannel channel = storage.openChannel(file)) {
+      readFully(channel, 0, head);
+      readFully(channel, size - 8, tail);
+    }
+    if (!java.util.Arrays.equals(head, PARQUET_MAGIC)
+        || !java.util.Arrays.equals(tail, 4, 8, PARQUET_MAGIC, 0, 4)) {
+      return "it is not a complete Parquet file (no PAR1 magic at its start and end)";
+    }
+    long footer = java.nio.ByteBuffer.wrap(tail, 0, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .getInt() & 0xFFFFFFFFL;
+    if (footer == 0 || footer > size - 12) {
+      return "its footer length " + footer + " does not fit its " + size + " bytes";
+    }
+    return null;
+  }
+
+  private static void readFully(java.nio.channels.SeekableByteChannel channel, long position,
+      byte[] into) throws IOException {
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(into);
+    channel.position(position);
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer) < 0) {
+        throw new java.io.EOFException("Unexpected end of " + into.length + "-byte read");
+      }
+    }
+  }
+
   private long checksum(Path file) throws IOException {
     CRC32C crc = new CRC32C();
     try (InputStream in = storage.openStream(file)) {
@@ -292,7 +339,7 @@ public final class HotCache {
   public LifecycleReport evict(Path lakePath, boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cache evict " + lakePath, dryRun);
     Path prefix = lakePath.toAbsolutePath().normalize();
-    try (Closeable lock = lock()) {
+    try (Closeable lock = lock(dryRun)) {
       Map<Path, Entry> index = load();
       for (Entry entry : sorted(index)) {
         if (entry.lakeFile().startsWith(prefix)) {
@@ -313,7 +360,7 @@ public final class HotCache {
    */
   public LifecycleReport verify(boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cache verify", dryRun);
-    try (Closeable lock = lock()) {
+    try (Closeable lock = lock(dryRun)) {
       Map<Path, Entry> index = load();
       sweepOrphans(index, report);
       for (Entry entry : sorted(index)) {
@@ -326,6 +373,8 @@ public final class HotCache {
             problem = "copy is missing or its size changed";
           } else if (checksum(entry.cacheFile()) != entry.crc32c()) {
             problem = "checksum mismatch";
+          } else {
+            problem = parquetDamage(entry.cacheFile(), entry.bytes());
           }
         }
         if (problem != null) {
@@ -350,7 +399,10 @@ public final class HotCache {
    */
   public LifecycleReport removeOrphans(boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cache orphans", dryRun);
-    try (Closeable lock = lock()) {
+    if (storage.stat(paths.areaRoot(Area.CLEAN_CACHE)).isEmpty()) {
+      return report.build();   // no cache, no orphans: and no lock file made for nothing
+    }
+    try (Closeable lock = lock(dryRun)) {
       sweepOrphans(load(), report);
     }
     return report.finish(log);
@@ -412,6 +464,14 @@ public final class HotCache {
 
   private Closeable lock() throws IOException {
     return storage.lock(paths.cacheLockFile(), LOCK_TIMEOUT);
+  }
+
+  /**
+   * The cache lock, or none for a dry run: a dry run changes nothing, so it reads the index as it
+   * is (it is replaced atomically) and creates no lock file.
+   */
+  private Closeable lock(boolean dryRun) throws IOException {
+    return dryRun ? () -> { } : lock();
   }
 
   /**

@@ -56,11 +56,24 @@ class HotCacheTest {
     Path dir = paths.partitionDir(Zone.GOLD, TableName.of(table), LocalDate.of(2025, 11, day),
         PartitionLayout.DATE_PATH);
     Files.createDirectories(dir);
+    return Files.write(dir.resolve(name), parquetFramed(bytes, name.hashCode()));
+  }
+
+  /**
+   * Bytes framed as a Parquet file (PAR1 at both ends, a footer length that fits), all the cache
+   * checks in this module; the rest varies with {@code seed}.
+   */
+  static byte[] parquetFramed(int bytes, int seed) {
     byte[] content = new byte[bytes];
     for (int i = 0; i < bytes; i++) {
-      content[i] = (byte) (i * 7 + name.hashCode());
+      content[i] = (byte) (i * 7 + seed);
     }
-    return Files.write(dir.resolve(name), content);
+    byte[] magic = {'P', 'A', 'R', '1'};
+    System.arraycopy(magic, 0, content, 0, 4);
+    System.arraycopy(magic, 0, content, bytes - 4, 4);
+    java.nio.ByteBuffer.wrap(content, bytes - 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putInt(Math.max(1, bytes / 10));
+    return content;
   }
 
   @Test
@@ -268,5 +281,37 @@ class HotCacheTest {
     assertThat(report.actions()).isEmpty();
     assertThat(data).exists();
     assertThat(cache.entries()).isEmpty();
+  }
+
+  @Test
+  void onlyCompleteParquetFilesAreCachedAndVerifyDropsCopiesThatAreNot() throws IOException {
+    Path dir = lakeFile("sales", 3, "part-good.parquet", (int) KB).getParent();
+    Path empty = Files.write(dir.resolve("part-empty.parquet"), new byte[0]);
+    Path random = Files.write(dir.resolve("part-random.parquet"), new byte[2048]);
+    byte[] good = parquetFramed(4096, 1);
+    Path truncated = Files.write(dir.resolve("part-truncated.parquet"),
+        java.util.Arrays.copyOf(good, 3000));
+    HotCache cache = cache(1000 * KB);
+
+    LifecycleReport report = cache.promote(dir, false);
+
+    assertThat(report.actions(LifecycleReport.Verb.CACHED)).singleElement()
+        .satisfies(a -> assertThat(a.path().getFileName()).hasToString("part-good.parquet"));
+    assertThat(report.failures()).extracting(LifecycleReport.Failure::path)
+        .containsExactlyInAnyOrder(empty, random, truncated);
+    assertThat(report.failures()).allSatisfy(f -> assertThat(f.error()).startsWith("Not caching "));
+
+    // A copy a cache made before this check, of a lake file that is not Parquet: verify drops it.
+    Path copy = paths.counterpart(random, DataKind.CACHE);
+    Files.copy(random, copy);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(new byte[2048]);
+    String line = "1700000000000\t2048\t" + Long.toHexString(crc.getValue()) + "\t"
+        + paths.areaRoot(Area.LAKE_CLEAN).relativize(random) + "\n";
+    Files.writeString(paths.cacheIndexFile(), line, java.nio.file.StandardOpenOption.APPEND);
+    LifecycleReport verified = cache.verify(false);
+    assertThat(verified.actions(LifecycleReport.Verb.EVICTED)).singleElement()
+        .satisfies(a -> assertThat(a.detail()).startsWith("it is not a complete Parquet file"));
+    assertThat(copy).doesNotExist();
   }
 }

@@ -113,8 +113,13 @@ public final class Compactor {
     LifecycleReport.Builder report = LifecycleReport.builder("recover compactions of " + zone + "."
         + table, false);
     for (Partition partition : partitions(zone, table, schema)) {
-      try (Closeable lock = lock(zone, table, partition.dir())) {
-        CompactionJournal.settle(storage, partition.dir(), report);
+      // Only partitions with a journal are locked: recovery makes no lock file for nothing. A
+      // compaction that starts after this look settles its own partition first anyway.
+      if (storage.list(partition.dir()).stream().anyMatch(e -> CompactionJournal.isJournal(
+          e.name()))) {
+        try (Closeable lock = lock(zone, table, partition.dir())) {
+          CompactionJournal.settle(storage, partition.dir(), report);
+        }
       }
     }
     return report.finish(log);
