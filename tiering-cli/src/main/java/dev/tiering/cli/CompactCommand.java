@@ -49,7 +49,7 @@ final class CompactCommand implements Callable<Integer> {
               dryRun), verbose));
         } catch (java.io.IOException | RuntimeException e) {
           // One table that cannot be compacted (a damaged schema.json) must not stop the others.
-          out.println("  FAILED    " + t.zone() + "." + t.table() + ": " + e.getMessage());
+          out.println("  FAILED        " + t.zone() + "." + t.table() + ": " + e.getMessage());
           code = Math.max(code, 1);
         }
       }

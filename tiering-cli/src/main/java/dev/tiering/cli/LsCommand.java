@@ -43,9 +43,20 @@ final class LsCommand implements Callable<Integer> {
     if (selected.isEmpty()) {
       out.println("no tables under " + paths.areaRoot(dev.tiering.core.Area.LAKE_CLEAN));
     }
+    int code = 0;
     for (TableOptions.Selected t : selected) {
-      SchemaSidecar sidecar = lake.sidecar(t.zone(), t.table());
-      List<LakeReader.DataFile> dataFiles = lake.files(t.zone(), t.table());
+      SchemaSidecar sidecar;
+      List<LakeReader.DataFile> dataFiles;
+      try {
+        sidecar = lake.sidecar(t.zone(), t.table());
+        dataFiles = lake.files(t.zone(), t.table());
+      } catch (java.io.IOException | RuntimeException e) {
+        // One table that cannot be read (a damaged schema.json) must not hide the others.
+        out.println(t.zone() + "." + t.table() + "  FAILED: " + (e instanceof java.io.IOException io
+            ? TieringCli.describe(io) : e.getMessage()));
+        code = 1;
+        continue;
+      }
       long bytes = dataFiles.stream().mapToLong(LakeReader.DataFile::bytes).sum();
       long small = dataFiles.stream().filter(f -> f.bytes() < Compactor.DEFAULT_SMALL_BYTES).count();
       out.printf("%s.%s  version %s  %d file(s)  %s%s%n", t.zone(), t.table(),
@@ -69,7 +80,7 @@ final class LsCommand implements Callable<Integer> {
       }
     }
     out.flush();
-    return 0;
+    return code;
   }
 
   static String flag(long bytes) {

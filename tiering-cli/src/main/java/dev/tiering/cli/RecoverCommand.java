@@ -43,7 +43,7 @@ final class RecoverCommand implements Callable<Integer> {
         }
       } catch (java.io.IOException | RuntimeException e) {
         // One table that cannot be read (a damaged schema.json) must not stop the others.
-        out.println("  FAILED    " + t.zone() + "." + t.table() + ": " + e.getMessage());
+        out.println("  FAILED        " + t.zone() + "." + t.table() + ": " + e.getMessage());
         code = Math.max(code, 1);
       }
     }

@@ -16,12 +16,12 @@ final class Reports {
   static int print(PrintWriter out, LifecycleReport report, boolean verbose) {
     if (verbose || report.dryRun()) {
       for (LifecycleReport.Action action : report.actions()) {
-        out.printf("  %-9s %s (%d bytes)%s%n", action.verb().name().toLowerCase(java.util.Locale.ROOT),
+        out.printf("  %-13s %s (%d bytes)%s%n", action.verb().word(report.dryRun()),
             action.path(), action.bytes(), action.detail().isEmpty() ? "" : ": " + action.detail());
       }
     }
     for (LifecycleReport.Failure failure : report.failures()) {
-      out.printf("  FAILED    %s: %s%n", failure.path(), failure.error());
+      out.printf("  %-13s %s: %s%n", "FAILED", failure.path(), failure.error());
     }
     out.println(report.summary());
     out.flush();

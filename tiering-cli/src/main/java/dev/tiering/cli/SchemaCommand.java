@@ -119,6 +119,25 @@ final class SchemaCommand implements Runnable {
     }
   }
 
+  /**
+   * A sidecar at {@code .../<zone>/<table>/schema.json} must describe that zone and table: the
+   * same check the SDK makes before it uses a table's sidecar.
+   */
+  static void placeInLake(SchemaSidecar sidecar, Path file) throws MalformedSidecarException {
+    Path absolute = file.toAbsolutePath().normalize();
+    if (!absolute.getFileName().toString().equals(PathResolver.SCHEMA_FILE_NAME)
+        || absolute.getNameCount() < 3) {
+      return;
+    }
+    try {
+      Zone zone = Zone.parse(absolute.getParent().getParent().getFileName().toString());
+      TableName table = TableName.of(absolute.getParent().getFileName().toString());
+      SidecarStore.checkPlace(sidecar.schema(), zone, table, file);
+    } catch (IllegalArgumentException notInALake) {
+      // Not in a lake's zone/table directory: nothing to compare it with.
+    }
+  }
+
   @Command(name = "validate", mixinStandardHelpOptions = true,
       description = {"Check schema.json files; each error names the file, line and column.",
           "Exit code: 0 all valid, 2 any malformed."})
@@ -135,10 +154,16 @@ final class SchemaCommand implements Runnable {
       for (Path file : files) {
         try {
           SchemaSidecar sidecar = SchemaSidecar.read(file);
+          placeInLake(sidecar, file);
           out.println("valid: " + file + " (" + sidecar.schema().qualifiedName() + " "
               + sidecar.schema().version() + ", " + sidecar.schema().fields().size() + " fields)");
         } catch (MalformedSidecarException e) {
           out.println("invalid: " + e.getMessage());
+          code = 2;
+        } catch (java.io.IOException e) {
+          // Named here: the JDK says only "Is a directory" for a directory, with no path.
+          out.println("invalid: " + file + ": " + (e instanceof java.nio.file.FileSystemException
+              ? TieringCli.describe(e) : e.getMessage()));
           code = 2;
         }
       }

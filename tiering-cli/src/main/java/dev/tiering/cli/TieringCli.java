@@ -72,13 +72,46 @@ public final class TieringCli implements Runnable {
         commandLine.getErr().println("tiering: " + e.getMessage());
         return EXIT_USAGE;
       }
-      if (e instanceof java.io.IOException) {
-        commandLine.getErr().println("tiering: " + e.getMessage());
+      if (e instanceof java.io.IOException io) {
+        commandLine.getErr().println("tiering: " + describe(io));
         return EXIT_IO;
       }
       throw e;
     });
     return cli;
+  }
+
+  /**
+   * An I/O failure for people: the path, what went wrong in words (the JDK gives only the path for
+   * a missing file or a denied permission), and the fix where one is known.
+   */
+  static String describe(java.io.IOException e) {
+    if (!(e instanceof java.nio.file.FileSystemException fs) || fs.getFile() == null) {
+      return String.valueOf(e.getMessage());
+    }
+    String reason = fs.getReason();
+    String what;
+    String fix = "";
+    if (fs instanceof java.nio.file.NoSuchFileException) {
+      what = "no such file or directory";
+      fix = " (check the path, and --root, --hot or --lake)";
+    } else if (fs instanceof java.nio.file.AccessDeniedException) {
+      what = "permission denied";
+      fix = " (run as a user that may use the tiers, such as the tiering user of the systemd"
+          + " units, or fix the owner)";
+    } else if (fs instanceof java.nio.file.NotDirectoryException) {
+      what = "not a directory";
+    } else if (fs instanceof java.nio.file.FileAlreadyExistsException) {
+      what = "already exists";
+    } else if (fs instanceof java.nio.file.DirectoryNotEmptyException) {
+      what = "directory not empty";
+    } else {
+      what = reason != null ? reason : "failed";
+      reason = null;
+    }
+    // Our own messages already say what and why in the reason; keep them whole.
+    return fs.getFile() + (fs.getOtherFile() != null ? " -> " + fs.getOtherFile() : "") + ": "
+        + (reason != null ? reason : what + fix);
   }
 
   private static void applyToAll(CommandLine cli, java.util.function.Consumer<CommandLine> action) {

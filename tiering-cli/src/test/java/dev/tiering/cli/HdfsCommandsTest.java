@@ -49,7 +49,7 @@ class HdfsCommandsTest {
       CliRun compact = CliRun.of("compact", "--zone", "silver", "--table", "preds", "--hot", hot.toString(),
           "--lake", lake);
       assertThat(compact.exitCode()).as(compact.err()).isZero();
-      assertThat(compact.out()).contains("3 file(s)");
+      assertThat(compact.out()).contains("merged 3 file(s)");
 
       CliRun recover = CliRun.of("recover", "--hot", hot.toString(), "--lake", lake);
       assertThat(recover.exitCode()).as(recover.err()).isZero();

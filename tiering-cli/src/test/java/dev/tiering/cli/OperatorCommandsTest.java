@@ -118,18 +118,21 @@ class OperatorCommandsTest {
     staged(5);
     CliRun dry = run("cleanup", "--keep-recent", "2", "--dry-run");
     assertThat(dry.exitCode()).isZero();
-    assertThat(dry.out()).contains("deleted", "slm_0_batch-1.parquet")
-        .contains("(dry run, nothing changed): 21 file(s)");
+    assertThat(dry.out()).contains("would delete  " + root.resolve(
+        "hot/staging/slm_0_batch-1.parquet")).doesNotContain("  deleted  ")
+        .contains("(dry run, nothing changed): would delete 21 file(s) (2.1 KiB), would keep 14");
     assertThat(Files.list(root.resolve("hot/staging")).count()).isEqualTo(35);
 
     CliRun real = run("cleanup", "--keep-recent", "2");
     assertThat(real.exitCode()).isZero();
-    assertThat(real.out()).contains(": 21 file(s), 2100 bytes removed");
+    assertThat(real.out()).contains(": deleted 21 file(s) (2.1 KiB), kept 14, 0 failure(s)");
     // 14 kept files, and the batch lock file the cleanup used, which stays.
     assertThat(Files.list(root.resolve("hot/staging")).count()).isEqualTo(15);
     assertThat(root.resolve("hot/staging/.batches.lock")).exists();
 
-    assertThat(run("cleanup", "--batch", "batch-5").out()).contains(": 7 file(s)");
+    assertThat(run("cleanup", "--batch", "batch-5").out()).contains(": deleted 7 file(s)");
+    // A second cleanup of the same batch finds nothing left: it says so, and counts nothing.
+    assertThat(run("cleanup", "--batch", "batch-5").out()).contains(": nothing to do, 0 failure(s)");
   }
 
   @Test
@@ -142,10 +145,11 @@ class OperatorCommandsTest {
         .contains("2025-11-10      6 file(s)").contains("[small: under 10 MiB]");
 
     CliRun dry = run("compact", "--zone", "silver", "--table", "preds", "--dry-run");
-    assertThat(dry.out()).contains("compact silver.preds (dry run, nothing changed): 6 file(s)");
+    assertThat(dry.out()).contains("compact silver.preds (dry run, nothing changed): would merge"
+        + " 6 file(s)");
     CliRun compact = run("compact");
     assertThat(compact.exitCode()).isZero();
-    assertThat(compact.out()).contains("compact silver.preds: 6 file(s)");
+    assertThat(compact.out()).contains("compact silver.preds: merged 6 file(s)");
     assertThat(run("ls").out()).contains("silver.preds  version 1.0.0  1 file(s)");
   }
 
@@ -155,7 +159,7 @@ class OperatorCommandsTest {
     lake(LocalDate.now(ZoneOffset.UTC), 1);
     CliRun archive = run("archive", "--lake-retention", "silver=90", "-v");
     assertThat(archive.exitCode()).isZero();
-    assertThat(archive.out()).contains("archived").contains("retention: 1 file(s)");
+    assertThat(archive.out()).contains("archived").contains("retention: archived 1 file(s)");
     assertThat(Files.exists(root.resolve("lake/archive/silver/preds/schema.json"))).isTrue();
     assertThat(run("archive", "--lake-retention", "silver=ninety").exitCode()).isEqualTo(64);
     assertThat(run("archive", "--lake-retention", "platinum=9").err()).contains("Invalid zone 'platinum'");
@@ -168,11 +172,11 @@ class OperatorCommandsTest {
     CliRun promote = run("cache", "promote", "--zone", "silver", "--table", "preds", "--date",
         day.toString());
     assertThat(promote.exitCode()).isZero();
-    assertThat(promote.out()).contains("cached").contains(": 0 file(s)");
+    assertThat(promote.out()).contains(": cached 2 file(s)");
     assertThat(run("cache", "list").out()).contains("2 file(s), ").contains("of a 40.0 GiB budget");
-    assertThat(run("cache", "verify").out()).contains("cache verify: 0 file(s)");
+    assertThat(run("cache", "verify").out()).contains("cache verify: kept 2, 0 failure(s)");
     assertThat(run("cache", "evict", "--zone", "silver", "--table", "preds").out())
-        .contains("evicted").contains(": 2 file(s)");
+        .contains(": evicted 2 file(s)");
     assertThat(run("cache", "list").out()).contains("0 file(s)");
     assertThat(run("cache").exitCode()).isEqualTo(64);
   }
@@ -218,8 +222,8 @@ class OperatorCommandsTest {
     CliRun recover = run("recover");
 
     assertThat(recover.exitCode()).isZero();
-    assertThat(recover.out()).contains("deleted   " + temp + " (7 bytes): abandoned: no live"
-        + " writer holds it").contains("kept      " + young + " (7 bytes): created under 1"
+    assertThat(recover.out()).contains("deleted       " + temp + " (7 bytes): abandoned: no live"
+        + " writer holds it").contains("kept          " + young + " (7 bytes): created under 1"
         + " minute(s) ago: its writer may not hold its lock yet");
     assertThat(temp).doesNotExist();
     assertThat(young).exists();

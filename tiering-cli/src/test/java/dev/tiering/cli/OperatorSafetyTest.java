@@ -136,4 +136,66 @@ class OperatorSafetyTest {
     assertThat(run.exitCode()).as(run.err()).isEqualTo(TieringCli.EXIT_USAGE);
     assertThat(run.err()).contains(message);
   }
+
+  @Test
+  void ioErrorsNameThePathWhatWentWrongAndTheFix() {
+    assertThat(TieringCli.describe(new java.nio.file.AccessDeniedException("/data/hot/staging")))
+        .isEqualTo("/data/hot/staging: permission denied (run as a user that may use the tiers,"
+            + " such as the tiering user of the systemd units, or fix the owner)");
+    assertThat(TieringCli.describe(new java.nio.file.NoSuchFileException("/data/lake")))
+        .isEqualTo("/data/lake: no such file or directory (check the path, and --root, --hot or"
+            + " --lake)");
+    assertThat(TieringCli.describe(new java.nio.file.NotDirectoryException("/data/hot")))
+        .isEqualTo("/data/hot: not a directory");
+    assertThat(TieringCli.describe(new java.nio.file.FileSystemException("/x", null,
+        "Is a directory"))).isEqualTo("/x: Is a directory");
+  }
+
+  @Test
+  void ingestNamesWhatItWasGivenWhenItIsNotAFile() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("incoming"));
+    Path link = Files.createSymbolicLink(tmp.resolve("link.csv"), tmp.resolve("target.csv"));
+    Files.writeString(tmp.resolve("target.csv"), "a\n");
+    assertThat(run("ingest", dir.toString(), "--source", "feed").err())
+        .contains(dir + ": it is a directory, not a file (ingest the files in it)");
+    assertThat(run("ingest", link.toString(), "--source", "feed").err())
+        .contains(link + ": it is a symbolic link, which ingest never follows");
+    assertThat(run("ingest", "/dev/null", "--source", "feed").err())
+        .contains("/dev/null: it is not a regular file (a device, pipe or socket)");
+    assertThat(run("ingest", tmp.resolve("nope.csv").toString(), "--source", "feed").err())
+        .contains(tmp.resolve("nope.csv") + ": no such input file");
+  }
+
+  @Test
+  void aSidecarInAnotherTablesDirectoryIsRefusedEverywhere() throws IOException {
+    Path sidecar = paths.schemaFile(Zone.SILVER, TableName.of("preds"));
+    Path misplaced = paths.schemaFile(Zone.GOLD, TableName.of("preds"));
+    Files.createDirectories(misplaced.getParent());
+    Files.copy(sidecar, misplaced);
+
+    CliRun validate = CliRun.of("schema", "validate", misplaced.toString());
+    assertThat(validate.exitCode()).isEqualTo(2);
+    assertThat(validate.out()).contains("invalid: " + misplaced + ": it describes silver.preds"
+        + " but lies in the directory of gold.preds");
+    // One bad table is reported and the others still listed.
+    CliRun ls = run("ls");
+    assertThat(ls.exitCode()).isEqualTo(1);
+    assertThat(ls.out()).contains("gold.preds  FAILED: ", "it describes silver.preds but lies"
+        + " in the directory of gold.preds").contains("silver.preds  version 1.0.0  2 file(s)");
+  }
+
+  @Test
+  void anOversizedSidecarIsReportedWithItsRealSize() throws IOException {
+    Path sidecar = paths.schemaFile(Zone.SILVER, TableName.of("preds"));
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(sidecar.toFile(), "rw")) {
+      file.setLength(50L * 1024 * 1024);
+    }
+    CliRun show = run("schema", "show", "--zone", "silver", "--table", "preds");
+    assertThat(show.exitCode()).isNotZero();
+    assertThat(show.err()).contains("it is 52428800 bytes, more than the 4194304-byte limit");
+    CliRun validate = CliRun.of("schema", "validate", sidecar.toString());
+    assertThat(validate.out()).contains("it is 52428800 bytes, more than the 4194304-byte limit");
+    CliRun dir = CliRun.of("schema", "validate", tmp.toString());
+    assertThat(dir.out()).contains("invalid: " + tmp + ": it is a directory, not a schema.json");
+  }
 }

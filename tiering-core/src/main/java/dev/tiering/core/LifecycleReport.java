@@ -20,21 +20,34 @@ public record LifecycleReport(String operation, boolean dryRun, List<Action> act
   /** What was done to one path. */
   public enum Verb {
     /** Deleted. */
-    DELETED,
+    DELETED("deleted", "would delete"),
     /** Moved to the archive. */
-    ARCHIVED,
+    ARCHIVED("archived", "would archive"),
     /** Copied into the hot cache. */
-    CACHED,
+    CACHED("cached", "would cache"),
     /** Removed from the hot cache. */
-    EVICTED,
+    EVICTED("evicted", "would evict"),
     /** Copied into the lake. */
-    INGESTED,
+    INGESTED("ingested", "would ingest"),
     /** Merged into larger files (compaction inputs). */
-    COMPACTED,
+    COMPACTED("merged", "would merge"),
     /** Written as a merge of smaller files (compaction outputs). */
-    WRITTEN,
+    WRITTEN("wrote", "would write"),
     /** Left alone, with the reason in the detail. */
-    KEPT
+    KEPT("kept", "would keep");
+
+    private final String done;
+    private final String wouldDo;
+
+    Verb(String done, String wouldDo) {
+      this.done = done;
+      this.wouldDo = wouldDo;
+    }
+
+    /** The verb as a report says it: {@code deleted}, or {@code would delete} for a dry run. */
+    public String word(boolean dryRun) {
+      return dryRun ? wouldDo : done;
+    }
   }
 
   /**
@@ -90,11 +103,30 @@ public record LifecycleReport(String operation, boolean dryRun, List<Action> act
     return failures.isEmpty();
   }
 
-  /** One line, e.g. {@code cleanup batch b42: deleted 14 files (2.1 MB), 0 failures}. */
+  /**
+   * One line that counts what this report's own process did, in the words of the operation, e.g.
+   * {@code cleanup batch b42: deleted 14 file(s) (2.1 MiB), kept 2, 0 failure(s)}, or for a dry
+   * run {@code ... (dry run, nothing changed): would delete 14 file(s) (2.1 MiB), ...}.
+   */
   public String summary() {
-    return operation + (dryRun ? " (dry run, nothing changed)" : "") + ": " + removedFiles()
-        + " file(s), " + removedBytes() + " bytes" + (dryRun ? " would be" : "") + " removed, "
-        + actions(Verb.KEPT).size() + " kept, " + failures.size() + " failure(s)";
+    StringBuilder line = new StringBuilder(operation)
+        .append(dryRun ? " (dry run, nothing changed): " : ": ");
+    for (Verb verb : Verb.values()) {
+      List<Action> done = actions(verb);
+      if (done.isEmpty()) {
+        continue;
+      }
+      line.append(verb.word(dryRun)).append(' ').append(done.size());
+      if (verb != Verb.KEPT) {
+        line.append(" file(s) (").append(ByteSize.of(done.stream().mapToLong(Action::bytes)
+            .sum())).append(')');
+      }
+      line.append(", ");
+    }
+    if (actions.isEmpty()) {
+      line.append("nothing to do, ");
+    }
+    return line.append(failures.size()).append(" failure(s)").toString();
   }
 
   /** Starts collecting the actions of an operation. */

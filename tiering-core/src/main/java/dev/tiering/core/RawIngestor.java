@@ -51,8 +51,18 @@ public final class RawIngestor {
     Path target = paths.rawFile(source, day, name);
     Path checksumFile = paths.rawFile(source, day, name + ".sha256");
     LifecycleReport.Builder report = LifecycleReport.builder("ingest " + input, dryRun);
-    FileEntry in = storage.stat(input).filter(FileEntry::isFile).orElseThrow(() ->
-        new java.nio.file.NoSuchFileException(input.toString(), null, "no such input file"));
+    Optional<FileEntry> found = storage.stat(input);
+    if (found.isEmpty() || !found.get().isFile()) {
+      String what = found.isEmpty() ? "no such input file"
+          : switch (found.get().type()) {
+            case DIRECTORY -> "it is a directory, not a file (ingest the files in it)";
+            case SYMLINK -> "it is a symbolic link, which ingest never follows (ingest the file"
+                + " it points to)";
+            default -> "it is not a regular file (a device, pipe or socket)";
+          };
+      throw new java.nio.file.NoSuchFileException(input.toString(), null, what);
+    }
+    FileEntry in = found.get();
     if (dryRun) {
       report.add(LifecycleReport.Verb.INGESTED, input, in.size(), target.toString());
       return report.finish(log);

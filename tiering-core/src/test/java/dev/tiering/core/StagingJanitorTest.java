@@ -82,8 +82,9 @@ class StagingJanitorTest {
     assertThat(names()).hasSize(70);
     assertThat(dry.dryRun()).isTrue();
     assertThat(dry.removedFiles()).isEqualTo(42);
-    assertThat(dry.summary()).startsWith("cleanup keeping the 2 most recent batches (dry run,"
-        + " nothing changed): 42 file(s),");
+    assertThat(dry.summary()).isEqualTo("cleanup keeping the 2 most recent batches (dry run,"
+        + " nothing changed): would delete 42 file(s) (" + ByteSize.of(dry.removedBytes())
+        + "), would keep 28, 0 failure(s)");
     assertThat(janitor().cleanupOldBatches(2, false).actions(LifecycleReport.Verb.DELETED))
         .extracting(LifecycleReport.Action::path)
         .containsExactlyInAnyOrderElementsOf(dry.actions(LifecycleReport.Verb.DELETED).stream()

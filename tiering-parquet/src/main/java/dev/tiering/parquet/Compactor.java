@@ -156,7 +156,7 @@ public final class Compactor {
       LifecycleReport.Builder report) throws IOException {
     if (report.dryRun()) {
       // A dry run takes no lock (it creates nothing) and plans from what readers see.
-      plan(partition, PartitionView.files(storage, partition.dir()), report);
+      plan(zone, table, partition, PartitionView.files(storage, partition.dir()), report);
       return;
     }
     try (Closeable lock = lock(zone, table, partition.dir())) {
@@ -207,8 +207,27 @@ public final class Compactor {
     return small;
   }
 
-  private void plan(Partition partition, List<FileEntry> visible, LifecycleReport.Builder report) {
-    List<FileEntry> small = small(partition, visible, report);
+  /**
+   * A dry run's plan: what a compaction would merge, as far as reading (never writing) can tell:
+   * the footers are read, so a damaged file is reported as the failure it would be, not as merged.
+   */
+  private void plan(Zone zone, TableName table, Partition partition, List<FileEntry> visible,
+      LifecycleReport.Builder report) throws IOException {
+    TableSchema schema = schemaOf(zone, table);
+    List<FileEntry> small = new ArrayList<>();
+    for (FileEntry file : small(partition, visible, report)) {
+      try {
+        List<String> unknown = footer(file.path()).unknownColumns(schema);
+        if (unknown.isEmpty()) {
+          small.add(file);
+        } else {
+          report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(), "it has column(s) "
+              + unknown + " that the table's schema.json does not list");
+        }
+      } catch (CorruptFileException e) {
+        report.fail(file.path(), e);
+      }
+    }
     if (small.size() < 2) {
       return;
     }

@@ -30,6 +30,11 @@ public record SchemaSidecar(TableSchema schema, QualityMetrics quality) {
    * @throws IOException if the file cannot be read
    */
   public static SchemaSidecar read(Path file) throws IOException {
+    if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new MalformedSidecarException(file.toString(), 0, 0, Files.isDirectory(file)
+          ? "it is a directory, not a schema.json file" : Files.exists(file) ? "it is not a"
+          + " regular file" : "no such file", null);
+    }
     long size = Files.size(file);
     if (size > SidecarJson.MAX_BYTES) {
       throw new MalformedSidecarException(file.toString(), 0, 0, "it is " + size

@@ -64,7 +64,29 @@ public final class SidecarStore {
    * @throws MalformedSidecarException if the sidecar is malformed, naming line and column
    */
   public Optional<SchemaSidecar> read(Zone zone, TableName table) throws IOException {
-    return readFile(paths.schemaFile(zone, table));
+    Path file = paths.schemaFile(zone, table);
+    Optional<SchemaSidecar> sidecar = readFile(file);
+    if (sidecar.isPresent()) {
+      checkPlace(sidecar.get().schema(), zone, table, file);
+    }
+    return sidecar;
+  }
+
+  /**
+   * A sidecar names its zone and table; the directory it lies in names them too. A sidecar that
+   * disagrees (copied from another table) would make writers and readers act on the wrong table,
+   * so it is refused, naming both.
+   *
+   * @throws MalformedSidecarException naming the file, what it describes and where it lies
+   */
+  public static void checkPlace(TableSchema schema, Zone zone, TableName table, Path file)
+      throws MalformedSidecarException {
+    if (schema.zone() != zone || !schema.table().equals(table)) {
+      throw new MalformedSidecarException(file.toString(), 0, 0, "it describes "
+          + schema.zone() + "." + schema.table() + " but lies in the directory of " + zone + "."
+          + table + " (a sidecar copied from another table? put it back, or fix table_name and"
+          + " zone)", null);
+    }
   }
 
   /**
@@ -214,8 +236,19 @@ public final class SidecarStore {
   }
 
   private Optional<SchemaSidecar> readFile(Path file) throws IOException {
-    if (storage.stat(file).isEmpty()) {
+    Optional<FileEntry> entry = storage.stat(file);
+    if (entry.isEmpty()) {
       return Optional.empty();
+    }
+    if (!entry.get().isFile()) {
+      throw new MalformedSidecarException(file.toString(), 0, 0, "it is a "
+          + entry.get().type().name().toLowerCase(java.util.Locale.ROOT)
+          + ", not a file (the SDK never reads a sidecar through a link)", null);
+    }
+    if (entry.get().size() > SidecarJson.MAX_BYTES) {
+      throw new MalformedSidecarException(file.toString(), 0, 0, "it is "
+          + entry.get().size() + " bytes, more than the " + SidecarJson.MAX_BYTES
+          + "-byte limit for a sidecar", null);
     }
     try (InputStream in = storage.openStream(file)) {
       return Optional.of(SidecarJson.parse(in.readNBytes(SidecarJson.MAX_BYTES + 1), file.toString()));
