@@ -38,6 +38,30 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try {
+      return report();
+    } catch (Exception e) {
+      if (!json) {
+        throw e;
+      }
+      // A machine reading --json gets JSON on every path, with the same exit code as the text.
+      int code = e instanceof CommandLine.ParameterException || e instanceof IllegalArgumentException
+          ? TieringCli.EXIT_USAGE : e instanceof java.io.IOException ? TieringCli.EXIT_IO
+          : TieringCli.EXIT_SOFTWARE;
+      String message = e instanceof java.io.IOException io ? TieringCli.describe(io)
+          : String.valueOf(e.getMessage());
+      java.util.Map<String, Object> error = new java.util.LinkedHashMap<>();
+      error.put("error", message);
+      error.put("exit_code", code);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(new com.fasterxml.jackson.databind.ObjectMapper()
+          .writerWithDefaultPrettyPrinter().writeValueAsString(error));
+      out.flush();
+      return code;
+    }
+  }
+
+  private int report() throws Exception {
     Ranges.check(spec, "--interval", interval, 0, 3600, "seconds");
     Ranges.bytes(spec, "--cache-budget", cacheBudget, 1);
     dev.tiering.core.PathResolver paths = tiers.resolver();
@@ -50,7 +74,7 @@ final class StatusCommand implements Callable<Integer> {
     } else {
       out.printf("tiering status at %s: %s%n%n", report.at(), report.level().name());
       for (HealthCheck check : report.checks()) {
-        out.printf("  %-24s %-8s %-22s %s  %s%n", check.name(), check.level(), figures(check),
+        out.printf("  %-24s %-8s %-40s %s  %s%n", check.name(), check.level(), figures(check),
             bar(check), check.message());
       }
     }
@@ -58,14 +82,23 @@ final class StatusCommand implements Callable<Integer> {
     return report.level().exitCode();
   }
 
+  /** The value and the thresholds it is judged by: {@code value / warning / critical}. */
   private static String figures(HealthCheck check) {
     return switch (check.unit()) {
       case "" -> "-";
-      case "bytes" -> ByteSize.of((long) check.value()) + " / " + ByteSize.of((long) check.limit());
-      case "percent" -> String.format(Locale.ROOT, "%.1f%% / %.0f%%", check.value(), check.limit());
-      default -> String.format(Locale.ROOT, "%.1f %s / %.0f %s", check.value(), check.unit(),
-          check.limit(), check.unit());
+      case "bytes" -> ByteSize.of((long) check.value()) + thresholds(check,
+          v -> ByteSize.of((long) v).toString());
+      case "percent" -> String.format(Locale.ROOT, "%.1f%%", check.value())
+          + thresholds(check, v -> String.format(Locale.ROOT, "%.0f%%", v));
+      default -> String.format(Locale.ROOT, "%.1f %s", check.value(), check.unit())
+          + thresholds(check, v -> String.format(Locale.ROOT, "%.0f %s", v, check.unit()));
     };
+  }
+
+  private static String thresholds(HealthCheck check,
+      java.util.function.DoubleFunction<String> show) {
+    return (Double.isNaN(check.warning()) ? "" : " / warn " + show.apply(check.warning()))
+        + (Double.isNaN(check.critical()) ? "" : " / crit " + show.apply(check.critical()));
   }
 
   /** Ten cells of how far a value is toward its limit (fullness: toward 100%). */
@@ -73,8 +106,9 @@ final class StatusCommand implements Callable<Integer> {
     if (check.unit().isEmpty()) {
       return " ".repeat(12);
     }
+    double limit = Double.isNaN(check.critical()) ? check.warning() : check.critical();
     double fraction = check.unit().equals("percent") ? check.value() / 100
-        : check.limit() <= 0 ? 0 : check.value() / check.limit();
+        : !(limit > 0) ? 0 : check.value() / limit;
     int cells = (int) Math.round(Math.max(0, Math.min(1, fraction)) * 10);
     return "[" + "#".repeat(cells) + ".".repeat(10 - cells) + "]";
   }

@@ -198,4 +198,24 @@ class OperatorSafetyTest {
     CliRun dir = CliRun.of("schema", "validate", tmp.toString());
     assertThat(dir.out()).contains("invalid: " + tmp + ": it is a directory, not a schema.json");
   }
+
+  @Test
+  void statusJsonAnswersInJsonAlsoWhenItFailsAndGivesBothThresholds() throws Exception {
+    CliRun bad = run("status", "--json", "--interval", "NaN");
+    assertThat(bad.exitCode()).isEqualTo(TieringCli.EXIT_USAGE);
+    com.fasterxml.jackson.databind.JsonNode error =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(bad.out());
+    assertThat(error.get("error").asText()).contains("Invalid --interval NaN");
+    assertThat(error.get("exit_code").asInt()).isEqualTo(TieringCli.EXIT_USAGE);
+
+    CliRun ok = run("status", "--json", "--interval", "0");
+    com.fasterxml.jackson.databind.JsonNode report =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(ok.out());
+    com.fasterxml.jackson.databind.JsonNode staging = report.get("checks").get(0);
+    assertThat(staging.get("name").asText()).isEqualTo("staging size");
+    assertThat(staging.get("warning").asLong()).isEqualTo(10L << 30);
+    assertThat(staging.get("critical").asLong()).isEqualTo(30L << 30);
+    assertThat(run("status", "--interval", "0").out())
+        .contains("/ warn 10.0 GiB / crit 30.0 GiB", "/ warn 90% / crit 95%");
+  }
 }

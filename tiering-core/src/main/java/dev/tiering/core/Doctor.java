@@ -68,8 +68,8 @@ public final class Doctor {
       findings.add(new Finding("separate devices", HealthLevel.OK, "the lake is on "
           + paths.layout().lakeStore() + ", apart from the hot tier's disk by construction", ""));
       hotMount.ifPresent(h -> findings.addAll(hotMountChecks(h, hot)));
-      findings.add(space("hot free space", hot, 0.90, "run 'tiering cleanup --keep-recent 2'"));
-      findings.add(space("lake free space", lake, 0.90, "run 'tiering archive' or add capacity"));
+      findings.add(space("hot free space", hot, Tier.HOT, "run 'tiering cleanup --keep-recent 2'"));
+      findings.add(space("lake free space", lake, Tier.COLD, "run 'tiering archive' or add capacity"));
       return findings;
     }
     Optional<ProcFiles.Mount> lakeMount = ProcFiles.mountOf(mounts, lake);
@@ -96,8 +96,8 @@ public final class Doctor {
             + " LABEL=lake-storage " + l.mountPoint() + " ext4 defaults,noatime,commit=60 0 2"));
     findings.add(hotChecks.get(1));
     findings.add(fsType("lake file system", l));
-    findings.add(space("hot free space", hot, 0.90, "run 'tiering cleanup --keep-recent 2'"));
-    findings.add(space("lake free space", lake, 0.90, "run 'tiering archive' or add capacity"));
+    findings.add(space("hot free space", hot, Tier.HOT, "run 'tiering cleanup --keep-recent 2'"));
+    findings.add(space("lake free space", lake, Tier.COLD, "run 'tiering archive' or add capacity"));
     return findings;
   }
 
@@ -172,14 +172,23 @@ public final class Doctor {
         "the seed formats with mkfs.ext4 -L hot-storage / mkfs.ext4 -L lake-storage -m 1");
   }
 
-  private Finding space(String check, Path root, double limit, String fix) {
+  /** Free space judged by the same thresholds as {@link HealthMonitor}: one set, in one place. */
+  private Finding space(String check, Path root, Tier tier, String fix) {
+    HealthThresholds limits = HealthThresholds.defaults();
+    double warning = tier == Tier.HOT ? limits.hotWarningFraction() : limits.lakeWarningFraction();
+    double critical = tier == Tier.HOT ? limits.hotCriticalFraction()
+        : limits.lakeCriticalFraction();
     try {
       StoreUsage usage = storage.usage(root);
+      double used = usage.usedFraction();
       String text = String.format(java.util.Locale.ROOT, "%.1f%% used (%s free of %s)",
-          usage.usedFraction() * 100, ByteSize.of(usage.usableBytes()),
-          ByteSize.of(usage.totalBytes()));
-      return usage.usedFraction() > limit
-          ? new Finding(check, HealthLevel.WARNING, text + ", above 90%", fix)
+          used * 100, ByteSize.of(usage.usableBytes()), ByteSize.of(usage.totalBytes()));
+      return used > critical
+          ? new Finding(check, HealthLevel.CRITICAL, text + String.format(java.util.Locale.ROOT,
+              ", above the critical %.0f%%", critical * 100), fix)
+          : used > warning
+          ? new Finding(check, HealthLevel.WARNING, text + String.format(java.util.Locale.ROOT,
+              ", above the warning %.0f%%", warning * 100), fix)
           : new Finding(check, HealthLevel.OK, text, "");
     } catch (IOException e) {
       return new Finding(check, HealthLevel.WARNING, "cannot measure " + root + ": " + e.getMessage(),

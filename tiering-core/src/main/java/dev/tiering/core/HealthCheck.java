@@ -3,19 +3,20 @@ package dev.tiering.core;
 import java.util.Objects;
 
 /**
- * One check of a health report: a measured value against its limit.
+ * One check of a health report: a measured value against its thresholds.
  *
  * @param name what was checked, e.g. {@code staging size}
  * @param value the measured value, in {@code unit}
- * @param limit the limit the level was decided against, in {@code unit} (the warning limit when
- *     the value is within it)
+ * @param warning the value above which the check is a warning, in {@code unit}, or NaN if none
+ * @param critical the value above which the check is critical, in {@code unit}, or NaN if the
+ *     check is never critical by its value
  * @param unit {@code bytes}, {@code percent} or {@code ms}; empty for a check without a figure
  *     (a tier root that is missing)
  * @param level the verdict
  * @param message a sentence for people: what it means and what to do
  */
-public record HealthCheck(String name, double value, double limit, String unit, HealthLevel level,
-    String message) {
+public record HealthCheck(String name, double value, double warning, double critical, String unit,
+    HealthLevel level, String message) {
 
   /** Checks the components. */
   public HealthCheck {

@@ -110,7 +110,7 @@ public final class HealthMonitor {
     if (problem == null) {
       return null;
     }
-    return new HealthCheck(name, 0, 0, "", HealthLevel.CRITICAL, shown + " " + problem
+    return new HealthCheck(name, 0, Double.NaN, Double.NaN, "", HealthLevel.CRITICAL, shown + " " + problem
         + ": is the " + (tier == Tier.HOT ? "SSD" : "lake disk") + " mounted, and is the root"
         + " right (--root/--" + (tier == Tier.HOT ? "hot" : "lake") + ", "
         + (tier == Tier.HOT ? TierLayout.HOT_ROOT_ENV : TierLayout.LAKE_ROOT_ENV)
@@ -127,20 +127,20 @@ public final class HealthMonitor {
     }
     String size = ByteSize.of(bytes).toString();
     if (bytes > limits.stagingCriticalBytes()) {
-      return new HealthCheck("staging size", bytes, limits.stagingCriticalBytes(), "bytes",
-          HealthLevel.CRITICAL, size + " in " + dir + ", above " + ByteSize.of(limits.stagingCriticalBytes())
+      return new HealthCheck("staging size", bytes, limits.stagingWarningBytes(),
+          limits.stagingCriticalBytes(), "bytes", HealthLevel.CRITICAL, size + " in " + dir + ", above " + ByteSize.of(limits.stagingCriticalBytes())
               + ": the cleanup job failed (run 'tiering cleanup --keep-recent 2' now)");
     }
     if (bytes > limits.stagingWarningBytes()) {
-      return new HealthCheck("staging size", bytes, limits.stagingWarningBytes(), "bytes",
-          HealthLevel.WARNING, size + " in " + dir + ", above " + ByteSize.of(limits.stagingWarningBytes())
+      return new HealthCheck("staging size", bytes, limits.stagingWarningBytes(),
+          limits.stagingCriticalBytes(), "bytes", HealthLevel.WARNING, size + " in " + dir + ", above " + ByteSize.of(limits.stagingWarningBytes())
               + ": investigate the cleanup job ('tiering cleanup --keep-recent 2 --dry-run')");
     }
     String note = bytes > limits.stagingNormalBytes()
         ? ", above the normal " + ByteSize.of(limits.stagingNormalBytes())
         : ", normal (below " + ByteSize.of(limits.stagingNormalBytes()) + ")";
-    return new HealthCheck("staging size", bytes, limits.stagingWarningBytes(), "bytes",
-        HealthLevel.OK, size + " in " + dir + note);
+    return new HealthCheck("staging size", bytes, limits.stagingWarningBytes(),
+        limits.stagingCriticalBytes(), "bytes", HealthLevel.OK, size + " in " + dir + note);
   }
 
   private HealthCheck fullness(String name, Tier tier, double warning, double critical,
@@ -155,14 +155,15 @@ public final class HealthMonitor {
         + ByteSize.of(usage.totalBytes()) + ") at " + root
         + (level == HealthLevel.OK ? ", within " + percent(warning)
             : ", above the " + percent(limit) + " limit: " + fix);
-    return new HealthCheck(name, fraction * 100, limit * 100, "percent", level, message);
+    return new HealthCheck(name, fraction * 100, warning * 100, critical * 100, "percent", level,
+        message);
   }
 
   private HealthCheck cache() throws IOException {
     long bytes = treeSize(paths.areaRoot(Area.CLEAN_CACHE));
     long budget = limits.cacheBudgetBytes();
     HealthLevel level = bytes > budget ? HealthLevel.WARNING : HealthLevel.OK;
-    return new HealthCheck("clean cache size", bytes, budget, "bytes", level,
+    return new HealthCheck("clean cache size", bytes, budget, Double.NaN, "bytes", level,
         ByteSize.of(bytes) + " of a " + ByteSize.of(budget) + " budget" + (level == HealthLevel.OK ? ""
             : ": over budget (run 'tiering cache verify' and check that eviction runs)"));
   }
@@ -186,7 +187,7 @@ public final class HealthMonitor {
       mounts = proc.mounts();
       before = proc.diskStats();
     } catch (IOException unavailable) {
-      return List.of(new HealthCheck("disk i/o", 0, 0, "ms", HealthLevel.OK,
+      return List.of(new HealthCheck("disk i/o", 0, Double.NaN, Double.NaN, "ms", HealthLevel.OK,
           "not measured: " + unavailable.getMessage() + " (Linux /proc is needed)"));
     }
     long start = System.nanoTime();
@@ -202,8 +203,8 @@ public final class HealthMonitor {
     for (Tier tier : Tier.values()) {
       Path root = paths.layout().root(tier);
       if (tier == Tier.COLD && !paths.layout().lakeIsLocal()) {
-        checks.add(new HealthCheck(tier + " disk i/o", 0, 0, "ms", HealthLevel.OK, "not measured:"
-            + " the lake is on " + paths.layout().lakeStore() + ", not a local device (watch it"
+        checks.add(new HealthCheck(tier + " disk i/o", 0, Double.NaN, Double.NaN, "ms",
+            HealthLevel.OK, "not measured: the lake is on " + paths.layout().lakeStore() + ", not a local device (watch it"
             + " with that file system's own tools)"));
         continue;
       }
@@ -212,8 +213,8 @@ public final class HealthMonitor {
       ProcFiles.DiskCounters a = mount.map(m -> after.get(m.device())).orElse(null);
       String device = mount.map(m -> m.source() + " (" + m.device() + ")").orElse("unknown device");
       if (a == null || b == null) {
-        checks.add(new HealthCheck(tier + " disk i/o", 0, 0, "ms", HealthLevel.OK, "not measured:"
-            + " " + device + " of " + root + " has no /proc/diskstats entry (overlay or network"
+        checks.add(new HealthCheck(tier + " disk i/o", 0, Double.NaN, Double.NaN, "ms",
+            HealthLevel.OK, "not measured: " + device + " of " + root + " has no /proc/diskstats entry (overlay or network"
             + " file system?)"));
         continue;
       }
@@ -241,14 +242,15 @@ public final class HealthMonitor {
         ? HealthLevel.WARNING : HealthLevel.OK;
     String kind = tier == Tier.HOT ? "SSD" : "HDD";
     return List.of(
-        new HealthCheck(tier + " disk await", sample.awaitMillis(), awaitLimit, "ms", awaitLevel,
+        new HealthCheck(tier + " disk await", sample.awaitMillis(), awaitLimit, Double.NaN, "ms",
+            awaitLevel,
             String.format(Locale.ROOT, "%.1f ms average wait over %d I/Os on %s", sample.awaitMillis(),
                 sample.ios(), device) + (awaitLevel == HealthLevel.OK ? ""
                 : ", above " + (int) awaitLimit + " ms for an " + kind + (tier == Tier.COLD
                     ? ": batch lake writes (BufferedLakeAppender) and avoid concurrent writers"
                     : ": slow SSD, check for contention between staging and the cache"))),
         new HealthCheck(tier + " disk utilization", sample.utilizationPercent(),
-            limits.utilizationPercent(), "percent", utilLevel,
+            limits.utilizationPercent(), Double.NaN, "percent", utilLevel,
             String.format(Locale.ROOT, "%.0f%% busy on %s", sample.utilizationPercent(), device)
                 + (utilLevel == HealthLevel.OK ? "" : ", above " + (int) limits.utilizationPercent()
                 + "%: the device is saturated")));

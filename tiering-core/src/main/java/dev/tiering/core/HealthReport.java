@@ -40,7 +40,10 @@ public record HealthReport(Instant at, List<HealthCheck> checks) {
     }
   }
 
-  /** The report as JSON: {@code {"at", "level", "checks": [{name, value, limit, unit, level, message}]}}. */
+  /**
+   * The report as JSON: {@code {"at", "level", "checks": [{name, value, warning, critical, unit,
+   * level, message}]}}; a threshold a check does not have is {@code null}.
+   */
   public String toJson() {
     StringBuilder json = new StringBuilder(256).append("{\n  \"at\": ").append(quote(at.toString()))
         .append(",\n  \"level\": ").append(quote(level().toString())).append(",\n  \"checks\": [");
@@ -48,7 +51,8 @@ public record HealthReport(Instant at, List<HealthCheck> checks) {
       HealthCheck c = checks.get(i);
       json.append(i == 0 ? "\n" : ",\n").append("    {\"name\": ").append(quote(c.name()))
           .append(", \"value\": ").append(number(c.value()))
-          .append(", \"limit\": ").append(number(c.limit()))
+          .append(", \"warning\": ").append(number(c.warning()))
+          .append(", \"critical\": ").append(number(c.critical()))
           .append(", \"unit\": ").append(quote(c.unit()))
           .append(", \"level\": ").append(quote(c.level().toString()))
           .append(", \"message\": ").append(quote(c.message())).append('}');

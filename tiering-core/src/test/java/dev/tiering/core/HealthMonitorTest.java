@@ -29,6 +29,7 @@ class HealthMonitorTest {
   void setUp() throws IOException {
     paths = new PathResolver(TierLayout.under(base));
     staging = Files.createDirectories(paths.areaRoot(Area.STAGING));
+    Files.createDirectories(paths.layout().lakeRoot());
   }
 
   /** A sparse file: exactly {@code bytes} long, no disk used. */
@@ -99,6 +100,18 @@ class HealthMonitorTest {
   }
 
   @Test
+  void aMissingTierRootIsCriticalAndItsOtherChecksAreSkipped() throws IOException {
+    Files.delete(paths.layout().lakeRoot());
+    HealthReport report = HealthMonitor.builder(paths).build().check();
+    assertThat(report.level()).isEqualTo(HealthLevel.CRITICAL);
+    assertThat(report.checks()).extracting(HealthCheck::name)
+        .contains("lake root", "staging size", "hot tier fullness")
+        .doesNotContain("lake fullness");
+    assertThat(check("lake root", HealthMonitor.builder(paths).build()).message())
+        .startsWith(paths.layout().lakeRoot() + " does not exist: is the lake disk mounted");
+  }
+
+  @Test
   void theCleanCacheIsCheckedAgainstItsBudget() throws IOException {
     Path cached = Files.createDirectories(base.resolve("hot/clean/gold/t/2025/11/10"));
     Files.write(cached.resolve("part-1.parquet"), new byte[1000]);
@@ -141,15 +154,19 @@ class HealthMonitorTest {
   @Test
   void theReportSerializesToJson() {
     HealthReport report = new HealthReport(Instant.parse("2025-11-10T12:00:00Z"), List.of(
-        new HealthCheck("staging size", 1024, 2048, "bytes", HealthLevel.OK, "1.0 KiB \"fine\""),
-        new HealthCheck("hot tier fullness", 91.25, 90, "percent", HealthLevel.WARNING, "a\nb")));
+        new HealthCheck("staging size", 1024, 2048, 4096, "bytes", HealthLevel.OK,
+            "1.0 KiB \"fine\""),
+        new HealthCheck("hot tier fullness", 91.25, 90, Double.NaN, "percent",
+            HealthLevel.WARNING, "a\nb")));
     assertThat(report.level()).isEqualTo(HealthLevel.WARNING);
     assertThat(report.toJson()).isEqualTo("{\n  \"at\": \"2025-11-10T12:00:00Z\",\n"
         + "  \"level\": \"warning\",\n  \"checks\": [\n"
-        + "    {\"name\": \"staging size\", \"value\": 1024, \"limit\": 2048, \"unit\": \"bytes\","
+        + "    {\"name\": \"staging size\", \"value\": 1024, \"warning\": 2048, \"critical\":"
+        + " 4096, \"unit\": \"bytes\","
         + " \"level\": \"ok\", \"message\": \"1.0 KiB \\\"fine\\\"\"},\n"
-        + "    {\"name\": \"hot tier fullness\", \"value\": 91.250, \"limit\": 90, \"unit\":"
-        + " \"percent\", \"level\": \"warning\", \"message\": \"a\\nb\"}\n  ]\n}\n");
+        + "    {\"name\": \"hot tier fullness\", \"value\": 91.250, \"warning\": 90,"
+        + " \"critical\": null, \"unit\": \"percent\", \"level\": \"warning\", \"message\":"
+        + " \"a\\nb\"}\n  ]\n}\n");
   }
 
   @Test
