@@ -253,6 +253,9 @@ final class ColumnarFileWriter {
       fileWriter.endBlock();
     } catch (IOException e) {
       throw fullTier(e);
+    } finally {
+      // The row group's compressors are done: their native contexts go now, not at some GC.
+      codecs.release();
     }
     for (Column column : columns) {
       column.store.close();
@@ -270,13 +273,24 @@ final class ColumnarFileWriter {
       return;
     }
     finished = true;
-    encodeBatch();
-    flushRowGroup();
     try {
+      encodeBatch();
+      flushRowGroup();
       fileWriter.end(footer);
     } catch (IOException e) {
       throw fullTier(e);
+    } finally {
+      codecs.release();
     }
+  }
+
+  /**
+   * Gives back the native memory of a file that will not be finished (its pending file is being
+   * discarded). Harmless after {@link #finish()} and when called twice.
+   */
+  void discard() {
+    finished = true;
+    codecs.release();
   }
 
   /**

@@ -317,6 +317,7 @@ public final class Compactor {
       } catch (IOException | RuntimeException e) {
         // Nothing is published yet: roll back now rather than leave it to the next recovery.
         for (Output output : outputs) {
+          output.writer.discard();
           output.pending.close();
         }
         storage.delete(journal.file());
@@ -339,6 +340,7 @@ public final class Compactor {
       }
     } finally {
       for (Output output : outputs) {
+        output.writer.discard();
         output.pending.close();
       }
     }

@@ -10,12 +10,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +39,6 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
   private final LocalDate writeDate;
   private final Map<LocalDate, PartitionFile> open = new LinkedHashMap<>(16, 0.75f, true);
   private final List<PartitionFile> finished = new ArrayList<>();
-  private final Set<Path> swept = new HashSet<>();
   private boolean committed;
 
   LakeTableWriter(LakeWriter lake, TableSchema schema, LakeWriteOptions options) {
@@ -110,9 +107,6 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
       finish(lru);
     }
     Path dir = lake.directoryFor(schema.zone(), schema.table(), day);
-    if (swept.add(dir)) {
-      lake.sweeper.sweep(dir);
-    }
     PendingFile pending = lake.storage.create(lake.paths.newDataFile(dir), WriteMode.CREATE_NEW);
     PartitionFile file;
     try {
@@ -191,6 +185,7 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
       }
     }
     for (PartitionFile file : open.values()) {
+      file.writer.discard();
       try {
         file.pending.close();
       } catch (IOException e) {

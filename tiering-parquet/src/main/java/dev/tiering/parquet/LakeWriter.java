@@ -3,7 +3,6 @@ package dev.tiering.parquet;
 import dev.tiering.core.PartitionLayout;
 import dev.tiering.core.PathResolver;
 import dev.tiering.core.Storage;
-import dev.tiering.core.TempFileSweeper;
 import dev.tiering.core.Zone;
 import dev.tiering.schema.SchemaSidecar;
 import dev.tiering.schema.SidecarStore;
@@ -38,7 +37,6 @@ public final class LakeWriter {
   final ZoneId dateZone;
   final PartitionLayout layout;
   final int maxOpenPartitions;
-  final TempFileSweeper sweeper;
 
   private LakeWriter(Builder b) {
     this.paths = b.paths;
@@ -50,7 +48,6 @@ public final class LakeWriter {
     this.dateZone = b.dateZone;
     this.layout = b.layout;
     this.maxOpenPartitions = b.maxOpenPartitions;
-    this.sweeper = new TempFileSweeper(storage, TempFileSweeper.DEFAULT_GRACE, b.clock);
   }
 
   /** A lake writer on the given layout with the seed's settings (zstd 5, {@code yyyy/MM/dd}). */

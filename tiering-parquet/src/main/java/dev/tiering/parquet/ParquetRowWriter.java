@@ -91,6 +91,7 @@ public final class ParquetRowWriter extends AbstractRowSink implements AutoClose
   @Override
   public void close() throws IOException {
     seal();
+    file.discard();
     pending.close();
   }
 }

@@ -7,14 +7,12 @@ import dev.tiering.core.SlmId;
 import dev.tiering.core.StagingFile;
 import dev.tiering.core.StagingJanitor;
 import dev.tiering.core.Storage;
-import dev.tiering.core.TempFileSweeper;
 import dev.tiering.core.WriteMode;
 import dev.tiering.schema.TableSchema;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,7 +34,6 @@ public final class StagingWriter {
   private final Storage storage;
   private final WriterSettings settings;
   private final boolean replaceExisting;
-  private final TempFileSweeper sweeper;
   private final StagingGuard guard;
 
   private StagingWriter(Builder b) {
@@ -45,7 +42,6 @@ public final class StagingWriter {
         .reportingFullTiers(b.paths.layout());
     this.settings = b.settings;
     this.replaceExisting = b.replaceExisting;
-    this.sweeper = new TempFileSweeper(storage, TempFileSweeper.DEFAULT_GRACE, b.clock);
     this.guard = b.guard;
   }
 
@@ -87,7 +83,6 @@ public final class StagingWriter {
             + file.kind() + " of SLM " + file.slm() + " for batch " + file.batch()
             + " was written before (use a new batch id, or replaceExisting(true) to rewrite it)");
       }
-      sweeper.sweep(target.getParent());
       TableSchema unpartitioned = schema.isDatePartitioned() ? withoutPartitions(schema) : schema;
       PendingFile pending = new HoldingPendingFile(storage.create(target,
           replaceExisting ? WriteMode.REPLACE : WriteMode.CREATE_NEW), hold);
@@ -139,7 +134,6 @@ public final class StagingWriter {
     private Storage storage;
     private WriterSettings settings = WriterSettings.staging();
     private boolean replaceExisting;
-    private Clock clock = Clock.systemUTC();
     private StagingGuard guard;
 
     private Builder(PathResolver paths) {
@@ -161,12 +155,6 @@ public final class StagingWriter {
     /** Whether an existing staging file may be replaced (default: no). */
     public Builder replaceExisting(boolean value) {
       this.replaceExisting = value;
-      return this;
-    }
-
-    /** The clock for temporary-file age checks. */
-    public Builder clock(Clock value) {
-      this.clock = Objects.requireNonNull(value, "clock");
       return this;
     }
 

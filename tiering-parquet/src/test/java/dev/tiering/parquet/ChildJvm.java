@@ -47,11 +47,17 @@ final class ChildJvm implements AutoCloseable {
 
   /** Starts {@code main} with {@code args}; it inherits stderr. */
   static ChildJvm start(Class<?> main, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        // A fast start matters more than peak speed in a JVM that lives a few seconds.
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+    // A fast start matters more than peak speed in a JVM that lives a few seconds.
+    return start(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"), main, args);
+  }
+
+  /** Starts {@code main} with {@code args} and the given JVM options; it inherits stderr. */
+  static ChildJvm start(List<String> jvmOptions, Class<?> main, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-cp", System.getProperty("java.class.path"), main.getName()));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT)
