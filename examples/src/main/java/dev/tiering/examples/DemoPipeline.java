@@ -75,9 +75,40 @@ public final class DemoPipeline {
    * @param stagingRawBytes raw bytes the SLM jobs wrote (sum of value widths)
    * @param stagingBytes bytes of the staging files they wrote
    * @param timings total time per stage
+   * @param memory the process's memory after every 20th batch and after the last
    */
   public record Summary(String runId, List<Coordinator.BatchResult> batches, long stagingRawBytes,
-      long stagingBytes, Map<String, Duration> timings) {}
+      long stagingBytes, Map<String, Duration> timings, List<Memory> memory) {}
+
+  /**
+   * The process's memory after a batch: what stays flat over a long run, or not.
+   *
+   * @param batch the batch just done
+   * @param residentBytes resident set size (Linux {@code VmRSS}), or -1 where unknown
+   * @param peakResidentBytes the largest resident set so far ({@code VmHWM}), or -1
+   * @param heapUsedBytes Java heap in use
+   */
+  public record Memory(int batch, long residentBytes, long peakResidentBytes, long heapUsedBytes) {
+
+    static Memory after(int batch) {
+      long rss = -1;
+      long hwm = -1;
+      try {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(
+            "/proc/self/status"))) {
+          if (line.startsWith("VmRSS:")) {
+            rss = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+          } else if (line.startsWith("VmHWM:")) {
+            hwm = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+          }
+        }
+      } catch (IOException | RuntimeException notLinux) {
+        // Resident memory is shown where the OS tells it.
+      }
+      Runtime runtime = Runtime.getRuntime();
+      return new Memory(batch, rss, hwm, runtime.totalMemory() - runtime.freeMemory());
+    }
+  }
 
   private DemoPipeline() {}
 
@@ -97,6 +128,7 @@ public final class DemoPipeline {
         .withZone(ZoneOffset.UTC).format(Instant.now());
     Map<String, Duration> timings = new LinkedHashMap<>();
     List<Coordinator.BatchResult> results = new ArrayList<>();
+    List<Memory> memory = new ArrayList<>();
     long stagingRaw = 0;
     long stagingBytes = 0;
     ExecutorService jobs = Executors.newFixedThreadPool(options.slms());
@@ -128,11 +160,15 @@ public final class DemoPipeline {
         Coordinator.BatchResult result = coordinator.process(batch);
         result.timings().forEach((stage, time) -> add(timings, "coordinator: " + stage, time));
         results.add(result);
+        if (b % 20 == 0 || b == options.batches()) {
+          memory.add(Memory.after(b));
+        }
       }
     } finally {
       jobs.shutdownNow();
     }
-    Summary summary = new Summary(runId, results, stagingRaw, stagingBytes, timings);
+    Summary summary = new Summary(runId, results, stagingRaw, stagingBytes, timings,
+        List.copyOf(memory));
     print(summary, options, paths, out);
     return summary;
   }
@@ -186,6 +222,14 @@ public final class DemoPipeline {
         ByteSize.of(summary.stagingBytes()), ratio(summary.stagingRawBytes(), summary.stagingBytes()));
     out.printf("  silver,  zstd 5  %10s -> %10s  %.1fx%n", ByteSize.of(silverRaw),
         ByteSize.of(silverBytes), ratio(silverRaw, silverBytes));
+
+    out.println();
+    out.println("Memory after batches (resident, peak resident, Java heap in use)");
+    for (Memory m : summary.memory()) {
+      out.printf("  batch %4d   %10s %10s %10s%n", m.batch(), m.residentBytes() < 0 ? "?"
+          : ByteSize.of(m.residentBytes()), m.peakResidentBytes() < 0 ? "?"
+          : ByteSize.of(m.peakResidentBytes()), ByteSize.of(m.heapUsedBytes()));
+    }
 
     out.println();
     HealthReport health = HealthMonitor.builder(paths).build().check();

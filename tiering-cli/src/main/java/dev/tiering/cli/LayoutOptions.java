@@ -24,7 +24,8 @@ final class LayoutOptions {
   String lake;
 
   @Option(names = "--rules", paramLabel = "FILE",
-      description = "Routing rules file; its rules come before the seed's defaults.")
+      description = "Routing rules file; its rules come before the seed's defaults (default:"
+          + " TIERING_RULES, if set).")
   Path rules;
 
   TierLayout layout() {
@@ -67,7 +68,13 @@ final class LayoutOptions {
   static void requireRoots(PathResolver paths, Storage storage, Tier... tiers) throws IOException {
     for (Tier tier : tiers) {
       Path root = paths.layout().root(tier);
-      java.util.Optional<dev.tiering.core.FileEntry> entry = storage.stat(root);
+      java.util.Optional<dev.tiering.core.FileEntry> entry;
+      try {
+        entry = storage.stat(root);
+      } catch (IOException unreachable) {
+        // For instance a root under a file (ENOTDIR): as good as not there.
+        entry = java.util.Optional.empty();
+      }
       if (entry.isEmpty() || !entry.get().isDirectory()) {
         throw new MissingRootException("The " + (tier == Tier.HOT ? "hot tier" : "lake")
             + " root " + paths.layout().display(root) + (entry.isEmpty() ? " does not exist"
@@ -80,6 +87,22 @@ final class LayoutOptions {
   }
 
   PathResolver resolver() throws IOException {
-    return new PathResolver(layout(), rules == null ? RoutingRules.defaults() : RoutingRules.load(rules));
+    Path file = rules != null ? rules : rulesFromEnvironment();
+    return new PathResolver(layout(), file == null ? RoutingRules.defaults()
+        : RoutingRules.load(file));
+  }
+
+  /**
+   * The rules file of {@code -Dtiering.rules} or {@code TIERING_RULES}: how operators' commands
+   * (the systemd units read /etc/default/tiering) get the rules the applications use, so that no
+   * command mistakes a table the rules pin to the SSD for something else.
+   */
+  private static Path rulesFromEnvironment() {
+    String value = System.getProperty("tiering.rules", System.getenv("TIERING_RULES"));
+    if (value == null) {
+      return null;
+    }
+    refuseEmpty("TIERING_RULES", value);
+    return Path.of(value);
   }
 }

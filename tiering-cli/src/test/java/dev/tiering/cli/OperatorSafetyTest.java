@@ -218,4 +218,57 @@ class OperatorSafetyTest {
     assertThat(run("status", "--interval", "0").out())
         .contains("/ warn 10.0 GiB / crit 30.0 GiB", "/ warn 90% / crit 95%");
   }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
+  void aFifoWhereAFileIsReadBackHangsNothing() throws Exception {
+    Files.createDirectories(paths.cacheIndexFile().getParent());
+    mkfifo(paths.cacheIndexFile());
+    Path rules = mkfifo(tmp.resolve("rules.fifo"));
+
+    assertThat(run("cache", "list").exitCode()).isZero();
+    assertThat(run("recover").exitCode()).isZero();
+    CliRun route = CliRun.of("route", "intermediate", "--slm", "1", "--batch", "b1", "--rules",
+        rules.toString());
+    assertThat(route.exitCode()).isEqualTo(TieringCli.EXIT_IO);
+    assertThat(route.err()).contains("Cannot read routing rules file " + rules
+        + ": it is not a regular file");
+  }
+
+  private static Path mkfifo(Path path) throws Exception {
+    Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+    assertThat(mkfifo.waitFor()).isZero();
+    return path;
+  }
+
+  @Test
+  void aFileNamedLikeAChecksumIsNotIngestedAndAWrongChecksumFileIsReported() throws IOException {
+    Path fake = Files.writeString(tmp.resolve("data.csv.sha256"), "not a checksum\n");
+    CliRun refused = run("ingest", fake.toString(), "--source", "feed");
+    assertThat(refused.exitCode()).isEqualTo(TieringCli.EXIT_USAGE);
+    assertThat(refused.err()).contains("names ending in .sha256 are the checksum files ingest"
+        + " writes");
+  }
+
+  @Test
+  void evictCountsOnlyTheBytesItFreed() throws IOException {
+    assertThat(run("cache", "promote", "--zone", "silver", "--table", "preds").exitCode())
+        .isZero();
+    try (Stream<Path> copies = Files.walk(paths.areaRoot(dev.tiering.core.Area.CLEAN_CACHE))) {
+      for (Path copy : copies.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+        Files.delete(copy);
+      }
+    }
+    CliRun evict = run("cache", "evict", "--zone", "silver", "--table", "preds");
+    assertThat(evict.out()).contains(": evicted 2 file(s) (0 B)",
+        "its copy was already gone: only its index entry removed");
+  }
+
+  @Test
+  void aRootUnderAFileIsReportedLikeAMissingRoot() throws IOException {
+    Path file = Files.writeString(tmp.resolve("afile"), "x");
+    CliRun ls = CliRun.of("ls", "--root", file.toString());
+    assertThat(ls.exitCode()).isEqualTo(TieringCli.EXIT_IO);
+    assertThat(ls.err()).contains("The lake root " + file.resolve("lake") + " does not exist");
+  }
 }

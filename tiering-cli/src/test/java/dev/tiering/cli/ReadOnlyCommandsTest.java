@@ -135,6 +135,14 @@ class ReadOnlyCommandsTest {
   }
 
   @Test
+  void recoverOnATidyTreeChangesNothing() throws Exception {
+    Map<String, String> before = snapshot(tmp);
+    CliRun recover = run(root, "recover");
+    assertThat(recover.exitCode()).as(recover.out() + recover.err()).isZero();
+    assertThat(snapshot(tmp)).isEqualTo(before);
+  }
+
+  @Test
   void aRootThatIsNotThereIsRefusedLoudlyAndNothingIsCreated() throws Exception {
     Path typo = tmp.resolve("tirs");
     Map<String, String> before = snapshot(tmp);

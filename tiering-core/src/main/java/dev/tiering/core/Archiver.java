@@ -144,10 +144,10 @@ public final class Archiver {
 
   private void delete(FileEntry file, LifecycleReport.Builder report) {
     try {
-      if (!report.dryRun()) {
-        storage.delete(file.path());
+      if (report.dryRun() || storage.delete(file.path())) {
+        report.add(LifecycleReport.Verb.DELETED, file.path(), file.size(),
+            "past archive retention");
       }
-      report.add(LifecycleReport.Verb.DELETED, file.path(), file.size(), "past archive retention");
     } catch (IOException e) {
       report.fail(file.path(), e);
     }

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * outputs with their sizes and row counts once they are written, then says {@code published}
  * once every output is visible. That last line is the commit point: before it, settling rolls
  * back (deletes the outputs); after it, settling rolls forward (deletes the inputs), but only if
- * every output is there with its recorded size. Either way every row ends up in the partition
+ * every output is there with its recorded size. An output must also carry the journal's id in its
+ * Parquet footer (the compactor writes it there): a journal that names any other file as its
+ * output is refused, and nothing is changed. Either way every row ends up in the partition
  * exactly once. Lifecycle operations that move or copy a partition's files (archive, retention,
  * the hot cache) settle its journals first.
  *
@@ -45,10 +47,12 @@ public final class CompactionJournal {
   /** The largest journal read; this SDK's are far smaller (see {@link #MAX_INPUTS}). */
   static final int MAX_BYTES = 1 << 20;
 
+  /** The largest footer read to check an output's journal id; the SDK's are far smaller. */
+  private static final long MAX_FOOTER_BYTES = 16L << 20;
+
   private static final String PREFIX = ".compaction-";
   private static final String SUFFIX = ".journal";
   private static final String EPOCH_PREFIX = ".compaction-epoch-";
-  private static final String HEADER_V1 = "tiering-compaction 1";
   private static final String HEADER = "tiering-compaction 2";
   private static final Logger log = LoggerFactory.getLogger(CompactionJournal.class);
 
@@ -56,13 +60,16 @@ public final class CompactionJournal {
    * One merged file.
    *
    * @param name its file name in the partition
-   * @param bytes its size, or -1 if the journal (an older one) does not say
-   * @param rows its row count, or -1 if unknown
+   * @param bytes its size
+   * @param rows its row count
    */
   public record Output(String name, long bytes, long rows) {
     /** Checks the name. */
     public Output {
       checkName(name, "output");
+      if (bytes < 0 || rows < 0) {
+        throw new IllegalArgumentException("output " + name + " has a negative size or row count");
+      }
     }
   }
 
@@ -106,6 +113,16 @@ public final class CompactionJournal {
   /** Where the journal is. */
   public Path file() {
     return file;
+  }
+
+  /**
+   * The journal's id, from its file name: its outputs carry it in their Parquet footer, which is
+   * how recovery tells them from any other file (a forged or misplaced journal may name committed
+   * files as its outputs; they never carry its id).
+   */
+  public String id() {
+    String name = file.getFileName().toString();
+    return name.substring(PREFIX.length(), name.length() - SUFFIX.length());
   }
 
   /** The files being merged, by name. */
@@ -218,8 +235,7 @@ public final class CompactionJournal {
           + " name at most " + MAX_INPUTS + " inputs");
     }
     String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
-    boolean v1 = lines[0].equals(HEADER_V1);
-    if (!v1 && !lines[0].equals(HEADER)) {
+    if (!lines[0].equals(HEADER)) {
       throw refused(file, "its first line is not '" + HEADER + "'");
     }
     List<String> inputs = new ArrayList<>();
@@ -232,11 +248,10 @@ public final class CompactionJournal {
           inputs.add(line.substring("input ".length()));
         } else if (line.startsWith("output ")) {
           String[] words = line.substring("output ".length()).split(" ", -1);
-          if (v1 ? words.length != 1 : words.length != 3) {
+          if (words.length != 3) {
             throw refused(file, "line " + (i + 1) + " is malformed");
           }
-          outputs.add(v1 ? new Output(words[0], -1, -1)
-              : new Output(words[0], Long.parseLong(words[1]), Long.parseLong(words[2])));
+          outputs.add(new Output(words[0], Long.parseLong(words[1]), Long.parseLong(words[2])));
         } else if (line.equals("published")) {
           published = true;
         } else if (!line.isEmpty()) {
@@ -362,6 +377,19 @@ public final class CompactionJournal {
   /** Settles this journal; false if it had to be left (and was reported). */
   private boolean settleOne(Storage storage, Path dir, LifecycleReport.Builder report)
       throws IOException {
+    // Every output that is there must be this journal's own, before anything is changed: a
+    // journal naming another file (a committed one) as its output is not acted on at all.
+    for (Output output : outputs) {
+      Optional<FileEntry> found = storage.stat(dir.resolve(output.name()));
+      String foreign = found.isEmpty() ? null : found.get().isFile()
+          ? notMine(storage, found.get(), output) : "is not a regular file";
+      if (foreign != null) {
+        report.fail(found.get().path(), new IOException("Refusing compaction journal " + file
+            + ": it names " + found.get().path() + " as its output, but that file " + foreign
+            + "; nothing was changed; check the partition and remove the journal by hand"));
+        return false;
+      }
+    }
     if (published) {
       String missing = firstMissingOutput(storage, dir);
       if (missing == null) {
@@ -393,29 +421,12 @@ public final class CompactionJournal {
       asUnpublished().save(storage);
       advanceEpoch(storage, dir);
     }
-    boolean all = true;
     for (Output output : outputs) {
       Optional<FileEntry> found = storage.stat(dir.resolve(output.name()));
-      if (found.isEmpty()) {
-        continue;
-      }
-      if (!found.get().isFile() || output.bytes() >= 0 && found.get().size() != output.bytes()) {
-        // Not the file this compaction wrote: never delete what the journal cannot vouch for.
-        report.fail(found.get().path(), new IOException("Not removing " + found.get().path()
-            + ": compaction journal " + file + " names it as an output of "
-            + output.bytes() + " bytes, but it is " + (found.get().isFile()
-            ? found.get().size() + " bytes" : "not a regular file") + "; the journal is left in"
-            + " place; check the file and remove the journal by hand"));
-        all = false;
-        continue;
-      }
-      if (storage.delete(found.get().path())) {
+      if (found.isPresent() && storage.delete(found.get().path())) {
         report.add(LifecycleReport.Verb.DELETED, found.get().path(), found.get().size(),
             "output of an interrupted compaction; its inputs are intact");
       }
-    }
-    if (!all) {
-      return false;
     }
     storage.delete(file);
     log.info("Recovered interrupted compaction {}: rolled it back", file);
@@ -429,11 +440,45 @@ public final class CompactionJournal {
       if (found.isEmpty() || !found.get().isFile()) {
         return output.name() + " is missing";
       }
-      if (output.bytes() >= 0 && found.get().size() != output.bytes()) {
-        return output.name() + " is " + found.get().size() + " bytes, not the "
-            + output.bytes() + " it was written with";
+      String foreign = notMine(storage, found.get(), output);
+      if (foreign != null) {
+        return output.name() + " " + foreign;
       }
     }
     return null;
+  }
+
+  /**
+   * Why {@code file} is not this journal's output, or null if it is: it must have the size the
+   * journal recorded and carry the journal's id in its Parquet footer. Read from the file's tail
+   * only (the footer's length is in its last eight bytes), with no Parquet library needed.
+   */
+  private String notMine(Storage storage, FileEntry file, Output output) throws IOException {
+    if (file.size() != output.bytes()) {
+      return "is " + file.size() + " bytes, not the " + output.bytes() + " it was written with";
+    }
+    if (file.size() < 12) {
+      return "is too short to be a Parquet file";
+    }
+    try (java.nio.channels.SeekableByteChannel channel = storage.openChannel(file.path())) {
+      java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(8)
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      channel.position(file.size() - 8);
+      while (tail.hasRemaining() && channel.read(tail) >= 0) {
+        // read the last eight bytes
+      }
+      long footer = tail.getInt(0) & 0xFFFFFFFFL;
+      if (footer == 0 || footer > Math.min(file.size() - 12, MAX_FOOTER_BYTES)) {
+        return "has no footer this SDK wrote";
+      }
+      java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) footer);
+      channel.position(file.size() - 8 - footer);
+      while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
+        // read the footer
+      }
+      String text = new String(bytes.array(), StandardCharsets.ISO_8859_1);
+      return text.contains(id()) ? null : "does not carry this journal's id (" + id()
+          + ") in its footer: it is not this compaction's output";
+    }
   }
 }

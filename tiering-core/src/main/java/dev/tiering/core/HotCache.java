@@ -41,6 +41,8 @@ public final class HotCache {
   private static final Logger log = LoggerFactory.getLogger(HotCache.class);
   private static final String INDEX_HEADER = "tiering-cache 1";
   private static final byte[] PARQUET_MAGIC = {'P', 'A', 'R', '1'};
+  /** The largest index read: about 600,000 copies. */
+  private static final long MAX_INDEX_BYTES = 64L << 20;
   private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(2);
 
   private final PathResolver paths;
@@ -207,11 +209,15 @@ public final class HotCache {
   private void drop(Map<Path, Entry> index, Entry entry, LifecycleReport.Builder report,
       String why) {
     try {
-      if (!report.dryRun()) {
-        storage.delete(entry.cacheFile());
-        index.remove(entry.lakeFile());
+      if (report.dryRun()) {
+        report.add(LifecycleReport.Verb.EVICTED, entry.cacheFile(), entry.bytes(), why);
+        return;
       }
-      report.add(LifecycleReport.Verb.EVICTED, entry.cacheFile(), entry.bytes(), why);
+      boolean freed = storage.delete(entry.cacheFile());
+      index.remove(entry.lakeFile());
+      // Counted as freed only if this process removed the copy.
+      report.add(LifecycleReport.Verb.EVICTED, entry.cacheFile(), freed ? entry.bytes() : 0,
+          freed ? why : why + " (its copy was already gone: only its index entry removed)");
     } catch (IOException e) {
       report.fail(entry.cacheFile(), e);
     }
@@ -399,8 +405,9 @@ public final class HotCache {
    */
   public LifecycleReport removeOrphans(boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cache orphans", dryRun);
-    if (storage.stat(paths.areaRoot(Area.CLEAN_CACHE)).isEmpty()) {
-      return report.build();   // no cache, no orphans: and no lock file made for nothing
+    // Looked for first without the lock, so that a tidy cache gets no lock file made for it.
+    if (orphans(load()).isEmpty()) {
+      return report.build();
     }
     try (Closeable lock = lock(dryRun)) {
       sweepOrphans(load(), report);
@@ -410,8 +417,24 @@ public final class HotCache {
 
   private void sweepOrphans(Map<Path, Entry> index, LifecycleReport.Builder report)
       throws IOException {
+    for (FileEntry orphan : orphans(index)) {
+      if (report.dryRun() || storage.delete(orphan.path())) {
+        report.add(LifecycleReport.Verb.DELETED, orphan.path(), orphan.size(), "a copy the cache"
+            + " index does not list (left by an interrupted promote)");
+      }
+    }
+  }
+
+  /**
+   * The copies the index does not list. A file counts as a copy only if the lake holds a file of
+   * its name and size at the same place: data of a table pinned to the SSD by routing rules this
+   * process was not given (an operator's command without {@code --rules}) is never mistaken for
+   * one. Temporary files are left to recovery.
+   */
+  private List<FileEntry> orphans(Map<Path, Entry> index) throws IOException {
     java.util.Set<Path> known = new java.util.HashSet<>();
     index.values().forEach(e -> known.add(e.cacheFile()));
+    List<FileEntry> found = new ArrayList<>();
     Path root = paths.areaRoot(Area.CLEAN_CACHE);
     for (FileEntry zoneDir : storage.list(root)) {
       if (!zoneDir.isDirectory()) {
@@ -419,7 +442,24 @@ public final class HotCache {
       }
       for (FileEntry tableDir : storage.list(zoneDir.path())) {
         if (tableDir.isDirectory() && isCacheOfLakeTable(zoneDir.name(), tableDir.name())) {
-          sweepOrphans(tableDir.path(), known, report);
+          collectOrphans(tableDir.path(), known, found);
+        }
+      }
+    }
+    return found;
+  }
+
+  private void collectOrphans(Path dir, java.util.Set<Path> known, List<FileEntry> found)
+      throws IOException {
+    for (FileEntry entry : storage.list(dir)) {
+      if (entry.isDirectory()) {
+        collectOrphans(entry.path(), known, found);
+      } else if (entry.isFile() && !Storage.isTemporary(entry.name())
+          && !known.contains(entry.path())) {
+        Path lakeFile = paths.counterpart(entry.path(), DataKind.CLEAN);
+        if (lakeFile.startsWith(paths.areaRoot(Area.LAKE_CLEAN)) && storage.stat(lakeFile)
+            .filter(f -> f.isFile() && f.size() == entry.size()).isPresent()) {
+          found.add(entry);
         }
       }
     }
@@ -432,21 +472,6 @@ public final class HotCache {
           == Area.LAKE_CLEAN;
     } catch (IllegalArgumentException notATable) {
       return false;
-    }
-  }
-
-  private void sweepOrphans(Path dir, java.util.Set<Path> known, LifecycleReport.Builder report)
-      throws IOException {
-    for (FileEntry entry : storage.list(dir)) {
-      if (entry.isDirectory()) {
-        sweepOrphans(entry.path(), known, report);
-      } else if (entry.isFile() && !Storage.isTemporary(entry.name())
-          && !known.contains(entry.path())) {
-        if (report.dryRun() || storage.delete(entry.path())) {
-          report.add(LifecycleReport.Verb.DELETED, entry.path(), entry.size(), "a copy the cache"
-              + " index does not list (left by an interrupted promote)");
-        }
-      }
     }
   }
 
@@ -484,12 +509,22 @@ public final class HotCache {
   private Map<Path, Entry> load() throws IOException {
     Map<Path, Entry> index = new LinkedHashMap<>();
     Path file = paths.cacheIndexFile();
-    if (storage.stat(file).isEmpty()) {
+    java.util.Optional<FileEntry> entry = storage.stat(file);
+    if (entry.isEmpty()) {
+      return index;
+    }
+    if (!entry.get().isFile() || entry.get().size() > MAX_INDEX_BYTES) {
+      // Never opened: a FIFO would block every reader, a link could read anything, a huge file
+      // fill the heap. The cache serves nothing until its next change replaces the index.
+      log.warn("Ignoring cache index {}: it is {}; no copy is served until the cache rewrites it",
+          file, entry.get().isFile() ? entry.get().size() + " bytes, more than the "
+              + MAX_INDEX_BYTES + "-byte limit" : "a " + entry.get().type().name()
+              .toLowerCase(java.util.Locale.ROOT) + ", not a file");
       return index;
     }
     String text;
     try (InputStream in = storage.openStream(file)) {
-      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      text = new String(in.readNBytes((int) MAX_INDEX_BYTES), StandardCharsets.UTF_8);
     }
     Path lakeRoot = paths.areaRoot(Area.LAKE_CLEAN);
     String[] lines = text.split("\n");

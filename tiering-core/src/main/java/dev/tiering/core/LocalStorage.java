@@ -55,18 +55,43 @@ final class LocalStorage implements Storage {
    */
   private final Set<Path> liveTemporaries = ConcurrentHashMap.newKeySet();
 
+  /** The identities (device, inode) of the temporary files this JVM is writing. */
+  private final Set<Object> liveKeys = ConcurrentHashMap.newKeySet();
+
   /** The JVM's one table of lock-file locks (see {@link ProcessLocks} for why one). */
   private final ProcessLocks locks = new ProcessLocks();
 
   private LocalStorage() {}
 
+  /**
+   * Deletes a temporary file no live writer holds. Opening a file to probe its lock is only safe
+   * for a file no lock of this process lives on: closing any descriptor of a file drops all of the
+   * process's locks on it. So the file must be a regular file with exactly one name (a hard link
+   * to a lock file or a live writer's file has two), and not a file this JVM writes or holds a
+   * lock file lock on (compared by identity, not path). Someone able to swap the name for a link
+   * between these checks and the open could still make one probe drop a lock of this JVM; doing
+   * so needs write access to the tier.
+   */
   @Override
   public boolean deleteIfAbandoned(Path temporary) throws IOException {
     if (!Storage.isTemporary(temporary.getFileName().toString())
         || liveTemporaries.contains(temporary)) {
       return false;
     }
-    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(temporary, BasicFileAttributes.class,
+          LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException alreadyGone) {
+      return false;
+    }
+    Object identity = attributes.fileKey();
+    if (!attributes.isRegularFile() || links(temporary) != 1
+        || identity != null && (liveKeys.contains(identity) || locks.holds(identity))) {
+      return false;
+    }
+    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS)) {
       FileLock lock;
       try {
         lock = channel.tryLock();
@@ -76,10 +101,19 @@ final class LocalStorage implements Storage {
       if (lock == null) {
         return false;
       }
-      Files.deleteIfExists(temporary);
-      return true;
+      // Counted only if this process removed it: another recovery may have been first.
+      return Files.deleteIfExists(temporary);
     } catch (NoSuchFileException alreadyGone) {
       return false;
+    }
+  }
+
+  /** The number of names of a file, or 1 where the file system does not say. */
+  private static int links(Path file) throws IOException {
+    try {
+      return (Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+      return 1;
     }
   }
 
@@ -100,7 +134,12 @@ final class LocalStorage implements Storage {
       throw e;
     }
     liveTemporaries.add(temp);
-    return new LocalPendingFile(target, temp, channel, mode);
+    Object key = Files.readAttributes(temp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+        .fileKey();
+    if (key != null) {
+      liveKeys.add(key);
+    }
+    return new LocalPendingFile(target, temp, channel, mode, key);
   }
 
   @Override
@@ -288,16 +327,18 @@ final class LocalStorage implements Storage {
     private final Path temp;
     private final FileChannel channel;
     private final WriteMode mode;
+    private final Object key;
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
     private final OutputStream stream = new BufferedChannelStream();
     private long written;
     private boolean finished;
 
-    LocalPendingFile(Path target, Path temp, FileChannel channel, WriteMode mode) {
+    LocalPendingFile(Path target, Path temp, FileChannel channel, WriteMode mode, Object key) {
       this.target = target;
       this.temp = temp;
       this.channel = channel;
       this.mode = mode;
+      this.key = key;
     }
 
     @Override
@@ -330,7 +371,7 @@ final class LocalStorage implements Storage {
         try {
           channel.close();
         } finally {
-          liveTemporaries.remove(temp);
+          forget();
         }
       } finally {
         if (!finished) {
@@ -414,7 +455,14 @@ final class LocalStorage implements Storage {
         channel.close();
       } finally {
         Files.deleteIfExists(temp);
-        liveTemporaries.remove(temp);
+        forget();
+      }
+    }
+
+    private void forget() {
+      liveTemporaries.remove(temp);
+      if (key != null) {
+        liveKeys.remove(key);
       }
     }
 

@@ -58,6 +58,11 @@ final class ProcessLocks {
     FileLock os;
   }
 
+  /** True if this JVM has the lock file of this identity open (holds or awaits a lock in it). */
+  synchronized boolean holds(Object identity) {
+    return files.containsKey(identity);
+  }
+
   /** The byte a key locks: a position in 1..2^62, so ranges never reach the whole-file lock's 0. */
   static long position(String key) {
     long h = 1125899906842597L;

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RawIngestor {
 
+  private static final String CHECKSUM_SUFFIX = ".sha256";
+
   private static final Logger log = LoggerFactory.getLogger(RawIngestor.class);
 
   private final PathResolver paths;
@@ -48,8 +50,14 @@ public final class RawIngestor {
   public LifecycleReport ingest(Path input, TableName source, boolean dryRun) throws IOException {
     LocalDate day = LocalDate.now(clock);
     String name = input.getFileName().toString();
+    if (name.endsWith(CHECKSUM_SUFFIX)) {
+      // Such a name is the checksum of another file's: ingesting it would stand in for one.
+      throw new IllegalArgumentException("Invalid raw file name '" + name + "': names ending in "
+          + CHECKSUM_SUFFIX + " are the checksum files ingest writes beside each file (rename"
+          + " the input)");
+    }
     Path target = paths.rawFile(source, day, name);
-    Path checksumFile = paths.rawFile(source, day, name + ".sha256");
+    Path checksumFile = paths.rawFile(source, day, name + CHECKSUM_SUFFIX);
     LifecycleReport.Builder report = LifecycleReport.builder("ingest " + input, dryRun);
     Optional<FileEntry> found = storage.stat(input);
     if (found.isEmpty() || !found.get().isFile()) {
@@ -81,13 +89,26 @@ public final class RawIngestor {
       digest = copyHashing(input, target);
       report.add(LifecycleReport.Verb.INGESTED, input, in.size(), target + " sha256:" + digest);
     }
-    if (storage.stat(checksumFile).isEmpty()) {
+    byte[] line = (digest + "  " + name + "\n").getBytes(StandardCharsets.UTF_8);
+    Optional<FileEntry> recorded = storage.stat(checksumFile);
+    if (recorded.isEmpty()) {
       try (PendingFile out = storage.create(checksumFile, WriteMode.CREATE_NEW)) {
-        out.stream().write((digest + "  " + name + "\n").getBytes(StandardCharsets.UTF_8));
+        out.stream().write(line);
         out.commit();
       }
+    } else if (!recorded.get().isFile() || !java.util.Arrays.equals(line, readAll(checksumFile,
+        line.length + 1))) {
+      report.fail(checksumFile, new IOException("The checksum file " + checksumFile + " does not"
+          + " hold " + name + "'s sha256 (" + digest + "); check it, then remove it and ingest "
+          + name + " again to write it"));
     }
     return report.finish(log);
+  }
+
+  private byte[] readAll(Path file, int limit) throws IOException {
+    try (InputStream in = storage.openStream(file)) {
+      return in.readNBytes(limit);
+    }
   }
 
   private String copyHashing(Path input, Path target) throws IOException {

@@ -33,6 +33,8 @@ public final class RoutingRules {
       new RoutingRule(DataKind.ARCHIVE, null, null, Area.LAKE_ARCHIVE, SEED),
       new RoutingRule(DataKind.RAW, null, null, Area.LAKE_RAW, SEED));
 
+  private static final long MAX_RULES_BYTES = 1 << 20;
+
   private final List<RoutingRule> rules;
 
   private RoutingRules(List<RoutingRule> rules) {
@@ -53,9 +55,19 @@ public final class RoutingRules {
   public static RoutingRules load(Path file) throws IOException {
     List<String> lines;
     try {
+      // A rules file is a small regular file: a FIFO or a device would hang or fill the heap.
+      java.nio.file.attribute.BasicFileAttributes attributes = Files.readAttributes(file,
+          java.nio.file.attribute.BasicFileAttributes.class);
+      if (!attributes.isRegularFile() || attributes.size() > MAX_RULES_BYTES) {
+        throw new IOException(attributes.isRegularFile() ? "it is " + attributes.size()
+            + " bytes, more than the " + MAX_RULES_BYTES + "-byte limit for a rules file"
+            : "it is not a regular file");
+      }
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IOException("Cannot read routing rules file " + file + ": " + e.getMessage(), e);
+      throw new IOException("Cannot read routing rules file " + file + ": " + (e.getMessage()
+          == null ? e.toString() : e instanceof java.nio.file.NoSuchFileException
+          ? "no such file" : e.getMessage()), e);
     }
     return defaults().prepend(parse(file.toString(), lines));
   }

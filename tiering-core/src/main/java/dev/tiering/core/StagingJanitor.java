@@ -139,8 +139,8 @@ public final class StagingJanitor {
 
   /**
    * Keeps the {@code keepRecent} most recent batches (see {@link #batches()}) and removes (or
-   * archives) the files of all older ones, except files younger than the grace period. A batch a
-   * writer holds, or one written to while this cleanup runs, is kept whole.
+   * archives) the files of all older ones. A batch a writer holds, one written to while this
+   * cleanup runs, or one with a file younger than the grace period, is kept whole.
    */
   public LifecycleReport cleanupOldBatches(int keepRecent, boolean dryRun) throws IOException {
     if (keepRecent < 0) {
@@ -168,7 +168,8 @@ public final class StagingJanitor {
    * the lock the batch is listed again; if it changed since it was chosen (a writer committed or
    * replaced a file meanwhile), it is no longer the batch that was chosen, and it is kept.
    *
-   * @param youngest files modified after this are kept; null to remove regardless of age
+   * @param youngest a batch with a file modified after this is kept whole; null to remove it
+   *     regardless of age
    */
   private void remove(Batch batch, Instant youngest, LifecycleReport.Builder report)
       throws IOException {
@@ -186,8 +187,14 @@ public final class StagingJanitor {
             + " was written to while cleanup ran; left for the next cleanup");
         return;
       }
+      // Per batch, never per file: a coordinator about to read a batch needs all of it.
+      if (youngest != null && batch.newest().isAfter(youngest)) {
+        keepAll(now, report, "batch " + batch.batch() + " has a file younger than the "
+            + grace.toMinutes() + "-minute grace period");
+        return;
+      }
       for (FileEntry file : now) {
-        removeFile(file, youngest, report);
+        removeFile(file, report);
       }
     }
   }
@@ -211,12 +218,7 @@ public final class StagingJanitor {
     }
   }
 
-  private void removeFile(FileEntry file, Instant youngest, LifecycleReport.Builder report) {
-    if (youngest != null && file.modified().isAfter(youngest)) {
-      report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(),
-          "younger than the " + grace.toMinutes() + "-minute grace period");
-      return;
-    }
+  private void removeFile(FileEntry file, LifecycleReport.Builder report) {
     try {
       if (archive && file.isFile()) {
         Path target = paths.stagingArchiveFile(StagingFile.parse(file.name()).orElseThrow());

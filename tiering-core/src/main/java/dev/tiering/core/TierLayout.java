@@ -192,13 +192,31 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
     return value == null ? null : Path.of(value);
   }
 
+  /**
+   * A root from a system property, else the environment. A setting that is there but blank or
+   * relative is refused rather than read as the defaults or the working directory: an operator
+   * who set {@code TIERING_ROOT=} in a unit file meant something, and a cron job's working
+   * directory is not a place to keep data.
+   *
+   * @throws IllegalArgumentException naming the setting, its value and the fix
+   */
   private static String text(Map<String, String> properties, String property,
       Map<String, String> env, String variable) {
-    String value = properties.get(property);
-    if (value == null || value.isBlank()) {
-      value = env.get(variable);
+    String name = properties.containsKey(property) ? "-D" + property : variable;
+    String value = properties.containsKey(property) ? properties.get(property) : env.get(variable);
+    if (value == null) {
+      return null;
     }
-    return value == null || value.isBlank() ? null : value;
+    if (value.isBlank()) {
+      throw new IllegalArgumentException("Invalid " + name + " '" + value + "': it is empty"
+          + " (give an absolute directory, such as /data, or unset it for the defaults)");
+    }
+    boolean uri = value.contains("://") || value.regionMatches(true, 0, "file:", 0, 5);
+    if (!uri && !Path.of(value).isAbsolute()) {
+      throw new IllegalArgumentException("Invalid " + name + " '" + value + "': it is a relative"
+          + " path, which would depend on the working directory (give an absolute one)");
+    }
+    return value;
   }
 
   /** A builder starting from the seed's defaults. */

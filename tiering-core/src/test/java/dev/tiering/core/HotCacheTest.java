@@ -314,4 +314,25 @@ class HotCacheTest {
         .satisfies(a -> assertThat(a.detail()).startsWith("it is not a complete Parquet file"));
     assertThat(copy).doesNotExist();
   }
+
+  @Test
+  void withoutTheRulesThatPinATableItsDataOnTheSsdIsNeverTakenForOrphanedCopies()
+      throws IOException {
+    PathResolver pinned = pinned(paths);
+    Path data = pinned.partitionDir(Zone.GOLD, TableName.of("dash_daily"),
+        LocalDate.of(2025, 11, 10), PartitionLayout.DATE_PATH).resolve("part-1.parquet");
+    Files.createDirectories(data.getParent());
+    Files.write(data, parquetFramed(1180, 3));
+    Path sidecar = Files.writeString(pinned.schemaFile(Zone.GOLD, TableName.of("dash_daily")),
+        "{}");
+    // An operator's command run without the application's rules: it sees an unknown directory.
+    HotCache operators = cache(1000 * KB);
+
+    assertThat(operators.removeOrphans(false).actions()).isEmpty();
+    assertThat(paths.cacheLockFile()).as("nothing to do, so no lock file made").doesNotExist();
+    assertThat(operators.verify(false).actions(LifecycleReport.Verb.DELETED)).isEmpty();
+
+    assertThat(data).exists();
+    assertThat(sidecar).exists();
+  }
 }

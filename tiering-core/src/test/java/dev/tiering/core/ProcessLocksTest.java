@@ -166,6 +166,42 @@ class ProcessLocksTest {
   }
 
   @Test
+  void aTemporaryLookingHardLinkToALockFileIsNeverProbedSoNoLockIsDropped(@TempDir Path dir)
+      throws Exception {
+    Path lockFile = dir.resolve(".batches.lock");
+    try (Closeable writer = storage.tryLock(lockFile, "batch b1", LockMode.SHARED, Duration.ZERO)
+        .orElseThrow()) {
+      Path planted = Files.createLink(dir.resolve(".x.0123456789abcdef.tmp"), lockFile);
+      TempFileSweeper eager = new TempFileSweeper(storage, Duration.ZERO,
+          java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofDays(1)));
+
+      assertThat(eager.sweep(dir)).isEmpty();
+
+      assertThat(planted).exists();
+      assertThat(LockProbe.probe(lockFile, "batch b1", LockMode.EXCLUSIVE)).isEqualTo("taken");
+    }
+  }
+
+  @Test
+  void aHardLinkToALiveWritersTemporaryFileIsNeverProbed(@TempDir Path dir) throws Exception {
+    try (PendingFile live = storage.create(dir.resolve("part-1.parquet"), WriteMode.CREATE_NEW)) {
+      Path temp;
+      try (var files = Files.list(dir)) {
+        temp = files.filter(p -> Storage.isTemporary(p.getFileName().toString())).findFirst()
+            .orElseThrow();
+      }
+      Files.createLink(dir.resolve(".y.0123456789abcdef.tmp"), temp);
+      TempFileSweeper eager = new TempFileSweeper(storage, Duration.ZERO,
+          java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofDays(1)));
+
+      assertThat(eager.sweep(dir)).isEmpty();
+      live.stream().write(7);
+      live.commit();
+    }
+    assertThat(Files.readAllBytes(dir.resolve("part-1.parquet"))).containsExactly(7);
+  }
+
+  @Test
   void keysSpreadOverDistinctBytes() {
     java.util.Set<Long> positions = new java.util.HashSet<>();
     for (int i = 0; i < 100_000; i++) {

@@ -109,10 +109,11 @@ class StagingJanitorTest {
   }
 
   @Test
-  void liveTempFilesYoungFilesAndForeignFilesSurvive() throws IOException {
+  void liveTempFilesYoungBatchesAndForeignFilesSurvive() throws IOException {
     BatchId batch = BatchId.of("b1");
     Path old = stage(StagingFile.intermediate(SlmId.of(1), batch), Duration.ofHours(2));
-    Path young = stage(StagingFile.intermediate(SlmId.of(2), batch), Duration.ofMinutes(1));
+    Path young = stage(StagingFile.intermediate(SlmId.of(2), BatchId.of("b0")),
+        Duration.ofMinutes(1));
     Path foreign = Files.writeString(staging.resolve("notes.txt"), "keep");
     // A live writer of another batch: its temporary file is never touched.
     try (PendingFile live = Storage.local().create(
@@ -125,13 +126,29 @@ class StagingJanitorTest {
       assertThat(report.actions(LifecycleReport.Verb.DELETED)).extracting(LifecycleReport.Action::path)
           .containsExactly(old);
       assertThat(report.actions(LifecycleReport.Verb.KEPT)).singleElement()
-          .satisfies(a -> assertThat(a.detail()).isEqualTo("younger than the 5-minute grace period"));
+          .satisfies(a -> assertThat(a.detail())
+              .isEqualTo("batch b0 has a file younger than the 5-minute grace period"));
       assertThat(young).exists();
       assertThat(foreign).exists();
       assertThat(names()).anyMatch(n -> Storage.isTemporary(n));
       live.commit();
     }
     assertThat(paths.intermediateFile(SlmId.of(3), BatchId.of("b2"))).exists();
+  }
+
+  @Test
+  void aBatchWithOneFileInsideTheGracePeriodIsKeptWholeNotHalfDeleted() throws IOException {
+    for (int slm = 2; slm <= 4; slm++) {
+      stage(StagingFile.intermediate(SlmId.of(slm), BatchId.of("b1")), Duration.ofHours(2));
+    }
+    stage(StagingFile.intermediate(SlmId.of(1), BatchId.of("b1")), Duration.ofSeconds(30));
+    stage(StagingFile.intermediate(SlmId.of(1), BatchId.of("b2")), Duration.ofSeconds(20));
+    stage(StagingFile.intermediate(SlmId.of(1), BatchId.of("b3")), Duration.ofSeconds(10));
+
+    LifecycleReport report = janitor().cleanupOldBatches(2, false);
+
+    assertThat(report.actions(LifecycleReport.Verb.DELETED)).isEmpty();
+    assertThat(names()).filteredOn(n -> n.contains("_b1.")).hasSize(4);
   }
 
   @Test

@@ -52,8 +52,18 @@ class TierLayoutTest {
     assertThat(TierLayout.fromSettings(Map.of("tiering.hot.root", "/mnt/ssd"),
             Map.of("TIERING_HOT_ROOT", "/ignored", "TIERING_LAKE_ROOT", "/mnt/hdd")))
         .isEqualTo(new TierLayout(Path.of("/mnt/ssd"), Path.of("/mnt/hdd")));
-    assertThat(TierLayout.fromSettings(Map.of("tiering.hot.root", " "), Map.of()))
-        .isEqualTo(TierLayout.defaults());
+  }
+
+  @Test
+  void aRootSettingThatIsEmptyOrRelativeIsRefusedNotTakenForTheDefaults() {
+    assertThatThrownBy(() -> TierLayout.fromSettings(Map.of("tiering.hot.root", " "), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Invalid -Dtiering.hot.root ' ': it is empty (give an absolute directory,"
+            + " such as /data, or unset it for the defaults)");
+    assertThatThrownBy(() -> TierLayout.fromSettings(Map.of(), Map.of("TIERING_ROOT", "")))
+        .hasMessageStartingWith("Invalid TIERING_ROOT '': it is empty");
+    assertThatThrownBy(() -> TierLayout.fromSettings(Map.of(), Map.of("TIERING_ROOT", "data")))
+        .hasMessageStartingWith("Invalid TIERING_ROOT 'data': it is a relative path");
   }
 
   @Test

@@ -308,7 +308,7 @@ public final class Compactor {
         for (FileEntry input : inputs) {
           expectedRows += footer(input.path()).rows();
         }
-        writeOutputs(schema, partition, inputs, outputs);
+        writeOutputs(schema, partition, inputs, outputs, journal.id());
         long written = outputs.stream().mapToLong(o -> o.writer.rows()).sum();
         if (written != expectedRows) {
           throw new IOException("Compaction of " + dir + " read " + written
@@ -363,7 +363,7 @@ public final class Compactor {
   private record Output(PendingFile pending, ColumnarFileWriter writer) {}
 
   private void writeOutputs(TableSchema schema, Partition partition, List<FileEntry> inputs,
-      List<Output> outputs) throws IOException {
+      List<Output> outputs, String journalId) throws IOException {
     Integer day = partition.day() == null ? null : (int) partition.day().toEpochDay();
     RowBuffer row = new RowBuffer(schema, true);
     Output current = null;
@@ -375,8 +375,10 @@ public final class Compactor {
           PendingFile pending = storage.create(paths.newDataFile(partition.dir()),
               WriteMode.CREATE_NEW);
           try {
+            // The journal's id in the footer: what lets recovery tell this output from any other
+            // file a journal might name (see CompactionJournal).
             current = new Output(pending, new ColumnarFileWriter(pending, schema, settings, day,
-                Footers.of("clean", schema)));
+                Footers.compaction(schema, journalId)));
           } catch (IOException | RuntimeException e) {
             pending.close();
             throw e;

@@ -13,12 +13,22 @@ final class Footers {
   /** What the file is: {@code intermediate}, {@code crosscheck} or {@code clean}. */
   static final String KIND_KEY = "tiering.kind";
 
+  /** In a compaction's outputs: the id of the journal that wrote them (see CompactionJournal). */
+  static final String COMPACTION_KEY = "tiering.compaction";
+
   private Footers() {}
 
   static Map<String, String> of(String kind, TableSchema schema) {
     Map<String, String> footer = new LinkedHashMap<>();
     footer.put(KIND_KEY, kind);
     footer.put(SCHEMA_KEY, new SchemaSidecar(schema, null).toJson());
+    return footer;
+  }
+
+  /** The footer of a compaction's output: a clean file that names the journal that wrote it. */
+  static Map<String, String> compaction(TableSchema schema, String journalId) {
+    Map<String, String> footer = of("clean", schema);
+    footer.put(COMPACTION_KEY, journalId);
     return footer;
   }
 }

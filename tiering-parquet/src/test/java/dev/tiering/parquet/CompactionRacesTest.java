@@ -578,24 +578,35 @@ class CompactionRacesTest {
   }
 
   @Test
-  void anOutputThatIsNotTheFileTheJournalRecordedIsNeverDeleted() throws Exception {
+  void aJournalNamingCommittedFilesAsItsOutputsIsRefusedAndChangesNothing() throws Exception {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     write(paths, 3, 0);
     Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
         dev.tiering.core.PartitionLayout.DATE_PATH);
     List<Path> files = parquet(partition);
-    // An unpublished journal that claims a committed file (of another size) as its output.
-    Path journal = Files.writeString(partition.resolve(".compaction-forged.journal"),
-        "tiering-compaction 2\ninput " + files.get(0).getFileName() + "\noutput "
-            + files.get(1).getFileName() + " 12345 50\n");
+    String input = files.get(0).getFileName().toString();
+    String committed = files.get(1).getFileName().toString();
+    long size = Files.size(files.get(1));
+    // Forged or misplaced journals naming a committed file as their output: with another size,
+    // with its very size, and past their commit point (which would delete the input).
+    for (String text : List.of(
+        "tiering-compaction 2\ninput " + input + "\noutput " + committed + " 12345 50\n",
+        "tiering-compaction 2\ninput " + input + "\noutput " + committed + " " + size + " 50\n",
+        "tiering-compaction 2\ninput " + input + "\noutput " + committed + " " + size
+            + " 50\npublished\n",
+        "tiering-compaction 1\ninput " + input + "\noutput " + committed + "\n")) {
+      Path journal = Files.writeString(partition.resolve(".compaction-forged.journal"), text);
 
-    LifecycleReport report = Compactor.builder(paths).build().recover(Zone.BRONZE,
-        schema().table());
+      LifecycleReport report = Compactor.builder(paths).build().recover(Zone.BRONZE,
+          schema().table());
 
-    assertThat(report.failures()).singleElement().satisfies(f -> assertThat(f.error())
-        .startsWith("Not removing " + files.get(1)));
-    assertThat(parquet(partition)).isEqualTo(files);
-    assertThat(journal).exists();
+      assertThat(report.failures()).as(text).singleElement().satisfies(f -> assertThat(f.error())
+          .startsWith("Refusing compaction journal " + journal));
+      assertThat(parquet(partition)).as(text).isEqualTo(files);
+      assertThat(Files.readString(journal)).isEqualTo(text);
+      Files.delete(journal);
+    }
+    assertThat(scan(paths, Storage.local())).isEqualTo(ids(0, 150));
   }
 
   @Test
