@@ -67,8 +67,9 @@ final class LocalStorage implements Storage {
    * Deletes a temporary file no live writer holds. Opening a file to probe its lock is only safe
    * for a file no lock of this process lives on: closing any descriptor of a file drops all of the
    * process's locks on it. So the file must be a regular file with exactly one name (a hard link
-   * to a lock file or a live writer's file has two), and not a file this JVM writes or holds a
-   * lock file lock on (compared by identity, not path). Someone able to swap the name for a link
+   * to a lock file or a live writer's file has two; the one second name removed without opening
+   * is the published file's own, left by a publish killed before it removed the temporary name),
+   * and not a file this JVM writes or holds a lock file lock on (compared by identity, not path). Someone able to swap the name for a link
    * between these checks and the open could still make one probe drop a lock of this JVM; doing
    * so needs write access to the tier.
    */
@@ -86,9 +87,20 @@ final class LocalStorage implements Storage {
       return false;
     }
     Object identity = attributes.fileKey();
-    if (!attributes.isRegularFile() || links(temporary) != 1
+    if (!attributes.isRegularFile()
         || identity != null && (liveKeys.contains(identity) || locks.holds(identity))) {
       return false;
+    }
+    if (links(temporary) != 1) {
+      // A publish killed between its link(2) and the removal of the temporary name leaves the
+      // published file with this second name: remove the name (unlinking drops no lock; only
+      // closing a descriptor does). Any other second name is left alone, unopened.
+      Path published = Storage.temporaryTarget(temporary.getFileName().toString())
+          .map(temporary::resolveSibling).orElse(null);
+      if (published == null || identity == null || !identity.equals(identity(published))) {
+        return false;
+      }
+      return Files.deleteIfExists(temporary);
     }
     try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
         LinkOption.NOFOLLOW_LINKS)) {
@@ -105,6 +117,16 @@ final class LocalStorage implements Storage {
       return Files.deleteIfExists(temporary);
     } catch (NoSuchFileException alreadyGone) {
       return false;
+    }
+  }
+
+  /** A file's identity (device and inode), or null if it is not there. */
+  private static Object identity(Path file) throws IOException {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .fileKey();
+    } catch (NoSuchFileException gone) {
+      return null;
     }
   }
 

@@ -78,4 +78,16 @@ class TempFileSweeperTest {
     assertThat(sweeper.sweepTree(dir)).containsExactly(deep);
     assertThat(foreign).exists();
   }
+
+  @Test
+  void theTemporaryNameOfAPublishKilledBeforeItsCleanupIsRemovedAndTheFileKept()
+      throws IOException {
+    Path published = Files.writeString(dir.resolve("part-7.parquet"), "complete");
+    Path leftover = Files.createLink(dir.resolve(".part-7.parquet.0123456789abcdef.tmp"),
+        published);
+    Files.setLastModifiedTime(leftover, FileTime.from(NOW.minus(Duration.ofDays(1))));
+
+    assertThat(sweeper.sweep(dir)).containsExactly(leftover);
+    assertThat(published).hasContent("complete");
+  }
 }
