@@ -129,11 +129,7 @@ public final class StagingJanitor {
    */
   public LifecycleReport cleanupBatch(BatchId batch, boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cleanup batch " + batch, dryRun);
-    for (Batch found : batches()) {
-      if (found.batch().equals(batch)) {
-        remove(found, null, report);
-      }
-    }
+    remove(batches().stream().filter(b -> b.batch().equals(batch)).toList(), null, report);
     return report.finish(log);
   }
 
@@ -149,52 +145,77 @@ public final class StagingJanitor {
     LifecycleReport.Builder report = LifecycleReport.builder(
         "cleanup keeping the " + keepRecent + " most recent batches", dryRun);
     List<Batch> batches = batches();
-    for (int i = 0; i < batches.size(); i++) {
-      if (i < keepRecent) {
-        for (FileEntry file : batches.get(i).files()) {
-          report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(),
-              "batch " + batches.get(i).batch() + " is among the " + keepRecent + " most recent");
-        }
-      } else {
-        remove(batches.get(i), clock.instant().minus(grace), report);
+    for (int i = 0; i < Math.min(keepRecent, batches.size()); i++) {
+      for (FileEntry file : batches.get(i).files()) {
+        report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(),
+            "batch " + batches.get(i).batch() + " is among the " + keepRecent + " most recent");
       }
     }
+    remove(batches.subList(Math.min(keepRecent, batches.size()), batches.size()),
+        clock.instant().minus(grace), report);
     return report.finish(log);
   }
 
   /**
-   * Removes (or archives) a batch's files under the batch's exclusive lock, unless a writer holds
-   * the batch: the laggard of a batch the others have long finished still needs it whole. Under
-   * the lock the batch is listed again; if it changed since it was chosen (a writer committed or
-   * replaced a file meanwhile), it is no longer the batch that was chosen, and it is kept.
+   * Removes (or archives) the files of the chosen batches, each under its exclusive lock, except
+   * a batch a writer holds: the laggard of a batch the others have long finished still needs it
+   * whole. With the locks taken, staging is listed again, once; a batch that changed since it was
+   * chosen (a writer committed or replaced a file meanwhile) is no longer the batch that was
+   * chosen, and it is kept. The locks are held until the last file is removed, so writers of
+   * these batches wait for the cleanup (one listing: cost linear in the files of staging).
    *
    * @param youngest a batch with a file modified after this is kept whole; null to remove it
    *     regardless of age
    */
-  private void remove(Batch batch, Instant youngest, LifecycleReport.Builder report)
+  private void remove(List<Batch> chosen, Instant youngest, LifecycleReport.Builder report)
       throws IOException {
-    Optional<java.io.Closeable> lock = lockForRemoval(batch.batch(), report.dryRun());
-    if (lock.isEmpty()) {
-      keepAll(batch.files(), report, "batch " + batch.batch()
-          + " is still being written (a live writer holds it)");
-      return;
-    }
-    try (java.io.Closeable held = lock.get()) {
-      List<FileEntry> now = batches().stream().filter(b -> b.batch().equals(batch.batch()))
-          .findFirst().map(Batch::files).orElse(List.of());
-      if (!now.equals(batch.files())) {
-        keepAll(now, report, "batch " + batch.batch()
-            + " was written to while cleanup ran; left for the next cleanup");
+    Map<BatchId, java.io.Closeable> locked = new LinkedHashMap<>();
+    try {
+      for (Batch batch : chosen) {
+        Optional<java.io.Closeable> lock = lockForRemoval(batch.batch(), report.dryRun());
+        if (lock.isEmpty()) {
+          keepAll(batch.files(), report, "batch " + batch.batch()
+              + " is still being written (a live writer holds it)");
+        } else {
+          locked.put(batch.batch(), lock.get());
+        }
+      }
+      if (locked.isEmpty()) {
         return;
       }
-      // Per batch, never per file: a coordinator about to read a batch needs all of it.
-      if (youngest != null && batch.newest().isAfter(youngest)) {
-        keepAll(now, report, "batch " + batch.batch() + " has a file younger than the "
-            + grace.toMinutes() + "-minute grace period");
-        return;
+      Map<BatchId, List<FileEntry>> now = new LinkedHashMap<>();
+      for (Batch batch : batches()) {
+        now.put(batch.batch(), batch.files());
       }
-      for (FileEntry file : now) {
-        removeFile(file, report);
+      for (Batch batch : chosen) {
+        if (!locked.containsKey(batch.batch())) {
+          continue;
+        }
+        List<FileEntry> files = now.getOrDefault(batch.batch(), List.of());
+        if (!files.equals(batch.files())) {
+          keepAll(files, report, "batch " + batch.batch()
+              + " was written to while cleanup ran; left for the next cleanup");
+        } else if (youngest != null && batch.newest().isAfter(youngest)) {
+          // Per batch, never per file: a coordinator about to read a batch needs all of it.
+          keepAll(files, report, "batch " + batch.batch() + " has a file younger than the "
+              + grace.toMinutes() + "-minute grace period");
+        } else {
+          for (FileEntry file : files) {
+            removeFile(file, report);
+          }
+        }
+      }
+    } finally {
+      IOException first = null;
+      for (java.io.Closeable lock : locked.values()) {
+        try {
+          lock.close();
+        } catch (IOException e) {
+          first = first == null ? e : first;
+        }
+      }
+      if (first != null) {
+        throw first;
       }
     }
   }
