@@ -49,6 +49,11 @@ public abstract class ForwardingStorage implements Storage {
   }
 
   @Override
+  public List<String> names(Path dir) throws IOException {
+    return delegate.names(dir);
+  }
+
+  @Override
   public Optional<FileEntry> stat(Path path) throws IOException {
     return delegate.stat(path);
   }

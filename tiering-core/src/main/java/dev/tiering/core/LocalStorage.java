@@ -194,6 +194,20 @@ final class LocalStorage implements Storage {
   }
 
   @Override
+  public List<String> names(Path dir) throws IOException {
+    refuseLinks(dir, "list");
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      for (Path path : stream) {
+        names.add(path.getFileName().toString());
+      }
+    } catch (NoSuchFileException missing) {
+      return List.of();
+    }
+    return names;
+  }
+
+  @Override
   public Optional<FileEntry> stat(Path path) throws IOException {
     try {
       return Optional.of(entry(path));

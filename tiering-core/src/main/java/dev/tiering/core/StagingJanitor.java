@@ -156,18 +156,30 @@ public final class StagingJanitor {
     return report.finish(log);
   }
 
+  /** Batches locked and checked at a time: the kernel keeps a process's record locks in a list. */
+  private static final int LOCKED_AT_ONCE = 512;
+
   /**
    * Removes (or archives) the files of the chosen batches, each under its exclusive lock, except
    * a batch a writer holds: the laggard of a batch the others have long finished still needs it
-   * whole. With the locks taken, staging is listed again, once; a batch that changed since it was
-   * chosen (a writer committed or replaced a file meanwhile) is no longer the batch that was
-   * chosen, and it is kept. The locks are held until the last file is removed, so writers of
-   * these batches wait for the cleanup (one listing: cost linear in the files of staging).
+   * whole. With a group of batches locked, their files are looked at again (the names in staging,
+   * then each file's size and time); a batch that changed since it was chosen (a writer committed
+   * or replaced a file meanwhile) is no longer the batch that was chosen, and it is kept. The
+   * locks are held until the group's last file is removed, so writers of these batches wait.
+   * Groups of {@value #LOCKED_AT_ONCE} keep the cost linear: one names-only listing per group.
    *
    * @param youngest a batch with a file modified after this is kept whole; null to remove it
    *     regardless of age
    */
   private void remove(List<Batch> chosen, Instant youngest, LifecycleReport.Builder report)
+      throws IOException {
+    for (int from = 0; from < chosen.size(); from += LOCKED_AT_ONCE) {
+      removeGroup(chosen.subList(from, Math.min(chosen.size(), from + LOCKED_AT_ONCE)), youngest,
+          report);
+    }
+  }
+
+  private void removeGroup(List<Batch> chosen, Instant youngest, LifecycleReport.Builder report)
       throws IOException {
     Map<BatchId, java.io.Closeable> locked = new LinkedHashMap<>();
     try {
@@ -183,17 +195,20 @@ public final class StagingJanitor {
       if (locked.isEmpty()) {
         return;
       }
-      Map<BatchId, List<FileEntry>> now = new LinkedHashMap<>();
-      for (Batch batch : batches()) {
-        now.put(batch.batch(), batch.files());
+      Map<BatchId, Set<String>> names = new LinkedHashMap<>();
+      for (Path dir : stagingDirs()) {
+        for (String name : storage.names(dir)) {
+          StagingFile.parse(name).filter(file -> locked.containsKey(file.batch())).ifPresent(
+              file -> names.computeIfAbsent(file.batch(), b -> new LinkedHashSet<>()).add(name));
+        }
       }
       for (Batch batch : chosen) {
         if (!locked.containsKey(batch.batch())) {
           continue;
         }
-        List<FileEntry> files = now.getOrDefault(batch.batch(), List.of());
-        if (!files.equals(batch.files())) {
-          keepAll(files, report, "batch " + batch.batch()
+        List<FileEntry> files = unchanged(batch, names.getOrDefault(batch.batch(), Set.of()));
+        if (files == null) {
+          keepAll(batch.files(), report, "batch " + batch.batch()
               + " was written to while cleanup ran; left for the next cleanup");
         } else if (youngest != null && batch.newest().isAfter(youngest)) {
           // Per batch, never per file: a coordinator about to read a batch needs all of it.
@@ -218,6 +233,23 @@ public final class StagingJanitor {
         throw first;
       }
     }
+  }
+
+  /** The batch's files as they are now, or null if they are not the files it was chosen with. */
+  private List<FileEntry> unchanged(Batch batch, Set<String> namesNow) throws IOException {
+    if (namesNow.size() != batch.files().size()) {
+      return null;
+    }
+    List<FileEntry> now = new ArrayList<>(batch.files().size());
+    for (FileEntry file : batch.files()) {
+      Optional<FileEntry> current = namesNow.contains(file.name()) ? storage.stat(file.path())
+          : Optional.empty();
+      if (current.isEmpty() || !current.get().equals(file)) {
+        return null;
+      }
+      now.add(current.get());
+    }
+    return now;
   }
 
   /**

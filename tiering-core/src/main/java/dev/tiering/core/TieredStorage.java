@@ -74,6 +74,11 @@ final class TieredStorage implements Storage {
   }
 
   @Override
+  public List<String> names(Path dir) throws IOException {
+    return at(dir).names(dir);
+  }
+
+  @Override
   public Optional<FileEntry> stat(Path path) throws IOException {
     return at(path).stat(path);
   }

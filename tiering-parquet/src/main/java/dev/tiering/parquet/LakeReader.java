@@ -14,6 +14,7 @@ import dev.tiering.schema.TableSchema;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import dev.tiering.core.HotCache;
@@ -30,6 +31,9 @@ import java.util.Optional;
 public final class LakeReader {
 
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LakeReader.class);
+
+  /** Ranges shorter than this many days look each day's partition up instead of walking. */
+  private static final long DIRECT_DAYS = 400;
 
   private final PathResolver paths;
   private final Storage storage;
@@ -148,6 +152,18 @@ public final class LakeReader {
       return List.of(new Partition(tableDir, null));
     }
     List<Partition> found = new ArrayList<>();
+    if (!from.isBefore(LocalDate.of(1, 1, 1)) && !to.isAfter(LocalDate.of(9999, 12, 31))
+        && ChronoUnit.DAYS.between(from, to) < DIRECT_DAYS) {
+      // A short range: each day's directory is looked up, so the cost does not grow with the
+      // table's age (walking the whole tree did).
+      for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+        Path dir = paths.partitionDir(schema.zone(), schema.table(), day, layout.get());
+        if (storage.stat(dir).filter(FileEntry::isDirectory).isPresent()) {
+          found.add(new Partition(dir, day));
+        }
+      }
+      return found;
+    }
     for (PartitionWalker.Partition partition : new PartitionWalker(paths, storage)
         .partitions(tableDir, layout.get())) {
       if (!partition.day().isBefore(from) && !partition.day().isAfter(to)) {

@@ -221,6 +221,12 @@ class LakeWriterTest {
         java.time.LocalDate.of(2025, 11, 12), java.time.LocalDate.of(2025, 11, 13)))
         .extracting(LakeReader.DataFile::day).containsOnly(java.time.LocalDate.of(2025, 11, 12),
             java.time.LocalDate.of(2025, 11, 13));
+    // A range of years walks the tree instead of looking each day up: same answer.
+    assertThat(new LakeReader(paths).files(Zone.SILVER, TableName.of("slm_predictions"),
+        java.time.LocalDate.of(2020, 1, 1), java.time.LocalDate.of(2025, 11, 13)))
+        .extracting(LakeReader.DataFile::day).containsOnly(java.time.LocalDate.of(2025, 11, 10),
+            java.time.LocalDate.of(2025, 11, 11), java.time.LocalDate.of(2025, 11, 12),
+            java.time.LocalDate.of(2025, 11, 13));
   }
 
   @Test
