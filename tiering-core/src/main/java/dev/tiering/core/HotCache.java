@@ -24,7 +24,12 @@ import org.slf4j.LoggerFactory;
  * The clean-data cache on the SSD ({@code <hot>/clean}): copies of frequently read lake files,
  * kept under a byte budget by evicting the least recently used. The seed mounts the hot tier with
  * {@code noatime}, so recency cannot come from file access times: the cache keeps its own access
- * record in {@code .cache-index}, persisted on every change, so the LRU order survives restarts.
+ * record in {@code .cache-index}, so the LRU order survives restarts. Promotes, evictions and
+ * drops are saved before the lock is released; access times from reads are saved at most every
+ * {@value #ACCESS_SAVE_SECONDS} seconds, so a process that exits loses at most that much recency
+ * (never a copy or its accounting). Each instance keeps the parsed index while the file still
+ * carries the token of its last load or save, so an operation costs the same with 100 or 100,000
+ * copies until it has to save.
  *
  * <p>A copy is published atomically and verified (size and CRC32C against the lake file) before
  * it is served; when a read finds a copy whose size no longer matches (truncated or replaced), the
@@ -44,11 +49,16 @@ public final class HotCache {
   /** The largest index read: about 600,000 copies. */
   private static final long MAX_INDEX_BYTES = 64L << 20;
   private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(2);
+  static final int ACCESS_SAVE_SECONDS = 10;
+  /** A promote of many files releases the lock this often, so that readers get their turn. */
+  private static final long PROMOTE_BATCH_NANOS = Duration.ofSeconds(2).toNanos();
 
   private final PathResolver paths;
   private final Storage storage;
   private final long budget;
   private final Clock clock;
+  /** The index as last loaded or saved by this instance; used and changed under the lock only. */
+  private volatile Loaded loaded;
 
   private HotCache(Builder b) {
     this.paths = b.paths;
@@ -84,7 +94,7 @@ public final class HotCache {
    * it is read without the lock (and without creating the lock file).
    */
   public List<Entry> entries() throws IOException {
-    return sorted(load());
+    return sorted(load().entries);
   }
 
   /** Bytes the cached copies take. */
@@ -102,8 +112,22 @@ public final class HotCache {
     LifecycleReport.Builder report = LifecycleReport.builder("cache promote " + lakePath, dryRun);
     List<FileEntry> files = new ArrayList<>();
     collect(lakePath, files);
-    for (FileEntry file : files) {
-      promoteFile(file, report);
+    int next = 0;
+    while (next < files.size()) {
+      // A batch of files per lock: one index save per batch, and readers wait at most a batch.
+      int from = next;
+      next = withIndex(dryRun, index -> {
+        long started = System.nanoTime();
+        int at = from;
+        boolean changed = false;
+        do {
+          changed |= promoteFile(files.get(at++), index, report);
+        } while (at < files.size() && System.nanoTime() - started < PROMOTE_BATCH_NANOS);
+        if (changed && !dryRun) {
+          save(index);
+        }
+        return at;
+      });
     }
     return report.finish(log);
   }
@@ -145,55 +169,56 @@ public final class HotCache {
     }
   }
 
-  private void promoteFile(FileEntry lake, LifecycleReport.Builder report) throws IOException {
+  /** Promotes one file into {@code index} (saved by the caller); true if the index changed. */
+  private boolean promoteFile(FileEntry lake, Map<Path, Entry> index,
+      LifecycleReport.Builder report) throws IOException {
     Path cacheFile = paths.counterpart(lake.path(), DataKind.CACHE);
     if (lake.size() > budget) {
       report.fail(lake.path(), new IllegalArgumentException(lake.size()
           + " bytes is more than the whole cache budget of " + budget + " bytes"));
-      return;
+      return false;
     }
     String damage = parquetDamage(lake.path(), lake.size());
     if (damage != null) {
       report.fail(lake.path(), new IOException("Not caching " + lake.path() + ": " + damage
           + "; readers are told so too (check the lake file)"));
-      return;
+      return false;
     }
-    try (Closeable lock = lock(report.dryRun())) {
-      Map<Path, Entry> index = load();
-      Entry existing = index.get(lake.path());
-      if (existing != null && existing.bytes() == lake.size()
-          && storage.stat(cacheFile).map(FileEntry::size).orElse(-1L) == lake.size()) {
-        report.add(LifecycleReport.Verb.KEPT, lake.path(), lake.size(), "already cached");
-        if (!report.dryRun()) {
-          index.put(lake.path(), touch(existing));
-          save(index);
-        }
-        return;
-      }
-      evictFor(index, lake.size(), lake.path(), report);
-      if (report.dryRun()) {
-        report.add(LifecycleReport.Verb.CACHED, lake.path(), lake.size(), cacheFile.toString());
-        return;
-      }
-      long crc;
-      try {
-        crc = copyVerified(lake.path(), cacheFile, lake.size());
-      } catch (IOException e) {
-        report.fail(lake.path(), e);
-        save(index);
-        return;
-      }
-      index.put(lake.path(), new Entry(lake.path(), cacheFile, lake.size(), crc, clock.instant()));
-      save(index);
+    Entry existing = index.get(lake.path());
+    if (existing != null && existing.bytes() == lake.size()
+        && storage.stat(cacheFile).map(FileEntry::size).orElse(-1L) == lake.size()) {
+      report.add(LifecycleReport.Verb.KEPT, lake.path(), lake.size(), "already cached");
+      index.put(lake.path(), touch(existing));
+      return true;
+    }
+    boolean evicted = evictFor(index, lake.size(), lake.path(), report);
+    if (report.dryRun()) {
       report.add(LifecycleReport.Verb.CACHED, lake.path(), lake.size(), cacheFile.toString());
+      return false;
     }
+    long crc;
+    try {
+      crc = copyVerified(lake.path(), cacheFile, lake.size());
+    } catch (IOException e) {
+      report.fail(lake.path(), e);
+      return evicted;
+    }
+    index.put(lake.path(), new Entry(lake.path(), cacheFile, lake.size(), crc, clock.instant()));
+    report.add(LifecycleReport.Verb.CACHED, lake.path(), lake.size(), cacheFile.toString());
+    return true;
   }
 
-  /** Evicts least recently used entries until {@code incoming} more bytes fit the budget. */
-  private void evictFor(Map<Path, Entry> index, long incoming, Path keep,
+  /**
+   * Evicts least recently used entries until {@code incoming} more bytes fit the budget; true if
+   * any was.
+   */
+  private boolean evictFor(Map<Path, Entry> index, long incoming, Path keep,
       LifecycleReport.Builder report) {
     long used = index.values().stream().filter(e -> !e.lakeFile().equals(keep))
         .mapToLong(Entry::bytes).sum();
+    if (used + incoming <= budget) {
+      return false;
+    }
     for (Entry victim : sorted(index)) {
       if (used + incoming <= budget) {
         break;
@@ -204,6 +229,7 @@ public final class HotCache {
       drop(index, victim, report, "least recently used; making room");
       used -= victim.bytes();
     }
+    return true;
   }
 
   private void drop(Map<Path, Entry> index, Entry entry, LifecycleReport.Builder report,
@@ -299,13 +325,14 @@ public final class HotCache {
 
   /**
    * The paths to read for these lake files: each file's SSD copy when it is cached and whole,
-   * else the lake file. Records the access of every cached file served.
+   * else the lake file. Records the access of every cached file served (saved within {@value
+   * #ACCESS_SAVE_SECONDS} seconds, by this or a later call of this instance).
    */
   public List<Path> forRead(List<Path> lakeFiles) throws IOException {
     List<Path> result = new ArrayList<>(lakeFiles.size());
-    try (Closeable lock = lock()) {
-      Map<Path, Entry> index = load();
-      boolean changed = false;
+    withIndex(false, index -> {
+      boolean dropped = false;
+      boolean touched = false;
       for (Path lakeFile : lakeFiles) {
         Path normalized = lakeFile.toAbsolutePath().normalize();
         Entry entry = index.get(normalized);
@@ -323,16 +350,23 @@ public final class HotCache {
           }
           index.remove(normalized);
           result.add(lakeFile);
+          dropped = true;
         } else {
           index.put(normalized, touch(entry));
           result.add(entry.cacheFile());
+          touched = true;
         }
-        changed = true;
       }
-      if (changed) {
+      Loaded current = loaded;
+      if (touched && current.unsavedSince == null) {
+        current.unsavedSince = clock.instant();
+      }
+      if (dropped || (current.unsavedSince != null && !clock.instant()
+          .isBefore(current.unsavedSince.plusSeconds(ACCESS_SAVE_SECONDS)))) {
         save(index);
       }
-    }
+      return null;
+    });
     return result;
   }
 
@@ -345,8 +379,7 @@ public final class HotCache {
   public LifecycleReport evict(Path lakePath, boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cache evict " + lakePath, dryRun);
     Path prefix = lakePath.toAbsolutePath().normalize();
-    try (Closeable lock = lock(dryRun)) {
-      Map<Path, Entry> index = load();
+    withIndex(dryRun, index -> {
       for (Entry entry : sorted(index)) {
         if (entry.lakeFile().startsWith(prefix)) {
           drop(index, entry, report, "evicted on request");
@@ -355,7 +388,8 @@ public final class HotCache {
       if (!dryRun) {
         save(index);
       }
-    }
+      return null;
+    });
     return report.finish(log);
   }
 
@@ -366,8 +400,7 @@ public final class HotCache {
    */
   public LifecycleReport verify(boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cache verify", dryRun);
-    try (Closeable lock = lock(dryRun)) {
-      Map<Path, Entry> index = load();
+    withIndex(dryRun, index -> {
       sweepOrphans(index, report);
       for (Entry entry : sorted(index)) {
         String problem = null;
@@ -392,7 +425,8 @@ public final class HotCache {
       if (!dryRun) {
         save(index);
       }
-    }
+      return null;
+    });
     return report.finish(log);
   }
 
@@ -406,12 +440,13 @@ public final class HotCache {
   public LifecycleReport removeOrphans(boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cache orphans", dryRun);
     // Looked for first without the lock, so that a tidy cache gets no lock file made for it.
-    if (orphans(load()).isEmpty()) {
+    if (orphans(load().entries).isEmpty()) {
       return report.build();
     }
-    try (Closeable lock = lock(dryRun)) {
-      sweepOrphans(load(), report);
-    }
+    withIndex(dryRun, index -> {
+      sweepOrphans(index, report);
+      return null;
+    });
     return report.finish(log);
   }
 
@@ -487,31 +522,91 @@ public final class HotCache {
     return entries;
   }
 
-  private Closeable lock() throws IOException {
-    return storage.lock(paths.cacheLockFile(), LOCK_TIMEOUT);
+  /** A change to the index, made under the cache lock. */
+  private interface Change<T> {
+    T apply(Map<Path, Entry> index) throws IOException;
   }
 
   /**
-   * The cache lock, or none for a dry run: a dry run changes nothing, so it reads the index as it
-   * is (it is replaced atomically) and creates no lock file.
+   * Runs {@code change} on the index under the cache lock; a dry run changes nothing, so it gets
+   * a fresh copy read without the lock (the index is replaced atomically) and creates no lock
+   * file. A change that fails forgets the parsed index, which may hold what was never saved.
    */
-  private Closeable lock(boolean dryRun) throws IOException {
-    return dryRun ? () -> { } : lock();
+  private <T> T withIndex(boolean dryRun, Change<T> change) throws IOException {
+    if (dryRun) {
+      return change.apply(load().entries);
+    }
+    try (Closeable lock = storage.lock(paths.cacheLockFile(), LOCK_TIMEOUT)) {
+      try {
+        return change.apply(index());
+      } catch (Throwable e) {
+        loaded = null;
+        throw e;
+      }
+    }
   }
 
   /**
-   * Reads the access record: a header line, then one line per copy, {@code millis<TAB>bytes
-   * <TAB>crc<TAB>lake path relative to the lake clean area}. Lake paths come from the resolver and
+   * The index as this instance last loaded or saved it, if the file still carries that token (no
+   * other process has saved since), else read afresh. Only under the cache lock.
+   */
+  private Map<Path, Entry> index() throws IOException {
+    Loaded known = loaded;
+    if (known != null && known.token != null) {
+      java.util.Optional<FileEntry> file = storage.stat(paths.cacheIndexFile());
+      if (file.isPresent() && file.get().isFile() && file.get().size() == known.bytes
+          && known.token.equals(token(readHeader()))) {
+        return known.entries;
+      }
+    }
+    loaded = load();
+    return loaded.entries;
+  }
+
+  /** An index as read or written: its token (null if it had none) and entries. */
+  private static final class Loaded {
+    final String token;
+    final long bytes;
+    final Map<Path, Entry> entries;
+    /** When the oldest access time not yet saved was recorded; null if all are saved. */
+    Instant unsavedSince;
+
+    Loaded(String token, long bytes, Map<Path, Entry> entries) {
+      this.token = token;
+      this.bytes = bytes;
+      this.entries = entries;
+    }
+  }
+
+  /** The first line of the index file, at most 80 bytes of it. */
+  private String readHeader() throws IOException {
+    try (InputStream in = storage.openStream(paths.cacheIndexFile())) {
+      String head = new String(in.readNBytes(80), StandardCharsets.UTF_8);
+      int end = head.indexOf('\n');
+      return end < 0 ? head : head.substring(0, end);
+    }
+  }
+
+  /** The token of a header line, or null if it has none (an index written before tokens). */
+  private static String token(String header) {
+    return header.startsWith(INDEX_HEADER + " ") ? header.substring(INDEX_HEADER.length() + 1)
+        : null;
+  }
+
+  /**
+   * Reads the access record: a header line ({@code tiering-cache 1 <token>}, the token fresh at
+   * each save), then one line per copy, {@code millis<TAB>bytes<TAB>crc<TAB>lake path relative to
+   * the lake clean area}. Lake paths come from the resolver and
    * hold no tabs or newlines. The index is read back from disk, so it is untrusted: a damaged line,
    * or one naming anything but a file of a lake table the cache may copy (one the rules keep in
    * the lake), is skipped and dropped at the next save, and its copy is never served or deleted.
    */
-  private Map<Path, Entry> load() throws IOException {
+  private Loaded load() throws IOException {
     Map<Path, Entry> index = new LinkedHashMap<>();
     Path file = paths.cacheIndexFile();
     java.util.Optional<FileEntry> entry = storage.stat(file);
     if (entry.isEmpty()) {
-      return index;
+      return new Loaded(null, 0, index);
     }
     if (!entry.get().isFile() || entry.get().size() > MAX_INDEX_BYTES) {
       // Never opened: a FIFO would block every reader, a link could read anything, a huge file
@@ -520,7 +615,7 @@ public final class HotCache {
           file, entry.get().isFile() ? entry.get().size() + " bytes, more than the "
               + MAX_INDEX_BYTES + "-byte limit" : "a " + entry.get().type().name()
               .toLowerCase(java.util.Locale.ROOT) + ", not a file");
-      return index;
+      return new Loaded(null, 0, index);
     }
     String text;
     try (InputStream in = storage.openStream(file)) {
@@ -528,6 +623,7 @@ public final class HotCache {
     }
     Path lakeRoot = paths.areaRoot(Area.LAKE_CLEAN);
     String[] lines = text.split("\n");
+    String token = token(lines[0]);
     for (int i = 1; i < lines.length; i++) {
       String[] parts = lines[i].split("\t", 4);
       try {
@@ -548,12 +644,14 @@ public final class HotCache {
         log.warn("Skipping damaged line {} of {}: {}", i + 1, file, damaged.toString());
       }
     }
-    return index;
+    return new Loaded(token, entry.get().size(), index);
   }
 
+  /** Replaces the index file with {@code index} under a fresh token; only under the lock. */
   private void save(Map<Path, Entry> index) throws IOException {
+    String token = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
     ByteArrayOutputStream text = new ByteArrayOutputStream();
-    text.writeBytes((INDEX_HEADER + "\n").getBytes(StandardCharsets.UTF_8));
+    text.writeBytes((INDEX_HEADER + " " + token + "\n").getBytes(StandardCharsets.UTF_8));
     Path lakeRoot = paths.areaRoot(Area.LAKE_CLEAN);
     for (Entry entry : sorted(index)) {
       text.writeBytes((entry.lastAccess().toEpochMilli() + "\t" + entry.bytes() + "\t"
@@ -565,6 +663,7 @@ public final class HotCache {
       text.writeTo(stream);
       out.commit();
     }
+    loaded = new Loaded(token, text.size(), index);
   }
 
 

@@ -104,6 +104,13 @@ class HotCacheTest {
     first.promote(b, false);
     first.promote(c, false);
     assertThat(first.forRead(a)).isEqualTo(paths.counterpart(a, DataKind.CACHE));
+    // Access times reach the index within ACCESS_SAVE_SECONDS, with the next read: here, of a
+    // file that is not cached at all.
+    assertThat(cache(300 * KB).entries()).extracting(HotCache.Entry::lakeFile)
+        .containsExactly(a, b, c);
+    millis.addAndGet(HotCache.ACCESS_SAVE_SECONDS * 1000L);
+    Path uncached = lakeFile("t", 1, "uncached.parquet", (int) KB);
+    assertThat(first.forRead(uncached)).isEqualTo(uncached);
 
     HotCache restarted = cache(300 * KB);
     assertThat(restarted.entries()).extracting(HotCache.Entry::lakeFile).containsExactly(b, c, a);
@@ -113,6 +120,27 @@ class HotCacheTest {
     assertThat(report.actions(LifecycleReport.Verb.EVICTED)).extracting(LifecycleReport.Action::path)
         .containsExactly(paths.counterpart(b, DataKind.CACHE));
     assertThat(restarted.entries()).extracting(HotCache.Entry::lakeFile).containsExactly(c, a, d);
+  }
+
+  @Test
+  void anInstanceSeesWhatAnotherProcessSavedSinceItsOwnLastSave() throws IOException {
+    Path a = lakeFile("t", 1, "a.parquet", (int) (100 * KB));
+    Path b = lakeFile("t", 1, "b.parquet", (int) (100 * KB));
+    Path c = lakeFile("t", 1, "c.parquet", (int) (100 * KB));
+    HotCache one = cache(200 * KB);
+    HotCache other = cache(200 * KB);
+    one.promote(a, false);
+    other.promote(b, false);
+    // one's parsed index is stale: it must see b, and count it against the budget.
+    assertThat(one.forRead(b)).isEqualTo(paths.counterpart(b, DataKind.CACHE));
+    other.evict(a, false);
+    assertThat(one.forRead(a)).isEqualTo(a);
+    LifecycleReport report = one.promote(c, false);
+
+    assertThat(report.actions(LifecycleReport.Verb.EVICTED)).isEmpty();
+    assertThat(other.entries()).extracting(HotCache.Entry::lakeFile).containsExactly(b, c);
+    assertThat(other.usedBytes()).isEqualTo(200 * KB);
+    assertThat(Files.exists(paths.counterpart(a, DataKind.CACHE))).isFalse();
   }
 
   @Test
