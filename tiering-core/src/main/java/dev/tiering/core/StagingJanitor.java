@@ -196,7 +196,8 @@ public final class StagingJanitor {
         return;
       }
       Map<BatchId, Set<String>> names = new LinkedHashMap<>();
-      for (Path dir : stagingDirs()) {
+      // A dry run removes nothing, so it reports the batches as chosen: no relisting.
+      for (Path dir : report.dryRun() ? List.<Path>of() : stagingDirs()) {
         for (String name : storage.names(dir)) {
           StagingFile.parse(name).filter(file -> locked.containsKey(file.batch())).ifPresent(
               file -> names.computeIfAbsent(file.batch(), b -> new LinkedHashSet<>()).add(name));
@@ -206,7 +207,8 @@ public final class StagingJanitor {
         if (!locked.containsKey(batch.batch())) {
           continue;
         }
-        List<FileEntry> files = unchanged(batch, names.getOrDefault(batch.batch(), Set.of()));
+        List<FileEntry> files = report.dryRun() ? batch.files()
+            : unchanged(batch, names.getOrDefault(batch.batch(), Set.of()));
         if (files == null) {
           keepAll(batch.files(), report, "batch " + batch.batch()
               + " was written to while cleanup ran; left for the next cleanup");
