@@ -122,11 +122,13 @@ public final class Benchmarks {
   /**
    * Runs the benchmarks and writes {@code results.md} and {@code results.json} to {@code out}.
    *
-   * <p>Arguments: {@code [--quick | --full] [--rows N] [--out DIR]}; default {@code --full
-   * --rows 4000000 --out benchmark-results}.
+   * <p>Arguments: {@code [--quick | --full] [--scale] [--rows N] [--out DIR]}; default {@code
+   * --full --rows 4000000 --out benchmark-results}. The scale benchmarks run first ({@code
+   * --scale}: only they).
    */
   public static void main(String[] args) throws Exception {
     boolean quick = false;
+    boolean scaleOnly = false;
     int rows = -1;
     Path out = Path.of("benchmark-results");
     for (int i = 0; i < args.length; i++) {
@@ -135,8 +137,10 @@ public final class Benchmarks {
         case "--full" -> quick = false;
         case "--rows" -> rows = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
+        case "--scale" -> scaleOnly = true;
         default -> {
-          System.err.println("Usage: benchmark [--quick | --full] [--rows N] [--out DIR]");
+          System.err.println("Usage: benchmark [--quick | --full] [--scale] [--rows N]"
+              + " [--out DIR]");
           System.exit(64);
         }
       }
@@ -145,6 +149,19 @@ public final class Benchmarks {
     Files.createDirectories(out);
     Path scratch = Files.createTempDirectory(out.toAbsolutePath(), "work-");
     try {
+      int[] sizes = quick ? new int[] {100, 1_000} : new int[] {1_000, 10_000, 100_000};
+      System.out.println("Scale: time per item at " + java.util.Arrays.toString(sizes)
+          + " staging files (partitions: a tenth; cache index entries: as many)");
+      ScaleBenchmarks.warmUp(scratch.resolve("scale-warm-up"), sizes[0]);
+      List<ScaleBenchmarks.Point> scale = new ScaleBenchmarks(scratch.resolve("scale"),
+          System.out, quick ? 1 : 3).run(sizes);
+      Files.writeString(out.resolve("scale.md"), ScaleReport.markdown(scale),
+          StandardCharsets.UTF_8);
+      ScaleReport.chart(scale, out.resolve("scale.png"));
+      System.out.println("Written: " + out.resolve("scale.md") + ", " + out.resolve("scale.png"));
+      if (scaleOnly) {
+        return;
+      }
       List<Result> results = new Benchmarks(mode, scratch, System.out).runAll();
       String markdown = Report.markdown(mode, results);
       Files.writeString(out.resolve("results.md"), markdown, StandardCharsets.UTF_8);
