@@ -23,8 +23,11 @@ import org.slf4j.LoggerFactory;
  * table's sidecar (version, merged quality metrics) under the table's lock. Closing without
  * committing discards everything. Not thread-safe.
  *
- * <p>A commit publishes its files one after the other, each atomically; a crash in the middle of
- * a commit can leave some of its files visible (each complete) and the metrics not yet updated.
+ * <p>A commit publishes its files one after the other, each atomically. If publishing one fails
+ * (a read-only or full partition), the files this commit already published are withdrawn before
+ * the error is thrown, so the table and its sidecar's metrics agree again, and the error says so
+ * (or names the files it could not withdraw). A crash in the middle of a commit can leave some of
+ * its files visible (each complete) and the metrics not yet updated.
  */
 public final class LakeTableWriter extends AbstractRowSink implements AutoCloseable {
 
@@ -157,13 +160,7 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
     SchemaSidecar sidecar;
     try {
       sidecar = lake.sidecars.commit(schema, quality.result(lake.clock.instant(), refusedRows()),
-          options.evolution(), settled -> {
-            for (PartitionFile file : finished) {
-              file.pending.commit();
-              results.add(new WriteResult(file.pending.target(), file.writer.rows(),
-                  file.pending.bytesWritten()));
-            }
-          });
+          options.evolution(), settled -> publishAll(results));
     } finally {
       discardUnpublished();
     }
@@ -173,6 +170,46 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
     log.info("Wrote {} rows ({} bytes) in {} file(s) to {} (schema {})", rows, bytes,
         results.size(), schema.qualifiedName(), sidecar.schema().version());
     return new LakeWriteResult(results, rows, bytes, sidecar);
+  }
+
+  /**
+   * Publishes every finished file; if one fails, withdraws those already published (under the
+   * table's lock still, so the metrics never counted them) and throws, naming what is left.
+   */
+  private void publishAll(List<WriteResult> results) throws IOException {
+    for (PartitionFile file : finished) {
+      try {
+        file.pending.commit();
+      } catch (IOException | RuntimeException e) {
+        throw withdraw(results, file.pending.target(), e);
+      }
+      results.add(new WriteResult(file.pending.target(), file.writer.rows(),
+          file.pending.bytesWritten()));
+    }
+  }
+
+  private IOException withdraw(List<WriteResult> published, Path failed, Exception cause) {
+    List<Path> left = new ArrayList<>();
+    for (WriteResult result : published) {
+      try {
+        if (!lake.storage.delete(result.file())) {
+          // Gone already: a compaction may have merged it, so its rows may still be visible.
+          left.add(result.file());
+        }
+      } catch (IOException | RuntimeException e) {
+        cause.addSuppressed(e);
+        left.add(result.file());
+      }
+    }
+    String what = published.isEmpty() ? "nothing of it was published"
+        : left.isEmpty() ? "the " + published.size() + " file(s) it had already published were"
+            + " withdrawn, so nothing of it is visible"
+        : left.size() + " file(s) it had published could not be withdrawn and are visible but not"
+            + " counted in the sidecar's metrics, or were merged by a compaction meanwhile (delete"
+            + " them, or their rows, to undo the write): " + left;
+    published.clear();
+    return new IOException("Write to " + schema.qualifiedName() + " failed publishing " + failed
+        + " (" + cause.getMessage() + "); " + what, cause);
   }
 
   private void discardUnpublished() throws IOException {

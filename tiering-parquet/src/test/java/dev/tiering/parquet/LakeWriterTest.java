@@ -3,10 +3,14 @@ package dev.tiering.parquet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tiering.core.ForwardingStorage;
 import dev.tiering.core.PartitionLayout;
 import dev.tiering.core.PathResolver;
+import dev.tiering.core.PendingFile;
+import dev.tiering.core.Storage;
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
+import dev.tiering.core.WriteMode;
 import dev.tiering.core.Zone;
 import dev.tiering.schema.EvolutionPolicy;
 import dev.tiering.schema.FieldType;
@@ -118,6 +122,72 @@ class LakeWriterTest {
         .hasMessageStartingWith("Row 40000, field 'prediction': (float64) value 'not a number'");
 
     assertThat(namesIn(partition())).isEqualTo(filesBefore);
+    assertThat(Files.readAllBytes(sidecar)).isEqualTo(before);
+  }
+
+  @Test
+  void aPublishThatFailsHalfwayWithdrawsTheFilesItPublishedAndSaysSo() throws Exception {
+    lake().writeCleanData(Predictions.schema(), Predictions.rows(100, NOON, 1));
+    Path sidecar = paths.schemaFile(Zone.SILVER, TableName.of("slm_predictions"));
+    Object rowsBefore = Duck.scalar("SELECT count(*) FROM read_parquet(" + Duck.literal(base
+        .resolve("lake/clean/silver/slm_predictions/**/*.parquet")) + ")");
+    byte[] before = Files.readAllBytes(sidecar);
+    // The second file's publish fails, as in a partition directory the process may not write.
+    int[] publishes = {0};
+    Storage failing = new ForwardingStorage(Storage.forLayout(paths.layout())) {
+      @Override
+      public PendingFile create(Path target, WriteMode mode) throws IOException {
+        PendingFile real = super.create(target, mode);
+        if (!target.getFileName().toString().endsWith(".parquet")) {
+          return real;
+        }
+        return new PendingFile() {
+          @Override
+          public Path target() {
+            return real.target();
+          }
+
+          @Override
+          public java.io.OutputStream stream() {
+            return real.stream();
+          }
+
+          @Override
+          public long bytesWritten() {
+            return real.bytesWritten();
+          }
+
+          @Override
+          public void commit() throws IOException {
+            if (++publishes[0] == 2) {
+              throw new java.nio.file.AccessDeniedException(target.toString());
+            }
+            real.commit();
+          }
+
+          @Override
+          public void close() throws IOException {
+            real.close();
+          }
+        };
+      }
+    };
+    List<Map<String, Object>> rows = Predictions.rows(3000, NOON, 2);
+    for (int i = 0; i < rows.size(); i++) {
+      rows.get(i).put("timestamp", NOON.plus(Duration.ofDays(i % 3)));
+    }
+
+    assertThatThrownBy(() -> LakeWriter.builder(paths).clock(clock).storage(failing).build()
+        .writeCleanData(Predictions.schema(), rows, LakeWriteOptions.defaults()
+            .partitionBy("timestamp")))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("Write to silver.slm_predictions failed publishing ")
+        .hasMessageEndingWith("the 1 file(s) it had already published were withdrawn, so nothing"
+            + " of it is visible");
+
+    assertThat(publishes[0]).isEqualTo(2);
+    assertThat(Duck.scalar("SELECT count(*) FROM read_parquet(" + Duck.literal(base
+        .resolve("lake/clean/silver/slm_predictions/**/*.parquet")) + ")")).isEqualTo(rowsBefore);
     assertThat(Files.readAllBytes(sidecar)).isEqualTo(before);
   }
 
