@@ -48,6 +48,8 @@ public final class HotCache {
   private static final byte[] PARQUET_MAGIC = {'P', 'A', 'R', '1'};
   /** The largest index read: about 600,000 copies. */
   private static final long MAX_INDEX_BYTES = 64L << 20;
+  /** The most copies held, so that the index stays well under {@link #MAX_INDEX_BYTES}. */
+  private static final int MAX_ENTRIES = 200_000;
   private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(2);
   static final int ACCESS_SAVE_SECONDS = 10;
   /** A promote of many files releases the lock this often, so that readers get their turn. */
@@ -121,7 +123,14 @@ public final class HotCache {
         int at = from;
         boolean changed = false;
         do {
-          changed |= promoteFile(files.get(at++), index, report);
+          FileEntry file = files.get(at++);
+          try {
+            changed |= promoteFile(file, index, report);
+          } catch (IOException | RuntimeException e) {
+            // One file's failure (it vanished in a compaction, say) must not cost the batch its
+            // save: copies published before it would be left outside the index and the budget.
+            report.fail(file.path(), e);
+          }
         } while (at < files.size() && System.nanoTime() - started < PROMOTE_BATCH_NANOS);
         if (changed && !dryRun) {
           save(index);
@@ -176,6 +185,12 @@ public final class HotCache {
     if (lake.size() > budget) {
       report.fail(lake.path(), new IllegalArgumentException(lake.size()
           + " bytes is more than the whole cache budget of " + budget + " bytes"));
+      return false;
+    }
+    if (index.size() >= MAX_ENTRIES && !index.containsKey(lake.path())) {
+      // Past this the index would outgrow what load() reads, and the cache would forget it all.
+      report.fail(lake.path(), new IllegalStateException("the cache holds " + MAX_ENTRIES
+          + " copies, its most; evict some, or compact the lake into fewer, larger files"));
       return false;
     }
     String damage = parquetDamage(lake.path(), lake.size());
@@ -263,7 +278,14 @@ public final class HotCache {
       }
       out.commit();
     }
-    long copyCrc = checksum(target);
+    long copyCrc;
+    try {
+      copyCrc = checksum(target);
+    } catch (IOException | RuntimeException e) {
+      // Published but never verified: it must not stay, unlisted, outside the budget.
+      storage.delete(target);
+      throw e;
+    }
     if (copied != size || copyCrc != sourceCrc.getValue()) {
       storage.delete(target);
       throw new IOException("Copy of " + source + " failed verification (" + copied + " of "
@@ -340,12 +362,15 @@ public final class HotCache {
           result.add(lakeFile);
           continue;
         }
-        long actual = storage.stat(entry.cacheFile()).filter(FileEntry::isFile)
+        long copy = storage.stat(entry.cacheFile()).filter(FileEntry::isFile)
             .map(FileEntry::size).orElse(-1L);
-        if (actual != entry.bytes()) {
-          log.warn("Cache copy {} is {} bytes, expected {}: dropped, serving the lake file",
-              entry.cacheFile(), actual, entry.bytes());
-          if (actual >= 0) {
+        // The SDK never rewrites a lake file; if something else did, the copy is not of it.
+        long lake = storage.stat(normalized).filter(FileEntry::isFile).map(FileEntry::size)
+            .orElse(-1L);
+        if (copy != entry.bytes() || lake != entry.bytes()) {
+          log.warn("Cache copy {} is {} bytes and its lake file {}, expected {} (-1: missing):"
+              + " dropped, serving the lake file", entry.cacheFile(), copy, lake, entry.bytes());
+          if (copy >= 0) {
             storage.delete(entry.cacheFile());
           }
           index.remove(normalized);

@@ -224,9 +224,19 @@ final class ColumnarFileWriter {
       }
     }
     worker.run();
-    try {
-      done.await();
-    } catch (InterruptedException e) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        done.await();
+        break;
+      } catch (InterruptedException e) {
+        // Columns not started are skipped; those in progress are waited for, since they use this
+        // writer's compressors, whose native contexts are released once this returns.
+        interrupted = true;
+        failure.compareAndSet(null, e);
+      }
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("Interrupted while encoding " + pending.target());
     }

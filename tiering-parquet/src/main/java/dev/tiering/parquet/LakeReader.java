@@ -158,7 +158,7 @@ public final class LakeReader {
       // table's age (walking the whole tree did).
       for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
         Path dir = paths.partitionDir(schema.zone(), schema.table(), day, layout.get());
-        if (storage.stat(dir).filter(FileEntry::isDirectory).isPresent()) {
+        if (isPlainDirectory(tableDir, dir)) {
           found.add(new Partition(dir, day));
         }
       }
@@ -248,5 +248,20 @@ public final class LakeReader {
       pinned.clear();
       unpin(open);
     }
+  }
+
+  /**
+   * True if {@code dir} under {@code tableDir} is a directory reached through directories only:
+   * the walk skips linked year or month directories, so a lookup must not go through them either.
+   */
+  private boolean isPlainDirectory(Path tableDir, Path dir) throws IOException {
+    Path at = tableDir;
+    for (Path name : tableDir.relativize(dir)) {
+      at = at.resolve(name);
+      if (storage.stat(at).filter(FileEntry::isDirectory).isEmpty()) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -222,11 +222,14 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
       }
     }
     for (PartitionFile file : open.values()) {
-      file.writer.discard();
       try {
-        file.pending.close();
-      } catch (IOException e) {
-        first = first == null ? e : first;
+        file.writer.discard();
+      } finally {
+        try {
+          file.pending.close();
+        } catch (IOException e) {
+          first = first == null ? e : first;
+        }
       }
     }
     if (first != null) {

@@ -56,6 +56,7 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   private final Object[] refs;
   private final boolean[] isNull;
   private ParquetFileReader reader;
+  private boolean closed;
   private ColumnReader[] columns;
   private ColumnReader dateColumn;
   private FieldType[] fileTypes;
@@ -174,8 +175,12 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
    *
    * @return false when every file is read
    * @throws CorruptFileException naming the file if it is truncated or damaged
+   * @throws IllegalStateException if the reader is closed
    */
   public boolean next() throws IOException {
+    if (closed) {
+      throw new IllegalStateException("This reader is closed (open a new one to read again)");
+    }
     try {
       return advance();
     } catch (IOException | RuntimeException e) {
@@ -442,6 +447,7 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    closed = true;
     try {
       if (reader != null) {
         reader.close();

@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * zstd for Parquet pages straight through zstd-jni contexts on byte arrays, without Hadoop's
@@ -22,8 +24,11 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  */
 final class ZstdCodecs implements CompressionCodecFactory {
 
+  private static final Logger log = LoggerFactory.getLogger(ZstdCodecs.class);
+
   private final int level;
   private final java.util.List<AutoCloseable> contexts = new java.util.ArrayList<>();
+  private Decompressor decompressor;
 
   ZstdCodecs(int level) {
     if (level < Zstd.minCompressionLevel() || level > Zstd.maxCompressionLevel()) {
@@ -50,7 +55,14 @@ final class ZstdCodecs implements CompressionCodecFactory {
       return new Identity();
     }
     requireZstd(codecName);
-    return track(new Decompressor());
+    // One per factory, as parquet-java's own factory does: a reader asks for one per column
+    // chunk, and a file of many row groups would otherwise hold a native context for each.
+    synchronized (this) {
+      if (decompressor == null) {
+        decompressor = track(new Decompressor());
+      }
+      return decompressor;
+    }
   }
 
   private synchronized <T extends AutoCloseable> T track(T codec) {
@@ -58,17 +70,26 @@ final class ZstdCodecs implements CompressionCodecFactory {
     return codec;
   }
 
-  /** Closes the native context of every compressor and decompressor handed out so far. */
+  /**
+   * Closes the native context of every compressor and decompressor handed out so far. Never
+   * throws (it runs in cleanup paths, where it must not hide the error being handled): a context
+   * that cannot be closed, because a thread still uses it, is logged and kept for the next call.
+   */
   @Override
   public synchronized void release() {
+    java.util.List<AutoCloseable> busy = new java.util.ArrayList<>();
     for (AutoCloseable context : contexts) {
       try {
         context.close();
-      } catch (Exception e) {
-        throw new IllegalStateException("Cannot release a zstd context: " + e, e);
+      } catch (Exception | Error e) {
+        busy.add(context);
+        log.warn("Cannot release a zstd context yet, keeping it for the next release: {}",
+            e.toString());
       }
     }
     contexts.clear();
+    contexts.addAll(busy);
+    decompressor = null;
   }
 
   private static void requireZstd(CompressionCodecName codecName) {
@@ -87,7 +108,7 @@ final class ZstdCodecs implements CompressionCodecFactory {
     }
 
     @Override
-    public BytesInput compress(BytesInput bytes) throws IOException {
+    public synchronized BytesInput compress(BytesInput bytes) throws IOException {
       byte[] input = bytes.toByteArray();
       int bound = (int) Zstd.compressBound(input.length);
       if (output.length < bound) {
@@ -104,11 +125,12 @@ final class ZstdCodecs implements CompressionCodecFactory {
 
     @Override
     public void release() {
-      context.close();
+      close();
     }
 
+    /** Waits for a page in progress on another thread: a context in use is never freed. */
     @Override
-    public void close() {
+    public synchronized void close() {
       context.close();
     }
   }
@@ -117,7 +139,8 @@ final class ZstdCodecs implements CompressionCodecFactory {
     private final ZstdDecompressCtx context = new ZstdDecompressCtx();
 
     @Override
-    public BytesInput decompress(BytesInput bytes, int decompressedSize) throws IOException {
+    public synchronized BytesInput decompress(BytesInput bytes, int decompressedSize)
+        throws IOException {
       byte[] input = bytes.toByteArray();
       // A fresh array per page: the reader may keep the returned bytes while reading the next page.
       byte[] output = new byte[decompressedSize];
@@ -136,13 +159,13 @@ final class ZstdCodecs implements CompressionCodecFactory {
       output.put(decompress(BytesInput.from(in), decompressedSize).toByteArray());
     }
 
+    /** Shared by the factory's readers: closed by the factory's release, not by one user. */
     @Override
-    public void release() {
-      context.close();
-    }
+    public void release() {}
 
+    /** Waits for a page in progress on another thread: a context in use is never freed. */
     @Override
-    public void close() {
+    public synchronized void close() {
       context.close();
     }
   }
