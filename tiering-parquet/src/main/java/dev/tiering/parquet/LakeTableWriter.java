@@ -181,6 +181,9 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
       try {
         file.pending.commit();
       } catch (IOException | RuntimeException e) {
+        if (results.isEmpty()) {
+          throw e; // nothing of this write is visible: the error as it is
+        }
         throw withdraw(results, file.pending.target(), e);
       }
       results.add(new WriteResult(file.pending.target(), file.writer.rows(),
@@ -201,15 +204,21 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
         left.add(result.file());
       }
     }
-    String what = published.isEmpty() ? "nothing of it was published"
-        : left.isEmpty() ? "the " + published.size() + " file(s) it had already published were"
-            + " withdrawn, so nothing of it is visible"
+    String what = left.isEmpty() ? "the " + published.size() + " file(s) it had already"
+            + " published were withdrawn, so nothing of it is visible"
         : left.size() + " file(s) it had published could not be withdrawn and are visible but not"
             + " counted in the sidecar's metrics, or were merged by a compaction meanwhile (delete"
             + " them, or their rows, to undo the write): " + left;
     published.clear();
-    return new IOException("Write to " + schema.qualifiedName() + " failed publishing " + failed
-        + " (" + cause.getMessage() + "); " + what, cause);
+    String message = "Write to " + schema.qualifiedName() + " failed publishing " + failed + " ("
+        + cause.getMessage() + "); " + what;
+    if (cause instanceof dev.tiering.core.TierFullException full) {
+      // Callers tell a full tier by its type; the withdrawal is logged and attached.
+      log.warn(message);
+      full.addSuppressed(new IOException(message));
+      return full;
+    }
+    return new IOException(message, cause);
   }
 
   private void discardUnpublished() throws IOException {
