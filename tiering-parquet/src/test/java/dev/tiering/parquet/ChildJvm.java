@@ -54,14 +54,22 @@ final class ChildJvm implements AutoCloseable {
   /** Starts {@code main} with {@code args} and the given JVM options; it inherits stderr. */
   static ChildJvm start(List<String> jvmOptions, Class<?> main, String... args)
       throws IOException {
+    return start(java.util.Map.of(), jvmOptions, main, args);
+  }
+
+  /** As {@link #start(List, Class, String...)}, with these environment variables added. */
+  static ChildJvm start(java.util.Map<String, String> environment, List<String> jvmOptions,
+      Class<?> main, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
     command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-cp", System.getProperty("java.class.path"), main.getName()));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     return new ChildJvm(main.getSimpleName() + String.join(" ", args), process);
   }
 
