@@ -2,15 +2,14 @@ package dev.tiering.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tiering.core.testing.TickingClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,23 +33,10 @@ class HotCacheIndexRacesTest {
 
   @TempDir Path base;
   private PathResolver paths;
-  private final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-  private final Clock ticking = new Clock() {
-    @Override
-    public ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
-    }
+  /** Each reading of the clock is one millisecond later: access order is always strict. */
+  private final TickingClock ticking =
+      new TickingClock(Instant.ofEpochMilli(1_700_000_000_000L));
 
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.incrementAndGet());
-    }
-  };
 
   @BeforeEach
   void setUp() {
@@ -230,7 +215,7 @@ class HotCacheIndexRacesTest {
         }
         case 3 -> {
           op = "forRead+time";
-          millis.addAndGet(random.nextInt(3) * 6_000L);
+          ticking.skip(java.time.Duration.ofMillis(random.nextInt(3) * 6_000L));
           c.forRead(List.of(file, lake.get(random.nextInt(lake.size()))));
         }
         case 4 -> {

@@ -3,17 +3,15 @@ package dev.tiering.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tiering.core.testing.TickingClock;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,24 +22,10 @@ class HotCacheTest {
 
   @TempDir Path base;
   private PathResolver paths;
-  private final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
   /** Each reading of the clock is one millisecond later: access order is always strict. */
-  private final Clock ticking = new Clock() {
-    @Override
-    public ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
-    }
+  private final TickingClock ticking =
+      new TickingClock(Instant.ofEpochMilli(1_700_000_000_000L));
 
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.incrementAndGet());
-    }
-  };
 
   @BeforeEach
   void setUp() {
@@ -108,7 +92,7 @@ class HotCacheTest {
     // file that is not cached at all.
     assertThat(cache(300 * KB).entries()).extracting(HotCache.Entry::lakeFile)
         .containsExactly(a, b, c);
-    millis.addAndGet(HotCache.ACCESS_SAVE_SECONDS * 1000L);
+    ticking.skip(java.time.Duration.ofSeconds(HotCache.ACCESS_SAVE_SECONDS));
     Path uncached = lakeFile("t", 1, "uncached.parquet", (int) KB);
     assertThat(first.forRead(uncached)).isEqualTo(uncached);
 
