@@ -56,7 +56,8 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   private final Object[] refs;
   private final boolean[] isNull;
   private ParquetFileReader reader;
-  private boolean closed;
+  /** Volatile: a close from another thread (misuse, but it happens) must stop the reader. */
+  private volatile boolean closed;
   private ColumnReader[] columns;
   private ColumnReader dateColumn;
   private FieldType[] fileTypes;

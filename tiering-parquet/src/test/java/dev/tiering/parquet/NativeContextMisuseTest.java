@@ -1,6 +1,7 @@
 package dev.tiering.parquet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tiering.core.BatchId;
 import dev.tiering.core.PathResolver;
@@ -132,57 +133,94 @@ class NativeContextMisuseTest {
     WriterSettings settings = WriterSettings.staging().toBuilder().encoders(null)
         .pageBytes(16 << 20).dictionary("s", false).build();
     Path file = bigPageFile("big", 40_000, 1000, settings);
-    List<String> outcomes = new ArrayList<>();
     int caught = 0;
-    int leftOpen = 0;
     for (int attempt = 0; attempt < 15 && caught < 3; attempt++) {
       ParquetRowReader rows = ParquetRowReader.open(file, textSchema());
       assertThat(rows.next()).isTrue();
       ZstdCodecs codecs = readerCodecs(rows);
       AtomicReference<Throwable> readerSaw = new AtomicReference<>();
-      AtomicInteger read = new AtomicInteger();
       Thread reader = new Thread(() -> {
         try {
           while (rows.next()) {
-            read.incrementAndGet();
+            rows.getLong(0);
           }
         } catch (Throwable e) {
           readerSaw.set(e);
         }
-      }, "review3-reader");
+      }, "reader");
       reader.start();
       boolean inside = false;
       while (reader.isAlive() && !(inside = inFrame(reader, "decompressByteArray0"))) {
         Thread.onSpinWait();
       }
-      Throwable closeSaw = null;
-      try {
-        rows.close();
-      } catch (Throwable e) {
-        closeSaw = e;
-      }
+      rows.close();
       reader.join(60_000);
-      int open = codecs == null ? -1 : contexts(codecs);
       if (inside) {
         caught++;
+        // Refused, by the reader's own check or by the freed context: never a crash or rows.
+        Throwable saw = readerSaw.get();
+        assertThat(saw).as("what the reader met after the close").isNotNull();
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = saw; t != null; t = t.getCause()) {
+          chain.append(t.getMessage()).append('\n');
+        }
+        assertThat(chain.toString().toLowerCase(java.util.Locale.ROOT)).contains("closed");
       }
-      if (open > 0) {
-        leftOpen++;
-      }
-      outcomes.add("attempt " + attempt + " inside=" + inside + " close: " + closeSaw
-          + " | reader read " + read.get() + " then: " + readerSaw.get()
-          + " | contexts still open after close: " + open);
-      try {
-        rows.close();
-      } catch (Throwable e) {
-        outcomes.add("  second close: " + e);
-      }
-      if (codecs != null) {
-        outcomes.add("  contexts open after second close: " + contexts(codecs));
+      assertThat(contexts(codecs)).as("native contexts open after close").isZero();
+      rows.close();
+    }
+    assertThat(caught).as("attempts that caught the reader in native code").isPositive();
+  }
+
+  /**
+   * An encoder pool of one new thread per task that, once armed, interrupts the submitting thread
+   * as soon as the armed task's thread is inside native compression (seen on its stack).
+   */
+  private static final class InterruptingPool implements Executor {
+    private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger armAt = new AtomicInteger(Integer.MAX_VALUE);
+    private final List<Thread> helpers = Collections.synchronizedList(new ArrayList<>());
+    private final List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void execute(Runnable task) {
+      int call = calls.incrementAndGet();
+      Thread t = new Thread(() -> {
+        try {
+          task.run();
+        } catch (Throwable e) {
+          errors.add(e);
+        }
+      }, "encoder-" + call);
+      helpers.add(t);
+      t.start();
+      if (call == armAt.get()) {
+        while (t.isAlive() && !inFrame(t, "compressByteArray0")) {
+          Thread.onSpinWait();
+        }
+        Thread.currentThread().interrupt();
       }
     }
-    // The JVM is alive if we got here. A failed close must not leave native contexts open.
-    assertThat(leftOpen).as("attempts where close() left native contexts open").isZero();
+
+    /** Interrupts at the {@code n}th task from now. */
+    void armAt(int n) {
+      armAt.set(calls.get() + n);
+    }
+
+    /** Waits for every helper; the errors they met. */
+    List<Throwable> joinAll() throws InterruptedException {
+      for (Thread t : List.copyOf(helpers)) {
+        t.join(120_000);
+      }
+      return List.copyOf(errors);
+    }
+  }
+
+  private static TableSchema stringFirst() {
+    return TableSchema.builder(Zone.SILVER, "texts")
+        .required("s", FieldType.STRING) // column 0: a helper takes it first
+        .required("n", FieldType.INT64)
+        .build();
   }
 
   /**
@@ -194,38 +232,12 @@ class NativeContextMisuseTest {
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void anInterruptedCommitReleasesEveryContext() throws Exception {
     PathResolver paths = new PathResolver(TierLayout.under(base));
-    AtomicInteger calls = new AtomicInteger();
-    AtomicInteger armAt = new AtomicInteger(Integer.MAX_VALUE);
-    List<Thread> helpers = Collections.synchronizedList(new ArrayList<>());
-    List<Throwable> helperErrors = Collections.synchronizedList(new ArrayList<>());
-    Executor armed = task -> {
-      int call = calls.incrementAndGet();
-      Thread t = new Thread(() -> {
-        try {
-          task.run();
-        } catch (Throwable e) {
-          helperErrors.add(e);
-        }
-      }, "review3-helper-" + call);
-      helpers.add(t);
-      t.start();
-      if (call == armAt.get()) {
-        while (t.isAlive() && !inFrame(t, "compressByteArray0")) {
-          Thread.onSpinWait();
-        }
-        Thread.currentThread().interrupt();
-      }
-    };
-    WriterSettings settings = WriterSettings.staging().toBuilder().encoders(armed)
+    InterruptingPool pool = new InterruptingPool();
+    WriterSettings settings = WriterSettings.staging().toBuilder().encoders(pool)
         .pageBytes(16 << 20).compressionLevel(19).dictionary("s", false).build();
-    TableSchema schema = TableSchema.builder(Zone.SILVER, "texts")
-        .required("s", FieldType.STRING)   // column 0: the helper takes it first
-        .required("n", FieldType.INT64)
-        .build();
     StagingWriter staging = StagingWriter.builder(paths).settings(settings).build();
     Random random = new Random(7);
-    List<String> seen = new ArrayList<>();
-    ParquetRowWriter w = staging.openIntermediate(SlmId.of(1), BatchId.of("irq"), schema);
+    ParquetRowWriter w = staging.openIntermediate(SlmId.of(1), BatchId.of("irq"), stringFirst());
     Field fileField = ParquetRowWriter.class.getDeclaredField("file");
     fileField.setAccessible(true);
     Field codecsField = ColumnarFileWriter.class.getDeclaredField("codecs");
@@ -234,33 +246,19 @@ class NativeContextMisuseTest {
     for (int i = 0; i < 12_000; i++) {
       w.setString(0, text(random, 1000)).setLong(1, i).endRow();
     }
-    // finish(): encodeBatch is runPerColumn call 1, flushRowGroup's flush is call 2.
-    armAt.set(calls.get() + 2);
-    try {
-      w.commit();
-      seen.add("commit returned");
-    } catch (Throwable e) {
-      seen.add("commit threw " + e);
-    }
-    seen.add("interrupt flag after commit: " + Thread.currentThread().isInterrupted());
-    Thread.interrupted();
-    try {
-      w.close();
-      seen.add("close returned");
-    } catch (Throwable e) {
-      seen.add("close threw " + e);
-    }
-    seen.add("contexts open right after close: " + contexts(codecs));
-    for (Thread t : helpers) {
-      t.join(120_000);
-    }
-    seen.add("helper errors: " + helperErrors);
-    seen.add("contexts open once helpers ended: " + contexts(codecs));
+    // finish(): encodeBatch is the first task, flushRowGroup's flush the second.
+    pool.armAt(2);
+
+    assertThatThrownBy(w::commit).isInstanceOf(java.io.InterruptedIOException.class);
+    assertThat(Thread.interrupted()).as("interrupt flag kept").isTrue();
+    w.close();
+    assertThat(contexts(codecs)).as("native contexts open once closed").isZero();
+    assertThat(pool.joinAll()).isEmpty();
+    assertThat(contexts(codecs)).isZero();
     try (Stream<Path> left = Files.list(paths.intermediateFile(SlmId.of(1), BatchId.of("irq"))
         .getParent())) {
-      seen.add("staging dir now: " + left.map(p -> p.getFileName().toString()).toList());
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly(".batches.lock");
     }
-    assertThat(contexts(codecs)).as("native contexts never released").isZero();
   }
 
   /** The same interrupt on a lake write: close still discards the unpublished file. */
@@ -268,58 +266,25 @@ class NativeContextMisuseTest {
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void anInterruptedLakeCommitLeavesNoTemporaryFile() throws Exception {
     PathResolver paths = new PathResolver(TierLayout.under(base));
-    AtomicInteger calls = new AtomicInteger();
-    AtomicInteger armAt = new AtomicInteger(Integer.MAX_VALUE);
-    List<Thread> helpers = Collections.synchronizedList(new ArrayList<>());
-    Executor armed = task -> {
-      int call = calls.incrementAndGet();
-      Thread t = new Thread(task, "review3-helper-" + call);
-      helpers.add(t);
-      t.start();
-      if (call == armAt.get()) {
-        while (t.isAlive() && !inFrame(t, "compressByteArray0")) {
-          Thread.onSpinWait();
-        }
-        Thread.currentThread().interrupt();
-      }
-    };
-    WriterSettings settings = WriterSettings.lake().toBuilder().encoders(armed)
+    InterruptingPool pool = new InterruptingPool();
+    WriterSettings settings = WriterSettings.lake().toBuilder().encoders(pool)
         .pageBytes(16 << 20).compressionLevel(19).dictionary("s", false).build();
-    TableSchema schema = TableSchema.builder(Zone.SILVER, "texts")
-        .required("s", FieldType.STRING)
-        .required("n", FieldType.INT64)
-        .build();
     LakeWriter lake = LakeWriter.builder(paths).settings(settings).build();
     Random random = new Random(7);
-    List<String> seen = new ArrayList<>();
-    LakeTableWriter w = lake.open(schema);
+    LakeTableWriter w = lake.open(stringFirst());
     for (int i = 0; i < 12_000; i++) {
       w.setString(0, text(random, 1000)).setLong(1, i).endRow();
     }
-    armAt.set(calls.get() + 2);
-    try {
-      w.commit();
-      seen.add("commit returned");
-    } catch (Throwable e) {
-      seen.add("commit threw " + e);
-    }
-    Thread.interrupted();
-    try {
-      w.close();
-      seen.add("close returned");
-    } catch (Throwable e) {
-      seen.add("close threw " + e);
-    }
-    for (Thread t : helpers) {
-      t.join(120_000);
-    }
+    pool.armAt(2);
+
+    assertThatThrownBy(w::commit).isInstanceOf(java.io.InterruptedIOException.class);
+    assertThat(Thread.interrupted()).isTrue();
+    w.close();
+    assertThat(pool.joinAll()).isEmpty();
     Path table = paths.tableDir(Zone.SILVER, dev.tiering.core.TableName.of("texts"));
-    List<String> left;
     try (Stream<Path> files = Files.walk(table)) {
-      left = files.filter(Files::isRegularFile).map(p -> table.relativize(p).toString()).toList();
+      assertThat(files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()))
+          .as("files left by a failed, closed lake write").noneMatch(Storage::isTemporary);
     }
-    seen.add("table dir now: " + left);
-    assertThat(left).as("files left by a failed, closed lake write")
-        .noneMatch(n -> Storage.isTemporary(Path.of(n).getFileName().toString()));
   }
 }
