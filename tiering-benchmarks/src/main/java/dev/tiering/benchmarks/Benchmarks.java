@@ -288,7 +288,7 @@ public final class Benchmarks {
             }
           }
         }, "one partition, merged into 128 MiB files, journaled", () -> {
-          var report = Compactor.builder(paths).build().compact(Zone.SILVER, table, false);
+          var report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.SILVER, table, false);
           return report.actions(dev.tiering.core.LifecycleReport.Verb.WRITTEN).size();
         });
     StagingJanitor janitor = StagingJanitor.builder(paths).grace(Duration.ZERO).build();

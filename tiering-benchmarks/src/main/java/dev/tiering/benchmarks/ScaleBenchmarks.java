@@ -141,7 +141,7 @@ final class ScaleBenchmarks {
         }
       }
     });
-    Compactor compactor = Compactor.builder(paths).build();
+    Compactor compactor = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build();
     time("compaction dry run", "partitions", partitions, 0,
         () -> compactor.compact(Zone.SILVER, table, true));
     measureOnce("compaction", "partitions", partitions,

@@ -24,6 +24,11 @@ final class CompactCommand implements Callable<Integer> {
       description = "Merge files under this size (default: ${DEFAULT-VALUE}).")
   ByteSize small;
 
+  @Option(names = "--min-age-minutes", paramLabel = "M", defaultValue = "10",
+      description = {"Leave files of commits younger than this alone (default: ${DEFAULT-VALUE}):"
+          + " a scan running since before them keeps its snapshot."})
+  long minAgeMinutes;
+
   @Option(names = "--dry-run", description = "Report what would be merged; change nothing.")
   boolean dryRun;
 
@@ -42,7 +47,9 @@ final class CompactCommand implements Callable<Integer> {
     try (Progress progress = Progress.of("compact", paths, dryRun)) {
       LayoutOptions.requireRoots(paths, progress, Tier.COLD);
       Compactor compactor = Compactor.builder(paths).storage(progress)
-          .smallFileBytes(Ranges.bytes(spec, "--small", small, 1)).build();
+          .smallFileBytes(Ranges.bytes(spec, "--small", small, 1))
+          .minCommitAge(java.time.Duration.ofMinutes(Ranges.check(spec, "--min-age-minutes",
+              minAgeMinutes, 0, 7L * 24 * 60, "minutes"))).build();
       for (TableOptions.Selected t : tables.select(TableOptions.reader(paths, progress))) {
         try {
           code = Math.max(code, Reports.print(out, compactor.compact(t.zone(), t.table(),

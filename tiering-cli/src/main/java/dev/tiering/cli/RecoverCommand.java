@@ -32,6 +32,7 @@ final class RecoverCommand implements Callable<Integer> {
     if (!orphans.actions().isEmpty() || !orphans.ok()) {
       code = Math.max(code, Reports.print(out, orphans, true));
     }
+    code = Math.max(code, recoverCommits(paths, out));
     Compactor compactor = Compactor.builder(paths).build();
     LakeReader lake = new LakeReader(paths);
     TableOptions all = new TableOptions();
@@ -48,6 +49,52 @@ final class RecoverCommand implements Callable<Integer> {
       }
     }
     out.flush();
+    return code;
+  }
+
+  /**
+   * Finishes or undoes lake writes a crash interrupted, in every table directory with a commit
+   * log: also a new table whose first commit crashed before its schema.json was written.
+   */
+  private static int recoverCommits(PathResolver paths, PrintWriter out) {
+    dev.tiering.schema.SidecarStore sidecars = new dev.tiering.schema.SidecarStore(paths);
+    dev.tiering.core.Storage storage = dev.tiering.core.Storage.forLayout(paths.layout());
+    int code = 0;
+    for (dev.tiering.core.Zone zone : dev.tiering.core.Zone.values()) {
+      java.util.List<dev.tiering.core.FileEntry> dirs;
+      try {
+        dirs = storage.list(paths.areaRoot(dev.tiering.core.Area.LAKE_CLEAN).resolve(zone.id()));
+      } catch (java.io.IOException e) {
+        out.println("  FAILED        " + zone + ": " + e.getMessage());
+        code = 1;
+        continue;
+      }
+      for (dev.tiering.core.FileEntry dir : dirs) {
+        dev.tiering.core.TableName table;
+        try {
+          table = dev.tiering.core.TableName.of(dir.name());
+        } catch (IllegalArgumentException notATable) {
+          continue;
+        }
+        if (!dir.isDirectory()) {
+          continue;
+        }
+        try {
+          var settled = sidecars.recover(zone, table);
+          if (settled.rolledForward() > 0) {
+            out.println("  FINISHED      " + zone + "." + table + ": " + settled.rolledForward()
+                + " commit(s) a crash interrupted after their commit point");
+          }
+          if (settled.rolledBack() > 0) {
+            out.println("  UNDONE        " + zone + "." + table + ": " + settled.rolledBack()
+                + " write(s) a crash interrupted before their commit point");
+          }
+        } catch (java.io.IOException | RuntimeException e) {
+          out.println("  FAILED        " + zone + "." + table + ": " + e.getMessage());
+          code = 1;
+        }
+      }
+    }
     return code;
   }
 }

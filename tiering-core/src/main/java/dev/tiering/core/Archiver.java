@@ -93,7 +93,7 @@ public final class Archiver {
       }
       if (report.dryRun()) {
         // A dry run locks and settles nothing: it plans from what readers see.
-        for (FileEntry file : PartitionView.files(storage, partition.dir())) {
+        for (FileEntry file : PartitionView.files(storage, partition.dir(), PartitionView.ALL)) {
           report.add(LifecycleReport.Verb.ARCHIVED, file.path(), file.size(),
               paths.counterpart(file.path(), DataKind.ARCHIVE).toString());
         }

@@ -393,6 +393,10 @@ public final class CompactionJournal {
     if (published) {
       String missing = firstMissingOutput(storage, dir);
       if (missing == null) {
+        // The compaction may have died between saving this state and advancing the epoch: a
+        // reader that read the state before (outputs hidden) must see the epoch move before any
+        // input goes, or it would see neither side (see PartitionView).
+        advanceEpoch(storage, dir);
         for (String input : inputs) {
           Optional<FileEntry> found = storage.stat(dir.resolve(input));
           if (found.isPresent() && storage.delete(found.get().path())) {

@@ -169,7 +169,7 @@ public final class HotCache {
       files.add(entry);
     } else if (entry.isDirectory()) {
       // The files readers see: of a compaction in progress, only one side.
-      files.addAll(PartitionView.files(storage, normalized));
+      files.addAll(PartitionView.files(storage, normalized, PartitionView.ALL));
       for (FileEntry child : storage.list(normalized)) {
         if (child.isDirectory() && !child.name().startsWith(".") && !child.name().startsWith("_")) {
           collect(child.path(), files);

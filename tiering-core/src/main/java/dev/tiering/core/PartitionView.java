@@ -25,9 +25,17 @@ import org.slf4j.LoggerFactory;
  * another, and every committed row is seen exactly once. (The third listing is needed because a
  * directory listing is not atomic: it may show a marker renamed during it under its old name.)
  * A journal that vanishes between listing and reading (its compaction finished) also makes the
- * view be taken again. Thread-safe (it keeps no state).
+ * view be taken again.
+ *
+ * <p>A view is also taken as of a table snapshot: the files of commits after it (their number is
+ * in their names, see {@link PathResolver#commitOf}) are left out, so that a write being
+ * published, or published after a scan began, is seen by that scan not at all rather than in part.
+ * Thread-safe (it keeps no state).
  */
 public final class PartitionView {
+
+  /** A snapshot that shows every published file, whatever its commit. */
+  public static final long ALL = Long.MAX_VALUE;
 
   private static final int ATTEMPTS = 100;
   private static final Logger log = LoggerFactory.getLogger(PartitionView.class);
@@ -57,19 +65,26 @@ public final class PartitionView {
     return entry.isFile() && entry.name().endsWith(".parquet") && !entry.name().startsWith(".");
   }
 
-  /** The visible data files of {@code dir}, by name, at one consistent moment. */
-  public static List<FileEntry> files(Storage storage, Path dir) throws IOException {
-    return open(storage, dir, visible -> visible, visible -> { });
+  /**
+   * The visible data files of {@code dir} of commits up to {@code snapshot} ({@link #ALL} for
+   * every one), by name, at one consistent moment.
+   */
+  public static List<FileEntry> files(Storage storage, Path dir, long snapshot)
+      throws IOException {
+    return open(storage, dir, snapshot, visible -> visible, visible -> { });
   }
 
   /**
-   * Opens the visible data files of {@code dir} at one consistent moment.
+   * Opens the visible data files of {@code dir} of commits up to {@code snapshot} at one
+   * consistent moment.
    *
    * @throws IOException if the view kept changing for a hundred attempts (a compaction looping
    *     on the partition), or a journal in it cannot be trusted
+   * @throws SnapshotExpiredException if a compaction merged commits after {@code snapshot} with
+   *     earlier ones in this directory since the snapshot was taken
    */
-  public static <T> T open(Storage storage, Path dir, Opener<T> opener, Discarder<T> discarder)
-      throws IOException {
+  public static <T> T open(Storage storage, Path dir, long snapshot, Opener<T> opener,
+      Discarder<T> discarder) throws IOException {
     IOException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       List<FileEntry> first = storage.list(dir);
@@ -86,7 +101,12 @@ public final class PartitionView {
           List<FileEntry> visible = new ArrayList<>();
           for (FileEntry entry : second) {
             if (isDataFile(entry) && !hidden.contains(entry.name())) {
-              visible.add(entry);
+              long commit = PathResolver.commitOf(entry.name());
+              if (commit <= snapshot) {
+                visible.add(entry);
+              } else if (PathResolver.isCompactedName(entry.name())) {
+                throw new SnapshotExpiredException(dir, snapshot, entry.path());
+              }
             } else if (entry.type() == FileEntry.Type.SYMLINK) {
               log.warn("Skipping symbolic link {}: the SDK never reads through links",
                   entry.path());

@@ -32,6 +32,15 @@ public final class PathResolver {
   public static final String STAGING_ARCHIVE_DIR = "staging";
   /** The directory beside the sidecar that keeps earlier schema versions. */
   public static final String SCHEMA_HISTORY_DIR = "_schema_history";
+  /** The directory beside the sidecar that keeps the table's commit records. */
+  public static final String COMMIT_LOG_DIR = "_commits";
+
+  /** The largest commit sequence number: ten digits. */
+  public static final long MAX_COMMIT = 9_999_999_999L;
+
+  private static final String DATA_PREFIX = "part-";
+  private static final String STAGED_SUFFIX = ".staged";
+  private static final String COMPACTED_SUFFIX = "-compacted.parquet";
 
   private static final Logger log = LoggerFactory.getLogger(PathResolver.class);
 
@@ -254,12 +263,126 @@ public final class PathResolver {
   }
 
   /**
-   * A new, unique data file name in a partition directory: {@code part-<uuid>.parquet}. Lake data
-   * files are never overwritten, so each write gets a name no other write can have.
+   * Where a new data file of a lake write waits, complete and durable but hidden, until its
+   * commit publishes it: {@code .part-<uuid>.parquet.staged} in its partition directory. The dot
+   * and the suffix keep it out of every {@code *.parquet} glob (see {@link #committedDataFile}).
    */
-  public Path newDataFile(Path partitionDir) {
-    Path file = partitionDir.resolve("part-" + UUID.randomUUID() + ".parquet");
-    return checkUnderAnyArea(file);
+  public Path stagedDataFile(Path partitionDir) {
+    return checkUnderAnyArea(partitionDir.resolve("." + DATA_PREFIX + UUID.randomUUID()
+        + ".parquet" + STAGED_SUFFIX));
+  }
+
+  /** True for the name of a staged data file (see {@link #stagedDataFile}). */
+  public static boolean isStagedName(String name) {
+    return name.startsWith("." + DATA_PREFIX) && name.endsWith(".parquet" + STAGED_SUFFIX)
+        && uuidOf(name.substring(1 + DATA_PREFIX.length(),
+            name.length() - ".parquet".length() - STAGED_SUFFIX.length())) != null;
+  }
+
+  /**
+   * The name commit {@code seq} publishes a staged file under: {@code part-<seq>-<uuid>.parquet},
+   * with the sequence number zero-padded to ten digits, so that a reader tells from the name alone
+   * which commit a file belongs to (see {@link #commitOf}).
+   *
+   * @throws IllegalArgumentException if {@code staged} is not a staged data file name
+   */
+  public Path committedDataFile(Path staged, long seq) {
+    String name = staged.getFileName().toString();
+    if (!isStagedName(name) || seq < 1 || seq > MAX_COMMIT) {
+      throw new IllegalArgumentException("Cannot publish " + NameRules.quote(name) + " as commit "
+          + seq + ": not a staged data file name (.part-<uuid>.parquet.staged) or not a positive"
+          + " commit number");
+    }
+    String uuid = name.substring(1 + DATA_PREFIX.length(), name.indexOf(".parquet"));
+    return checkUnderAnyArea(staged.resolveSibling(DATA_PREFIX + String.format(
+        java.util.Locale.ROOT, "%010d", seq) + "-" + uuid + ".parquet"));
+  }
+
+  /**
+   * A new compaction output in a partition directory: {@code part-<seq>-<uuid>-compacted.parquet},
+   * where {@code seq} is the newest commit among its inputs (0 if none has one), so that readers
+   * that may see every input may see the output too.
+   */
+  public Path compactedDataFile(Path partitionDir, long seq) {
+    if (seq < 0 || seq > MAX_COMMIT) {
+      throw new IllegalArgumentException("Invalid commit number " + seq + " (use 0 to "
+          + MAX_COMMIT + ")");
+    }
+    return checkUnderAnyArea(partitionDir.resolve(DATA_PREFIX + String.format(
+        java.util.Locale.ROOT, "%010d", seq) + "-" + UUID.randomUUID() + COMPACTED_SUFFIX));
+  }
+
+  /**
+   * The commit a data file name belongs to: the {@code seq} of {@code part-<seq>-<uuid>.parquet}
+   * or {@code part-<seq>-<uuid>-compacted.parquet}, or 0 for every other name (files written
+   * before tables had commit logs, and files put there by hand), which every reader sees.
+   */
+  public static long commitOf(String fileName) {
+    if (!fileName.startsWith(DATA_PREFIX)) {
+      return 0;
+    }
+    int dash = fileName.indexOf('-', DATA_PREFIX.length());
+    if (dash - DATA_PREFIX.length() != 10) {
+      return 0;
+    }
+    String rest = fileName.substring(dash + 1);
+    String uuid = rest.endsWith(COMPACTED_SUFFIX)
+        ? rest.substring(0, rest.length() - COMPACTED_SUFFIX.length())
+        : rest.endsWith(".parquet") ? rest.substring(0, rest.length() - ".parquet".length()) : null;
+    if (uuid == null || uuidOf(uuid) == null) {
+      return 0;
+    }
+    long seq = 0;
+    for (int i = DATA_PREFIX.length(); i < dash; i++) {
+      char c = fileName.charAt(i);
+      if (c < '0' || c > '9') {
+        return 0;
+      }
+      seq = seq * 10 + (c - '0');
+    }
+    return seq;
+  }
+
+  /** True for the name of a compaction output (see {@link #compactedDataFile}). */
+  public static boolean isCompactedName(String fileName) {
+    return fileName.endsWith(COMPACTED_SUFFIX) && fileName.startsWith(DATA_PREFIX);
+  }
+
+  private static UUID uuidOf(String text) {
+    if (text.length() != 36) {
+      return null;
+    }
+    try {
+      UUID uuid = UUID.fromString(text);
+      return uuid.toString().equals(text) ? uuid : null;
+    } catch (IllegalArgumentException notAUuid) {
+      return null;
+    }
+  }
+
+  /**
+   * The directory of a table's commit records: {@code <table>/_commits}. The leading underscore
+   * makes Spark and Hive skip it; its {@code *.json} files never match a {@code *.parquet} glob.
+   */
+  public Path commitLogDir(Zone zone, TableName table) {
+    return tableDir(zone, table).resolve(COMMIT_LOG_DIR);
+  }
+
+  /**
+   * One commit record: {@code <table>/_commits/<seq>[-<writeId>].<state>.json}, the sequence
+   * number zero-padded to ten digits so that records sort in commit order.
+   *
+   * @param writeId the write's id, or null
+   * @param state {@code pending} or {@code commit}
+   * @throws IllegalArgumentException if the sequence number or state is not of its form
+   */
+  public Path commitRecord(Zone zone, TableName table, long seq, WriteId writeId, String state) {
+    if (seq < 1 || seq > MAX_COMMIT || !(state.equals("pending") || state.equals("commit"))) {
+      throw new IllegalArgumentException("Invalid commit record " + seq + " " + state);
+    }
+    String id = writeId == null ? "" : "-" + writeId.value();
+    return commitLogDir(zone, table).resolve(String.format(java.util.Locale.ROOT, "%010d", seq)
+        + id + "." + state + ".json");
   }
 
   /**

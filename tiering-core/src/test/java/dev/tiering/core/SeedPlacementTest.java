@@ -1,6 +1,7 @@
 package dev.tiering.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,14 +71,27 @@ class SeedPlacementTest {
   }
 
   @Test
-  void newDataFilesGetUniqueNamesInThePartition() {
+  void newDataFilesGetUniqueStagedNamesAndTheirCommitsNumberWhenPublished() {
     Path partition = seed.partitionDir(Zone.SILVER, predictions, LocalDate.of(2025, 11, 10),
         PartitionLayout.DATE_PATH);
-    Path first = seed.newDataFile(partition);
-    Path second = seed.newDataFile(partition);
+    Path first = seed.stagedDataFile(partition);
+    Path second = seed.stagedDataFile(partition);
     assertThat(first.getParent()).isEqualTo(partition);
-    assertThat(first.getFileName().toString()).matches("part-[0-9a-f-]{36}\\.parquet");
+    assertThat(first.getFileName().toString()).matches("\\.part-[0-9a-f-]{36}\\.parquet\\.staged");
     assertThat(first).isNotEqualTo(second);
+    Path published = seed.committedDataFile(first, 42);
+    String uuid = first.getFileName().toString().substring(6, 42);
+    assertThat(published).isEqualTo(partition.resolve("part-0000000042-" + uuid + ".parquet"));
+    assertThat(PathResolver.commitOf(published.getFileName().toString())).isEqualTo(42);
+    Path compacted = seed.compactedDataFile(partition, 7);
+    assertThat(PathResolver.commitOf(compacted.getFileName().toString())).isEqualTo(7);
+    assertThat(PathResolver.isCompactedName(compacted.getFileName().toString())).isTrue();
+    // Names of files written before commit logs, or by hand, belong to no commit: always seen.
+    assertThat(PathResolver.commitOf("part-" + uuid + ".parquet")).isZero();
+    assertThat(PathResolver.commitOf("part-00000000x2-" + uuid + ".parquet")).isZero();
+    assertThat(PathResolver.commitOf("data.parquet")).isZero();
+    assertThatThrownBy(() -> seed.committedDataFile(partition.resolve("part-x.parquet"), 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a staged");
   }
 
   @Test
@@ -87,8 +101,8 @@ class SeedPlacementTest {
     List<Path> files = List.of(
         paths.intermediateFile(SlmId.of(1), BatchId.of("b1")),
         paths.crosscheckFile(SlmId.of(1), BatchId.of("b1")),
-        paths.newDataFile(paths.partitionDir(Zone.SILVER, predictions, LocalDate.of(2025, 11, 10),
-            PartitionLayout.DATE_PATH)),
+        paths.committedDataFile(paths.stagedDataFile(paths.partitionDir(Zone.SILVER, predictions,
+            LocalDate.of(2025, 11, 10), PartitionLayout.DATE_PATH)), 1),
         paths.schemaFile(Zone.SILVER, predictions),
         paths.resolve(DataRef.cache(Zone.SILVER, predictions)).path().resolve("x.parquet"),
         paths.resolve(DataRef.archive(Zone.SILVER, predictions)).path().resolve("x.parquet"),
@@ -100,14 +114,14 @@ class SeedPlacementTest {
 
     try (Stream<Path> walk = Files.walk(base)) {
       List<String> tree = walk.filter(Files::isRegularFile)
-          .map(p -> base.relativize(p).toString().replaceAll("part-[0-9a-f-]{36}", "part-ID"))
+          .map(p -> base.relativize(p).toString().replaceAll("part-0000000001-[0-9a-f-]{36}", "part-1-ID"))
           .sorted().toList();
       assertThat(tree).containsExactly(
           "hot/clean/silver/slm_predictions/x.parquet",
           "hot/staging/crosscheck_1_b1.parquet",
           "hot/staging/slm_1_b1.parquet",
           "lake/archive/silver/slm_predictions/x.parquet",
-          "lake/clean/silver/slm_predictions/2025/11/10/part-ID.parquet",
+          "lake/clean/silver/slm_predictions/2025/11/10/part-1-ID.parquet",
           "lake/clean/silver/slm_predictions/schema.json",
           "lake/raw/feed/input.csv");
     }

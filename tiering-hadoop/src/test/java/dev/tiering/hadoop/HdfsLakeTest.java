@@ -139,7 +139,7 @@ class HdfsLakeTest {
     for (int i = 0; i < 6; i++) {
       lake.writeCleanData(Events.schema(), Events.rows(i * 1000L, 1000));
     }
-    LifecycleReport report = Compactor.builder(paths).build()
+    LifecycleReport report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build()
         .compact(Zone.BRONZE, Events.schema().table(), false);
 
     assertThat(report.failures()).isEmpty();

@@ -51,6 +51,9 @@ public final class Compactor {
   public static final long DEFAULT_LARGE_BYTES = 500L * 1024 * 1024;
 
   private static final Logger log = LoggerFactory.getLogger(Compactor.class);
+  /** The default of {@link Builder#minCommitAge}. */
+  public static final Duration DEFAULT_MIN_COMMIT_AGE = Duration.ofMinutes(10);
+
   private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(10);
 
   /** What to do with a small file that cannot be read (see {@link CorruptFileException}). */
@@ -75,6 +78,7 @@ public final class Compactor {
   private final long largeBytes;
   private final Steps steps;
   private final OnCorrupt onCorrupt;
+  private final Duration minCommitAge;
 
   private Compactor(Builder b) {
     this.paths = b.paths;
@@ -87,6 +91,7 @@ public final class Compactor {
     this.largeBytes = b.largeBytes;
     this.steps = b.steps;
     this.onCorrupt = b.onCorrupt;
+    this.minCommitAge = b.minCommitAge;
   }
 
   /** A compactor on the given layout. */
@@ -148,6 +153,11 @@ public final class Compactor {
     return found;
   }
 
+  /** The newest commit whose files may be merged: applied, and at least the minimum age. */
+  private long eligible(Zone zone, TableName table) throws IOException {
+    return sidecars.appliedBefore(zone, table, java.time.Instant.now().minus(minCommitAge));
+  }
+
   private Closeable lock(Zone zone, TableName table, Path partitionDir) throws IOException {
     return CompactionJournal.lockPartition(storage, paths, zone, table, partitionDir, LOCK_TIMEOUT);
   }
@@ -156,7 +166,8 @@ public final class Compactor {
       LifecycleReport.Builder report) throws IOException {
     if (report.dryRun()) {
       // A dry run takes no lock (it creates nothing) and plans from what readers see.
-      plan(zone, table, partition, PartitionView.files(storage, partition.dir()), report);
+      plan(zone, table, partition, PartitionView.files(storage, partition.dir(),
+          PartitionView.ALL), report);
       return;
     }
     try (Closeable lock = lock(zone, table, partition.dir())) {
@@ -171,7 +182,10 @@ public final class Compactor {
         }
         return;
       }
-      List<FileEntry> small = small(partition, storage.list(partition.dir()), report);
+      List<FileEntry> listing = storage.list(partition.dir());
+      // Read after the listing: every listed file of a commit up to this one is published whole.
+      long eligible = eligible(zone, table);
+      List<FileEntry> small = small(partition, listing, eligible, report);
       // Read after the listing: every listed file was published after its schema was committed,
       // so this schema knows every column of every listed file (see mergeable()).
       TableSchema schema = schemaOf(zone, table);
@@ -184,14 +198,19 @@ public final class Compactor {
   }
 
   /** The small data files of a partition; reports large ones and names that cannot be merged. */
-  private List<FileEntry> small(Partition partition, List<FileEntry> listing,
+  private List<FileEntry> small(Partition partition, List<FileEntry> listing, long eligible,
       LifecycleReport.Builder report) {
     List<FileEntry> small = new ArrayList<>();
     for (FileEntry file : listing) {
       if (!PartitionView.isDataFile(file)) {
         continue;
       }
-      if (file.size() > largeBytes) {
+      long commit = PathResolver.commitOf(file.name());
+      if (commit > eligible) {
+        report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(), "commit " + commit
+            + " is younger than " + minCommitAge + " or not applied yet: scans that began before"
+            + " it must still find its partition as they left it");
+      } else if (file.size() > largeBytes) {
         report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(),
             "over " + largeBytes / (1024 * 1024) + " MiB: too large for partition pruning");
       } else if (file.size() < smallBytes) {
@@ -215,7 +234,7 @@ public final class Compactor {
       LifecycleReport.Builder report) throws IOException {
     TableSchema schema = schemaOf(zone, table);
     List<FileEntry> small = new ArrayList<>();
-    for (FileEntry file : small(partition, visible, report)) {
+    for (FileEntry file : small(partition, visible, eligible(zone, table), report)) {
       try {
         List<String> unknown = footer(file.path()).unknownColumns(schema);
         if (unknown.isEmpty()) {
@@ -296,6 +315,7 @@ public final class Compactor {
   private void merge(TableSchema schema, Partition partition, List<FileEntry> inputs,
       LifecycleReport.Builder report) throws IOException {
     Path dir = partition.dir();
+    long commit = inputs.stream().mapToLong(f -> PathResolver.commitOf(f.name())).max().orElse(0);
     CompactionJournal journal = CompactionJournal.begin(dir,
         inputs.stream().map(FileEntry::name).toList());
     journal.save(storage);
@@ -308,7 +328,7 @@ public final class Compactor {
         for (FileEntry input : inputs) {
           expectedRows += footer(input.path()).rows();
         }
-        writeOutputs(schema, partition, inputs, outputs, journal.id());
+        writeOutputs(schema, partition, inputs, outputs, journal.id(), commit);
         long written = outputs.stream().mapToLong(o -> o.writer.rows()).sum();
         if (written != expectedRows) {
           throw new IOException("Compaction of " + dir + " read " + written
@@ -363,7 +383,7 @@ public final class Compactor {
   private record Output(PendingFile pending, ColumnarFileWriter writer) {}
 
   private void writeOutputs(TableSchema schema, Partition partition, List<FileEntry> inputs,
-      List<Output> outputs, String journalId) throws IOException {
+      List<Output> outputs, String journalId, long commit) throws IOException {
     Integer day = partition.day() == null ? null : (int) partition.day().toEpochDay();
     RowBuffer row = new RowBuffer(schema, true);
     Output current = null;
@@ -372,7 +392,8 @@ public final class Compactor {
         inputs.stream().map(FileEntry::path).toList(), schema)) {
       while (reader.next()) {
         if (current == null) {
-          PendingFile pending = storage.create(paths.newDataFile(partition.dir()),
+          // Named for the newest input commit: scans that may see every input may see it.
+          PendingFile pending = storage.create(paths.compactedDataFile(partition.dir(), commit),
               WriteMode.CREATE_NEW);
           try {
             // The journal's id in the footer: what lets recovery tell this output from any other
@@ -429,6 +450,7 @@ public final class Compactor {
     private long largeBytes = DEFAULT_LARGE_BYTES;
     private Steps steps = step -> { };
     private OnCorrupt onCorrupt = OnCorrupt.SKIP;
+    private Duration minCommitAge = DEFAULT_MIN_COMMIT_AGE;
 
     private Builder(PathResolver paths) {
       this.paths = Objects.requireNonNull(paths, "paths");
@@ -473,6 +495,22 @@ public final class Compactor {
     /** What to do with a damaged small file (default {@link OnCorrupt#SKIP}). */
     public Builder onCorrupt(OnCorrupt value) {
       this.onCorrupt = Objects.requireNonNull(value, "onCorrupt");
+      return this;
+    }
+
+    /**
+     * Files of commits younger than this are left alone (default 10 minutes). A scan shows its
+     * table as of the commit it began at; merging a newer commit's rows with older ones would
+     * take the older rows from a scan still running, which then fails with {@link
+     * dev.tiering.core.SnapshotExpiredException}. Only scans longer than this can meet that.
+     * Files written before tables had commit logs are always eligible.
+     */
+    public Builder minCommitAge(Duration value) {
+      if (value.isNegative()) {
+        throw new IllegalArgumentException("Invalid minimum commit age " + value
+            + " (use zero or more, e.g. PT10M)");
+      }
+      this.minCommitAge = value;
       return this;
     }
 

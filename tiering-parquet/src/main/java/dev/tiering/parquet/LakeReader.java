@@ -24,9 +24,12 @@ import java.util.Optional;
 
 /**
  * Reads lake tables: all of a table, or the partitions of a date range, with the table's current
- * schema (older files read through it; see {@link ParquetRowReader}). Only complete files are
- * seen: hidden temporary files and the schema history are skipped, and during a compaction every
- * row is seen exactly once (see {@link Compactor}). Thread-safe.
+ * schema (older files read through it; see {@link ParquetRowReader}). A read sees commits, not
+ * files: it shows the table as of its last applied commit when it began ({@code last_commit} in
+ * the sidecar), so a write being published is seen whole or not at all, and a write committed
+ * while a scan runs is not seen by that scan. Hidden and staged files and the schema history are
+ * skipped, and during a compaction every row is seen exactly once (see {@link Compactor}).
+ * Thread-safe.
  */
 public final class LakeReader {
 
@@ -101,14 +104,10 @@ public final class LakeReader {
   /** The data files of the partitions from {@code from} to {@code to}, both inclusive. */
   public List<DataFile> files(Zone zone, TableName table, LocalDate from, LocalDate to)
       throws IOException {
-    return files(sidecar(zone, table).schema(), from, to);
-  }
-
-  private List<DataFile> files(TableSchema schema, LocalDate from, LocalDate to)
-      throws IOException {
+    SchemaSidecar sidecar = sidecar(zone, table);
     List<DataFile> found = new ArrayList<>();
-    for (Partition partition : partitions(schema, from, to)) {
-      collect(partition.dir(), partition.day(), found);
+    for (Partition partition : partitions(sidecar.schema(), from, to)) {
+      collect(partition.dir(), partition.day(), sidecar.lastCommit(), found);
     }
     found.sort(Comparator.comparing((DataFile f) -> f.day() == null ? LocalDate.MIN : f.day())
         .thenComparing(f -> f.path().toString()));
@@ -119,8 +118,9 @@ public final class LakeReader {
    * The complete data files directly in one partition (or unpartitioned table) directory, as a
    * reader must see them while a compaction runs (see {@link PartitionView}).
    */
-  private void collect(Path dir, LocalDate day, List<DataFile> found) throws IOException {
-    for (FileEntry entry : PartitionView.files(storage, dir)) {
+  private void collect(Path dir, LocalDate day, long snapshot, List<DataFile> found)
+      throws IOException {
+    for (FileEntry entry : PartitionView.files(storage, dir, snapshot)) {
       found.add(new DataFile(entry.path(), day, entry.size()));
     }
   }
@@ -131,15 +131,21 @@ public final class LakeReader {
   }
 
   /**
-   * Reads the partitions from {@code from} to {@code to}, both inclusive. Partitions are read one
-   * after the other, and each is pinned before any of it is read: its files are listed (through
-   * the compaction journals) and all opened at once, so that a compaction or eviction running
-   * meanwhile cannot take a file from under the reader. Every row is read exactly once.
+   * Reads the partitions from {@code from} to {@code to}, both inclusive, as of the table's last
+   * applied commit. Partitions are read one after the other, and each is pinned before any of it
+   * is read: its files are listed (through the compaction journals) and all opened at once, so
+   * that a compaction or eviction running meanwhile cannot take a file from under the reader.
+   * Every row is read exactly once.
+   *
+   * @throws dev.tiering.core.SnapshotExpiredException from {@code next()}, if the scan runs longer
+   *     than the compactor's minimum age and meets a partition compacted since it began
    */
   public ParquetRowReader scan(Zone zone, TableName table, LocalDate from, LocalDate to)
       throws IOException {
-    TableSchema schema = sidecar(zone, table).schema();
-    return ParquetRowReader.open(new PartitionSource(partitions(schema, from, to)), schema);
+    SchemaSidecar sidecar = sidecar(zone, table);
+    TableSchema schema = sidecar.schema();
+    return ParquetRowReader.open(new PartitionSource(partitions(schema, from, to),
+        sidecar.lastCommit()), schema);
   }
 
   private record Partition(Path dir, LocalDate day) {}
@@ -178,9 +184,11 @@ public final class LakeReader {
   private final class PartitionSource implements ParquetRowReader.FileSource {
     private final java.util.Iterator<Partition> partitions;
     private final java.util.ArrayDeque<StorageInputFile> pinned = new java.util.ArrayDeque<>();
+    private final long snapshot;
 
-    PartitionSource(List<Partition> partitions) {
+    PartitionSource(List<Partition> partitions, long snapshot) {
       this.partitions = partitions.iterator();
+      this.snapshot = snapshot;
     }
 
     @Override
@@ -195,7 +203,7 @@ public final class LakeReader {
     }
 
     private void pin(Partition partition) throws IOException {
-      List<StorageInputFile> files = PartitionView.open(storage, partition.dir(),
+      List<StorageInputFile> files = PartitionView.open(storage, partition.dir(), snapshot,
           visible -> pinAll(visible.stream().map(FileEntry::path).sorted().toList()),
           this::unpin);
       pinned.addAll(files);

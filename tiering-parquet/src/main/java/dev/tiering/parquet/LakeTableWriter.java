@@ -4,7 +4,8 @@ import dev.tiering.core.PendingFile;
 import dev.tiering.core.WriteMode;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.QualityAccumulator;
-import dev.tiering.schema.SchemaSidecar;
+import dev.tiering.schema.StagedFile;
+import dev.tiering.schema.TableCommit;
 import dev.tiering.schema.TableSchema;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,11 +24,12 @@ import org.slf4j.LoggerFactory;
  * table's sidecar (version, merged quality metrics) under the table's lock. Closing without
  * committing discards everything. Not thread-safe.
  *
- * <p>A commit publishes its files one after the other, each atomically. If publishing one fails
- * (a read-only or full partition), the files this commit already published are withdrawn before
- * the error is thrown, so the table and its sidecar's metrics agree again, and the error says so
- * (or names the files it could not withdraw). A crash in the middle of a commit can leave some of
- * its files visible (each complete) and the metrics not yet updated.
+ * <p>A commit is all-or-nothing over every file of the write, across partitions and rolled files,
+ * through the table's commit log (see {@link dev.tiering.schema.SidecarStore#commitFiles}): an
+ * error or a crash before its commit point leaves nothing of the write, one after it leaves a
+ * write that the next commit or {@code tiering recover} finishes. With a {@link
+ * LakeWriteOptions#writeId write id}, a write the table has already committed is not written
+ * again.
  */
 public final class LakeTableWriter extends AbstractRowSink implements AutoCloseable {
 
@@ -110,7 +112,7 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
       finish(lru);
     }
     Path dir = lake.directoryFor(schema.zone(), schema.table(), day);
-    PendingFile pending = lake.storage.create(lake.paths.newDataFile(dir), WriteMode.CREATE_NEW);
+    PendingFile pending = lake.storage.create(lake.paths.stagedDataFile(dir), WriteMode.CREATE_NEW);
     PartitionFile file;
     try {
       file = new PartitionFile(pending, new ColumnarFileWriter(pending, schema, lake.settings,
@@ -141,8 +143,8 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
   }
 
   /**
-   * Finishes every file, then under the table's lock settles the schema version, publishes the
-   * files and merges this write's quality metrics into the sidecar.
+   * Finishes every file and commits them as one (see the class comment): the files, the schema
+   * version and the merged metrics become visible together.
    *
    * @throws dev.tiering.schema.IncompatibleSchemaException if another writer changed the table's
    *     schema meanwhile so that this one no longer fits; nothing is published
@@ -156,69 +158,24 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
       finish(file);
     }
     open.clear();
-    List<WriteResult> results = new ArrayList<>();
-    SchemaSidecar sidecar;
+    TableCommit commit;
     try {
-      sidecar = lake.sidecars.commit(schema, quality.result(lake.clock.instant(), refusedRows()),
-          options.evolution(), settled -> publishAll(results));
+      commit = lake.sidecars.commitFiles(schema, quality.result(lake.clock.instant(),
+          refusedRows()), options.evolution(), options.writeId(), finished.stream()
+              .map(f -> new StagedFile(f.pending, f.writer.rows())).toList(), lake.retention);
     } finally {
       discardUnpublished();
     }
     committed = true;
-    long rows = results.stream().mapToLong(WriteResult::rows).sum();
-    long bytes = results.stream().mapToLong(WriteResult::bytes).sum();
-    log.info("Wrote {} rows ({} bytes) in {} file(s) to {} (schema {})", rows, bytes,
-        results.size(), schema.qualifiedName(), sidecar.schema().version());
-    return new LakeWriteResult(results, rows, bytes, sidecar);
-  }
-
-  /**
-   * Publishes every finished file; if one fails, withdraws those already published (under the
-   * table's lock still, so the metrics never counted them) and throws, naming what is left.
-   */
-  private void publishAll(List<WriteResult> results) throws IOException {
-    for (PartitionFile file : finished) {
-      try {
-        file.pending.commit();
-      } catch (IOException | RuntimeException e) {
-        if (results.isEmpty()) {
-          throw e; // nothing of this write is visible: the error as it is
-        }
-        throw withdraw(results, file.pending.target(), e);
-      }
-      results.add(new WriteResult(file.pending.target(), file.writer.rows(),
-          file.pending.bytesWritten()));
+    List<WriteResult> results = commit.files().stream()
+        .map(f -> new WriteResult(f.path(), f.rows(), f.bytes())).toList();
+    if (!commit.replayed()) {
+      log.info("Wrote {} rows ({} bytes) in {} file(s) to {} (schema {}, commit {})",
+          commit.rows(), commit.bytes(), results.size(), schema.qualifiedName(),
+          commit.sidecar().schema().version(), commit.seq());
     }
-  }
-
-  private IOException withdraw(List<WriteResult> published, Path failed, Exception cause) {
-    List<Path> left = new ArrayList<>();
-    for (WriteResult result : published) {
-      try {
-        if (!lake.storage.delete(result.file())) {
-          // Gone already: a compaction may have merged it, so its rows may still be visible.
-          left.add(result.file());
-        }
-      } catch (IOException | RuntimeException e) {
-        cause.addSuppressed(e);
-        left.add(result.file());
-      }
-    }
-    String what = left.isEmpty() ? "the " + published.size() + " file(s) it had already"
-            + " published were withdrawn, so nothing of it is visible"
-        : left.size() + " file(s) it had published could not be withdrawn and are visible but not"
-            + " counted in the sidecar's metrics, or were merged by a compaction meanwhile (delete"
-            + " them, or their rows, to undo the write): " + left;
-    published.clear();
-    String message = "Write to " + schema.qualifiedName() + " failed publishing " + failed + " ("
-        + cause.getMessage() + "); " + what;
-    if (cause instanceof dev.tiering.core.TierFullException full) {
-      // Callers tell a full tier by its type; the withdrawal is logged and attached.
-      log.warn(message);
-      full.addSuppressed(new IOException(message));
-      return full;
-    }
-    return new IOException(message, cause);
+    return new LakeWriteResult(results, commit.rows(), commit.bytes(), commit.sidecar(),
+        commit.seq(), commit.replayed());
   }
 
   private void discardUnpublished() throws IOException {

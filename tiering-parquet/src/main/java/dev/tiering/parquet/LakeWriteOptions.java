@@ -2,6 +2,7 @@ package dev.tiering.parquet;
 
 import dev.tiering.schema.EvolutionPolicy;
 import dev.tiering.schema.QualityRule;
+import dev.tiering.core.WriteId;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,9 +13,10 @@ import java.util.Objects;
  *     null to put every row in the write date's partition (the seed's behaviour)
  * @param evolution what the write may do to the table's schema
  * @param rules named quality rules whose pass rate becomes the table's accuracy
+ * @param writeId the write's id, which makes it idempotent (see {@link #writeId(String)}), or null
  */
 public record LakeWriteOptions(String partitionColumn, EvolutionPolicy evolution,
-    List<QualityRule> rules) {
+    List<QualityRule> rules, WriteId writeId) {
 
   /** Checks the components. */
   public LakeWriteOptions {
@@ -24,21 +26,35 @@ public record LakeWriteOptions(String partitionColumn, EvolutionPolicy evolution
 
   /** Write-date partitions, compatible evolution, no quality rules. */
   public static LakeWriteOptions defaults() {
-    return new LakeWriteOptions(null, EvolutionPolicy.COMPATIBLE, List.of());
+    return new LakeWriteOptions(null, EvolutionPolicy.COMPATIBLE, List.of(), null);
   }
 
   /** These options, partitioning rows by the day of a timestamp or date field. */
   public LakeWriteOptions partitionBy(String column) {
-    return new LakeWriteOptions(Objects.requireNonNull(column, "column"), evolution, rules);
+    return new LakeWriteOptions(Objects.requireNonNull(column, "column"), evolution, rules,
+        writeId);
   }
 
   /** These options with another evolution policy. */
   public LakeWriteOptions evolution(EvolutionPolicy policy) {
-    return new LakeWriteOptions(partitionColumn, policy, rules);
+    return new LakeWriteOptions(partitionColumn, policy, rules, writeId);
   }
 
   /** These options with quality rules. */
   public LakeWriteOptions rules(List<QualityRule> qualityRules) {
-    return new LakeWriteOptions(partitionColumn, evolution, qualityRules);
+    return new LakeWriteOptions(partitionColumn, evolution, qualityRules, writeId);
+  }
+
+  /**
+   * These options with a write id, which makes the write idempotent: if the table has already
+   * committed a write with this id, committing again changes nothing and returns the first
+   * commit's result ({@link LakeWriteResult#replayed()}); of concurrent commits with one id,
+   * exactly one writes. Use an id that names the work, not the attempt, such as {@code
+   * <run>-<batch>}. The table remembers ids for {@link LakeWriter.Builder#commitRetention}.
+   *
+   * @throws IllegalArgumentException if the id is not of the form {@link WriteId#FORM}
+   */
+  public LakeWriteOptions writeId(String id) {
+    return new LakeWriteOptions(partitionColumn, evolution, rules, WriteId.of(id));
   }
 }

@@ -6,13 +6,17 @@ import java.util.List;
 /**
  * A committed lake write.
  *
- * @param files the data files it added, each complete and visible
+ * @param files the data files it added, each complete and visible (as named when committed: a
+ *     compaction may have merged them since)
  * @param rows rows written
  * @param bytes bytes written
  * @param sidecar the table's sidecar after the write (version, merged metrics)
+ * @param commit the write's commit number in its table
+ * @param replayed true if the table had already committed this write id: this call wrote nothing
+ *     and returns the first commit's files and rows
  */
 public record LakeWriteResult(List<WriteResult> files, long rows, long bytes,
-    SchemaSidecar sidecar) {
+    SchemaSidecar sidecar, long commit, boolean replayed) {
 
   /** Checks the components. */
   public LakeWriteResult {

@@ -3,7 +3,9 @@ package dev.tiering.parquet;
 import dev.tiering.core.PartitionLayout;
 import dev.tiering.core.PathResolver;
 import dev.tiering.core.Storage;
+import dev.tiering.core.WriteId;
 import dev.tiering.core.Zone;
+import dev.tiering.schema.CommitRetention;
 import dev.tiering.schema.SchemaSidecar;
 import dev.tiering.schema.SidecarStore;
 import dev.tiering.schema.TableSchema;
@@ -37,6 +39,7 @@ public final class LakeWriter {
   final ZoneId dateZone;
   final PartitionLayout layout;
   final int maxOpenPartitions;
+  final CommitRetention retention;
 
   private LakeWriter(Builder b) {
     this.paths = b.paths;
@@ -48,6 +51,7 @@ public final class LakeWriter {
     this.dateZone = b.dateZone;
     this.layout = b.layout;
     this.maxOpenPartitions = b.maxOpenPartitions;
+    this.retention = b.retention;
   }
 
   /** A lake writer on the given layout with the seed's settings (zstd 5, {@code yyyy/MM/dd}). */
@@ -85,6 +89,19 @@ public final class LakeWriter {
   /** Opens a write with {@link LakeWriteOptions#defaults()}. */
   public LakeTableWriter open(TableSchema schema) throws IOException {
     return open(schema, LakeWriteOptions.defaults());
+  }
+
+  /**
+   * The result of the write with this id, if the table has committed it (and keeps its record):
+   * lets a retried job skip work it already did. Changes nothing.
+   *
+   * @throws IllegalArgumentException if the id is not of the form {@link WriteId#FORM}
+   */
+  public Optional<LakeWriteResult> committed(Zone zone, dev.tiering.core.TableName table,
+      String writeId) throws IOException {
+    return sidecars.committed(zone, table, WriteId.of(writeId)).map(c -> new LakeWriteResult(
+        c.files().stream().map(f -> new WriteResult(f.path(), f.rows(), f.bytes())).toList(),
+        c.rows(), c.bytes(), c.sidecar(), c.seq(), true));
   }
 
   /** Writes rows given as maps and commits them: the seed's {@code write_clean_data}. */
@@ -157,6 +174,7 @@ public final class LakeWriter {
     private ZoneId dateZone = ZoneOffset.UTC;
     private PartitionLayout layout = PartitionLayout.DATE_PATH;
     private int maxOpenPartitions = 8;
+    private CommitRetention retention = CommitRetention.DEFAULT;
 
     private Builder(PathResolver paths) {
       this.paths = Objects.requireNonNull(paths, "paths");
@@ -208,6 +226,15 @@ public final class LakeWriter {
         throw new IllegalArgumentException("Invalid maxOpenPartitions " + value + " (use 1 to 1024)");
       }
       this.maxOpenPartitions = value;
+      return this;
+    }
+
+    /**
+     * How long tables keep commit records, and so recognize a retried write id (default {@link
+     * CommitRetention#DEFAULT}: seven days, at most 10,000 commits).
+     */
+    public Builder commitRetention(CommitRetention value) {
+      this.retention = Objects.requireNonNull(value, "retention");
       return this;
     }
 

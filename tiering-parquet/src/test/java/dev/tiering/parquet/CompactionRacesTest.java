@@ -115,7 +115,7 @@ class CompactionRacesTest {
         return super.list(dir);
       }
     };
-    Compactor.builder(paths).storage(hooked).build().compact(Zone.BRONZE, schema().table(), false);
+    Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).storage(hooked).build().compact(Zone.BRONZE, schema().table(), false);
 
     assertThat(Duck.scalar("SELECT count(*) FROM read_parquet(" + Duck.literal(partition
         .resolve("*.parquet")) + ", union_by_name = true)")).isEqualTo(250L);
@@ -148,7 +148,7 @@ class CompactionRacesTest {
     Path written = lake(elsewhere).writeCleanData(foreign, List.of(row)).files().get(0).file();
     Path placed = Files.copy(written, partition.resolve("handmade.parquet"));
 
-    LifecycleReport report = Compactor.builder(paths).build()
+    LifecycleReport report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build()
         .compact(Zone.BRONZE, schema().table(), false);
 
     assertThat(placed).exists();
@@ -200,7 +200,7 @@ class CompactionRacesTest {
 
     static SteppedCompaction start(PathResolver paths) throws Exception {
       SteppedCompaction c = new SteppedCompaction();
-      Compactor compactor = Compactor.builder(paths).steps(step -> {
+      Compactor compactor = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).steps(step -> {
         c.stopped.release();
         c.go.acquireUninterruptibly();
       }).build();
@@ -250,7 +250,7 @@ class CompactionRacesTest {
         StandardCharsets.UTF_8);
     assertThat(Files.size(journal)).isGreaterThan(1 << 20);
 
-    LifecycleReport report = Compactor.builder(paths).build().recover(Zone.BRONZE,
+    LifecycleReport report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().recover(Zone.BRONZE,
         schema().table());
 
     assertThat(report.failures()).singleElement().satisfies(f -> assertThat(f.error())
@@ -273,7 +273,7 @@ class CompactionRacesTest {
       Files.copy(one, partition.resolve("copy-" + i + ".parquet"));
     }
     long[] largestJournal = new long[1];
-    Compactor compactor = Compactor.builder(paths).steps(step -> {
+    Compactor compactor = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).steps(step -> {
       try (Stream<Path> files = Files.list(partition)) {
         files.filter(p -> CompactionJournal.isJournal(p.getFileName().toString()))
             .forEach(p -> largestJournal[0] = Math.max(largestJournal[0], p.toFile().length()));
@@ -296,7 +296,7 @@ class CompactionRacesTest {
     Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
         dev.tiering.core.PartitionLayout.DATE_PATH);
     // A compaction dies right after it published its output, before its commit point.
-    assertThatThrownBy(() -> Compactor.builder(paths).steps(step -> {
+    assertThatThrownBy(() -> Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).steps(step -> {
       if (step.startsWith("publish")) {
         throw new IOException("killed (simulated) after " + step);
       }
@@ -384,14 +384,14 @@ class CompactionRacesTest {
         disk.owner = Thread.currentThread();
         try {
           disk.step();
-          Compactor.builder(paths).storage(background).build()
+          Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).storage(background).build()
               .compact(Zone.BRONZE, schema().table(), false);
           LakeWriter.builder(paths).storage(background).clock(Clock.fixed(NOON, ZoneOffset.UTC))
               .build().writeCleanData(schema(), CrashRows.rows(200, 50));
           LakeWriter.builder(paths).storage(background).clock(Clock.fixed(NOON, ZoneOffset.UTC))
               .build().writeCleanData(schema(), CrashRows.rows(250, 50));
           try {
-            Compactor.builder(paths).storage(background).steps(step -> {
+            Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).storage(background).steps(step -> {
               if (rollForward ? step.equals("published") : step.startsWith("publish ")) {
                 throw new IOException("killed (simulated) after " + step);
               }
@@ -399,9 +399,9 @@ class CompactionRacesTest {
           } catch (IOException killed) {
             // As a crash leaves it: the next recover settles it.
           }
-          Compactor.builder(paths).storage(background).build().recover(Zone.BRONZE,
+          Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).storage(background).build().recover(Zone.BRONZE,
               schema().table());
-          Compactor.builder(paths).storage(background).build()
+          Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).storage(background).build()
               .compact(Zone.BRONZE, schema().table(), false);
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
@@ -535,7 +535,7 @@ class CompactionRacesTest {
     write(paths, 4, 0);
     Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
         dev.tiering.core.PartitionLayout.DATE_PATH);
-    assertThatThrownBy(() -> Compactor.builder(paths).steps(step -> {
+    assertThatThrownBy(() -> Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).steps(step -> {
       if (step.equals("published")) {
         throw new IOException("killed (simulated) after " + step);
       }
@@ -546,7 +546,7 @@ class CompactionRacesTest {
         "tiering-compaction 3"));
     List<Path> before = parquet(partition);
 
-    LifecycleReport report = Compactor.builder(paths).build()
+    LifecycleReport report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build()
         .compact(Zone.BRONZE, schema().table(), false);
 
     assertThat(report.failures()).singleElement().satisfies(f -> assertThat(f.error())
@@ -568,7 +568,7 @@ class CompactionRacesTest {
         "tiering-compaction 2\ninput " + a + "\noutput " + a + " " + Files.size(files.get(0))
             + " 50\n");
 
-    LifecycleReport report = Compactor.builder(paths).build().recover(Zone.BRONZE,
+    LifecycleReport report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().recover(Zone.BRONZE,
         schema().table());
 
     assertThat(report.failures()).singleElement().satisfies(f -> assertThat(f.error())
@@ -597,7 +597,7 @@ class CompactionRacesTest {
         "tiering-compaction 1\ninput " + input + "\noutput " + committed + "\n")) {
       Path journal = Files.writeString(partition.resolve(".compaction-forged.journal"), text);
 
-      LifecycleReport report = Compactor.builder(paths).build().recover(Zone.BRONZE,
+      LifecycleReport report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().recover(Zone.BRONZE,
           schema().table());
 
       assertThat(report.failures()).as(text).singleElement().satisfies(f -> assertThat(f.error())
@@ -615,12 +615,12 @@ class CompactionRacesTest {
     write(paths, 2, 0);
     Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
         dev.tiering.core.PartitionLayout.DATE_PATH);
-    Compactor.builder(paths).build().compact(Zone.BRONZE, schema().table(), false);
+    Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.BRONZE, schema().table(), false);
     Files.createFile(partition.resolve(".compaction-epoch-9"));
 
     assertThat(scan(paths, Storage.local())).isEqualTo(ids(0, 100));
     write(paths, 2, 100);
-    Compactor.builder(paths).build().compact(Zone.BRONZE, schema().table(), false);
+    Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.BRONZE, schema().table(), false);
     try (Stream<Path> names = Files.list(partition)) {
       assertThat(names.map(p -> p.getFileName().toString())
           .filter(n -> n.startsWith(".compaction-epoch-"))).hasSize(1);

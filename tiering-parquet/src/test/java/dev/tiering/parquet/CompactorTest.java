@@ -79,7 +79,7 @@ class CompactorTest {
     smallFiles(200, 50);
     Path reference = snapshot();
 
-    LifecycleReport report = Compactor.builder(paths()).build().compact(Zone.SILVER, TABLE, false);
+    LifecycleReport report = Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.SILVER, TABLE, false);
 
     assertThat(report.actions(LifecycleReport.Verb.COMPACTED)).hasSize(200);
     assertThat(report.actions(LifecycleReport.Verb.WRITTEN)).hasSize(1);
@@ -97,7 +97,7 @@ class CompactorTest {
   void aDryRunReportsThePlanAndChangesNothing() throws Exception {
     smallFiles(5, 10);
     List<Path> before = parquetFiles(partition());
-    LifecycleReport dry = Compactor.builder(paths()).build().compact(Zone.SILVER, TABLE, true);
+    LifecycleReport dry = Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.SILVER, TABLE, true);
     assertThat(dry.actions(LifecycleReport.Verb.COMPACTED)).hasSize(5);
     assertThat(dry.actions(LifecycleReport.Verb.WRITTEN)).singleElement()
         .satisfies(a -> assertThat(a.detail()).isEqualTo("about 1 file(s)"));
@@ -107,7 +107,7 @@ class CompactorTest {
   @Test
   void largeFilesAreReportedAndLeftAlone() throws Exception {
     smallFiles(3, 10);
-    LifecycleReport report = Compactor.builder(paths()).largeFileBytes(100).smallFileBytes(50)
+    LifecycleReport report = Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).largeFileBytes(100).smallFileBytes(50)
         .build().compact(Zone.SILVER, TABLE, false);
     assertThat(report.actions(LifecycleReport.Verb.KEPT)).hasSize(3)
         .allSatisfy(a -> assertThat(a.detail()).contains("too large for partition pruning"));
@@ -129,7 +129,7 @@ class CompactorTest {
     WriterSettings smallOutputs = WriterSettings.lake().toBuilder().targetFileBytes(1024 * 1024)
         .rowGroupBytes(1024 * 1024).build();
     // One uninterrupted run learns the protocol's steps; every later run restores the data first.
-    Compactor.builder(paths()).settings(smallOutputs).steps(stepNames::add).build()
+    Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).settings(smallOutputs).steps(stepNames::add).build()
         .compact(Zone.SILVER, TABLE, false);
     assertThat(stepNames).contains("journal", "outputs", "published", "done");
     assertThat(stepNames.size()).isGreaterThan(12 + 4);
@@ -138,7 +138,7 @@ class CompactorTest {
       restore(pristine);
       AtomicInteger step = new AtomicInteger();
       int target = crashAt;
-      Compactor crashing = Compactor.builder(paths()).settings(smallOutputs).steps(name -> {
+      Compactor crashing = Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).settings(smallOutputs).steps(name -> {
         if (step.getAndIncrement() == target) {
           throw new SimulatedCrash(name);
         }
@@ -160,7 +160,7 @@ class CompactorTest {
       assertThat(seen).as("rows the SDK reader sees after a crash at %s", stepNames.get(crashAt))
           .isEqualTo(24_000);
 
-      Compactor.builder(paths()).settings(smallOutputs).build().compact(Zone.SILVER, TABLE, false);
+      Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).settings(smallOutputs).build().compact(Zone.SILVER, TABLE, false);
       assertThat(multisetDifference(pristine, partition()))
           .as("rows after a crash at %s and a rerun", stepNames.get(crashAt)).isZero();
       try (Stream<Path> left = Files.list(partition())) {

@@ -123,7 +123,7 @@ class ConcurrencyTest {
   void appendsCompactionAndReadersTogetherLoseAndDuplicateNothing() throws Exception {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     LakeWriter lake = LakeWriter.builder(paths).build();
-    Compactor compactor = Compactor.builder(paths).build();
+    Compactor compactor = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build();
     LakeReader reader = new LakeReader(paths);
     lake.writeCleanData(CrashChild.schema(), rows(0, 0));
     ConcurrentLinkedQueue<Long> committed = new ConcurrentLinkedQueue<>();

@@ -58,7 +58,7 @@ public final class CrashChild {
     WriterSettings small = WriterSettings.staging().toBuilder().rowGroupBytes(1024 * 1024).build();
     StagingWriter staging = StagingWriter.builder(paths).settings(small).build();
     LakeWriter lake = LakeWriter.builder(paths).build();
-    Compactor compactor = Compactor.builder(paths).build();
+    Compactor compactor = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build();
     boolean crossDevice = mode.equals("cleanup-archive");
     StagingJanitor janitor = StagingJanitor.builder(paths).grace(Duration.ZERO)
         .archive(crossDevice).storage(crossDevice ? new OtherDevice() : Storage.local()).build();

@@ -88,7 +88,7 @@ class DamagedFilesTest {
   void compactionSkipsDamagedFilesAndMergesTheRest() throws Exception {
     Map<Path, byte[]> damagedBefore = bytes(truncated, scribbled);
 
-    LifecycleReport report = Compactor.builder(paths).build()
+    LifecycleReport report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build()
         .compact(Zone.BRONZE, CrashChild.schema().table(), false);
 
     assertThat(report.failures()).extracting(LifecycleReport.Failure::path)
@@ -112,7 +112,7 @@ class DamagedFilesTest {
   void compactionSetToFailStopsWithThePartitionAsItWas() throws Exception {
     Map<Path, byte[]> before = bytes(files.toArray(Path[]::new));
 
-    assertThatThrownBy(() -> Compactor.builder(paths).onCorrupt(Compactor.OnCorrupt.FAIL).build()
+    assertThatThrownBy(() -> Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).onCorrupt(Compactor.OnCorrupt.FAIL).build()
         .compact(Zone.BRONZE, CrashChild.schema().table(), false))
         .isInstanceOfSatisfying(CorruptFileException.class,
             e -> assertThat(e.file()).isIn(truncated, scribbled));
@@ -128,7 +128,7 @@ class DamagedFilesTest {
     // A file whose footer is sound but whose pages are not passes the first check; the merge
     // finds it, rolls back its half-written output and journal, and merges the rest.
     Files.delete(truncated);
-    LifecycleReport report = Compactor.builder(paths).build()
+    LifecycleReport report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build()
         .compact(Zone.BRONZE, CrashChild.schema().table(), false);
     assertThat(report.failures()).extracting(LifecycleReport.Failure::path).containsExactly(scribbled);
     assertThat(CrashLoopTest.visibleParquet(partition)).hasSize(2).contains(scribbled);

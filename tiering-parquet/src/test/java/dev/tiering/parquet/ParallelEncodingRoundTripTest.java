@@ -116,7 +116,7 @@ class ParallelEncodingRoundTripTest {
         }));
       }
       work.add(pool.submit(() -> {
-        LifecycleReport report = Compactor.builder(paths).settings(settings).build()
+        LifecycleReport report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).settings(settings).build()
             .compact(Zone.SILVER, predictions, false);
         if (!report.ok()) {
           problems.add("compaction: " + report.failures());

@@ -116,7 +116,7 @@ class PlantedLinksTest {
 
   @Test
   void compactionArchiveCacheAndRecoveryLeaveLinksAndTheirTargetsAlone() throws Exception {
-    LifecycleReport compaction = Compactor.builder(paths).build()
+    LifecycleReport compaction = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build()
         .compact(Zone.BRONZE, CrashChild.schema().table(), false);
     assertThat(compaction.actions(LifecycleReport.Verb.COMPACTED)).hasSize(2)
         .extracting(LifecycleReport.Action::path).doesNotContain(lakeFileLink);
@@ -171,7 +171,7 @@ class PlantedLinksTest {
     Files.createSymbolicLink(zone, moved);
     Map<String, String> before = snapshot(outside);
 
-    assertThatThrownBy(() -> Compactor.builder(paths).build()
+    assertThatThrownBy(() -> Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build()
         .compact(Zone.BRONZE, CrashChild.schema().table(), false))
         .hasMessageContaining(zone + " is a symbolic link");
     assertThatThrownBy(() -> new LakeReader(paths).files(Zone.BRONZE,
@@ -204,7 +204,7 @@ class PlantedLinksTest {
         .isInstanceOf(java.nio.file.FileSystemException.class)
         .hasMessageContaining("Refusing to lock " + paths.stagingLockFile()
             + ": it is a symbolic link");
-    assertThatThrownBy(() -> Compactor.builder(paths).build().compact(Zone.BRONZE,
+    assertThatThrownBy(() -> Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.BRONZE,
         CrashChild.schema().table(), false)).hasMessageContaining("Refusing to lock "
             + partitionsLock + ": it is a symbolic link");
     assertOutsideUntouched();

@@ -41,7 +41,7 @@ class ProcessConcurrencyTest {
   void sevenWriterProcessesWhileTheCoordinatorCleansAndCompacts() throws Exception {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     StagingJanitor janitor = StagingJanitor.builder(paths).grace(Duration.ZERO).build();
-    Compactor compactor = Compactor.builder(paths).build();
+    Compactor compactor = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build();
     LakeWriter lake = LakeWriter.builder(paths).build();
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean running = new AtomicBoolean(true);

@@ -166,7 +166,7 @@ class ShortRangeLookupTest {
     List<String> steps = new ArrayList<>();
     for (String stopAt : new String[] {"outputs", "epoch", "published"}) {
       try {
-        Compactor.builder(paths).steps(step -> {
+        Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).steps(step -> {
           steps.add(step);
           if (step.equals(stopAt) || step.startsWith(stopAt + " ")) {
             throw new StopHere(step);
@@ -178,7 +178,7 @@ class ShortRangeLookupTest {
       assertThat(direct(reader, day, day)).as(stopAt).isEqualTo(walked(reader, day, day));
       assertThat(scanCount(reader, day, day)).as(stopAt).isEqualTo(expected);
       assertThat(scanCount(reader, day.minusDays(500), day.plusDays(500))).isEqualTo(expected);
-      Compactor.builder(paths).build().recover(Zone.SILVER, TABLE);
+      Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().recover(Zone.SILVER, TABLE);
       assertThat(scanCount(reader, day, day)).isEqualTo(expected);
     }
   }

@@ -15,12 +15,23 @@ import java.util.Objects;
  *
  * @param schema the table schema
  * @param quality the quality metrics, or null if none were recorded
+ * @param lastCommit the sequence number of the table's last applied commit ({@code last_commit}),
+ *     0 before the first: readers see the data files of commits up to this one (see {@link
+ *     SidecarStore#commitFiles})
  */
-public record SchemaSidecar(TableSchema schema, QualityMetrics quality) {
+public record SchemaSidecar(TableSchema schema, QualityMetrics quality, long lastCommit) {
 
   /** Checks the components. */
   public SchemaSidecar {
     Objects.requireNonNull(schema, "schema");
+    if (lastCommit < 0) {
+      throw new IllegalArgumentException("Invalid last commit " + lastCommit + " (use 0 or more)");
+    }
+  }
+
+  /** A sidecar of a table without commits yet. */
+  public SchemaSidecar(TableSchema schema, QualityMetrics quality) {
+    this(schema, quality, 0);
   }
 
   /**
@@ -62,6 +73,6 @@ public record SchemaSidecar(TableSchema schema, QualityMetrics quality) {
 
   /** This sidecar with other metrics. */
   public SchemaSidecar withQuality(QualityMetrics metrics) {
-    return new SchemaSidecar(schema, metrics);
+    return new SchemaSidecar(schema, metrics, lastCommit);
   }
 }

@@ -66,7 +66,8 @@ final class SidecarJson {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private static final Set<String> TOP_KEYS =
-      Set.of("table_name", "zone", "version", "created_at", "schema", "quality_metrics");
+      Set.of("table_name", "zone", "version", "created_at", "schema", "quality_metrics",
+          "last_commit");
   private static final Set<String> SCHEMA_KEYS = Set.of("fields", "partition_by");
   private static final Set<String> FIELD_KEYS = Set.of("name", "type", "nullable", "description");
   private static final Set<String> QUALITY_KEYS = Set.of("completeness", "accuracy",
@@ -217,7 +218,9 @@ final class SidecarJson {
       JsonNode qualityNode = root.get("quality_metrics");
       QualityMetrics quality = qualityNode == null || qualityNode.isNull() ? null
           : quality(qualityNode, "quality_metrics");
-      return new SchemaSidecar(schema, quality);
+      JsonNode lastCommit = root.get("last_commit");
+      return new SchemaSidecar(schema, quality, lastCommit == null ? 0
+          : count(lastCommit, "last_commit"));
     }
 
     private Field field(JsonNode node, String at) throws MalformedSidecarException {
@@ -432,11 +435,34 @@ final class SidecarJson {
       }
       putExtras(node, quality.extras());
     }
+    if (sidecar.lastCommit() > 0) {
+      root.put("last_commit", sidecar.lastCommit());
+    }
     putExtras(root, schema.extras());
     try {
       return PRETTY.writeValueAsString(root) + "\n";
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException("Cannot render schema.json of " + schema.qualifiedName(), e);
+    }
+  }
+
+  /** The document as a tree, to embed in another document (a commit record). */
+  static JsonNode tree(SchemaSidecar sidecar) {
+    try {
+      return MAPPER.readTree(render(sidecar));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("Cannot render schema.json of "
+          + sidecar.schema().qualifiedName(), e);
+    }
+  }
+
+  /** Parses a document embedded in another, as strictly as a file. */
+  static SchemaSidecar parseTree(JsonNode node, String source) throws MalformedSidecarException {
+    try {
+      return parse(MAPPER.writeValueAsBytes(node), source);
+    } catch (JsonProcessingException e) {
+      throw new MalformedSidecarException(source, 0, 0, "cannot be rendered: " + e.getMessage(),
+          e);
     }
   }
 

@@ -6,6 +6,7 @@ import dev.tiering.core.PendingFile;
 import dev.tiering.core.Storage;
 import dev.tiering.core.TableName;
 import dev.tiering.core.WriteMode;
+import dev.tiering.core.WriteId;
 import dev.tiering.core.Zone;
 import java.io.Closeable;
 import java.io.IOException;
@@ -31,13 +32,6 @@ import org.slf4j.LoggerFactory;
  * IncompatibleSchemaException}. Thread-safe.
  */
 public final class SidecarStore {
-
-  /** Work done while the table's lock is held, after the schema check and before the metrics update. */
-  @FunctionalInterface
-  public interface LockedAction {
-    /** Runs with the schema the table will have. */
-    void run(TableSchema schema) throws IOException;
-  }
 
   private static final Logger log = LoggerFactory.getLogger(SidecarStore.class);
   private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(60);
@@ -147,44 +141,280 @@ public final class SidecarStore {
    */
   public SchemaSidecar commit(TableSchema proposed, QualityMetrics added, EvolutionPolicy policy)
       throws IOException {
-    return commit(proposed, added, policy, schema -> { });
+    return commitMetadata(proposed, added, policy);
   }
 
   /**
-   * Records a write as {@link #commit(TableSchema, QualityMetrics, EvolutionPolicy)} does, running
-   * {@code whileLocked} (for example publishing the written data files) after the schema is
-   * settled and before the metrics are merged. If it throws, the metrics stay unchanged.
-   *
-   * <p>Order, for crash safety: a new schema version is written first (so the sidecar always
-   * describes every visible file), then {@code whileLocked} runs, then the merged metrics are
-   * written. A crash before the last step leaves the write's rows out of the metrics, never in
-   * them without their data.
+   * Records a change to the table's schema and metrics without data files (for example a schema
+   * change ahead of the writes that use it). Commits interrupted by a crash are settled first.
    */
-  public SchemaSidecar commit(TableSchema proposed, QualityMetrics added, EvolutionPolicy policy,
-      LockedAction whileLocked) throws IOException {
+  private SchemaSidecar commitMetadata(TableSchema proposed, QualityMetrics added,
+      EvolutionPolicy policy) throws IOException {
     Objects.requireNonNull(proposed, "proposed");
     Objects.requireNonNull(policy, "policy");
-    try (Closeable lock = storage.lock(paths.schemaLockFile(proposed.zone(), proposed.table()),
-        LOCK_TIMEOUT)) {
-      Optional<SchemaSidecar> current = read(proposed.zone(), proposed.table());
-      TableSchema next = current.isEmpty() ? proposed
-          : SchemaEvolution.evolve(current.get().schema(), proposed, policy, now());
+    try (Closeable lock = lockTable(proposed.zone(), proposed.table())) {
+      CommitLog log = new CommitLog(paths, storage, proposed.zone(), proposed.table());
+      Optional<SchemaSidecar> current = settle(log, read(proposed.zone(), proposed.table()));
+      TableSchema next = settleSchema(current, proposed, policy);
+      long lastCommit = current.map(SchemaSidecar::lastCommit).orElse(0L);
       QualityMetrics before = current.map(SchemaSidecar::quality).orElse(null);
-      if (current.isEmpty() || next != current.get().schema()) {
-        removeUncommittedHistory(proposed.zone(), proposed.table(),
-            current.map(c -> c.schema().version()).orElse(null));
-        writeHistory(next);
-        write(new SchemaSidecar(next, before));
-        log.info("Schema of {} is now version {}{}", next.qualifiedName(), next.version(),
-            current.map(c -> " (was " + c.schema().version() + ")").orElse(" (new table)"));
-      }
-      whileLocked.run(next);
-      SchemaSidecar committed = new SchemaSidecar(next, QualityMetrics.merge(before, added));
-      if (added != null) {
+      SchemaSidecar committed = new SchemaSidecar(next, QualityMetrics.merge(before, added),
+          lastCommit);
+      if (current.isEmpty() || !committed.equals(current.get())) {
         write(committed);
       }
       return committed;
     }
+  }
+
+  /**
+   * Commits a write's data files to the table as one: all of them become visible together, with
+   * the schema and merged metrics, or none does. The protocol, under the table's lock:
+   *
+   * <ol>
+   *   <li>Commits a crash left unfinished are settled (see {@link #recover}).
+   *   <li>With a write id the table has committed before, nothing is done: the earlier commit is
+   *       returned, {@link TableCommit#replayed() replayed}, and the caller discards its files.
+   *   <li>The schema is evolved (a new version goes to the history first) and the next sequence
+   *       number taken.
+   *   <li>A pending record {@code _commits/<seq>[-<id>].pending.json} is written, naming every
+   *       file and holding the sidecar the commit will give the table.
+   *   <li>Each file is made durable under its staged name ({@code .part-<uuid>.parquet.staged}).
+   *   <li><b>The commit point:</b> the record is renamed to {@code .commit.json}.
+   *   <li>Each staged file is renamed to {@code part-<seq>-<uuid>.parquet}.
+   *   <li>The sidecar is replaced by the record's, whose {@code last_commit} is {@code seq}: from
+   *       here on readers see the files (they show files of commits up to {@code last_commit}).
+   * </ol>
+   *
+   * <p>A failure before the commit point removes the staged files and the record, and throws;
+   * nothing of the write is visible. A crash before it leaves a pending record, which the next
+   * commit or {@link #recover} rolls back; a crash after it leaves a committed record that they
+   * roll forward (steps 7 and 8). A failure after the commit point throws an exception that says
+   * the write is committed: do not write it again (with a write id, doing so is harmless).
+   *
+   * @param writeId the write's id, or null for a write that is not retried
+   * @param files the write's finished files, each targeting a staged name
+   * @param retention how long records (and so write ids) are kept; applied after each commit
+   * @throws IncompatibleSchemaException if the policy does not allow the changes; nothing is
+   *     written
+   */
+  public TableCommit commitFiles(TableSchema proposed, QualityMetrics added, EvolutionPolicy policy,
+      WriteId writeId, List<StagedFile> files, CommitRetention retention) throws IOException {
+    Objects.requireNonNull(proposed, "proposed");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(retention, "retention");
+    Zone zone = proposed.zone();
+    TableName table = proposed.table();
+    for (StagedFile file : files) {
+      Path target = file.pending().target();
+      if (!PathResolver.isStagedName(target.getFileName().toString())
+          || !target.startsWith(paths.tableDir(zone, table))) {
+        throw new IllegalArgumentException("Cannot commit " + target + " to " + zone + "." + table
+            + ": not a staged data file of the table (create it at PathResolver.stagedDataFile)");
+      }
+    }
+    try (Closeable lock = lockTable(zone, table)) {
+      CommitLog commits = new CommitLog(paths, storage, zone, table);
+      Optional<SchemaSidecar> current = settle(commits, read(zone, table));
+      List<CommitLog.Name> names = commits.names();
+      if (writeId != null) {
+        Optional<CommitLog.Name> earlier = names.stream().filter(n -> n.committed()
+            && writeId.equals(n.writeId())).findFirst();
+        if (earlier.isPresent()) {
+          CommitLog.Entry entry = commits.read(earlier.get());
+          log.info("Write {} was committed to {}.{} before, as commit {}: nothing written again",
+              writeId, zone, table, entry.seq());
+          return new TableCommit(entry.seq(), writeId, publishedFiles(commits, entry), entry.rows(),
+              entry.bytes(), current.orElse(entry.sidecar()), true);
+        }
+      }
+      TableSchema next = settleSchema(current, proposed, policy);
+      long lastCommit = current.map(SchemaSidecar::lastCommit).orElse(0L);
+      long seq = Math.max(lastCommit, names.isEmpty() ? 0 : names.get(names.size() - 1).seq()) + 1;
+      SchemaSidecar after = new SchemaSidecar(next, QualityMetrics.merge(
+          current.map(SchemaSidecar::quality).orElse(null), added), seq);
+      CommitLog.Entry entry = new CommitLog.Entry(seq, writeId, now(), files.stream()
+          .map(f -> new CommitLog.Staged(f.pending().target(), f.rows(),
+              f.pending().bytesWritten())).toList(), after);
+      commits.writePending(entry);
+      try {
+        for (StagedFile file : files) {
+          file.pending().commit();
+        }
+        commits.markCommitted(entry);
+      } catch (IOException | RuntimeException e) {
+        if (!committedAnyway(commits, entry, e)) {
+          throw e;
+        }
+      }
+      List<TableCommit.File> published;
+      try {
+        published = apply(commits, entry);
+      } catch (IOException | RuntimeException e) {
+        throw new IOException("Write to " + zone + "." + table + " is committed (commit " + seq
+            + ") but not yet published: " + e.getMessage() + ". The next commit to the table or"
+            + " `tiering recover` publishes it; do not write it again", e);
+      }
+      try {
+        int pruned = commits.prune(commits.names(), seq, retention, clock.instant());
+        if (pruned > 0) {
+          log.debug("Removed {} commit record(s) of {}.{} past their retention", pruned, zone,
+              table);
+        }
+      } catch (IOException e) {
+        log.warn("Could not remove old commit records of {}.{}: {}", zone, table, e.toString());
+      }
+      return new TableCommit(seq, writeId, published, entry.rows(), entry.bytes(), after, false);
+    }
+  }
+
+  /**
+   * Undoes a commit that failed before its commit point (a failure to undo is attached to the
+   * cause), unless the record was renamed after all (a rename may fail after it happened).
+   *
+   * @return true if the write is committed after all
+   */
+  private boolean committedAnyway(CommitLog commits, CommitLog.Entry entry, Exception cause) {
+    try {
+      if (storage.stat(commits.file(entry.seq(), entry.writeId(), true)).isPresent()) {
+        log.warn("Commit {} of {} reported {} but its record was renamed: it is committed",
+            entry.seq(), entry.sidecar().schema().qualifiedName(), cause.toString());
+        return true;
+      }
+      commits.rollBack(entry, commits.file(entry.seq(), entry.writeId(), false));
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+    return false;
+  }
+
+  /** Publishes a committed record's files and gives the table its sidecar. */
+  private List<TableCommit.File> apply(CommitLog commits, CommitLog.Entry entry)
+      throws IOException {
+    List<TableCommit.File> published = commits.publish(entry);
+    write(entry.sidecar());
+    log.info("Committed {} file(s), {} rows to {} as commit {}{}", published.size(), entry.rows(),
+        entry.sidecar().schema().qualifiedName(), entry.seq(),
+        entry.writeId() == null ? "" : " (write id " + entry.writeId() + ")");
+    return published;
+  }
+
+  private List<TableCommit.File> publishedFiles(CommitLog commits, CommitLog.Entry entry) {
+    return entry.files().stream().map(f -> new TableCommit.File(commits.published(f, entry.seq()),
+        f.rows(), f.bytes())).toList();
+  }
+
+  /**
+   * Settles commits a crash left unfinished, in order: a committed record is rolled forward (its
+   * files published, the sidecar it holds written), a pending one is rolled back (its staged files
+   * and the record removed). Runs under the table's lock.
+   *
+   * @return the sidecar after settling
+   */
+  private Optional<SchemaSidecar> settle(CommitLog commits, Optional<SchemaSidecar> current)
+      throws IOException {
+    long lastCommit = current.map(SchemaSidecar::lastCommit).orElse(0L);
+    for (CommitLog.Name name : commits.names()) {
+      if (name.seq() <= lastCommit && name.committed()) {
+        continue;
+      }
+      CommitLog.Entry entry = commits.read(name);
+      if (name.committed()) {
+        apply(commits, entry);
+        log.warn("Rolled forward commit {} of {}: it was committed but its writer stopped before"
+            + " publishing all of it", entry.seq(), entry.sidecar().schema().qualifiedName());
+        current = Optional.of(entry.sidecar());
+        lastCommit = entry.seq();
+      } else {
+        commits.rollBack(entry, name.entry().path());
+        log.warn("Rolled back write {} to {}: its writer stopped before the commit point",
+            entry.seq(), entry.sidecar().schema().qualifiedName());
+      }
+    }
+    return current;
+  }
+
+  /**
+   * Finishes or undoes the commits of a table that a crash left unfinished (the next commit does
+   * this too), under the table's lock.
+   *
+   * @return how many commits were rolled forward and back
+   */
+  public Settled recover(Zone zone, TableName table) throws IOException {
+    if (storage.names(paths.commitLogDir(zone, table)).isEmpty()) {
+      return new Settled(0, 0); // nothing to settle, and no lock file made for nothing
+    }
+    try (Closeable lock = lockTable(zone, table)) {
+      CommitLog commits = new CommitLog(paths, storage, zone, table);
+      Optional<SchemaSidecar> before = read(zone, table);
+      long lastCommit = before.map(SchemaSidecar::lastCommit).orElse(0L);
+      int back = (int) commits.names().stream().filter(n -> !n.committed()).count();
+      Optional<SchemaSidecar> after = settle(commits, before);
+      long forward = after.map(SchemaSidecar::lastCommit).orElse(0L) - lastCommit;
+      return new Settled((int) forward, back);
+    }
+  }
+
+  /**
+   * What {@link #recover} did.
+   *
+   * @param rolledForward commits completed
+   * @param rolledBack writes removed
+   */
+  public record Settled(int rolledForward, int rolledBack) {}
+
+  /**
+   * The commit of a write id, if the table has committed it and still keeps its record (see
+   * {@link CommitRetention}). Changes nothing.
+   */
+  public Optional<TableCommit> committed(Zone zone, TableName table, WriteId writeId)
+      throws IOException {
+    Objects.requireNonNull(writeId, "writeId");
+    CommitLog commits = new CommitLog(paths, storage, zone, table);
+    for (CommitLog.Name name : commits.names()) {
+      if (name.committed() && writeId.equals(name.writeId())) {
+        CommitLog.Entry entry = commits.read(name);
+        SchemaSidecar sidecar = read(zone, table).orElse(entry.sidecar());
+        return Optional.of(new TableCommit(entry.seq(), writeId, publishedFiles(commits, entry),
+            entry.rows(), entry.bytes(), sidecar, true));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The newest commit that readers see and that is at least as old as {@code cutoff}: with every
+   * commit before it, what a compaction may merge without surprising a scan that started since.
+   * Commits whose records were removed count as old.
+   */
+  public long appliedBefore(Zone zone, TableName table, Instant cutoff) throws IOException {
+    long lastCommit = read(zone, table).map(SchemaSidecar::lastCommit).orElse(0L);
+    for (CommitLog.Name name : new CommitLog(paths, storage, zone, table).names()) {
+      if (name.seq() <= lastCommit && name.committed()
+          && name.entry().modified().isAfter(cutoff)) {
+        return name.seq() - 1;
+      }
+    }
+    return lastCommit;
+  }
+
+  private Closeable lockTable(Zone zone, TableName table) throws IOException {
+    return storage.lock(paths.schemaLockFile(zone, table), LOCK_TIMEOUT);
+  }
+
+  /** The schema after a write with {@code proposed}; a new version is recorded in the history. */
+  private TableSchema settleSchema(Optional<SchemaSidecar> current, TableSchema proposed,
+      EvolutionPolicy policy) throws IOException {
+    TableSchema next = current.isEmpty() ? proposed
+        : SchemaEvolution.evolve(current.get().schema(), proposed, policy, now());
+    if (current.isEmpty() || next != current.get().schema()) {
+      removeUncommittedHistory(proposed.zone(), proposed.table(),
+          current.map(c -> c.schema().version()).orElse(null));
+      writeHistory(next);
+      log.info("Schema of {} is now version {}{}", next.qualifiedName(), next.version(),
+          current.map(c -> " (was " + c.schema().version() + ")").orElse(" (new table)"));
+    }
+    return next;
   }
 
   /**

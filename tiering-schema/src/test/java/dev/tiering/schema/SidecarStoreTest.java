@@ -195,17 +195,6 @@ class SidecarStoreTest {
   }
 
   @Test
-  void failingWorkUnderTheLockLeavesMetricsUnchanged() throws IOException {
-    store.commit(v1().build(), metrics(10, 0), EvolutionPolicy.COMPATIBLE);
-    byte[] before = Files.readAllBytes(schemaFile());
-    assertThatThrownBy(() -> store.commit(v1().build(), metrics(10, 0), EvolutionPolicy.SAME,
-        schema -> {
-          throw new IOException("publish failed");
-        })).hasMessage("publish failed");
-    assertThat(Files.readAllBytes(schemaFile())).isEqualTo(before);
-  }
-
-  @Test
   void aFailedSidecarWriteLeavesTheOldSidecarWholeAndNoTemporaryFile() throws IOException {
     FaultyStorage faulty = new FaultyStorage();
     SidecarStore faultyStore = new SidecarStore(paths, faulty, Clock.systemUTC());
