@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.TreeMap;
 
 /**
@@ -31,6 +32,10 @@ import java.util.TreeMap;
  * cross-check files, writes the validated predictions to silver (with quality metrics in its
  * {@code schema.json}) and two gold tables, then cleans staging, keeping the 2 most recent
  * batches (seed: "Data Lifecycle", steps 2 to 5).
+ *
+ * <p>Every lake write carries the batch id as its write id, so a batch processed again (the
+ * coordinator died after silver and before cleanup, and the job was rerun) commits each table at
+ * most once: a write the table already has is a no-op, and no row is written twice.
  */
 public final class Coordinator {
 
@@ -40,12 +45,34 @@ public final class Coordinator {
   private final StagingWriter staging;
   private final LakeWriter lake;
   private final StagingJanitor janitor;
+  private final Consumer<String> steps;
 
   /** A coordinator writing through these writers and cleaning with this janitor. */
   public Coordinator(StagingWriter staging, LakeWriter lake, StagingJanitor janitor) {
+    this(staging, lake, janitor, step -> { });
+  }
+
+  /**
+   * A coordinator that also reports each finished step of a batch to {@code steps}: {@code
+   * "silver <batch>"}, {@code "gold <batch>"}, {@code "cleanup <batch>"}.
+   */
+  public Coordinator(StagingWriter staging, LakeWriter lake, StagingJanitor janitor,
+      Consumer<String> steps) {
     this.staging = Objects.requireNonNull(staging, "staging");
     this.lake = Objects.requireNonNull(lake, "lake");
     this.janitor = Objects.requireNonNull(janitor, "janitor");
+    this.steps = Objects.requireNonNull(steps, "steps");
+  }
+
+  /** True if every table of the batch has committed it (its write id): nothing left to do. */
+  public boolean committed(BatchId batch) throws IOException {
+    for (TableSchema table : List.of(Tables.PREDICTIONS, Tables.INPUT_CONSENSUS,
+        Tables.MODEL_DAILY_STATS)) {
+      if (lake.committed(table.zone(), table.table(), batch.value()).isEmpty()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** One SLM's prediction for one input. */
@@ -120,7 +147,7 @@ public final class Coordinator {
       return c != null && Objects.equals(c.label(), row.getString("label"));
     });
     LakeWriteOptions options = LakeWriteOptions.defaults().partitionBy("timestamp")
-        .rules(List.of(agrees));
+        .rules(List.of(agrees)).writeId(batch.value());
     long silverRows = 0;
     long silverRaw = 0;
     long silverBytes;
@@ -142,14 +169,17 @@ public final class Coordinator {
       silverBytes = silver.commit().bytes();
     }
     timings.put("write silver", since(t2));
+    steps.accept("silver " + batch);
 
     long t3 = System.nanoTime();
     writeGold(batch, files.keySet(), all, byInput, consensus);
     timings.put("write gold", since(t3));
+    steps.accept("gold " + batch);
 
     long t4 = System.nanoTime();
     long removed = janitor.cleanupOldBatches(2, false).removedFiles();
     timings.put("clean staging", since(t4));
+    steps.accept("cleanup " + batch);
     return new BatchResult(batch, List.copyOf(files.keySet()), all.size(), rejected, silverRows,
         silverRaw, silverBytes, consensus.size(), disagreements, removed, timings);
   }
@@ -213,7 +243,8 @@ public final class Coordinator {
 
   private void writeGold(BatchId batch, Iterable<Integer> slms, List<Prediction> all,
       Map<Long, List<Prediction>> byInput, Map<Long, Consensus> consensus) throws IOException {
-    try (LakeTableWriter gold = lake.open(Tables.INPUT_CONSENSUS)) {
+    LakeWriteOptions once = LakeWriteOptions.defaults().writeId(batch.value());
+    try (LakeTableWriter gold = lake.open(Tables.INPUT_CONSENSUS, once)) {
       for (Long input : byInput.keySet()) {
         Consensus c = consensus.get(input);
         gold.setLong(0, input).setString(1, batch.value()).setString(2, c.label())
@@ -222,7 +253,7 @@ public final class Coordinator {
       }
       gold.commit();
     }
-    try (LakeTableWriter stats = lake.open(Tables.MODEL_DAILY_STATS)) {
+    try (LakeTableWriter stats = lake.open(Tables.MODEL_DAILY_STATS, once)) {
       for (int slm : slms) {
         long rows = 0;
         long rejected = 0;

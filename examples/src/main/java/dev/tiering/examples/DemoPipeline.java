@@ -41,8 +41,10 @@ import java.util.concurrent.Future;
 /**
  * The whole design in one run: for each batch, several SLM jobs write their predictions to staging
  * in parallel threads, then the coordinator cross-checks them, writes silver and gold and cleans
- * staging; finally a summary. Each run uses new batch ids, so running it again adds batches and
- * never overwrites anything.
+ * staging; finally a summary. Each run has an id, the prefix of its batch ids; a new run adds
+ * batches and never overwrites anything. A run's data is determined by its id (only timestamps
+ * differ), and running an id again resumes that run: batches it committed are skipped, and a
+ * batch it was in the middle of is done again, each lake write a no-op if the table has it.
  */
 public final class DemoPipeline {
 
@@ -53,11 +55,19 @@ public final class DemoPipeline {
    * @param batches batches to run
    * @param slms SLM jobs per batch
    * @param rowsPerSlm predictions per SLM per batch
+   * @param runId the run to start or resume, or null for a new one named by the time
    */
-  public record Options(Path root, int batches, int slms, int rowsPerSlm) {
-    /** Checks the numbers. */
+  public record Options(Path root, int batches, int slms, int rowsPerSlm, String runId) {
+    /** Checks the numbers and the run id. */
     public Options {
       Objects.requireNonNull(root, "root");
+      if (runId != null) {
+        dev.tiering.core.WriteId.of(runId);
+        if (runId.length() > 100) {
+          throw new IllegalArgumentException("Invalid run id '" + runId + "': it is "
+              + runId.length() + " characters long, more than 100 (batch ids add a suffix)");
+        }
+      }
       if (batches < 1 || batches > 1000 || slms < 1 || slms > 64 || rowsPerSlm < 1
           || rowsPerSlm > 10_000_000) {
         throw new IllegalArgumentException("Invalid demo size: " + batches + " batches, " + slms
@@ -65,19 +75,26 @@ public final class DemoPipeline {
             + " rows)");
       }
     }
+
+    /** A new run. */
+    public Options(Path root, int batches, int slms, int rowsPerSlm) {
+      this(root, batches, slms, rowsPerSlm, null);
+    }
   }
 
   /**
    * What a run did.
    *
    * @param runId the run's id, the prefix of its batch ids
-   * @param batches the coordinator's result per batch
+   * @param skippedBatches batches an earlier attempt of the run had committed
+   * @param batches the coordinator's result per batch done by this attempt
    * @param stagingRawBytes raw bytes the SLM jobs wrote (sum of value widths)
    * @param stagingBytes bytes of the staging files they wrote
    * @param timings total time per stage
    * @param memory the process's memory after every 20th batch and after the last
    */
-  public record Summary(String runId, List<Coordinator.BatchResult> batches, long stagingRawBytes,
+  public record Summary(String runId, int skippedBatches, List<Coordinator.BatchResult> batches,
+      long stagingRawBytes,
       long stagingBytes, Map<String, Duration> timings, List<Memory> memory) {}
 
   /**
@@ -114,18 +131,22 @@ public final class DemoPipeline {
 
   /**
    * Runs the pipeline and prints its summary to {@code out}; {@code progress}, if not null, gets
-   * a line per step (for terminals).
+   * a line per step (for terminals), the coordinator's finished steps included.
    */
   public static Summary run(Options options, PrintWriter out, PrintStream progress)
       throws IOException, InterruptedException {
     PathResolver paths = new PathResolver(TierLayout.under(options.root()));
-    StagingWriter staging = StagingWriter.builder(paths).build();
+    // A resumed run writes its batches' staging files again, with the same content.
+    StagingWriter staging = StagingWriter.builder(paths).replaceExisting(true).build();
     LakeWriter lake = LakeWriter.builder(paths).build();
     // The coordinator knows the batches it removes are aggregated: no grace period needed.
     StagingJanitor janitor = StagingJanitor.builder(paths).grace(Duration.ZERO).build();
-    Coordinator coordinator = new Coordinator(staging, lake, janitor);
-    String runId = "run-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS")
+    Coordinator coordinator = new Coordinator(staging, lake, janitor,
+        step -> say(progress, "coordinator: " + step + " done"));
+    String runId = options.runId() != null ? options.runId()
+        : "run-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS")
         .withZone(ZoneOffset.UTC).format(Instant.now());
+    int skipped = 0;
     Map<String, Duration> timings = new LinkedHashMap<>();
     List<Coordinator.BatchResult> results = new ArrayList<>();
     List<Memory> memory = new ArrayList<>();
@@ -135,6 +156,12 @@ public final class DemoPipeline {
     try {
       for (int b = 1; b <= options.batches(); b++) {
         BatchId batch = BatchId.of(runId + "-b" + b);
+        if (coordinator.committed(batch)) {
+          say(progress, "batch " + b + "/" + options.batches() + ": committed by an earlier"
+              + " attempt of " + runId + ", skipped");
+          skipped++;
+          continue;
+        }
         say(progress, "batch " + b + "/" + options.batches() + ": " + options.slms()
             + " SLM jobs writing " + options.rowsPerSlm() + " predictions each...");
         long t0 = System.nanoTime();
@@ -167,7 +194,7 @@ public final class DemoPipeline {
     } finally {
       jobs.shutdownNow();
     }
-    Summary summary = new Summary(runId, results, stagingRaw, stagingBytes, timings,
+    Summary summary = new Summary(runId, skipped, results, stagingRaw, stagingBytes, timings,
         List.copyOf(memory));
     print(summary, options, paths, out);
     return summary;
@@ -200,6 +227,10 @@ public final class DemoPipeline {
     long inputs = summary.batches().stream().mapToLong(Coordinator.BatchResult::inputs).sum();
     out.printf("tiering demo: run %s, %d batch(es) x %d SLMs x %d predictions, under %s%n%n",
         summary.runId(), options.batches(), options.slms(), options.rowsPerSlm(), options.root());
+    if (summary.skippedBatches() > 0) {
+      out.printf("Resumed: %d batch(es) committed by an earlier attempt of this run were skipped;"
+          + " the figures below are this attempt's%n%n", summary.skippedBatches());
+    }
     out.printf("Pipeline: %d predictions staged, %d rejected (score outside 0..1), %d written to"
         + " silver; %d inputs cross-checked, %d with disagreement%n%n", silverRows + rejected,
         rejected, silverRows, inputs, disagreements);

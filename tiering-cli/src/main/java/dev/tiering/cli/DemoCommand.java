@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
     description = {"Run the SLM pipeline: per batch, SLM jobs write predictions to staging in"
         + " parallel; the coordinator cross-checks them, writes silver and gold tables and cleans"
         + " staging (keeping the 2 most recent batches). Ends with a summary and the seed's DuckDB"
-        + " query.", "Running it again adds new batches; nothing is overwritten."})
+        + " query.", "Running it again adds new batches; nothing is overwritten. `--run ID` again"
+        + " resumes that run."})
 final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--root", paramLabel = "DIR", defaultValue = "data",
@@ -31,12 +32,18 @@ final class DemoCommand implements Callable<Integer> {
       description = "Predictions per SLM per batch (default: ${DEFAULT-VALUE}).")
   int rowsPerSlm;
 
+  @Option(names = "--run", paramLabel = "ID",
+      description = {"Start or resume the run with this id (default: a new id from the time)."
+          + " A run's data is determined by its id; running an id again resumes it: batches it"
+          + " committed are skipped and no row is written twice."})
+  String runId;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     DemoPipeline.Options options = new DemoPipeline.Options(root.toAbsolutePath().normalize(),
-        batches, slms, rowsPerSlm);
+        batches, slms, rowsPerSlm, runId);
     DemoPipeline.run(options, spec.commandLine().getOut(), System.console() != null ? System.err : null);
     return 0;
   }

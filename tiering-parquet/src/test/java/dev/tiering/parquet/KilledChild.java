@@ -1,5 +1,7 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.testing.ChildJvm;
+
 import java.util.List;
 
 /**

@@ -1,5 +1,7 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.testing.ChildJvm;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

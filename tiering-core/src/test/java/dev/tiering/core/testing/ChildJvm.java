@@ -1,4 +1,4 @@
-package dev.tiering.parquet;
+package dev.tiering.core.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,7 +17,7 @@ import java.util.function.Predicate;
  * its stdout. Closing kills it with SIGKILL ({@link Process#destroyForcibly()} on Linux) and reaps
  * it, so no child outlives a failing test.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
 
   private final String name;
   private final Process process;
@@ -46,19 +46,19 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Starts {@code main} with {@code args}; it inherits stderr. */
-  static ChildJvm start(Class<?> main, String... args) throws IOException {
+  public static ChildJvm start(Class<?> main, String... args) throws IOException {
     // A fast start matters more than peak speed in a JVM that lives a few seconds.
     return start(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"), main, args);
   }
 
   /** Starts {@code main} with {@code args} and the given JVM options; it inherits stderr. */
-  static ChildJvm start(List<String> jvmOptions, Class<?> main, String... args)
+  public static ChildJvm start(List<String> jvmOptions, Class<?> main, String... args)
       throws IOException {
     return start(java.util.Map.of(), jvmOptions, main, args);
   }
 
   /** As {@link #start(List, Class, String...)}, with these environment variables added. */
-  static ChildJvm start(java.util.Map<String, String> environment, List<String> jvmOptions,
+  public static ChildJvm start(java.util.Map<String, String> environment, List<String> jvmOptions,
       Class<?> main, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -74,7 +74,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Sends one line to the child's stdin. */
-  void send(String line) throws IOException {
+  public void send(String line) throws IOException {
     stdin.write(line + "\n");
     stdin.flush();
   }
@@ -84,7 +84,7 @@ final class ChildJvm implements AutoCloseable {
    *
    * @throws AssertionError if the child dies or the time runs out first
    */
-  String await(Predicate<String> wanted, long timeoutMillis) throws InterruptedException {
+  public String await(Predicate<String> wanted, long timeoutMillis) throws InterruptedException {
     return awaitCount(wanted, 1, timeoutMillis);
   }
 
@@ -93,7 +93,7 @@ final class ChildJvm implements AutoCloseable {
    *
    * @throws AssertionError if the child dies or the time runs out first
    */
-  String awaitCount(Predicate<String> wanted, int count, long timeoutMillis)
+  public String awaitCount(Predicate<String> wanted, int count, long timeoutMillis)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     synchronized (lines) {
@@ -116,7 +116,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Waits for the child to exit on its own. */
-  int waitFor(long timeoutMillis) throws InterruptedException {
+  public int waitFor(long timeoutMillis) throws InterruptedException {
     if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
       throw new AssertionError(name + " did not exit within " + timeoutMillis + " ms");
     }
@@ -125,14 +125,14 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Everything the child printed so far. */
-  List<String> lines() {
+  public List<String> lines() {
     synchronized (lines) {
       return List.copyOf(lines);
     }
   }
 
   /** Kills the child (SIGKILL) and reaps it; returns its exit value. */
-  int kill() throws InterruptedException {
+  public int kill() throws InterruptedException {
     process.destroyForcibly();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new AssertionError(name + " survived SIGKILL for 30 s");
