@@ -49,7 +49,7 @@ final class CompactCommand implements Callable<Integer> {
       Compactor compactor = Compactor.builder(paths).storage(progress)
           .smallFileBytes(Ranges.bytes(spec, "--small", small, 1))
           .minCommitAge(java.time.Duration.ofMinutes(Ranges.check(spec, "--min-age-minutes",
-              minAgeMinutes, 0, 7L * 24 * 60, "minutes"))).build();
+              minAgeMinutes, 0, 60, "minutes"))).build();
       for (TableOptions.Selected t : tables.select(TableOptions.reader(paths, progress))) {
         try {
           code = Math.max(code, Reports.print(out, compactor.compact(t.zone(), t.table(),

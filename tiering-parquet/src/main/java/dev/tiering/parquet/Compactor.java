@@ -53,6 +53,8 @@ public final class Compactor {
   private static final Logger log = LoggerFactory.getLogger(Compactor.class);
   /** The default of {@link Builder#minCommitAge}. */
   public static final Duration DEFAULT_MIN_COMMIT_AGE = Duration.ofMinutes(10);
+  /** The largest {@link Builder#minCommitAge}. */
+  public static final Duration MAX_MIN_COMMIT_AGE = Duration.ofHours(1);
 
   private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(10);
 
@@ -506,9 +508,10 @@ public final class Compactor {
      * Files written before tables had commit logs are always eligible.
      */
     public Builder minCommitAge(Duration value) {
-      if (value.isNegative()) {
+      if (value.isNegative() || value.compareTo(MAX_MIN_COMMIT_AGE) > 0) {
         throw new IllegalArgumentException("Invalid minimum commit age " + value
-            + " (use zero or more, e.g. PT10M)");
+            + " (use zero to " + MAX_MIN_COMMIT_AGE + ", e.g. PT10M; commit records younger than"
+            + " that are always kept, which is what tells a young commit)");
       }
       this.minCommitAge = value;
       return this;

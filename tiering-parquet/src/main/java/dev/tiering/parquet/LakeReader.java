@@ -37,6 +37,8 @@ public final class LakeReader {
 
   /** Ranges shorter than this many days look each day's partition up instead of walking. */
   private static final long DIRECT_DAYS = 400;
+  /** A listing that meets a compaction newer than its snapshot is taken again this often. */
+  private static final int SNAPSHOT_ATTEMPTS = 10;
 
   private final PathResolver paths;
   private final Storage storage;
@@ -96,7 +98,10 @@ public final class LakeReader {
     return tables;
   }
 
-  /** Every data file of the table, by day then name. */
+  /**
+   * Every data file of the table's applied commits, by day then name: the files a scan starting
+   * now would read.
+   */
   public List<DataFile> files(Zone zone, TableName table) throws IOException {
     return files(zone, table, LocalDate.MIN, LocalDate.MAX);
   }
@@ -104,7 +109,20 @@ public final class LakeReader {
   /** The data files of the partitions from {@code from} to {@code to}, both inclusive. */
   public List<DataFile> files(Zone zone, TableName table, LocalDate from, LocalDate to)
       throws IOException {
-    SchemaSidecar sidecar = sidecar(zone, table);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return files(sidecar(zone, table), from, to);
+      } catch (dev.tiering.core.SnapshotExpiredException expired) {
+        // A listing holds nothing open: taken again as of the newer commit, it is consistent.
+        if (attempt == SNAPSHOT_ATTEMPTS) {
+          throw expired;
+        }
+      }
+    }
+  }
+
+  private List<DataFile> files(SchemaSidecar sidecar, LocalDate from, LocalDate to)
+      throws IOException {
     List<DataFile> found = new ArrayList<>();
     for (Partition partition : partitions(sidecar.schema(), from, to)) {
       collect(partition.dir(), partition.day(), sidecar.lastCommit(), found);

@@ -128,6 +128,12 @@ public final class LakeWriter {
    */
   public BufferedLakeAppender appender(TableSchema schema, LakeWriteOptions options, long maxBytes,
       Duration maxAge) {
+    if (options.writeId() != null) {
+      throw new IllegalArgumentException("Cannot use write id '" + options.writeId() + "' for an"
+          + " appender: it commits many times, and a write id names one commit, so every commit"
+          + " after the first would be dropped as a retry (use writeCleanData or open() per"
+          + " write id)");
+    }
     return new BufferedLakeAppender(this, schema, options, maxBytes, maxAge);
   }
 

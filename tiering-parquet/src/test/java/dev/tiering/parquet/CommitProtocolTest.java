@@ -353,20 +353,33 @@ class CommitProtocolTest {
   }
 
   @Test
-  void writeIdsAreRememberedForTheRetentionCount() throws Exception {
+  void writeIdsAreRememberedForTheRetentionCountOnceTheirRecordsAreAnHourOld() throws Exception {
     LakeWriter lake = LakeWriter.builder(paths).commitRetention(
         new CommitRetention(Duration.ofDays(7), 2)).build();
     for (int i = 1; i <= 4; i++) {
       write(lake, Predictions.rows(10, Predictions.START, i), "w" + i);
     }
+    // Younger than an hour, no record is removed, whatever the count: compaction reads their age.
+    assertThat(recordNames()).hasSize(4);
     try (Stream<Path> records = Files.list(paths.commitLogDir(Zone.SILVER, TABLE))) {
-      assertThat(records.map(p -> p.getFileName().toString()).sorted()).containsExactly(
-          "0000000003-w3.commit.json", "0000000004-w4.commit.json");
+      for (Path record : records.toList()) {
+        Files.setLastModifiedTime(record, java.nio.file.attribute.FileTime.from(
+            java.time.Instant.now().minus(Duration.ofHours(2))));
+      }
     }
+    write(lake, Predictions.rows(10, Predictions.START, 5), "w5");
+    assertThat(recordNames()).containsExactly("0000000004-w4.commit.json",
+        "0000000005-w5.commit.json");
     assertThat(write(lake, Predictions.rows(10, Predictions.START, 4), "w4").replayed()).isTrue();
     // Past its retention an id is forgotten: the same write id writes again.
     assertThat(write(lake, Predictions.rows(10, Predictions.START, 1), "w1").replayed()).isFalse();
-    assertThat(readerRows()).isEqualTo(50);
+    assertThat(readerRows()).isEqualTo(60);
+  }
+
+  private List<String> recordNames() throws IOException {
+    try (Stream<Path> records = Files.list(paths.commitLogDir(Zone.SILVER, TABLE))) {
+      return records.map(p -> p.getFileName().toString()).sorted().toList();
+    }
   }
 
   @Test

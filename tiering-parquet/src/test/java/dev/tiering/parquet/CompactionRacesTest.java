@@ -70,17 +70,29 @@ class CompactionRacesTest {
     return ids;
   }
 
+  /**
+   * A whole scan. These tests compact with no minimum commit age, so a compaction may merge a
+   * commit made after the scan began: the scan then fails with SnapshotExpiredException, never
+   * with a lost or doubled row, and is taken again, as the exception says to.
+   */
   private static List<Long> scan(PathResolver paths, Storage storage) throws IOException {
     LakeReader reader = new LakeReader(paths, storage,
         new dev.tiering.schema.SidecarStore(paths, storage, Clock.systemUTC()), null);
-    List<Long> ids = new ArrayList<>();
-    try (ParquetRowReader rows = reader.scan(Zone.BRONZE, schema().table())) {
-      while (rows.next()) {
-        ids.add(rows.getLong(0));
+    for (int attempt = 1; ; attempt++) {
+      List<Long> ids = new ArrayList<>();
+      try (ParquetRowReader rows = reader.scan(Zone.BRONZE, schema().table())) {
+        while (rows.next()) {
+          ids.add(rows.getLong(0));
+        }
+      } catch (dev.tiering.core.SnapshotExpiredException expired) {
+        if (attempt == 20) {
+          throw expired;
+        }
+        continue;
       }
+      ids.sort(null);
+      return ids;
     }
-    ids.sort(null);
-    return ids;
   }
 
   // ---- Defect: compaction dropped a column added by a concurrent writer.

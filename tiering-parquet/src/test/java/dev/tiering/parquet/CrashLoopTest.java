@@ -128,12 +128,22 @@ class CrashLoopTest {
       ledger.add(KilledChild.runAndKill(CrashChild.class, kill, "write", base.toString(),
           String.valueOf(run), String.valueOf(random.nextLong())), run, kill);
 
+      // Before recovery the SDK's reader shows every lake commit whole or not at all; a glob can
+      // see the files of a commit killed while it published them, which recovery completes.
+      List<Long> doneBefore = ledger.ids("lake");
+      List<Long> seenBefore = Files.exists(paths.schemaFile(Zone.BRONZE,
+          CrashChild.schema().table())) ? CrashRows.idsBySdk(new LakeReader(paths).files(
+              Zone.BRONZE, CrashChild.schema().table()).stream().map(LakeReader.DataFile::path)
+              .toList()) : List.of();
+      new dev.tiering.schema.SidecarStore(paths).recover(Zone.BRONZE, CrashChild.schema().table());
       List<Path> staging = visibleParquet(paths.areaRoot(dev.tiering.core.Area.STAGING));
       List<Path> lake = visibleParquet(paths.tableDir(Zone.BRONZE, CrashChild.schema().table()));
       List<Long> visible = new ArrayList<>(CrashRows.idsBySdk(staging));
       visible.addAll(CrashRows.idsBySdk(lake));
       visible.sort(null);
       ledger.settle(visible);
+      assertThat(seenBefore).as("the SDK's reader before recovery, run " + run)
+          .isIn(doneBefore, ledger.ids("lake"));
       assertSameEverywhere(staging, ledger.ids("staging"));
       assertSameEverywhere(lake, ledger.ids("lake"));
       assertLakeReaderSees(paths, ledger.ids("lake"));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tiering.core.DataKind;
 import dev.tiering.core.FileEntry;
 import dev.tiering.core.PathResolver;
 import dev.tiering.core.PendingFile;
@@ -45,6 +46,8 @@ final class CommitLog {
   private static final Logger log = LoggerFactory.getLogger(CommitLog.class);
   private static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
   private static final int MAX_FILES = 100_000;
+  /** No record younger than this is pruned, whatever the count (see {@link #prune}). */
+  static final java.time.Duration KEEP_AT_LEAST = java.time.Duration.ofHours(1);
   private static final Pattern NAME = Pattern.compile(
       "([0-9]{10})(?:-([A-Za-z0-9][A-Za-z0-9_-]{0,127}))?\\.(pending|commit)\\.json");
   private static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core
@@ -107,7 +110,20 @@ final class CommitLog {
 
   /** Writes a pending record, durable, never replacing one. */
   Path writePending(Entry entry) throws IOException {
-    Path file = file(entry.seq(), entry.writeId(), false);
+    return write(entry, false, WriteMode.CREATE_NEW);
+  }
+
+  /**
+   * Writes a committed record again, unchanged but for its file time: when recovery applies a
+   * commit long after its commit point, the record's time must say when it became visible, which
+   * is what {@link SidecarStore#appliedBefore} reads.
+   */
+  void touchCommitted(Entry entry) throws IOException {
+    write(entry, true, WriteMode.REPLACE);
+  }
+
+  private Path write(Entry entry, boolean committed, WriteMode mode) throws IOException {
+    Path file = file(entry.seq(), entry.writeId(), committed);
     ObjectNode root = MAPPER.createObjectNode();
     root.put("format", FORMAT);
     root.put("commit", entry.seq());
@@ -125,7 +141,7 @@ final class CommitLog {
       node.put("bytes", staged.bytes());
     }
     root.set("sidecar", SidecarJson.tree(entry.sidecar()));
-    try (PendingFile out = storage.create(file, WriteMode.CREATE_NEW)) {
+    try (PendingFile out = storage.create(file, mode)) {
       out.stream().write(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
       out.stream().write('\n');
       out.commit();
@@ -280,11 +296,16 @@ final class CommitLog {
     for (Staged staged : entry.files()) {
       Path target = published(staged, entry.seq());
       if (storage.stat(target).isEmpty()) {
-        if (storage.stat(staged.staged()).filter(FileEntry::isFile).isEmpty()) {
+        if (storage.stat(staged.staged()).filter(FileEntry::isFile).isPresent()) {
+          storage.move(staged.staged(), target);
+        } else if (storage.stat(paths.counterpart(target, DataKind.ARCHIVE)).isPresent()) {
+          // Published, then archived with its old partition before this commit was applied:
+          // its rows are where that day's rows belong.
+          target = paths.counterpart(target, DataKind.ARCHIVE);
+        } else {
           missing.add(staged.staged());
           continue;
         }
-        storage.move(staged.staged(), target);
       }
       files.add(new TableCommit.File(target, staged.rows(), staged.bytes()));
     }
@@ -307,17 +328,20 @@ final class CommitLog {
 
   /**
    * Removes applied records past the retention: older than its age, or beyond its count of
-   * newest ones. Records of commits not yet applied are never removed.
+   * newest ones. Records of commits not yet applied, and records younger than {@link
+   * #KEEP_AT_LEAST}, are never removed: compaction counts a commit without a record as old.
    */
   int prune(List<Name> names, long lastCommit, CommitRetention retention, Instant now)
       throws IOException {
     Instant cutoff = now.minus(retention.age());
+    Instant floor = now.minus(KEEP_AT_LEAST);
     List<Name> applied = names.stream().filter(n -> n.committed() && n.seq() <= lastCommit)
         .sorted(Comparator.comparingLong(Name::seq).reversed()).toList();
     int removed = 0;
     for (int i = 0; i < applied.size(); i++) {
       Name name = applied.get(i);
-      if (i >= retention.count() || name.entry().modified().isBefore(cutoff)) {
+      Instant time = name.entry().modified();
+      if ((i >= retention.count() || time.isBefore(cutoff)) && time.isBefore(floor)) {
         if (storage.delete(name.entry().path())) {
           removed++;
         }

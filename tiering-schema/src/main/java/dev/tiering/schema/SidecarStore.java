@@ -231,6 +231,10 @@ public final class SidecarStore {
       TableSchema next = settleSchema(current, proposed, policy);
       long lastCommit = current.map(SchemaSidecar::lastCommit).orElse(0L);
       long seq = Math.max(lastCommit, names.isEmpty() ? 0 : names.get(names.size() - 1).seq()) + 1;
+      if (seq > PathResolver.MAX_COMMIT) {
+        throw new IOException("Cannot commit to " + zone + "." + table + ": its commit numbers are"
+            + " used up (" + PathResolver.MAX_COMMIT + "); write to a new table");
+      }
       SchemaSidecar after = new SchemaSidecar(next, QualityMetrics.merge(
           current.map(SchemaSidecar::quality).orElse(null), added), seq);
       CommitLog.Entry entry = new CommitLog.Entry(seq, writeId, now(), files.stream()
@@ -273,14 +277,28 @@ public final class SidecarStore {
    * cause), unless the record was renamed after all (a rename may fail after it happened).
    *
    * @return true if the write is committed after all
+   * @throws IOException saying the outcome is unknown, if that cannot be told
    */
-  private boolean committedAnyway(CommitLog commits, CommitLog.Entry entry, Exception cause) {
+  private boolean committedAnyway(CommitLog commits, CommitLog.Entry entry, Exception cause)
+      throws IOException {
+    boolean committed;
     try {
-      if (storage.stat(commits.file(entry.seq(), entry.writeId(), true)).isPresent()) {
-        log.warn("Commit {} of {} reported {} but its record was renamed: it is committed",
-            entry.seq(), entry.sidecar().schema().qualifiedName(), cause.toString());
-        return true;
-      }
+      committed = storage.stat(commits.file(entry.seq(), entry.writeId(), true)).isPresent();
+    } catch (IOException | RuntimeException e) {
+      IOException unknown = new IOException("Write to " + entry.sidecar().schema()
+          .qualifiedName() + " failed at its commit point (" + cause.getMessage() + ") and"
+          + " whether it is committed cannot be told (" + e.getMessage() + "): run `tiering"
+          + " recover`, then check; retry it only with a write id, which makes a retry safe",
+          cause);
+      unknown.addSuppressed(e);
+      throw unknown;
+    }
+    if (committed) {
+      log.warn("Commit {} of {} reported {} but its record was renamed: it is committed",
+          entry.seq(), entry.sidecar().schema().qualifiedName(), cause.toString());
+      return true;
+    }
+    try {
       commits.rollBack(entry, commits.file(entry.seq(), entry.writeId(), false));
     } catch (IOException | RuntimeException e) {
       cause.addSuppressed(e);
@@ -318,8 +336,16 @@ public final class SidecarStore {
       if (name.seq() <= lastCommit && name.committed()) {
         continue;
       }
+      if (name.seq() != lastCommit + 1) {
+        throw new MalformedSidecarException(name.entry().path().toString(), 0, 0, "commit record"
+            + " cannot be trusted: it is commit " + name.seq() + " but the table's last commit is "
+            + lastCommit + ", and only commit " + (lastCommit + 1) + " can be unfinished (nothing"
+            + " was changed; remove the record if it is not the SDK's)", null);
+      }
       CommitLog.Entry entry = commits.read(name);
       if (name.committed()) {
+        // Late: its record's time must say when it became visible (see appliedBefore).
+        commits.touchCommitted(entry);
         apply(commits, entry);
         log.warn("Rolled forward commit {} of {}: it was committed but its writer stopped before"
             + " publishing all of it", entry.seq(), entry.sidecar().schema().qualifiedName());
