@@ -28,7 +28,8 @@ import picocli.CommandLine.TypeConversionException;
     description = "Explicit hot/cold tiering for data-lake writers.",
     subcommands = {StatusCommand.class, DoctorCommand.class, CleanupCommand.class,
         CompactCommand.class, ArchiveCommand.class, CacheCommand.class, RouteCommand.class,
-        SchemaCommand.class, LsCommand.class, RecoverCommand.class, IngestCommand.class,
+        SchemaCommand.class, LsCommand.class, SqlCommand.class, RecoverCommand.class,
+        IngestCommand.class,
         DemoCommand.class, CommandLine.HelpCommand.class},
     exitCodeOnInvalidInput = TieringCli.EXIT_USAGE,
     exitCodeOnExecutionException = TieringCli.EXIT_SOFTWARE)

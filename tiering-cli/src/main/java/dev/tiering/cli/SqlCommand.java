@@ -1,0 +1,188 @@
+package dev.tiering.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.tiering.core.PathResolver;
+import dev.tiering.duckdb.LakeViews;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tiering sql}: one SELECT over the lake's tables, as DuckDB views of their commits. */
+@Command(name = "sql", mixinStandardHelpOptions = true,
+    description = {"Run one SELECT over the lake with DuckDB. Tables are named zone.table"
+        + " (silver.slm_predictions): views over exactly the files of their applied commits, so"
+        + " a write being published or a compaction under way never shows half.",
+        "Read-only: anything but a single SELECT is refused, and nothing is written anywhere."})
+final class SqlCommand implements Callable<Integer> {
+
+  /** Exit code for a statement DuckDB refuses (sysexits EX_DATAERR). */
+  static final int EXIT_SQL = 65;
+
+  @Parameters(index = "0", paramLabel = "SQL", description = "The SELECT statement.")
+  String sql;
+
+  @ArgGroup(exclusive = true)
+  Format format = new Format();
+
+  /** One output format. */
+  static final class Format {
+    @Option(names = "--csv", description = "Print CSV with a header row.")
+    boolean csv;
+
+    @Option(names = "--json", description = "Print a JSON array of objects.")
+    boolean json;
+  }
+
+  @Option(names = "--max-rows", paramLabel = "N", defaultValue = "1000",
+      description = "Print at most N rows (default: ${DEFAULT-VALUE}); says so if there were more.")
+  long maxRows;
+
+  @Mixin LayoutOptions tiers;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    int limit = (int) Ranges.check(spec, "--max-rows", maxRows, 0, 10_000_000, "rows");
+    PathResolver paths = tiers.resolver();
+    dev.tiering.core.Storage storage = tiers.storage(paths, true);
+    LayoutOptions.requireRoots(paths, storage, dev.tiering.core.Tier.COLD);
+    PrintWriter out = spec.commandLine().getOut();
+    LakeViews.Result result;
+    try (LakeViews views = LakeViews.open(TableOptions.reader(paths, storage))) {
+      result = views.query(sql, limit);
+    } catch (java.sql.SQLException e) {
+      spec.commandLine().getErr().println("tiering sql: " + e.getMessage());
+      return EXIT_SQL;
+    }
+    if (format.csv) {
+      printCsv(result, out);
+    } else if (format.json) {
+      printJson(result, out);
+    } else {
+      printTable(result, out);
+    }
+    if (result.truncated()) {
+      spec.commandLine().getErr().println("tiering sql: more than " + limit + " rows; the first "
+          + limit + " are shown (raise --max-rows, or add LIMIT)");
+    }
+    out.flush();
+    return 0;
+  }
+
+  /** A value as text: numbers and booleans as DuckDB prints them, times in ISO-8601. */
+  static String text(Object value) {
+    if (value instanceof BigDecimal decimal) {
+      return decimal.toPlainString();
+    }
+    return String.valueOf(value);
+  }
+
+  /** Columns aligned, numbers to the right, NULL for nulls, the row count last. */
+  static void printTable(LakeViews.Result result, PrintWriter out) {
+    int columns = result.columns().size();
+    int[] width = new int[columns];
+    boolean[] right = new boolean[columns];
+    List<String[]> cells = new ArrayList<>();
+    for (int c = 0; c < columns; c++) {
+      width[c] = result.columns().get(c).length();
+      String type = result.types().get(c);
+      right[c] = type.matches("(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|U.*INT|FLOAT|DOUBLE"
+          + "|DECIMAL.*)");
+    }
+    for (List<Object> row : result.rows()) {
+      String[] line = new String[columns];
+      for (int c = 0; c < columns; c++) {
+        Object value = row.get(c);
+        line[c] = value == null ? "NULL" : text(value).replace('\n', ' ');
+        width[c] = Math.max(width[c], line[c].length());
+      }
+      cells.add(line);
+    }
+    StringBuilder header = new StringBuilder();
+    StringBuilder rule = new StringBuilder();
+    for (int c = 0; c < columns; c++) {
+      header.append(c == 0 ? "" : "  ").append(pad(result.columns().get(c), width[c], right[c]));
+      rule.append(c == 0 ? "" : "  ").append("-".repeat(width[c]));
+    }
+    out.println(header.toString().stripTrailing());
+    out.println(rule);
+    for (String[] line : cells) {
+      StringBuilder text = new StringBuilder();
+      for (int c = 0; c < columns; c++) {
+        text.append(c == 0 ? "" : "  ").append(pad(line[c], width[c], right[c]));
+      }
+      out.println(text.toString().stripTrailing());
+    }
+    out.println("(" + result.rows().size() + " row" + (result.rows().size() == 1 ? "" : "s")
+        + ")");
+  }
+
+  private static String pad(String text, int width, boolean right) {
+    String spaces = " ".repeat(width - text.length());
+    return right ? spaces + text : text + spaces;
+  }
+
+  /** RFC 4180 CSV through Jackson's CSV writer: a header row, empty fields for nulls. */
+  static void printCsv(LakeViews.Result result, PrintWriter out) throws IOException {
+    CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
+    result.columns().forEach(schema::addColumn);
+    CsvMapper mapper = new CsvMapper();
+    mapper.disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    try (var writer = mapper.writer(schema.build()).with(CsvGenerator.Feature.ALWAYS_QUOTE_EMPTY_STRINGS)
+        .writeValues(out)) {
+      for (List<Object> row : result.rows()) {
+        List<String> fields = new ArrayList<>(row.size());
+        for (Object value : row) {
+          fields.add(value == null ? null : text(value));
+        }
+        writer.write(fields);
+      }
+    }
+  }
+
+  /** A JSON array of objects, one per row: numbers and booleans as JSON values, times as text. */
+  static void printJson(LakeViews.Result result, PrintWriter out) throws IOException {
+    ObjectMapper mapper = new ObjectMapper();
+    mapper.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    try (JsonGenerator json = mapper.getFactory().createGenerator(out)) {
+      json.useDefaultPrettyPrinter();
+      json.writeStartArray();
+      for (List<Object> row : result.rows()) {
+        json.writeStartObject();
+        for (int c = 0; c < row.size(); c++) {
+          json.writeFieldName(result.columns().get(c));
+          Object value = row.get(c);
+          if (value == null) {
+            json.writeNull();
+          } else if (value instanceof Boolean b) {
+            json.writeBoolean(b);
+          } else if (value instanceof BigDecimal || value instanceof BigInteger
+              || value instanceof Double || value instanceof Float || value instanceof Long
+              || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            json.writeNumber(text(value));
+          } else {
+            json.writeString(text(value));
+          }
+        }
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+    }
+    out.println();
+  }
+}

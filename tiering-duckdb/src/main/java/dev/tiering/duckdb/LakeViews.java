@@ -1,0 +1,317 @@
+package dev.tiering.duckdb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tiering.core.PathResolver;
+import dev.tiering.core.TableName;
+import dev.tiering.core.Zone;
+import dev.tiering.parquet.LakeReader;
+import dev.tiering.schema.Field;
+import dev.tiering.schema.SchemaSidecar;
+import dev.tiering.schema.TableSchema;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-memory DuckDB database with one view per lake table, {@code zone.table} (for example
+ * {@code silver.slm_predictions}), over exactly the files of the table's applied commits: a glob
+ * ({@code read_parquet('…/**}{@code /*.parquet')}) sees whatever files exist, a view sees commits.
+ * Each view reads with {@code hive_partitioning} and {@code union_by_name}, so a table whose
+ * schema evolved reads whole (older files get nulls for newer columns); a table without files is
+ * an empty view with the table's columns.
+ *
+ * <p>The views are a snapshot, taken when they are made or {@link #refresh() refreshed}. A file a
+ * compaction removes later makes a query fail; {@link #query} then refreshes the views and runs
+ * the query again. {@link #query} runs one {@code SELECT} statement only (checked by DuckDB's own
+ * parser), and the database has no extension loading and no spilling to disk, so a query changes
+ * nothing on any disk. Not thread-safe: one connection, one thread.
+ *
+ * <pre>{@code
+ * try (LakeViews lake = LakeViews.open(paths)) {
+ *   LakeViews.Result result = lake.query("SELECT slm_id, count(*) FROM silver.slm_predictions"
+ *       + " GROUP BY ALL ORDER BY 1", 100);
+ * }
+ * }</pre>
+ */
+public final class LakeViews implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(LakeViews.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Queries that meet a file removed since the views were made are run again this often. */
+  private static final int ATTEMPTS = 3;
+
+  private final LakeReader reader;
+  private final Connection connection;
+  private final Map<String, Long> snapshots = new LinkedHashMap<>();
+
+  private LakeViews(LakeReader reader, Connection connection) {
+    this.reader = reader;
+    this.connection = connection;
+  }
+
+  /** Views of every table of the lake on local disks. */
+  public static LakeViews open(PathResolver paths) throws IOException {
+    return open(new LakeReader(paths));
+  }
+
+  /**
+   * Views of every table {@code reader} sees.
+   *
+   * @throws IOException if a table cannot be listed, or DuckDB cannot start
+   */
+  public static LakeViews open(LakeReader reader) throws IOException {
+    Objects.requireNonNull(reader, "reader");
+    Connection connection;
+    try {
+      connection = DriverManager.getConnection("jdbc:duckdb:");
+      try (Statement statement = connection.createStatement()) {
+        // Nothing is installed, downloaded or spilled: a query touches no disk but the lake's.
+        statement.execute("SET autoinstall_known_extensions = false");
+        statement.execute("SET autoload_known_extensions = false");
+        statement.execute("SET temp_directory = ''");
+      }
+    } catch (SQLException e) {
+      throw new IOException("Cannot start DuckDB: " + e.getMessage(), e);
+    }
+    LakeViews views = new LakeViews(reader, connection);
+    try {
+      views.refresh();
+    } catch (IOException | RuntimeException e) {
+      views.close();
+      throw e;
+    }
+    return views;
+  }
+
+  /** The connection, for statements of the caller's own; the views are in it. */
+  public Connection connection() {
+    return connection;
+  }
+
+  /** The views, {@code zone.table}, by zone then name. */
+  public List<String> tables() {
+    return List.copyOf(snapshots.keySet());
+  }
+
+  /** The commit a view shows its table as of ({@code last_commit} when it was made). */
+  public long snapshot(String table) {
+    Long snapshot = snapshots.get(table);
+    if (snapshot == null) {
+      throw new IllegalArgumentException("No view " + table + " (views: " + snapshots.keySet()
+          + ")");
+    }
+    return snapshot;
+  }
+
+  /**
+   * Makes the views again over the tables' current commits.
+   *
+   * @throws IOException if a table cannot be read (its sidecar or a partition)
+   */
+  public void refresh() throws IOException {
+    snapshots.clear();
+    try (Statement statement = connection.createStatement()) {
+      for (Zone zone : Zone.values()) {
+        List<TableName> tables = reader.tables(zone);
+        if (!tables.isEmpty()) {
+          statement.execute("CREATE SCHEMA IF NOT EXISTS " + identifier(zone.id()));
+        }
+        for (TableName table : tables) {
+          SchemaSidecar sidecar = reader.sidecar(zone, table);
+          List<LakeReader.DataFile> files = reader.files(zone, table);
+          statement.execute("CREATE OR REPLACE VIEW " + identifier(zone.id()) + "."
+              + identifier(table.value()) + " AS " + select(sidecar.schema(), files));
+          snapshots.put(zone.id() + "." + table.value(), sidecar.lastCommit());
+        }
+      }
+    } catch (SQLException e) {
+      throw new IOException("Cannot make the DuckDB views: " + e.getMessage(), e);
+    }
+  }
+
+  /** The view's query: the table's committed files, or no rows with its columns. */
+  static String select(TableSchema schema, List<LakeReader.DataFile> files) {
+    if (files.isEmpty()) {
+      StringBuilder empty = new StringBuilder("SELECT ");
+      for (int i = 0; i < schema.fields().size(); i++) {
+        Field field = schema.fields().get(i);
+        empty.append(i == 0 ? "" : ", ").append("CAST(NULL AS ").append(duckType(field))
+            .append(") AS ").append(identifier(field.name()));
+      }
+      if (schema.isDatePartitioned()) {
+        empty.append(", CAST(NULL AS DATE) AS ").append(identifier(TableSchema.DATE_PARTITION));
+      }
+      return empty.append(" WHERE false").toString();
+    }
+    StringBuilder list = new StringBuilder("SELECT * FROM read_parquet([");
+    for (int i = 0; i < files.size(); i++) {
+      list.append(i == 0 ? "" : ", ").append(literal(files.get(i).path()));
+    }
+    return list.append("], hive_partitioning = true, union_by_name = true)").toString();
+  }
+
+  private static String duckType(Field field) {
+    return switch (field.type().kind()) {
+      case TIMESTAMP -> "TIMESTAMP WITH TIME ZONE";
+      case DATE -> "DATE";
+      case INT32 -> "INTEGER";
+      case INT64 -> "BIGINT";
+      case FLOAT32 -> "FLOAT";
+      case FLOAT64 -> "DOUBLE";
+      case BOOLEAN -> "BOOLEAN";
+      case STRING -> "VARCHAR";
+      case BINARY -> "BLOB";
+      case DECIMAL -> "DECIMAL(" + field.type().precision() + ", " + field.type().scale() + ")";
+    };
+  }
+
+  /**
+   * What a query returned.
+   *
+   * @param columns the column names
+   * @param types DuckDB's names of the column types
+   * @param rows the rows, each value a {@link Number}, {@link Boolean}, {@link String}, {@code
+   *     java.time} value or other JDBC object, or null
+   * @param truncated true if there were more rows than asked for
+   */
+  public record Result(List<String> columns, List<String> types, List<List<Object>> rows,
+      boolean truncated) {
+    /** Checks the components. */
+    public Result {
+      columns = List.copyOf(columns);
+      types = List.copyOf(types);
+      rows = List.copyOf(rows);
+    }
+  }
+
+  /**
+   * Runs one {@code SELECT} statement (also {@code WITH …}, {@code FROM …}, {@code DESCRIBE},
+   * {@code SUMMARIZE}) and returns up to {@code maxRows} rows. If a file the views name went away
+   * meanwhile (a compaction merged it), the views are refreshed and the query runs again.
+   *
+   * @throws SQLException if the statement is not one {@code SELECT}, or DuckDB refuses it
+   * @throws IOException if the views cannot be refreshed
+   */
+  public Result query(String sql, int maxRows) throws IOException, SQLException {
+    Objects.requireNonNull(sql, "sql");
+    if (maxRows < 0) {
+      throw new IllegalArgumentException("Invalid maxRows " + maxRows + " (use 0 or more)");
+    }
+    checkSelect(sql);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return run(sql, maxRows);
+      } catch (SQLException e) {
+        if (attempt == ATTEMPTS || !isMissingFile(e)) {
+          throw e;
+        }
+        log.debug("A file of the views went away ({}); refreshing and running again",
+            e.getMessage());
+        refresh();
+      }
+    }
+  }
+
+  private Result run(String sql, int maxRows) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(sql)) {
+      ResultSetMetaData meta = rs.getMetaData();
+      List<String> columns = new ArrayList<>();
+      List<String> types = new ArrayList<>();
+      for (int i = 1; i <= meta.getColumnCount(); i++) {
+        columns.add(meta.getColumnLabel(i));
+        types.add(meta.getColumnTypeName(i));
+      }
+      List<List<Object>> rows = new ArrayList<>();
+      boolean truncated = false;
+      while (rs.next()) {
+        if (rows.size() == maxRows) {
+          truncated = true;
+          break;
+        }
+        List<Object> row = new ArrayList<>(columns.size());
+        for (int i = 1; i <= columns.size(); i++) {
+          row.add(rs.getObject(i));
+        }
+        rows.add(java.util.Collections.unmodifiableList(row));
+      }
+      return new Result(columns, types, rows, truncated);
+    }
+  }
+
+  /**
+   * Refuses anything but one {@code SELECT}: DuckDB's parser serializes only {@code SELECT}
+   * statements, so it tells a {@code COPY … TO}, an {@code ATTACH} or a second statement apart
+   * with its own grammar, not with a pattern of ours.
+   */
+  private void checkSelect(String sql) throws SQLException {
+    JsonNode parsed;
+    try (PreparedStatement check = connection.prepareStatement(
+        "SELECT json_serialize_sql(?::VARCHAR)")) {
+      check.setString(1, sql);
+      try (ResultSet rs = check.executeQuery()) {
+        rs.next();
+        parsed = JSON.readTree(rs.getString(1));
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new SQLException("Cannot check the statement: " + e.getOriginalMessage(), e);
+    }
+    if (parsed.path("error").asBoolean(false)) {
+      String message = parsed.path("error_message").asText("");
+      throw new SQLException(message.contains("Only SELECT")
+          ? "Only a SELECT statement can run here (the views are read-only): " + first(sql)
+          : "Invalid SQL: " + message);
+    }
+    int statements = parsed.path("statements").size();
+    if (statements != 1) {
+      throw new SQLException("Only one statement can run here; found " + statements + " in "
+          + first(sql));
+    }
+  }
+
+  private static String first(String sql) {
+    String line = sql.strip().lines().findFirst().orElse("");
+    return line.length() > 60 ? line.substring(0, 60) + "..." : line;
+  }
+
+  private static boolean isMissingFile(SQLException e) {
+    String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+    return message.contains("no such file") || message.contains("cannot open file")
+        || message.contains("no files found");
+  }
+
+  /** A DuckDB identifier, quoted. */
+  static String identifier(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
+  /** A DuckDB string literal of a path. */
+  static String literal(Path path) {
+    return "'" + path.toString().replace("'", "''") + "'";
+  }
+
+  /** Closes the database; the views go with it. */
+  @Override
+  public void close() throws IOException {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      throw new IOException("Cannot close DuckDB: " + e.getMessage(), e);
+    }
+  }
+}

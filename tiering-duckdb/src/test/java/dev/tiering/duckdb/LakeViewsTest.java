@@ -1,0 +1,256 @@
+package dev.tiering.duckdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tiering.core.ForwardingStorage;
+import dev.tiering.core.PathResolver;
+import dev.tiering.core.PendingFile;
+import dev.tiering.core.Storage;
+import dev.tiering.core.TableName;
+import dev.tiering.core.TierLayout;
+import dev.tiering.core.WriteMode;
+import dev.tiering.core.Zone;
+import dev.tiering.parquet.Compactor;
+import dev.tiering.parquet.LakeWriteOptions;
+import dev.tiering.parquet.LakeWriter;
+import dev.tiering.schema.FieldType;
+import dev.tiering.schema.SidecarStore;
+import dev.tiering.schema.TableSchema;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** DuckDB views over exactly the committed files of each lake table. */
+class LakeViewsTest {
+
+  private static final Instant START = Instant.parse("2025-11-10T00:00:00Z");
+  private static final TableName TABLE = TableName.of("events");
+
+  @TempDir Path base;
+  private PathResolver paths;
+
+  @BeforeEach
+  void setUp() {
+    paths = new PathResolver(TierLayout.under(base));
+  }
+
+  private static TableSchema.Builder v1() {
+    return TableSchema.builder(Zone.SILVER, "events")
+        .required("ts", FieldType.TIMESTAMP)
+        .required("id", FieldType.INT64)
+        .nullable("label", FieldType.STRING)
+        .partitionByDate();
+  }
+
+  /** {@code n} rows from id {@code first}, an hour apart, so they span days. */
+  private static List<Map<String, Object>> rows(long first, int n, boolean withScore) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (long id = first; id < first + n; id++) {
+      Map<String, Object> row = new HashMap<>();
+      row.put("ts", START.plus(Duration.ofHours(id)));
+      row.put("id", id);
+      row.put("label", id % 5 == 0 ? null : "l" + id % 3);
+      if (withScore) {
+        row.put("score", id / 10.0);
+      }
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  private void write(Storage storage, TableSchema schema, List<Map<String, Object>> rows)
+      throws IOException {
+    LakeWriter.builder(paths).storage(storage).build().writeCleanData(schema, rows,
+        LakeWriteOptions.defaults().partitionBy("ts"));
+  }
+
+  private static long scalar(Connection duck, String sql) throws SQLException {
+    try (Statement statement = duck.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private String glob() {
+    return "'" + paths.tableDir(Zone.SILVER, TABLE).resolve("**/*.parquet") + "'";
+  }
+
+  @Test
+  void aViewShowsTheCommittedRowsAsTheGlobDoesOnASettledTable() throws Exception {
+    write(Storage.local(), v1().build(), rows(0, 100, false));
+    write(Storage.local(), v1().build(), rows(100, 50, false));
+    try (LakeViews views = LakeViews.open(paths)) {
+      assertThat(views.tables()).containsExactly("silver.events");
+      assertThat(views.snapshot("silver.events")).isEqualTo(2);
+      LakeViews.Result result = views.query("SELECT count(*), sum(id)::BIGINT,"
+          + " count(DISTINCT date) FROM silver.events", 10);
+      assertThat(result.rows()).containsExactly(List.of(150L, 11175L, 7L));
+      assertThat(result.columns()).hasSize(3);
+      assertThat(scalar(views.connection(), "SELECT count(*) FROM (SELECT * FROM silver.events"
+          + " EXCEPT ALL SELECT * FROM read_parquet(" + glob() + ", hive_partitioning = true))"))
+          .isZero();
+    }
+  }
+
+  @Test
+  void aViewHidesAWriteCommittedButNotYetPublishedWhichAGlobSees() throws Exception {
+    write(Storage.local(), v1().build(), rows(0, 100, false));
+    Storage sidecarFails = new ForwardingStorage(Storage.local()) {
+      @Override
+      public PendingFile create(Path target, WriteMode mode) throws IOException {
+        PendingFile file = super.create(target, mode);
+        if (!target.getFileName().toString().equals("schema.json")) {
+          return file;
+        }
+        return new PendingFile() {
+          @Override
+          public Path target() {
+            return file.target();
+          }
+
+          @Override
+          public OutputStream stream() {
+            return file.stream();
+          }
+
+          @Override
+          public long bytesWritten() {
+            return file.bytesWritten();
+          }
+
+          @Override
+          public void commit() throws IOException {
+            throw new IOException("sidecar write failed (injected)");
+          }
+
+          @Override
+          public void close() throws IOException {
+            file.close();
+          }
+        };
+      }
+    };
+    assertThatThrownBy(() -> write(sidecarFails, v1().build(), rows(100, 50, false)))
+        .hasMessageContaining("is committed (commit 2)");
+
+    try (LakeViews views = LakeViews.open(paths)) {
+      assertThat(views.query("SELECT count(*) FROM silver.events", 1).rows())
+          .containsExactly(List.of(100L));
+      assertThat(scalar(views.connection(), "SELECT count(*) FROM read_parquet(" + glob() + ")"))
+          .isEqualTo(150);
+      new SidecarStore(paths).recover(Zone.SILVER, TABLE);
+      views.refresh();
+      assertThat(views.query("SELECT count(*) FROM silver.events", 1).rows())
+          .containsExactly(List.of(150L));
+    }
+  }
+
+  /**
+   * The seed's plain glob on a table whose schema evolved: DuckDB takes the columns of the first
+   * file, so a column added later is missing; {@code union_by_name = true} reads it, with nulls
+   * for the older files. The view does that.
+   */
+  @Test
+  void anEvolvedTableReadsWholeThroughTheViewAndNeedsUnionByNameInAGlob() throws Exception {
+    write(Storage.local(), v1().build(), rows(0, 48, false));
+    write(Storage.local(), v1().nullable("score", FieldType.FLOAT64).build(),
+        rows(48, 48, true));
+    try (LakeViews views = LakeViews.open(paths)) {
+      assertThat(views.query("SELECT count(*), count(score), round(sum(score), 6) FROM"
+          + " silver.events", 1).rows()).containsExactly(List.of(96L, 48L, 343.2));
+      Connection duck = views.connection();
+      String where = " WHERE date >= '2025-11-10'";
+      assertThat(scalar(duck, "SELECT count(*) FROM read_parquet(" + glob() + ")" + where))
+          .isEqualTo(96);
+      try (Statement statement = duck.createStatement();
+          ResultSet plain = statement.executeQuery("SELECT * FROM read_parquet(" + glob()
+              + ") LIMIT 0")) {
+        assertThat(plain.getMetaData().getColumnCount()).as("columns of the plain glob")
+            .isEqualTo(4);
+      }
+      assertThat(scalar(duck, "SELECT count(score) FROM read_parquet(" + glob()
+          + ", union_by_name = true)" + where)).isEqualTo(48);
+    }
+  }
+
+  @Test
+  void aTableWithoutFilesIsAnEmptyViewWithItsColumns() throws Exception {
+    write(Storage.local(), v1().build(), List.of());
+    try (LakeViews views = LakeViews.open(paths)) {
+      LakeViews.Result result = views.query("SELECT * FROM silver.events", 10);
+      assertThat(result.rows()).isEmpty();
+      assertThat(result.columns()).containsExactly("ts", "id", "label", "date");
+      assertThat(result.types()).containsExactly("TIMESTAMP WITH TIME ZONE", "BIGINT",
+          "VARCHAR", "DATE");
+    }
+  }
+
+  @Test
+  void onlyOneSelectRunsAndNothingIsWritten() throws Exception {
+    write(Storage.local(), v1().build(), rows(0, 10, false));
+    Path out = base.resolve("out.csv");
+    try (LakeViews views = LakeViews.open(paths)) {
+      assertThatThrownBy(() -> views.query("COPY (SELECT * FROM silver.events) TO '" + out
+          + "'", 10)).isInstanceOf(SQLException.class)
+          .hasMessageStartingWith("Only a SELECT statement can run here");
+      assertThatThrownBy(() -> views.query("SELECT 1; DROP VIEW silver.events", 10))
+          .isInstanceOf(SQLException.class);
+      assertThatThrownBy(() -> views.query("ATTACH '" + base.resolve("x.db") + "'", 10))
+          .isInstanceOf(SQLException.class);
+      assertThatThrownBy(() -> views.query("SELEC 1", 10)).isInstanceOf(SQLException.class)
+          .hasMessageStartingWith("Invalid SQL: ");
+      LakeViews.Result limited = views.query("SELECT id FROM silver.events ORDER BY id", 3);
+      assertThat(limited.rows()).containsExactly(List.of(0L), List.of(1L), List.of(2L));
+      assertThat(limited.truncated()).isTrue();
+    }
+    assertThat(out).doesNotExist();
+    assertThat(base.resolve("x.db")).doesNotExist();
+  }
+
+  @Test
+  void aQueryWhoseFilesACompactionMergedIsRunAgainOnFreshViews() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      write(Storage.local(), v1().build(), rows(i * 10L, 10, false));
+    }
+    try (LakeViews views = LakeViews.open(paths)) {
+      Compactor.builder(paths).minCommitAge(Duration.ZERO).build()
+          .compact(Zone.SILVER, TABLE, false);
+      try (Stream<Path> files = Files.walk(paths.tableDir(Zone.SILVER, TABLE))) {
+        assertThat(files.filter(p -> p.toString().endsWith("-compacted.parquet"))).isNotEmpty();
+      }
+      assertThat(views.query("SELECT count(*), sum(id)::BIGINT FROM silver.events", 1)
+          .rows()).containsExactly(List.of(30L, 435L));
+    }
+  }
+
+  @Test
+  void viewsStartWithoutTablesAndQuotePathsAndNames() throws Exception {
+    try (LakeViews views = LakeViews.open(paths)) {
+      assertThat(views.tables()).isEmpty();
+      assertThatThrownBy(() -> views.snapshot("silver.events"))
+          .hasMessageContaining("No view silver.events");
+    }
+    assertThat(LakeViews.literal(Path.of("/a/it's.parquet"))).isEqualTo("'/a/it''s.parquet'");
+    assertThat(LakeViews.identifier("we\"ird")).isEqualTo("\"we\"\"ird\"");
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+      assertThat(scalar(duck, "SELECT 1")).isEqualTo(1);
+    }
+  }
+}
