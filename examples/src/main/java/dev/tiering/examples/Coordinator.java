@@ -6,6 +6,7 @@ import dev.tiering.core.FileEntry;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.StagingFile;
 import dev.tiering.core.StagingJanitor;
+import dev.tiering.duckdb.LakeViews;
 import dev.tiering.parquet.LakeTableWriter;
 import dev.tiering.parquet.LakeWriteOptions;
 import dev.tiering.parquet.LakeWriter;
@@ -23,8 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Aggregates one batch: reads every SLM's staging file, rejects invalid predictions, cross-checks
@@ -46,6 +47,7 @@ public final class Coordinator {
   private final LakeWriter lake;
   private final StagingJanitor janitor;
   private final Consumer<String> steps;
+  private final LakeViews views;
 
   /** A coordinator writing through these writers and cleaning with this janitor. */
   public Coordinator(StagingWriter staging, LakeWriter lake, StagingJanitor janitor) {
@@ -58,15 +60,83 @@ public final class Coordinator {
    */
   public Coordinator(StagingWriter staging, LakeWriter lake, StagingJanitor janitor,
       Consumer<String> steps) {
+    this(staging, lake, janitor, steps, null);
+  }
+
+  /**
+   * A coordinator that also cross-checks each batch a second time, as one SQL statement over the
+   * lake's DuckDB views ({@link #CROSS_CHECK_SQL}), and counts where the two disagree.
+   */
+  public Coordinator(StagingWriter staging, LakeWriter lake, StagingJanitor janitor,
+      Consumer<String> steps, LakeViews views) {
     this.staging = Objects.requireNonNull(staging, "staging");
     this.lake = Objects.requireNonNull(lake, "lake");
     this.janitor = Objects.requireNonNull(janitor, "janitor");
     this.steps = Objects.requireNonNull(steps, "steps");
+    this.views = views;
+  }
+
+  /**
+   * The cross-check as one statement over the silver view, for the batch given as {@code
+   * $batch}: per input, the majority label (ties to the first label in order, as the Java
+   * version), how many models answered, the share that gave the majority label, the spread and
+   * the mean of the scores.
+   */
+  public static final String CROSS_CHECK_SQL = """
+      WITH p AS (
+        SELECT input_id, label, prediction FROM silver.slm_predictions WHERE batch = $batch),
+      votes AS (
+        SELECT input_id, label, count(*) AS n,
+               row_number() OVER (PARTITION BY input_id ORDER BY count(*) DESC, label) AS r
+        FROM p WHERE label IS NOT NULL GROUP BY input_id, label),
+      per_input AS (
+        SELECT input_id, count(*) AS models, max(prediction) - min(prediction) AS spread,
+               avg(prediction) AS mean
+        FROM p GROUP BY input_id)
+      SELECT i.input_id, v.label AS consensus_label, i.models,
+             coalesce(v.n, 0) / i.models AS agreement, i.spread, i.mean
+      FROM per_input i LEFT JOIN votes v ON v.input_id = i.input_id AND v.r = 1
+      ORDER BY i.input_id""";
+
+  /** Runs {@link #CROSS_CHECK_SQL} for a batch through the views. */
+  private static Map<Long, Consensus> crossCheckBySql(LakeViews views, BatchId batch)
+      throws IOException {
+    // A batch id is letters, digits, '_' and '-' only: safe as a literal.
+    String sql = CROSS_CHECK_SQL.replace("$batch", "'" + batch.value() + "'");
+    Map<Long, Consensus> result = new HashMap<>();
+    try {
+      for (List<Object> row : views.query(sql, Integer.MAX_VALUE).rows()) {
+        result.put(((Number) row.get(0)).longValue(), new Consensus((String) row.get(1),
+            ((Number) row.get(2)).intValue(), ((Number) row.get(3)).doubleValue(),
+            ((Number) row.get(4)).doubleValue(), ((Number) row.get(5)).doubleValue()));
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IOException("The SQL cross-check of " + batch + " failed: " + e.getMessage(), e);
+    }
+    return result;
+  }
+
+  /**
+   * Inputs where the two cross-checks differ: in label, models, agreement or spread at all, or in
+   * the mean by more than a rounding error (the two add the scores in different orders).
+   */
+  static long mismatches(Map<Long, Consensus> java, Map<Long, Consensus> sql) {
+    long differ = 0;
+    for (Map.Entry<Long, Consensus> entry : java.entrySet()) {
+      Consensus a = entry.getValue();
+      Consensus b = sql.get(entry.getKey());
+      if (b == null || !Objects.equals(a.label(), b.label()) || a.models() != b.models()
+          || a.agreement() != b.agreement() || a.spread() != b.spread()
+          || Math.abs(a.mean() - b.mean()) > 1e-12 * Math.max(1, Math.abs(a.mean()))) {
+        differ++;
+      }
+    }
+    return differ + sql.keySet().stream().filter(k -> !java.containsKey(k)).count();
   }
 
   /** True if every table of the batch has committed it (its write id): nothing left to do. */
   public boolean committed(BatchId batch) throws IOException {
-    for (TableSchema table : List.of(Tables.PREDICTIONS, Tables.INPUT_CONSENSUS,
+    for (TableSchema table : List.of(Tables.SILVER_PREDICTIONS, Tables.INPUT_CONSENSUS,
         Tables.MODEL_DAILY_STATS)) {
       if (lake.committed(table.zone(), table.table(), batch.value()).isEmpty()) {
         return false;
@@ -98,12 +168,16 @@ public final class Coordinator {
    * @param silverBytes the size of the silver files written
    * @param inputs inputs cross-checked
    * @param disagreements inputs where the models disagree
+   * @param sqlInputs inputs the SQL cross-check found in silver (-1 if it did not run)
+   * @param sqlMismatches inputs where the SQL and the Java cross-checks differ (-1 if it did not
+   *     run)
    * @param removedStagingFiles staging files removed by the cleanup
    * @param timings time per stage, in order
    */
   public record BatchResult(BatchId batch, List<Integer> slms, long stagingRows, long rejected,
       long silverRows, long silverRawBytes, long silverBytes, long inputs, long disagreements,
-      long removedStagingFiles, Map<String, Duration> timings) {}
+      long sqlInputs, long sqlMismatches, long removedStagingFiles,
+      Map<String, Duration> timings) {}
 
   /** Aggregates {@code batch}. */
   public BatchResult process(BatchId batch) throws IOException {
@@ -151,13 +225,14 @@ public final class Coordinator {
     long silverRows = 0;
     long silverRaw = 0;
     long silverBytes;
-    try (LakeTableWriter silver = lake.open(Tables.PREDICTIONS, options)) {
+    int batchField = Tables.SILVER_PREDICTIONS.indexOf("batch");
+    try (LakeTableWriter silver = lake.open(Tables.SILVER_PREDICTIONS, options)) {
       for (Prediction p : all) {
         if (!p.valid()) {
           continue;
         }
         silver.setTimestampMicros(0, p.micros()).setInt(1, p.slm()).setLong(2, p.input())
-            .setDouble(3, p.score()).setString(5, p.label());
+            .setDouble(3, p.score()).setString(5, p.label()).setString(batchField, batch.value());
         if (!Double.isNaN(p.confidence())) {
           silver.setDouble(4, p.confidence());
         }
@@ -176,12 +251,24 @@ public final class Coordinator {
     timings.put("write gold", since(t3));
     steps.accept("gold " + batch);
 
+    long sqlInputs = -1;
+    long sqlMismatches = -1;
+    if (views != null) {
+      long t5 = System.nanoTime();
+      views.refresh();
+      Map<Long, Consensus> bySql = crossCheckBySql(views, batch);
+      sqlInputs = bySql.size();
+      sqlMismatches = mismatches(consensus, bySql);
+      timings.put("cross-check (SQL)", since(t5));
+    }
+
     long t4 = System.nanoTime();
     long removed = janitor.cleanupOldBatches(2, false).removedFiles();
     timings.put("clean staging", since(t4));
     steps.accept("cleanup " + batch);
     return new BatchResult(batch, List.copyOf(files.keySet()), all.size(), rejected, silverRows,
-        silverRaw, silverBytes, consensus.size(), disagreements, removed, timings);
+        silverRaw, silverBytes, consensus.size(), disagreements, sqlInputs, sqlMismatches, removed,
+        timings);
   }
 
   /** The batch's intermediate files, by SLM id: every SLM present, not an assumed 0-6. */

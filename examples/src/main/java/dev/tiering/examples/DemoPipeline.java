@@ -12,6 +12,7 @@ import dev.tiering.core.SlmId;
 import dev.tiering.core.StagingJanitor;
 import dev.tiering.core.Storage;
 import dev.tiering.core.TierLayout;
+import dev.tiering.duckdb.LakeViews;
 import dev.tiering.parquet.LakeWriter;
 import dev.tiering.parquet.StagingWriter;
 import dev.tiering.parquet.WriteResult;
@@ -141,8 +142,9 @@ public final class DemoPipeline {
     LakeWriter lake = LakeWriter.builder(paths).build();
     // The coordinator knows the batches it removes are aggregated: no grace period needed.
     StagingJanitor janitor = StagingJanitor.builder(paths).grace(Duration.ZERO).build();
+    LakeViews views = LakeViews.open(paths);
     Coordinator coordinator = new Coordinator(staging, lake, janitor,
-        step -> say(progress, "coordinator: " + step + " done"));
+        step -> say(progress, "coordinator: " + step + " done"), views);
     String runId = options.runId() != null ? options.runId()
         : "run-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS")
         .withZone(ZoneOffset.UTC).format(Instant.now());
@@ -193,6 +195,7 @@ public final class DemoPipeline {
       }
     } finally {
       jobs.shutdownNow();
+      views.close();
     }
     Summary summary = new Summary(runId, skipped, results, stagingRaw, stagingBytes, timings,
         List.copyOf(memory));
@@ -235,6 +238,12 @@ public final class DemoPipeline {
         + " silver; %d inputs cross-checked, %d with disagreement%n%n", silverRows + rejected,
         rejected, silverRows, inputs, disagreements);
 
+    long sqlInputs = summary.batches().stream().mapToLong(Coordinator.BatchResult::sqlInputs).sum();
+    long sqlMismatches = summary.batches().stream()
+        .mapToLong(Coordinator.BatchResult::sqlMismatches).sum();
+    out.printf("Cross-check again as one SQL statement over the DuckDB views of the lake: %d"
+        + " inputs, %s%n%n", sqlInputs, sqlMismatches == 0 ? "the same as the Java cross-check"
+        : sqlMismatches + " DIFFER from the Java cross-check");
     out.println("Time per stage");
     summary.timings().forEach((stage, time) ->
         out.printf("  %-32s %8.2f s%n", stage, time.toNanos() / 1e9));

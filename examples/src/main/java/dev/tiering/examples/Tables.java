@@ -10,19 +10,29 @@ public final class Tables {
   private Tables() {}
 
   /**
-   * An SLM's predictions: written to staging by each job, and the validated ones to the silver
-   * table {@code slm_predictions} by the coordinator (the seed's sample table, plus the input id
-   * and label the cross-check needs).
+   * An SLM's predictions as each job writes them to staging (the seed's sample table, plus the
+   * input id and label the cross-check needs).
    */
-  public static final TableSchema PREDICTIONS = TableSchema.builder(Zone.SILVER, "slm_predictions")
-      .required("timestamp", FieldType.TIMESTAMP)
-      .required("slm_id", FieldType.INT32)
-      .required("input_id", FieldType.INT64)
-      .required("prediction", FieldType.FLOAT64)
-      .nullable("confidence", FieldType.FLOAT64)
-      .nullable("label", FieldType.STRING)
-      .partitionByDate()
+  public static final TableSchema PREDICTIONS = predictions().build();
+
+  /**
+   * The validated predictions in the silver table {@code slm_predictions}: {@link #PREDICTIONS}
+   * and the batch they came in, which the SQL cross-check selects by.
+   */
+  public static final TableSchema SILVER_PREDICTIONS = predictions()
+      .nullable("batch", FieldType.STRING)
       .build();
+
+  private static TableSchema.Builder predictions() {
+    return TableSchema.builder(Zone.SILVER, "slm_predictions")
+        .required("timestamp", FieldType.TIMESTAMP)
+        .required("slm_id", FieldType.INT32)
+        .required("input_id", FieldType.INT64)
+        .required("prediction", FieldType.FLOAT64)
+        .nullable("confidence", FieldType.FLOAT64)
+        .nullable("label", FieldType.STRING)
+        .partitionByDate();
+  }
 
   /** One SLM's predictions next to the consensus of all SLMs: written as cross-check files. */
   public static final TableSchema CROSSCHECK = TableSchema.builder(Zone.SILVER, "crosscheck")

@@ -99,7 +99,7 @@ class DemoPipelineTest {
 
     // Every schema.json describes exactly the columns of its table's files.
     PathResolver paths = new PathResolver(TierLayout.under(root));
-    for (TableSchema table : List.of(Tables.PREDICTIONS, Tables.INPUT_CONSENSUS,
+    for (TableSchema table : List.of(Tables.SILVER_PREDICTIONS, Tables.INPUT_CONSENSUS,
         Tables.MODEL_DAILY_STATS)) {
       TableSchema recorded = SchemaSidecar.read(paths.schemaFile(table.zone(), table.table())).schema();
       List<String> expected = new ArrayList<>();
@@ -115,9 +115,46 @@ class DemoPipelineTest {
     assertThat(silver.quality().ruleQuality()).containsKey("agrees_with_consensus");
     assertThat(silver.quality().accuracy()).isBetween(0.5, 1.0);
 
+    // The SQL cross-check over the views agrees with the Java one, input by input.
+    assertThat(summary.batches()).allSatisfy(b -> {
+      assertThat(b.sqlInputs()).isEqualTo(b.inputs());
+      assertThat(b.sqlMismatches()).isZero();
+    });
+    assertThat(printed.toString()).contains("Cross-check again as one SQL statement over the"
+        + " DuckDB views of the lake: " + 4 * ROWS + " inputs, the same as the Java cross-check");
     assertThat(printed.toString()).contains("Time per stage", "Files and bytes per tier",
         "Compression", "Health: ", "The seed's DuckDB query over the lake",
         valid + " row(s) match; the 5 newest:");
+  }
+
+  /**
+   * The coordinator's SQL cross-check, run through the views, gives exactly the rows its Java
+   * cross-check wrote to gold (the mean to a rounding error: the two add in different orders).
+   */
+  @Test
+  void theSqlCrossCheckThroughTheViewsGivesTheRowsTheJavaOneWroteToGold() throws Exception {
+    DemoPipeline.Summary summary = DemoPipeline.run(new DemoPipeline.Options(root, 2, 7, 500),
+        new PrintWriter(new StringWriter()), null);
+    try (dev.tiering.duckdb.LakeViews views = dev.tiering.duckdb.LakeViews.open(
+        new PathResolver(TierLayout.under(root)))) {
+      for (Coordinator.BatchResult batch : summary.batches()) {
+        String id = "'" + batch.batch().value() + "'";
+        List<List<Object>> bySql = views.query(Coordinator.CROSS_CHECK_SQL.replace("$batch", id),
+            100_000).rows();
+        List<List<Object>> gold = views.query("SELECT input_id, consensus_label, models,"
+            + " agreement, spread, mean_prediction FROM gold.input_consensus WHERE batch = " + id
+            + " ORDER BY input_id", 100_000).rows();
+        assertThat(bySql).hasSize(500).hasSameSizeAs(gold);
+        for (int i = 0; i < gold.size(); i++) {
+          assertThat(bySql.get(i).subList(0, 5)).as("input %s", gold.get(i).get(0))
+              .isEqualTo(List.of(gold.get(i).get(0), gold.get(i).get(1),
+                  ((Number) gold.get(i).get(2)).longValue(), gold.get(i).get(3),
+                  gold.get(i).get(4)));
+          assertThat((Double) bySql.get(i).get(5)).isCloseTo((Double) gold.get(i).get(5),
+              org.assertj.core.data.Offset.offset(1e-12));
+        }
+      }
+    }
   }
 
   @Test
