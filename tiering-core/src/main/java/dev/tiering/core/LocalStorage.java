@@ -238,8 +238,12 @@ final class LocalStorage implements Storage {
     // rename(2) would replace a target created since the check above; the window is a few
     // microseconds and moves are only done by lifecycle jobs that own their targets.
     Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
-    forceDirectory(target.toAbsolutePath().getParent());
-    forceDirectory(source.toAbsolutePath().getParent());
+    Path targetDir = target.toAbsolutePath().getParent();
+    Path sourceDir = source.toAbsolutePath().getParent();
+    forceDirectory(targetDir);
+    if (!sourceDir.equals(targetDir)) {
+      forceDirectory(sourceDir);   // a rename within one directory is made durable by one force
+    }
   }
 
   @Override
