@@ -40,6 +40,9 @@ import java.util.function.Consumer;
  */
 public final class Coordinator {
 
+  private static final java.util.Comparator<String> BY_CODE_POINT = (a, b) ->
+      java.util.Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
+
   /** Agreement below this flags an input as a disagreement. */
   static final double DISAGREEMENT_BELOW = 0.6;
 
@@ -286,7 +289,9 @@ public final class Coordinator {
   }
 
   private static Consensus consensus(List<Prediction> predictions) {
-    Map<String, Integer> votes = new TreeMap<>();
+    // Code point order, as DuckDB orders text (UTF-8 bytes): String's own order (UTF-16 units)
+    // puts U+1F600 before U+FF21, and ties would go another way than in CROSS_CHECK_SQL.
+    Map<String, Integer> votes = new TreeMap<>(BY_CODE_POINT);
     double min = Double.MAX_VALUE;
     double max = -Double.MAX_VALUE;
     double sum = 0;

@@ -19,6 +19,7 @@ import dev.tiering.parquet.WriteResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -148,6 +149,7 @@ public final class DemoPipeline {
     String runId = options.runId() != null ? options.runId()
         : "run-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS")
         .withZone(ZoneOffset.UTC).format(Instant.now());
+    checkRun(options, runId);
     int skipped = 0;
     Map<String, Duration> timings = new LinkedHashMap<>();
     List<Coordinator.BatchResult> results = new ArrayList<>();
@@ -201,6 +203,37 @@ public final class DemoPipeline {
         List.copyOf(memory));
     print(summary, options, paths, out);
     return summary;
+  }
+
+  /**
+   * Records a run's shape ({@code <root>/runs/<run>.json}) when it starts, and refuses to resume
+   * it with another: a run id names its data, so a batch redone with other SLMs or sizes would
+   * mix two shapes under one id (and pick up the other shape's staging files). More or fewer
+   * batches are fine: a run may be extended.
+   */
+  private static void checkRun(Options options, String runId) throws IOException {
+    Path manifest = options.root().resolve("runs").resolve(runId + ".json");
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind
+        .ObjectMapper();
+    Map<String, Object> shape = new LinkedHashMap<>();
+    shape.put("run", runId);
+    shape.put("slms", options.slms());
+    shape.put("rows_per_slm", options.rowsPerSlm());
+    if (Files.isRegularFile(manifest, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      Map<?, ?> started = json.readValue(Files.readAllBytes(manifest), Map.class);
+      if (!shape.equals(new LinkedHashMap<>(started))) {
+        throw new IllegalArgumentException("Run " + runId + " was started with "
+            + started.get("slms") + " SLMs x " + started.get("rows_per_slm") + " predictions"
+            + " (" + manifest + "); resume it with the same --slms and --rows-per-slm, or start"
+            + " a new run");
+      }
+      return;
+    }
+    try (dev.tiering.core.PendingFile out = dev.tiering.core.Storage.local().create(manifest,
+        dev.tiering.core.WriteMode.CREATE_NEW)) {
+      out.stream().write(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(shape));
+      out.commit();
+    }
   }
 
   /** Raw bytes of one batch of SLM rows: about 8+4+8+8+8 bytes and a label each. */

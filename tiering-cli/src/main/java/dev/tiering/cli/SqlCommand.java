@@ -84,16 +84,63 @@ final class SqlCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** A value as text: numbers and booleans as DuckDB prints them, times in ISO-8601. */
-  static String text(Object value) {
+  /**
+   * A value as text: numbers and booleans as they are, times in ISO-8601, a BLOB as {@code \\x}
+   * and hex digits, lists and structs as JSON.
+   */
+  static String text(Object value) throws IOException {
     if (value instanceof BigDecimal decimal) {
       return decimal.toPlainString();
+    }
+    if (value instanceof byte[] bytes) {
+      return "\\x" + java.util.HexFormat.of().formatHex(bytes);
+    }
+    if (value instanceof List<?> || value instanceof java.util.Map<?, ?>) {
+      java.io.StringWriter json = new java.io.StringWriter();
+      try (JsonGenerator generator = new ObjectMapper().getFactory().createGenerator(json)) {
+        writeJson(generator, value);
+      }
+      return json.toString();
     }
     return String.valueOf(value);
   }
 
+  /**
+   * A value as JSON: numbers and booleans as JSON values (NaN and the infinities, which JSON has
+   * not, as strings), lists as arrays, structs and maps as objects, everything else as text.
+   */
+  static void writeJson(JsonGenerator json, Object value) throws IOException {
+    if (value == null) {
+      json.writeNull();
+    } else if (value instanceof Boolean b) {
+      json.writeBoolean(b);
+    } else if (value instanceof Double d && !Double.isFinite(d)
+        || value instanceof Float f && !Float.isFinite(f)) {
+      json.writeString(value.toString());
+    } else if (value instanceof BigDecimal || value instanceof BigInteger
+        || value instanceof Double || value instanceof Float || value instanceof Long
+        || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+      json.writeNumber(text(value));
+    } else if (value instanceof List<?> list) {
+      json.writeStartArray();
+      for (Object item : list) {
+        writeJson(json, item);
+      }
+      json.writeEndArray();
+    } else if (value instanceof java.util.Map<?, ?> map) {
+      json.writeStartObject();
+      for (java.util.Map.Entry<?, ?> entry : map.entrySet()) {
+        json.writeFieldName(String.valueOf(entry.getKey()));
+        writeJson(json, entry.getValue());
+      }
+      json.writeEndObject();
+    } else {
+      json.writeString(text(value));
+    }
+  }
+
   /** Columns aligned, numbers to the right, NULL for nulls, the row count last. */
-  static void printTable(LakeViews.Result result, PrintWriter out) {
+  static void printTable(LakeViews.Result result, PrintWriter out) throws IOException {
     int columns = result.columns().size();
     int[] width = new int[columns];
     boolean[] right = new boolean[columns];
@@ -137,7 +184,10 @@ final class SqlCommand implements Callable<Integer> {
     return right ? spaces + text : text + spaces;
   }
 
-  /** RFC 4180 CSV through Jackson's CSV writer: a header row, empty fields for nulls. */
+  /**
+   * CSV through Jackson's CSV writer: RFC 4180 quoting, a header row, empty fields for nulls,
+   * lines ending in LF (as Unix tools expect; RFC 4180 says CRLF).
+   */
   static void printCsv(LakeViews.Result result, PrintWriter out) throws IOException {
     CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
     result.columns().forEach(schema::addColumn);
@@ -155,8 +205,22 @@ final class SqlCommand implements Callable<Integer> {
     }
   }
 
-  /** A JSON array of objects, one per row: numbers and booleans as JSON values, times as text. */
+  /**
+   * A JSON array of objects, one per row (see {@link #writeJson}); a repeated column name gets
+   * {@code _2}, {@code _3}, ... so that no key is lost.
+   */
   static void printJson(LakeViews.Result result, PrintWriter out) throws IOException {
+    List<String> keys = new ArrayList<>();
+    java.util.Set<String> taken = new java.util.HashSet<>(result.columns());
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (String column : result.columns()) {
+      String key = column;
+      for (int n = 2; used.contains(key) || !key.equals(column) && taken.contains(key); n++) {
+        key = column + "_" + n;
+      }
+      used.add(key);
+      keys.add(key);
+    }
     ObjectMapper mapper = new ObjectMapper();
     mapper.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     try (JsonGenerator json = mapper.getFactory().createGenerator(out)) {
@@ -165,19 +229,8 @@ final class SqlCommand implements Callable<Integer> {
       for (List<Object> row : result.rows()) {
         json.writeStartObject();
         for (int c = 0; c < row.size(); c++) {
-          json.writeFieldName(result.columns().get(c));
-          Object value = row.get(c);
-          if (value == null) {
-            json.writeNull();
-          } else if (value instanceof Boolean b) {
-            json.writeBoolean(b);
-          } else if (value instanceof BigDecimal || value instanceof BigInteger
-              || value instanceof Double || value instanceof Float || value instanceof Long
-              || value instanceof Integer || value instanceof Short || value instanceof Byte) {
-            json.writeNumber(text(value));
-          } else {
-            json.writeString(text(value));
-          }
+          json.writeFieldName(keys.get(c));
+          writeJson(json, row.get(c));
         }
         json.writeEndObject();
       }

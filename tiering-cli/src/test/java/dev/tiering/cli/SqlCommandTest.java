@@ -109,4 +109,55 @@ class SqlCommandTest {
     assertThat(run.out()).endsWith("(2 rows)\n");
     assertThat(run.err()).contains("more than 2 rows; the first 2 are shown");
   }
+
+  @Test
+  void awkwardValuesPrintAsValidJsonCsvAndText() throws Exception {
+    String awkward = "SELECT NULL::VARCHAR AS n, 'a\"b,c' AS s, '\\x00\\xFF'::BLOB AS b,"
+        + " 'nan'::DOUBLE AS nan, '-inf'::FLOAT AS ninf, TIMESTAMP '2025-11-10 12:34:56' AS ts,"
+        + " DATE '2025-11-10' AS day, [1, NULL, 3] AS list, {'k': 'v', 'n': 1} AS struct,"
+        + " 1 AS a, 2 AS a";
+    CliRun json = sql("--json", awkward);
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    JsonNode row = new ObjectMapper().readTree(json.out()).get(0);
+    assertThat(row.get("n").isNull()).isTrue();
+    assertThat(row.get("s").asText()).isEqualTo("a\"b,c");
+    assertThat(row.get("b").asText()).isEqualTo("\\x00ff");
+    assertThat(row.get("nan").asText()).isEqualTo("NaN");
+    assertThat(row.get("ninf").asText()).isEqualTo("-Infinity");
+    assertThat(row.get("ts").asText()).isEqualTo("2025-11-10T12:34:56");
+    assertThat(row.get("day").asText()).isEqualTo("2025-11-10");
+    assertThat(row.get("list").isArray()).isTrue();
+    assertThat(row.get("list").toString()).isEqualTo("[1,null,3]");
+    assertThat(row.get("struct").toString()).isEqualTo("{\"k\":\"v\",\"n\":1}");
+    assertThat(row.get("a").asInt()).isEqualTo(1);
+    assertThat(row.get("a_2").asInt()).isEqualTo(2);
+
+    CliRun csv = sql("--csv", awkward);
+    assertThat(csv.out().lines().toList()).containsExactly(
+        "n,s,b,nan,ninf,ts,day,list,struct,a,a",
+        ",\"a\"\"b,c\",\"\\x00ff\",NaN,-Infinity,2025-11-10T12:34:56,2025-11-10,\"[1,null,3]\","
+            + "\"{\"\"k\"\":\"\"v\"\",\"\"n\"\":1}\",1,2");
+    CliRun table = sql(awkward);
+    assertThat(table.out()).contains("\\x00ff", "2025-11-10T12:34:56", "[1,null,3]");
+    CliRun empty = sql("--csv", "SELECT 1 AS a, 'x' AS b WHERE false");
+    assertThat(empty.out()).isEqualTo("a,b\n");
+  }
+
+  /** A SELECT that tries to switch on DuckDB's file logging is refused and writes nothing. */
+  @Test
+  void aSelectCannotSwitchOnLoggingIntoTheLake() throws Exception {
+    Path tableDir = new PathResolver(TierLayout.under(root)).tableDir(Zone.SILVER,
+        dev.tiering.core.TableName.of("preds"));
+    List<String> before;
+    try (var files = java.nio.file.Files.list(tableDir)) {
+      before = files.map(Path::toString).sorted().toList();
+    }
+    CliRun run = sql("SELECT error('no such file ' || r.range) FROM range(1) r LEFT JOIN"
+        + " enable_logging(storage='file', storage_path='" + tableDir + "') e ON true");
+    assertThat(run.exitCode()).isEqualTo(SqlCommand.EXIT_SQL);
+    assertThat(run.err()).contains("enable_logging() cannot run here");
+    try (var files = java.nio.file.Files.list(tableDir)) {
+      assertThat(files.map(Path::toString).sorted().toList()).isEqualTo(before);
+    }
+  }
 }

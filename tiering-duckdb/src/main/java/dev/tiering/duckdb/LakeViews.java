@@ -31,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * An in-memory DuckDB database with one view per lake table, {@code zone.table} (for example
  * {@code silver.slm_predictions}), over exactly the files of the table's applied commits: a glob
  * ({@code read_parquet('…/**}{@code /*.parquet')}) sees whatever files exist, a view sees commits.
- * Each view reads with {@code hive_partitioning} and {@code union_by_name}, so a table whose
- * schema evolved reads whole (older files get nulls for newer columns); a table without files is
- * an empty view with the table's columns.
+ * Each view reads with {@code union_by_name}, so a table whose schema evolved reads whole (older
+ * files get nulls for newer columns), and without {@code hive_partitioning}: the {@code date}
+ * column is inside every file, and Hive-style directories above the table (a root under {@code
+ * /srv/env=prod/}) must not become columns. A table without files is an empty view with the
+ * table's columns.
  *
  * <p>The views are a snapshot, taken when they are made or {@link #refresh() refreshed}. A file a
  * compaction removes later makes a query fail; {@link #query} then refreshes the views and runs
@@ -58,6 +60,8 @@ public final class LakeViews implements AutoCloseable {
   private final LakeReader reader;
   private final Connection connection;
   private final Map<String, Long> snapshots = new LinkedHashMap<>();
+  /** The files the views name: only their disappearance makes a query run again. */
+  private final java.util.Set<String> files = new java.util.HashSet<>();
 
   private LakeViews(LakeReader reader, Connection connection) {
     this.reader = reader;
@@ -84,6 +88,9 @@ public final class LakeViews implements AutoCloseable {
         statement.execute("SET autoinstall_known_extensions = false");
         statement.execute("SET autoload_known_extensions = false");
         statement.execute("SET temp_directory = ''");
+        // No statement may change a setting from here on (enable_profiling() and
+        // enable_logging() are table functions that would make a SELECT write files).
+        statement.execute("SET lock_configuration = true");
       }
     } catch (SQLException e) {
       throw new IOException("Cannot start DuckDB: " + e.getMessage(), e);
@@ -125,6 +132,7 @@ public final class LakeViews implements AutoCloseable {
    */
   public void refresh() throws IOException {
     snapshots.clear();
+    files.clear();
     try (Statement statement = connection.createStatement()) {
       for (Zone zone : Zone.values()) {
         List<TableName> tables = reader.tables(zone);
@@ -133,9 +141,10 @@ public final class LakeViews implements AutoCloseable {
         }
         for (TableName table : tables) {
           SchemaSidecar sidecar = reader.sidecar(zone, table);
-          List<LakeReader.DataFile> files = reader.files(zone, table);
+          List<LakeReader.DataFile> tableFiles = reader.files(zone, table);
           statement.execute("CREATE OR REPLACE VIEW " + identifier(zone.id()) + "."
-              + identifier(table.value()) + " AS " + select(sidecar.schema(), files));
+              + identifier(table.value()) + " AS " + select(sidecar.schema(), tableFiles));
+          tableFiles.forEach(f -> files.add(f.path().toString()));
           snapshots.put(zone.id() + "." + table.value(), sidecar.lastCommit());
         }
       }
@@ -162,7 +171,9 @@ public final class LakeViews implements AutoCloseable {
     for (int i = 0; i < files.size(); i++) {
       list.append(i == 0 ? "" : ", ").append(literal(files.get(i).path()));
     }
-    return list.append("], hive_partitioning = true, union_by_name = true)").toString();
+    // No hive_partitioning: it would take columns from any key=value directory in the lake's own
+    // path (a root under /srv/id=7/ made every id 7); the date column is inside every file.
+    return list.append("], hive_partitioning = false, union_by_name = true)").toString();
   }
 
   private static String duckType(Field field) {
@@ -185,8 +196,9 @@ public final class LakeViews implements AutoCloseable {
    *
    * @param columns the column names
    * @param types DuckDB's names of the column types
-   * @param rows the rows, each value a {@link Number}, {@link Boolean}, {@link String}, {@code
-   *     java.time} value or other JDBC object, or null
+   * @param rows the rows, each value null, a {@link Number}, {@link Boolean}, {@link String},
+   *     {@code java.time} value, {@code byte[]} (BLOB), {@link List} (LIST), {@link Map} (STRUCT,
+   *     MAP), or another JDBC object (UUID, ...)
    * @param truncated true if there were more rows than asked for
    */
   public record Result(List<String> columns, List<String> types, List<List<Object>> rows,
@@ -217,7 +229,7 @@ public final class LakeViews implements AutoCloseable {
       try {
         return run(sql, maxRows);
       } catch (SQLException e) {
-        if (attempt == ATTEMPTS || !isMissingFile(e)) {
+        if (attempt == ATTEMPTS || !isMissingViewFile(e)) {
           throw e;
         }
         log.debug("A file of the views went away ({}); refreshing and running again",
@@ -246,12 +258,53 @@ public final class LakeViews implements AutoCloseable {
         }
         List<Object> row = new ArrayList<>(columns.size());
         for (int i = 1; i <= columns.size(); i++) {
-          row.add(rs.getObject(i));
+          row.add(plain(rs.getObject(i)));
         }
         rows.add(java.util.Collections.unmodifiableList(row));
       }
       return new Result(columns, types, rows, truncated);
     }
+  }
+
+  /**
+   * A JDBC value as a plain Java one: {@code java.sql} times as {@code java.time}, a BLOB as its
+   * bytes, a LIST as a {@link List}, a STRUCT or MAP as a {@link Map}, recursively.
+   */
+  static Object plain(Object value) throws SQLException {
+    if (value instanceof java.sql.Timestamp timestamp) {
+      return timestamp.toLocalDateTime();
+    }
+    if (value instanceof java.sql.Date date) {
+      return date.toLocalDate();
+    }
+    if (value instanceof java.sql.Time time) {
+      return time.toLocalTime();
+    }
+    if (value instanceof java.sql.Blob blob) {
+      return blob.getBytes(1, (int) blob.length());
+    }
+    if (value instanceof java.sql.Array array) {
+      List<Object> items = new ArrayList<>();
+      for (Object item : (Object[]) array.getArray()) {
+        items.add(plain(item));
+      }
+      return java.util.Collections.unmodifiableList(items);
+    }
+    if (value instanceof org.duckdb.DuckDBStruct struct) {
+      return plainMap(struct.getMap());
+    }
+    if (value instanceof Map<?, ?> map) {
+      return plainMap(map);
+    }
+    return value;
+  }
+
+  private static Map<Object, Object> plainMap(Map<?, ?> map) throws SQLException {
+    Map<Object, Object> plain = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> entry : map.entrySet()) {
+      plain.put(plain(entry.getKey()), plain(entry.getValue()));
+    }
+    return java.util.Collections.unmodifiableMap(plain);
   }
 
   /**
@@ -282,6 +335,48 @@ public final class LakeViews implements AutoCloseable {
       throw new SQLException("Only one statement can run here; found " + statements + " in "
           + first(sql));
     }
+    checkFunctions(parsed.path("statements"), false);
+  }
+
+  /** Table functions a query may use: they read, and change nothing. */
+  private static final java.util.Set<String> READING_TABLE_FUNCTIONS = java.util.Set.of(
+      "read_parquet", "parquet_scan", "parquet_metadata", "parquet_schema",
+      "parquet_file_metadata", "parquet_kv_metadata", "read_csv", "read_csv_auto", "sniff_csv",
+      "read_json", "read_json_auto", "read_ndjson", "read_ndjson_auto", "read_json_objects",
+      "read_text", "read_blob", "glob", "range", "generate_series", "unnest", "duckdb_tables",
+      "duckdb_views", "duckdb_columns", "duckdb_schemas", "duckdb_functions", "duckdb_types",
+      "duckdb_constraints", "duckdb_keywords", "duckdb_settings");
+  /** Scalar functions with effects beyond their result. */
+  private static final java.util.Set<String> EFFECTFUL_FUNCTIONS = java.util.Set.of("setseed",
+      "write_log", "nextval", "currval");
+
+  /**
+   * Refuses a statement that calls a table function outside {@link #READING_TABLE_FUNCTIONS} or a
+   * scalar function in {@link #EFFECTFUL_FUNCTIONS}, anywhere in its parsed tree: an allow-list,
+   * because a new DuckDB may add table functions with effects, as {@code enable_logging} was.
+   */
+  private static void checkFunctions(JsonNode node, boolean tableFunction) throws SQLException {
+    if (node.isObject()) {
+      JsonNode name = node.get("function_name");
+      if (name != null && name.isTextual()) {
+        String function = name.asText().toLowerCase(Locale.ROOT);
+        if (tableFunction && !READING_TABLE_FUNCTIONS.contains(function)
+            || EFFECTFUL_FUNCTIONS.contains(function)) {
+          throw new SQLException("The function " + function + "() cannot run here: a query may"
+              + " only read (table functions: " + new java.util.TreeSet<>(READING_TABLE_FUNCTIONS)
+              + ")");
+        }
+      }
+      boolean tableRef = "TABLE_FUNCTION".equals(node.path("type").asText());
+      for (Map.Entry<String, JsonNode> field : (Iterable<Map.Entry<String, JsonNode>>)
+          node::fields) {
+        checkFunctions(field.getValue(), tableRef && field.getKey().equals("function"));
+      }
+    } else if (node.isArray()) {
+      for (JsonNode item : node) {
+        checkFunctions(item, false);
+      }
+    }
   }
 
   private static String first(String sql) {
@@ -289,10 +384,23 @@ public final class LakeViews implements AutoCloseable {
     return line.length() > 60 ? line.substring(0, 60) + "..." : line;
   }
 
-  private static boolean isMissingFile(SQLException e) {
-    String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-    return message.contains("no such file") || message.contains("cannot open file")
-        || message.contains("no files found");
+  /**
+   * True if DuckDB could not open a file one of the views names: a compaction merged it. Any
+   * other error, even one whose text looks alike, is the query's own and is not retried.
+   */
+  private boolean isMissingViewFile(SQLException e) {
+    String message = String.valueOf(e.getMessage());
+    String lower = message.toLowerCase(Locale.ROOT);
+    if (!lower.startsWith("io error") || !(lower.contains("no such file")
+        || lower.contains("cannot open file") || lower.contains("no files found"))) {
+      return false;
+    }
+    for (String file : files) {
+      if (message.contains("\"" + file + "\"")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A DuckDB identifier, quoted. */
