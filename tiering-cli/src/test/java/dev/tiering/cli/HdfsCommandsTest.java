@@ -46,8 +46,8 @@ class HdfsCommandsTest {
       assertThat(schema.exitCode()).as(schema.err()).isZero();
       assertThat(schema.out()).contains("\"table_name\": \"preds\"");
 
-      CliRun compact = CliRun.of("compact", "--zone", "silver", "--table", "preds", "--hot", hot.toString(),
-          "--lake", lake);
+      CliRun compact = CliRun.of("compact", "--zone", "silver", "--table", "preds", "--hot",
+          hot.toString(), "--lake", lake, "--min-age-minutes", "0");
       assertThat(compact.exitCode()).as(compact.err()).isZero();
       assertThat(compact.out()).contains("merged 3 file(s)");
 

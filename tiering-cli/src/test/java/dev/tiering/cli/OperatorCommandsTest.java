@@ -144,10 +144,16 @@ class OperatorCommandsTest {
         .contains("(6 small files: run 'tiering compact --zone silver --table preds')")
         .contains("2025-11-10      6 file(s)").contains("[small: under 10 MiB]");
 
-    CliRun dry = run("compact", "--zone", "silver", "--table", "preds", "--dry-run");
+    // Commits younger than the minimum age (10 minutes by default) are left alone.
+    CliRun young = run("compact", "-v");
+    assertThat(young.exitCode()).isZero();
+    assertThat(young.out()).contains("compact silver.preds: kept 6, 0 failure(s)")
+        .contains("commit 1 is younger than PT10M or not applied yet");
+    CliRun dry = run("compact", "--zone", "silver", "--table", "preds", "--dry-run",
+        "--min-age-minutes", "0");
     assertThat(dry.out()).contains("compact silver.preds (dry run, nothing changed): would merge"
         + " 6 file(s)");
-    CliRun compact = run("compact");
+    CliRun compact = run("compact", "--min-age-minutes", "0");
     assertThat(compact.exitCode()).isZero();
     assertThat(compact.out()).contains("compact silver.preds: merged 6 file(s)");
     assertThat(run("ls").out()).contains("silver.preds  version 1.0.0  1 file(s)");
