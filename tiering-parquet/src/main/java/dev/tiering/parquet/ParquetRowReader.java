@@ -58,6 +58,11 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   private ParquetFileReader reader;
   /** Volatile: a close from another thread (misuse, but it happens) must stop the reader. */
   private volatile boolean closed;
+  private static final int BEFORE = 0;
+  private static final int ON_ROW = 1;
+  private static final int DONE = 2;
+  /** Where the reader is: getters read only {@link #ON_ROW}. */
+  private int position = BEFORE;
   private ColumnReader[] columns;
   private ColumnReader dateColumn;
   private FieldType[] fileTypes;
@@ -183,7 +188,9 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
       throw new IllegalStateException("This reader is closed (open a new one to read again)");
     }
     try {
-      return advance();
+      boolean more = advance();
+      position = more ? ON_ROW : DONE;
+      return more;
     } catch (IOException | RuntimeException e) {
       if (current == null) {
         throw e;
@@ -367,74 +374,262 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
         + " (read it with the schema it was written with)");
   }
 
+  /**
+   * Checks that there is a current row and that field {@code index} is of one of {@code kinds}
+   * (any kind if none is given): a getter never returns a value it did not read.
+   */
+  private int check(int index, String getter, FieldType.Kind... kinds) {
+    if (position != ON_ROW) {
+      throw new IllegalStateException(closed ? "This reader is closed (open a new one to read"
+          + " again)" : position == BEFORE ? "No current row: call next() first (" + getter
+          + " reads the row next() moved to)" : "No current row: next() returned false, every"
+          + " row is read (" + getter + " has nothing to read)");
+    }
+    if (index < 0 || index >= fields) {
+      throw new IndexOutOfBoundsException("No column " + index + " in " + schema.qualifiedName()
+          + " (it has " + fields + ": 0 to " + (fields - 1) + ")");
+    }
+    if (kinds.length > 0) {
+      FieldType.Kind kind = schema.fields().get(index).type().kind();
+      for (FieldType.Kind allowed : kinds) {
+        if (kind == allowed) {
+          return index;
+        }
+      }
+      throw new IllegalArgumentException("Column '" + schema.fields().get(index).name() + "' ("
+          + index + ") of " + schema.qualifiedName() + " is " + kind.name().toLowerCase(
+              java.util.Locale.ROOT) + ": " + getter + " does not read it (use " + getterFor(kind)
+          + ", or get)");
+    }
+    return index;
+  }
+
+  /** As {@link #check}, for a getter that returns a primitive: a null value is an error. */
+  private int checkPresent(int index, String getter, FieldType.Kind... kinds) {
+    check(index, getter, kinds);
+    if (isNull[index]) {
+      throw new IllegalStateException("Column '" + schema.fields().get(index).name() + "' ("
+          + index + ") is null in this row: " + getter + " cannot return it (check isNull"
+          + " first, or use get)");
+    }
+    return index;
+  }
+
+  private static String getterFor(FieldType.Kind kind) {
+    return switch (kind) {
+      case INT32 -> "getInt";
+      case INT64 -> "getLong";
+      case FLOAT32 -> "getFloat or getDouble";
+      case FLOAT64 -> "getDouble";
+      case BOOLEAN -> "getBoolean";
+      case STRING -> "getString";
+      case BINARY -> "getBytes";
+      case DECIMAL -> "getDecimal";
+      case TIMESTAMP -> "getTimestamp or getTimestampMicros";
+      case DATE -> "getDate";
+    };
+  }
+
+  /** The index of a column by name. */
+  public int column(String name) {
+    int index = schema.indexOf(name);
+    if (index < 0) {
+      throw new IllegalArgumentException("No column '" + name + "' in " + schema.qualifiedName()
+          + " (columns: " + schema.fields().stream().map(dev.tiering.schema.Field::name).toList()
+          + ")");
+    }
+    return index;
+  }
+
   @Override
   public boolean isNull(int index) {
-    return isNull[index];
+    return isNull[check(index, "isNull")];
   }
 
   @Override
   public Object get(int index) {
+    check(index, "get");
     return isNull[index] ? null
         : CanonicalValues.box(schema.fields().get(index).type().kind(), bits[index], refs[index]);
   }
 
-  /** An int32 or date (days since 1970-01-01) field. */
+  /**
+   * An int32 field, or an int64 field whose value fits an int.
+   *
+   * @throws IllegalArgumentException if the field is of another type, or the value does not fit
+   * @throws IllegalStateException if there is no current row or the value is null
+   */
   public int getInt(int index) {
-    return (int) bits[index];
+    checkPresent(index, "getInt", FieldType.Kind.INT32, FieldType.Kind.INT64);
+    long value = bits[index];
+    if (value != (int) value) {
+      throw new IllegalArgumentException("Column '" + schema.fields().get(index).name() + "' ("
+          + index + ") holds " + value + ", outside the int range: use getLong");
+    }
+    return (int) value;
   }
 
-  /** An int64 field, an int32 field widened, or a timestamp in microseconds. */
+  /**
+   * An int64 field, or an int32 field widened.
+   *
+   * @throws IllegalArgumentException if the field is of another type
+   * @throws IllegalStateException if there is no current row or the value is null
+   */
   public long getLong(int index) {
-    return bits[index];
+    return bits[checkPresent(index, "getLong", FieldType.Kind.INT64, FieldType.Kind.INT32)];
   }
 
-  /** A float64 field (NaN if null). */
+  /**
+   * A float64 field, or a float32 field widened; NaN if null (as every {@link RowView}).
+   *
+   * @throws IllegalArgumentException if the field is of another type
+   * @throws IllegalStateException if there is no current row
+   */
   @Override
   public double getDouble(int index) {
+    check(index, "getDouble", FieldType.Kind.FLOAT64, FieldType.Kind.FLOAT32);
     return isNull[index] ? Double.NaN : schema.fields().get(index).type().kind()
         == FieldType.Kind.FLOAT32 ? Float.intBitsToFloat((int) bits[index])
         : Double.longBitsToDouble(bits[index]);
   }
 
-  /** A float32 field. */
+  /**
+   * A float32 field.
+   *
+   * @throws IllegalArgumentException if the field is of another type
+   * @throws IllegalStateException if there is no current row or the value is null
+   */
   public float getFloat(int index) {
-    return Float.intBitsToFloat((int) bits[index]);
+    return Float.intBitsToFloat((int) bits[checkPresent(index, "getFloat",
+        FieldType.Kind.FLOAT32)]);
   }
 
-  /** A boolean field. */
+  /**
+   * A boolean field.
+   *
+   * @throws IllegalArgumentException if the field is of another type
+   * @throws IllegalStateException if there is no current row or the value is null
+   */
   public boolean getBoolean(int index) {
-    return bits[index] != 0;
+    return bits[checkPresent(index, "getBoolean", FieldType.Kind.BOOLEAN)] != 0;
   }
 
-  /** A string field, or null. */
+  /**
+   * A string field, or null.
+   *
+   * @throws IllegalArgumentException if the field is of another type
+   * @throws IllegalStateException if there is no current row
+   */
   public String getString(int index) {
+    check(index, "getString", FieldType.Kind.STRING);
     return isNull[index] ? null : (String) refs[index];
   }
 
-  /** A binary field, or null. */
+  /**
+   * A binary field, or null.
+   *
+   * @throws IllegalArgumentException if the field is of another type
+   * @throws IllegalStateException if there is no current row
+   */
   public byte[] getBytes(int index) {
+    check(index, "getBytes", FieldType.Kind.BINARY);
     return isNull[index] ? null : (byte[]) refs[index];
   }
 
-  /** A decimal field, or null. */
+  /**
+   * A decimal field, or null.
+   *
+   * @throws IllegalArgumentException if the field is of another type
+   * @throws IllegalStateException if there is no current row
+   */
   public BigDecimal getDecimal(int index) {
+    check(index, "getDecimal", FieldType.Kind.DECIMAL);
     return isNull[index] ? null : (BigDecimal) refs[index];
   }
 
-  /** A timestamp field in microseconds since the epoch. */
+  /**
+   * A timestamp field in microseconds since the epoch.
+   *
+   * @throws IllegalArgumentException if the field is of another type
+   * @throws IllegalStateException if there is no current row or the value is null
+   */
   public long getTimestampMicros(int index) {
-    return bits[index];
+    return bits[checkPresent(index, "getTimestampMicros", FieldType.Kind.TIMESTAMP)];
   }
 
-  /** A timestamp field, or null. */
+  /**
+   * A timestamp field, or null.
+   *
+   * @throws IllegalArgumentException if the field is of another type
+   * @throws IllegalStateException if there is no current row
+   */
   public Instant getTimestamp(int index) {
+    check(index, "getTimestamp", FieldType.Kind.TIMESTAMP);
     return isNull[index] ? null : Instant.ofEpochSecond(Math.floorDiv(bits[index], 1_000_000L),
         Math.floorMod(bits[index], 1_000_000L) * 1000);
   }
 
-  /** A date field, or null. */
+  /**
+   * A date field, or null.
+   *
+   * @throws IllegalArgumentException if the field is of another type
+   * @throws IllegalStateException if there is no current row
+   */
   public LocalDate getDate(int index) {
+    check(index, "getDate", FieldType.Kind.DATE);
     return isNull[index] ? null : LocalDate.ofEpochDay(bits[index]);
+  }
+
+  // By name: the same checks, after the name is found.
+
+  /** {@link #getInt(int)} of the named column. */
+  public int getInt(String column) {
+    return getInt(column(column));
+  }
+
+  @Override
+  public long getLong(String column) {
+    return getLong(column(column));
+  }
+
+  @Override
+  public double getDouble(String column) {
+    return getDouble(column(column));
+  }
+
+  /** {@link #getFloat(int)} of the named column. */
+  public float getFloat(String column) {
+    return getFloat(column(column));
+  }
+
+  /** {@link #getBoolean(int)} of the named column. */
+  public boolean getBoolean(String column) {
+    return getBoolean(column(column));
+  }
+
+  @Override
+  public String getString(String column) {
+    return getString(column(column));
+  }
+
+  /** {@link #getBytes(int)} of the named column. */
+  public byte[] getBytes(String column) {
+    return getBytes(column(column));
+  }
+
+  @Override
+  public BigDecimal getDecimal(String column) {
+    return getDecimal(column(column));
+  }
+
+  @Override
+  public Instant getTimestamp(String column) {
+    return getTimestamp(column(column));
+  }
+
+  @Override
+  public LocalDate getDate(String column) {
+    return getDate(column(column));
   }
 
   /** The current row as field name to canonical value (see {@link dev.tiering.schema.RowValidator}). */
@@ -449,6 +644,7 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   @Override
   public void close() throws IOException {
     closed = true;
+    position = DONE;
     try {
       if (reader != null) {
         reader.close();

@@ -51,35 +51,47 @@ public interface RowView {
     return isNull(indexOf(field));
   }
 
-  /** A numeric field as a double, or NaN if it is null. */
+  /** A float field as a double, or NaN if it is null. */
   default double getDouble(int index) {
-    Object value = get(index);
+    Object value = get(kindChecked(index, "getDouble", FieldType.Kind.FLOAT64,
+        FieldType.Kind.FLOAT32));
     return value == null ? Double.NaN : ((Number) value).doubleValue();
   }
 
-  /** A numeric field as a double, or NaN if it is null. */
+  /** A float field as a double, or NaN if it is null. */
   default double getDouble(String field) {
     return getDouble(indexOf(field));
   }
 
-  /** An integer field as a long. */
+  /**
+   * An integer field as a long.
+   *
+   * @throws IllegalStateException if it is null
+   */
   default long getLong(String field) {
-    return ((Number) get(field)).longValue();
+    Object value = get(kindChecked(indexOf(field), "getLong", FieldType.Kind.INT64,
+        FieldType.Kind.INT32));
+    if (value == null) {
+      throw new IllegalStateException("Field '" + field + "' is null in this row: getLong cannot"
+          + " return it (check isNull first, or use get)");
+    }
+    return ((Number) value).longValue();
   }
 
-  /** A string field. */
+  /** A string field, or null. */
   default String getString(String field) {
-    return (String) get(field);
+    return (String) get(kindChecked(indexOf(field), "getString", FieldType.Kind.STRING));
   }
 
-  /** A decimal field. */
+  /** A decimal field, or null. */
   default BigDecimal getDecimal(String field) {
-    return (BigDecimal) get(field);
+    return (BigDecimal) get(kindChecked(indexOf(field), "getDecimal", FieldType.Kind.DECIMAL));
   }
 
   /** A timestamp field as an instant, or null. */
   default Instant getTimestamp(String field) {
-    Long micros = (Long) get(field);
+    Long micros = (Long) get(kindChecked(indexOf(field), "getTimestamp",
+        FieldType.Kind.TIMESTAMP));
     return micros == null ? null
         : Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
             Math.floorMod(micros, 1_000_000L) * 1_000L);
@@ -87,8 +99,27 @@ public interface RowView {
 
   /** A date field, or null. */
   default LocalDate getDate(String field) {
-    Integer day = (Integer) get(field);
+    Integer day = (Integer) get(kindChecked(indexOf(field), "getDate", FieldType.Kind.DATE));
     return day == null ? null : LocalDate.ofEpochDay(day);
+  }
+
+  /**
+   * Checks that field {@code index} is of one of {@code kinds}: a typed getter never reads a
+   * value of another type as if it were its own.
+   *
+   * @return {@code index}
+   * @throws IllegalArgumentException naming the field, its type and the getter to use
+   */
+  private int kindChecked(int index, String getter, FieldType.Kind... kinds) {
+    Field field = schema().fields().get(index);
+    for (FieldType.Kind kind : kinds) {
+      if (field.type().kind() == kind) {
+        return index;
+      }
+    }
+    throw new IllegalArgumentException("Field '" + field.name() + "' of "
+        + schema().qualifiedName() + " is " + field.type().kind().name().toLowerCase(
+            java.util.Locale.ROOT) + ": " + getter + " does not read it (use get)");
   }
 
   private int indexOf(String field) {
