@@ -81,7 +81,7 @@ public final class ApiTour {
     }
 
     // Keeping the hot tier healthy.
-    StagingJanitor.builder(paths).build().cleanupOldBatches(2, false);
+    StagingJanitor.builder(paths).build().cleanupOldBatches(2).execute();
     HealthReport health = HealthMonitor.builder(paths).build().check();
     System.out.println("health: " + health.level());
     // tour:end

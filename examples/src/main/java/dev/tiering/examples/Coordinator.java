@@ -266,7 +266,7 @@ public final class Coordinator {
     }
 
     long t4 = System.nanoTime();
-    long removed = janitor.cleanupOldBatches(2, false).removedFiles();
+    long removed = janitor.cleanupOldBatches(2).execute().removedFiles();
     timings.put("clean staging", since(t4));
     steps.accept("cleanup " + batch);
     return new BatchResult(batch, List.copyOf(files.keySet()), all.size(), rejected, silverRows,

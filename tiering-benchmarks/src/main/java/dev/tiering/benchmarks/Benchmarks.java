@@ -288,13 +288,13 @@ public final class Benchmarks {
             }
           }
         }, "one partition, merged into 128 MiB files, journaled", () -> {
-          var report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.SILVER, table, false);
+          var report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.SILVER, table).execute();
           return report.actions(dev.tiering.core.LifecycleReport.Verb.WRITTEN).size();
         });
     StagingJanitor janitor = StagingJanitor.builder(paths).grace(Duration.ZERO).build();
     measure("staging cleanup of " + mode.cleanupFiles() + " files", mode.cleanupFiles(), 0, false,
         () -> stagedFiles(paths, mode.cleanupFiles()), "keep the 2 most recent batches",
-        () -> janitor.cleanupOldBatches(2, false).removedFiles());
+        () -> janitor.cleanupOldBatches(2).execute().removedFiles());
     BatchId[] batches = new BatchId[1000];
     for (int i = 0; i < batches.length; i++) {
       batches[i] = BatchId.of("batch-" + i);

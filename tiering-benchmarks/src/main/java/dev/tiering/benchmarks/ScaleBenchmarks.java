@@ -109,8 +109,8 @@ final class ScaleBenchmarks {
     });
     StagingJanitor janitor = StagingJanitor.builder(paths).grace(Duration.ZERO).build();
     time("staging cleanup (dry run)", "staging files", files, 0,
-        () -> janitor.cleanupOldBatches(2, true));
-    measureOnce("staging cleanup", "staging files", files, () -> janitor.cleanupOldBatches(2, false));
+        () -> janitor.cleanupOldBatches(2).preview());
+    measureOnce("staging cleanup", "staging files", files, () -> janitor.cleanupOldBatches(2).execute());
     Benchmarks.delete(base);
   }
 
@@ -143,9 +143,9 @@ final class ScaleBenchmarks {
     });
     Compactor compactor = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build();
     time("compaction dry run", "partitions", partitions, 0,
-        () -> compactor.compact(Zone.SILVER, table, true));
+        () -> compactor.compact(Zone.SILVER, table).preview());
     measureOnce("compaction", "partitions", partitions,
-        () -> compactor.compact(Zone.SILVER, table, false));
+        () -> compactor.compact(Zone.SILVER, table).execute());
     Benchmarks.delete(base);
   }
 
@@ -172,14 +172,14 @@ final class ScaleBenchmarks {
     HotCache cache = HotCache.builder(paths).budget(Long.MAX_VALUE / 4).build();
     measureOnce("cache promote (10 files, one call each)", "index entries", entries, 10, () -> {
       for (Path file : files) {
-        cache.promote(file, false);
+        cache.promote(file).execute();
       }
     });
     time("cache read-through (10 files)", "index entries", entries, 10,
         () -> cache.forRead(files));
     measureOnce("cache evict (10 files, one call each)", "index entries", entries, 10, () -> {
       for (Path file : files) {
-        cache.evict(file, false);
+        cache.evict(file).execute();
       }
     });
     Benchmarks.delete(base);

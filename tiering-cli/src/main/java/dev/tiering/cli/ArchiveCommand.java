@@ -59,7 +59,8 @@ final class ArchiveCommand implements Callable<Integer> {
     try (Progress progress = Progress.of("archive", paths, dryRun)) {
       LayoutOptions.requireRoots(paths, progress, dev.tiering.core.Tier.COLD);
       return Reports.print(spec.commandLine().getOut(),
-          new Archiver(paths, progress, Clock.systemUTC()).apply(policy, dryRun), verbose);
+          Reports.run(new Archiver(paths, progress, Clock.systemUTC()).apply(policy), dryRun),
+          verbose);
     }
   }
 

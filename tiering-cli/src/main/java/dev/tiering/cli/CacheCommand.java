@@ -118,8 +118,8 @@ final class CacheCommand implements Runnable {
       try (Progress progress = Progress.of("cache promote", paths, dryRun)) {
         LayoutOptions.requireRoots(paths, progress, dev.tiering.core.Tier.HOT,
             dev.tiering.core.Tier.COLD);
-        return Reports.print(spec.commandLine().getOut(), options.cache(paths, progress)
-            .promote(target.lakePath(paths, progress), dryRun), true);
+        return Reports.print(spec.commandLine().getOut(), Reports.run(options.cache(paths,
+            progress).promote(target.lakePath(paths, progress)), dryRun), true);
       }
     }
   }
@@ -141,8 +141,8 @@ final class CacheCommand implements Runnable {
       try (Progress progress = Progress.of("cache evict", paths, dryRun)) {
         LayoutOptions.requireRoots(paths, progress, dev.tiering.core.Tier.HOT,
             dev.tiering.core.Tier.COLD);
-        return Reports.print(spec.commandLine().getOut(), options.cache(paths, progress)
-            .evict(target.lakePath(paths, progress), dryRun), true);
+        return Reports.print(spec.commandLine().getOut(), Reports.run(options.cache(paths,
+            progress).evict(target.lakePath(paths, progress)), dryRun), true);
       }
     }
   }
@@ -164,7 +164,7 @@ final class CacheCommand implements Runnable {
         LayoutOptions.requireRoots(paths, progress, dev.tiering.core.Tier.HOT,
             dev.tiering.core.Tier.COLD);
         return Reports.print(spec.commandLine().getOut(),
-            options.cache(paths, progress).verify(dryRun), false);
+            Reports.run(options.cache(paths, progress).verify(), dryRun), false);
       }
     }
   }

@@ -67,8 +67,8 @@ final class CleanupCommand implements Callable<Integer> {
           .grace(Duration.ofMinutes(Ranges.check(spec, "--grace-minutes", graceMinutes, 0,
               10L * 366 * 24 * 60, "minutes")))
           .archive(archive).build();
-      LifecycleReport report = which.batch != null ? janitor.cleanupBatch(which.batch, dryRun)
-          : janitor.cleanupOldBatches(which.all ? 0 : which.keepRecent, dryRun);
+      LifecycleReport report = Reports.run(which.batch != null ? janitor.cleanupBatch(which.batch)
+          : janitor.cleanupOldBatches(which.all ? 0 : which.keepRecent), dryRun);
       progress.close();
       return Reports.print(spec.commandLine().getOut(), report, verbose);
     }

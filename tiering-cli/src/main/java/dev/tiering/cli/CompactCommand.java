@@ -52,8 +52,8 @@ final class CompactCommand implements Callable<Integer> {
               minAgeMinutes, 0, 60, "minutes"))).build();
       for (TableOptions.Selected t : tables.select(TableOptions.reader(paths, progress))) {
         try {
-          code = Math.max(code, Reports.print(out, compactor.compact(t.zone(), t.table(),
-              dryRun), verbose));
+          code = Math.max(code, Reports.print(out, Reports.run(compactor.compact(t.zone(),
+              t.table()), dryRun), verbose));
         } catch (java.io.IOException | RuntimeException e) {
           // One table that cannot be compacted (a damaged schema.json) must not stop the others.
           out.println("  FAILED        " + t.zone() + "." + t.table() + ": " + e.getMessage());

@@ -40,7 +40,7 @@ final class IngestCommand implements Callable<Integer> {
       RawIngestor ingestor = new RawIngestor(paths, progress, Clock.systemUTC());
       for (Path file : files) {
         code = Math.max(code, Reports.print(spec.commandLine().getOut(),
-            ingestor.ingest(file, source, dryRun), true));
+            Reports.run(ingestor.ingest(file, source), dryRun), true));
       }
     }
     return code;

@@ -28,7 +28,7 @@ final class RecoverCommand implements Callable<Integer> {
     LayoutOptions.requireRoots(paths, dev.tiering.core.Storage.forLayout(paths.layout()),
         dev.tiering.core.Tier.HOT, dev.tiering.core.Tier.COLD);
     int code = Reports.print(out, TempFileSweeper.forLayout(paths.layout()).recover(paths), true);
-    var orphans = dev.tiering.core.HotCache.builder(paths).build().removeOrphans(false);
+    var orphans = dev.tiering.core.HotCache.builder(paths).build().removeOrphans().execute();
     if (!orphans.actions().isEmpty() || !orphans.ok()) {
       code = Math.max(code, Reports.print(out, orphans, true));
     }

@@ -13,6 +13,12 @@ final class Reports {
    *
    * @return the exit code: 0 if nothing failed, 1 otherwise
    */
+  /** Previews the plan ({@code --dry-run}) or executes it. */
+  static dev.tiering.core.LifecycleReport run(dev.tiering.core.LifecyclePlan plan, boolean dryRun)
+      throws java.io.IOException {
+    return dryRun ? plan.preview() : plan.execute();
+  }
+
   static int print(PrintWriter out, LifecycleReport report, boolean verbose) {
     if (verbose || report.dryRun()) {
       for (LifecycleReport.Action action : report.actions()) {

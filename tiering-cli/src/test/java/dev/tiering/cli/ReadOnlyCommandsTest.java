@@ -71,7 +71,7 @@ class ReadOnlyCommandsTest {
       lake.writeCleanData(table(), List.of(Map.of("timestamp", Instant.EPOCH, "score", 0.1 * w)));
     }
     HotCache.builder(paths).build().promote(paths.partitionDir(Zone.SILVER,
-        TableName.of("preds"), DAY, PartitionLayout.DATE_PATH), false);
+        TableName.of("preds"), DAY, PartitionLayout.DATE_PATH)).execute();
     Files.writeString(elsewhere.resolve("feed.csv"), "a,b\n");
     Files.copy(paths.schemaFile(Zone.SILVER, TableName.of("preds")),
         elsewhere.resolve("proposed.json"));

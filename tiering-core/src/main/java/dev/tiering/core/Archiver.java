@@ -46,7 +46,11 @@ public final class Archiver {
   }
 
   /** Applies the policy. */
-  public LifecycleReport apply(RetentionPolicy policy, boolean dryRun) throws IOException {
+  public LifecyclePlan apply(RetentionPolicy policy) {
+    return LifecyclePlan.of("retention", preview -> apply(policy, preview));
+  }
+
+  private LifecycleReport apply(RetentionPolicy policy, boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("retention", dryRun);
     LocalDate today = LocalDate.now(clock);
     for (Map.Entry<Zone, Period> lake : policy.lake().entrySet()) {

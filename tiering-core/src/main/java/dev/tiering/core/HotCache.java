@@ -110,7 +110,11 @@ public final class HotCache {
    *
    * @throws IllegalArgumentException if the path is not inside a lake table
    */
-  public LifecycleReport promote(Path lakePath, boolean dryRun) throws IOException {
+  public LifecyclePlan promote(Path lakePath) {
+    return LifecyclePlan.of("cache promote " + lakePath, preview -> promote(lakePath, preview));
+  }
+
+  private LifecycleReport promote(Path lakePath, boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cache promote " + lakePath, dryRun);
     List<FileEntry> files = new ArrayList<>();
     collect(lakePath, files);
@@ -401,7 +405,11 @@ public final class HotCache {
   }
 
   /** Removes the copies of a lake file or of every file under a lake directory. */
-  public LifecycleReport evict(Path lakePath, boolean dryRun) throws IOException {
+  public LifecyclePlan evict(Path lakePath) {
+    return LifecyclePlan.of("cache evict " + lakePath, preview -> evict(lakePath, preview));
+  }
+
+  private LifecycleReport evict(Path lakePath, boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cache evict " + lakePath, dryRun);
     Path prefix = lakePath.toAbsolutePath().normalize();
     withIndex(dryRun, index -> {
@@ -423,7 +431,11 @@ public final class HotCache {
    * lake file is gone (compacted or archived); removes copies the index does not list (left by an
    * interrupted promote).
    */
-  public LifecycleReport verify(boolean dryRun) throws IOException {
+  public LifecyclePlan verify() {
+    return LifecyclePlan.of("cache verify", preview -> verify(preview));
+  }
+
+  private LifecycleReport verify(boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cache verify", dryRun);
     withIndex(dryRun, index -> {
       sweepOrphans(index, report);
@@ -462,7 +474,11 @@ public final class HotCache {
    * left to recovery. Runs under the cache lock, so no promote is between those two steps. {@link
    * #verify} does this too; {@code tiering recover} runs it at boot.
    */
-  public LifecycleReport removeOrphans(boolean dryRun) throws IOException {
+  public LifecyclePlan removeOrphans() {
+    return LifecyclePlan.of("cache remove orphans", preview -> removeOrphans(preview));
+  }
+
+  private LifecycleReport removeOrphans(boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cache orphans", dryRun);
     // Looked for first without the lock, so that a tidy cache gets no lock file made for it.
     if (orphans(load().entries).isEmpty()) {

@@ -47,7 +47,11 @@ public final class RawIngestor {
    *
    * @throws IllegalArgumentException if the file's name is not a valid raw file name
    */
-  public LifecycleReport ingest(Path input, TableName source, boolean dryRun) throws IOException {
+  public LifecyclePlan ingest(Path input, TableName source) {
+    return LifecyclePlan.of("ingest " + input + " into raw/" + source, preview -> ingest(input, source, preview));
+  }
+
+  private LifecycleReport ingest(Path input, TableName source, boolean dryRun) throws IOException {
     LocalDate day = LocalDate.now(clock);
     String name = input.getFileName().toString();
     if (name.endsWith(CHECKSUM_SUFFIX)) {

@@ -127,7 +127,12 @@ public final class StagingJanitor {
    * coordinator's call once it has aggregated the batch. No grace period applies; only a live
    * writer of the batch keeps it (the whole batch is then kept and reported).
    */
-  public LifecycleReport cleanupBatch(BatchId batch, boolean dryRun) throws IOException {
+  public LifecyclePlan cleanupBatch(BatchId batch) {
+    Objects.requireNonNull(batch, "batch");
+    return LifecyclePlan.of("cleanup batch " + batch, preview -> cleanupBatch(batch, preview));
+  }
+
+  private LifecycleReport cleanupBatch(BatchId batch, boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cleanup batch " + batch, dryRun);
     remove(batches().stream().filter(b -> b.batch().equals(batch)).toList(), null, report);
     return report.finish(log);
@@ -137,11 +142,18 @@ public final class StagingJanitor {
    * Keeps the {@code keepRecent} most recent batches (see {@link #batches()}) and removes (or
    * archives) the files of all older ones. A batch a writer holds, one written to while this
    * cleanup runs, or one with a file younger than the grace period, is kept whole.
+   *
+   * @throws IllegalArgumentException if {@code keepRecent} is negative
    */
-  public LifecycleReport cleanupOldBatches(int keepRecent, boolean dryRun) throws IOException {
+  public LifecyclePlan cleanupOldBatches(int keepRecent) {
     if (keepRecent < 0) {
       throw new IllegalArgumentException("Invalid keepRecent " + keepRecent + " (use 0 or more)");
     }
+    return LifecyclePlan.of("cleanup keeping the " + keepRecent + " most recent batches",
+        preview -> cleanupOldBatches(keepRecent, preview));
+  }
+
+  private LifecycleReport cleanupOldBatches(int keepRecent, boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder(
         "cleanup keeping the " + keepRecent + " most recent batches", dryRun);
     List<Batch> batches = batches();

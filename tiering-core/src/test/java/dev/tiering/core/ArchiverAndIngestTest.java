@@ -44,11 +44,11 @@ class ArchiverAndIngestTest {
     Path gold = data(Zone.GOLD, "stats", LocalDate.of(2025, 1, 1), PartitionLayout.HIVE_YEAR_MONTH_DAY);
     RetentionPolicy policy = RetentionPolicy.none().lake(Zone.SILVER, Period.ofDays(90));
 
-    LifecycleReport dry = new Archiver(paths, Storage.local(), clock).apply(policy, true);
+    LifecycleReport dry = new Archiver(paths, Storage.local(), clock).apply(policy).preview();
     assertThat(dry.actions(LifecycleReport.Verb.ARCHIVED)).hasSize(2);
     assertThat(old).exists();
 
-    LifecycleReport report = new Archiver(paths, Storage.local(), clock).apply(policy, false);
+    LifecycleReport report = new Archiver(paths, Storage.local(), clock).apply(policy).execute();
 
     assertThat(report.actions(LifecycleReport.Verb.ARCHIVED)).extracting(LifecycleReport.Action::path)
         .containsExactlyInAnyOrder(old, oldHive);
@@ -71,7 +71,7 @@ class ArchiverAndIngestTest {
         .archive(Zone.SILVER, Period.ofYears(1)).archive(Zone.BRONZE, Period.ofYears(1));
     Archiver archiver = new Archiver(paths, Storage.local(), clock);
 
-    LifecycleReport report = archiver.apply(policy, false);
+    LifecycleReport report = archiver.apply(policy).execute();
 
     assertThat(report.actions(LifecycleReport.Verb.DELETED)).singleElement()
         .satisfies(a -> assertThat(a.path().toString()).contains("/archive/silver/preds/2023/01/01/"));
@@ -80,7 +80,7 @@ class ArchiverAndIngestTest {
     Path bronze = base.resolve("lake/archive/bronze/raw_preds/2023/01/01/part-2023-01-01.parquet");
     assertThat(bronze).exists();
 
-    archiver.apply(policy.allowingBronzeDeletion(), false);
+    archiver.apply(policy.allowingBronzeDeletion()).execute();
     assertThat(bronze).doesNotExist();
   }
 
@@ -89,7 +89,7 @@ class ArchiverAndIngestTest {
     Path input = Files.writeString(inbox.resolve("feed-001.csv"), "a,b\n1,2\n");
     RawIngestor ingestor = new RawIngestor(paths, Storage.local(), clock);
 
-    LifecycleReport report = ingestor.ingest(input, TableName.of("sensor_feed"), false);
+    LifecycleReport report = ingestor.ingest(input, TableName.of("sensor_feed")).execute();
 
     Path copy = base.resolve("lake/raw/sensor_feed/2025-11-10/feed-001.csv");
     assertThat(copy).hasSameTextualContentAs(input);
@@ -98,13 +98,13 @@ class ArchiverAndIngestTest {
     assertThat(copy.resolveSibling("feed-001.csv.sha256")).hasContent(sha + "  feed-001.csv");
     assertThat(report.actions(LifecycleReport.Verb.INGESTED)).hasSize(1);
 
-    assertThat(ingestor.ingest(input, TableName.of("sensor_feed"), false)
+    assertThat(ingestor.ingest(input, TableName.of("sensor_feed")).execute()
         .actions(LifecycleReport.Verb.KEPT)).hasSize(1);
     Files.writeString(input, "different");
-    assertThatThrownBy(() -> ingestor.ingest(input, TableName.of("sensor_feed"), false))
+    assertThatThrownBy(() -> ingestor.ingest(input, TableName.of("sensor_feed")).execute())
         .hasMessageContaining("a different file named feed-001.csv was already ingested");
     Path hostile = Files.writeString(inbox.resolve("..hidden"), "x");
-    assertThatThrownBy(() -> ingestor.ingest(hostile, TableName.of("sensor_feed"), false))
+    assertThatThrownBy(() -> ingestor.ingest(hostile, TableName.of("sensor_feed")).execute())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Invalid raw file name");
   }
 }

@@ -73,7 +73,7 @@ class CrossDeviceTest {
     Files.createDirectories(archived.getParent());
     Files.copy(source, archived);
 
-    LifecycleReport report = archiving().cleanupOldBatches(1, false);
+    LifecycleReport report = archiving().cleanupOldBatches(1).execute();
 
     assertThat(report.failures()).isEmpty();
     assertThat(report.actions(LifecycleReport.Verb.ARCHIVED)).extracting(LifecycleReport.Action::path)
@@ -91,7 +91,7 @@ class CrossDeviceTest {
     Files.createDirectories(archived.getParent());
     Files.writeString(archived, "something else");
 
-    LifecycleReport report = archiving().cleanupOldBatches(1, false);
+    LifecycleReport report = archiving().cleanupOldBatches(1).execute();
 
     assertThat(report.failures()).singleElement().satisfies(f -> assertThat(f.error())
         .contains("a different file is already there; nothing was moved or replaced"));

@@ -114,7 +114,7 @@ class HotCacheIndexRacesTest {
     HotCache cache = cache(budget, compactingMeanwhile);
     Throwable thrown = null;
     try {
-      cache.promote(a.getParent(), false);
+      cache.promote(a.getParent()).execute();
     } catch (Throwable e) {
       thrown = e;
     }
@@ -122,8 +122,8 @@ class HotCacheIndexRacesTest {
     Path d = lakeFile("sales", 2, "part-d.parquet", 100 * KB);
     Path e = lakeFile("sales", 2, "part-e.parquet", 100 * KB);
     HotCache other = cache(budget, null);
-    other.promote(d, false);
-    other.promote(e, false);
+    other.promote(d).execute();
+    other.promote(e).execute();
     assertThat(bytesOnDisk()).as("bytes of copies on disk").isLessThanOrEqualTo(budget);
   }
 
@@ -144,7 +144,7 @@ class HotCacheIndexRacesTest {
       }
     };
     HotCache cache = cache(1000 * KB, flaky);
-    LifecycleReport report = cache.promote(a, false);
+    LifecycleReport report = cache.promote(a).execute();
     assertThat(report.ok()).isFalse();
     assertThat(copiesOnDisk()).as("copies on disk that no index lists").isEmpty();
   }
@@ -155,7 +155,7 @@ class HotCacheIndexRacesTest {
   void aCopyWhoseLakeFileChangedSizeIsNotServed() throws Exception {
     Path a = lakeFile("sales", 1, "part-a.parquet", 100 * KB);
     HotCache cache = cache(1000 * KB, null);
-    cache.promote(a, false);
+    cache.promote(a).execute();
     Files.write(a, HotCacheTest.parquetFramed(120 * KB, 99));
     Path served = cache.forRead(a);
     assertThat(served).isEqualTo(a);
@@ -171,8 +171,8 @@ class HotCacheIndexRacesTest {
     Path a = lakeFile("sales", 1, "part-a.parquet", 100 * KB);
     Path b = lakeFile("sales", 1, "part-b.parquet", 100 * KB);
     HotCache one = cache(1000 * KB, null);
-    one.promote(a, false);
-    one.promote(b, false);
+    one.promote(a).execute();
+    one.promote(b).execute();
     Path index = paths.cacheIndexFile();
     String text = Files.readString(index);
     // 1. A rewrite with another token, same size: must be re-read.
@@ -207,11 +207,11 @@ class HotCacheIndexRacesTest {
       switch (random.nextInt(6)) {
         case 0, 1 -> {
           op = "promote";
-          c.promote(file, false);
+          c.promote(file).execute();
         }
         case 2 -> {
           op = "evict";
-          c.evict(file, false);
+          c.evict(file).execute();
         }
         case 3 -> {
           op = "forRead+time";
@@ -220,11 +220,11 @@ class HotCacheIndexRacesTest {
         }
         case 4 -> {
           op = "promoteDir";
-          c.promote(file.getParent(), false);
+          c.promote(file.getParent()).execute();
         }
         default -> {
           op = "verify";
-          c.verify(false);
+          c.verify().execute();
         }
       }
       List<Path> indexed = caches[random.nextInt(2)].entries().stream()
@@ -247,7 +247,7 @@ class HotCacheIndexRacesTest {
     }
     HotCache cache = cache(200 * KB, null);
     for (int i = 0; i < 4; i++) {
-      cache.promote(lake.get(i), false);
+      cache.promote(lake.get(i)).execute();
     }
     // An orphan copy, a same-size corrupted copy, a vanished lake file.
     Path orphanLake = lakeFile("sales", 2, "orphan.parquet", 10 * KB);
@@ -259,16 +259,16 @@ class HotCacheIndexRacesTest {
     Files.write(paths.counterpart(lake.get(1), DataKind.CACHE), corrupt);
     Files.delete(lake.get(2));
     Map<String, String> before = tree();
-    cache.promote(lake.get(4), true);
-    cache.promote(lake.get(0).getParent().getParent(), true);
-    cache.evict(lake.get(0), true);
-    cache.evict(paths.tableDir(Zone.GOLD, TableName.of("sales")), true);
-    cache.verify(true);
-    cache.removeOrphans(true);
+    cache.promote(lake.get(4)).preview();
+    cache.promote(lake.get(0).getParent().getParent()).preview();
+    cache.evict(lake.get(0)).preview();
+    cache.evict(paths.tableDir(Zone.GOLD, TableName.of("sales"))).preview();
+    cache.verify().preview();
+    cache.removeOrphans().preview();
     HotCache fresh = cache(200 * KB, null);
-    fresh.verify(true);
-    fresh.removeOrphans(true);
-    fresh.promote(lake.get(5), true);
+    fresh.verify().preview();
+    fresh.removeOrphans().preview();
+    fresh.promote(lake.get(5)).preview();
     assertThat(tree()).isEqualTo(before);
   }
 
@@ -282,8 +282,8 @@ class HotCacheIndexRacesTest {
     Path a = lakeFile("sales", 1, "part-a.parquet", 50 * KB);
     Path b = lakeFile("sales", 1, "part-b.parquet", 50 * KB);
     HotCache cache = cache(1000 * KB, null);
-    cache.promote(a, false);
-    cache.promote(b, false);
+    cache.promote(a).execute();
+    cache.promote(b).execute();
     Path index = paths.cacheIndexFile();
     Path saved = base.resolve("saved-index");
     Files.copy(index, saved);
@@ -310,17 +310,17 @@ class HotCacheIndexRacesTest {
       Path freshServed = cache(1000 * KB, null).forRead(b);
       // A change: the index is rewritten; copies it no longer knows are orphans outside budget.
       Path c = lakeFile("sales", 3, "part-c-" + kind + ".parquet", 10 * KB);
-      cache(1000 * KB, null).promote(c, false);
+      cache(1000 * KB, null).promote(c).execute();
       assertThat(servedA).isEqualTo(a);
       assertThat(freshServed).isEqualTo(b);
       assertThat(cache(1000 * KB, null).entries()).extracting(HotCache.Entry::lakeFile)
           .containsExactly(c);
       assertThat(Files.exists(a) && Files.exists(b)).isTrue();
       // Back to a sane state for the next kind.
-      cache(1000 * KB, null).verify(false);
+      cache(1000 * KB, null).verify().execute();
       assertThat(copiesOnDisk()).containsExactly(paths.counterpart(c, DataKind.CACHE));
-      cache(1000 * KB, null).promote(a, false);
-      cache(1000 * KB, null).promote(b, false);
+      cache(1000 * KB, null).promote(a).execute();
+      cache(1000 * KB, null).promote(b).execute();
       Files.copy(index, saved, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     assertThat(Files.exists(a) && Files.exists(b)).isTrue();

@@ -68,7 +68,7 @@ class HotCacheTest {
       files.add(lakeFile("sales", 1 + i % 3, "part-" + i + ".parquet", (int) (150 * KB)));
     }
     for (Path file : files) {
-      LifecycleReport report = cache.promote(file, false);
+      LifecycleReport report = cache.promote(file).execute();
       assertThat(report.ok()).isTrue();
       assertThat(cache.usedBytes()).isLessThanOrEqualTo(1000 * KB);
     }
@@ -84,9 +84,9 @@ class HotCacheTest {
     Path b = lakeFile("t", 1, "b.parquet", (int) (100 * KB));
     Path c = lakeFile("t", 1, "c.parquet", (int) (100 * KB));
     HotCache first = cache(300 * KB);
-    first.promote(a, false);
-    first.promote(b, false);
-    first.promote(c, false);
+    first.promote(a).execute();
+    first.promote(b).execute();
+    first.promote(c).execute();
     assertThat(first.forRead(a)).isEqualTo(paths.counterpart(a, DataKind.CACHE));
     // Access times reach the index within ACCESS_SAVE_SECONDS, with the next read: here, of a
     // file that is not cached at all.
@@ -99,7 +99,7 @@ class HotCacheTest {
     HotCache restarted = cache(300 * KB);
     assertThat(restarted.entries()).extracting(HotCache.Entry::lakeFile).containsExactly(b, c, a);
     Path d = lakeFile("t", 1, "d.parquet", (int) (100 * KB));
-    LifecycleReport report = restarted.promote(d, false);
+    LifecycleReport report = restarted.promote(d).execute();
 
     assertThat(report.actions(LifecycleReport.Verb.EVICTED)).extracting(LifecycleReport.Action::path)
         .containsExactly(paths.counterpart(b, DataKind.CACHE));
@@ -113,13 +113,13 @@ class HotCacheTest {
     Path c = lakeFile("t", 1, "c.parquet", (int) (100 * KB));
     HotCache one = cache(200 * KB);
     HotCache other = cache(200 * KB);
-    one.promote(a, false);
-    other.promote(b, false);
+    one.promote(a).execute();
+    other.promote(b).execute();
     // one's parsed index is stale: it must see b, and count it against the budget.
     assertThat(one.forRead(b)).isEqualTo(paths.counterpart(b, DataKind.CACHE));
-    other.evict(a, false);
+    other.evict(a).execute();
     assertThat(one.forRead(a)).isEqualTo(a);
-    LifecycleReport report = one.promote(c, false);
+    LifecycleReport report = one.promote(c).execute();
 
     assertThat(report.actions(LifecycleReport.Verb.EVICTED)).isEmpty();
     assertThat(other.entries()).extracting(HotCache.Entry::lakeFile).containsExactly(b, c);
@@ -131,7 +131,7 @@ class HotCacheTest {
   void aTruncatedCopyIsDetectedAndNeverServed() throws IOException {
     Path file = lakeFile("t", 2, "part-1.parquet", (int) (64 * KB));
     HotCache cache = cache(HotCache.DEFAULT_BUDGET);
-    cache.promote(file, false);
+    cache.promote(file).execute();
     Path copy = paths.counterpart(file, DataKind.CACHE);
     try (RandomAccessFile truncate = new RandomAccessFile(copy.toFile(), "rw")) {
       truncate.setLength(10 * KB);
@@ -149,7 +149,7 @@ class HotCacheTest {
     Path fine = lakeFile("t", 3, "fine.parquet", (int) (64 * KB));
     HotCache cache = cache(HotCache.DEFAULT_BUDGET);
     cache.promote(paths.partitionDir(Zone.GOLD, TableName.of("t"), LocalDate.of(2025, 11, 3),
-        PartitionLayout.DATE_PATH), false);
+        PartitionLayout.DATE_PATH)).execute();
     try (RandomAccessFile flip = new RandomAccessFile(
         paths.counterpart(damaged, DataKind.CACHE).toFile(), "rw")) {
       flip.seek(1000);
@@ -157,7 +157,7 @@ class HotCacheTest {
     }
     Files.delete(gone);
 
-    LifecycleReport report = cache.verify(false);
+    LifecycleReport report = cache.verify().execute();
 
     assertThat(report.actions(LifecycleReport.Verb.EVICTED)).extracting(LifecycleReport.Action::detail)
         .containsExactlyInAnyOrder("checksum mismatch", "its lake file is gone");
@@ -169,10 +169,10 @@ class HotCacheTest {
     HotCache cache = cache(10 * KB);
     Path staging = Files.createDirectories(paths.areaRoot(Area.STAGING)).resolve("slm_1_b.parquet");
     Files.writeString(staging, "x");
-    assertThatThrownBy(() -> cache.promote(staging, false))
+    assertThatThrownBy(() -> cache.promote(staging).execute())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only lake clean data is cached");
     Path big = lakeFile("t", 4, "big.parquet", (int) (20 * KB));
-    assertThat(cache.promote(big, false).failures()).singleElement()
+    assertThat(cache.promote(big).execute().failures()).singleElement()
         .satisfies(f -> assertThat(f.error()).contains("more than the whole cache budget"));
   }
 
@@ -181,8 +181,8 @@ class HotCacheTest {
     Path a = lakeFile("t", 5, "a.parquet", (int) (100 * KB));
     Path b = lakeFile("t", 5, "b.parquet", (int) (100 * KB));
     HotCache cache = cache(150 * KB);
-    cache.promote(a, false);
-    LifecycleReport dry = cache.promote(b, true);
+    cache.promote(a).execute();
+    LifecycleReport dry = cache.promote(b).preview();
     assertThat(dry.actions(LifecycleReport.Verb.EVICTED)).hasSize(1);
     assertThat(dry.actions(LifecycleReport.Verb.CACHED)).hasSize(1);
     assertThat(cache.entries()).extracting(HotCache.Entry::lakeFile).containsExactly(a);
@@ -193,7 +193,7 @@ class HotCacheTest {
   void aCopyTheIndexDoesNotListIsRemovedByVerifyButAPinnedTableIsNot() throws IOException {
     HotCache cache = cache(1000 * KB);
     Path kept = lakeFile("sales", 1, "part-1.parquet", (int) KB);
-    cache.promote(kept, false);
+    cache.promote(kept).execute();
     // What a promote killed between publishing its copy and saving the index leaves behind:
     Path orphan = paths.counterpart(lakeFile("sales", 2, "part-2.parquet", (int) KB),
         DataKind.CACHE);
@@ -208,7 +208,7 @@ class HotCacheTest {
     Files.write(dashboard, new byte[10]);
 
     LifecycleReport report = HotCache.builder(pinned).budget(1000 * KB).clock(ticking).build()
-        .verify(false);
+        .verify().execute();
 
     assertThat(report.actions(LifecycleReport.Verb.DELETED)).singleElement().satisfies(a -> {
       assertThat(a.path()).isEqualTo(orphan);
@@ -226,7 +226,7 @@ class HotCacheTest {
     PathResolver pinned = new PathResolver(paths.layout(), RoutingRules.defaults().prepend(
         RoutingRule.route(DataKind.CLEAN).inZone(Zone.GOLD).forTables("dash_*")
             .to(Area.CLEAN_CACHE)));
-    assertThatThrownBy(() -> HotCache.builder(pinned).build().promote(file, false))
+    assertThatThrownBy(() -> HotCache.builder(pinned).build().promote(file).execute())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Cannot cache " + file + ": table gold.dash_live is placed in hot/clean by"
             + " rule 1 (clean zone=gold table=dash_* -> hot/clean (code)), so it is on the SSD"
@@ -243,7 +243,7 @@ class HotCacheTest {
         + "input part-a.parquet\ninput part-b.parquet\noutput part-c.parquet "
         + 2 * KB + " 10\npublished\n");
 
-    LifecycleReport report = cache(1000 * KB).promote(input1.getParent(), false);
+    LifecycleReport report = cache(1000 * KB).promote(input1.getParent()).execute();
 
     assertThat(report.actions(LifecycleReport.Verb.CACHED)).extracting(LifecycleReport.Action::path)
         .containsExactly(output);
@@ -259,7 +259,7 @@ class HotCacheTest {
   @Test
   void aTablePinnedAfterItWasCachedKeepsItsDataOnTheSsd() throws IOException {
     Path lakeFile = lakeFile("dash_live", 10, "part-1.parquet", 2048);
-    cache(1000 * KB).promote(lakeFile, false);
+    cache(1000 * KB).promote(lakeFile).execute();
     // The operator pins dash_* to the SSD and moves the table's files where it now lives.
     PathResolver pinned = pinned(paths);
     Path pinnedFile = pinned.partitionDir(Zone.GOLD, TableName.of("dash_live"),
@@ -267,7 +267,7 @@ class HotCacheTest {
     Files.move(lakeFile, pinnedFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Path written = Files.write(pinnedFile.resolveSibling("part-2.parquet"), new byte[100]);
 
-    LifecycleReport report = HotCache.builder(pinned).build().verify(false);
+    LifecycleReport report = HotCache.builder(pinned).build().verify().execute();
 
     assertThat(report.actions(LifecycleReport.Verb.EVICTED)).isEmpty();
     assertThat(report.actions(LifecycleReport.Verb.DELETED)).isEmpty();
@@ -287,8 +287,8 @@ class HotCacheTest {
         + "gold/dash_live/2025/11/10/part-9.parquet\n");
 
     HotCache cache = HotCache.builder(pinned).build();
-    LifecycleReport report = cache.verify(false);
-    cache.evict(paths.areaRoot(Area.LAKE_CLEAN), false);
+    LifecycleReport report = cache.verify().execute();
+    cache.evict(paths.areaRoot(Area.LAKE_CLEAN)).execute();
 
     assertThat(report.actions()).isEmpty();
     assertThat(data).exists();
@@ -305,7 +305,7 @@ class HotCacheTest {
         java.util.Arrays.copyOf(good, 3000));
     HotCache cache = cache(1000 * KB);
 
-    LifecycleReport report = cache.promote(dir, false);
+    LifecycleReport report = cache.promote(dir).execute();
 
     assertThat(report.actions(LifecycleReport.Verb.CACHED)).singleElement()
         .satisfies(a -> assertThat(a.path().getFileName()).hasToString("part-good.parquet"));
@@ -321,7 +321,7 @@ class HotCacheTest {
     String line = "1700000000000\t2048\t" + Long.toHexString(crc.getValue()) + "\t"
         + paths.areaRoot(Area.LAKE_CLEAN).relativize(random) + "\n";
     Files.writeString(paths.cacheIndexFile(), line, java.nio.file.StandardOpenOption.APPEND);
-    LifecycleReport verified = cache.verify(false);
+    LifecycleReport verified = cache.verify().execute();
     assertThat(verified.actions(LifecycleReport.Verb.EVICTED)).singleElement()
         .satisfies(a -> assertThat(a.detail()).startsWith("it is not a complete Parquet file"));
     assertThat(copy).doesNotExist();
@@ -340,9 +340,9 @@ class HotCacheTest {
     // An operator's command run without the application's rules: it sees an unknown directory.
     HotCache operators = cache(1000 * KB);
 
-    assertThat(operators.removeOrphans(false).actions()).isEmpty();
+    assertThat(operators.removeOrphans().execute().actions()).isEmpty();
     assertThat(paths.cacheLockFile()).as("nothing to do, so no lock file made").doesNotExist();
-    assertThat(operators.verify(false).actions(LifecycleReport.Verb.DELETED)).isEmpty();
+    assertThat(operators.verify().execute().actions(LifecycleReport.Verb.DELETED)).isEmpty();
 
     assertThat(data).exists();
     assertThat(sidecar).exists();

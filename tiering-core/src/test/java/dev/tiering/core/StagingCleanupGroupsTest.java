@@ -118,7 +118,7 @@ class StagingCleanupGroupsTest {
     StagingJanitor janitor = StagingJanitor.builder(paths).storage(hooked).clock(clock).build();
     LifecycleReport report;
     try {
-      report = janitor.cleanupOldBatches(0, false);
+      report = janitor.cleanupOldBatches(0).execute();
     } finally {
       for (Closeable c : holds) {
         c.close();
@@ -175,7 +175,7 @@ class StagingCleanupGroupsTest {
     };
     for (boolean archive : new boolean[] {false, true}) {
       LifecycleReport dry = StagingJanitor.builder(paths).storage(watching).clock(clock)
-          .archive(archive).build().cleanupOldBatches(1, true);
+          .archive(archive).build().cleanupOldBatches(1).preview();
       assertThat(dry.removedFiles()).isEqualTo(2L * (BATCHES - 1));
     }
     assertThat(mutating.get()).isZero();

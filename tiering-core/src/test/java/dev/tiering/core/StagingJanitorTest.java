@@ -65,7 +65,7 @@ class StagingJanitorTest {
   void keepRecentTwoLeavesExactlyTheTwoNewestBatches() throws IOException {
     sevenSlmsFiveBatches();
 
-    LifecycleReport report = janitor().cleanupOldBatches(2, false);
+    LifecycleReport report = janitor().cleanupOldBatches(2).execute();
 
     assertThat(report.removedFiles()).isEqualTo(3 * 14);
     assertThat(report.ok()).isTrue();
@@ -78,14 +78,14 @@ class StagingJanitorTest {
   @Test
   void aDryRunReportsTheSameAndChangesNothing() throws IOException {
     sevenSlmsFiveBatches();
-    LifecycleReport dry = janitor().cleanupOldBatches(2, true);
+    LifecycleReport dry = janitor().cleanupOldBatches(2).preview();
     assertThat(names()).hasSize(70);
     assertThat(dry.dryRun()).isTrue();
     assertThat(dry.removedFiles()).isEqualTo(42);
     assertThat(dry.summary()).isEqualTo("cleanup keeping the 2 most recent batches (dry run,"
         + " nothing changed): would delete 42 file(s) (" + ByteSize.of(dry.removedBytes())
         + "), would keep 28, 0 failure(s)");
-    assertThat(janitor().cleanupOldBatches(2, false).actions(LifecycleReport.Verb.DELETED))
+    assertThat(janitor().cleanupOldBatches(2).execute().actions(LifecycleReport.Verb.DELETED))
         .extracting(LifecycleReport.Action::path)
         .containsExactlyInAnyOrderElementsOf(dry.actions(LifecycleReport.Verb.DELETED).stream()
             .map(LifecycleReport.Action::path).toList());
@@ -101,7 +101,7 @@ class StagingJanitorTest {
     bytes += Files.size(stage(StagingFile.crosscheck(SlmId.of(42), batch), Duration.ofHours(1)));
     stage(StagingFile.intermediate(SlmId.of(1), BatchId.of("b43")), Duration.ofHours(1));
 
-    LifecycleReport report = janitor().cleanupBatch(batch, false);
+    LifecycleReport report = janitor().cleanupBatch(batch).execute();
 
     assertThat(report.removedFiles()).isEqualTo(6);
     assertThat(report.removedBytes()).isEqualTo(bytes);
@@ -121,7 +121,7 @@ class StagingJanitorTest {
       live.stream().write(1);
       live.stream().flush();
 
-      LifecycleReport report = janitor().cleanupOldBatches(0, false);
+      LifecycleReport report = janitor().cleanupOldBatches(0).execute();
 
       assertThat(report.actions(LifecycleReport.Verb.DELETED)).extracting(LifecycleReport.Action::path)
           .containsExactly(old);
@@ -145,7 +145,7 @@ class StagingJanitorTest {
     stage(StagingFile.intermediate(SlmId.of(1), BatchId.of("b2")), Duration.ofSeconds(20));
     stage(StagingFile.intermediate(SlmId.of(1), BatchId.of("b3")), Duration.ofSeconds(10));
 
-    LifecycleReport report = janitor().cleanupOldBatches(2, false);
+    LifecycleReport report = janitor().cleanupOldBatches(2).execute();
 
     assertThat(report.actions(LifecycleReport.Verb.DELETED)).isEmpty();
     assertThat(names()).filteredOn(n -> n.contains("_b1.")).hasSize(4);
@@ -160,7 +160,7 @@ class StagingJanitorTest {
     Files.getFileAttributeView(link, java.nio.file.attribute.BasicFileAttributeView.class,
         java.nio.file.LinkOption.NOFOLLOW_LINKS).setTimes(FileTime.from(NOW.minus(Duration.ofDays(1))), null, null);
 
-    LifecycleReport report = janitor().cleanupBatch(BatchId.of("b1"), false);
+    LifecycleReport report = janitor().cleanupBatch(BatchId.of("b1")).execute();
 
     assertThat(report.actions(LifecycleReport.Verb.DELETED)).singleElement()
         .satisfies(a -> assertThat(a.detail()).isEqualTo("link removed, its target left alone"));
@@ -175,7 +175,7 @@ class StagingJanitorTest {
     FaultyStorage storage = new FaultyStorage().failDeletes(stuck::equals);
     StagingJanitor janitor = StagingJanitor.builder(paths).clock(clock).storage(storage).build();
 
-    LifecycleReport report = janitor.cleanupBatch(BatchId.of("batch-1"), false);
+    LifecycleReport report = janitor.cleanupBatch(BatchId.of("batch-1")).execute();
 
     assertThat(report.failures()).singleElement()
         .satisfies(f -> assertThat(f.path()).isEqualTo(stuck))
@@ -191,7 +191,7 @@ class StagingJanitorTest {
     StagingJanitor archiving = StagingJanitor.builder(paths).clock(clock).storage(crossDevice)
         .archive(true).build();
 
-    LifecycleReport report = archiving.cleanupOldBatches(4, false);
+    LifecycleReport report = archiving.cleanupOldBatches(4).execute();
 
     assertThat(report.actions(LifecycleReport.Verb.ARCHIVED)).hasSize(14);
     Path archived = base.resolve("lake/archive/staging/batch-1/slm_0_batch-1.parquet");
@@ -206,7 +206,7 @@ class StagingJanitorTest {
     // is that its writer holds the batch, not how old any file is.
     try (java.io.Closeable laggard = StagingJanitor.holdBatch(paths, Storage.local(),
         BatchId.of("batch-1"))) {
-      LifecycleReport report = janitor().cleanupOldBatches(2, false);
+      LifecycleReport report = janitor().cleanupOldBatches(2).execute();
 
       assertThat(report.actions(LifecycleReport.Verb.DELETED)).hasSize(2 * 7 * 2)
           .noneMatch(a -> a.path().getFileName().toString().contains("batch-1"));
@@ -215,9 +215,9 @@ class StagingJanitorTest {
           .allSatisfy(a -> assertThat(a.detail())
               .isEqualTo("batch batch-1 is still being written (a live writer holds it)"));
 
-      assertThat(janitor().cleanupBatch(BatchId.of("batch-1"), false).removedFiles()).isZero();
+      assertThat(janitor().cleanupBatch(BatchId.of("batch-1")).execute().removedFiles()).isZero();
     }
-    LifecycleReport after = janitor().cleanupBatch(BatchId.of("batch-1"), false);
+    LifecycleReport after = janitor().cleanupBatch(BatchId.of("batch-1")).execute();
     assertThat(after.removedFiles()).isEqualTo(14);
     assertThat(names()).noneMatch(n -> n.contains("batch-1."));
   }
@@ -227,7 +227,7 @@ class StagingJanitorTest {
     sevenSlmsFiveBatches();
     Process writer = LockProbe.hold(paths.stagingLockFile(), "batch batch-2", LockMode.SHARED);
     try {
-      LifecycleReport report = janitor().cleanupOldBatches(0, false);
+      LifecycleReport report = janitor().cleanupOldBatches(0).execute();
       assertThat(report.actions(LifecycleReport.Verb.KEPT)).hasSize(14)
           .allSatisfy(a -> assertThat(a.path().getFileName().toString()).contains("batch-2."));
       assertThat(names()).hasSize(14);
@@ -241,15 +241,15 @@ class StagingJanitorTest {
     stage(StagingFile.intermediate(SlmId.of(0), BatchId.of("b9")), Duration.ZERO);
     stage(StagingFile.crosscheck(SlmId.of(0), BatchId.of("b9")), Duration.ZERO);
 
-    assertThat(janitor().cleanupOldBatches(0, false).removedFiles()).isZero();
-    assertThat(janitor().cleanupBatch(BatchId.of("b9"), false).removedFiles()).isEqualTo(2);
+    assertThat(janitor().cleanupOldBatches(0).execute().removedFiles()).isZero();
+    assertThat(janitor().cleanupBatch(BatchId.of("b9")).execute().removedFiles()).isEqualTo(2);
     assertThat(names()).isEmpty();
   }
 
   @Test
   void aDryRunCreatesNoLockFile() throws IOException {
     sevenSlmsFiveBatches();
-    LifecycleReport report = janitor().cleanupOldBatches(2, true);
+    LifecycleReport report = janitor().cleanupOldBatches(2).preview();
     assertThat(report.removedFiles()).isEqualTo(3 * 14);
     assertThat(paths.stagingLockFile()).doesNotExist();
     assertThat(names()).hasSize(70);
@@ -262,7 +262,7 @@ class StagingJanitorTest {
         "partial");
     Files.setLastModifiedTime(leftover, FileTime.from(NOW.minus(Duration.ofHours(2))));
 
-    LifecycleReport report = janitor().cleanupOldBatches(2, false);
+    LifecycleReport report = janitor().cleanupOldBatches(2).execute();
 
     assertThat(report.actions(LifecycleReport.Verb.DELETED)).hasSize(3 * 7 * 2);
     assertThat(leftover).exists();

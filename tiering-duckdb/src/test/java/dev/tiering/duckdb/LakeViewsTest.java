@@ -231,7 +231,7 @@ class LakeViewsTest {
     }
     try (LakeViews views = LakeViews.open(paths)) {
       Compactor.builder(paths).minCommitAge(Duration.ZERO).build()
-          .compact(Zone.SILVER, TABLE, false);
+          .compact(Zone.SILVER, TABLE).execute();
       try (Stream<Path> files = Files.walk(paths.tableDir(Zone.SILVER, TABLE))) {
         assertThat(files.filter(p -> p.toString().endsWith("-compacted.parquet"))).isNotEmpty();
       }

@@ -180,7 +180,7 @@ class ReadersAgreeTest {
               write(writer(paths, disk), planned.get(op));
             } else {
               Compactor.builder(paths).storage(disk).minCommitAge(Duration.ZERO).build()
-                  .compact(Zone.SILVER, TABLE, false);
+                  .compact(Zone.SILVER, TABLE).execute();
             }
           }
         } catch (IOException | RuntimeException e) {

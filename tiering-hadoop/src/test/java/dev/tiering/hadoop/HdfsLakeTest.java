@@ -140,7 +140,7 @@ class HdfsLakeTest {
       lake.writeCleanData(Events.schema(), Events.rows(i * 1000L, 1000));
     }
     LifecycleReport report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build()
-        .compact(Zone.BRONZE, Events.schema().table(), false);
+        .compact(Zone.BRONZE, Events.schema().table()).execute();
 
     assertThat(report.failures()).isEmpty();
     assertThat(report.actions(LifecycleReport.Verb.COMPACTED)).hasSize(6);
@@ -161,7 +161,7 @@ class HdfsLakeTest {
     }
 
     LifecycleReport cleanup = StagingJanitor.builder(paths).grace(Duration.ZERO).archive(true)
-        .build().cleanupOldBatches(2, false);
+        .build().cleanupOldBatches(2).execute();
     assertThat(cleanup.failures()).isEmpty();
     assertThat(local.resolve("hot/staging/slm_1_b1.parquet")).doesNotExist();
     Path archived = paths.stagingArchiveFile(dev.tiering.core.StagingFile.intermediate(SlmId.of(1),
@@ -170,7 +170,7 @@ class HdfsLakeTest {
 
     Clock nextYear = Clock.fixed(Instant.now().plus(Duration.ofDays(400)), ZoneOffset.UTC);
     LifecycleReport archive = new Archiver(paths, Storage.forLayout(paths.layout()), nextYear)
-        .apply(RetentionPolicy.none().lake(Zone.BRONZE, Period.ofDays(30)), false);
+        .apply(RetentionPolicy.none().lake(Zone.BRONZE, Period.ofDays(30))).execute();
     assertThat(archive.failures()).isEmpty();
     assertThat(archive.actions(LifecycleReport.Verb.ARCHIVED)).hasSize(1);
     List<org.apache.hadoop.fs.Path> afterwards = parquet(hdfs.files(lakeDir + "/archive/bronze"));

@@ -2,6 +2,7 @@ package dev.tiering.parquet;
 
 import dev.tiering.core.CompactionJournal;
 import dev.tiering.core.FileEntry;
+import dev.tiering.core.LifecyclePlan;
 import dev.tiering.core.LifecycleReport;
 import dev.tiering.core.PartitionLayout;
 import dev.tiering.core.PartitionView;
@@ -105,7 +106,11 @@ public final class Compactor {
    * Compacts every partition of a table. Each partition is compacted under its lock, with the
    * table's schema read again for it, so that a column a writer added meanwhile is never dropped.
    */
-  public LifecycleReport compact(Zone zone, TableName table, boolean dryRun) throws IOException {
+  public LifecyclePlan compact(Zone zone, TableName table) {
+    return LifecyclePlan.of("compact " + zone + "." + table, preview -> compact(zone, table, preview));
+  }
+
+  private LifecycleReport compact(Zone zone, TableName table, boolean dryRun) throws IOException {
     TableSchema schema = schemaOf(zone, table);
     LifecycleReport.Builder report = LifecycleReport.builder("compact " + zone + "." + table, dryRun);
     for (Partition partition : partitions(zone, table, schema)) {

@@ -145,7 +145,7 @@ class CommitProtocolReviewTest {
 
     try (ParquetRowReader scan = new LakeReader(paths).scan(Zone.SILVER, TABLE)) {
       new SidecarStore(paths).recover(Zone.SILVER, TABLE);
-      Compactor.builder(paths).build().compact(Zone.SILVER, TABLE, false);
+      Compactor.builder(paths).build().compact(Zone.SILVER, TABLE).execute();
       long rows = 0;
       while (scan.next()) {
         rows++;
@@ -165,7 +165,7 @@ class CommitProtocolReviewTest {
       write(lake, 50, 2);
       write(lake, 50, 3);
       assertThat(records()).hasSize(3);
-      Compactor.builder(paths).build().compact(Zone.SILVER, TABLE, false);
+      Compactor.builder(paths).build().compact(Zone.SILVER, TABLE).execute();
       long rows = 0;
       while (scan.next()) {
         rows++;
@@ -188,7 +188,7 @@ class CommitProtocolReviewTest {
     Clock later = Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC);
     var report = new dev.tiering.core.Archiver(paths, Storage.local(), later)
         .apply(dev.tiering.core.RetentionPolicy.none().lake(Zone.SILVER,
-            java.time.Period.ofDays(30)), false);
+            java.time.Period.ofDays(30))).execute();
     assertThat(report.failures()).isEmpty();
 
     assertThat(new SidecarStore(paths).recover(Zone.SILVER, TABLE).rolledForward()).isEqualTo(1);
@@ -283,7 +283,7 @@ class CommitProtocolReviewTest {
         .hasMessageContaining("is committed (commit 3)");
     armed.set(false);
     Compactor.builder(paths).minCommitAge(Duration.ZERO).build()
-        .compact(Zone.SILVER, TABLE, false);
+        .compact(Zone.SILVER, TABLE).execute();
     assertThat(readerRows()).isEqualTo(100);
     LakeWriteResult retry = lake(Storage.local()).writeCleanData(Predictions.schema(),
         Predictions.rows(50, Predictions.START, 3), opts().writeId("w3"));

@@ -263,12 +263,12 @@ class CommitProtocolTest {
       read++;
       write(lake, Predictions.rows(50, Predictions.START, 2), null);
       // The default minimum age keeps the young commits out of a compaction...
-      Compactor.builder(paths).build().compact(Zone.SILVER, TABLE, false);
+      Compactor.builder(paths).build().compact(Zone.SILVER, TABLE).execute();
       assertThat(onlyFileNames(day)).hasSize(2);
       // ...and without it, merging commit 2 with the scan's rows of commit 1 in the second day
       // makes the scan fail when it gets there, rather than lose or add rows.
       Compactor.builder(paths).minCommitAge(Duration.ZERO).build()
-          .compact(Zone.SILVER, TABLE, false);
+          .compact(Zone.SILVER, TABLE).execute();
       assertThat(onlyFileNames(day)).singleElement().asString()
           .matches("part-0000000002-[0-9a-f-]{36}-compacted\\.parquet");
       assertThatThrownBy(() -> {

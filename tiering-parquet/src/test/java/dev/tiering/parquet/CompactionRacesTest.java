@@ -127,7 +127,7 @@ class CompactionRacesTest {
         return super.list(dir);
       }
     };
-    Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).storage(hooked).build().compact(Zone.BRONZE, schema().table(), false);
+    Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).storage(hooked).build().compact(Zone.BRONZE, schema().table()).execute();
 
     assertThat(Duck.scalar("SELECT count(*) FROM read_parquet(" + Duck.literal(partition
         .resolve("*.parquet")) + ", union_by_name = true)")).isEqualTo(250L);
@@ -161,7 +161,7 @@ class CompactionRacesTest {
     Path placed = Files.copy(written, partition.resolve("handmade.parquet"));
 
     LifecycleReport report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build()
-        .compact(Zone.BRONZE, schema().table(), false);
+        .compact(Zone.BRONZE, schema().table()).execute();
 
     assertThat(placed).exists();
     assertThat(report.actions(LifecycleReport.Verb.KEPT)).singleElement()
@@ -218,7 +218,7 @@ class CompactionRacesTest {
       }).build();
       c.done = CompletableFuture.runAsync(() -> {
         try {
-          compactor.compact(Zone.BRONZE, schema().table(), false);
+          compactor.compact(Zone.BRONZE, schema().table()).execute();
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
         } finally {
@@ -292,7 +292,7 @@ class CompactionRacesTest {
       }
     }).build();
 
-    LifecycleReport report = compactor.compact(Zone.BRONZE, schema().table(), false);
+    LifecycleReport report = compactor.compact(Zone.BRONZE, schema().table()).execute();
 
     assertThat(report.actions(LifecycleReport.Verb.COMPACTED)).hasSize(1005);
     assertThat(parquet(partition)).hasSize(2);
@@ -312,13 +312,13 @@ class CompactionRacesTest {
       if (step.startsWith("publish")) {
         throw new IOException("killed (simulated) after " + step);
       }
-    }).build().compact(Zone.BRONZE, schema().table(), false)).hasMessageStartingWith("killed");
+    }).build().compact(Zone.BRONZE, schema().table()).execute()).hasMessageStartingWith("killed");
     assertThat(parquet(partition)).hasSize(5);
 
     Clock later = Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC);
     LifecycleReport report = new dev.tiering.core.Archiver(paths, Storage.local(), later)
         .apply(dev.tiering.core.RetentionPolicy.none()
-            .lake(Zone.BRONZE, java.time.Period.ofDays(30)), false);
+            .lake(Zone.BRONZE, java.time.Period.ofDays(30))).execute();
 
     assertThat(report.failures()).isEmpty();
     Path archived = paths.counterpart(partition, dev.tiering.core.DataKind.ARCHIVE);
@@ -397,7 +397,7 @@ class CompactionRacesTest {
         try {
           disk.step();
           Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).storage(background).build()
-              .compact(Zone.BRONZE, schema().table(), false);
+              .compact(Zone.BRONZE, schema().table()).execute();
           LakeWriter.builder(paths).storage(background).clock(Clock.fixed(NOON, ZoneOffset.UTC))
               .build().writeCleanData(schema(), CrashRows.rows(200, 50));
           LakeWriter.builder(paths).storage(background).clock(Clock.fixed(NOON, ZoneOffset.UTC))
@@ -407,14 +407,14 @@ class CompactionRacesTest {
               if (rollForward ? step.equals("published") : step.startsWith("publish ")) {
                 throw new IOException("killed (simulated) after " + step);
               }
-            }).build().compact(Zone.BRONZE, schema().table(), false);
+            }).build().compact(Zone.BRONZE, schema().table()).execute();
           } catch (IOException killed) {
             // As a crash leaves it: the next recover settles it.
           }
           Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).storage(background).build().recover(Zone.BRONZE,
               schema().table());
           Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).storage(background).build()
-              .compact(Zone.BRONZE, schema().table(), false);
+              .compact(Zone.BRONZE, schema().table()).execute();
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
         } finally {
@@ -551,7 +551,7 @@ class CompactionRacesTest {
       if (step.equals("published")) {
         throw new IOException("killed (simulated) after " + step);
       }
-    }).build().compact(Zone.BRONZE, schema().table(), false)).hasMessageStartingWith("killed");
+    }).build().compact(Zone.BRONZE, schema().table()).execute()).hasMessageStartingWith("killed");
     Path journal = onlyJournal(partition);
     // A journal of another SDK version: refused, so nothing it names may be touched.
     Files.writeString(journal, Files.readString(journal).replace("tiering-compaction 2",
@@ -559,7 +559,7 @@ class CompactionRacesTest {
     List<Path> before = parquet(partition);
 
     LifecycleReport report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build()
-        .compact(Zone.BRONZE, schema().table(), false);
+        .compact(Zone.BRONZE, schema().table()).execute();
 
     assertThat(report.failures()).singleElement().satisfies(f -> assertThat(f.error())
         .startsWith("Refusing compaction journal " + journal));
@@ -627,12 +627,12 @@ class CompactionRacesTest {
     write(paths, 2, 0);
     Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
         dev.tiering.core.PartitionLayout.DATE_PATH);
-    Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.BRONZE, schema().table(), false);
+    Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.BRONZE, schema().table()).execute();
     Files.createFile(partition.resolve(".compaction-epoch-9"));
 
     assertThat(scan(paths, Storage.local())).isEqualTo(ids(0, 100));
     write(paths, 2, 100);
-    Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.BRONZE, schema().table(), false);
+    Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.BRONZE, schema().table()).execute();
     try (Stream<Path> names = Files.list(partition)) {
       assertThat(names.map(p -> p.getFileName().toString())
           .filter(n -> n.startsWith(".compaction-epoch-"))).hasSize(1);

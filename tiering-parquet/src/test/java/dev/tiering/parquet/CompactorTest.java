@@ -79,7 +79,7 @@ class CompactorTest {
     smallFiles(200, 50);
     Path reference = snapshot();
 
-    LifecycleReport report = Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.SILVER, TABLE, false);
+    LifecycleReport report = Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.SILVER, TABLE).execute();
 
     assertThat(report.actions(LifecycleReport.Verb.COMPACTED)).hasSize(200);
     assertThat(report.actions(LifecycleReport.Verb.WRITTEN)).hasSize(1);
@@ -97,7 +97,7 @@ class CompactorTest {
   void aDryRunReportsThePlanAndChangesNothing() throws Exception {
     smallFiles(5, 10);
     List<Path> before = parquetFiles(partition());
-    LifecycleReport dry = Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.SILVER, TABLE, true);
+    LifecycleReport dry = Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.SILVER, TABLE).preview();
     assertThat(dry.actions(LifecycleReport.Verb.COMPACTED)).hasSize(5);
     assertThat(dry.actions(LifecycleReport.Verb.WRITTEN)).singleElement()
         .satisfies(a -> assertThat(a.detail()).isEqualTo("about 1 file(s)"));
@@ -108,7 +108,7 @@ class CompactorTest {
   void largeFilesAreReportedAndLeftAlone() throws Exception {
     smallFiles(3, 10);
     LifecycleReport report = Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).largeFileBytes(100).smallFileBytes(50)
-        .build().compact(Zone.SILVER, TABLE, false);
+        .build().compact(Zone.SILVER, TABLE).execute();
     assertThat(report.actions(LifecycleReport.Verb.KEPT)).hasSize(3)
         .allSatisfy(a -> assertThat(a.detail()).contains("too large for partition pruning"));
     assertThat(parquetFiles(partition())).hasSize(3);
@@ -130,7 +130,7 @@ class CompactorTest {
         .rowGroupBytes(1024 * 1024).build();
     // One uninterrupted run learns the protocol's steps; every later run restores the data first.
     Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).settings(smallOutputs).steps(stepNames::add).build()
-        .compact(Zone.SILVER, TABLE, false);
+        .compact(Zone.SILVER, TABLE).execute();
     assertThat(stepNames).contains("journal", "outputs", "published", "done");
     assertThat(stepNames.size()).isGreaterThan(12 + 4);
 
@@ -143,7 +143,7 @@ class CompactorTest {
           throw new SimulatedCrash(name);
         }
       }).build();
-      assertThatThrownBy(() -> crashing.compact(Zone.SILVER, TABLE, false))
+      assertThatThrownBy(() -> crashing.compact(Zone.SILVER, TABLE).execute())
           .isInstanceOf(SimulatedCrash.class);
       try (Stream<Path> left = Files.list(partition())) {
         assertThat(left.filter(p -> p.getFileName().toString().endsWith(".journal")).count())
@@ -160,7 +160,7 @@ class CompactorTest {
       assertThat(seen).as("rows the SDK reader sees after a crash at %s", stepNames.get(crashAt))
           .isEqualTo(24_000);
 
-      Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).settings(smallOutputs).build().compact(Zone.SILVER, TABLE, false);
+      Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).settings(smallOutputs).build().compact(Zone.SILVER, TABLE).execute();
       assertThat(multisetDifference(pristine, partition()))
           .as("rows after a crash at %s and a rerun", stepNames.get(crashAt)).isZero();
       try (Stream<Path> left = Files.list(partition())) {
@@ -188,7 +188,7 @@ class CompactorTest {
     smallFiles(3, 100);
     PathResolver paths = paths();
     HotCache cache = HotCache.builder(paths).build();
-    cache.promote(partition(), false);
+    cache.promote(partition()).execute();
     LakeReader cached = new LakeReader(paths, Storage.local(), new SidecarStore(paths), cache);
 
     List<Path> readFrom = new ArrayList<>();

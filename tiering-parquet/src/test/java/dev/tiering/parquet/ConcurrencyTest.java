@@ -72,7 +72,7 @@ class ConcurrencyTest {
       Future<Integer> cleaner = pool.submit(() -> {
         int runs = 0;
         while (writing.get()) {
-          LifecycleReport report = janitor.cleanupOldBatches(2, false);
+          LifecycleReport report = janitor.cleanupOldBatches(2).execute();
           if (!report.failures().isEmpty()) {
             problems.add("cleanup failed: " + report.failures());
           }
@@ -103,7 +103,7 @@ class ConcurrencyTest {
     }
     assertThat(problems).isEmpty();
     assertThat(completed.get()).isEqualTo(BATCHES - 1);
-    janitor.cleanupOldBatches(2, false);
+    janitor.cleanupOldBatches(2).execute();
     assertThat(janitor.batches()).extracting(StagingJanitor.Batch::batch)
         .containsExactly(batch(BATCHES - 1), batch(BATCHES - 2));
     for (int b = BATCHES - 2; b < BATCHES; b++) {
@@ -143,7 +143,7 @@ class ConcurrencyTest {
       });
       Future<?> compacting = pool.submit(() -> {
         while (appending.get()) {
-          LifecycleReport report = compactor.compact(Zone.BRONZE, CrashChild.schema().table(), false);
+          LifecycleReport report = compactor.compact(Zone.BRONZE, CrashChild.schema().table()).execute();
           if (!report.failures().isEmpty()) {
             problems.add("compaction failed: " + report.failures());
           }
@@ -184,7 +184,7 @@ class ConcurrencyTest {
     assertThat(compactions.get()).as("compactions").isPositive();
     assertThat(scans.get()).as("scans").isPositive();
 
-    compactor.compact(Zone.BRONZE, CrashChild.schema().table(), false);
+    compactor.compact(Zone.BRONZE, CrashChild.schema().table()).execute();
     List<Long> expected = new ArrayList<>(committed);
     expected.sort(null);
     List<Path> files = CrashLoopTest.visibleParquet(paths.tableDir(Zone.BRONZE,

@@ -79,7 +79,7 @@ public final class CrashChild {
           writeLake(out, lake, schema, first, rows, random);
           if (seq % 3 == 2) {
             report(out, "compacting");
-            compactor.compact(Zone.BRONZE, schema.table(), false);
+            compactor.compact(Zone.BRONZE, schema.table()).execute();
             report(out, "compacted");
           }
         }
@@ -91,7 +91,7 @@ public final class CrashChild {
           }
           report(out, "batch " + batch);
           report(out, "cleaning");
-          janitor.cleanupOldBatches(2, false);
+          janitor.cleanupOldBatches(2).execute();
           report(out, "cleaned");
         }
       }

@@ -241,7 +241,7 @@ class CrashLoopTest {
 
       // Recovery, then the cleanup run again, finishes what the kill interrupted.
       recoverAndAssertNoTemporaryFiles(base, paths);
-      assertThat(janitor.cleanupOldBatches(2, false).failures()).isEmpty();
+      assertThat(janitor.cleanupOldBatches(2).execute().failures()).isEmpty();
       List<BatchId> kept = janitor.batches().stream().map(StagingJanitor.Batch::batch).toList();
       assertThat(kept).hasSizeLessThanOrEqualTo(2);
       List<Long> keptIds = new ArrayList<>();

@@ -89,7 +89,7 @@ class DamagedFilesTest {
     Map<Path, byte[]> damagedBefore = bytes(truncated, scribbled);
 
     LifecycleReport report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build()
-        .compact(Zone.BRONZE, CrashChild.schema().table(), false);
+        .compact(Zone.BRONZE, CrashChild.schema().table()).execute();
 
     assertThat(report.failures()).extracting(LifecycleReport.Failure::path)
         .containsExactlyInAnyOrder(truncated, scribbled);
@@ -113,7 +113,7 @@ class DamagedFilesTest {
     Map<Path, byte[]> before = bytes(files.toArray(Path[]::new));
 
     assertThatThrownBy(() -> Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).onCorrupt(Compactor.OnCorrupt.FAIL).build()
-        .compact(Zone.BRONZE, CrashChild.schema().table(), false))
+        .compact(Zone.BRONZE, CrashChild.schema().table()).execute())
         .isInstanceOfSatisfying(CorruptFileException.class,
             e -> assertThat(e.file()).isIn(truncated, scribbled));
 
@@ -129,7 +129,7 @@ class DamagedFilesTest {
     // finds it, rolls back its half-written output and journal, and merges the rest.
     Files.delete(truncated);
     LifecycleReport report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build()
-        .compact(Zone.BRONZE, CrashChild.schema().table(), false);
+        .compact(Zone.BRONZE, CrashChild.schema().table()).execute();
     assertThat(report.failures()).extracting(LifecycleReport.Failure::path).containsExactly(scribbled);
     assertThat(CrashLoopTest.visibleParquet(partition)).hasSize(2).contains(scribbled);
     assertThat(names(partition)).noneMatch(n -> CompactionJournal.isJournal(n) || n.endsWith(".tmp"));
@@ -150,7 +150,7 @@ class DamagedFilesTest {
         .isInstanceOf(CorruptFileException.class).hasMessageContaining(bad.toString());
 
     LifecycleReport report = StagingJanitor.builder(paths).grace(Duration.ZERO).build()
-        .cleanupOldBatches(2, false);
+        .cleanupOldBatches(2).execute();
 
     assertThat(report.failures()).isEmpty();
     assertThat(report.actions(LifecycleReport.Verb.DELETED)).extracting(LifecycleReport.Action::path)

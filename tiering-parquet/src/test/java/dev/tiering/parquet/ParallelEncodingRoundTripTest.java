@@ -117,7 +117,7 @@ class ParallelEncodingRoundTripTest {
       }
       work.add(pool.submit(() -> {
         LifecycleReport report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).settings(settings).build()
-            .compact(Zone.SILVER, predictions, false);
+            .compact(Zone.SILVER, predictions).execute();
         if (!report.ok()) {
           problems.add("compaction: " + report.failures());
         }

@@ -103,7 +103,7 @@ class PlantedLinksTest {
   @Test
   void cleanupRemovesLinksAsLinks() throws Exception {
     LifecycleReport report = StagingJanitor.builder(paths).grace(Duration.ZERO).archive(true)
-        .build().cleanupOldBatches(2, false);
+        .build().cleanupOldBatches(2).execute();
     assertThat(report.failures()).isEmpty();
     assertThat(report.actions(LifecycleReport.Verb.DELETED)).extracting(LifecycleReport.Action::path)
         .containsExactlyInAnyOrder(stagingFileLink, stagingDirLink);
@@ -117,15 +117,15 @@ class PlantedLinksTest {
   @Test
   void compactionArchiveCacheAndRecoveryLeaveLinksAndTheirTargetsAlone() throws Exception {
     LifecycleReport compaction = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build()
-        .compact(Zone.BRONZE, CrashChild.schema().table(), false);
+        .compact(Zone.BRONZE, CrashChild.schema().table()).execute();
     assertThat(compaction.actions(LifecycleReport.Verb.COMPACTED)).hasSize(2)
         .extracting(LifecycleReport.Action::path).doesNotContain(lakeFileLink);
 
-    assertThatThrownBy(() -> HotCache.builder(paths).build().promote(lakeFileLink, false))
+    assertThatThrownBy(() -> HotCache.builder(paths).build().promote(lakeFileLink).execute())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Cannot cache " + lakeFileLink + ": it is a symbolic link, and the SDK never"
             + " reads through links (cache the file it points to, if that is in the lake)");
-    assertThat(HotCache.builder(paths).build().promote(partition, false)
+    assertThat(HotCache.builder(paths).build().promote(partition).execute()
         .actions(LifecycleReport.Verb.CACHED)).extracting(LifecycleReport.Action::path)
         .hasSize(1).doesNotContain(lakeFileLink);
 
@@ -133,7 +133,7 @@ class PlantedLinksTest {
 
     Clock nextYear = Clock.fixed(Instant.now().plus(Duration.ofDays(400)), ZoneOffset.UTC);
     LifecycleReport archive = new Archiver(paths, Storage.local(), nextYear)
-        .apply(RetentionPolicy.none().lake(Zone.BRONZE, Period.ofDays(30)), false);
+        .apply(RetentionPolicy.none().lake(Zone.BRONZE, Period.ofDays(30))).execute();
     assertThat(archive.actions(LifecycleReport.Verb.ARCHIVED)).extracting(LifecycleReport.Action::path)
         .hasSize(1).doesNotContain(lakeFileLink);
     assertThat(Files.isSymbolicLink(lakeFileLink)).isTrue();
@@ -152,7 +152,7 @@ class PlantedLinksTest {
     Path link = Files.createSymbolicLink(linked.areaRoot(dev.tiering.core.Area.STAGING), target);
 
     StagingJanitor janitor = StagingJanitor.builder(linked).grace(Duration.ZERO).build();
-    assertThatThrownBy(() -> janitor.cleanupOldBatches(0, false))
+    assertThatThrownBy(() -> janitor.cleanupOldBatches(0).execute())
         .isInstanceOf(java.nio.file.FileSystemException.class)
         .hasMessageContaining("Refusing to list " + link + ": " + link + " is a symbolic link")
         .hasMessageContaining("the SDK never follows links inside the tiers");
@@ -172,7 +172,7 @@ class PlantedLinksTest {
     Map<String, String> before = snapshot(outside);
 
     assertThatThrownBy(() -> Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build()
-        .compact(Zone.BRONZE, CrashChild.schema().table(), false))
+        .compact(Zone.BRONZE, CrashChild.schema().table()).execute())
         .hasMessageContaining(zone + " is a symbolic link");
     assertThatThrownBy(() -> new LakeReader(paths).files(Zone.BRONZE,
         CrashChild.schema().table())).hasMessageContaining(zone + " is a symbolic link");
@@ -205,7 +205,7 @@ class PlantedLinksTest {
         .hasMessageContaining("Refusing to lock " + paths.stagingLockFile()
             + ": it is a symbolic link");
     assertThatThrownBy(() -> Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.BRONZE,
-        CrashChild.schema().table(), false)).hasMessageContaining("Refusing to lock "
+        CrashChild.schema().table()).execute()).hasMessageContaining("Refusing to lock "
             + partitionsLock + ": it is a symbolic link");
     assertOutsideUntouched();
   }
@@ -232,7 +232,7 @@ class PlantedLinksTest {
     Map<String, String> before = snapshot(outside);
 
     LifecycleReport report = StagingJanitor.builder(paths).archive(true).build()
-        .cleanupBatch(BatchId.of("old"), false);
+        .cleanupBatch(BatchId.of("old")).execute();
 
     assertThat(report.failures()).filteredOn(f -> f.path().equals(file)).singleElement()
         .satisfies(f -> assertThat(f.error()).contains("a symlink is already there, not a copy"));

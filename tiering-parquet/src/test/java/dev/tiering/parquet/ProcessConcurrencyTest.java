@@ -53,14 +53,14 @@ class ProcessConcurrencyTest {
     Thread coordinator = new Thread(() -> {
       try {
         for (int i = 1; running.get(); i++) {
-          LifecycleReport report = janitor.cleanupOldBatches(2, false);
+          LifecycleReport report = janitor.cleanupOldBatches(2).execute();
           if (!report.failures().isEmpty()) {
             problems.add("cleanup: " + report.failures());
           }
           cleanups.incrementAndGet();
           lake.writeCleanData(CrashChild.schema(), ConcurrencyTest.rows(1000 + i, 0));
           appended.addAll(ConcurrencyTest.ids(1000 + i, 0));
-          report = compactor.compact(Zone.BRONZE, CrashChild.schema().table(), false);
+          report = compactor.compact(Zone.BRONZE, CrashChild.schema().table()).execute();
           if (!report.failures().isEmpty()) {
             problems.add("compaction: " + report.failures());
           }
@@ -110,7 +110,7 @@ class ProcessConcurrencyTest {
     assertThat(problems).isEmpty();
     assertThat(cleanups.get()).isPositive();
     assertThat(compactions.get()).isPositive();
-    janitor.cleanupOldBatches(2, false);
+    janitor.cleanupOldBatches(2).execute();
     assertThat(janitor.batches()).extracting(StagingJanitor.Batch::batch).containsExactly(
         ConcurrencyTest.batch(BATCHES - 1), ConcurrencyTest.batch(BATCHES - 2));
     List<Long> expected = new ArrayList<>(appended);

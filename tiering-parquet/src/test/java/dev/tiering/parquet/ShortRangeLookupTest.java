@@ -171,7 +171,7 @@ class ShortRangeLookupTest {
           if (step.equals(stopAt) || step.startsWith(stopAt + " ")) {
             throw new StopHere(step);
           }
-        }).build().compact(Zone.SILVER, TABLE, false);
+        }).build().compact(Zone.SILVER, TABLE).execute();
       } catch (StopHere stopped) {
         // Left mid-compaction.
       }

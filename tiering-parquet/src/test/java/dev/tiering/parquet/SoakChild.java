@@ -59,7 +59,7 @@ public final class SoakChild {
       }
     }
     report("partitions", partitions);
-    Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.SILVER, TableRows.TABLE, false);
+    Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.SILVER, TableRows.TABLE).execute();
     report("compact", partitions);
     System.out.println("done");
   }

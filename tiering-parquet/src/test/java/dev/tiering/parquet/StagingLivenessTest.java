@@ -75,7 +75,7 @@ class StagingLivenessTest {
       for (var row : Predictions.rows(20, Predictions.START, 6)) {
         laggard.write(row);
       }
-      LifecycleReport report = twoHoursLater(Storage.local()).cleanupOldBatches(2, false);
+      LifecycleReport report = twoHoursLater(Storage.local()).cleanupOldBatches(2).execute();
 
       assertThat(report.actions(LifecycleReport.Verb.DELETED)).isEmpty();
       assertThat(report.actions(LifecycleReport.Verb.KEPT)).hasSize(8)
@@ -85,7 +85,7 @@ class StagingLivenessTest {
       laggard.commit();
     }
     assertThat(files("b1")).hasSize(7);
-    assertThat(twoHoursLater(Storage.local()).cleanupBatch(BatchId.of("b1"), false)
+    assertThat(twoHoursLater(Storage.local()).cleanupBatch(BatchId.of("b1")).execute()
         .removedFiles()).isEqualTo(7);
   }
 
@@ -99,7 +99,7 @@ class StagingLivenessTest {
     Storage hooked = afterFirstStagingListing(() -> late[0] =
         staging.openIntermediate(SlmId.of(6), BatchId.of("b1"), Predictions.schema()));
 
-    LifecycleReport report = twoHoursLater(hooked).cleanupOldBatches(1, false);
+    LifecycleReport report = twoHoursLater(hooked).cleanupOldBatches(1).execute();
 
     assertThat(report.actions(LifecycleReport.Verb.DELETED)).isEmpty();
     try (ParquetRowWriter writer = late[0]) {
@@ -119,7 +119,7 @@ class StagingLivenessTest {
     Storage hooked = afterFirstStagingListing(() -> replacing.writeIntermediate(SlmId.of(0),
         BatchId.of("b1"), Predictions.schema(), Predictions.rows(33, Predictions.START, 7)));
 
-    LifecycleReport report = twoHoursLater(hooked).cleanupOldBatches(1, false);
+    LifecycleReport report = twoHoursLater(hooked).cleanupOldBatches(1).execute();
 
     assertThat(report.actions(LifecycleReport.Verb.DELETED)).isEmpty();
     assertThat(report.actions(LifecycleReport.Verb.KEPT))
