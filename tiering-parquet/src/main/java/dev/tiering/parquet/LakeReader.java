@@ -143,6 +143,21 @@ public final class LakeReader {
     }
   }
 
+  /**
+   * Reads a whole table as records, columns found by name (see {@link Column}); the stream must
+   * be closed.
+   */
+  public <T extends Record> java.util.stream.Stream<T> read(Zone zone, String table,
+      Class<T> type) throws IOException {
+    return read(zone, table, type, LocalDate.MIN, LocalDate.MAX);
+  }
+
+  /** Reads the partitions from {@code from} to {@code to}, both inclusive, as records. */
+  public <T extends Record> java.util.stream.Stream<T> read(Zone zone, String table,
+      Class<T> type, LocalDate from, LocalDate to) throws IOException {
+    return RecordMapping.of(type).stream(scan(zone, TableName.of(table), from, to));
+  }
+
   /** Reads the whole table. */
   public ParquetRowReader scan(Zone zone, TableName table) throws IOException {
     return scan(zone, table, LocalDate.MIN, LocalDate.MAX);

@@ -104,6 +104,35 @@ public final class LakeWriter {
         c.rows(), c.bytes(), c.sidecar(), c.seq(), true));
   }
 
+  /**
+   * Writes records as the rows of a lake table and commits them. The table's columns are the
+   * record's components (see {@link Column}); it is partitioned by date.
+   *
+   * <pre>{@code
+   * record Prediction(long inputId, int slmId, String label, double score, Instant ts) {}
+   * lake.writeCleanData(Zone.SILVER, "slm_predictions", Prediction.class, predictions);
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if the class cannot be mapped (a component of another
+   *     type), or the table name is invalid
+   */
+  public <T extends Record> LakeWriteResult writeCleanData(Zone zone, String table, Class<T> type,
+      Iterable<? extends T> rows) throws IOException {
+    return writeCleanData(zone, table, type, rows, LakeWriteOptions.defaults());
+  }
+
+  /** Writes records as the rows of a lake table, with options, and commits them. */
+  public <T extends Record> LakeWriteResult writeCleanData(Zone zone, String table, Class<T> type,
+      Iterable<? extends T> rows, LakeWriteOptions options) throws IOException {
+    RecordMapping<T> mapping = RecordMapping.of(type);
+    try (LakeTableWriter writer = open(mapping.lakeSchema(zone, table), options)) {
+      for (T row : rows) {
+        mapping.write(writer, row);
+      }
+      return writer.commit();
+    }
+  }
+
   /** Writes rows given as maps and commits them: the seed's {@code write_clean_data}. */
   public LakeWriteResult writeCleanData(TableSchema schema, Iterable<? extends Map<String, ?>> rows)
       throws IOException {

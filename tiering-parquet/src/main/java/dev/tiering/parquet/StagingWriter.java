@@ -106,6 +106,58 @@ public final class StagingWriter {
     return write(StagingFile.intermediate(slm, batch), schema, rows);
   }
 
+  /**
+   * Writes records as an SLM's intermediate result (one file, committed whole): the columns are
+   * the record's components (see {@link Column}).
+   *
+   * @throws IllegalArgumentException if the class cannot be mapped
+   */
+  public <T extends Record> WriteResult writeIntermediate(SlmId slm, BatchId batch, Class<T> type,
+      Iterable<? extends T> rows) throws IOException {
+    return write(StagingFile.intermediate(slm, batch), type, rows);
+  }
+
+  /** Writes records as an SLM's cross-check file (one file, committed whole). */
+  public <T extends Record> WriteResult writeCrosscheck(SlmId slm, BatchId batch, Class<T> type,
+      Iterable<? extends T> rows) throws IOException {
+    return write(StagingFile.crosscheck(slm, batch), type, rows);
+  }
+
+  private <T extends Record> WriteResult write(StagingFile file, Class<T> type,
+      Iterable<? extends T> rows) throws IOException {
+    RecordMapping<T> mapping = RecordMapping.of(type);
+    try (ParquetRowWriter writer = open(file, mapping.stagingSchema())) {
+      for (T row : rows) {
+        mapping.write(writer, row);
+      }
+      return writer.commit();
+    }
+  }
+
+  /**
+   * Reads back every SLM's intermediate result of a batch, as records, SLM after SLM: what the
+   * coordinator aggregates. Columns are found by name; the stream must be closed.
+   *
+   * <pre>{@code
+   * try (Stream<Prediction> all = staging.readBatch(BatchId.of("b42"), Prediction.class)) { ... }
+   * }</pre>
+   */
+  public <T extends Record> java.util.stream.Stream<T> readBatch(BatchId batch, Class<T> type)
+      throws IOException {
+    RecordMapping<T> mapping = RecordMapping.of(type);
+    java.util.TreeMap<Integer, Path> files = new java.util.TreeMap<>();
+    for (dev.tiering.core.FileEntry entry : storage.list(paths.areaRoot(
+        dev.tiering.core.Area.STAGING))) {
+      if (entry.isFile()) {
+        StagingFile.parse(entry.name()).filter(f -> f.kind() == dev.tiering.core.DataKind
+            .INTERMEDIATE && f.batch().equals(batch))
+            .ifPresent(f -> files.put(f.slm().value(), entry.path()));
+      }
+    }
+    return mapping.stream(ParquetRowReader.open(storage, List.copyOf(files.values()),
+        mapping.stagingSchema()));
+  }
+
   /** Writes a whole cross-check file at once. */
   public WriteResult writeCrosscheck(SlmId slm, BatchId batch, TableSchema schema,
       Iterable<? extends Map<String, ?>> rows) throws IOException {

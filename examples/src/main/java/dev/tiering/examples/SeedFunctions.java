@@ -1,0 +1,44 @@
+package dev.tiering.examples;
+
+import dev.tiering.Tiering;
+import dev.tiering.core.BatchId;
+import dev.tiering.core.SlmId;
+import dev.tiering.core.Zone;
+import dev.tiering.parquet.LakeWriteOptions;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The seed's three storage functions on the SDK's one entry point, with Java records for rows:
+ * {@code save_intermediate_result}, {@code save_clean_data} and {@code cleanup_batch}.
+ */
+public final class SeedFunctions {
+
+  /** An SLM's prediction for one input. */
+  public record Prediction(long inputId, int slmId, String label, double score, Instant ts) {}
+
+  private final Tiering tiering;
+
+  /** The functions on these tiers. */
+  public SeedFunctions(Tiering tiering) {
+    this.tiering = tiering;
+  }
+
+  /** An SLM job's result, to the SSD (zstd 3), complete or not at all. */
+  public void saveIntermediateResult(int slm, String batch, List<Prediction> rows)
+      throws IOException {
+    tiering.staging().writeIntermediate(SlmId.of(slm), BatchId.of(batch), Prediction.class, rows);
+  }
+
+  /** Clean rows to the lake (zstd 5, schema.json kept), once per batch however often retried. */
+  public void saveCleanData(String batch, List<Prediction> rows) throws IOException {
+    tiering.lake().writeCleanData(Zone.SILVER, "slm_predictions", Prediction.class, rows,
+        LakeWriteOptions.defaults().partitionBy("ts").writeId(batch));
+  }
+
+  /** Removes an aggregated batch from staging now (a batch a job still writes is kept). */
+  public void cleanupBatch(String batch) throws IOException {
+    tiering.janitor().cleanupBatch(BatchId.of(batch)).execute();
+  }
+}
