@@ -1,13 +1,11 @@
 package dev.tiering.cli;
 
 import dev.tiering.core.ByteSize;
-import dev.tiering.core.HealthCheck;
 import dev.tiering.core.HealthMonitor;
 import dev.tiering.core.HealthReport;
 import dev.tiering.core.HealthThresholds;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -72,44 +70,9 @@ final class StatusCommand implements Callable<Integer> {
     if (json) {
       out.print(report.toJson());
     } else {
-      out.printf("tiering status at %s: %s%n%n", report.at(), report.level().name());
-      for (HealthCheck check : report.checks()) {
-        out.printf("  %-24s %-8s %-40s %s  %s%n", check.name(), check.level(), figures(check),
-            bar(check), check.message());
-      }
+      out.print(report.format());
     }
     out.flush();
     return report.level().exitCode();
-  }
-
-  /** The value and the thresholds it is judged by: {@code value / warning / critical}. */
-  private static String figures(HealthCheck check) {
-    return switch (check.unit()) {
-      case "" -> "-";
-      case "bytes" -> ByteSize.of((long) check.value()) + thresholds(check,
-          v -> ByteSize.of((long) v).toString());
-      case "percent" -> String.format(Locale.ROOT, "%.1f%%", check.value())
-          + thresholds(check, v -> String.format(Locale.ROOT, "%.0f%%", v));
-      default -> String.format(Locale.ROOT, "%.1f %s", check.value(), check.unit())
-          + thresholds(check, v -> String.format(Locale.ROOT, "%.0f %s", v, check.unit()));
-    };
-  }
-
-  private static String thresholds(HealthCheck check,
-      java.util.function.DoubleFunction<String> show) {
-    return (Double.isNaN(check.warning()) ? "" : " / warn " + show.apply(check.warning()))
-        + (Double.isNaN(check.critical()) ? "" : " / crit " + show.apply(check.critical()));
-  }
-
-  /** Ten cells of how far a value is toward its limit (fullness: toward 100%). */
-  static String bar(HealthCheck check) {
-    if (check.unit().isEmpty()) {
-      return " ".repeat(12);
-    }
-    double limit = Double.isNaN(check.critical()) ? check.warning() : check.critical();
-    double fraction = check.unit().equals("percent") ? check.value() / 100
-        : !(limit > 0) ? 0 : check.value() / limit;
-    int cells = (int) Math.round(Math.max(0, Math.min(1, fraction)) * 10);
-    return "[" + "#".repeat(cells) + ".".repeat(10 - cells) + "]";
   }
 }

@@ -41,6 +41,59 @@ public record HealthReport(Instant at, List<HealthCheck> checks) {
   }
 
   /**
+   * The report as {@code tiering status} prints it: a heading with the time and the overall level,
+   * then a line per check with its level, its value and thresholds in their units (sizes as
+   * {@code 9.8 GiB}, shares as {@code 71.0%}), a bar of how far the value is toward its limit, and
+   * the message.
+   */
+  public String format() {
+    StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
+        "tiering status at %s: %s%n%n", at, level().name()));
+    for (HealthCheck check : checks) {
+      text.append(String.format(Locale.ROOT, "  %-24s %-8s %-40s %s  %s%n", check.name(),
+          check.level(), figures(check), bar(check), check.message()));
+    }
+    return text.toString();
+  }
+
+  /** {@link #format()}. */
+  @Override
+  public String toString() {
+    return format();
+  }
+
+  /** The value and the thresholds it is judged by: {@code value / warn ... / crit ...}. */
+  private static String figures(HealthCheck check) {
+    return switch (check.unit()) {
+      case "" -> "-";
+      case "bytes" -> ByteSize.of((long) check.value()) + thresholds(check,
+          v -> ByteSize.of((long) v).toString());
+      case "percent" -> String.format(Locale.ROOT, "%.1f%%", check.value())
+          + thresholds(check, v -> String.format(Locale.ROOT, "%.0f%%", v));
+      default -> String.format(Locale.ROOT, "%.1f %s", check.value(), check.unit())
+          + thresholds(check, v -> String.format(Locale.ROOT, "%.0f %s", v, check.unit()));
+    };
+  }
+
+  private static String thresholds(HealthCheck check,
+      java.util.function.DoubleFunction<String> show) {
+    return (Double.isNaN(check.warning()) ? "" : " / warn " + show.apply(check.warning()))
+        + (Double.isNaN(check.critical()) ? "" : " / crit " + show.apply(check.critical()));
+  }
+
+  /** Ten cells of how far a value is toward its limit (fullness: toward 100%). */
+  static String bar(HealthCheck check) {
+    if (check.unit().isEmpty()) {
+      return " ".repeat(12);
+    }
+    double limit = Double.isNaN(check.critical()) ? check.warning() : check.critical();
+    double fraction = check.unit().equals("percent") ? check.value() / 100
+        : !(limit > 0) ? 0 : check.value() / limit;
+    int cells = (int) Math.round(Math.max(0, Math.min(1, fraction)) * 10);
+    return "[" + "#".repeat(cells) + ".".repeat(10 - cells) + "]";
+  }
+
+  /**
    * The report as JSON: {@code {"at", "level", "checks": [{name, value, warning, critical, unit,
    * level, message}]}}; a threshold a check does not have is {@code null}.
    */

@@ -192,4 +192,18 @@ class HealthMonitorTest {
 
   @SuppressWarnings("unused")
   private static final Clock FIXED = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
+
+  @Test
+  void aReportPrintsAsTheStatusCommandDoesInItsUnits() {
+    HealthReport report = new HealthReport(Instant.parse("2025-11-10T12:00:00Z"), java.util.List.of(
+        new HealthCheck("staging size", 10.737418240e9, 10.737418240e9, 3.2212254720e10, "bytes",
+            HealthLevel.WARNING, "above 10.0 GiB"),
+        new HealthCheck("hot tier full", 71.0, 80, 90, "percent", HealthLevel.OK, "ok")));
+    assertThat(report.toString()).isEqualTo(report.format()).isEqualTo(
+        "tiering status at 2025-11-10T12:00:00Z: WARNING\n\n"
+        + "  staging size             warning  10.0 GiB / warn 10.0 GiB / crit 30.0 GiB"
+        + " [###.......]  above 10.0 GiB\n"
+        + "  hot tier full            ok       71.0% / warn 80% / crit 90%              "
+        + "[#######...]  ok\n");
+  }
 }
