@@ -6,7 +6,6 @@ import dev.tiering.core.WriteMode;
 import dev.tiering.core.ByteSize;
 import dev.tiering.core.ForwardingStorage;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
@@ -70,22 +69,7 @@ final class Progress extends ForwardingStorage implements AutoCloseable {
   @Override
   public PendingFile create(Path target, WriteMode mode) throws IOException {
     PendingFile real = delegate().create(target, mode);
-    return new PendingFile() {
-      @Override
-      public Path target() {
-        return real.target();
-      }
-
-      @Override
-      public OutputStream stream() {
-        return real.stream();
-      }
-
-      @Override
-      public long bytesWritten() {
-        return real.bytesWritten();
-      }
-
+    return new dev.tiering.core.ForwardingPendingFile(real) {
       @Override
       public void commit() throws IOException {
         real.commit();
@@ -94,11 +78,6 @@ final class Progress extends ForwardingStorage implements AutoCloseable {
           bytesWritten += real.bytesWritten();
         }
         show(false);
-      }
-
-      @Override
-      public void close() throws IOException {
-        real.close();
       }
     };
   }

@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * LifecyclePlan cleanup = janitor.cleanupOldBatches(2);
- * System.out.println(cleanup.preview().summary());   // what would go, nothing changed
+ * LifecycleReport wouldDo = cleanup.preview();   // what would go, and why; nothing changed
  * cleanup.execute();
  * }</pre>
  */

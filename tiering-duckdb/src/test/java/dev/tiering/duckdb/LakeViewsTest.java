@@ -3,6 +3,7 @@ package dev.tiering.duckdb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tiering.core.ForwardingPendingFile;
 import dev.tiering.core.ForwardingStorage;
 import dev.tiering.core.PathResolver;
 import dev.tiering.core.PendingFile;
@@ -18,7 +19,6 @@ import dev.tiering.schema.FieldType;
 import dev.tiering.schema.SidecarStore;
 import dev.tiering.schema.TableSchema;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -119,30 +119,10 @@ class LakeViewsTest {
         if (!target.getFileName().toString().equals("schema.json")) {
           return file;
         }
-        return new PendingFile() {
-          @Override
-          public Path target() {
-            return file.target();
-          }
-
-          @Override
-          public OutputStream stream() {
-            return file.stream();
-          }
-
-          @Override
-          public long bytesWritten() {
-            return file.bytesWritten();
-          }
-
+        return new ForwardingPendingFile(file) {
           @Override
           public void commit() throws IOException {
             throw new IOException("sidecar write failed (injected)");
-          }
-
-          @Override
-          public void close() throws IOException {
-            file.close();
           }
         };
       }

@@ -3,6 +3,7 @@ package dev.tiering.duckdb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.FileEntry;
+import dev.tiering.core.ForwardingPendingFile;
 import dev.tiering.core.ForwardingStorage;
 import dev.tiering.core.PathResolver;
 import dev.tiering.core.PendingFile;
@@ -22,7 +23,6 @@ import dev.tiering.schema.FieldType;
 import dev.tiering.schema.SidecarStore;
 import dev.tiering.schema.TableSchema;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -304,34 +304,14 @@ class ReadersAgreeTest {
     public PendingFile create(Path target, WriteMode mode) throws IOException {
       alive();
       PendingFile file = super.create(target, mode);
-      return new PendingFile() {
-        @Override
-        public Path target() {
-          return file.target();
-        }
-
-        @Override
-        public OutputStream stream() {
-          return file.stream();
-        }
-
-        @Override
-        public long bytesWritten() {
-          return file.bytesWritten();
-        }
-
+      // close() is forwarded even when killed: it only discards an unpublished temporary file,
+      // as the recovery sweep would for a dead process.
+      return new ForwardingPendingFile(file) {
         @Override
         public void commit() throws IOException {
           alive();
-          file.commit();
+          super.commit();
           step();
-        }
-
-        @Override
-        public void close() throws IOException {
-          // Forwarded even when killed: it only discards an unpublished temporary file, as the
-          // recovery sweep would for a dead process.
-          file.close();
         }
       };
     }

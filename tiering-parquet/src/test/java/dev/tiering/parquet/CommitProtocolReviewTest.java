@@ -11,7 +11,7 @@ import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.WriteMode;
 import dev.tiering.core.Zone;
-import dev.tiering.parquet.CommitProtocolTest.ForwardingPendingFile;
+import dev.tiering.core.ForwardingPendingFile;
 import dev.tiering.schema.CommitRetention;
 import dev.tiering.schema.SidecarStore;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package dev.tiering.parquet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tiering.core.ForwardingPendingFile;
 import dev.tiering.core.ForwardingStorage;
 import dev.tiering.core.PathResolver;
 import dev.tiering.core.PendingFile;
@@ -16,7 +17,6 @@ import dev.tiering.core.Zone;
 import dev.tiering.schema.CommitRetention;
 import dev.tiering.schema.SidecarStore;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -482,40 +482,6 @@ class CommitProtocolTest {
     public List<dev.tiering.core.FileEntry> list(Path dir) throws IOException {
       alive();
       return super.list(dir);
-    }
-  }
-
-  /** A pending file that forwards every call. */
-  static class ForwardingPendingFile implements PendingFile {
-    private final PendingFile delegate;
-
-    ForwardingPendingFile(PendingFile delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public Path target() {
-      return delegate.target();
-    }
-
-    @Override
-    public OutputStream stream() {
-      return delegate.stream();
-    }
-
-    @Override
-    public long bytesWritten() {
-      return delegate.bytesWritten();
-    }
-
-    @Override
-    public void commit() throws IOException {
-      delegate.commit();
-    }
-
-    @Override
-    public void close() throws IOException {
-      delegate.close();
     }
   }
 }

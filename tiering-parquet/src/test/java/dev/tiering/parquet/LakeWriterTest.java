@@ -141,33 +141,13 @@ class LakeWriterTest {
         if (!target.getFileName().toString().endsWith(".staged")) {
           return real;
         }
-        return new PendingFile() {
-          @Override
-          public Path target() {
-            return real.target();
-          }
-
-          @Override
-          public java.io.OutputStream stream() {
-            return real.stream();
-          }
-
-          @Override
-          public long bytesWritten() {
-            return real.bytesWritten();
-          }
-
+        return new dev.tiering.core.ForwardingPendingFile(real) {
           @Override
           public void commit() throws IOException {
             if (++publishes[0] == 2) {
               throw new java.nio.file.AccessDeniedException(target.toString());
             }
             real.commit();
-          }
-
-          @Override
-          public void close() throws IOException {
-            real.close();
           }
         };
       }
