@@ -29,9 +29,12 @@ class ApiTourTest {
     String output = printed.toString(StandardCharsets.UTF_8);
     assertThat(output).contains("intermediate slm=3 batch=b42 -> " + base
         + "/hot/staging/slm_3_b42.parquet [hot tier, SSD, area hot/staging] by rule 1")
-        .contains("schema 1.0.0, files [WriteResult[file=" + base + "/lake/clean/silver/slm_predictions/")
-        .contains(" slm 4: 0.91").contains("health: ok");
-    assertThat(base.resolve("hot/staging/slm_3_b42.parquet")).exists();
+        .contains("schema 1.0.0, commit 1, 500 rows")
+        .contains("Prediction[inputId=500, slmId=3, label=cat, score=0.5, ts=")
+        .contains("cleanup batch b42: deleted 1")
+        .contains("tiering status at ");
+    // The batch was aggregated, then removed from staging at once.
+    assertThat(base.resolve("hot/staging/slm_3_b42.parquet")).doesNotExist();
   }
 
   @Test
