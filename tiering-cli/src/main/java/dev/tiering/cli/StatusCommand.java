@@ -64,7 +64,7 @@ final class StatusCommand implements Callable<Integer> {
     Ranges.bytes(spec, "--cache-budget", cacheBudget, 1);
     dev.tiering.core.PathResolver paths = tiers.resolver();
     HealthMonitor monitor = HealthMonitor.builder(paths).storage(tiers.storage(paths, true))
-        .thresholds(HealthThresholds.defaults().withCacheBudget(cacheBudget.bytes())).build();
+        .thresholds(HealthThresholds.builder().cacheBudget(cacheBudget).build()).build();
     HealthReport report = monitor.check(Duration.ofMillis((long) (interval * 1000)));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

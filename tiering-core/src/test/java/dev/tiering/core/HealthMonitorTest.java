@@ -116,9 +116,9 @@ class HealthMonitorTest {
     Path cached = Files.createDirectories(base.resolve("hot/clean/gold/t/2025/11/10"));
     Files.write(cached.resolve("part-1.parquet"), new byte[1000]);
     HealthMonitor within = HealthMonitor.builder(paths)
-        .thresholds(HealthThresholds.defaults().withCacheBudget(1000)).build();
+        .thresholds(HealthThresholds.builder().cacheBudget(ByteSize.of(1000)).build()).build();
     HealthMonitor over = HealthMonitor.builder(paths)
-        .thresholds(HealthThresholds.defaults().withCacheBudget(999)).build();
+        .thresholds(HealthThresholds.builder().cacheBudget(ByteSize.of(999)).build()).build();
     assertThat(check("clean cache size", within).level()).isEqualTo(HealthLevel.OK);
     assertThat(check("clean cache size", over).level()).isEqualTo(HealthLevel.WARNING);
   }
@@ -183,11 +183,20 @@ class HealthMonitorTest {
   }
 
   @Test
-  void thresholdsMustBeOrdered() {
-    assertThatThrownBy(() -> HealthThresholds.defaults().withStaging(10, 5, 20))
-        .hasMessageContaining("use 0 < normal <= warning <= critical");
-    assertThatThrownBy(() -> HealthThresholds.defaults().withHotFullness(0.95, 0.9))
-        .hasMessageContaining("use 0 < warning <= critical <= 1");
+  void thresholdsAreBuiltInTheirUnitsAndMustBeOrdered() {
+    assertThatThrownBy(() -> HealthThresholds.builder().staging(ByteSize.of(10), ByteSize.of(5),
+        ByteSize.of(20)).build()).hasMessage("Invalid staging limits 10 B / 5 B / 20 B (use 0 <"
+        + " normal <= warning <= critical)");
+    assertThatThrownBy(() -> HealthThresholds.builder().hotFullnessPercent(95, 90).build())
+        .hasMessageContaining("use 0 < warning <= critical <= 100");
+    HealthThresholds limits = HealthThresholds.builder().ssdAwait(Duration.ofMillis(5))
+        .hotFullnessPercent(85, 95).build();
+    assertThat(limits.ssdAwaitMillis()).isEqualTo(5.0);
+    assertThat(limits.hotWarningFraction()).isEqualTo(0.85);
+    assertThat(HealthThresholds.defaults()).hasToString("staging 4.0 GiB / 10.0 GiB / 30.0 GiB,"
+        + " hot tier 90.0% / 95.0%, lake 90.0% / 95.0%, cache 40.0 GiB, await 10.0 ms (SSD) /"
+        + " 50.0 ms (HDD), utilization 80.0%");
+    assertThat(limits.toBuilder().build()).isEqualTo(limits);
   }
 
   @SuppressWarnings("unused")
