@@ -47,6 +47,7 @@ public final class Archiver {
 
   /** Applies the policy. */
   public LifecyclePlan apply(RetentionPolicy policy) {
+    Objects.requireNonNull(policy, "policy");
     return LifecyclePlan.of("retention", preview -> apply(policy, preview));
   }
 

@@ -111,6 +111,7 @@ public final class HotCache {
    * @throws IllegalArgumentException if the path is not inside a lake table
    */
   public LifecyclePlan promote(Path lakePath) {
+    checkCacheable(lakePath);
     return LifecyclePlan.of("cache promote " + lakePath, preview -> promote(lakePath, preview));
   }
 
@@ -143,6 +144,17 @@ public final class HotCache {
       });
     }
     return report.finish(log);
+  }
+
+  /** Refuses, before anything is planned, a path the cache never holds copies of. */
+  private void checkCacheable(Path lakePath) {
+    Path normalized = lakePath.toAbsolutePath().normalize();
+    Path lakeClean = paths.areaRoot(Area.LAKE_CLEAN);
+    if (!normalized.startsWith(lakeClean)) {
+      throw new IllegalArgumentException("Cannot cache " + lakePath + ": only lake clean data is"
+          + " cached (use a path under " + lakeClean + ")");
+    }
+    paths.counterpart(normalized, DataKind.CACHE);
   }
 
   private void collect(Path lakePath, List<FileEntry> files) throws IOException {

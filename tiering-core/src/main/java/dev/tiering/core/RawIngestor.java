@@ -48,18 +48,25 @@ public final class RawIngestor {
    * @throws IllegalArgumentException if the file's name is not a valid raw file name
    */
   public LifecyclePlan ingest(Path input, TableName source) {
+    Objects.requireNonNull(source, "source");
+    checkName(input.getFileName().toString());
+    paths.rawFile(source, LocalDate.now(clock), input.getFileName().toString());
     return LifecyclePlan.of("ingest " + input + " into raw/" + source, preview -> ingest(input, source, preview));
   }
 
-  private LifecycleReport ingest(Path input, TableName source, boolean dryRun) throws IOException {
-    LocalDate day = LocalDate.now(clock);
-    String name = input.getFileName().toString();
+  private static void checkName(String name) {
     if (name.endsWith(CHECKSUM_SUFFIX)) {
       // Such a name is the checksum of another file's: ingesting it would stand in for one.
       throw new IllegalArgumentException("Invalid raw file name '" + name + "': names ending in "
           + CHECKSUM_SUFFIX + " are the checksum files ingest writes beside each file (rename"
           + " the input)");
     }
+  }
+
+  private LifecycleReport ingest(Path input, TableName source, boolean dryRun) throws IOException {
+    LocalDate day = LocalDate.now(clock);
+    String name = input.getFileName().toString();
+    checkName(name);
     Path target = paths.rawFile(source, day, name);
     Path checksumFile = paths.rawFile(source, day, name + CHECKSUM_SUFFIX);
     LifecycleReport.Builder report = LifecycleReport.builder("ingest " + input, dryRun);

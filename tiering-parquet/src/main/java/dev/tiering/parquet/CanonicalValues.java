@@ -18,7 +18,8 @@ final class CanonicalValues {
       case FLOAT32 -> Float.intBitsToFloat((int) bits);
       case FLOAT64 -> Double.longBitsToDouble(bits);
       case BOOLEAN -> bits != 0;
-      case STRING, BINARY, DECIMAL -> ref;
+      case STRING, DECIMAL -> ref;
+      case BINARY -> ((byte[]) ref).clone();   // the caller's to change, not the row's
     };
   }
 }

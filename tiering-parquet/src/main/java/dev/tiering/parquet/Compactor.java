@@ -107,6 +107,8 @@ public final class Compactor {
    * table's schema read again for it, so that a column a writer added meanwhile is never dropped.
    */
   public LifecyclePlan compact(Zone zone, TableName table) {
+    Objects.requireNonNull(zone, "zone");
+    Objects.requireNonNull(table, "table");
     return LifecyclePlan.of("compact " + zone + "." + table, preview -> compact(zone, table, preview));
   }
 
@@ -438,13 +440,8 @@ public final class Compactor {
   }
 
   private Footer footer(Path file) throws IOException {
-    ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
-    try (ParquetFileReader reader = ParquetFileReader.open(new StorageInputFile(storage, file), options)) {
-      return new Footer(reader.getRecordCount(), reader.getFooter().getFileMetaData().getSchema()
-          .getFields().stream().map(org.apache.parquet.schema.Type::getName).toList());
-    } catch (IOException | RuntimeException e) {
-      throw CorruptFileException.of(file, e);
-    }
+    FileFooter footer = FileFooter.read(storage, file);
+    return new Footer(footer.rows(), footer.columns());
   }
 
   /** Builds a {@link Compactor}. */

@@ -533,7 +533,8 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
    */
   public byte[] getBytes(int index) {
     check(index, "getBytes", FieldType.Kind.BINARY);
-    return isNull[index] ? null : (byte[]) refs[index];
+    // A copy: the caller may change it, and the reader's row must not change with it.
+    return isNull[index] ? null : ((byte[]) refs[index]).clone();
   }
 
   /**

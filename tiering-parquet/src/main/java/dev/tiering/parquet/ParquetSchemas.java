@@ -135,7 +135,9 @@ final class ParquetSchemas {
     if (logical instanceof StringLogicalTypeAnnotation) {
       return FieldType.STRING;
     }
-    if (logical != null && !(logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation)) {
+    if (logical != null && !(logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation
+        integer && integer.isSigned())) {
+      // Unsigned integers (other writers' UINT32, UINT64) would read as negative numbers.
       return null;
     }
     return switch (physical) {

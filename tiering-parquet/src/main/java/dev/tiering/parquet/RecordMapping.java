@@ -41,6 +41,7 @@ final class RecordMapping<T> {
   private final Class<T> type;
   private final List<Field> fields;
   private final Setter[] setters;
+  private final boolean[] primitives;
   private final MethodHandle constructor;
 
   private RecordMapping(Class<T> type) {
@@ -53,6 +54,7 @@ final class RecordMapping<T> {
     MethodHandles.Lookup lookup = lookupFor(type);
     List<Field> columns = new ArrayList<>();
     setters = new Setter[components.length];
+    primitives = new boolean[components.length];
     Class<?>[] parameterTypes = new Class<?>[components.length];
     try {
       for (int i = 0; i < components.length; i++) {
@@ -66,6 +68,7 @@ final class RecordMapping<T> {
             java.util.Map.of()));
         setters[i] = setter(lookup, lookup.unreflect(component.getAccessor()), javaType);
         parameterTypes[i] = javaType;
+        primitives[i] = javaType.isPrimitive();
       }
       this.constructor = lookup.findConstructor(type, MethodType.methodType(void.class,
           parameterTypes)).asSpreader(Object[].class, components.length)
@@ -140,8 +143,18 @@ final class RecordMapping<T> {
   /** The reader's rows as records; closing the stream closes the reader. */
   Stream<T> stream(ParquetRowReader reader) {
     int[] columns = new int[fields.size()];
-    for (int i = 0; i < columns.length; i++) {
-      columns[i] = reader.column(fields.get(i).name());
+    try {
+      for (int i = 0; i < columns.length; i++) {
+        columns[i] = reader.column(fields.get(i).name());
+        checkReadable(fields.get(i), reader.schema().fields().get(columns[i]));
+      }
+    } catch (RuntimeException e) {
+      try {
+        reader.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
     Spliterator<T> rows = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE,
         Spliterator.ORDERED | Spliterator.NONNULL) {
@@ -156,7 +169,7 @@ final class RecordMapping<T> {
         }
         Object[] values = new Object[columns.length];
         for (int i = 0; i < columns.length; i++) {
-          values[i] = value(reader, columns[i], fields.get(i));
+          values[i] = value(reader, columns[i], i);
         }
         action.accept(construct(values));
         return true;
@@ -171,6 +184,24 @@ final class RecordMapping<T> {
     });
   }
 
+  /**
+   * Refuses, before any row, a component whose type cannot hold the column's values: the same
+   * type, or a wider one (an int32 column into a {@code long}, float32 into a {@code double}).
+   */
+  private void checkReadable(Field component, Field column) {
+    FieldType.Kind want = component.type().kind();
+    FieldType.Kind have = column.type().kind();
+    boolean fits = want == have && (want != FieldType.Kind.DECIMAL
+        || component.type().equals(column.type()))
+        || want == FieldType.Kind.INT64 && have == FieldType.Kind.INT32
+        || want == FieldType.Kind.FLOAT64 && have == FieldType.Kind.FLOAT32;
+    if (!fits) {
+      throw new IllegalArgumentException("Cannot read column '" + column.name() + "' ("
+          + column.type() + ") into " + type.getSimpleName() + "'s component of type "
+          + component.type() + " (declare the component as the column's type)");
+    }
+  }
+
   private T construct(Object[] values) {
     try {
       return type.cast(constructor.invokeExact(values));
@@ -181,12 +212,14 @@ final class RecordMapping<T> {
     }
   }
 
-  private Object value(ParquetRowReader reader, int column, Field field) {
+  private Object value(ParquetRowReader reader, int column, int component) {
+    Field field = fields.get(component);
     if (reader.isNull(column)) {
       if (!field.nullable()) {
         throw new IllegalStateException("Column '" + field.name() + "' is null in a row, but "
-            + type.getSimpleName() + " holds it in a primitive (make the component a boxed"
-            + " type to read nulls)");
+            + type.getSimpleName() + " holds it in a " + (primitives[component] ? "primitive (make"
+            + " the component a boxed type to read nulls)" : "required component (drop"
+            + " @Column(required = true) to read nulls)"));
       }
       return null;
     }

@@ -135,11 +135,23 @@ final class RowBuffer implements RowView {
   void setString(int field, String value) {
     if (value == null) {
       setNull(field);
-    } else if (kinds[field] == FieldType.Kind.STRING) {
+    } else if (kinds[field] == FieldType.Kind.STRING && !hasSurrogate(value)) {
       setRef(field, value);
+    } else if (kinds[field] == FieldType.Kind.STRING) {
+      // Pairs are checked by the validator, which refuses a lone half naming row and field.
+      setCanonical(field, validator.coerce(field, value, rowNumber));
     } else {
       reject(field, value);
     }
+  }
+
+  private static boolean hasSurrogate(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isSurrogate(value.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   void setBytes(int field, byte[] value) {

@@ -154,6 +154,20 @@ public final class StagingWriter {
             .ifPresent(f -> files.put(f.slm().value(), entry.path()));
       }
     }
+    // A column of the record that no file of the batch has is a misnamed component, not a
+    // column every row lacks: refused, or every row would read it as null.
+    java.util.Set<String> present = new java.util.HashSet<>();
+    for (Path file : files.values()) {
+      present.addAll(FileFooter.read(storage, file).columns());
+    }
+    for (dev.tiering.schema.Field field : mapping.fields()) {
+      if (!files.isEmpty() && !present.contains(field.name())) {
+        throw new IllegalArgumentException("Cannot read batch " + batch + " as "
+            + type.getSimpleName() + ": no file of it has a column '" + field.name()
+            + "' (its columns: " + new java.util.TreeSet<>(present) + "; name the component"
+            + " after one, or annotate it @Column(name = ...))");
+      }
+    }
     return mapping.stream(ParquetRowReader.open(storage, List.copyOf(files.values()),
         mapping.stagingSchema()));
   }

@@ -134,11 +134,34 @@ public final class RowValidator {
       throw fail(rowNumber, field, "value " + show(value) + " is not a " + field.type()
           + " (use " + accepted(field.type()) + ")");
     }
+    if (result instanceof String text) {
+      int at = unpairedSurrogate(text);
+      if (at >= 0) {
+        throw fail(rowNumber, field, "value has an unpaired surrogate U+" + String.format(
+            java.util.Locale.ROOT, "%04X", (int) text.charAt(at)) + " at index " + at + ": it is"
+            + " not valid Unicode and cannot be stored as UTF-8 (fix the text; a lone half of a"
+            + " pair is usually a string cut in the middle of a character)");
+      }
+    }
     if (!allowNonFinite && !isFinite(result)) {
       throw fail(rowNumber, field, "value " + result + " is not finite (NaN and infinities are"
           + " refused; use null for a missing value, or allow non-finite values)");
     }
     return result;
+  }
+
+  /** The index of the first surrogate that is not half of a pair, or -1. */
+  private static int unpairedSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static Integer toInt32(Object value) {
