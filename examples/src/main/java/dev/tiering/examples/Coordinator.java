@@ -1,23 +1,19 @@
 package dev.tiering.examples;
 
 import dev.tiering.core.BatchId;
-import dev.tiering.core.DataKind;
-import dev.tiering.core.FileEntry;
 import dev.tiering.core.SlmId;
-import dev.tiering.core.StagingFile;
 import dev.tiering.core.StagingJanitor;
 import dev.tiering.duckdb.LakeViews;
 import dev.tiering.parquet.LakeTableWriter;
 import dev.tiering.parquet.LakeWriteOptions;
 import dev.tiering.parquet.LakeWriter;
-import dev.tiering.parquet.ParquetRowReader;
 import dev.tiering.parquet.ParquetRowWriter;
 import dev.tiering.parquet.StagingWriter;
 import dev.tiering.schema.QualityRule;
 import dev.tiering.schema.TableSchema;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import java.util.function.Consumer;
 
 /**
@@ -148,11 +145,11 @@ public final class Coordinator {
     return true;
   }
 
-  /** One SLM's prediction for one input. */
-  private record Prediction(long micros, int slm, long input, double score, double confidence,
-      String label) {
+  /** One SLM's prediction for one input, as its staging file holds it (columns by name). */
+  private record Prediction(Instant timestamp, int slmId, long inputId, double prediction,
+      Double confidence, String label) {
     boolean valid() {
-      return score >= 0 && score <= 1;
+      return prediction >= 0 && prediction <= 1;
     }
   }
 
@@ -186,18 +183,16 @@ public final class Coordinator {
   public BatchResult process(BatchId batch) throws IOException {
     Map<String, Duration> timings = new LinkedHashMap<>();
     long t0 = System.nanoTime();
-    Map<Integer, Path> files = intermediateFiles(batch);
-    if (files.isEmpty()) {
+    List<Prediction> all;
+    try (Stream<Prediction> rows = staging.readBatch(batch, Prediction.class)) {
+      all = rows.toList();
+    }
+    // Every SLM present, not an assumed 0-6.
+    java.util.SortedSet<Integer> slms = new java.util.TreeSet<>();
+    all.forEach(p -> slms.add(p.slmId()));
+    if (slms.isEmpty()) {
       throw new IllegalStateException("No staging files for batch " + batch
           + " (run the SLM jobs first, or check the batch id)");
-    }
-    List<Prediction> all = new ArrayList<>();
-    try (ParquetRowReader rows = ParquetRowReader.open(dev.tiering.core.Storage.local(),
-        List.copyOf(files.values()), Tables.PREDICTIONS)) {
-      while (rows.next()) {
-        all.add(new Prediction(rows.getTimestampMicros(0), rows.getInt(1), rows.getLong(2),
-            rows.getDouble(3), rows.isNull(4) ? Double.NaN : rows.getDouble(4), rows.getString(5)));
-      }
     }
     long rejected = all.stream().filter(p -> !p.valid()).count();
     timings.put("read staging", since(t0));
@@ -206,12 +201,12 @@ public final class Coordinator {
     Map<Long, List<Prediction>> byInput = new TreeMap<>();
     for (Prediction p : all) {
       if (p.valid()) {
-        byInput.computeIfAbsent(p.input(), k -> new ArrayList<>()).add(p);
+        byInput.computeIfAbsent(p.inputId(), k -> new ArrayList<>()).add(p);
       }
     }
     Map<Long, Consensus> consensus = new HashMap<>();
     byInput.forEach((input, predictions) -> consensus.put(input, consensus(predictions)));
-    for (int slm : files.keySet()) {
+    for (int slm : slms) {
       writeCrosscheck(batch, slm, all, consensus);
     }
     long disagreements = consensus.values().stream()
@@ -234,14 +229,15 @@ public final class Coordinator {
         if (!p.valid()) {
           continue;
         }
-        silver.setTimestampMicros(0, p.micros()).setInt(1, p.slm()).setLong(2, p.input())
-            .setDouble(3, p.score()).setString(5, p.label()).setString(batchField, batch.value());
-        if (!Double.isNaN(p.confidence())) {
+        silver.setTimestamp(0, p.timestamp()).setInt(1, p.slmId()).setLong(2, p.inputId())
+            .setDouble(3, p.prediction()).setString(5, p.label())
+            .setString(batchField, batch.value());
+        if (p.confidence() != null) {
           silver.setDouble(4, p.confidence());
         }
         silver.endRow();
         silverRows++;
-        silverRaw += 8 + 4 + 8 + 8 + (Double.isNaN(p.confidence()) ? 0 : 8)
+        silverRaw += 8 + 4 + 8 + 8 + (p.confidence() == null ? 0 : 8)
             + (p.label() == null ? 0 : p.label().length());
       }
       silverBytes = silver.commit().bytes();
@@ -250,7 +246,7 @@ public final class Coordinator {
     steps.accept("silver " + batch);
 
     long t3 = System.nanoTime();
-    writeGold(batch, files.keySet(), all, byInput, consensus);
+    writeGold(batch, slms, all, byInput, consensus);
     timings.put("write gold", since(t3));
     steps.accept("gold " + batch);
 
@@ -269,23 +265,9 @@ public final class Coordinator {
     long removed = janitor.cleanupOldBatches(2).execute().removedFiles();
     timings.put("clean staging", since(t4));
     steps.accept("cleanup " + batch);
-    return new BatchResult(batch, List.copyOf(files.keySet()), all.size(), rejected, silverRows,
+    return new BatchResult(batch, List.copyOf(slms), all.size(), rejected, silverRows,
         silverRaw, silverBytes, consensus.size(), disagreements, sqlInputs, sqlMismatches, removed,
         timings);
-  }
-
-  /** The batch's intermediate files, by SLM id: every SLM present, not an assumed 0-6. */
-  private Map<Integer, Path> intermediateFiles(BatchId batch) throws IOException {
-    Map<Integer, Path> files = new TreeMap<>();
-    for (StagingJanitor.Batch found : janitor.batches()) {
-      if (found.batch().equals(batch)) {
-        for (FileEntry entry : found.files()) {
-          StagingFile.parse(entry.name()).filter(f -> f.kind() == DataKind.INTERMEDIATE)
-              .ifPresent(f -> files.put(f.slm().value(), entry.path()));
-        }
-      }
-    }
-    return files;
   }
 
   private static Consensus consensus(List<Prediction> predictions) {
@@ -299,9 +281,9 @@ public final class Coordinator {
       if (p.label() != null) {
         votes.merge(p.label(), 1, Integer::sum);
       }
-      min = Math.min(min, p.score());
-      max = Math.max(max, p.score());
-      sum += p.score();
+      min = Math.min(min, p.prediction());
+      max = Math.max(max, p.prediction());
+      sum += p.prediction();
     }
     String label = null;
     int best = 0;
@@ -320,14 +302,14 @@ public final class Coordinator {
     TableSchema schema = Tables.CROSSCHECK;
     try (ParquetRowWriter writer = staging.openCrosscheck(SlmId.of(slm), batch, schema)) {
       for (Prediction p : all) {
-        Consensus c = consensus.get(p.input());
-        if (p.slm() != slm || !p.valid() || c == null) {
+        Consensus c = consensus.get(p.inputId());
+        if (p.slmId() != slm || !p.valid() || c == null) {
           continue;
         }
-        writer.setLong(0, p.input()).setInt(1, slm).setString(2, p.label())
+        writer.setLong(0, p.inputId()).setInt(1, slm).setString(2, p.label())
             .setString(3, c.label()).setBoolean(4, Objects.equals(c.label(), p.label()))
-            .setDouble(5, p.score()).setDouble(6, c.mean())
-            .setDouble(7, Math.abs(p.score() - c.mean())).endRow();
+            .setDouble(5, p.prediction()).setDouble(6, c.mean())
+            .setDouble(7, Math.abs(p.prediction() - c.mean())).endRow();
       }
       writer.commit();
     }
@@ -354,7 +336,7 @@ public final class Coordinator {
         double predictionSum = 0;
         double confidenceSum = 0;
         for (Prediction p : all) {
-          if (p.slm() != slm) {
+          if (p.slmId() != slm) {
             continue;
           }
           if (!p.valid()) {
@@ -362,12 +344,12 @@ public final class Coordinator {
             continue;
           }
           rows++;
-          predictionSum += p.score();
-          if (!Double.isNaN(p.confidence())) {
+          predictionSum += p.prediction();
+          if (p.confidence() != null) {
             confidences++;
             confidenceSum += p.confidence();
           }
-          if (Objects.equals(consensus.get(p.input()).label(), p.label())) {
+          if (Objects.equals(consensus.get(p.inputId()).label(), p.label())) {
             agreeing++;
           }
         }
