@@ -14,6 +14,8 @@ abstract class AbstractRowSink implements RowSink {
   private long rowCount;
   private long refusedRows;
   private boolean open = true;
+  /** What messages call this writer's output (default: the table's qualified name). */
+  private String describedAs;
 
   AbstractRowSink(TableSchema schema, boolean allowNonFinite) {
     this.row = new RowBuffer(schema, allowNonFinite);
@@ -33,9 +35,15 @@ abstract class AbstractRowSink implements RowSink {
 
   private void checkOpen() {
     if (!open) {
-      throw new IllegalStateException("Writer for " + schema().qualifiedName()
-          + " is committed or closed (open a new one to write more rows)");
+      throw new IllegalStateException("Writer for " + (describedAs != null ? describedAs
+          : schema().qualifiedName()) + " is committed or closed (open a new one to write more"
+          + " rows)");
     }
+  }
+
+  /** Names what this writer writes in messages, where it is not a lake table. */
+  final void describedAs(String description) {
+    this.describedAs = description;
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.tiering.core.StagingFile;
 import dev.tiering.core.StagingJanitor;
 import dev.tiering.core.Storage;
 import dev.tiering.core.WriteMode;
+import dev.tiering.schema.RowSchema;
 import dev.tiering.schema.TableSchema;
 import java.io.Closeable;
 import java.io.IOException;
@@ -29,6 +30,10 @@ import org.slf4j.LoggerFactory;
 public final class StagingWriter {
 
   private static final Logger log = LoggerFactory.getLogger(StagingWriter.class);
+
+  /** What a staging file's row schema is called inside, where a table name is needed. */
+  private static final dev.tiering.core.Zone STAGING_ZONE = dev.tiering.core.Zone.BRONZE;
+  private static final String STAGING_TABLE = "staging";
 
   private final PathResolver paths;
   private final Storage storage;
@@ -63,6 +68,23 @@ public final class StagingWriter {
   }
 
   /**
+   * Opens the intermediate result file of {@code slm} for {@code batch}, with columns only: a
+   * staging file belongs to no lake table, so it needs no zone, table name or partitioning.
+   */
+  public ParquetRowWriter openIntermediate(SlmId slm, BatchId batch, RowSchema columns)
+      throws IOException {
+    return open(StagingFile.intermediate(slm, batch), columns.asTable(STAGING_ZONE,
+        STAGING_TABLE));
+  }
+
+  /** Opens the cross-check file of {@code slm} for {@code batch}, with columns only. */
+  public ParquetRowWriter openCrosscheck(SlmId slm, BatchId batch, RowSchema columns)
+      throws IOException {
+    return open(StagingFile.crosscheck(slm, batch), columns.asTable(STAGING_ZONE,
+        STAGING_TABLE));
+  }
+
+  /**
    * Opens a staging file for writing; it appears only when the writer commits.
    *
    * @throws FileAlreadyExistsException if the file exists and replacing is off, before anything
@@ -88,8 +110,10 @@ public final class StagingWriter {
           replaceExisting ? WriteMode.REPLACE : WriteMode.CREATE_NEW), hold);
       log.debug("Writing {} to {}", file, target);
       try {
-        return new ParquetRowWriter(pending, unpartitioned, settings, null,
+        ParquetRowWriter writer = new ParquetRowWriter(pending, unpartitioned, settings, null,
             Footers.of(file.kind().id(), unpartitioned));
+        writer.describedAs("staging file " + target.getFileName());
+        return writer;
       } catch (IOException | RuntimeException e) {
         pending.close();
         throw e;

@@ -123,4 +123,29 @@ class StagingWriterTest {
         .actions(dev.tiering.core.LifecycleReport.Verb.DELETED))
         .extracting(dev.tiering.core.LifecycleReport.Action::path).containsExactly(abandoned);
   }
+
+  @Test
+  void aStagingFileNeedsOnlyItsColumnsAndMessagesNameTheFile() throws Exception {
+    dev.tiering.schema.RowSchema columns = dev.tiering.schema.RowSchema.builder()
+        .required("input_id", dev.tiering.schema.FieldType.INT64)
+        .nullable("label", dev.tiering.schema.FieldType.STRING)
+        .build();
+    ParquetRowWriter writer = StagingWriter.builder(paths).build().openIntermediate(SlmId.of(2),
+        BatchId.of("rows"), columns);
+    try (writer) {
+      writer.setLong(0, 7).setString(1, "cat").endRow();
+      writer.setLong(0, 8).setNull(1).endRow();
+      writer.commit();
+    }
+    Path file = paths.intermediateFile(SlmId.of(2), BatchId.of("rows"));
+    assertThat(Duck.scalar("SELECT string_agg(input_id || ':' || coalesce(label, 'NULL'), ',' ORDER"
+        + " BY input_id) FROM read_parquet(" + Duck.literal(file) + ")")).isEqualTo("7:cat,8:NULL");
+    assertThatThrownBy(() -> writer.setLong(0, 9).endRow())
+        .hasMessage("Writer for staging file slm_2_rows.parquet is committed or closed (open a"
+            + " new one to write more rows)");
+    assertThatThrownBy(() -> dev.tiering.schema.RowSchema.builder()
+        .required("a", dev.tiering.schema.FieldType.INT64)
+        .required("a", dev.tiering.schema.FieldType.INT32).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a'");
+  }
 }
