@@ -2,17 +2,13 @@ package dev.tiering.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tiering.core.FileEntry;
-import dev.tiering.core.ForwardingPendingFile;
-import dev.tiering.core.ForwardingStorage;
 import dev.tiering.core.PathResolver;
-import dev.tiering.core.PendingFile;
 import dev.tiering.core.Storage;
 import dev.tiering.core.TableName;
 import dev.tiering.core.TempFileSweeper;
 import dev.tiering.core.TierLayout;
-import dev.tiering.core.WriteMode;
 import dev.tiering.core.Zone;
+import dev.tiering.core.testing.CrashableStorage;
 import dev.tiering.core.testing.Seeded;
 import dev.tiering.parquet.Compactor;
 import dev.tiering.parquet.LakeReader;
@@ -34,7 +30,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -184,7 +179,7 @@ class ReadersAgreeTest {
             }
           }
         } catch (IOException | RuntimeException e) {
-          if (!disk.killed) {
+          if (!disk.dead()) {
             throw new IllegalStateException(e);
           }
         } finally {
@@ -238,28 +233,26 @@ class ReadersAgreeTest {
   }
 
   /**
-   * The background's storage: after each change to the disk (a published file, a move, a delete)
-   * it stops until the test lets it take more steps; killed, every later call fails, so nothing it
-   * would do next (its clean-up included) reaches the disk.
+   * The background's storage: after each change to the disk it stops until the test lets it make
+   * more; killed, the background's calls fail as a dead process's (see {@link CrashableStorage}).
    */
-  private static final class Stepper extends ForwardingStorage {
+  private static final class Stepper extends CrashableStorage {
     private final Semaphore permits = new Semaphore(0);
     private final Semaphore paused = new Semaphore(0);
     volatile Thread owner;
-    volatile boolean killed;
     volatile boolean finished;
 
     Stepper(Storage delegate) {
       super(delegate);
     }
 
-    private void alive() throws IOException {
-      if (killed && Thread.currentThread() == owner) {
-        throw new IOException("killed (simulated)");
-      }
+    @Override
+    protected boolean dies() {
+      return Thread.currentThread() == owner;
     }
 
-    private void step() throws IOException {
+    @Override
+    protected void changed() throws IOException {
       if (Thread.currentThread() != owner) {
         return;
       }
@@ -291,56 +284,13 @@ class ReadersAgreeTest {
     }
 
     void kill() {
-      killed = true;
+      die();
       permits.release();
     }
 
     void finish() {
       finished = true;
       paused.release();
-    }
-
-    @Override
-    public PendingFile create(Path target, WriteMode mode) throws IOException {
-      alive();
-      PendingFile file = super.create(target, mode);
-      // close() is forwarded even when killed: it only discards an unpublished temporary file,
-      // as the recovery sweep would for a dead process.
-      return new ForwardingPendingFile(file) {
-        @Override
-        public void commit() throws IOException {
-          alive();
-          super.commit();
-          step();
-        }
-      };
-    }
-
-    @Override
-    public void move(Path source, Path target) throws IOException {
-      alive();
-      super.move(source, target);
-      step();
-    }
-
-    @Override
-    public boolean delete(Path path) throws IOException {
-      alive();
-      boolean deleted = super.delete(path);
-      step();
-      return deleted;
-    }
-
-    @Override
-    public Optional<FileEntry> stat(Path path) throws IOException {
-      alive();
-      return super.stat(path);
-    }
-
-    @Override
-    public List<FileEntry> list(Path dir) throws IOException {
-      alive();
-      return super.list(dir);
     }
   }
 }

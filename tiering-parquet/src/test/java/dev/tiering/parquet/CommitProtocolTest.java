@@ -11,6 +11,7 @@ import dev.tiering.core.SnapshotExpiredException;
 import dev.tiering.core.Storage;
 import dev.tiering.core.TableName;
 import dev.tiering.core.TempFileSweeper;
+import dev.tiering.core.testing.CrashableStorage;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.WriteMode;
 import dev.tiering.core.Zone;
@@ -149,10 +150,10 @@ class CommitProtocolTest {
       boolean died;
       try {
         write(lake(dying), second, null);
-        died = dying.dead;
+        died = dying.dead();
       } catch (IOException | RuntimeException e) {
         died = true;
-        assertThat(dying.dead).as("failed without the injected death at step %d: %s", k, e)
+        assertThat(dying.dead()).as("failed without the injected death at step %d: %s", k, e)
             .isTrue();
       }
       // Before recovery the SDK reader already sees all or nothing.
@@ -412,76 +413,20 @@ class CommitProtocolTest {
     }
   }
 
-  /**
-   * A storage whose process "dies" after {@code steps} changes to the disk (publishing a file,
-   * moving, deleting): that change is made, and every later call fails, so nothing the writer
-   * would do next (its clean-up included) reaches the disk.
-   */
-  static final class DyingStorage extends ForwardingStorage {
+  /** A process that dies after {@code steps} changes to the disk (see {@link CrashableStorage}). */
+  static final class DyingStorage extends CrashableStorage {
     private int left;
-    volatile boolean dead;
 
     DyingStorage(Storage delegate, int steps) {
       super(delegate);
       this.left = steps;
     }
 
-    private synchronized void step() throws IOException {
-      if (dead) {
-        throw new IOException("process is dead (injected)");
-      }
+    @Override
+    protected synchronized void changed() {
       if (--left == 0) {
-        dead = true;
+        die();
       }
-    }
-
-    private void alive() throws IOException {
-      if (dead) {
-        throw new IOException("process is dead (injected)");
-      }
-    }
-
-    @Override
-    public PendingFile create(Path target, WriteMode mode) throws IOException {
-      alive();
-      return new ForwardingPendingFile(super.create(target, mode)) {
-        @Override
-        public void commit() throws IOException {
-          alive();
-          super.commit();
-          step();
-        }
-
-        // close() is forwarded even when dead: it only discards unpublished temporaries, which
-        // is what the recovery sweep would do with a dead process's.
-      };
-    }
-
-    @Override
-    public void move(Path source, Path target) throws IOException {
-      alive();
-      super.move(source, target);
-      step();
-    }
-
-    @Override
-    public boolean delete(Path path) throws IOException {
-      alive();
-      boolean deleted = super.delete(path);
-      step();
-      return deleted;
-    }
-
-    @Override
-    public java.util.Optional<dev.tiering.core.FileEntry> stat(Path path) throws IOException {
-      alive();
-      return super.stat(path);
-    }
-
-    @Override
-    public List<dev.tiering.core.FileEntry> list(Path dir) throws IOException {
-      alive();
-      return super.list(dir);
     }
   }
 }
