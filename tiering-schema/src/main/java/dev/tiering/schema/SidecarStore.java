@@ -154,7 +154,8 @@ public final class SidecarStore {
     Objects.requireNonNull(policy, "policy");
     try (Closeable lock = lockTable(proposed.zone(), proposed.table())) {
       CommitLog log = new CommitLog(paths, storage, proposed.zone(), proposed.table());
-      Optional<SchemaSidecar> current = settle(log, read(proposed.zone(), proposed.table()));
+      Optional<SchemaSidecar> current = settle(log, read(proposed.zone(), proposed.table()),
+          log.names());
       TableSchema next = settleSchema(current, proposed, policy);
       long lastCommit = current.map(SchemaSidecar::lastCommit).orElse(0L);
       QualityMetrics before = current.map(SchemaSidecar::quality).orElse(null);
@@ -215,8 +216,9 @@ public final class SidecarStore {
     }
     try (Closeable lock = lockTable(zone, table)) {
       CommitLog commits = new CommitLog(paths, storage, zone, table);
-      Optional<SchemaSidecar> current = settle(commits, read(zone, table));
+      // Listed once: settling keeps the list current (a record it rolls back leaves it).
       List<CommitLog.Name> names = commits.names();
+      Optional<SchemaSidecar> current = settle(commits, read(zone, table), names);
       if (writeId != null) {
         Optional<CommitLog.Name> earlier = names.stream().filter(n -> n.committed()
             && writeId.equals(n.writeId())).findFirst();
@@ -327,12 +329,14 @@ public final class SidecarStore {
    * files published, the sidecar it holds written), a pending one is rolled back (its staged files
    * and the record removed). Runs under the table's lock.
    *
+   * @param names the table's records, listed under the lock; a rolled-back one is removed
    * @return the sidecar after settling
    */
-  private Optional<SchemaSidecar> settle(CommitLog commits, Optional<SchemaSidecar> current)
-      throws IOException {
+  private Optional<SchemaSidecar> settle(CommitLog commits, Optional<SchemaSidecar> current,
+      List<CommitLog.Name> names) throws IOException {
     long lastCommit = current.map(SchemaSidecar::lastCommit).orElse(0L);
-    for (CommitLog.Name name : commits.names()) {
+    for (java.util.Iterator<CommitLog.Name> it = names.iterator(); it.hasNext(); ) {
+      CommitLog.Name name = it.next();
       if (name.seq() <= lastCommit && name.committed()) {
         continue;
       }
@@ -353,6 +357,7 @@ public final class SidecarStore {
         lastCommit = entry.seq();
       } else {
         commits.rollBack(entry, name.entry().path());
+        it.remove();
         log.warn("Rolled back write {} to {}: its writer stopped before the commit point",
             entry.seq(), entry.sidecar().schema().qualifiedName());
       }
@@ -374,8 +379,9 @@ public final class SidecarStore {
       CommitLog commits = new CommitLog(paths, storage, zone, table);
       Optional<SchemaSidecar> before = read(zone, table);
       long lastCommit = before.map(SchemaSidecar::lastCommit).orElse(0L);
-      int back = (int) commits.names().stream().filter(n -> !n.committed()).count();
-      Optional<SchemaSidecar> after = settle(commits, before);
+      List<CommitLog.Name> names = commits.names();
+      int back = (int) names.stream().filter(n -> !n.committed()).count();
+      Optional<SchemaSidecar> after = settle(commits, before, names);
       long forward = after.map(SchemaSidecar::lastCommit).orElse(0L) - lastCommit;
       return new Settled((int) forward, back);
     }
