@@ -1,14 +1,14 @@
 package dev.tiering;
 
-import dev.tiering.core.Archiver;
-import dev.tiering.core.Doctor;
-import dev.tiering.core.HealthMonitor;
-import dev.tiering.core.HotCache;
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.RawIngestor;
-import dev.tiering.core.RoutingRules;
-import dev.tiering.core.StagingJanitor;
-import dev.tiering.core.Storage;
+import dev.tiering.core.health.Doctor;
+import dev.tiering.core.health.HealthMonitor;
+import dev.tiering.core.lifecycle.Archiver;
+import dev.tiering.core.lifecycle.HotCache;
+import dev.tiering.core.lifecycle.RawIngestor;
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.routing.RoutingRules;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.TierLayout;
 import dev.tiering.parquet.Compactor;
 import dev.tiering.parquet.LakeReader;

@@ -1,13 +1,13 @@
 package dev.tiering;
 
+import dev.tiering.core.storage.ForwardingStorage;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.WriteMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.BatchId;
-import dev.tiering.core.ForwardingStorage;
-import dev.tiering.core.PendingFile;
 import dev.tiering.core.SlmId;
-import dev.tiering.core.Storage;
-import dev.tiering.core.WriteMode;
 import dev.tiering.core.Zone;
 import java.io.IOException;
 import java.nio.file.Files;

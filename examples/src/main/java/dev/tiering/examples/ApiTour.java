@@ -1,9 +1,9 @@
 package dev.tiering.examples;
 
+import dev.tiering.core.routing.DataRef;
+import dev.tiering.core.routing.Placement;
 import dev.tiering.Tiering;
 import dev.tiering.core.BatchId;
-import dev.tiering.core.DataRef;
-import dev.tiering.core.Placement;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.Zone;
 import dev.tiering.parquet.LakeWriteOptions;

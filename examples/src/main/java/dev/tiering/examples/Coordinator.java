@@ -1,8 +1,8 @@
 package dev.tiering.examples;
 
+import dev.tiering.core.lifecycle.StagingJanitor;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
-import dev.tiering.core.StagingJanitor;
 import dev.tiering.duckdb.LakeViews;
 import dev.tiering.parquet.LakeTableWriter;
 import dev.tiering.parquet.LakeWriteOptions;

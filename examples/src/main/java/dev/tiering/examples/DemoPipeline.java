@@ -1,16 +1,16 @@
 package dev.tiering.examples;
 
+import dev.tiering.core.health.HealthCheck;
+import dev.tiering.core.health.HealthMonitor;
+import dev.tiering.core.health.HealthReport;
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.FileEntry;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.Area;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.ByteSize;
-import dev.tiering.core.FileEntry;
-import dev.tiering.core.HealthCheck;
-import dev.tiering.core.HealthMonitor;
-import dev.tiering.core.HealthReport;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.SlmId;
-import dev.tiering.core.StagingJanitor;
-import dev.tiering.core.Storage;
 import dev.tiering.core.TierLayout;
 import dev.tiering.duckdb.LakeViews;
 import dev.tiering.parquet.LakeWriter;
@@ -229,8 +229,8 @@ public final class DemoPipeline {
       }
       return;
     }
-    try (dev.tiering.core.PendingFile out = dev.tiering.core.Storage.local().create(manifest,
-        dev.tiering.core.WriteMode.CREATE_NEW)) {
+    try (dev.tiering.core.storage.PendingFile out = dev.tiering.core.storage.Storage.local().create(manifest,
+        dev.tiering.core.storage.WriteMode.CREATE_NEW)) {
       out.stream().write(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(shape));
       out.commit();
     }

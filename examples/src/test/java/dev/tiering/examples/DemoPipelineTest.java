@@ -1,9 +1,9 @@
 package dev.tiering.examples;
 
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.routing.StagingFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.StagingFile;
 import dev.tiering.core.TierLayout;
 import dev.tiering.schema.Field;
 import dev.tiering.schema.SchemaSidecar;

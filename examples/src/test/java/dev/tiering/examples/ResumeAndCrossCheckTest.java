@@ -1,11 +1,11 @@
 package dev.tiering.examples;
 
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.BatchId;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.SlmId;
-import dev.tiering.core.StagingJanitor;
 import dev.tiering.core.TierLayout;
 import dev.tiering.duckdb.LakeViews;
 import dev.tiering.parquet.LakeWriter;

@@ -1,10 +1,10 @@
 package dev.tiering.benchmarks;
 
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.routing.StagingFile;
 import dev.tiering.core.BatchId;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.SlmId;
-import dev.tiering.core.StagingFile;
-import dev.tiering.core.StagingJanitor;
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
@@ -289,7 +289,7 @@ public final class Benchmarks {
           }
         }, "one partition, merged into 128 MiB files, journaled", () -> {
           var report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.SILVER, table).execute();
-          return report.actions(dev.tiering.core.LifecycleReport.Verb.WRITTEN).size();
+          return report.actions(dev.tiering.core.lifecycle.LifecycleReport.Verb.WRITTEN).size();
         });
     StagingJanitor janitor = StagingJanitor.builder(paths).grace(Duration.ZERO).build();
     measure("staging cleanup of " + mode.cleanupFiles() + " files", mode.cleanupFiles(), 0, false,

@@ -1,7 +1,7 @@
 package dev.tiering.benchmarks;
 
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.BatchId;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;

@@ -1,14 +1,14 @@
 package dev.tiering.benchmarks;
 
+import dev.tiering.core.health.HealthMonitor;
+import dev.tiering.core.lifecycle.HotCache;
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.routing.PartitionLayout;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.routing.StagingFile;
 import dev.tiering.core.Area;
 import dev.tiering.core.BatchId;
-import dev.tiering.core.HealthMonitor;
-import dev.tiering.core.HotCache;
-import dev.tiering.core.PartitionLayout;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.SlmId;
-import dev.tiering.core.StagingFile;
-import dev.tiering.core.StagingJanitor;
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;

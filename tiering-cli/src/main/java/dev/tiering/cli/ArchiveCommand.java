@@ -1,7 +1,7 @@
 package dev.tiering.cli;
 
-import dev.tiering.core.Archiver;
-import dev.tiering.core.RetentionPolicy;
+import dev.tiering.core.lifecycle.Archiver;
+import dev.tiering.core.lifecycle.RetentionPolicy;
 import dev.tiering.core.Zone;
 import java.time.Clock;
 import java.time.Period;
@@ -55,7 +55,7 @@ final class ArchiveCommand implements Callable<Integer> {
     if (allowBronzeDeletion) {
       policy = policy.allowingBronzeDeletion();
     }
-    dev.tiering.core.PathResolver paths = tiers.resolver();
+    dev.tiering.core.routing.PathResolver paths = tiers.resolver();
     try (Progress progress = Progress.of("archive", paths, dryRun)) {
       LayoutOptions.requireRoots(paths, progress, dev.tiering.core.Tier.COLD);
       return Reports.print(spec.commandLine().getOut(),

@@ -1,10 +1,10 @@
 package dev.tiering.cli;
 
+import dev.tiering.core.lifecycle.HotCache;
+import dev.tiering.core.routing.DataRef;
+import dev.tiering.core.routing.PartitionLayout;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.ByteSize;
-import dev.tiering.core.DataRef;
-import dev.tiering.core.HotCache;
-import dev.tiering.core.PartitionLayout;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.TableName;
 import dev.tiering.core.Zone;
 import dev.tiering.parquet.LakeReader;
@@ -61,7 +61,7 @@ final class CacheCommand implements Runnable {
     @Option(names = "--date", paramLabel = "yyyy-MM-dd", description = "One partition (default: the whole table).")
     LocalDate date;
 
-    Path lakePath(PathResolver paths, dev.tiering.core.Storage storage)
+    Path lakePath(PathResolver paths, dev.tiering.core.storage.Storage storage)
         throws java.io.IOException {
       if (date == null) {
         return paths.tableDir(zone, table);

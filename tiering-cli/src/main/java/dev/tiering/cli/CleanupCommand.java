@@ -1,9 +1,9 @@
 package dev.tiering.cli;
 
+import dev.tiering.core.lifecycle.LifecycleReport;
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.BatchId;
-import dev.tiering.core.LifecycleReport;
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.StagingJanitor;
 import dev.tiering.core.Tier;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package dev.tiering.cli;
 
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.ByteSize;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.Tier;
 import dev.tiering.parquet.Compactor;
 import dev.tiering.parquet.LakeReader;

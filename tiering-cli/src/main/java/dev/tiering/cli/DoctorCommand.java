@@ -1,6 +1,6 @@
 package dev.tiering.cli;
 
-import dev.tiering.core.Doctor;
+import dev.tiering.core.health.Doctor;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,7 +21,7 @@ final class DoctorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    dev.tiering.core.PathResolver paths = tiers.resolver();
+    dev.tiering.core.routing.PathResolver paths = tiers.resolver();
     List<Doctor.Finding> findings = new Doctor(paths, tiers.storage(paths, true),
         java.nio.file.Path.of("/proc")).examine();
     PrintWriter out = spec.commandLine().getOut();

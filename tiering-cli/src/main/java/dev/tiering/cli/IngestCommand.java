@@ -1,6 +1,6 @@
 package dev.tiering.cli;
 
-import dev.tiering.core.RawIngestor;
+import dev.tiering.core.lifecycle.RawIngestor;
 import dev.tiering.core.TableName;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,7 +34,7 @@ final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     int code = 0;
-    dev.tiering.core.PathResolver paths = tiers.resolver();
+    dev.tiering.core.routing.PathResolver paths = tiers.resolver();
     try (Progress progress = Progress.of("ingest", paths, dryRun)) {
       LayoutOptions.requireRoots(paths, progress, dev.tiering.core.Tier.COLD);
       RawIngestor ingestor = new RawIngestor(paths, progress, Clock.systemUTC());

@@ -1,8 +1,8 @@
 package dev.tiering.cli;
 
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.RoutingRules;
-import dev.tiering.core.Storage;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.routing.RoutingRules;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.Tier;
 import dev.tiering.core.TierLayout;
 import java.io.IOException;
@@ -68,7 +68,7 @@ final class LayoutOptions {
   static void requireRoots(PathResolver paths, Storage storage, Tier... tiers) throws IOException {
     for (Tier tier : tiers) {
       Path root = paths.layout().root(tier);
-      java.util.Optional<dev.tiering.core.FileEntry> entry;
+      java.util.Optional<dev.tiering.core.storage.FileEntry> entry;
       try {
         entry = storage.stat(root);
       } catch (IOException unreachable) {

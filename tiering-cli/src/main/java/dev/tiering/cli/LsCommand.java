@@ -1,7 +1,7 @@
 package dev.tiering.cli;
 
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.ByteSize;
-import dev.tiering.core.PathResolver;
 import dev.tiering.parquet.Compactor;
 import dev.tiering.parquet.LakeReader;
 import dev.tiering.schema.SchemaSidecar;
@@ -35,7 +35,7 @@ final class LsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PathResolver paths = tiers.resolver();
-    dev.tiering.core.Storage storage = tiers.storage(paths, true);
+    dev.tiering.core.storage.Storage storage = tiers.storage(paths, true);
     LayoutOptions.requireRoots(paths, storage, dev.tiering.core.Tier.COLD);
     LakeReader lake = TableOptions.reader(paths, storage);
     PrintWriter out = spec.commandLine().getOut();

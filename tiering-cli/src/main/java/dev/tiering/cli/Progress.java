@@ -1,10 +1,10 @@
 package dev.tiering.cli;
 
-import dev.tiering.core.PendingFile;
-import dev.tiering.core.Storage;
-import dev.tiering.core.WriteMode;
+import dev.tiering.core.storage.ForwardingStorage;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.WriteMode;
 import dev.tiering.core.ByteSize;
-import dev.tiering.core.ForwardingStorage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ final class Progress extends ForwardingStorage implements AutoCloseable {
   }
 
   /** Progress for {@code operation} on the tiers of {@code paths}: shown only on a terminal. */
-  static Progress of(String operation, dev.tiering.core.PathResolver paths) {
+  static Progress of(String operation, dev.tiering.core.routing.PathResolver paths) {
     return of(operation, paths, false);
   }
 
@@ -39,7 +39,7 @@ final class Progress extends ForwardingStorage implements AutoCloseable {
    * Progress for {@code operation}; with {@code readOnly} (a dry run) every write is refused (see
    * {@link ReadOnlyStorage}).
    */
-  static Progress of(String operation, dev.tiering.core.PathResolver paths, boolean readOnly) {
+  static Progress of(String operation, dev.tiering.core.routing.PathResolver paths, boolean readOnly) {
     Storage storage = Storage.forLayout(paths.layout());
     return new Progress(operation, readOnly ? new ReadOnlyStorage(storage) : storage,
         System.console() != null ? System.err : null);
@@ -69,7 +69,7 @@ final class Progress extends ForwardingStorage implements AutoCloseable {
   @Override
   public PendingFile create(Path target, WriteMode mode) throws IOException {
     PendingFile real = delegate().create(target, mode);
-    return new dev.tiering.core.ForwardingPendingFile(real) {
+    return new dev.tiering.core.storage.ForwardingPendingFile(real) {
       @Override
       public void commit() throws IOException {
         real.commit();

@@ -1,10 +1,10 @@
 package dev.tiering.cli;
 
-import dev.tiering.core.ForwardingStorage;
-import dev.tiering.core.LockMode;
-import dev.tiering.core.PendingFile;
-import dev.tiering.core.Storage;
-import dev.tiering.core.WriteMode;
+import dev.tiering.core.storage.ForwardingStorage;
+import dev.tiering.core.storage.LockMode;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.WriteMode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.tiering.cli;
 
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.TempFileSweeper;
+import dev.tiering.core.lifecycle.TempFileSweeper;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.parquet.Compactor;
 import dev.tiering.parquet.LakeReader;
 import java.io.PrintWriter;
@@ -25,10 +25,10 @@ final class RecoverCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PathResolver paths = tiers.resolver();
     PrintWriter out = spec.commandLine().getOut();
-    LayoutOptions.requireRoots(paths, dev.tiering.core.Storage.forLayout(paths.layout()),
+    LayoutOptions.requireRoots(paths, dev.tiering.core.storage.Storage.forLayout(paths.layout()),
         dev.tiering.core.Tier.HOT, dev.tiering.core.Tier.COLD);
     int code = Reports.print(out, TempFileSweeper.forLayout(paths.layout()).recover(paths), true);
-    var orphans = dev.tiering.core.HotCache.builder(paths).build().removeOrphans().execute();
+    var orphans = dev.tiering.core.lifecycle.HotCache.builder(paths).build().removeOrphans().execute();
     if (!orphans.actions().isEmpty() || !orphans.ok()) {
       code = Math.max(code, Reports.print(out, orphans, true));
     }
@@ -58,10 +58,10 @@ final class RecoverCommand implements Callable<Integer> {
    */
   private static int recoverCommits(PathResolver paths, PrintWriter out) {
     dev.tiering.schema.SidecarStore sidecars = new dev.tiering.schema.SidecarStore(paths);
-    dev.tiering.core.Storage storage = dev.tiering.core.Storage.forLayout(paths.layout());
+    dev.tiering.core.storage.Storage storage = dev.tiering.core.storage.Storage.forLayout(paths.layout());
     int code = 0;
     for (dev.tiering.core.Zone zone : dev.tiering.core.Zone.values()) {
-      java.util.List<dev.tiering.core.FileEntry> dirs;
+      java.util.List<dev.tiering.core.storage.FileEntry> dirs;
       try {
         dirs = storage.list(paths.areaRoot(dev.tiering.core.Area.LAKE_CLEAN).resolve(zone.id()));
       } catch (java.io.IOException e) {
@@ -69,7 +69,7 @@ final class RecoverCommand implements Callable<Integer> {
         code = 1;
         continue;
       }
-      for (dev.tiering.core.FileEntry dir : dirs) {
+      for (dev.tiering.core.storage.FileEntry dir : dirs) {
         dev.tiering.core.TableName table;
         try {
           table = dev.tiering.core.TableName.of(dir.name());

@@ -1,6 +1,6 @@
 package dev.tiering.cli;
 
-import dev.tiering.core.LifecycleReport;
+import dev.tiering.core.lifecycle.LifecycleReport;
 import java.io.PrintWriter;
 
 /** Prints lifecycle reports the same way for every command. */
@@ -14,7 +14,7 @@ final class Reports {
    * @return the exit code: 0 if nothing failed, 1 otherwise
    */
   /** Previews the plan ({@code --dry-run}) or executes it. */
-  static dev.tiering.core.LifecycleReport run(dev.tiering.core.LifecyclePlan plan, boolean dryRun)
+  static dev.tiering.core.lifecycle.LifecycleReport run(dev.tiering.core.lifecycle.LifecyclePlan plan, boolean dryRun)
       throws java.io.IOException {
     return dryRun ? plan.preview() : plan.execute();
   }

@@ -1,11 +1,11 @@
 package dev.tiering.cli;
 
+import dev.tiering.core.routing.DataRef;
+import dev.tiering.core.routing.PartitionLayout;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.routing.Placement;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.DataKind;
-import dev.tiering.core.DataRef;
-import dev.tiering.core.PartitionLayout;
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.Placement;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TableName;
 import dev.tiering.core.Zone;

@@ -1,6 +1,6 @@
 package dev.tiering.cli;
 
-import dev.tiering.core.PathResolver;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.TableName;
 import dev.tiering.core.Zone;
 import dev.tiering.schema.EvolutionPolicy;
@@ -62,7 +62,7 @@ final class SchemaCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PathResolver paths = tiers.resolver();
-      dev.tiering.core.Storage storage = tiers.storage(paths, true);
+      dev.tiering.core.storage.Storage storage = tiers.storage(paths, true);
       LayoutOptions.requireRoots(paths, storage, dev.tiering.core.Tier.COLD);
       SidecarStore store = new SidecarStore(paths, storage, java.time.Clock.systemUTC());
       PrintWriter out = spec.commandLine().getOut();
@@ -89,7 +89,7 @@ final class SchemaCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PathResolver paths = tiers.resolver();
-      dev.tiering.core.Storage storage = tiers.storage(paths, true);
+      dev.tiering.core.storage.Storage storage = tiers.storage(paths, true);
       LayoutOptions.requireRoots(paths, storage, dev.tiering.core.Tier.COLD);
       TableSchema current = table.read(new SidecarStore(paths, storage,
           java.time.Clock.systemUTC()), paths).schema();

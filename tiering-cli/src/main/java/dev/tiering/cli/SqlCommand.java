@@ -1,11 +1,11 @@
 package dev.tiering.cli;
 
+import dev.tiering.core.routing.PathResolver;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import dev.tiering.core.PathResolver;
 import dev.tiering.duckdb.LakeViews;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -59,7 +59,7 @@ final class SqlCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     int limit = (int) Ranges.check(spec, "--max-rows", maxRows, 0, 10_000_000, "rows");
     PathResolver paths = tiers.resolver();
-    dev.tiering.core.Storage storage = tiers.storage(paths, true);
+    dev.tiering.core.storage.Storage storage = tiers.storage(paths, true);
     LayoutOptions.requireRoots(paths, storage, dev.tiering.core.Tier.COLD);
     PrintWriter out = spec.commandLine().getOut();
     LakeViews.Result result;

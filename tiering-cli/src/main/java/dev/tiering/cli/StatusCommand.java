@@ -1,9 +1,9 @@
 package dev.tiering.cli;
 
+import dev.tiering.core.health.HealthMonitor;
+import dev.tiering.core.health.HealthReport;
+import dev.tiering.core.health.HealthThresholds;
 import dev.tiering.core.ByteSize;
-import dev.tiering.core.HealthMonitor;
-import dev.tiering.core.HealthReport;
-import dev.tiering.core.HealthThresholds;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -62,7 +62,7 @@ final class StatusCommand implements Callable<Integer> {
   private int report() throws Exception {
     Ranges.check(spec, "--interval", interval, 0, 3600, "seconds");
     Ranges.bytes(spec, "--cache-budget", cacheBudget, 1);
-    dev.tiering.core.PathResolver paths = tiers.resolver();
+    dev.tiering.core.routing.PathResolver paths = tiers.resolver();
     HealthMonitor monitor = HealthMonitor.builder(paths).storage(tiers.storage(paths, true))
         .thresholds(HealthThresholds.builder().cacheBudget(cacheBudget).build()).build();
     HealthReport report = monitor.check(Duration.ofMillis((long) (interval * 1000)));

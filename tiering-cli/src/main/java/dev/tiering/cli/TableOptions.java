@@ -21,7 +21,7 @@ final class TableOptions {
   record Selected(Zone zone, TableName table) {}
 
   /** A lake reader over {@code storage} (read-only commands pass a read-only one). */
-  static LakeReader reader(dev.tiering.core.PathResolver paths, dev.tiering.core.Storage storage) {
+  static LakeReader reader(dev.tiering.core.routing.PathResolver paths, dev.tiering.core.storage.Storage storage) {
     return new LakeReader(paths, storage, new dev.tiering.schema.SidecarStore(paths, storage,
         java.time.Clock.systemUTC()), null);
   }

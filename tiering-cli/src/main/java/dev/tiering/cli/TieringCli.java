@@ -1,8 +1,8 @@
 package dev.tiering.cli;
 
+import dev.tiering.core.routing.PartitionLayout;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.DataKind;
-import dev.tiering.core.PartitionLayout;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TableName;
 import dev.tiering.core.Zone;

@@ -1,9 +1,17 @@
 package dev.tiering.cli;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.codeUnits;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.HashSet;
+import java.util.Set;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,7 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layering of docs/architecture.md, checked on the compiled classes of every module (this
- * module's class path holds them all): core ← schema ← parquet ← hadoop, duckdb ← examples ← cli.
+ * module's class path holds them all): core ← schema ← parquet ← hadoop, duckdb ← examples ← cli;
+ * inside core, names ← storage, routing ← lifecycle ← health; {@code internal} packages are shared
+ * by the library's own modules and never part of its API.
  */
 class ArchitectureTest {
 
@@ -62,5 +72,65 @@ class ArchitectureTest {
   @Test
   void packagesHaveNoCycles() {
     slices().matching("dev.tiering.(*)..").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  void coreNamesDependOnNoOtherCorePackage() {
+    noClasses().that().resideInAPackage("dev.tiering.core").should().dependOnClassesThat()
+        .resideInAnyPackage("dev.tiering.core.routing..", "dev.tiering.core.storage..",
+            "dev.tiering.core.lifecycle..", "dev.tiering.core.health..")
+        .check(classes);
+  }
+
+  @Test
+  void storageAndRoutingKnowNothingOfEachOtherOrOfOperations() {
+    noClasses().that().resideInAPackage("dev.tiering.core.storage..").should()
+        .dependOnClassesThat().resideInAnyPackage("dev.tiering.core.routing..",
+            "dev.tiering.core.lifecycle..", "dev.tiering.core.health..")
+        .check(classes);
+    noClasses().that().resideInAPackage("dev.tiering.core.routing..").should()
+        .dependOnClassesThat().resideInAnyPackage("dev.tiering.core.storage..",
+            "dev.tiering.core.lifecycle..", "dev.tiering.core.health..")
+        .check(classes);
+  }
+
+  @Test
+  void lifecycleOperationsDoNotDependOnHealth() {
+    noClasses().that().resideInAPackage("dev.tiering.core.lifecycle..").should()
+        .dependOnClassesThat().resideInAPackage("dev.tiering.core.health..")
+        .check(classes);
+  }
+
+  @Test
+  void corePackagesHaveNoCycles() {
+    slices().matching("dev.tiering.core.(*)..").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  void examplesAndTheCommandLineUseNoInternalPackage() {
+    noClasses().that().resideInAnyPackage("dev.tiering.examples..", "dev.tiering.cli..",
+            "dev.tiering.duckdb..")
+        .should().dependOnClassesThat().resideInAPackage("..internal..")
+        .check(classes);
+  }
+
+  @Test
+  void publicSignaturesOfTheApiNameNoInternalType() {
+    codeUnits().that().arePublic().and().areDeclaredInClassesThat().arePublic()
+        .and().areDeclaredInClassesThat().resideOutsideOfPackage("..internal..")
+        .should(new ArchCondition<JavaCodeUnit>("name no type of an internal package") {
+          @Override
+          public void check(JavaCodeUnit unit, ConditionEvents events) {
+            Set<JavaClass> types = new HashSet<>(unit.getReturnType().getAllInvolvedRawTypes());
+            unit.getParameterTypes().forEach(p -> types.addAll(p.getAllInvolvedRawTypes()));
+            for (JavaClass type : types) {
+              if (type.getPackageName().contains(".internal")) {
+                events.add(SimpleConditionEvent.violated(unit,
+                    unit.getFullName() + " exposes internal type " + type.getName()));
+              }
+            }
+          }
+        })
+        .check(classes);
   }
 }

@@ -1,8 +1,8 @@
 package dev.tiering.cli;
 
+import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.parquet.LakeWriter;

@@ -1,9 +1,9 @@
 package dev.tiering.cli;
 
+import dev.tiering.core.routing.PartitionLayout;
+import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tiering.core.PartitionLayout;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;

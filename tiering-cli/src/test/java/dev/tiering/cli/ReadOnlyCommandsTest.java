@@ -1,11 +1,11 @@
 package dev.tiering.cli;
 
+import dev.tiering.core.lifecycle.HotCache;
+import dev.tiering.core.routing.PartitionLayout;
+import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.BatchId;
-import dev.tiering.core.HotCache;
-import dev.tiering.core.PartitionLayout;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;

@@ -1,10 +1,10 @@
 package dev.tiering.cli;
 
+import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.parquet.LakeWriter;

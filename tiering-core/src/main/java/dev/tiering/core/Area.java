@@ -1,5 +1,6 @@
 package dev.tiering.core;
 
+import dev.tiering.core.internal.NameRules;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

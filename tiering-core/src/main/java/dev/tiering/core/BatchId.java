@@ -1,5 +1,7 @@
 package dev.tiering.core;
 
+import dev.tiering.core.internal.NameRules;
+
 /**
  * A validated batch id: 1-128 characters of {@code A-Z}, {@code a-z}, {@code 0-9}, {@code _} and
  * {@code -}, starting with a letter or digit (so it never reads as a command-line option).

@@ -1,5 +1,6 @@
 package dev.tiering.core;
 
+import dev.tiering.core.internal.NameRules;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.List;
@@ -56,12 +57,13 @@ public enum DataKind {
     };
   }
 
-  boolean mayGoTo(Area area) {
+  /** Whether files of this kind may be placed in {@code area}. */
+  public boolean mayGoTo(Area area) {
     return areas().contains(area);
   }
 
   /** Why this kind may only go to {@link #areas()}, as said in refusals. */
-  String placementRule() {
+  public String placementRule() {
     String why = switch (this) {
       case INTERMEDIATE, CROSSCHECK -> "cleanup deletes staging files, so they";
       case CLEAN -> "clean tables are kept for good, in lake/clean or (pinned to the SSD) in"
@@ -75,7 +77,7 @@ public enum DataKind {
   }
 
   /** The file name prefix of a staging kind ({@code slm} or {@code crosscheck}), else null. */
-  String stagingPrefix() {
+  public String stagingPrefix() {
     return stagingPrefix;
   }
 

@@ -1,5 +1,7 @@
 package dev.tiering.core;
 
+import dev.tiering.core.internal.NameRules;
+
 /**
  * A validated column name: like table names, 1-128 characters of {@code a-z}, {@code 0-9} and
  * {@code _}, starting with a letter. Lowercase snake case means every engine (DuckDB, Spark, Hive,

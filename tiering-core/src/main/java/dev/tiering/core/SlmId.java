@@ -1,5 +1,7 @@
 package dev.tiering.core;
 
+import dev.tiering.core.internal.NameRules;
+
 /**
  * The id of a small language model (an inference job), a non-negative integer as in the seed's
  * {@code slm_{slm_id}_{batch_id}.parquet}. Its text form is canonical decimal (no sign, no leading

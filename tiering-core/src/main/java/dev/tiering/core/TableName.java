@@ -1,5 +1,7 @@
 package dev.tiering.core;
 
+import dev.tiering.core.internal.NameRules;
+
 /**
  * A validated table name (also used for raw-input sources): 1-128 characters of {@code a-z},
  * {@code 0-9} and {@code _}, starting with a letter. Lowercase only, so that two tables never

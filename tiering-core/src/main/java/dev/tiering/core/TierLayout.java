@@ -1,5 +1,6 @@
 package dev.tiering.core;
 
+import dev.tiering.core.storage.Storage;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,5 +1,7 @@
 package dev.tiering.core;
 
+import dev.tiering.core.internal.NameRules;
+
 /**
  * A validated write id, which makes a lake write idempotent: a table commits each id at most
  * once. 1-128 characters of {@code A-Z}, {@code a-z}, {@code 0-9}, {@code _} and {@code -},

@@ -1,5 +1,9 @@
 package dev.tiering.core;
 
+import dev.tiering.core.routing.DataRef;
+import dev.tiering.core.routing.PartitionLayout;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.routing.Placement;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

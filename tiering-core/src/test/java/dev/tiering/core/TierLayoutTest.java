@@ -1,5 +1,6 @@
 package dev.tiering.core;
 
+import dev.tiering.core.storage.Storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

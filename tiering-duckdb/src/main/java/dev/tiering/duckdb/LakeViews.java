@@ -1,8 +1,8 @@
 package dev.tiering.duckdb;
 
+import dev.tiering.core.routing.PathResolver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.TableName;
 import dev.tiering.core.Zone;
 import dev.tiering.parquet.LakeReader;

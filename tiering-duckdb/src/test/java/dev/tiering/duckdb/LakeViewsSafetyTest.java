@@ -1,9 +1,9 @@
 package dev.tiering.duckdb;
 
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.Storage;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.parquet.LakeWriteOptions;

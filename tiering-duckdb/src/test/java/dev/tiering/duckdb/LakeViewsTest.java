@@ -1,16 +1,16 @@
 package dev.tiering.duckdb;
 
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.ForwardingPendingFile;
+import dev.tiering.core.storage.ForwardingStorage;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.WriteMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tiering.core.ForwardingPendingFile;
-import dev.tiering.core.ForwardingStorage;
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.PendingFile;
-import dev.tiering.core.Storage;
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
-import dev.tiering.core.WriteMode;
 import dev.tiering.core.Zone;
 import dev.tiering.parquet.Compactor;
 import dev.tiering.parquet.LakeWriteOptions;

@@ -1,11 +1,11 @@
 package dev.tiering.duckdb;
 
+import dev.tiering.core.lifecycle.TempFileSweeper;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.Storage;
 import dev.tiering.core.TableName;
-import dev.tiering.core.TempFileSweeper;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.testing.CrashableStorage;
@@ -111,7 +111,7 @@ class ReadersAgreeTest {
           rows.add(new Row(scan.getLong(1), scan.getDouble(2), scan.isNull(3) ? null
               : scan.getString(3)));
         }
-      } catch (dev.tiering.core.SnapshotExpiredException expired) {
+      } catch (dev.tiering.core.storage.SnapshotExpiredException expired) {
         if (attempt < 10) {
           continue;
         }

@@ -1,11 +1,11 @@
 package dev.tiering.hadoop;
 
-import dev.tiering.core.FileEntry;
-import dev.tiering.core.LockMode;
-import dev.tiering.core.PendingFile;
-import dev.tiering.core.Storage;
-import dev.tiering.core.StoreUsage;
-import dev.tiering.core.WriteMode;
+import dev.tiering.core.storage.FileEntry;
+import dev.tiering.core.storage.LockMode;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.StoreUsage;
+import dev.tiering.core.storage.WriteMode;
 import java.io.Closeable;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -353,7 +353,7 @@ public final class HadoopStorage implements Storage {
    * lives: a live writer's file, however slow, is never taken; a dead writer's file is taken once
    * the NameNode has recovered its lease (HDFS does so within its lease limits). On other file
    * systems only files this JVM writes are known to be live, and the caller's grace period
-   * (see {@link dev.tiering.core.TempFileSweeper}) must cover the others.
+   * (see {@link dev.tiering.core.lifecycle.TempFileSweeper}) must cover the others.
    */
   @Override
   public boolean deleteIfAbandoned(Path temporary) throws IOException {

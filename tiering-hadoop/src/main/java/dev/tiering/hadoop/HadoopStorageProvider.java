@@ -1,7 +1,7 @@
 package dev.tiering.hadoop;
 
-import dev.tiering.core.Storage;
-import dev.tiering.core.StorageProvider;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.StorageProvider;
 import java.net.URI;
 
 /**

@@ -1,6 +1,6 @@
 package dev.tiering.hadoop;
 
-import dev.tiering.core.PathResolver;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.TierLayout;
 import dev.tiering.parquet.LakeTableWriter;
 import dev.tiering.parquet.LakeWriter;

@@ -1,25 +1,25 @@
 package dev.tiering.hadoop;
 
+import dev.tiering.core.health.HealthMonitor;
+import dev.tiering.core.health.HealthReport;
+import dev.tiering.core.lifecycle.Archiver;
+import dev.tiering.core.lifecycle.LifecycleReport;
+import dev.tiering.core.lifecycle.RetentionPolicy;
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.lifecycle.TempFileSweeper;
+import dev.tiering.core.lifecycle.internal.CompactionJournal;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.StoreUsage;
+import dev.tiering.core.storage.WriteMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tiering.core.Archiver;
 import dev.tiering.core.BatchId;
-import dev.tiering.core.CompactionJournal;
-import dev.tiering.core.HealthMonitor;
-import dev.tiering.core.HealthReport;
-import dev.tiering.core.LifecycleReport;
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.PendingFile;
-import dev.tiering.core.RetentionPolicy;
 import dev.tiering.core.SlmId;
-import dev.tiering.core.StagingJanitor;
-import dev.tiering.core.Storage;
-import dev.tiering.core.StoreUsage;
-import dev.tiering.core.TempFileSweeper;
 import dev.tiering.core.TierLayout;
-import dev.tiering.core.WriteMode;
 import dev.tiering.core.Zone;
 import dev.tiering.parquet.Compactor;
 import dev.tiering.parquet.LakeReader;
@@ -164,7 +164,7 @@ class HdfsLakeTest {
         .build().cleanupOldBatches(2).execute();
     assertThat(cleanup.failures()).isEmpty();
     assertThat(local.resolve("hot/staging/slm_1_b1.parquet")).doesNotExist();
-    Path archived = paths.stagingArchiveFile(dev.tiering.core.StagingFile.intermediate(SlmId.of(1),
+    Path archived = paths.stagingArchiveFile(dev.tiering.core.routing.StagingFile.intermediate(SlmId.of(1),
         BatchId.of("b1")));
     assertThat(hdfs.fs().exists(new org.apache.hadoop.fs.Path(archived.toString()))).isTrue();
 
@@ -256,7 +256,7 @@ class HdfsLakeTest {
     // The dead writer's lease still holds the file: recovery cannot tell it from a slow writer.
     TempFileSweeper recovery = new TempFileSweeper(Storage.forLayout(paths.layout()),
         Duration.ZERO, Clock.systemUTC());
-    assertThat(recovery.recover(paths).actions(dev.tiering.core.LifecycleReport.Verb.DELETED))
+    assertThat(recovery.recover(paths).actions(dev.tiering.core.lifecycle.LifecycleReport.Verb.DELETED))
         .isEmpty();
     // HDFS recovers an expired lease by itself (within its lease limits); here, at once.
     org.apache.hadoop.fs.Path temp = left.get(0);
@@ -265,7 +265,7 @@ class HdfsLakeTest {
       Thread.sleep(200);
     }
     assertThat(hdfs.fs().isFileClosed(temp)).isTrue();
-    assertThat(recovery.recover(paths).actions(dev.tiering.core.LifecycleReport.Verb.DELETED))
+    assertThat(recovery.recover(paths).actions(dev.tiering.core.lifecycle.LifecycleReport.Verb.DELETED))
         .singleElement().satisfies(a -> assertThat(a.path().toString())
             .isEqualTo(temp.toUri().getPath()));
     assertThat(hdfs.files(lakeDir)).isEmpty();
@@ -280,7 +280,7 @@ class HdfsLakeTest {
         hdfs.fs().getContentSummary(dir).getSpaceConsumed() + 512 * 1024);
 
     assertThatThrownBy(() -> lake.writeCleanData(Events.schema(), Events.rows(1_000, 400_000)))
-        .isInstanceOfSatisfying(dev.tiering.core.TierFullException.class,
+        .isInstanceOfSatisfying(dev.tiering.core.storage.TierFullException.class,
             e -> assertThat(e.tier()).isEqualTo(dev.tiering.core.Tier.COLD))
         .hasMessageStartingWith("No space left on cold tier (HDD, " + hdfs.uri() + lakeDir
             + ") writing " + hdfs.uri() + lakeDir + "/clean/bronze/events/")

@@ -1,9 +1,9 @@
 package dev.tiering.hadoop;
 
+import dev.tiering.core.storage.LockMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tiering.core.LockMode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;

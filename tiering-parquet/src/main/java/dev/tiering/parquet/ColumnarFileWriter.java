@@ -1,6 +1,6 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.PendingFile;
+import dev.tiering.core.storage.PendingFile;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
 import java.io.IOException;
@@ -310,7 +310,7 @@ final class ColumnarFileWriter {
    */
   private static IOException fullTier(IOException e) {
     for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-      if (t instanceof dev.tiering.core.TierFullException full) {
+      if (t instanceof dev.tiering.core.storage.TierFullException full) {
         return full;
       }
     }

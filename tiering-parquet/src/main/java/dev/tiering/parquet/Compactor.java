@@ -1,17 +1,17 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.CompactionJournal;
-import dev.tiering.core.FileEntry;
-import dev.tiering.core.LifecyclePlan;
-import dev.tiering.core.LifecycleReport;
-import dev.tiering.core.PartitionLayout;
-import dev.tiering.core.PartitionView;
-import dev.tiering.core.PartitionWalker;
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.PendingFile;
-import dev.tiering.core.Storage;
+import dev.tiering.core.lifecycle.LifecyclePlan;
+import dev.tiering.core.lifecycle.LifecycleReport;
+import dev.tiering.core.lifecycle.internal.CompactionJournal;
+import dev.tiering.core.lifecycle.internal.PartitionView;
+import dev.tiering.core.lifecycle.internal.PartitionWalker;
+import dev.tiering.core.routing.PartitionLayout;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.FileEntry;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.WriteMode;
 import dev.tiering.core.TableName;
-import dev.tiering.core.WriteMode;
 import dev.tiering.core.Zone;
 import dev.tiering.schema.SchemaSidecar;
 import dev.tiering.schema.SidecarStore;
@@ -506,7 +506,7 @@ public final class Compactor {
      * Files of commits younger than this are left alone (default 10 minutes). A scan shows its
      * table as of the commit it began at; merging a newer commit's rows with older ones would
      * take the older rows from a scan still running, which then fails with {@link
-     * dev.tiering.core.SnapshotExpiredException}. Only scans longer than this can meet that.
+     * dev.tiering.core.storage.SnapshotExpiredException}. Only scans longer than this can meet that.
      * Files written before tables had commit logs are always eligible.
      */
     public Builder minCommitAge(Duration value) {

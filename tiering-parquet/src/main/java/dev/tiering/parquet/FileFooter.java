@@ -1,6 +1,6 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.Storage;
+import dev.tiering.core.storage.Storage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

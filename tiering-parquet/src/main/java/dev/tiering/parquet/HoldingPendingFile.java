@@ -1,7 +1,7 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.ForwardingPendingFile;
-import dev.tiering.core.PendingFile;
+import dev.tiering.core.storage.ForwardingPendingFile;
+import dev.tiering.core.storage.PendingFile;
 import java.io.Closeable;
 import java.io.IOException;
 

@@ -1,11 +1,12 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.FileEntry;
-import dev.tiering.core.PartitionLayout;
-import dev.tiering.core.PartitionView;
-import dev.tiering.core.PartitionWalker;
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.Storage;
+import dev.tiering.core.lifecycle.HotCache;
+import dev.tiering.core.lifecycle.internal.PartitionView;
+import dev.tiering.core.lifecycle.internal.PartitionWalker;
+import dev.tiering.core.routing.PartitionLayout;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.FileEntry;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.TableName;
 import dev.tiering.core.Zone;
 import dev.tiering.schema.SchemaSidecar;
@@ -17,7 +18,6 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import dev.tiering.core.HotCache;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -112,7 +112,7 @@ public final class LakeReader {
     for (int attempt = 1; ; attempt++) {
       try {
         return files(sidecar(zone, table), from, to);
-      } catch (dev.tiering.core.SnapshotExpiredException expired) {
+      } catch (dev.tiering.core.storage.SnapshotExpiredException expired) {
         // A listing holds nothing open: taken again as of the newer commit, it is consistent.
         if (attempt == SNAPSHOT_ATTEMPTS) {
           throw expired;
@@ -170,7 +170,7 @@ public final class LakeReader {
    * that a compaction or eviction running meanwhile cannot take a file from under the reader.
    * Every row is read exactly once.
    *
-   * @throws dev.tiering.core.SnapshotExpiredException from {@code next()}, if the scan runs longer
+   * @throws dev.tiering.core.storage.SnapshotExpiredException from {@code next()}, if the scan runs longer
    *     than the compactor's minimum age and meets a partition compacted since it began
    */
   public ParquetRowReader scan(Zone zone, TableName table, LocalDate from, LocalDate to)

@@ -1,10 +1,10 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.PendingFile;
-import dev.tiering.core.WriteMode;
-import dev.tiering.schema.FieldType;
-import dev.tiering.schema.QualityAccumulator;
 import dev.tiering.schema.StagedFile;
+import dev.tiering.schema.internal.QualityAccumulator;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.WriteMode;
+import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableCommit;
 import dev.tiering.schema.TableSchema;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.PartitionLayout;
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.Storage;
+import dev.tiering.core.routing.PartitionLayout;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.WriteId;
 import dev.tiering.core.Zone;
 import dev.tiering.schema.CommitRetention;

@@ -1,6 +1,6 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.Storage;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.schema.Field;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.RowView;

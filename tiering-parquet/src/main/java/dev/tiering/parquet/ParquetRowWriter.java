@@ -1,6 +1,6 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.PendingFile;
+import dev.tiering.core.storage.PendingFile;
 import dev.tiering.schema.TableSchema;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.PendingFile;
+import dev.tiering.core.storage.PendingFile;
 import java.io.IOException;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;

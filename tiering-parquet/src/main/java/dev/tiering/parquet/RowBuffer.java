@@ -1,7 +1,7 @@
 package dev.tiering.parquet;
 
-import dev.tiering.schema.FieldType;
 import dev.tiering.schema.RowValidator;
+import dev.tiering.schema.FieldType;
 import dev.tiering.schema.RowView;
 import dev.tiering.schema.TableSchema;
 import java.math.BigDecimal;

@@ -1,13 +1,13 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.routing.StagingFile;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.WriteMode;
 import dev.tiering.core.BatchId;
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.PendingFile;
 import dev.tiering.core.SlmId;
-import dev.tiering.core.StagingFile;
-import dev.tiering.core.StagingJanitor;
-import dev.tiering.core.Storage;
-import dev.tiering.core.WriteMode;
 import dev.tiering.schema.RowSchema;
 import dev.tiering.schema.TableSchema;
 import java.io.Closeable;
@@ -170,7 +170,7 @@ public final class StagingWriter {
       throws IOException {
     RecordMapping<T> mapping = RecordMapping.of(type);
     java.util.TreeMap<Integer, Path> files = new java.util.TreeMap<>();
-    for (dev.tiering.core.FileEntry entry : storage.list(paths.areaRoot(
+    for (dev.tiering.core.storage.FileEntry entry : storage.list(paths.areaRoot(
         dev.tiering.core.Area.STAGING))) {
       if (entry.isFile()) {
         StagingFile.parse(entry.name()).filter(f -> f.kind() == dev.tiering.core.DataKind

@@ -1,16 +1,16 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.lifecycle.LifecycleReport;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.ForwardingStorage;
+import dev.tiering.core.storage.Storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.tiering.Tiering;
 import dev.tiering.core.BatchId;
-import dev.tiering.core.ForwardingStorage;
-import dev.tiering.core.LifecycleReport;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.SlmId;
-import dev.tiering.core.Storage;
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
@@ -533,7 +533,7 @@ class ApiReviewTest {
     previews.add(t.cache().evict(table).preview());
     previews.add(t.cache().verify().preview());
     previews.add(t.cache().removeOrphans().preview());
-    previews.add(t.archiver().apply(dev.tiering.core.RetentionPolicy.none()
+    previews.add(t.archiver().apply(dev.tiering.core.lifecycle.RetentionPolicy.none()
         .lake(Zone.SILVER, java.time.Period.ofDays(0))).preview());
     previews.add(t.ingestor().ingest(input, TableName.of("src")).preview());
     previews.add(Compactor.builder(t.paths()).minCommitAge(Duration.ZERO).build()
@@ -582,13 +582,13 @@ class ApiReviewTest {
     java.util.Set<String> ops = java.util.concurrent.ConcurrentHashMap.newKeySet();
     Storage watched = new ForwardingStorage(Storage.local()) {
       @Override
-      public List<dev.tiering.core.FileEntry> list(Path dir) throws IOException {
+      public List<dev.tiering.core.storage.FileEntry> list(Path dir) throws IOException {
         calls.incrementAndGet();
         return super.list(dir);
       }
 
       @Override
-      public java.util.Optional<dev.tiering.core.FileEntry> stat(Path path) throws IOException {
+      public java.util.Optional<dev.tiering.core.storage.FileEntry> stat(Path path) throws IOException {
         calls.incrementAndGet();
         return super.stat(path);
       }
@@ -606,7 +606,7 @@ class ApiReviewTest {
       }
 
       @Override
-      public dev.tiering.core.StoreUsage usage(Path path) throws IOException {
+      public dev.tiering.core.storage.StoreUsage usage(Path path) throws IOException {
         calls.incrementAndGet();
         return super.usage(path);
       }
@@ -618,7 +618,7 @@ class ApiReviewTest {
     calls.set(0);
     t.cache().promote(table).execute();
     used.put("cache", calls.getAndSet(0));
-    t.archiver().apply(dev.tiering.core.RetentionPolicy.none().lake(Zone.SILVER,
+    t.archiver().apply(dev.tiering.core.lifecycle.RetentionPolicy.none().lake(Zone.SILVER,
         java.time.Period.ofDays(1))).execute();
     used.put("archiver", calls.getAndSet(0));
     t.compactor().compact(Zone.SILVER, TableName.of("s")).execute();

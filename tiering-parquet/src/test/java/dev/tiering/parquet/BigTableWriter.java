@@ -1,6 +1,6 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.PathResolver;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.TierLayout;
 import dev.tiering.schema.TableSchema;
 import java.nio.file.Path;

@@ -1,17 +1,17 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.ForwardingPendingFile;
+import dev.tiering.core.storage.ForwardingStorage;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.WriteMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tiering.core.ForwardingStorage;
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.PendingFile;
-import dev.tiering.core.Storage;
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
-import dev.tiering.core.WriteMode;
 import dev.tiering.core.Zone;
-import dev.tiering.core.ForwardingPendingFile;
 import dev.tiering.schema.CommitRetention;
 import dev.tiering.schema.SidecarStore;
 import java.io.IOException;
@@ -186,8 +186,8 @@ class CommitProtocolReviewTest {
     assertThatThrownBy(() -> write(lake, 50, 2)).hasMessageContaining("is committed (commit 2)");
     armed.set(false);
     Clock later = Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC);
-    var report = new dev.tiering.core.Archiver(paths, Storage.local(), later)
-        .apply(dev.tiering.core.RetentionPolicy.none().lake(Zone.SILVER,
+    var report = new dev.tiering.core.lifecycle.Archiver(paths, Storage.local(), later)
+        .apply(dev.tiering.core.lifecycle.RetentionPolicy.none().lake(Zone.SILVER,
             java.time.Period.ofDays(30))).execute();
     assertThat(report.failures()).isEmpty();
 
@@ -214,7 +214,7 @@ class CommitProtocolReviewTest {
       }
 
       @Override
-      public Optional<dev.tiering.core.FileEntry> stat(Path path) throws IOException {
+      public Optional<dev.tiering.core.storage.FileEntry> stat(Path path) throws IOException {
         if (statFails.getAndSet(false)) {
           throw new IOException("stat timed out (injected)");
         }

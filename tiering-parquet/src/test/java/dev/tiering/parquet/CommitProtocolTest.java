@@ -1,19 +1,19 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.lifecycle.TempFileSweeper;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.ForwardingPendingFile;
+import dev.tiering.core.storage.ForwardingStorage;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.SnapshotExpiredException;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.WriteMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tiering.core.ForwardingPendingFile;
-import dev.tiering.core.ForwardingStorage;
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.PendingFile;
-import dev.tiering.core.SnapshotExpiredException;
-import dev.tiering.core.Storage;
 import dev.tiering.core.TableName;
-import dev.tiering.core.TempFileSweeper;
 import dev.tiering.core.testing.CrashableStorage;
 import dev.tiering.core.TierLayout;
-import dev.tiering.core.WriteMode;
 import dev.tiering.core.Zone;
 import dev.tiering.schema.CommitRetention;
 import dev.tiering.schema.SidecarStore;
@@ -285,7 +285,7 @@ class CommitProtocolTest {
   }
 
   private List<String> onlyFileNames(LocalDate day) throws IOException {
-    Path dir = paths.partitionDir(Zone.SILVER, TABLE, day, dev.tiering.core.PartitionLayout.DATE_PATH);
+    Path dir = paths.partitionDir(Zone.SILVER, TABLE, day, dev.tiering.core.routing.PartitionLayout.DATE_PATH);
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".parquet"))
           .sorted().toList();

@@ -1,14 +1,14 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.lifecycle.LifecycleReport;
+import dev.tiering.core.lifecycle.internal.CompactionJournal;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.FileEntry;
+import dev.tiering.core.storage.ForwardingStorage;
+import dev.tiering.core.storage.Storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tiering.core.CompactionJournal;
-import dev.tiering.core.FileEntry;
-import dev.tiering.core.ForwardingStorage;
-import dev.tiering.core.LifecycleReport;
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.Storage;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.schema.FieldType;
@@ -84,7 +84,7 @@ class CompactionRacesTest {
         while (rows.next()) {
           ids.add(rows.getLong(0));
         }
-      } catch (dev.tiering.core.SnapshotExpiredException expired) {
+      } catch (dev.tiering.core.storage.SnapshotExpiredException expired) {
         if (attempt == 20) {
           throw expired;
         }
@@ -102,7 +102,7 @@ class CompactionRacesTest {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     write(paths, 4, 0);
     Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
-        dev.tiering.core.PartitionLayout.DATE_PATH);
+        dev.tiering.core.routing.PartitionLayout.DATE_PATH);
     TableSchema withExtra = TableSchema.builder(Zone.BRONZE, "crash_rows")
         .required("id", FieldType.INT64).nullable("payload", FieldType.STRING)
         .required("value", FieldType.FLOAT64).nullable("extra", FieldType.STRING)
@@ -148,7 +148,7 @@ class CompactionRacesTest {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     write(paths, 3, 0);
     Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
-        dev.tiering.core.PartitionLayout.DATE_PATH);
+        dev.tiering.core.routing.PartitionLayout.DATE_PATH);
     // A file placed by hand, with a column the sidecar never heard of.
     PathResolver elsewhere = new PathResolver(TierLayout.under(base.resolve("other")));
     TableSchema foreign = TableSchema.builder(Zone.BRONZE, "crash_rows")
@@ -251,7 +251,7 @@ class CompactionRacesTest {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     write(paths, 3, 0);
     Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
-        dev.tiering.core.PartitionLayout.DATE_PATH);
+        dev.tiering.core.routing.PartitionLayout.DATE_PATH);
     List<Path> before = parquet(partition);
     StringBuilder text = new StringBuilder("tiering-compaction 2\n");
     for (int i = 0; i < 20_000; i++) {
@@ -279,7 +279,7 @@ class CompactionRacesTest {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     write(paths, 1, 0);
     Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
-        dev.tiering.core.PartitionLayout.DATE_PATH);
+        dev.tiering.core.routing.PartitionLayout.DATE_PATH);
     Path one = parquet(partition).get(0);
     for (int i = 0; i < 1004; i++) {
       Files.copy(one, partition.resolve("copy-" + i + ".parquet"));
@@ -306,7 +306,7 @@ class CompactionRacesTest {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     write(paths, 4, 0);
     Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
-        dev.tiering.core.PartitionLayout.DATE_PATH);
+        dev.tiering.core.routing.PartitionLayout.DATE_PATH);
     // A compaction dies right after it published its output, before its commit point.
     assertThatThrownBy(() -> Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).steps(step -> {
       if (step.startsWith("publish")) {
@@ -316,8 +316,8 @@ class CompactionRacesTest {
     assertThat(parquet(partition)).hasSize(5);
 
     Clock later = Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC);
-    LifecycleReport report = new dev.tiering.core.Archiver(paths, Storage.local(), later)
-        .apply(dev.tiering.core.RetentionPolicy.none()
+    LifecycleReport report = new dev.tiering.core.lifecycle.Archiver(paths, Storage.local(), later)
+        .apply(dev.tiering.core.lifecycle.RetentionPolicy.none()
             .lake(Zone.BRONZE, java.time.Period.ofDays(30))).execute();
 
     assertThat(report.failures()).isEmpty();
@@ -344,7 +344,7 @@ class CompactionRacesTest {
   private static List<Long> scanLettingItGoOn(PathResolver paths, SteppedCompaction compaction,
       int listing, int steps) throws IOException {
     Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
-        dev.tiering.core.PartitionLayout.DATE_PATH);
+        dev.tiering.core.routing.PartitionLayout.DATE_PATH);
     int[] calls = new int[1];
     Storage hooked = new ForwardingStorage(Storage.local()) {
       @Override
@@ -484,10 +484,10 @@ class CompactionRacesTest {
     Storage storage() {
       return new ForwardingStorage(Storage.local()) {
         @Override
-        public dev.tiering.core.PendingFile create(Path target, dev.tiering.core.WriteMode mode)
+        public dev.tiering.core.storage.PendingFile create(Path target, dev.tiering.core.storage.WriteMode mode)
             throws IOException {
-          dev.tiering.core.PendingFile pending = super.create(target, mode);
-          return new dev.tiering.core.PendingFile() {
+          dev.tiering.core.storage.PendingFile pending = super.create(target, mode);
+          return new dev.tiering.core.storage.PendingFile() {
             @Override
             public Path target() {
               return pending.target();
@@ -546,7 +546,7 @@ class CompactionRacesTest {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     write(paths, 4, 0);
     Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
-        dev.tiering.core.PartitionLayout.DATE_PATH);
+        dev.tiering.core.routing.PartitionLayout.DATE_PATH);
     assertThatThrownBy(() -> Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).steps(step -> {
       if (step.equals("published")) {
         throw new IOException("killed (simulated) after " + step);
@@ -573,7 +573,7 @@ class CompactionRacesTest {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     write(paths, 2, 0);
     Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
-        dev.tiering.core.PartitionLayout.DATE_PATH);
+        dev.tiering.core.routing.PartitionLayout.DATE_PATH);
     List<Path> files = parquet(partition);
     String a = files.get(0).getFileName().toString();
     Path journal = Files.writeString(partition.resolve(".compaction-hostile.journal"),
@@ -594,7 +594,7 @@ class CompactionRacesTest {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     write(paths, 3, 0);
     Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
-        dev.tiering.core.PartitionLayout.DATE_PATH);
+        dev.tiering.core.routing.PartitionLayout.DATE_PATH);
     List<Path> files = parquet(partition);
     String input = files.get(0).getFileName().toString();
     String committed = files.get(1).getFileName().toString();
@@ -626,7 +626,7 @@ class CompactionRacesTest {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     write(paths, 2, 0);
     Path partition = paths.partitionDir(Zone.BRONZE, schema().table(), DAY,
-        dev.tiering.core.PartitionLayout.DATE_PATH);
+        dev.tiering.core.routing.PartitionLayout.DATE_PATH);
     Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.BRONZE, schema().table()).execute();
     Files.createFile(partition.resolve(".compaction-epoch-9"));
 

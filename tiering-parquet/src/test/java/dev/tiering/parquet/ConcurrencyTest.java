@@ -1,12 +1,12 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.lifecycle.LifecycleReport;
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.BatchId;
-import dev.tiering.core.LifecycleReport;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.SlmId;
-import dev.tiering.core.StagingJanitor;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.schema.SidecarStore;

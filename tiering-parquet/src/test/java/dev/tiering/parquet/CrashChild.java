@@ -1,11 +1,11 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.ForwardingStorage;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.BatchId;
-import dev.tiering.core.ForwardingStorage;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.SlmId;
-import dev.tiering.core.StagingJanitor;
-import dev.tiering.core.Storage;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.schema.FieldType;

@@ -1,14 +1,14 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.lifecycle.TempFileSweeper;
+import dev.tiering.core.lifecycle.internal.CompactionJournal;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tiering.core.BatchId;
-import dev.tiering.core.CompactionJournal;
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.StagingJanitor;
-import dev.tiering.core.Storage;
-import dev.tiering.core.TempFileSweeper;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.schema.SidecarStore;

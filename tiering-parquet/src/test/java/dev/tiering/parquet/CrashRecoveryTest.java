@@ -1,12 +1,12 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.lifecycle.TempFileSweeper;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.testing.ChildJvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.Storage;
-import dev.tiering.core.TempFileSweeper;
 import dev.tiering.core.TierLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +46,8 @@ class CrashRecoveryTest {
 
     List<Path> removed = new TempFileSweeper(Storage.local(), Duration.ZERO, Clock.systemUTC())
         .recover(new PathResolver(TierLayout.under(base)))
-        .actions(dev.tiering.core.LifecycleReport.Verb.DELETED).stream()
-        .map(dev.tiering.core.LifecycleReport.Action::path).toList();
+        .actions(dev.tiering.core.lifecycle.LifecycleReport.Verb.DELETED).stream()
+        .map(dev.tiering.core.lifecycle.LifecycleReport.Action::path).toList();
     assertThat(removed).containsExactlyElementsOf(left);
     assertThat(list(staging)).isEmpty();
   }

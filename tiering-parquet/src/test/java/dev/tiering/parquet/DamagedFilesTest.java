@@ -1,14 +1,14 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.lifecycle.LifecycleReport;
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.lifecycle.internal.CompactionJournal;
+import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tiering.core.CompactionJournal;
 import dev.tiering.core.BatchId;
-import dev.tiering.core.LifecycleReport;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.SlmId;
-import dev.tiering.core.StagingJanitor;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import java.io.IOException;
@@ -159,7 +159,7 @@ class DamagedFilesTest {
 
 
   private static void readEveryColumn(Path file) throws IOException {
-    try (ParquetRowReader reader = ParquetRowReader.open(dev.tiering.core.Storage.local(),
+    try (ParquetRowReader reader = ParquetRowReader.open(dev.tiering.core.storage.Storage.local(),
         List.of(file), StagingWriter.withoutPartitions(CrashChild.schema()))) {
       while (reader.next()) {
         reader.toMap();

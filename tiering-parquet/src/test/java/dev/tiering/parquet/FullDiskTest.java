@@ -1,15 +1,15 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.health.HotTierGuard;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.TierFullException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tiering.core.BatchId;
-import dev.tiering.core.HotTierGuard;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.SlmId;
-import dev.tiering.core.Storage;
 import dev.tiering.core.Tier;
-import dev.tiering.core.TierFullException;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.testing.FaultyStorage;

@@ -1,10 +1,10 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tiering.core.BatchId;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;

@@ -1,16 +1,16 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.routing.PartitionLayout;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.ForwardingStorage;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.WriteMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tiering.core.ForwardingStorage;
-import dev.tiering.core.PartitionLayout;
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.PendingFile;
-import dev.tiering.core.Storage;
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
-import dev.tiering.core.WriteMode;
 import dev.tiering.core.Zone;
 import dev.tiering.schema.EvolutionPolicy;
 import dev.tiering.schema.FieldType;
@@ -141,7 +141,7 @@ class LakeWriterTest {
         if (!target.getFileName().toString().endsWith(".staged")) {
           return real;
         }
-        return new dev.tiering.core.ForwardingPendingFile(real) {
+        return new dev.tiering.core.storage.ForwardingPendingFile(real) {
           @Override
           public void commit() throws IOException {
             if (++publishes[0] == 2) {

@@ -1,18 +1,18 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.lifecycle.Archiver;
+import dev.tiering.core.lifecycle.HotCache;
+import dev.tiering.core.lifecycle.LifecycleReport;
+import dev.tiering.core.lifecycle.RetentionPolicy;
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.lifecycle.TempFileSweeper;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tiering.core.Archiver;
 import dev.tiering.core.BatchId;
-import dev.tiering.core.HotCache;
-import dev.tiering.core.LifecycleReport;
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.RetentionPolicy;
 import dev.tiering.core.SlmId;
-import dev.tiering.core.StagingJanitor;
-import dev.tiering.core.Storage;
-import dev.tiering.core.TempFileSweeper;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import java.io.IOException;
@@ -225,7 +225,7 @@ class PlantedLinksTest {
   void aLinkAtAnArchiveTargetIsNeverTakenForTheCopy() throws Exception {
     Path file = paths.intermediateFile(SlmId.of(1), BatchId.of("old"));
     Path copy = Files.copy(file, outside.resolve("copy.parquet"));
-    Path target = paths.stagingArchiveFile(dev.tiering.core.StagingFile.intermediate(SlmId.of(1),
+    Path target = paths.stagingArchiveFile(dev.tiering.core.routing.StagingFile.intermediate(SlmId.of(1),
         BatchId.of("old")));
     Files.createDirectories(target.getParent());
     Files.createSymbolicLink(target, copy);

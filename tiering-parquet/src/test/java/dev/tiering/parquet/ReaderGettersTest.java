@@ -1,9 +1,9 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;

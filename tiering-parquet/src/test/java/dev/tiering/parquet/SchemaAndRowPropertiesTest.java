@@ -1,12 +1,12 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.tiering.core.BatchId;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.SlmId;
-import dev.tiering.core.Storage;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.testing.Seeded;

@@ -1,16 +1,16 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.lifecycle.LifecycleReport;
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.FileEntry;
+import dev.tiering.core.storage.ForwardingStorage;
+import dev.tiering.core.storage.Storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.Area;
 import dev.tiering.core.BatchId;
-import dev.tiering.core.FileEntry;
-import dev.tiering.core.ForwardingStorage;
-import dev.tiering.core.LifecycleReport;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.SlmId;
-import dev.tiering.core.StagingJanitor;
-import dev.tiering.core.Storage;
 import dev.tiering.core.TierLayout;
 import java.io.IOException;
 import java.nio.file.Files;

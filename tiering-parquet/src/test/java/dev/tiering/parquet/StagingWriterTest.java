@@ -1,10 +1,10 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tiering.core.BatchId;
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.testing.FaultyStorage;
@@ -119,9 +119,9 @@ class StagingWriterTest {
         Predictions.schema(), Predictions.rows(5, Predictions.START, 5));
 
     assertThat(abandoned).exists();
-    assertThat(dev.tiering.core.TempFileSweeper.forLayout(paths.layout()).recover(paths)
-        .actions(dev.tiering.core.LifecycleReport.Verb.DELETED))
-        .extracting(dev.tiering.core.LifecycleReport.Action::path).containsExactly(abandoned);
+    assertThat(dev.tiering.core.lifecycle.TempFileSweeper.forLayout(paths.layout()).recover(paths)
+        .actions(dev.tiering.core.lifecycle.LifecycleReport.Verb.DELETED))
+        .extracting(dev.tiering.core.lifecycle.LifecycleReport.Action::path).containsExactly(abandoned);
   }
 
   @Test

@@ -1,5 +1,10 @@
 package dev.tiering.schema;
 
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.FileEntry;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.WriteMode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,13 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tiering.core.DataKind;
-import dev.tiering.core.FileEntry;
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.PendingFile;
-import dev.tiering.core.Storage;
 import dev.tiering.core.TableName;
 import dev.tiering.core.WriteId;
-import dev.tiering.core.WriteMode;
 import dev.tiering.core.Zone;
 import java.io.IOException;
 import java.io.InputStream;

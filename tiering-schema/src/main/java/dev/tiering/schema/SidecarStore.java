@@ -1,11 +1,11 @@
 package dev.tiering.schema;
 
-import dev.tiering.core.FileEntry;
-import dev.tiering.core.PathResolver;
-import dev.tiering.core.PendingFile;
-import dev.tiering.core.Storage;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.FileEntry;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.WriteMode;
 import dev.tiering.core.TableName;
-import dev.tiering.core.WriteMode;
 import dev.tiering.core.WriteId;
 import dev.tiering.core.Zone;
 import java.io.Closeable;

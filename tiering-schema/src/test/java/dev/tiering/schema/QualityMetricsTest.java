@@ -1,5 +1,6 @@
 package dev.tiering.schema;
 
+import dev.tiering.schema.internal.QualityAccumulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

@@ -1,6 +1,6 @@
 package dev.tiering.schema;
 
-import dev.tiering.core.PathResolver;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.tiering.schema;
 
+import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;

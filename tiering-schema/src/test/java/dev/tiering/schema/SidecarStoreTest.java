@@ -1,9 +1,9 @@
 package dev.tiering.schema;
 
+import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tiering.core.PathResolver;
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
@@ -42,7 +42,7 @@ class SidecarStoreTest {
   @BeforeEach
   void setUp() {
     paths = new PathResolver(TierLayout.under(base));
-    store = new SidecarStore(paths, dev.tiering.core.Storage.local(),
+    store = new SidecarStore(paths, dev.tiering.core.storage.Storage.local(),
         Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC));
     pool = Executors.newFixedThreadPool(8);
   }
@@ -116,10 +116,10 @@ class SidecarStoreTest {
   void historyAndSidecarAgreeAfterACrashBetweenTheirWrites() throws IOException {
     store.commit(v1().build(), null, EvolutionPolicy.COMPATIBLE);
     // The sidecar write of the next version fails as a crash would, after its history was written.
-    dev.tiering.core.Storage crashing = new dev.tiering.core.ForwardingStorage(
-        dev.tiering.core.Storage.local()) {
+    dev.tiering.core.storage.Storage crashing = new dev.tiering.core.storage.ForwardingStorage(
+        dev.tiering.core.storage.Storage.local()) {
       @Override
-      public dev.tiering.core.PendingFile create(Path target, dev.tiering.core.WriteMode mode)
+      public dev.tiering.core.storage.PendingFile create(Path target, dev.tiering.core.storage.WriteMode mode)
           throws IOException {
         if (target.equals(schemaFile())) {
           throw new IOException("killed (simulated) before the sidecar write");

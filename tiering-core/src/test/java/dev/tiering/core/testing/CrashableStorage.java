@@ -1,11 +1,11 @@
 package dev.tiering.core.testing;
 
-import dev.tiering.core.FileEntry;
-import dev.tiering.core.ForwardingPendingFile;
-import dev.tiering.core.ForwardingStorage;
-import dev.tiering.core.PendingFile;
-import dev.tiering.core.Storage;
-import dev.tiering.core.WriteMode;
+import dev.tiering.core.storage.FileEntry;
+import dev.tiering.core.storage.ForwardingPendingFile;
+import dev.tiering.core.storage.ForwardingStorage;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.WriteMode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

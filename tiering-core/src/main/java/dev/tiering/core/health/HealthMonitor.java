@@ -1,0 +1,312 @@
+package dev.tiering.core.health;
+
+import dev.tiering.core.Area;
+import dev.tiering.core.ByteSize;
+import dev.tiering.core.Tier;
+import dev.tiering.core.TierLayout;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.FileEntry;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.StoreUsage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks the tiers against {@link HealthThresholds}, replacing the seed's cron job (which compares
+ * {@code du -sh} output as strings, so "9G" sorts above "10G" and it misfires), {@code df} and
+ * {@code iostat -x}: staging size, hot tier and lake fullness, the clean cache against its budget,
+ * and, when sampled, each tier device's utilization and average wait from {@code /proc/diskstats}.
+ * Thread-safe.
+ */
+public final class HealthMonitor {
+
+  private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
+
+  private final PathResolver paths;
+  private final Storage storage;
+  private final HealthThresholds limits;
+  private final Clock clock;
+  private final ProcFiles proc;
+
+  private HealthMonitor(Builder b) {
+    this.paths = b.paths;
+    this.storage = b.storage != null ? b.storage : Storage.forLayout(b.paths.layout());
+    this.limits = b.limits;
+    this.clock = b.clock;
+    this.proc = new ProcFiles(b.procRoot);
+  }
+
+  /** A monitor of the tiers of {@code paths}. */
+  public static Builder builder(PathResolver paths) {
+    return new Builder(paths);
+  }
+
+  /** The limits checks compare against. */
+  public HealthThresholds thresholds() {
+    return limits;
+  }
+
+  /** Sizes and fullness, without sampling disk I/O. */
+  public HealthReport check() throws IOException {
+    return check(Duration.ZERO);
+  }
+
+  /**
+   * Sizes and fullness and, for a positive {@code ioInterval}, each tier device's I/O sampled over
+   * that interval (as {@code iostat -x} does). Logs the report.
+   */
+  public HealthReport check(Duration ioInterval) throws IOException {
+    List<HealthCheck> checks = new ArrayList<>();
+    HealthCheck hotRoot = root(Tier.HOT);
+    HealthCheck lakeRoot = root(Tier.COLD);
+    if (hotRoot != null) {
+      checks.add(hotRoot);
+    } else {
+      checks.add(staging());
+      checks.add(fullness("hot tier fullness", Tier.HOT, limits.hotWarningFraction(),
+          limits.hotCriticalFraction(), "run 'tiering cleanup --keep-recent 2' and check that the"
+              + " cleanup timer runs"));
+    }
+    if (lakeRoot != null) {
+      checks.add(lakeRoot);
+    } else {
+      checks.add(fullness("lake fullness", Tier.COLD, limits.lakeWarningFraction(),
+          limits.lakeCriticalFraction(), "archive or delete old data ('tiering archive'), or add"
+              + " capacity"));
+    }
+    if (hotRoot == null) {
+      checks.add(cache());
+    }
+    if (!ioInterval.isZero() && !ioInterval.isNegative()) {
+      checks.addAll(io(ioInterval));
+    }
+    HealthReport report = new HealthReport(clock.instant(), checks);
+    report.log(log);
+    return report;
+  }
+
+  /**
+   * A CRITICAL check if a tier root is missing, not a directory or unreadable (a typo in a unit
+   * file, an unmounted disk), else null. The tier's other checks are then skipped: they would
+   * measure whatever disk holds the nearest existing parent and look fine.
+   */
+  private HealthCheck root(Tier tier) {
+    Path root = paths.layout().root(tier);
+    String shown = paths.layout().display(root);
+    String name = tier == Tier.HOT ? "hot tier root" : "lake root";
+    String problem;
+    try {
+      java.util.Optional<FileEntry> entry = storage.stat(root);
+      problem = entry.isEmpty() ? "does not exist"
+          : !entry.get().isDirectory() ? "is not a directory" : null;
+      if (problem == null) {
+        storage.list(root);
+      }
+    } catch (IOException e) {
+      problem = "cannot be read (" + e.getMessage() + ")";
+    }
+    if (problem == null) {
+      return null;
+    }
+    return new HealthCheck(name, 0, Double.NaN, Double.NaN, "", HealthLevel.CRITICAL, shown + " " + problem
+        + ": is the " + (tier == Tier.HOT ? "SSD" : "lake disk") + " mounted, and is the root"
+        + " right (--root/--" + (tier == Tier.HOT ? "hot" : "lake") + ", "
+        + (tier == Tier.HOT ? TierLayout.HOT_ROOT_ENV : TierLayout.LAKE_ROOT_ENV)
+        + " or the unit's Environment=)?");
+  }
+
+  private HealthCheck staging() throws IOException {
+    long bytes = 0;
+    Path dir = paths.areaRoot(Area.STAGING);
+    for (FileEntry entry : storage.list(dir)) {
+      if (entry.isFile()) {
+        bytes += entry.size();
+      }
+    }
+    String size = ByteSize.of(bytes).toString();
+    if (bytes > limits.stagingCriticalBytes()) {
+      return new HealthCheck("staging size", bytes, limits.stagingWarningBytes(),
+          limits.stagingCriticalBytes(), "bytes", HealthLevel.CRITICAL, size + " in " + dir + ", above " + ByteSize.of(limits.stagingCriticalBytes())
+              + ": the cleanup job failed (run 'tiering cleanup --keep-recent 2' now)");
+    }
+    if (bytes > limits.stagingWarningBytes()) {
+      return new HealthCheck("staging size", bytes, limits.stagingWarningBytes(),
+          limits.stagingCriticalBytes(), "bytes", HealthLevel.WARNING, size + " in " + dir + ", above " + ByteSize.of(limits.stagingWarningBytes())
+              + ": investigate the cleanup job ('tiering cleanup --keep-recent 2 --dry-run')");
+    }
+    String note = bytes > limits.stagingNormalBytes()
+        ? ", above the normal " + ByteSize.of(limits.stagingNormalBytes())
+        : ", normal (below " + ByteSize.of(limits.stagingNormalBytes()) + ")";
+    return new HealthCheck("staging size", bytes, limits.stagingWarningBytes(),
+        limits.stagingCriticalBytes(), "bytes", HealthLevel.OK, size + " in " + dir + note);
+  }
+
+  private HealthCheck fullness(String name, Tier tier, double warning, double critical,
+      String fix) throws IOException {
+    Path root = paths.layout().root(tier);
+    StoreUsage usage = storage.usage(root);
+    double fraction = usage.usedFraction();
+    HealthLevel level = fraction > critical ? HealthLevel.CRITICAL
+        : fraction > warning ? HealthLevel.WARNING : HealthLevel.OK;
+    double limit = level == HealthLevel.CRITICAL ? critical : warning;
+    String message = percent(fraction) + " full (" + ByteSize.of(usage.usedBytes()) + " of "
+        + ByteSize.of(usage.totalBytes()) + ") at " + root
+        + (level == HealthLevel.OK ? ", within " + percent(warning)
+            : ", above the " + percent(limit) + " limit: " + fix);
+    return new HealthCheck(name, fraction * 100, warning * 100, critical * 100, "percent", level,
+        message);
+  }
+
+  private HealthCheck cache() throws IOException {
+    long bytes = treeSize(paths.areaRoot(Area.CLEAN_CACHE));
+    long budget = limits.cacheBudgetBytes();
+    HealthLevel level = bytes > budget ? HealthLevel.WARNING : HealthLevel.OK;
+    return new HealthCheck("clean cache size", bytes, budget, Double.NaN, "bytes", level,
+        ByteSize.of(bytes) + " of a " + ByteSize.of(budget) + " budget" + (level == HealthLevel.OK ? ""
+            : ": over budget (run 'tiering cache verify' and check that eviction runs)"));
+  }
+
+  private long treeSize(Path dir) throws IOException {
+    long bytes = 0;
+    for (FileEntry entry : storage.list(dir)) {
+      if (entry.isDirectory()) {
+        bytes += treeSize(entry.path());
+      } else if (entry.isFile()) {
+        bytes += entry.size();
+      }
+    }
+    return bytes;
+  }
+
+  private List<HealthCheck> io(Duration interval) throws IOException {
+    List<ProcFiles.Mount> mounts;
+    Map<String, ProcFiles.DiskCounters> before;
+    try {
+      mounts = proc.mounts();
+      before = proc.diskStats();
+    } catch (IOException unavailable) {
+      return List.of(new HealthCheck("disk i/o", 0, Double.NaN, Double.NaN, "ms", HealthLevel.OK,
+          "not measured: " + unavailable.getMessage() + " (Linux /proc is needed)"));
+    }
+    long start = System.nanoTime();
+    try {
+      Thread.sleep(interval.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("Interrupted while sampling disk I/O");
+    }
+    Map<String, ProcFiles.DiskCounters> after = proc.diskStats();
+    double elapsedMs = (System.nanoTime() - start) / 1e6;
+    List<HealthCheck> checks = new ArrayList<>();
+    for (Tier tier : Tier.values()) {
+      Path root = paths.layout().root(tier);
+      if (tier == Tier.COLD && !paths.layout().lakeIsLocal()) {
+        checks.add(new HealthCheck(tier + " disk i/o", 0, Double.NaN, Double.NaN, "ms",
+            HealthLevel.OK, "not measured: the lake is on " + paths.layout().lakeStore() + ", not a local device (watch it"
+            + " with that file system's own tools)"));
+        continue;
+      }
+      Optional<ProcFiles.Mount> mount = ProcFiles.mountOf(mounts, root);
+      ProcFiles.DiskCounters b = mount.map(m -> before.get(m.device())).orElse(null);
+      ProcFiles.DiskCounters a = mount.map(m -> after.get(m.device())).orElse(null);
+      String device = mount.map(m -> m.source() + " (" + m.device() + ")").orElse("unknown device");
+      if (a == null || b == null) {
+        checks.add(new HealthCheck(tier + " disk i/o", 0, Double.NaN, Double.NaN, "ms",
+            HealthLevel.OK, "not measured: " + device + " of " + root + " has no /proc/diskstats entry (overlay or network"
+            + " file system?)"));
+        continue;
+      }
+      checks.addAll(ioChecks(tier, device, IoSample.between(b, a, elapsedMs)));
+    }
+    return checks;
+  }
+
+  /** Utilization and average wait over one interval, as {@code iostat -x} computes them. */
+  record IoSample(double utilizationPercent, double awaitMillis, long ios) {
+    static IoSample between(ProcFiles.DiskCounters before, ProcFiles.DiskCounters after,
+        double elapsedMillis) {
+      long ios = after.ios() - before.ios();
+      double await = ios == 0 ? 0 : (double) (after.ioMillis() - before.ioMillis()) / ios;
+      double util = elapsedMillis <= 0 ? 0
+          : Math.min(100, 100.0 * (after.busyMillis() - before.busyMillis()) / elapsedMillis);
+      return new IoSample(util, await, ios);
+    }
+  }
+
+  List<HealthCheck> ioChecks(Tier tier, String device, IoSample sample) {
+    double awaitLimit = tier == Tier.HOT ? limits.ssdAwaitMillis() : limits.hddAwaitMillis();
+    HealthLevel awaitLevel = sample.awaitMillis() > awaitLimit ? HealthLevel.WARNING : HealthLevel.OK;
+    HealthLevel utilLevel = sample.utilizationPercent() > limits.utilizationPercent()
+        ? HealthLevel.WARNING : HealthLevel.OK;
+    String kind = tier == Tier.HOT ? "SSD" : "HDD";
+    return List.of(
+        new HealthCheck(tier + " disk await", sample.awaitMillis(), awaitLimit, Double.NaN, "ms",
+            awaitLevel,
+            String.format(Locale.ROOT, "%.1f ms average wait over %d I/Os on %s", sample.awaitMillis(),
+                sample.ios(), device) + (awaitLevel == HealthLevel.OK ? ""
+                : ", above " + (int) awaitLimit + " ms for an " + kind + (tier == Tier.COLD
+                    ? ": batch lake writes (BufferedLakeAppender) and avoid concurrent writers"
+                    : ": slow SSD, check for contention between staging and the cache"))),
+        new HealthCheck(tier + " disk utilization", sample.utilizationPercent(),
+            limits.utilizationPercent(), Double.NaN, "percent", utilLevel,
+            String.format(Locale.ROOT, "%.0f%% busy on %s", sample.utilizationPercent(), device)
+                + (utilLevel == HealthLevel.OK ? "" : ", above " + (int) limits.utilizationPercent()
+                + "%: the device is saturated")));
+  }
+
+  private static String percent(double fraction) {
+    return String.format(Locale.ROOT, "%.1f%%", fraction * 100);
+  }
+
+  /** Builds a {@link HealthMonitor}. */
+  public static final class Builder {
+    private final PathResolver paths;
+    private Storage storage;
+    private HealthThresholds limits = HealthThresholds.defaults();
+    private Clock clock = Clock.systemUTC();
+    private Path procRoot = Path.of("/proc");
+
+    private Builder(PathResolver paths) {
+      this.paths = Objects.requireNonNull(paths, "paths");
+    }
+
+    /** The storage (default: local disks); usage figures come from it. */
+    public Builder storage(Storage value) {
+      this.storage = Objects.requireNonNull(value, "storage");
+      return this;
+    }
+
+    /** The limits (default: the seed's). */
+    public Builder thresholds(HealthThresholds value) {
+      this.limits = Objects.requireNonNull(value, "thresholds");
+      return this;
+    }
+
+    /** The clock for report times. */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** Where {@code self/mountinfo} and {@code diskstats} are read from (default {@code /proc}). */
+    public Builder procRoot(Path value) {
+      this.procRoot = Objects.requireNonNull(value, "procRoot");
+      return this;
+    }
+
+    /** Builds the monitor. */
+    public HealthMonitor build() {
+      return new HealthMonitor(this);
+    }
+  }
+}

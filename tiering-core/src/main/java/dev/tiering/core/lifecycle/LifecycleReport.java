@@ -1,0 +1,179 @@
+package dev.tiering.core.lifecycle;
+
+import dev.tiering.core.ByteSize;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a lifecycle operation did, or with {@code dryRun} would do: every action on a file or
+ * directory, and every failure, which does not stop the rest.
+ *
+ * @param operation the operation, e.g. {@code cleanup batch b42}
+ * @param dryRun true if nothing was changed
+ * @param actions what was (or would be) done, in order
+ * @param failures what could not be done, with why
+ */
+public record LifecycleReport(String operation, boolean dryRun, List<Action> actions,
+    List<Failure> failures) {
+
+  /** What was done to one path. */
+  public enum Verb {
+    /** Deleted. */
+    DELETED("deleted", "would delete"),
+    /** Moved to the archive. */
+    ARCHIVED("archived", "would archive"),
+    /** Copied into the hot cache. */
+    CACHED("cached", "would cache"),
+    /** Removed from the hot cache. */
+    EVICTED("evicted", "would evict"),
+    /** Copied into the lake. */
+    INGESTED("ingested", "would ingest"),
+    /** Merged into larger files (compaction inputs). */
+    COMPACTED("merged", "would merge"),
+    /** Written as a merge of smaller files (compaction outputs). */
+    WRITTEN("wrote", "would write"),
+    /** Left alone, with the reason in the detail. */
+    KEPT("kept", "would keep");
+
+    private final String done;
+    private final String wouldDo;
+
+    Verb(String done, String wouldDo) {
+      this.done = done;
+      this.wouldDo = wouldDo;
+    }
+
+    /** The verb as a report says it: {@code deleted}, or {@code would delete} for a dry run. */
+    public String word(boolean dryRun) {
+      return dryRun ? wouldDo : done;
+    }
+  }
+
+  /**
+   * One action.
+   *
+   * @param verb what was done
+   * @param path the path it was done to
+   * @param bytes the bytes concerned
+   * @param detail where it went, or why it was kept; may be empty
+   */
+  public record Action(Verb verb, Path path, long bytes, String detail) {}
+
+  /**
+   * One failure.
+   *
+   * @param path the path
+   * @param error why, as the exception's message
+   */
+  public record Failure(Path path, String error) {}
+
+  /** Checks and copies the components. */
+  public LifecycleReport {
+    Objects.requireNonNull(operation, "operation");
+    actions = List.copyOf(actions);
+    failures = List.copyOf(failures);
+  }
+
+  /** Actions of one kind. */
+  public List<Action> actions(Verb verb) {
+    List<Action> matching = new ArrayList<>();
+    for (Action action : actions) {
+      if (action.verb() == verb) {
+        matching.add(action);
+      }
+    }
+    return matching;
+  }
+
+  /** Paths that were (or would be) removed from where they were: deleted, archived, evicted, compacted. */
+  public long removedFiles() {
+    return actions.stream().filter(a -> a.verb() == Verb.DELETED || a.verb() == Verb.ARCHIVED
+        || a.verb() == Verb.EVICTED || a.verb() == Verb.COMPACTED).count();
+  }
+
+  /** Bytes of what was (or would be) removed from where it was. */
+  public long removedBytes() {
+    return actions.stream().filter(a -> a.verb() == Verb.DELETED || a.verb() == Verb.ARCHIVED
+        || a.verb() == Verb.EVICTED || a.verb() == Verb.COMPACTED).mapToLong(Action::bytes).sum();
+  }
+
+  /** True if nothing failed. */
+  public boolean ok() {
+    return failures.isEmpty();
+  }
+
+  /**
+   * One line that counts what this report's own process did, in the words of the operation, e.g.
+   * {@code cleanup batch b42: deleted 14 file(s) (2.1 MiB), kept 2, 0 failure(s)}, or for a dry
+   * run {@code ... (dry run, nothing changed): would delete 14 file(s) (2.1 MiB), ...}.
+   */
+  public String summary() {
+    StringBuilder line = new StringBuilder(operation)
+        .append(dryRun ? " (dry run, nothing changed): " : ": ");
+    for (Verb verb : Verb.values()) {
+      List<Action> done = actions(verb);
+      if (done.isEmpty()) {
+        continue;
+      }
+      line.append(verb.word(dryRun)).append(' ').append(done.size());
+      if (verb != Verb.KEPT) {
+        line.append(" file(s) (").append(ByteSize.of(done.stream().mapToLong(Action::bytes)
+            .sum())).append(')');
+      }
+      line.append(", ");
+    }
+    if (actions.isEmpty()) {
+      line.append("nothing to do, ");
+    }
+    return line.append(failures.size()).append(" failure(s)").toString();
+  }
+
+  /** Starts collecting the actions of an operation. */
+  public static Builder builder(String operation, boolean dryRun) {
+    return new Builder(operation, dryRun);
+  }
+
+  /** Collects actions and failures while an operation runs; not thread-safe. */
+  public static final class Builder {
+    private final String operation;
+    private final boolean dryRun;
+    private final List<Action> actions = new ArrayList<>();
+    private final List<Failure> failures = new ArrayList<>();
+
+    private Builder(String operation, boolean dryRun) {
+      this.operation = operation;
+      this.dryRun = dryRun;
+    }
+
+    /** Records an action. */
+    public Builder add(Verb verb, Path path, long bytes, String detail) {
+      actions.add(new Action(verb, path, bytes, detail));
+      return this;
+    }
+
+    /** Records a failure. */
+    public Builder fail(Path path, Exception error) {
+      failures.add(new Failure(path, String.valueOf(error.getMessage())));
+      return this;
+    }
+
+    /** True if nothing may be changed. */
+    public boolean dryRun() {
+      return dryRun;
+    }
+
+    /** The report, with its summary logged at INFO to {@code log}. */
+    public LifecycleReport finish(org.slf4j.Logger log) {
+      LifecycleReport report = build();
+      log.info("{}", report.summary());
+      return report;
+    }
+
+    /** The report so far. */
+    public LifecycleReport build() {
+      return new LifecycleReport(operation, dryRun, actions, failures);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package dev.tiering.core.lifecycle;
+
+import dev.tiering.core.TableName;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.FileEntry;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.WriteMode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies input files into {@code <lake>/raw/{source}/{yyyy-MM-dd}/} (seed: "raw ingestion data"),
+ * atomically, recording each file's SHA-256 beside it in {@code <name>.sha256}, in the format
+ * {@code sha256sum -c} checks. Ingesting the same file again is a no-op; a different file under a
+ * name already ingested that day is refused. Thread-safe.
+ */
+public final class RawIngestor {
+
+  private static final String CHECKSUM_SUFFIX = ".sha256";
+
+  private static final Logger log = LoggerFactory.getLogger(RawIngestor.class);
+
+  private final PathResolver paths;
+  private final Storage storage;
+  private final Clock clock;
+
+  /** An ingestor on local disks with the system clock. */
+  public RawIngestor(PathResolver paths) {
+    this(paths, Storage.forLayout(paths.layout()), Clock.systemUTC());
+  }
+
+  /** An ingestor on the given storage and clock. */
+  public RawIngestor(PathResolver paths, Storage storage, Clock clock) {
+    this.paths = Objects.requireNonNull(paths, "paths");
+    this.storage = Objects.requireNonNull(storage, "storage").reportingFullTiers(paths.layout());
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Ingests one local file for {@code source}, under today's date.
+   *
+   * @throws IllegalArgumentException if the file's name is not a valid raw file name
+   */
+  public LifecyclePlan ingest(Path input, TableName source) {
+    Objects.requireNonNull(source, "source");
+    checkName(input.getFileName().toString());
+    paths.rawFile(source, LocalDate.now(clock), input.getFileName().toString());
+    return LifecyclePlan.of("ingest " + input + " into raw/" + source, preview -> ingest(input, source, preview));
+  }
+
+  private static void checkName(String name) {
+    if (name.endsWith(CHECKSUM_SUFFIX)) {
+      // Such a name is the checksum of another file's: ingesting it would stand in for one.
+      throw new IllegalArgumentException("Invalid raw file name '" + name + "': names ending in "
+          + CHECKSUM_SUFFIX + " are the checksum files ingest writes beside each file (rename"
+          + " the input)");
+    }
+  }
+
+  private LifecycleReport ingest(Path input, TableName source, boolean dryRun) throws IOException {
+    LocalDate day = LocalDate.now(clock);
+    String name = input.getFileName().toString();
+    checkName(name);
+    Path target = paths.rawFile(source, day, name);
+    Path checksumFile = paths.rawFile(source, day, name + CHECKSUM_SUFFIX);
+    LifecycleReport.Builder report = LifecycleReport.builder("ingest " + input, dryRun);
+    Optional<FileEntry> found = storage.stat(input);
+    if (found.isEmpty() || !found.get().isFile()) {
+      String what = found.isEmpty() ? "no such input file"
+          : switch (found.get().type()) {
+            case DIRECTORY -> "it is a directory, not a file (ingest the files in it)";
+            case SYMLINK -> "it is a symbolic link, which ingest never follows (ingest the file"
+                + " it points to)";
+            default -> "it is not a regular file (a device, pipe or socket)";
+          };
+      throw new java.nio.file.NoSuchFileException(input.toString(), null, what);
+    }
+    FileEntry in = found.get();
+    if (dryRun) {
+      report.add(LifecycleReport.Verb.INGESTED, input, in.size(), target.toString());
+      return report.finish(log);
+    }
+    Optional<FileEntry> existing = storage.stat(target);
+    String digest;
+    if (existing.isPresent()) {
+      digest = sha256(input);
+      if (!digest.equals(sha256(target))) {
+        throw new java.nio.file.FileAlreadyExistsException(target.toString(), input.toString(),
+            "a different file named " + name + " was already ingested for " + source + " on " + day
+                + " (rename the input)");
+      }
+      report.add(LifecycleReport.Verb.KEPT, input, in.size(), "already ingested as " + target);
+    } else {
+      digest = copyHashing(input, target);
+      report.add(LifecycleReport.Verb.INGESTED, input, in.size(), target + " sha256:" + digest);
+    }
+    byte[] line = (digest + "  " + name + "\n").getBytes(StandardCharsets.UTF_8);
+    Optional<FileEntry> recorded = storage.stat(checksumFile);
+    if (recorded.isEmpty()) {
+      try (PendingFile out = storage.create(checksumFile, WriteMode.CREATE_NEW)) {
+        out.stream().write(line);
+        out.commit();
+      }
+    } else if (!recorded.get().isFile() || !java.util.Arrays.equals(line, readAll(checksumFile,
+        line.length + 1))) {
+      report.fail(checksumFile, new IOException("The checksum file " + checksumFile + " does not"
+          + " hold " + name + "'s sha256 (" + digest + "); check it, then remove it and ingest "
+          + name + " again to write it"));
+    }
+    return report.finish(log);
+  }
+
+  private byte[] readAll(Path file, int limit) throws IOException {
+    try (InputStream in = storage.openStream(file)) {
+      return in.readNBytes(limit);
+    }
+  }
+
+  private String copyHashing(Path input, Path target) throws IOException {
+    MessageDigest digest = newDigest();
+    try (InputStream in = storage.openStream(input);
+        PendingFile out = storage.create(target, WriteMode.CREATE_NEW)) {
+      byte[] buffer = new byte[256 * 1024];
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        digest.update(buffer, 0, n);
+        out.stream().write(buffer, 0, n);
+      }
+      out.commit();
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private String sha256(Path file) throws IOException {
+    MessageDigest digest = newDigest();
+    try (InputStream in = storage.openStream(file)) {
+      byte[] buffer = new byte[256 * 1024];
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static MessageDigest newDigest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Every Java platform has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,359 @@
+package dev.tiering.core.lifecycle;
+
+import dev.tiering.core.BatchId;
+import dev.tiering.core.DataKind;
+import dev.tiering.core.SlmId;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.routing.StagingFile;
+import dev.tiering.core.storage.FileEntry;
+import dev.tiering.core.storage.LockMode;
+import dev.tiering.core.storage.Storage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Empties the hot staging area (seed: {@code cleanup_batch(batch_id, keep_recent=2)}). Unlike the
+ * seed's sketch, which only looks at SLM ids 0-6, it removes a batch's files for every SLM id
+ * present. It never removes what may still be in use: any file of a batch that a live writer is
+ * writing (every staging writer holds its batch, see {@link #holdBatch}, until it commits or is
+ * closed; liveness is that lock, never a file's age), hidden temporary files ({@link
+ * TempFileSweeper} handles crashed writers' ones), and files that are not staging files at all.
+ * Housekeeping by recency ({@link #cleanupOldBatches}) also keeps files younger than the grace
+ * period, which a coordinator may be about to read. Links are removed as links; their targets are
+ * never touched. A failed removal is reported and the rest go on. Thread-safe, and safe beside
+ * writers and other janitors in this and other processes.
+ */
+public final class StagingJanitor {
+
+  /** Default grace period: a file this young may still be read by the coordinator. */
+  public static final Duration DEFAULT_GRACE = Duration.ofMinutes(5);
+
+  /** How long a writer waits for a cleanup of its batch to finish before it gives up. */
+  private static final Duration HOLD_TIMEOUT = Duration.ofMinutes(2);
+
+  private static final Logger log = LoggerFactory.getLogger(StagingJanitor.class);
+
+  private final PathResolver paths;
+  private final Storage storage;
+  private final Clock clock;
+  private final Duration grace;
+  private final boolean archive;
+
+  private StagingJanitor(Builder b) {
+    this.paths = b.paths;
+    this.storage = b.storage != null ? b.storage : Storage.forLayout(b.paths.layout());
+    this.clock = b.clock;
+    this.grace = b.grace;
+    this.archive = b.archive;
+  }
+
+  /** A janitor for the staging area of {@code paths}. */
+  public static Builder builder(PathResolver paths) {
+    return new Builder(paths);
+  }
+
+  /**
+   * Marks {@code batch} as being written until the result is closed: no cleanup removes any file
+   * of a held batch, in this process or another. Staging writers hold their batch from open to
+   * commit or close; hold one yourself around staging files written by other means. Many holders
+   * may hold one batch; a cleanup removing the batch at this moment makes this wait until it is
+   * done (up to two minutes).
+   *
+   * @throws IOException if the batch stays locked by a cleanup past the wait
+   */
+  public static java.io.Closeable holdBatch(PathResolver paths, Storage storage, BatchId batch)
+      throws IOException {
+    return storage.tryLock(paths.stagingLockFile(), lockKey(batch), LockMode.SHARED, HOLD_TIMEOUT)
+        .orElseThrow(() -> new IOException("Timed out after " + HOLD_TIMEOUT.toSeconds()
+            + " s waiting for a cleanup of batch " + batch + " to finish (" + paths.stagingLockFile()
+            + "); retry, or check for a cleanup that hangs"));
+  }
+
+  private static String lockKey(BatchId batch) {
+    return "batch " + batch.value();
+  }
+
+  /**
+   * A batch in staging: its files and when its newest file was last written.
+   *
+   * @param batch the batch id
+   * @param files its intermediate and cross-check files (links included)
+   * @param bytes their total size
+   * @param newest the newest modification time among them
+   */
+  public record Batch(BatchId batch, List<FileEntry> files, long bytes, Instant newest) {}
+
+  /** The staging directories: wherever the rules send intermediate and cross-check files. */
+  private Set<Path> stagingDirs() {
+    Set<Path> dirs = new LinkedHashSet<>();
+    for (DataKind kind : new DataKind[] {DataKind.INTERMEDIATE, DataKind.CROSSCHECK}) {
+      dirs.add(paths.stagingFile(new StagingFile(kind, SlmId.of(0), BatchId.of("x"))).getParent());
+    }
+    return dirs;
+  }
+
+  /**
+   * The batches in staging, most recent first. A batch's recency is the modification time of its
+   * newest file (ties broken by batch id, descending), so a batch still being written counts as
+   * recent however old its id looks.
+   */
+  public List<Batch> batches() throws IOException {
+    Map<BatchId, List<FileEntry>> byBatch = new LinkedHashMap<>();
+    for (Path dir : stagingDirs()) {
+      for (FileEntry entry : storage.list(dir)) {
+        if (entry.isFile() || entry.type() == FileEntry.Type.SYMLINK) {
+          StagingFile.parse(entry.name()).ifPresent(file ->
+              byBatch.computeIfAbsent(file.batch(), b -> new ArrayList<>()).add(entry));
+        }
+      }
+    }
+    List<Batch> batches = new ArrayList<>();
+    byBatch.forEach((batch, files) -> batches.add(new Batch(batch, List.copyOf(files),
+        files.stream().mapToLong(FileEntry::size).sum(),
+        files.stream().map(FileEntry::modified).max(Comparator.naturalOrder()).orElseThrow())));
+    batches.sort(Comparator.comparing(Batch::newest).thenComparing(b -> b.batch().value())
+        .reversed());
+    return batches;
+  }
+
+  /**
+   * Removes (or archives) every staging file of {@code batch} now, for every SLM id present: the
+   * coordinator's call once it has aggregated the batch. No grace period applies; only a live
+   * writer of the batch keeps it (the whole batch is then kept and reported).
+   */
+  public LifecyclePlan cleanupBatch(BatchId batch) {
+    Objects.requireNonNull(batch, "batch");
+    return LifecyclePlan.of("cleanup batch " + batch, preview -> cleanupBatch(batch, preview));
+  }
+
+  private LifecycleReport cleanupBatch(BatchId batch, boolean dryRun) throws IOException {
+    LifecycleReport.Builder report = LifecycleReport.builder("cleanup batch " + batch, dryRun);
+    remove(batches().stream().filter(b -> b.batch().equals(batch)).toList(), null, report);
+    return report.finish(log);
+  }
+
+  /**
+   * Keeps the {@code keepRecent} most recent batches (see {@link #batches()}) and removes (or
+   * archives) the files of all older ones. A batch a writer holds, one written to while this
+   * cleanup runs, or one with a file younger than the grace period, is kept whole.
+   *
+   * @throws IllegalArgumentException if {@code keepRecent} is negative
+   */
+  public LifecyclePlan cleanupOldBatches(int keepRecent) {
+    if (keepRecent < 0) {
+      throw new IllegalArgumentException("Invalid keepRecent " + keepRecent + " (use 0 or more)");
+    }
+    return LifecyclePlan.of("cleanup keeping the " + keepRecent + " most recent batches",
+        preview -> cleanupOldBatches(keepRecent, preview));
+  }
+
+  private LifecycleReport cleanupOldBatches(int keepRecent, boolean dryRun) throws IOException {
+    LifecycleReport.Builder report = LifecycleReport.builder(
+        "cleanup keeping the " + keepRecent + " most recent batches", dryRun);
+    List<Batch> batches = batches();
+    for (int i = 0; i < Math.min(keepRecent, batches.size()); i++) {
+      for (FileEntry file : batches.get(i).files()) {
+        report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(),
+            "batch " + batches.get(i).batch() + " is among the " + keepRecent + " most recent");
+      }
+    }
+    remove(batches.subList(Math.min(keepRecent, batches.size()), batches.size()),
+        clock.instant().minus(grace), report);
+    return report.finish(log);
+  }
+
+  /** Batches locked and checked at a time: the kernel keeps a process's record locks in a list. */
+  private static final int LOCKED_AT_ONCE = 512;
+
+  /**
+   * Removes (or archives) the files of the chosen batches, each under its exclusive lock, except
+   * a batch a writer holds: the laggard of a batch the others have long finished still needs it
+   * whole. With a group of batches locked, their files are looked at again (the names in staging,
+   * then each file's size and time); a batch that changed since it was chosen (a writer committed
+   * or replaced a file meanwhile) is no longer the batch that was chosen, and it is kept. The
+   * locks are held until the group's last file is removed, so writers of these batches wait.
+   * Groups of {@value #LOCKED_AT_ONCE} keep the cost linear: one names-only listing per group.
+   *
+   * @param youngest a batch with a file modified after this is kept whole; null to remove it
+   *     regardless of age
+   */
+  private void remove(List<Batch> chosen, Instant youngest, LifecycleReport.Builder report)
+      throws IOException {
+    for (int from = 0; from < chosen.size(); from += LOCKED_AT_ONCE) {
+      removeGroup(chosen.subList(from, Math.min(chosen.size(), from + LOCKED_AT_ONCE)), youngest,
+          report);
+    }
+  }
+
+  private void removeGroup(List<Batch> chosen, Instant youngest, LifecycleReport.Builder report)
+      throws IOException {
+    Map<BatchId, java.io.Closeable> locked = new LinkedHashMap<>();
+    try {
+      for (Batch batch : chosen) {
+        Optional<java.io.Closeable> lock = lockForRemoval(batch.batch(), report.dryRun());
+        if (lock.isEmpty()) {
+          keepAll(batch.files(), report, "batch " + batch.batch()
+              + " is still being written (a live writer holds it)");
+        } else {
+          locked.put(batch.batch(), lock.get());
+        }
+      }
+      if (locked.isEmpty()) {
+        return;
+      }
+      Map<BatchId, Set<String>> names = new LinkedHashMap<>();
+      // A dry run removes nothing, so it reports the batches as chosen: no relisting.
+      for (Path dir : report.dryRun() ? List.<Path>of() : stagingDirs()) {
+        for (String name : storage.names(dir)) {
+          StagingFile.parse(name).filter(file -> locked.containsKey(file.batch())).ifPresent(
+              file -> names.computeIfAbsent(file.batch(), b -> new LinkedHashSet<>()).add(name));
+        }
+      }
+      for (Batch batch : chosen) {
+        if (!locked.containsKey(batch.batch())) {
+          continue;
+        }
+        List<FileEntry> files = report.dryRun() ? batch.files()
+            : unchanged(batch, names.getOrDefault(batch.batch(), Set.of()));
+        if (files == null) {
+          keepAll(batch.files(), report, "batch " + batch.batch()
+              + " was written to while cleanup ran; left for the next cleanup");
+        } else if (youngest != null && batch.newest().isAfter(youngest)) {
+          // Per batch, never per file: a coordinator about to read a batch needs all of it.
+          keepAll(files, report, "batch " + batch.batch() + " has a file younger than the "
+              + grace.toMinutes() + "-minute grace period");
+        } else {
+          for (FileEntry file : files) {
+            removeFile(file, report);
+          }
+        }
+      }
+    } finally {
+      IOException first = null;
+      for (java.io.Closeable lock : locked.values()) {
+        try {
+          lock.close();
+        } catch (IOException e) {
+          first = first == null ? e : first;
+        }
+      }
+      if (first != null) {
+        throw first;
+      }
+    }
+  }
+
+  /** The batch's files as they are now, or null if they are not the files it was chosen with. */
+  private List<FileEntry> unchanged(Batch batch, Set<String> namesNow) throws IOException {
+    if (namesNow.size() != batch.files().size()) {
+      return null;
+    }
+    List<FileEntry> now = new ArrayList<>(batch.files().size());
+    for (FileEntry file : batch.files()) {
+      Optional<FileEntry> current = namesNow.contains(file.name()) ? storage.stat(file.path())
+          : Optional.empty();
+      if (current.isEmpty() || !current.get().equals(file)) {
+        return null;
+      }
+      now.add(current.get());
+    }
+    return now;
+  }
+
+  /**
+   * The batch's exclusive lock, or empty if a writer holds the batch. A dry run changes nothing:
+   * it does not create the lock file, and where there is none no writer can hold the batch.
+   */
+  private Optional<java.io.Closeable> lockForRemoval(BatchId batch, boolean dryRun)
+      throws IOException {
+    if (dryRun && storage.stat(paths.stagingLockFile()).isEmpty()) {
+      return Optional.of(() -> { });
+    }
+    return storage.tryLock(paths.stagingLockFile(), lockKey(batch), LockMode.EXCLUSIVE,
+        Duration.ZERO);
+  }
+
+  private static void keepAll(List<FileEntry> files, LifecycleReport.Builder report, String why) {
+    for (FileEntry file : files) {
+      report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(), why);
+    }
+  }
+
+  private void removeFile(FileEntry file, LifecycleReport.Builder report) {
+    try {
+      if (archive && file.isFile()) {
+        Path target = paths.stagingArchiveFile(StagingFile.parse(file.name()).orElseThrow());
+        if (!report.dryRun()) {
+          storage.transfer(file.path(), target);
+        }
+        report.add(LifecycleReport.Verb.ARCHIVED, file.path(), file.size(), target.toString());
+      } else if (report.dryRun() || storage.delete(file.path())) {
+        // A file another cleanup removed first is not reported as removed by this one.
+        report.add(LifecycleReport.Verb.DELETED, file.path(), file.size(),
+            file.isFile() ? "" : "link removed, its target left alone");
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("Cannot remove staging file {}: {}", file.path(), e.toString());
+      report.fail(file.path(), e);
+    }
+  }
+
+  /** Builds a {@link StagingJanitor}. */
+  public static final class Builder {
+    private final PathResolver paths;
+    private Storage storage;
+    private Clock clock = Clock.systemUTC();
+    private Duration grace = DEFAULT_GRACE;
+    private boolean archive;
+
+    private Builder(PathResolver paths) {
+      this.paths = Objects.requireNonNull(paths, "paths");
+    }
+
+    /** The storage (default: local disks). */
+    public Builder storage(Storage value) {
+      this.storage = Objects.requireNonNull(value, "storage");
+      return this;
+    }
+
+    /** The clock for the grace period. */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** Files younger than this are never removed (default 5 minutes). */
+    public Builder grace(Duration value) {
+      if (value.isNegative()) {
+        throw new IllegalArgumentException("Invalid grace period " + value + " (use zero or more)");
+      }
+      this.grace = value;
+      return this;
+    }
+
+    /** Move removed files to {@code <lake>/archive/staging/{batch}/} instead of deleting them. */
+    public Builder archive(boolean value) {
+      this.archive = value;
+      return this;
+    }
+
+    /** Builds the janitor. */
+    public StagingJanitor build() {
+      return new StagingJanitor(this);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.tiering.core.lifecycle.internal;
+
+import dev.tiering.core.routing.PartitionLayout;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.FileEntry;
+import dev.tiering.core.storage.Storage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Finds the date partitions of a table directory (of any table kind): the one place that walks
+ * partition trees, for readers, compaction and retention. Hidden ({@code .}) and metadata
+ * ({@code _}) directories are skipped; links are never followed. Thread-safe.
+ */
+public final class PartitionWalker {
+
+  /**
+   * One date partition.
+   *
+   * @param dir its directory
+   * @param day its date
+   */
+  public record Partition(Path dir, LocalDate day) {}
+
+  private final PathResolver paths;
+  private final Storage storage;
+
+  /** A walker over {@code storage}, parsing partition names through {@code paths}. */
+  public PartitionWalker(PathResolver paths, Storage storage) {
+    this.paths = Objects.requireNonNull(paths, "paths");
+    this.storage = Objects.requireNonNull(storage, "storage");
+  }
+
+  /**
+   * The partitions under {@code tableDir} in {@code layout}, or in any layout when it is null, in
+   * directory order (by name at every level).
+   */
+  public List<Partition> partitions(Path tableDir, PartitionLayout layout) throws IOException {
+    List<Partition> found = new ArrayList<>();
+    collect(tableDir, tableDir, layout, found);
+    return found;
+  }
+
+  private void collect(Path tableDir, Path dir, PartitionLayout layout, List<Partition> found)
+      throws IOException {
+    for (FileEntry entry : storage.list(dir)) {
+      if (!entry.isDirectory() || entry.name().startsWith(".") || entry.name().startsWith("_")) {
+        continue;
+      }
+      Optional<LocalDate> day = dayOf(tableDir.relativize(entry.path()), layout);
+      if (day.isPresent()) {
+        found.add(new Partition(entry.path(), day.get()));
+      } else {
+        collect(tableDir, entry.path(), layout, found);
+      }
+    }
+  }
+
+  private Optional<LocalDate> dayOf(Path relative, PartitionLayout layout) {
+    if (layout != null) {
+      return paths.partitionDate(relative, layout);
+    }
+    for (PartitionLayout any : PartitionLayout.values()) {
+      Optional<LocalDate> day = paths.partitionDate(relative, any);
+      if (day.isPresent()) {
+        return day;
+      }
+    }
+    return Optional.empty();
+  }
+}

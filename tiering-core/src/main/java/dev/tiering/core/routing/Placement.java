@@ -1,0 +1,42 @@
+package dev.tiering.core.routing;
+
+import dev.tiering.core.Area;
+import dev.tiering.core.Tier;
+import java.nio.file.Path;
+
+/**
+ * Where a piece of data goes, and why: the resolved path and the rule that chose its area.
+ *
+ * @param ref what was placed
+ * @param path the file (staging kinds) or directory (table kinds and raw sources)
+ * @param rule the first rule that matched
+ * @param ruleNumber the rule's 1-based position in its rule list
+ */
+public record Placement(DataRef ref, Path path, RoutingRule rule, int ruleNumber) {
+
+  /** The area the data goes to. */
+  public Area area() {
+    return rule.area();
+  }
+
+  /** The tier the data goes to. */
+  public Tier tier() {
+    return rule.area().tier();
+  }
+
+  /**
+   * One line a person can read in a log, e.g. {@code intermediate slm=3 batch=b42 ->
+   * /data/hot/staging/slm_3_b42.parquet [hot tier, SSD, area hot/staging] by rule 1: intermediate
+   * -> hot/staging (default, seed: Data Placement Strategy)}.
+   */
+  public String explain() {
+    return ref + " -> " + path + " [" + tier() + " tier, " + tier().device() + ", area "
+        + area().id() + "] by rule " + ruleNumber + ": " + rule;
+  }
+
+  /** The explanation. */
+  @Override
+  public String toString() {
+    return explain();
+  }
+}

@@ -1,0 +1,263 @@
+package dev.tiering.core.storage;
+
+import dev.tiering.core.TierLayout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The few file operations the SDK needs, so that writers, cleanup, the cache and compaction are
+ * written once and can run on any file system: {@link #local()} for local disks; other
+ * implementations wrap other stores, and tests wrap one to inject faults. Links are never
+ * followed: listing, stat and delete see a symbolic link as a link.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface Storage {
+
+  /** The local file system (java.nio), with atomic publish by hard link or rename. */
+  static Storage local() {
+    return LocalStorage.INSTANCE;
+  }
+
+  /**
+   * The storage for both tiers of {@code layout}: {@link #local()} when the lake is on a local
+   * disk; else local disks for the hot tier and, for the lake, the {@link StorageProvider} that
+   * serves its URI's scheme (the {@code tiering-hadoop} module serves Hadoop file systems).
+   * Writers, readers and lifecycle operations use this unless given a storage.
+   *
+   * @throws IllegalStateException if no provider on the class path serves the lake's scheme
+   * @throws IllegalArgumentException if the provider refuses the file system (see {@link
+   *     StorageProvider#open})
+   */
+  static Storage forLayout(TierLayout layout) {
+    return layout.lakeIsLocal() ? local() : TieredStorage.of(layout);
+  }
+
+  /**
+   * Starts a file that becomes visible at {@code target} only when committed. Missing parent
+   * directories are created. The content goes to a hidden temporary file in the target's
+   * directory (see {@link #isTemporary(String)}).
+   */
+  PendingFile create(Path target, WriteMode mode) throws IOException;
+
+  /** Opens a file for streaming reads. */
+  InputStream openStream(Path file) throws IOException;
+
+  /** Opens a file for random-access reads (Parquet footers live at the end). */
+  SeekableByteChannel openChannel(Path file) throws IOException;
+
+  /**
+   * The entries directly in {@code dir}, sorted by name; empty if the directory does not exist.
+   */
+  List<FileEntry> list(Path dir) throws IOException;
+
+  /**
+   * The names of the entries directly in {@code dir}, in no particular order; empty if the
+   * directory does not exist. Cheaper than {@link #list} where only names matter (no stat).
+   */
+  default List<String> names(Path dir) throws IOException {
+    return list(dir).stream().map(FileEntry::name).toList();
+  }
+
+  /** The entry at {@code path}, or empty if nothing is there. */
+  Optional<FileEntry> stat(Path path) throws IOException;
+
+  /**
+   * Moves a file or directory atomically, never replacing an existing target; missing parent
+   * directories of the target are created.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if {@code target} exists
+   */
+  void move(Path source, Path target) throws IOException;
+
+  /**
+   * Copies a regular file; the copy appears at {@code target} only when complete (see {@link
+   * #create}).
+   *
+   * @return the bytes copied
+   */
+  default long copy(Path source, Path target, WriteMode mode) throws IOException {
+    try (InputStream in = openStream(source);
+        PendingFile out = create(target, mode)) {
+      long bytes = in.transferTo(out.stream());
+      out.commit();
+      return bytes;
+    }
+  }
+
+  /**
+   * Moves a regular file, even between stores (the hot SSD and the lake HDD): atomically by
+   * rename when both paths are on one store, else by an atomic copy, then deleting the source. The
+   * target never appears partial and an existing target is never replaced. A copy interrupted
+   * after it was published but before the source was deleted is finished by the next transfer:
+   * a target with the source's exact bytes counts as the copy.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if a different file is at {@code target}
+   */
+  default void transfer(Path source, Path target) throws IOException {
+    try {
+      move(source, target);
+    } catch (java.nio.file.AtomicMoveNotSupportedException otherStore) {
+      try {
+        copy(source, target, WriteMode.CREATE_NEW);
+      } catch (java.nio.file.FileAlreadyExistsException exists) {
+        finishInterruptedTransfer(this, source, target);
+        return;
+      }
+      delete(source);
+    } catch (java.nio.file.FileAlreadyExistsException exists) {
+      // Found before any rename was tried (the local storage checks first), so this is also how
+      // a transfer across devices meets the copy an interrupted one published.
+      finishInterruptedTransfer(this, source, target);
+    }
+  }
+
+  /** The target is there already: the source goes if it is the same bytes, else nothing moves. */
+  private static void finishInterruptedTransfer(Storage storage, Path source, Path target)
+      throws IOException {
+    Optional<FileEntry> there = storage.stat(target);
+    if (there.isPresent() && !there.get().isFile()) {
+      // A link there could point at an identical copy outside the tiers: it is not the copy.
+      throw new java.nio.file.FileAlreadyExistsException(target.toString(), source.toString(),
+          "a " + there.get().type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+          + " is already there, not a copy; nothing was moved or replaced (remove it)");
+    }
+    if (!sameContent(storage, source, target)) {
+      throw new java.nio.file.FileAlreadyExistsException(target.toString(), source.toString(),
+          "a different file is already there; nothing was moved or replaced (compare the two and"
+          + " remove the one that is not wanted)");
+    }
+    storage.delete(source);
+  }
+
+  /** True if both files hold the same bytes (compared as streams, so on any storage). */
+  private static boolean sameContent(Storage storage, Path a, Path b) throws IOException {
+    java.util.Optional<FileEntry> first = storage.stat(a);
+    java.util.Optional<FileEntry> second = storage.stat(b);
+    if (first.isEmpty() || second.isEmpty() || !first.get().isFile() || !second.get().isFile()
+        || first.get().size() != second.get().size()) {
+      return false;
+    }
+    try (InputStream x = storage.openStream(a); InputStream y = storage.openStream(b)) {
+      byte[] bx = new byte[64 * 1024];
+      byte[] by = new byte[64 * 1024];
+      while (true) {
+        int n = x.readNBytes(bx, 0, bx.length);
+        if (n == 0) {
+          return y.read() < 0;
+        }
+        if (y.readNBytes(by, 0, n) != n || !java.util.Arrays.equals(bx, 0, n, by, 0, n)) {
+          return false;
+        }
+      }
+    }
+  }
+
+  /**
+   * Deletes a file, an empty directory, or a link (not its target).
+   *
+   * @return false if nothing was there
+   */
+  boolean delete(Path path) throws IOException;
+
+  /**
+   * Deletes a hidden temporary file if no live writer holds it (its writer crashed or was
+   * killed). Files this or another process is still writing are left alone.
+   *
+   * @return true if the file was abandoned and is now deleted
+   */
+  boolean deleteIfAbandoned(Path temporary) throws IOException;
+
+  /** Creates a directory and its missing parents. */
+  void createDirectories(Path dir) throws IOException;
+
+  /** Capacity of the store holding {@code path}. */
+  StoreUsage usage(Path path) throws IOException;
+
+  /**
+   * Takes an exclusive lock named by {@code lockFile}, waiting up to {@code timeout} for other
+   * threads and processes that hold it. Closing the result releases it.
+   *
+   * @throws IOException naming the lock if it stays taken past the timeout
+   */
+  java.io.Closeable lock(Path lockFile, java.time.Duration timeout) throws IOException;
+
+  /**
+   * Takes the lock named by {@code key} within {@code lockFile}, waiting up to {@code timeout} for
+   * other threads and processes: any number of {@link LockMode#SHARED} holders, or one {@link
+   * LockMode#EXCLUSIVE} holder. One lock file serves any number of keys and is never deleted.
+   * Closing the result releases the lock.
+   *
+   * @return the held lock, or empty if it stayed taken past the timeout ({@link
+   *     java.time.Duration#ZERO}: only if it is free now)
+   * @throws UnsupportedOperationException on a store without keyed locks (they are used on the
+   *     hot tier, which is always a local disk)
+   */
+  default Optional<java.io.Closeable> tryLock(Path lockFile, String key, LockMode mode,
+      java.time.Duration timeout) throws IOException {
+    throw new UnsupportedOperationException("Keyed locks are not available on "
+        + getClass().getSimpleName() + " (they are used on local disks only), for " + lockFile);
+  }
+
+  /**
+   * This storage, with writes that run out of space reported as a {@link TierFullException} that
+   * names the tier (from {@code layout}), the free space and the fix. The failed file is discarded
+   * at once, so its partial bytes give the space back. Writers and lifecycle operations apply this
+   * to whatever storage they are given; applying it twice is harmless.
+   */
+  default Storage reportingFullTiers(TierLayout layout) {
+    return this instanceof TierFullStorage full && full.layout().equals(layout) ? this
+        : new TierFullStorage(this, layout);
+  }
+
+  /**
+   * True for the hidden temporary names of files being written, exactly as {@link
+   * #temporarySibling} makes them ({@code .<name>.<16 hex digits>.tmp}): they start with a dot,
+   * which Spark, Hive and {@code ls} skip, and do not end in {@code .parquet}, so {@code *.parquet}
+   * globs (DuckDB's too) never match them. Other hidden {@code *.tmp} files are other programs'
+   * and are never touched.
+   */
+  static boolean isTemporary(String fileName) {
+    int suffix = fileName.length() - LocalStorage.TEMP_SUFFIX.length();
+    int random = suffix - 16;
+    if (!fileName.startsWith(".") || !fileName.endsWith(LocalStorage.TEMP_SUFFIX) || random < 3
+        || fileName.charAt(random - 1) != '.') {
+      return false;
+    }
+    for (int i = random; i < suffix; i++) {
+      char c = fileName.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The name a temporary file will be published as ({@code slm_1_b7.parquet} for {@code
+   * .slm_1_b7.parquet.9f2c41d0a3b7e615.tmp}), or empty for a name that is not temporary.
+   */
+  static java.util.Optional<String> temporaryTarget(String fileName) {
+    if (!isTemporary(fileName)) {
+      return java.util.Optional.empty();
+    }
+    String inner = fileName.substring(1, fileName.length() - LocalStorage.TEMP_SUFFIX.length());
+    int dot = inner.lastIndexOf('.');
+    return dot <= 0 ? java.util.Optional.empty() : java.util.Optional.of(inner.substring(0, dot));
+  }
+
+  /**
+   * A fresh hidden temporary name for writing {@code target} in its own directory: {@code
+   * .<name>.<random hex>.tmp}. Every {@link Storage} names its temporary files so, so that
+   * recovery and {@link #isTemporary(String)} work on all of them.
+   */
+  static Path temporarySibling(Path target) {
+    return target.resolveSibling("." + target.getFileName() + "."
+        + java.util.HexFormat.of().toHexDigits(
+            java.util.concurrent.ThreadLocalRandom.current().nextLong()) + LocalStorage.TEMP_SUFFIX);
+  }
+}
