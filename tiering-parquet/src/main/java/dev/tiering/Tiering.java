@@ -1,5 +1,6 @@
 package dev.tiering;
 
+import dev.tiering.core.TierLayout;
 import dev.tiering.core.health.Doctor;
 import dev.tiering.core.health.HealthMonitor;
 import dev.tiering.core.lifecycle.Archiver;
@@ -9,7 +10,6 @@ import dev.tiering.core.lifecycle.StagingJanitor;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.routing.RoutingRules;
 import dev.tiering.core.storage.Storage;
-import dev.tiering.core.TierLayout;
 import dev.tiering.parquet.Compactor;
 import dev.tiering.parquet.LakeReader;
 import dev.tiering.parquet.LakeWriter;
@@ -44,8 +44,8 @@ public final class Tiering {
   private Tiering(Builder b) {
     TierLayout layout = b.layout != null ? b.layout : TierLayout.defaults();
     this.paths = new PathResolver(layout, b.rules != null ? b.rules : RoutingRules.defaults());
-    this.storage = (b.storage != null ? b.storage : Storage.forLayout(layout))
-        .reportingFullTiers(layout);
+    this.storage =
+        (b.storage != null ? b.storage : Storage.forLayout(layout)).reportingFullTiers(layout);
     this.clock = b.clock;
     this.sidecars = new SidecarStore(paths, storage, clock);
     this.stagingSettings = b.stagingSettings;
@@ -59,8 +59,8 @@ public final class Tiering {
 
   /**
    * The tiers the environment names ({@code TIERING_HOT_ROOT} and {@code TIERING_LAKE_ROOT}, or
-   * {@code TIERING_ROOT}; else {@code /data/hot} and {@code /data/lake}), as the command line
-   * reads them.
+   * {@code TIERING_ROOT}; else {@code /data/hot} and {@code /data/lake}), as the command line reads
+   * them.
    *
    * @throws IllegalArgumentException if a variable is set to an empty or relative path
    */
@@ -90,8 +90,12 @@ public final class Tiering {
 
   /** The lake writer for the coordinator (zstd 5, versioned sidecars, commits). */
   public LakeWriter lake() {
-    return LakeWriter.builder(paths).storage(storage).settings(lakeSettings).sidecars(sidecars)
-        .clock(clock).build();
+    return LakeWriter.builder(paths)
+        .storage(storage)
+        .settings(lakeSettings)
+        .sidecars(sidecars)
+        .clock(clock)
+        .build();
   }
 
   /** A reader of lake tables (as of their last commit). */
@@ -111,7 +115,10 @@ public final class Tiering {
 
   /** Compaction of small lake files. */
   public Compactor compactor() {
-    return Compactor.builder(paths).storage(storage).settings(lakeSettings).sidecars(sidecars)
+    return Compactor.builder(paths)
+        .storage(storage)
+        .settings(lakeSettings)
+        .sidecars(sidecars)
         .build();
   }
 

@@ -1,14 +1,14 @@
 package dev.tiering;
 
-import dev.tiering.core.storage.ForwardingStorage;
-import dev.tiering.core.storage.PendingFile;
-import dev.tiering.core.storage.Storage;
-import dev.tiering.core.storage.WriteMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.Zone;
+import dev.tiering.core.storage.ForwardingStorage;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.WriteMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,27 +32,40 @@ class TieringTest {
   @Test
   void theSeedsFunctionsThroughOneEntryPointShareItsStorageAndClock() throws Exception {
     Set<String> writers = ConcurrentHashMap.newKeySet();
-    Storage watched = new ForwardingStorage(Storage.local()) {
-      @Override
-      public PendingFile create(Path target, WriteMode mode) throws IOException {
-        String name = target.getFileName().toString();
-        writers.add(name.startsWith("slm_") ? "staging file" : name.endsWith(".staged")
-            ? "lake file" : name.endsWith(".pending.json") ? "commit record"
-            : name.equals("schema.json") ? "sidecar" : name);
-        return super.create(target, mode);
-      }
-    };
+    Storage watched =
+        new ForwardingStorage(Storage.local()) {
+          @Override
+          public PendingFile create(Path target, WriteMode mode) throws IOException {
+            String name = target.getFileName().toString();
+            writers.add(
+                name.startsWith("slm_")
+                    ? "staging file"
+                    : name.endsWith(".staged")
+                        ? "lake file"
+                        : name.endsWith(".pending.json")
+                            ? "commit record"
+                            : name.equals("schema.json") ? "sidecar" : name);
+            return super.create(target, mode);
+          }
+        };
     Instant noon = Instant.parse("2025-11-10T12:00:00Z");
-    Tiering tiering = Tiering.builder().root(base).storage(watched)
-        .clock(Clock.fixed(noon, ZoneOffset.UTC)).build();
+    Tiering tiering =
+        Tiering.builder()
+            .root(base)
+            .storage(watched)
+            .clock(Clock.fixed(noon, ZoneOffset.UTC))
+            .build();
 
-    List<Prediction> predictions = List.of(new Prediction(1, 3, "cat", 0.9, noon),
-        new Prediction(2, 3, "dog", 0.4, noon.plusSeconds(1)));
-    tiering.staging().writeIntermediate(SlmId.of(3), BatchId.of("b42"), Prediction.class,
-        predictions);
+    List<Prediction> predictions =
+        List.of(
+            new Prediction(1, 3, "cat", 0.9, noon),
+            new Prediction(2, 3, "dog", 0.4, noon.plusSeconds(1)));
+    tiering
+        .staging()
+        .writeIntermediate(SlmId.of(3), BatchId.of("b42"), Prediction.class, predictions);
     List<Prediction> batch;
-    try (Stream<Prediction> rows = tiering.staging().readBatch(BatchId.of("b42"),
-        Prediction.class)) {
+    try (Stream<Prediction> rows =
+        tiering.staging().readBatch(BatchId.of("b42"), Prediction.class)) {
       batch = rows.toList();
     }
     tiering.lake().writeCleanData(Zone.SILVER, "slm_predictions", Prediction.class, batch);
@@ -60,8 +73,8 @@ class TieringTest {
         .isEqualTo(1);
 
     assertThat(batch).isEqualTo(predictions);
-    try (Stream<Prediction> silver = tiering.reader().read(Zone.SILVER, "slm_predictions",
-        Prediction.class)) {
+    try (Stream<Prediction> silver =
+        tiering.reader().read(Zone.SILVER, "slm_predictions", Prediction.class)) {
       assertThat(silver.toList()).isEqualTo(predictions);
     }
     // The lake's partition is the clock's day, and the sidecar was written through the storage.

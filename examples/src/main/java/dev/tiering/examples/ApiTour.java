@@ -1,11 +1,11 @@
 package dev.tiering.examples;
 
-import dev.tiering.core.routing.DataRef;
-import dev.tiering.core.routing.Placement;
 import dev.tiering.Tiering;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.DataRef;
+import dev.tiering.core.routing.Placement;
 import dev.tiering.parquet.LakeWriteOptions;
 import dev.tiering.parquet.LakeWriteResult;
 import java.io.IOException;
@@ -34,11 +34,11 @@ public final class ApiTour {
   public static void tour(Path base) throws IOException {
     // tour:start
     // One entry point: the tiers, their storage and clock, and every service on them.
-    Tiering tiering = Tiering.builder().root(base).build();   // or Tiering.fromEnvironment()
+    Tiering tiering = Tiering.builder().root(base).build(); // or Tiering.fromEnvironment()
 
     // Where data goes: explicit rules, and every placement says which rule chose it.
-    Placement staged = tiering.paths().resolve(DataRef.intermediate(SlmId.of(3),
-        BatchId.of("b42")));
+    Placement staged =
+        tiering.paths().resolve(DataRef.intermediate(SlmId.of(3), BatchId.of("b42")));
     System.out.println(staged.explain());
 
     // Rows are plain Java records: the columns are input_id, slm_id, label, score, ts.
@@ -49,25 +49,39 @@ public final class ApiTour {
     for (int i = 0; i < 1000; i++) {
       predictions.add(new Prediction(i, 3, i % 3 == 0 ? "dog" : "cat", i / 1000.0, Instant.now()));
     }
-    tiering.staging().writeIntermediate(SlmId.of(3), BatchId.of("b42"), Prediction.class,
-        predictions);
+    tiering
+        .staging()
+        .writeIntermediate(SlmId.of(3), BatchId.of("b42"), Prediction.class, predictions);
 
     // The coordinator: the batch back, clean rows to the lake (zstd 5, schema.json versioned,
     // metrics merged), committed once however often the job is retried.
     List<Prediction> clean;
-    try (Stream<Prediction> batch = tiering.staging().readBatch(BatchId.of("b42"),
-        Prediction.class)) {
+    try (Stream<Prediction> batch =
+        tiering.staging().readBatch(BatchId.of("b42"), Prediction.class)) {
       clean = batch.filter(p -> p.score() >= 0.5).toList();
     }
-    LakeWriteResult written = tiering.lake().writeCleanData(Zone.SILVER, "slm_predictions",
-        Prediction.class, clean, LakeWriteOptions.defaults().partitionBy("ts").writeId("b42"));
-    System.out.println("schema " + written.sidecar().schema().version() + ", commit "
-        + written.commit() + ", " + written.rows() + " rows");
+    LakeWriteResult written =
+        tiering
+            .lake()
+            .writeCleanData(
+                Zone.SILVER,
+                "slm_predictions",
+                Prediction.class,
+                clean,
+                LakeWriteOptions.defaults().partitionBy("ts").writeId("b42"));
+    System.out.println(
+        "schema "
+            + written.sidecar().schema().version()
+            + ", commit "
+            + written.commit()
+            + ", "
+            + written.rows()
+            + " rows");
 
     // Reading back a date range, as records, in bounded memory.
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
-    try (Stream<Prediction> rows = tiering.reader().read(Zone.SILVER, "slm_predictions",
-        Prediction.class, today, today)) {
+    try (Stream<Prediction> rows =
+        tiering.reader().read(Zone.SILVER, "slm_predictions", Prediction.class, today, today)) {
       rows.limit(3).forEach(System.out::println);
     }
 

@@ -1,8 +1,8 @@
 package dev.tiering.examples;
 
-import dev.tiering.core.lifecycle.StagingJanitor;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
+import dev.tiering.core.lifecycle.StagingJanitor;
 import dev.tiering.duckdb.LakeViews;
 import dev.tiering.parquet.LakeTableWriter;
 import dev.tiering.parquet.LakeWriteOptions;
@@ -21,15 +21,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Aggregates one batch: reads every SLM's staging file, rejects invalid predictions, cross-checks
  * the models per input (majority label, agreement, spread, disagreements flagged) and writes the
- * cross-check files, writes the validated predictions to silver (with quality metrics in its
- * {@code schema.json}) and two gold tables, then cleans staging, keeping the 2 most recent
- * batches (seed: "Data Lifecycle", steps 2 to 5).
+ * cross-check files, writes the validated predictions to silver (with quality metrics in its {@code
+ * schema.json}) and two gold tables, then cleans staging, keeping the 2 most recent batches (seed:
+ * "Data Lifecycle", steps 2 to 5).
  *
  * <p>Every lake write carries the batch id as its write id, so a batch processed again (the
  * coordinator died after silver and before cleanup, and the job was rerun) commits each table at
@@ -37,8 +37,8 @@ import java.util.function.Consumer;
  */
 public final class Coordinator {
 
-  private static final java.util.Comparator<String> BY_CODE_POINT = (a, b) ->
-      java.util.Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
+  private static final java.util.Comparator<String> BY_CODE_POINT =
+      (a, b) -> java.util.Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
 
   /** Agreement below this flags an input as a disagreement. */
   static final double DISAGREEMENT_BELOW = 0.6;
@@ -51,15 +51,15 @@ public final class Coordinator {
 
   /** A coordinator writing through these writers and cleaning with this janitor. */
   public Coordinator(StagingWriter staging, LakeWriter lake, StagingJanitor janitor) {
-    this(staging, lake, janitor, step -> { });
+    this(staging, lake, janitor, step -> {});
   }
 
   /**
-   * A coordinator that also reports each finished step of a batch to {@code steps}: {@code
-   * "silver <batch>"}, {@code "gold <batch>"}, {@code "cleanup <batch>"}.
+   * A coordinator that also reports each finished step of a batch to {@code steps}: {@code "silver
+   * <batch>"}, {@code "gold <batch>"}, {@code "cleanup <batch>"}.
    */
-  public Coordinator(StagingWriter staging, LakeWriter lake, StagingJanitor janitor,
-      Consumer<String> steps) {
+  public Coordinator(
+      StagingWriter staging, LakeWriter lake, StagingJanitor janitor, Consumer<String> steps) {
     this(staging, lake, janitor, steps, null);
   }
 
@@ -67,8 +67,12 @@ public final class Coordinator {
    * A coordinator that also cross-checks each batch a second time, as one SQL statement over the
    * lake's DuckDB views ({@link #CROSS_CHECK_SQL}), and counts where the two disagree.
    */
-  public Coordinator(StagingWriter staging, LakeWriter lake, StagingJanitor janitor,
-      Consumer<String> steps, LakeViews views) {
+  public Coordinator(
+      StagingWriter staging,
+      LakeWriter lake,
+      StagingJanitor janitor,
+      Consumer<String> steps,
+      LakeViews views) {
     this.staging = Objects.requireNonNull(staging, "staging");
     this.lake = Objects.requireNonNull(lake, "lake");
     this.janitor = Objects.requireNonNull(janitor, "janitor");
@@ -77,12 +81,12 @@ public final class Coordinator {
   }
 
   /**
-   * The cross-check as one statement over the silver view, for the batch given as {@code
-   * $batch}: per input, the majority label (ties to the first label in order, as the Java
-   * version), how many models answered, the share that gave the majority label, the spread and
-   * the mean of the scores.
+   * The cross-check as one statement over the silver view, for the batch given as {@code $batch}:
+   * per input, the majority label (ties to the first label in order, as the Java version), how many
+   * models answered, the share that gave the majority label, the spread and the mean of the scores.
    */
-  public static final String CROSS_CHECK_SQL = """
+  public static final String CROSS_CHECK_SQL =
+      """
       WITH p AS (
         SELECT input_id, label, prediction FROM silver.slm_predictions WHERE batch = $batch),
       votes AS (
@@ -106,9 +110,14 @@ public final class Coordinator {
     Map<Long, Consensus> result = new HashMap<>();
     try {
       for (List<Object> row : views.query(sql, Integer.MAX_VALUE).rows()) {
-        result.put(((Number) row.get(0)).longValue(), new Consensus((String) row.get(1),
-            ((Number) row.get(2)).intValue(), ((Number) row.get(3)).doubleValue(),
-            ((Number) row.get(4)).doubleValue(), ((Number) row.get(5)).doubleValue()));
+        result.put(
+            ((Number) row.get(0)).longValue(),
+            new Consensus(
+                (String) row.get(1),
+                ((Number) row.get(2)).intValue(),
+                ((Number) row.get(3)).doubleValue(),
+                ((Number) row.get(4)).doubleValue(),
+                ((Number) row.get(5)).doubleValue()));
       }
     } catch (java.sql.SQLException e) {
       throw new IOException("The SQL cross-check of " + batch + " failed: " + e.getMessage(), e);
@@ -125,8 +134,11 @@ public final class Coordinator {
     for (Map.Entry<Long, Consensus> entry : java.entrySet()) {
       Consensus a = entry.getValue();
       Consensus b = sql.get(entry.getKey());
-      if (b == null || !Objects.equals(a.label(), b.label()) || a.models() != b.models()
-          || a.agreement() != b.agreement() || a.spread() != b.spread()
+      if (b == null
+          || !Objects.equals(a.label(), b.label())
+          || a.models() != b.models()
+          || a.agreement() != b.agreement()
+          || a.spread() != b.spread()
           || Math.abs(a.mean() - b.mean()) > 1e-12 * Math.max(1, Math.abs(a.mean()))) {
         differ++;
       }
@@ -136,8 +148,8 @@ public final class Coordinator {
 
   /** True if every table of the batch has committed it (its write id): nothing left to do. */
   public boolean committed(BatchId batch) throws IOException {
-    for (TableSchema table : List.of(Tables.SILVER_PREDICTIONS, Tables.INPUT_CONSENSUS,
-        Tables.MODEL_DAILY_STATS)) {
+    for (TableSchema table :
+        List.of(Tables.SILVER_PREDICTIONS, Tables.INPUT_CONSENSUS, Tables.MODEL_DAILY_STATS)) {
       if (lake.committed(table.zone(), table.table(), batch.value()).isEmpty()) {
         return false;
       }
@@ -146,15 +158,21 @@ public final class Coordinator {
   }
 
   /** One SLM's prediction for one input, as its staging file holds it (columns by name). */
-  private record Prediction(Instant timestamp, int slmId, long inputId, double prediction,
-      Double confidence, String label) {
+  private record Prediction(
+      Instant timestamp,
+      int slmId,
+      long inputId,
+      double prediction,
+      Double confidence,
+      String label) {
     boolean valid() {
       return prediction >= 0 && prediction <= 1;
     }
   }
 
   /** What the models say about one input. */
-  private record Consensus(String label, int models, double agreement, double spread, double mean) {}
+  private record Consensus(
+      String label, int models, double agreement, double spread, double mean) {}
 
   /**
    * The outcome of one batch.
@@ -174,9 +192,19 @@ public final class Coordinator {
    * @param removedStagingFiles staging files removed by the cleanup
    * @param timings time per stage, in order
    */
-  public record BatchResult(BatchId batch, List<Integer> slms, long stagingRows, long rejected,
-      long silverRows, long silverRawBytes, long silverBytes, long inputs, long disagreements,
-      long sqlInputs, long sqlMismatches, long removedStagingFiles,
+  public record BatchResult(
+      BatchId batch,
+      List<Integer> slms,
+      long stagingRows,
+      long rejected,
+      long silverRows,
+      long silverRawBytes,
+      long silverBytes,
+      long inputs,
+      long disagreements,
+      long sqlInputs,
+      long sqlMismatches,
+      long removedStagingFiles,
       Map<String, Duration> timings) {}
 
   /** Aggregates {@code batch}. */
@@ -191,8 +219,10 @@ public final class Coordinator {
     java.util.SortedSet<Integer> slms = new java.util.TreeSet<>();
     all.forEach(p -> slms.add(p.slmId()));
     if (slms.isEmpty()) {
-      throw new IllegalStateException("No staging files for batch " + batch
-          + " (run the SLM jobs first, or check the batch id)");
+      throw new IllegalStateException(
+          "No staging files for batch "
+              + batch
+              + " (run the SLM jobs first, or check the batch id)");
     }
     long rejected = all.stream().filter(p -> !p.valid()).count();
     timings.put("read staging", since(t0));
@@ -209,17 +239,23 @@ public final class Coordinator {
     for (int slm : slms) {
       writeCrosscheck(batch, slm, all, consensus);
     }
-    long disagreements = consensus.values().stream()
-        .filter(c -> c.agreement() < DISAGREEMENT_BELOW).count();
+    long disagreements =
+        consensus.values().stream().filter(c -> c.agreement() < DISAGREEMENT_BELOW).count();
     timings.put("cross-check", since(t1));
 
     long t2 = System.nanoTime();
-    QualityRule agrees = QualityRule.of("agrees_with_consensus", row -> {
-      Consensus c = consensus.get(row.getLong("input_id"));
-      return c != null && Objects.equals(c.label(), row.getString("label"));
-    });
-    LakeWriteOptions options = LakeWriteOptions.defaults().partitionBy("timestamp")
-        .rules(List.of(agrees)).writeId(batch.value());
+    QualityRule agrees =
+        QualityRule.of(
+            "agrees_with_consensus",
+            row -> {
+              Consensus c = consensus.get(row.getLong("input_id"));
+              return c != null && Objects.equals(c.label(), row.getString("label"));
+            });
+    LakeWriteOptions options =
+        LakeWriteOptions.defaults()
+            .partitionBy("timestamp")
+            .rules(List.of(agrees))
+            .writeId(batch.value());
     long silverRows = 0;
     long silverRaw = 0;
     long silverBytes;
@@ -229,16 +265,25 @@ public final class Coordinator {
         if (!p.valid()) {
           continue;
         }
-        silver.setTimestamp(0, p.timestamp()).setInt(1, p.slmId()).setLong(2, p.inputId())
-            .setDouble(3, p.prediction()).setString(5, p.label())
+        silver
+            .setTimestamp(0, p.timestamp())
+            .setInt(1, p.slmId())
+            .setLong(2, p.inputId())
+            .setDouble(3, p.prediction())
+            .setString(5, p.label())
             .setString(batchField, batch.value());
         if (p.confidence() != null) {
           silver.setDouble(4, p.confidence());
         }
         silver.endRow();
         silverRows++;
-        silverRaw += 8 + 4 + 8 + 8 + (p.confidence() == null ? 0 : 8)
-            + (p.label() == null ? 0 : p.label().length());
+        silverRaw +=
+            8
+                + 4
+                + 8
+                + 8
+                + (p.confidence() == null ? 0 : 8)
+                + (p.label() == null ? 0 : p.label().length());
       }
       silverBytes = silver.commit().bytes();
     }
@@ -265,8 +310,19 @@ public final class Coordinator {
     long removed = janitor.cleanupOldBatches(2).execute().removedFiles();
     timings.put("clean staging", since(t4));
     steps.accept("cleanup " + batch);
-    return new BatchResult(batch, List.copyOf(slms), all.size(), rejected, silverRows,
-        silverRaw, silverBytes, consensus.size(), disagreements, sqlInputs, sqlMismatches, removed,
+    return new BatchResult(
+        batch,
+        List.copyOf(slms),
+        all.size(),
+        rejected,
+        silverRows,
+        silverRaw,
+        silverBytes,
+        consensus.size(),
+        disagreements,
+        sqlInputs,
+        sqlMismatches,
+        removed,
         timings);
   }
 
@@ -297,8 +353,9 @@ public final class Coordinator {
     return new Consensus(label, models, (double) best / models, max - min, sum / models);
   }
 
-  private void writeCrosscheck(BatchId batch, int slm, List<Prediction> all,
-      Map<Long, Consensus> consensus) throws IOException {
+  private void writeCrosscheck(
+      BatchId batch, int slm, List<Prediction> all, Map<Long, Consensus> consensus)
+      throws IOException {
     TableSchema schema = Tables.CROSSCHECK;
     try (ParquetRowWriter writer = staging.openCrosscheck(SlmId.of(slm), batch, schema)) {
       for (Prediction p : all) {
@@ -306,24 +363,41 @@ public final class Coordinator {
         if (p.slmId() != slm || !p.valid() || c == null) {
           continue;
         }
-        writer.setLong(0, p.inputId()).setInt(1, slm).setString(2, p.label())
-            .setString(3, c.label()).setBoolean(4, Objects.equals(c.label(), p.label()))
-            .setDouble(5, p.prediction()).setDouble(6, c.mean())
-            .setDouble(7, Math.abs(p.prediction() - c.mean())).endRow();
+        writer
+            .setLong(0, p.inputId())
+            .setInt(1, slm)
+            .setString(2, p.label())
+            .setString(3, c.label())
+            .setBoolean(4, Objects.equals(c.label(), p.label()))
+            .setDouble(5, p.prediction())
+            .setDouble(6, c.mean())
+            .setDouble(7, Math.abs(p.prediction() - c.mean()))
+            .endRow();
       }
       writer.commit();
     }
   }
 
-  private void writeGold(BatchId batch, Iterable<Integer> slms, List<Prediction> all,
-      Map<Long, List<Prediction>> byInput, Map<Long, Consensus> consensus) throws IOException {
+  private void writeGold(
+      BatchId batch,
+      Iterable<Integer> slms,
+      List<Prediction> all,
+      Map<Long, List<Prediction>> byInput,
+      Map<Long, Consensus> consensus)
+      throws IOException {
     LakeWriteOptions once = LakeWriteOptions.defaults().writeId(batch.value());
     try (LakeTableWriter gold = lake.open(Tables.INPUT_CONSENSUS, once)) {
       for (Long input : byInput.keySet()) {
         Consensus c = consensus.get(input);
-        gold.setLong(0, input).setString(1, batch.value()).setString(2, c.label())
-            .setInt(3, c.models()).setDouble(4, c.agreement()).setDouble(5, c.spread())
-            .setDouble(6, c.mean()).setBoolean(7, c.agreement() < DISAGREEMENT_BELOW).endRow();
+        gold.setLong(0, input)
+            .setString(1, batch.value())
+            .setString(2, c.label())
+            .setInt(3, c.models())
+            .setDouble(4, c.agreement())
+            .setDouble(5, c.spread())
+            .setDouble(6, c.mean())
+            .setBoolean(7, c.agreement() < DISAGREEMENT_BELOW)
+            .endRow();
       }
       gold.commit();
     }
@@ -353,7 +427,11 @@ public final class Coordinator {
             agreeing++;
           }
         }
-        stats.setInt(0, slm).setString(1, batch.value()).setLong(2, rows).setLong(3, rejected)
+        stats
+            .setInt(0, slm)
+            .setString(1, batch.value())
+            .setLong(2, rows)
+            .setLong(3, rejected)
             .setDouble(4, rows == 0 ? 0 : predictionSum / rows)
             .setDouble(6, rows == 0 ? 0 : (double) agreeing / rows);
         if (confidences > 0) {

@@ -1,5 +1,10 @@
 package dev.tiering.examples;
 
+import dev.tiering.core.Area;
+import dev.tiering.core.BatchId;
+import dev.tiering.core.ByteSize;
+import dev.tiering.core.SlmId;
+import dev.tiering.core.TierLayout;
 import dev.tiering.core.health.HealthCheck;
 import dev.tiering.core.health.HealthMonitor;
 import dev.tiering.core.health.HealthReport;
@@ -7,11 +12,6 @@ import dev.tiering.core.lifecycle.StagingJanitor;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.storage.FileEntry;
 import dev.tiering.core.storage.Storage;
-import dev.tiering.core.Area;
-import dev.tiering.core.BatchId;
-import dev.tiering.core.ByteSize;
-import dev.tiering.core.SlmId;
-import dev.tiering.core.TierLayout;
 import dev.tiering.duckdb.LakeViews;
 import dev.tiering.parquet.LakeWriter;
 import dev.tiering.parquet.StagingWriter;
@@ -45,8 +45,8 @@ import java.util.concurrent.Future;
  * in parallel threads, then the coordinator cross-checks them, writes silver and gold and cleans
  * staging; finally a summary. Each run has an id, the prefix of its batch ids; a new run adds
  * batches and never overwrites anything. A run's data is determined by its id (only timestamps
- * differ), and running an id again resumes that run: batches it committed are skipped, and a
- * batch it was in the middle of is done again, each lake write a no-op if the table has it.
+ * differ), and running an id again resumes that run: batches it committed are skipped, and a batch
+ * it was in the middle of is done again, each lake write a no-op if the table has it.
  */
 public final class DemoPipeline {
 
@@ -66,15 +66,29 @@ public final class DemoPipeline {
       if (runId != null) {
         dev.tiering.core.WriteId.of(runId);
         if (runId.length() > 100) {
-          throw new IllegalArgumentException("Invalid run id '" + runId + "': it is "
-              + runId.length() + " characters long, more than 100 (batch ids add a suffix)");
+          throw new IllegalArgumentException(
+              "Invalid run id '"
+                  + runId
+                  + "': it is "
+                  + runId.length()
+                  + " characters long, more than 100 (batch ids add a suffix)");
         }
       }
-      if (batches < 1 || batches > 1000 || slms < 1 || slms > 64 || rowsPerSlm < 1
+      if (batches < 1
+          || batches > 1000
+          || slms < 1
+          || slms > 64
+          || rowsPerSlm < 1
           || rowsPerSlm > 10_000_000) {
-        throw new IllegalArgumentException("Invalid demo size: " + batches + " batches, " + slms
-            + " SLMs, " + rowsPerSlm + " rows per SLM (use 1-1000 batches, 1-64 SLMs, 1-10000000"
-            + " rows)");
+        throw new IllegalArgumentException(
+            "Invalid demo size: "
+                + batches
+                + " batches, "
+                + slms
+                + " SLMs, "
+                + rowsPerSlm
+                + " rows per SLM (use 1-1000 batches, 1-64 SLMs, 1-10000000"
+                + " rows)");
       }
     }
 
@@ -95,9 +109,14 @@ public final class DemoPipeline {
    * @param timings total time per stage
    * @param memory the process's memory after every 20th batch and after the last
    */
-  public record Summary(String runId, int skippedBatches, List<Coordinator.BatchResult> batches,
+  public record Summary(
+      String runId,
+      int skippedBatches,
+      List<Coordinator.BatchResult> batches,
       long stagingRawBytes,
-      long stagingBytes, Map<String, Duration> timings, List<Memory> memory) {}
+      long stagingBytes,
+      Map<String, Duration> timings,
+      List<Memory> memory) {}
 
   /**
    * The process's memory after a batch: what stays flat over a long run, or not.
@@ -113,8 +132,8 @@ public final class DemoPipeline {
       long rss = -1;
       long hwm = -1;
       try {
-        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(
-            "/proc/self/status"))) {
+        for (String line :
+            java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
           if (line.startsWith("VmRSS:")) {
             rss = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
           } else if (line.startsWith("VmHWM:")) {
@@ -132,8 +151,8 @@ public final class DemoPipeline {
   private DemoPipeline() {}
 
   /**
-   * Runs the pipeline and prints its summary to {@code out}; {@code progress}, if not null, gets
-   * a line per step (for terminals), the coordinator's finished steps included.
+   * Runs the pipeline and prints its summary to {@code out}; {@code progress}, if not null, gets a
+   * line per step (for terminals), the coordinator's finished steps included.
    */
   public static Summary run(Options options, PrintWriter out, PrintStream progress)
       throws IOException, InterruptedException {
@@ -144,11 +163,16 @@ public final class DemoPipeline {
     // The coordinator knows the batches it removes are aggregated: no grace period needed.
     StagingJanitor janitor = StagingJanitor.builder(paths).grace(Duration.ZERO).build();
     LakeViews views = LakeViews.open(paths);
-    Coordinator coordinator = new Coordinator(staging, lake, janitor,
-        step -> say(progress, "coordinator: " + step + " done"), views);
-    String runId = options.runId() != null ? options.runId()
-        : "run-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS")
-        .withZone(ZoneOffset.UTC).format(Instant.now());
+    Coordinator coordinator =
+        new Coordinator(
+            staging, lake, janitor, step -> say(progress, "coordinator: " + step + " done"), views);
+    String runId =
+        options.runId() != null
+            ? options.runId()
+            : "run-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS")
+                    .withZone(ZoneOffset.UTC)
+                    .format(Instant.now());
     checkRun(options, runId);
     int skipped = 0;
     Map<String, Duration> timings = new LinkedHashMap<>();
@@ -161,13 +185,30 @@ public final class DemoPipeline {
       for (int b = 1; b <= options.batches(); b++) {
         BatchId batch = BatchId.of(runId + "-b" + b);
         if (coordinator.committed(batch)) {
-          say(progress, "batch " + b + "/" + options.batches() + ": committed by an earlier"
-              + " attempt of " + runId + ", skipped");
+          say(
+              progress,
+              "batch "
+                  + b
+                  + "/"
+                  + options.batches()
+                  + ": committed by an earlier"
+                  + " attempt of "
+                  + runId
+                  + ", skipped");
           skipped++;
           continue;
         }
-        say(progress, "batch " + b + "/" + options.batches() + ": " + options.slms()
-            + " SLM jobs writing " + options.rowsPerSlm() + " predictions each...");
+        say(
+            progress,
+            "batch "
+                + b
+                + "/"
+                + options.batches()
+                + ": "
+                + options.slms()
+                + " SLM jobs writing "
+                + options.rowsPerSlm()
+                + " predictions each...");
         long t0 = System.nanoTime();
         List<Future<WriteResult>> written = new ArrayList<>();
         Instant start = Instant.now();
@@ -186,8 +227,14 @@ public final class DemoPipeline {
         }
         stagingRaw += rawBytesOfJobs(options);
         add(timings, "SLM jobs (parallel)", Duration.ofNanos(System.nanoTime() - t0));
-        say(progress, "batch " + b + "/" + options.batches() + ": coordinator cross-checking,"
-            + " writing silver and gold, cleaning staging...");
+        say(
+            progress,
+            "batch "
+                + b
+                + "/"
+                + options.batches()
+                + ": coordinator cross-checking,"
+                + " writing silver and gold, cleaning staging...");
         Coordinator.BatchResult result = coordinator.process(batch);
         result.timings().forEach((stage, time) -> add(timings, "coordinator: " + stage, time));
         results.add(result);
@@ -199,22 +246,23 @@ public final class DemoPipeline {
       jobs.shutdownNow();
       views.close();
     }
-    Summary summary = new Summary(runId, skipped, results, stagingRaw, stagingBytes, timings,
-        List.copyOf(memory));
+    Summary summary =
+        new Summary(
+            runId, skipped, results, stagingRaw, stagingBytes, timings, List.copyOf(memory));
     print(summary, options, paths, out);
     return summary;
   }
 
   /**
-   * Records a run's shape ({@code <root>/runs/<run>.json}) when it starts, and refuses to resume
-   * it with another: a run id names its data, so a batch redone with other SLMs or sizes would
-   * mix two shapes under one id (and pick up the other shape's staging files). More or fewer
-   * batches are fine: a run may be extended.
+   * Records a run's shape ({@code <root>/runs/<run>.json}) when it starts, and refuses to resume it
+   * with another: a run id names its data, so a batch redone with other SLMs or sizes would mix two
+   * shapes under one id (and pick up the other shape's staging files). More or fewer batches are
+   * fine: a run may be extended.
    */
   private static void checkRun(Options options, String runId) throws IOException {
     Path manifest = options.root().resolve("runs").resolve(runId + ".json");
-    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind
-        .ObjectMapper();
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
     Map<String, Object> shape = new LinkedHashMap<>();
     shape.put("run", runId);
     shape.put("slms", options.slms());
@@ -222,15 +270,24 @@ public final class DemoPipeline {
     if (Files.isRegularFile(manifest, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       Map<?, ?> started = json.readValue(Files.readAllBytes(manifest), Map.class);
       if (!shape.equals(new LinkedHashMap<>(started))) {
-        throw new IllegalArgumentException("Run " + runId + " was started with "
-            + started.get("slms") + " SLMs x " + started.get("rows_per_slm") + " predictions"
-            + " (" + manifest + "); resume it with the same --slms and --rows-per-slm, or start"
-            + " a new run");
+        throw new IllegalArgumentException(
+            "Run "
+                + runId
+                + " was started with "
+                + started.get("slms")
+                + " SLMs x "
+                + started.get("rows_per_slm")
+                + " predictions"
+                + " ("
+                + manifest
+                + "); resume it with the same --slms and --rows-per-slm, or start"
+                + " a new run");
       }
       return;
     }
-    try (dev.tiering.core.storage.PendingFile out = dev.tiering.core.storage.Storage.local().create(manifest,
-        dev.tiering.core.storage.WriteMode.CREATE_NEW)) {
+    try (dev.tiering.core.storage.PendingFile out =
+        dev.tiering.core.storage.Storage.local()
+            .create(manifest, dev.tiering.core.storage.WriteMode.CREATE_NEW)) {
       out.stream().write(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(shape));
       out.commit();
     }
@@ -254,54 +311,74 @@ public final class DemoPipeline {
 
   private static void print(Summary summary, Options options, PathResolver paths, PrintWriter out)
       throws IOException {
-    long silverRows = summary.batches().stream().mapToLong(Coordinator.BatchResult::silverRows).sum();
-    long silverRaw = summary.batches().stream().mapToLong(Coordinator.BatchResult::silverRawBytes).sum();
-    long silverBytes = summary.batches().stream().mapToLong(Coordinator.BatchResult::silverBytes).sum();
+    long silverRows =
+        summary.batches().stream().mapToLong(Coordinator.BatchResult::silverRows).sum();
+    long silverRaw =
+        summary.batches().stream().mapToLong(Coordinator.BatchResult::silverRawBytes).sum();
+    long silverBytes =
+        summary.batches().stream().mapToLong(Coordinator.BatchResult::silverBytes).sum();
     long rejected = summary.batches().stream().mapToLong(Coordinator.BatchResult::rejected).sum();
-    long disagreements = summary.batches().stream()
-        .mapToLong(Coordinator.BatchResult::disagreements).sum();
+    long disagreements =
+        summary.batches().stream().mapToLong(Coordinator.BatchResult::disagreements).sum();
     long inputs = summary.batches().stream().mapToLong(Coordinator.BatchResult::inputs).sum();
-    out.printf("tiering demo: run %s, %d batch(es) x %d SLMs x %d predictions, under %s%n%n",
+    out.printf(
+        "tiering demo: run %s, %d batch(es) x %d SLMs x %d predictions, under %s%n%n",
         summary.runId(), options.batches(), options.slms(), options.rowsPerSlm(), options.root());
     if (summary.skippedBatches() > 0) {
-      out.printf("Resumed: %d batch(es) committed by an earlier attempt of this run were skipped;"
-          + " the figures below are this attempt's%n%n", summary.skippedBatches());
+      out.printf(
+          "Resumed: %d batch(es) committed by an earlier attempt of this run were skipped;"
+              + " the figures below are this attempt's%n%n",
+          summary.skippedBatches());
     }
-    out.printf("Pipeline: %d predictions staged, %d rejected (score outside 0..1), %d written to"
-        + " silver; %d inputs cross-checked, %d with disagreement%n%n", silverRows + rejected,
-        rejected, silverRows, inputs, disagreements);
+    out.printf(
+        "Pipeline: %d predictions staged, %d rejected (score outside 0..1), %d written to"
+            + " silver; %d inputs cross-checked, %d with disagreement%n%n",
+        silverRows + rejected, rejected, silverRows, inputs, disagreements);
 
     long sqlInputs = summary.batches().stream().mapToLong(Coordinator.BatchResult::sqlInputs).sum();
-    long sqlMismatches = summary.batches().stream()
-        .mapToLong(Coordinator.BatchResult::sqlMismatches).sum();
-    out.printf("Cross-check again as one SQL statement over the DuckDB views of the lake: %d"
-        + " inputs, %s%n%n", sqlInputs, sqlMismatches == 0 ? "the same as the Java cross-check"
-        : sqlMismatches + " DIFFER from the Java cross-check");
+    long sqlMismatches =
+        summary.batches().stream().mapToLong(Coordinator.BatchResult::sqlMismatches).sum();
+    out.printf(
+        "Cross-check again as one SQL statement over the DuckDB views of the lake: %d"
+            + " inputs, %s%n%n",
+        sqlInputs,
+        sqlMismatches == 0
+            ? "the same as the Java cross-check"
+            : sqlMismatches + " DIFFER from the Java cross-check");
     out.println("Time per stage");
-    summary.timings().forEach((stage, time) ->
-        out.printf("  %-32s %8.2f s%n", stage, time.toNanos() / 1e9));
+    summary
+        .timings()
+        .forEach((stage, time) -> out.printf("  %-32s %8.2f s%n", stage, time.toNanos() / 1e9));
 
     out.println();
     out.println("Files and bytes per tier");
     for (Area area : Area.values()) {
       long[] totals = walk(paths.areaRoot(area));
-      out.printf("  %-5s %-13s %6d file(s) %12s  %s%n", area.tier(), area.id(), totals[0],
-          ByteSize.of(totals[1]), paths.areaRoot(area));
+      out.printf(
+          "  %-5s %-13s %6d file(s) %12s  %s%n",
+          area.tier(), area.id(), totals[0], ByteSize.of(totals[1]), paths.areaRoot(area));
     }
 
     out.println();
     out.println("Compression (raw value bytes / Parquet bytes)");
-    out.printf("  staging, zstd 3  %10s -> %10s  %.1fx%n", ByteSize.of(summary.stagingRawBytes()),
-        ByteSize.of(summary.stagingBytes()), ratio(summary.stagingRawBytes(), summary.stagingBytes()));
-    out.printf("  silver,  zstd 5  %10s -> %10s  %.1fx%n", ByteSize.of(silverRaw),
-        ByteSize.of(silverBytes), ratio(silverRaw, silverBytes));
+    out.printf(
+        "  staging, zstd 3  %10s -> %10s  %.1fx%n",
+        ByteSize.of(summary.stagingRawBytes()),
+        ByteSize.of(summary.stagingBytes()),
+        ratio(summary.stagingRawBytes(), summary.stagingBytes()));
+    out.printf(
+        "  silver,  zstd 5  %10s -> %10s  %.1fx%n",
+        ByteSize.of(silverRaw), ByteSize.of(silverBytes), ratio(silverRaw, silverBytes));
 
     out.println();
     out.println("Memory after batches (resident, peak resident, Java heap in use)");
     for (Memory m : summary.memory()) {
-      out.printf("  batch %4d   %10s %10s %10s%n", m.batch(), m.residentBytes() < 0 ? "?"
-          : ByteSize.of(m.residentBytes()), m.peakResidentBytes() < 0 ? "?"
-          : ByteSize.of(m.peakResidentBytes()), ByteSize.of(m.heapUsedBytes()));
+      out.printf(
+          "  batch %4d   %10s %10s %10s%n",
+          m.batch(),
+          m.residentBytes() < 0 ? "?" : ByteSize.of(m.residentBytes()),
+          m.peakResidentBytes() < 0 ? "?" : ByteSize.of(m.peakResidentBytes()),
+          ByteSize.of(m.heapUsedBytes()));
     }
 
     out.println();
@@ -312,8 +389,12 @@ public final class DemoPipeline {
     }
 
     out.println();
-    String glob = paths.tableDir(Tables.PREDICTIONS.zone(), Tables.PREDICTIONS.table())
-        .resolve("**/*.parquet").toString().replace("'", "''");
+    String glob =
+        paths
+            .tableDir(Tables.PREDICTIONS.zone(), Tables.PREDICTIONS.table())
+            .resolve("**/*.parquet")
+            .toString()
+            .replace("'", "''");
     String query = "SELECT * FROM read_parquet('" + glob + "')\nWHERE date >= '2025-11-01'";
     out.println("The seed's DuckDB query over the lake:");
     out.println("  " + query.replace("\n", "\n  ") + "\n  ORDER BY timestamp DESC LIMIT 5");
@@ -337,15 +418,18 @@ public final class DemoPipeline {
         ResultSetMetaData meta = rs.getMetaData();
         StringBuilder header = new StringBuilder("  ");
         for (int c = 1; c <= meta.getColumnCount(); c++) {
-          header.append(String.format("%-" + width(meta.getColumnLabel(c)) + "s ", meta.getColumnLabel(c)));
+          header.append(
+              String.format("%-" + width(meta.getColumnLabel(c)) + "s ", meta.getColumnLabel(c)));
         }
         out.println(header.toString().stripTrailing());
         while (rs.next()) {
           StringBuilder line = new StringBuilder("  ");
           for (int c = 1; c <= meta.getColumnCount(); c++) {
             Object value = rs.getObject(c);
-            String text = value instanceof java.time.OffsetDateTime t
-                ? t.toInstant().toString() : String.valueOf(value);
+            String text =
+                value instanceof java.time.OffsetDateTime t
+                    ? t.toInstant().toString()
+                    : String.valueOf(value);
             line.append(String.format("%-" + width(meta.getColumnLabel(c)) + "s ", text));
           }
           out.println(line.toString().stripTrailing());
@@ -385,5 +469,4 @@ public final class DemoPipeline {
     }
     return totals;
   }
-
 }

@@ -33,8 +33,14 @@ public final class SeedFunctions {
 
   /** Clean rows to the lake (zstd 5, schema.json kept), once per batch however often retried. */
   public void saveCleanData(String batch, List<Prediction> rows) throws IOException {
-    tiering.lake().writeCleanData(Zone.SILVER, "slm_predictions", Prediction.class, rows,
-        LakeWriteOptions.defaults().partitionBy("ts").writeId(batch));
+    tiering
+        .lake()
+        .writeCleanData(
+            Zone.SILVER,
+            "slm_predictions",
+            Prediction.class,
+            rows,
+            LakeWriteOptions.defaults().partitionBy("ts").writeId(batch));
   }
 
   /** Removes an aggregated batch from staging now (a batch a job still writes is kept). */

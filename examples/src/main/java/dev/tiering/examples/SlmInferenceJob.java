@@ -12,10 +12,10 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * One small language model labelling a batch of inputs, writing its predictions to staging with
- * the typed, allocation-free writer (seed: {@code write_intermediate}). The model is simulated,
- * deterministically: each input has a true class, each model is right with its own accuracy, and
- * a faulty model now and then emits a score above 1, which the coordinator rejects.
+ * One small language model labelling a batch of inputs, writing its predictions to staging with the
+ * typed, allocation-free writer (seed: {@code write_intermediate}). The model is simulated,
+ * deterministically: each input has a true class, each model is right with its own accuracy, and a
+ * faulty model now and then emits a score above 1, which the coordinator rejects.
  */
 public final class SlmInferenceJob {
 
@@ -40,7 +40,8 @@ public final class SlmInferenceJob {
    * Labels inputs {@code firstInput .. firstInput + count - 1}, one row each, timestamps a
    * millisecond apart from {@code start}, and commits the staging file.
    */
-  public WriteResult run(BatchId batch, long firstInput, int count, Instant start) throws IOException {
+  public WriteResult run(BatchId batch, long firstInput, int count, Instant start)
+      throws IOException {
     TableSchema schema = Tables.PREDICTIONS;
     int ts = schema.indexOf("timestamp");
     int slmId = schema.indexOf("slm_id");
@@ -55,18 +56,25 @@ public final class SlmInferenceJob {
       for (int i = 0; i < count; i++) {
         long inputId = firstInput + i;
         boolean right = random.nextDouble() < accuracy;
-        int cls = right ? trueClass(inputId)
-            : (trueClass(inputId) + 1 + random.nextInt(LABELS.length - 1)) % LABELS.length;
-        double score = right ? 0.80 + random.nextGaussian() * 0.08 : 0.45 + random.nextGaussian() * 0.12;
+        int cls =
+            right
+                ? trueClass(inputId)
+                : (trueClass(inputId) + 1 + random.nextInt(LABELS.length - 1)) % LABELS.length;
+        double score =
+            right ? 0.80 + random.nextGaussian() * 0.08 : 0.45 + random.nextGaussian() * 0.12;
         score = Math.round(Math.max(0, Math.min(1, score)) * 10_000) / 10_000.0;
         if (slm.value() == 6 && random.nextInt(200) == 0) {
           score = 1.2;
         }
-        writer.setTimestampMicros(ts, micros + i * 1000L).setInt(slmId, slm.value())
-            .setLong(input, inputId).setDouble(prediction, score)
+        writer
+            .setTimestampMicros(ts, micros + i * 1000L)
+            .setInt(slmId, slm.value())
+            .setLong(input, inputId)
+            .setDouble(prediction, score)
             .setString(label, LABELS[cls]);
         if (random.nextInt(50) != 0) {
-          writer.setDouble(confidence, Math.round(Math.min(1, Math.abs(score - 0.5) * 2) * 100) / 100.0);
+          writer.setDouble(
+              confidence, Math.round(Math.min(1, Math.abs(score - 0.5) * 2) * 100) / 100.0);
         }
         writer.endRow();
       }

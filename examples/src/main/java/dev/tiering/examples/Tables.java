@@ -16,12 +16,11 @@ public final class Tables {
   public static final TableSchema PREDICTIONS = predictions().build();
 
   /**
-   * The validated predictions in the silver table {@code slm_predictions}: {@link #PREDICTIONS}
-   * and the batch they came in, which the SQL cross-check selects by.
+   * The validated predictions in the silver table {@code slm_predictions}: {@link #PREDICTIONS} and
+   * the batch they came in, which the SQL cross-check selects by.
    */
-  public static final TableSchema SILVER_PREDICTIONS = predictions()
-      .nullable("batch", FieldType.STRING)
-      .build();
+  public static final TableSchema SILVER_PREDICTIONS =
+      predictions().nullable("batch", FieldType.STRING).build();
 
   private static TableSchema.Builder predictions() {
     return TableSchema.builder(Zone.SILVER, "slm_predictions")
@@ -35,39 +34,42 @@ public final class Tables {
   }
 
   /** One SLM's predictions next to the consensus of all SLMs: written as cross-check files. */
-  public static final TableSchema CROSSCHECK = TableSchema.builder(Zone.SILVER, "crosscheck")
-      .required("input_id", FieldType.INT64)
-      .required("slm_id", FieldType.INT32)
-      .nullable("label", FieldType.STRING)
-      .nullable("consensus_label", FieldType.STRING)
-      .required("agrees", FieldType.BOOLEAN)
-      .required("prediction", FieldType.FLOAT64)
-      .required("consensus_prediction", FieldType.FLOAT64)
-      .required("deviation", FieldType.FLOAT64)
-      .build();
+  public static final TableSchema CROSSCHECK =
+      TableSchema.builder(Zone.SILVER, "crosscheck")
+          .required("input_id", FieldType.INT64)
+          .required("slm_id", FieldType.INT32)
+          .nullable("label", FieldType.STRING)
+          .nullable("consensus_label", FieldType.STRING)
+          .required("agrees", FieldType.BOOLEAN)
+          .required("prediction", FieldType.FLOAT64)
+          .required("consensus_prediction", FieldType.FLOAT64)
+          .required("deviation", FieldType.FLOAT64)
+          .build();
 
   /** Gold: per input, what the models agree on. */
-  public static final TableSchema INPUT_CONSENSUS = TableSchema.builder(Zone.GOLD, "input_consensus")
-      .required("input_id", FieldType.INT64)
-      .required("batch", FieldType.STRING)
-      .nullable("consensus_label", FieldType.STRING)
-      .required("models", FieldType.INT32)
-      .required("agreement", FieldType.FLOAT64)
-      .required("spread", FieldType.FLOAT64)
-      .required("mean_prediction", FieldType.FLOAT64)
-      .required("disagreement", FieldType.BOOLEAN)
-      .partitionByDate()
-      .build();
+  public static final TableSchema INPUT_CONSENSUS =
+      TableSchema.builder(Zone.GOLD, "input_consensus")
+          .required("input_id", FieldType.INT64)
+          .required("batch", FieldType.STRING)
+          .nullable("consensus_label", FieldType.STRING)
+          .required("models", FieldType.INT32)
+          .required("agreement", FieldType.FLOAT64)
+          .required("spread", FieldType.FLOAT64)
+          .required("mean_prediction", FieldType.FLOAT64)
+          .required("disagreement", FieldType.BOOLEAN)
+          .partitionByDate()
+          .build();
 
   /** Gold: per model and batch, that day's statistics. */
-  public static final TableSchema MODEL_DAILY_STATS = TableSchema.builder(Zone.GOLD, "model_daily_stats")
-      .required("slm_id", FieldType.INT32)
-      .required("batch", FieldType.STRING)
-      .required("rows", FieldType.INT64)
-      .required("rejected", FieldType.INT64)
-      .required("mean_prediction", FieldType.FLOAT64)
-      .nullable("mean_confidence", FieldType.FLOAT64)
-      .required("agreement_rate", FieldType.FLOAT64)
-      .partitionByDate()
-      .build();
+  public static final TableSchema MODEL_DAILY_STATS =
+      TableSchema.builder(Zone.GOLD, "model_daily_stats")
+          .required("slm_id", FieldType.INT32)
+          .required("batch", FieldType.STRING)
+          .required("rows", FieldType.INT64)
+          .required("rejected", FieldType.INT64)
+          .required("mean_prediction", FieldType.FLOAT64)
+          .nullable("mean_confidence", FieldType.FLOAT64)
+          .required("agreement_rate", FieldType.FLOAT64)
+          .partitionByDate()
+          .build();
 }

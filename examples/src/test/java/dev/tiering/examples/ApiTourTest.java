@@ -27,8 +27,11 @@ class ApiTourTest {
       System.setOut(original);
     }
     String output = printed.toString(StandardCharsets.UTF_8);
-    assertThat(output).contains("intermediate slm=3 batch=b42 -> " + base
-        + "/hot/staging/slm_3_b42.parquet [hot tier, SSD, area hot/staging] by rule 1")
+    assertThat(output)
+        .contains(
+            "intermediate slm=3 batch=b42 -> "
+                + base
+                + "/hot/staging/slm_3_b42.parquet [hot tier, SSD, area hot/staging] by rule 1")
         .contains("schema 1.0.0, commit 1, 500 rows")
         .contains("Prediction[inputId=500, slmId=3, label=cat, score=0.5, ts=")
         .contains("cleanup batch b42: deleted 1")
@@ -40,11 +43,14 @@ class ApiTourTest {
   @Test
   void theReadmeShowsTheTourVerbatim() throws IOException {
     String source = Files.readString(Path.of("src/main/java/dev/tiering/examples/ApiTour.java"));
-    String tour = source.substring(source.indexOf("// tour:start") + "// tour:start".length(),
-        source.indexOf("    // tour:end"));
-    String expected = Arrays.stream(tour.strip().split("\n"))
-        .map(line -> line.startsWith("    ") ? line.substring(4) : line)
-        .collect(Collectors.joining("\n"));
+    String tour =
+        source.substring(
+            source.indexOf("// tour:start") + "// tour:start".length(),
+            source.indexOf("    // tour:end"));
+    String expected =
+        Arrays.stream(tour.strip().split("\n"))
+            .map(line -> line.startsWith("    ") ? line.substring(4) : line)
+            .collect(Collectors.joining("\n"));
     String readme = Files.readString(Path.of("../README.md"));
     assertThat(readme).as("README.md must show ApiTour's tour, line for line").contains(expected);
   }

@@ -20,23 +20,30 @@ public final class DemoChild {
   /** Runs the demo. */
   public static void main(String[] args) throws Exception {
     String pauseAt = args.length > 5 ? args[5] : null;
-    PrintStream progress = new PrintStream(System.out, true) {
-      @Override
-      public void println(String line) {
-        super.println(line);
-        if (line.equals(pauseAt)) {
-          super.println("PAUSED");
-          try {
-            System.in.read();
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+    PrintStream progress =
+        new PrintStream(System.out, true) {
+          @Override
+          public void println(String line) {
+            super.println(line);
+            if (line.equals(pauseAt)) {
+              super.println("PAUSED");
+              try {
+                System.in.read();
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            }
           }
-        }
-      }
-    };
-    DemoPipeline.run(new DemoPipeline.Options(Path.of(args[0]), Integer.parseInt(args[2]),
-        Integer.parseInt(args[3]), Integer.parseInt(args[4]), args[1]),
-        new PrintWriter(new StringWriter()), progress);
+        };
+    DemoPipeline.run(
+        new DemoPipeline.Options(
+            Path.of(args[0]),
+            Integer.parseInt(args[2]),
+            Integer.parseInt(args[3]),
+            Integer.parseInt(args[4]),
+            args[1]),
+        new PrintWriter(new StringWriter()),
+        progress);
     System.out.println("DONE");
   }
 }

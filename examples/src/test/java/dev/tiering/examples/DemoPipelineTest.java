@@ -1,10 +1,10 @@
 package dev.tiering.examples;
 
-import dev.tiering.core.routing.PathResolver;
-import dev.tiering.core.routing.StagingFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.TierLayout;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.routing.StagingFile;
 import dev.tiering.schema.Field;
 import dev.tiering.schema.SchemaSidecar;
 import dev.tiering.schema.TableSchema;
@@ -43,7 +43,8 @@ class DemoPipelineTest {
     List<String> columns = new ArrayList<>();
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
         Statement statement = duck.createStatement();
-        ResultSet rs = statement.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + files + ")")) {
+        ResultSet rs =
+            statement.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + files + ")")) {
       while (rs.next()) {
         columns.add(rs.getString("column_name") + " " + rs.getString("column_type"));
       }
@@ -52,14 +53,17 @@ class DemoPipelineTest {
   }
 
   private String glob(TableSchema table) {
-    return "'" + root.resolve("lake/clean/" + table.zone() + "/" + table.table() + "/**/*.parquet") + "'";
+    return "'"
+        + root.resolve("lake/clean/" + table.zone() + "/" + table.table() + "/**/*.parquet")
+        + "'";
   }
 
   @Test
   void thePipelineRunsEndToEndAndDuckDbAgreesWithItsOutput() throws Exception {
     StringWriter printed = new StringWriter();
-    DemoPipeline.Summary summary = DemoPipeline.run(
-        new DemoPipeline.Options(root, 4, 7, ROWS), new PrintWriter(printed), null);
+    DemoPipeline.Summary summary =
+        DemoPipeline.run(
+            new DemoPipeline.Options(root, 4, 7, ROWS), new PrintWriter(printed), null);
 
     long valid = summary.batches().stream().mapToLong(Coordinator.BatchResult::silverRows).sum();
     long rejected = summary.batches().stream().mapToLong(Coordinator.BatchResult::rejected).sum();
@@ -67,8 +71,12 @@ class DemoPipelineTest {
     assertThat(rejected).isPositive();
     assertThat(count("SELECT count(*) FROM read_parquet(" + glob(Tables.PREDICTIONS) + ")"))
         .isEqualTo(valid);
-    assertThat(count("SELECT count(*) FROM read_parquet(" + glob(Tables.PREDICTIONS)
-        + ") WHERE prediction < 0 OR prediction > 1")).isZero();
+    assertThat(
+            count(
+                "SELECT count(*) FROM read_parquet("
+                    + glob(Tables.PREDICTIONS)
+                    + ") WHERE prediction < 0 OR prediction > 1"))
+        .isZero();
     assertThat(count("SELECT count(*) FROM read_parquet(" + glob(Tables.INPUT_CONSENSUS) + ")"))
         .isEqualTo(4L * ROWS);
     assertThat(count("SELECT count(*) FROM read_parquet(" + glob(Tables.MODEL_DAILY_STATS) + ")"))
@@ -81,27 +89,40 @@ class DemoPipelineTest {
       names = files.map(p -> p.getFileName().toString()).toList();
     }
     assertThat(names).contains(".batches.lock").hasSize(2 * 14 + 1);
-    List<String> kept = names.stream().filter(n -> !n.equals(".batches.lock"))
-        .map(n -> StagingFile.parse(n).orElseThrow()).map(f -> f.batch().value()).distinct()
-        .sorted().toList();
+    List<String> kept =
+        names.stream()
+            .filter(n -> !n.equals(".batches.lock"))
+            .map(n -> StagingFile.parse(n).orElseThrow())
+            .map(f -> f.batch().value())
+            .distinct()
+            .sorted()
+            .toList();
     assertThat(kept).containsExactly(summary.runId() + "-b3", summary.runId() + "-b4");
 
     // Silver holds exactly the valid rows of each batch still in staging, counted by DuckDB.
     for (int b = 3; b <= 4; b++) {
-      String staged = "'" + root.resolve("hot/staging/slm_*_" + summary.runId() + "-b" + b
-          + ".parquet") + "'";
-      long validStaged = count("SELECT count(*) FROM read_parquet(" + staged
-          + ") WHERE prediction BETWEEN 0 AND 1");
-      long inSilver = count("SELECT count(*) FROM read_parquet(" + glob(Tables.PREDICTIONS)
-          + ") WHERE input_id >= " + (long) b * ROWS + " AND input_id < " + (long) (b + 1) * ROWS);
+      String staged =
+          "'" + root.resolve("hot/staging/slm_*_" + summary.runId() + "-b" + b + ".parquet") + "'";
+      long validStaged =
+          count(
+              "SELECT count(*) FROM read_parquet(" + staged + ") WHERE prediction BETWEEN 0 AND 1");
+      long inSilver =
+          count(
+              "SELECT count(*) FROM read_parquet("
+                  + glob(Tables.PREDICTIONS)
+                  + ") WHERE input_id >= "
+                  + (long) b * ROWS
+                  + " AND input_id < "
+                  + (long) (b + 1) * ROWS);
       assertThat(inSilver).as("batch %d", b).isEqualTo(validStaged);
     }
 
     // Every schema.json describes exactly the columns of its table's files.
     PathResolver paths = new PathResolver(TierLayout.under(root));
-    for (TableSchema table : List.of(Tables.SILVER_PREDICTIONS, Tables.INPUT_CONSENSUS,
-        Tables.MODEL_DAILY_STATS)) {
-      TableSchema recorded = SchemaSidecar.read(paths.schemaFile(table.zone(), table.table())).schema();
+    for (TableSchema table :
+        List.of(Tables.SILVER_PREDICTIONS, Tables.INPUT_CONSENSUS, Tables.MODEL_DAILY_STATS)) {
+      TableSchema recorded =
+          SchemaSidecar.read(paths.schemaFile(table.zone(), table.table())).schema();
       List<String> expected = new ArrayList<>();
       for (Field field : recorded.fields()) {
         expected.add(field.name() + " " + duckType(field));
@@ -109,22 +130,33 @@ class DemoPipelineTest {
       expected.add("date DATE");
       assertThat(describe(glob(table))).as(table.qualifiedName()).isEqualTo(expected);
     }
-    SchemaSidecar silver = SchemaSidecar.read(paths.schemaFile(Tables.PREDICTIONS.zone(),
-        Tables.PREDICTIONS.table()));
+    SchemaSidecar silver =
+        SchemaSidecar.read(paths.schemaFile(Tables.PREDICTIONS.zone(), Tables.PREDICTIONS.table()));
     assertThat(silver.quality().rowCount()).isEqualTo(valid);
     assertThat(silver.quality().ruleQuality()).containsKey("agrees_with_consensus");
     assertThat(silver.quality().accuracy()).isBetween(0.5, 1.0);
 
     // The SQL cross-check over the views agrees with the Java one, input by input.
-    assertThat(summary.batches()).allSatisfy(b -> {
-      assertThat(b.sqlInputs()).isEqualTo(b.inputs());
-      assertThat(b.sqlMismatches()).isZero();
-    });
-    assertThat(printed.toString()).contains("Cross-check again as one SQL statement over the"
-        + " DuckDB views of the lake: " + 4 * ROWS + " inputs, the same as the Java cross-check");
-    assertThat(printed.toString()).contains("Time per stage", "Files and bytes per tier",
-        "Compression", "Health: ", "The seed's DuckDB query over the lake",
-        valid + " row(s) match; the 5 newest:");
+    assertThat(summary.batches())
+        .allSatisfy(
+            b -> {
+              assertThat(b.sqlInputs()).isEqualTo(b.inputs());
+              assertThat(b.sqlMismatches()).isZero();
+            });
+    assertThat(printed.toString())
+        .contains(
+            "Cross-check again as one SQL statement over the"
+                + " DuckDB views of the lake: "
+                + 4 * ROWS
+                + " inputs, the same as the Java cross-check");
+    assertThat(printed.toString())
+        .contains(
+            "Time per stage",
+            "Files and bytes per tier",
+            "Compression",
+            "Health: ",
+            "The seed's DuckDB query over the lake",
+            valid + " row(s) match; the 5 newest:");
   }
 
   /**
@@ -133,25 +165,37 @@ class DemoPipelineTest {
    */
   @Test
   void theSqlCrossCheckThroughTheViewsGivesTheRowsTheJavaOneWroteToGold() throws Exception {
-    DemoPipeline.Summary summary = DemoPipeline.run(new DemoPipeline.Options(root, 2, 7, 500),
-        new PrintWriter(new StringWriter()), null);
-    try (dev.tiering.duckdb.LakeViews views = dev.tiering.duckdb.LakeViews.open(
-        new PathResolver(TierLayout.under(root)))) {
+    DemoPipeline.Summary summary =
+        DemoPipeline.run(
+            new DemoPipeline.Options(root, 2, 7, 500), new PrintWriter(new StringWriter()), null);
+    try (dev.tiering.duckdb.LakeViews views =
+        dev.tiering.duckdb.LakeViews.open(new PathResolver(TierLayout.under(root)))) {
       for (Coordinator.BatchResult batch : summary.batches()) {
         String id = "'" + batch.batch().value() + "'";
-        List<List<Object>> bySql = views.query(Coordinator.CROSS_CHECK_SQL.replace("$batch", id),
-            100_000).rows();
-        List<List<Object>> gold = views.query("SELECT input_id, consensus_label, models,"
-            + " agreement, spread, mean_prediction FROM gold.input_consensus WHERE batch = " + id
-            + " ORDER BY input_id", 100_000).rows();
+        List<List<Object>> bySql =
+            views.query(Coordinator.CROSS_CHECK_SQL.replace("$batch", id), 100_000).rows();
+        List<List<Object>> gold =
+            views
+                .query(
+                    "SELECT input_id, consensus_label, models,"
+                        + " agreement, spread, mean_prediction FROM gold.input_consensus WHERE batch = "
+                        + id
+                        + " ORDER BY input_id",
+                    100_000)
+                .rows();
         assertThat(bySql).hasSize(500).hasSameSizeAs(gold);
         for (int i = 0; i < gold.size(); i++) {
-          assertThat(bySql.get(i).subList(0, 5)).as("input %s", gold.get(i).get(0))
-              .isEqualTo(List.of(gold.get(i).get(0), gold.get(i).get(1),
-                  ((Number) gold.get(i).get(2)).longValue(), gold.get(i).get(3),
-                  gold.get(i).get(4)));
-          assertThat((Double) bySql.get(i).get(5)).isCloseTo((Double) gold.get(i).get(5),
-              org.assertj.core.data.Offset.offset(1e-12));
+          assertThat(bySql.get(i).subList(0, 5))
+              .as("input %s", gold.get(i).get(0))
+              .isEqualTo(
+                  List.of(
+                      gold.get(i).get(0),
+                      gold.get(i).get(1),
+                      ((Number) gold.get(i).get(2)).longValue(),
+                      gold.get(i).get(3),
+                      gold.get(i).get(4)));
+          assertThat((Double) bySql.get(i).get(5))
+              .isCloseTo((Double) gold.get(i).get(5), org.assertj.core.data.Offset.offset(1e-12));
         }
       }
     }
@@ -160,18 +204,23 @@ class DemoPipelineTest {
   @Test
   void runningItTwiceAddsBatchesAndOverwritesNothing() throws Exception {
     DemoPipeline.Options options = new DemoPipeline.Options(root, 2, 3, 500);
-    DemoPipeline.Summary first = DemoPipeline.run(options, new PrintWriter(new StringWriter()), null);
+    DemoPipeline.Summary first =
+        DemoPipeline.run(options, new PrintWriter(new StringWriter()), null);
     List<Path> firstFiles;
     try (Stream<Path> files = Files.walk(root.resolve("lake/clean"))) {
       firstFiles = files.filter(p -> p.toString().endsWith(".parquet")).toList();
     }
     Thread.sleep(5);
-    DemoPipeline.Summary second = DemoPipeline.run(options, new PrintWriter(new StringWriter()), null);
+    DemoPipeline.Summary second =
+        DemoPipeline.run(options, new PrintWriter(new StringWriter()), null);
 
     assertThat(second.runId()).isNotEqualTo(first.runId());
     assertThat(firstFiles).allSatisfy(file -> assertThat(file).exists());
-    long valid = Stream.of(first, second).flatMap(s -> s.batches().stream())
-        .mapToLong(Coordinator.BatchResult::silverRows).sum();
+    long valid =
+        Stream.of(first, second)
+            .flatMap(s -> s.batches().stream())
+            .mapToLong(Coordinator.BatchResult::silverRows)
+            .sum();
     assertThat(count("SELECT count(*) FROM read_parquet(" + glob(Tables.PREDICTIONS) + ")"))
         .isEqualTo(valid);
   }
@@ -188,5 +237,4 @@ class DemoPipelineTest {
       default -> throw new AssertionError("type not used by the demo: " + field.type());
     };
   }
-
 }

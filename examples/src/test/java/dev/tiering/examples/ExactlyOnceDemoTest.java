@@ -35,13 +35,21 @@ class ExactlyOnceDemoTest {
   @TempDir Path base;
 
   private static DemoPipeline.Summary runInProcess(Path root) throws Exception {
-    return DemoPipeline.run(new DemoPipeline.Options(root, BATCHES, SLMS, ROWS, RUN),
-        new PrintWriter(new StringWriter()), null);
+    return DemoPipeline.run(
+        new DemoPipeline.Options(root, BATCHES, SLMS, ROWS, RUN),
+        new PrintWriter(new StringWriter()),
+        null);
   }
 
   private static ChildJvm child(Path root, String... pauseAt) throws java.io.IOException {
-    List<String> args = new ArrayList<>(List.of(root.toString(), RUN,
-        Integer.toString(BATCHES), Integer.toString(SLMS), Integer.toString(ROWS)));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                root.toString(),
+                RUN,
+                Integer.toString(BATCHES),
+                Integer.toString(SLMS),
+                Integer.toString(ROWS)));
     args.addAll(List.of(pauseAt));
     return ChildJvm.start(DemoChild.class, args.toArray(String[]::new));
   }
@@ -52,13 +60,24 @@ class ExactlyOnceDemoTest {
    */
   private static List<Object> contents(Path root, String table, String columns)
       throws SQLException {
-    String files = "read_parquet('" + root.resolve("lake/clean/" + table + "/**/*.parquet")
-        + "', union_by_name = true)";
+    String files =
+        "read_parquet('"
+            + root.resolve("lake/clean/" + table + "/**/*.parquet")
+            + "', union_by_name = true)";
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
         Statement statement = duck.createStatement();
-        ResultSet rs = statement.executeQuery("SELECT count(*), (SELECT count(*) FROM (SELECT"
-            + " DISTINCT " + columns + " FROM " + files + ")), sum(hash(" + columns + "))::VARCHAR"
-            + " FROM " + files)) {
+        ResultSet rs =
+            statement.executeQuery(
+                "SELECT count(*), (SELECT count(*) FROM (SELECT"
+                    + " DISTINCT "
+                    + columns
+                    + " FROM "
+                    + files
+                    + ")), sum(hash("
+                    + columns
+                    + "))::VARCHAR"
+                    + " FROM "
+                    + files)) {
       rs.next();
       return List.of(rs.getLong(1), rs.getLong(2), rs.getString(3));
     }
@@ -66,13 +85,15 @@ class ExactlyOnceDemoTest {
 
   private static void assertSameLakes(Path resumed, Path reference) throws SQLException {
     String silver = "slm_id, input_id, prediction, confidence, label";
-    String consensus = "input_id, batch, consensus_label, models, agreement, spread,"
-        + " mean_prediction, disagreement";
-    String stats = "slm_id, batch, rows, rejected, mean_prediction, mean_confidence,"
-        + " agreement_rate";
+    String consensus =
+        "input_id, batch, consensus_label, models, agreement, spread,"
+            + " mean_prediction, disagreement";
+    String stats =
+        "slm_id, batch, rows, rejected, mean_prediction, mean_confidence," + " agreement_rate";
     List<Object> expected = contents(reference, "silver/slm_predictions", silver);
-    assertThat((Long) expected.get(0)).as("reference silver rows").isGreaterThan(
-        (long) BATCHES * SLMS * ROWS * 99 / 100);
+    assertThat((Long) expected.get(0))
+        .as("reference silver rows")
+        .isGreaterThan((long) BATCHES * SLMS * ROWS * 99 / 100);
     assertThat(expected.get(1)).as("no duplicate in the reference").isEqualTo(expected.get(0));
     assertThat(contents(resumed, "silver/slm_predictions", silver)).isEqualTo(expected);
     assertThat(contents(resumed, "gold/input_consensus", consensus))
@@ -97,8 +118,7 @@ class ExactlyOnceDemoTest {
   }
 
   @Test
-  void aRunKilledAtRandomMomentsAndResumedEqualsAnUninterruptedRunOfTheSameId()
-      throws Exception {
+  void aRunKilledAtRandomMomentsAndResumedEqualsAnUninterruptedRunOfTheSameId() throws Exception {
     Path resumed = base.resolve("resumed");
     Random random = Seeded.random(Seeded.baseSeed(), 16);
     // About 4 progress lines per batch (SLMs, coordinator, silver, gold, cleanup): kill after a

@@ -30,14 +30,16 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 
 /**
- * The usual ways to write the same data, with the SDK's settings (zstd level, 64 MiB row groups,
- * 1 MiB pages, data page V2, no dictionary on the timestamp), so that only the write path differs.
+ * The usual ways to write the same data, with the SDK's settings (zstd level, 64 MiB row groups, 1
+ * MiB pages, data page V2, no dictionary on the timestamp), so that only the write path differs.
  */
 final class Baselines {
 
-  static final MessageType SCHEMA = MessageTypeParser.parseMessageType("message slm_predictions {"
-      + " required int64 timestamp (TIMESTAMP(MICROS,true)); required int32 slm_id;"
-      + " required double prediction; optional double confidence; required binary label (STRING); }");
+  static final MessageType SCHEMA =
+      MessageTypeParser.parseMessageType(
+          "message slm_predictions {"
+              + " required int64 timestamp (TIMESTAMP(MICROS,true)); required int32 slm_id;"
+              + " required double prediction; optional double confidence; required binary label (STRING); }");
 
   private static final int ROW_GROUP = 64 * 1024 * 1024;
 
@@ -52,15 +54,24 @@ final class Baselines {
   /** parquet-hadoop's example object model: one {@code Group} object per row. */
   static void exampleWriter(Dataset data, Path file, int level) throws IOException {
     Files.deleteIfExists(file);
-    try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file))
-        .withConf(conf(level)).withType(SCHEMA).withCompressionCodec(CompressionCodecName.ZSTD)
-        .withRowGroupSize(ROW_GROUP).withPageSize(1 << 20)
-        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
-        .withDictionaryEncoding("timestamp", false).build()) {
+    try (ParquetWriter<Group> writer =
+        ExampleParquetWriter.builder(new LocalOutputFile(file))
+            .withConf(conf(level))
+            .withType(SCHEMA)
+            .withCompressionCodec(CompressionCodecName.ZSTD)
+            .withRowGroupSize(ROW_GROUP)
+            .withPageSize(1 << 20)
+            .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
+            .withDictionaryEncoding("timestamp", false)
+            .build()) {
       SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
       for (int i = 0; i < data.rows; i++) {
-        Group row = groups.newGroup().append("timestamp", data.timestamps[i])
-            .append("slm_id", data.slms[i]).append("prediction", data.predictions[i]);
+        Group row =
+            groups
+                .newGroup()
+                .append("timestamp", data.timestamps[i])
+                .append("slm_id", data.slms[i])
+                .append("prediction", data.predictions[i]);
         if (!data.confidenceNull[i]) {
           row.append("confidence", data.confidences[i]);
         }
@@ -146,28 +157,39 @@ final class Baselines {
   /** The bare {@code WriteSupport}. */
   static void bareWriteSupport(Dataset data, Path file, int level) throws IOException {
     Files.deleteIfExists(file);
-    try (ParquetWriter<Integer> writer = new RowSupportBuilder(new LocalOutputFile(file), data)
-        .withConf(conf(level)).withCompressionCodec(CompressionCodecName.ZSTD)
-        .withRowGroupSize(ROW_GROUP).withPageSize(1 << 20)
-        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
-        .withDictionaryEncoding("timestamp", false).build()) {
+    try (ParquetWriter<Integer> writer =
+        new RowSupportBuilder(new LocalOutputFile(file), data)
+            .withConf(conf(level))
+            .withCompressionCodec(CompressionCodecName.ZSTD)
+            .withRowGroupSize(ROW_GROUP)
+            .withPageSize(1 << 20)
+            .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
+            .withDictionaryEncoding("timestamp", false)
+            .build()) {
       for (int i = 0; i < data.rows; i++) {
         writer.write(i);
       }
     }
   }
 
-  /** DuckDB's {@code COPY ... (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL n)}; returns seconds. */
-  static double duckDbCopy(Path source, Path file, int level, int threads) throws SQLException,
-      IOException {
+  /**
+   * DuckDB's {@code COPY ... (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL n)}; returns
+   * seconds.
+   */
+  static double duckDbCopy(Path source, Path file, int level, int threads)
+      throws SQLException, IOException {
     Files.deleteIfExists(file);
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
         Statement sql = duck.createStatement()) {
       sql.execute("SET threads = " + threads);
       sql.execute("CREATE TABLE t AS SELECT * FROM read_parquet('" + source + "')");
       long start = System.nanoTime();
-      sql.execute("COPY t TO '" + file + "' (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL "
-          + level + ")");
+      sql.execute(
+          "COPY t TO '"
+              + file
+              + "' (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL "
+              + level
+              + ")");
       return (System.nanoTime() - start) / 1e9;
     }
   }
@@ -178,8 +200,12 @@ final class Baselines {
         Statement sql = duck.createStatement()) {
       sql.execute("SET threads = " + threads);
       long start = System.nanoTime();
-      sql.executeQuery("SELECT count(*), sum(epoch_us(timestamp)), sum(slm_id), sum(prediction),"
-          + " sum(confidence), sum(length(label)) FROM read_parquet('" + files + "')").close();
+      sql.executeQuery(
+              "SELECT count(*), sum(epoch_us(timestamp)), sum(slm_id), sum(prediction),"
+                  + " sum(confidence), sum(length(label)) FROM read_parquet('"
+                  + files
+                  + "')")
+          .close();
       return (System.nanoTime() - start) / 1e9;
     }
   }
@@ -203,8 +229,13 @@ final class Baselines {
       }
       labels.writeBytes(data.labels[i].getBytes(StandardCharsets.UTF_8));
     }
-    return new byte[][] {ts.array(), slm.array(), prediction.array(),
-        java.util.Arrays.copyOf(confidence.array(), confidence.position()), labels.toByteArray()};
+    return new byte[][] {
+      ts.array(),
+      slm.array(),
+      prediction.array(),
+      java.util.Arrays.copyOf(confidence.array(), confidence.position()),
+      labels.toByteArray()
+    };
   }
 
   /** Compresses every column in 1 MiB pages at {@code level}; returns the compressed bytes. */

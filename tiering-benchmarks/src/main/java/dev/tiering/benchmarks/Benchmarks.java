@@ -1,13 +1,13 @@
 package dev.tiering.benchmarks;
 
-import dev.tiering.core.lifecycle.StagingJanitor;
-import dev.tiering.core.routing.PathResolver;
-import dev.tiering.core.routing.StagingFile;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.routing.StagingFile;
 import dev.tiering.parquet.Compactor;
 import dev.tiering.parquet.LakeReader;
 import dev.tiering.parquet.LakeTableWriter;
@@ -40,10 +40,10 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
- * Measures the SDK beside the usual alternatives, all in one run so that the ratios hold on a
- * noisy machine. {@code --quick} is a smoke run that checks the harness works (it runs in {@code
- * mvn verify} and asserts nothing about speed); {@code --full} is the 4M-row run whose figures go
- * into {@code docs/benchmarks.md}.
+ * Measures the SDK beside the usual alternatives, all in one run so that the ratios hold on a noisy
+ * machine. {@code --quick} is a smoke run that checks the harness works (it runs in {@code mvn
+ * verify} and asserts nothing about speed); {@code --full} is the 4M-row run whose figures go into
+ * {@code docs/benchmarks.md}.
  */
 public final class Benchmarks {
 
@@ -58,7 +58,13 @@ public final class Benchmarks {
    * @param cleanupFiles staging files for the cleanup benchmark
    * @param resolutions path resolutions to time
    */
-  record Mode(String name, int rows, int warmups, int reps, int smallFiles, int cleanupFiles,
+  record Mode(
+      String name,
+      int rows,
+      int warmups,
+      int reps,
+      int smallFiles,
+      int cleanupFiles,
       int resolutions) {
     static Mode quick(int rows) {
       return new Mode("quick", rows, 0, 1, 20, 1_000, 100_000);
@@ -80,8 +86,14 @@ public final class Benchmarks {
    * @param peakHeapBytes peak live heap above the baseline, or -1 if not measured
    * @param note what bounds the figure, or how it was run
    */
-  record Result(String name, long rows, long rawBytes, long outputBytes, double seconds,
-      long peakHeapBytes, String note) {
+  record Result(
+      String name,
+      long rows,
+      long rawBytes,
+      long outputBytes,
+      double seconds,
+      long peakHeapBytes,
+      String note) {
     double rowsPerSecond() {
       return rows / seconds;
     }
@@ -139,24 +151,27 @@ public final class Benchmarks {
         case "--out" -> out = Path.of(args[++i]);
         case "--scale" -> scaleOnly = true;
         default -> {
-          System.err.println("Usage: benchmark [--quick | --full] [--scale] [--rows N]"
-              + " [--out DIR]");
+          System.err.println(
+              "Usage: benchmark [--quick | --full] [--scale] [--rows N]" + " [--out DIR]");
           System.exit(64);
         }
       }
     }
-    Mode mode = quick ? Mode.quick(rows > 0 ? rows : 200_000) : Mode.full(rows > 0 ? rows : 4_000_000);
+    Mode mode =
+        quick ? Mode.quick(rows > 0 ? rows : 200_000) : Mode.full(rows > 0 ? rows : 4_000_000);
     Files.createDirectories(out);
     Path scratch = Files.createTempDirectory(out.toAbsolutePath(), "work-");
     try {
       int[] sizes = quick ? new int[] {100, 1_000} : new int[] {1_000, 10_000, 100_000};
-      System.out.println("Scale: time per item at " + java.util.Arrays.toString(sizes)
-          + " staging files (partitions: a tenth; cache index entries: as many)");
+      System.out.println(
+          "Scale: time per item at "
+              + java.util.Arrays.toString(sizes)
+              + " staging files (partitions: a tenth; cache index entries: as many)");
       ScaleBenchmarks.warmUp(scratch.resolve("scale-warm-up"), sizes[0]);
-      List<ScaleBenchmarks.Point> scale = new ScaleBenchmarks(scratch.resolve("scale"),
-          System.out, quick ? 1 : 3).run(sizes);
-      Files.writeString(out.resolve("scale.md"), ScaleReport.markdown(scale),
-          StandardCharsets.UTF_8);
+      List<ScaleBenchmarks.Point> scale =
+          new ScaleBenchmarks(scratch.resolve("scale"), System.out, quick ? 1 : 3).run(sizes);
+      Files.writeString(
+          out.resolve("scale.md"), ScaleReport.markdown(scale), StandardCharsets.UTF_8);
       ScaleReport.chart(scale, out.resolve("scale.png"));
       System.out.println("Written: " + out.resolve("scale.md") + ", " + out.resolve("scale.png"));
       if (scaleOnly) {
@@ -165,10 +180,12 @@ public final class Benchmarks {
       List<Result> results = new Benchmarks(mode, scratch, System.out).runAll();
       String markdown = Report.markdown(mode, results);
       Files.writeString(out.resolve("results.md"), markdown, StandardCharsets.UTF_8);
-      Files.writeString(out.resolve("results.json"), Report.json(mode, results), StandardCharsets.UTF_8);
+      Files.writeString(
+          out.resolve("results.json"), Report.json(mode, results), StandardCharsets.UTF_8);
       System.out.println();
       System.out.println(markdown);
-      System.out.println("Written: " + out.resolve("results.md") + ", " + out.resolve("results.json"));
+      System.out.println(
+          "Written: " + out.resolve("results.md") + ", " + out.resolve("results.json"));
     } finally {
       delete(scratch);
     }
@@ -177,7 +194,8 @@ public final class Benchmarks {
   List<Result> runAll() throws Exception {
     log.printf("Generating %d rows...%n", mode.rows());
     Dataset data = new Dataset(mode.rows(), 8);
-    log.printf("%d rows, %.1f MB raw; %s mode: %d warm-up and %d measured run(s) each%n",
+    log.printf(
+        "%d rows, %.1f MB raw; %s mode: %d warm-up and %d measured run(s) each%n",
         data.rows, data.rawBytes / 1e6, mode.name(), mode.warmups(), mode.reps());
     PathResolver paths = new PathResolver(TierLayout.under(work.resolve("tiers")));
     TableName table = Dataset.SCHEMA.table();
@@ -186,51 +204,93 @@ public final class Benchmarks {
     // 1. The SDK's writers.
     StagingWriter staging = StagingWriter.builder(paths).replaceExisting(true).build();
     Path stagingFile = paths.intermediateFile(SlmId.of(0), BatchId.of("bench"));
-    measure("SDK staging write, zstd 3, 1 writer", data.rows, data.rawBytes, true, null,
-        "typed rows, validated; columns encoded in parallel", () -> {
-          try (ParquetRowWriter writer = staging.openIntermediate(SlmId.of(0), BatchId.of("bench"),
-              Dataset.SCHEMA)) {
+    measure(
+        "SDK staging write, zstd 3, 1 writer",
+        data.rows,
+        data.rawBytes,
+        true,
+        null,
+        "typed rows, validated; columns encoded in parallel",
+        () -> {
+          try (ParquetRowWriter writer =
+              staging.openIntermediate(SlmId.of(0), BatchId.of("bench"), Dataset.SCHEMA)) {
             fill(writer, data);
             return writer.commit().bytes();
           }
         });
-    measure("SDK staging write, zstd 3, 7 concurrent writers", 7L * data.rows, 7 * data.rawBytes,
-        true, null, "7 files, one per SLM, on " + cores + " cores", () -> concurrent(7, slm -> {
-          try (ParquetRowWriter writer = staging.openIntermediate(SlmId.of(slm), BatchId.of("bench7"),
-              Dataset.SCHEMA)) {
-            fill(writer, data);
-            return writer.commit().bytes();
-          }
-        }));
+    measure(
+        "SDK staging write, zstd 3, 7 concurrent writers",
+        7L * data.rows,
+        7 * data.rawBytes,
+        true,
+        null,
+        "7 files, one per SLM, on " + cores + " cores",
+        () ->
+            concurrent(
+                7,
+                slm -> {
+                  try (ParquetRowWriter writer =
+                      staging.openIntermediate(
+                          SlmId.of(slm), BatchId.of("bench7"), Dataset.SCHEMA)) {
+                    fill(writer, data);
+                    return writer.commit().bytes();
+                  }
+                }));
     LakeWriter lake = LakeWriter.builder(paths).build();
     LakeWriteOptions byDay = LakeWriteOptions.defaults().partitionBy("timestamp");
     Path tableDir = paths.tableDir(Zone.SILVER, table);
-    measure("SDK lake write, zstd 5, 1 writer", data.rows, data.rawBytes, true,
-        () -> delete(tableDir), "8 daily partitions, sidecar committed", () -> {
+    measure(
+        "SDK lake write, zstd 5, 1 writer",
+        data.rows,
+        data.rawBytes,
+        true,
+        () -> delete(tableDir),
+        "8 daily partitions, sidecar committed",
+        () -> {
           try (LakeTableWriter writer = lake.open(Dataset.SCHEMA, byDay)) {
             fill(writer, data);
             return writer.commit().bytes();
           }
         });
-    measure("SDK lake write, zstd 5, 7 concurrent writers", 7L * data.rows, 7 * data.rawBytes,
-        true, () -> delete(tableDir), "one table, 7 writers, commits serialized by the sidecar lock",
-        () -> concurrent(7, w -> {
-          try (LakeTableWriter writer = lake.open(Dataset.SCHEMA, byDay)) {
-            fill(writer, data);
-            return writer.commit().bytes();
-          }
-        }));
+    measure(
+        "SDK lake write, zstd 5, 7 concurrent writers",
+        7L * data.rows,
+        7 * data.rawBytes,
+        true,
+        () -> delete(tableDir),
+        "one table, 7 writers, commits serialized by the sidecar lock",
+        () ->
+            concurrent(
+                7,
+                w -> {
+                  try (LakeTableWriter writer = lake.open(Dataset.SCHEMA, byDay)) {
+                    fill(writer, data);
+                    return writer.commit().bytes();
+                  }
+                }));
 
     // 2. The usual hand-written ways, same settings.
     Path example = work.resolve("example.parquet");
-    measure("parquet-hadoop ExampleParquetWriter, zstd 3", data.rows, data.rawBytes, true, null,
-        "one Group object per row", () -> {
+    measure(
+        "parquet-hadoop ExampleParquetWriter, zstd 3",
+        data.rows,
+        data.rawBytes,
+        true,
+        null,
+        "one Group object per row",
+        () -> {
           Baselines.exampleWriter(data, example, 3);
           return Files.size(example);
         });
     Path bare = work.resolve("bare.parquet");
-    measure("bare WriteSupport -> RecordConsumer, zstd 3", data.rows, data.rawBytes, true, null,
-        "hand-written WriteSupport", () -> {
+    measure(
+        "bare WriteSupport -> RecordConsumer, zstd 3",
+        data.rows,
+        data.rawBytes,
+        true,
+        null,
+        "hand-written WriteSupport",
+        () -> {
           Baselines.bareWriteSupport(data, bare, 3);
           return Files.size(bare);
         });
@@ -238,8 +298,12 @@ public final class Benchmarks {
     // 3. DuckDB, timed inside (loading the table is not part of the copy).
     for (int threads : new int[] {1, cores}) {
       Path copy = work.resolve("duck-" + threads + ".parquet");
-      measureTimed("DuckDB COPY, zstd 3, " + threads + " thread(s)", data.rows, data.rawBytes,
-          "COPY ... (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3)", () -> {
+      measureTimed(
+          "DuckDB COPY, zstd 3, " + threads + " thread(s)",
+          data.rows,
+          data.rawBytes,
+          "COPY ... (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3)",
+          () -> {
             double seconds = Baselines.duckDbCopy(stagingFile, copy, 3, threads);
             return new double[] {seconds, Files.size(copy)};
           });
@@ -249,14 +313,25 @@ public final class Benchmarks {
     byte[][] columns = Baselines.plainColumns(data);
     long plainBytes = Arrays.stream(columns).mapToLong(c -> c.length).sum();
     for (int level : new int[] {3, 5}) {
-      measure("zstd-jni alone on the plain column bytes, level " + level, data.rows, plainBytes,
-          false, null, "1 MiB pages, 1 thread: the floor", () -> Baselines.zstdAlone(columns, level));
+      measure(
+          "zstd-jni alone on the plain column bytes, level " + level,
+          data.rows,
+          plainBytes,
+          false,
+          null,
+          "1 MiB pages, 1 thread: the floor",
+          () -> Baselines.zstdAlone(columns, level));
     }
 
     // 5. Reads.
-    measure("SDK read, full scan of the staging file", data.rows, data.rawBytes, false, null,
-        "every column through the typed getters", () -> scan(ParquetRowReader.open(stagingFile,
-            StagingWriterSchema.UNPARTITIONED)));
+    measure(
+        "SDK read, full scan of the staging file",
+        data.rows,
+        data.rawBytes,
+        false,
+        null,
+        "every column through the typed getters",
+        () -> scan(ParquetRowReader.open(stagingFile, StagingWriterSchema.UNPARTITIONED)));
     LakeReader reader = new LakeReader(paths);
     delete(tableDir);
     try (LakeTableWriter writer = lake.open(Dataset.SCHEMA, byDay)) {
@@ -264,22 +339,38 @@ public final class Benchmarks {
       writer.commit();
     }
     LocalDate day = LocalDate.of(2025, 11, 13);
-    long dayRows = Arrays.stream(data.timestamps).filter(t -> LocalDate.ofEpochDay(
-        Math.floorDiv(t, 86_400_000_000L)).equals(day)).count();
-    measure("SDK read, date-range scan (1 day of 8)", dayRows, data.rawBytes * dayRows / data.rows,
-        false, null, "partitions pruned by directory", () -> scan(reader.scan(Zone.SILVER, table,
-            day, day)));
-    measureTimed("DuckDB scan of the SDK's staging file, " + cores + " threads", data.rows,
-        data.rawBytes, "SELECT sums of every column", () ->
-            new double[] {Baselines.duckDbScan(stagingFile.toString(), cores), 0});
+    long dayRows =
+        Arrays.stream(data.timestamps)
+            .filter(t -> LocalDate.ofEpochDay(Math.floorDiv(t, 86_400_000_000L)).equals(day))
+            .count();
+    measure(
+        "SDK read, date-range scan (1 day of 8)",
+        dayRows,
+        data.rawBytes * dayRows / data.rows,
+        false,
+        null,
+        "partitions pruned by directory",
+        () -> scan(reader.scan(Zone.SILVER, table, day, day)));
+    measureTimed(
+        "DuckDB scan of the SDK's staging file, " + cores + " threads",
+        data.rows,
+        data.rawBytes,
+        "SELECT sums of every column",
+        () -> new double[] {Baselines.duckDbScan(stagingFile.toString(), cores), 0});
 
     // 6. Maintenance.
     int perFile = Math.max(1, data.rows / mode.smallFiles());
     Dataset small = new Dataset(perFile, 1);
-    LakeWriter fixedDay = LakeWriter.builder(paths)
-        .clock(Clock.fixed(Instant.parse("2025-11-10T12:00:00Z"), ZoneOffset.UTC)).build();
-    measure("compaction of " + mode.smallFiles() + " small files", (long) perFile * mode.smallFiles(),
-        small.rawBytes * mode.smallFiles(), false, () -> {
+    LakeWriter fixedDay =
+        LakeWriter.builder(paths)
+            .clock(Clock.fixed(Instant.parse("2025-11-10T12:00:00Z"), ZoneOffset.UTC))
+            .build();
+    measure(
+        "compaction of " + mode.smallFiles() + " small files",
+        (long) perFile * mode.smallFiles(),
+        small.rawBytes * mode.smallFiles(),
+        false,
+        () -> {
           delete(tableDir);
           for (int f = 0; f < mode.smallFiles(); f++) {
             try (LakeTableWriter writer = fixedDay.open(Dataset.SCHEMA)) {
@@ -287,23 +378,42 @@ public final class Benchmarks {
               writer.commit();
             }
           }
-        }, "one partition, merged into 128 MiB files, journaled", () -> {
-          var report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.SILVER, table).execute();
+        },
+        "one partition, merged into 128 MiB files, journaled",
+        () -> {
+          var report =
+              Compactor.builder(paths)
+                  .minCommitAge(java.time.Duration.ZERO)
+                  .build()
+                  .compact(Zone.SILVER, table)
+                  .execute();
           return report.actions(dev.tiering.core.lifecycle.LifecycleReport.Verb.WRITTEN).size();
         });
     StagingJanitor janitor = StagingJanitor.builder(paths).grace(Duration.ZERO).build();
-    measure("staging cleanup of " + mode.cleanupFiles() + " files", mode.cleanupFiles(), 0, false,
-        () -> stagedFiles(paths, mode.cleanupFiles()), "keep the 2 most recent batches",
+    measure(
+        "staging cleanup of " + mode.cleanupFiles() + " files",
+        mode.cleanupFiles(),
+        0,
+        false,
+        () -> stagedFiles(paths, mode.cleanupFiles()),
+        "keep the 2 most recent batches",
         () -> janitor.cleanupOldBatches(2).execute().removedFiles());
     BatchId[] batches = new BatchId[1000];
     for (int i = 0; i < batches.length; i++) {
       batches[i] = BatchId.of("batch-" + i);
     }
-    measure(mode.resolutions() + " path resolutions", mode.resolutions(), 0, false, null,
-        "intermediateFile(slm, batch), names already validated", () -> {
+    measure(
+        mode.resolutions() + " path resolutions",
+        mode.resolutions(),
+        0,
+        false,
+        null,
+        "intermediateFile(slm, batch), names already validated",
+        () -> {
           long sum = 0;
           for (int i = 0; i < mode.resolutions(); i++) {
-            sum += paths.intermediateFile(SlmId.of(i % 7), batches[i % batches.length]).getNameCount();
+            sum +=
+                paths.intermediateFile(SlmId.of(i % 7), batches[i % batches.length]).getNameCount();
           }
           return sum;
         });
@@ -312,14 +422,23 @@ public final class Benchmarks {
 
   /** The staging file's schema: staging files carry no date partition column. */
   private static final class StagingWriterSchema {
-    static final dev.tiering.schema.TableSchema UNPARTITIONED = new dev.tiering.schema.TableSchema(
-        Dataset.SCHEMA.table(), Dataset.SCHEMA.zone(), Dataset.SCHEMA.version(),
-        Dataset.SCHEMA.createdAt(), Dataset.SCHEMA.fields(), List.of(), Map.of(), Map.of());
+    static final dev.tiering.schema.TableSchema UNPARTITIONED =
+        new dev.tiering.schema.TableSchema(
+            Dataset.SCHEMA.table(),
+            Dataset.SCHEMA.zone(),
+            Dataset.SCHEMA.version(),
+            Dataset.SCHEMA.createdAt(),
+            Dataset.SCHEMA.fields(),
+            List.of(),
+            Map.of(),
+            Map.of());
   }
 
   private static void fill(RowSink writer, Dataset data) throws IOException {
     for (int i = 0; i < data.rows; i++) {
-      writer.setTimestampMicros(0, data.timestamps[i]).setInt(1, data.slms[i])
+      writer
+          .setTimestampMicros(0, data.timestamps[i])
+          .setInt(1, data.slms[i])
           .setDouble(2, data.predictions[i]);
       if (!data.confidenceNull[i]) {
         writer.setDouble(3, data.confidences[i]);
@@ -332,8 +451,11 @@ public final class Benchmarks {
     long checksum = 0;
     try (rows) {
       while (rows.next()) {
-        checksum += rows.getTimestampMicros(0) + rows.getInt(1)
-            + (long) (rows.getDouble(2) * 10_000) + rows.getString(4).length();
+        checksum +=
+            rows.getTimestampMicros(0)
+                + rows.getInt(1)
+                + (long) (rows.getDouble(2) * 10_000)
+                + rows.getString(4).length();
         if (!rows.isNull(3)) {
           checksum += (long) (rows.getDouble(3) * 10_000);
         }
@@ -370,14 +492,24 @@ public final class Benchmarks {
     Files.createDirectories(dir);
     FileTime old = FileTime.from(Instant.now().minus(Duration.ofDays(1)));
     for (int i = 0; i < count; i++) {
-      Path file = Files.writeString(paths.stagingFile(StagingFile.intermediate(SlmId.of(i % 10),
-          BatchId.of("b" + (i / 10)))), "x");
+      Path file =
+          Files.writeString(
+              paths.stagingFile(
+                  StagingFile.intermediate(SlmId.of(i % 10), BatchId.of("b" + (i / 10)))),
+              "x");
       Files.setLastModifiedTime(file, FileTime.from(old.toInstant().plusSeconds(i / 10)));
     }
   }
 
-  private void measure(String name, long rows, long rawBytes, boolean writes, Prepare prepare,
-      String note, Work work) throws Exception {
+  private void measure(
+      String name,
+      long rows,
+      long rawBytes,
+      boolean writes,
+      Prepare prepare,
+      String note,
+      Work work)
+      throws Exception {
     for (int i = 0; i < mode.warmups(); i++) {
       if (prepare != null) {
         prepare.run();
@@ -426,7 +558,11 @@ public final class Benchmarks {
 
   private void record(Result result) {
     results.add(result);
-    log.printf(Locale.ROOT, "  %-58s %9.0f ms %8.1f MB/s%n", result.name(), result.seconds() * 1000,
+    log.printf(
+        Locale.ROOT,
+        "  %-58s %9.0f ms %8.1f MB/s%n",
+        result.name(),
+        result.seconds() * 1000,
         result.mbPerSecond());
   }
 
@@ -446,5 +582,4 @@ public final class Benchmarks {
       }
     }
   }
-
 }

@@ -1,8 +1,8 @@
 package dev.tiering.benchmarks;
 
-import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.parquet.LakeTableWriter;
 import dev.tiering.parquet.LakeWriteOptions;
 import dev.tiering.parquet.LakeWriter;
@@ -25,13 +25,14 @@ import java.util.Locale;
 public final class CommitBenchmarks {
 
   private static final Instant DAY0 = Instant.parse("2025-01-01T00:00:00Z");
-  private static final TableSchema SCHEMA = TableSchema.builder(Zone.SILVER, "commits")
-      .required("ts", FieldType.TIMESTAMP)
-      .required("id", FieldType.INT64)
-      .required("value", FieldType.FLOAT64)
-      .nullable("label", FieldType.STRING)
-      .partitionByDate()
-      .build();
+  private static final TableSchema SCHEMA =
+      TableSchema.builder(Zone.SILVER, "commits")
+          .required("ts", FieldType.TIMESTAMP)
+          .required("id", FieldType.INT64)
+          .required("value", FieldType.FLOAT64)
+          .nullable("label", FieldType.STRING)
+          .partitionByDate()
+          .build();
 
   private CommitBenchmarks() {}
 
@@ -60,7 +61,10 @@ public final class CommitBenchmarks {
         for (int f = 0; f < files; f++) {
           Instant day = DAY0.plusSeconds(86_400L * f);
           for (int r = 0; r < rows; r++, id++) {
-            writer.setTimestamp(0, day.plusSeconds(r)).setLong(1, id).setDouble(2, id * 0.5)
+            writer
+                .setTimestamp(0, day.plusSeconds(r))
+                .setLong(1, id)
+                .setDouble(2, id * 0.5)
                 .setString(3, "label-" + (id % 17));
             writer.endRow();
           }
@@ -79,8 +83,13 @@ public final class CommitBenchmarks {
     void print(String what) {
       double[] sorted = millis.clone();
       Arrays.sort(sorted);
-      System.out.printf(Locale.ROOT, "%-50s commits %4d  commit() median %7.2f ms  p95 %7.2f ms"
-          + "  throughput %,10.0f rows/s%n", what, sorted.length, sorted[sorted.length / 2],
+      System.out.printf(
+          Locale.ROOT,
+          "%-50s commits %4d  commit() median %7.2f ms  p95 %7.2f ms"
+              + "  throughput %,10.0f rows/s%n",
+          what,
+          sorted.length,
+          sorted[sorted.length / 2],
           sorted[(int) Math.min(sorted.length - 1, Math.round(sorted.length * 0.95))],
           rowsPerSecond);
     }

@@ -14,14 +14,15 @@ import java.util.SplittableRandom;
  */
 final class Dataset {
 
-  static final TableSchema SCHEMA = TableSchema.builder(Zone.SILVER, "slm_predictions")
-      .required("timestamp", FieldType.TIMESTAMP)
-      .required("slm_id", FieldType.INT32)
-      .required("prediction", FieldType.FLOAT64)
-      .nullable("confidence", FieldType.FLOAT64)
-      .required("label", FieldType.STRING)
-      .partitionByDate()
-      .build();
+  static final TableSchema SCHEMA =
+      TableSchema.builder(Zone.SILVER, "slm_predictions")
+          .required("timestamp", FieldType.TIMESTAMP)
+          .required("slm_id", FieldType.INT32)
+          .required("prediction", FieldType.FLOAT64)
+          .nullable("confidence", FieldType.FLOAT64)
+          .required("label", FieldType.STRING)
+          .partitionByDate()
+          .build();
 
   static final long START_MICROS = 1_762_732_800_000_000L; // 2025-11-10T00:00:00Z
 
@@ -34,9 +35,7 @@ final class Dataset {
   final String[] labels;
   final long rawBytes;
 
-  /**
-   * Generates {@code rows} rows whose timestamps span {@code days} days, evenly on average.
-   */
+  /** Generates {@code rows} rows whose timestamps span {@code days} days, evenly on average. */
   Dataset(int rows, int days) {
     this.rows = rows;
     timestamps = new long[rows];
@@ -62,8 +61,12 @@ final class Dataset {
       confidenceNull[i] = random.nextInt(50) == 0;
       confidences[i] = Math.round(random.nextDouble() * 10_000) / 10_000.0;
       labels[i] = values[(int) Math.min(19, Math.abs(random.nextGaussian() * 5))];
-      raw += 8 + 4 + 8 + (confidenceNull[i] ? 0 : 8)
-          + labels[i].getBytes(StandardCharsets.UTF_8).length;
+      raw +=
+          8
+              + 4
+              + 8
+              + (confidenceNull[i] ? 0 : 8)
+              + labels[i].getBytes(StandardCharsets.UTF_8).length;
     }
     rawBytes = raw;
   }

@@ -22,17 +22,19 @@ final class HeapPeak implements AutoCloseable {
   private final AtomicLong peakAfterGc = new AtomicLong();
   private final long baseline;
   private final List<NotificationEmitter> emitters = new ArrayList<>();
-  private final NotificationListener listener = (notification, handback) -> {
-    if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
-      GarbageCollectionNotificationInfo info =
-          GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-      long used = 0;
-      for (MemoryUsage usage : info.getGcInfo().getMemoryUsageAfterGc().values()) {
-        used += usage.getUsed();
-      }
-      peakAfterGc.accumulateAndGet(used, Math::max);
-    }
-  };
+  private final NotificationListener listener =
+      (notification, handback) -> {
+        if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+            notification.getType())) {
+          GarbageCollectionNotificationInfo info =
+              GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+          long used = 0;
+          for (MemoryUsage usage : info.getGcInfo().getMemoryUsageAfterGc().values()) {
+            used += usage.getUsed();
+          }
+          peakAfterGc.accumulateAndGet(used, Math::max);
+        }
+      };
 
   HeapPeak() {
     System.gc();
@@ -46,7 +48,10 @@ final class HeapPeak implements AutoCloseable {
     }
   }
 
-  /** Peak live heap above the baseline so far, in bytes; forces a collection to see the end state too. */
+  /**
+   * Peak live heap above the baseline so far, in bytes; forces a collection to see the end state
+   * too.
+   */
   long peakAboveBaseline() {
     System.gc();
     return Math.max(0, peakAfterGc.get() - baseline);

@@ -29,17 +29,32 @@ final class ScaleReport {
     Map<String, Map<Integer, ScaleBenchmarks.Point>> byOperation = new LinkedHashMap<>();
     for (ScaleBenchmarks.Point p : points) {
       sizes.add(p.size());
-      byOperation.computeIfAbsent(p.operation() + " | " + p.item(), k -> new LinkedHashMap<>())
+      byOperation
+          .computeIfAbsent(p.operation() + " | " + p.item(), k -> new LinkedHashMap<>())
           .put(p.size(), p);
     }
-    StringBuilder md = new StringBuilder("| operation | per | size: µs per item (µs per"
-        + " operation for the fixed counts), and the whole time |\n| --- | --- | --- |\n");
-    byOperation.forEach((key, bySize) -> {
-      StringBuilder cells = new StringBuilder();
-      bySize.values().forEach(p -> cells.append(cells.isEmpty() ? "" : "; ").append(String.format(
-          Locale.ROOT, "%,d: **%.1f** (%,.1f ms)", p.size(), p.microsPerItem(), p.seconds() * 1e3)));
-      md.append("| ").append(key).append(" | ").append(cells).append(" |\n");
-    });
+    StringBuilder md =
+        new StringBuilder(
+            "| operation | per | size: µs per item (µs per"
+                + " operation for the fixed counts), and the whole time |\n| --- | --- | --- |\n");
+    byOperation.forEach(
+        (key, bySize) -> {
+          StringBuilder cells = new StringBuilder();
+          bySize
+              .values()
+              .forEach(
+                  p ->
+                      cells
+                          .append(cells.isEmpty() ? "" : "; ")
+                          .append(
+                              String.format(
+                                  Locale.ROOT,
+                                  "%,d: **%.1f** (%,.1f ms)",
+                                  p.size(),
+                                  p.microsPerItem(),
+                                  p.seconds() * 1e3)));
+          md.append("| ").append(key).append(" | ").append(cells).append(" |\n");
+        });
     return md.toString();
   }
 
@@ -51,9 +66,16 @@ final class ScaleReport {
     }
     XYSeriesCollection data = new XYSeriesCollection();
     series.values().forEach(data::addSeries);
-    JFreeChart chart = ChartFactory.createXYLineChart("Time per item against size (flat = linear"
-        + " overall)", "size",
-        "microseconds per item", data, PlotOrientation.VERTICAL, true, false, false);
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            "Time per item against size (flat = linear" + " overall)",
+            "size",
+            "microseconds per item",
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
     XYPlot plot = chart.getXYPlot();
     plot.setDomainAxis(
         new LogarithmicAxis("size: staging files, lake partitions or cache index entries"));

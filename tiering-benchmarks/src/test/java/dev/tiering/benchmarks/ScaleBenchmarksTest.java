@@ -21,14 +21,25 @@ class ScaleBenchmarksTest {
   void everyOperationIsMeasuredAtEverySizeAndCharted(@TempDir Path work) throws Exception {
     System.setProperty("java.awt.headless", "true");
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    List<ScaleBenchmarks.Point> points = new ScaleBenchmarks(work.resolve("scale"),
-        new PrintStream(log, true, StandardCharsets.UTF_8), 1).run(20, 100);
+    List<ScaleBenchmarks.Point> points =
+        new ScaleBenchmarks(
+                work.resolve("scale"), new PrintStream(log, true, StandardCharsets.UTF_8), 1)
+            .run(20, 100);
 
-    assertThat(points).extracting(ScaleBenchmarks.Point::operation).containsOnly(
-        "status (health check)", "staging writer open + commit (20 files)",
-        "staging cleanup (dry run)", "staging cleanup", "ls (list every file)", "one-day scan",
-        "compaction dry run", "compaction", "cache promote (10 files, one call each)",
-        "cache read-through (10 files)", "cache evict (10 files, one call each)");
+    assertThat(points)
+        .extracting(ScaleBenchmarks.Point::operation)
+        .containsOnly(
+            "status (health check)",
+            "staging writer open + commit (20 files)",
+            "staging cleanup (dry run)",
+            "staging cleanup",
+            "ls (list every file)",
+            "one-day scan",
+            "compaction dry run",
+            "compaction",
+            "cache promote (10 files, one call each)",
+            "cache read-through (10 files)",
+            "cache evict (10 files, one call each)");
     assertThat(points).hasSize(2 * 11);
     assertThat(points).allSatisfy(p -> assertThat(p.seconds()).isPositive());
     // Each size's data is removed once measured.
@@ -37,7 +48,8 @@ class ScaleBenchmarksTest {
     }
 
     String markdown = ScaleReport.markdown(points);
-    assertThat(markdown).contains("| staging cleanup | staging files | 20: **")
+    assertThat(markdown)
+        .contains("| staging cleanup | staging files | 20: **")
         .contains("; 100: **");
     Path png = work.resolve("scale.png");
     ScaleReport.chart(points, png);

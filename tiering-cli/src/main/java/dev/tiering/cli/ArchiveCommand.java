@@ -1,8 +1,8 @@
 package dev.tiering.cli;
 
+import dev.tiering.core.Zone;
 import dev.tiering.core.lifecycle.Archiver;
 import dev.tiering.core.lifecycle.RetentionPolicy;
-import dev.tiering.core.Zone;
 import java.time.Clock;
 import java.time.Period;
 import java.util.Map;
@@ -13,28 +13,40 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tiering archive}: applies lake and archive retention per zone. */
-@Command(name = "archive", mixinStandardHelpOptions = true,
-    description = {"Move lake partitions older than their zone's retention to the archive, and"
-        + " delete archived partitions older than the archive retention.",
-        "Retention per zone as ZONE=DAYS or ZONE=ISO-period, e.g. silver=90 or silver=P2Y."})
+@Command(
+    name = "archive",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Move lake partitions older than their zone's retention to the archive, and"
+          + " delete archived partitions older than the archive retention.",
+      "Retention per zone as ZONE=DAYS or ZONE=ISO-period, e.g. silver=90 or silver=P2Y."
+    })
 final class ArchiveCommand implements Callable<Integer> {
 
-  @Option(names = "--lake-retention", paramLabel = "ZONE=AGE", required = true,
+  @Option(
+      names = "--lake-retention",
+      paramLabel = "ZONE=AGE",
+      required = true,
       description = "Keep partitions this long in the lake, e.g. silver=90.")
   Map<String, String> lake;
 
-  @Option(names = "--archive-retention", paramLabel = "ZONE=AGE",
+  @Option(
+      names = "--archive-retention",
+      paramLabel = "ZONE=AGE",
       description = "Delete archived partitions older than this, e.g. silver=P2Y.")
   Map<String, String> archive;
 
-  @Option(names = "--allow-bronze-deletion",
+  @Option(
+      names = "--allow-bronze-deletion",
       description = "Allow deleting bronze archives (bronze is otherwise never deleted).")
   boolean allowBronzeDeletion;
 
   @Option(names = "--dry-run", description = "Report what would move or go; change nothing.")
   boolean dryRun;
 
-  @Option(names = {"-v", "--verbose"}, description = "List every file.")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "List every file.")
   boolean verbose;
 
   @Mixin LayoutOptions tiers;
@@ -58,7 +70,8 @@ final class ArchiveCommand implements Callable<Integer> {
     dev.tiering.core.routing.PathResolver paths = tiers.resolver();
     try (Progress progress = Progress.of("archive", paths, dryRun)) {
       LayoutOptions.requireRoots(paths, progress, dev.tiering.core.Tier.COLD);
-      return Reports.print(spec.commandLine().getOut(),
+      return Reports.print(
+          spec.commandLine().getOut(),
           Reports.run(new Archiver(paths, progress, Clock.systemUTC()).apply(policy), dryRun),
           verbose);
     }
@@ -68,9 +81,8 @@ final class ArchiveCommand implements Callable<Integer> {
     try {
       return text.matches("\\d{1,6}") ? Period.ofDays(Integer.parseInt(text)) : Period.parse(text);
     } catch (java.time.format.DateTimeParseException e) {
-      throw new IllegalArgumentException("Invalid age '" + text + "' (use days, e.g. 90, or an"
-          + " ISO period, e.g. P2Y)");
+      throw new IllegalArgumentException(
+          "Invalid age '" + text + "' (use days, e.g. 90, or an" + " ISO period, e.g. P2Y)");
     }
   }
-
 }

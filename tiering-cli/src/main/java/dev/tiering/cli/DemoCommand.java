@@ -8,43 +8,66 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code tiering demo}: the seed's whole design in one run. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run the SLM pipeline: per batch, SLM jobs write predictions to staging in"
-        + " parallel; the coordinator cross-checks them, writes silver and gold tables and cleans"
-        + " staging (keeping the 2 most recent batches). Ends with a summary and the seed's DuckDB"
-        + " query.", "Running it again adds new batches; nothing is overwritten. `--run ID` again"
-        + " resumes that run."})
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the SLM pipeline: per batch, SLM jobs write predictions to staging in"
+          + " parallel; the coordinator cross-checks them, writes silver and gold tables and cleans"
+          + " staging (keeping the 2 most recent batches). Ends with a summary and the seed's DuckDB"
+          + " query.",
+      "Running it again adds new batches; nothing is overwritten. `--run ID` again"
+          + " resumes that run."
+    })
 final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--root", paramLabel = "DIR", defaultValue = "data",
+  @Option(
+      names = "--root",
+      paramLabel = "DIR",
+      defaultValue = "data",
       description = "Base directory holding hot/ and lake/ (default: ./${DEFAULT-VALUE}).")
   Path root;
 
-  @Option(names = "--batches", paramLabel = "N", defaultValue = "3",
+  @Option(
+      names = "--batches",
+      paramLabel = "N",
+      defaultValue = "3",
       description = "Batches to run (default: ${DEFAULT-VALUE}).")
   int batches;
 
-  @Option(names = "--slms", paramLabel = "N", defaultValue = "7",
+  @Option(
+      names = "--slms",
+      paramLabel = "N",
+      defaultValue = "7",
       description = "SLM jobs per batch (default: ${DEFAULT-VALUE}, as in the seed).")
   int slms;
 
-  @Option(names = "--rows-per-slm", paramLabel = "N", defaultValue = "50000",
+  @Option(
+      names = "--rows-per-slm",
+      paramLabel = "N",
+      defaultValue = "50000",
       description = "Predictions per SLM per batch (default: ${DEFAULT-VALUE}).")
   int rowsPerSlm;
 
-  @Option(names = "--run", paramLabel = "ID",
-      description = {"Start or resume the run with this id (default: a new id from the time)."
-          + " A run's data is determined by its id; running an id again resumes it: batches it"
-          + " committed are skipped and no row is written twice."})
+  @Option(
+      names = "--run",
+      paramLabel = "ID",
+      description = {
+        "Start or resume the run with this id (default: a new id from the time)."
+            + " A run's data is determined by its id; running an id again resumes it: batches it"
+            + " committed are skipped and no row is written twice."
+      })
   String runId;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    DemoPipeline.Options options = new DemoPipeline.Options(root.toAbsolutePath().normalize(),
-        batches, slms, rowsPerSlm, runId);
-    DemoPipeline.run(options, spec.commandLine().getOut(), System.console() != null ? System.err : null);
+    DemoPipeline.Options options =
+        new DemoPipeline.Options(
+            root.toAbsolutePath().normalize(), batches, slms, rowsPerSlm, runId);
+    DemoPipeline.run(
+        options, spec.commandLine().getOut(), System.console() != null ? System.err : null);
     return 0;
   }
 }

@@ -9,10 +9,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code tiering doctor}: checks the seed's filesystem setup and says how to fix it. */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
-    description = {"Check the tiers against the seed's filesystem setup: separate devices, mount"
-        + " options, file system, free space, writable roots.", "Exit code: 0 ok, 1 warning, 2"
-        + " critical."})
+@Command(
+    name = "doctor",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check the tiers against the seed's filesystem setup: separate devices, mount"
+          + " options, file system, free space, writable roots.",
+      "Exit code: 0 ok, 1 warning, 2" + " critical."
+    })
 final class DoctorCommand implements Callable<Integer> {
 
   @Mixin LayoutOptions tiers;
@@ -22,12 +26,13 @@ final class DoctorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     dev.tiering.core.routing.PathResolver paths = tiers.resolver();
-    List<Doctor.Finding> findings = new Doctor(paths, tiers.storage(paths, true),
-        java.nio.file.Path.of("/proc")).examine();
+    List<Doctor.Finding> findings =
+        new Doctor(paths, tiers.storage(paths, true), java.nio.file.Path.of("/proc")).examine();
     PrintWriter out = spec.commandLine().getOut();
     out.printf("tiering doctor: %s%n%n", Doctor.level(findings).name());
     for (Doctor.Finding finding : findings) {
-      out.printf("  %-10s %-20s %s%n", "[" + finding.level() + "]", finding.check(), finding.message());
+      out.printf(
+          "  %-10s %-20s %s%n", "[" + finding.level() + "]", finding.check(), finding.message());
       if (!finding.fix().isEmpty()) {
         out.printf("  %-10s %-20s fix: %s%n", "", "", finding.fix());
       }

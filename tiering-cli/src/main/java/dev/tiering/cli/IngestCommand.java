@@ -1,7 +1,7 @@
 package dev.tiering.cli;
 
-import dev.tiering.core.lifecycle.RawIngestor;
 import dev.tiering.core.TableName;
+import dev.tiering.core.lifecycle.RawIngestor;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -13,15 +13,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code tiering ingest}: copies input files into the lake's raw area with checksums. */
-@Command(name = "ingest", mixinStandardHelpOptions = true,
-    description = "Copy input files to <lake>/raw/SOURCE/<today>/ atomically, each with a"
-        + " sha256sum-compatible checksum file.")
+@Command(
+    name = "ingest",
+    mixinStandardHelpOptions = true,
+    description =
+        "Copy input files to <lake>/raw/SOURCE/<today>/ atomically, each with a"
+            + " sha256sum-compatible checksum file.")
 final class IngestCommand implements Callable<Integer> {
 
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to ingest.")
   List<Path> files;
 
-  @Option(names = "--source", paramLabel = "NAME", required = true, description = "The source name.")
+  @Option(
+      names = "--source",
+      paramLabel = "NAME",
+      required = true,
+      description = "The source name.")
   TableName source;
 
   @Option(names = "--dry-run", description = "Report what would be copied; change nothing.")
@@ -39,8 +46,13 @@ final class IngestCommand implements Callable<Integer> {
       LayoutOptions.requireRoots(paths, progress, dev.tiering.core.Tier.COLD);
       RawIngestor ingestor = new RawIngestor(paths, progress, Clock.systemUTC());
       for (Path file : files) {
-        code = Math.max(code, Reports.print(spec.commandLine().getOut(),
-            Reports.run(ingestor.ingest(file, source), dryRun), true));
+        code =
+            Math.max(
+                code,
+                Reports.print(
+                    spec.commandLine().getOut(),
+                    Reports.run(ingestor.ingest(file, source), dryRun),
+                    true));
       }
     }
     return code;

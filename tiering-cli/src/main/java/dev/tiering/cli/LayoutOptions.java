@@ -1,31 +1,47 @@
 package dev.tiering.cli;
 
+import dev.tiering.core.Tier;
+import dev.tiering.core.TierLayout;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.routing.RoutingRules;
 import dev.tiering.core.storage.Storage;
-import dev.tiering.core.Tier;
-import dev.tiering.core.TierLayout;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The options every command shares to find the tiers: {@code --root}, {@code --hot}, {@code --lake}, {@code --rules}. */
+/**
+ * The options every command shares to find the tiers: {@code --root}, {@code --hot}, {@code
+ * --lake}, {@code --rules}.
+ */
 final class LayoutOptions {
 
-  @Option(names = "--root", paramLabel = "DIR",
-      description = "Base directory holding hot/ and lake/ (default: TIERING_ROOT, or /data/hot and /data/lake).")
+  @Option(
+      names = "--root",
+      paramLabel = "DIR",
+      description =
+          "Base directory holding hot/ and lake/ (default: TIERING_ROOT, or /data/hot and /data/lake).")
   Path root;
 
-  @Option(names = "--hot", paramLabel = "DIR", description = "Hot (SSD) tier root; wins over --root.")
+  @Option(
+      names = "--hot",
+      paramLabel = "DIR",
+      description = "Hot (SSD) tier root; wins over --root.")
   Path hot;
 
-  @Option(names = "--lake", paramLabel = "DIR|URI", description = "Cold (HDD) lake root, a path or"
-      + " a Hadoop URI such as hdfs://namenode:8020/lake; wins over --root.")
+  @Option(
+      names = "--lake",
+      paramLabel = "DIR|URI",
+      description =
+          "Cold (HDD) lake root, a path or"
+              + " a Hadoop URI such as hdfs://namenode:8020/lake; wins over --root.")
   String lake;
 
-  @Option(names = "--rules", paramLabel = "FILE",
-      description = "Routing rules file; its rules come before the seed's defaults (default:"
-          + " TIERING_RULES, if set).")
+  @Option(
+      names = "--rules",
+      paramLabel = "FILE",
+      description =
+          "Routing rules file; its rules come before the seed's defaults (default:"
+              + " TIERING_RULES, if set).")
   Path rules;
 
   TierLayout layout() {
@@ -47,8 +63,15 @@ final class LayoutOptions {
   /** An empty path would silently mean the current directory: never what an operator meant. */
   private static void refuseEmpty(String option, String value) {
     if (value != null && value.isBlank()) {
-      throw new IllegalArgumentException("Invalid " + option + " '" + value + "': it is empty, and"
-          + " would mean the current directory (give the directory, e.g. " + option + " /data)");
+      throw new IllegalArgumentException(
+          "Invalid "
+              + option
+              + " '"
+              + value
+              + "': it is empty, and"
+              + " would mean the current directory (give the directory, e.g. "
+              + option
+              + " /data)");
     }
   }
 
@@ -59,9 +82,9 @@ final class LayoutOptions {
   }
 
   /**
-   * Checks that the roots of {@code tiers} exist as directories, before a command acts: a typo in
-   * a unit file or an unmounted disk must fail loudly, not do nothing (or create directories on
-   * the root file system).
+   * Checks that the roots of {@code tiers} exist as directories, before a command acts: a typo in a
+   * unit file or an unmounted disk must fail loudly, not do nothing (or create directories on the
+   * root file system).
    *
    * @throws MissingRootException naming the root and the fix
    */
@@ -76,20 +99,27 @@ final class LayoutOptions {
         entry = java.util.Optional.empty();
       }
       if (entry.isEmpty() || !entry.get().isDirectory()) {
-        throw new MissingRootException("The " + (tier == Tier.HOT ? "hot tier" : "lake")
-            + " root " + paths.layout().display(root) + (entry.isEmpty() ? " does not exist"
-            : " is not a directory") + "; nothing was done (is the " + (tier == Tier.HOT ? "SSD"
-            : "lake disk") + " mounted? check --root/--" + (tier == Tier.HOT ? "hot" : "lake")
-            + " or " + (tier == Tier.HOT ? TierLayout.HOT_ROOT_ENV : TierLayout.LAKE_ROOT_ENV)
-            + ")");
+        throw new MissingRootException(
+            "The "
+                + (tier == Tier.HOT ? "hot tier" : "lake")
+                + " root "
+                + paths.layout().display(root)
+                + (entry.isEmpty() ? " does not exist" : " is not a directory")
+                + "; nothing was done (is the "
+                + (tier == Tier.HOT ? "SSD" : "lake disk")
+                + " mounted? check --root/--"
+                + (tier == Tier.HOT ? "hot" : "lake")
+                + " or "
+                + (tier == Tier.HOT ? TierLayout.HOT_ROOT_ENV : TierLayout.LAKE_ROOT_ENV)
+                + ")");
       }
     }
   }
 
   PathResolver resolver() throws IOException {
     Path file = rules != null ? rules : rulesFromEnvironment();
-    return new PathResolver(layout(), file == null ? RoutingRules.defaults()
-        : RoutingRules.load(file));
+    return new PathResolver(
+        layout(), file == null ? RoutingRules.defaults() : RoutingRules.load(file));
   }
 
   /**

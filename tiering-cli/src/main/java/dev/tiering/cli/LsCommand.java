@@ -1,15 +1,15 @@
 package dev.tiering.cli;
 
-import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.ByteSize;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.parquet.Compactor;
 import dev.tiering.parquet.LakeReader;
 import dev.tiering.schema.SchemaSidecar;
 import java.io.PrintWriter;
 import java.time.LocalDate;
-import java.util.List;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -18,9 +18,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tiering ls}: what the lake holds, flagging files that slow queries down. */
-@Command(name = "ls", mixinStandardHelpOptions = true,
-    description = {"List zones, tables, partitions and files with sizes.",
-        "Files under 10 MiB (too many files, slow scans) and over 500 MiB (no pruning) are flagged."})
+@Command(
+    name = "ls",
+    mixinStandardHelpOptions = true,
+    description = {
+      "List zones, tables, partitions and files with sizes.",
+      "Files under 10 MiB (too many files, slow scans) and over 500 MiB (no pruning) are flagged."
+    })
 final class LsCommand implements Callable<Integer> {
 
   @Mixin TableOptions tables;
@@ -52,29 +56,49 @@ final class LsCommand implements Callable<Integer> {
         dataFiles = lake.files(t.zone(), t.table());
       } catch (java.io.IOException | RuntimeException e) {
         // One table that cannot be read (a damaged schema.json) must not hide the others.
-        out.println(t.zone() + "." + t.table() + "  FAILED: " + (e instanceof java.io.IOException io
-            ? TieringCli.describe(io) : e.getMessage()));
+        out.println(
+            t.zone()
+                + "."
+                + t.table()
+                + "  FAILED: "
+                + (e instanceof java.io.IOException io ? TieringCli.describe(io) : e.getMessage()));
         code = 1;
         continue;
       }
       long bytes = dataFiles.stream().mapToLong(LakeReader.DataFile::bytes).sum();
-      long small = dataFiles.stream().filter(f -> f.bytes() < Compactor.DEFAULT_SMALL_BYTES).count();
-      out.printf("%s.%s  version %s  %d file(s)  %s%s%n", t.zone(), t.table(),
-          sidecar.schema().version(), dataFiles.size(), ByteSize.of(bytes),
-          small > 1 ? "  (" + small + " small files: run 'tiering compact --zone " + t.zone()
-              + " --table " + t.table() + "')" : "");
+      long small =
+          dataFiles.stream().filter(f -> f.bytes() < Compactor.DEFAULT_SMALL_BYTES).count();
+      out.printf(
+          "%s.%s  version %s  %d file(s)  %s%s%n",
+          t.zone(),
+          t.table(),
+          sidecar.schema().version(),
+          dataFiles.size(),
+          ByteSize.of(bytes),
+          small > 1
+              ? "  ("
+                  + small
+                  + " small files: run 'tiering compact --zone "
+                  + t.zone()
+                  + " --table "
+                  + t.table()
+                  + "')"
+              : "");
       Map<LocalDate, List<LakeReader.DataFile>> byDay = new LinkedHashMap<>();
       for (LakeReader.DataFile file : dataFiles) {
         byDay.computeIfAbsent(file.day(), d -> new ArrayList<>()).add(file);
       }
       for (Map.Entry<LocalDate, List<LakeReader.DataFile>> partition : byDay.entrySet()) {
-        out.printf("  %-12s %4d file(s) %12s%n", partition.getKey() == null ? "(table)"
-            : partition.getKey(), partition.getValue().size(), ByteSize.of(partition.getValue()
-            .stream().mapToLong(LakeReader.DataFile::bytes).sum()));
+        out.printf(
+            "  %-12s %4d file(s) %12s%n",
+            partition.getKey() == null ? "(table)" : partition.getKey(),
+            partition.getValue().size(),
+            ByteSize.of(partition.getValue().stream().mapToLong(LakeReader.DataFile::bytes).sum()));
         if (files) {
           for (LakeReader.DataFile file : partition.getValue()) {
-            out.printf("    %12s  %s%s%n", ByteSize.of(file.bytes()), file.path().getFileName(),
-                flag(file.bytes()));
+            out.printf(
+                "    %12s  %s%s%n",
+                ByteSize.of(file.bytes()), file.path().getFileName(), flag(file.bytes()));
           }
         }
       }

@@ -1,10 +1,10 @@
 package dev.tiering.cli;
 
+import dev.tiering.core.ByteSize;
 import dev.tiering.core.storage.ForwardingStorage;
 import dev.tiering.core.storage.PendingFile;
 import dev.tiering.core.storage.Storage;
 import dev.tiering.core.storage.WriteMode;
-import dev.tiering.core.ByteSize;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -39,9 +39,12 @@ final class Progress extends ForwardingStorage implements AutoCloseable {
    * Progress for {@code operation}; with {@code readOnly} (a dry run) every write is refused (see
    * {@link ReadOnlyStorage}).
    */
-  static Progress of(String operation, dev.tiering.core.routing.PathResolver paths, boolean readOnly) {
+  static Progress of(
+      String operation, dev.tiering.core.routing.PathResolver paths, boolean readOnly) {
     Storage storage = Storage.forLayout(paths.layout());
-    return new Progress(operation, readOnly ? new ReadOnlyStorage(storage) : storage,
+    return new Progress(
+        operation,
+        readOnly ? new ReadOnlyStorage(storage) : storage,
         System.console() != null ? System.err : null);
   }
 
@@ -52,8 +55,16 @@ final class Progress extends ForwardingStorage implements AutoCloseable {
     long now = System.nanoTime();
     if (force || now - lastPrint > EVERY_NANOS) {
       lastPrint = now;
-      terminal.print("\r" + operation + ": " + filesWritten + " file(s) written ("
-          + ByteSize.of(bytesWritten) + "), " + removed + " removed   ");
+      terminal.print(
+          "\r"
+              + operation
+              + ": "
+              + filesWritten
+              + " file(s) written ("
+              + ByteSize.of(bytesWritten)
+              + "), "
+              + removed
+              + " removed   ");
       terminal.flush();
     }
   }
@@ -102,12 +113,4 @@ final class Progress extends ForwardingStorage implements AutoCloseable {
     }
     show(false);
   }
-
-
-
-
-
-
-
-
 }

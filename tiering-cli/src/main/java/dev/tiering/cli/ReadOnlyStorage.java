@@ -24,8 +24,12 @@ final class ReadOnlyStorage extends ForwardingStorage {
   }
 
   private static IllegalStateException refused(String operation, Path path) {
-    return new IllegalStateException("A read-only command tried to " + operation + " " + path
-        + "; nothing was changed (this is a bug in tiering: please report it)");
+    return new IllegalStateException(
+        "A read-only command tried to "
+            + operation
+            + " "
+            + path
+            + "; nothing was changed (this is a bug in tiering: please report it)");
   }
 
   @Override
@@ -55,13 +59,14 @@ final class ReadOnlyStorage extends ForwardingStorage {
 
   @Override
   public Closeable lock(Path lockFile, Duration timeout) throws IOException {
-    return stat(lockFile).isEmpty() ? () -> { } : super.lock(lockFile, timeout);
+    return stat(lockFile).isEmpty() ? () -> {} : super.lock(lockFile, timeout);
   }
 
   @Override
   public Optional<Closeable> tryLock(Path lockFile, String key, LockMode mode, Duration timeout)
       throws IOException {
-    return stat(lockFile).isEmpty() ? Optional.of(() -> { })
+    return stat(lockFile).isEmpty()
+        ? Optional.of(() -> {})
         : super.tryLock(lockFile, key, mode, timeout);
   }
 }

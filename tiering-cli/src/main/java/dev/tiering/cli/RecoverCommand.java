@@ -11,10 +11,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code tiering recover}: cleans up after crashed writers and interrupted compactions. */
-@Command(name = "recover", mixinStandardHelpOptions = true,
-    description = "Remove temporary files that crashed writers left (never a live writer's) and"
-        + " cache copies an interrupted promote left, and finish or roll back interrupted"
-        + " compactions.")
+@Command(
+    name = "recover",
+    mixinStandardHelpOptions = true,
+    description =
+        "Remove temporary files that crashed writers left (never a live writer's) and"
+            + " cache copies an interrupted promote left, and finish or roll back interrupted"
+            + " compactions.")
 final class RecoverCommand implements Callable<Integer> {
 
   @Mixin LayoutOptions tiers;
@@ -25,10 +28,14 @@ final class RecoverCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PathResolver paths = tiers.resolver();
     PrintWriter out = spec.commandLine().getOut();
-    LayoutOptions.requireRoots(paths, dev.tiering.core.storage.Storage.forLayout(paths.layout()),
-        dev.tiering.core.Tier.HOT, dev.tiering.core.Tier.COLD);
+    LayoutOptions.requireRoots(
+        paths,
+        dev.tiering.core.storage.Storage.forLayout(paths.layout()),
+        dev.tiering.core.Tier.HOT,
+        dev.tiering.core.Tier.COLD);
     int code = Reports.print(out, TempFileSweeper.forLayout(paths.layout()).recover(paths), true);
-    var orphans = dev.tiering.core.lifecycle.HotCache.builder(paths).build().removeOrphans().execute();
+    var orphans =
+        dev.tiering.core.lifecycle.HotCache.builder(paths).build().removeOrphans().execute();
     if (!orphans.actions().isEmpty() || !orphans.ok()) {
       code = Math.max(code, Reports.print(out, orphans, true));
     }
@@ -53,12 +60,13 @@ final class RecoverCommand implements Callable<Integer> {
   }
 
   /**
-   * Finishes or undoes lake writes a crash interrupted, in every table directory with a commit
-   * log: also a new table whose first commit crashed before its schema.json was written.
+   * Finishes or undoes lake writes a crash interrupted, in every table directory with a commit log:
+   * also a new table whose first commit crashed before its schema.json was written.
    */
   private static int recoverCommits(PathResolver paths, PrintWriter out) {
     dev.tiering.schema.SidecarStore sidecars = new dev.tiering.schema.SidecarStore(paths);
-    dev.tiering.core.storage.Storage storage = dev.tiering.core.storage.Storage.forLayout(paths.layout());
+    dev.tiering.core.storage.Storage storage =
+        dev.tiering.core.storage.Storage.forLayout(paths.layout());
     int code = 0;
     for (dev.tiering.core.Zone zone : dev.tiering.core.Zone.values()) {
       java.util.List<dev.tiering.core.storage.FileEntry> dirs;
@@ -82,12 +90,24 @@ final class RecoverCommand implements Callable<Integer> {
         try {
           var settled = sidecars.recover(zone, table);
           if (settled.rolledForward() > 0) {
-            out.println("  FINISHED      " + zone + "." + table + ": " + settled.rolledForward()
-                + " commit(s) a crash interrupted after their commit point");
+            out.println(
+                "  FINISHED      "
+                    + zone
+                    + "."
+                    + table
+                    + ": "
+                    + settled.rolledForward()
+                    + " commit(s) a crash interrupted after their commit point");
           }
           if (settled.rolledBack() > 0) {
-            out.println("  UNDONE        " + zone + "." + table + ": " + settled.rolledBack()
-                + " write(s) a crash interrupted before their commit point");
+            out.println(
+                "  UNDONE        "
+                    + zone
+                    + "."
+                    + table
+                    + ": "
+                    + settled.rolledBack()
+                    + " write(s) a crash interrupted before their commit point");
           }
         } catch (java.io.IOException | RuntimeException e) {
           out.println("  FAILED        " + zone + "." + table + ": " + e.getMessage());

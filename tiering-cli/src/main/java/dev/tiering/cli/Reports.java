@@ -14,16 +14,20 @@ final class Reports {
    * @return the exit code: 0 if nothing failed, 1 otherwise
    */
   /** Previews the plan ({@code --dry-run}) or executes it. */
-  static dev.tiering.core.lifecycle.LifecycleReport run(dev.tiering.core.lifecycle.LifecyclePlan plan, boolean dryRun)
-      throws java.io.IOException {
+  static dev.tiering.core.lifecycle.LifecycleReport run(
+      dev.tiering.core.lifecycle.LifecyclePlan plan, boolean dryRun) throws java.io.IOException {
     return dryRun ? plan.preview() : plan.execute();
   }
 
   static int print(PrintWriter out, LifecycleReport report, boolean verbose) {
     if (verbose || report.dryRun()) {
       for (LifecycleReport.Action action : report.actions()) {
-        out.printf("  %-13s %s (%d bytes)%s%n", action.verb().word(report.dryRun()),
-            action.path(), action.bytes(), action.detail().isEmpty() ? "" : ": " + action.detail());
+        out.printf(
+            "  %-13s %s (%d bytes)%s%n",
+            action.verb().word(report.dryRun()),
+            action.path(),
+            action.bytes(),
+            action.detail().isEmpty() ? "" : ": " + action.detail());
       }
     }
     for (LifecycleReport.Failure failure : report.failures()) {

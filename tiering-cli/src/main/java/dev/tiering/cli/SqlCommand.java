@@ -1,11 +1,11 @@
 package dev.tiering.cli;
 
-import dev.tiering.core.routing.PathResolver;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.duckdb.LakeViews;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,11 +22,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code tiering sql}: one SELECT over the lake's tables, as DuckDB views of their commits. */
-@Command(name = "sql", mixinStandardHelpOptions = true,
-    description = {"Run one SELECT over the lake with DuckDB. Tables are named zone.table"
-        + " (silver.slm_predictions): views over exactly the files of their applied commits, so"
-        + " a write being published or a compaction under way never shows half.",
-        "Read-only: anything but a single SELECT is refused, and nothing is written anywhere."})
+@Command(
+    name = "sql",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run one SELECT over the lake with DuckDB. Tables are named zone.table"
+          + " (silver.slm_predictions): views over exactly the files of their applied commits, so"
+          + " a write being published or a compaction under way never shows half.",
+      "Read-only: anything but a single SELECT is refused, and nothing is written anywhere."
+    })
 final class SqlCommand implements Callable<Integer> {
 
   /** Exit code for a statement DuckDB refuses (sysexits EX_DATAERR). */
@@ -47,7 +51,10 @@ final class SqlCommand implements Callable<Integer> {
     boolean json;
   }
 
-  @Option(names = "--max-rows", paramLabel = "N", defaultValue = "1000",
+  @Option(
+      names = "--max-rows",
+      paramLabel = "N",
+      defaultValue = "1000",
       description = "Print at most N rows (default: ${DEFAULT-VALUE}); says so if there were more.")
   long maxRows;
 
@@ -77,16 +84,22 @@ final class SqlCommand implements Callable<Integer> {
       printTable(result, out);
     }
     if (result.truncated()) {
-      spec.commandLine().getErr().println("tiering sql: more than " + limit + " rows; the first "
-          + limit + " are shown (raise --max-rows, or add LIMIT)");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "tiering sql: more than "
+                  + limit
+                  + " rows; the first "
+                  + limit
+                  + " are shown (raise --max-rows, or add LIMIT)");
     }
     out.flush();
     return 0;
   }
 
   /**
-   * A value as text: numbers and booleans as they are, times in ISO-8601, a BLOB as {@code \\x}
-   * and hex digits, lists and structs as JSON.
+   * A value as text: numbers and booleans as they are, times in ISO-8601, a BLOB as {@code \\x} and
+   * hex digits, lists and structs as JSON.
    */
   static String text(Object value) throws IOException {
     if (value instanceof BigDecimal decimal) {
@@ -117,9 +130,14 @@ final class SqlCommand implements Callable<Integer> {
     } else if (value instanceof Double d && !Double.isFinite(d)
         || value instanceof Float f && !Float.isFinite(f)) {
       json.writeString(value.toString());
-    } else if (value instanceof BigDecimal || value instanceof BigInteger
-        || value instanceof Double || value instanceof Float || value instanceof Long
-        || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+    } else if (value instanceof BigDecimal
+        || value instanceof BigInteger
+        || value instanceof Double
+        || value instanceof Float
+        || value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
+        || value instanceof Byte) {
       json.writeNumber(text(value));
     } else if (value instanceof List<?> list) {
       json.writeStartArray();
@@ -148,8 +166,9 @@ final class SqlCommand implements Callable<Integer> {
     for (int c = 0; c < columns; c++) {
       width[c] = result.columns().get(c).length();
       String type = result.types().get(c);
-      right[c] = type.matches("(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|U.*INT|FLOAT|DOUBLE"
-          + "|DECIMAL.*)");
+      right[c] =
+          type.matches(
+              "(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|U.*INT|FLOAT|DOUBLE" + "|DECIMAL.*)");
     }
     for (List<Object> row : result.rows()) {
       String[] line = new String[columns];
@@ -175,8 +194,7 @@ final class SqlCommand implements Callable<Integer> {
       }
       out.println(text.toString().stripTrailing());
     }
-    out.println("(" + result.rows().size() + " row" + (result.rows().size() == 1 ? "" : "s")
-        + ")");
+    out.println("(" + result.rows().size() + " row" + (result.rows().size() == 1 ? "" : "s") + ")");
   }
 
   private static String pad(String text, int width, boolean right) {
@@ -185,16 +203,19 @@ final class SqlCommand implements Callable<Integer> {
   }
 
   /**
-   * CSV through Jackson's CSV writer: RFC 4180 quoting, a header row, empty fields for nulls,
-   * lines ending in LF (as Unix tools expect; RFC 4180 says CRLF).
+   * CSV through Jackson's CSV writer: RFC 4180 quoting, a header row, empty fields for nulls, lines
+   * ending in LF (as Unix tools expect; RFC 4180 says CRLF).
    */
   static void printCsv(LakeViews.Result result, PrintWriter out) throws IOException {
     CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
     result.columns().forEach(schema::addColumn);
     CsvMapper mapper = new CsvMapper();
     mapper.disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-    try (var writer = mapper.writer(schema.build()).with(CsvGenerator.Feature.ALWAYS_QUOTE_EMPTY_STRINGS)
-        .writeValues(out)) {
+    try (var writer =
+        mapper
+            .writer(schema.build())
+            .with(CsvGenerator.Feature.ALWAYS_QUOTE_EMPTY_STRINGS)
+            .writeValues(out)) {
       for (List<Object> row : result.rows()) {
         List<String> fields = new ArrayList<>(row.size());
         for (Object value : row) {

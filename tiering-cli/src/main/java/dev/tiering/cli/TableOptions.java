@@ -11,7 +11,10 @@ import picocli.CommandLine.Option;
 /** {@code --zone} and {@code --table}, either optional: together they pick tables. */
 final class TableOptions {
 
-  @Option(names = "--zone", paramLabel = "ZONE", description = "bronze, silver or gold (default: all).")
+  @Option(
+      names = "--zone",
+      paramLabel = "ZONE",
+      description = "bronze, silver or gold (default: all).")
   Zone zone;
 
   @Option(names = "--table", paramLabel = "NAME", description = "One table (needs --zone).")
@@ -21,15 +24,20 @@ final class TableOptions {
   record Selected(Zone zone, TableName table) {}
 
   /** A lake reader over {@code storage} (read-only commands pass a read-only one). */
-  static LakeReader reader(dev.tiering.core.routing.PathResolver paths, dev.tiering.core.storage.Storage storage) {
-    return new LakeReader(paths, storage, new dev.tiering.schema.SidecarStore(paths, storage,
-        java.time.Clock.systemUTC()), null);
+  static LakeReader reader(
+      dev.tiering.core.routing.PathResolver paths, dev.tiering.core.storage.Storage storage) {
+    return new LakeReader(
+        paths,
+        storage,
+        new dev.tiering.schema.SidecarStore(paths, storage, java.time.Clock.systemUTC()),
+        null);
   }
 
   /** The tables these options select. */
   List<Selected> select(LakeReader lake) throws IOException {
     if (table != null && zone == null) {
-      throw new IllegalArgumentException("--table " + table + " needs --zone (bronze, silver or gold)");
+      throw new IllegalArgumentException(
+          "--table " + table + " needs --zone (bronze, silver or gold)");
     }
     List<Selected> selected = new ArrayList<>();
     for (Zone z : zone != null ? List.of(zone) : List.of(Zone.values())) {

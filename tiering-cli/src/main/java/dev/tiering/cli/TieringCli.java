@@ -1,11 +1,11 @@
 package dev.tiering.cli;
 
-import dev.tiering.core.routing.PartitionLayout;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.DataKind;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TableName;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PartitionLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.LocalDate;
@@ -18,27 +18,40 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * The {@code tiering} command: operator tools over the SDK. Exit codes fit cron and systemd:
- * 0 ok, 1 warning (or a partial failure), 2 critical, 64 usage error, 74 I/O error, 70 a bug.
+ * The {@code tiering} command: operator tools over the SDK. Exit codes fit cron and systemd: 0 ok,
+ * 1 warning (or a partial failure), 2 critical, 64 usage error, 74 I/O error, 70 a bug.
  */
 @Command(
     name = "tiering",
     mixinStandardHelpOptions = true,
     versionProvider = TieringCli.Version.class,
     description = "Explicit hot/cold tiering for data-lake writers.",
-    subcommands = {StatusCommand.class, DoctorCommand.class, CleanupCommand.class,
-        CompactCommand.class, ArchiveCommand.class, CacheCommand.class, RouteCommand.class,
-        SchemaCommand.class, LsCommand.class, SqlCommand.class, RecoverCommand.class,
-        IngestCommand.class,
-        DemoCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      StatusCommand.class,
+      DoctorCommand.class,
+      CleanupCommand.class,
+      CompactCommand.class,
+      ArchiveCommand.class,
+      CacheCommand.class,
+      RouteCommand.class,
+      SchemaCommand.class,
+      LsCommand.class,
+      SqlCommand.class,
+      RecoverCommand.class,
+      IngestCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    },
     exitCodeOnInvalidInput = TieringCli.EXIT_USAGE,
     exitCodeOnExecutionException = TieringCli.EXIT_SOFTWARE)
 public final class TieringCli implements Runnable {
 
   /** Exit code for bad arguments (sysexits EX_USAGE). */
   static final int EXIT_USAGE = 64;
+
   /** Exit code for an unexpected failure (sysexits EX_SOFTWARE). */
   static final int EXIT_SOFTWARE = 70;
+
   /** Exit code for an input/output failure (sysexits EX_IOERR). */
   static final int EXIT_IO = 74;
 
@@ -58,27 +71,36 @@ public final class TieringCli implements Runnable {
     cli.registerConverter(BatchId.class, converter(BatchId::of));
     cli.registerConverter(SlmId.class, converter(SlmId::parse));
     cli.registerConverter(PartitionLayout.class, converter(PartitionLayout::parse));
-    cli.registerConverter(dev.tiering.core.ByteSize.class, converter(dev.tiering.core.ByteSize::parse));
-    cli.registerConverter(LocalDate.class, converter(text -> {
-      try {
-        return LocalDate.parse(text);
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("Invalid date '" + text + "' (use yyyy-MM-dd)");
-      }
-    }));
-    applyToAll(cli, c -> c.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE)
-        .exitCodeOnExecutionException(EXIT_SOFTWARE));
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof IllegalArgumentException) {
-        commandLine.getErr().println("tiering: " + e.getMessage());
-        return EXIT_USAGE;
-      }
-      if (e instanceof java.io.IOException io) {
-        commandLine.getErr().println("tiering: " + describe(io));
-        return EXIT_IO;
-      }
-      throw e;
-    });
+    cli.registerConverter(
+        dev.tiering.core.ByteSize.class, converter(dev.tiering.core.ByteSize::parse));
+    cli.registerConverter(
+        LocalDate.class,
+        converter(
+            text -> {
+              try {
+                return LocalDate.parse(text);
+              } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("Invalid date '" + text + "' (use yyyy-MM-dd)");
+              }
+            }));
+    applyToAll(
+        cli,
+        c ->
+            c.getCommandSpec()
+                .exitCodeOnInvalidInput(EXIT_USAGE)
+                .exitCodeOnExecutionException(EXIT_SOFTWARE));
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof IllegalArgumentException) {
+            commandLine.getErr().println("tiering: " + e.getMessage());
+            return EXIT_USAGE;
+          }
+          if (e instanceof java.io.IOException io) {
+            commandLine.getErr().println("tiering: " + describe(io));
+            return EXIT_IO;
+          }
+          throw e;
+        });
     return cli;
   }
 
@@ -98,8 +120,9 @@ public final class TieringCli implements Runnable {
       fix = " (check the path, and --root, --hot or --lake)";
     } else if (fs instanceof java.nio.file.AccessDeniedException) {
       what = "permission denied";
-      fix = " (run as a user that may use the tiers, such as the tiering user of the systemd"
-          + " units, or fix the owner)";
+      fix =
+          " (run as a user that may use the tiers, such as the tiering user of the systemd"
+              + " units, or fix the owner)";
     } else if (fs instanceof java.nio.file.NotDirectoryException) {
       what = "not a directory";
     } else if (fs instanceof java.nio.file.FileAlreadyExistsException) {
@@ -111,7 +134,9 @@ public final class TieringCli implements Runnable {
       reason = null;
     }
     // Our own messages already say what and why in the reason; keep them whole.
-    return fs.getFile() + (fs.getOtherFile() != null ? " -> " + fs.getOtherFile() : "") + ": "
+    return fs.getFile()
+        + (fs.getOtherFile() != null ? " -> " + fs.getOtherFile() : "")
+        + ": "
         + (reason != null ? reason : what + fix);
   }
 

@@ -7,13 +7,13 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import java.util.HashSet;
 import java.util.Set;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,43 +29,82 @@ class ArchitectureTest {
 
   @BeforeAll
   static void importClasses() {
-    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("dev.tiering");
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.tiering");
   }
 
   @Test
   void coreKnowsNothingAboveIt() {
-    noClasses().that().resideInAPackage("dev.tiering.core..").should().dependOnClassesThat()
-        .resideInAnyPackage("dev.tiering.schema..", "dev.tiering.parquet..",
-            "dev.tiering.hadoop..", "dev.tiering.duckdb..", "dev.tiering.examples..",
-            "dev.tiering.cli..", "com.fasterxml..", "org.apache.parquet..", "org.apache.hadoop..",
+    noClasses()
+        .that()
+        .resideInAPackage("dev.tiering.core..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.tiering.schema..",
+            "dev.tiering.parquet..",
+            "dev.tiering.hadoop..",
+            "dev.tiering.duckdb..",
+            "dev.tiering.examples..",
+            "dev.tiering.cli..",
+            "com.fasterxml..",
+            "org.apache.parquet..",
+            "org.apache.hadoop..",
             "org.duckdb..")
         .check(classes);
   }
 
   @Test
   void schemaKnowsNeitherParquetNorHadoopNorDuckDb() {
-    noClasses().that().resideInAPackage("dev.tiering.schema..").should().dependOnClassesThat()
-        .resideInAnyPackage("dev.tiering.parquet..", "dev.tiering.hadoop..",
-            "dev.tiering.duckdb..", "dev.tiering.examples..", "dev.tiering.cli..",
-            "org.apache.parquet..", "org.apache.hadoop..", "org.duckdb..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.tiering.schema..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.tiering.parquet..",
+            "dev.tiering.hadoop..",
+            "dev.tiering.duckdb..",
+            "dev.tiering.examples..",
+            "dev.tiering.cli..",
+            "org.apache.parquet..",
+            "org.apache.hadoop..",
+            "org.duckdb..")
         .check(classes);
   }
 
   @Test
   void theLibraryModulesDependNeitherOnApplicationsNorOnDuckDb() {
-    noClasses().that().resideInAnyPackage("dev.tiering.core..", "dev.tiering.schema..",
-            "dev.tiering.parquet..", "dev.tiering.hadoop..")
-        .or().haveFullyQualifiedName("dev.tiering.Tiering")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.tiering.duckdb..",
-            "dev.tiering.examples..", "dev.tiering.cli..", "org.duckdb..", "info.picocli..")
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.tiering.core..",
+            "dev.tiering.schema..",
+            "dev.tiering.parquet..",
+            "dev.tiering.hadoop..")
+        .or()
+        .haveFullyQualifiedName("dev.tiering.Tiering")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.tiering.duckdb..",
+            "dev.tiering.examples..",
+            "dev.tiering.cli..",
+            "org.duckdb..",
+            "info.picocli..")
         .check(classes);
   }
 
   @Test
   void duckDbViewsAndExamplesDoNotReachIntoTheCommandLine() {
-    noClasses().that().resideInAnyPackage("dev.tiering.duckdb..", "dev.tiering.examples..")
-        .should().dependOnClassesThat().resideInAPackage("dev.tiering.cli..")
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.tiering.duckdb..", "dev.tiering.examples..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.tiering.cli..")
         .check(classes);
   }
 
@@ -76,28 +115,51 @@ class ArchitectureTest {
 
   @Test
   void coreNamesDependOnNoOtherCorePackage() {
-    noClasses().that().resideInAPackage("dev.tiering.core").should().dependOnClassesThat()
-        .resideInAnyPackage("dev.tiering.core.routing..", "dev.tiering.core.storage..",
-            "dev.tiering.core.lifecycle..", "dev.tiering.core.health..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.tiering.core")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.tiering.core.routing..",
+            "dev.tiering.core.storage..",
+            "dev.tiering.core.lifecycle..",
+            "dev.tiering.core.health..")
         .check(classes);
   }
 
   @Test
   void storageAndRoutingKnowNothingOfEachOtherOrOfOperations() {
-    noClasses().that().resideInAPackage("dev.tiering.core.storage..").should()
-        .dependOnClassesThat().resideInAnyPackage("dev.tiering.core.routing..",
-            "dev.tiering.core.lifecycle..", "dev.tiering.core.health..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.tiering.core.storage..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.tiering.core.routing..",
+            "dev.tiering.core.lifecycle..",
+            "dev.tiering.core.health..")
         .check(classes);
-    noClasses().that().resideInAPackage("dev.tiering.core.routing..").should()
-        .dependOnClassesThat().resideInAnyPackage("dev.tiering.core.storage..",
-            "dev.tiering.core.lifecycle..", "dev.tiering.core.health..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.tiering.core.routing..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.tiering.core.storage..",
+            "dev.tiering.core.lifecycle..",
+            "dev.tiering.core.health..")
         .check(classes);
   }
 
   @Test
   void lifecycleOperationsDoNotDependOnHealth() {
-    noClasses().that().resideInAPackage("dev.tiering.core.lifecycle..").should()
-        .dependOnClassesThat().resideInAPackage("dev.tiering.core.health..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.tiering.core.lifecycle..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.tiering.core.health..")
         .check(classes);
   }
 
@@ -108,29 +170,41 @@ class ArchitectureTest {
 
   @Test
   void examplesAndTheCommandLineUseNoInternalPackage() {
-    noClasses().that().resideInAnyPackage("dev.tiering.examples..", "dev.tiering.cli..",
-            "dev.tiering.duckdb..")
-        .should().dependOnClassesThat().resideInAPackage("..internal..")
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.tiering.examples..", "dev.tiering.cli..", "dev.tiering.duckdb..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("..internal..")
         .check(classes);
   }
 
   @Test
   void publicSignaturesOfTheApiNameNoInternalType() {
-    codeUnits().that().arePublic().and().areDeclaredInClassesThat().arePublic()
-        .and().areDeclaredInClassesThat().resideOutsideOfPackage("..internal..")
-        .should(new ArchCondition<JavaCodeUnit>("name no type of an internal package") {
-          @Override
-          public void check(JavaCodeUnit unit, ConditionEvents events) {
-            Set<JavaClass> types = new HashSet<>(unit.getReturnType().getAllInvolvedRawTypes());
-            unit.getParameterTypes().forEach(p -> types.addAll(p.getAllInvolvedRawTypes()));
-            for (JavaClass type : types) {
-              if (type.getPackageName().contains(".internal")) {
-                events.add(SimpleConditionEvent.violated(unit,
-                    unit.getFullName() + " exposes internal type " + type.getName()));
+    codeUnits()
+        .that()
+        .arePublic()
+        .and()
+        .areDeclaredInClassesThat()
+        .arePublic()
+        .and()
+        .areDeclaredInClassesThat()
+        .resideOutsideOfPackage("..internal..")
+        .should(
+            new ArchCondition<JavaCodeUnit>("name no type of an internal package") {
+              @Override
+              public void check(JavaCodeUnit unit, ConditionEvents events) {
+                Set<JavaClass> types = new HashSet<>(unit.getReturnType().getAllInvolvedRawTypes());
+                unit.getParameterTypes().forEach(p -> types.addAll(p.getAllInvolvedRawTypes()));
+                for (JavaClass type : types) {
+                  if (type.getPackageName().contains(".internal")) {
+                    events.add(
+                        SimpleConditionEvent.violated(
+                            unit, unit.getFullName() + " exposes internal type " + type.getName()));
+                  }
+                }
               }
-            }
-          }
-        })
+            })
         .check(classes);
   }
 }

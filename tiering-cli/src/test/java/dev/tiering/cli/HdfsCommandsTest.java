@@ -1,10 +1,10 @@
 package dev.tiering.cli;
 
-import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.parquet.LakeWriter;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
@@ -32,22 +32,47 @@ class HdfsCommandsTest {
     try {
       String lake = cluster.getURI() + "/lake";
       Path hot = Files.createDirectories(local.resolve("hot/staging")).getParent();
-      PathResolver paths = new PathResolver(TierLayout.builder().hotRoot(hot).lakeRoot(lake).build());
-      TableSchema preds = TableSchema.builder(Zone.SILVER, "preds")
-          .required("timestamp", FieldType.TIMESTAMP).required("score", FieldType.FLOAT64)
-          .partitionByDate().build();
+      PathResolver paths =
+          new PathResolver(TierLayout.builder().hotRoot(hot).lakeRoot(lake).build());
+      TableSchema preds =
+          TableSchema.builder(Zone.SILVER, "preds")
+              .required("timestamp", FieldType.TIMESTAMP)
+              .required("score", FieldType.FLOAT64)
+              .partitionByDate()
+              .build();
       LakeWriter writer = LakeWriter.builder(paths).build();
       for (int i = 0; i < 3; i++) {
         writer.writeCleanData(preds, List.of(Map.of("timestamp", Instant.EPOCH, "score", 0.5 + i)));
       }
 
-      CliRun schema = CliRun.of("schema", "show", "--zone", "silver", "--table", "preds", "--hot", hot.toString(),
-          "--lake", lake);
+      CliRun schema =
+          CliRun.of(
+              "schema",
+              "show",
+              "--zone",
+              "silver",
+              "--table",
+              "preds",
+              "--hot",
+              hot.toString(),
+              "--lake",
+              lake);
       assertThat(schema.exitCode()).as(schema.err()).isZero();
       assertThat(schema.out()).contains("\"table_name\": \"preds\"");
 
-      CliRun compact = CliRun.of("compact", "--zone", "silver", "--table", "preds", "--hot",
-          hot.toString(), "--lake", lake, "--min-age-minutes", "0");
+      CliRun compact =
+          CliRun.of(
+              "compact",
+              "--zone",
+              "silver",
+              "--table",
+              "preds",
+              "--hot",
+              hot.toString(),
+              "--lake",
+              lake,
+              "--min-age-minutes",
+              "0");
       assertThat(compact.exitCode()).as(compact.err()).isZero();
       assertThat(compact.out()).contains("merged 3 file(s)");
 
@@ -56,11 +81,12 @@ class HdfsCommandsTest {
 
       CliRun doctor = CliRun.of("doctor", "--hot", hot.toString(), "--lake", lake);
       assertThat(doctor.exitCode()).as(doctor.out() + doctor.err()).isLessThan(2);
-      assertThat(doctor.out()).contains(lake + " exists (on a remote store, write access shows at the first write)")
+      assertThat(doctor.out())
+          .contains(lake + " exists (on a remote store, write access shows at the first write)")
           .contains("the lake is on " + cluster.getURI());
 
-      CliRun status = CliRun.of("status", "--json", "--interval", "0", "--hot", hot.toString(),
-          "--lake", lake);
+      CliRun status =
+          CliRun.of("status", "--json", "--interval", "0", "--hot", hot.toString(), "--lake", lake);
       assertThat(status.err()).doesNotContain("Exception");
       assertThat(status.out()).contains("lake fullness");
     } finally {

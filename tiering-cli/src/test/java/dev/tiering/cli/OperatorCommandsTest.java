@@ -1,7 +1,5 @@
 package dev.tiering.cli;
 
-import dev.tiering.core.routing.PathResolver;
-import dev.tiering.core.routing.StagingFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +8,8 @@ import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.routing.StagingFile;
 import dev.tiering.parquet.LakeWriter;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
@@ -54,22 +54,30 @@ class OperatorCommandsTest {
   private void staged(int batches) throws IOException {
     for (int b = 1; b <= batches; b++) {
       for (int slm = 0; slm < 7; slm++) {
-        Path file = Files.writeString(paths.stagingFile(StagingFile.intermediate(SlmId.of(slm),
-            BatchId.of("batch-" + b))), "x".repeat(100));
+        Path file =
+            Files.writeString(
+                paths.stagingFile(
+                    StagingFile.intermediate(SlmId.of(slm), BatchId.of("batch-" + b))),
+                "x".repeat(100));
         Files.setLastModifiedTime(file, FileTime.from(now.minus(Duration.ofHours(10 - b))));
       }
     }
   }
 
   private static TableSchema table() {
-    return TableSchema.builder(Zone.SILVER, "preds").required("timestamp", FieldType.TIMESTAMP)
-        .required("score", FieldType.FLOAT64).partitionByDate().build();
+    return TableSchema.builder(Zone.SILVER, "preds")
+        .required("timestamp", FieldType.TIMESTAMP)
+        .required("score", FieldType.FLOAT64)
+        .partitionByDate()
+        .build();
   }
 
   /** {@code writes} small lake writes on {@code day}. */
   private void lake(LocalDate day, int writes) throws IOException {
-    LakeWriter writer = LakeWriter.builder(paths)
-        .clock(Clock.fixed(day.atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC)).build();
+    LakeWriter writer =
+        LakeWriter.builder(paths)
+            .clock(Clock.fixed(day.atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC))
+            .build();
     for (int w = 0; w < writes; w++) {
       writer.writeCleanData(table(), List.of(Map.of("timestamp", Instant.EPOCH, "score", 0.5 + w)));
     }
@@ -79,8 +87,10 @@ class OperatorCommandsTest {
   void statusPrintsEveryCheckAndItsJsonParses() throws IOException {
     CliRun table = run("status", "--interval", "0");
     assertThat(table.exitCode()).isZero();
-    assertThat(table.out()).startsWith("tiering status at ").contains("staging size", "hot tier"
-        + " fullness", "lake fullness", "clean cache size", "[");
+    assertThat(table.out())
+        .startsWith("tiering status at ")
+        .contains(
+            "staging size", "hot tier" + " fullness", "lake fullness", "clean cache size", "[");
 
     CliRun json = run("status", "--json", "--interval", "0.2");
     JsonNode report = new ObjectMapper().readTree(json.out());
@@ -91,15 +101,15 @@ class OperatorCommandsTest {
 
   @Test
   void statusExitsWithTheWorstLevelForCron() throws IOException {
-    try (RandomAccessFile sparse = new RandomAccessFile(
-        root.resolve("hot/staging/slm_0_b.parquet").toFile(), "rw")) {
+    try (RandomAccessFile sparse =
+        new RandomAccessFile(root.resolve("hot/staging/slm_0_b.parquet").toFile(), "rw")) {
       sparse.setLength(10L * 1024 * 1024 * 1024 + 1);
     }
     CliRun warning = run("status", "--interval", "0");
     assertThat(warning.exitCode()).isEqualTo(1);
     assertThat(warning.out()).contains("tiering status at").contains(": WARNING");
-    try (RandomAccessFile sparse = new RandomAccessFile(
-        root.resolve("hot/staging/slm_0_b.parquet").toFile(), "rw")) {
+    try (RandomAccessFile sparse =
+        new RandomAccessFile(root.resolve("hot/staging/slm_0_b.parquet").toFile(), "rw")) {
       sparse.setLength(30L * 1024 * 1024 * 1024 + 1);
     }
     assertThat(run("status", "--interval", "0").exitCode()).isEqualTo(2);
@@ -109,8 +119,9 @@ class OperatorCommandsTest {
   void doctorExplainsItsFindings() {
     CliRun doctor = run("doctor");
     assertThat(doctor.exitCode()).isBetween(0, 2);
-    assertThat(doctor.out()).startsWith("tiering doctor: ").contains("separate devices",
-        "hot mount options", "hot root");
+    assertThat(doctor.out())
+        .startsWith("tiering doctor: ")
+        .contains("separate devices", "hot mount options", "hot root");
   }
 
   @Test
@@ -118,8 +129,9 @@ class OperatorCommandsTest {
     staged(5);
     CliRun dry = run("cleanup", "--keep-recent", "2", "--dry-run");
     assertThat(dry.exitCode()).isZero();
-    assertThat(dry.out()).contains("would delete  " + root.resolve(
-        "hot/staging/slm_0_batch-1.parquet")).doesNotContain("  deleted  ")
+    assertThat(dry.out())
+        .contains("would delete  " + root.resolve("hot/staging/slm_0_batch-1.parquet"))
+        .doesNotContain("  deleted  ")
         .contains("(dry run, nothing changed): would delete 21 file(s) (2.1 KiB), would keep 14");
     assertThat(Files.list(root.resolve("hot/staging")).count()).isEqualTo(35);
 
@@ -132,7 +144,8 @@ class OperatorCommandsTest {
 
     assertThat(run("cleanup", "--batch", "batch-5").out()).contains(": deleted 7 file(s)");
     // A second cleanup of the same batch finds nothing left: it says so, and counts nothing.
-    assertThat(run("cleanup", "--batch", "batch-5").out()).contains(": nothing to do, 0 failure(s)");
+    assertThat(run("cleanup", "--batch", "batch-5").out())
+        .contains(": nothing to do, 0 failure(s)");
   }
 
   @Test
@@ -140,19 +153,30 @@ class OperatorCommandsTest {
     lake(LocalDate.of(2025, 11, 10), 6);
     CliRun ls = run("ls", "--files");
     assertThat(ls.exitCode()).isZero();
-    assertThat(ls.out()).contains("silver.preds  version 1.0.0  6 file(s)")
+    assertThat(ls.out())
+        .contains("silver.preds  version 1.0.0  6 file(s)")
         .contains("(6 small files: run 'tiering compact --zone silver --table preds')")
-        .contains("2025-11-10      6 file(s)").contains("[small: under 10 MiB]");
+        .contains("2025-11-10      6 file(s)")
+        .contains("[small: under 10 MiB]");
 
     // Commits younger than the minimum age (10 minutes by default) are left alone.
     CliRun young = run("compact", "-v");
     assertThat(young.exitCode()).isZero();
-    assertThat(young.out()).contains("compact silver.preds: kept 6, 0 failure(s)")
+    assertThat(young.out())
+        .contains("compact silver.preds: kept 6, 0 failure(s)")
         .contains("commit 1 is younger than PT10M or not applied yet");
-    CliRun dry = run("compact", "--zone", "silver", "--table", "preds", "--dry-run",
-        "--min-age-minutes", "0");
-    assertThat(dry.out()).contains("compact silver.preds (dry run, nothing changed): would merge"
-        + " 6 file(s)");
+    CliRun dry =
+        run(
+            "compact",
+            "--zone",
+            "silver",
+            "--table",
+            "preds",
+            "--dry-run",
+            "--min-age-minutes",
+            "0");
+    assertThat(dry.out())
+        .contains("compact silver.preds (dry run, nothing changed): would merge" + " 6 file(s)");
     CliRun compact = run("compact", "--min-age-minutes", "0");
     assertThat(compact.exitCode()).isZero();
     assertThat(compact.out()).contains("compact silver.preds: merged 6 file(s)");
@@ -168,15 +192,16 @@ class OperatorCommandsTest {
     assertThat(archive.out()).contains("archived").contains("retention: archived 1 file(s)");
     assertThat(Files.exists(root.resolve("lake/archive/silver/preds/schema.json"))).isTrue();
     assertThat(run("archive", "--lake-retention", "silver=ninety").exitCode()).isEqualTo(64);
-    assertThat(run("archive", "--lake-retention", "platinum=9").err()).contains("Invalid zone 'platinum'");
+    assertThat(run("archive", "--lake-retention", "platinum=9").err())
+        .contains("Invalid zone 'platinum'");
   }
 
   @Test
   void cachePromoteListEvictVerify() throws IOException {
     LocalDate day = LocalDate.of(2025, 11, 10);
     lake(day, 2);
-    CliRun promote = run("cache", "promote", "--zone", "silver", "--table", "preds", "--date",
-        day.toString());
+    CliRun promote =
+        run("cache", "promote", "--zone", "silver", "--table", "preds", "--date", day.toString());
     assertThat(promote.exitCode()).isZero();
     assertThat(promote.out()).contains(": cached 2 file(s)");
     assertThat(run("cache", "list").out()).contains("2 file(s), ").contains("of a 40.0 GiB budget");
@@ -195,42 +220,58 @@ class OperatorCommandsTest {
     assertThat(show.out()).contains("\"table_name\": \"preds\"").contains("history: [1.0.0]");
 
     Path sidecar = paths.schemaFile(Zone.SILVER, dev.tiering.core.TableName.of("preds"));
-    Path added = Files.writeString(root.resolve("added.json"), Files.readString(sidecar)
-        .replace("\"partition_by\"", "\"partition_by\"")
-        .replaceFirst("\\{\\s*\"name\": \"score\"", "{ \"name\": \"note\", \"type\": \"string\","
-            + " \"nullable\": true }, { \"name\": \"score\""));
+    Path added =
+        Files.writeString(
+            root.resolve("added.json"),
+            Files.readString(sidecar)
+                .replace("\"partition_by\"", "\"partition_by\"")
+                .replaceFirst(
+                    "\\{\\s*\"name\": \"score\"",
+                    "{ \"name\": \"note\", \"type\": \"string\","
+                        + " \"nullable\": true }, { \"name\": \"score\""));
     CliRun diff = run("schema", "diff", "--zone", "silver", "--table", "preds", added.toString());
     assertThat(diff.exitCode()).isZero();
-    assertThat(diff.out()).contains("added nullable field 'note' (string) [minor]")
+    assertThat(diff.out())
+        .contains("added nullable field 'note' (string) [minor]")
         .contains("compatible: 1.0.0 -> 1.1.0");
 
     Path broken = Files.writeString(root.resolve("broken.json"), "{\"table_name\": 5}");
     CliRun validate = CliRun.of("schema", "validate", sidecar.toString(), broken.toString());
     assertThat(validate.exitCode()).isEqualTo(2);
-    assertThat(validate.out()).contains("valid: " + sidecar + " (silver.preds 1.0.0, 2 fields)")
+    assertThat(validate.out())
+        .contains("valid: " + sidecar + " (silver.preds 1.0.0, 2 fields)")
         .contains("invalid: " + broken + ":1:16: table_name: expected a string, found a number");
   }
 
   @Test
   void recoverRemovesAbandonedTemporaryFiles() throws IOException {
-    Path temp = Files.writeString(root.resolve("hot/staging/.slm_1_b.parquet.00ff00ff00ff00ff.tmp"),
-        "partial");
+    Path temp =
+        Files.writeString(
+            root.resolve("hot/staging/.slm_1_b.parquet.00ff00ff00ff00ff.tmp"), "partial");
     Files.setLastModifiedTime(temp, FileTime.from(now.minus(Duration.ofMinutes(2))));
-    Path young = Files.writeString(root.resolve("hot/staging/.slm_2_b.parquet.00ee00ee00ee00ee.tmp"),
-        "partial");
+    Path young =
+        Files.writeString(
+            root.resolve("hot/staging/.slm_2_b.parquet.00ee00ee00ee00ee.tmp"), "partial");
     // Another program's temporary files, in and beside the SDK's areas: never the SDK's to remove.
     Path foreign = Files.writeString(root.resolve("hot/staging/.vim-swap.tmp"), "x");
-    Path beside = Files.writeString(Files.createDirectories(root.resolve("hot/other"))
-        .resolve(".slm_3_b.parquet.00dd00dd00dd00dd.tmp"), "x");
+    Path beside =
+        Files.writeString(
+            Files.createDirectories(root.resolve("hot/other"))
+                .resolve(".slm_3_b.parquet.00dd00dd00dd00dd.tmp"),
+            "x");
     Files.setLastModifiedTime(foreign, FileTime.from(now.minus(Duration.ofDays(1))));
     Files.setLastModifiedTime(beside, FileTime.from(now.minus(Duration.ofDays(1))));
 
     CliRun recover = run("recover");
 
     assertThat(recover.exitCode()).isZero();
-    assertThat(recover.out()).contains("deleted       " + temp + " (7 bytes): abandoned: no live"
-        + " writer holds it").contains("kept          " + young + " (7 bytes): created under 1"
-        + " minute(s) ago: its writer may not hold its lock yet");
+    assertThat(recover.out())
+        .contains("deleted       " + temp + " (7 bytes): abandoned: no live" + " writer holds it")
+        .contains(
+            "kept          "
+                + young
+                + " (7 bytes): created under 1"
+                + " minute(s) ago: its writer may not hold its lock yet");
     assertThat(temp).doesNotExist();
     assertThat(young).exists();
     assertThat(foreign).exists();
@@ -243,15 +284,20 @@ class OperatorCommandsTest {
     CliRun ingest = run("ingest", input.toString(), "--source", "feed");
     assertThat(ingest.exitCode()).isZero();
     assertThat(ingest.out()).contains("ingested").contains("sha256:");
-    assertThat(Files.exists(root.resolve("lake/raw/feed/" + LocalDate.now(ZoneOffset.UTC)
-        + "/feed.csv.sha256"))).isTrue();
+    assertThat(
+            Files.exists(
+                root.resolve(
+                    "lake/raw/feed/" + LocalDate.now(ZoneOffset.UTC) + "/feed.csv.sha256")))
+        .isTrue();
   }
 
   @Test
   void badArgumentsExitWithTheUsageCode() {
     CliRun missing = run("cleanup");
     assertThat(missing.exitCode()).isEqualTo(64);
-    assertThat(missing.err()).contains("Error: Missing required argument").contains("Usage: tiering cleanup");
+    assertThat(missing.err())
+        .contains("Error: Missing required argument")
+        .contains("Usage: tiering cleanup");
     assertThat(run("cleanup", "--batch", "../x").exitCode()).isEqualTo(64);
     assertThat(run("status", "--interval", "-1").exitCode()).isEqualTo(64);
     assertThat(run("cache", "promote", "--zone", "silver").exitCode()).isEqualTo(64);

@@ -1,12 +1,12 @@
 package dev.tiering.cli;
 
-import dev.tiering.core.routing.PartitionLayout;
-import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PartitionLayout;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.parquet.LakeWriter;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What an operator running {@code tiering} as root with a wrong flag, a typo or a planted file
- * can and cannot make it do: nothing outside the tiers, nothing lost, and a clear refusal.
+ * What an operator running {@code tiering} as root with a wrong flag, a typo or a planted file can
+ * and cannot make it do: nothing outside the tiers, nothing lost, and a clear refusal.
  */
 class OperatorSafetyTest {
 
@@ -39,8 +39,11 @@ class OperatorSafetyTest {
   private Path partition;
 
   private static TableSchema table() {
-    return TableSchema.builder(Zone.SILVER, "preds").required("timestamp", FieldType.TIMESTAMP)
-        .required("score", FieldType.FLOAT64).partitionByDate().build();
+    return TableSchema.builder(Zone.SILVER, "preds")
+        .required("timestamp", FieldType.TIMESTAMP)
+        .required("score", FieldType.FLOAT64)
+        .partitionByDate()
+        .build();
   }
 
   @BeforeEach
@@ -48,13 +51,15 @@ class OperatorSafetyTest {
     root = tmp.resolve("tiers");
     paths = new PathResolver(TierLayout.under(root));
     Files.createDirectories(paths.layout().hotRoot());
-    LakeWriter lake = LakeWriter.builder(paths)
-        .clock(Clock.fixed(DAY.atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC)).build();
+    LakeWriter lake =
+        LakeWriter.builder(paths)
+            .clock(Clock.fixed(DAY.atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC))
+            .build();
     for (int w = 0; w < 2; w++) {
       lake.writeCleanData(table(), List.of(Map.of("timestamp", Instant.EPOCH, "score", 0.5 + w)));
     }
-    partition = paths.partitionDir(Zone.SILVER, TableName.of("preds"), DAY,
-        PartitionLayout.DATE_PATH);
+    partition =
+        paths.partitionDir(Zone.SILVER, TableName.of("preds"), DAY, PartitionLayout.DATE_PATH);
   }
 
   private CliRun run(String... args) {
@@ -66,8 +71,11 @@ class OperatorSafetyTest {
 
   private List<String> parquet() throws IOException {
     try (Stream<Path> files = Files.list(partition)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".parquet"))
-          .sorted().toList();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".parquet"))
+          .sorted()
+          .toList();
     }
   }
 
@@ -75,14 +83,21 @@ class OperatorSafetyTest {
   void aJournalNamingAFileOutsideItsPartitionMakesRecoverDeleteNothing() throws IOException {
     Path victim = Files.writeString(tmp.resolve("victim.txt"), "precious");
     String first = parquet().get(0);
-    Files.writeString(partition.resolve(".compaction-planted.journal"), "tiering-compaction 2\n"
-        + "input " + victim + "\ninput " + first + "\noutput part-x.parquet 1 1\npublished\n");
+    Files.writeString(
+        partition.resolve(".compaction-planted.journal"),
+        "tiering-compaction 2\n"
+            + "input "
+            + victim
+            + "\ninput "
+            + first
+            + "\noutput part-x.parquet 1 1\npublished\n");
 
     CliRun recover = run("recover");
 
     assertThat(recover.exitCode()).isEqualTo(1);
-    assertThat(recover.out()).contains("FAILED", "Refusing compaction journal",
-        "not a data file name of its own partition");
+    assertThat(recover.out())
+        .contains(
+            "FAILED", "Refusing compaction journal", "not a data file name of its own partition");
     assertThat(victim).hasContent("precious");
     assertThat(parquet()).hasSize(2).contains(first);
   }
@@ -90,9 +105,14 @@ class OperatorSafetyTest {
   @Test
   void recoverNeverRollsForwardOntoAMissingOutput() throws IOException {
     List<String> inputs = parquet();
-    Files.writeString(partition.resolve(".compaction-lost.journal"), "tiering-compaction 2\n"
-        + "input " + inputs.get(0) + "\ninput " + inputs.get(1)
-        + "\noutput part-gone.parquet 123 2\npublished\n");
+    Files.writeString(
+        partition.resolve(".compaction-lost.journal"),
+        "tiering-compaction 2\n"
+            + "input "
+            + inputs.get(0)
+            + "\ninput "
+            + inputs.get(1)
+            + "\noutput part-gone.parquet 123 2\npublished\n");
 
     CliRun recover = run("recover");
 
@@ -106,28 +126,34 @@ class OperatorSafetyTest {
   @Test
   void aHotRootThatReachesTheLakeThroughALinkIsAUsageError() throws IOException {
     Path alias = Files.createSymbolicLink(tmp.resolve("hotalias"), root.resolve("lake"));
-    CliRun run = CliRun.of("cache", "list", "--hot", alias.toString(), "--lake",
-        root.resolve("lake").toString());
+    CliRun run =
+        CliRun.of(
+            "cache", "list", "--hot", alias.toString(), "--lake", root.resolve("lake").toString());
     assertThat(run.exitCode()).isEqualTo(TieringCli.EXIT_USAGE);
     assertThat(run.err()).contains("overlap");
   }
 
   @Test
   void numbersOutOfRangeAreUsageErrorsNamingTheOptionAndTheRange() {
-    assertUsage(run("cleanup", "--keep-recent", "2", "--grace-minutes", "9223372036854775807"),
+    assertUsage(
+        run("cleanup", "--keep-recent", "2", "--grace-minutes", "9223372036854775807"),
         "Invalid --grace-minutes 9223372036854775807 (use 0 to 5270400 minutes)");
-    assertUsage(run("status", "--interval", "NaN"), "Invalid --interval NaN (use 0.0 to 3600.0"
-        + " seconds)");
+    assertUsage(
+        run("status", "--interval", "NaN"),
+        "Invalid --interval NaN (use 0.0 to 3600.0" + " seconds)");
     assertUsage(run("status", "--interval", "-1"), "Invalid --interval -1.0");
-    assertUsage(run("cache", "promote", "--zone", "silver", "--table", "preds", "--budget", "0"),
+    assertUsage(
+        run("cache", "promote", "--zone", "silver", "--table", "preds", "--budget", "0"),
         "Invalid --budget 0 B (use at least 1 B)");
     assertUsage(run("compact", "--small", "0"), "Invalid --small 0 B (use at least 1 B)");
   }
 
   @Test
   void removingEveryBatchTakesAllNotKeepRecentZero() {
-    assertUsage(run("cleanup", "--keep-recent", "0"), "Invalid --keep-recent 0: it would remove"
-        + " every batch, the newest included (use --all to mean that)");
+    assertUsage(
+        run("cleanup", "--keep-recent", "0"),
+        "Invalid --keep-recent 0: it would remove"
+            + " every batch, the newest included (use --all to mean that)");
     assertUsage(run("cleanup", "--keep-recent", "-3"), "Invalid --keep-recent -3: use 1 or more");
     assertThat(run("cleanup", "--all").exitCode()).isZero();
   }
@@ -140,15 +166,19 @@ class OperatorSafetyTest {
   @Test
   void ioErrorsNameThePathWhatWentWrongAndTheFix() {
     assertThat(TieringCli.describe(new java.nio.file.AccessDeniedException("/data/hot/staging")))
-        .isEqualTo("/data/hot/staging: permission denied (run as a user that may use the tiers,"
-            + " such as the tiering user of the systemd units, or fix the owner)");
+        .isEqualTo(
+            "/data/hot/staging: permission denied (run as a user that may use the tiers,"
+                + " such as the tiering user of the systemd units, or fix the owner)");
     assertThat(TieringCli.describe(new java.nio.file.NoSuchFileException("/data/lake")))
-        .isEqualTo("/data/lake: no such file or directory (check the path, and --root, --hot or"
-            + " --lake)");
+        .isEqualTo(
+            "/data/lake: no such file or directory (check the path, and --root, --hot or"
+                + " --lake)");
     assertThat(TieringCli.describe(new java.nio.file.NotDirectoryException("/data/hot")))
         .isEqualTo("/data/hot: not a directory");
-    assertThat(TieringCli.describe(new java.nio.file.FileSystemException("/x", null,
-        "Is a directory"))).isEqualTo("/x: Is a directory");
+    assertThat(
+            TieringCli.describe(
+                new java.nio.file.FileSystemException("/x", null, "Is a directory")))
+        .isEqualTo("/x: Is a directory");
   }
 
   @Test
@@ -175,13 +205,20 @@ class OperatorSafetyTest {
 
     CliRun validate = CliRun.of("schema", "validate", misplaced.toString());
     assertThat(validate.exitCode()).isEqualTo(2);
-    assertThat(validate.out()).contains("invalid: " + misplaced + ": it describes silver.preds"
-        + " but lies in the directory of gold.preds");
+    assertThat(validate.out())
+        .contains(
+            "invalid: "
+                + misplaced
+                + ": it describes silver.preds"
+                + " but lies in the directory of gold.preds");
     // One bad table is reported and the others still listed.
     CliRun ls = run("ls");
     assertThat(ls.exitCode()).isEqualTo(1);
-    assertThat(ls.out()).contains("gold.preds  FAILED: ", "it describes silver.preds but lies"
-        + " in the directory of gold.preds").contains("silver.preds  version 1.0.0  2 file(s)");
+    assertThat(ls.out())
+        .contains(
+            "gold.preds  FAILED: ",
+            "it describes silver.preds but lies" + " in the directory of gold.preds")
+        .contains("silver.preds  version 1.0.0  2 file(s)");
   }
 
   @Test
@@ -228,11 +265,12 @@ class OperatorSafetyTest {
 
     assertThat(run("cache", "list").exitCode()).isZero();
     assertThat(run("recover").exitCode()).isZero();
-    CliRun route = CliRun.of("route", "intermediate", "--slm", "1", "--batch", "b1", "--rules",
-        rules.toString());
+    CliRun route =
+        CliRun.of(
+            "route", "intermediate", "--slm", "1", "--batch", "b1", "--rules", rules.toString());
     assertThat(route.exitCode()).isEqualTo(TieringCli.EXIT_IO);
-    assertThat(route.err()).contains("Cannot read routing rules file " + rules
-        + ": it is not a regular file");
+    assertThat(route.err())
+        .contains("Cannot read routing rules file " + rules + ": it is not a regular file");
   }
 
   private static Path mkfifo(Path path) throws Exception {
@@ -246,22 +284,22 @@ class OperatorSafetyTest {
     Path fake = Files.writeString(tmp.resolve("data.csv.sha256"), "not a checksum\n");
     CliRun refused = run("ingest", fake.toString(), "--source", "feed");
     assertThat(refused.exitCode()).isEqualTo(TieringCli.EXIT_USAGE);
-    assertThat(refused.err()).contains("names ending in .sha256 are the checksum files ingest"
-        + " writes");
+    assertThat(refused.err())
+        .contains("names ending in .sha256 are the checksum files ingest" + " writes");
   }
 
   @Test
   void evictCountsOnlyTheBytesItFreed() throws IOException {
-    assertThat(run("cache", "promote", "--zone", "silver", "--table", "preds").exitCode())
-        .isZero();
+    assertThat(run("cache", "promote", "--zone", "silver", "--table", "preds").exitCode()).isZero();
     try (Stream<Path> copies = Files.walk(paths.areaRoot(dev.tiering.core.Area.CLEAN_CACHE))) {
       for (Path copy : copies.filter(p -> p.toString().endsWith(".parquet")).toList()) {
         Files.delete(copy);
       }
     }
     CliRun evict = run("cache", "evict", "--zone", "silver", "--table", "preds");
-    assertThat(evict.out()).contains(": evicted 2 file(s) (0 B)",
-        "its copy was already gone: only its index entry removed");
+    assertThat(evict.out())
+        .contains(
+            ": evicted 2 file(s) (0 B)", "its copy was already gone: only its index entry removed");
   }
 
   @Test

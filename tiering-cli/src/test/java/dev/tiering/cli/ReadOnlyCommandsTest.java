@@ -1,8 +1,5 @@
 package dev.tiering.cli;
 
-import dev.tiering.core.lifecycle.HotCache;
-import dev.tiering.core.routing.PartitionLayout;
-import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.BatchId;
@@ -10,6 +7,9 @@ import dev.tiering.core.SlmId;
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.lifecycle.HotCache;
+import dev.tiering.core.routing.PartitionLayout;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.parquet.LakeWriter;
 import dev.tiering.parquet.StagingWriter;
 import dev.tiering.schema.FieldType;
@@ -38,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Read-only commands and every dry run create, change and delete nothing; commands given a root
  * that is not there (a typo, an unmounted disk, or a {@code /}-like tree without tiers) refuse
- * loudly and create nothing. Checked by a full listing of the temporary tree (type, size, mtime
- * and a digest of every file) before and after each command.
+ * loudly and create nothing. Checked by a full listing of the temporary tree (type, size, mtime and
+ * a digest of every file) before and after each command.
  */
 class ReadOnlyCommandsTest {
 
@@ -51,8 +51,11 @@ class ReadOnlyCommandsTest {
   private PathResolver paths;
 
   private static TableSchema table() {
-    return TableSchema.builder(Zone.SILVER, "preds").required("timestamp", FieldType.TIMESTAMP)
-        .required("score", FieldType.FLOAT64).partitionByDate().build();
+    return TableSchema.builder(Zone.SILVER, "preds")
+        .required("timestamp", FieldType.TIMESTAMP)
+        .required("score", FieldType.FLOAT64)
+        .partitionByDate()
+        .build();
   }
 
   @BeforeEach
@@ -62,19 +65,27 @@ class ReadOnlyCommandsTest {
     paths = new PathResolver(TierLayout.under(root));
     StagingWriter staging = StagingWriter.builder(paths).build();
     for (int b = 1; b <= 3; b++) {
-      staging.writeIntermediate(SlmId.of(1), BatchId.of("b" + b), table(),
+      staging.writeIntermediate(
+          SlmId.of(1),
+          BatchId.of("b" + b),
+          table(),
           List.of(Map.of("timestamp", Instant.EPOCH, "score", 0.5)));
     }
-    LakeWriter lake = LakeWriter.builder(paths)
-        .clock(Clock.fixed(DAY.atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC)).build();
+    LakeWriter lake =
+        LakeWriter.builder(paths)
+            .clock(Clock.fixed(DAY.atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC))
+            .build();
     for (int w = 0; w < 3; w++) {
       lake.writeCleanData(table(), List.of(Map.of("timestamp", Instant.EPOCH, "score", 0.1 * w)));
     }
-    HotCache.builder(paths).build().promote(paths.partitionDir(Zone.SILVER,
-        TableName.of("preds"), DAY, PartitionLayout.DATE_PATH)).execute();
+    HotCache.builder(paths)
+        .build()
+        .promote(
+            paths.partitionDir(Zone.SILVER, TableName.of("preds"), DAY, PartitionLayout.DATE_PATH))
+        .execute();
     Files.writeString(elsewhere.resolve("feed.csv"), "a,b\n");
-    Files.copy(paths.schemaFile(Zone.SILVER, TableName.of("preds")),
-        elsewhere.resolve("proposed.json"));
+    Files.copy(
+        paths.schemaFile(Zone.SILVER, TableName.of("preds")), elsewhere.resolve("proposed.json"));
   }
 
   private CliRun run(Path tiers, String... args) {
@@ -96,8 +107,9 @@ class ReadOnlyCommandsTest {
         new String[] {"sql", "SELECT count(*), sum(score) FROM silver.preds"},
         new String[] {"sql", "--csv", "SELECT * FROM silver.preds"},
         new String[] {"sql", "--json", "SELECT * FROM silver.preds ORDER BY score"},
-        new String[] {"sql", "COPY (SELECT * FROM silver.preds) TO '"
-            + elsewhere.resolve("copy.csv") + "'"},
+        new String[] {
+          "sql", "COPY (SELECT * FROM silver.preds) TO '" + elsewhere.resolve("copy.csv") + "'"
+        },
         new String[] {"route", "intermediate", "--slm", "3", "--batch", "b42"},
         new String[] {"schema", "show", "--zone", "silver", "--table", "preds"},
         new String[] {"schema", "diff", "--zone", "silver", "--table", "preds", proposed},
@@ -106,13 +118,15 @@ class ReadOnlyCommandsTest {
         new String[] {"cleanup", "--batch", "b1", "--dry-run"},
         new String[] {"cleanup", "--all", "--archive", "--dry-run"},
         new String[] {"compact", "--dry-run"},
-        new String[] {"archive", "--lake-retention", "silver=1", "--archive-retention",
-            "silver=1", "--dry-run"},
+        new String[] {
+          "archive", "--lake-retention", "silver=1", "--archive-retention", "silver=1", "--dry-run"
+        },
         new String[] {"cache", "promote", "--zone", "silver", "--table", "preds", "--dry-run"},
         new String[] {"cache", "evict", "--zone", "silver", "--table", "preds", "--dry-run"},
         new String[] {"cache", "verify", "--dry-run"},
-        new String[] {"ingest", elsewhere.resolve("feed.csv").toString(), "--source", "feed",
-            "--dry-run"});
+        new String[] {
+          "ingest", elsewhere.resolve("feed.csv").toString(), "--source", "feed", "--dry-run"
+        });
   }
 
   /** Commands that change the tiers when the roots are there. */
@@ -133,7 +147,8 @@ class ReadOnlyCommandsTest {
     Map<String, String> before = snapshot(tmp);
     for (String[] command : readOnlyCommands()) {
       CliRun run = run(root, command);
-      assertThat(run.exitCode()).as(String.join(" ", command) + ": " + run.err())
+      assertThat(run.exitCode())
+          .as(String.join(" ", command) + ": " + run.err())
           .isIn(0, 1, 2, SqlCommand.EXIT_SQL);
       assertThat(snapshot(tmp)).as(String.join(" ", command)).isEqualTo(before);
     }
@@ -154,18 +169,23 @@ class ReadOnlyCommandsTest {
 
     CliRun status = run(typo, "status", "--interval", "0");
     assertThat(status.exitCode()).isEqualTo(2);
-    assertThat(status.out()).contains(": CRITICAL", typo.resolve("hot")
-        + " does not exist: is the SSD mounted", typo.resolve("lake")
-        + " does not exist: is the lake disk mounted");
+    assertThat(status.out())
+        .contains(
+            ": CRITICAL",
+            typo.resolve("hot") + " does not exist: is the SSD mounted",
+            typo.resolve("lake") + " does not exist: is the lake disk mounted");
 
     for (String[] command : concat(readOnlyCommands(), actingCommands())) {
-      if (command[0].equals("route") || command[0].equals("status")
+      if (command[0].equals("route")
+          || command[0].equals("status")
           || command[0].equals("doctor")) {
-        continue;   // route reads no tier; status and doctor report, above and in their tests
+        continue; // route reads no tier; status and doctor report, above and in their tests
       }
       CliRun run = run(typo, command);
       assertThat(run.exitCode()).as(String.join(" ", command)).isEqualTo(TieringCli.EXIT_IO);
-      assertThat(run.err()).as(String.join(" ", command)).startsWith("tiering: The ")
+      assertThat(run.err())
+          .as(String.join(" ", command))
+          .startsWith("tiering: The ")
           .contains(" does not exist; nothing was done");
       assertThat(snapshot(tmp)).as(String.join(" ", command)).isEqualTo(before);
     }
@@ -184,8 +204,9 @@ class ReadOnlyCommandsTest {
 
     for (String[] command : concat(readOnlyCommands(), actingCommands())) {
       CliRun run = run(slash, command);
-      assertThat(run.exitCode()).as(String.join(" ", command)).isIn(0, 1, 2, TieringCli.EXIT_IO,
-          SqlCommand.EXIT_SQL);
+      assertThat(run.exitCode())
+          .as(String.join(" ", command))
+          .isIn(0, 1, 2, TieringCli.EXIT_IO, SqlCommand.EXIT_SQL);
       assertThat(snapshot(tmp)).as(String.join(" ", command)).isEqualTo(before);
     }
   }
@@ -210,8 +231,8 @@ class ReadOnlyCommandsTest {
     Map<String, String> entries = new TreeMap<>();
     try (Stream<Path> all = Files.walk(dir)) {
       for (Path p : all.toList()) {
-        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class,
-            LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes a =
+            Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         String digest = "";
         if (a.isRegularFile()) {
           MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -220,9 +241,15 @@ class ReadOnlyCommandsTest {
           }
           digest = HexFormat.of().formatHex(sha.digest());
         }
-        entries.put(dir.relativize(p).toString(), (a.isDirectory() ? "d" : a.isRegularFile()
-            ? "f" : "o") + " " + (a.isDirectory() ? 0 : a.size()) + " "
-            + a.lastModifiedTime().toMillis() + " " + digest);
+        entries.put(
+            dir.relativize(p).toString(),
+            (a.isDirectory() ? "d" : a.isRegularFile() ? "f" : "o")
+                + " "
+                + (a.isDirectory() ? 0 : a.size())
+                + " "
+                + a.lastModifiedTime().toMillis()
+                + " "
+                + digest);
       }
     }
     return entries;

@@ -13,42 +13,72 @@ class RouteCommandTest {
   @Test
   void explainsEachSeedKind(@TempDir Path root) {
     String[][] cases = {
-        {"intermediate", "--slm", "3", "--batch", "b42"},
-        {"crosscheck", "--slm", "3", "--batch", "b42"},
-        {"clean", "--zone", "silver", "--table", "slm_predictions"},
-        {"cache", "--zone", "SILVER", "--table", "slm_predictions"},
-        {"archive", "--zone", "silver", "--table", "slm_predictions"},
-        {"raw", "--source", "inputs"}};
+      {"intermediate", "--slm", "3", "--batch", "b42"},
+      {"crosscheck", "--slm", "3", "--batch", "b42"},
+      {"clean", "--zone", "silver", "--table", "slm_predictions"},
+      {"cache", "--zone", "SILVER", "--table", "slm_predictions"},
+      {"archive", "--zone", "silver", "--table", "slm_predictions"},
+      {"raw", "--source", "inputs"}
+    };
     String[] expected = {
-        "intermediate slm=3 batch=b42 -> " + root + "/hot/staging/slm_3_b42.parquet"
-            + " [hot tier, SSD, area hot/staging] by rule 1: intermediate -> hot/staging",
-        "crosscheck slm=3 batch=b42 -> " + root + "/hot/staging/crosscheck_3_b42.parquet"
-            + " [hot tier, SSD, area hot/staging] by rule 2: crosscheck -> hot/staging",
-        "clean zone=silver table=slm_predictions -> " + root + "/lake/clean/silver/slm_predictions"
-            + " [cold tier, HDD, area lake/clean] by rule 3: clean -> lake/clean",
-        "cache zone=silver table=slm_predictions -> " + root + "/hot/clean/silver/slm_predictions"
-            + " [hot tier, SSD, area hot/clean] by rule 4: cache -> hot/clean",
-        "archive zone=silver table=slm_predictions -> " + root
-            + "/lake/archive/silver/slm_predictions [cold tier, HDD, area lake/archive] by rule 5:"
-            + " archive -> lake/archive",
-        "raw source=inputs -> " + root + "/lake/raw/inputs [cold tier, HDD, area lake/raw]"
-            + " by rule 6: raw -> lake/raw"};
+      "intermediate slm=3 batch=b42 -> "
+          + root
+          + "/hot/staging/slm_3_b42.parquet"
+          + " [hot tier, SSD, area hot/staging] by rule 1: intermediate -> hot/staging",
+      "crosscheck slm=3 batch=b42 -> "
+          + root
+          + "/hot/staging/crosscheck_3_b42.parquet"
+          + " [hot tier, SSD, area hot/staging] by rule 2: crosscheck -> hot/staging",
+      "clean zone=silver table=slm_predictions -> "
+          + root
+          + "/lake/clean/silver/slm_predictions"
+          + " [cold tier, HDD, area lake/clean] by rule 3: clean -> lake/clean",
+      "cache zone=silver table=slm_predictions -> "
+          + root
+          + "/hot/clean/silver/slm_predictions"
+          + " [hot tier, SSD, area hot/clean] by rule 4: cache -> hot/clean",
+      "archive zone=silver table=slm_predictions -> "
+          + root
+          + "/lake/archive/silver/slm_predictions [cold tier, HDD, area lake/archive] by rule 5:"
+          + " archive -> lake/archive",
+      "raw source=inputs -> "
+          + root
+          + "/lake/raw/inputs [cold tier, HDD, area lake/raw]"
+          + " by rule 6: raw -> lake/raw"
+    };
     for (int i = 0; i < cases.length; i++) {
-      String[] args = concat(new String[] {"route", "--explain", "--root", root.toString()}, cases[i]);
+      String[] args =
+          concat(new String[] {"route", "--explain", "--root", root.toString()}, cases[i]);
       CliRun run = CliRun.of(args);
       assertThat(run.exitCode()).as(String.join(" ", args)).isZero();
-      assertThat(run.out()).isEqualTo(
-          expected[i] + " (default, seed: Data Placement Strategy)" + System.lineSeparator());
+      assertThat(run.out())
+          .isEqualTo(
+              expected[i] + " (default, seed: Data Placement Strategy)" + System.lineSeparator());
     }
   }
 
   @Test
   void withoutExplainPrintsJustThePathAndTheDatePartition() {
-    CliRun run = CliRun.of("route", "clean", "--zone", "gold", "--table", "daily", "--hot", "/ssd",
-        "--lake", "/hdd", "--date", "2025-11-10", "--layout", "hive-ymd");
+    CliRun run =
+        CliRun.of(
+            "route",
+            "clean",
+            "--zone",
+            "gold",
+            "--table",
+            "daily",
+            "--hot",
+            "/ssd",
+            "--lake",
+            "/hdd",
+            "--date",
+            "2025-11-10",
+            "--layout",
+            "hive-ymd");
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out().lines()).containsExactly(
-        "/hdd/clean/gold/daily", "/hdd/clean/gold/daily/year=2025/month=11/day=10");
+    assertThat(run.out().lines())
+        .containsExactly(
+            "/hdd/clean/gold/daily", "/hdd/clean/gold/daily/year=2025/month=11/day=10");
   }
 
   @Test
@@ -56,7 +86,9 @@ class RouteCommandTest {
     Path rules = Files.writeString(dir.resolve("r.rules"), "clean zone=gold -> hot/clean\n");
     CliRun run = CliRun.of("route", "--rules", rules.toString());
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out().lines()).hasSize(7).first()
+    assertThat(run.out().lines())
+        .hasSize(7)
+        .first()
         .isEqualTo("1. clean zone=gold -> hot/clean (" + rules + ":1)");
   }
 
@@ -64,14 +96,15 @@ class RouteCommandTest {
   void badNamesAndZonesExitWithUsageCodeAndTheValidationMessage() {
     CliRun zone = CliRun.of("route", "--explain", "clean", "--zone", "platinum", "--table", "t");
     assertThat(zone.exitCode()).isEqualTo(64);
-    assertThat(zone.err()).startsWith(
-        "Invalid value for option '--zone': Invalid zone 'platinum' (use one of bronze, silver, gold)");
+    assertThat(zone.err())
+        .startsWith(
+            "Invalid value for option '--zone': Invalid zone 'platinum' (use one of bronze, silver, gold)");
     assertThat(zone.out()).isEmpty();
 
     CliRun table = CliRun.of("route", "clean", "--zone", "gold", "--table", "../etc");
     assertThat(table.exitCode()).isEqualTo(64);
-    assertThat(table.err()).contains(
-        "Invalid table name '../etc': it contains the path separator '/'");
+    assertThat(table.err())
+        .contains("Invalid table name '../etc': it contains the path separator '/'");
 
     CliRun batch = CliRun.of("route", "intermediate", "--slm", "1");
     assertThat(batch.exitCode()).isEqualTo(64);
@@ -100,13 +133,29 @@ class RouteCommandTest {
 
   @Test
   void demoRunsThePipelineAndPrintsItsSummary(@TempDir Path root) {
-    CliRun run = CliRun.of("demo", "--root", root.toString(), "--batches", "3", "--slms", "3",
-        "--rows-per-slm", "300");
+    CliRun run =
+        CliRun.of(
+            "demo",
+            "--root",
+            root.toString(),
+            "--batches",
+            "3",
+            "--slms",
+            "3",
+            "--rows-per-slm",
+            "300");
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).startsWith("tiering demo: run run-").contains("3 batch(es) x 3 SLMs x"
-        + " 300 predictions, under " + root, "Time per stage", "Files and bytes per tier",
-        "Compression", "Health: OK", "The seed's DuckDB query over the lake");
-    assertThat(CliRun.of("demo", "--root", root.toString(), "--slms", "0").exitCode()).isEqualTo(64);
+    assertThat(run.out())
+        .startsWith("tiering demo: run run-")
+        .contains(
+            "3 batch(es) x 3 SLMs x" + " 300 predictions, under " + root,
+            "Time per stage",
+            "Files and bytes per tier",
+            "Compression",
+            "Health: OK",
+            "The seed's DuckDB query over the lake");
+    assertThat(CliRun.of("demo", "--root", root.toString(), "--slms", "0").exitCode())
+        .isEqualTo(64);
   }
 
   private static String[] concat(String[] a, String[] b) {

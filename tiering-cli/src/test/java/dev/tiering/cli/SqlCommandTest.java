@@ -1,12 +1,12 @@
 package dev.tiering.cli;
 
-import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.parquet.LakeWriter;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
@@ -31,10 +31,14 @@ class SqlCommandTest {
   @BeforeEach
   void lake() throws IOException {
     PathResolver paths = new PathResolver(TierLayout.under(root));
-    TableSchema preds = TableSchema.builder(Zone.SILVER, "preds")
-        .required("timestamp", FieldType.TIMESTAMP).required("slm_id", FieldType.INT32)
-        .nullable("label", FieldType.STRING).required("score", FieldType.FLOAT64)
-        .partitionByDate().build();
+    TableSchema preds =
+        TableSchema.builder(Zone.SILVER, "preds")
+            .required("timestamp", FieldType.TIMESTAMP)
+            .required("slm_id", FieldType.INT32)
+            .nullable("label", FieldType.STRING)
+            .required("score", FieldType.FLOAT64)
+            .partitionByDate()
+            .build();
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       Map<String, Object> row = new HashMap<>();
@@ -44,8 +48,10 @@ class SqlCommandTest {
       row.put("score", i / 4.0);
       rows.add(row);
     }
-    LakeWriter.builder(paths).clock(Clock.fixed(Instant.parse("2025-11-10T13:00:00Z"),
-        ZoneOffset.UTC)).build().writeCleanData(preds, rows);
+    LakeWriter.builder(paths)
+        .clock(Clock.fixed(Instant.parse("2025-11-10T13:00:00Z"), ZoneOffset.UTC))
+        .build()
+        .writeCleanData(preds, rows);
   }
 
   private CliRun sql(String... args) {
@@ -57,10 +63,14 @@ class SqlCommandTest {
 
   @Test
   void printsAnAlignedTableWithNumbersToTheRight() {
-    CliRun run = sql("SELECT slm_id, count(*) AS n, max(label) AS label FROM silver.preds"
-        + " GROUP BY ALL ORDER BY slm_id");
+    CliRun run =
+        sql(
+            "SELECT slm_id, count(*) AS n, max(label) AS label FROM silver.preds"
+                + " GROUP BY ALL ORDER BY slm_id");
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).isEqualTo("""
+    assertThat(run.out())
+        .isEqualTo(
+            """
         slm_id  n  label
         ------  -  -----
              0  3  cat
@@ -71,16 +81,23 @@ class SqlCommandTest {
 
   @Test
   void printsCsvAndJson() throws Exception {
-    CliRun csv = sql("--csv", "SELECT slm_id, label, score FROM silver.preds WHERE score >= 1"
-        + " ORDER BY score");
+    CliRun csv =
+        sql(
+            "--csv",
+            "SELECT slm_id, label, score FROM silver.preds WHERE score >= 1" + " ORDER BY score");
     assertThat(csv.exitCode()).as(csv.err()).isZero();
-    assertThat(csv.out()).isEqualTo("""
+    assertThat(csv.out())
+        .isEqualTo(
+            """
         slm_id,label,score
         0,"a, ""quoted"" one",1.0
         1,,1.25
         """);
-    CliRun json = sql("--json", "SELECT slm_id, label, score, timestamp FROM silver.preds"
-        + " WHERE score >= 1 ORDER BY score");
+    CliRun json =
+        sql(
+            "--json",
+            "SELECT slm_id, label, score, timestamp FROM silver.preds"
+                + " WHERE score >= 1 ORDER BY score");
     assertThat(json.exitCode()).as(json.err()).isZero();
     JsonNode rows = new ObjectMapper().readTree(json.out());
     assertThat(rows).hasSize(2);
@@ -112,10 +129,11 @@ class SqlCommandTest {
 
   @Test
   void awkwardValuesPrintAsValidJsonCsvAndText() throws Exception {
-    String awkward = "SELECT NULL::VARCHAR AS n, 'a\"b,c' AS s, '\\x00\\xFF'::BLOB AS b,"
-        + " 'nan'::DOUBLE AS nan, '-inf'::FLOAT AS ninf, TIMESTAMP '2025-11-10 12:34:56' AS ts,"
-        + " DATE '2025-11-10' AS day, [1, NULL, 3] AS list, {'k': 'v', 'n': 1} AS struct,"
-        + " 1 AS a, 2 AS a";
+    String awkward =
+        "SELECT NULL::VARCHAR AS n, 'a\"b,c' AS s, '\\x00\\xFF'::BLOB AS b,"
+            + " 'nan'::DOUBLE AS nan, '-inf'::FLOAT AS ninf, TIMESTAMP '2025-11-10 12:34:56' AS ts,"
+            + " DATE '2025-11-10' AS day, [1, NULL, 3] AS list, {'k': 'v', 'n': 1} AS struct,"
+            + " 1 AS a, 2 AS a";
     CliRun json = sql("--json", awkward);
     assertThat(json.exitCode()).as(json.err()).isZero();
     JsonNode row = new ObjectMapper().readTree(json.out()).get(0);
@@ -133,10 +151,11 @@ class SqlCommandTest {
     assertThat(row.get("a_2").asInt()).isEqualTo(2);
 
     CliRun csv = sql("--csv", awkward);
-    assertThat(csv.out().lines().toList()).containsExactly(
-        "n,s,b,nan,ninf,ts,day,list,struct,a,a",
-        ",\"a\"\"b,c\",\"\\x00ff\",NaN,-Infinity,2025-11-10T12:34:56,2025-11-10,\"[1,null,3]\","
-            + "\"{\"\"k\"\":\"\"v\"\",\"\"n\"\":1}\",1,2");
+    assertThat(csv.out().lines().toList())
+        .containsExactly(
+            "n,s,b,nan,ninf,ts,day,list,struct,a,a",
+            ",\"a\"\"b,c\",\"\\x00ff\",NaN,-Infinity,2025-11-10T12:34:56,2025-11-10,\"[1,null,3]\","
+                + "\"{\"\"k\"\":\"\"v\"\",\"\"n\"\":1}\",1,2");
     CliRun table = sql(awkward);
     assertThat(table.out()).contains("\\x00ff", "2025-11-10T12:34:56", "[1,null,3]");
     CliRun empty = sql("--csv", "SELECT 1 AS a, 'x' AS b WHERE false");
@@ -146,14 +165,19 @@ class SqlCommandTest {
   /** A SELECT that tries to switch on DuckDB's file logging is refused and writes nothing. */
   @Test
   void aSelectCannotSwitchOnLoggingIntoTheLake() throws Exception {
-    Path tableDir = new PathResolver(TierLayout.under(root)).tableDir(Zone.SILVER,
-        dev.tiering.core.TableName.of("preds"));
+    Path tableDir =
+        new PathResolver(TierLayout.under(root))
+            .tableDir(Zone.SILVER, dev.tiering.core.TableName.of("preds"));
     List<String> before;
     try (var files = java.nio.file.Files.list(tableDir)) {
       before = files.map(Path::toString).sorted().toList();
     }
-    CliRun run = sql("SELECT error('no such file ' || r.range) FROM range(1) r LEFT JOIN"
-        + " enable_logging(storage='file', storage_path='" + tableDir + "') e ON true");
+    CliRun run =
+        sql(
+            "SELECT error('no such file ' || r.range) FROM range(1) r LEFT JOIN"
+                + " enable_logging(storage='file', storage_path='"
+                + tableDir
+                + "') e ON true");
     assertThat(run.exitCode()).isEqualTo(SqlCommand.EXIT_SQL);
     assertThat(run.err()).contains("enable_logging() cannot run here");
     try (var files = java.nio.file.Files.list(tableDir)) {

@@ -20,8 +20,12 @@ public record BatchId(String value) {
    * @throws IllegalArgumentException naming the value, the broken rule and {@link #FORM}
    */
   public BatchId {
-    NameRules.check("batch id", value, NameRules::isAlnum,
-        cp -> NameRules.isAlnum(cp) || cp == '_' || cp == '-', FORM);
+    NameRules.check(
+        "batch id",
+        value,
+        NameRules::isAlnum,
+        cp -> NameRules.isAlnum(cp) || cp == '_' || cp == '-',
+        FORM);
   }
 
   /**

@@ -4,8 +4,8 @@ import java.math.BigDecimal;
 import java.util.Locale;
 
 /**
- * A number of bytes, printed as {@code du -h} prints sizes (powers of 1024, one decimal: {@code
- * 9.5 GiB}) and parsed from such text ({@code 40GiB}, {@code 40G}, {@code 512 MiB}, {@code 1000}).
+ * A number of bytes, printed as {@code du -h} prints sizes (powers of 1024, one decimal: {@code 9.5
+ * GiB}) and parsed from such text ({@code 40GiB}, {@code 40G}, {@code 512 MiB}, {@code 1000}).
  *
  * @param bytes the size, zero or more
  */
@@ -42,25 +42,29 @@ public record ByteSize(long bytes) {
       split++;
     }
     String unit = t.substring(split).toUpperCase(Locale.ROOT);
-    int power = switch (unit) {
-      case "", "B" -> 0;
-      case "K", "KB", "KIB" -> 1;
-      case "M", "MB", "MIB" -> 2;
-      case "G", "GB", "GIB" -> 3;
-      case "T", "TB", "TIB" -> 4;
-      case "P", "PB", "PIB" -> 5;
-      default -> -1;
-    };
+    int power =
+        switch (unit) {
+          case "", "B" -> 0;
+          case "K", "KB", "KIB" -> 1;
+          case "M", "MB", "MIB" -> 2;
+          case "G", "GB", "GIB" -> 3;
+          case "T", "TB", "TIB" -> 4;
+          case "P", "PB", "PIB" -> 5;
+          default -> -1;
+        };
     try {
       if (split == 0 || power < 0) {
         throw new NumberFormatException(text);
       }
-      BigDecimal value = new BigDecimal(t.substring(0, split))
-          .multiply(BigDecimal.valueOf(1024).pow(power));
+      BigDecimal value =
+          new BigDecimal(t.substring(0, split)).multiply(BigDecimal.valueOf(1024).pow(power));
       return new ByteSize(value.setScale(0, java.math.RoundingMode.CEILING).longValueExact());
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new IllegalArgumentException("Invalid size '" + text + "' (use a number and a unit of"
-          + " B, KiB, MiB, GiB, TiB: e.g. 40GiB or 512M)");
+      throw new IllegalArgumentException(
+          "Invalid size '"
+              + text
+              + "' (use a number and a unit of"
+              + " B, KiB, MiB, GiB, TiB: e.g. 40GiB or 512M)");
     }
   }
 

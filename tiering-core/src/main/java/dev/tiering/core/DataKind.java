@@ -2,8 +2,8 @@ package dev.tiering.core;
 
 import dev.tiering.core.internal.NameRules;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** What a file is. Applications name the kind; routing rules turn it into a place. */
@@ -43,9 +43,10 @@ public enum DataKind {
   }
 
   /**
-   * The areas a routing rule may send this kind to, the default first. Each lifecycle operation deletes data of one
-   * kind in that kind's areas (cleanup in staging, eviction in the cache, retention in the
-   * archive), so a kind that must be kept never shares an area with one that is deleted there.
+   * The areas a routing rule may send this kind to, the default first. Each lifecycle operation
+   * deletes data of one kind in that kind's areas (cleanup in staging, eviction in the cache,
+   * retention in the archive), so a kind that must be kept never shares an area with one that is
+   * deleted there.
    */
   public List<Area> areas() {
     return switch (this) {
@@ -64,16 +65,19 @@ public enum DataKind {
 
   /** Why this kind may only go to {@link #areas()}, as said in refusals. */
   public String placementRule() {
-    String why = switch (this) {
-      case INTERMEDIATE, CROSSCHECK -> "cleanup deletes staging files, so they";
-      case CLEAN -> "clean tables are kept for good, in lake/clean or (pinned to the SSD) in"
-          + " hot/clean, so they";
-      case CACHE -> "eviction deletes cache copies, so they";
-      case ARCHIVE -> "retention deletes archived data, so it";
-      case RAW -> "raw input is kept for good, so it";
-    };
-    return why + " may only go to " + areas().stream().map(Area::toString)
-        .collect(Collectors.joining(" or "));
+    String why =
+        switch (this) {
+          case INTERMEDIATE, CROSSCHECK -> "cleanup deletes staging files, so they";
+          case CLEAN ->
+              "clean tables are kept for good, in lake/clean or (pinned to the SSD) in"
+                  + " hot/clean, so they";
+          case CACHE -> "eviction deletes cache copies, so they";
+          case ARCHIVE -> "retention deletes archived data, so it";
+          case RAW -> "raw input is kept for good, so it";
+        };
+    return why
+        + " may only go to "
+        + areas().stream().map(Area::toString).collect(Collectors.joining(" or "));
   }
 
   /** The file name prefix of a staging kind ({@code slm} or {@code crosscheck}), else null. */
@@ -92,9 +96,12 @@ public enum DataKind {
         return kind;
       }
     }
-    throw new IllegalArgumentException("Unknown data kind " + NameRules.quote(String.valueOf(id))
-        + " (use one of "
-        + Arrays.stream(values()).map(DataKind::id).collect(Collectors.joining(", ")) + ")");
+    throw new IllegalArgumentException(
+        "Unknown data kind "
+            + NameRules.quote(String.valueOf(id))
+            + " (use one of "
+            + Arrays.stream(values()).map(DataKind::id).collect(Collectors.joining(", "))
+            + ")");
   }
 
   /** The kind's id. */

@@ -20,8 +20,12 @@ public record FieldName(String value) {
    * @throws IllegalArgumentException naming the value, the broken rule and {@link #FORM}
    */
   public FieldName {
-    NameRules.check("field name", value, NameRules::isLowerAlpha,
-        cp -> NameRules.isLowerAlpha(cp) || NameRules.isDigit(cp) || cp == '_', FORM);
+    NameRules.check(
+        "field name",
+        value,
+        NameRules::isLowerAlpha,
+        cp -> NameRules.isLowerAlpha(cp) || NameRules.isDigit(cp) || cp == '_',
+        FORM);
   }
 
   /**

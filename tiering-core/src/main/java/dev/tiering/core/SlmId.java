@@ -21,7 +21,8 @@ public record SlmId(int value) {
    */
   public SlmId {
     if (value < 0) {
-      throw new IllegalArgumentException("Invalid SLM id " + value + ": it is negative (use " + FORM + ")");
+      throw new IllegalArgumentException(
+          "Invalid SLM id " + value + ": it is negative (use " + FORM + ")");
     }
   }
 
@@ -41,10 +42,15 @@ public record SlmId(int value) {
    */
   public static SlmId parse(String text) {
     NameRules.check("SLM id", text, NameRules::isDigit, NameRules::isDigit, FORM);
-    if ((text.length() > 1 && text.charAt(0) == '0') || text.length() > 10
+    if ((text.length() > 1 && text.charAt(0) == '0')
+        || text.length() > 10
         || Long.parseLong(text) > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("Invalid SLM id " + NameRules.quote(text)
-          + ": it is not canonical or too large (use " + FORM + ")");
+      throw new IllegalArgumentException(
+          "Invalid SLM id "
+              + NameRules.quote(text)
+              + ": it is not canonical or too large (use "
+              + FORM
+              + ")");
     }
     return new SlmId(Integer.parseInt(text));
   }

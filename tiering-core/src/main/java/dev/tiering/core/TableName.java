@@ -3,9 +3,9 @@ package dev.tiering.core;
 import dev.tiering.core.internal.NameRules;
 
 /**
- * A validated table name (also used for raw-input sources): 1-128 characters of {@code a-z},
- * {@code 0-9} and {@code _}, starting with a letter. Lowercase only, so that two tables never
- * differ by case alone on a case-insensitive file system or in a SQL engine.
+ * A validated table name (also used for raw-input sources): 1-128 characters of {@code a-z}, {@code
+ * 0-9} and {@code _}, starting with a letter. Lowercase only, so that two tables never differ by
+ * case alone on a case-insensitive file system or in a SQL engine.
  *
  * @param value the name, already validated
  */
@@ -20,8 +20,12 @@ public record TableName(String value) {
    * @throws IllegalArgumentException naming the value, the broken rule and {@link #FORM}
    */
   public TableName {
-    NameRules.check("table name", value, NameRules::isLowerAlpha,
-        cp -> NameRules.isLowerAlpha(cp) || NameRules.isDigit(cp) || cp == '_', FORM);
+    NameRules.check(
+        "table name",
+        value,
+        NameRules::isLowerAlpha,
+        cp -> NameRules.isLowerAlpha(cp) || NameRules.isDigit(cp) || cp == '_',
+        FORM);
   }
 
   /**

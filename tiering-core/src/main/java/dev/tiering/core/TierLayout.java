@@ -9,9 +9,9 @@ import java.util.Objects;
 
 /**
  * Where the two tiers live: the hot (SSD) root and the cold (HDD) lake root. Local roots are made
- * real paths at construction (absolute, normalized, links in the existing part resolved once);
- * they must differ and neither may contain the other, so that every file belongs to exactly one
- * tier, also when one root reaches the other through a link.
+ * real paths at construction (absolute, normalized, links in the existing part resolved once); they
+ * must differ and neither may contain the other, so that every file belongs to exactly one tier,
+ * also when one root reaches the other through a link.
  *
  * <p>The lake may live on another file system: a Hadoop URI such as {@code
  * hdfs://namenode:8020/lake} puts it there (see {@link #lakeStore()}; {@code docs/hdfs.md}). The
@@ -27,8 +27,8 @@ import java.util.Objects;
  * </ul>
  *
  * @param hotRoot the hot tier root, a real path
- * @param lakeRoot the cold tier (lake) root: a local real path, or the path
- *     part of the lake's URI on {@code lakeStore}
+ * @param lakeRoot the cold tier (lake) root: a local real path, or the path part of the lake's URI
+ *     on {@code lakeStore}
  * @param lakeStore the file system holding the lake, as {@code scheme://authority} (e.g. {@code
  *     hdfs://namenode:8020}), or null for a local disk
  */
@@ -36,19 +36,25 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
 
   /** The seed's hot tier mount point. */
   public static final Path DEFAULT_HOT_ROOT = Path.of("/data/hot");
+
   /** The seed's cold tier mount point. */
   public static final Path DEFAULT_LAKE_ROOT = Path.of("/data/lake");
 
   /** System property for a base directory holding {@code hot/} and {@code lake/}. */
   public static final String ROOT_PROPERTY = "tiering.root";
+
   /** System property for the hot root; wins over {@link #ROOT_PROPERTY}. */
   public static final String HOT_ROOT_PROPERTY = "tiering.hot.root";
+
   /** System property for the lake root; wins over {@link #ROOT_PROPERTY}. */
   public static final String LAKE_ROOT_PROPERTY = "tiering.lake.root";
+
   /** Environment variable for a base directory holding {@code hot/} and {@code lake/}. */
   public static final String ROOT_ENV = "TIERING_ROOT";
+
   /** Environment variable for the hot root; wins over {@link #ROOT_ENV}. */
   public static final String HOT_ROOT_ENV = "TIERING_HOT_ROOT";
+
   /** Environment variable for the lake root; wins over {@link #ROOT_ENV}. */
   public static final String LAKE_ROOT_ENV = "TIERING_LAKE_ROOT";
 
@@ -62,26 +68,39 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
     Objects.requireNonNull(lakeRoot, "lakeRoot");
     if (lakeStore != null) {
       if (!lakeRoot.isAbsolute()) {
-        throw new IllegalArgumentException("Invalid lake root " + lakeRoot + " on " + lakeStore
-            + ": a remote lake needs an absolute path (e.g. " + lakeStore + "/lake)");
+        throw new IllegalArgumentException(
+            "Invalid lake root "
+                + lakeRoot
+                + " on "
+                + lakeStore
+                + ": a remote lake needs an absolute path (e.g. "
+                + lakeStore
+                + "/lake)");
       }
-      lakeStore = URI.create(lakeStore.getScheme().toLowerCase(Locale.ROOT) + "://"
-          + (lakeStore.getRawAuthority() == null ? "" : lakeStore.getRawAuthority()));
+      lakeStore =
+          URI.create(
+              lakeStore.getScheme().toLowerCase(Locale.ROOT)
+                  + "://"
+                  + (lakeStore.getRawAuthority() == null ? "" : lakeStore.getRawAuthority()));
     }
     lakeRoot = lakeStore == null ? realPath(lakeRoot) : lakeRoot.toAbsolutePath().normalize();
     // Also for a remote lake: paths tell the tiers apart (see Storage.forLayout).
     if (hotRoot.startsWith(lakeRoot) || lakeRoot.startsWith(hotRoot)) {
-      throw new IllegalArgumentException("Invalid tier layout: hot root " + hotRoot
-          + " and lake root " + lakeRoot + " overlap (use two separate directories, ideally on"
-          + " separate devices: an SSD for hot and an HDD for the lake)");
+      throw new IllegalArgumentException(
+          "Invalid tier layout: hot root "
+              + hotRoot
+              + " and lake root "
+              + lakeRoot
+              + " overlap (use two separate directories, ideally on"
+              + " separate devices: an SSD for hot and an HDD for the lake)");
     }
   }
 
   /**
    * A local root as its real path: absolute, normalized, and with every symbolic link in the part
    * that exists resolved once, here. Two roots that reach one directory through a link are then
-   * seen to overlap, and below a root the SDK meets no link it must follow (it refuses links
-   * inside the tiers, see {@link Storage}).
+   * seen to overlap, and below a root the SDK meets no link it must follow (it refuses links inside
+   * the tiers, see {@link Storage}).
    */
   private static Path realPath(Path root) {
     Path absolute = root.toAbsolutePath().normalize();
@@ -95,7 +114,7 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
     try {
       return existing.toRealPath().resolve(existing.relativize(absolute));
     } catch (java.io.IOException unreadable) {
-      return absolute;   // checked again where it is used
+      return absolute; // checked again where it is used
     }
   }
 
@@ -105,16 +124,16 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
   }
 
   /**
-   * A lake location given as text: a local path, a {@code file:} URI (a local path too), or the
-   * URI of another file system, such as {@code hdfs://namenode:8020/lake}.
+   * A lake location given as text: a local path, a {@code file:} URI (a local path too), or the URI
+   * of another file system, such as {@code hdfs://namenode:8020/lake}.
    *
    * @return the lake root and its store (null for local disks)
    * @throws IllegalArgumentException for a URI without a path or a malformed one
    */
   static Map.Entry<Path, URI> lakeLocation(String text) {
     int colon = text.indexOf(':');
-    boolean uri = colon > 1 && text.startsWith("://", colon)
-        || text.regionMatches(true, 0, "file:", 0, 5);
+    boolean uri =
+        colon > 1 && text.startsWith("://", colon) || text.regionMatches(true, 0, "file:", 0, 5);
     if (!uri) {
       return new java.util.AbstractMap.SimpleImmutableEntry<>(Path.of(text), null);
     }
@@ -122,13 +141,24 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
     try {
       parsed = new URI(text);
     } catch (java.net.URISyntaxException e) {
-      throw new IllegalArgumentException("Invalid lake root '" + text + "': " + e.getMessage()
-          + " (use a path, or a URI such as hdfs://namenode:8020/lake)", e);
+      throw new IllegalArgumentException(
+          "Invalid lake root '"
+              + text
+              + "': "
+              + e.getMessage()
+              + " (use a path, or a URI such as hdfs://namenode:8020/lake)",
+          e);
     }
     if (parsed.getPath() == null || parsed.getPath().isEmpty()) {
-      throw new IllegalArgumentException("Invalid lake root '" + text + "': the URI has no path"
-          + " (use e.g. " + parsed.getScheme() + "://" + (parsed.getAuthority() == null ? ""
-          : parsed.getAuthority()) + "/lake)");
+      throw new IllegalArgumentException(
+          "Invalid lake root '"
+              + text
+              + "': the URI has no path"
+              + " (use e.g. "
+              + parsed.getScheme()
+              + "://"
+              + (parsed.getAuthority() == null ? "" : parsed.getAuthority())
+              + "/lake)");
     }
     Path root = Path.of(parsed.getPath());
     boolean local = parsed.getScheme().equalsIgnoreCase("file");
@@ -183,39 +213,49 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
       return new TierLayout(hot == null ? fallback.hotRoot() : hot, fallback.lakeRoot());
     }
     Map.Entry<Path, URI> location = lakeLocation(lake);
-    return new TierLayout(hot == null ? fallback.hotRoot() : hot, location.getKey(),
-        location.getValue());
+    return new TierLayout(
+        hot == null ? fallback.hotRoot() : hot, location.getKey(), location.getValue());
   }
 
-  private static Path setting(Map<String, String> properties, String property,
-      Map<String, String> env, String variable) {
+  private static Path setting(
+      Map<String, String> properties, String property, Map<String, String> env, String variable) {
     String value = text(properties, property, env, variable);
     return value == null ? null : Path.of(value);
   }
 
   /**
    * A root from a system property, else the environment. A setting that is there but blank or
-   * relative is refused rather than read as the defaults or the working directory: an operator
-   * who set {@code TIERING_ROOT=} in a unit file meant something, and a cron job's working
-   * directory is not a place to keep data.
+   * relative is refused rather than read as the defaults or the working directory: an operator who
+   * set {@code TIERING_ROOT=} in a unit file meant something, and a cron job's working directory is
+   * not a place to keep data.
    *
    * @throws IllegalArgumentException naming the setting, its value and the fix
    */
-  private static String text(Map<String, String> properties, String property,
-      Map<String, String> env, String variable) {
+  private static String text(
+      Map<String, String> properties, String property, Map<String, String> env, String variable) {
     String name = properties.containsKey(property) ? "-D" + property : variable;
     String value = properties.containsKey(property) ? properties.get(property) : env.get(variable);
     if (value == null) {
       return null;
     }
     if (value.isBlank()) {
-      throw new IllegalArgumentException("Invalid " + name + " '" + value + "': it is empty"
-          + " (give an absolute directory, such as /data, or unset it for the defaults)");
+      throw new IllegalArgumentException(
+          "Invalid "
+              + name
+              + " '"
+              + value
+              + "': it is empty"
+              + " (give an absolute directory, such as /data, or unset it for the defaults)");
     }
     boolean uri = value.contains("://") || value.regionMatches(true, 0, "file:", 0, 5);
     if (!uri && !Path.of(value).isAbsolute()) {
-      throw new IllegalArgumentException("Invalid " + name + " '" + value + "': it is a relative"
-          + " path, which would depend on the working directory (give an absolute one)");
+      throw new IllegalArgumentException(
+          "Invalid "
+              + name
+              + " '"
+              + value
+              + "': it is a relative"
+              + " path, which would depend on the working directory (give an absolute one)");
     }
     return value;
   }

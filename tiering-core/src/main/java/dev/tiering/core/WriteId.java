@@ -3,9 +3,9 @@ package dev.tiering.core;
 import dev.tiering.core.internal.NameRules;
 
 /**
- * A validated write id, which makes a lake write idempotent: a table commits each id at most
- * once. 1-128 characters of {@code A-Z}, {@code a-z}, {@code 0-9}, {@code _} and {@code -},
- * starting with a letter or digit, for example {@code run7-b42}: ids are part of file names.
+ * A validated write id, which makes a lake write idempotent: a table commits each id at most once.
+ * 1-128 characters of {@code A-Z}, {@code a-z}, {@code 0-9}, {@code _} and {@code -}, starting with
+ * a letter or digit, for example {@code run7-b42}: ids are part of file names.
  *
  * @param value the id, already validated
  */
@@ -21,8 +21,12 @@ public record WriteId(String value) {
    * @throws IllegalArgumentException naming the value, the broken rule and {@link #FORM}
    */
   public WriteId {
-    NameRules.check("write id", value, NameRules::isAlnum,
-        cp -> NameRules.isAlnum(cp) || cp == '_' || cp == '-', FORM);
+    NameRules.check(
+        "write id",
+        value,
+        NameRules::isAlnum,
+        cp -> NameRules.isAlnum(cp) || cp == '_' || cp == '-',
+        FORM);
   }
 
   /**

@@ -30,9 +30,12 @@ public enum Zone {
         return zone;
       }
     }
-    throw new IllegalArgumentException("Invalid zone " + NameRules.quote(String.valueOf(name))
-        + " (use one of " + Arrays.stream(values()).map(Zone::id).collect(Collectors.joining(", "))
-        + ")");
+    throw new IllegalArgumentException(
+        "Invalid zone "
+            + NameRules.quote(String.valueOf(name))
+            + " (use one of "
+            + Arrays.stream(values()).map(Zone::id).collect(Collectors.joining(", "))
+            + ")");
   }
 
   /** The zone's lowercase id. */

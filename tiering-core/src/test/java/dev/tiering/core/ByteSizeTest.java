@@ -21,8 +21,9 @@ class ByteSizeTest {
     assertThat(ByteSize.parse("512 MiB").bytes()).isEqualTo(512L << 20);
     assertThat(ByteSize.parse("1.5K").bytes()).isEqualTo(1536);
     assertThat(ByteSize.parse("1000").bytes()).isEqualTo(1000);
-    assertThatThrownBy(() -> ByteSize.parse("ten gigs")).hasMessage(
-        "Invalid size 'ten gigs' (use a number and a unit of B, KiB, MiB, GiB, TiB: e.g. 40GiB or 512M)");
+    assertThatThrownBy(() -> ByteSize.parse("ten gigs"))
+        .hasMessage(
+            "Invalid size 'ten gigs' (use a number and a unit of B, KiB, MiB, GiB, TiB: e.g. 40GiB or 512M)");
     assertThatThrownBy(() -> ByteSize.parse("-1G")).hasMessageContaining("Invalid size");
     assertThatThrownBy(() -> ByteSize.parse("99999999P")).hasMessageContaining("Invalid size");
   }

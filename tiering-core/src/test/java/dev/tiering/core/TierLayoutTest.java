@@ -1,9 +1,9 @@
 package dev.tiering.core;
 
-import dev.tiering.core.storage.Storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tiering.core.storage.Storage;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,8 @@ class TierLayoutTest {
   void overlappingRootsAreRefused() {
     assertThatThrownBy(() -> new TierLayout(Path.of("/data"), Path.of("/data/lake")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("Invalid tier layout: hot root /data and lake root /data/lake overlap");
+        .hasMessageStartingWith(
+            "Invalid tier layout: hot root /data and lake root /data/lake overlap");
     assertThatThrownBy(() -> new TierLayout(Path.of("/x/../data"), Path.of("/data/.")))
         .hasMessageContaining("overlap");
   }
@@ -47,11 +48,14 @@ class TierLayoutTest {
         .isEqualTo(TierLayout.under(Path.of("/srv/t")));
     assertThat(TierLayout.fromSettings(Map.of("tiering.root", "/p"), Map.of("TIERING_ROOT", "/e")))
         .isEqualTo(TierLayout.under(Path.of("/p")));
-    assertThat(TierLayout.fromSettings(Map.of(), Map.of(
-            "TIERING_ROOT", "/srv/t", "TIERING_LAKE_ROOT", "/mnt/hdd/lake")))
+    assertThat(
+            TierLayout.fromSettings(
+                Map.of(), Map.of("TIERING_ROOT", "/srv/t", "TIERING_LAKE_ROOT", "/mnt/hdd/lake")))
         .isEqualTo(new TierLayout(Path.of("/srv/t/hot"), Path.of("/mnt/hdd/lake")));
-    assertThat(TierLayout.fromSettings(Map.of("tiering.hot.root", "/mnt/ssd"),
-            Map.of("TIERING_HOT_ROOT", "/ignored", "TIERING_LAKE_ROOT", "/mnt/hdd")))
+    assertThat(
+            TierLayout.fromSettings(
+                Map.of("tiering.hot.root", "/mnt/ssd"),
+                Map.of("TIERING_HOT_ROOT", "/ignored", "TIERING_LAKE_ROOT", "/mnt/hdd")))
         .isEqualTo(new TierLayout(Path.of("/mnt/ssd"), Path.of("/mnt/hdd")));
   }
 
@@ -59,8 +63,9 @@ class TierLayoutTest {
   void aRootSettingThatIsEmptyOrRelativeIsRefusedNotTakenForTheDefaults() {
     assertThatThrownBy(() -> TierLayout.fromSettings(Map.of("tiering.hot.root", " "), Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Invalid -Dtiering.hot.root ' ': it is empty (give an absolute directory,"
-            + " such as /data, or unset it for the defaults)");
+        .hasMessage(
+            "Invalid -Dtiering.hot.root ' ': it is empty (give an absolute directory,"
+                + " such as /data, or unset it for the defaults)");
     assertThatThrownBy(() -> TierLayout.fromSettings(Map.of(), Map.of("TIERING_ROOT", "")))
         .hasMessageStartingWith("Invalid TIERING_ROOT '': it is empty");
     assertThatThrownBy(() -> TierLayout.fromSettings(Map.of(), Map.of("TIERING_ROOT", "data")))
@@ -69,8 +74,11 @@ class TierLayoutTest {
 
   @Test
   void aLakeUriPutsTheLakeOnAnotherFileSystem() {
-    TierLayout layout = TierLayout.builder().hotRoot(Path.of("/data/hot"))
-        .lakeRoot("hdfs://namenode:8020/data/lake").build();
+    TierLayout layout =
+        TierLayout.builder()
+            .hotRoot(Path.of("/data/hot"))
+            .lakeRoot("hdfs://namenode:8020/data/lake")
+            .build();
     assertThat(layout.lakeIsLocal()).isFalse();
     assertThat(layout.lakeStore()).hasToString("hdfs://namenode:8020");
     assertThat(layout.lakeRoot()).isEqualTo(Path.of("/data/lake"));
@@ -80,8 +88,9 @@ class TierLayoutTest {
         .isEqualTo("/data/hot/staging/slm_1_b.parquet");
     assertThat(layout.tierOf(Path.of("/data/lake/raw/x"))).contains(Tier.COLD);
 
-    TierLayout fromEnv = TierLayout.fromSettings(Map.of(),
-        Map.of("TIERING_LAKE_ROOT", "HDFS://namenode:8020/data/lake"));
+    TierLayout fromEnv =
+        TierLayout.fromSettings(
+            Map.of(), Map.of("TIERING_LAKE_ROOT", "HDFS://namenode:8020/data/lake"));
     assertThat(fromEnv.lakeStore()).hasToString("hdfs://namenode:8020");
     assertThat(fromEnv.hotRoot()).isEqualTo(Path.of("/data/hot"));
   }
@@ -98,23 +107,30 @@ class TierLayoutTest {
   @Test
   void badLakeUrisAndMissingProvidersAreExplained() {
     assertThatThrownBy(() -> TierLayout.builder().lakeRoot("hdfs://namenode:8020").build())
-        .hasMessage("Invalid lake root 'hdfs://namenode:8020': the URI has no path (use e.g."
-            + " hdfs://namenode:8020/lake)");
+        .hasMessage(
+            "Invalid lake root 'hdfs://namenode:8020': the URI has no path (use e.g."
+                + " hdfs://namenode:8020/lake)");
     assertThatThrownBy(() -> TierLayout.builder().lakeRoot("hdfs://name node/lake").build())
         .hasMessageStartingWith("Invalid lake root 'hdfs://name node/lake': Illegal character");
     TierLayout hdfs = TierLayout.builder().lakeRoot("hdfs://namenode:8020/lake").build();
-    assertThatThrownBy(() -> Storage.forLayout(hdfs)).isInstanceOf(IllegalStateException.class)
-        .hasMessage("No storage for the lake on hdfs://namenode:8020: add the"
-            + " dev.tiering:tiering-hadoop module to the class path (for hdfs://, Hadoop's client"
-            + " for that file system too), or use a local lake root");
+    assertThatThrownBy(() -> Storage.forLayout(hdfs))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "No storage for the lake on hdfs://namenode:8020: add the"
+                + " dev.tiering:tiering-hadoop module to the class path (for hdfs://, Hadoop's client"
+                + " for that file system too), or use a local lake root");
   }
 
   @Test
   void aRemoteLakeStillNeedsAPathApartFromTheHotRoot() {
     // Paths tell the tiers apart, so /data on the NameNode may not hold /data/hot's path either.
-    assertThatThrownBy(() -> TierLayout.builder().hotRoot(Path.of("/data/hot"))
-        .lakeRoot("hdfs://namenode:8020/data").build())
-        .hasMessageStartingWith("Invalid tier layout: hot root /data/hot and lake root /data"
-            + " overlap");
+    assertThatThrownBy(
+            () ->
+                TierLayout.builder()
+                    .hotRoot(Path.of("/data/hot"))
+                    .lakeRoot("hdfs://namenode:8020/data")
+                    .build())
+        .hasMessageStartingWith(
+            "Invalid tier layout: hot root /data/hot and lake root /data" + " overlap");
   }
 }

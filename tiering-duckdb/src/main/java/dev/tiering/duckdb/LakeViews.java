@@ -1,10 +1,10 @@
 package dev.tiering.duckdb;
 
-import dev.tiering.core.routing.PathResolver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tiering.core.TableName;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.parquet.LakeReader;
 import dev.tiering.schema.Field;
 import dev.tiering.schema.SchemaSidecar;
@@ -28,18 +28,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An in-memory DuckDB database with one view per lake table, {@code zone.table} (for example
- * {@code silver.slm_predictions}), over exactly the files of the table's applied commits: a glob
- * ({@code read_parquet('…/**}{@code /*.parquet')}) sees whatever files exist, a view sees commits.
- * Each view reads with {@code union_by_name}, so a table whose schema evolved reads whole (older
- * files get nulls for newer columns), and without {@code hive_partitioning}: the {@code date}
- * column is inside every file, and Hive-style directories above the table (a root under {@code
- * /srv/env=prod/}) must not become columns. A table without files is an empty view with the
- * table's columns.
+ * An in-memory DuckDB database with one view per lake table, {@code zone.table} (for example {@code
+ * silver.slm_predictions}), over exactly the files of the table's applied commits: a glob ({@code
+ * read_parquet('…/**}{@code /*.parquet')}) sees whatever files exist, a view sees commits. Each
+ * view reads with {@code union_by_name}, so a table whose schema evolved reads whole (older files
+ * get nulls for newer columns), and without {@code hive_partitioning}: the {@code date} column is
+ * inside every file, and Hive-style directories above the table (a root under {@code
+ * /srv/env=prod/}) must not become columns. A table without files is an empty view with the table's
+ * columns.
  *
  * <p>The views are a snapshot, taken when they are made or {@link #refresh() refreshed}. A file a
- * compaction removes later makes a query fail; {@link #query} then refreshes the views and runs
- * the query again. {@link #query} runs one {@code SELECT} statement only (checked by DuckDB's own
+ * compaction removes later makes a query fail; {@link #query} then refreshes the views and runs the
+ * query again. {@link #query} runs one {@code SELECT} statement only (checked by DuckDB's own
  * parser), and the database has no extension loading and no spilling to disk, so a query changes
  * nothing on any disk. Not thread-safe: one connection, one thread.
  *
@@ -54,12 +54,14 @@ public final class LakeViews implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LakeViews.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Queries that meet a file removed since the views were made are run again this often. */
   private static final int ATTEMPTS = 3;
 
   private final LakeReader reader;
   private final Connection connection;
   private final Map<String, Long> snapshots = new LinkedHashMap<>();
+
   /** The files the views name: only their disappearance makes a query run again. */
   private final java.util.Set<String> files = new java.util.HashSet<>();
 
@@ -119,8 +121,8 @@ public final class LakeViews implements AutoCloseable {
   public long snapshot(String table) {
     Long snapshot = snapshots.get(table);
     if (snapshot == null) {
-      throw new IllegalArgumentException("No view " + table + " (views: " + snapshots.keySet()
-          + ")");
+      throw new IllegalArgumentException(
+          "No view " + table + " (views: " + snapshots.keySet() + ")");
     }
     return snapshot;
   }
@@ -142,8 +144,13 @@ public final class LakeViews implements AutoCloseable {
         for (TableName table : tables) {
           SchemaSidecar sidecar = reader.sidecar(zone, table);
           List<LakeReader.DataFile> tableFiles = reader.files(zone, table);
-          statement.execute("CREATE OR REPLACE VIEW " + identifier(zone.id()) + "."
-              + identifier(table.value()) + " AS " + select(sidecar.schema(), tableFiles));
+          statement.execute(
+              "CREATE OR REPLACE VIEW "
+                  + identifier(zone.id())
+                  + "."
+                  + identifier(table.value())
+                  + " AS "
+                  + select(sidecar.schema(), tableFiles));
           tableFiles.forEach(f -> files.add(f.path().toString()));
           snapshots.put(zone.id() + "." + table.value(), sidecar.lastCommit());
         }
@@ -159,8 +166,12 @@ public final class LakeViews implements AutoCloseable {
       StringBuilder empty = new StringBuilder("SELECT ");
       for (int i = 0; i < schema.fields().size(); i++) {
         Field field = schema.fields().get(i);
-        empty.append(i == 0 ? "" : ", ").append("CAST(NULL AS ").append(duckType(field))
-            .append(") AS ").append(identifier(field.name()));
+        empty
+            .append(i == 0 ? "" : ", ")
+            .append("CAST(NULL AS ")
+            .append(duckType(field))
+            .append(") AS ")
+            .append(identifier(field.name()));
       }
       if (schema.isDatePartitioned()) {
         empty.append(", CAST(NULL AS DATE) AS ").append(identifier(TableSchema.DATE_PARTITION));
@@ -201,8 +212,8 @@ public final class LakeViews implements AutoCloseable {
    *     MAP), or another JDBC object (UUID, ...)
    * @param truncated true if there were more rows than asked for
    */
-  public record Result(List<String> columns, List<String> types, List<List<Object>> rows,
-      boolean truncated) {
+  public record Result(
+      List<String> columns, List<String> types, List<List<Object>> rows, boolean truncated) {
     /** Checks the components. */
     public Result {
       columns = List.copyOf(columns);
@@ -232,8 +243,8 @@ public final class LakeViews implements AutoCloseable {
         if (attempt == ATTEMPTS || !isMissingViewFile(e)) {
           throw e;
         }
-        log.debug("A file of the views went away ({}); refreshing and running again",
-            e.getMessage());
+        log.debug(
+            "A file of the views went away ({}); refreshing and running again", e.getMessage());
         refresh();
       }
     }
@@ -309,13 +320,13 @@ public final class LakeViews implements AutoCloseable {
 
   /**
    * Refuses anything but one {@code SELECT}: DuckDB's parser serializes only {@code SELECT}
-   * statements, so it tells a {@code COPY … TO}, an {@code ATTACH} or a second statement apart
-   * with its own grammar, not with a pattern of ours.
+   * statements, so it tells a {@code COPY … TO}, an {@code ATTACH} or a second statement apart with
+   * its own grammar, not with a pattern of ours.
    */
   private void checkSelect(String sql) throws SQLException {
     JsonNode parsed;
-    try (PreparedStatement check = connection.prepareStatement(
-        "SELECT json_serialize_sql(?::VARCHAR)")) {
+    try (PreparedStatement check =
+        connection.prepareStatement("SELECT json_serialize_sql(?::VARCHAR)")) {
       check.setString(1, sql);
       try (ResultSet rs = check.executeQuery()) {
         rs.next();
@@ -326,29 +337,55 @@ public final class LakeViews implements AutoCloseable {
     }
     if (parsed.path("error").asBoolean(false)) {
       String message = parsed.path("error_message").asText("");
-      throw new SQLException(message.contains("Only SELECT")
-          ? "Only a SELECT statement can run here (the views are read-only): " + first(sql)
-          : "Invalid SQL: " + message);
+      throw new SQLException(
+          message.contains("Only SELECT")
+              ? "Only a SELECT statement can run here (the views are read-only): " + first(sql)
+              : "Invalid SQL: " + message);
     }
     int statements = parsed.path("statements").size();
     if (statements != 1) {
-      throw new SQLException("Only one statement can run here; found " + statements + " in "
-          + first(sql));
+      throw new SQLException(
+          "Only one statement can run here; found " + statements + " in " + first(sql));
     }
     checkFunctions(parsed.path("statements"), false);
   }
 
   /** Table functions a query may use: they read, and change nothing. */
-  private static final java.util.Set<String> READING_TABLE_FUNCTIONS = java.util.Set.of(
-      "read_parquet", "parquet_scan", "parquet_metadata", "parquet_schema",
-      "parquet_file_metadata", "parquet_kv_metadata", "read_csv", "read_csv_auto", "sniff_csv",
-      "read_json", "read_json_auto", "read_ndjson", "read_ndjson_auto", "read_json_objects",
-      "read_text", "read_blob", "glob", "range", "generate_series", "unnest", "duckdb_tables",
-      "duckdb_views", "duckdb_columns", "duckdb_schemas", "duckdb_functions", "duckdb_types",
-      "duckdb_constraints", "duckdb_keywords", "duckdb_settings");
+  private static final java.util.Set<String> READING_TABLE_FUNCTIONS =
+      java.util.Set.of(
+          "read_parquet",
+          "parquet_scan",
+          "parquet_metadata",
+          "parquet_schema",
+          "parquet_file_metadata",
+          "parquet_kv_metadata",
+          "read_csv",
+          "read_csv_auto",
+          "sniff_csv",
+          "read_json",
+          "read_json_auto",
+          "read_ndjson",
+          "read_ndjson_auto",
+          "read_json_objects",
+          "read_text",
+          "read_blob",
+          "glob",
+          "range",
+          "generate_series",
+          "unnest",
+          "duckdb_tables",
+          "duckdb_views",
+          "duckdb_columns",
+          "duckdb_schemas",
+          "duckdb_functions",
+          "duckdb_types",
+          "duckdb_constraints",
+          "duckdb_keywords",
+          "duckdb_settings");
+
   /** Scalar functions with effects beyond their result. */
-  private static final java.util.Set<String> EFFECTFUL_FUNCTIONS = java.util.Set.of("setseed",
-      "write_log", "nextval", "currval");
+  private static final java.util.Set<String> EFFECTFUL_FUNCTIONS =
+      java.util.Set.of("setseed", "write_log", "nextval", "currval");
 
   /**
    * Refuses a statement that calls a table function outside {@link #READING_TABLE_FUNCTIONS} or a
@@ -362,14 +399,18 @@ public final class LakeViews implements AutoCloseable {
         String function = name.asText().toLowerCase(Locale.ROOT);
         if (tableFunction && !READING_TABLE_FUNCTIONS.contains(function)
             || EFFECTFUL_FUNCTIONS.contains(function)) {
-          throw new SQLException("The function " + function + "() cannot run here: a query may"
-              + " only read (table functions: " + new java.util.TreeSet<>(READING_TABLE_FUNCTIONS)
-              + ")");
+          throw new SQLException(
+              "The function "
+                  + function
+                  + "() cannot run here: a query may"
+                  + " only read (table functions: "
+                  + new java.util.TreeSet<>(READING_TABLE_FUNCTIONS)
+                  + ")");
         }
       }
       boolean tableRef = "TABLE_FUNCTION".equals(node.path("type").asText());
-      for (Map.Entry<String, JsonNode> field : (Iterable<Map.Entry<String, JsonNode>>)
-          node::fields) {
+      for (Map.Entry<String, JsonNode> field :
+          (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
         checkFunctions(field.getValue(), tableRef && field.getKey().equals("function"));
       }
     } else if (node.isArray()) {
@@ -385,14 +426,16 @@ public final class LakeViews implements AutoCloseable {
   }
 
   /**
-   * True if DuckDB could not open a file one of the views names: a compaction merged it. Any
-   * other error, even one whose text looks alike, is the query's own and is not retried.
+   * True if DuckDB could not open a file one of the views names: a compaction merged it. Any other
+   * error, even one whose text looks alike, is the query's own and is not retried.
    */
   private boolean isMissingViewFile(SQLException e) {
     String message = String.valueOf(e.getMessage());
     String lower = message.toLowerCase(Locale.ROOT);
-    if (!lower.startsWith("io error") || !(lower.contains("no such file")
-        || lower.contains("cannot open file") || lower.contains("no files found"))) {
+    if (!lower.startsWith("io error")
+        || !(lower.contains("no such file")
+            || lower.contains("cannot open file")
+            || lower.contains("no files found"))) {
       return false;
     }
     for (String file : files) {

@@ -1,11 +1,11 @@
 package dev.tiering.duckdb;
 
-import dev.tiering.core.routing.PathResolver;
-import dev.tiering.core.storage.Storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.parquet.LakeWriteOptions;
 import dev.tiering.parquet.LakeWriter;
 import dev.tiering.schema.FieldType;
@@ -27,9 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * LakeViews changes nothing, whatever SQL it is given, and its views read right under any root:
- * regression tests from an adversarial review, which made a SELECT overwrite a table's
- * schema.json through DuckDB's enable_profiling() and took columns from key=value directories
- * above the lake.
+ * regression tests from an adversarial review, which made a SELECT overwrite a table's schema.json
+ * through DuckDB's enable_profiling() and took columns from key=value directories above the lake.
  */
 class LakeViewsSafetyTest {
 
@@ -38,8 +37,11 @@ class LakeViewsSafetyTest {
   @TempDir Path base;
 
   private static TableSchema schema() {
-    return TableSchema.builder(Zone.SILVER, "events").required("ts", FieldType.TIMESTAMP)
-        .required("id", FieldType.INT64).nullable("label", FieldType.STRING).partitionByDate()
+    return TableSchema.builder(Zone.SILVER, "events")
+        .required("ts", FieldType.TIMESTAMP)
+        .required("id", FieldType.INT64)
+        .nullable("label", FieldType.STRING)
+        .partitionByDate()
         .build();
   }
 
@@ -52,16 +54,21 @@ class LakeViewsSafetyTest {
       row.put("label", "l" + id % 3);
       rows.add(row);
     }
-    LakeWriter.builder(paths).storage(Storage.local()).build().writeCleanData(schema(), rows,
-        LakeWriteOptions.defaults().partitionBy("ts"));
+    LakeWriter.builder(paths)
+        .storage(Storage.local())
+        .build()
+        .writeCleanData(schema(), rows, LakeWriteOptions.defaults().partitionBy("ts"));
   }
 
   static Map<String, String> snapshot(Path dir) throws IOException {
     Map<String, String> all = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) walk::iterator) {
-        all.put(dir.relativize(p).toString(), Files.isDirectory(p) ? "dir"
-            : Files.size(p) + "@" + Files.getLastModifiedTime(p).toMillis());
+        all.put(
+            dir.relativize(p).toString(),
+            Files.isDirectory(p)
+                ? "dir"
+                : Files.size(p) + "@" + Files.getLastModifiedTime(p).toMillis());
       }
     }
     return all;
@@ -88,38 +95,54 @@ class LakeViewsSafetyTest {
     write(paths, 30);
     Path out = Files.createDirectories(base.resolve("out"));
     String o = out.toString();
-    List<String> sqls = List.of(
-        "COPY (SELECT 1) TO '" + o + "/c.csv'",
-        "EXPORT DATABASE '" + o + "/exp'",
-        "ATTACH '" + o + "/a.db'",
-        "INSTALL httpfs", "LOAD parquet", "SET threads = 1", "PRAGMA enable_profiling",
-        "CALL checkpoint()", "CREATE MACRO m() AS 1", "CREATE TABLE t AS SELECT 1",
-        "CREATE SECRET s (TYPE s3, KEY_ID 'a', SECRET 'b')",
-        "CREATE PERSISTENT SECRET s (TYPE s3, KEY_ID 'a', SECRET 'b')",
-        "SELECT 1; COPY (SELECT 1) TO '" + o + "/c2.csv'",
-        "SELECT 1 /* ; COPY (SELECT 1) TO 'x' */",
-        "SELECT ';COPY (SELECT 1) TO ''x''' AS s",
-        "SELECT 1;", "SELECT 1; ;", "SELECT 1 -- ; DROP VIEW silver.events",
-        "WITH x AS (INSERT INTO silver.events VALUES (1) RETURNING *) SELECT * FROM x",
-        "FROM silver.events SELECT id LIMIT 1", "SUMMARIZE silver.events",
-        "DESCRIBE silver.events", "EXPLAIN ANALYZE SELECT 1", "EXPLAIN SELECT 1",
-        "SELECT current_setting('temp_directory') AS t",
-        "SELECT setseed(0.5)", "SELECT getenv('HOME')",
-        "SELECT * FROM glob('" + lakeRoot + "/**')",
-        "SELECT count(*) FROM read_text('/etc/hostname')",
-        "SELECT * FROM query('SELECT 7')",
-        "SELECT * FROM query('COPY (SELECT 1) TO ''" + o + "/q.csv''')",
-        "SELECT * FROM checkpoint()", "SELECT * FROM force_checkpoint()",
-        "SELECT * FROM enable_logging(storage='file', storage_path='" + o + "/log')",
-        "SELECT * FROM enable_profiling(format='json', save_location='" + o + "/prof.json')",
-        "SELECT * FROM enable_profiling(format='query_tree', save_location='" + o + "/prof.txt')",
-        "SELECT * FROM (SELECT 1) t, enable_logging(storage='file', storage_path='" + o
-            + "/log2')",
-        "SELECT * FROM read_duckdb('" + o + "/none.duckdb')",
-        "SELECT * FROM create_external_resource('x')",
-        "SELECT * FROM duckdb_secrets()",
-        "SELECT * FROM json_execute_serialized_sql(json_serialize_sql('SELECT 5'))",
-        "SELECT * FROM read_csv('http://127.0.0.1:9/x.csv')");
+    List<String> sqls =
+        List.of(
+            "COPY (SELECT 1) TO '" + o + "/c.csv'",
+            "EXPORT DATABASE '" + o + "/exp'",
+            "ATTACH '" + o + "/a.db'",
+            "INSTALL httpfs",
+            "LOAD parquet",
+            "SET threads = 1",
+            "PRAGMA enable_profiling",
+            "CALL checkpoint()",
+            "CREATE MACRO m() AS 1",
+            "CREATE TABLE t AS SELECT 1",
+            "CREATE SECRET s (TYPE s3, KEY_ID 'a', SECRET 'b')",
+            "CREATE PERSISTENT SECRET s (TYPE s3, KEY_ID 'a', SECRET 'b')",
+            "SELECT 1; COPY (SELECT 1) TO '" + o + "/c2.csv'",
+            "SELECT 1 /* ; COPY (SELECT 1) TO 'x' */",
+            "SELECT ';COPY (SELECT 1) TO ''x''' AS s",
+            "SELECT 1;",
+            "SELECT 1; ;",
+            "SELECT 1 -- ; DROP VIEW silver.events",
+            "WITH x AS (INSERT INTO silver.events VALUES (1) RETURNING *) SELECT * FROM x",
+            "FROM silver.events SELECT id LIMIT 1",
+            "SUMMARIZE silver.events",
+            "DESCRIBE silver.events",
+            "EXPLAIN ANALYZE SELECT 1",
+            "EXPLAIN SELECT 1",
+            "SELECT current_setting('temp_directory') AS t",
+            "SELECT setseed(0.5)",
+            "SELECT getenv('HOME')",
+            "SELECT * FROM glob('" + lakeRoot + "/**')",
+            "SELECT count(*) FROM read_text('/etc/hostname')",
+            "SELECT * FROM query('SELECT 7')",
+            "SELECT * FROM query('COPY (SELECT 1) TO ''" + o + "/q.csv''')",
+            "SELECT * FROM checkpoint()",
+            "SELECT * FROM force_checkpoint()",
+            "SELECT * FROM enable_logging(storage='file', storage_path='" + o + "/log')",
+            "SELECT * FROM enable_profiling(format='json', save_location='" + o + "/prof.json')",
+            "SELECT * FROM enable_profiling(format='query_tree', save_location='"
+                + o
+                + "/prof.txt')",
+            "SELECT * FROM (SELECT 1) t, enable_logging(storage='file', storage_path='"
+                + o
+                + "/log2')",
+            "SELECT * FROM read_duckdb('" + o + "/none.duckdb')",
+            "SELECT * FROM create_external_resource('x')",
+            "SELECT * FROM duckdb_secrets()",
+            "SELECT * FROM json_execute_serialized_sql(json_serialize_sql('SELECT 5'))",
+            "SELECT * FROM read_csv('http://127.0.0.1:9/x.csv')");
     List<String> writers = new ArrayList<>();
     List<String> accepted = new ArrayList<>();
     for (String sql : sqls) {
@@ -138,13 +161,19 @@ class LakeViewsSafetyTest {
     assertThat(writers).as("statements that wrote").isEmpty();
     // Writing, configuring or effectful statements do not run (text in comments and string
     // literals is not a statement, so those do).
-    assertThat(accepted).containsExactlyInAnyOrder("SELECT 1 /* ; COPY (SELECT 1) TO 'x' */",
-        "SELECT ';COPY (SELECT 1) TO ''x''' AS s", "SELECT 1;", "SELECT 1; ;",
-        "SELECT 1 -- ; DROP VIEW silver.events", "FROM silver.events SELECT id LIMIT 1",
-        "SUMMARIZE silver.events", "DESCRIBE silver.events",
-        "SELECT current_setting('temp_directory') AS t",
-        "SELECT * FROM glob('" + lakeRoot + "/**')",
-        "SELECT count(*) FROM read_text('/etc/hostname')");
+    assertThat(accepted)
+        .containsExactlyInAnyOrder(
+            "SELECT 1 /* ; COPY (SELECT 1) TO 'x' */",
+            "SELECT ';COPY (SELECT 1) TO ''x''' AS s",
+            "SELECT 1;",
+            "SELECT 1; ;",
+            "SELECT 1 -- ; DROP VIEW silver.events",
+            "FROM silver.events SELECT id LIMIT 1",
+            "SUMMARIZE silver.events",
+            "DESCRIBE silver.events",
+            "SELECT current_setting('temp_directory') AS t",
+            "SELECT * FROM glob('" + lakeRoot + "/**')",
+            "SELECT count(*) FROM read_text('/etc/hostname')");
   }
 
   /** Library use: profiling switched on by one query must not make the next write a file. */
@@ -155,17 +184,28 @@ class LakeViewsSafetyTest {
     Path victim = paths.schemaFile(Zone.SILVER, dev.tiering.core.TableName.of("events"));
     byte[] before = Files.readAllBytes(victim);
     try (LakeViews views = LakeViews.open(paths)) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> views.query("SELECT * FROM"
-          + " enable_profiling(format='json', save_location='" + victim + "')", 5))
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  views.query(
+                      "SELECT * FROM"
+                          + " enable_profiling(format='json', save_location='"
+                          + victim
+                          + "')",
+                      5))
           .isInstanceOf(SQLException.class)
           .hasMessageStartingWith("The function enable_profiling() cannot run here");
       // Straight through the connection too: the configuration is locked.
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
-        try (java.sql.Statement statement = views.connection().createStatement()) {
-          statement.executeQuery("SELECT * FROM enable_profiling(format='json', save_location='"
-              + victim + "')");
-        }
-      }).isInstanceOf(SQLException.class).hasMessageContaining("locked");
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> {
+                try (java.sql.Statement statement = views.connection().createStatement()) {
+                  statement.executeQuery(
+                      "SELECT * FROM enable_profiling(format='json', save_location='"
+                          + victim
+                          + "')");
+                }
+              })
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("locked");
       assertThat(views.query("SELECT 42", 5).rows()).containsExactly(List.of(42));
     }
     assertThat(Files.readAllBytes(victim)).isEqualTo(before);
@@ -180,14 +220,17 @@ class LakeViewsSafetyTest {
     PathResolver paths = new PathResolver(TierLayout.under(base.resolve("lake")));
     write(paths, 30);
     Path out = Files.createDirectories(base.resolve("out"));
-    for (String sql : List.of(
-        "SELECT error('no such file ' || r.range) FROM range(1) r LEFT JOIN"
-            + " enable_profiling(format='json', save_location='" + out.resolve("p.json")
-            + "') e ON true",
-        "SELECT error('no such file ' || r.range) FROM range(1) r LEFT JOIN"
-            + " enable_logging(storage='file', storage_path='" + out.resolve("logs")
-            + "') e ON true",
-        "SELECT error('IO Error: No such file or directory') FROM range(1)")) {
+    for (String sql :
+        List.of(
+            "SELECT error('no such file ' || r.range) FROM range(1) r LEFT JOIN"
+                + " enable_profiling(format='json', save_location='"
+                + out.resolve("p.json")
+                + "') e ON true",
+            "SELECT error('no such file ' || r.range) FROM range(1) r LEFT JOIN"
+                + " enable_logging(storage='file', storage_path='"
+                + out.resolve("logs")
+                + "') e ON true",
+            "SELECT error('IO Error: No such file or directory') FROM range(1)")) {
       try (LakeViews views = LakeViews.open(paths)) {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> views.query(sql, 5))
             .isInstanceOf(SQLException.class);
@@ -200,15 +243,28 @@ class LakeViewsSafetyTest {
   @Test
   void awkwardRootDirectories() throws Exception {
     List<String> failures = new ArrayList<>();
-    for (String dir : List.of("it's a lake", "lake[1]", "lake*", "lake?", "lake{a,b}",
-        "id=7/lake", "label=zzz/lake", "env=prod/lake", "date=1999-01-01/lake", "back\\slash")) {
+    for (String dir :
+        List.of(
+            "it's a lake",
+            "lake[1]",
+            "lake*",
+            "lake?",
+            "lake{a,b}",
+            "id=7/lake",
+            "label=zzz/lake",
+            "env=prod/lake",
+            "date=1999-01-01/lake",
+            "back\\slash")) {
       Path root = base.resolve(dir);
       PathResolver paths = new PathResolver(TierLayout.under(root));
       write(paths, 30);
       String outcome;
       try (LakeViews views = LakeViews.open(paths)) {
-        LakeViews.Result r = views.query("SELECT count(*), sum(id)::BIGINT,"
-            + " count(DISTINCT label), min(label), count(DISTINCT date) FROM silver.events", 5);
+        LakeViews.Result r =
+            views.query(
+                "SELECT count(*), sum(id)::BIGINT,"
+                    + " count(DISTINCT label), min(label), count(DISTINCT date) FROM silver.events",
+                5);
         LakeViews.Result cols = views.query("SELECT * FROM silver.events LIMIT 0", 5);
         outcome = r.rows() + " columns " + cols.columns();
         if (!r.rows().equals(List.of(List.of(30L, 435L, 3L, "l0", 2L)))
@@ -233,11 +289,17 @@ class LakeViewsSafetyTest {
     try (LakeViews views = LakeViews.open(paths)) {
       assertThat(views.query("SELECT current_setting('temp_directory')", 1).rows())
           .containsExactly(List.of(""));
-      assertThat(views.query("SELECT count(*) FROM (SELECT md5(i::VARCHAR) AS s FROM"
-          + " range(1000000) t(i) ORDER BY s)", 5).rows()).containsExactly(List.of(1_000_000L));
+      assertThat(
+              views
+                  .query(
+                      "SELECT count(*) FROM (SELECT md5(i::VARCHAR) AS s FROM"
+                          + " range(1000000) t(i) ORDER BY s)",
+                      5)
+                  .rows())
+          .containsExactly(List.of(1_000_000L));
       try (java.sql.Statement statement = views.connection().createStatement();
-          java.sql.ResultSet spilled = statement.executeQuery(
-              "SELECT count(*) FROM duckdb_temporary_files()")) {
+          java.sql.ResultSet spilled =
+              statement.executeQuery("SELECT count(*) FROM duckdb_temporary_files()")) {
         spilled.next();
         assertThat(spilled.getLong(1)).isZero();
       }

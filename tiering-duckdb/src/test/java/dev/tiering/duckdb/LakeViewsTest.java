@@ -1,17 +1,17 @@
 package dev.tiering.duckdb;
 
-import dev.tiering.core.routing.PathResolver;
-import dev.tiering.core.storage.ForwardingPendingFile;
-import dev.tiering.core.storage.ForwardingStorage;
-import dev.tiering.core.storage.PendingFile;
-import dev.tiering.core.storage.Storage;
-import dev.tiering.core.storage.WriteMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.ForwardingPendingFile;
+import dev.tiering.core.storage.ForwardingStorage;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.WriteMode;
 import dev.tiering.parquet.Compactor;
 import dev.tiering.parquet.LakeWriteOptions;
 import dev.tiering.parquet.LakeWriter;
@@ -77,12 +77,15 @@ class LakeViewsTest {
 
   private void write(Storage storage, TableSchema schema, List<Map<String, Object>> rows)
       throws IOException {
-    LakeWriter.builder(paths).storage(storage).build().writeCleanData(schema, rows,
-        LakeWriteOptions.defaults().partitionBy("ts"));
+    LakeWriter.builder(paths)
+        .storage(storage)
+        .build()
+        .writeCleanData(schema, rows, LakeWriteOptions.defaults().partitionBy("ts"));
   }
 
   private static long scalar(Connection duck, String sql) throws SQLException {
-    try (Statement statement = duck.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+    try (Statement statement = duck.createStatement();
+        ResultSet rs = statement.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }
@@ -99,12 +102,18 @@ class LakeViewsTest {
     try (LakeViews views = LakeViews.open(paths)) {
       assertThat(views.tables()).containsExactly("silver.events");
       assertThat(views.snapshot("silver.events")).isEqualTo(2);
-      LakeViews.Result result = views.query("SELECT count(*), sum(id)::BIGINT,"
-          + " count(DISTINCT date) FROM silver.events", 10);
+      LakeViews.Result result =
+          views.query(
+              "SELECT count(*), sum(id)::BIGINT," + " count(DISTINCT date) FROM silver.events", 10);
       assertThat(result.rows()).containsExactly(List.of(150L, 11175L, 7L));
       assertThat(result.columns()).hasSize(3);
-      assertThat(scalar(views.connection(), "SELECT count(*) FROM (SELECT * FROM silver.events"
-          + " EXCEPT ALL SELECT * FROM read_parquet(" + glob() + ", hive_partitioning = true))"))
+      assertThat(
+              scalar(
+                  views.connection(),
+                  "SELECT count(*) FROM (SELECT * FROM silver.events"
+                      + " EXCEPT ALL SELECT * FROM read_parquet("
+                      + glob()
+                      + ", hive_partitioning = true))"))
           .isZero();
     }
   }
@@ -112,21 +121,22 @@ class LakeViewsTest {
   @Test
   void aViewHidesAWriteCommittedButNotYetPublishedWhichAGlobSees() throws Exception {
     write(Storage.local(), v1().build(), rows(0, 100, false));
-    Storage sidecarFails = new ForwardingStorage(Storage.local()) {
-      @Override
-      public PendingFile create(Path target, WriteMode mode) throws IOException {
-        PendingFile file = super.create(target, mode);
-        if (!target.getFileName().toString().equals("schema.json")) {
-          return file;
-        }
-        return new ForwardingPendingFile(file) {
+    Storage sidecarFails =
+        new ForwardingStorage(Storage.local()) {
           @Override
-          public void commit() throws IOException {
-            throw new IOException("sidecar write failed (injected)");
+          public PendingFile create(Path target, WriteMode mode) throws IOException {
+            PendingFile file = super.create(target, mode);
+            if (!target.getFileName().toString().equals("schema.json")) {
+              return file;
+            }
+            return new ForwardingPendingFile(file) {
+              @Override
+              public void commit() throws IOException {
+                throw new IOException("sidecar write failed (injected)");
+              }
+            };
           }
         };
-      }
-    };
     assertThatThrownBy(() -> write(sidecarFails, v1().build(), rows(100, 50, false)))
         .hasMessageContaining("is committed (commit 2)");
 
@@ -144,29 +154,40 @@ class LakeViewsTest {
 
   /**
    * The seed's plain glob on a table whose schema evolved: DuckDB takes the columns of the first
-   * file, so a column added later is missing; {@code union_by_name = true} reads it, with nulls
-   * for the older files. The view does that.
+   * file, so a column added later is missing; {@code union_by_name = true} reads it, with nulls for
+   * the older files. The view does that.
    */
   @Test
   void anEvolvedTableReadsWholeThroughTheViewAndNeedsUnionByNameInAGlob() throws Exception {
     write(Storage.local(), v1().build(), rows(0, 48, false));
-    write(Storage.local(), v1().nullable("score", FieldType.FLOAT64).build(),
-        rows(48, 48, true));
+    write(Storage.local(), v1().nullable("score", FieldType.FLOAT64).build(), rows(48, 48, true));
     try (LakeViews views = LakeViews.open(paths)) {
-      assertThat(views.query("SELECT count(*), count(score), round(sum(score), 6) FROM"
-          + " silver.events", 1).rows()).containsExactly(List.of(96L, 48L, 343.2));
+      assertThat(
+              views
+                  .query(
+                      "SELECT count(*), count(score), round(sum(score), 6) FROM" + " silver.events",
+                      1)
+                  .rows())
+          .containsExactly(List.of(96L, 48L, 343.2));
       Connection duck = views.connection();
       String where = " WHERE date >= '2025-11-10'";
       assertThat(scalar(duck, "SELECT count(*) FROM read_parquet(" + glob() + ")" + where))
           .isEqualTo(96);
       try (Statement statement = duck.createStatement();
-          ResultSet plain = statement.executeQuery("SELECT * FROM read_parquet(" + glob()
-              + ") LIMIT 0")) {
-        assertThat(plain.getMetaData().getColumnCount()).as("columns of the plain glob")
+          ResultSet plain =
+              statement.executeQuery("SELECT * FROM read_parquet(" + glob() + ") LIMIT 0")) {
+        assertThat(plain.getMetaData().getColumnCount())
+            .as("columns of the plain glob")
             .isEqualTo(4);
       }
-      assertThat(scalar(duck, "SELECT count(score) FROM read_parquet(" + glob()
-          + ", union_by_name = true)" + where)).isEqualTo(48);
+      assertThat(
+              scalar(
+                  duck,
+                  "SELECT count(score) FROM read_parquet("
+                      + glob()
+                      + ", union_by_name = true)"
+                      + where))
+          .isEqualTo(48);
     }
   }
 
@@ -177,8 +198,8 @@ class LakeViewsTest {
       LakeViews.Result result = views.query("SELECT * FROM silver.events", 10);
       assertThat(result.rows()).isEmpty();
       assertThat(result.columns()).containsExactly("ts", "id", "label", "date");
-      assertThat(result.types()).containsExactly("TIMESTAMP WITH TIME ZONE", "BIGINT",
-          "VARCHAR", "DATE");
+      assertThat(result.types())
+          .containsExactly("TIMESTAMP WITH TIME ZONE", "BIGINT", "VARCHAR", "DATE");
     }
   }
 
@@ -187,14 +208,16 @@ class LakeViewsTest {
     write(Storage.local(), v1().build(), rows(0, 10, false));
     Path out = base.resolve("out.csv");
     try (LakeViews views = LakeViews.open(paths)) {
-      assertThatThrownBy(() -> views.query("COPY (SELECT * FROM silver.events) TO '" + out
-          + "'", 10)).isInstanceOf(SQLException.class)
+      assertThatThrownBy(
+              () -> views.query("COPY (SELECT * FROM silver.events) TO '" + out + "'", 10))
+          .isInstanceOf(SQLException.class)
           .hasMessageStartingWith("Only a SELECT statement can run here");
       assertThatThrownBy(() -> views.query("SELECT 1; DROP VIEW silver.events", 10))
           .isInstanceOf(SQLException.class);
       assertThatThrownBy(() -> views.query("ATTACH '" + base.resolve("x.db") + "'", 10))
           .isInstanceOf(SQLException.class);
-      assertThatThrownBy(() -> views.query("SELEC 1", 10)).isInstanceOf(SQLException.class)
+      assertThatThrownBy(() -> views.query("SELEC 1", 10))
+          .isInstanceOf(SQLException.class)
           .hasMessageStartingWith("Invalid SQL: ");
       LakeViews.Result limited = views.query("SELECT id FROM silver.events ORDER BY id", 3);
       assertThat(limited.rows()).containsExactly(List.of(0L), List.of(1L), List.of(2L));
@@ -210,13 +233,16 @@ class LakeViewsTest {
       write(Storage.local(), v1().build(), rows(i * 10L, 10, false));
     }
     try (LakeViews views = LakeViews.open(paths)) {
-      Compactor.builder(paths).minCommitAge(Duration.ZERO).build()
-          .compact(Zone.SILVER, TABLE).execute();
+      Compactor.builder(paths)
+          .minCommitAge(Duration.ZERO)
+          .build()
+          .compact(Zone.SILVER, TABLE)
+          .execute();
       try (Stream<Path> files = Files.walk(paths.tableDir(Zone.SILVER, TABLE))) {
         assertThat(files.filter(p -> p.toString().endsWith("-compacted.parquet"))).isNotEmpty();
       }
-      assertThat(views.query("SELECT count(*), sum(id)::BIGINT FROM silver.events", 1)
-          .rows()).containsExactly(List.of(30L, 435L));
+      assertThat(views.query("SELECT count(*), sum(id)::BIGINT FROM silver.events", 1).rows())
+          .containsExactly(List.of(30L, 435L));
     }
   }
 

@@ -1,13 +1,13 @@
 package dev.tiering.duckdb;
 
-import dev.tiering.core.lifecycle.TempFileSweeper;
-import dev.tiering.core.routing.PathResolver;
-import dev.tiering.core.storage.Storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.lifecycle.TempFileSweeper;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.testing.CrashableStorage;
 import dev.tiering.core.testing.Seeded;
 import dev.tiering.parquet.Compactor;
@@ -49,13 +49,14 @@ class ReadersAgreeTest {
 
   private static final TableName TABLE = TableName.of("events");
   private static final Instant START = Instant.parse("2025-11-10T20:00:00Z");
-  private static final TableSchema SCHEMA = TableSchema.builder(Zone.SILVER, "events")
-      .required("ts", FieldType.TIMESTAMP)
-      .required("id", FieldType.INT64)
-      .required("value", FieldType.FLOAT64)
-      .nullable("payload", FieldType.STRING)
-      .partitionByDate()
-      .build();
+  private static final TableSchema SCHEMA =
+      TableSchema.builder(Zone.SILVER, "events")
+          .required("ts", FieldType.TIMESTAMP)
+          .required("id", FieldType.INT64)
+          .required("value", FieldType.FLOAT64)
+          .nullable("payload", FieldType.STRING)
+          .partitionByDate()
+          .build();
 
   @TempDir Path base;
 
@@ -85,8 +86,8 @@ class ReadersAgreeTest {
     List<Row> rows = new ArrayList<>();
     for (int c = 0; c < upTo; c++) {
       for (Map<String, Object> row : commits.get(c)) {
-        rows.add(new Row((Long) row.get("id"), (Double) row.get("value"),
-            (String) row.get("payload")));
+        rows.add(
+            new Row((Long) row.get("id"), (Double) row.get("value"), (String) row.get("payload")));
       }
     }
     rows.sort(null);
@@ -108,8 +109,9 @@ class ReadersAgreeTest {
       List<Row> rows = new ArrayList<>();
       try (ParquetRowReader scan = reader.scan(Zone.SILVER, TABLE)) {
         while (scan.next()) {
-          rows.add(new Row(scan.getLong(1), scan.getDouble(2), scan.isNull(3) ? null
-              : scan.getString(3)));
+          rows.add(
+              new Row(
+                  scan.getLong(1), scan.getDouble(2), scan.isNull(3) ? null : scan.getString(3)));
         }
       } catch (dev.tiering.core.storage.SnapshotExpiredException expired) {
         if (attempt < 10) {
@@ -125,8 +127,8 @@ class ReadersAgreeTest {
   private static List<Row> duckRows(Connection duck, String from) throws Exception {
     List<Row> rows = new ArrayList<>();
     try (Statement statement = duck.createStatement();
-        ResultSet rs = statement.executeQuery("SELECT id, value, payload FROM " + from
-            + " ORDER BY id")) {
+        ResultSet rs =
+            statement.executeQuery("SELECT id, value, payload FROM " + from + " ORDER BY id")) {
       while (rs.next()) {
         rows.add(new Row(rs.getLong(1), rs.getDouble(2), rs.getString(3)));
       }
@@ -137,8 +139,9 @@ class ReadersAgreeTest {
   /** DuckDB's count and multiset hash of the rows, for the two DuckDB readings. */
   private static List<Object> duckHash(Connection duck, String from) throws Exception {
     try (Statement statement = duck.createStatement();
-        ResultSet rs = statement.executeQuery("SELECT count(*), sum(hash(id, value, payload))"
-            + "::VARCHAR FROM " + from)) {
+        ResultSet rs =
+            statement.executeQuery(
+                "SELECT count(*), sum(hash(id, value, payload))" + "::VARCHAR FROM " + from)) {
       rs.next();
       return List.of(rs.getLong(1), String.valueOf(rs.getString(2)));
     }
@@ -150,8 +153,8 @@ class ReadersAgreeTest {
     int checks = 0;
     for (int run = 0; run < 50; run++) {
       Random random = Seeded.random(Seeded.baseSeed(), 1600 + run);
-      String schedule = "run " + run + " (-D" + Seeded.SEED_PROPERTY + "=" + Seeded.baseSeed()
-          + ")";
+      String schedule =
+          "run " + run + " (-D" + Seeded.SEED_PROPERTY + "=" + Seeded.baseSeed() + ")";
       PathResolver paths = new PathResolver(TierLayout.under(base.resolve("run" + run)));
       List<List<Map<String, Object>>> commits = new ArrayList<>();
       for (int c = 0; c < 3; c++) {
@@ -167,25 +170,31 @@ class ReadersAgreeTest {
         planned.add(w ? rows(1000L * (op + 1), 10 + random.nextInt(20)) : null);
       }
       Stepper disk = new Stepper(Storage.local());
-      CompletableFuture<Void> background = CompletableFuture.runAsync(() -> {
-        disk.owner = Thread.currentThread();
-        try {
-          for (int op = 0; op < planned.size(); op++) {
-            if (isWrite.get(op)) {
-              write(writer(paths, disk), planned.get(op));
-            } else {
-              Compactor.builder(paths).storage(disk).minCommitAge(Duration.ZERO).build()
-                  .compact(Zone.SILVER, TABLE).execute();
-            }
-          }
-        } catch (IOException | RuntimeException e) {
-          if (!disk.dead()) {
-            throw new IllegalStateException(e);
-          }
-        } finally {
-          disk.finish();
-        }
-      });
+      CompletableFuture<Void> background =
+          CompletableFuture.runAsync(
+              () -> {
+                disk.owner = Thread.currentThread();
+                try {
+                  for (int op = 0; op < planned.size(); op++) {
+                    if (isWrite.get(op)) {
+                      write(writer(paths, disk), planned.get(op));
+                    } else {
+                      Compactor.builder(paths)
+                          .storage(disk)
+                          .minCommitAge(Duration.ZERO)
+                          .build()
+                          .compact(Zone.SILVER, TABLE)
+                          .execute();
+                    }
+                  }
+                } catch (IOException | RuntimeException e) {
+                  if (!disk.dead()) {
+                    throw new IllegalStateException(e);
+                  }
+                } finally {
+                  disk.finish();
+                }
+              });
       planned.stream().filter(p -> p != null).forEach(commits::add);
       int killAt = random.nextInt(60);
       try (LakeViews views = LakeViews.open(paths)) {
@@ -195,7 +204,8 @@ class ReadersAgreeTest {
           // Frozen between two changes to the disk: every reader shows some applied commit whole.
           long before = new LakeReader(paths).sidecar(Zone.SILVER, TABLE).lastCommit();
           List<Row> sdk = sdkRows(paths);
-          assertThat(sdk).as("SDK reader, %s, step %d", schedule, step)
+          assertThat(sdk)
+              .as("SDK reader, %s, step %d", schedule, step)
               .isEqualTo(expected(commits, before));
           views.refresh();
           assertThat(duckRows(views.connection(), "silver.events"))
@@ -216,15 +226,18 @@ class ReadersAgreeTest {
       long last = new LakeReader(paths).sidecar(Zone.SILVER, TABLE).lastCommit();
       List<Row> want = expected(commits, last);
       assertThat(sdkRows(paths)).as("SDK reader after recovery, %s", schedule).isEqualTo(want);
-      String glob = "read_parquet('" + paths.tableDir(Zone.SILVER, TABLE).resolve(
-          "**/*.parquet") + "', union_by_name = true)";
+      String glob =
+          "read_parquet('"
+              + paths.tableDir(Zone.SILVER, TABLE).resolve("**/*.parquet")
+              + "', union_by_name = true)";
       try (LakeViews views = LakeViews.open(paths);
           Connection fresh = DriverManager.getConnection("jdbc:duckdb:")) {
-        assertThat(duckRows(views.connection(), "silver.events")).as("view, %s", schedule)
+        assertThat(duckRows(views.connection(), "silver.events"))
+            .as("view, %s", schedule)
             .isEqualTo(want);
-        assertThat(duckRows(fresh, glob)).as("glob after recovery, %s", schedule)
-            .isEqualTo(want);
-        assertThat(duckHash(fresh, glob)).as("glob hash, %s", schedule)
+        assertThat(duckRows(fresh, glob)).as("glob after recovery, %s", schedule).isEqualTo(want);
+        assertThat(duckHash(fresh, glob))
+            .as("glob hash, %s", schedule)
             .isEqualTo(duckHash(views.connection(), "silver.events"));
       }
     }

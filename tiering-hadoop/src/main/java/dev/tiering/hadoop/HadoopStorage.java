@@ -74,18 +74,18 @@ import org.slf4j.LoggerFactory;
  * taken by creating it (never overwriting) or, when it is there and closed, by appending to it:
  * each is one NameNode operation that succeeds only if no client holds the file's lease. Release
  * closes the holder's own stream, which completes only its own lease (the NameNode checks the
- * holder), and leaves the closed file for the next taker: lock files are never renamed or
- * deleted. Hence: <em>at most one holder at a time</em>, across threads, processes and hosts,
- * because HDFS grants one lease per file; <em>a crashed holder's lock is taken over only after
- * its lease is recovered</em> (by the NameNode when another client asks after the lease soft
- * limit, by the hard limit, or by {@code hdfs debug recoverLease}), because until then its file
- * is open; and <em>release never removes another holder's lock</em>, because it touches nothing
- * but its own stream. Threads of one storage queue in memory first, and a thread that times out
- * or is interrupted while waiting leaves the holder's lock alone. As with any lease, a holder
- * whose client stops renewing the lease for longer than the soft limit (a JVM frozen for a
- * minute) can lose the lock while it still believes it holds it; its release then fails and says
- * so. On other Hadoop file systems a lock file is created exclusively and deleted by its holder;
- * one left by a dead holder is never taken over and must be deleted by hand.
+ * holder), and leaves the closed file for the next taker: lock files are never renamed or deleted.
+ * Hence: <em>at most one holder at a time</em>, across threads, processes and hosts, because HDFS
+ * grants one lease per file; <em>a crashed holder's lock is taken over only after its lease is
+ * recovered</em> (by the NameNode when another client asks after the lease soft limit, by the hard
+ * limit, or by {@code hdfs debug recoverLease}), because until then its file is open; and
+ * <em>release never removes another holder's lock</em>, because it touches nothing but its own
+ * stream. Threads of one storage queue in memory first, and a thread that times out or is
+ * interrupted while waiting leaves the holder's lock alone. As with any lease, a holder whose
+ * client stops renewing the lease for longer than the soft limit (a JVM frozen for a minute) can
+ * lose the lock while it still believes it holds it; its release then fails and says so. On other
+ * Hadoop file systems a lock file is created exclusively and deleted by its holder; one left by a
+ * dead holder is never taken over and must be deleted by hand.
  *
  * <p>File systems whose rename is a copy (object stores such as {@code s3a}, {@code gs}) are
  * refused: a reader could see a half-copied file. Thread-safe.
@@ -102,34 +102,44 @@ public final class HadoopStorage implements Storage {
   private static final Set<String> ATOMIC_RENAME =
       Set.of("hdfs", "viewfs", "webhdfs", "swebhdfs", "file");
   private static final int COPY_BUFFER = 128 * 1024;
+
   /** Timeouts are held to this, so that deadlines never overflow. */
   private static final Duration LONGEST_WAIT = Duration.ofDays(365);
+
   private static final long LONGEST_PAUSE_MILLIS = 200;
+
   /** What the NameNode answers while a client holds a file's lease: the lock is taken. */
-  private static final Set<String> TAKEN = Set.of(
-      "org.apache.hadoop.hdfs.protocol.AlreadyBeingCreatedException",
-      "org.apache.hadoop.hdfs.protocol.RecoveryInProgressException",
-      "org.apache.hadoop.ipc.RetriableException");
+  private static final Set<String> TAKEN =
+      Set.of(
+          "org.apache.hadoop.hdfs.protocol.AlreadyBeingCreatedException",
+          "org.apache.hadoop.hdfs.protocol.RecoveryInProgressException",
+          "org.apache.hadoop.ipc.RetriableException");
+
   /**
-   * Runs the NameNode calls that take and release locks. Their callers wait for them to finish
-   * even when interrupted: an interrupted call could have taken a lock on the NameNode with no
-   * stream here to release it, and the lock would stay taken as long as this client lives.
+   * Runs the NameNode calls that take and release locks. Their callers wait for them to finish even
+   * when interrupted: an interrupted call could have taken a lock on the NameNode with no stream
+   * here to release it, and the lock would stay taken as long as this client lives.
    */
-  private static final ExecutorService LOCK_CALLS = Executors.newCachedThreadPool(task -> {
-    Thread thread = new Thread(task, "tiering-hdfs-lock");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private static final ExecutorService LOCK_CALLS =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "tiering-hdfs-lock");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private final URI store;
   private final Configuration conf;
   private final Set<Path> liveTemporaries = ConcurrentHashMap.newKeySet();
+
   /** The lock files that threads of this storage hold or are taking; guarded by itself. */
   private final Set<Path> lockedHere = new HashSet<>();
+
   private final Object connecting = new Object();
   private volatile Connection connection;
+
   /** Test seam: called at named points of connecting and locking; does nothing otherwise. */
-  volatile Hook hook = (point, path) -> { };
+  volatile Hook hook = (point, path) -> {};
 
   /** A point where tests can stop or observe a thread. */
   interface Hook {
@@ -137,7 +147,7 @@ public final class HadoopStorage implements Storage {
   }
 
   /** The file system and the file context over it, published together once both exist. */
-  private record Connection(FileSystem fs, FileContext context) { }
+  private record Connection(FileSystem fs, FileContext context) {}
 
   private HadoopStorage(URI store, Configuration conf) {
     this.store = store;
@@ -156,21 +166,28 @@ public final class HadoopStorage implements Storage {
     Objects.requireNonNull(conf, "conf");
     String scheme = store.getScheme() == null ? "" : store.getScheme().toLowerCase(Locale.ROOT);
     if (!ATOMIC_RENAME.contains(scheme) && !conf.getBoolean(ASSUME_ATOMIC_RENAME, false)) {
-      throw new IllegalArgumentException("Cannot keep the lake on " + store + ": on " + scheme
-          + ":// a rename is not known to be atomic (on object stores it is a copy), so a reader"
-          + " could see a half-written file and a crash could leave one. Use HDFS or a local disk"
-          + " for the lake; if this file system's rename is atomic, set " + ASSUME_ATOMIC_RENAME
-          + "=true in its Hadoop configuration");
+      throw new IllegalArgumentException(
+          "Cannot keep the lake on "
+              + store
+              + ": on "
+              + scheme
+              + ":// a rename is not known to be atomic (on object stores it is a copy), so a reader"
+              + " could see a half-written file and a crash could leave one. Use HDFS or a local disk"
+              + " for the lake; if this file system's rename is atomic, set "
+              + ASSUME_ATOMIC_RENAME
+              + "=true in its Hadoop configuration");
     }
-    return new HadoopStorage(URI.create(scheme + "://"
-        + (store.getRawAuthority() == null ? "" : store.getRawAuthority())), conf);
+    return new HadoopStorage(
+        URI.create(
+            scheme + "://" + (store.getRawAuthority() == null ? "" : store.getRawAuthority())),
+        conf);
   }
 
   /**
    * Fails clearly if Hadoop's classes are on the class path twice: the shaded client this module
-   * brings, and the trimmed hadoop-common of {@code tiering-parquet}. Which copy a class comes
-   * from then depends on the class path order, and the wrong mix fails later with a
-   * NoClassDefFoundError far from its cause.
+   * brings, and the trimmed hadoop-common of {@code tiering-parquet}. Which copy a class comes from
+   * then depends on the class path order, and the wrong mix fails later with a NoClassDefFoundError
+   * far from its cause.
    *
    * @throws IllegalStateException naming both jars and the exclusion that fixes it
    */
@@ -187,10 +204,12 @@ public final class HadoopStorage implements Storage {
       return;
     }
     if (copies.size() > 1) {
-      throw new IllegalStateException("Hadoop's classes are on the class path twice " + copies
-          + ": tiering-hadoop brings Hadoop's shaded client, so exclude"
-          + " org.apache.hadoop:hadoop-common and org.apache.hadoop:hadoop-mapreduce-client-core"
-          + " from dev.tiering:tiering-parquet (docs/hdfs.md shows the exclusions)");
+      throw new IllegalStateException(
+          "Hadoop's classes are on the class path twice "
+              + copies
+              + ": tiering-hadoop brings Hadoop's shaded client, so exclude"
+              + " org.apache.hadoop:hadoop-common and org.apache.hadoop:hadoop-mapreduce-client-core"
+              + " from dev.tiering:tiering-parquet (docs/hdfs.md shows the exclusions)");
     }
   }
 
@@ -305,11 +324,17 @@ public final class HadoopStorage implements Storage {
   }
 
   private static FileEntry entry(FileStatus status) {
-    FileEntry.Type type = status.isSymlink() ? FileEntry.Type.SYMLINK
-        : status.isDirectory() ? FileEntry.Type.DIRECTORY
-        : status.isFile() ? FileEntry.Type.FILE : FileEntry.Type.OTHER;
-    return new FileEntry(local(status.getPath()), type, type == FileEntry.Type.DIRECTORY ? 0
-        : status.getLen(), Instant.ofEpochMilli(status.getModificationTime()));
+    FileEntry.Type type =
+        status.isSymlink()
+            ? FileEntry.Type.SYMLINK
+            : status.isDirectory()
+                ? FileEntry.Type.DIRECTORY
+                : status.isFile() ? FileEntry.Type.FILE : FileEntry.Type.OTHER;
+    return new FileEntry(
+        local(status.getPath()),
+        type,
+        type == FileEntry.Type.DIRECTORY ? 0 : status.getLen(),
+        Instant.ofEpochMilli(status.getModificationTime()));
   }
 
   @Override
@@ -332,8 +357,8 @@ public final class HadoopStorage implements Storage {
     try {
       context().rename(hadoop(source), hadoop(target), option);
     } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
-      throw new FileAlreadyExistsException(target.toString(), source.toString(),
-          "the target exists and is never replaced");
+      throw new FileAlreadyExistsException(
+          target.toString(), source.toString(), "the target exists and is never replaced");
     } catch (FileNotFoundException e) {
       throw missing(source, e);
     }
@@ -352,8 +377,8 @@ public final class HadoopStorage implements Storage {
    * Deletes a temporary file no writer holds. On HDFS a file stays open while its writer's lease
    * lives: a live writer's file, however slow, is never taken; a dead writer's file is taken once
    * the NameNode has recovered its lease (HDFS does so within its lease limits). On other file
-   * systems only files this JVM writes are known to be live, and the caller's grace period
-   * (see {@link dev.tiering.core.lifecycle.TempFileSweeper}) must cover the others.
+   * systems only files this JVM writes are known to be live, and the caller's grace period (see
+   * {@link dev.tiering.core.lifecycle.TempFileSweeper}) must cover the others.
    */
   @Override
   public boolean deleteIfAbandoned(Path temporary) throws IOException {
@@ -402,8 +427,8 @@ public final class HadoopStorage implements Storage {
   /**
    * An exclusive keyed lock: each key has its own lock file beside {@code lockFile}, named by a
    * 64-bit hash of the key ({@code .partitions.lock.<16 hex digits>}), locked as by {@link #lock}.
-   * Two keys that hash alike share a lock, which only makes one of them wait. Shared locks are
-   * not available: they serve the hot tier, which is always a local disk.
+   * Two keys that hash alike share a lock, which only makes one of them wait. Shared locks are not
+   * available: they serve the hot tier, which is always a local disk.
    *
    * @throws UnsupportedOperationException for {@link LockMode#SHARED}
    */
@@ -414,17 +439,23 @@ public final class HadoopStorage implements Storage {
     Objects.requireNonNull(mode, "mode");
     Path path = lockFile.toAbsolutePath().normalize();
     if (mode != LockMode.EXCLUSIVE) {
-      throw new UnsupportedOperationException("Shared keyed locks are not available on " + store
-          + " (key '" + key + "' of " + path + "): they serve the hot tier, which is always a"
-          + " local disk; the lake takes exclusive keyed locks only");
+      throw new UnsupportedOperationException(
+          "Shared keyed locks are not available on "
+              + store
+              + " (key '"
+              + key
+              + "' of "
+              + path
+              + "): they serve the hot tier, which is always a"
+              + " local disk; the lake takes exclusive keyed locks only");
     }
     return acquire(keyFile(path, key), timeout);
   }
 
   /** The lock file of {@code key} within {@code lockFile}: {@code <lockFile>.<16 hex digits>}. */
   static Path keyFile(Path lockFile, String key) {
-    return lockFile.resolveSibling(lockFile.getFileName() + "."
-        + HexFormat.of().toHexDigits(keyHash(key)));
+    return lockFile.resolveSibling(
+        lockFile.getFileName() + "." + HexFormat.of().toHexDigits(keyHash(key)));
   }
 
   /** A 64-bit hash of a key: the local keyed locks' hash, with all 64 bits. */
@@ -442,8 +473,10 @@ public final class HadoopStorage implements Storage {
 
   /** Takes {@code path}'s lock, or empty after the timeout. */
   private Optional<Closeable> acquire(Path path, Duration timeout) throws IOException {
-    Duration wait = timeout.isNegative() ? Duration.ZERO
-        : timeout.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : timeout;
+    Duration wait =
+        timeout.isNegative()
+            ? Duration.ZERO
+            : timeout.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : timeout;
     long deadline = System.nanoTime() + wait.toNanos();
     if (!enterHere(path, deadline)) {
       return Optional.empty();
@@ -540,15 +573,19 @@ public final class HadoopStorage implements Storage {
       throw unwrapped(e);
     }
     if (!(fs instanceof DistributedFileSystem hdfs)) {
-      return Optional.empty();   // no leases: the file is held until its creator deletes it
+      return Optional.empty(); // no leases: the file is held until its creator deletes it
     }
     hook.at("takeover", path);
     try {
       // NEW_BLOCK: appending to erasure-coded files needs it; no data is ever written anyway.
-      return Optional.of(hdfs.append(file, EnumSet.of(CreateFlag.APPEND, CreateFlag.NEW_BLOCK),
-          fs.getConf().getInt("io.file.buffer.size", 4096), null));
+      return Optional.of(
+          hdfs.append(
+              file,
+              EnumSet.of(CreateFlag.APPEND, CreateFlag.NEW_BLOCK),
+              fs.getConf().getInt("io.file.buffer.size", 4096),
+              null));
     } catch (FileNotFoundException deletedByHand) {
-      return Optional.empty();   // the next attempt creates it
+      return Optional.empty(); // the next attempt creates it
     } catch (IOException e) {
       if (taken(e)) {
         return Optional.empty();
@@ -566,14 +603,14 @@ public final class HadoopStorage implements Storage {
       short dirMode = fs.getFileStatus(file.getParent()).getPermission().toShort();
       fs.setPermission(file, new FsPermission((short) (dirMode & 0666)));
     } catch (IOException | UnsupportedOperationException e) {
-      log.warn("Cannot give lock file {} the write access of its directory: {}", file,
-          e.toString());
+      log.warn(
+          "Cannot give lock file {} the write access of its directory: {}", file, e.toString());
     }
   }
 
   private static boolean taken(IOException e) {
-    String type = e instanceof RemoteException remote ? remote.getClassName()
-        : e.getClass().getName();
+    String type =
+        e instanceof RemoteException remote ? remote.getClassName() : e.getClass().getName();
     return TAKEN.contains(type);
   }
 
@@ -618,13 +655,22 @@ public final class HadoopStorage implements Storage {
   private IOException timedOut(Path path, Duration timeout) {
     Connection current = connection;
     boolean leases = current == null || current.fs() instanceof DistributedFileSystem;
-    return new IOException("Timed out after " + timeout.toMillis() + " ms waiting for lock "
-        + path + " (another writer holds it; retry when it is done. " + (leases
-        ? "A holder that died keeps it until HDFS recovers its lease: when the next attempt comes"
-            + " after the lease soft limit (60 s), or at once with 'hdfs debug recoverLease -path "
-            + path + "' once that holder is surely dead)"
-        : "A holder that died leaves it taken: delete " + store + path + " once that holder is"
-            + " surely dead)"));
+    return new IOException(
+        "Timed out after "
+            + timeout.toMillis()
+            + " ms waiting for lock "
+            + path
+            + " (another writer holds it; retry when it is done. "
+            + (leases
+                ? "A holder that died keeps it until HDFS recovers its lease: when the next attempt comes"
+                    + " after the lease soft limit (60 s), or at once with 'hdfs debug recoverLease -path "
+                    + path
+                    + "' once that holder is surely dead)"
+                : "A holder that died leaves it taken: delete "
+                    + store
+                    + path
+                    + " once that holder is"
+                    + " surely dead)"));
   }
 
   /** A held lock: its lock file open for writing. Closing releases it once, from any thread. */
@@ -657,29 +703,35 @@ public final class HadoopStorage implements Storage {
      * the lease holder. Without leases, the holder deletes the file it created.
      */
     void releaseFile() throws IOException {
-      uninterruptibly(() -> {
-        try {
-          out.close();
-        } catch (IOException e) {
-          log.warn("Lock {} was not released cleanly: {}", path, e.toString());
-          throw new IOException("Releasing lock " + store + path + ": " + e.getMessage()
-              + " (if HDFS recovered this client's lease meanwhile, because the client had not"
-              + " renewed it within the soft limit, another client may have held the lock too)",
-              e);
-        } finally {
-          hook.at("released", path);
-          if (!(fs instanceof DistributedFileSystem)) {
-            fs.delete(hadoop(path), false);
-          }
-        }
-        return null;
-      });
+      uninterruptibly(
+          () -> {
+            try {
+              out.close();
+            } catch (IOException e) {
+              log.warn("Lock {} was not released cleanly: {}", path, e.toString());
+              throw new IOException(
+                  "Releasing lock "
+                      + store
+                      + path
+                      + ": "
+                      + e.getMessage()
+                      + " (if HDFS recovered this client's lease meanwhile, because the client had not"
+                      + " renewed it within the soft limit, another client may have held the lock too)",
+                  e);
+            } finally {
+              hook.at("released", path);
+              if (!(fs instanceof DistributedFileSystem)) {
+                fs.delete(hadoop(path), false);
+              }
+            }
+            return null;
+          });
     }
   }
 
   private NoSuchFileException missing(Path path, FileNotFoundException e) {
-    NoSuchFileException missing = new NoSuchFileException(store + path.toString(), null,
-        e.getMessage());
+    NoSuchFileException missing =
+        new NoSuchFileException(store + path.toString(), null, e.getMessage());
     missing.initCause(e);
     return missing;
   }
@@ -704,34 +756,35 @@ public final class HadoopStorage implements Storage {
       this.temp = temp;
       this.out = out;
       this.mode = mode;
-      this.stream = new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-          open();
-          out.write(b);
-          written++;
-        }
+      this.stream =
+          new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+              open();
+              out.write(b);
+              written++;
+            }
 
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          open();
-          out.write(b, off, len);
-          written += len;
-        }
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+              open();
+              out.write(b, off, len);
+              written += len;
+            }
 
-        @Override
-        public void flush() throws IOException {
-          if (!finished) {
-            out.flush();
-          }
-        }
+            @Override
+            public void flush() throws IOException {
+              if (!finished) {
+                out.flush();
+              }
+            }
 
-        @Override
-        public void close() throws IOException {
-          // Parquet closes its stream; only commit() or close() of the pending file finish it.
-          flush();
-        }
-      };
+            @Override
+            public void close() throws IOException {
+              // Parquet closes its stream; only commit() or close() of the pending file finish it.
+              flush();
+            }
+          };
     }
 
     private void open() throws IOException {
@@ -769,8 +822,10 @@ public final class HadoopStorage implements Storage {
         }
         out.close();
         // NONE refuses an existing target in the same NameNode operation that publishes.
-        rename(temp, target, mode == WriteMode.REPLACE ? Options.Rename.OVERWRITE
-            : Options.Rename.NONE);
+        rename(
+            temp,
+            target,
+            mode == WriteMode.REPLACE ? Options.Rename.OVERWRITE : Options.Rename.NONE);
         published = true;
       } finally {
         finished = true;

@@ -6,8 +6,8 @@ import java.net.URI;
 
 /**
  * Serves a lake root that is a Hadoop URI ({@code hdfs://namenode:8020/lake}) with a {@link
- * HadoopStorage}, configured from the class path's Hadoop site files and {@code
- * $HADOOP_CONF_DIR}. Found by {@link java.util.ServiceLoader}; applications do not call it.
+ * HadoopStorage}, configured from the class path's Hadoop site files and {@code $HADOOP_CONF_DIR}.
+ * Found by {@link java.util.ServiceLoader}; applications do not call it.
  */
 public final class HadoopStorageProvider implements StorageProvider {
 

@@ -64,14 +64,16 @@ final class Events {
   static List<Long> idsByDuckDb(List<Path> localFiles) throws SQLException {
     StringBuilder list = new StringBuilder();
     for (Path file : localFiles) {
-      list.append(list.isEmpty() ? "" : ", ").append('\'')
-          .append(file.toString().replace("'", "''")).append('\'');
+      list.append(list.isEmpty() ? "" : ", ")
+          .append('\'')
+          .append(file.toString().replace("'", "''"))
+          .append('\'');
     }
     List<Long> ids = new ArrayList<>();
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
         Statement statement = duck.createStatement();
-        ResultSet rs = statement.executeQuery("SELECT id FROM read_parquet([" + list
-            + "]) ORDER BY id")) {
+        ResultSet rs =
+            statement.executeQuery("SELECT id FROM read_parquet([" + list + "]) ORDER BY id")) {
       while (rs.next()) {
         ids.add(rs.getLong(1));
       }
@@ -84,8 +86,12 @@ final class Events {
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
         Statement statement = duck.createStatement()) {
       for (Path file : localFiles) {
-        try (ResultSet rs = statement.executeQuery("SELECT DISTINCT compression FROM"
-            + " parquet_metadata('" + file.toString().replace("'", "''") + "')")) {
+        try (ResultSet rs =
+            statement.executeQuery(
+                "SELECT DISTINCT compression FROM"
+                    + " parquet_metadata('"
+                    + file.toString().replace("'", "''")
+                    + "')")) {
           while (rs.next()) {
             codecs.add(rs.getString(1));
           }

@@ -1,7 +1,7 @@
 package dev.tiering.hadoop;
 
-import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.TierLayout;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.parquet.LakeTableWriter;
 import dev.tiering.parquet.LakeWriter;
 import java.nio.file.Path;

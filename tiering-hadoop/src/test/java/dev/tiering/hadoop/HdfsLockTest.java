@@ -1,9 +1,9 @@
 package dev.tiering.hadoop;
 
-import dev.tiering.core.storage.LockMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tiering.core.storage.LockMode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -37,9 +37,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * {@link HadoopStorage}'s locks (and its connecting) on a real HDFS (MiniDFSCluster, one per
  * class), used by separate HDFS clients as separate processes would use it: each {@link #client()}
- * has its own DFSClient, so the NameNode sees another lease holder. The dangerous interleavings
- * are forced with the storage's hooks and latches, never with sleeps, and every holder counts
- * itself in {@link #inside} while it believes it holds the lock: two at once fail the test.
+ * has its own DFSClient, so the NameNode sees another lease holder. The dangerous interleavings are
+ * forced with the storage's hooks and latches, never with sleeps, and every holder counts itself in
+ * {@link #inside} while it believes it holds the lock: two at once fail the test.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HdfsLockTest {
@@ -50,8 +50,10 @@ class HdfsLockTest {
 
   private final List<HadoopStorage> clients = new ArrayList<>();
   private final ExecutorService threads = Executors.newCachedThreadPool();
+
   /** How many holders believe they hold the lock under test. */
   private final AtomicInteger inside = new AtomicInteger();
+
   private Path dir;
   private Path lock;
 
@@ -106,16 +108,19 @@ class HdfsLockTest {
     HadoopStorage c = client();
     CountDownLatch aClosedItsFile = new CountDownLatch(1);
     CountDownLatch aGoesOn = new CountDownLatch(1);
-    a.hook = (point, path) -> {
-      if (point.equals("released")) {
-        aClosedItsFile.countDown();
-        await(aGoesOn);
-      }
-    };
-    CompletableFuture<Void> aHoldsAndReleases = async(() -> {
-      hold(a.lock(lock, LONG)).close();
-      return null;
-    });
+    a.hook =
+        (point, path) -> {
+          if (point.equals("released")) {
+            aClosedItsFile.countDown();
+            await(aGoesOn);
+          }
+        };
+    CompletableFuture<Void> aHoldsAndReleases =
+        async(
+            () -> {
+              hold(a.lock(lock, LONG)).close();
+              return null;
+            });
     await(aClosedItsFile);
     // A has closed its lock file and not finished releasing: B takes the lock meanwhile.
     Closeable heldByB = hold(b.lock(lock, LONG));
@@ -144,14 +149,15 @@ class HdfsLockTest {
     CountDownLatch bGoesOn = new CountDownLatch(1);
     CompletableFuture<Void> bTriedAfterThePause = new CompletableFuture<>();
     AtomicBoolean paused = new AtomicBoolean();
-    b.hook = (point, path) -> {
-      if (point.equals("takeover") && paused.compareAndSet(false, true)) {
-        bSawItFree.countDown();
-        await(bGoesOn);
-      } else if (point.equals("busy") && paused.get()) {
-        bTriedAfterThePause.complete(null);
-      }
-    };
+    b.hook =
+        (point, path) -> {
+          if (point.equals("takeover") && paused.compareAndSet(false, true)) {
+            bSawItFree.countDown();
+            await(bGoesOn);
+          } else if (point.equals("busy") && paused.get()) {
+            bTriedAfterThePause.complete(null);
+          }
+        };
     CompletableFuture<Closeable> bTakes = async(() -> hold(b.lock(lock, LONG)));
     await(bSawItFree);
     // B has seen the stale lock free and is about to take it over: C takes the lock meanwhile.
@@ -203,8 +209,8 @@ class HdfsLockTest {
       // Past the soft limit the NameNode recovers the dead holder's lease when B asks for the file.
       hold(b.lock(lock, LONG)).close();
     } finally {
-      hdfs.cluster.setLeasePeriod(HdfsConstants.LEASE_SOFTLIMIT_PERIOD,
-          DFSConfigKeys.DFS_LEASE_HARDLIMIT_DEFAULT * 1000);
+      hdfs.cluster.setLeasePeriod(
+          HdfsConstants.LEASE_SOFTLIMIT_PERIOD, DFSConfigKeys.DFS_LEASE_HARDLIMIT_DEFAULT * 1000);
     }
   }
 
@@ -213,25 +219,35 @@ class HdfsLockTest {
     HadoopStorage a = client();
     HadoopStorage b = client();
     Path partitions = dir.resolve(".partitions.lock");
-    Closeable day1 = hold(a.tryLock(partitions, "partition day=1", LockMode.EXCLUSIVE, LONG)
-        .orElseThrow());
+    Closeable day1 =
+        hold(a.tryLock(partitions, "partition day=1", LockMode.EXCLUSIVE, LONG).orElseThrow());
 
-    try (Closeable day2 = b.tryLock(partitions, "partition day=2", LockMode.EXCLUSIVE,
-        Duration.ZERO).orElseThrow()) {
+    try (Closeable day2 =
+        b.tryLock(partitions, "partition day=2", LockMode.EXCLUSIVE, Duration.ZERO).orElseThrow()) {
       assertThat(day2).isNotNull();
     }
-    assertThat(b.tryLock(partitions, "partition day=1", LockMode.EXCLUSIVE,
-        Duration.ofMillis(200))).isEmpty();
+    assertThat(b.tryLock(partitions, "partition day=1", LockMode.EXCLUSIVE, Duration.ofMillis(200)))
+        .isEmpty();
     assertThat(b.tryLock(partitions, "partition day=1", LockMode.EXCLUSIVE, Duration.ZERO))
         .isEmpty();
-    assertThat(async(() -> a.tryLock(partitions, "partition day=1", LockMode.EXCLUSIVE,
-        Duration.ofMillis(100))).get(20, TimeUnit.SECONDS)).as("another thread of A").isEmpty();
+    assertThat(
+            async(
+                    () ->
+                        a.tryLock(
+                            partitions,
+                            "partition day=1",
+                            LockMode.EXCLUSIVE,
+                            Duration.ofMillis(100)))
+                .get(20, TimeUnit.SECONDS))
+        .as("another thread of A")
+        .isEmpty();
     day1.close();
-    hold(b.tryLock(partitions, "partition day=1", LockMode.EXCLUSIVE, LONG).orElseThrow())
-        .close();
+    hold(b.tryLock(partitions, "partition day=1", LockMode.EXCLUSIVE, LONG).orElseThrow()).close();
 
-    assertThat(hdfs.files(dir.toString())).extracting(org.apache.hadoop.fs.Path::getName)
-        .hasSize(2).allMatch(name -> name.matches("\\.partitions\\.lock\\.[0-9a-f]{16}"));
+    assertThat(hdfs.files(dir.toString()))
+        .extracting(org.apache.hadoop.fs.Path::getName)
+        .hasSize(2)
+        .allMatch(name -> name.matches("\\.partitions\\.lock\\.[0-9a-f]{16}"));
     assertThatThrownBy(() -> b.tryLock(partitions, "batch b1", LockMode.SHARED, Duration.ZERO))
         .isInstanceOf(UnsupportedOperationException.class)
         .hasMessageContaining("hot tier");
@@ -244,18 +260,20 @@ class HdfsLockTest {
     Closeable held = hold(a.lock(lock, LONG));
 
     // Threads of the holder's JVM: one of its own storage, one with another client.
-    assertThat(async(() -> failure(() -> a.lock(lock, Duration.ofMillis(100))))
-        .get(20, TimeUnit.SECONDS))
+    assertThat(
+            async(() -> failure(() -> a.lock(lock, Duration.ofMillis(100))))
+                .get(20, TimeUnit.SECONDS))
         .hasMessageStartingWith("Timed out after 100 ms waiting for lock " + lock);
     assertThat(failure(() -> b.lock(lock, Duration.ofMillis(100))))
         .hasMessageStartingWith("Timed out after 100 ms waiting for lock " + lock);
     assertThat(interruptedWhileWaiting(a, null)).isInstanceOf(InterruptedIOException.class);
     CountDownLatch bPolled = new CountDownLatch(1);
-    b.hook = (point, path) -> {
-      if (point.equals("busy")) {
-        bPolled.countDown();
-      }
-    };
+    b.hook =
+        (point, path) -> {
+          if (point.equals("busy")) {
+            bPolled.countDown();
+          }
+        };
     assertThat(interruptedWhileWaiting(b, bPolled)).isInstanceOf(InterruptedIOException.class);
 
     assertHeldOpen(lock);
@@ -273,12 +291,13 @@ class HdfsLockTest {
     hdfs.fs().create(hadoop(lock), false).close();
     CountDownLatch attempting = new CountDownLatch(1);
     CountDownLatch attemptGoesOn = new CountDownLatch(1);
-    a.hook = (point, path) -> {
-      if (point.equals("takeover")) {
-        attempting.countDown();
-        awaitUninterruptibly(attemptGoesOn);
-      }
-    };
+    a.hook =
+        (point, path) -> {
+          if (point.equals("takeover")) {
+            attempting.countDown();
+            awaitUninterruptibly(attemptGoesOn);
+          }
+        };
     CompletableFuture<Throwable> outcome = new CompletableFuture<>();
     Thread acquirer = new Thread(() -> outcome.complete(failure(() -> a.lock(lock, LONG))));
     acquirer.start();
@@ -294,14 +313,17 @@ class HdfsLockTest {
   void everyoneWhoMayWriteTheDirectoryCanTakeItsLocks() throws Exception {
     hdfs.fs().mkdirs(hadoop(dir));
     hdfs.fs().setPermission(hadoop(dir), new FsPermission((short) 0777));
-    hold(client().lock(lock, LONG)).close();   // created by this user: 0644 by the umask alone
+    hold(client().lock(lock, LONG)).close(); // created by this user: 0644 by the umask alone
 
-    HadoopStorage other = UserGroupInformation.createRemoteUser("other")
-        .doAs((PrivilegedExceptionAction<HadoopStorage>) () -> {
-          HadoopStorage connected = client();
-          connected.fileSystem();
-          return connected;
-        });
+    HadoopStorage other =
+        UserGroupInformation.createRemoteUser("other")
+            .doAs(
+                (PrivilegedExceptionAction<HadoopStorage>)
+                    () -> {
+                      HadoopStorage connected = client();
+                      connected.fileSystem();
+                      return connected;
+                    });
     hold(other.lock(lock, LONG)).close();
     Path own = dir.resolve(".own.lock");
     other.lock(own, LONG).close();
@@ -315,7 +337,7 @@ class HdfsLockTest {
     Closeable first = a.lock(lock, LONG);
     first.close();
     Closeable second = hold(a.lock(lock, LONG));
-    first.close();   // again: a released lock stays released, and the next holder keeps its own
+    first.close(); // again: a released lock stays released, and the next holder keeps its own
 
     assertHeldOpen(lock);
     assertThatThrownBy(() -> hold(b.lock(lock, Duration.ofMillis(200))).close())
@@ -323,14 +345,18 @@ class HdfsLockTest {
     second.close();
 
     Closeable third = a.lock(lock, LONG);
-    async(() -> {
-      third.close();
-      return null;
-    }).get(20, TimeUnit.SECONDS);
-    async(() -> {
-      hold(a.lock(lock, Duration.ofSeconds(5))).close();
-      return null;
-    }).get(20, TimeUnit.SECONDS);
+    async(
+            () -> {
+              third.close();
+              return null;
+            })
+        .get(20, TimeUnit.SECONDS);
+    async(
+            () -> {
+              hold(a.lock(lock, Duration.ofSeconds(5))).close();
+              return null;
+            })
+        .get(20, TimeUnit.SECONDS);
     hold(b.lock(lock, Duration.ofSeconds(5))).close();
   }
 
@@ -341,18 +367,20 @@ class HdfsLockTest {
     for (int c = 0; c < 3; c++) {
       HadoopStorage client = client();
       for (int t = 0; t < 2; t++) {
-        all.add(async(() -> {
-          await(start);
-          for (int i = 0; i < 3; i++) {
-            Closeable held = hold(client.lock(lock, LONG));
-            try {
-              assertThat(client.stat(lock)).isPresent();
-            } finally {
-              held.close();
-            }
-          }
-          return null;
-        }));
+        all.add(
+            async(
+                () -> {
+                  await(start);
+                  for (int i = 0; i < 3; i++) {
+                    Closeable held = hold(client.lock(lock, LONG));
+                    try {
+                      assertThat(client.stat(lock)).isPresent();
+                    } finally {
+                      held.close();
+                    }
+                  }
+                  return null;
+                }));
       }
     }
     start.countDown();
@@ -375,39 +403,44 @@ class HdfsLockTest {
       Path from = dir.resolve("f" + i);
       AtomicBoolean here = new AtomicBoolean();
       CompletableFuture<Void> done = new CompletableFuture<>();
-      Thread thread = new Thread(() -> {
-        try {
-          await(start);
-          here.set(true);
-          storage.move(from, from.resolveSibling("moved-" + from.getFileName()));
-          done.complete(null);
-        } catch (Throwable e) {
-          done.completeExceptionally(e);
-        }
-      });
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  await(start);
+                  here.set(true);
+                  storage.move(from, from.resolveSibling("moved-" + from.getFileName()));
+                  done.complete(null);
+                } catch (Throwable e) {
+                  done.completeExceptionally(e);
+                }
+              });
       others.add(thread);
       arrived.add(here);
       moved.add(done);
       thread.start();
     }
     // This thread connects first; halfway through, the others start and must wait for it.
-    storage.hook = (point, path) -> {
-      if (point.equals("connected")) {
-        start.countDown();
-        for (int i = 0; i < others.size(); i++) {
-          Thread other = others.get(i);
-          while (other.isAlive()
-              && !(arrived.get(i).get() && other.getState() == Thread.State.BLOCKED)) {
-            Thread.yield();
+    storage.hook =
+        (point, path) -> {
+          if (point.equals("connected")) {
+            start.countDown();
+            for (int i = 0; i < others.size(); i++) {
+              Thread other = others.get(i);
+              while (other.isAlive()
+                  && !(arrived.get(i).get() && other.getState() == Thread.State.BLOCKED)) {
+                Thread.yield();
+              }
+            }
           }
-        }
-      }
-    };
+        };
     storage.move(dir.resolve("f0"), dir.resolve("moved-f0"));
 
     CompletableFuture.allOf(moved.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
-    assertThat(hdfs.files(dir.toString())).extracting(org.apache.hadoop.fs.Path::getName)
-        .hasSize(count + 1).allMatch(name -> name.startsWith("moved-"));
+    assertThat(hdfs.files(dir.toString()))
+        .extracting(org.apache.hadoop.fs.Path::getName)
+        .hasSize(count + 1)
+        .allMatch(name -> name.startsWith("moved-"));
   }
 
   /** Starts a waiter for the held lock, interrupts it once it waits, and returns its failure. */
@@ -420,7 +453,8 @@ class HdfsLockTest {
       await(polled);
     } else {
       while (waiter.getState() != Thread.State.TIMED_WAITING
-          && waiter.getState() != Thread.State.WAITING && !outcome.isDone()) {
+          && waiter.getState() != Thread.State.WAITING
+          && !outcome.isDone()) {
         Thread.yield();
       }
     }
@@ -432,7 +466,8 @@ class HdfsLockTest {
   private static void assertHeldOpen(Path lockFile) throws IOException {
     assertThat(hdfs.fs().exists(hadoop(lockFile))).as("lock file %s is there", lockFile).isTrue();
     assertThat(hdfs.fs().isFileClosed(hadoop(lockFile)))
-        .as("lock file %s is held open", lockFile).isFalse();
+        .as("lock file %s is held open", lockFile)
+        .isFalse();
   }
 
   /**
@@ -457,13 +492,14 @@ class HdfsLockTest {
 
   private <T> CompletableFuture<T> async(Callable<T> task) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    threads.execute(() -> {
-      try {
-        result.complete(task.call());
-      } catch (Throwable e) {
-        result.completeExceptionally(e);
-      }
-    });
+    threads.execute(
+        () -> {
+          try {
+            result.complete(task.call());
+          } catch (Throwable e) {
+            result.completeExceptionally(e);
+          }
+        });
     return result;
   }
 

@@ -14,6 +14,7 @@ abstract class AbstractRowSink implements RowSink {
   private long rowCount;
   private long refusedRows;
   private boolean open = true;
+
   /** What messages call this writer's output (default: the table's qualified name). */
   private String describedAs;
 
@@ -35,9 +36,11 @@ abstract class AbstractRowSink implements RowSink {
 
   private void checkOpen() {
     if (!open) {
-      throw new IllegalStateException("Writer for " + (describedAs != null ? describedAs
-          : schema().qualifiedName()) + " is committed or closed (open a new one to write more"
-          + " rows)");
+      throw new IllegalStateException(
+          "Writer for "
+              + (describedAs != null ? describedAs : schema().qualifiedName())
+              + " is committed or closed (open a new one to write more"
+              + " rows)");
     }
   }
 

@@ -26,14 +26,22 @@ public final class BufferedLakeAppender implements AutoCloseable {
   private Instant oldest;
   private boolean closed;
 
-  BufferedLakeAppender(LakeWriter lake, TableSchema schema, LakeWriteOptions options, long maxBytes,
+  BufferedLakeAppender(
+      LakeWriter lake,
+      TableSchema schema,
+      LakeWriteOptions options,
+      long maxBytes,
       Duration maxAge) {
     this.lake = lake;
     this.schema = Objects.requireNonNull(schema, "schema");
     this.options = Objects.requireNonNull(options, "options");
     if (maxBytes < 1 || maxAge.isNegative() || maxAge.isZero()) {
-      throw new IllegalArgumentException("Invalid appender thresholds " + maxBytes + " bytes, "
-          + maxAge + " (use a positive size and age)");
+      throw new IllegalArgumentException(
+          "Invalid appender thresholds "
+              + maxBytes
+              + " bytes, "
+              + maxAge
+              + " (use a positive size and age)");
     }
     this.maxBytes = maxBytes;
     this.maxAge = maxAge;
@@ -43,8 +51,8 @@ public final class BufferedLakeAppender implements AutoCloseable {
    * Appends one row, committing first if a threshold is reached.
    *
    * @return the committed write, if this append triggered one
-   * @throws dev.tiering.schema.RowValidationException for a row that does not fit; it is not
-   *     added and the buffer is unchanged
+   * @throws dev.tiering.schema.RowValidationException for a row that does not fit; it is not added
+   *     and the buffer is unchanged
    */
   public synchronized Optional<LakeWriteResult> append(Map<String, ?> row) throws IOException {
     if (closed) {
@@ -60,8 +68,9 @@ public final class BufferedLakeAppender implements AutoCloseable {
 
   /** Commits the buffered rows if the size or age threshold is reached. */
   public synchronized Optional<LakeWriteResult> flushIfDue() throws IOException {
-    if (current != null && (current.estimatedBytes() >= maxBytes
-        || !lake.clock.instant().isBefore(oldest.plus(maxAge)))) {
+    if (current != null
+        && (current.estimatedBytes() >= maxBytes
+            || !lake.clock.instant().isBefore(oldest.plus(maxAge)))) {
       return flush();
     }
     return Optional.empty();

@@ -19,7 +19,7 @@ final class CanonicalValues {
       case FLOAT64 -> Double.longBitsToDouble(bits);
       case BOOLEAN -> bits != 0;
       case STRING, DECIMAL -> ref;
-      case BINARY -> ((byte[]) ref).clone();   // the caller's to change, not the row's
+      case BINARY -> ((byte[]) ref).clone(); // the caller's to change, not the row's
     };
   }
 }

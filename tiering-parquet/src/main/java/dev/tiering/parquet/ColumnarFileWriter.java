@@ -31,13 +31,13 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 /**
  * Writes one Parquet file by feeding Parquet's column writers directly, below the record layer.
  *
- * <p>Rows are copied into small column batches (up to {@value #BATCH_ROWS} rows). Each full batch is
- * encoded column by column, every column on its own column writer and compressor: the writing
- * thread works through the columns and, if an executor is set, idle pool threads take columns
- * too, so one writer uses every core while many writers share them. Row groups are cut when the
- * column writers buffer {@link WriterSettings#rowGroupBytes()}; memory stays at about one row
- * group plus two batches whatever the file size. Measured, this is 1.45x the throughput of a
- * {@code WriteSupport} feeding Parquet's {@code RecordConsumer} on one thread, and 2.35x on two
+ * <p>Rows are copied into small column batches (up to {@value #BATCH_ROWS} rows). Each full batch
+ * is encoded column by column, every column on its own column writer and compressor: the writing
+ * thread works through the columns and, if an executor is set, idle pool threads take columns too,
+ * so one writer uses every core while many writers share them. Row groups are cut when the column
+ * writers buffer {@link WriterSettings#rowGroupBytes()}; memory stays at about one row group plus
+ * two batches whatever the file size. Measured, this is 1.45x the throughput of a {@code
+ * WriteSupport} feeding Parquet's {@code RecordConsumer} on one thread, and 2.35x on two
  * (docs/benchmarks.md).
  *
  * <p>Not thread-safe: one thread appends rows; the encoding threads are managed inside.
@@ -46,6 +46,7 @@ final class ColumnarFileWriter {
 
   static final int BATCH_ROWS = 16 * 1024;
   private static final int TEXT_CACHE = 256;
+
   /** First batch capacity: files that get few rows (many partitions, tiny tables) stay cheap. */
   private static final int FIRST_BATCH_ROWS = 256;
 
@@ -58,6 +59,7 @@ final class ColumnarFileWriter {
   private final Map<String, String> footer;
   private final ParquetFileWriter fileWriter;
   private final Column[] columns;
+
   /** The value of the trailing {@code date} column of date-partitioned tables. */
   private final int dateDay;
 
@@ -69,13 +71,20 @@ final class ColumnarFileWriter {
   private long bufferedBytes;
   private boolean finished;
 
-  ColumnarFileWriter(PendingFile pending, TableSchema schema, WriterSettings settings,
-      Integer partitionDay, Map<String, String> footer) throws IOException {
+  ColumnarFileWriter(
+      PendingFile pending,
+      TableSchema schema,
+      WriterSettings settings,
+      Integer partitionDay,
+      Map<String, String> footer)
+      throws IOException {
     this.pending = pending;
     this.fileSchema = ParquetSchemas.toMessageType(schema);
     if (schema.isDatePartitioned() && partitionDay == null) {
-      throw new IllegalArgumentException("Table " + schema.qualifiedName()
-          + " is partitioned by date, so its files need a partition date");
+      throw new IllegalArgumentException(
+          "Table "
+              + schema.qualifiedName()
+              + " is partitioned by date, so its files need a partition date");
     }
     this.dateDay = partitionDay == null ? 0 : partitionDay;
     this.properties = properties(schema, fileSchema, settings);
@@ -88,42 +97,59 @@ final class ColumnarFileWriter {
     for (int c = 0; c < columns.length; c++) {
       boolean partitionDate = c == schema.fields().size();
       FieldType type = partitionDate ? FieldType.DATE : schema.fields().get(c).type();
-      columns[c] = new Column(descriptors.get(c), new MessageType(fileSchema.getName(),
-          fileSchema.getType(c)), type, partitionDate);
+      columns[c] =
+          new Column(
+              descriptors.get(c),
+              new MessageType(fileSchema.getName(), fileSchema.getType(c)),
+              type,
+              partitionDate);
     }
-    this.fileWriter = new ParquetFileWriter(new PendingOutputFile(pending), fileSchema,
-        ParquetFileWriter.Mode.CREATE, rowGroupBytes, 0, null, properties);
+    this.fileWriter =
+        new ParquetFileWriter(
+            new PendingOutputFile(pending),
+            fileSchema,
+            ParquetFileWriter.Mode.CREATE,
+            rowGroupBytes,
+            0,
+            null,
+            properties);
     fileWriter.start();
     startRowGroup();
   }
 
-  private static ParquetProperties properties(TableSchema schema, MessageType fileSchema,
-      WriterSettings settings) {
-    ParquetProperties.Builder builder = ParquetProperties.builder()
-        .withPageSize(settings.pageBytes())
-        .withDictionaryPageSize(settings.pageBytes())
-        .withWriterVersion(settings.pageV2() ? ParquetProperties.WriterVersion.PARQUET_2_0
-            : ParquetProperties.WriterVersion.PARQUET_1_0)
-        .withAllocator(new HeapByteBufferAllocator())
-        .withStatisticsEnabled(true)
-        .withBloomFilterEnabled(false);
+  private static ParquetProperties properties(
+      TableSchema schema, MessageType fileSchema, WriterSettings settings) {
+    ParquetProperties.Builder builder =
+        ParquetProperties.builder()
+            .withPageSize(settings.pageBytes())
+            .withDictionaryPageSize(settings.pageBytes())
+            .withWriterVersion(
+                settings.pageV2()
+                    ? ParquetProperties.WriterVersion.PARQUET_2_0
+                    : ParquetProperties.WriterVersion.PARQUET_1_0)
+            .withAllocator(new HeapByteBufferAllocator())
+            .withStatisticsEnabled(true)
+            .withBloomFilterEnabled(false);
     for (org.apache.parquet.schema.Type column : fileSchema.getFields()) {
-      boolean timestamp = column.getLogicalTypeAnnotation()
-          instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation;
-      builder.withDictionaryEncoding(column.getName(), settings.dictionaryOverrides()
-          .getOrDefault(column.getName(), !timestamp));
+      boolean timestamp =
+          column.getLogicalTypeAnnotation()
+              instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation;
+      builder.withDictionaryEncoding(
+          column.getName(),
+          settings.dictionaryOverrides().getOrDefault(column.getName(), !timestamp));
     }
     return builder.build();
   }
 
   private void startRowGroup() {
-    pages = ColumnChunkPageWriteStore.builder()
-        .withSchema(fileSchema)
-        .withCompressorProvider(column -> codecs.getCompressor(CompressionCodecName.ZSTD))
-        .withAllocator(properties.getAllocator())
-        .withColumnIndexTruncateLength(properties.getColumnIndexTruncateLength())
-        .withPageWriteChecksumEnabled(properties.getPageWriteChecksumEnabled())
-        .build();
+    pages =
+        ColumnChunkPageWriteStore.builder()
+            .withSchema(fileSchema)
+            .withCompressorProvider(column -> codecs.getCompressor(CompressionCodecName.ZSTD))
+            .withAllocator(properties.getAllocator())
+            .withColumnIndexTruncateLength(properties.getColumnIndexTruncateLength())
+            .withPageWriteChecksumEnabled(properties.getPageWriteChecksumEnabled())
+            .build();
     for (Column column : columns) {
       column.startRowGroup(properties, pages);
     }
@@ -200,19 +226,20 @@ final class ColumnarFileWriter {
     AtomicInteger next = new AtomicInteger();
     CountDownLatch done = new CountDownLatch(count);
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Runnable worker = () -> {
-      for (int c = next.getAndIncrement(); c < count; c = next.getAndIncrement()) {
-        try {
-          if (failure.get() == null) {
-            work.run(columns[c]);
+    Runnable worker =
+        () -> {
+          for (int c = next.getAndIncrement(); c < count; c = next.getAndIncrement()) {
+            try {
+              if (failure.get() == null) {
+                work.run(columns[c]);
+              }
+            } catch (Throwable e) {
+              failure.compareAndSet(null, e);
+            } finally {
+              done.countDown();
+            }
           }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-        } finally {
-          done.countDown();
-        }
-      }
-    };
+        };
     if (encoders != null) {
       int helpers = Math.min(count - 1, Runtime.getRuntime().availableProcessors() - 1);
       for (int h = 0; h < helpers; h++) {
@@ -304,8 +331,8 @@ final class ColumnarFileWriter {
   }
 
   /**
-   * The full-tier report a failed write carries, else the failure itself: parquet-java wraps
-   * some write failures (for example "can not write ColumnIndex"), and a full disk must still be
+   * The full-tier report a failed write carries, else the failure itself: parquet-java wraps some
+   * write failures (for example "can not write ColumnIndex"), and a full disk must still be
    * reported as one, whichever write meets it first (on HDFS that depends on block allocation).
    */
   private static IOException fullTier(IOException e) {
@@ -330,8 +357,10 @@ final class ColumnarFileWriter {
     private final PrimitiveTypeName physical;
     private final FieldType type;
     private final int maxDefinition;
+
     /** The trailing date column: one constant value, not taken from rows. */
     private final boolean partitionDate;
+
     boolean[] nulls = new boolean[FIRST_BATCH_ROWS];
     long[] bits;
     Object[] refs;
@@ -345,8 +374,10 @@ final class ColumnarFileWriter {
       this.physical = descriptor.getPrimitiveType().getPrimitiveTypeName();
       this.type = type;
       this.maxDefinition = descriptor.getMaxDefinitionLevel();
-      boolean byReference = type.kind() == FieldType.Kind.STRING
-          || type.kind() == FieldType.Kind.BINARY || type.kind() == FieldType.Kind.DECIMAL;
+      boolean byReference =
+          type.kind() == FieldType.Kind.STRING
+              || type.kind() == FieldType.Kind.BINARY
+              || type.kind() == FieldType.Kind.DECIMAL;
       this.bits = byReference || partitionDate ? null : new long[FIRST_BATCH_ROWS];
       this.refs = byReference ? new Object[FIRST_BATCH_ROWS] : null;
     }
@@ -432,8 +463,10 @@ final class ColumnarFileWriter {
           }
         }
         case BINARY, FIXED_LEN_BYTE_ARRAY -> {
-          int width = physical == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY
-              ? descriptor.getPrimitiveType().getTypeLength() : 0;
+          int width =
+              physical == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY
+                  ? descriptor.getPrimitiveType().getTypeLength()
+                  : 0;
           for (int i = 0; i < n; i++) {
             if (nulls[i]) {
               writer.writeNull(0, 0);
@@ -453,6 +486,7 @@ final class ColumnarFileWriter {
      * encoding each occurrence to UTF-8 again costs an allocation and a copy per row.
      */
     private final String[] cachedText = new String[TEXT_CACHE];
+
     private final Binary[] cachedBinary = new Binary[TEXT_CACHE];
 
     private Binary binary(Object value, int width) {

@@ -1,5 +1,7 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.TableName;
+import dev.tiering.core.Zone;
 import dev.tiering.core.lifecycle.LifecyclePlan;
 import dev.tiering.core.lifecycle.LifecycleReport;
 import dev.tiering.core.lifecycle.internal.CompactionJournal;
@@ -11,8 +13,6 @@ import dev.tiering.core.storage.FileEntry;
 import dev.tiering.core.storage.PendingFile;
 import dev.tiering.core.storage.Storage;
 import dev.tiering.core.storage.WriteMode;
-import dev.tiering.core.TableName;
-import dev.tiering.core.Zone;
 import dev.tiering.schema.SchemaSidecar;
 import dev.tiering.schema.SidecarStore;
 import dev.tiering.schema.TableSchema;
@@ -24,19 +24,15 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Merges a table's small files (seed troubleshooting: files under 10 MB make scans slow) into
- * files of the target size, partition by partition, preserving every row, and reports files over
- * 500 MB, which defeat partition pruning. Crash-safe by an intent journal (see {@link
- * CompactionJournal}): after a crash at any point, the next compaction of the partition (or {@link
- * #recover}) finishes or rolls back the interrupted one, so every row is in the partition exactly
- * once.
+ * Merges a table's small files (seed troubleshooting: files under 10 MB make scans slow) into files
+ * of the target size, partition by partition, preserving every row, and reports files over 500 MB,
+ * which defeat partition pruning. Crash-safe by an intent journal (see {@link CompactionJournal}):
+ * after a crash at any point, the next compaction of the partition (or {@link #recover}) finishes
+ * or rolls back the interrupted one, so every row is in the partition exactly once.
  *
  * <p>What a concurrent reader sees: {@link LakeReader} consults the journals and sees every row
  * exactly once at every moment. An engine that lists files itself (DuckDB, Spark) can see the rows
@@ -48,12 +44,15 @@ public final class Compactor {
 
   /** The seed's "too small": 10 MiB. */
   public static final long DEFAULT_SMALL_BYTES = 10L * 1024 * 1024;
+
   /** The seed's "too large": 500 MiB. */
   public static final long DEFAULT_LARGE_BYTES = 500L * 1024 * 1024;
 
   private static final Logger log = LoggerFactory.getLogger(Compactor.class);
+
   /** The default of {@link Builder#minCommitAge}. */
   public static final Duration DEFAULT_MIN_COMMIT_AGE = Duration.ofMinutes(10);
+
   /** The largest {@link Builder#minCommitAge}. */
   public static final Duration MAX_MIN_COMMIT_AGE = Duration.ofHours(1);
 
@@ -67,7 +66,9 @@ public final class Compactor {
     FAIL
   }
 
-  /** Called after each step of the protocol; tests use it to stop at every step as a crash would. */
+  /**
+   * Called after each step of the protocol; tests use it to stop at every step as a crash would.
+   */
   @FunctionalInterface
   interface Steps {
     void after(String step) throws IOException;
@@ -85,11 +86,14 @@ public final class Compactor {
 
   private Compactor(Builder b) {
     this.paths = b.paths;
-    this.storage = (b.storage != null ? b.storage : Storage.forLayout(b.paths.layout()))
-        .reportingFullTiers(b.paths.layout());
+    this.storage =
+        (b.storage != null ? b.storage : Storage.forLayout(b.paths.layout()))
+            .reportingFullTiers(b.paths.layout());
     this.settings = b.settings;
-    this.sidecars = b.sidecars != null ? b.sidecars
-        : new SidecarStore(b.paths, storage, java.time.Clock.systemUTC());
+    this.sidecars =
+        b.sidecars != null
+            ? b.sidecars
+            : new SidecarStore(b.paths, storage, java.time.Clock.systemUTC());
     this.smallBytes = b.smallBytes;
     this.largeBytes = b.largeBytes;
     this.steps = b.steps;
@@ -109,12 +113,14 @@ public final class Compactor {
   public LifecyclePlan compact(Zone zone, TableName table) {
     Objects.requireNonNull(zone, "zone");
     Objects.requireNonNull(table, "table");
-    return LifecyclePlan.of("compact " + zone + "." + table, preview -> compact(zone, table, preview));
+    return LifecyclePlan.of(
+        "compact " + zone + "." + table, preview -> compact(zone, table, preview));
   }
 
   private LifecycleReport compact(Zone zone, TableName table, boolean dryRun) throws IOException {
     TableSchema schema = schemaOf(zone, table);
-    LifecycleReport.Builder report = LifecycleReport.builder("compact " + zone + "." + table, dryRun);
+    LifecycleReport.Builder report =
+        LifecycleReport.builder("compact " + zone + "." + table, dryRun);
     for (Partition partition : partitions(zone, table, schema)) {
       compactPartition(zone, table, partition, report);
     }
@@ -124,13 +130,13 @@ public final class Compactor {
   /** Finishes or rolls back interrupted compactions in every partition of a table. */
   public LifecycleReport recover(Zone zone, TableName table) throws IOException {
     TableSchema schema = schemaOf(zone, table);
-    LifecycleReport.Builder report = LifecycleReport.builder("recover compactions of " + zone + "."
-        + table, false);
+    LifecycleReport.Builder report =
+        LifecycleReport.builder("recover compactions of " + zone + "." + table, false);
     for (Partition partition : partitions(zone, table, schema)) {
       // Only partitions with a journal are locked: recovery makes no lock file for nothing. A
       // compaction that starts after this look settles its own partition first anyway.
-      if (storage.list(partition.dir()).stream().anyMatch(e -> CompactionJournal.isJournal(
-          e.name()))) {
+      if (storage.list(partition.dir()).stream()
+          .anyMatch(e -> CompactionJournal.isJournal(e.name()))) {
         try (Closeable lock = lock(zone, table, partition.dir())) {
           CompactionJournal.settle(storage, partition.dir(), report);
         }
@@ -140,9 +146,15 @@ public final class Compactor {
   }
 
   private TableSchema schemaOf(Zone zone, TableName table) throws IOException {
-    return sidecars.read(zone, table).map(SchemaSidecar::schema).orElseThrow(() ->
-        new java.nio.file.NoSuchFileException(paths.schemaFile(zone, table).toString(), null,
-            "no such table: " + zone + "." + table + " has no schema.json"));
+    return sidecars
+        .read(zone, table)
+        .map(SchemaSidecar::schema)
+        .orElseThrow(
+            () ->
+                new java.nio.file.NoSuchFileException(
+                    paths.schemaFile(zone, table).toString(),
+                    null,
+                    "no such table: " + zone + "." + table + " has no schema.json"));
   }
 
   private record Partition(Path dir, LocalDate day) {}
@@ -155,8 +167,8 @@ public final class Compactor {
       return List.of(new Partition(tableDir, null));
     }
     List<Partition> found = new ArrayList<>();
-    for (PartitionWalker.Partition p : new PartitionWalker(paths, storage)
-        .partitions(tableDir, layout.get())) {
+    for (PartitionWalker.Partition p :
+        new PartitionWalker(paths, storage).partitions(tableDir, layout.get())) {
       found.add(new Partition(p.dir(), p.day()));
     }
     return found;
@@ -171,12 +183,17 @@ public final class Compactor {
     return CompactionJournal.lockPartition(storage, paths, zone, table, partitionDir, LOCK_TIMEOUT);
   }
 
-  private void compactPartition(Zone zone, TableName table, Partition partition,
-      LifecycleReport.Builder report) throws IOException {
+  private void compactPartition(
+      Zone zone, TableName table, Partition partition, LifecycleReport.Builder report)
+      throws IOException {
     if (report.dryRun()) {
       // A dry run takes no lock (it creates nothing) and plans from what readers see.
-      plan(zone, table, partition, PartitionView.files(storage, partition.dir(),
-          PartitionView.ALL), report);
+      plan(
+          zone,
+          table,
+          partition,
+          PartitionView.files(storage, partition.dir(), PartitionView.ALL),
+          report);
       return;
     }
     try (Closeable lock = lock(zone, table, partition.dir())) {
@@ -185,8 +202,12 @@ public final class Compactor {
         // any of them could double or lose its rows. settle() reported why.
         for (FileEntry file : storage.list(partition.dir())) {
           if (PartitionView.isDataFile(file)) {
-            report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(), "its partition has a"
-                + " compaction journal that could not be settled (see the failures)");
+            report.add(
+                LifecycleReport.Verb.KEPT,
+                file.path(),
+                file.size(),
+                "its partition has a"
+                    + " compaction journal that could not be settled (see the failures)");
           }
         }
         return;
@@ -199,16 +220,16 @@ public final class Compactor {
       // so this schema knows every column of every listed file (see mergeable()).
       TableSchema schema = schemaOf(zone, table);
       for (int from = 0; from < small.size(); from += CompactionJournal.MAX_INPUTS) {
-        List<FileEntry> chunk = small.subList(from,
-            Math.min(small.size(), from + CompactionJournal.MAX_INPUTS));
+        List<FileEntry> chunk =
+            small.subList(from, Math.min(small.size(), from + CompactionJournal.MAX_INPUTS));
         schema = mergeSound(zone, table, schema, partition, chunk, report);
       }
     }
   }
 
   /** The small data files of a partition; reports large ones and names that cannot be merged. */
-  private List<FileEntry> small(Partition partition, List<FileEntry> listing, long eligible,
-      LifecycleReport.Builder report) {
+  private List<FileEntry> small(
+      Partition partition, List<FileEntry> listing, long eligible, LifecycleReport.Builder report) {
     List<FileEntry> small = new ArrayList<>();
     for (FileEntry file : listing) {
       if (!PartitionView.isDataFile(file)) {
@@ -216,19 +237,33 @@ public final class Compactor {
       }
       long commit = PathResolver.commitOf(file.name());
       if (commit > eligible) {
-        report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(), "commit " + commit
-            + " is younger than " + minCommitAge + " or not applied yet: scans that began before"
-            + " it must still find its partition as they left it");
+        report.add(
+            LifecycleReport.Verb.KEPT,
+            file.path(),
+            file.size(),
+            "commit "
+                + commit
+                + " is younger than "
+                + minCommitAge
+                + " or not applied yet: scans that began before"
+                + " it must still find its partition as they left it");
       } else if (file.size() > largeBytes) {
-        report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(),
+        report.add(
+            LifecycleReport.Verb.KEPT,
+            file.path(),
+            file.size(),
             "over " + largeBytes / (1024 * 1024) + " MiB: too large for partition pruning");
       } else if (file.size() < smallBytes) {
         if (CompactionJournal.isDataFileName(file.name())) {
           small.add(file);
         } else {
-          report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(), "its name is not a"
-              + " plain data file name (A-Z, a-z, 0-9, '.', '_', '-'), which compaction journals"
-              + " require; rename it to merge it");
+          report.add(
+              LifecycleReport.Verb.KEPT,
+              file.path(),
+              file.size(),
+              "its name is not a"
+                  + " plain data file name (A-Z, a-z, 0-9, '.', '_', '-'), which compaction journals"
+                  + " require; rename it to merge it");
         }
       }
     }
@@ -239,8 +274,13 @@ public final class Compactor {
    * A dry run's plan: what a compaction would merge, as far as reading (never writing) can tell:
    * the footers are read, so a damaged file is reported as the failure it would be, not as merged.
    */
-  private void plan(Zone zone, TableName table, Partition partition, List<FileEntry> visible,
-      LifecycleReport.Builder report) throws IOException {
+  private void plan(
+      Zone zone,
+      TableName table,
+      Partition partition,
+      List<FileEntry> visible,
+      LifecycleReport.Builder report)
+      throws IOException {
     TableSchema schema = schemaOf(zone, table);
     List<FileEntry> small = new ArrayList<>();
     for (FileEntry file : small(partition, visible, eligible(zone, table), report)) {
@@ -249,8 +289,11 @@ public final class Compactor {
         if (unknown.isEmpty()) {
           small.add(file);
         } else {
-          report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(), "it has column(s) "
-              + unknown + " that the table's schema.json does not list");
+          report.add(
+              LifecycleReport.Verb.KEPT,
+              file.path(),
+              file.size(),
+              "it has column(s) " + unknown + " that the table's schema.json does not list");
         }
       } catch (CorruptFileException e) {
         report.fail(file.path(), e);
@@ -261,21 +304,30 @@ public final class Compactor {
     }
     long bytes = small.stream().mapToLong(FileEntry::size).sum();
     small.forEach(f -> report.add(LifecycleReport.Verb.COMPACTED, f.path(), f.size(), ""));
-    report.add(LifecycleReport.Verb.WRITTEN, partition.dir(), bytes, "about "
-        + Math.max(1, (bytes + settings.targetFileBytes() - 1) / settings.targetFileBytes())
-        + " file(s)");
+    report.add(
+        LifecycleReport.Verb.WRITTEN,
+        partition.dir(),
+        bytes,
+        "about "
+            + Math.max(1, (bytes + settings.targetFileBytes() - 1) / settings.targetFileBytes())
+            + " file(s)");
   }
 
   /**
-   * Merges the files that can be read and whose every column the schema knows. A damaged file
-   * found on the way (its footer first, then its pages while merging) is skipped or fails the
-   * partition, per {@link OnCorrupt}; either way the interrupted merge is rolled back before
-   * anything was published.
+   * Merges the files that can be read and whose every column the schema knows. A damaged file found
+   * on the way (its footer first, then its pages while merging) is skipped or fails the partition,
+   * per {@link OnCorrupt}; either way the interrupted merge is rolled back before anything was
+   * published.
    *
    * @return the schema used: the table's, read again if an input had a column it lacked
    */
-  private TableSchema mergeSound(Zone zone, TableName table, TableSchema schema,
-      Partition partition, List<FileEntry> small, LifecycleReport.Builder report)
+  private TableSchema mergeSound(
+      Zone zone,
+      TableName table,
+      TableSchema schema,
+      Partition partition,
+      List<FileEntry> small,
+      LifecycleReport.Builder report)
       throws IOException {
     List<FileEntry> inputs = new ArrayList<>();
     for (FileEntry file : small) {
@@ -290,9 +342,15 @@ public final class Compactor {
         if (unknown.isEmpty()) {
           inputs.add(file);
         } else {
-          report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(), "it has column(s) "
-              + unknown + " that the table's schema.json (version " + schema.version()
-              + ") does not list; merging it would drop them");
+          report.add(
+              LifecycleReport.Verb.KEPT,
+              file.path(),
+              file.size(),
+              "it has column(s) "
+                  + unknown
+                  + " that the table's schema.json (version "
+                  + schema.version()
+                  + ") does not list; merging it would drop them");
         }
       } catch (CorruptFileException e) {
         skipOrFail(file, e, report);
@@ -303,8 +361,8 @@ public final class Compactor {
         merge(schema, partition, inputs, report);
         break;
       } catch (CorruptFileException e) {
-        FileEntry bad = inputs.stream().filter(f -> f.path().equals(e.file())).findFirst()
-            .orElseThrow(() -> e);
+        FileEntry bad =
+            inputs.stream().filter(f -> f.path().equals(e.file())).findFirst().orElseThrow(() -> e);
         skipOrFail(bad, e, report);
         inputs.remove(bad);
       }
@@ -321,12 +379,16 @@ public final class Compactor {
     report.fail(file.path(), e);
   }
 
-  private void merge(TableSchema schema, Partition partition, List<FileEntry> inputs,
-      LifecycleReport.Builder report) throws IOException {
+  private void merge(
+      TableSchema schema,
+      Partition partition,
+      List<FileEntry> inputs,
+      LifecycleReport.Builder report)
+      throws IOException {
     Path dir = partition.dir();
     long commit = inputs.stream().mapToLong(f -> PathResolver.commitOf(f.name())).max().orElse(0);
-    CompactionJournal journal = CompactionJournal.begin(dir,
-        inputs.stream().map(FileEntry::name).toList());
+    CompactionJournal journal =
+        CompactionJournal.begin(dir, inputs.stream().map(FileEntry::name).toList());
     journal.save(storage);
     steps.after("journal");
 
@@ -340,8 +402,14 @@ public final class Compactor {
         writeOutputs(schema, partition, inputs, outputs, journal.id(), commit);
         long written = outputs.stream().mapToLong(o -> o.writer.rows()).sum();
         if (written != expectedRows) {
-          throw new IOException("Compaction of " + dir + " read " + written
-              + " rows but the inputs hold " + expectedRows + "; nothing was changed");
+          throw new IOException(
+              "Compaction of "
+                  + dir
+                  + " read "
+                  + written
+                  + " rows but the inputs hold "
+                  + expectedRows
+                  + "; nothing was changed");
         }
       } catch (IOException | RuntimeException e) {
         // Nothing is published yet: roll back now rather than leave it to the next recovery.
@@ -352,9 +420,16 @@ public final class Compactor {
         storage.delete(journal.file());
         throw e;
       }
-      journal = journal.withOutputs(outputs.stream().map(o -> new CompactionJournal.Output(
-          o.pending.target().getFileName().toString(), o.pending.bytesWritten(), o.writer.rows()))
-          .toList());
+      journal =
+          journal.withOutputs(
+              outputs.stream()
+                  .map(
+                      o ->
+                          new CompactionJournal.Output(
+                              o.pending.target().getFileName().toString(),
+                              o.pending.bytesWritten(),
+                              o.writer.rows()))
+                  .toList());
       journal.save(storage);
       steps.after("outputs");
       // Outputs may appear from here on, which only the saved journal hides: a reader that read
@@ -363,8 +438,11 @@ public final class Compactor {
       steps.after("epoch");
       for (Output output : outputs) {
         output.pending.commit();
-        report.add(LifecycleReport.Verb.WRITTEN, output.pending.target(),
-            output.pending.bytesWritten(), output.writer.rows() + " rows");
+        report.add(
+            LifecycleReport.Verb.WRITTEN,
+            output.pending.target(),
+            output.pending.bytesWritten(),
+            output.writer.rows() + " rows");
         steps.after("publish " + output.pending.target().getFileName());
       }
     } finally {
@@ -391,24 +469,35 @@ public final class Compactor {
 
   private record Output(PendingFile pending, ColumnarFileWriter writer) {}
 
-  private void writeOutputs(TableSchema schema, Partition partition, List<FileEntry> inputs,
-      List<Output> outputs, String journalId, long commit) throws IOException {
+  private void writeOutputs(
+      TableSchema schema,
+      Partition partition,
+      List<FileEntry> inputs,
+      List<Output> outputs,
+      String journalId,
+      long commit)
+      throws IOException {
     Integer day = partition.day() == null ? null : (int) partition.day().toEpochDay();
     RowBuffer row = new RowBuffer(schema, true);
     Output current = null;
     // Strict: an input with a column the schema lacks fails rather than losing that column.
-    try (ParquetRowReader reader = ParquetRowReader.openComplete(storage,
-        inputs.stream().map(FileEntry::path).toList(), schema)) {
+    try (ParquetRowReader reader =
+        ParquetRowReader.openComplete(
+            storage, inputs.stream().map(FileEntry::path).toList(), schema)) {
       while (reader.next()) {
         if (current == null) {
           // Named for the newest input commit: scans that may see every input may see it.
-          PendingFile pending = storage.create(paths.compactedDataFile(partition.dir(), commit),
-              WriteMode.CREATE_NEW);
+          PendingFile pending =
+              storage.create(
+                  paths.compactedDataFile(partition.dir(), commit), WriteMode.CREATE_NEW);
           try {
             // The journal's id in the footer: what lets recovery tell this output from any other
             // file a journal might name (see CompactionJournal).
-            current = new Output(pending, new ColumnarFileWriter(pending, schema, settings, day,
-                Footers.compaction(schema, journalId)));
+            current =
+                new Output(
+                    pending,
+                    new ColumnarFileWriter(
+                        pending, schema, settings, day, Footers.compaction(schema, journalId)));
           } catch (IOException | RuntimeException e) {
             pending.close();
             throw e;
@@ -434,8 +523,9 @@ public final class Compactor {
   /** What a file's footer says: its row count and its top-level column names. */
   private record Footer(long rows, List<String> columns) {
     List<String> unknownColumns(TableSchema schema) {
-      return columns.stream().filter(c -> schema.field(c).isEmpty()
-          && !c.equals(TableSchema.DATE_PARTITION)).toList();
+      return columns.stream()
+          .filter(c -> schema.field(c).isEmpty() && !c.equals(TableSchema.DATE_PARTITION))
+          .toList();
     }
   }
 
@@ -452,7 +542,7 @@ public final class Compactor {
     private SidecarStore sidecars;
     private long smallBytes = DEFAULT_SMALL_BYTES;
     private long largeBytes = DEFAULT_LARGE_BYTES;
-    private Steps steps = step -> { };
+    private Steps steps = step -> {};
     private OnCorrupt onCorrupt = OnCorrupt.SKIP;
     private Duration minCommitAge = DEFAULT_MIN_COMMIT_AGE;
 
@@ -504,16 +594,20 @@ public final class Compactor {
 
     /**
      * Files of commits younger than this are left alone (default 10 minutes). A scan shows its
-     * table as of the commit it began at; merging a newer commit's rows with older ones would
-     * take the older rows from a scan still running, which then fails with {@link
-     * dev.tiering.core.storage.SnapshotExpiredException}. Only scans longer than this can meet that.
-     * Files written before tables had commit logs are always eligible.
+     * table as of the commit it began at; merging a newer commit's rows with older ones would take
+     * the older rows from a scan still running, which then fails with {@link
+     * dev.tiering.core.storage.SnapshotExpiredException}. Only scans longer than this can meet
+     * that. Files written before tables had commit logs are always eligible.
      */
     public Builder minCommitAge(Duration value) {
       if (value.isNegative() || value.compareTo(MAX_MIN_COMMIT_AGE) > 0) {
-        throw new IllegalArgumentException("Invalid minimum commit age " + value
-            + " (use zero to " + MAX_MIN_COMMIT_AGE + ", e.g. PT10M; commit records younger than"
-            + " that are always kept, which is what tells a young commit)");
+        throw new IllegalArgumentException(
+            "Invalid minimum commit age "
+                + value
+                + " (use zero to "
+                + MAX_MIN_COMMIT_AGE
+                + ", e.g. PT10M; commit records younger than"
+                + " that are always kept, which is what tells a young commit)");
       }
       this.minCommitAge = value;
       return this;

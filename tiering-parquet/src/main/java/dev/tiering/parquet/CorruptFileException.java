@@ -16,9 +16,14 @@ public final class CorruptFileException extends IOException {
   private final transient Path file;
 
   CorruptFileException(Path file, Throwable cause) {
-    super("Cannot read " + file + ": it is not a complete Parquet file (" + describe(cause)
-        + "). It was left as it is; move it aside or delete it, and write its data again from its"
-        + " source", cause);
+    super(
+        "Cannot read "
+            + file
+            + ": it is not a complete Parquet file ("
+            + describe(cause)
+            + "). It was left as it is; move it aside or delete it, and write its data again from its"
+            + " source",
+        cause);
     this.file = Objects.requireNonNull(file, "file");
   }
 
@@ -34,8 +39,8 @@ public final class CorruptFileException extends IOException {
 
   /**
    * The failure of reading {@code file}, named: decoding errors (Parquet and the codecs throw them
-   * unchecked) become a {@link CorruptFileException}; a missing or unreadable file, an interrupt
-   * or a failure already named stays what it is.
+   * unchecked) become a {@link CorruptFileException}; a missing or unreadable file, an interrupt or
+   * a failure already named stays what it is.
    */
   static IOException of(Path file, Throwable failure) {
     if (failure instanceof Error error) {

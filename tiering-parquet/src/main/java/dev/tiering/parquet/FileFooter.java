@@ -23,12 +23,15 @@ record FileFooter(long rows, List<String> columns) {
    * @throws CorruptFileException naming the file if it is not complete Parquet
    */
   static FileFooter read(Storage storage, Path file) throws IOException {
-    ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration())
-        .build();
-    try (ParquetFileReader reader = ParquetFileReader.open(new StorageInputFile(storage, file),
-        options)) {
-      return new FileFooter(reader.getRecordCount(), reader.getFooter().getFileMetaData()
-          .getSchema().getFields().stream().map(org.apache.parquet.schema.Type::getName).toList());
+    ParquetReadOptions options =
+        ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(new StorageInputFile(storage, file), options)) {
+      return new FileFooter(
+          reader.getRecordCount(),
+          reader.getFooter().getFileMetaData().getSchema().getFields().stream()
+              .map(org.apache.parquet.schema.Type::getName)
+              .toList());
     } catch (IOException | RuntimeException e) {
       throw CorruptFileException.of(file, e);
     }

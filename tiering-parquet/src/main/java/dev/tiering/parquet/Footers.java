@@ -10,6 +10,7 @@ final class Footers {
 
   /** The table schema in sidecar form (no quality metrics). */
   static final String SCHEMA_KEY = "tiering.schema";
+
   /** What the file is: {@code intermediate}, {@code crosscheck} or {@code clean}. */
   static final String KIND_KEY = "tiering.kind";
 

@@ -6,8 +6,8 @@ import java.io.Closeable;
 import java.io.IOException;
 
 /**
- * A pending file that keeps a hold (a staging batch's lock) until it is published or discarded,
- * so that nothing the hold protects can be removed while the file is written.
+ * A pending file that keeps a hold (a staging batch's lock) until it is published or discarded, so
+ * that nothing the hold protects can be removed while the file is written.
  */
 final class HoldingPendingFile extends ForwardingPendingFile {
 

@@ -1,5 +1,7 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.TableName;
+import dev.tiering.core.Zone;
 import dev.tiering.core.lifecycle.HotCache;
 import dev.tiering.core.lifecycle.internal.PartitionView;
 import dev.tiering.core.lifecycle.internal.PartitionWalker;
@@ -7,8 +9,6 @@ import dev.tiering.core.routing.PartitionLayout;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.storage.FileEntry;
 import dev.tiering.core.storage.Storage;
-import dev.tiering.core.TableName;
-import dev.tiering.core.Zone;
 import dev.tiering.schema.SchemaSidecar;
 import dev.tiering.schema.SidecarStore;
 import dev.tiering.schema.TableSchema;
@@ -25,11 +25,10 @@ import java.util.Optional;
 /**
  * Reads lake tables: all of a table, or the partitions of a date range, with the table's current
  * schema (older files read through it; see {@link ParquetRowReader}). A read sees commits, not
- * files: it shows the table as of its last applied commit when it began ({@code last_commit} in
- * the sidecar), so a write being published is seen whole or not at all, and a write committed
- * while a scan runs is not seen by that scan. Hidden and staged files and the schema history are
- * skipped, and during a compaction every row is seen exactly once (see {@link Compactor}).
- * Thread-safe.
+ * files: it shows the table as of its last applied commit when it began ({@code last_commit} in the
+ * sidecar), so a write being published is seen whole or not at all, and a write committed while a
+ * scan runs is not seen by that scan. Hidden and staged files and the schema history are skipped,
+ * and during a compaction every row is seen exactly once (see {@link Compactor}). Thread-safe.
  */
 public final class LakeReader {
 
@@ -37,6 +36,7 @@ public final class LakeReader {
 
   /** Ranges shorter than this many days look each day's partition up instead of walking. */
   private static final long DIRECT_DAYS = 400;
+
   /** A listing that meets a compaction newer than its snapshot is taken again this often. */
   private static final int SNAPSHOT_ATTEMPTS = 10;
 
@@ -51,8 +51,8 @@ public final class LakeReader {
   }
 
   /**
-   * A reader on the given storage; with a cache, files with a whole SSD copy are read from the
-   * SSD (seed: the clean cache serves "frequently accessed" data).
+   * A reader on the given storage; with a cache, files with a whole SSD copy are read from the SSD
+   * (seed: the clean cache serves "frequently accessed" data).
    */
   public LakeReader(PathResolver paths, Storage storage, SidecarStore sidecars, HotCache cache) {
     this.paths = Objects.requireNonNull(paths, "paths");
@@ -72,17 +72,21 @@ public final class LakeReader {
   public SchemaSidecar sidecar(Zone zone, TableName table) throws IOException {
     Optional<SchemaSidecar> sidecar = sidecars.read(zone, table);
     if (sidecar.isEmpty()) {
-      throw new java.nio.file.NoSuchFileException(paths.schemaFile(zone, table).toString(), null,
+      throw new java.nio.file.NoSuchFileException(
+          paths.schemaFile(zone, table).toString(),
+          null,
           "no such table: " + zone + "." + table + " has no schema.json (write it first)");
     }
     return sidecar.get();
   }
 
-  /** The tables of a zone: directories with a valid table name and a {@code schema.json}, by name. */
+  /**
+   * The tables of a zone: directories with a valid table name and a {@code schema.json}, by name.
+   */
   public List<TableName> tables(Zone zone) throws IOException {
     List<TableName> tables = new ArrayList<>();
-    for (FileEntry entry : storage.list(paths.areaRoot(dev.tiering.core.Area.LAKE_CLEAN)
-        .resolve(zone.id()))) {
+    for (FileEntry entry :
+        storage.list(paths.areaRoot(dev.tiering.core.Area.LAKE_CLEAN).resolve(zone.id()))) {
       if (!entry.isDirectory()) {
         continue;
       }
@@ -99,8 +103,8 @@ public final class LakeReader {
   }
 
   /**
-   * Every data file of the table's applied commits, by day then name: the files a scan starting
-   * now would read.
+   * Every data file of the table's applied commits, by day then name: the files a scan starting now
+   * would read.
    */
   public List<DataFile> files(Zone zone, TableName table) throws IOException {
     return files(zone, table, LocalDate.MIN, LocalDate.MAX);
@@ -127,8 +131,9 @@ public final class LakeReader {
     for (Partition partition : partitions(sidecar.schema(), from, to)) {
       collect(partition.dir(), partition.day(), sidecar.lastCommit(), found);
     }
-    found.sort(Comparator.comparing((DataFile f) -> f.day() == null ? LocalDate.MIN : f.day())
-        .thenComparing(f -> f.path().toString()));
+    found.sort(
+        Comparator.comparing((DataFile f) -> f.day() == null ? LocalDate.MIN : f.day())
+            .thenComparing(f -> f.path().toString()));
     return found;
   }
 
@@ -144,17 +149,17 @@ public final class LakeReader {
   }
 
   /**
-   * Reads a whole table as records, columns found by name (see {@link Column}); the stream must
-   * be closed.
+   * Reads a whole table as records, columns found by name (see {@link Column}); the stream must be
+   * closed.
    */
-  public <T extends Record> java.util.stream.Stream<T> read(Zone zone, String table,
-      Class<T> type) throws IOException {
+  public <T extends Record> java.util.stream.Stream<T> read(Zone zone, String table, Class<T> type)
+      throws IOException {
     return read(zone, table, type, LocalDate.MIN, LocalDate.MAX);
   }
 
   /** Reads the partitions from {@code from} to {@code to}, both inclusive, as records. */
-  public <T extends Record> java.util.stream.Stream<T> read(Zone zone, String table,
-      Class<T> type, LocalDate from, LocalDate to) throws IOException {
+  public <T extends Record> java.util.stream.Stream<T> read(
+      Zone zone, String table, Class<T> type, LocalDate from, LocalDate to) throws IOException {
     return RecordMapping.of(type).stream(scan(zone, TableName.of(table), from, to));
   }
 
@@ -165,20 +170,20 @@ public final class LakeReader {
 
   /**
    * Reads the partitions from {@code from} to {@code to}, both inclusive, as of the table's last
-   * applied commit. Partitions are read one after the other, and each is pinned before any of it
-   * is read: its files are listed (through the compaction journals) and all opened at once, so
-   * that a compaction or eviction running meanwhile cannot take a file from under the reader.
-   * Every row is read exactly once.
+   * applied commit. Partitions are read one after the other, and each is pinned before any of it is
+   * read: its files are listed (through the compaction journals) and all opened at once, so that a
+   * compaction or eviction running meanwhile cannot take a file from under the reader. Every row is
+   * read exactly once.
    *
-   * @throws dev.tiering.core.storage.SnapshotExpiredException from {@code next()}, if the scan runs longer
-   *     than the compactor's minimum age and meets a partition compacted since it began
+   * @throws dev.tiering.core.storage.SnapshotExpiredException from {@code next()}, if the scan runs
+   *     longer than the compactor's minimum age and meets a partition compacted since it began
    */
   public ParquetRowReader scan(Zone zone, TableName table, LocalDate from, LocalDate to)
       throws IOException {
     SchemaSidecar sidecar = sidecar(zone, table);
     TableSchema schema = sidecar.schema();
-    return ParquetRowReader.open(new PartitionSource(partitions(schema, from, to),
-        sidecar.lastCommit()), schema);
+    return ParquetRowReader.open(
+        new PartitionSource(partitions(schema, from, to), sidecar.lastCommit()), schema);
   }
 
   private record Partition(Path dir, LocalDate day) {}
@@ -191,7 +196,8 @@ public final class LakeReader {
       return List.of(new Partition(tableDir, null));
     }
     List<Partition> found = new ArrayList<>();
-    if (!from.isBefore(LocalDate.of(1, 1, 1)) && !to.isAfter(LocalDate.of(9999, 12, 31))
+    if (!from.isBefore(LocalDate.of(1, 1, 1))
+        && !to.isAfter(LocalDate.of(9999, 12, 31))
         && ChronoUnit.DAYS.between(from, to) < DIRECT_DAYS) {
       // A short range: each day's directory is looked up, so the cost does not grow with the
       // table's age (walking the whole tree did).
@@ -203,8 +209,8 @@ public final class LakeReader {
       }
       return found;
     }
-    for (PartitionWalker.Partition partition : new PartitionWalker(paths, storage)
-        .partitions(tableDir, layout.get())) {
+    for (PartitionWalker.Partition partition :
+        new PartitionWalker(paths, storage).partitions(tableDir, layout.get())) {
       if (!partition.day().isBefore(from) && !partition.day().isAfter(to)) {
         found.add(new Partition(partition.dir(), partition.day()));
       }
@@ -236,9 +242,13 @@ public final class LakeReader {
     }
 
     private void pin(Partition partition) throws IOException {
-      List<StorageInputFile> files = PartitionView.open(storage, partition.dir(), snapshot,
-          visible -> pinAll(visible.stream().map(FileEntry::path).sorted().toList()),
-          this::unpin);
+      List<StorageInputFile> files =
+          PartitionView.open(
+              storage,
+              partition.dir(),
+              snapshot,
+              visible -> pinAll(visible.stream().map(FileEntry::path).sorted().toList()),
+              this::unpin);
       pinned.addAll(files);
     }
 
@@ -292,8 +302,8 @@ public final class LakeReader {
   }
 
   /**
-   * True if {@code dir} under {@code tableDir} is a directory reached through directories only:
-   * the walk skips linked year or month directories, so a lookup must not go through them either.
+   * True if {@code dir} under {@code tableDir} is a directory reached through directories only: the
+   * walk skips linked year or month directories, so a lookup must not go through them either.
    */
   private boolean isPlainDirectory(Path tableDir, Path dir) throws IOException {
     Path at = tableDir;

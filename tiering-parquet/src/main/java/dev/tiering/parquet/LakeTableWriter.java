@@ -1,12 +1,12 @@
 package dev.tiering.parquet;
 
-import dev.tiering.schema.StagedFile;
-import dev.tiering.schema.internal.QualityAccumulator;
 import dev.tiering.core.storage.PendingFile;
 import dev.tiering.core.storage.WriteMode;
 import dev.tiering.schema.FieldType;
+import dev.tiering.schema.StagedFile;
 import dev.tiering.schema.TableCommit;
 import dev.tiering.schema.TableSchema;
+import dev.tiering.schema.internal.QualityAccumulator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -26,10 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A commit is all-or-nothing over every file of the write, across partitions and rolled files,
  * through the table's commit log (see {@link dev.tiering.schema.SidecarStore#commitFiles}): an
- * error or a crash before its commit point leaves nothing of the write, one after it leaves a
- * write that the next commit or {@code tiering recover} finishes. With a {@link
- * LakeWriteOptions#writeId write id}, a write the table has already committed is not written
- * again.
+ * error or a crash before its commit point leaves nothing of the write, one after it leaves a write
+ * that the next commit or {@code tiering recover} finishes. With a {@link LakeWriteOptions#writeId
+ * write id}, a write the table has already committed is not written again.
  */
 public final class LakeTableWriter extends AbstractRowSink implements AutoCloseable {
 
@@ -59,15 +58,27 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
       partitionByDateField = false;
     } else {
       partitionField = schema.indexOf(column);
-      FieldType.Kind kind = partitionField < 0 ? null : schema.fields().get(partitionField).type().kind();
+      FieldType.Kind kind =
+          partitionField < 0 ? null : schema.fields().get(partitionField).type().kind();
       if (kind != FieldType.Kind.TIMESTAMP && kind != FieldType.Kind.DATE) {
-        throw new IllegalArgumentException("Cannot partition " + schema.qualifiedName() + " by '"
-            + column + "': " + (kind == null ? "no such field" : "it is " + kind.name().toLowerCase(
-                java.util.Locale.ROOT)) + " (use a timestamp or date field)");
+        throw new IllegalArgumentException(
+            "Cannot partition "
+                + schema.qualifiedName()
+                + " by '"
+                + column
+                + "': "
+                + (kind == null
+                    ? "no such field"
+                    : "it is " + kind.name().toLowerCase(java.util.Locale.ROOT))
+                + " (use a timestamp or date field)");
       }
       if (!schema.isDatePartitioned()) {
-        throw new IllegalArgumentException("Cannot partition " + schema.qualifiedName() + " by '"
-            + column + "': the table has no date partitions (add partition_by [\"date\"])");
+        throw new IllegalArgumentException(
+            "Cannot partition "
+                + schema.qualifiedName()
+                + " by '"
+                + column
+                + "': the table has no date partitions (add partition_by [\"date\"])");
       }
       partitionByDateField = kind == FieldType.Kind.DATE;
     }
@@ -93,15 +104,21 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
       return writeDate;
     }
     if (completed.isNull[partitionField]) {
-      throw new IllegalArgumentException("Row " + completed.rowNumber + ": partition field '"
-          + options.partitionColumn() + "' is null (rows need a day to be placed in a partition)");
+      throw new IllegalArgumentException(
+          "Row "
+              + completed.rowNumber
+              + ": partition field '"
+              + options.partitionColumn()
+              + "' is null (rows need a day to be placed in a partition)");
     }
     long value = completed.bits[partitionField];
     if (partitionByDateField) {
       return LocalDate.ofEpochDay(value);
     }
-    return LocalDate.ofInstant(java.time.Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000L),
-        Math.floorMod(value, 1_000_000L) * 1000), lake.dateZone);
+    return LocalDate.ofInstant(
+        java.time.Instant.ofEpochSecond(
+            Math.floorDiv(value, 1_000_000L), Math.floorMod(value, 1_000_000L) * 1000),
+        lake.dateZone);
   }
 
   private PartitionFile openFile(LocalDate day) throws IOException {
@@ -115,8 +132,15 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
     PendingFile pending = lake.storage.create(lake.paths.stagedDataFile(dir), WriteMode.CREATE_NEW);
     PartitionFile file;
     try {
-      file = new PartitionFile(pending, new ColumnarFileWriter(pending, schema, lake.settings,
-          day == null ? null : (int) day.toEpochDay(), Footers.of("clean", schema)));
+      file =
+          new PartitionFile(
+              pending,
+              new ColumnarFileWriter(
+                  pending,
+                  schema,
+                  lake.settings,
+                  day == null ? null : (int) day.toEpochDay(),
+                  Footers.of("clean", schema)));
     } catch (IOException | RuntimeException e) {
       pending.close();
       throw e;
@@ -160,22 +184,32 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
     open.clear();
     TableCommit commit;
     try {
-      commit = lake.sidecars.commitFiles(schema, quality.result(lake.clock.instant(),
-          refusedRows()), options.evolution(), options.writeId(), finished.stream()
-              .map(f -> new StagedFile(f.pending, f.writer.rows())).toList(), lake.retention);
+      commit =
+          lake.sidecars.commitFiles(
+              schema,
+              quality.result(lake.clock.instant(), refusedRows()),
+              options.evolution(),
+              options.writeId(),
+              finished.stream().map(f -> new StagedFile(f.pending, f.writer.rows())).toList(),
+              lake.retention);
     } finally {
       discardUnpublished();
     }
     committed = true;
-    List<WriteResult> results = commit.files().stream()
-        .map(f -> new WriteResult(f.path(), f.rows(), f.bytes())).toList();
+    List<WriteResult> results =
+        commit.files().stream().map(f -> new WriteResult(f.path(), f.rows(), f.bytes())).toList();
     if (!commit.replayed()) {
-      log.info("Wrote {} rows ({} bytes) in {} file(s) to {} (schema {}, commit {})",
-          commit.rows(), commit.bytes(), results.size(), schema.qualifiedName(),
-          commit.sidecar().schema().version(), commit.seq());
+      log.info(
+          "Wrote {} rows ({} bytes) in {} file(s) to {} (schema {}, commit {})",
+          commit.rows(),
+          commit.bytes(),
+          results.size(),
+          schema.qualifiedName(),
+          commit.sidecar().schema().version(),
+          commit.seq());
     }
-    return new LakeWriteResult(results, commit.rows(), commit.bytes(), commit.sidecar(),
-        commit.seq(), commit.replayed());
+    return new LakeWriteResult(
+        results, commit.rows(), commit.bytes(), commit.sidecar(), commit.seq(), commit.replayed());
   }
 
   private void discardUnpublished() throws IOException {

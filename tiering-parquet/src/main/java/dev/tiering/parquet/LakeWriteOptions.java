@@ -1,22 +1,22 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.WriteId;
 import dev.tiering.schema.EvolutionPolicy;
 import dev.tiering.schema.QualityRule;
-import dev.tiering.core.WriteId;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * Options of one lake write. Immutable; start from {@link #defaults()}.
  *
- * @param partitionColumn the timestamp or date field whose day picks each row's partition, or
- *     null to put every row in the write date's partition (the seed's behaviour)
+ * @param partitionColumn the timestamp or date field whose day picks each row's partition, or null
+ *     to put every row in the write date's partition (the seed's behaviour)
  * @param evolution what the write may do to the table's schema
  * @param rules named quality rules whose pass rate becomes the table's accuracy
  * @param writeId the write's id, which makes it idempotent (see {@link #writeId(String)}), or null
  */
-public record LakeWriteOptions(String partitionColumn, EvolutionPolicy evolution,
-    List<QualityRule> rules, WriteId writeId) {
+public record LakeWriteOptions(
+    String partitionColumn, EvolutionPolicy evolution, List<QualityRule> rules, WriteId writeId) {
 
   /** Checks the components. */
   public LakeWriteOptions {
@@ -31,8 +31,8 @@ public record LakeWriteOptions(String partitionColumn, EvolutionPolicy evolution
 
   /** These options, partitioning rows by the day of a timestamp or date field. */
   public LakeWriteOptions partitionBy(String column) {
-    return new LakeWriteOptions(Objects.requireNonNull(column, "column"), evolution, rules,
-        writeId);
+    return new LakeWriteOptions(
+        Objects.requireNonNull(column, "column"), evolution, rules, writeId);
   }
 
   /** These options with another evolution policy. */
@@ -47,10 +47,10 @@ public record LakeWriteOptions(String partitionColumn, EvolutionPolicy evolution
 
   /**
    * These options with a write id, which makes the write idempotent: if the table has already
-   * committed a write with this id, committing again changes nothing and returns the first
-   * commit's result ({@link LakeWriteResult#replayed()}); of concurrent commits with one id,
-   * exactly one writes. Use an id that names the work, not the attempt, such as {@code
-   * <run>-<batch>}. The table remembers ids for {@link LakeWriter.Builder#commitRetention}.
+   * committed a write with this id, committing again changes nothing and returns the first commit's
+   * result ({@link LakeWriteResult#replayed()}); of concurrent commits with one id, exactly one
+   * writes. Use an id that names the work, not the attempt, such as {@code <run>-<batch>}. The
+   * table remembers ids for {@link LakeWriter.Builder#commitRetention}.
    *
    * @throws IllegalArgumentException if the id is not of the form {@link WriteId#FORM}
    */

@@ -15,8 +15,13 @@ import java.util.List;
  * @param replayed true if the table had already committed this write id: this call wrote nothing
  *     and returns the first commit's files and rows
  */
-public record LakeWriteResult(List<WriteResult> files, long rows, long bytes,
-    SchemaSidecar sidecar, long commit, boolean replayed) {
+public record LakeWriteResult(
+    List<WriteResult> files,
+    long rows,
+    long bytes,
+    SchemaSidecar sidecar,
+    long commit,
+    boolean replayed) {
 
   /** Checks the components. */
   public LakeWriteResult {

@@ -1,10 +1,10 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.WriteId;
+import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PartitionLayout;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.storage.Storage;
-import dev.tiering.core.WriteId;
-import dev.tiering.core.Zone;
 import dev.tiering.schema.CommitRetention;
 import dev.tiering.schema.SchemaSidecar;
 import dev.tiering.schema.SidecarStore;
@@ -22,13 +22,16 @@ import java.util.Optional;
  * Writes clean tables into the lake (seed: {@code write_clean_data(zone, table, data, schema)}):
  * {@code <lake>/clean/{zone}/{table}/{partition}/part-<uuid>.parquet}, zstd level 5 by default,
  * with the table's {@code schema.json} kept current. Unlike the seed's sketch, which writes {@code
- * data.parquet} and so replaces the day's earlier data, every write adds new files; no data file
- * is ever replaced, and no API here rewrites or deletes data (bronze is append-only). Thread-safe;
+ * data.parquet} and so replaces the day's earlier data, every write adds new files; no data file is
+ * ever replaced, and no API here rewrites or deletes data (bronze is append-only). Thread-safe;
  * each opened table writer is for one thread.
  */
 public final class LakeWriter {
 
-  /** The sidecar key ({@code schema.partition_layout}) recording how a table's partitions are laid out. */
+  /**
+   * The sidecar key ({@code schema.partition_layout}) recording how a table's partitions are laid
+   * out.
+   */
   public static final String LAYOUT_KEY = "partition_layout";
 
   final PathResolver paths;
@@ -43,8 +46,9 @@ public final class LakeWriter {
 
   private LakeWriter(Builder b) {
     this.paths = b.paths;
-    this.storage = (b.storage != null ? b.storage : Storage.forLayout(b.paths.layout()))
-        .reportingFullTiers(b.paths.layout());
+    this.storage =
+        (b.storage != null ? b.storage : Storage.forLayout(b.paths.layout()))
+            .reportingFullTiers(b.paths.layout());
     this.settings = b.settings;
     this.clock = b.clock;
     this.sidecars = b.sidecars != null ? b.sidecars : new SidecarStore(b.paths, storage, b.clock);
@@ -73,10 +77,10 @@ public final class LakeWriter {
    * Opens a write to a table. The schema is checked against the table's sidecar first, so an
    * incompatible schema is refused before any row is written.
    *
-   * @throws dev.tiering.schema.IncompatibleSchemaException if the options' policy does not
-   *     allow the schema's differences from the table's
-   * @throws IllegalArgumentException if the table uses another partition layout, or the
-   *     partition column is not a timestamp or date field
+   * @throws dev.tiering.schema.IncompatibleSchemaException if the options' policy does not allow
+   *     the schema's differences from the table's
+   * @throws IllegalArgumentException if the table uses another partition layout, or the partition
+   *     column is not a timestamp or date field
    */
   public LakeTableWriter open(TableSchema schema, LakeWriteOptions options) throws IOException {
     TableSchema withLayout = schema.isDatePartitioned() ? withLayout(schema) : schema;
@@ -97,11 +101,21 @@ public final class LakeWriter {
    *
    * @throws IllegalArgumentException if the id is not of the form {@link WriteId#FORM}
    */
-  public Optional<LakeWriteResult> committed(Zone zone, dev.tiering.core.TableName table,
-      String writeId) throws IOException {
-    return sidecars.committed(zone, table, WriteId.of(writeId)).map(c -> new LakeWriteResult(
-        c.files().stream().map(f -> new WriteResult(f.path(), f.rows(), f.bytes())).toList(),
-        c.rows(), c.bytes(), c.sidecar(), c.seq(), true));
+  public Optional<LakeWriteResult> committed(
+      Zone zone, dev.tiering.core.TableName table, String writeId) throws IOException {
+    return sidecars
+        .committed(zone, table, WriteId.of(writeId))
+        .map(
+            c ->
+                new LakeWriteResult(
+                    c.files().stream()
+                        .map(f -> new WriteResult(f.path(), f.rows(), f.bytes()))
+                        .toList(),
+                    c.rows(),
+                    c.bytes(),
+                    c.sidecar(),
+                    c.seq(),
+                    true));
   }
 
   /**
@@ -113,17 +127,18 @@ public final class LakeWriter {
    * lake.writeCleanData(Zone.SILVER, "slm_predictions", Prediction.class, predictions);
    * }</pre>
    *
-   * @throws IllegalArgumentException if the class cannot be mapped (a component of another
-   *     type), or the table name is invalid
+   * @throws IllegalArgumentException if the class cannot be mapped (a component of another type),
+   *     or the table name is invalid
    */
-  public <T extends Record> LakeWriteResult writeCleanData(Zone zone, String table, Class<T> type,
-      Iterable<? extends T> rows) throws IOException {
+  public <T extends Record> LakeWriteResult writeCleanData(
+      Zone zone, String table, Class<T> type, Iterable<? extends T> rows) throws IOException {
     return writeCleanData(zone, table, type, rows, LakeWriteOptions.defaults());
   }
 
   /** Writes records as the rows of a lake table, with options, and commits them. */
-  public <T extends Record> LakeWriteResult writeCleanData(Zone zone, String table, Class<T> type,
-      Iterable<? extends T> rows, LakeWriteOptions options) throws IOException {
+  public <T extends Record> LakeWriteResult writeCleanData(
+      Zone zone, String table, Class<T> type, Iterable<? extends T> rows, LakeWriteOptions options)
+      throws IOException {
     RecordMapping<T> mapping = RecordMapping.of(type);
     try (LakeTableWriter writer = open(mapping.lakeSchema(zone, table), options)) {
       for (T row : rows) {
@@ -140,8 +155,9 @@ public final class LakeWriter {
   }
 
   /** Writes rows given as maps and commits them, with options. */
-  public LakeWriteResult writeCleanData(TableSchema schema, Iterable<? extends Map<String, ?>> rows,
-      LakeWriteOptions options) throws IOException {
+  public LakeWriteResult writeCleanData(
+      TableSchema schema, Iterable<? extends Map<String, ?>> rows, LakeWriteOptions options)
+      throws IOException {
     try (LakeTableWriter writer = open(schema, options)) {
       for (Map<String, ?> row : rows) {
         writer.write(row);
@@ -155,13 +171,16 @@ public final class LakeWriter {
    * are buffered or the oldest row is {@code maxAge} old (seed: "batch writes to lake, buffer in
    * memory, write periodically").
    */
-  public BufferedLakeAppender appender(TableSchema schema, LakeWriteOptions options, long maxBytes,
-      Duration maxAge) {
+  public BufferedLakeAppender appender(
+      TableSchema schema, LakeWriteOptions options, long maxBytes, Duration maxAge) {
     if (options.writeId() != null) {
-      throw new IllegalArgumentException("Cannot use write id '" + options.writeId() + "' for an"
-          + " appender: it commits many times, and a write id names one commit, so every commit"
-          + " after the first would be dropped as a retry (use writeCleanData or open() per"
-          + " write id)");
+      throw new IllegalArgumentException(
+          "Cannot use write id '"
+              + options.writeId()
+              + "' for an"
+              + " appender: it commits many times, and a write id names one commit, so every commit"
+              + " after the first would be dropped as a retry (use writeCleanData or open() per"
+              + " write id)");
     }
     return new BufferedLakeAppender(this, schema, options, maxBytes, maxAge);
   }
@@ -169,17 +188,31 @@ public final class LakeWriter {
   private TableSchema withLayout(TableSchema schema) {
     Map<String, String> extras = new java.util.LinkedHashMap<>(schema.schemaExtras());
     extras.put(LAYOUT_KEY, "\"" + layout.id() + "\"");
-    return new TableSchema(schema.table(), schema.zone(), schema.version(), schema.createdAt(),
-        schema.fields(), schema.partitionBy(), schema.extras(), extras);
+    return new TableSchema(
+        schema.table(),
+        schema.zone(),
+        schema.version(),
+        schema.createdAt(),
+        schema.fields(),
+        schema.partitionBy(),
+        schema.extras(),
+        extras);
   }
 
   private void checkLayout(TableSchema table, TableSchema proposed) {
     String existing = table.schemaExtras().get(LAYOUT_KEY);
     String wanted = proposed.schemaExtras().get(LAYOUT_KEY);
     if (existing != null && wanted != null && !existing.equals(wanted)) {
-      throw new IllegalArgumentException("Table " + table.qualifiedName() + " lays out partitions"
-          + " as " + existing + " but this writer uses " + wanted + " (use the table's layout;"
-          + " one table with two layouts cannot be queried as one)");
+      throw new IllegalArgumentException(
+          "Table "
+              + table.qualifiedName()
+              + " lays out partitions"
+              + " as "
+              + existing
+              + " but this writer uses "
+              + wanted
+              + " (use the table's layout;"
+              + " one table with two layouts cannot be queried as one)");
     }
   }
 
@@ -189,13 +222,13 @@ public final class LakeWriter {
       return Optional.empty();
     }
     String json = schema.schemaExtras().get(LAYOUT_KEY);
-    return Optional.of(json == null ? PartitionLayout.DATE_PATH
-        : PartitionLayout.parse(json.replace("\"", "")));
+    return Optional.of(
+        json == null ? PartitionLayout.DATE_PATH : PartitionLayout.parse(json.replace("\"", "")));
   }
 
   /** The directory new files of a table go to for a partition day (or the table directory). */
-  java.nio.file.Path directoryFor(Zone zone, dev.tiering.core.TableName table,
-      java.time.LocalDate day) {
+  java.nio.file.Path directoryFor(
+      Zone zone, dev.tiering.core.TableName table, java.time.LocalDate day) {
     return day == null ? paths.tableDir(zone, table) : paths.partitionDir(zone, table, day, layout);
   }
 
@@ -258,7 +291,8 @@ public final class LakeWriter {
      */
     public Builder maxOpenPartitions(int value) {
       if (value < 1 || value > 1024) {
-        throw new IllegalArgumentException("Invalid maxOpenPartitions " + value + " (use 1 to 1024)");
+        throw new IllegalArgumentException(
+            "Invalid maxOpenPartitions " + value + " (use 1 to 1024)");
       }
       this.maxOpenPartitions = value;
       return this;

@@ -31,9 +31,9 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 
 /**
- * Streams rows out of one or more Parquet files, typed, one row group in memory at a time. Rows
- * are read as {@code schema} describes them, by column name: a nullable field the file lacks (it
- * was added to the table later) reads as null, and a column of a narrower type (int32 for int64,
+ * Streams rows out of one or more Parquet files, typed, one row group in memory at a time. Rows are
+ * read as {@code schema} describes them, by column name: a nullable field the file lacks (it was
+ * added to the table later) reads as null, and a column of a narrower type (int32 for int64,
  * float32 for float64) is widened. A file that cannot be read that way is refused with its path.
  *
  * <pre>{@code
@@ -56,13 +56,17 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   private final Object[] refs;
   private final boolean[] isNull;
   private ParquetFileReader reader;
+
   /** Volatile: a close from another thread (misuse, but it happens) must stop the reader. */
   private volatile boolean closed;
+
   private static final int BEFORE = 0;
   private static final int ON_ROW = 1;
   private static final int DONE = 2;
+
   /** Where the reader is: getters read only {@link #ON_ROW}. */
   private int position = BEFORE;
+
   private ColumnReader[] columns;
   private ColumnReader dateColumn;
   private FieldType[] fileTypes;
@@ -80,8 +84,8 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   private boolean complete;
 
   /**
-   * Where the files come from, each opened (pinned) before it is read, so that a file deleted
-   * after it was chosen is either read whole or replaced before any of it was read.
+   * Where the files come from, each opened (pinned) before it is read, so that a file deleted after
+   * it was chosen is either read whole or replaced before any of it was read.
    */
   interface FileSource extends java.io.Closeable {
     /** The next file, pinned; null when every file was read. */
@@ -89,8 +93,8 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   }
 
   /** A fixed list of files; a missing file is read from its fallback (a cache copy's original). */
-  private static FileSource listSource(Storage storage, List<Path> files,
-      Map<Path, Path> fallbacks) {
+  private static FileSource listSource(
+      Storage storage, List<Path> files, Map<Path, Path> fallbacks) {
     java.util.Iterator<Path> remaining = List.copyOf(files).iterator();
     return new FileSource() {
       @Override
@@ -141,8 +145,8 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
     return new ParquetRowReader(listSource(storage, files, Map.of()), schema);
   }
 
-  static ParquetRowReader open(Storage storage, List<Path> files, TableSchema schema,
-      Map<Path, Path> fallbacks) {
+  static ParquetRowReader open(
+      Storage storage, List<Path> files, TableSchema schema, Map<Path, Path> fallbacks) {
     return new ParquetRowReader(listSource(storage, files, fallbacks), schema);
   }
 
@@ -152,8 +156,8 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
 
   /**
    * Reads files as {@code schema} and refuses any file with a column the schema lacks (the
-   * partition {@code date} column aside): for rewriting files, where reading less than a file
-   * holds would lose data.
+   * partition {@code date} column aside): for rewriting files, where reading less than a file holds
+   * would lose data.
    */
   static ParquetRowReader openComplete(Storage storage, List<Path> files, TableSchema schema) {
     ParquetRowReader reader = open(storage, files, schema);
@@ -228,8 +232,11 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
       switch (fileKinds[i]) {
         case INT32, DATE -> bits[i] = column.getInteger();
         case INT64, TIMESTAMP -> bits[i] = column.getLong();
-        case FLOAT32 -> bits[i] = widenFloat[i] ? Double.doubleToRawLongBits(column.getFloat())
-            : Float.floatToRawIntBits(column.getFloat());
+        case FLOAT32 ->
+            bits[i] =
+                widenFloat[i]
+                    ? Double.doubleToRawLongBits(column.getFloat())
+                    : Float.floatToRawIntBits(column.getFloat());
         case FLOAT64 -> bits[i] = Double.doubleToRawLongBits(column.getDouble());
         case BOOLEAN -> bits[i] = column.getBoolean() ? 1 : 0;
         case STRING -> refs[i] = text(i, column.getBinary());
@@ -257,11 +264,12 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   }
 
   private static BigDecimal decimal(ColumnReader column, FieldType type) {
-    BigInteger unscaled = switch (column.getDescriptor().getPrimitiveType().getPrimitiveTypeName()) {
-      case INT32 -> BigInteger.valueOf(column.getInteger());
-      case INT64 -> BigInteger.valueOf(column.getLong());
-      default -> new BigInteger(column.getBinary().getBytes());
-    };
+    BigInteger unscaled =
+        switch (column.getDescriptor().getPrimitiveType().getPrimitiveTypeName()) {
+          case INT32 -> BigInteger.valueOf(column.getInteger());
+          case INT64 -> BigInteger.valueOf(column.getLong());
+          default -> new BigInteger(column.getBinary().getBytes());
+        };
     return new BigDecimal(unscaled, type.scale());
   }
 
@@ -286,9 +294,10 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   }
 
   private void openFile(StorageInputFile input) throws IOException {
-    ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration())
-        .withCodecFactory(new ZstdCodecs(WriterSettings.STAGING_LEVEL))
-        .build();
+    ParquetReadOptions options =
+        ParquetReadOptions.builder(new PlainParquetConfiguration())
+            .withCodecFactory(new ZstdCodecs(WriterSettings.STAGING_LEVEL))
+            .build();
     Path file = input.path();
     try {
       reader = ParquetFileReader.open(input, options);
@@ -301,8 +310,12 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
       for (Type column : fileSchema.getFields()) {
         if (schema.field(column.getName()).isEmpty()
             && !column.getName().equals(TableSchema.DATE_PARTITION)) {
-          throw mismatch(file, "it has a column '" + column.getName() + "' that the schema lacks,"
-              + " and rewriting the file would drop it");
+          throw mismatch(
+              file,
+              "it has a column '"
+                  + column.getName()
+                  + "' that the schema lacks,"
+                  + " and rewriting the file would drop it");
         }
       }
     }
@@ -312,25 +325,34 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
       Field field = schema.fields().get(i);
       if (!fileSchema.containsField(field.name())) {
         if (!field.nullable()) {
-          throw mismatch(file, "it has no column '" + field.name() + "', which the schema requires");
+          throw mismatch(
+              file, "it has no column '" + field.name() + "', which the schema requires");
         }
         continue;
       }
       Type column = fileSchema.getType(field.name());
-      FieldType stored = column.isPrimitive() ? ParquetSchemas.fieldType(column.asPrimitiveType()) : null;
+      FieldType stored =
+          column.isPrimitive() ? ParquetSchemas.fieldType(column.asPrimitiveType()) : null;
       if (stored == null || !(stored.equals(field.type()) || stored.widensTo(field.type()))) {
-        throw mismatch(file, "column '" + field.name() + "' holds " + (stored == null
-            ? column.toString().strip() : stored) + ", which cannot be read as " + field.type());
+        throw mismatch(
+            file,
+            "column '"
+                + field.name()
+                + "' holds "
+                + (stored == null ? column.toString().strip() : stored)
+                + ", which cannot be read as "
+                + field.type());
       }
       fileTypes[i] = stored;
       fileKinds[i] = stored.kind();
-      widenFloat[i] = stored.kind() == FieldType.Kind.FLOAT32
-          && field.type().kind() == FieldType.Kind.FLOAT64;
+      widenFloat[i] =
+          stored.kind() == FieldType.Kind.FLOAT32 && field.type().kind() == FieldType.Kind.FLOAT64;
       maxDefinition[i] = column.isRepetition(Type.Repetition.OPTIONAL) ? 1 : 0;
       projected.add(column);
     }
-    boolean hasDate = fileSchema.containsField(TableSchema.DATE_PARTITION)
-        && schema.field(TableSchema.DATE_PARTITION).isEmpty();
+    boolean hasDate =
+        fileSchema.containsField(TableSchema.DATE_PARTITION)
+            && schema.field(TableSchema.DATE_PARTITION).isEmpty();
     if (hasDate) {
       projected.add(fileSchema.getType(TableSchema.DATE_PARTITION));
     }
@@ -347,15 +369,17 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   }
 
   private void startRowGroup(PageReadStore group) {
-    ColumnReadStoreImpl store = new ColumnReadStoreImpl(group, new NoConversion(projection),
-        projection, createdBy);
+    ColumnReadStoreImpl store =
+        new ColumnReadStoreImpl(group, new NoConversion(projection), projection, createdBy);
     columns = new ColumnReader[fields];
     for (int i = 0; i < fields; i++) {
       ColumnDescriptor descriptor = columnsByName.get(schema.fields().get(i).name());
       columns[i] = descriptor == null ? null : store.getColumnReader(descriptor);
     }
-    ColumnDescriptor date = schema.field(TableSchema.DATE_PARTITION).isEmpty()
-        ? columnsByName.get(TableSchema.DATE_PARTITION) : null;
+    ColumnDescriptor date =
+        schema.field(TableSchema.DATE_PARTITION).isEmpty()
+            ? columnsByName.get(TableSchema.DATE_PARTITION)
+            : null;
     dateColumn = date == null ? null : store.getColumnReader(date);
     rowsLeftInGroup = group.getRowCount();
   }
@@ -370,24 +394,45 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   }
 
   private IOException mismatch(Path file, String problem) {
-    return new SchemaMismatchException("Cannot read " + file + " as " + schema.qualifiedName() + ": " + problem
-        + " (read it with the schema it was written with)");
+    return new SchemaMismatchException(
+        "Cannot read "
+            + file
+            + " as "
+            + schema.qualifiedName()
+            + ": "
+            + problem
+            + " (read it with the schema it was written with)");
   }
 
   /**
-   * Checks that there is a current row and that field {@code index} is of one of {@code kinds}
-   * (any kind if none is given): a getter never returns a value it did not read.
+   * Checks that there is a current row and that field {@code index} is of one of {@code kinds} (any
+   * kind if none is given): a getter never returns a value it did not read.
    */
   private int check(int index, String getter, FieldType.Kind... kinds) {
     if (position != ON_ROW) {
-      throw new IllegalStateException(closed ? "This reader is closed (open a new one to read"
-          + " again)" : position == BEFORE ? "No current row: call next() first (" + getter
-          + " reads the row next() moved to)" : "No current row: next() returned false, every"
-          + " row is read (" + getter + " has nothing to read)");
+      throw new IllegalStateException(
+          closed
+              ? "This reader is closed (open a new one to read" + " again)"
+              : position == BEFORE
+                  ? "No current row: call next() first ("
+                      + getter
+                      + " reads the row next() moved to)"
+                  : "No current row: next() returned false, every"
+                      + " row is read ("
+                      + getter
+                      + " has nothing to read)");
     }
     if (index < 0 || index >= fields) {
-      throw new IndexOutOfBoundsException("No column " + index + " in " + schema.qualifiedName()
-          + " (it has " + fields + ": 0 to " + (fields - 1) + ")");
+      throw new IndexOutOfBoundsException(
+          "No column "
+              + index
+              + " in "
+              + schema.qualifiedName()
+              + " (it has "
+              + fields
+              + ": 0 to "
+              + (fields - 1)
+              + ")");
     }
     if (kinds.length > 0) {
       FieldType.Kind kind = schema.fields().get(index).type().kind();
@@ -396,10 +441,20 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
           return index;
         }
       }
-      throw new IllegalArgumentException("Column '" + schema.fields().get(index).name() + "' ("
-          + index + ") of " + schema.qualifiedName() + " is " + kind.name().toLowerCase(
-              java.util.Locale.ROOT) + ": " + getter + " does not read it (use " + getterFor(kind)
-          + ", or get)");
+      throw new IllegalArgumentException(
+          "Column '"
+              + schema.fields().get(index).name()
+              + "' ("
+              + index
+              + ") of "
+              + schema.qualifiedName()
+              + " is "
+              + kind.name().toLowerCase(java.util.Locale.ROOT)
+              + ": "
+              + getter
+              + " does not read it (use "
+              + getterFor(kind)
+              + ", or get)");
     }
     return index;
   }
@@ -408,9 +463,15 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   private int checkPresent(int index, String getter, FieldType.Kind... kinds) {
     check(index, getter, kinds);
     if (isNull[index]) {
-      throw new IllegalStateException("Column '" + schema.fields().get(index).name() + "' ("
-          + index + ") is null in this row: " + getter + " cannot return it (check isNull"
-          + " first, or use get)");
+      throw new IllegalStateException(
+          "Column '"
+              + schema.fields().get(index).name()
+              + "' ("
+              + index
+              + ") is null in this row: "
+              + getter
+              + " cannot return it (check isNull"
+              + " first, or use get)");
     }
     return index;
   }
@@ -434,9 +495,14 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   public int column(String name) {
     int index = schema.indexOf(name);
     if (index < 0) {
-      throw new IllegalArgumentException("No column '" + name + "' in " + schema.qualifiedName()
-          + " (columns: " + schema.fields().stream().map(dev.tiering.schema.Field::name).toList()
-          + ")");
+      throw new IllegalArgumentException(
+          "No column '"
+              + name
+              + "' in "
+              + schema.qualifiedName()
+              + " (columns: "
+              + schema.fields().stream().map(dev.tiering.schema.Field::name).toList()
+              + ")");
     }
     return index;
   }
@@ -449,7 +515,8 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   @Override
   public Object get(int index) {
     check(index, "get");
-    return isNull[index] ? null
+    return isNull[index]
+        ? null
         : CanonicalValues.box(schema.fields().get(index).type().kind(), bits[index], refs[index]);
   }
 
@@ -463,8 +530,14 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
     checkPresent(index, "getInt", FieldType.Kind.INT32, FieldType.Kind.INT64);
     long value = bits[index];
     if (value != (int) value) {
-      throw new IllegalArgumentException("Column '" + schema.fields().get(index).name() + "' ("
-          + index + ") holds " + value + ", outside the int range: use getLong");
+      throw new IllegalArgumentException(
+          "Column '"
+              + schema.fields().get(index).name()
+              + "' ("
+              + index
+              + ") holds "
+              + value
+              + ", outside the int range: use getLong");
     }
     return (int) value;
   }
@@ -488,9 +561,11 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   @Override
   public double getDouble(int index) {
     check(index, "getDouble", FieldType.Kind.FLOAT64, FieldType.Kind.FLOAT32);
-    return isNull[index] ? Double.NaN : schema.fields().get(index).type().kind()
-        == FieldType.Kind.FLOAT32 ? Float.intBitsToFloat((int) bits[index])
-        : Double.longBitsToDouble(bits[index]);
+    return isNull[index]
+        ? Double.NaN
+        : schema.fields().get(index).type().kind() == FieldType.Kind.FLOAT32
+            ? Float.intBitsToFloat((int) bits[index])
+            : Double.longBitsToDouble(bits[index]);
   }
 
   /**
@@ -500,8 +575,8 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
    * @throws IllegalStateException if there is no current row or the value is null
    */
   public float getFloat(int index) {
-    return Float.intBitsToFloat((int) bits[checkPresent(index, "getFloat",
-        FieldType.Kind.FLOAT32)]);
+    return Float.intBitsToFloat(
+        (int) bits[checkPresent(index, "getFloat", FieldType.Kind.FLOAT32)]);
   }
 
   /**
@@ -566,8 +641,10 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
    */
   public Instant getTimestamp(int index) {
     check(index, "getTimestamp", FieldType.Kind.TIMESTAMP);
-    return isNull[index] ? null : Instant.ofEpochSecond(Math.floorDiv(bits[index], 1_000_000L),
-        Math.floorMod(bits[index], 1_000_000L) * 1000);
+    return isNull[index]
+        ? null
+        : Instant.ofEpochSecond(
+            Math.floorDiv(bits[index], 1_000_000L), Math.floorMod(bits[index], 1_000_000L) * 1000);
   }
 
   /**
@@ -633,7 +710,9 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
     return getDate(column(column));
   }
 
-  /** The current row as field name to canonical value (see {@link dev.tiering.schema.RowValidator}). */
+  /**
+   * The current row as field name to canonical value (see {@link dev.tiering.schema.RowValidator}).
+   */
   public Map<String, Object> toMap() {
     Map<String, Object> row = new LinkedHashMap<>();
     for (int i = 0; i < fields; i++) {
@@ -664,10 +743,11 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
     NoConversion(MessageType schema) {
       children = new Converter[schema.getFieldCount()];
       for (int i = 0; i < children.length; i++) {
-        children[i] = new PrimitiveConverter() {
-          @Override
-          public void addBinary(Binary value) {}
-        };
+        children[i] =
+            new PrimitiveConverter() {
+              @Override
+              public void addBinary(Binary value) {}
+            };
       }
     }
 

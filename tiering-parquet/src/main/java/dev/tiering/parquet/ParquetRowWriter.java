@@ -28,8 +28,13 @@ public final class ParquetRowWriter extends AbstractRowSink implements AutoClose
   private final ColumnarFileWriter file;
   private WriteResult result;
 
-  ParquetRowWriter(PendingFile pending, TableSchema schema, WriterSettings settings,
-      Integer partitionDay, Map<String, String> footer) throws IOException {
+  ParquetRowWriter(
+      PendingFile pending,
+      TableSchema schema,
+      WriterSettings settings,
+      Integer partitionDay,
+      Map<String, String> footer)
+      throws IOException {
     super(schema, settings.allowNonFinite());
     this.pending = pending;
     try {

@@ -18,11 +18,11 @@ import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
 
 /**
- * Maps table schemas to Parquet schemas and back ({@link #toMessageType}, {@link #toTableSchema}). Timestamps are INT64 TIMESTAMP(MICROS, UTC),
- * dates INT32 DATE, strings BINARY STRING, decimals INT32/INT64/FIXED_LEN_BYTE_ARRAY DECIMAL by
- * precision (the smallest that fits, as the Parquet spec recommends); nullable fields are
- * OPTIONAL, the rest REQUIRED. A date-partitioned table's files end with a REQUIRED {@code date}
- * column.
+ * Maps table schemas to Parquet schemas and back ({@link #toMessageType}, {@link #toTableSchema}).
+ * Timestamps are INT64 TIMESTAMP(MICROS, UTC), dates INT32 DATE, strings BINARY STRING, decimals
+ * INT32/INT64/FIXED_LEN_BYTE_ARRAY DECIMAL by precision (the smallest that fits, as the Parquet
+ * spec recommends); nullable fields are OPTIONAL, the rest REQUIRED. A date-partitioned table's
+ * files end with a REQUIRED {@code date} column.
  */
 final class ParquetSchemas {
 
@@ -35,8 +35,10 @@ final class ParquetSchemas {
       columns.add(toParquet(field));
     }
     if (schema.isDatePartitioned()) {
-      columns.add(Types.required(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.dateType())
-          .named(TableSchema.DATE_PARTITION));
+      columns.add(
+          Types.required(PrimitiveTypeName.INT32)
+              .as(LogicalTypeAnnotation.dateType())
+              .named(TableSchema.DATE_PARTITION));
     }
     return new MessageType(schema.table().value(), columns);
   }
@@ -46,26 +48,30 @@ final class ParquetSchemas {
     FieldType type = field.type();
     PrimitiveType.Repetition repetition =
         field.nullable() ? Type.Repetition.OPTIONAL : Type.Repetition.REQUIRED;
-    builder = switch (type.kind()) {
-      case TIMESTAMP -> Types.primitive(PrimitiveTypeName.INT64, repetition)
-          .as(LogicalTypeAnnotation.timestampType(true, TimeUnit.MICROS));
-      case DATE -> Types.primitive(PrimitiveTypeName.INT32, repetition)
-          .as(LogicalTypeAnnotation.dateType());
-      case INT32 -> Types.primitive(PrimitiveTypeName.INT32, repetition);
-      case INT64 -> Types.primitive(PrimitiveTypeName.INT64, repetition);
-      case FLOAT32 -> Types.primitive(PrimitiveTypeName.FLOAT, repetition);
-      case FLOAT64 -> Types.primitive(PrimitiveTypeName.DOUBLE, repetition);
-      case BOOLEAN -> Types.primitive(PrimitiveTypeName.BOOLEAN, repetition);
-      case STRING -> Types.primitive(PrimitiveTypeName.BINARY, repetition)
-          .as(LogicalTypeAnnotation.stringType());
-      case BINARY -> Types.primitive(PrimitiveTypeName.BINARY, repetition);
-      case DECIMAL -> decimal(type, repetition);
-    };
+    builder =
+        switch (type.kind()) {
+          case TIMESTAMP ->
+              Types.primitive(PrimitiveTypeName.INT64, repetition)
+                  .as(LogicalTypeAnnotation.timestampType(true, TimeUnit.MICROS));
+          case DATE ->
+              Types.primitive(PrimitiveTypeName.INT32, repetition)
+                  .as(LogicalTypeAnnotation.dateType());
+          case INT32 -> Types.primitive(PrimitiveTypeName.INT32, repetition);
+          case INT64 -> Types.primitive(PrimitiveTypeName.INT64, repetition);
+          case FLOAT32 -> Types.primitive(PrimitiveTypeName.FLOAT, repetition);
+          case FLOAT64 -> Types.primitive(PrimitiveTypeName.DOUBLE, repetition);
+          case BOOLEAN -> Types.primitive(PrimitiveTypeName.BOOLEAN, repetition);
+          case STRING ->
+              Types.primitive(PrimitiveTypeName.BINARY, repetition)
+                  .as(LogicalTypeAnnotation.stringType());
+          case BINARY -> Types.primitive(PrimitiveTypeName.BINARY, repetition);
+          case DECIMAL -> decimal(type, repetition);
+        };
     return builder.named(field.name());
   }
 
-  private static Types.PrimitiveBuilder<PrimitiveType> decimal(FieldType type,
-      PrimitiveType.Repetition repetition) {
+  private static Types.PrimitiveBuilder<PrimitiveType> decimal(
+      FieldType type, PrimitiveType.Repetition repetition) {
     LogicalTypeAnnotation decimal =
         LogicalTypeAnnotation.decimalType(type.scale(), type.precision());
     if (type.precision() <= 9) {
@@ -75,7 +81,8 @@ final class ParquetSchemas {
       return Types.primitive(PrimitiveTypeName.INT64, repetition).as(decimal);
     }
     return Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition)
-        .length(decimalBytes(type.precision())).as(decimal);
+        .length(decimalBytes(type.precision()))
+        .as(decimal);
   }
 
   /** Bytes of a two's-complement integer holding any {@code precision}-digit number. */
@@ -91,25 +98,36 @@ final class ParquetSchemas {
    * The table schema a file schema describes: the inverse of {@link #toMessageType}. A trailing
    * {@code date} column marks a date-partitioned table.
    *
-   * @throws IllegalArgumentException naming a column the SDK cannot read (nested, repeated, or
-   *     of a type it does not write)
+   * @throws IllegalArgumentException naming a column the SDK cannot read (nested, repeated, or of a
+   *     type it does not write)
    */
-  static TableSchema toTableSchema(MessageType file, dev.tiering.core.Zone zone,
-      dev.tiering.core.TableName table) {
+  static TableSchema toTableSchema(
+      MessageType file, dev.tiering.core.Zone zone, dev.tiering.core.TableName table) {
     TableSchema.Builder builder = TableSchema.builder(zone, table.value());
     for (Type column : file.getFields()) {
-      FieldType type = column.isPrimitive() && !column.isRepetition(Type.Repetition.REPEATED)
-          ? fieldType(column.asPrimitiveType()) : null;
+      FieldType type =
+          column.isPrimitive() && !column.isRepetition(Type.Repetition.REPEATED)
+              ? fieldType(column.asPrimitiveType())
+              : null;
       if (type == null) {
-        throw new IllegalArgumentException("Column '" + column.getName() + "' (" + column.toString()
-            .strip() + ") is not a type this SDK writes (use flat columns of the types in"
-            + " docs/schema-sidecar.md)");
+        throw new IllegalArgumentException(
+            "Column '"
+                + column.getName()
+                + "' ("
+                + column.toString().strip()
+                + ") is not a type this SDK writes (use flat columns of the types in"
+                + " docs/schema-sidecar.md)");
       }
       if (column.getName().equals(TableSchema.DATE_PARTITION) && type.equals(FieldType.DATE)) {
         builder.partitionByDate();
       } else {
-        builder.field(new Field(column.getName(), type,
-            column.isRepetition(Type.Repetition.OPTIONAL), null, java.util.Map.of()));
+        builder.field(
+            new Field(
+                column.getName(),
+                type,
+                column.isRepetition(Type.Repetition.OPTIONAL),
+                null,
+                java.util.Map.of()));
       }
     }
     return builder.build();
@@ -127,7 +145,8 @@ final class ParquetSchemas {
     }
     if (logical instanceof TimestampLogicalTypeAnnotation t) {
       return physical == PrimitiveTypeName.INT64 && t.getUnit() == TimeUnit.MICROS
-          ? FieldType.TIMESTAMP : null;
+          ? FieldType.TIMESTAMP
+          : null;
     }
     if (logical instanceof DateLogicalTypeAnnotation) {
       return FieldType.DATE;
@@ -135,8 +154,9 @@ final class ParquetSchemas {
     if (logical instanceof StringLogicalTypeAnnotation) {
       return FieldType.STRING;
     }
-    if (logical != null && !(logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation
-        integer && integer.isSigned())) {
+    if (logical != null
+        && !(logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation integer
+            && integer.isSigned())) {
       // Unsigned integers (other writers' UINT32, UINT64) would read as negative numbers.
       return null;
     }

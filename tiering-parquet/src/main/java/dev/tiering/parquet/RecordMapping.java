@@ -23,9 +23,9 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * A record class as rows: its columns (component names in snake_case, see {@link Column}), a
- * writer of its instances into a {@link RowSink} and a reader of them out of a {@link
- * ParquetRowReader}. Built once per class, with method handles, and cached. Thread-safe.
+ * A record class as rows: its columns (component names in snake_case, see {@link Column}), a writer
+ * of its instances into a {@link RowSink} and a reader of them out of a {@link ParquetRowReader}.
+ * Built once per class, with method handles, and cached. Thread-safe.
  */
 final class RecordMapping<T> {
 
@@ -46,8 +46,12 @@ final class RecordMapping<T> {
 
   private RecordMapping(Class<T> type) {
     if (!type.isRecord()) {
-      throw new IllegalArgumentException(type.getName() + " is not a record (declare it as"
-          + " `record " + type.getSimpleName() + "(...)`, or write maps or typed rows)");
+      throw new IllegalArgumentException(
+          type.getName()
+              + " is not a record (declare it as"
+              + " `record "
+              + type.getSimpleName()
+              + "(...)`, or write maps or typed rows)");
     }
     this.type = type;
     RecordComponent[] components = type.getRecordComponents();
@@ -60,31 +64,40 @@ final class RecordMapping<T> {
       for (int i = 0; i < components.length; i++) {
         RecordComponent component = components[i];
         Column column = component.getAnnotation(Column.class);
-        String name = column != null && !column.name().isEmpty() ? column.name()
-            : snakeCase(component.getName());
+        String name =
+            column != null && !column.name().isEmpty()
+                ? column.name()
+                : snakeCase(component.getName());
         Class<?> javaType = component.getType();
         boolean required = javaType.isPrimitive() || column != null && column.required();
-        columns.add(new Field(name, fieldType(type, component, column), !required, null,
-            java.util.Map.of()));
+        columns.add(
+            new Field(
+                name, fieldType(type, component, column), !required, null, java.util.Map.of()));
         setters[i] = setter(lookup, lookup.unreflect(component.getAccessor()), javaType);
         parameterTypes[i] = javaType;
         primitives[i] = javaType.isPrimitive();
       }
-      this.constructor = lookup.findConstructor(type, MethodType.methodType(void.class,
-          parameterTypes)).asSpreader(Object[].class, components.length)
-          .asType(MethodType.methodType(Object.class, Object[].class));
+      this.constructor =
+          lookup
+              .findConstructor(type, MethodType.methodType(void.class, parameterTypes))
+              .asSpreader(Object[].class, components.length)
+              .asType(MethodType.methodType(Object.class, Object[].class));
     } catch (ReflectiveOperationException e) {
-      throw new IllegalArgumentException("Cannot map " + type.getName() + ": its accessors and"
-          + " canonical constructor cannot be reached (make the record public, or open its"
-          + " package to dev.tiering.parquet)", e);
+      throw new IllegalArgumentException(
+          "Cannot map "
+              + type.getName()
+              + ": its accessors and"
+              + " canonical constructor cannot be reached (make the record public, or open its"
+              + " package to dev.tiering.parquet)",
+          e);
     }
     this.fields = List.copyOf(columns);
   }
 
   /**
-   * A lookup that may use the record's accessors and constructor: records are often declared
-   * inside a class that is not public, which only a private lookup reaches (open on the class
-   * path; in a named module the package must be opened to this one).
+   * A lookup that may use the record's accessors and constructor: records are often declared inside
+   * a class that is not public, which only a private lookup reaches (open on the class path; in a
+   * named module the package must be opened to this one).
    */
   private static MethodHandles.Lookup lookupFor(Class<?> type) {
     try {
@@ -117,8 +130,7 @@ final class RecordMapping<T> {
    * carries are the record's (they name it in error messages).
    */
   TableSchema stagingSchema() {
-    TableSchema.Builder builder = TableSchema.builder(Zone.BRONZE, snakeCase(
-        type.getSimpleName()));
+    TableSchema.Builder builder = TableSchema.builder(Zone.BRONZE, snakeCase(type.getSimpleName()));
     fields.forEach(builder::field);
     return builder.build();
   }
@@ -156,49 +168,59 @@ final class RecordMapping<T> {
       }
       throw e;
     }
-    Spliterator<T> rows = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE,
-        Spliterator.ORDERED | Spliterator.NONNULL) {
-      @Override
-      public boolean tryAdvance(Consumer<? super T> action) {
-        try {
-          if (!reader.next()) {
-            return false;
+    Spliterator<T> rows =
+        new Spliterators.AbstractSpliterator<>(
+            Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL) {
+          @Override
+          public boolean tryAdvance(Consumer<? super T> action) {
+            try {
+              if (!reader.next()) {
+                return false;
+              }
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+            Object[] values = new Object[columns.length];
+            for (int i = 0; i < columns.length; i++) {
+              values[i] = value(reader, columns[i], i);
+            }
+            action.accept(construct(values));
+            return true;
           }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-        Object[] values = new Object[columns.length];
-        for (int i = 0; i < columns.length; i++) {
-          values[i] = value(reader, columns[i], i);
-        }
-        action.accept(construct(values));
-        return true;
-      }
-    };
-    return StreamSupport.stream(rows, false).onClose(() -> {
-      try {
-        reader.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+        };
+    return StreamSupport.stream(rows, false)
+        .onClose(
+            () -> {
+              try {
+                reader.close();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
   }
 
   /**
-   * Refuses, before any row, a component whose type cannot hold the column's values: the same
-   * type, or a wider one (an int32 column into a {@code long}, float32 into a {@code double}).
+   * Refuses, before any row, a component whose type cannot hold the column's values: the same type,
+   * or a wider one (an int32 column into a {@code long}, float32 into a {@code double}).
    */
   private void checkReadable(Field component, Field column) {
     FieldType.Kind want = component.type().kind();
     FieldType.Kind have = column.type().kind();
-    boolean fits = want == have && (want != FieldType.Kind.DECIMAL
-        || component.type().equals(column.type()))
-        || want == FieldType.Kind.INT64 && have == FieldType.Kind.INT32
-        || want == FieldType.Kind.FLOAT64 && have == FieldType.Kind.FLOAT32;
+    boolean fits =
+        want == have && (want != FieldType.Kind.DECIMAL || component.type().equals(column.type()))
+            || want == FieldType.Kind.INT64 && have == FieldType.Kind.INT32
+            || want == FieldType.Kind.FLOAT64 && have == FieldType.Kind.FLOAT32;
     if (!fits) {
-      throw new IllegalArgumentException("Cannot read column '" + column.name() + "' ("
-          + column.type() + ") into " + type.getSimpleName() + "'s component of type "
-          + component.type() + " (declare the component as the column's type)");
+      throw new IllegalArgumentException(
+          "Cannot read column '"
+              + column.name()
+              + "' ("
+              + column.type()
+              + ") into "
+              + type.getSimpleName()
+              + "'s component of type "
+              + component.type()
+              + " (declare the component as the column's type)");
     }
   }
 
@@ -216,10 +238,15 @@ final class RecordMapping<T> {
     Field field = fields.get(component);
     if (reader.isNull(column)) {
       if (!field.nullable()) {
-        throw new IllegalStateException("Column '" + field.name() + "' is null in a row, but "
-            + type.getSimpleName() + " holds it in a " + (primitives[component] ? "primitive (make"
-            + " the component a boxed type to read nulls)" : "required component (drop"
-            + " @Column(required = true) to read nulls)"));
+        throw new IllegalStateException(
+            "Column '"
+                + field.name()
+                + "' is null in a row, but "
+                + type.getSimpleName()
+                + " holds it in a "
+                + (primitives[component]
+                    ? "primitive (make" + " the component a boxed type to read nulls)"
+                    : "required component (drop" + " @Column(required = true) to read nulls)"));
       }
       return null;
     }
@@ -259,47 +286,69 @@ final class RecordMapping<T> {
       return FieldType.BINARY;
     } else if (t == BigDecimal.class) {
       if (column == null || column.precision() == 0) {
-        throw new IllegalArgumentException("Cannot map " + record.getSimpleName() + "."
-            + component.getName() + ": a BigDecimal column needs its precision and scale"
-            + " (annotate it @Column(precision = 18, scale = 2))");
+        throw new IllegalArgumentException(
+            "Cannot map "
+                + record.getSimpleName()
+                + "."
+                + component.getName()
+                + ": a BigDecimal column needs its precision and scale"
+                + " (annotate it @Column(precision = 18, scale = 2))");
       }
       return FieldType.decimal(column.precision(), column.scale());
     }
-    throw new IllegalArgumentException("Cannot map " + record.getSimpleName() + "."
-        + component.getName() + " of type " + t.getSimpleName() + " (use int, long, float,"
-        + " double, boolean, their boxes, String, Instant, LocalDate, BigDecimal or byte[])");
+    throw new IllegalArgumentException(
+        "Cannot map "
+            + record.getSimpleName()
+            + "."
+            + component.getName()
+            + " of type "
+            + t.getSimpleName()
+            + " (use int, long, float,"
+            + " double, boolean, their boxes, String, Instant, LocalDate, BigDecimal or byte[])");
   }
 
   /**
-   * A setter of one component, typed: primitives are never boxed on the way, and each accessor
-   * is a generated functional object (a method handle held in a field is not inlined by the JIT,
-   * a lambda is).
+   * A setter of one component, typed: primitives are never boxed on the way, and each accessor is a
+   * generated functional object (a method handle held in a field is not inlined by the JIT, a
+   * lambda is).
    */
   private static Setter setter(MethodHandles.Lookup lookup, MethodHandle accessor, Class<?> t)
       throws ReflectiveOperationException {
     if (t == int.class) {
-      java.util.function.ToIntFunction<Object> g = function(lookup, accessor,
-          java.util.function.ToIntFunction.class, "applyAsInt", int.class);
+      java.util.function.ToIntFunction<Object> g =
+          function(
+              lookup, accessor, java.util.function.ToIntFunction.class, "applyAsInt", int.class);
       return (sink, i, r) -> sink.setInt(i, g.applyAsInt(r));
     } else if (t == long.class) {
-      java.util.function.ToLongFunction<Object> g = function(lookup, accessor,
-          java.util.function.ToLongFunction.class, "applyAsLong", long.class);
+      java.util.function.ToLongFunction<Object> g =
+          function(
+              lookup, accessor, java.util.function.ToLongFunction.class, "applyAsLong", long.class);
       return (sink, i, r) -> sink.setLong(i, g.applyAsLong(r));
     } else if (t == double.class) {
-      java.util.function.ToDoubleFunction<Object> g = function(lookup, accessor,
-          java.util.function.ToDoubleFunction.class, "applyAsDouble", double.class);
+      java.util.function.ToDoubleFunction<Object> g =
+          function(
+              lookup,
+              accessor,
+              java.util.function.ToDoubleFunction.class,
+              "applyAsDouble",
+              double.class);
       return (sink, i, r) -> sink.setDouble(i, g.applyAsDouble(r));
     } else if (t == float.class) {
-      java.util.function.ToDoubleFunction<Object> g = function(lookup, accessor,
-          java.util.function.ToDoubleFunction.class, "applyAsDouble", double.class);
+      java.util.function.ToDoubleFunction<Object> g =
+          function(
+              lookup,
+              accessor,
+              java.util.function.ToDoubleFunction.class,
+              "applyAsDouble",
+              double.class);
       return (sink, i, r) -> sink.setFloat(i, (float) g.applyAsDouble(r));
     } else if (t == boolean.class) {
-      java.util.function.Predicate<Object> g = function(lookup, accessor,
-          java.util.function.Predicate.class, "test", boolean.class);
+      java.util.function.Predicate<Object> g =
+          function(lookup, accessor, java.util.function.Predicate.class, "test", boolean.class);
       return (sink, i, r) -> sink.setBoolean(i, g.test(r));
     }
-    java.util.function.Function<Object, Object> g = function(lookup, accessor,
-        java.util.function.Function.class, "apply", Object.class);
+    java.util.function.Function<Object, Object> g =
+        function(lookup, accessor, java.util.function.Function.class, "apply", Object.class);
     // Reference types: each to its own setter, so that no value goes the generic way.
     if (t == String.class) {
       return (sink, i, r) -> sink.setString(i, (String) g.apply(r));
@@ -342,14 +391,24 @@ final class RecordMapping<T> {
    * takes an Object and returns {@code result}), made by the JDK's lambda factory.
    */
   @SuppressWarnings("unchecked")
-  private static <F> F function(MethodHandles.Lookup lookup, MethodHandle accessor,
-      Class<?> face, String name, Class<?> result) throws ReflectiveOperationException {
+  private static <F> F function(
+      MethodHandles.Lookup lookup,
+      MethodHandle accessor,
+      Class<?> face,
+      String name,
+      Class<?> result)
+      throws ReflectiveOperationException {
     MethodType erased = MethodType.methodType(result, Object.class);
-    MethodType actual = accessor.type().changeReturnType(result == Object.class
-        ? accessor.type().returnType() : result);
+    MethodType actual =
+        accessor
+            .type()
+            .changeReturnType(result == Object.class ? accessor.type().returnType() : result);
     try {
-      return (F) java.lang.invoke.LambdaMetafactory.metafactory(lookup, name,
-          MethodType.methodType(face), erased, accessor, actual).getTarget().invoke();
+      return (F)
+          java.lang.invoke.LambdaMetafactory.metafactory(
+                  lookup, name, MethodType.methodType(face), erased, accessor, actual)
+              .getTarget()
+              .invoke();
     } catch (ReflectiveOperationException | RuntimeException | Error e) {
       throw e;
     } catch (Throwable e) {
@@ -363,11 +422,15 @@ final class RecordMapping<T> {
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (Character.isUpperCase(c)) {
-        boolean afterLower = i > 0 && (Character.isLowerCase(name.charAt(i - 1))
-            || Character.isDigit(name.charAt(i - 1)));
-        boolean beforeLower = i > 0 && i + 1 < name.length()
-            && Character.isUpperCase(name.charAt(i - 1))
-            && Character.isLowerCase(name.charAt(i + 1));
+        boolean afterLower =
+            i > 0
+                && (Character.isLowerCase(name.charAt(i - 1))
+                    || Character.isDigit(name.charAt(i - 1)));
+        boolean beforeLower =
+            i > 0
+                && i + 1 < name.length()
+                && Character.isUpperCase(name.charAt(i - 1))
+                && Character.isLowerCase(name.charAt(i + 1));
         if (afterLower || beforeLower) {
           out.append('_');
         }

@@ -1,7 +1,7 @@
 package dev.tiering.parquet;
 
-import dev.tiering.schema.RowValidator;
 import dev.tiering.schema.FieldType;
+import dev.tiering.schema.RowValidator;
 import dev.tiering.schema.RowView;
 import dev.tiering.schema.TableSchema;
 import java.math.BigDecimal;
@@ -27,6 +27,7 @@ final class RowBuffer implements RowView {
   private int setCount;
   private final RowValidator validator;
   private final boolean allowNonFinite;
+
   /** The number of the row being built, for messages. */
   long rowNumber;
 

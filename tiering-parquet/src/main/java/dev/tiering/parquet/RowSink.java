@@ -67,14 +67,17 @@ public interface RowSink {
   /** Sets a decimal field (scale adjusted only if exact); null means null. */
   RowSink setDecimal(int field, BigDecimal value);
 
-  /** Sets a field to any value the field's type accepts (see {@link dev.tiering.schema.RowValidator}). */
+  /**
+   * Sets a field to any value the field's type accepts (see {@link
+   * dev.tiering.schema.RowValidator}).
+   */
   RowSink set(int field, Object value);
 
   /**
    * Finishes the row being built.
    *
-   * @throws dev.tiering.schema.RowValidationException if a required field was not set; the row
-   *     is discarded
+   * @throws dev.tiering.schema.RowValidationException if a required field was not set; the row is
+   *     discarded
    * @throws IOException if the row could not be written
    */
   void endRow() throws IOException;
@@ -82,8 +85,8 @@ public interface RowSink {
   /**
    * Validates and writes one row given as field name to value.
    *
-   * @throws dev.tiering.schema.RowValidationException naming the row, field and value; nothing
-   *     of the row is written
+   * @throws dev.tiering.schema.RowValidationException naming the row, field and value; nothing of
+   *     the row is written
    * @throws IOException if the row could not be written
    */
   void write(Map<String, ?> row) throws IOException;

@@ -1,13 +1,13 @@
 package dev.tiering.parquet;
 
+import dev.tiering.core.BatchId;
+import dev.tiering.core.SlmId;
 import dev.tiering.core.lifecycle.StagingJanitor;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.routing.StagingFile;
 import dev.tiering.core.storage.PendingFile;
 import dev.tiering.core.storage.Storage;
 import dev.tiering.core.storage.WriteMode;
-import dev.tiering.core.BatchId;
-import dev.tiering.core.SlmId;
 import dev.tiering.schema.RowSchema;
 import dev.tiering.schema.TableSchema;
 import java.io.Closeable;
@@ -33,6 +33,7 @@ public final class StagingWriter {
 
   /** What a staging file's row schema is called inside, where a table name is needed. */
   private static final dev.tiering.core.Zone STAGING_ZONE = dev.tiering.core.Zone.BRONZE;
+
   private static final String STAGING_TABLE = "staging";
 
   private final PathResolver paths;
@@ -43,8 +44,9 @@ public final class StagingWriter {
 
   private StagingWriter(Builder b) {
     this.paths = b.paths;
-    this.storage = (b.storage != null ? b.storage : Storage.forLayout(b.paths.layout()))
-        .reportingFullTiers(b.paths.layout());
+    this.storage =
+        (b.storage != null ? b.storage : Storage.forLayout(b.paths.layout()))
+            .reportingFullTiers(b.paths.layout());
     this.settings = b.settings;
     this.replaceExisting = b.replaceExisting;
     this.guard = b.guard;
@@ -73,22 +75,20 @@ public final class StagingWriter {
    */
   public ParquetRowWriter openIntermediate(SlmId slm, BatchId batch, RowSchema columns)
       throws IOException {
-    return open(StagingFile.intermediate(slm, batch), columns.asTable(STAGING_ZONE,
-        STAGING_TABLE));
+    return open(StagingFile.intermediate(slm, batch), columns.asTable(STAGING_ZONE, STAGING_TABLE));
   }
 
   /** Opens the cross-check file of {@code slm} for {@code batch}, with columns only. */
   public ParquetRowWriter openCrosscheck(SlmId slm, BatchId batch, RowSchema columns)
       throws IOException {
-    return open(StagingFile.crosscheck(slm, batch), columns.asTable(STAGING_ZONE,
-        STAGING_TABLE));
+    return open(StagingFile.crosscheck(slm, batch), columns.asTable(STAGING_ZONE, STAGING_TABLE));
   }
 
   /**
    * Opens a staging file for writing; it appears only when the writer commits.
    *
-   * @throws FileAlreadyExistsException if the file exists and replacing is off, before anything
-   *     is written
+   * @throws FileAlreadyExistsException if the file exists and replacing is off, before anything is
+   *     written
    * @throws IllegalStateException if a staging guard refuses the write (hot tier too full)
    */
   public ParquetRowWriter open(StagingFile file, TableSchema schema) throws IOException {
@@ -101,17 +101,31 @@ public final class StagingWriter {
     Closeable hold = StagingJanitor.holdBatch(paths, storage, file.batch());
     try {
       if (!replaceExisting && storage.stat(target).isPresent()) {
-        throw new FileAlreadyExistsException(target.toString(), null, "staging file exists: "
-            + file.kind() + " of SLM " + file.slm() + " for batch " + file.batch()
-            + " was written before (use a new batch id, or replaceExisting(true) to rewrite it)");
+        throw new FileAlreadyExistsException(
+            target.toString(),
+            null,
+            "staging file exists: "
+                + file.kind()
+                + " of SLM "
+                + file.slm()
+                + " for batch "
+                + file.batch()
+                + " was written before (use a new batch id, or replaceExisting(true) to rewrite it)");
       }
       TableSchema unpartitioned = schema.isDatePartitioned() ? withoutPartitions(schema) : schema;
-      PendingFile pending = new HoldingPendingFile(storage.create(target,
-          replaceExisting ? WriteMode.REPLACE : WriteMode.CREATE_NEW), hold);
+      PendingFile pending =
+          new HoldingPendingFile(
+              storage.create(target, replaceExisting ? WriteMode.REPLACE : WriteMode.CREATE_NEW),
+              hold);
       log.debug("Writing {} to {}", file, target);
       try {
-        ParquetRowWriter writer = new ParquetRowWriter(pending, unpartitioned, settings, null,
-            Footers.of(file.kind().id(), unpartitioned));
+        ParquetRowWriter writer =
+            new ParquetRowWriter(
+                pending,
+                unpartitioned,
+                settings,
+                null,
+                Footers.of(file.kind().id(), unpartitioned));
         writer.describedAs("staging file " + target.getFileName());
         return writer;
       } catch (IOException | RuntimeException e) {
@@ -125,30 +139,31 @@ public final class StagingWriter {
   }
 
   /** Writes a whole intermediate result at once. */
-  public WriteResult writeIntermediate(SlmId slm, BatchId batch, TableSchema schema,
-      Iterable<? extends Map<String, ?>> rows) throws IOException {
+  public WriteResult writeIntermediate(
+      SlmId slm, BatchId batch, TableSchema schema, Iterable<? extends Map<String, ?>> rows)
+      throws IOException {
     return write(StagingFile.intermediate(slm, batch), schema, rows);
   }
 
   /**
-   * Writes records as an SLM's intermediate result (one file, committed whole): the columns are
-   * the record's components (see {@link Column}).
+   * Writes records as an SLM's intermediate result (one file, committed whole): the columns are the
+   * record's components (see {@link Column}).
    *
    * @throws IllegalArgumentException if the class cannot be mapped
    */
-  public <T extends Record> WriteResult writeIntermediate(SlmId slm, BatchId batch, Class<T> type,
-      Iterable<? extends T> rows) throws IOException {
+  public <T extends Record> WriteResult writeIntermediate(
+      SlmId slm, BatchId batch, Class<T> type, Iterable<? extends T> rows) throws IOException {
     return write(StagingFile.intermediate(slm, batch), type, rows);
   }
 
   /** Writes records as an SLM's cross-check file (one file, committed whole). */
-  public <T extends Record> WriteResult writeCrosscheck(SlmId slm, BatchId batch, Class<T> type,
-      Iterable<? extends T> rows) throws IOException {
+  public <T extends Record> WriteResult writeCrosscheck(
+      SlmId slm, BatchId batch, Class<T> type, Iterable<? extends T> rows) throws IOException {
     return write(StagingFile.crosscheck(slm, batch), type, rows);
   }
 
-  private <T extends Record> WriteResult write(StagingFile file, Class<T> type,
-      Iterable<? extends T> rows) throws IOException {
+  private <T extends Record> WriteResult write(
+      StagingFile file, Class<T> type, Iterable<? extends T> rows) throws IOException {
     RecordMapping<T> mapping = RecordMapping.of(type);
     try (ParquetRowWriter writer = open(file, mapping.stagingSchema())) {
       for (T row : rows) {
@@ -170,11 +185,12 @@ public final class StagingWriter {
       throws IOException {
     RecordMapping<T> mapping = RecordMapping.of(type);
     java.util.TreeMap<Integer, Path> files = new java.util.TreeMap<>();
-    for (dev.tiering.core.storage.FileEntry entry : storage.list(paths.areaRoot(
-        dev.tiering.core.Area.STAGING))) {
+    for (dev.tiering.core.storage.FileEntry entry :
+        storage.list(paths.areaRoot(dev.tiering.core.Area.STAGING))) {
       if (entry.isFile()) {
-        StagingFile.parse(entry.name()).filter(f -> f.kind() == dev.tiering.core.DataKind
-            .INTERMEDIATE && f.batch().equals(batch))
+        StagingFile.parse(entry.name())
+            .filter(
+                f -> f.kind() == dev.tiering.core.DataKind.INTERMEDIATE && f.batch().equals(batch))
             .ifPresent(f -> files.put(f.slm().value(), entry.path()));
       }
     }
@@ -186,24 +202,33 @@ public final class StagingWriter {
     }
     for (dev.tiering.schema.Field field : mapping.fields()) {
       if (!files.isEmpty() && !present.contains(field.name())) {
-        throw new IllegalArgumentException("Cannot read batch " + batch + " as "
-            + type.getSimpleName() + ": no file of it has a column '" + field.name()
-            + "' (its columns: " + new java.util.TreeSet<>(present) + "; name the component"
-            + " after one, or annotate it @Column(name = ...))");
+        throw new IllegalArgumentException(
+            "Cannot read batch "
+                + batch
+                + " as "
+                + type.getSimpleName()
+                + ": no file of it has a column '"
+                + field.name()
+                + "' (its columns: "
+                + new java.util.TreeSet<>(present)
+                + "; name the component"
+                + " after one, or annotate it @Column(name = ...))");
       }
     }
-    return mapping.stream(ParquetRowReader.open(storage, List.copyOf(files.values()),
-        mapping.stagingSchema()));
+    return mapping.stream(
+        ParquetRowReader.open(storage, List.copyOf(files.values()), mapping.stagingSchema()));
   }
 
   /** Writes a whole cross-check file at once. */
-  public WriteResult writeCrosscheck(SlmId slm, BatchId batch, TableSchema schema,
-      Iterable<? extends Map<String, ?>> rows) throws IOException {
+  public WriteResult writeCrosscheck(
+      SlmId slm, BatchId batch, TableSchema schema, Iterable<? extends Map<String, ?>> rows)
+      throws IOException {
     return write(StagingFile.crosscheck(slm, batch), schema, rows);
   }
 
-  private WriteResult write(StagingFile file, TableSchema schema,
-      Iterable<? extends Map<String, ?>> rows) throws IOException {
+  private WriteResult write(
+      StagingFile file, TableSchema schema, Iterable<? extends Map<String, ?>> rows)
+      throws IOException {
     try (ParquetRowWriter writer = open(file, schema)) {
       for (Map<String, ?> row : rows) {
         writer.write(row);
@@ -214,8 +239,15 @@ public final class StagingWriter {
 
   /** Staging files are not partitioned; a date-partitioned table schema is written without it. */
   static TableSchema withoutPartitions(TableSchema schema) {
-    return new TableSchema(schema.table(), schema.zone(), schema.version(), schema.createdAt(),
-        schema.fields(), List.of(), schema.extras(), schema.schemaExtras());
+    return new TableSchema(
+        schema.table(),
+        schema.zone(),
+        schema.version(),
+        schema.createdAt(),
+        schema.fields(),
+        List.of(),
+        schema.extras(),
+        schema.schemaExtras());
   }
 
   /** Builds a {@link StagingWriter}. */

@@ -104,7 +104,8 @@ final class StorageInputFile implements InputFile {
       public void readFully(ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) {
           if (channel.read(buf) < 0) {
-            throw new java.io.EOFException("Unexpected end of " + path + " at " + channel.position());
+            throw new java.io.EOFException(
+                "Unexpected end of " + path + " at " + channel.position());
           }
         }
       }

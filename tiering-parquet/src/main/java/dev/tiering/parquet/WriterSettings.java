@@ -7,8 +7,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 
 /**
- * How Parquet files are written. Immutable; start from {@link #staging()} (zstd 3, speed first)
- * or {@link #lake()} (zstd 5, size first) and change what you need with {@link #toBuilder()}.
+ * How Parquet files are written. Immutable; start from {@link #staging()} (zstd 3, speed first) or
+ * {@link #lake()} (zstd 5, size first) and change what you need with {@link #toBuilder()}.
  *
  * <p>Defaults, chosen by measurement (see {@code docs/parquet.md}):
  *
@@ -19,8 +19,8 @@ import java.util.concurrent.ForkJoinPool;
  *       about 20% faster and 12% smaller than V1 on the SLM predictions table;
  *   <li>dictionary encoding on for every column except timestamps, whose near-unique values only
  *       waste time in a dictionary before it falls back;
- *   <li>statistics and page indexes on (readers skip row groups and pages by value); bloom
- *       filters off;
+ *   <li>statistics and page indexes on (readers skip row groups and pages by value); bloom filters
+ *       off;
  *   <li>columns encoded in parallel on {@link ForkJoinPool#commonPool()}, which the calling thread
  *       joins, so one writer uses every core and many writers share them without oversubscribing.
  * </ul>
@@ -29,6 +29,7 @@ public final class WriterSettings {
 
   /** The seed's level for staging files. */
   public static final int STAGING_LEVEL = 3;
+
   /** The seed's level for lake files. */
   public static final int LAKE_LEVEL = 5;
 
@@ -135,8 +136,8 @@ public final class WriterSettings {
     /** The zstd level, 1-22 (negative levels are zstd's fast modes). */
     public Builder compressionLevel(int level) {
       if (level < -7 || level > 22) {
-        throw new IllegalArgumentException("Invalid zstd level " + level + " (use -7 to 22; 3 is"
-            + " fast, 5 compact)");
+        throw new IllegalArgumentException(
+            "Invalid zstd level " + level + " (use -7 to 22; 3 is" + " fast, 5 compact)");
       }
       this.compressionLevel = level;
       return this;
@@ -179,8 +180,8 @@ public final class WriterSettings {
     }
 
     /**
-     * Where to encode columns in parallel (default: the common fork-join pool); null encodes
-     * on the writing thread only.
+     * Where to encode columns in parallel (default: the common fork-join pool); null encodes on the
+     * writing thread only.
      */
     public Builder encoders(Executor executor) {
       this.encoders = executor;
@@ -194,8 +195,8 @@ public final class WriterSettings {
 
     private static long checkRange(String what, long value, long min, long max) {
       if (value < min || value > max) {
-        throw new IllegalArgumentException("Invalid " + what + " " + value + " bytes (use " + min
-            + " to " + max + ")");
+        throw new IllegalArgumentException(
+            "Invalid " + what + " " + value + " bytes (use " + min + " to " + max + ")");
       }
       return value;
     }

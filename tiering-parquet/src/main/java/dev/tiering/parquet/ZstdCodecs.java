@@ -12,15 +12,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * zstd for Parquet pages straight through zstd-jni contexts on byte arrays, without Hadoop's
- * codec streams. Every {@code getCompressor} call returns a new compressor, so each column can be
- * encoded on its own thread; a compressor reuses its output buffer between pages.
+ * zstd for Parquet pages straight through zstd-jni contexts on byte arrays, without Hadoop's codec
+ * streams. Every {@code getCompressor} call returns a new compressor, so each column can be encoded
+ * on its own thread; a compressor reuses its output buffer between pages.
  *
  * <p>Each compressor and decompressor holds a native zstd context. The factory keeps every one it
  * handed out and closes them all in {@link #release()}, which the Parquet reader calls when it is
  * closed and the SDK's writer when it finishes or is discarded: native memory is given back then,
- * not whenever the garbage collector gets to it (with a small heap, never soon enough: the
- * process grew by tens of kilobytes per file read). Thread-safe.
+ * not whenever the garbage collector gets to it (with a small heap, never soon enough: the process
+ * grew by tens of kilobytes per file read). Thread-safe.
  */
 final class ZstdCodecs implements CompressionCodecFactory {
 
@@ -32,8 +32,14 @@ final class ZstdCodecs implements CompressionCodecFactory {
 
   ZstdCodecs(int level) {
     if (level < Zstd.minCompressionLevel() || level > Zstd.maxCompressionLevel()) {
-      throw new IllegalArgumentException("Invalid zstd level " + level + " (use "
-          + Zstd.minCompressionLevel() + " to " + Zstd.maxCompressionLevel() + "; 3 is fast, 5 compact)");
+      throw new IllegalArgumentException(
+          "Invalid zstd level "
+              + level
+              + " (use "
+              + Zstd.minCompressionLevel()
+              + " to "
+              + Zstd.maxCompressionLevel()
+              + "; 3 is fast, 5 compact)");
     }
     this.level = level;
   }
@@ -71,9 +77,9 @@ final class ZstdCodecs implements CompressionCodecFactory {
   }
 
   /**
-   * Closes the native context of every compressor and decompressor handed out so far. Never
-   * throws (it runs in cleanup paths, where it must not hide the error being handled): a context
-   * that cannot be closed, because a thread still uses it, is logged and kept for the next call.
+   * Closes the native context of every compressor and decompressor handed out so far. Never throws
+   * (it runs in cleanup paths, where it must not hide the error being handled): a context that
+   * cannot be closed, because a thread still uses it, is logged and kept for the next call.
    */
   @Override
   public synchronized void release() {
@@ -83,8 +89,8 @@ final class ZstdCodecs implements CompressionCodecFactory {
         context.close();
       } catch (Exception | Error e) {
         busy.add(context);
-        log.warn("Cannot release a zstd context yet, keeping it for the next release: {}",
-            e.toString());
+        log.warn(
+            "Cannot release a zstd context yet, keeping it for the next release: {}", e.toString());
       }
     }
     contexts.clear();
@@ -94,8 +100,10 @@ final class ZstdCodecs implements CompressionCodecFactory {
 
   private static void requireZstd(CompressionCodecName codecName) {
     if (codecName != CompressionCodecName.ZSTD) {
-      throw new IllegalArgumentException("Unsupported Parquet codec " + codecName
-          + " (the SDK writes and reads ZSTD; read other files with a general Parquet reader)");
+      throw new IllegalArgumentException(
+          "Unsupported Parquet codec "
+              + codecName
+              + " (the SDK writes and reads ZSTD; read other files with a general Parquet reader)");
     }
   }
 
@@ -146,14 +154,16 @@ final class ZstdCodecs implements CompressionCodecFactory {
       byte[] output = new byte[decompressedSize];
       int size = context.decompressByteArray(output, 0, decompressedSize, input, 0, input.length);
       if (size != decompressedSize) {
-        throw new IOException("Corrupt zstd page: " + size + " bytes, expected " + decompressedSize);
+        throw new IOException(
+            "Corrupt zstd page: " + size + " bytes, expected " + decompressedSize);
       }
       return BytesInput.from(output);
     }
 
     @Override
-    public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output,
-        int decompressedSize) throws IOException {
+    public void decompress(
+        ByteBuffer input, int compressedSize, ByteBuffer output, int decompressedSize)
+        throws IOException {
       byte[] in = new byte[compressedSize];
       input.get(in);
       output.put(decompress(BytesInput.from(in), decompressedSize).toByteArray());
@@ -177,8 +187,8 @@ final class ZstdCodecs implements CompressionCodecFactory {
     }
 
     @Override
-    public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output,
-        int decompressedSize) {
+    public void decompress(
+        ByteBuffer input, int compressedSize, ByteBuffer output, int decompressedSize) {
       ByteBuffer slice = input.slice();
       slice.limit(compressedSize);
       output.put(slice);

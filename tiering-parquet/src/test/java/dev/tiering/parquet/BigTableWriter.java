@@ -1,7 +1,7 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.TierLayout;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.schema.TableSchema;
 import java.nio.file.Path;
 
@@ -33,7 +33,9 @@ public final class BigTableWriter {
       long micros = 1_762_732_800_000_000L;
       for (long i = 0; i < rows; i++) {
         micros += 1000 + (i * 7919) % 2000;
-        writer.setTimestampMicros(ts, micros).setInt(slm, (int) (i % 7))
+        writer
+            .setTimestampMicros(ts, micros)
+            .setInt(slm, (int) (i % 7))
             .setDouble(prediction, ((i * 31) % 10000) / 10000.0);
         if (i % 50 != 0) {
           writer.setDouble(confidence, ((i * 17) % 10000) / 10000.0);
@@ -42,7 +44,7 @@ public final class BigTableWriter {
       }
       result = writer.commit();
     }
-    System.out.println("rows=" + result.rows() + " files=" + result.files().size() + " bytes="
-        + result.bytes());
+    System.out.println(
+        "rows=" + result.rows() + " files=" + result.files().size() + " bytes=" + result.bytes());
   }
 }

@@ -1,17 +1,17 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.routing.PathResolver;
-import dev.tiering.core.storage.ForwardingPendingFile;
-import dev.tiering.core.storage.ForwardingStorage;
-import dev.tiering.core.storage.PendingFile;
-import dev.tiering.core.storage.Storage;
-import dev.tiering.core.storage.WriteMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.ForwardingPendingFile;
+import dev.tiering.core.storage.ForwardingStorage;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.WriteMode;
 import dev.tiering.schema.CommitRetention;
 import dev.tiering.schema.SidecarStore;
 import java.io.IOException;
@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,8 +50,10 @@ class CommitProtocolReviewTest {
   }
 
   private LakeWriter lake(Storage storage) {
-    return LakeWriter.builder(paths).storage(storage).clock(Clock.fixed(Predictions.START,
-        ZoneOffset.UTC)).build();
+    return LakeWriter.builder(paths)
+        .storage(storage)
+        .clock(Clock.fixed(Predictions.START, ZoneOffset.UTC))
+        .build();
   }
 
   private static LakeWriteOptions opts() {
@@ -60,8 +61,8 @@ class CommitProtocolReviewTest {
   }
 
   private LakeWriteResult write(LakeWriter lake, int n, long seed) throws IOException {
-    return lake.writeCleanData(Predictions.schema(), Predictions.rows(n, Predictions.START, seed),
-        opts());
+    return lake.writeCleanData(
+        Predictions.schema(), Predictions.rows(n, Predictions.START, seed), opts());
   }
 
   private long readerRows() throws IOException {
@@ -122,8 +123,14 @@ class CommitProtocolReviewTest {
   @Test
   void anAppenderRefusesAWriteIdRatherThanDropEveryCommitAfterTheFirst() throws Exception {
     LakeWriter lake = lake(Storage.local());
-    assertThatThrownBy(() -> lake.appender(Predictions.schema(), opts().writeId("job-42"),
-        Long.MAX_VALUE, Duration.ofDays(1))).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(
+            () ->
+                lake.appender(
+                    Predictions.schema(),
+                    opts().writeId("job-42"),
+                    Long.MAX_VALUE,
+                    Duration.ofDays(1)))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Cannot use write id 'job-42' for an appender");
   }
 
@@ -138,10 +145,10 @@ class CommitProtocolReviewTest {
     armed.set(false);
     // Commit 1 is old; commit 2's writer died an hour ago, right after its commit point.
     Instant now = Instant.now();
-    Files.setLastModifiedTime(record("0000000001.commit.json"),
-        FileTime.from(now.minus(Duration.ofHours(2))));
-    Files.setLastModifiedTime(record("0000000002.commit.json"),
-        FileTime.from(now.minus(Duration.ofHours(1))));
+    Files.setLastModifiedTime(
+        record("0000000001.commit.json"), FileTime.from(now.minus(Duration.ofHours(2))));
+    Files.setLastModifiedTime(
+        record("0000000002.commit.json"), FileTime.from(now.minus(Duration.ofHours(1))));
 
     try (ParquetRowReader scan = new LakeReader(paths).scan(Zone.SILVER, TABLE)) {
       new SidecarStore(paths).recover(Zone.SILVER, TABLE);
@@ -158,8 +165,11 @@ class CommitProtocolReviewTest {
   /** Records younger than an hour outlive the retention count, so young commits stay young. */
   @Test
   void aSmallRetentionCountNeverMakesYoungCommitsLookOld() throws Exception {
-    LakeWriter lake = LakeWriter.builder(paths).clock(Clock.fixed(Predictions.START,
-        ZoneOffset.UTC)).commitRetention(new CommitRetention(Duration.ofDays(7), 1)).build();
+    LakeWriter lake =
+        LakeWriter.builder(paths)
+            .clock(Clock.fixed(Predictions.START, ZoneOffset.UTC))
+            .commitRetention(new CommitRetention(Duration.ofDays(7), 1))
+            .build();
     write(lake, 50, 1);
     try (ParquetRowReader scan = new LakeReader(paths).scan(Zone.SILVER, TABLE)) {
       write(lake, 50, 2);
@@ -173,7 +183,8 @@ class CommitProtocolReviewTest {
       assertThat(rows).isEqualTo(50);
     }
     assertThatThrownBy(() -> Compactor.builder(paths).minCommitAge(Duration.ofHours(2)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use zero to PT1H");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("use zero to PT1H");
   }
 
   /** Files of a commit not yet applied, archived with their old day: recovery finds them there. */
@@ -186,9 +197,12 @@ class CommitProtocolReviewTest {
     assertThatThrownBy(() -> write(lake, 50, 2)).hasMessageContaining("is committed (commit 2)");
     armed.set(false);
     Clock later = Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC);
-    var report = new dev.tiering.core.lifecycle.Archiver(paths, Storage.local(), later)
-        .apply(dev.tiering.core.lifecycle.RetentionPolicy.none().lake(Zone.SILVER,
-            java.time.Period.ofDays(30))).execute();
+    var report =
+        new dev.tiering.core.lifecycle.Archiver(paths, Storage.local(), later)
+            .apply(
+                dev.tiering.core.lifecycle.RetentionPolicy.none()
+                    .lake(Zone.SILVER, java.time.Period.ofDays(30)))
+            .execute();
     assertThat(report.failures()).isEmpty();
 
     assertThat(new SidecarStore(paths).recover(Zone.SILVER, TABLE).rolledForward()).isEqualTo(1);
@@ -203,24 +217,25 @@ class CommitProtocolReviewTest {
   void aCommitPointWhoseOutcomeCannotBeToldSaysSoAndHowToRetry() throws Exception {
     write(lake(Storage.local()), 50, 1);
     AtomicBoolean statFails = new AtomicBoolean(false);
-    Storage flaky = new ForwardingStorage(Storage.local()) {
-      @Override
-      public void move(Path source, Path target) throws IOException {
-        super.move(source, target);
-        if (target.getFileName().toString().endsWith(".commit.json")) {
-          statFails.set(true);
-          throw new IOException("connection reset after rename (injected)");
-        }
-      }
+    Storage flaky =
+        new ForwardingStorage(Storage.local()) {
+          @Override
+          public void move(Path source, Path target) throws IOException {
+            super.move(source, target);
+            if (target.getFileName().toString().endsWith(".commit.json")) {
+              statFails.set(true);
+              throw new IOException("connection reset after rename (injected)");
+            }
+          }
 
-      @Override
-      public Optional<dev.tiering.core.storage.FileEntry> stat(Path path) throws IOException {
-        if (statFails.getAndSet(false)) {
-          throw new IOException("stat timed out (injected)");
-        }
-        return super.stat(path);
-      }
-    };
+          @Override
+          public Optional<dev.tiering.core.storage.FileEntry> stat(Path path) throws IOException {
+            if (statFails.getAndSet(false)) {
+              throw new IOException("stat timed out (injected)");
+            }
+            return super.stat(path);
+          }
+        };
 
     assertThatThrownBy(() -> write(lake(flaky), 50, 2))
         .hasMessageContaining("whether it is committed cannot be told")
@@ -234,9 +249,10 @@ class CommitProtocolReviewTest {
   void aRecordNumberedPastTheNextCommitIsRefused() throws Exception {
     write(lake(Storage.local()), 10, 1);
     String one = Files.readString(record("0000000001.commit.json"));
-    String evil = one.replaceFirst("\"commit\" : 1", "\"commit\" : 9999999999")
-        .replaceFirst("\"last_commit\" : 1", "\"last_commit\" : 9999999999")
-        .replaceFirst("(?s)\"files\" : \\[.*?\\]", "\"files\" : [ ]");
+    String evil =
+        one.replaceFirst("\"commit\" : 1", "\"commit\" : 9999999999")
+            .replaceFirst("\"last_commit\" : 1", "\"last_commit\" : 9999999999")
+            .replaceFirst("(?s)\"files\" : \\[.*?\\]", "\"files\" : [ ]");
     Files.writeString(record("9999999999.commit.json"), evil);
 
     assertThatThrownBy(() -> new SidecarStore(paths).recover(Zone.SILVER, TABLE))
@@ -255,9 +271,10 @@ class CommitProtocolReviewTest {
     Path victim = Files.writeString(outside.resolve(name), "keep me");
     Files.createSymbolicLink(paths.tableDir(Zone.SILVER, TABLE).resolve("evil"), outside);
     String one = Files.readString(record("0000000001.commit.json"));
-    String evil = one.replaceFirst("\"commit\" : 1", "\"commit\" : 2")
-        .replaceFirst("\"last_commit\" : 1", "\"last_commit\" : 2")
-        .replaceFirst("\"staged\" : \"[^\"]*\"", "\"staged\" : \"evil/" + name + "\"");
+    String evil =
+        one.replaceFirst("\"commit\" : 1", "\"commit\" : 2")
+            .replaceFirst("\"last_commit\" : 1", "\"last_commit\" : 2")
+            .replaceFirst("\"staged\" : \"[^\"]*\"", "\"staged\" : \"evil/" + name + "\"");
     Files.writeString(record("0000000002.pending.json"), evil);
     assertThatThrownBy(() -> new SidecarStore(paths).recover(Zone.SILVER, TABLE))
         .isInstanceOf(IOException.class);
@@ -278,15 +295,26 @@ class CommitProtocolReviewTest {
     write(lake, 50, 1);
     write(lake, 50, 2);
     armed.set(true);
-    assertThatThrownBy(() -> lake.writeCleanData(Predictions.schema(),
-        Predictions.rows(50, Predictions.START, 3), opts().writeId("w3")))
+    assertThatThrownBy(
+            () ->
+                lake.writeCleanData(
+                    Predictions.schema(),
+                    Predictions.rows(50, Predictions.START, 3),
+                    opts().writeId("w3")))
         .hasMessageContaining("is committed (commit 3)");
     armed.set(false);
-    Compactor.builder(paths).minCommitAge(Duration.ZERO).build()
-        .compact(Zone.SILVER, TABLE).execute();
+    Compactor.builder(paths)
+        .minCommitAge(Duration.ZERO)
+        .build()
+        .compact(Zone.SILVER, TABLE)
+        .execute();
     assertThat(readerRows()).isEqualTo(100);
-    LakeWriteResult retry = lake(Storage.local()).writeCleanData(Predictions.schema(),
-        Predictions.rows(50, Predictions.START, 3), opts().writeId("w3"));
+    LakeWriteResult retry =
+        lake(Storage.local())
+            .writeCleanData(
+                Predictions.schema(),
+                Predictions.rows(50, Predictions.START, 3),
+                opts().writeId("w3"));
     assertThat(retry.replayed()).isTrue();
     assertThat(readerRows()).isEqualTo(150);
     assertThat(new LakeReader(paths).sidecar(Zone.SILVER, TABLE).quality().rowCount())

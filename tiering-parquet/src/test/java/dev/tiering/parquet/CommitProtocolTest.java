@@ -1,5 +1,11 @@
 package dev.tiering.parquet;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tiering.core.TableName;
+import dev.tiering.core.TierLayout;
+import dev.tiering.core.Zone;
 import dev.tiering.core.lifecycle.TempFileSweeper;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.storage.ForwardingPendingFile;
@@ -8,13 +14,7 @@ import dev.tiering.core.storage.PendingFile;
 import dev.tiering.core.storage.SnapshotExpiredException;
 import dev.tiering.core.storage.Storage;
 import dev.tiering.core.storage.WriteMode;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import dev.tiering.core.TableName;
 import dev.tiering.core.testing.CrashableStorage;
-import dev.tiering.core.TierLayout;
-import dev.tiering.core.Zone;
 import dev.tiering.schema.CommitRetention;
 import dev.tiering.schema.SidecarStore;
 import java.io.IOException;
@@ -47,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CommitProtocolTest {
 
   private static final TableName TABLE = TableName.of("slm_predictions");
+
   /** Rows of a three-day write. */
   private static final int ROWS = 2880;
 
@@ -61,16 +62,19 @@ class CommitProtocolTest {
   private LakeWriter lake(Storage storage) {
     // One open file at a time: each change of day starts a file, so a write makes several files
     // in each of its partitions.
-    return LakeWriter.builder(paths).storage(storage).clock(Clock.fixed(Predictions.START,
-        ZoneOffset.UTC)).maxOpenPartitions(1).build();
+    return LakeWriter.builder(paths)
+        .storage(storage)
+        .clock(Clock.fixed(Predictions.START, ZoneOffset.UTC))
+        .maxOpenPartitions(1)
+        .build();
   }
 
   /** Rows over three days in blocks of 240 that take turns: 12 files, 4 in each partition. */
   private static List<Map<String, Object>> threeDays(long seed) {
     List<Map<String, Object>> rows = Predictions.rows(ROWS, Predictions.START, seed);
     for (int i = 0; i < rows.size(); i++) {
-      rows.get(i).put("timestamp", Predictions.START.plus(Duration.ofDays((i / 240) % 3))
-          .plusSeconds(i));
+      rows.get(i)
+          .put("timestamp", Predictions.START.plus(Duration.ofDays((i / 240) % 3)).plusSeconds(i));
     }
     return rows;
   }
@@ -78,8 +82,8 @@ class CommitProtocolTest {
   private LakeWriteResult write(LakeWriter lake, List<Map<String, Object>> rows, String writeId)
       throws IOException {
     LakeWriteOptions options = LakeWriteOptions.defaults().partitionBy("timestamp");
-    return lake.writeCleanData(Predictions.schema(), rows,
-        writeId == null ? options : options.writeId(writeId));
+    return lake.writeCleanData(
+        Predictions.schema(), rows, writeId == null ? options : options.writeId(writeId));
   }
 
   private long readerRows() throws IOException {
@@ -95,8 +99,12 @@ class CommitProtocolTest {
 
   private long globRows() throws Exception {
     Path table = paths.tableDir(Zone.SILVER, TABLE);
-    return ((Number) Duck.scalar("SELECT count(*) FROM read_parquet("
-        + Duck.literal(table.resolve("**/*.parquet")) + ")")).longValue();
+    return ((Number)
+            Duck.scalar(
+                "SELECT count(*) FROM read_parquet("
+                    + Duck.literal(table.resolve("**/*.parquet"))
+                    + ")"))
+        .longValue();
   }
 
   private long sidecarRows() throws IOException {
@@ -105,8 +113,10 @@ class CommitProtocolTest {
 
   private List<String> leftovers() throws IOException {
     try (Stream<Path> walk = Files.walk(paths.tableDir(Zone.SILVER, TABLE))) {
-      return walk.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".staged")
-          || n.endsWith(".pending.json") || Storage.isTemporary(n)).toList();
+      return walk.map(p -> p.getFileName().toString())
+          .filter(
+              n -> n.endsWith(".staged") || n.endsWith(".pending.json") || Storage.isTemporary(n))
+          .toList();
     }
   }
 
@@ -116,15 +126,18 @@ class CommitProtocolTest {
 
     assertThat(result.commit()).isEqualTo(1);
     assertThat(result.files()).hasSize(12);
-    assertThat(result.files()).allSatisfy(f -> assertThat(f.file().getFileName().toString())
-        .matches("part-0000000001-[0-9a-f-]{36}\\.parquet"));
+    assertThat(result.files())
+        .allSatisfy(
+            f ->
+                assertThat(f.file().getFileName().toString())
+                    .matches("part-0000000001-[0-9a-f-]{36}\\.parquet"));
     assertThat(result.files().stream().map(f -> f.file().getParent()).distinct()).hasSize(3);
     assertThat(result.sidecar().lastCommit()).isEqualTo(1);
     assertThat(Files.readString(paths.schemaFile(Zone.SILVER, TABLE)))
         .contains("\"last_commit\": 1");
     try (Stream<Path> records = Files.list(paths.commitLogDir(Zone.SILVER, TABLE))) {
-      assertThat(records.map(p -> p.getFileName().toString())).containsExactly(
-          "0000000001.commit.json");
+      assertThat(records.map(p -> p.getFileName().toString()))
+          .containsExactly("0000000001.commit.json");
     }
     assertThat(readerRows()).isEqualTo((long) ROWS);
     assertThat(globRows()).isEqualTo((long) ROWS);
@@ -133,8 +146,8 @@ class CommitProtocolTest {
 
   /**
    * A process that dies after its k-th change to the disk, for every k: nothing after it happens,
-   * not even the writer's own clean-up. Recovery then leaves either all of the write or none of
-   * it, and the reader, the sidecar's row count and a DuckDB glob agree.
+   * not even the writer's own clean-up. Recovery then leaves either all of the write or none of it,
+   * and the reader, the sidecar's row count and a DuckDB glob agree.
    */
   @Test
   void aCrashAfterAnyStepLeavesAllOrNothingOnceRecovered() throws Exception {
@@ -153,7 +166,8 @@ class CommitProtocolTest {
         died = dying.dead();
       } catch (IOException | RuntimeException e) {
         died = true;
-        assertThat(dying.dead()).as("failed without the injected death at step %d: %s", k, e)
+        assertThat(dying.dead())
+            .as("failed without the injected death at step %d: %s", k, e)
             .isTrue();
       }
       // Before recovery the SDK reader already sees all or nothing.
@@ -186,22 +200,23 @@ class CommitProtocolTest {
     write(lake(Storage.local()), Predictions.rows(100, Predictions.START, 7), null);
     byte[] sidecar = Files.readAllBytes(paths.schemaFile(Zone.SILVER, TABLE));
     AtomicInteger commits = new AtomicInteger();
-    Storage failingThirdFile = new ForwardingStorage(Storage.local()) {
-      @Override
-      public PendingFile create(Path target, WriteMode mode) throws IOException {
-        PendingFile file = super.create(target, mode);
-        return new ForwardingPendingFile(file) {
+    Storage failingThirdFile =
+        new ForwardingStorage(Storage.local()) {
           @Override
-          public void commit() throws IOException {
-            if (target.getFileName().toString().endsWith(".staged")
-                && commits.incrementAndGet() == 3) {
-              throw new IOException("Read-only file system (injected)");
-            }
-            super.commit();
+          public PendingFile create(Path target, WriteMode mode) throws IOException {
+            PendingFile file = super.create(target, mode);
+            return new ForwardingPendingFile(file) {
+              @Override
+              public void commit() throws IOException {
+                if (target.getFileName().toString().endsWith(".staged")
+                    && commits.incrementAndGet() == 3) {
+                  throw new IOException("Read-only file system (injected)");
+                }
+                super.commit();
+              }
+            };
           }
         };
-      }
-    };
 
     assertThatThrownBy(() -> write(lake(failingThirdFile), threeDays(8), null))
         .hasMessageContaining("Read-only file system (injected)");
@@ -216,15 +231,16 @@ class CommitProtocolTest {
   void readersSeeAWriteWholeOrNotAtAllWhileItIsPublished() throws Exception {
     write(lake(Storage.local()), Predictions.rows(100, Predictions.START, 7), null);
     List<Long> seen = new ArrayList<>();
-    Storage observed = new ForwardingStorage(Storage.local()) {
-      @Override
-      public void move(Path source, Path target) throws IOException {
-        super.move(source, target);
-        if (PathResolver.commitOf(target.getFileName().toString()) == 2) {
-          seen.add(readerRows()); // each published file: the reader is asked at once
-        }
-      }
-    };
+    Storage observed =
+        new ForwardingStorage(Storage.local()) {
+          @Override
+          public void move(Path source, Path target) throws IOException {
+            super.move(source, target);
+            if (PathResolver.commitOf(target.getFileName().toString()) == 2) {
+              seen.add(readerRows()); // each published file: the reader is asked at once
+            }
+          }
+        };
     List<Map<String, Object>> second = threeDays(8);
 
     write(lake(observed), second, null);
@@ -252,14 +268,14 @@ class CommitProtocolTest {
   @Test
   void aCompactionOfCommitsNewerThanARunningScanFailsThatScanClearly() throws Exception {
     LakeWriter lake = lake(Storage.local());
-    List<Map<String, Object>> twoDays = new ArrayList<>(Predictions.rows(50,
-        Predictions.START.minus(Duration.ofDays(1)), 1));
+    List<Map<String, Object>> twoDays =
+        new ArrayList<>(Predictions.rows(50, Predictions.START.minus(Duration.ofDays(1)), 1));
     twoDays.addAll(Predictions.rows(50, Predictions.START, 1));
     write(lake, twoDays, null);
     LocalDate day = LocalDate.of(2025, 11, 10);
     long read = 0;
-    try (ParquetRowReader scan = new LakeReader(paths).scan(Zone.SILVER, TABLE, day.minusDays(1),
-        day)) {
+    try (ParquetRowReader scan =
+        new LakeReader(paths).scan(Zone.SILVER, TABLE, day.minusDays(1), day)) {
       assertThat(scan.next()).isTrue(); // the first day is pinned and read
       read++;
       write(lake, Predictions.rows(50, Predictions.START, 2), null);
@@ -268,15 +284,23 @@ class CommitProtocolTest {
       assertThat(onlyFileNames(day)).hasSize(2);
       // ...and without it, merging commit 2 with the scan's rows of commit 1 in the second day
       // makes the scan fail when it gets there, rather than lose or add rows.
-      Compactor.builder(paths).minCommitAge(Duration.ZERO).build()
-          .compact(Zone.SILVER, TABLE).execute();
-      assertThat(onlyFileNames(day)).singleElement().asString()
+      Compactor.builder(paths)
+          .minCommitAge(Duration.ZERO)
+          .build()
+          .compact(Zone.SILVER, TABLE)
+          .execute();
+      assertThat(onlyFileNames(day))
+          .singleElement()
+          .asString()
           .matches("part-0000000002-[0-9a-f-]{36}-compacted\\.parquet");
-      assertThatThrownBy(() -> {
-        while (scan.next()) {
-          continue;
-        }
-      }).isInstanceOf(SnapshotExpiredException.class).hasMessageContaining("as of commit 1")
+      assertThatThrownBy(
+              () -> {
+                while (scan.next()) {
+                  continue;
+                }
+              })
+          .isInstanceOf(SnapshotExpiredException.class)
+          .hasMessageContaining("as of commit 1")
           .hasMessageContaining("scan again");
     }
     assertThat(read).isEqualTo(1);
@@ -285,10 +309,15 @@ class CommitProtocolTest {
   }
 
   private List<String> onlyFileNames(LocalDate day) throws IOException {
-    Path dir = paths.partitionDir(Zone.SILVER, TABLE, day, dev.tiering.core.routing.PartitionLayout.DATE_PATH);
+    Path dir =
+        paths.partitionDir(
+            Zone.SILVER, TABLE, day, dev.tiering.core.routing.PartitionLayout.DATE_PATH);
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".parquet"))
-          .sorted().toList();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".parquet"))
+          .sorted()
+          .toList();
     }
   }
 
@@ -306,8 +335,10 @@ class CommitProtocolTest {
     assertThat(readerRows()).isEqualTo(first.rows());
     assertThat(globRows()).isEqualTo(first.rows());
     assertThat(sidecarRows()).isEqualTo(first.rows());
-    assertThat(lake.committed(Zone.SILVER, TABLE, "run7-b42")).get()
-        .extracting(LakeWriteResult::commit).isEqualTo(1L);
+    assertThat(lake.committed(Zone.SILVER, TABLE, "run7-b42"))
+        .get()
+        .extracting(LakeWriteResult::commit)
+        .isEqualTo(1L);
     assertThat(lake.committed(Zone.SILVER, TABLE, "run7-b43")).isEmpty();
     assertThat(leftovers()).isEmpty();
     assertThatThrownBy(() -> LakeWriteOptions.defaults().writeId("../b42"))
@@ -316,32 +347,35 @@ class CommitProtocolTest {
   }
 
   /**
-   * Two writers commit one write id at once: the first holds the table's lock at its commit
-   * point until the second has started committing; exactly one of them writes.
+   * Two writers commit one write id at once: the first holds the table's lock at its commit point
+   * until the second has started committing; exactly one of them writes.
    */
   @Test
   void ofConcurrentCommitsWithOneWriteIdExactlyOneWrites() throws Exception {
     write(lake(Storage.local()), Predictions.rows(10, Predictions.START, 1), null);
     CountDownLatch atCommitPoint = new CountDownLatch(1);
     CountDownLatch secondStarted = new CountDownLatch(1);
-    Storage pausing = new ForwardingStorage(Storage.local()) {
-      @Override
-      public void move(Path source, Path target) throws IOException {
-        if (target.getFileName().toString().endsWith(".commit.json")) {
-          atCommitPoint.countDown();
-          await(secondStarted);
-        }
-        super.move(source, target);
-      }
-    };
+    Storage pausing =
+        new ForwardingStorage(Storage.local()) {
+          @Override
+          public void move(Path source, Path target) throws IOException {
+            if (target.getFileName().toString().endsWith(".commit.json")) {
+              atCommitPoint.countDown();
+              await(secondStarted);
+            }
+            super.move(source, target);
+          }
+        };
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       Future<LakeWriteResult> a = pool.submit(() -> write(lake(pausing), threeDays(3), "same"));
       await(atCommitPoint);
-      Future<LakeWriteResult> b = pool.submit(() -> {
-        secondStarted.countDown();
-        return write(lake(Storage.local()), threeDays(3), "same");
-      });
+      Future<LakeWriteResult> b =
+          pool.submit(
+              () -> {
+                secondStarted.countDown();
+                return write(lake(Storage.local()), threeDays(3), "same");
+              });
       LakeWriteResult ra = a.get(2, TimeUnit.MINUTES);
       LakeWriteResult rb = b.get(2, TimeUnit.MINUTES);
       assertThat(List.of(ra.replayed(), rb.replayed())).containsExactly(false, true);
@@ -355,8 +389,10 @@ class CommitProtocolTest {
 
   @Test
   void writeIdsAreRememberedForTheRetentionCountOnceTheirRecordsAreAnHourOld() throws Exception {
-    LakeWriter lake = LakeWriter.builder(paths).commitRetention(
-        new CommitRetention(Duration.ofDays(7), 2)).build();
+    LakeWriter lake =
+        LakeWriter.builder(paths)
+            .commitRetention(new CommitRetention(Duration.ofDays(7), 2))
+            .build();
     for (int i = 1; i <= 4; i++) {
       write(lake, Predictions.rows(10, Predictions.START, i), "w" + i);
     }
@@ -364,13 +400,15 @@ class CommitProtocolTest {
     assertThat(recordNames()).hasSize(4);
     try (Stream<Path> records = Files.list(paths.commitLogDir(Zone.SILVER, TABLE))) {
       for (Path record : records.toList()) {
-        Files.setLastModifiedTime(record, java.nio.file.attribute.FileTime.from(
-            java.time.Instant.now().minus(Duration.ofHours(2))));
+        Files.setLastModifiedTime(
+            record,
+            java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(Duration.ofHours(2))));
       }
     }
     write(lake, Predictions.rows(10, Predictions.START, 5), "w5");
-    assertThat(recordNames()).containsExactly("0000000004-w4.commit.json",
-        "0000000005-w5.commit.json");
+    assertThat(recordNames())
+        .containsExactly("0000000004-w4.commit.json", "0000000005-w5.commit.json");
     assertThat(write(lake, Predictions.rows(10, Predictions.START, 4), "w4").replayed()).isTrue();
     // Past its retention an id is forgotten: the same write id writes again.
     assertThat(write(lake, Predictions.rows(10, Predictions.START, 1), "w1").replayed()).isFalse();
@@ -388,15 +426,18 @@ class CommitProtocolTest {
     write(lake(Storage.local()), Predictions.rows(10, Predictions.START, 1), null);
     Path outside = Files.writeString(base.resolve("victim.txt"), "keep me");
     Path record = paths.commitLogDir(Zone.SILVER, TABLE).resolve("0000000002.pending.json");
-    Files.writeString(record, Files.readString(paths.commitLogDir(Zone.SILVER, TABLE)
-        .resolve("0000000001.commit.json")).replaceFirst("\"commit\" : 1", "\"commit\" : 2")
-        .replaceFirst("\"staged\" : \"[^\"]*\"", "\"staged\" : \"../../../../../victim.txt\""));
+    Files.writeString(
+        record,
+        Files.readString(paths.commitLogDir(Zone.SILVER, TABLE).resolve("0000000001.commit.json"))
+            .replaceFirst("\"commit\" : 1", "\"commit\" : 2")
+            .replaceFirst("\"staged\" : \"[^\"]*\"", "\"staged\" : \"../../../../../victim.txt\""));
 
     assertThatThrownBy(() -> new SidecarStore(paths).recover(Zone.SILVER, TABLE))
         .hasMessageContaining("commit record cannot be trusted")
         .hasMessageContaining("../../../../../victim.txt");
-    assertThatThrownBy(() -> write(lake(Storage.local()), Predictions.rows(10,
-        Predictions.START, 2), null)).hasMessageContaining("commit record cannot be trusted");
+    assertThatThrownBy(
+            () -> write(lake(Storage.local()), Predictions.rows(10, Predictions.START, 2), null))
+        .hasMessageContaining("commit record cannot be trusted");
     assertThat(outside).hasContent("keep me");
     assertThat(record).exists();
     assertThat(readerRows()).isEqualTo(10);

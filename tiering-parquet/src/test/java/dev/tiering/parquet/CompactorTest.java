@@ -1,15 +1,15 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.lifecycle.HotCache;
-import dev.tiering.core.lifecycle.LifecycleReport;
-import dev.tiering.core.routing.PathResolver;
-import dev.tiering.core.storage.Storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.lifecycle.HotCache;
+import dev.tiering.core.lifecycle.LifecycleReport;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.schema.SidecarStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +44,8 @@ class CompactorTest {
   private void smallFiles(int files, int rows) throws IOException {
     LakeWriter lake = LakeWriter.builder(paths()).clock(Clock.fixed(NOON, ZoneOffset.UTC)).build();
     for (int f = 0; f < files; f++) {
-      lake.writeCleanData(Predictions.schema(), Predictions.rows(rows, NOON.plusSeconds(f * 1000L), f));
+      lake.writeCleanData(
+          Predictions.schema(), Predictions.rows(rows, NOON.plusSeconds(f * 1000L), f));
     }
   }
 
@@ -63,14 +64,30 @@ class CompactorTest {
     return copy;
   }
 
-  /** Rows in one set and not the other, both ways, counting duplicates: 0 means the same multiset. */
+  /**
+   * Rows in one set and not the other, both ways, counting duplicates: 0 means the same multiset.
+   */
   private static long multisetDifference(Path expectedDir, Path actualDir) throws Exception {
     String expected = "read_parquet(" + Duck.literal(expectedDir.resolve("*.parquet")) + ")";
     String actual = "read_parquet(" + Duck.literal(actualDir.resolve("*.parquet")) + ")";
-    long missing = ((Number) Duck.scalar("SELECT count(*) FROM (SELECT * FROM " + expected
-        + " EXCEPT ALL SELECT * FROM " + actual + ")")).longValue();
-    long extra = ((Number) Duck.scalar("SELECT count(*) FROM (SELECT * FROM " + actual
-        + " EXCEPT ALL SELECT * FROM " + expected + ")")).longValue();
+    long missing =
+        ((Number)
+                Duck.scalar(
+                    "SELECT count(*) FROM (SELECT * FROM "
+                        + expected
+                        + " EXCEPT ALL SELECT * FROM "
+                        + actual
+                        + ")"))
+            .longValue();
+    long extra =
+        ((Number)
+                Duck.scalar(
+                    "SELECT count(*) FROM (SELECT * FROM "
+                        + actual
+                        + " EXCEPT ALL SELECT * FROM "
+                        + expected
+                        + ")"))
+            .longValue();
     return missing + extra;
   }
 
@@ -79,13 +96,22 @@ class CompactorTest {
     smallFiles(200, 50);
     Path reference = snapshot();
 
-    LifecycleReport report = Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.SILVER, TABLE).execute();
+    LifecycleReport report =
+        Compactor.builder(paths())
+            .minCommitAge(java.time.Duration.ZERO)
+            .build()
+            .compact(Zone.SILVER, TABLE)
+            .execute();
 
     assertThat(report.actions(LifecycleReport.Verb.COMPACTED)).hasSize(200);
     assertThat(report.actions(LifecycleReport.Verb.WRITTEN)).hasSize(1);
     assertThat(parquetFiles(partition())).hasSize(1);
-    assertThat(Duck.scalar("SELECT count(*) FROM read_parquet(" + Duck.literal(
-        partition().resolve("*.parquet")) + ")")).isEqualTo(10_000L);
+    assertThat(
+            Duck.scalar(
+                "SELECT count(*) FROM read_parquet("
+                    + Duck.literal(partition().resolve("*.parquet"))
+                    + ")"))
+        .isEqualTo(10_000L);
     assertThat(multisetDifference(reference, partition())).isZero();
     try (Stream<Path> left = Files.list(partition())) {
       assertThat(left.map(p -> p.getFileName().toString()))
@@ -97,9 +123,15 @@ class CompactorTest {
   void aDryRunReportsThePlanAndChangesNothing() throws Exception {
     smallFiles(5, 10);
     List<Path> before = parquetFiles(partition());
-    LifecycleReport dry = Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.SILVER, TABLE).preview();
+    LifecycleReport dry =
+        Compactor.builder(paths())
+            .minCommitAge(java.time.Duration.ZERO)
+            .build()
+            .compact(Zone.SILVER, TABLE)
+            .preview();
     assertThat(dry.actions(LifecycleReport.Verb.COMPACTED)).hasSize(5);
-    assertThat(dry.actions(LifecycleReport.Verb.WRITTEN)).singleElement()
+    assertThat(dry.actions(LifecycleReport.Verb.WRITTEN))
+        .singleElement()
         .satisfies(a -> assertThat(a.detail()).isEqualTo("about 1 file(s)"));
     assertThat(parquetFiles(partition())).isEqualTo(before);
   }
@@ -107,9 +139,16 @@ class CompactorTest {
   @Test
   void largeFilesAreReportedAndLeftAlone() throws Exception {
     smallFiles(3, 10);
-    LifecycleReport report = Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).largeFileBytes(100).smallFileBytes(50)
-        .build().compact(Zone.SILVER, TABLE).execute();
-    assertThat(report.actions(LifecycleReport.Verb.KEPT)).hasSize(3)
+    LifecycleReport report =
+        Compactor.builder(paths())
+            .minCommitAge(java.time.Duration.ZERO)
+            .largeFileBytes(100)
+            .smallFileBytes(50)
+            .build()
+            .compact(Zone.SILVER, TABLE)
+            .execute();
+    assertThat(report.actions(LifecycleReport.Verb.KEPT))
+        .hasSize(3)
         .allSatisfy(a -> assertThat(a.detail()).contains("too large for partition pruning"));
     assertThat(parquetFiles(partition())).hasSize(3);
   }
@@ -126,11 +165,19 @@ class CompactorTest {
     smallFiles(12, 2000);
     Path pristine = snapshot();
     List<String> stepNames = new ArrayList<>();
-    WriterSettings smallOutputs = WriterSettings.lake().toBuilder().targetFileBytes(1024 * 1024)
-        .rowGroupBytes(1024 * 1024).build();
+    WriterSettings smallOutputs =
+        WriterSettings.lake().toBuilder()
+            .targetFileBytes(1024 * 1024)
+            .rowGroupBytes(1024 * 1024)
+            .build();
     // One uninterrupted run learns the protocol's steps; every later run restores the data first.
-    Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).settings(smallOutputs).steps(stepNames::add).build()
-        .compact(Zone.SILVER, TABLE).execute();
+    Compactor.builder(paths())
+        .minCommitAge(java.time.Duration.ZERO)
+        .settings(smallOutputs)
+        .steps(stepNames::add)
+        .build()
+        .compact(Zone.SILVER, TABLE)
+        .execute();
     assertThat(stepNames).contains("journal", "outputs", "published", "done");
     assertThat(stepNames.size()).isGreaterThan(12 + 4);
 
@@ -138,11 +185,17 @@ class CompactorTest {
       restore(pristine);
       AtomicInteger step = new AtomicInteger();
       int target = crashAt;
-      Compactor crashing = Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).settings(smallOutputs).steps(name -> {
-        if (step.getAndIncrement() == target) {
-          throw new SimulatedCrash(name);
-        }
-      }).build();
+      Compactor crashing =
+          Compactor.builder(paths())
+              .minCommitAge(java.time.Duration.ZERO)
+              .settings(smallOutputs)
+              .steps(
+                  name -> {
+                    if (step.getAndIncrement() == target) {
+                      throw new SimulatedCrash(name);
+                    }
+                  })
+              .build();
       assertThatThrownBy(() -> crashing.compact(Zone.SILVER, TABLE).execute())
           .isInstanceOf(SimulatedCrash.class);
       try (Stream<Path> left = Files.list(partition())) {
@@ -157,14 +210,22 @@ class CompactorTest {
           seen++;
         }
       }
-      assertThat(seen).as("rows the SDK reader sees after a crash at %s", stepNames.get(crashAt))
+      assertThat(seen)
+          .as("rows the SDK reader sees after a crash at %s", stepNames.get(crashAt))
           .isEqualTo(24_000);
 
-      Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).settings(smallOutputs).build().compact(Zone.SILVER, TABLE).execute();
+      Compactor.builder(paths())
+          .minCommitAge(java.time.Duration.ZERO)
+          .settings(smallOutputs)
+          .build()
+          .compact(Zone.SILVER, TABLE)
+          .execute();
       assertThat(multisetDifference(pristine, partition()))
-          .as("rows after a crash at %s and a rerun", stepNames.get(crashAt)).isZero();
+          .as("rows after a crash at %s and a rerun", stepNames.get(crashAt))
+          .isZero();
       try (Stream<Path> left = Files.list(partition())) {
-        assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".journal"));
+        assertThat(left.map(p -> p.getFileName().toString()))
+            .noneMatch(n -> n.endsWith(".journal"));
       }
     }
   }
@@ -174,7 +235,8 @@ class CompactorTest {
       Files.delete(file);
     }
     try (Stream<Path> hidden = Files.list(partition())) {
-      for (Path file : hidden.filter(p -> p.getFileName().toString().endsWith(".journal")).toList()) {
+      for (Path file :
+          hidden.filter(p -> p.getFileName().toString().endsWith(".journal")).toList()) {
         Files.delete(file);
       }
     }

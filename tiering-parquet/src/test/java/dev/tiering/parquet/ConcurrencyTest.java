@@ -1,14 +1,14 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.lifecycle.LifecycleReport;
-import dev.tiering.core.lifecycle.StagingJanitor;
-import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.lifecycle.LifecycleReport;
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.schema.SidecarStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,43 +53,51 @@ class ConcurrencyTest {
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger completed = new AtomicInteger(-1);
     // When all seven have written batch k, batches k and k-1 must be complete and exact.
-    CyclicBarrier batchDone = new CyclicBarrier(WRITERS, () -> {
-      int k = completed.incrementAndGet();
-      for (int b = Math.max(0, k - 1); b <= k; b++) {
-        for (int slm = 0; slm < WRITERS; slm++) {
-          Path file = paths.intermediateFile(SlmId.of(slm), batch(b));
-          try {
-            assertThat(CrashRows.idsBySdk(List.of(file))).isEqualTo(ids(b, slm));
-          } catch (Throwable e) {
-            problems.add("after batch " + k + ", " + file.getFileName() + ": " + e);
-          }
-        }
-      }
-    });
+    CyclicBarrier batchDone =
+        new CyclicBarrier(
+            WRITERS,
+            () -> {
+              int k = completed.incrementAndGet();
+              for (int b = Math.max(0, k - 1); b <= k; b++) {
+                for (int slm = 0; slm < WRITERS; slm++) {
+                  Path file = paths.intermediateFile(SlmId.of(slm), batch(b));
+                  try {
+                    assertThat(CrashRows.idsBySdk(List.of(file))).isEqualTo(ids(b, slm));
+                  } catch (Throwable e) {
+                    problems.add("after batch " + k + ", " + file.getFileName() + ": " + e);
+                  }
+                }
+              }
+            });
     AtomicBoolean writing = new AtomicBoolean(true);
     ExecutorService pool = Executors.newFixedThreadPool(WRITERS + 1);
     try {
-      Future<Integer> cleaner = pool.submit(() -> {
-        int runs = 0;
-        while (writing.get()) {
-          LifecycleReport report = janitor.cleanupOldBatches(2).execute();
-          if (!report.failures().isEmpty()) {
-            problems.add("cleanup failed: " + report.failures());
-          }
-          runs++;
-        }
-        return runs;
-      });
+      Future<Integer> cleaner =
+          pool.submit(
+              () -> {
+                int runs = 0;
+                while (writing.get()) {
+                  LifecycleReport report = janitor.cleanupOldBatches(2).execute();
+                  if (!report.failures().isEmpty()) {
+                    problems.add("cleanup failed: " + report.failures());
+                  }
+                  runs++;
+                }
+                return runs;
+              });
       List<Future<?>> writers = new ArrayList<>();
       for (int slm = 0; slm < WRITERS; slm++) {
         int id = slm;
-        writers.add(pool.submit(() -> {
-          for (int b = 0; b < BATCHES; b++) {
-            staging.writeIntermediate(SlmId.of(id), batch(b), CrashChild.schema(), rows(b, id));
-            batchDone.await(60, TimeUnit.SECONDS);
-          }
-          return null;
-        }));
+        writers.add(
+            pool.submit(
+                () -> {
+                  for (int b = 0; b < BATCHES; b++) {
+                    staging.writeIntermediate(
+                        SlmId.of(id), batch(b), CrashChild.schema(), rows(b, id));
+                    batchDone.await(60, TimeUnit.SECONDS);
+                  }
+                  return null;
+                }));
       }
       for (Future<?> writer : writers) {
         writer.get(100, TimeUnit.SECONDS);
@@ -104,7 +112,8 @@ class ConcurrencyTest {
     assertThat(problems).isEmpty();
     assertThat(completed.get()).isEqualTo(BATCHES - 1);
     janitor.cleanupOldBatches(2).execute();
-    assertThat(janitor.batches()).extracting(StagingJanitor.Batch::batch)
+    assertThat(janitor.batches())
+        .extracting(StagingJanitor.Batch::batch)
         .containsExactly(batch(BATCHES - 1), batch(BATCHES - 2));
     for (int b = BATCHES - 2; b < BATCHES; b++) {
       List<Path> files = new ArrayList<>();
@@ -134,43 +143,51 @@ class ConcurrencyTest {
     AtomicInteger scans = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
-      Future<?> appender = pool.submit(() -> {
-        for (int i = 1; i <= 40; i++) {
-          lake.writeCleanData(CrashChild.schema(), rows(i, 0));
-          committed.addAll(ids(i, 0));
-        }
-        return null;
-      });
-      Future<?> compacting = pool.submit(() -> {
-        while (appending.get()) {
-          LifecycleReport report = compactor.compact(Zone.BRONZE, CrashChild.schema().table()).execute();
-          if (!report.failures().isEmpty()) {
-            problems.add("compaction failed: " + report.failures());
-          }
-          compactions.incrementAndGet();
-        }
-        return null;
-      });
-      Future<?> reading = pool.submit(() -> {
-        while (appending.get()) {
-          Set<Long> before = new HashSet<>(committed);
-          List<Long> seen = new ArrayList<>();
-          try (ParquetRowReader rows = reader.scan(Zone.BRONZE, CrashChild.schema().table())) {
-            while (rows.next()) {
-              seen.add(rows.getLong(0));
-            }
-          }
-          Set<Long> distinct = new HashSet<>(seen);
-          if (distinct.size() != seen.size()) {
-            problems.add("a scan saw " + (seen.size() - distinct.size()) + " rows twice");
-          }
-          if (!distinct.containsAll(before)) {
-            problems.add("a scan missed rows committed before it began");
-          }
-          scans.incrementAndGet();
-        }
-        return null;
-      });
+      Future<?> appender =
+          pool.submit(
+              () -> {
+                for (int i = 1; i <= 40; i++) {
+                  lake.writeCleanData(CrashChild.schema(), rows(i, 0));
+                  committed.addAll(ids(i, 0));
+                }
+                return null;
+              });
+      Future<?> compacting =
+          pool.submit(
+              () -> {
+                while (appending.get()) {
+                  LifecycleReport report =
+                      compactor.compact(Zone.BRONZE, CrashChild.schema().table()).execute();
+                  if (!report.failures().isEmpty()) {
+                    problems.add("compaction failed: " + report.failures());
+                  }
+                  compactions.incrementAndGet();
+                }
+                return null;
+              });
+      Future<?> reading =
+          pool.submit(
+              () -> {
+                while (appending.get()) {
+                  Set<Long> before = new HashSet<>(committed);
+                  List<Long> seen = new ArrayList<>();
+                  try (ParquetRowReader rows =
+                      reader.scan(Zone.BRONZE, CrashChild.schema().table())) {
+                    while (rows.next()) {
+                      seen.add(rows.getLong(0));
+                    }
+                  }
+                  Set<Long> distinct = new HashSet<>(seen);
+                  if (distinct.size() != seen.size()) {
+                    problems.add("a scan saw " + (seen.size() - distinct.size()) + " rows twice");
+                  }
+                  if (!distinct.containsAll(before)) {
+                    problems.add("a scan missed rows committed before it began");
+                  }
+                  scans.incrementAndGet();
+                }
+                return null;
+              });
       appender.get(100, TimeUnit.SECONDS);
       appending.set(false);
       compacting.get(30, TimeUnit.SECONDS);
@@ -187,8 +204,8 @@ class ConcurrencyTest {
     compactor.compact(Zone.BRONZE, CrashChild.schema().table()).execute();
     List<Long> expected = new ArrayList<>(committed);
     expected.sort(null);
-    List<Path> files = CrashLoopTest.visibleParquet(paths.tableDir(Zone.BRONZE,
-        CrashChild.schema().table()));
+    List<Path> files =
+        CrashLoopTest.visibleParquet(paths.tableDir(Zone.BRONZE, CrashChild.schema().table()));
     assertThat(files).hasSize(1);
     assertThat(CrashRows.idsByDuckDb(files)).isEqualTo(expected);
     assertThat(new SidecarStore(paths).read(Zone.BRONZE, CrashChild.schema().table()))

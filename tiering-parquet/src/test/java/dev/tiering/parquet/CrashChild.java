@@ -1,13 +1,13 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.lifecycle.StagingJanitor;
-import dev.tiering.core.routing.PathResolver;
-import dev.tiering.core.storage.ForwardingStorage;
-import dev.tiering.core.storage.Storage;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.ForwardingStorage;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
 import java.io.IOException;
@@ -19,9 +19,9 @@ import java.util.Random;
 
 /**
  * Run in a forked JVM and killed with SIGKILL at a random moment by {@link CrashLoopTest}. It
- * writes in a loop and reports on stdout, flushed line by line, what it is about to commit
- * ({@code begin}) and what a commit returned ({@code done}), so the parent knows which rows must
- * be visible after the kill and which one commit may or may not be.
+ * writes in a loop and reports on stdout, flushed line by line, what it is about to commit ({@code
+ * begin}) and what a commit returned ({@code done}), so the parent knows which rows must be visible
+ * after the kill and which one commit may or may not be.
  *
  * <p>Arguments: mode ({@code write}, {@code compact}, {@code cleanup}, {@code cleanup-archive}),
  * base directory, run number, seed.
@@ -60,8 +60,12 @@ public final class CrashChild {
     LakeWriter lake = LakeWriter.builder(paths).build();
     Compactor compactor = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build();
     boolean crossDevice = mode.equals("cleanup-archive");
-    StagingJanitor janitor = StagingJanitor.builder(paths).grace(Duration.ZERO)
-        .archive(crossDevice).storage(crossDevice ? new OtherDevice() : Storage.local()).build();
+    StagingJanitor janitor =
+        StagingJanitor.builder(paths)
+            .grace(Duration.ZERO)
+            .archive(crossDevice)
+            .storage(crossDevice ? new OtherDevice() : Storage.local())
+            .build();
     report(out, "ready");
     for (int seq = 0; ; seq++) {
       long first = firstId(run, seq);
@@ -69,8 +73,15 @@ public final class CrashChild {
       switch (mode) {
         case "write" -> {
           if (random.nextBoolean()) {
-            writeStaging(out, staging, SlmId.of(seq % SLMS), BatchId.of("r" + run + "-s" + seq),
-                schema, first, rows, random);
+            writeStaging(
+                out,
+                staging,
+                SlmId.of(seq % SLMS),
+                BatchId.of("r" + run + "-s" + seq),
+                schema,
+                first,
+                rows,
+                random);
           } else {
             writeLake(out, lake, schema, first, rows, random);
           }
@@ -86,8 +97,15 @@ public final class CrashChild {
         default -> {
           BatchId batch = BatchId.of("r" + run + "-b" + seq);
           for (int slm = 0; slm < SLMS; slm++) {
-            writeStaging(out, staging, SlmId.of(slm), batch, schema, first + slm * 10_000L,
-                1 + random.nextInt(3000), random);
+            writeStaging(
+                out,
+                staging,
+                SlmId.of(slm),
+                batch,
+                schema,
+                first + slm * 10_000L,
+                1 + random.nextInt(3000),
+                random);
           }
           report(out, "batch " + batch);
           report(out, "cleaning");
@@ -98,8 +116,16 @@ public final class CrashChild {
     }
   }
 
-  private static void writeStaging(PrintStream out, StagingWriter staging, SlmId slm,
-      BatchId batch, TableSchema schema, long first, int rows, Random random) throws IOException {
+  private static void writeStaging(
+      PrintStream out,
+      StagingWriter staging,
+      SlmId slm,
+      BatchId batch,
+      TableSchema schema,
+      long first,
+      int rows,
+      Random random)
+      throws IOException {
     report(out, "begin staging " + first + " " + rows + " " + batch);
     try (ParquetRowWriter writer = staging.openIntermediate(slm, batch, schema)) {
       for (int i = 0; i < rows; i++) {
@@ -110,8 +136,9 @@ public final class CrashChild {
     report(out, "done " + first);
   }
 
-  private static void writeLake(PrintStream out, LakeWriter lake, TableSchema schema, long first,
-      int rows, Random random) throws IOException {
+  private static void writeLake(
+      PrintStream out, LakeWriter lake, TableSchema schema, long first, int rows, Random random)
+      throws IOException {
     report(out, "begin lake " + first + " " + rows);
     try (LakeTableWriter writer = lake.open(schema)) {
       for (int i = 0; i < rows; i++) {
@@ -135,8 +162,8 @@ public final class CrashChild {
 
     @Override
     public void move(Path source, Path target) throws IOException {
-      throw new AtomicMoveNotSupportedException(source.toString(), target.toString(),
-          "Invalid cross-device link (simulated)");
+      throw new AtomicMoveNotSupportedException(
+          source.toString(), target.toString(), "Invalid cross-device link (simulated)");
     }
   }
 }

@@ -1,16 +1,16 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.lifecycle.StagingJanitor;
-import dev.tiering.core.lifecycle.TempFileSweeper;
-import dev.tiering.core.lifecycle.internal.CompactionJournal;
-import dev.tiering.core.routing.PathResolver;
-import dev.tiering.core.storage.Storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.lifecycle.TempFileSweeper;
+import dev.tiering.core.lifecycle.internal.CompactionJournal;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.schema.SidecarStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,16 +31,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SIGKILLs writing, compacting and cleaning JVMs (52 kills in all) and checks after every kill
- * that what is visible is exactly what was committed: every visible file is complete and read the
- * same by parquet-java and DuckDB, every committed row is there once, the one commit in flight is
- * there whole or not at all, every schema.json parses, and recovery leaves no temporary file.
+ * SIGKILLs writing, compacting and cleaning JVMs (52 kills in all) and checks after every kill that
+ * what is visible is exactly what was committed: every visible file is complete and read the same
+ * by parquet-java and DuckDB, every committed row is there once, the one commit in flight is there
+ * whole or not at all, every schema.json parses, and recovery leaves no temporary file.
  *
  * <p>Each kill is placed by the child's own progress: after its N-th reported event (a commit
  * begun, a compaction begun or finished, a cleanup begun) plus a short random delay, so the
  * progress each assertion relies on is there however slow the machine. Kill points and data come
- * from one seed, printed so that a failure can be replayed with {@code
- * -Dtiering.crash.seed=<seed>} (the instruction a kill lands on still depends on the machine).
+ * from one seed, printed so that a failure can be replayed with {@code -Dtiering.crash.seed=<seed>}
+ * (the instruction a kill lands on still depends on the machine).
  */
 class CrashLoopTest {
 
@@ -91,11 +91,15 @@ class CrashLoopTest {
             batchInProgress = null;
           }
           case "compacted" -> compactions++;
-          default -> { }
+          default -> {}
         }
       }
-      log.info("run {} ({}): {} commits done so far, in flight at the kill: {}", run, kill,
-          done.size(), inFlight);
+      log.info(
+          "run {} ({}): {} commits done so far, in flight at the kill: {}",
+          run,
+          kill,
+          done.size(),
+          inFlight);
     }
 
     /** Counts the commit in flight as done if its first row is visible; checked whole later. */
@@ -123,18 +127,30 @@ class CrashLoopTest {
     Ledger ledger = new Ledger();
     for (int run = 0; run < 30; run++) {
       // After the 2nd to 4th commit began: at least one commit is done in every run.
-      KilledChild.Kill kill = new KilledChild.Kill("begin", 2 + random.nextInt(3),
-          random.nextInt(400));
-      ledger.add(KilledChild.runAndKill(CrashChild.class, kill, "write", base.toString(),
-          String.valueOf(run), String.valueOf(random.nextLong())), run, kill);
+      KilledChild.Kill kill =
+          new KilledChild.Kill("begin", 2 + random.nextInt(3), random.nextInt(400));
+      ledger.add(
+          KilledChild.runAndKill(
+              CrashChild.class,
+              kill,
+              "write",
+              base.toString(),
+              String.valueOf(run),
+              String.valueOf(random.nextLong())),
+          run,
+          kill);
 
       // Before recovery the SDK's reader shows every lake commit whole or not at all; a glob can
       // see the files of a commit killed while it published them, which recovery completes.
       List<Long> doneBefore = ledger.ids("lake");
-      List<Long> seenBefore = Files.exists(paths.schemaFile(Zone.BRONZE,
-          CrashChild.schema().table())) ? CrashRows.idsBySdk(new LakeReader(paths).files(
-              Zone.BRONZE, CrashChild.schema().table()).stream().map(LakeReader.DataFile::path)
-              .toList()) : List.of();
+      List<Long> seenBefore =
+          Files.exists(paths.schemaFile(Zone.BRONZE, CrashChild.schema().table()))
+              ? CrashRows.idsBySdk(
+                  new LakeReader(paths)
+                      .files(Zone.BRONZE, CrashChild.schema().table()).stream()
+                          .map(LakeReader.DataFile::path)
+                          .toList())
+              : List.of();
       new dev.tiering.schema.SidecarStore(paths).recover(Zone.BRONZE, CrashChild.schema().table());
       List<Path> staging = visibleParquet(paths.areaRoot(dev.tiering.core.Area.STAGING));
       List<Path> lake = visibleParquet(paths.tableDir(Zone.BRONZE, CrashChild.schema().table()));
@@ -142,7 +158,8 @@ class CrashLoopTest {
       visible.addAll(CrashRows.idsBySdk(lake));
       visible.sort(null);
       ledger.settle(visible);
-      assertThat(seenBefore).as("the SDK's reader before recovery, run " + run)
+      assertThat(seenBefore)
+          .as("the SDK's reader before recovery, run " + run)
           .isIn(doneBefore, ledger.ids("lake"));
       assertSameEverywhere(staging, ledger.ids("staging"));
       assertSameEverywhere(lake, ledger.ids("lake"));
@@ -162,11 +179,20 @@ class CrashLoopTest {
     Ledger ledger = new Ledger();
     for (int run = 0; run < 10; run++) {
       // Even runs die after a compaction finished, odd ones while one runs.
-      KilledChild.Kill kill = run % 2 == 0
-          ? new KilledChild.Kill("compacted", 1, random.nextInt(300))
-          : new KilledChild.Kill("compacting", 1 + random.nextInt(2), random.nextInt(300));
-      ledger.add(KilledChild.runAndKill(CrashChild.class, kill, "compact", base.toString(),
-          String.valueOf(run), String.valueOf(random.nextLong())), run, kill);
+      KilledChild.Kill kill =
+          run % 2 == 0
+              ? new KilledChild.Kill("compacted", 1, random.nextInt(300))
+              : new KilledChild.Kill("compacting", 1 + random.nextInt(2), random.nextInt(300));
+      ledger.add(
+          KilledChild.runAndKill(
+              CrashChild.class,
+              kill,
+              "compact",
+              base.toString(),
+              String.valueOf(run),
+              String.valueOf(random.nextLong())),
+          run,
+          kill);
 
       // An append killed after its commit point is finished first (as `tiering recover` does
       // before it settles compactions): the ledger then counts it, as a glob will see it.
@@ -175,16 +201,23 @@ class CrashLoopTest {
       // journals.
       List<Long> throughJournals = new ArrayList<>();
       if (Files.exists(paths.schemaFile(Zone.BRONZE, CrashChild.schema().table()))) {
-        throughJournals = CrashRows.idsBySdk(new LakeReader(paths)
-            .files(Zone.BRONZE, CrashChild.schema().table()).stream()
-            .map(LakeReader.DataFile::path).toList());
+        throughJournals =
+            CrashRows.idsBySdk(
+                new LakeReader(paths)
+                    .files(Zone.BRONZE, CrashChild.schema().table()).stream()
+                        .map(LakeReader.DataFile::path)
+                        .toList());
       }
       ledger.settle(throughJournals);
-      assertThat(throughJournals).as("rows seen through the journals, run " + run)
+      assertThat(throughJournals)
+          .as("rows seen through the journals, run " + run)
           .isEqualTo(ledger.ids("lake"));
 
       if (!throughJournals.isEmpty()) {
-        Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().recover(Zone.BRONZE, CrashChild.schema().table());
+        Compactor.builder(paths)
+            .minCommitAge(java.time.Duration.ZERO)
+            .build()
+            .recover(Zone.BRONZE, CrashChild.schema().table());
       }
       recoverAndAssertNoTemporaryFiles(base, paths);
       assertThat(names(table)).noneMatch(CompactionJournal::isJournal);
@@ -212,15 +245,26 @@ class CrashLoopTest {
     Path stagingDir = paths.areaRoot(dev.tiering.core.Area.STAGING);
     Random random = seeded(archive ? "archive" : "cleanup");
     Ledger ledger = new Ledger();
-    StagingJanitor janitor = StagingJanitor.builder(paths).grace(Duration.ZERO).archive(archive)
-        .storage(archive ? new CrashChild.OtherDevice() : Storage.local()).build();
+    StagingJanitor janitor =
+        StagingJanitor.builder(paths)
+            .grace(Duration.ZERO)
+            .archive(archive)
+            .storage(archive ? new CrashChild.OtherDevice() : Storage.local())
+            .build();
     for (int run = 0; run < 6; run++) {
       // After the 1st to 3rd cleanup began: at least one batch is complete in every run.
-      KilledChild.Kill kill = new KilledChild.Kill("cleaning", 1 + random.nextInt(3),
-          random.nextInt(300));
-      ledger.add(KilledChild.runAndKill(CrashChild.class, kill,
-          archive ? "cleanup-archive" : "cleanup", base.toString(), String.valueOf(run),
-          String.valueOf(random.nextLong())), run, kill);
+      KilledChild.Kill kill =
+          new KilledChild.Kill("cleaning", 1 + random.nextInt(3), random.nextInt(300));
+      ledger.add(
+          KilledChild.runAndKill(
+              CrashChild.class,
+              kill,
+              archive ? "cleanup-archive" : "cleanup",
+              base.toString(),
+              String.valueOf(run),
+              String.valueOf(random.nextLong())),
+          run,
+          kill);
       List<Path> staged = visibleParquet(stagingDir);
       List<Path> archived = visibleParquet(base.resolve("lake"));
       List<Long> stagedIds = CrashRows.idsBySdk(staged);
@@ -233,7 +277,9 @@ class CrashLoopTest {
       String last = ledger.batches.isEmpty() ? null : ledger.batches.get(ledger.batches.size() - 1);
       for (Commit commit : ledger.done.values()) {
         if (commit.batch().equals(last) || commit.batch().equals(ledger.batchInProgress)) {
-          assertThat(stagedIds).as("rows of kept batch " + commit.batch()).containsAll(commit.ids());
+          assertThat(stagedIds)
+              .as("rows of kept batch " + commit.batch())
+              .containsAll(commit.ids());
         }
       }
       assertThat(CrashRows.idsByDuckDb(staged)).isEqualTo(stagedIds);
@@ -245,7 +291,8 @@ class CrashLoopTest {
       List<BatchId> kept = janitor.batches().stream().map(StagingJanitor.Batch::batch).toList();
       assertThat(kept).hasSizeLessThanOrEqualTo(2);
       List<Long> keptIds = new ArrayList<>();
-      ledger.done.values().stream().filter(c -> kept.contains(BatchId.of(c.batch())))
+      ledger.done.values().stream()
+          .filter(c -> kept.contains(BatchId.of(c.batch())))
           .forEach(c -> keptIds.addAll(c.ids()));
       keptIds.sort(null);
       assertSameEverywhere(visibleParquet(stagingDir), keptIds);
@@ -279,8 +326,11 @@ class CrashLoopTest {
     if (expected.isEmpty()) {
       return;
     }
-    List<Path> files = new LakeReader(paths).files(Zone.BRONZE, CrashChild.schema().table())
-        .stream().map(LakeReader.DataFile::path).toList();
+    List<Path> files =
+        new LakeReader(paths)
+            .files(Zone.BRONZE, CrashChild.schema().table()).stream()
+                .map(LakeReader.DataFile::path)
+                .toList();
     assertThat(CrashRows.idsBySdk(files)).isEqualTo(expected);
   }
 
@@ -298,18 +348,25 @@ class CrashLoopTest {
     RECOVERY.recover(paths);
     try (Stream<Path> all = Files.walk(base)) {
       assertThat(all.filter(p -> Storage.isTemporary(p.getFileName().toString())))
-          .as("temporary files after recovery").isEmpty();
+          .as("temporary files after recovery")
+          .isEmpty();
     }
   }
 
-  /** The visible Parquet files under {@code dir}: what an engine's {@code **}/*.parquet glob sees. */
+  /**
+   * The visible Parquet files under {@code dir}: what an engine's {@code **}/*.parquet glob sees.
+   */
   static List<Path> visibleParquet(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
     try (Stream<Path> all = Files.walk(dir)) {
-      return all.filter(p -> p.getFileName().toString().endsWith(".parquet")
-          && !p.getFileName().toString().startsWith(".") && Files.isRegularFile(p)).sorted()
+      return all.filter(
+              p ->
+                  p.getFileName().toString().endsWith(".parquet")
+                      && !p.getFileName().toString().startsWith(".")
+                      && Files.isRegularFile(p))
+          .sorted()
           .toList();
     }
   }

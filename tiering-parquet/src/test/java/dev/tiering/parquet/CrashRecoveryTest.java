@@ -1,13 +1,12 @@
 package dev.tiering.parquet;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tiering.core.TierLayout;
 import dev.tiering.core.lifecycle.TempFileSweeper;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.storage.Storage;
 import dev.tiering.core.testing.ChildJvm;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.tiering.core.TierLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,23 +30,30 @@ class CrashRecoveryTest {
       writer.await("written"::equals, 60_000);
 
       // While it runs, its temporary file is protected however old it looks.
-      TempFileSweeper impatient = new TempFileSweeper(Storage.local(), Duration.ZERO,
-          Clock.offset(Clock.systemUTC(), Duration.ofDays(1)));
+      TempFileSweeper impatient =
+          new TempFileSweeper(
+              Storage.local(), Duration.ZERO, Clock.offset(Clock.systemUTC(), Duration.ofDays(1)));
       assertThat(impatient.sweep(staging)).isEmpty();
     }
 
     List<Path> left = list(staging);
-    assertThat(left).singleElement().satisfies(p -> {
-      assertThat(Storage.isTemporary(p.getFileName().toString())).isTrue();
-      assertThat(Files.size(p)).isGreaterThan(1024 * 1024);
-    });
+    assertThat(left)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(Storage.isTemporary(p.getFileName().toString())).isTrue();
+              assertThat(Files.size(p)).isGreaterThan(1024 * 1024);
+            });
     assertThat(Duck.query("SELECT * FROM glob(" + Duck.literal(staging.resolve("*.parquet")) + ")"))
         .isEmpty();
 
-    List<Path> removed = new TempFileSweeper(Storage.local(), Duration.ZERO, Clock.systemUTC())
-        .recover(new PathResolver(TierLayout.under(base)))
-        .actions(dev.tiering.core.lifecycle.LifecycleReport.Verb.DELETED).stream()
-        .map(dev.tiering.core.lifecycle.LifecycleReport.Action::path).toList();
+    List<Path> removed =
+        new TempFileSweeper(Storage.local(), Duration.ZERO, Clock.systemUTC())
+                .recover(new PathResolver(TierLayout.under(base)))
+                .actions(dev.tiering.core.lifecycle.LifecycleReport.Verb.DELETED)
+                .stream()
+                .map(dev.tiering.core.lifecycle.LifecycleReport.Action::path)
+                .toList();
     assertThat(removed).containsExactlyElementsOf(left);
     assertThat(list(staging)).isEmpty();
   }

@@ -1,7 +1,7 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.storage.Storage;
 import dev.tiering.core.Zone;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
 import java.io.IOException;
@@ -40,8 +40,8 @@ final class CrashRows {
   static List<Long> idsBySdk(List<Path> files) throws IOException {
     List<Long> ids = new ArrayList<>();
     // Only the id column: files of every variant of the table hold it the same way.
-    TableSchema idOnly = TableSchema.builder(Zone.BRONZE, "crash_rows")
-        .required("id", FieldType.INT64).build();
+    TableSchema idOnly =
+        TableSchema.builder(Zone.BRONZE, "crash_rows").required("id", FieldType.INT64).build();
     try (ParquetRowReader reader = ParquetRowReader.open(Storage.local(), files, idOnly)) {
       while (reader.next()) {
         ids.add(reader.getLong(0));
@@ -61,8 +61,8 @@ final class CrashRows {
       list.append(list.isEmpty() ? "" : ", ").append(Duck.literal(file));
     }
     List<Long> ids = new ArrayList<>();
-    for (Map<String, Object> row : Duck.query("SELECT id FROM read_parquet([" + list
-        + "]) ORDER BY id")) {
+    for (Map<String, Object> row :
+        Duck.query("SELECT id FROM read_parquet([" + list + "]) ORDER BY id")) {
       ids.add(((Number) row.get("id")).longValue());
     }
     return ids;

@@ -1,12 +1,12 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.routing.PartitionLayout;
-import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
+import dev.tiering.core.routing.PartitionLayout;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.schema.TableSchema;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -30,13 +30,20 @@ class DuckDbReadsOurFilesTest {
   void duckDbReadsAStagingFileWithTheRightTypesAndValues() throws Exception {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     List<Map<String, Object>> rows = Predictions.rows(10_000, Predictions.START, 1);
-    WriteResult written = StagingWriter.builder(paths).build()
-        .writeIntermediate(SlmId.of(4), BatchId.of("b1"), Predictions.schema(), rows);
+    WriteResult written =
+        StagingWriter.builder(paths)
+            .build()
+            .writeIntermediate(SlmId.of(4), BatchId.of("b1"), Predictions.schema(), rows);
     String file = Duck.literal(written.file());
 
-    Map<String, Object> stats = Duck.query("SELECT count(*) AS n, count(confidence) AS c,"
-        + " min(timestamp) AS first, max(timestamp) AS last, sum(slm_id) AS slms,"
-        + " count(DISTINCT label) AS labels FROM read_parquet(" + file + ")").get(0);
+    Map<String, Object> stats =
+        Duck.query(
+                "SELECT count(*) AS n, count(confidence) AS c,"
+                    + " min(timestamp) AS first, max(timestamp) AS last, sum(slm_id) AS slms,"
+                    + " count(DISTINCT label) AS labels FROM read_parquet("
+                    + file
+                    + ")")
+            .get(0);
     assertThat(stats.get("n")).isEqualTo(10_000L);
     assertThat(stats.get("c")).isEqualTo(9_000L);
     assertThat(((OffsetDateTime) stats.get("first")).toInstant()).isEqualTo(Predictions.START);
@@ -49,41 +56,75 @@ class DuckDbReadsOurFilesTest {
     assertThat((Double) Duck.scalar("SELECT sum(prediction) FROM read_parquet(" + file + ")"))
         .isCloseTo(expectedSum, org.assertj.core.data.Offset.offset(1e-6));
 
-    List<Map<String, Object>> types = Duck.query("SELECT column_name, column_type FROM (DESCRIBE"
-        + " SELECT * FROM read_parquet(" + file + "))");
-    assertThat(types).extracting(m -> m.get("column_name") + " " + m.get("column_type"))
-        .containsExactly("timestamp TIMESTAMP WITH TIME ZONE", "slm_id INTEGER",
-            "prediction DOUBLE", "confidence DOUBLE", "label VARCHAR");
+    List<Map<String, Object>> types =
+        Duck.query(
+            "SELECT column_name, column_type FROM (DESCRIBE"
+                + " SELECT * FROM read_parquet("
+                + file
+                + "))");
+    assertThat(types)
+        .extracting(m -> m.get("column_name") + " " + m.get("column_type"))
+        .containsExactly(
+            "timestamp TIMESTAMP WITH TIME ZONE",
+            "slm_id INTEGER",
+            "prediction DOUBLE",
+            "confidence DOUBLE",
+            "label VARCHAR");
   }
 
   @Test
   void everyColumnChunkIsZstd() throws Exception {
     PathResolver paths = new PathResolver(TierLayout.under(base));
-    WriteResult staging = StagingWriter.builder(paths).build().writeIntermediate(SlmId.of(1),
-        BatchId.of("z"), RoundTripTest.ALL_TYPES, RoundTripTest.allTypeRows(100));
-    LakeWriteResult lake = LakeWriter.builder(paths).build()
-        .writeCleanData(Predictions.schema(), Predictions.rows(1000, Predictions.START, 2));
+    WriteResult staging =
+        StagingWriter.builder(paths)
+            .build()
+            .writeIntermediate(
+                SlmId.of(1),
+                BatchId.of("z"),
+                RoundTripTest.ALL_TYPES,
+                RoundTripTest.allTypeRows(100));
+    LakeWriteResult lake =
+        LakeWriter.builder(paths)
+            .build()
+            .writeCleanData(Predictions.schema(), Predictions.rows(1000, Predictions.START, 2));
     for (Path file : List.of(staging.file(), lake.files().get(0).file())) {
-      List<Map<String, Object>> codecs = Duck.query("SELECT DISTINCT compression FROM"
-          + " parquet_metadata(" + Duck.literal(file) + ")");
+      List<Map<String, Object>> codecs =
+          Duck.query(
+              "SELECT DISTINCT compression FROM" + " parquet_metadata(" + Duck.literal(file) + ")");
       assertThat(codecs).extracting(m -> m.get("compression")).containsExactly("ZSTD");
     }
-    long chunks = ((Number) Duck.scalar("SELECT count(*) FROM parquet_metadata("
-        + Duck.literal(staging.file()) + ")")).longValue();
+    long chunks =
+        ((Number)
+                Duck.scalar(
+                    "SELECT count(*) FROM parquet_metadata(" + Duck.literal(staging.file()) + ")"))
+            .longValue();
     assertThat(chunks).isEqualTo(RoundTripTest.ALL_TYPES.fields().size());
   }
 
   @Test
   void duckDbSeesEveryTypeAsWeWroteIt() throws Exception {
     PathResolver paths = new PathResolver(TierLayout.under(base));
-    WriteResult written = StagingWriter.builder(paths).build().writeIntermediate(SlmId.of(1),
-        BatchId.of("types"), RoundTripTest.ALL_TYPES, RoundTripTest.allTypeRows(5));
-    Map<String, Object> first = Duck.query("SELECT epoch_us(ts) AS ts, day::VARCHAR AS day, i32, i64,"
-        + " f32, f64, flag, text, dec9::VARCHAR AS dec9, dec18::VARCHAR AS dec18,"
-        + " dec38::VARCHAR AS dec38 FROM read_parquet(" + Duck.literal(written.file())
-        + ") LIMIT 1 OFFSET 1").get(0);
-    assertThat(first.get("ts")).isEqualTo(Instant.parse("1969-12-31T23:59:59.999999Z")
-        .plusSeconds(86_400).getEpochSecond() * 1_000_000 + 999_999);
+    WriteResult written =
+        StagingWriter.builder(paths)
+            .build()
+            .writeIntermediate(
+                SlmId.of(1),
+                BatchId.of("types"),
+                RoundTripTest.ALL_TYPES,
+                RoundTripTest.allTypeRows(5));
+    Map<String, Object> first =
+        Duck.query(
+                "SELECT epoch_us(ts) AS ts, day::VARCHAR AS day, i32, i64,"
+                    + " f32, f64, flag, text, dec9::VARCHAR AS dec9, dec18::VARCHAR AS dec18,"
+                    + " dec38::VARCHAR AS dec38 FROM read_parquet("
+                    + Duck.literal(written.file())
+                    + ") LIMIT 1 OFFSET 1")
+            .get(0);
+    assertThat(first.get("ts"))
+        .isEqualTo(
+            Instant.parse("1969-12-31T23:59:59.999999Z").plusSeconds(86_400).getEpochSecond()
+                    * 1_000_000
+                + 999_999);
     assertThat(first.get("day")).isEqualTo(LocalDate.of(1, 1, 1).plusDays(1000).toString());
     assertThat(first.get("i32")).isEqualTo(Integer.MAX_VALUE - 1);
     assertThat(first.get("i64")).isEqualTo(Long.MAX_VALUE - 1);
@@ -109,12 +150,19 @@ class DuckDbReadsOurFilesTest {
     LakeWriter lake = LakeWriter.builder(paths).layout(layout).build();
     Instant oct30 = Instant.parse("2025-10-30T00:00:00Z");
     List<Map<String, Object>> rows = Predictions.rows(4 * 24 * 60, oct30.plusSeconds(30), 3);
-    rows.forEach(r -> r.put("timestamp", ((Instant) r.get("timestamp")).plusSeconds(
-        59L * (rows.indexOf(r)))));
-    LakeWriteResult result = lake.writeCleanData(Predictions.schema(), rows,
-        LakeWriteOptions.defaults().partitionBy("timestamp"));
-    long november = rows.stream().filter(r -> !((Instant) r.get("timestamp"))
-        .isBefore(Instant.parse("2025-11-01T00:00:00Z"))).count();
+    rows.forEach(
+        r ->
+            r.put(
+                "timestamp", ((Instant) r.get("timestamp")).plusSeconds(59L * (rows.indexOf(r)))));
+    LakeWriteResult result =
+        lake.writeCleanData(
+            Predictions.schema(), rows, LakeWriteOptions.defaults().partitionBy("timestamp"));
+    long november =
+        rows.stream()
+            .filter(
+                r ->
+                    !((Instant) r.get("timestamp")).isBefore(Instant.parse("2025-11-01T00:00:00Z")))
+            .count();
     assertThat(november).isBetween(1L, (long) rows.size() - 1);
     assertThat(result.files()).hasSize(4);
 
@@ -122,13 +170,21 @@ class DuckDbReadsOurFilesTest {
     String seedQuery = "SELECT count(*) FROM read_parquet(" + glob + ") WHERE date >= '2025-11-01'";
     assertThat(Duck.scalar(seedQuery)).isEqualTo(november);
     if (layout != PartitionLayout.DATE_PATH) {
-      assertThat(Duck.scalar("SELECT count(*) FROM read_parquet(" + glob
-          + ", hive_partitioning = true) WHERE date >= '2025-11-01'")).isEqualTo(november);
+      assertThat(
+              Duck.scalar(
+                  "SELECT count(*) FROM read_parquet("
+                      + glob
+                      + ", hive_partitioning = true) WHERE date >= '2025-11-01'"))
+          .isEqualTo(november);
     }
     assertThat(Duck.scalar("SELECT count(*) FROM read_parquet(" + glob + ")"))
         .isEqualTo((long) rows.size());
-    assertThat(Duck.scalar("SELECT count(*) FROM read_parquet(" + glob
-        + ") WHERE date <> CAST(timezone('UTC', timestamp) AS DATE)")).isEqualTo(0L);
+    assertThat(
+            Duck.scalar(
+                "SELECT count(*) FROM read_parquet("
+                    + glob
+                    + ") WHERE date <> CAST(timezone('UTC', timestamp) AS DATE)"))
+        .isEqualTo(0L);
   }
 
   @Test
@@ -136,13 +192,23 @@ class DuckDbReadsOurFilesTest {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     TableSchema schema = StagingWriter.withoutPartitions(Predictions.schema());
     List<Map<String, Object>> rows = Predictions.rows(200_000, Predictions.START, 4);
-    long level3 = StagingWriter.builder(paths).build()
-        .writeIntermediate(SlmId.of(1), BatchId.of("l3"), schema, rows).bytes();
-    long level5 = StagingWriter.builder(paths).settings(WriterSettings.lake()).build()
-        .writeIntermediate(SlmId.of(1), BatchId.of("l5"), schema, rows).bytes();
-    long level19 = StagingWriter.builder(paths)
-        .settings(WriterSettings.staging().toBuilder().compressionLevel(19).build()).build()
-        .writeIntermediate(SlmId.of(1), BatchId.of("l19"), schema, rows).bytes();
+    long level3 =
+        StagingWriter.builder(paths)
+            .build()
+            .writeIntermediate(SlmId.of(1), BatchId.of("l3"), schema, rows)
+            .bytes();
+    long level5 =
+        StagingWriter.builder(paths)
+            .settings(WriterSettings.lake())
+            .build()
+            .writeIntermediate(SlmId.of(1), BatchId.of("l5"), schema, rows)
+            .bytes();
+    long level19 =
+        StagingWriter.builder(paths)
+            .settings(WriterSettings.staging().toBuilder().compressionLevel(19).build())
+            .build()
+            .writeIntermediate(SlmId.of(1), BatchId.of("l19"), schema, rows)
+            .bytes();
     assertThat(level5).isLessThanOrEqualTo(level3);
     assertThat(level19).isLessThan(level3);
     assertThat(Files.size(paths.intermediateFile(SlmId.of(1), BatchId.of("l5")))).isEqualTo(level5);

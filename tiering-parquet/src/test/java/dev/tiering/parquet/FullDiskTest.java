@@ -1,9 +1,5 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.health.HotTierGuard;
-import dev.tiering.core.routing.PathResolver;
-import dev.tiering.core.storage.Storage;
-import dev.tiering.core.storage.TierFullException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +8,10 @@ import dev.tiering.core.SlmId;
 import dev.tiering.core.Tier;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.health.HotTierGuard;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.TierFullException;
 import dev.tiering.core.testing.FaultyStorage;
 import dev.tiering.schema.SidecarStore;
 import java.io.IOException;
@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Writes that run out of space: on real 3 MiB tmpfs volumes where the test may mount them (root
- * on Linux, as in CI here), and always through the storage SPI's injected ENOSPC. A full write
- * throws a {@link TierFullException} naming the tier and its free space, leaves no visible and no
+ * Writes that run out of space: on real 3 MiB tmpfs volumes where the test may mount them (root on
+ * Linux, as in CI here), and always through the storage SPI's injected ENOSPC. A full write throws
+ * a {@link TierFullException} naming the tier and its free space, leaves no visible and no
  * temporary file, and earlier files stay intact.
  */
 class FullDiskTest {
@@ -41,17 +41,27 @@ class FullDiskTest {
     try (SmallVolume hot = SmallVolume.mount(base.resolve("hot"))) {
       PathResolver paths = new PathResolver(TierLayout.under(base));
       StagingWriter staging = StagingWriter.builder(paths).build();
-      staging.writeIntermediate(SlmId.of(1), BatchId.of("first"),
-          CrashChild.schema(), CrashRows.rows(0, 100));
+      staging.writeIntermediate(
+          SlmId.of(1), BatchId.of("first"), CrashChild.schema(), CrashRows.rows(0, 100));
 
-      assertThatThrownBy(() -> staging.writeIntermediate(SlmId.of(2), BatchId.of("big"),
-          CrashChild.schema(), CrashRows.rows(1_000_000, BIG)))
-          .isInstanceOfSatisfying(TierFullException.class, e -> {
-            assertThat(e.tier()).isEqualTo(Tier.HOT);
-            assertThat(e.usage().totalBytes()).isEqualTo(3L * 1024 * 1024);
-          })
-          .hasMessageStartingWith("No space left on hot tier (SSD, " + paths.layout().hotRoot()
-              + ") writing " + paths.layout().hotRoot().resolve("staging/slm_2_big.parquet"))
+      assertThatThrownBy(
+              () ->
+                  staging.writeIntermediate(
+                      SlmId.of(2),
+                      BatchId.of("big"),
+                      CrashChild.schema(),
+                      CrashRows.rows(1_000_000, BIG)))
+          .isInstanceOfSatisfying(
+              TierFullException.class,
+              e -> {
+                assertThat(e.tier()).isEqualTo(Tier.HOT);
+                assertThat(e.usage().totalBytes()).isEqualTo(3L * 1024 * 1024);
+              })
+          .hasMessageStartingWith(
+              "No space left on hot tier (SSD, "
+                  + paths.layout().hotRoot()
+                  + ") writing "
+                  + paths.layout().hotRoot().resolve("staging/slm_2_big.parquet"))
           .hasMessageContaining("free of 3.0 MiB (No space left on device)")
           .hasMessageContaining("run 'tiering cleanup --keep-recent 2'");
 
@@ -59,8 +69,8 @@ class FullDiskTest {
       assertThat(names(dir)).containsExactly("slm_1_first.parquet");
       assertThat(CrashRows.idsByDuckDb(List.of(dir.resolve("slm_1_first.parquet")))).hasSize(100);
       // The discarded file gave its space back: the next small write fits.
-      staging.writeIntermediate(SlmId.of(3), BatchId.of("after"),
-          CrashChild.schema(), CrashRows.rows(9, 10));
+      staging.writeIntermediate(
+          SlmId.of(3), BatchId.of("after"), CrashChild.schema(), CrashRows.rows(9, 10));
     }
   }
 
@@ -74,10 +84,10 @@ class FullDiskTest {
       List<Path> before = CrashLoopTest.visibleParquet(table);
       String sidecar = Files.readString(paths.schemaFile(Zone.BRONZE, CrashChild.schema().table()));
 
-      assertThatThrownBy(() -> writer.writeCleanData(
-          CrashChild.schema(), CrashRows.rows(1_000_000, BIG)))
-          .isInstanceOfSatisfying(TierFullException.class,
-              e -> assertThat(e.tier()).isEqualTo(Tier.COLD))
+      assertThatThrownBy(
+              () -> writer.writeCleanData(CrashChild.schema(), CrashRows.rows(1_000_000, BIG)))
+          .isInstanceOfSatisfying(
+              TierFullException.class, e -> assertThat(e.tier()).isEqualTo(Tier.COLD))
           .hasMessageStartingWith("No space left on cold tier (HDD, " + paths.layout().lakeRoot())
           .hasMessageContaining("run 'tiering archive' or 'tiering compact', or add capacity");
 
@@ -96,12 +106,17 @@ class FullDiskTest {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     FaultyStorage disk = new FaultyStorage().usage(10L * 1024 * 1024, 123_456);
     StagingWriter staging = StagingWriter.builder(paths).storage(disk).build();
-    staging.writeIntermediate(SlmId.of(1), BatchId.of("first"),
-        CrashChild.schema(), CrashRows.rows(0, 100));
+    staging.writeIntermediate(
+        SlmId.of(1), BatchId.of("first"), CrashChild.schema(), CrashRows.rows(0, 100));
     disk.failWritesAfter(200_000);
 
-    assertThatThrownBy(() -> staging.writeIntermediate(SlmId.of(2), BatchId.of("big"),
-        CrashChild.schema(), CrashRows.rows(1_000_000, BIG)))
+    assertThatThrownBy(
+            () ->
+                staging.writeIntermediate(
+                    SlmId.of(2),
+                    BatchId.of("big"),
+                    CrashChild.schema(),
+                    CrashRows.rows(1_000_000, BIG)))
         .isInstanceOf(TierFullException.class)
         .hasMessageContaining("No space left on hot tier (SSD, ")
         .hasMessageContaining(": 120.6 KiB free of 10.0 MiB (No space left on device (injected)");
@@ -116,12 +131,14 @@ class FullDiskTest {
     HotTierGuard guard = new HotTierGuard(paths, disk, 0.90);
     StagingWriter staging = StagingWriter.builder(paths).guard(guard::check).build();
 
-    assertThatThrownBy(() -> staging.openIntermediate(SlmId.of(1), BatchId.of("b"),
-        CrashChild.schema()))
+    assertThatThrownBy(
+            () -> staging.openIntermediate(SlmId.of(1), BatchId.of("b"), CrashChild.schema()))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("Cannot write slm_1_b.parquet: hot tier " + paths.layout().hotRoot()
-            + " is 95.0% full (95.0 MiB of 100.0 MiB), above the 90% limit (run 'tiering cleanup"
-            + " --keep-recent 2', or free space on the SSD)");
+        .hasMessage(
+            "Cannot write slm_1_b.parquet: hot tier "
+                + paths.layout().hotRoot()
+                + " is 95.0% full (95.0 MiB of 100.0 MiB), above the 90% limit (run 'tiering cleanup"
+                + " --keep-recent 2', or free space on the SSD)");
     assertThat(base.resolve("hot")).doesNotExist();
   }
 
@@ -131,11 +148,13 @@ class FullDiskTest {
     }
   }
 
-
   private static List<String> names(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> !n.equals(".batches.lock"))
-          .sorted().toList();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !n.equals(".batches.lock"))
+          .sorted()
+          .toList();
     }
   }
 
@@ -150,8 +169,10 @@ class FullDiskTest {
     static SmallVolume mount(Path dir) throws Exception {
       Files.createDirectories(dir);
       int exit = run("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", dir.toString());
-      Assumptions.assumeTrue(exit == 0, "cannot mount a tmpfs here (needs root on Linux); the"
-          + " injected-ENOSPC test covers the same path");
+      Assumptions.assumeTrue(
+          exit == 0,
+          "cannot mount a tmpfs here (needs root on Linux); the"
+              + " injected-ENOSPC test covers the same path");
       return new SmallVolume(dir);
     }
 
@@ -164,8 +185,11 @@ class FullDiskTest {
 
     private static int run(String... command) throws Exception {
       try {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p =
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
           p.destroyForcibly();
           return -1;

@@ -1,6 +1,5 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,7 @@ import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.schema.MalformedSidecarException;
 import dev.tiering.schema.RowValidationException;
 import java.io.IOException;
@@ -26,9 +26,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Rows that do not match the schema, and hostile schema.json files planted in the lake, are
- * refused with a message naming the row, field or location, and nothing is written: no file, no
- * temporary file, no changed sidecar.
+ * Rows that do not match the schema, and hostile schema.json files planted in the lake, are refused
+ * with a message naming the row, field or location, and nothing is written: no file, no temporary
+ * file, no changed sidecar.
  */
 class HostileInputTest {
 
@@ -56,8 +56,11 @@ class HostileInputTest {
     List<Map<String, Object>> rows = goodRows(500);
     rows.add(bad);
     rows.addAll(goodRows(10));
-    assertThatThrownBy(() -> StagingWriter.builder(paths).build().writeIntermediate(SlmId.of(1),
-        BatchId.of("b"), CrashChild.schema(), rows))
+    assertThatThrownBy(
+            () ->
+                StagingWriter.builder(paths)
+                    .build()
+                    .writeIntermediate(SlmId.of(1), BatchId.of("b"), CrashChild.schema(), rows))
         .isInstanceOf(RowValidationException.class)
         .hasMessageContaining("Row 500")
         .hasMessageContaining(names);
@@ -70,8 +73,8 @@ class HostileInputTest {
       throws Exception {
     List<Map<String, Object>> rows = goodRows(500);
     rows.add(bad);
-    assertThatThrownBy(() -> LakeWriter.builder(paths).build()
-        .writeCleanData(CrashChild.schema(), rows))
+    assertThatThrownBy(
+            () -> LakeWriter.builder(paths).build().writeCleanData(CrashChild.schema(), rows))
         .isInstanceOf(RowValidationException.class)
         .hasMessageContaining(names);
     assertThat(everything()).isEmpty();
@@ -79,13 +82,16 @@ class HostileInputTest {
 
   static Stream<Arguments> hostileSidecars() {
     return Stream.of(
-        Arguments.of("{\"table_name\": \"crash_rows\", \"zone\": \"bronze\", \"version\": \"1.0.0\","
-            + " \"fields\": [{\"name\": \"id\", \"type\": \"int64\", \"nullable\": \"yes\"}]}",
+        Arguments.of(
+            "{\"table_name\": \"crash_rows\", \"zone\": \"bronze\", \"version\": \"1.0.0\","
+                + " \"fields\": [{\"name\": \"id\", \"type\": \"int64\", \"nullable\": \"yes\"}]}",
             "schema.json:1:1: missing key \"created_at\""),
         Arguments.of("{\"table_name\": \"" + "x".repeat(2_000_000) + "\"}", "schema.json"),
         Arguments.of("[".repeat(10_000), "schema.json"),
-        Arguments.of("{\"table_name\": \"../../etc\", \"zone\": \"bronze\", \"version\": \"1.0.0\","
-            + " \"fields\": []}", "schema.json"),
+        Arguments.of(
+            "{\"table_name\": \"../../etc\", \"zone\": \"bronze\", \"version\": \"1.0.0\","
+                + " \"fields\": []}",
+            "schema.json"),
         Arguments.of("", "schema.json"));
   }
 
@@ -97,8 +103,11 @@ class HostileInputTest {
     Files.createDirectories(sidecar.getParent());
     Files.writeString(sidecar, content);
 
-    assertThatThrownBy(() -> LakeWriter.builder(paths).build()
-        .writeCleanData(CrashChild.schema(), goodRows(100)))
+    assertThatThrownBy(
+            () ->
+                LakeWriter.builder(paths)
+                    .build()
+                    .writeCleanData(CrashChild.schema(), goodRows(100)))
         .isInstanceOf(MalformedSidecarException.class)
         .hasMessageContaining(sidecar.toString())
         .hasMessageContaining(names);
@@ -113,7 +122,8 @@ class HostileInputTest {
     }
     try (Stream<Path> all = Files.walk(base)) {
       return all.filter(Files::isRegularFile)
-          .filter(p -> !p.getFileName().toString().endsWith(".lock")).toList();
+          .filter(p -> !p.getFileName().toString().endsWith(".lock"))
+          .toList();
     }
   }
 

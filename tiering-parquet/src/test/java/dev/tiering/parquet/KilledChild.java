@@ -1,7 +1,6 @@
 package dev.tiering.parquet;
 
 import dev.tiering.core.testing.ChildJvm;
-
 import java.util.List;
 
 /**
@@ -33,8 +32,8 @@ final class KilledChild {
    * kill lands; what must be visible afterwards follows from what the child reported, whatever the
    * timing.
    *
-   * @throws AssertionError if the child failed on its own before the kill, or made no progress
-   *     for three minutes
+   * @throws AssertionError if the child failed on its own before the kill, or made no progress for
+   *     three minutes
    */
   static Output runAndKill(Class<?> main, Kill kill, String... args) throws Exception {
     int exit;
@@ -43,8 +42,12 @@ final class KilledChild {
       Thread.sleep(kill.delayMillis());
       exit = child.kill();
       if (exit != 137) {
-        throw new AssertionError(main.getSimpleName() + " exited on its own (exit " + exit
-            + ") before it was killed: " + child.lines());
+        throw new AssertionError(
+            main.getSimpleName()
+                + " exited on its own (exit "
+                + exit
+                + ") before it was killed: "
+                + child.lines());
       }
       return new Output(child.lines());
     }

@@ -1,17 +1,17 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.routing.PartitionLayout;
-import dev.tiering.core.routing.PathResolver;
-import dev.tiering.core.storage.ForwardingStorage;
-import dev.tiering.core.storage.PendingFile;
-import dev.tiering.core.storage.Storage;
-import dev.tiering.core.storage.WriteMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PartitionLayout;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.ForwardingStorage;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.WriteMode;
 import dev.tiering.schema.EvolutionPolicy;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.IncompatibleSchemaException;
@@ -47,22 +47,23 @@ class LakeWriterTest {
   @BeforeEach
   void setUp() {
     paths = new PathResolver(TierLayout.under(base));
-    clock = new Clock() {
-      @Override
-      public java.time.ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
+    clock =
+        new Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
 
-      @Override
-      public Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
 
-      @Override
-      public Instant instant() {
-        return now.get();
-      }
-    };
+          @Override
+          public Instant instant() {
+            return now.get();
+          }
+        };
   }
 
   private LakeWriter lake() {
@@ -81,22 +82,32 @@ class LakeWriterTest {
 
   @Test
   void secondWriteOnTheSameDayAddsAFileAndKeepsTheFirst() throws Exception {
-    LakeWriteResult first = lake().writeCleanData(Predictions.schema(),
-        Predictions.rows(1000, NOON, 1));
+    LakeWriteResult first =
+        lake().writeCleanData(Predictions.schema(), Predictions.rows(1000, NOON, 1));
     now.set(NOON.plusSeconds(3600));
-    LakeWriteResult second = lake().writeCleanData(Predictions.schema(),
-        Predictions.rows(500, NOON, 2));
+    LakeWriteResult second =
+        lake().writeCleanData(Predictions.schema(), Predictions.rows(500, NOON, 2));
 
-    assertThat(namesIn(partition())).hasSize(2).allMatch(n -> n.matches("part-000000000[12]-[0-9a-f-]{36}\\.parquet"))
-        .contains(first.files().get(0).file().getFileName().toString(),
+    assertThat(namesIn(partition()))
+        .hasSize(2)
+        .allMatch(n -> n.matches("part-000000000[12]-[0-9a-f-]{36}\\.parquet"))
+        .contains(
+            first.files().get(0).file().getFileName().toString(),
             second.files().get(0).file().getFileName().toString());
-    assertThat(Duck.scalar("SELECT count(*) FROM read_parquet("
-        + Duck.literal(partition().resolve("*.parquet")) + ")")).isEqualTo(1500L);
+    assertThat(
+            Duck.scalar(
+                "SELECT count(*) FROM read_parquet("
+                    + Duck.literal(partition().resolve("*.parquet"))
+                    + ")"))
+        .isEqualTo(1500L);
     assertThat(first.sidecar().schema().version()).hasToString("1.0.0");
     assertThat(second.sidecar().schema().version()).hasToString("1.0.0");
     assertThat(second.sidecar().quality().rowCount()).isEqualTo(1500);
-    assertThat(SchemaSidecar.read(paths.schemaFile(Zone.SILVER, TableName.of("slm_predictions")))
-        .schema().schemaExtras()).containsEntry("partition_layout", "\"seed\"");
+    assertThat(
+            SchemaSidecar.read(paths.schemaFile(Zone.SILVER, TableName.of("slm_predictions")))
+                .schema()
+                .schemaExtras())
+        .containsEntry("partition_layout", "\"seed\"");
   }
 
   @Test
@@ -106,14 +117,16 @@ class LakeWriterTest {
     byte[] before = Files.readAllBytes(sidecar);
     List<String> filesBefore = namesIn(partition());
 
-    assertThatThrownBy(() -> {
-      try (LakeTableWriter writer = lake().open(Predictions.schema())) {
-        for (Map<String, Object> row : Predictions.rows(100_000, NOON, 2)) {
-          writer.write(row);
-        }
-        throw new IllegalStateException("upstream failed after 100000 rows");
-      }
-    }).hasMessage("upstream failed after 100000 rows");
+    assertThatThrownBy(
+            () -> {
+              try (LakeTableWriter writer = lake().open(Predictions.schema())) {
+                for (Map<String, Object> row : Predictions.rows(100_000, NOON, 2)) {
+                  writer.write(row);
+                }
+                throw new IllegalStateException("upstream failed after 100000 rows");
+              }
+            })
+        .hasMessage("upstream failed after 100000 rows");
 
     List<Map<String, Object>> withBadRow = Predictions.rows(50_000, NOON, 3);
     withBadRow.get(40_000).put("prediction", "not a number");
@@ -129,42 +142,57 @@ class LakeWriterTest {
   void aPublishThatFailsHalfwayLeavesNothingOfTheWrite() throws Exception {
     lake().writeCleanData(Predictions.schema(), Predictions.rows(100, NOON, 1));
     Path sidecar = paths.schemaFile(Zone.SILVER, TableName.of("slm_predictions"));
-    Object rowsBefore = Duck.scalar("SELECT count(*) FROM read_parquet(" + Duck.literal(base
-        .resolve("lake/clean/silver/slm_predictions/**/*.parquet")) + ")");
+    Object rowsBefore =
+        Duck.scalar(
+            "SELECT count(*) FROM read_parquet("
+                + Duck.literal(base.resolve("lake/clean/silver/slm_predictions/**/*.parquet"))
+                + ")");
     byte[] before = Files.readAllBytes(sidecar);
     // The second file's publish fails, as in a partition directory the process may not write.
     int[] publishes = {0};
-    Storage failing = new ForwardingStorage(Storage.forLayout(paths.layout())) {
-      @Override
-      public PendingFile create(Path target, WriteMode mode) throws IOException {
-        PendingFile real = super.create(target, mode);
-        if (!target.getFileName().toString().endsWith(".staged")) {
-          return real;
-        }
-        return new dev.tiering.core.storage.ForwardingPendingFile(real) {
+    Storage failing =
+        new ForwardingStorage(Storage.forLayout(paths.layout())) {
           @Override
-          public void commit() throws IOException {
-            if (++publishes[0] == 2) {
-              throw new java.nio.file.AccessDeniedException(target.toString());
+          public PendingFile create(Path target, WriteMode mode) throws IOException {
+            PendingFile real = super.create(target, mode);
+            if (!target.getFileName().toString().endsWith(".staged")) {
+              return real;
             }
-            real.commit();
+            return new dev.tiering.core.storage.ForwardingPendingFile(real) {
+              @Override
+              public void commit() throws IOException {
+                if (++publishes[0] == 2) {
+                  throw new java.nio.file.AccessDeniedException(target.toString());
+                }
+                real.commit();
+              }
+            };
           }
         };
-      }
-    };
     List<Map<String, Object>> rows = Predictions.rows(3000, NOON, 2);
     for (int i = 0; i < rows.size(); i++) {
       rows.get(i).put("timestamp", NOON.plus(Duration.ofDays(i % 3)));
     }
 
-    assertThatThrownBy(() -> LakeWriter.builder(paths).clock(clock).storage(failing).build()
-        .writeCleanData(Predictions.schema(), rows, LakeWriteOptions.defaults()
-            .partitionBy("timestamp")))
+    assertThatThrownBy(
+            () ->
+                LakeWriter.builder(paths)
+                    .clock(clock)
+                    .storage(failing)
+                    .build()
+                    .writeCleanData(
+                        Predictions.schema(),
+                        rows,
+                        LakeWriteOptions.defaults().partitionBy("timestamp")))
         .isInstanceOf(java.nio.file.AccessDeniedException.class);
 
     assertThat(publishes[0]).isEqualTo(2);
-    assertThat(Duck.scalar("SELECT count(*) FROM read_parquet(" + Duck.literal(base
-        .resolve("lake/clean/silver/slm_predictions/**/*.parquet")) + ")")).isEqualTo(rowsBefore);
+    assertThat(
+            Duck.scalar(
+                "SELECT count(*) FROM read_parquet("
+                    + Duck.literal(base.resolve("lake/clean/silver/slm_predictions/**/*.parquet"))
+                    + ")"))
+        .isEqualTo(rowsBefore);
     assertThat(Files.readAllBytes(sidecar)).isEqualTo(before);
   }
 
@@ -187,33 +215,51 @@ class LakeWriterTest {
         }
       }
       writer.setTimestamp(ts, NOON);
-      assertThatThrownBy(writer::endRow).isInstanceOf(RowValidationException.class)
-          .hasMessageContaining("field 'slm_id'").hasMessageContaining("required but missing");
+      assertThatThrownBy(writer::endRow)
+          .isInstanceOf(RowValidationException.class)
+          .hasMessageContaining("field 'slm_id'")
+          .hasMessageContaining("required but missing");
       result = writer.commit();
     }
     assertThat(skipped).isEqualTo(10);
     assertThat(result.rows()).isEqualTo(90);
-    assertThat(Duck.scalar("SELECT count(*) FROM read_parquet("
-        + Duck.literal(result.files().get(0).file()) + ")")).isEqualTo(90L);
+    assertThat(
+            Duck.scalar(
+                "SELECT count(*) FROM read_parquet("
+                    + Duck.literal(result.files().get(0).file())
+                    + ")"))
+        .isEqualTo(90L);
   }
 
   @Test
   void anIncompatibleSchemaIsRefusedBeforeAnyRowIsWritten() throws Exception {
     lake().writeCleanData(Predictions.schema(), Predictions.rows(10, NOON, 1));
     TableSchema s = Predictions.schema();
-    TableSchema changed = new TableSchema(s.table(), s.zone(), s.version(), s.createdAt(),
-        List.of(s.fields().get(0), s.fields().get(1).withType(FieldType.STRING),
-            s.fields().get(2)), s.partitionBy(), s.extras(), s.schemaExtras());
+    TableSchema changed =
+        new TableSchema(
+            s.table(),
+            s.zone(),
+            s.version(),
+            s.createdAt(),
+            List.of(
+                s.fields().get(0), s.fields().get(1).withType(FieldType.STRING), s.fields().get(2)),
+            s.partitionBy(),
+            s.extras(),
+            s.schemaExtras());
     List<String> before = namesIn(partition());
 
-    assertThatThrownBy(() -> lake().open(changed)).isInstanceOf(IncompatibleSchemaException.class)
+    assertThatThrownBy(() -> lake().open(changed))
+        .isInstanceOf(IncompatibleSchemaException.class)
         .hasMessageContaining("1 of 1 change(s) are incompatible")
         .hasMessageContaining("changed type of 'slm_id' from int32 to string [incompatible]");
     assertThat(namesIn(partition())).isEqualTo(before);
 
-    LakeWriteResult major = lake().writeCleanData(changed, List.of(Map.of("timestamp", NOON,
-        "slm_id", "phi-3", "prediction", 0.1)), LakeWriteOptions.defaults()
-        .evolution(EvolutionPolicy.NEW_MAJOR));
+    LakeWriteResult major =
+        lake()
+            .writeCleanData(
+                changed,
+                List.of(Map.of("timestamp", NOON, "slm_id", "phi-3", "prediction", 0.1)),
+                LakeWriteOptions.defaults().evolution(EvolutionPolicy.NEW_MAJOR));
     assertThat(major.sidecar().schema().version()).hasToString("2.0.0");
     // A new major version drops the nullable fields the write left out: it is the new schema.
     assertThat(major.sidecar().schema().field("confidence")).isEmpty();
@@ -222,28 +268,41 @@ class LakeWriterTest {
   @Test
   void anotherPartitionLayoutIsRefusedForAnExistingTable() throws Exception {
     lake().writeCleanData(Predictions.schema(), Predictions.rows(10, NOON, 1));
-    LakeWriter hive = LakeWriter.builder(paths).clock(clock).layout(PartitionLayout.HIVE_DATE).build();
+    LakeWriter hive =
+        LakeWriter.builder(paths).clock(clock).layout(PartitionLayout.HIVE_DATE).build();
     assertThatThrownBy(() -> hive.open(Predictions.schema()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Table silver.slm_predictions lays out partitions as \"seed\" but this writer"
-            + " uses \"hive\" (use the table's layout; one table with two layouts cannot be"
-            + " queried as one)");
+        .hasMessage(
+            "Table silver.slm_predictions lays out partitions as \"seed\" but this writer"
+                + " uses \"hive\" (use the table's layout; one table with two layouts cannot be"
+                + " queried as one)");
   }
 
   @Test
   void filesRollAtTheTargetSize() throws Exception {
-    LakeWriter small = LakeWriter.builder(paths).clock(clock).settings(WriterSettings.lake()
-        .toBuilder().targetFileBytes(1024 * 1024).rowGroupBytes(1024 * 1024).build()).build();
-    LakeWriteResult result = small.writeCleanData(Predictions.schema(),
-        Predictions.rows(400_000, NOON, 5));
+    LakeWriter small =
+        LakeWriter.builder(paths)
+            .clock(clock)
+            .settings(
+                WriterSettings.lake().toBuilder()
+                    .targetFileBytes(1024 * 1024)
+                    .rowGroupBytes(1024 * 1024)
+                    .build())
+            .build();
+    LakeWriteResult result =
+        small.writeCleanData(Predictions.schema(), Predictions.rows(400_000, NOON, 5));
 
     // About 1 MiB each: rolling is checked after every batch of 16,384 rows.
     assertThat(result.files().size()).isEqualTo((int) Math.ceil(result.bytes() / (1024.0 * 1024)));
     assertThat(result.files().size()).isGreaterThan(1);
     assertThat(result.files()).allSatisfy(f -> assertThat(f.bytes()).isLessThan(2 * 1024 * 1024));
     assertThat(result.files().stream().mapToLong(WriteResult::rows).sum()).isEqualTo(400_000);
-    assertThat(Duck.scalar("SELECT count(*) FROM read_parquet("
-        + Duck.literal(partition().resolve("*.parquet")) + ")")).isEqualTo(400_000L);
+    assertThat(
+            Duck.scalar(
+                "SELECT count(*) FROM read_parquet("
+                    + Duck.literal(partition().resolve("*.parquet"))
+                    + ")"))
+        .isEqualTo(400_000L);
   }
 
   @Test
@@ -254,31 +313,52 @@ class LakeWriterTest {
       // Runs of 100 rows per day, the days cycling: more days than open files.
       rows.get(i).put("timestamp", NOON.plus(Duration.ofDays((i / 100) % 5)).plusSeconds(i));
     }
-    LakeWriteResult result = twoOpen.writeCleanData(Predictions.schema(), rows,
-        LakeWriteOptions.defaults().partitionBy("timestamp"));
+    LakeWriteResult result =
+        twoOpen.writeCleanData(
+            Predictions.schema(), rows, LakeWriteOptions.defaults().partitionBy("timestamp"));
 
     assertThat(result.files()).hasSize(50);
-    List<Map<String, Object>> perDay = Duck.query("SELECT date::VARCHAR AS d, count(*) AS n FROM"
-        + " read_parquet(" + Duck.literal(base.resolve("lake/clean/silver/slm_predictions/**/*.parquet"))
-        + ") GROUP BY date ORDER BY date");
-    assertThat(perDay).extracting(m -> m.get("d") + "=" + m.get("n")).containsExactly(
-        "2025-11-10=1000", "2025-11-11=1000", "2025-11-12=1000", "2025-11-13=1000",
-        "2025-11-14=1000");
-    assertThat(new LakeReader(paths).files(Zone.SILVER, TableName.of("slm_predictions"),
-        java.time.LocalDate.of(2025, 11, 12), java.time.LocalDate.of(2025, 11, 13)))
-        .extracting(LakeReader.DataFile::day).containsOnly(java.time.LocalDate.of(2025, 11, 12),
-            java.time.LocalDate.of(2025, 11, 13));
+    List<Map<String, Object>> perDay =
+        Duck.query(
+            "SELECT date::VARCHAR AS d, count(*) AS n FROM"
+                + " read_parquet("
+                + Duck.literal(base.resolve("lake/clean/silver/slm_predictions/**/*.parquet"))
+                + ") GROUP BY date ORDER BY date");
+    assertThat(perDay)
+        .extracting(m -> m.get("d") + "=" + m.get("n"))
+        .containsExactly(
+            "2025-11-10=1000",
+            "2025-11-11=1000",
+            "2025-11-12=1000",
+            "2025-11-13=1000",
+            "2025-11-14=1000");
+    assertThat(
+            new LakeReader(paths)
+                .files(
+                    Zone.SILVER,
+                    TableName.of("slm_predictions"),
+                    java.time.LocalDate.of(2025, 11, 12),
+                    java.time.LocalDate.of(2025, 11, 13)))
+        .extracting(LakeReader.DataFile::day)
+        .containsOnly(java.time.LocalDate.of(2025, 11, 12), java.time.LocalDate.of(2025, 11, 13));
     // A range of years walks the tree instead of looking each day up: same answer.
-    assertThat(new LakeReader(paths).files(Zone.SILVER, TableName.of("slm_predictions"),
-        java.time.LocalDate.of(2020, 1, 1), java.time.LocalDate.of(2025, 11, 13)))
-        .extracting(LakeReader.DataFile::day).containsOnly(java.time.LocalDate.of(2025, 11, 10),
-            java.time.LocalDate.of(2025, 11, 11), java.time.LocalDate.of(2025, 11, 12),
+    assertThat(
+            new LakeReader(paths)
+                .files(
+                    Zone.SILVER,
+                    TableName.of("slm_predictions"),
+                    java.time.LocalDate.of(2020, 1, 1),
+                    java.time.LocalDate.of(2025, 11, 13)))
+        .extracting(LakeReader.DataFile::day)
+        .containsOnly(
+            java.time.LocalDate.of(2025, 11, 10),
+            java.time.LocalDate.of(2025, 11, 11),
+            java.time.LocalDate.of(2025, 11, 12),
             java.time.LocalDate.of(2025, 11, 13));
   }
 
   @Test
-  void aTableWithoutRulesStillRecordsAccuracyTheShareOfOfferedRowsThatWereValid()
-      throws Exception {
+  void aTableWithoutRulesStillRecordsAccuracyTheShareOfOfferedRowsThatWereValid() throws Exception {
     try (LakeTableWriter writer = lake().open(Predictions.schema())) {
       for (Map<String, Object> row : Predictions.rows(3, NOON, 1)) {
         writer.write(row);
@@ -288,22 +368,27 @@ class LakeWriterTest {
       assertThatThrownBy(() -> writer.write(bad)).isInstanceOf(IllegalArgumentException.class);
       assertThat(writer.commit().sidecar().quality().accuracy()).isEqualTo(0.75);
     }
-    String json = Files.readString(paths.schemaFile(Zone.SILVER,
-        TableName.of("slm_predictions")));
+    String json = Files.readString(paths.schemaFile(Zone.SILVER, TableName.of("slm_predictions")));
     assertThat(json).contains("\"completeness\": ", "\"accuracy\": 0.75,", "\"last_validated\": ");
   }
 
   @Test
   void qualityMetricsOfTheWriteAreMergedIntoTheSidecar() throws Exception {
-    LakeWriteOptions options = LakeWriteOptions.defaults().rules(List.of(QualityRule.of(
-        "prediction_in_0_1", row -> row.getDouble("prediction") >= 0 && row.getDouble("prediction") <= 1)));
+    LakeWriteOptions options =
+        LakeWriteOptions.defaults()
+            .rules(
+                List.of(
+                    QualityRule.of(
+                        "prediction_in_0_1",
+                        row ->
+                            row.getDouble("prediction") >= 0 && row.getDouble("prediction") <= 1)));
     List<Map<String, Object>> rows = Predictions.rows(1000, NOON, 7);
     for (int i = 0; i < 100; i++) {
       rows.get(i).put("prediction", 1.5);
     }
     lake().writeCleanData(Predictions.schema(), rows, options);
-    LakeWriteResult second = lake().writeCleanData(Predictions.schema(),
-        Predictions.rows(1000, NOON, 8), options);
+    LakeWriteResult second =
+        lake().writeCleanData(Predictions.schema(), Predictions.rows(1000, NOON, 8), options);
 
     var quality = second.sidecar().quality();
     assertThat(quality.rowCount()).isEqualTo(2000);
@@ -317,8 +402,12 @@ class LakeWriterTest {
   void theBufferedAppenderWritesFewFilesAtTheThresholds() throws Exception {
     LakeWriter lake = lake();
     List<Map<String, Object>> rows = Predictions.rows(30, NOON, 9);
-    try (BufferedLakeAppender appender = lake.appender(Predictions.schema(),
-        LakeWriteOptions.defaults(), 64L * 1024 * 1024, Duration.ofMinutes(5))) {
+    try (BufferedLakeAppender appender =
+        lake.appender(
+            Predictions.schema(),
+            LakeWriteOptions.defaults(),
+            64L * 1024 * 1024,
+            Duration.ofMinutes(5))) {
       for (int i = 0; i < 10; i++) {
         assertThat(appender.append(rows.get(i))).isEmpty();
       }
@@ -332,19 +421,27 @@ class LakeWriterTest {
       assertThatThrownBy(() -> appender.append(bad)).isInstanceOf(RowValidationException.class);
     }
     assertThat(namesIn(partition())).hasSize(2);
-    assertThat(Duck.scalar("SELECT count(*) FROM read_parquet("
-        + Duck.literal(partition().resolve("*.parquet")) + ")")).isEqualTo(30L);
+    assertThat(
+            Duck.scalar(
+                "SELECT count(*) FROM read_parquet("
+                    + Duck.literal(partition().resolve("*.parquet"))
+                    + ")"))
+        .isEqualTo(30L);
   }
 
   @Test
   void aTableWithoutPartitionsKeepsFilesInItsDirectory() throws Exception {
-    TableSchema flat = TableSchema.builder(Zone.GOLD, "consensus").required("input_id", FieldType.INT64)
-        .nullable("agreement", FieldType.FLOAT64).build();
+    TableSchema flat =
+        TableSchema.builder(Zone.GOLD, "consensus")
+            .required("input_id", FieldType.INT64)
+            .nullable("agreement", FieldType.FLOAT64)
+            .build();
     LakeWriteResult result = lake().writeCleanData(flat, List.of(Map.of("input_id", 1L)));
     assertThat(result.files().get(0).file().getParent())
         .isEqualTo(base.resolve("lake/clean/gold/consensus"));
     assertThatThrownBy(() -> lake().open(flat, LakeWriteOptions.defaults().partitionBy("input_id")))
-        .hasMessage("Cannot partition gold.consensus by 'input_id': it is int64 (use a timestamp"
-            + " or date field)");
+        .hasMessage(
+            "Cannot partition gold.consensus by 'input_id': it is int64 (use a timestamp"
+                + " or date field)");
   }
 }

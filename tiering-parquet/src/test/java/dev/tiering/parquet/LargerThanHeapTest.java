@@ -22,14 +22,22 @@ class LargerThanHeapTest {
   @Test
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void aTableFourTimesTheHeapWritesInAForkedJvm(@TempDir Path base) throws Exception {
-    Process process = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-        BigTableWriter.class.getName(), base.toString(), Long.toString(ROWS))
-        .redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-cp",
+                System.getProperty("java.class.path"),
+                BigTableWriter.class.getName(),
+                base.toString(),
+                Long.toString(ROWS))
+            .redirectErrorStream(true)
+            .start();
     List<String> output = new ArrayList<>();
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         output.add(line);
       }
@@ -40,7 +48,11 @@ class LargerThanHeapTest {
     }
     assertThat(process.exitValue()).as(String.join("\n", output)).isZero();
     assertThat(output).anyMatch(line -> line.startsWith("rows=" + ROWS + " "));
-    assertThat(Duck.scalar("SELECT count(*) FROM read_parquet(" + Duck.literal(
-        base.resolve("lake/clean/silver/slm_predictions/**/*.parquet")) + ")")).isEqualTo(ROWS);
+    assertThat(
+            Duck.scalar(
+                "SELECT count(*) FROM read_parquet("
+                    + Duck.literal(base.resolve("lake/clean/silver/slm_predictions/**/*.parquet"))
+                    + ")"))
+        .isEqualTo(ROWS);
   }
 }

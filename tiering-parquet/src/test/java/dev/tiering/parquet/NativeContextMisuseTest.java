@@ -1,7 +1,5 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.routing.PathResolver;
-import dev.tiering.core.storage.Storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +7,8 @@ import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
 import java.lang.reflect.Field;
@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Misuse and races around native zstd contexts: none is used after it is freed, none is kept
- * for good (from an adversarial review: each of these failed before its fix). Threads are caught
- * in native code by reading their stacks, never by sleeping.
+ * Misuse and races around native zstd contexts: none is used after it is freed, none is kept for
+ * good (from an adversarial review: each of these failed before its fix). Threads are caught in
+ * native code by reading their stacks, never by sleeping.
  */
 class NativeContextMisuseTest {
 
@@ -44,8 +44,24 @@ class NativeContextMisuseTest {
   }
 
   static String text(Random random, int chars) {
-    String[] words = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel",
-        "india", "juliet", "kilo", "lima", "mike", "november", "oscar", "papa"};
+    String[] words = {
+      "alpha",
+      "bravo",
+      "charlie",
+      "delta",
+      "echo",
+      "foxtrot",
+      "golf",
+      "hotel",
+      "india",
+      "juliet",
+      "kilo",
+      "lima",
+      "mike",
+      "november",
+      "oscar",
+      "papa"
+    };
     StringBuilder s = new StringBuilder(chars + 16);
     while (s.length() < chars) {
       s.append(words[random.nextInt(words.length)]).append(random.nextInt(1000)).append(' ');
@@ -58,8 +74,8 @@ class NativeContextMisuseTest {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     StagingWriter staging = StagingWriter.builder(paths).settings(settings).build();
     Random random = new Random(batch.hashCode());
-    try (ParquetRowWriter w = staging.openIntermediate(SlmId.of(1), BatchId.of(batch),
-        textSchema())) {
+    try (ParquetRowWriter w =
+        staging.openIntermediate(SlmId.of(1), BatchId.of(batch), textSchema())) {
       for (int i = 0; i < rows; i++) {
         w.setLong(0, i).setString(1, text(random, chars)).endRow();
       }
@@ -94,8 +110,8 @@ class NativeContextMisuseTest {
     }
     Field options = org.apache.parquet.hadoop.ParquetFileReader.class.getDeclaredField("options");
     options.setAccessible(true);
-    return (ZstdCodecs) ((org.apache.parquet.ParquetReadOptions) options.get(reader))
-        .getCodecFactory();
+    return (ZstdCodecs)
+        ((org.apache.parquet.ParquetReadOptions) options.get(reader)).getCodecFactory();
   }
 
   /** A closed reader refuses to go on (it used to read on, and open the next file). */
@@ -124,14 +140,18 @@ class NativeContextMisuseTest {
   }
 
   /**
-   * Another thread closes the reader while this one is inside native decompression: the close
-   * waits for the page in progress, frees the context, and the reader then refuses to go on.
+   * Another thread closes the reader while this one is inside native decompression: the close waits
+   * for the page in progress, frees the context, and the reader then refuses to go on.
    */
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void closeWhileAnotherThreadDecompresses() throws Exception {
-    WriterSettings settings = WriterSettings.staging().toBuilder().encoders(null)
-        .pageBytes(16 << 20).dictionary("s", false).build();
+    WriterSettings settings =
+        WriterSettings.staging().toBuilder()
+            .encoders(null)
+            .pageBytes(16 << 20)
+            .dictionary("s", false)
+            .build();
     Path file = bigPageFile("big", 40_000, 1000, settings);
     int caught = 0;
     for (int attempt = 0; attempt < 15 && caught < 3; attempt++) {
@@ -139,15 +159,18 @@ class NativeContextMisuseTest {
       assertThat(rows.next()).isTrue();
       ZstdCodecs codecs = readerCodecs(rows);
       AtomicReference<Throwable> readerSaw = new AtomicReference<>();
-      Thread reader = new Thread(() -> {
-        try {
-          while (rows.next()) {
-            rows.getLong(0);
-          }
-        } catch (Throwable e) {
-          readerSaw.set(e);
-        }
-      }, "reader");
+      Thread reader =
+          new Thread(
+              () -> {
+                try {
+                  while (rows.next()) {
+                    rows.getLong(0);
+                  }
+                } catch (Throwable e) {
+                  readerSaw.set(e);
+                }
+              },
+              "reader");
       reader.start();
       boolean inside = false;
       while (reader.isAlive() && !(inside = inFrame(reader, "decompressByteArray0"))) {
@@ -185,13 +208,16 @@ class NativeContextMisuseTest {
     @Override
     public void execute(Runnable task) {
       int call = calls.incrementAndGet();
-      Thread t = new Thread(() -> {
-        try {
-          task.run();
-        } catch (Throwable e) {
-          errors.add(e);
-        }
-      }, "encoder-" + call);
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  task.run();
+                } catch (Throwable e) {
+                  errors.add(e);
+                }
+              },
+              "encoder-" + call);
       helpers.add(t);
       t.start();
       if (call == armAt.get()) {
@@ -233,8 +259,13 @@ class NativeContextMisuseTest {
   void anInterruptedCommitReleasesEveryContext() throws Exception {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     InterruptingPool pool = new InterruptingPool();
-    WriterSettings settings = WriterSettings.staging().toBuilder().encoders(pool)
-        .pageBytes(16 << 20).compressionLevel(19).dictionary("s", false).build();
+    WriterSettings settings =
+        WriterSettings.staging().toBuilder()
+            .encoders(pool)
+            .pageBytes(16 << 20)
+            .compressionLevel(19)
+            .dictionary("s", false)
+            .build();
     StagingWriter staging = StagingWriter.builder(paths).settings(settings).build();
     Random random = new Random(7);
     ParquetRowWriter w = staging.openIntermediate(SlmId.of(1), BatchId.of("irq"), stringFirst());
@@ -255,8 +286,8 @@ class NativeContextMisuseTest {
     assertThat(contexts(codecs)).as("native contexts open once closed").isZero();
     assertThat(pool.joinAll()).isEmpty();
     assertThat(contexts(codecs)).isZero();
-    try (Stream<Path> left = Files.list(paths.intermediateFile(SlmId.of(1), BatchId.of("irq"))
-        .getParent())) {
+    try (Stream<Path> left =
+        Files.list(paths.intermediateFile(SlmId.of(1), BatchId.of("irq")).getParent())) {
       assertThat(left.map(p -> p.getFileName().toString())).containsExactly(".batches.lock");
     }
   }
@@ -267,8 +298,13 @@ class NativeContextMisuseTest {
   void anInterruptedLakeCommitLeavesNoTemporaryFile() throws Exception {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     InterruptingPool pool = new InterruptingPool();
-    WriterSettings settings = WriterSettings.lake().toBuilder().encoders(pool)
-        .pageBytes(16 << 20).compressionLevel(19).dictionary("s", false).build();
+    WriterSettings settings =
+        WriterSettings.lake().toBuilder()
+            .encoders(pool)
+            .pageBytes(16 << 20)
+            .compressionLevel(19)
+            .dictionary("s", false)
+            .build();
     LakeWriter lake = LakeWriter.builder(paths).settings(settings).build();
     Random random = new Random(7);
     LakeTableWriter w = lake.open(stringFirst());
@@ -284,7 +320,8 @@ class NativeContextMisuseTest {
     Path table = paths.tableDir(Zone.SILVER, dev.tiering.core.TableName.of("texts"));
     try (Stream<Path> files = Files.walk(table)) {
       assertThat(files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()))
-          .as("files left by a failed, closed lake write").noneMatch(Storage::isTemporary);
+          .as("files left by a failed, closed lake write")
+          .noneMatch(Storage::isTemporary);
     }
   }
 }

@@ -1,12 +1,12 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.lifecycle.LifecycleReport;
-import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.lifecycle.LifecycleReport;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
 import java.nio.file.Files;
@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three writers of many-row-group files and one compaction run at once on one shared encoder
- * pool, releasing native contexts per row group; every table is then checked exactly by DuckDB and by the SDK's reader.
+ * Three writers of many-row-group files and one compaction run at once on one shared encoder pool,
+ * releasing native contexts per row group; every table is then checked exactly by DuckDB and by the
+ * SDK's reader.
  */
 class ParallelEncodingRoundTripTest {
 
@@ -84,22 +85,32 @@ class ParallelEncodingRoundTripTest {
   void parallelWritersAndACompactionRoundTripExactly() throws Exception {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     ForkJoinPool encoders = new ForkJoinPool(4);
-    WriterSettings settings = WriterSettings.lake().toBuilder().rowGroupBytes(MIB)
-        .pageBytes(64 * 1024).encoders(encoders).build();
+    WriterSettings settings =
+        WriterSettings.lake().toBuilder()
+            .rowGroupBytes(MIB)
+            .pageBytes(64 * 1024)
+            .encoders(encoders)
+            .build();
     // The compaction's input: 3 days x 8 small files of 25,000 rows.
     TableName predictions = TableName.of("slm_predictions");
     for (int d = 0; d < 3; d++) {
       Instant at = NOON.plusSeconds(86_400L * d);
-      LakeWriter small = LakeWriter.builder(paths).settings(settings)
-          .clock(Clock.fixed(at, ZoneOffset.UTC)).build();
+      LakeWriter small =
+          LakeWriter.builder(paths)
+              .settings(settings)
+              .clock(Clock.fixed(at, ZoneOffset.UTC))
+              .build();
       for (int f = 0; f < 8; f++) {
-        small.writeCleanData(Predictions.schema(), Predictions.rows(25_000,
-            at.plusSeconds(f * 30_000L), d * 100 + f));
+        small.writeCleanData(
+            Predictions.schema(),
+            Predictions.rows(25_000, at.plusSeconds(f * 30_000L), d * 100 + f));
       }
     }
     Path predictionsDir = paths.tableDir(Zone.SILVER, predictions);
-    String before = "SELECT count(*) AS n, sum(slm_id) AS s, sum(round(prediction * 10000)::BIGINT) AS p,"
-        + " count(confidence) AS c, sum(length(label)) AS l FROM " + glob(predictionsDir);
+    String before =
+        "SELECT count(*) AS n, sum(slm_id) AS s, sum(round(prediction * 10000)::BIGINT) AS p,"
+            + " count(confidence) AS c, sum(length(label)) AS l FROM "
+            + glob(predictionsDir);
     Object expected = Duck.query(before).get(0);
 
     int rows = 300_000;
@@ -110,19 +121,28 @@ class ParallelEncodingRoundTripTest {
       List<Future<?>> work = new ArrayList<>();
       for (int t = 0; t < 3; t++) {
         String table = "wide_" + t;
-        work.add(pool.submit(() -> {
-          writeTable(lake, table, rows);
-          return null;
-        }));
+        work.add(
+            pool.submit(
+                () -> {
+                  writeTable(lake, table, rows);
+                  return null;
+                }));
       }
-      work.add(pool.submit(() -> {
-        LifecycleReport report = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).settings(settings).build()
-            .compact(Zone.SILVER, predictions).execute();
-        if (!report.ok()) {
-          problems.add("compaction: " + report.failures());
-        }
-        return null;
-      }));
+      work.add(
+          pool.submit(
+              () -> {
+                LifecycleReport report =
+                    Compactor.builder(paths)
+                        .minCommitAge(java.time.Duration.ZERO)
+                        .settings(settings)
+                        .build()
+                        .compact(Zone.SILVER, predictions)
+                        .execute();
+                if (!report.ok()) {
+                  problems.add("compaction: " + report.failures());
+                }
+                return null;
+              }));
       for (Future<?> f : work) {
         f.get(240, TimeUnit.SECONDS);
       }
@@ -139,11 +159,18 @@ class ParallelEncodingRoundTripTest {
     long n = rows;
     for (int t = 0; t < 3; t++) {
       Path dir = paths.tableDir(Zone.SILVER, TableName.of("wide_" + t));
-      Object groups = Duck.scalar("SELECT count(DISTINCT row_group_id) FROM parquet_metadata("
-          + Duck.literal(dir.resolve("**/*.parquet")) + ")");
-      var duck = Duck.query("SELECT count(*) AS n, sum(a) AS a, sum(b) AS b, count(s) AS s,"
-          + " sum(i) AS i, count(f) AS f, sum(CASE WHEN f THEN 1 ELSE 0 END) AS ft,"
-          + " sum(length(s)) AS sl FROM " + glob(dir)).get(0);
+      Object groups =
+          Duck.scalar(
+              "SELECT count(DISTINCT row_group_id) FROM parquet_metadata("
+                  + Duck.literal(dir.resolve("**/*.parquet"))
+                  + ")");
+      var duck =
+          Duck.query(
+                  "SELECT count(*) AS n, sum(a) AS a, sum(b) AS b, count(s) AS s,"
+                      + " sum(i) AS i, count(f) AS f, sum(CASE WHEN f THEN 1 ELSE 0 END) AS ft,"
+                      + " sum(length(s)) AS sl FROM "
+                      + glob(dir))
+              .get(0);
       long expectA = n * (n - 1) / 2;
       long expectS = 0;
       long expectI = 0;
@@ -176,8 +203,8 @@ class ParallelEncodingRoundTripTest {
       long sdkRows = 0;
       long sdkA = 0;
       long sdkSl = 0;
-      try (ParquetRowReader r = new LakeReader(paths).scan(Zone.SILVER,
-          TableName.of("wide_" + t))) {
+      try (ParquetRowReader r =
+          new LakeReader(paths).scan(Zone.SILVER, TableName.of("wide_" + t))) {
         while (r.next()) {
           sdkRows++;
           sdkA += r.getLong(0);

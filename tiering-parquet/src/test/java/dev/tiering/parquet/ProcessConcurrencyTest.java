@@ -1,16 +1,15 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.lifecycle.LifecycleReport;
-import dev.tiering.core.lifecycle.StagingJanitor;
-import dev.tiering.core.routing.PathResolver;
-import dev.tiering.core.testing.ChildJvm;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.lifecycle.LifecycleReport;
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.testing.ChildJvm;
 import dev.tiering.schema.SchemaSidecar;
 import dev.tiering.schema.SidecarStore;
 import java.nio.file.Files;
@@ -50,26 +49,28 @@ class ProcessConcurrencyTest {
     AtomicInteger cleanups = new AtomicInteger();
     AtomicInteger compactions = new AtomicInteger();
     List<Long> appended = Collections.synchronizedList(new ArrayList<>());
-    Thread coordinator = new Thread(() -> {
-      try {
-        for (int i = 1; running.get(); i++) {
-          LifecycleReport report = janitor.cleanupOldBatches(2).execute();
-          if (!report.failures().isEmpty()) {
-            problems.add("cleanup: " + report.failures());
-          }
-          cleanups.incrementAndGet();
-          lake.writeCleanData(CrashChild.schema(), ConcurrencyTest.rows(1000 + i, 0));
-          appended.addAll(ConcurrencyTest.ids(1000 + i, 0));
-          report = compactor.compact(Zone.BRONZE, CrashChild.schema().table()).execute();
-          if (!report.failures().isEmpty()) {
-            problems.add("compaction: " + report.failures());
-          }
-          compactions.incrementAndGet();
-        }
-      } catch (Exception e) {
-        problems.add("coordinator: " + e);
-      }
-    });
+    Thread coordinator =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 1; running.get(); i++) {
+                  LifecycleReport report = janitor.cleanupOldBatches(2).execute();
+                  if (!report.failures().isEmpty()) {
+                    problems.add("cleanup: " + report.failures());
+                  }
+                  cleanups.incrementAndGet();
+                  lake.writeCleanData(CrashChild.schema(), ConcurrencyTest.rows(1000 + i, 0));
+                  appended.addAll(ConcurrencyTest.ids(1000 + i, 0));
+                  report = compactor.compact(Zone.BRONZE, CrashChild.schema().table()).execute();
+                  if (!report.failures().isEmpty()) {
+                    problems.add("compaction: " + report.failures());
+                  }
+                  compactions.incrementAndGet();
+                }
+              } catch (Exception e) {
+                problems.add("coordinator: " + e);
+              }
+            });
     List<ChildJvm> slms = new ArrayList<>();
     try {
       for (int slm = 0; slm < WRITERS; slm++) {
@@ -90,8 +91,10 @@ class ProcessConcurrencyTest {
         // Batch b is complete: it and batch b-1 must be there, whole, whatever cleanup does.
         for (int k = Math.max(0, b - 1); k <= b; k++) {
           for (int slm = 0; slm < WRITERS; slm++) {
-            assertThat(CrashRows.idsBySdk(List.of(paths.intermediateFile(SlmId.of(slm),
-                ConcurrencyTest.batch(k))))).as("batch " + k + " after batch " + b)
+            assertThat(
+                    CrashRows.idsBySdk(
+                        List.of(paths.intermediateFile(SlmId.of(slm), ConcurrencyTest.batch(k)))))
+                .as("batch " + k + " after batch " + b)
                 .isEqualTo(ConcurrencyTest.ids(k, slm));
           }
         }
@@ -111,12 +114,16 @@ class ProcessConcurrencyTest {
     assertThat(cleanups.get()).isPositive();
     assertThat(compactions.get()).isPositive();
     janitor.cleanupOldBatches(2).execute();
-    assertThat(janitor.batches()).extracting(StagingJanitor.Batch::batch).containsExactly(
-        ConcurrencyTest.batch(BATCHES - 1), ConcurrencyTest.batch(BATCHES - 2));
+    assertThat(janitor.batches())
+        .extracting(StagingJanitor.Batch::batch)
+        .containsExactly(ConcurrencyTest.batch(BATCHES - 1), ConcurrencyTest.batch(BATCHES - 2));
     List<Long> expected = new ArrayList<>(appended);
     expected.sort(null);
-    assertThat(CrashRows.idsByDuckDb(CrashLoopTest.visibleParquet(
-        paths.tableDir(Zone.BRONZE, CrashChild.schema().table())))).isEqualTo(expected);
+    assertThat(
+            CrashRows.idsByDuckDb(
+                CrashLoopTest.visibleParquet(
+                    paths.tableDir(Zone.BRONZE, CrashChild.schema().table()))))
+        .isEqualTo(expected);
   }
 
   @Test
@@ -126,8 +133,8 @@ class ProcessConcurrencyTest {
     List<String> outcome = appendTogether(paths, "base", "wider", 15);
     assertThat(outcome).containsExactly("done 14", "done 14");
 
-    SchemaSidecar sidecar = new SidecarStore(paths).read(Zone.BRONZE,
-        CrashChild.schema().table()).orElseThrow();
+    SchemaSidecar sidecar =
+        new SidecarStore(paths).read(Zone.BRONZE, CrashChild.schema().table()).orElseThrow();
     assertThat(sidecar.schema().field("note")).isPresent();
     assertThat(sidecar.quality().rowCount()).isEqualTo(30L * WriterProcess.APPEND_ROWS);
     assertThat(lakeIds(paths)).isEqualTo(expectedIds(List.of(0, 1), 15));
@@ -139,14 +146,16 @@ class ProcessConcurrencyTest {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     List<String> outcome = appendTogether(paths, "base", "clashing", 15);
 
-    assertThat(outcome).filteredOn(line -> line.startsWith("refused ")).singleElement()
+    assertThat(outcome)
+        .filteredOn(line -> line.startsWith("refused "))
+        .singleElement()
         .satisfies(line -> assertThat(line).contains("payload"));
     int winner = outcome.get(0).equals("done 14") ? 0 : 1;
     assertThat(outcome.get(winner)).isEqualTo("done 14");
-    SchemaSidecar sidecar = new SidecarStore(paths).read(Zone.BRONZE,
-        CrashChild.schema().table()).orElseThrow();
-    assertThat(sidecar.schema().fields()).isEqualTo(
-        WriterProcess.schema(winner == 0 ? "base" : "clashing").fields());
+    SchemaSidecar sidecar =
+        new SidecarStore(paths).read(Zone.BRONZE, CrashChild.schema().table()).orElseThrow();
+    assertThat(sidecar.schema().fields())
+        .isEqualTo(WriterProcess.schema(winner == 0 ? "base" : "clashing").fields());
     assertThat(lakeIds(paths)).isEqualTo(expectedIds(List.of(winner), 15));
   }
 
@@ -154,13 +163,25 @@ class ProcessConcurrencyTest {
    * Starts two appending JVMs at once, checks that the sidecar parses whenever it is looked at
    * while they run, and returns the last line of each.
    */
-  private List<String> appendTogether(PathResolver paths, String first, String second,
-      int commits) throws Exception {
+  private List<String> appendTogether(PathResolver paths, String first, String second, int commits)
+      throws Exception {
     Path sidecar = paths.schemaFile(Zone.BRONZE, CrashChild.schema().table());
-    try (ChildJvm a = ChildJvm.start(WriterProcess.class, "append", base.toString(), "0",
-            String.valueOf(commits), first);
-        ChildJvm b = ChildJvm.start(WriterProcess.class, "append", base.toString(), "1",
-            String.valueOf(commits), second)) {
+    try (ChildJvm a =
+            ChildJvm.start(
+                WriterProcess.class,
+                "append",
+                base.toString(),
+                "0",
+                String.valueOf(commits),
+                first);
+        ChildJvm b =
+            ChildJvm.start(
+                WriterProcess.class,
+                "append",
+                base.toString(),
+                "1",
+                String.valueOf(commits),
+                second)) {
       a.await("ready"::equals, 60_000);
       b.await("ready"::equals, 60_000);
       int looks = 0;
@@ -191,8 +212,8 @@ class ProcessConcurrencyTest {
   }
 
   private static List<Long> lakeIds(PathResolver paths) throws Exception {
-    List<Path> files = CrashLoopTest.visibleParquet(
-        paths.tableDir(Zone.BRONZE, CrashChild.schema().table()));
+    List<Path> files =
+        CrashLoopTest.visibleParquet(paths.tableDir(Zone.BRONZE, CrashChild.schema().table()));
     List<Long> byDuckDb = CrashRows.idsByDuckDb(files);
     assertThat(CrashRows.idsBySdk(files)).isEqualTo(byDuckDb);
     return byDuckDb;

@@ -6,7 +6,6 @@ import dev.tiering.core.Zone;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
 import java.lang.reflect.Field;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,12 +32,22 @@ class ReaderNativeContextsTest {
     Path file = dir.resolve("duck.parquet");
     StringBuilder select = new StringBuilder("SELECT ");
     for (int c = 0; c < columns; c++) {
-      select.append(c == 0 ? "" : ", ").append("(i * ").append(c + 1).append(")::BIGINT AS c")
+      select
+          .append(c == 0 ? "" : ", ")
+          .append("(i * ")
+          .append(c + 1)
+          .append(")::BIGINT AS c")
           .append(c);
     }
     select.append(" FROM range(").append((long) rowGroups * perGroup).append(") t(i)");
-    execute("COPY (" + select + ") TO " + Duck.literal(file)
-        + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + perGroup + ")");
+    execute(
+        "COPY ("
+            + select
+            + ") TO "
+            + Duck.literal(file)
+            + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE "
+            + perGroup
+            + ")");
     return file;
   }
 
@@ -59,8 +68,9 @@ class ReaderNativeContextsTest {
     }
     Field options = ParquetFileReader.class.getDeclaredField("options");
     options.setAccessible(true);
-    ZstdCodecs codecs = (ZstdCodecs) ((org.apache.parquet.ParquetReadOptions) options.get(reader))
-        .getCodecFactory();
+    ZstdCodecs codecs =
+        (ZstdCodecs)
+            ((org.apache.parquet.ParquetReadOptions) options.get(reader)).getCodecFactory();
     Field contexts = ZstdCodecs.class.getDeclaredField("contexts");
     contexts.setAccessible(true);
     synchronized (codecs) {
@@ -70,8 +80,8 @@ class ReaderNativeContextsTest {
 
   /**
    * One reader over one file of 1,000 row groups: parquet-java asks for a decompressor per column
-   * chunk, and the reader held each one's native context until it was closed (8,000 here, 280 MB
-   * of RSS). The factory now hands out one.
+   * chunk, and the reader held each one's native context until it was closed (8,000 here, 280 MB of
+   * RSS). The factory now hands out one.
    */
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -80,8 +90,12 @@ class ReaderNativeContextsTest {
     int groups = 1_000;
     int perGroup = 2048;
     Path file = duckFile(base, columns, groups, perGroup);
-    assertThat(Duck.scalar("SELECT count(*) FROM parquet_metadata(" + Duck.literal(file)
-        + ") WHERE column_id = 0")).isEqualTo((long) groups);
+    assertThat(
+            Duck.scalar(
+                "SELECT count(*) FROM parquet_metadata("
+                    + Duck.literal(file)
+                    + ") WHERE column_id = 0"))
+        .isEqualTo((long) groups);
     TableSchema schema = wide(columns);
     long rows = 0;
     long sum = 0;

@@ -1,6 +1,5 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +8,7 @@ import dev.tiering.core.SlmId;
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.schema.Field;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -24,8 +24,11 @@ class RecordsTest {
 
   record Prediction(long inputId, int slmId, String label, double score, Instant ts) {}
 
-  record Payment(@Column(name = "ts") Instant when, @Column(required = true) String account,
-      @Column(precision = 18, scale = 2) BigDecimal amount, Integer retries) {}
+  record Payment(
+      @Column(name = "ts") Instant when,
+      @Column(required = true) String account,
+      @Column(precision = 18, scale = 2) BigDecimal amount,
+      Integer retries) {}
 
   record Unmappable(long id, List<String> tags) {}
 
@@ -36,8 +39,13 @@ class RecordsTest {
   private static List<Prediction> predictions(int slm, int n) {
     List<Prediction> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      rows.add(new Prediction(i, slm, i % 3 == 0 ? null : "label-" + i % 5, i / 100.0,
-          Instant.parse("2025-11-10T12:00:00Z").plusSeconds(i * 3600L + slm)));
+      rows.add(
+          new Prediction(
+              i,
+              slm,
+              i % 3 == 0 ? null : "label-" + i % 5,
+              i / 100.0,
+              Instant.parse("2025-11-10T12:00:00Z").plusSeconds(i * 3600L + slm)));
     }
     return rows;
   }
@@ -46,22 +54,34 @@ class RecordsTest {
   void recordsGoToTheLakeAndComeBackEqualAndDuckDbReadsTheirColumns() throws Exception {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     List<Prediction> written = predictions(3, 50);
-    LakeWriteResult result = LakeWriter.builder(paths).build().writeCleanData(Zone.SILVER,
-        "slm_predictions", Prediction.class, written, LakeWriteOptions.defaults()
-            .partitionBy("ts"));
+    LakeWriteResult result =
+        LakeWriter.builder(paths)
+            .build()
+            .writeCleanData(
+                Zone.SILVER,
+                "slm_predictions",
+                Prediction.class,
+                written,
+                LakeWriteOptions.defaults().partitionBy("ts"));
 
     assertThat(result.rows()).isEqualTo(50);
-    assertThat(result.sidecar().schema().fields()).extracting(Field::name)
+    assertThat(result.sidecar().schema().fields())
+        .extracting(Field::name)
         .containsExactly("input_id", "slm_id", "label", "score", "ts");
-    assertThat(result.sidecar().schema().fields()).extracting(Field::nullable)
+    assertThat(result.sidecar().schema().fields())
+        .extracting(Field::nullable)
         .containsExactly(false, false, true, false, true);
-    try (Stream<Prediction> read = new LakeReader(paths).read(Zone.SILVER, "slm_predictions",
-        Prediction.class)) {
+    try (Stream<Prediction> read =
+        new LakeReader(paths).read(Zone.SILVER, "slm_predictions", Prediction.class)) {
       assertThat(read.toList()).containsExactlyInAnyOrderElementsOf(written);
     }
     Path table = paths.tableDir(Zone.SILVER, TableName.of("slm_predictions"));
-    assertThat(Duck.scalar("SELECT count(*) FROM read_parquet(" + Duck.literal(
-        table.resolve("**/*.parquet")) + ") WHERE label IS NULL AND slm_id = 3")).isEqualTo(17L);
+    assertThat(
+            Duck.scalar(
+                "SELECT count(*) FROM read_parquet("
+                    + Duck.literal(table.resolve("**/*.parquet"))
+                    + ") WHERE label IS NULL AND slm_id = 3"))
+        .isEqualTo(17L);
   }
 
   @Test
@@ -70,12 +90,11 @@ class RecordsTest {
     StagingWriter staging = StagingWriter.builder(paths).build();
     List<Prediction> all = new ArrayList<>();
     for (int slm = 0; slm < 3; slm++) {
-      staging.writeIntermediate(SlmId.of(slm), BatchId.of("b42"), Prediction.class,
-          predictions(slm, 20));
+      staging.writeIntermediate(
+          SlmId.of(slm), BatchId.of("b42"), Prediction.class, predictions(slm, 20));
       all.addAll(predictions(slm, 20));
     }
-    staging.writeIntermediate(SlmId.of(0), BatchId.of("b43"), Prediction.class,
-        predictions(0, 5));
+    staging.writeIntermediate(SlmId.of(0), BatchId.of("b43"), Prediction.class, predictions(0, 5));
     try (Stream<Prediction> batch = staging.readBatch(BatchId.of("b42"), Prediction.class)) {
       assertThat(batch.toList()).isEqualTo(all);
     }
@@ -85,19 +104,24 @@ class RecordsTest {
   void annotationsNameColumnsRequireThemAndGiveDecimalsTheirScale() throws Exception {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     LakeWriter lake = LakeWriter.builder(paths).build();
-    Payment payment = new Payment(Instant.parse("2025-11-10T08:00:00Z"), "acct-1",
-        new BigDecimal("12.50"), null);
-    LakeWriteResult result = lake.writeCleanData(Zone.GOLD, "payments", Payment.class,
-        List.of(payment));
-    assertThat(result.sidecar().schema().fields()).extracting(f -> f.name() + " "
-        + f.type().name() + (f.nullable() ? "?" : "")).containsExactly("ts timestamp?",
-        "account string", "amount decimal(18,2)?", "retries int32?");
-    try (Stream<Payment> read = new LakeReader(paths).read(Zone.GOLD, "payments",
-        Payment.class)) {
+    Payment payment =
+        new Payment(Instant.parse("2025-11-10T08:00:00Z"), "acct-1", new BigDecimal("12.50"), null);
+    LakeWriteResult result =
+        lake.writeCleanData(Zone.GOLD, "payments", Payment.class, List.of(payment));
+    assertThat(result.sidecar().schema().fields())
+        .extracting(f -> f.name() + " " + f.type().name() + (f.nullable() ? "?" : ""))
+        .containsExactly(
+            "ts timestamp?", "account string", "amount decimal(18,2)?", "retries int32?");
+    try (Stream<Payment> read = new LakeReader(paths).read(Zone.GOLD, "payments", Payment.class)) {
       assertThat(read.toList()).containsExactly(payment);
     }
-    assertThatThrownBy(() -> lake.writeCleanData(Zone.GOLD, "payments", Payment.class,
-        List.of(new Payment(Instant.now(), null, BigDecimal.ONE, 1))))
+    assertThatThrownBy(
+            () ->
+                lake.writeCleanData(
+                    Zone.GOLD,
+                    "payments",
+                    Payment.class,
+                    List.of(new Payment(Instant.now(), null, BigDecimal.ONE, 1))))
         .hasMessageContaining("account");
   }
 
@@ -105,13 +129,24 @@ class RecordsTest {
   void whatCannotBeMappedIsRefusedBeforeAnythingIsWritten() {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     LakeWriter lake = LakeWriter.builder(paths).build();
-    assertThatThrownBy(() -> lake.writeCleanData(Zone.SILVER, "things", Unmappable.class,
-        List.of(new Unmappable(1, List.of("a"))))).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Cannot map Unmappable.tags of type List (use int, long, float, double,"
-            + " boolean, their boxes, String, Instant, LocalDate, BigDecimal or byte[])");
-    assertThatThrownBy(() -> lake.writeCleanData(Zone.SILVER, "money", Money.class,
-        List.of(new Money(BigDecimal.ONE)))).hasMessageContaining("a BigDecimal column needs"
-        + " its precision and scale (annotate it @Column(precision = 18, scale = 2))");
+    assertThatThrownBy(
+            () ->
+                lake.writeCleanData(
+                    Zone.SILVER,
+                    "things",
+                    Unmappable.class,
+                    List.of(new Unmappable(1, List.of("a")))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Cannot map Unmappable.tags of type List (use int, long, float, double,"
+                + " boolean, their boxes, String, Instant, LocalDate, BigDecimal or byte[])");
+    assertThatThrownBy(
+            () ->
+                lake.writeCleanData(
+                    Zone.SILVER, "money", Money.class, List.of(new Money(BigDecimal.ONE))))
+        .hasMessageContaining(
+            "a BigDecimal column needs"
+                + " its precision and scale (annotate it @Column(precision = 18, scale = 2))");
     assertThat(base.resolve("lake")).doesNotExist();
     assertThat(RecordMapping.snakeCase("inputId")).isEqualTo("input_id");
     assertThat(RecordMapping.snakeCase("HTTPCode")).isEqualTo("http_code");

@@ -1,6 +1,5 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.BatchId;
@@ -8,6 +7,7 @@ import dev.tiering.core.SlmId;
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
 import java.math.BigDecimal;
@@ -27,21 +27,22 @@ import org.junit.jupiter.api.io.TempDir;
 /** Every type, nulls included, through both writers and back through the readers. */
 class RoundTripTest {
 
-  static final TableSchema ALL_TYPES = TableSchema.builder(Zone.GOLD, "all_types")
-      .required("ts", FieldType.TIMESTAMP)
-      .nullable("ts_n", FieldType.TIMESTAMP)
-      .nullable("day", FieldType.DATE)
-      .nullable("i32", FieldType.INT32)
-      .nullable("i64", FieldType.INT64)
-      .nullable("f32", FieldType.FLOAT32)
-      .nullable("f64", FieldType.FLOAT64)
-      .nullable("flag", FieldType.BOOLEAN)
-      .nullable("text", FieldType.STRING)
-      .nullable("blob", FieldType.BINARY)
-      .nullable("dec9", FieldType.decimal(9, 2))
-      .nullable("dec18", FieldType.decimal(18, 6))
-      .nullable("dec38", FieldType.decimal(38, 10))
-      .build();
+  static final TableSchema ALL_TYPES =
+      TableSchema.builder(Zone.GOLD, "all_types")
+          .required("ts", FieldType.TIMESTAMP)
+          .nullable("ts_n", FieldType.TIMESTAMP)
+          .nullable("day", FieldType.DATE)
+          .nullable("i32", FieldType.INT32)
+          .nullable("i64", FieldType.INT64)
+          .nullable("f32", FieldType.FLOAT32)
+          .nullable("f64", FieldType.FLOAT64)
+          .nullable("flag", FieldType.BOOLEAN)
+          .nullable("text", FieldType.STRING)
+          .nullable("blob", FieldType.BINARY)
+          .nullable("dec9", FieldType.decimal(9, 2))
+          .nullable("dec18", FieldType.decimal(18, 6))
+          .nullable("dec38", FieldType.decimal(38, 10))
+          .build();
 
   @TempDir Path base;
 
@@ -62,14 +63,22 @@ class RoundTripTest {
       row.put("text", nulls ? null : i % 7 == 0 ? "" : "zone-ü-" + "ab".repeat(i % 4) + "-€");
       row.put("blob", nulls ? null : new byte[] {(byte) i, 0, (byte) 0xff});
       row.put("dec9", nulls ? null : new BigDecimal("-9999999.99").add(BigDecimal.valueOf(i)));
-      row.put("dec18", nulls ? null : new BigDecimal("123456789012.345678").negate().add(BigDecimal.valueOf(i)));
-      row.put("dec38", nulls ? null : new BigDecimal("9999999999999999999999999999.9999999999").subtract(BigDecimal.valueOf(i)));
+      row.put(
+          "dec18",
+          nulls ? null : new BigDecimal("123456789012.345678").negate().add(BigDecimal.valueOf(i)));
+      row.put(
+          "dec38",
+          nulls
+              ? null
+              : new BigDecimal("9999999999999999999999999999.9999999999")
+                  .subtract(BigDecimal.valueOf(i)));
       rows.add(row);
     }
     return rows;
   }
 
-  private static void assertReadsBack(ParquetRowReader reader, List<Map<String, Object>> written) throws Exception {
+  private static void assertReadsBack(ParquetRowReader reader, List<Map<String, Object>> written)
+      throws Exception {
     List<Map<String, Object>> read = new ArrayList<>();
     while (reader.next()) {
       read.add(reader.toMap());
@@ -108,8 +117,10 @@ class RoundTripTest {
   @Test
   void everyTypeRoundTripsThroughTheLakeWriterAcrossBatchesAndRowGroups() throws Exception {
     PathResolver paths = new PathResolver(TierLayout.under(base));
-    LakeWriter lake = LakeWriter.builder(paths)
-        .settings(WriterSettings.lake().toBuilder().rowGroupBytes(1024 * 1024).build()).build();
+    LakeWriter lake =
+        LakeWriter.builder(paths)
+            .settings(WriterSettings.lake().toBuilder().rowGroupBytes(1024 * 1024).build())
+            .build();
     List<Map<String, Object>> rows = allTypeRows(60_000);
 
     LakeWriteResult result = lake.writeCleanData(ALL_TYPES, rows);
@@ -117,7 +128,8 @@ class RoundTripTest {
     assertThat(result.files()).hasSize(1);
     assertThat(result.files().get(0).file().getParent())
         .isEqualTo(base.resolve("lake/clean/gold/all_types"));
-    try (ParquetRowReader reader = new LakeReader(paths).scan(Zone.GOLD, TableName.of("all_types"))) {
+    try (ParquetRowReader reader =
+        new LakeReader(paths).scan(Zone.GOLD, TableName.of("all_types"))) {
       assertReadsBack(reader, rows);
     }
   }
@@ -131,10 +143,13 @@ class RoundTripTest {
     int prediction = schema.indexOf("prediction");
     int confidence = schema.indexOf("confidence");
     int label = schema.indexOf("label");
-    try (ParquetRowWriter writer = StagingWriter.builder(paths).build()
-        .openIntermediate(SlmId.of(1), BatchId.of("typed"), schema)) {
+    try (ParquetRowWriter writer =
+        StagingWriter.builder(paths)
+            .build()
+            .openIntermediate(SlmId.of(1), BatchId.of("typed"), schema)) {
       for (int i = 0; i < 40_000; i++) {
-        writer.setTimestampMicros(ts, 1_762_732_800_000_000L + i * 1_000_000L)
+        writer
+            .setTimestampMicros(ts, 1_762_732_800_000_000L + i * 1_000_000L)
             .setInt(slm, i % 7)
             .setDouble(prediction, i / 40_000.0);
         if (i % 10 != 0) {
@@ -144,8 +159,8 @@ class RoundTripTest {
       }
       writer.commit();
     }
-    try (ParquetRowReader reader = ParquetRowReader.open(
-        paths.intermediateFile(SlmId.of(1), BatchId.of("typed")), schema)) {
+    try (ParquetRowReader reader =
+        ParquetRowReader.open(paths.intermediateFile(SlmId.of(1), BatchId.of("typed")), schema)) {
       int i = 0;
       while (reader.next()) {
         assertThat(reader.getTimestamp(ts)).isEqualTo(Predictions.START.plusSeconds(i));
@@ -162,20 +177,29 @@ class RoundTripTest {
   @Test
   void olderFilesReadThroughAWiderSchema() throws Exception {
     PathResolver paths = new PathResolver(TierLayout.under(base));
-    TableSchema narrow = TableSchema.builder(Zone.SILVER, "evolving")
-        .required("id", FieldType.INT32).required("x", FieldType.FLOAT32).build();
-    LakeWriter lake = LakeWriter.builder(paths)
-        .clock(Clock.fixed(Instant.parse("2025-11-10T12:00:00Z"), ZoneOffset.UTC)).build();
+    TableSchema narrow =
+        TableSchema.builder(Zone.SILVER, "evolving")
+            .required("id", FieldType.INT32)
+            .required("x", FieldType.FLOAT32)
+            .build();
+    LakeWriter lake =
+        LakeWriter.builder(paths)
+            .clock(Clock.fixed(Instant.parse("2025-11-10T12:00:00Z"), ZoneOffset.UTC))
+            .build();
     lake.writeCleanData(narrow, List.of(Map.of("id", 1, "x", 1.5f)));
-    TableSchema wide = TableSchema.builder(Zone.SILVER, "evolving")
-        .required("id", FieldType.INT64).required("x", FieldType.FLOAT64)
-        .nullable("note", FieldType.STRING).build();
-    LakeWriteResult second = lake.writeCleanData(wide,
-        List.of(Map.of("id", 5_000_000_000L, "x", 2.25, "note", "new")));
+    TableSchema wide =
+        TableSchema.builder(Zone.SILVER, "evolving")
+            .required("id", FieldType.INT64)
+            .required("x", FieldType.FLOAT64)
+            .nullable("note", FieldType.STRING)
+            .build();
+    LakeWriteResult second =
+        lake.writeCleanData(wide, List.of(Map.of("id", 5_000_000_000L, "x", 2.25, "note", "new")));
     assertThat(second.sidecar().schema().version()).hasToString("1.1.0");
 
     List<String> rows = new ArrayList<>();
-    try (ParquetRowReader reader = new LakeReader(paths).scan(Zone.SILVER, TableName.of("evolving"))) {
+    try (ParquetRowReader reader =
+        new LakeReader(paths).scan(Zone.SILVER, TableName.of("evolving"))) {
       while (reader.next()) {
         rows.add(reader.getLong(0) + "/" + reader.getDouble(1) + "/" + reader.getString(2));
       }
@@ -191,15 +215,16 @@ class RoundTripTest {
       assertThat(back.fields()).isEqualTo(schema.fields());
       assertThat(back.partitionBy()).isEqualTo(schema.partitionBy());
     }
-    assertThat(ParquetSchemas.toMessageType(Predictions.schema()).toString()).isEqualTo(
-        "message slm_predictions {\n"
-            + "  required int64 timestamp (TIMESTAMP(MICROS,true));\n"
-            + "  required int32 slm_id;\n"
-            + "  required double prediction;\n"
-            + "  optional double confidence;\n"
-            + "  optional binary label (STRING);\n"
-            + "  required int32 date (DATE);\n"
-            + "}\n");
+    assertThat(ParquetSchemas.toMessageType(Predictions.schema()).toString())
+        .isEqualTo(
+            "message slm_predictions {\n"
+                + "  required int64 timestamp (TIMESTAMP(MICROS,true));\n"
+                + "  required int32 slm_id;\n"
+                + "  required double prediction;\n"
+                + "  optional double confidence;\n"
+                + "  optional binary label (STRING);\n"
+                + "  required int32 date (DATE);\n"
+                + "}\n");
     assertThat(ParquetSchemas.toMessageType(ALL_TYPES).getType("dec38").toString())
         .isEqualTo("optional fixed_len_byte_array(16) dec38 (DECIMAL(38,10))");
   }
@@ -207,10 +232,13 @@ class RoundTripTest {
   @Test
   void encodingOnTheWritingThreadOnlyGivesTheSameRows() throws Exception {
     PathResolver paths = new PathResolver(TierLayout.under(base));
-    StagingWriter serial = StagingWriter.builder(paths)
-        .settings(WriterSettings.staging().toBuilder().encoders(null).pageV2(false).build()).build();
+    StagingWriter serial =
+        StagingWriter.builder(paths)
+            .settings(WriterSettings.staging().toBuilder().encoders(null).pageV2(false).build())
+            .build();
     List<Map<String, Object>> rows = allTypeRows(20_000);
-    WriteResult result = serial.writeIntermediate(SlmId.of(0), BatchId.of("serial"), ALL_TYPES, rows);
+    WriteResult result =
+        serial.writeIntermediate(SlmId.of(0), BatchId.of("serial"), ALL_TYPES, rows);
     try (ParquetRowReader reader = ParquetRowReader.open(result.file(), ALL_TYPES)) {
       assertReadsBack(reader, rows);
     }

@@ -1,7 +1,5 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.routing.PathResolver;
-import dev.tiering.core.storage.Storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
@@ -9,6 +7,8 @@ import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.testing.Seeded;
 import dev.tiering.schema.Field;
 import dev.tiering.schema.FieldType;
@@ -42,43 +42,61 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SchemaAndRowPropertiesTest {
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   void everySchemaSurvivesTheSidecarAndTheParquetSchema() {
-    Seeded.forAll(500, EDGE_SCHEMAS, SchemaAndRowPropertiesTest::anySchema,
-        SchemaAndRowPropertiesTest::describe, schema -> {
-          SchemaSidecar sidecar = new SchemaSidecar(schema, new QualityMetrics(1.0, null,
-              Instant.parse("2026-01-01T00:00:00Z"), 0L, null, null, null));
+    Seeded.forAll(
+        500,
+        EDGE_SCHEMAS,
+        SchemaAndRowPropertiesTest::anySchema,
+        SchemaAndRowPropertiesTest::describe,
+        schema -> {
+          SchemaSidecar sidecar =
+              new SchemaSidecar(
+                  schema,
+                  new QualityMetrics(
+                      1.0, null, Instant.parse("2026-01-01T00:00:00Z"), 0L, null, null, null));
           SchemaSidecar back = SchemaSidecar.parse(sidecar.toJson(), "generated");
           assertThat(back.schema().fields()).isEqualTo(schema.fields());
           assertThat(back.toJson()).isEqualTo(sidecar.toJson());
 
-          TableSchema fromParquet = ParquetSchemas.toTableSchema(
-              ParquetSchemas.toMessageType(schema), schema.zone(), schema.table());
-          assertThat(fromParquet.fields()).extracting(Field::name, Field::type, Field::nullable)
-              .containsExactlyElementsOf(schema.fields().stream()
-                  .map(f -> tuple(f.name(), f.type(), f.nullable())).toList());
+          TableSchema fromParquet =
+              ParquetSchemas.toTableSchema(
+                  ParquetSchemas.toMessageType(schema), schema.zone(), schema.table());
+          assertThat(fromParquet.fields())
+              .extracting(Field::name, Field::type, Field::nullable)
+              .containsExactlyElementsOf(
+                  schema.fields().stream()
+                      .map(f -> tuple(f.name(), f.type(), f.nullable()))
+                      .toList());
         });
   }
 
   @Test
   void rowsComeBackExactlyOrAreRefusedWhole() {
-    Seeded.forAll(75, edgeBatches(), SchemaAndRowPropertiesTest::anyBatch, Batch::toString,
+    Seeded.forAll(
+        75,
+        edgeBatches(),
+        SchemaAndRowPropertiesTest::anyBatch,
+        Batch::toString,
         batch -> {
           Path base = Files.createTempDirectory(temp, "case");
           PathResolver paths = new PathResolver(TierLayout.under(base));
           TableSchema schema = batch.schema();
-          StagingWriter staging = StagingWriter.builder(paths)
-              .settings(WriterSettings.staging().toBuilder()
-                  .allowNonFinite(batch.allowNonFinite()).build())
-              .build();
+          StagingWriter staging =
+              StagingWriter.builder(paths)
+                  .settings(
+                      WriterSettings.staging().toBuilder()
+                          .allowNonFinite(batch.allowNonFinite())
+                          .build())
+                  .build();
           Path file = paths.intermediateFile(SlmId.of(1), BatchId.of("p"));
           try {
             staging.writeIntermediate(SlmId.of(1), BatchId.of("p"), schema, batch.rows());
           } catch (RowValidationException refused) {
-            assertThat(batch.spoil()).as("only a spoiled batch is refused: " + refused.getMessage())
+            assertThat(batch.spoil())
+                .as("only a spoiled batch is refused: " + refused.getMessage())
                 .isNotNull();
             assertThat(refused.rowNumber()).as("the refused row").isEqualTo(batch.spoil().row());
             assertThat(refused.field()).as("the refused field").isEqualTo(batch.spoil().field());
@@ -87,8 +105,8 @@ class SchemaAndRowPropertiesTest {
           }
           assertThat(batch.spoil()).as("a spoiled batch is refused").isNull();
           List<List<Object>> back = new ArrayList<>();
-          try (ParquetRowReader reader = ParquetRowReader.open(Storage.local(), List.of(file),
-              schema)) {
+          try (ParquetRowReader reader =
+              ParquetRowReader.open(Storage.local(), List.of(file), schema)) {
             while (reader.next()) {
               List<Object> values = new ArrayList<>();
               for (int i = 0; i < schema.fields().size(); i++) {
@@ -109,31 +127,50 @@ class SchemaAndRowPropertiesTest {
         });
   }
 
-  private static final List<FieldType> PLAIN_TYPES = List.of(FieldType.TIMESTAMP, FieldType.DATE,
-      FieldType.INT32, FieldType.INT64, FieldType.FLOAT32, FieldType.FLOAT64, FieldType.BOOLEAN,
-      FieldType.STRING, FieldType.BINARY);
+  private static final List<FieldType> PLAIN_TYPES =
+      List.of(
+          FieldType.TIMESTAMP,
+          FieldType.DATE,
+          FieldType.INT32,
+          FieldType.INT64,
+          FieldType.FLOAT32,
+          FieldType.FLOAT64,
+          FieldType.BOOLEAN,
+          FieldType.STRING,
+          FieldType.BINARY);
 
   /** Every type, with decimals at each Parquet storage boundary (int32, int64, fixed bytes). */
-  private static final List<FieldType> ALL_TYPES = Stream.concat(PLAIN_TYPES.stream(), Stream.of(
-      FieldType.decimal(1, 0), FieldType.decimal(9, 9), FieldType.decimal(10, 0),
-      FieldType.decimal(18, 4), FieldType.decimal(19, 19), FieldType.decimal(38, 0),
-      FieldType.decimal(38, 38))).toList();
+  private static final List<FieldType> ALL_TYPES =
+      Stream.concat(
+              PLAIN_TYPES.stream(),
+              Stream.of(
+                  FieldType.decimal(1, 0),
+                  FieldType.decimal(9, 9),
+                  FieldType.decimal(10, 0),
+                  FieldType.decimal(18, 4),
+                  FieldType.decimal(19, 19),
+                  FieldType.decimal(38, 0),
+                  FieldType.decimal(38, 38)))
+          .toList();
 
   /**
    * One field of every type, all required and all nullable; single fields with the shortest and
    * longest names and the narrowest and widest decimals.
    */
-  private static final List<TableSchema> EDGE_SCHEMAS = List.of(
-      schema(ALL_TYPES.stream().map(t -> Field.required("f_" + ALL_TYPES.indexOf(t), t)).toList()),
-      schema(ALL_TYPES.stream().map(t -> Field.nullable("f_" + ALL_TYPES.indexOf(t), t)).toList()),
-      schema(List.of(Field.required("a", FieldType.INT32))),
-      schema(List.of(Field.nullable("z" + "9_".repeat(63) + "z", FieldType.STRING))),
-      schema(List.of(Field.required("d", FieldType.decimal(38, 38)))),
-      schema(List.of(Field.nullable("d", FieldType.decimal(1, 0)))));
+  private static final List<TableSchema> EDGE_SCHEMAS =
+      List.of(
+          schema(
+              ALL_TYPES.stream().map(t -> Field.required("f_" + ALL_TYPES.indexOf(t), t)).toList()),
+          schema(
+              ALL_TYPES.stream().map(t -> Field.nullable("f_" + ALL_TYPES.indexOf(t), t)).toList()),
+          schema(List.of(Field.required("a", FieldType.INT32))),
+          schema(List.of(Field.nullable("z" + "9_".repeat(63) + "z", FieldType.STRING))),
+          schema(List.of(Field.required("d", FieldType.decimal(38, 38)))),
+          schema(List.of(Field.nullable("d", FieldType.decimal(1, 0)))));
 
   /**
-   * One to eight uniquely named fields (never {@code date}); half of them decimals of any
-   * precision and scale, half one of the other types; half nullable.
+   * One to eight uniquely named fields (never {@code date}); half of them decimals of any precision
+   * and scale, half one of the other types; half nullable.
    */
   private static TableSchema anySchema(Random random) {
     int size = 1 + random.nextInt(8);
@@ -144,10 +181,14 @@ class SchemaAndRowPropertiesTest {
         name.append(FIELD_CHARS.charAt(random.nextInt(FIELD_CHARS.length())));
       }
       int precision = 1 + random.nextInt(FieldType.MAX_DECIMAL_PRECISION);
-      FieldType type = random.nextBoolean() ? PLAIN_TYPES.get(random.nextInt(PLAIN_TYPES.size()))
-          : FieldType.decimal(precision, random.nextInt(precision + 1));
-      Field field = random.nextBoolean() ? Field.nullable(name.toString(), type)
-          : Field.required(name.toString(), type);
+      FieldType type =
+          random.nextBoolean()
+              ? PLAIN_TYPES.get(random.nextInt(PLAIN_TYPES.size()))
+              : FieldType.decimal(precision, random.nextInt(precision + 1));
+      Field field =
+          random.nextBoolean()
+              ? Field.nullable(name.toString(), type)
+              : Field.required(name.toString(), type);
       if (!field.name().equals(TableSchema.DATE_PARTITION)) {
         fields.putIfAbsent(field.name(), field);
       }
@@ -174,12 +215,16 @@ class SchemaAndRowPropertiesTest {
    *
    * @param spoil the bad value, or null if every row is valid
    */
-  private record Batch(TableSchema schema, List<Map<String, Object>> rows, boolean allowNonFinite,
-      Spoil spoil) {
+  private record Batch(
+      TableSchema schema, List<Map<String, Object>> rows, boolean allowNonFinite, Spoil spoil) {
     @Override
     public String toString() {
-      return describe(schema) + ", " + rows.size() + " rows" + (allowNonFinite ? ", NaN allowed"
-          : "") + (spoil == null ? "" : ", spoiled by " + spoil);
+      return describe(schema)
+          + ", "
+          + rows.size()
+          + " rows"
+          + (allowNonFinite ? ", NaN allowed" : "")
+          + (spoil == null ? "" : ", spoiled by " + spoil);
     }
   }
 
@@ -198,17 +243,21 @@ class SchemaAndRowPropertiesTest {
   private static final String UNKNOWN_FIELD = "not_a_field_of_any_generated_schema";
 
   /**
-   * A generated schema and 1-300 rows; one batch in four spoiled by a value the schema refuses,
-   * one in eight written with NaN and infinities allowed.
+   * A generated schema and 1-300 rows; one batch in four spoiled by a value the schema refuses, one
+   * in eight written with NaN and infinities allowed.
    */
   private static Batch anyBatch(Random random) {
-    return batch(anySchema(random), 1 + random.nextInt(300), random.nextInt(8) == 0,
-        random.nextInt(4) == 0 ? -1 : -2, random);
+    return batch(
+        anySchema(random),
+        1 + random.nextInt(300),
+        random.nextInt(8) == 0,
+        random.nextInt(4) == 0 ? -1 : -2,
+        random);
   }
 
   /**
-   * Single rows of every type, all required and all null; 300 rows; bad values in the first and
-   * the last row.
+   * Single rows of every type, all required and all null; 300 rows; bad values in the first and the
+   * last row.
    */
   private static List<Batch> edgeBatches() {
     TableSchema required = EDGE_SCHEMAS.get(0);
@@ -228,17 +277,19 @@ class SchemaAndRowPropertiesTest {
    * Rows for {@code schema}, spoiled in row {@code spoilRow}, or in a random row if it is -1, or
    * not at all if it is -2.
    */
-  private static Batch batch(TableSchema schema, int n, boolean allowNonFinite, int spoilRow,
-      Random random) {
+  private static Batch batch(
+      TableSchema schema, int n, boolean allowNonFinite, int spoilRow, Random random) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int r = 0; r < n; r++) {
       rows.add(row(schema, random, allowNonFinite));
     }
-    Spoil spoil = spoilRow == -2 ? null : spoil(schema,
-        spoilRow == -1 ? random.nextInt(n) : spoilRow, allowNonFinite, random);
+    Spoil spoil =
+        spoilRow == -2
+            ? null
+            : spoil(schema, spoilRow == -1 ? random.nextInt(n) : spoilRow, allowNonFinite, random);
     if (spoil != null) {
-      rows.get(spoil.row()).put(spoil.field() == null ? UNKNOWN_FIELD : spoil.field(),
-          spoil.value());
+      rows.get(spoil.row())
+          .put(spoil.field() == null ? UNKNOWN_FIELD : spoil.field(), spoil.value());
     }
     return new Batch(schema, rows, allowNonFinite, spoil);
   }
@@ -247,21 +298,35 @@ class SchemaAndRowPropertiesTest {
   private static Spoil spoil(TableSchema schema, int row, boolean allowNonFinite, Random random) {
     List<Field> fields = schema.fields();
     List<Field> required = fields.stream().filter(f -> !f.nullable()).toList();
-    List<Field> floats = fields.stream().filter(f -> f.type().kind() == FieldType.Kind.FLOAT32
-        || f.type().kind() == FieldType.Kind.FLOAT64).toList();
-    List<Field> ranged = fields.stream().filter(f -> switch (f.type().kind()) {
-      case BOOLEAN, STRING, BINARY, FLOAT64 -> false;
-      default -> true;
-    }).toList();
+    List<Field> floats =
+        fields.stream()
+            .filter(
+                f ->
+                    f.type().kind() == FieldType.Kind.FLOAT32
+                        || f.type().kind() == FieldType.Kind.FLOAT64)
+            .toList();
+    List<Field> ranged =
+        fields.stream()
+            .filter(
+                f ->
+                    switch (f.type().kind()) {
+                      case BOOLEAN, STRING, BINARY, FLOAT64 -> false;
+                      default -> true;
+                    })
+            .toList();
     int kind = random.nextInt(5);
     if (kind == 1 && !required.isEmpty()) {
       return new Spoil("null in a required field", row, pick(required, random).name(), null);
     }
     if (kind == 2 && !floats.isEmpty() && !allowNonFinite) {
       Field field = pick(floats, random);
-      Object value = List.of(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY)
-          .get(random.nextInt(3));
-      return new Spoil("a non-finite value", row, field.name(),
+      Object value =
+          List.of(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY)
+              .get(random.nextInt(3));
+      return new Spoil(
+          "a non-finite value",
+          row,
+          field.name(),
           field.type() == FieldType.FLOAT64 ? ((Float) value).doubleValue() : value);
     }
     if (kind == 3) {
@@ -270,20 +335,23 @@ class SchemaAndRowPropertiesTest {
     if (kind == 4 && !ranged.isEmpty()) {
       Field field = pick(ranged, random);
       FieldType type = field.type();
-      Object value = switch (type.kind()) {
-        case INT32 -> random.nextBoolean() ? Integer.MAX_VALUE + 1L : Integer.MIN_VALUE - 1L;
-        case INT64 -> BigInteger.ONE.shiftLeft(63);
-        case FLOAT32 -> 0.1d; // a double not exact as a float
-        case DATE -> random.nextBoolean() ? LocalDate.MAX : LocalDate.MIN;
-        case TIMESTAMP -> random.nextBoolean() ? Instant.MAX : Instant.MIN;
-        // one digit too many, or one decimal place too many
-        default -> random.nextBoolean() ? new BigDecimal(BigInteger.TEN.pow(type.precision()),
-            type.scale()) : BigDecimal.ONE.movePointLeft(type.scale() + 1);
-      };
+      Object value =
+          switch (type.kind()) {
+            case INT32 -> random.nextBoolean() ? Integer.MAX_VALUE + 1L : Integer.MIN_VALUE - 1L;
+            case INT64 -> BigInteger.ONE.shiftLeft(63);
+            case FLOAT32 -> 0.1d; // a double not exact as a float
+            case DATE -> random.nextBoolean() ? LocalDate.MAX : LocalDate.MIN;
+            case TIMESTAMP -> random.nextBoolean() ? Instant.MAX : Instant.MIN;
+            // one digit too many, or one decimal place too many
+            default ->
+                random.nextBoolean()
+                    ? new BigDecimal(BigInteger.TEN.pow(type.precision()), type.scale())
+                    : BigDecimal.ONE.movePointLeft(type.scale() + 1);
+          };
       return new Spoil("a value out of range", row, field.name(), value);
     }
-    return new Spoil("a value no type accepts", row, pick(fields, random).name(),
-        List.of("not", "a", "value"));
+    return new Spoil(
+        "a value no type accepts", row, pick(fields, random).name(), List.of("not", "a", "value"));
   }
 
   private static <T> T pick(List<T> values, Random random) {
@@ -291,8 +359,8 @@ class SchemaAndRowPropertiesTest {
   }
 
   /** A row: one value in five of a nullable field null, or (as often) its key left out. */
-  private static Map<String, Object> row(TableSchema schema, Random random,
-      boolean allowNonFinite) {
+  private static Map<String, Object> row(
+      TableSchema schema, Random random, boolean allowNonFinite) {
     Map<String, Object> row = new HashMap<>();
     for (Field field : schema.fields()) {
       if (field.nullable() && random.nextInt(5) == 0) {
@@ -301,8 +369,11 @@ class SchemaAndRowPropertiesTest {
         }
         continue;
       }
-      row.put(field.name(), random.nextInt(10) == 0 ? edgeValue(field.type(), random,
-          allowNonFinite) : value(field.type(), random));
+      row.put(
+          field.name(),
+          random.nextInt(10) == 0
+              ? edgeValue(field.type(), random, allowNonFinite)
+              : value(field.type(), random));
     }
     return row;
   }
@@ -310,8 +381,12 @@ class SchemaAndRowPropertiesTest {
   /** A typical value, as the old property made them, with negative decimals and times too. */
   private static Object value(FieldType type, Random random) {
     return switch (type.kind()) {
-      case TIMESTAMP -> Instant.ofEpochSecond(random.nextLong(-2_000_000_000L, 2_000_000_000L),
-          random.nextBoolean() ? random.nextInt(1_000_000) * 1000L : random.nextInt(1_000_000_000));
+      case TIMESTAMP ->
+          Instant.ofEpochSecond(
+              random.nextLong(-2_000_000_000L, 2_000_000_000L),
+              random.nextBoolean()
+                  ? random.nextInt(1_000_000) * 1000L
+                  : random.nextInt(1_000_000_000));
       case DATE -> LocalDate.ofEpochDay(random.nextInt(40_000) - 10_000);
       case INT32 -> random.nextInt();
       case INT64 -> random.nextLong();
@@ -325,8 +400,8 @@ class SchemaAndRowPropertiesTest {
         yield bytes;
       }
       case DECIMAL -> {
-        BigInteger unscaled = new BigInteger(
-            Math.max(1, (int) Math.floor(type.precision() * 3.3) - 1), random);
+        BigInteger unscaled =
+            new BigInteger(Math.max(1, (int) Math.floor(type.precision() * 3.3) - 1), random);
         yield new BigDecimal(random.nextBoolean() ? unscaled : unscaled.negate(), type.scale());
       }
     };
@@ -338,39 +413,76 @@ class SchemaAndRowPropertiesTest {
    * NaN and infinities only where allowed.
    */
   private static Object edgeValue(FieldType type, Random random, boolean allowNonFinite) {
-    List<Object> edges = switch (type.kind()) {
-      case TIMESTAMP -> List.of(Instant.EPOCH, Instant.ofEpochSecond(-1, 999_999_999),
-          Instant.ofEpochSecond(0, 999), Instant.parse("0001-01-01T00:00:00Z"),
-          Instant.parse("9999-12-31T23:59:59.999999999Z"));
-      case DATE -> List.of(LocalDate.of(1, 1, 1), LocalDate.of(9999, 12, 31), LocalDate.EPOCH,
-          LocalDate.of(1969, 12, 31));
-      case INT32 -> List.of(Integer.MIN_VALUE, Integer.MAX_VALUE, 0, -1, (short) -7, (byte) 127);
-      case INT64 -> List.of(Long.MIN_VALUE, Long.MAX_VALUE, 0L, -1L, Integer.MIN_VALUE,
-          BigInteger.valueOf(Long.MAX_VALUE));
-      case FLOAT32 -> allowNonFinite
-          ? List.of(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0.0f)
-          : List.of(-0.0f, 0.0f, Float.MIN_VALUE, -Float.MAX_VALUE, Float.MAX_VALUE,
-              Float.MIN_NORMAL, 0.5d, 16_777_216L);
-      case FLOAT64 -> allowNonFinite
-          ? List.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0d)
-          : List.of(-0.0d, 0.0d, Double.MIN_VALUE, -Double.MAX_VALUE, Double.MAX_VALUE,
-              Double.MIN_NORMAL, 0.1f, 9_007_199_254_740_992L);
-      case BOOLEAN -> List.of(true, false);
-      case STRING -> List.of("", "\u0000\t\n\u007f", "\ud83d\ude00".repeat(100), "a".repeat(5000));
-      case BINARY -> List.of(new byte[0], new byte[] {0}, new byte[5000]);
-      case DECIMAL -> {
-        BigInteger max = BigInteger.TEN.pow(type.precision()).subtract(BigInteger.ONE);
-        List<Object> decimals = new ArrayList<>(List.of(new BigDecimal(max, type.scale()),
-            new BigDecimal(max.negate(), type.scale()), BigDecimal.ZERO,
-            BigDecimal.ONE.movePointLeft(type.scale())));
-        if (type.precision() - type.scale() >= 19) {
-          decimals.add(Long.MIN_VALUE);
-        } else if (type.precision() > type.scale()) {
-          decimals.add(BigInteger.ONE.negate());
-        }
-        yield decimals;
-      }
-    };
+    List<Object> edges =
+        switch (type.kind()) {
+          case TIMESTAMP ->
+              List.of(
+                  Instant.EPOCH,
+                  Instant.ofEpochSecond(-1, 999_999_999),
+                  Instant.ofEpochSecond(0, 999),
+                  Instant.parse("0001-01-01T00:00:00Z"),
+                  Instant.parse("9999-12-31T23:59:59.999999999Z"));
+          case DATE ->
+              List.of(
+                  LocalDate.of(1, 1, 1),
+                  LocalDate.of(9999, 12, 31),
+                  LocalDate.EPOCH,
+                  LocalDate.of(1969, 12, 31));
+          case INT32 ->
+              List.of(Integer.MIN_VALUE, Integer.MAX_VALUE, 0, -1, (short) -7, (byte) 127);
+          case INT64 ->
+              List.of(
+                  Long.MIN_VALUE,
+                  Long.MAX_VALUE,
+                  0L,
+                  -1L,
+                  Integer.MIN_VALUE,
+                  BigInteger.valueOf(Long.MAX_VALUE));
+          case FLOAT32 ->
+              allowNonFinite
+                  ? List.of(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0.0f)
+                  : List.of(
+                      -0.0f,
+                      0.0f,
+                      Float.MIN_VALUE,
+                      -Float.MAX_VALUE,
+                      Float.MAX_VALUE,
+                      Float.MIN_NORMAL,
+                      0.5d,
+                      16_777_216L);
+          case FLOAT64 ->
+              allowNonFinite
+                  ? List.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0d)
+                  : List.of(
+                      -0.0d,
+                      0.0d,
+                      Double.MIN_VALUE,
+                      -Double.MAX_VALUE,
+                      Double.MAX_VALUE,
+                      Double.MIN_NORMAL,
+                      0.1f,
+                      9_007_199_254_740_992L);
+          case BOOLEAN -> List.of(true, false);
+          case STRING ->
+              List.of("", "\u0000\t\n\u007f", "\ud83d\ude00".repeat(100), "a".repeat(5000));
+          case BINARY -> List.of(new byte[0], new byte[] {0}, new byte[5000]);
+          case DECIMAL -> {
+            BigInteger max = BigInteger.TEN.pow(type.precision()).subtract(BigInteger.ONE);
+            List<Object> decimals =
+                new ArrayList<>(
+                    List.of(
+                        new BigDecimal(max, type.scale()),
+                        new BigDecimal(max.negate(), type.scale()),
+                        BigDecimal.ZERO,
+                        BigDecimal.ONE.movePointLeft(type.scale())));
+            if (type.precision() - type.scale() >= 19) {
+              decimals.add(Long.MIN_VALUE);
+            } else if (type.precision() > type.scale()) {
+              decimals.add(BigInteger.ONE.negate());
+            }
+            yield decimals;
+          }
+        };
     return edges.get(random.nextInt(edges.size()));
   }
 
@@ -379,12 +491,13 @@ class SchemaAndRowPropertiesTest {
     StringBuilder s = new StringBuilder();
     int length = random.nextInt(20);
     for (int i = 0; i < length; i++) {
-      int cp = switch (random.nextInt(4)) {
-        case 0 -> 'a' + random.nextInt(26);
-        case 1 -> 0x400 + random.nextInt(0x100);
-        case 2 -> 0x1F600 + random.nextInt(0x40);
-        default -> 0x20 + random.nextInt(0x5f);
-      };
+      int cp =
+          switch (random.nextInt(4)) {
+            case 0 -> 'a' + random.nextInt(26);
+            case 1 -> 0x400 + random.nextInt(0x100);
+            case 2 -> 0x1F600 + random.nextInt(0x40);
+            default -> 0x20 + random.nextInt(0x5f);
+          };
       s.appendCodePoint(cp);
     }
     return s.toString();
@@ -406,8 +519,12 @@ class SchemaAndRowPropertiesTest {
       case INT64 -> ((Number) value).longValue();
       case FLOAT32 -> ((Number) value).floatValue();
       case FLOAT64 -> ((Number) value).doubleValue();
-      case DECIMAL -> (value instanceof BigDecimal d ? d : new BigDecimal(value instanceof Long l
-          ? BigInteger.valueOf(l) : (BigInteger) value)).setScale(type.scale());
+      case DECIMAL ->
+          (value instanceof BigDecimal d
+                  ? d
+                  : new BigDecimal(
+                      value instanceof Long l ? BigInteger.valueOf(l) : (BigInteger) value))
+              .setScale(type.scale());
       default -> value;
     };
   }
@@ -420,7 +537,8 @@ class SchemaAndRowPropertiesTest {
   private static List<Path> listAll(Path base) throws IOException {
     try (Stream<Path> all = Files.walk(base)) {
       return all.filter(Files::isRegularFile)
-          .filter(p -> !p.getFileName().toString().equals(".batches.lock")).toList();
+          .filter(p -> !p.getFileName().toString().equals(".batches.lock"))
+          .toList();
     }
   }
 }

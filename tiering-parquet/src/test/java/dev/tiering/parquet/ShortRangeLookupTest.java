@@ -1,12 +1,12 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.routing.PartitionLayout;
-import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PartitionLayout;
+import dev.tiering.core.routing.PathResolver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,8 +38,8 @@ class ShortRangeLookupTest {
 
   static List<String> walked(LakeReader reader, LocalDate from, LocalDate to) throws Exception {
     List<String> out = new ArrayList<>();
-    for (LakeReader.DataFile f : reader.files(Zone.SILVER, TABLE, from.minusDays(500),
-        to.plusDays(500))) {
+    for (LakeReader.DataFile f :
+        reader.files(Zone.SILVER, TABLE, from.minusDays(500), to.plusDays(500))) {
       if (!f.day().isBefore(from) && !f.day().isAfter(to)) {
         out.add(f.day() + " " + f.path() + " " + f.bytes());
       }
@@ -62,7 +62,10 @@ class ShortRangeLookupTest {
     PathResolver paths = new PathResolver(TierLayout.under(root));
     for (int d = 0; d < days; d += 3) {
       Instant at = first.plusDays(d).atTime(12, 0).toInstant(ZoneOffset.UTC);
-      LakeWriter.builder(paths).layout(layout).clock(Clock.fixed(at, ZoneOffset.UTC)).build()
+      LakeWriter.builder(paths)
+          .layout(layout)
+          .clock(Clock.fixed(at, ZoneOffset.UTC))
+          .build()
           .writeCleanData(Predictions.schema(), Predictions.rows(10 + d, at, d));
     }
     return paths;
@@ -77,42 +80,44 @@ class ShortRangeLookupTest {
       PathResolver paths = writeDays(root, layout, LocalDate.of(2024, 12, 20), 45);
       LakeReader reader = new LakeReader(paths);
       LocalDate[][] ranges = {
-          {LocalDate.of(2024, 12, 20), LocalDate.of(2025, 2, 10)},
-          {LocalDate.of(2024, 12, 31), LocalDate.of(2025, 1, 1)},
-          {LocalDate.of(2025, 1, 5), LocalDate.of(2025, 1, 5)},
-          {LocalDate.of(2025, 1, 6), LocalDate.of(2025, 1, 5)},
-          {LocalDate.of(2024, 2, 1), LocalDate.of(2025, 3, 6)},   // 399 days
+        {LocalDate.of(2024, 12, 20), LocalDate.of(2025, 2, 10)},
+        {LocalDate.of(2024, 12, 31), LocalDate.of(2025, 1, 1)},
+        {LocalDate.of(2025, 1, 5), LocalDate.of(2025, 1, 5)},
+        {LocalDate.of(2025, 1, 6), LocalDate.of(2025, 1, 5)},
+        {LocalDate.of(2024, 2, 1), LocalDate.of(2025, 3, 6)}, // 399 days
       };
       for (LocalDate[] r : ranges) {
-        assertThat(direct(reader, r[0], r[1])).as(layout + " " + r[0] + ".." + r[1])
+        assertThat(direct(reader, r[0], r[1]))
+            .as(layout + " " + r[0] + ".." + r[1])
             .isEqualTo(walked(reader, r[0], r[1]));
       }
     }
   }
 
   /**
-   * A month directory that is a symbolic link: neither the walk nor the day lookup goes through
-   * it (the lookup once looked the day up through the link, and the read then failed).
+   * A month directory that is a symbolic link: neither the walk nor the day lookup goes through it
+   * (the lookup once looked the day up through the link, and the read then failed).
    */
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void aLinkedMonthDirectoryIsSkippedByBoth() throws Exception {
     List<String> seen = new ArrayList<>();
     boolean anyDiffers = false;
-    for (PartitionLayout layout : new PartitionLayout[] {PartitionLayout.DATE_PATH,
-        PartitionLayout.HIVE_YEAR_MONTH_DAY}) {
+    for (PartitionLayout layout :
+        new PartitionLayout[] {PartitionLayout.DATE_PATH, PartitionLayout.HIVE_YEAR_MONTH_DAY}) {
       Path root = Files.createDirectories(base.resolve("links-" + layout.id()));
       PathResolver paths = writeDays(root, layout, LocalDate.of(2025, 1, 1), 10);
       LocalDate linkedDay = LocalDate.of(2025, 2, 1);
       Path dayDir = paths.partitionDir(Zone.SILVER, TABLE, linkedDay, layout);
       Path monthDir = dayDir.getParent();
       // The month's real files live elsewhere (an operator's "move to another disk").
-      Path elsewhere = Files.createDirectories(root.resolve("elsewhere").resolve(monthDir
-          .getFileName().toString()));
+      Path elsewhere =
+          Files.createDirectories(
+              root.resolve("elsewhere").resolve(monthDir.getFileName().toString()));
       Path realDay = Files.createDirectories(elsewhere.resolve(dayDir.getFileName().toString()));
       Path oneFile;
-      try (var files = Files.list(paths.partitionDir(Zone.SILVER, TABLE, LocalDate.of(2025, 1, 1),
-          layout))) {
+      try (var files =
+          Files.list(paths.partitionDir(Zone.SILVER, TABLE, LocalDate.of(2025, 1, 1), layout))) {
         oneFile = files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
       }
       Files.copy(oneFile, realDay.resolve(oneFile.getFileName()));
@@ -166,19 +171,28 @@ class ShortRangeLookupTest {
     List<String> steps = new ArrayList<>();
     for (String stopAt : new String[] {"outputs", "epoch", "published"}) {
       try {
-        Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).steps(step -> {
-          steps.add(step);
-          if (step.equals(stopAt) || step.startsWith(stopAt + " ")) {
-            throw new StopHere(step);
-          }
-        }).build().compact(Zone.SILVER, TABLE).execute();
+        Compactor.builder(paths)
+            .minCommitAge(java.time.Duration.ZERO)
+            .steps(
+                step -> {
+                  steps.add(step);
+                  if (step.equals(stopAt) || step.startsWith(stopAt + " ")) {
+                    throw new StopHere(step);
+                  }
+                })
+            .build()
+            .compact(Zone.SILVER, TABLE)
+            .execute();
       } catch (StopHere stopped) {
         // Left mid-compaction.
       }
       assertThat(direct(reader, day, day)).as(stopAt).isEqualTo(walked(reader, day, day));
       assertThat(scanCount(reader, day, day)).as(stopAt).isEqualTo(expected);
       assertThat(scanCount(reader, day.minusDays(500), day.plusDays(500))).isEqualTo(expected);
-      Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().recover(Zone.SILVER, TABLE);
+      Compactor.builder(paths)
+          .minCommitAge(java.time.Duration.ZERO)
+          .build()
+          .recover(Zone.SILVER, TABLE);
       assertThat(scanCount(reader, day, day)).isEqualTo(expected);
     }
   }

@@ -1,10 +1,10 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PathResolver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +31,11 @@ public final class SoakChild {
     int partitions = Integer.parseInt(args[3]);
     PathResolver paths = new PathResolver(TierLayout.under(base));
     StagingWriter staging = StagingWriter.builder(paths).build();
-    Path file = staging.writeIntermediate(SlmId.of(1), BatchId.of("soak"), CrashChild.schema(),
-        CrashRows.rows(0, 200)).file();
+    Path file =
+        staging
+            .writeIntermediate(
+                SlmId.of(1), BatchId.of("soak"), CrashChild.schema(), CrashRows.rows(0, 200))
+            .file();
     report("start", 0);
     for (int i = 1; i <= reads; i++) {
       try (ParquetRowReader rows = ParquetRowReader.open(file, CrashChild.schema())) {
@@ -59,7 +62,11 @@ public final class SoakChild {
       }
     }
     report("partitions", partitions);
-    Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build().compact(Zone.SILVER, TableRows.TABLE).execute();
+    Compactor.builder(paths)
+        .minCommitAge(java.time.Duration.ZERO)
+        .build()
+        .compact(Zone.SILVER, TableRows.TABLE)
+        .execute();
     report("compact", partitions);
     System.out.println("done");
   }
@@ -75,10 +82,15 @@ public final class SoakChild {
 
     void write(int day, int file) throws IOException {
       Instant at = Instant.parse("2024-01-01T12:00:00Z").plusSeconds(86_400L * day);
-      LakeWriter.builder(paths).clock(Clock.fixed(at, ZoneOffset.UTC)).build().writeCleanData(
-          dev.tiering.schema.TableSchema.builder(Zone.SILVER, TABLE.value())
-              .required("id", dev.tiering.schema.FieldType.INT64).partitionByDate().build(),
-          List.of(java.util.Map.of("id", (long) day * 10 + file)));
+      LakeWriter.builder(paths)
+          .clock(Clock.fixed(at, ZoneOffset.UTC))
+          .build()
+          .writeCleanData(
+              dev.tiering.schema.TableSchema.builder(Zone.SILVER, TABLE.value())
+                  .required("id", dev.tiering.schema.FieldType.INT64)
+                  .partitionByDate()
+                  .build(),
+              List.of(java.util.Map.of("id", (long) day * 10 + file)));
     }
   }
 

@@ -25,14 +25,16 @@ class TrimmedHadoopTest {
 
   @Test
   void trimmedHadoopWritesZstdParquetThatDuckDbReads(@TempDir Path dir) throws Exception {
-    MessageType schema = MessageTypeParser.parseMessageType(
-        "message m { required int64 id; optional binary label (STRING); }");
+    MessageType schema =
+        MessageTypeParser.parseMessageType(
+            "message m { required int64 id; optional binary label (STRING); }");
     Path file = dir.resolve("t.parquet");
-    try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file))
-        .withConf(new PlainParquetConfiguration())
-        .withType(schema)
-        .withCompressionCodec(CompressionCodecName.ZSTD)
-        .build()) {
+    try (ParquetWriter<Group> writer =
+        ExampleParquetWriter.builder(new LocalOutputFile(file))
+            .withConf(new PlainParquetConfiguration())
+            .withType(schema)
+            .withCompressionCodec(CompressionCodecName.ZSTD)
+            .build()) {
       SimpleGroupFactory rows = new SimpleGroupFactory(schema);
       for (long i = 0; i < 1000; i++) {
         Group row = rows.newGroup().append("id", i);
@@ -45,15 +47,16 @@ class TrimmedHadoopTest {
 
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
         Statement sql = duck.createStatement()) {
-      try (ResultSet rs = sql.executeQuery("SELECT count(*), sum(id), count(label) FROM read_parquet('"
-          + file + "')")) {
+      try (ResultSet rs =
+          sql.executeQuery(
+              "SELECT count(*), sum(id), count(label) FROM read_parquet('" + file + "')")) {
         rs.next();
         assertThat(rs.getLong(1)).isEqualTo(1000);
         assertThat(rs.getLong(2)).isEqualTo(999L * 1000 / 2);
         assertThat(rs.getLong(3)).isEqualTo(900);
       }
-      try (ResultSet rs = sql.executeQuery("SELECT DISTINCT compression FROM parquet_metadata('"
-          + file + "')")) {
+      try (ResultSet rs =
+          sql.executeQuery("SELECT DISTINCT compression FROM parquet_metadata('" + file + "')")) {
         rs.next();
         assertThat(rs.getString(1)).isEqualTo("ZSTD");
         assertThat(rs.next()).isFalse();

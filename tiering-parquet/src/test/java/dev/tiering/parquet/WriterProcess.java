@@ -1,8 +1,8 @@
 package dev.tiering.parquet;
 
-import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.IncompatibleSchemaException;
 import dev.tiering.schema.TableSchema;
@@ -17,9 +17,10 @@ import java.util.Random;
 
 /**
  * Run in a forked JVM by {@link ProcessConcurrencyTest}. Modes:
+ *
  * <ul>
- *   <li>{@code slm <base> <slm>}: writes its staging file of batch {@code k} on each {@code
- *       write k} read from stdin, answering {@code done k}; {@code exit} ends it.
+ *   <li>{@code slm <base> <slm>}: writes its staging file of batch {@code k} on each {@code write
+ *       k} read from stdin, answering {@code done k}; {@code exit} ends it.
  *   <li>{@code append <base> <writer> <commits> <variant>}: appends {@code commits} writes to the
  *       lake table, answering {@code done i} after each; a refused schema prints {@code refused
  *       <message>} and ends it. Variants: {@code base}, {@code wider} (adds a nullable column),
@@ -36,10 +37,15 @@ public final class WriterProcess {
     TableSchema base = CrashChild.schema();
     TableSchema.Builder b = TableSchema.builder(base.zone(), base.table().value());
     switch (variant) {
-      case "wider" -> b.required("id", FieldType.INT64).nullable("payload", FieldType.STRING)
-          .required("value", FieldType.FLOAT64).nullable("note", FieldType.STRING);
-      case "clashing" -> b.required("id", FieldType.INT64).nullable("payload", FieldType.INT64)
-          .required("value", FieldType.FLOAT64);
+      case "wider" ->
+          b.required("id", FieldType.INT64)
+              .nullable("payload", FieldType.STRING)
+              .required("value", FieldType.FLOAT64)
+              .nullable("note", FieldType.STRING);
+      case "clashing" ->
+          b.required("id", FieldType.INT64)
+              .nullable("payload", FieldType.INT64)
+              .required("value", FieldType.FLOAT64);
       default -> {
         return base;
       }
@@ -58,10 +64,14 @@ public final class WriterProcess {
       int slm = Integer.parseInt(args[2]);
       StagingWriter staging = StagingWriter.builder(paths).build();
       report("ready");
-      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       for (String line; (line = in.readLine()) != null && !line.equals("exit"); ) {
         int batch = Integer.parseInt(line.substring("write ".length()));
-        staging.writeIntermediate(SlmId.of(slm), ConcurrencyTest.batch(batch), CrashChild.schema(),
+        staging.writeIntermediate(
+            SlmId.of(slm),
+            ConcurrencyTest.batch(batch),
+            CrashChild.schema(),
             ConcurrencyTest.rows(batch, slm));
         report("done " + batch);
       }
@@ -76,8 +86,8 @@ public final class WriterProcess {
       Random random = new Random(firstAppendId(writer, i));
       List<Map<String, Object>> rows = new ArrayList<>();
       for (int r = 0; r < APPEND_ROWS; r++) {
-        Map<String, Object> row = new java.util.HashMap<>(CrashRows.row(firstAppendId(writer, i) + r,
-            random));
+        Map<String, Object> row =
+            new java.util.HashMap<>(CrashRows.row(firstAppendId(writer, i) + r, random));
         if (args[4].equals("clashing")) {
           row.put("payload", (long) r);
         }

@@ -1,10 +1,5 @@
 package dev.tiering.schema;
 
-import dev.tiering.core.routing.PathResolver;
-import dev.tiering.core.storage.FileEntry;
-import dev.tiering.core.storage.PendingFile;
-import dev.tiering.core.storage.Storage;
-import dev.tiering.core.storage.WriteMode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +10,11 @@ import dev.tiering.core.DataKind;
 import dev.tiering.core.TableName;
 import dev.tiering.core.WriteId;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.FileEntry;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.WriteMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,13 +30,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The commit records of one lake table, in {@code <table>/_commits/}: the log that makes a write
- * of many files all-or-nothing and a retried write id a no-op. Used only by {@link SidecarStore},
+ * The commit records of one lake table, in {@code <table>/_commits/}: the log that makes a write of
+ * many files all-or-nothing and a retried write id a no-op. Used only by {@link SidecarStore},
  * under the table's lock; the protocol is described at {@link SidecarStore#commitFiles}.
  *
- * <p>Records are read back from disk, so they are untrusted: each is size-bounded, parsed
- * strictly, and every file it names must be a staged data file name inside the table directory,
- * outside its {@code _} and {@code .} directories.
+ * <p>Records are read back from disk, so they are untrusted: each is size-bounded, parsed strictly,
+ * and every file it names must be a staged data file name inside the table directory, outside its
+ * {@code _} and {@code .} directories.
  */
 final class CommitLog {
 
@@ -46,13 +46,22 @@ final class CommitLog {
   private static final Logger log = LoggerFactory.getLogger(CommitLog.class);
   private static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
   private static final int MAX_FILES = 100_000;
+
   /** No record younger than this is pruned, whatever the count (see {@link #prune}). */
   static final java.time.Duration KEEP_AT_LEAST = java.time.Duration.ofHours(1);
-  private static final Pattern NAME = Pattern.compile(
-      "([0-9]{10})(?:-([A-Za-z0-9][A-Za-z0-9_-]{0,127}))?\\.(pending|commit)\\.json");
-  private static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core
-      .JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(64).maxStringLength(1 << 20).build()).build());
+
+  private static final Pattern NAME =
+      Pattern.compile(
+          "([0-9]{10})(?:-([A-Za-z0-9][A-Za-z0-9_-]{0,127}))?\\.(pending|commit)\\.json");
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper(
+          com.fasterxml.jackson.core.JsonFactory.builder()
+              .streamReadConstraints(
+                  StreamReadConstraints.builder()
+                      .maxNestingDepth(64)
+                      .maxStringLength(1 << 20)
+                      .build())
+              .build());
 
   /** A record's file name, parsed: what can be known without reading it. */
   record Name(long seq, WriteId writeId, boolean committed, FileEntry entry) {}
@@ -61,8 +70,8 @@ final class CommitLog {
   record Staged(Path staged, long rows, long bytes) {}
 
   /** A record's content. */
-  record Entry(long seq, WriteId writeId, Instant committedAt, List<Staged> files,
-      SchemaSidecar sidecar) {
+  record Entry(
+      long seq, WriteId writeId, Instant committedAt, List<Staged> files, SchemaSidecar sidecar) {
     long rows() {
       return files.stream().mapToLong(Staged::rows).sum();
     }
@@ -97,8 +106,12 @@ final class CommitLog {
         }
         continue;
       }
-      names.add(new Name(Long.parseLong(m.group(1)), m.group(2) == null ? null
-          : WriteId.of(m.group(2)), m.group(3).equals("commit"), entry));
+      names.add(
+          new Name(
+              Long.parseLong(m.group(1)),
+              m.group(2) == null ? null : WriteId.of(m.group(2)),
+              m.group(3).equals("commit"),
+              entry));
     }
     names.sort(Comparator.comparingLong(Name::seq).thenComparing(n -> !n.committed()));
     return names;
@@ -115,8 +128,8 @@ final class CommitLog {
 
   /**
    * Writes a committed record again, unchanged but for its file time: when recovery applies a
-   * commit long after its commit point, the record's time must say when it became visible, which
-   * is what {@link SidecarStore#appliedBefore} reads.
+   * commit long after its commit point, the record's time must say when it became visible, which is
+   * what {@link SidecarStore#appliedBefore} reads.
    */
   void touchCommitted(Entry entry) throws IOException {
     write(entry, true, WriteMode.REPLACE);
@@ -173,8 +186,13 @@ final class CommitLog {
   Entry read(Name name) throws IOException {
     Path file = name.entry().path();
     if (name.entry().size() > MAX_RECORD_BYTES) {
-      throw bad(file, "it is " + name.entry().size() + " bytes, more than the " + MAX_RECORD_BYTES
-          + "-byte limit");
+      throw bad(
+          file,
+          "it is "
+              + name.entry().size()
+              + " bytes, more than the "
+              + MAX_RECORD_BYTES
+              + "-byte limit");
     }
     JsonNode root;
     try (InputStream in = storage.openStream(file)) {
@@ -190,8 +208,13 @@ final class CommitLog {
       throw bad(file, "it is not a JSON object");
     }
     if (root.path("format").asInt(-1) != FORMAT) {
-      throw bad(file, "its format is " + root.get("format") + ", not " + FORMAT
-          + " (written by another version of the SDK?)");
+      throw bad(
+          file,
+          "its format is "
+              + root.get("format")
+              + ", not "
+              + FORMAT
+              + " (written by another version of the SDK?)");
     }
     long seq = count(root, "commit", file);
     if (seq != name.seq()) {
@@ -218,8 +241,11 @@ final class CommitLog {
       if (!node.isObject() || !node.path("staged").isTextual()) {
         throw bad(file, "a files entry is not an object with a staged path");
       }
-      staged.add(new Staged(confine(node.get("staged").asText(), file), count(node, "rows", file),
-          count(node, "bytes", file)));
+      staged.add(
+          new Staged(
+              confine(node.get("staged").asText(), file),
+              count(node, "rows", file),
+              count(node, "bytes", file)));
     }
     JsonNode sidecarNode = root.get("sidecar");
     if (sidecarNode == null || !sidecarNode.isObject()) {
@@ -244,17 +270,26 @@ final class CommitLog {
     for (int i = 0; i < segments.length; i++) {
       String s = segments[i];
       boolean last = i == segments.length - 1;
-      if (s.isEmpty() || s.equals(".") || s.equals("..") || s.contains("\\") || s.contains("\0")
+      if (s.isEmpty()
+          || s.equals(".")
+          || s.equals("..")
+          || s.contains("\\")
+          || s.contains("\0")
           || !last && (s.startsWith("_") || s.startsWith("."))) {
-        throw bad(record, "it names " + quote(relative) + ", not a file in a partition of "
-            + zone + "." + table);
+        throw bad(
+            record,
+            "it names " + quote(relative) + ", not a file in a partition of " + zone + "." + table);
       }
       resolved = resolved.resolve(s);
     }
     if (!PathResolver.isStagedName(segments[segments.length - 1])
         || !resolved.normalize().startsWith(tableDir)) {
-      throw bad(record, "it names " + quote(relative) + ", not a staged data file"
-          + " (.part-<uuid>.parquet.staged)");
+      throw bad(
+          record,
+          "it names "
+              + quote(relative)
+              + ", not a staged data file"
+              + " (.part-<uuid>.parquet.staged)");
     }
     return resolved;
   }
@@ -266,7 +301,9 @@ final class CommitLog {
 
   private static long count(JsonNode parent, String key, Path file) throws IOException {
     JsonNode node = parent.get(key);
-    if (node == null || !node.isIntegralNumber() || !node.canConvertToLong()
+    if (node == null
+        || !node.isIntegralNumber()
+        || !node.canConvertToLong()
         || node.longValue() < 0) {
       throw bad(file, key + " is not a whole number of 0 or more");
     }
@@ -274,9 +311,16 @@ final class CommitLog {
   }
 
   private static IOException bad(Path file, String problem) {
-    return new MalformedSidecarException(file.toString(), 0, 0, "commit record cannot be"
-        + " trusted: " + problem + " (nothing was changed; restore the record, or remove it"
-        + " and the staged files it names)", null);
+    return new MalformedSidecarException(
+        file.toString(),
+        0,
+        0,
+        "commit record cannot be"
+            + " trusted: "
+            + problem
+            + " (nothing was changed; restore the record, or remove it"
+            + " and the staged files it names)",
+        null);
   }
 
   /** The path a staged file is published under by its commit. */
@@ -310,10 +354,20 @@ final class CommitLog {
       files.add(new TableCommit.File(target, staged.rows(), staged.bytes()));
     }
     if (!missing.isEmpty()) {
-      throw new IOException("Commit " + entry.seq() + " of " + zone + "." + table + " names "
-          + missing.size() + " file(s) found neither staged nor published (removed by hand?): "
-          + missing + "; the commit is not applied (restore them, or remove its record "
-          + file(entry.seq(), entry.writeId(), true) + " to give the write up)");
+      throw new IOException(
+          "Commit "
+              + entry.seq()
+              + " of "
+              + zone
+              + "."
+              + table
+              + " names "
+              + missing.size()
+              + " file(s) found neither staged nor published (removed by hand?): "
+              + missing
+              + "; the commit is not applied (restore them, or remove its record "
+              + file(entry.seq(), entry.writeId(), true)
+              + " to give the write up)");
     }
     return files;
   }
@@ -327,16 +381,19 @@ final class CommitLog {
   }
 
   /**
-   * Removes applied records past the retention: older than its age, or beyond its count of
-   * newest ones. Records of commits not yet applied, and records younger than {@link
-   * #KEEP_AT_LEAST}, are never removed: compaction counts a commit without a record as old.
+   * Removes applied records past the retention: older than its age, or beyond its count of newest
+   * ones. Records of commits not yet applied, and records younger than {@link #KEEP_AT_LEAST}, are
+   * never removed: compaction counts a commit without a record as old.
    */
   int prune(List<Name> names, long lastCommit, CommitRetention retention, Instant now)
       throws IOException {
     Instant cutoff = now.minus(retention.age());
     Instant floor = now.minus(KEEP_AT_LEAST);
-    List<Name> applied = names.stream().filter(n -> n.committed() && n.seq() <= lastCommit)
-        .sorted(Comparator.comparingLong(Name::seq).reversed()).toList();
+    List<Name> applied =
+        names.stream()
+            .filter(n -> n.committed() && n.seq() <= lastCommit)
+            .sorted(Comparator.comparingLong(Name::seq).reversed())
+            .toList();
     int removed = 0;
     for (int i = 0; i < applied.size(); i++) {
       Name name = applied.get(i);

@@ -11,11 +11,11 @@ import java.util.Objects;
  * @param type the column type
  * @param nullable whether values may be null
  * @param description a human description, or null
- * @param extras keys of the field's JSON object that this SDK does not know, as JSON text; kept
- *     so that they survive a rewrite
+ * @param extras keys of the field's JSON object that this SDK does not know, as JSON text; kept so
+ *     that they survive a rewrite
  */
-public record Field(String name, FieldType type, boolean nullable, String description,
-    Map<String, String> extras) {
+public record Field(
+    String name, FieldType type, boolean nullable, String description, Map<String, String> extras) {
 
   /**
    * Validates the field.

@@ -43,25 +43,34 @@ public record FieldType(Kind kind, int precision, int scale) {
 
   /** {@code timestamp}: UTC, microseconds. */
   public static final FieldType TIMESTAMP = new FieldType(Kind.TIMESTAMP, 0, 0);
+
   /** {@code date}. */
   public static final FieldType DATE = new FieldType(Kind.DATE, 0, 0);
+
   /** {@code int32}. */
   public static final FieldType INT32 = new FieldType(Kind.INT32, 0, 0);
+
   /** {@code int64}. */
   public static final FieldType INT64 = new FieldType(Kind.INT64, 0, 0);
+
   /** {@code float32}. */
   public static final FieldType FLOAT32 = new FieldType(Kind.FLOAT32, 0, 0);
+
   /** {@code float64}. */
   public static final FieldType FLOAT64 = new FieldType(Kind.FLOAT64, 0, 0);
+
   /** {@code boolean}. */
   public static final FieldType BOOLEAN = new FieldType(Kind.BOOLEAN, 0, 0);
+
   /** {@code string}. */
   public static final FieldType STRING = new FieldType(Kind.STRING, 0, 0);
+
   /** {@code binary}. */
   public static final FieldType BINARY = new FieldType(Kind.BINARY, 0, 0);
 
-  private static final String KNOWN = "timestamp, date, int32, int64, float32, float64, boolean,"
-      + " string, binary, decimal(precision,scale)";
+  private static final String KNOWN =
+      "timestamp, date, int32, int64, float32, float64, boolean,"
+          + " string, binary, decimal(precision,scale)";
 
   /**
    * Checks precision and scale.
@@ -73,8 +82,14 @@ public record FieldType(Kind kind, int precision, int scale) {
     Objects.requireNonNull(kind, "kind");
     if (kind == Kind.DECIMAL) {
       if (precision < 1 || precision > MAX_DECIMAL_PRECISION || scale < 0 || scale > precision) {
-        throw new IllegalArgumentException("Invalid decimal(" + precision + "," + scale
-            + "): use a precision of 1-" + MAX_DECIMAL_PRECISION + " and a scale of 0-precision");
+        throw new IllegalArgumentException(
+            "Invalid decimal("
+                + precision
+                + ","
+                + scale
+                + "): use a precision of 1-"
+                + MAX_DECIMAL_PRECISION
+                + " and a scale of 0-precision");
       }
     } else if (precision != 0 || scale != 0) {
       throw new IllegalArgumentException(
@@ -110,22 +125,29 @@ public record FieldType(Kind kind, int precision, int scale) {
         }
       }
     }
-    for (FieldType type : new FieldType[] {TIMESTAMP, DATE, INT32, INT64, FLOAT32, FLOAT64,
-        BOOLEAN, STRING, BINARY}) {
+    for (FieldType type :
+        new FieldType[] {
+          TIMESTAMP, DATE, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING, BINARY
+        }) {
       if (type.name().equals(text)) {
         return type;
       }
     }
-    throw new IllegalArgumentException("Unknown field type '" + name + "' (use one of " + KNOWN + ")");
+    throw new IllegalArgumentException(
+        "Unknown field type '" + name + "' (use one of " + KNOWN + ")");
   }
 
   /** The name as written in {@code schema.json}. */
   public String name() {
-    return kind == Kind.DECIMAL ? "decimal(" + precision + "," + scale + ")"
+    return kind == Kind.DECIMAL
+        ? "decimal(" + precision + "," + scale + ")"
         : kind.name().toLowerCase(Locale.ROOT);
   }
 
-  /** True for the types a value of {@code this} type widens to without loss (int32 to int64, float32 to float64). */
+  /**
+   * True for the types a value of {@code this} type widens to without loss (int32 to int64, float32
+   * to float64).
+   */
   public boolean widensTo(FieldType wider) {
     return (kind == Kind.INT32 && wider.kind == Kind.INT64)
         || (kind == Kind.FLOAT32 && wider.kind == Kind.FLOAT64);

@@ -3,7 +3,9 @@ package dev.tiering.schema;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** A proposed schema that the policy does not allow; it lists every difference, not just the first. */
+/**
+ * A proposed schema that the policy does not allow; it lists every difference, not just the first.
+ */
 public final class IncompatibleSchemaException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;

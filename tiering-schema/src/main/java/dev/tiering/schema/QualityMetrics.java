@@ -11,26 +11,31 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code completeness}: non-null cells / all cells, over all fields;
  *   <li>{@code accuracy}: rows offered to writers that passed validation and every named rule /
- *       rows offered (1.0 when none were offered); always written, also for tables without
- *       rules, where it is the share of offered rows that were valid. Null only when read from a
- *       sidecar written without it;
+ *       rows offered (1.0 when none were offered); always written, also for tables without rules,
+ *       where it is the share of offered rows that were valid. Null only when read from a sidecar
+ *       written without it;
  *   <li>{@code last_validated}: when the figures were computed;
- *   <li>{@code row_count}, {@code fields}, {@code rules}: the counts behind the figures, which
- *       let a new write's figures be merged in weighted by rows. The seed's sample has none of
- *       them; figures without counts cannot be weighted and are replaced on merge.
+ *   <li>{@code row_count}, {@code fields}, {@code rules}: the counts behind the figures, which let
+ *       a new write's figures be merged in weighted by rows. The seed's sample has none of them;
+ *       figures without counts cannot be weighted and are replaced on merge.
  * </ul>
  *
  * @param completeness fraction of non-null cells, 0-1
- * @param accuracy fraction of offered rows that were valid and passed every rule, 0-1, or null
- *     if unknown
+ * @param accuracy fraction of offered rows that were valid and passed every rule, 0-1, or null if
+ *     unknown
  * @param lastValidated when computed
  * @param rowCount rows the figures cover, or null if unknown
  * @param fieldQuality per-field figures, by field name, in field order
  * @param ruleQuality per-rule figures, by rule name
  * @param extras keys of {@code quality_metrics} this SDK does not know, as JSON text
  */
-public record QualityMetrics(double completeness, Double accuracy, Instant lastValidated,
-    Long rowCount, Map<String, FieldQuality> fieldQuality, Map<String, RuleQuality> ruleQuality,
+public record QualityMetrics(
+    double completeness,
+    Double accuracy,
+    Instant lastValidated,
+    Long rowCount,
+    Map<String, FieldQuality> fieldQuality,
+    Map<String, RuleQuality> ruleQuality,
     Map<String, String> extras) {
 
   /**
@@ -43,8 +48,12 @@ public record QualityMetrics(double completeness, Double accuracy, Instant lastV
     /** Checks the counts. */
     public FieldQuality {
       if (rows < 0 || nulls < 0 || nulls > rows) {
-        throw new IllegalArgumentException("Invalid field counts: " + nulls + " nulls in " + rows
-            + " rows (use 0 <= nulls <= rows)");
+        throw new IllegalArgumentException(
+            "Invalid field counts: "
+                + nulls
+                + " nulls in "
+                + rows
+                + " rows (use 0 <= nulls <= rows)");
       }
     }
 
@@ -64,8 +73,12 @@ public record QualityMetrics(double completeness, Double accuracy, Instant lastV
     /** Checks the counts. */
     public RuleQuality {
       if (checked < 0 || passed < 0 || passed > checked) {
-        throw new IllegalArgumentException("Invalid rule counts: " + passed + " passed of "
-            + checked + " (use 0 <= passed <= checked)");
+        throw new IllegalArgumentException(
+            "Invalid rule counts: "
+                + passed
+                + " passed of "
+                + checked
+                + " (use 0 <= passed <= checked)");
       }
     }
 
@@ -89,10 +102,12 @@ public record QualityMetrics(double completeness, Double accuracy, Instant lastV
     if (rowCount != null && rowCount < 0) {
       throw new IllegalArgumentException("Invalid row_count " + rowCount + " (use >= 0)");
     }
-    fieldQuality = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(
-        fieldQuality == null ? Map.of() : fieldQuality));
-    ruleQuality = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(
-        ruleQuality == null ? Map.of() : ruleQuality));
+    fieldQuality =
+        java.util.Collections.unmodifiableMap(
+            new LinkedHashMap<>(fieldQuality == null ? Map.of() : fieldQuality));
+    ruleQuality =
+        java.util.Collections.unmodifiableMap(
+            new LinkedHashMap<>(ruleQuality == null ? Map.of() : ruleQuality));
     extras = JsonExtras.copy(extras);
   }
 
@@ -120,28 +135,45 @@ public record QualityMetrics(double completeness, Double accuracy, Instant lastV
     long rowsA = existing.rowCount;
     long rowsB = added.rowCount;
     long rows = rowsA + rowsB;
-    double completeness = rows == 0 ? added.completeness
-        : (existing.completeness * rowsA + added.completeness * rowsB) / rows;
+    double completeness =
+        rows == 0
+            ? added.completeness
+            : (existing.completeness * rowsA + added.completeness * rowsB) / rows;
 
     Map<String, FieldQuality> fields = new LinkedHashMap<>(existing.fieldQuality);
-    added.fieldQuality.forEach((name, q) -> fields.merge(name, q,
-        (a, b) -> new FieldQuality(a.rows() + b.rows(), a.nulls() + b.nulls())));
+    added.fieldQuality.forEach(
+        (name, q) ->
+            fields.merge(
+                name, q, (a, b) -> new FieldQuality(a.rows() + b.rows(), a.nulls() + b.nulls())));
     Map<String, RuleQuality> rules = new LinkedHashMap<>(existing.ruleQuality);
-    added.ruleQuality.forEach((name, q) -> rules.merge(name, q,
-        (a, b) -> new RuleQuality(a.checked() + b.checked(), a.passed() + b.passed())));
+    added.ruleQuality.forEach(
+        (name, q) ->
+            rules.merge(
+                name,
+                q,
+                (a, b) -> new RuleQuality(a.checked() + b.checked(), a.passed() + b.passed())));
 
     Double accuracy;
     if (existing.accuracy == null || added.accuracy == null) {
       accuracy = existing.accuracy == null ? added.accuracy : existing.accuracy;
     } else {
-      accuracy = rows == 0 ? added.accuracy : (existing.accuracy * rowsA + added.accuracy * rowsB) / rows;
+      accuracy =
+          rows == 0 ? added.accuracy : (existing.accuracy * rowsA + added.accuracy * rowsB) / rows;
     }
-    Instant last = existing.lastValidated.isAfter(added.lastValidated) ? existing.lastValidated
-        : added.lastValidated;
+    Instant last =
+        existing.lastValidated.isAfter(added.lastValidated)
+            ? existing.lastValidated
+            : added.lastValidated;
     Map<String, String> extras = new LinkedHashMap<>(existing.extras);
     extras.putAll(added.extras);
-    return new QualityMetrics(clamp(completeness), accuracy == null ? null : clamp(accuracy), last,
-        rows, fields, rules, extras);
+    return new QualityMetrics(
+        clamp(completeness),
+        accuracy == null ? null : clamp(accuracy),
+        last,
+        rows,
+        fields,
+        rules,
+        extras);
   }
 
   /** Rounding in weighted means can leave 1.0000000000000002; fractions stay within 0-1. */

@@ -4,8 +4,8 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * A named check that rows of a table should pass, such as {@code prediction between 0 and 1}.
- * A table's accuracy is the fraction of rows that pass all of its rules.
+ * A named check that rows of a table should pass, such as {@code prediction between 0 and 1}. A
+ * table's accuracy is the fraction of rows that pass all of its rules.
  *
  * <pre>{@code
  * QualityRule inRange = QualityRule.of("prediction_in_0_1",
@@ -22,8 +22,8 @@ public record QualityRule(String name, Predicate<RowView> test) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(test, "test");
     if (name.isBlank() || name.length() > 128) {
-      throw new IllegalArgumentException("Invalid quality rule name '" + name
-          + "' (use 1-128 characters)");
+      throw new IllegalArgumentException(
+          "Invalid quality rule name '" + name + "' (use 1-128 characters)");
     }
   }
 

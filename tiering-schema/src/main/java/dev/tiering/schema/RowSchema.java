@@ -28,7 +28,7 @@ public record RowSchema(List<Field> fields) {
    */
   public RowSchema {
     fields = List.copyOf(fields);
-    table(fields, Zone.BRONZE, "rows");   // the table rules check names, types and repeats
+    table(fields, Zone.BRONZE, "rows"); // the table rules check names, types and repeats
   }
 
   /** A builder. */
@@ -55,15 +55,15 @@ public record RowSchema(List<Field> fields) {
 
     /** A column that may not hold nulls. */
     public Builder required(String name, FieldType type) {
-      fields.add(new Field(name, Objects.requireNonNull(type, "type"), false, null,
-          java.util.Map.of()));
+      fields.add(
+          new Field(name, Objects.requireNonNull(type, "type"), false, null, java.util.Map.of()));
       return this;
     }
 
     /** A column that may hold nulls. */
     public Builder nullable(String name, FieldType type) {
-      fields.add(new Field(name, Objects.requireNonNull(type, "type"), true, null,
-          java.util.Map.of()));
+      fields.add(
+          new Field(name, Objects.requireNonNull(type, "type"), true, null, java.util.Map.of()));
       return this;
     }
 

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Checks rows against a table schema and converts their values to one canonical Java type per
- * field type. Immutable and thread-safe.
+ * Checks rows against a table schema and converts their values to one canonical Java type per field
+ * type. Immutable and thread-safe.
  *
  * <table>
  *   <caption>Accepted values and their canonical form</caption>
@@ -73,8 +73,8 @@ public final class RowValidator {
   }
 
   /**
-   * Checks a row given as field name to value, and returns its canonical values in field order.
-   * A missing key means null. Keys that name no field are refused, so no value is silently lost.
+   * Checks a row given as field name to value, and returns its canonical values in field order. A
+   * missing key means null. Keys that name no field are refused, so no value is silently lost.
    *
    * @param rowNumber the row's number within the write, for messages
    * @throws RowValidationException naming the row, field and value
@@ -94,9 +94,14 @@ public final class RowValidator {
     if (known != row.size()) {
       for (String key : row.keySet()) {
         if (schema.indexOf(key) < 0) {
-          throw new RowValidationException(rowNumber, null, "unknown field '" + key
-              + "' (the table's fields are " + schema.fields().stream().map(Field::name).toList()
-              + "; evolve the schema to add it)");
+          throw new RowValidationException(
+              rowNumber,
+              null,
+              "unknown field '"
+                  + key
+                  + "' (the table's fields are "
+                  + schema.fields().stream().map(Field::name).toList()
+                  + "; evolve the schema to add it)");
         }
       }
     }
@@ -112,40 +117,64 @@ public final class RowValidator {
     Field field = schema.fields().get(index);
     if (value == null) {
       if (!field.nullable()) {
-        throw fail(rowNumber, field, "is required but missing or null (give it a value, or make"
-            + " the field nullable)");
+        throw fail(
+            rowNumber,
+            field,
+            "is required but missing or null (give it a value, or make" + " the field nullable)");
       }
       return null;
     }
-    Object result = switch (field.type().kind()) {
-      case INT32 -> toInt32(value);
-      case INT64 -> toInt64(value);
-      case FLOAT32 -> toFloat32(value);
-      case FLOAT64 -> toFloat64(value);
-      case BOOLEAN -> value instanceof Boolean ? value : null;
-      case STRING -> value instanceof CharSequence text ? text.toString() : null;
-      case BINARY -> value instanceof byte[] ? value
-          : value instanceof ByteBuffer buffer ? bytes(buffer) : null;
-      case DATE -> value instanceof LocalDate date ? toEpochDay(date, rowNumber, field) : null;
-      case TIMESTAMP -> toMicros(value, rowNumber, field);
-      case DECIMAL -> toDecimal(value, field, rowNumber);
-    };
+    Object result =
+        switch (field.type().kind()) {
+          case INT32 -> toInt32(value);
+          case INT64 -> toInt64(value);
+          case FLOAT32 -> toFloat32(value);
+          case FLOAT64 -> toFloat64(value);
+          case BOOLEAN -> value instanceof Boolean ? value : null;
+          case STRING -> value instanceof CharSequence text ? text.toString() : null;
+          case BINARY ->
+              value instanceof byte[]
+                  ? value
+                  : value instanceof ByteBuffer buffer ? bytes(buffer) : null;
+          case DATE -> value instanceof LocalDate date ? toEpochDay(date, rowNumber, field) : null;
+          case TIMESTAMP -> toMicros(value, rowNumber, field);
+          case DECIMAL -> toDecimal(value, field, rowNumber);
+        };
     if (result == null) {
-      throw fail(rowNumber, field, "value " + show(value) + " is not a " + field.type()
-          + " (use " + accepted(field.type()) + ")");
+      throw fail(
+          rowNumber,
+          field,
+          "value "
+              + show(value)
+              + " is not a "
+              + field.type()
+              + " (use "
+              + accepted(field.type())
+              + ")");
     }
     if (result instanceof String text) {
       int at = unpairedSurrogate(text);
       if (at >= 0) {
-        throw fail(rowNumber, field, "value has an unpaired surrogate U+" + String.format(
-            java.util.Locale.ROOT, "%04X", (int) text.charAt(at)) + " at index " + at + ": it is"
-            + " not valid Unicode and cannot be stored as UTF-8 (fix the text; a lone half of a"
-            + " pair is usually a string cut in the middle of a character)");
+        throw fail(
+            rowNumber,
+            field,
+            "value has an unpaired surrogate U+"
+                + String.format(java.util.Locale.ROOT, "%04X", (int) text.charAt(at))
+                + " at index "
+                + at
+                + ": it is"
+                + " not valid Unicode and cannot be stored as UTF-8 (fix the text; a lone half of a"
+                + " pair is usually a string cut in the middle of a character)");
       }
     }
     if (!allowNonFinite && !isFinite(result)) {
-      throw fail(rowNumber, field, "value " + result + " is not finite (NaN and infinities are"
-          + " refused; use null for a missing value, or allow non-finite values)");
+      throw fail(
+          rowNumber,
+          field,
+          "value "
+              + result
+              + " is not finite (NaN and infinities are"
+              + " refused; use null for a missing value, or allow non-finite values)");
     }
     return result;
   }
@@ -154,7 +183,8 @@ public final class RowValidator {
   private static int unpairedSurrogate(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length()
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
           && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
@@ -168,14 +198,19 @@ public final class RowValidator {
     if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
       return ((Number) value).intValue();
     }
-    Long wide = value instanceof Long l ? l : value instanceof BigInteger b && b.bitLength() < 64
-        ? b.longValue() : null;
+    Long wide =
+        value instanceof Long l
+            ? l
+            : value instanceof BigInteger b && b.bitLength() < 64 ? b.longValue() : null;
     return wide != null && wide >= Integer.MIN_VALUE && wide <= Integer.MAX_VALUE
-        ? wide.intValue() : null;
+        ? wide.intValue()
+        : null;
   }
 
   private static Long toInt64(Object value) {
-    if (value instanceof Long || value instanceof Integer || value instanceof Short
+    if (value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
         || value instanceof Byte) {
       return ((Number) value).longValue();
     }
@@ -233,11 +268,16 @@ public final class RowValidator {
     }
     try {
       // Nanos are in [0, 1e9), so integer division truncates toward the earlier microsecond.
-      return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L),
-          instant.getNano() / 1_000);
+      return Math.addExact(
+          Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
     } catch (ArithmeticException e) {
-      throw fail(rowNumber, field, "timestamp " + instant + " is out of range (microseconds"
-          + " since the epoch must fit in 64 bits: about 290,000 years either way)");
+      throw fail(
+          rowNumber,
+          field,
+          "timestamp "
+              + instant
+              + " is out of range (microseconds"
+              + " since the epoch must fit in 64 bits: about 290,000 years either way)");
     }
   }
 
@@ -247,7 +287,9 @@ public final class RowValidator {
       decimal = d;
     } else if (value instanceof BigInteger b) {
       decimal = new BigDecimal(b);
-    } else if (value instanceof Long || value instanceof Integer || value instanceof Short
+    } else if (value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
         || value instanceof Byte) {
       decimal = BigDecimal.valueOf(((Number) value).longValue());
     } else {
@@ -258,12 +300,28 @@ public final class RowValidator {
     try {
       scaled = decimal.setScale(scale);
     } catch (ArithmeticException e) {
-      throw fail(rowNumber, field, "value " + decimal.toPlainString() + " has more than " + scale
-          + " decimal places (round it to " + scale + " first)");
+      throw fail(
+          rowNumber,
+          field,
+          "value "
+              + decimal.toPlainString()
+              + " has more than "
+              + scale
+              + " decimal places (round it to "
+              + scale
+              + " first)");
     }
     if (scaled.precision() > field.type().precision()) {
-      throw fail(rowNumber, field, "value " + decimal.toPlainString() + " has more than "
-          + field.type().precision() + " digits (does not fit " + field.type() + ")");
+      throw fail(
+          rowNumber,
+          field,
+          "value "
+              + decimal.toPlainString()
+              + " has more than "
+              + field.type().precision()
+              + " digits (does not fit "
+              + field.type()
+              + ")");
     }
     return scaled;
   }
@@ -285,10 +343,12 @@ public final class RowValidator {
       case STRING -> "String";
       case BINARY -> "byte[] or ByteBuffer";
       case DATE -> "LocalDate";
-      case TIMESTAMP -> "Instant, OffsetDateTime, ZonedDateTime, LocalDateTime as UTC, or Long"
-          + " epoch microseconds";
-      case DECIMAL -> "BigDecimal, BigInteger or a whole number; convert doubles with"
-          + " BigDecimal.valueOf and round them";
+      case TIMESTAMP ->
+          "Instant, OffsetDateTime, ZonedDateTime, LocalDateTime as UTC, or Long"
+              + " epoch microseconds";
+      case DECIMAL ->
+          "BigDecimal, BigInteger or a whole number; convert doubles with"
+              + " BigDecimal.valueOf and round them";
     };
   }
 
@@ -301,7 +361,9 @@ public final class RowValidator {
   }
 
   private static RowValidationException fail(long rowNumber, Field field, String problem) {
-    return new RowValidationException(rowNumber, field.name(),
+    return new RowValidationException(
+        rowNumber,
+        field.name(),
         "(" + field.type() + (field.nullable() ? ", nullable" : "") + ") " + problem);
   }
 }

@@ -6,16 +6,22 @@ import java.time.LocalDate;
 
 /**
  * Read access to the current row, for quality rules. Values are in canonical form (see {@link
- * RowValidator}); the typed getters convert them. A view is only valid during the call it is
- * passed to.
+ * RowValidator}); the typed getters convert them. A view is only valid during the call it is passed
+ * to.
  */
 public interface RowView {
 
   /** A view of canonical values in field order, as {@link RowValidator#validate} returns them. */
   static RowView of(TableSchema schema, Object[] values) {
     if (values.length != schema.fields().size()) {
-      throw new IllegalArgumentException("Row has " + values.length + " values but "
-          + schema.qualifiedName() + " has " + schema.fields().size() + " fields");
+      throw new IllegalArgumentException(
+          "Row has "
+              + values.length
+              + " values but "
+              + schema.qualifiedName()
+              + " has "
+              + schema.fields().size()
+              + " fields");
     }
     return new RowView() {
       @Override
@@ -53,8 +59,8 @@ public interface RowView {
 
   /** A float field as a double, or NaN if it is null. */
   default double getDouble(int index) {
-    Object value = get(kindChecked(index, "getDouble", FieldType.Kind.FLOAT64,
-        FieldType.Kind.FLOAT32));
+    Object value =
+        get(kindChecked(index, "getDouble", FieldType.Kind.FLOAT64, FieldType.Kind.FLOAT32));
     return value == null ? Double.NaN : ((Number) value).doubleValue();
   }
 
@@ -69,11 +75,14 @@ public interface RowView {
    * @throws IllegalStateException if it is null
    */
   default long getLong(String field) {
-    Object value = get(kindChecked(indexOf(field), "getLong", FieldType.Kind.INT64,
-        FieldType.Kind.INT32));
+    Object value =
+        get(kindChecked(indexOf(field), "getLong", FieldType.Kind.INT64, FieldType.Kind.INT32));
     if (value == null) {
-      throw new IllegalStateException("Field '" + field + "' is null in this row: getLong cannot"
-          + " return it (check isNull first, or use get)");
+      throw new IllegalStateException(
+          "Field '"
+              + field
+              + "' is null in this row: getLong cannot"
+              + " return it (check isNull first, or use get)");
     }
     return ((Number) value).longValue();
   }
@@ -90,11 +99,11 @@ public interface RowView {
 
   /** A timestamp field as an instant, or null. */
   default Instant getTimestamp(String field) {
-    Long micros = (Long) get(kindChecked(indexOf(field), "getTimestamp",
-        FieldType.Kind.TIMESTAMP));
-    return micros == null ? null
-        : Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-            Math.floorMod(micros, 1_000_000L) * 1_000L);
+    Long micros = (Long) get(kindChecked(indexOf(field), "getTimestamp", FieldType.Kind.TIMESTAMP));
+    return micros == null
+        ? null
+        : Instant.ofEpochSecond(
+            Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
   }
 
   /** A date field, or null. */
@@ -104,8 +113,8 @@ public interface RowView {
   }
 
   /**
-   * Checks that field {@code index} is of one of {@code kinds}: a typed getter never reads a
-   * value of another type as if it were its own.
+   * Checks that field {@code index} is of one of {@code kinds}: a typed getter never reads a value
+   * of another type as if it were its own.
    *
    * @return {@code index}
    * @throws IllegalArgumentException naming the field, its type and the getter to use
@@ -117,16 +126,29 @@ public interface RowView {
         return index;
       }
     }
-    throw new IllegalArgumentException("Field '" + field.name() + "' of "
-        + schema().qualifiedName() + " is " + field.type().kind().name().toLowerCase(
-            java.util.Locale.ROOT) + ": " + getter + " does not read it (use get)");
+    throw new IllegalArgumentException(
+        "Field '"
+            + field.name()
+            + "' of "
+            + schema().qualifiedName()
+            + " is "
+            + field.type().kind().name().toLowerCase(java.util.Locale.ROOT)
+            + ": "
+            + getter
+            + " does not read it (use get)");
   }
 
   private int indexOf(String field) {
     int index = schema().indexOf(field);
     if (index < 0) {
-      throw new IllegalArgumentException("Unknown field '" + field + "' in " + schema().qualifiedName()
-          + " (fields: " + schema().fields().stream().map(Field::name).toList() + ")");
+      throw new IllegalArgumentException(
+          "Unknown field '"
+              + field
+              + "' in "
+              + schema().qualifiedName()
+              + " (fields: "
+              + schema().fields().stream().map(Field::name).toList()
+              + ")");
     }
     return index;
   }

@@ -7,16 +7,16 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * One {@code schema.json} document: a table's schema and its quality metrics, in exactly the
- * seed's shape (snake_case keys, {@code schema.fields}, {@code schema.partition_by}, {@code
+ * One {@code schema.json} document: a table's schema and its quality metrics, in exactly the seed's
+ * shape (snake_case keys, {@code schema.fields}, {@code schema.partition_by}, {@code
  * quality_metrics}, ISO-8601 UTC times, pretty-printed). Keys this SDK does not know are kept and
  * written back. To change a table's sidecar, use {@link SidecarStore}, which versions, locks and
  * writes atomically.
  *
  * @param schema the table schema
  * @param quality the quality metrics, or null if none were recorded
- * @param lastCommit the sequence number of the table's last applied commit ({@code last_commit}),
- *     0 before the first: readers see the data files of commits up to this one (see {@link
+ * @param lastCommit the sequence number of the table's last applied commit ({@code last_commit}), 0
+ *     before the first: readers see the data files of commits up to this one (see {@link
  *     SidecarStore#commitFiles})
  */
 public record SchemaSidecar(TableSchema schema, QualityMetrics quality, long lastCommit) {
@@ -42,14 +42,27 @@ public record SchemaSidecar(TableSchema schema, QualityMetrics quality, long las
    */
   public static SchemaSidecar read(Path file) throws IOException {
     if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      throw new MalformedSidecarException(file.toString(), 0, 0, Files.isDirectory(file)
-          ? "it is a directory, not a schema.json file" : Files.exists(file) ? "it is not a"
-          + " regular file" : "no such file", null);
+      throw new MalformedSidecarException(
+          file.toString(),
+          0,
+          0,
+          Files.isDirectory(file)
+              ? "it is a directory, not a schema.json file"
+              : Files.exists(file) ? "it is not a" + " regular file" : "no such file",
+          null);
     }
     long size = Files.size(file);
     if (size > SidecarJson.MAX_BYTES) {
-      throw new MalformedSidecarException(file.toString(), 0, 0, "it is " + size
-          + " bytes, more than the " + SidecarJson.MAX_BYTES + "-byte limit for a sidecar", null);
+      throw new MalformedSidecarException(
+          file.toString(),
+          0,
+          0,
+          "it is "
+              + size
+              + " bytes, more than the "
+              + SidecarJson.MAX_BYTES
+              + "-byte limit for a sidecar",
+          null);
     }
     try (InputStream in = Files.newInputStream(file)) {
       // Read one byte past the limit: a file that grew since the size check is still refused.

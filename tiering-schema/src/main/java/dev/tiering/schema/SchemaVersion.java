@@ -21,8 +21,14 @@ public record SchemaVersion(int major, int minor, int patch) implements Comparab
    */
   public SchemaVersion {
     if (major < 0 || minor < 0 || patch < 0) {
-      throw new IllegalArgumentException("Invalid schema version " + major + "." + minor + "."
-          + patch + " (use MAJOR.MINOR.PATCH of non-negative numbers)");
+      throw new IllegalArgumentException(
+          "Invalid schema version "
+              + major
+              + "."
+              + minor
+              + "."
+              + patch
+              + " (use MAJOR.MINOR.PATCH of non-negative numbers)");
     }
   }
 
@@ -37,7 +43,9 @@ public record SchemaVersion(int major, int minor, int patch) implements Comparab
       try {
         int[] numbers = new int[3];
         for (int i = 0; i < 3; i++) {
-          if (parts[i].isEmpty() || parts[i].length() > 9 || !parts[i].chars().allMatch(Character::isDigit)
+          if (parts[i].isEmpty()
+              || parts[i].length() > 9
+              || !parts[i].chars().allMatch(Character::isDigit)
               || (parts[i].length() > 1 && parts[i].charAt(0) == '0')) {
             throw new NumberFormatException(parts[i]);
           }

@@ -42,36 +42,47 @@ final class SidecarJson {
 
   /** Largest sidecar accepted: far above any real schema, far below trouble. */
   static final int MAX_BYTES = 4 * 1024 * 1024;
+
   /** Fractions are written with this many decimals; the counts beside them stay exact. */
   private static final int FRACTION_DECIMALS = 6;
 
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(32)
-          .maxStringLength(256 * 1024)
-          .maxNameLength(1024)
-          .maxNumberLength(40)
-          .maxDocumentLength(MAX_BYTES)
-          .build())
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(32)
+                  .maxStringLength(256 * 1024)
+                  .maxNameLength(1024)
+                  .maxNumberLength(40)
+                  .maxDocumentLength(MAX_BYTES)
+                  .build())
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
   private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
-  private static final ObjectWriter PRETTY = MAPPER.writer(new DefaultPrettyPrinter(
-          Separators.createDefaultInstance()
-              .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-              .withArrayEmptySeparator("")
-              .withObjectEmptySeparator(""))
-      .withArrayIndenter(new DefaultIndenter("  ", "\n"))
-      .withObjectIndenter(new DefaultIndenter("  ", "\n")));
+  private static final ObjectWriter PRETTY =
+      MAPPER.writer(
+          new DefaultPrettyPrinter(
+                  Separators.createDefaultInstance()
+                      .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                      .withArrayEmptySeparator("")
+                      .withObjectEmptySeparator(""))
+              .withArrayIndenter(new DefaultIndenter("  ", "\n"))
+              .withObjectIndenter(new DefaultIndenter("  ", "\n")));
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private static final Set<String> TOP_KEYS =
-      Set.of("table_name", "zone", "version", "created_at", "schema", "quality_metrics",
+      Set.of(
+          "table_name",
+          "zone",
+          "version",
+          "created_at",
+          "schema",
+          "quality_metrics",
           "last_commit");
   private static final Set<String> SCHEMA_KEYS = Set.of("fields", "partition_by");
   private static final Set<String> FIELD_KEYS = Set.of("name", "type", "nullable", "description");
-  private static final Set<String> QUALITY_KEYS = Set.of("completeness", "accuracy",
-      "last_validated", "row_count", "fields", "rules");
+  private static final Set<String> QUALITY_KEYS =
+      Set.of("completeness", "accuracy", "last_validated", "row_count", "fields", "rules");
 
   private SidecarJson() {}
 
@@ -79,8 +90,16 @@ final class SidecarJson {
 
   static SchemaSidecar parse(byte[] json, String source) throws MalformedSidecarException {
     if (json.length > MAX_BYTES) {
-      throw new MalformedSidecarException(source, 0, 0, "it is " + json.length
-          + " bytes, more than the " + MAX_BYTES + "-byte limit for a sidecar", null);
+      throw new MalformedSidecarException(
+          source,
+          0,
+          0,
+          "it is "
+              + json.length
+              + " bytes, more than the "
+              + MAX_BYTES
+              + "-byte limit for a sidecar",
+          null);
     }
     Map<String, JsonLocation> locations = new HashMap<>();
     JsonNode root;
@@ -93,15 +112,25 @@ final class SidecarJson {
       root = readValue(parser, "", locations);
       if (parser.nextToken() != null) {
         JsonLocation at = parser.currentTokenLocation();
-        throw new MalformedSidecarException(source, at.getLineNr(), at.getColumnNr(),
-            "unexpected content after the document", null);
+        throw new MalformedSidecarException(
+            source,
+            at.getLineNr(),
+            at.getColumnNr(),
+            "unexpected content after the document",
+            null);
       }
     } catch (JsonProcessingException e) {
       // Limit violations carry no location of their own; the parser knows where it stopped.
-      JsonLocation at = e.getLocation() != null ? e.getLocation()
-          : parser != null ? parser.currentLocation() : null;
-      throw new MalformedSidecarException(source, at == null ? 0 : at.getLineNr(),
-          at == null ? 0 : at.getColumnNr(), "not valid JSON: " + e.getOriginalMessage(), e);
+      JsonLocation at =
+          e.getLocation() != null
+              ? e.getLocation()
+              : parser != null ? parser.currentLocation() : null;
+      throw new MalformedSidecarException(
+          source,
+          at == null ? 0 : at.getLineNr(),
+          at == null ? 0 : at.getColumnNr(),
+          "not valid JSON: " + e.getOriginalMessage(),
+          e);
     } catch (MalformedSidecarException e) {
       throw e;
     } catch (IOException e) {
@@ -126,8 +155,8 @@ final class SidecarJson {
    * Builds the tree and remembers where each value started. Recursion depth is bounded by the
    * parser's nesting limit, which fails first on hostile input.
    */
-  private static JsonNode readValue(JsonParser parser, String path,
-      Map<String, JsonLocation> locations) throws IOException {
+  private static JsonNode readValue(
+      JsonParser parser, String path, Map<String, JsonLocation> locations) throws IOException {
     locations.put(path, parser.currentTokenLocation());
     JsonToken token = parser.currentToken();
     switch (token) {
@@ -197,8 +226,9 @@ final class SidecarJson {
       JsonNode partitionNode = schemaNode.get("partition_by");
       if (partitionNode != null) {
         if (!partitionNode.isArray()) {
-          throw fail("schema.partition_by", "expected an array of column names, found "
-              + describe(partitionNode));
+          throw fail(
+              "schema.partition_by",
+              "expected an array of column names, found " + describe(partitionNode));
         }
         for (int i = 0; i < partitionNode.size(); i++) {
           String at = "schema.partition_by[" + i + "]";
@@ -210,17 +240,27 @@ final class SidecarJson {
       }
       TableSchema schema;
       try {
-        schema = new TableSchema(table, zone, version, createdAt, fields, partitionBy,
-            extras(root, TOP_KEYS), extras(schemaNode, SCHEMA_KEYS));
+        schema =
+            new TableSchema(
+                table,
+                zone,
+                version,
+                createdAt,
+                fields,
+                partitionBy,
+                extras(root, TOP_KEYS),
+                extras(schemaNode, SCHEMA_KEYS));
       } catch (IllegalArgumentException e) {
         throw fail("schema", e.getMessage());
       }
       JsonNode qualityNode = root.get("quality_metrics");
-      QualityMetrics quality = qualityNode == null || qualityNode.isNull() ? null
-          : quality(qualityNode, "quality_metrics");
+      QualityMetrics quality =
+          qualityNode == null || qualityNode.isNull()
+              ? null
+              : quality(qualityNode, "quality_metrics");
       JsonNode lastCommit = root.get("last_commit");
-      return new SchemaSidecar(schema, quality, lastCommit == null ? 0
-          : count(lastCommit, "last_commit"));
+      return new SchemaSidecar(
+          schema, quality, lastCommit == null ? 0 : count(lastCommit, "last_commit"));
     }
 
     private Field field(JsonNode node, String at) throws MalformedSidecarException {
@@ -236,7 +276,10 @@ final class SidecarJson {
         throw fail(at + ".description", "expected a string, found " + describe(description));
       }
       try {
-        return new Field(name, type, nullable.booleanValue(),
+        return new Field(
+            name,
+            type,
+            nullable.booleanValue(),
             description == null || description.isNull() ? null : description.asText(),
             extras(node, FIELD_KEYS));
       } catch (IllegalArgumentException e) {
@@ -248,8 +291,10 @@ final class SidecarJson {
       object(node, at);
       double completeness = fraction(require(node, "completeness", at), at + ".completeness");
       JsonNode accuracyNode = node.get("accuracy");
-      Double accuracy = accuracyNode == null || accuracyNode.isNull() ? null
-          : fraction(accuracyNode, at + ".accuracy");
+      Double accuracy =
+          accuracyNode == null || accuracyNode.isNull()
+              ? null
+              : fraction(accuracyNode, at + ".accuracy");
       Instant lastValidated = instant(node, "last_validated", at);
       JsonNode rowsNode = node.get("row_count");
       Long rows = rowsNode == null || rowsNode.isNull() ? null : count(rowsNode, at + ".row_count");
@@ -258,9 +303,11 @@ final class SidecarJson {
         String where = at + ".fields." + entry.getKey();
         object(entry.getValue(), where);
         try {
-          fields.put(entry.getKey(), new QualityMetrics.FieldQuality(
-              count(require(entry.getValue(), "rows", where), where + ".rows"),
-              count(require(entry.getValue(), "nulls", where), where + ".nulls")));
+          fields.put(
+              entry.getKey(),
+              new QualityMetrics.FieldQuality(
+                  count(require(entry.getValue(), "rows", where), where + ".rows"),
+                  count(require(entry.getValue(), "nulls", where), where + ".nulls")));
         } catch (IllegalArgumentException e) {
           throw fail(where, e.getMessage());
         }
@@ -270,15 +317,17 @@ final class SidecarJson {
         String where = at + ".rules." + entry.getKey();
         object(entry.getValue(), where);
         try {
-          rules.put(entry.getKey(), new QualityMetrics.RuleQuality(
-              count(require(entry.getValue(), "checked", where), where + ".checked"),
-              count(require(entry.getValue(), "passed", where), where + ".passed")));
+          rules.put(
+              entry.getKey(),
+              new QualityMetrics.RuleQuality(
+                  count(require(entry.getValue(), "checked", where), where + ".checked"),
+                  count(require(entry.getValue(), "passed", where), where + ".passed")));
         } catch (IllegalArgumentException e) {
           throw fail(where, e.getMessage());
         }
       }
-      return new QualityMetrics(completeness, accuracy, lastValidated, rows, fields, rules,
-          extras(node, QUALITY_KEYS));
+      return new QualityMetrics(
+          completeness, accuracy, lastValidated, rows, fields, rules, extras(node, QUALITY_KEYS));
     }
 
     private List<Map.Entry<String, JsonNode>> entries(JsonNode node, String at)
@@ -310,26 +359,33 @@ final class SidecarJson {
       return node.longValue();
     }
 
-    private Instant instant(JsonNode parent, String key, String at) throws MalformedSidecarException {
+    private Instant instant(JsonNode parent, String key, String at)
+        throws MalformedSidecarException {
       String where = at.isEmpty() ? key : at + "." + key;
       String text = text(parent, key, at);
       try {
         return OffsetDateTime.parse(text).toInstant();
       } catch (DateTimeParseException e) {
-        throw fail(where, "'" + text + "' is not an ISO-8601 time with offset"
-            + " (use UTC, e.g. 2025-11-10T12:00:00Z)");
+        throw fail(
+            where,
+            "'"
+                + text
+                + "' is not an ISO-8601 time with offset"
+                + " (use UTC, e.g. 2025-11-10T12:00:00Z)");
       }
     }
 
     private String text(JsonNode parent, String key, String at) throws MalformedSidecarException {
       JsonNode node = require(parent, key, at);
       if (!node.isTextual()) {
-        throw fail(at.isEmpty() ? key : at + "." + key, "expected a string, found " + describe(node));
+        throw fail(
+            at.isEmpty() ? key : at + "." + key, "expected a string, found " + describe(node));
       }
       return node.asText();
     }
 
-    private JsonNode require(JsonNode parent, String key, String at) throws MalformedSidecarException {
+    private JsonNode require(JsonNode parent, String key, String at)
+        throws MalformedSidecarException {
       JsonNode node = parent.get(key);
       if (node == null) {
         throw fail(at, "missing key \"" + key + "\"" + (at.isEmpty() ? "" : " in " + at));
@@ -355,8 +411,12 @@ final class SidecarJson {
     private MalformedSidecarException fail(String at, String problem) {
       JsonLocation location = locations.get(at);
       String where = at.isEmpty() ? "" : at + ": ";
-      return new MalformedSidecarException(source, location == null ? 0 : location.getLineNr(),
-          location == null ? 0 : location.getColumnNr(), where + problem, null);
+      return new MalformedSidecarException(
+          source,
+          location == null ? 0 : location.getLineNr(),
+          location == null ? 0 : location.getColumnNr(),
+          where + problem,
+          null);
     }
   }
 
@@ -378,11 +438,13 @@ final class SidecarJson {
 
   private static Map<String, String> extras(JsonNode node, Set<String> known) {
     Map<String, String> extras = new LinkedHashMap<>();
-    node.fields().forEachRemaining(entry -> {
-      if (!known.contains(entry.getKey())) {
-        extras.put(entry.getKey(), entry.getValue().toString());
-      }
-    });
+    node.fields()
+        .forEachRemaining(
+            entry -> {
+              if (!known.contains(entry.getKey())) {
+                extras.put(entry.getKey(), entry.getValue().toString());
+              }
+            });
     return extras;
   }
 
@@ -423,15 +485,27 @@ final class SidecarJson {
       }
       if (!quality.fieldQuality().isEmpty()) {
         ObjectNode byField = node.putObject("fields");
-        quality.fieldQuality().forEach((name, q) -> byField.putObject(name)
-            .put("completeness", round(q.completeness())).put("rows", q.rows())
-            .put("nulls", q.nulls()));
+        quality
+            .fieldQuality()
+            .forEach(
+                (name, q) ->
+                    byField
+                        .putObject(name)
+                        .put("completeness", round(q.completeness()))
+                        .put("rows", q.rows())
+                        .put("nulls", q.nulls()));
       }
       if (!quality.ruleQuality().isEmpty()) {
         ObjectNode byRule = node.putObject("rules");
-        quality.ruleQuality().forEach((name, q) -> byRule.putObject(name)
-            .put("pass_rate", round(q.passRate())).put("checked", q.checked())
-            .put("passed", q.passed()));
+        quality
+            .ruleQuality()
+            .forEach(
+                (name, q) ->
+                    byRule
+                        .putObject(name)
+                        .put("pass_rate", round(q.passRate()))
+                        .put("checked", q.checked())
+                        .put("passed", q.passed()));
       }
       putExtras(node, quality.extras());
     }
@@ -451,8 +525,8 @@ final class SidecarJson {
     try {
       return MAPPER.readTree(render(sidecar));
     } catch (JsonProcessingException e) {
-      throw new UncheckedIOException("Cannot render schema.json of "
-          + sidecar.schema().qualifiedName(), e);
+      throw new UncheckedIOException(
+          "Cannot render schema.json of " + sidecar.schema().qualifiedName(), e);
     }
   }
 
@@ -461,8 +535,7 @@ final class SidecarJson {
     try {
       return parse(MAPPER.writeValueAsBytes(node), source);
     } catch (JsonProcessingException e) {
-      throw new MalformedSidecarException(source, 0, 0, "cannot be rendered: " + e.getMessage(),
-          e);
+      throw new MalformedSidecarException(source, 0, 0, "cannot be rendered: " + e.getMessage(), e);
     }
   }
 
@@ -471,7 +544,8 @@ final class SidecarJson {
   }
 
   private static double round(double fraction) {
-    return BigDecimal.valueOf(fraction).setScale(FRACTION_DECIMALS, RoundingMode.HALF_EVEN)
+    return BigDecimal.valueOf(fraction)
+        .setScale(FRACTION_DECIMALS, RoundingMode.HALF_EVEN)
         .doubleValue();
   }
 
@@ -484,8 +558,13 @@ final class SidecarJson {
     try {
       return MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("Extra key '" + key + "' holds invalid JSON "
-          + (json.length() > 60 ? json.substring(0, 60) + "..." : json) + " (use one JSON value)", e);
+      throw new IllegalArgumentException(
+          "Extra key '"
+              + key
+              + "' holds invalid JSON "
+              + (json.length() > 60 ? json.substring(0, 60) + "..." : json)
+              + " (use one JSON value)",
+          e);
     }
   }
 }

@@ -1,13 +1,13 @@
 package dev.tiering.schema;
 
+import dev.tiering.core.TableName;
+import dev.tiering.core.WriteId;
+import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.storage.FileEntry;
 import dev.tiering.core.storage.PendingFile;
 import dev.tiering.core.storage.Storage;
 import dev.tiering.core.storage.WriteMode;
-import dev.tiering.core.TableName;
-import dev.tiering.core.WriteId;
-import dev.tiering.core.Zone;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,11 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads and changes the {@code schema.json} sidecars of lake tables. Every change happens under
- * the table's lock, is checked against the evolution rules, records each new version in {@code
- * _schema_history/}, and replaces the sidecar atomically: a crash never leaves a truncated
- * sidecar. Writers of one table with the same schema never fight; with schemas that the policy
- * cannot reconcile, the first to take the lock wins and the other gets an {@link
+ * Reads and changes the {@code schema.json} sidecars of lake tables. Every change happens under the
+ * table's lock, is checked against the evolution rules, records each new version in {@code
+ * _schema_history/}, and replaces the sidecar atomically: a crash never leaves a truncated sidecar.
+ * Writers of one table with the same schema never fight; with schemas that the policy cannot
+ * reconcile, the first to take the lock wins and the other gets an {@link
  * IncompatibleSchemaException}. Thread-safe.
  */
 public final class SidecarStore {
@@ -68,18 +68,29 @@ public final class SidecarStore {
 
   /**
    * A sidecar names its zone and table; the directory it lies in names them too. A sidecar that
-   * disagrees (copied from another table) would make writers and readers act on the wrong table,
-   * so it is refused, naming both.
+   * disagrees (copied from another table) would make writers and readers act on the wrong table, so
+   * it is refused, naming both.
    *
    * @throws MalformedSidecarException naming the file, what it describes and where it lies
    */
   public static void checkPlace(TableSchema schema, Zone zone, TableName table, Path file)
       throws MalformedSidecarException {
     if (schema.zone() != zone || !schema.table().equals(table)) {
-      throw new MalformedSidecarException(file.toString(), 0, 0, "it describes "
-          + schema.zone() + "." + schema.table() + " but lies in the directory of " + zone + "."
-          + table + " (a sidecar copied from another table? put it back, or fix table_name and"
-          + " zone)", null);
+      throw new MalformedSidecarException(
+          file.toString(),
+          0,
+          0,
+          "it describes "
+              + schema.zone()
+              + "."
+              + schema.table()
+              + " but lies in the directory of "
+              + zone
+              + "."
+              + table
+              + " (a sidecar copied from another table? put it back, or fix table_name and"
+              + " zone)",
+          null);
     }
   }
 
@@ -95,8 +106,8 @@ public final class SidecarStore {
       String name = entry.name();
       if (entry.isFile() && name.endsWith(".json")) {
         try {
-          SchemaVersion version = SchemaVersion.parse(name.substring(0,
-              name.length() - ".json".length()));
+          SchemaVersion version =
+              SchemaVersion.parse(name.substring(0, name.length() - ".json".length()));
           if (current.isPresent() && version.compareTo(current.get()) <= 0) {
             versions.add(version);
           }
@@ -120,20 +131,21 @@ public final class SidecarStore {
   }
 
   /**
-   * The schema the table would have after a write with {@code proposed}, without changing
-   * anything: lets a writer refuse a bad schema before it writes any data.
+   * The schema the table would have after a write with {@code proposed}, without changing anything:
+   * lets a writer refuse a bad schema before it writes any data.
    *
    * @throws IncompatibleSchemaException if the policy does not allow the changes
    */
   public TableSchema check(TableSchema proposed, EvolutionPolicy policy) throws IOException {
     Optional<SchemaSidecar> current = read(proposed.zone(), proposed.table());
-    return current.isEmpty() ? proposed
+    return current.isEmpty()
+        ? proposed
         : SchemaEvolution.evolve(current.get().schema(), proposed, policy, now());
   }
 
   /**
-   * Records a write: applies {@code proposed} under {@code policy} and merges {@code added}
-   * metrics into the table's.
+   * Records a write: applies {@code proposed} under {@code policy} and merges {@code added} metrics
+   * into the table's.
    *
    * @param added metrics of the rows written, or null to leave the metrics alone
    * @return the sidecar as committed
@@ -148,19 +160,19 @@ public final class SidecarStore {
    * Records a change to the table's schema and metrics without data files (for example a schema
    * change ahead of the writes that use it). Commits interrupted by a crash are settled first.
    */
-  private SchemaSidecar commitMetadata(TableSchema proposed, QualityMetrics added,
-      EvolutionPolicy policy) throws IOException {
+  private SchemaSidecar commitMetadata(
+      TableSchema proposed, QualityMetrics added, EvolutionPolicy policy) throws IOException {
     Objects.requireNonNull(proposed, "proposed");
     Objects.requireNonNull(policy, "policy");
     try (Closeable lock = lockTable(proposed.zone(), proposed.table())) {
       CommitLog log = new CommitLog(paths, storage, proposed.zone(), proposed.table());
-      Optional<SchemaSidecar> current = settle(log, read(proposed.zone(), proposed.table()),
-          log.names());
+      Optional<SchemaSidecar> current =
+          settle(log, read(proposed.zone(), proposed.table()), log.names());
       TableSchema next = settleSchema(current, proposed, policy);
       long lastCommit = current.map(SchemaSidecar::lastCommit).orElse(0L);
       QualityMetrics before = current.map(SchemaSidecar::quality).orElse(null);
-      SchemaSidecar committed = new SchemaSidecar(next, QualityMetrics.merge(before, added),
-          lastCommit);
+      SchemaSidecar committed =
+          new SchemaSidecar(next, QualityMetrics.merge(before, added), lastCommit);
       if (current.isEmpty() || !committed.equals(current.get())) {
         write(committed);
       }
@@ -169,8 +181,8 @@ public final class SidecarStore {
   }
 
   /**
-   * Commits a write's data files to the table as one: all of them become visible together, with
-   * the schema and merged metrics, or none does. The protocol, under the table's lock:
+   * Commits a write's data files to the table as one: all of them become visible together, with the
+   * schema and merged metrics, or none does. The protocol, under the table's lock:
    *
    * <ol>
    *   <li>Commits a crash left unfinished are settled (see {@link #recover}).
@@ -178,8 +190,8 @@ public final class SidecarStore {
    *       returned, {@link TableCommit#replayed() replayed}, and the caller discards its files.
    *   <li>The schema is evolved (a new version goes to the history first) and the next sequence
    *       number taken.
-   *   <li>A pending record {@code _commits/<seq>[-<id>].pending.json} is written, naming every
-   *       file and holding the sidecar the commit will give the table.
+   *   <li>A pending record {@code _commits/<seq>[-<id>].pending.json} is written, naming every file
+   *       and holding the sidecar the commit will give the table.
    *   <li>Each file is made durable under its staged name ({@code .part-<uuid>.parquet.staged}).
    *   <li><b>The commit point:</b> the record is renamed to {@code .commit.json}.
    *   <li>Each staged file is renamed to {@code part-<seq>-<uuid>.parquet}.
@@ -199,8 +211,14 @@ public final class SidecarStore {
    * @throws IncompatibleSchemaException if the policy does not allow the changes; nothing is
    *     written
    */
-  public TableCommit commitFiles(TableSchema proposed, QualityMetrics added, EvolutionPolicy policy,
-      WriteId writeId, List<StagedFile> files, CommitRetention retention) throws IOException {
+  public TableCommit commitFiles(
+      TableSchema proposed,
+      QualityMetrics added,
+      EvolutionPolicy policy,
+      WriteId writeId,
+      List<StagedFile> files,
+      CommitRetention retention)
+      throws IOException {
     Objects.requireNonNull(proposed, "proposed");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(retention, "retention");
@@ -210,8 +228,14 @@ public final class SidecarStore {
       Path target = file.pending().target();
       if (!PathResolver.isStagedName(target.getFileName().toString())
           || !target.startsWith(paths.tableDir(zone, table))) {
-        throw new IllegalArgumentException("Cannot commit " + target + " to " + zone + "." + table
-            + ": not a staged data file of the table (create it at PathResolver.stagedDataFile)");
+        throw new IllegalArgumentException(
+            "Cannot commit "
+                + target
+                + " to "
+                + zone
+                + "."
+                + table
+                + ": not a staged data file of the table (create it at PathResolver.stagedDataFile)");
       }
     }
     try (Closeable lock = lockTable(zone, table)) {
@@ -220,28 +244,57 @@ public final class SidecarStore {
       List<CommitLog.Name> names = commits.names();
       Optional<SchemaSidecar> current = settle(commits, read(zone, table), names);
       if (writeId != null) {
-        Optional<CommitLog.Name> earlier = names.stream().filter(n -> n.committed()
-            && writeId.equals(n.writeId())).findFirst();
+        Optional<CommitLog.Name> earlier =
+            names.stream().filter(n -> n.committed() && writeId.equals(n.writeId())).findFirst();
         if (earlier.isPresent()) {
           CommitLog.Entry entry = commits.read(earlier.get());
-          log.info("Write {} was committed to {}.{} before, as commit {}: nothing written again",
-              writeId, zone, table, entry.seq());
-          return new TableCommit(entry.seq(), writeId, publishedFiles(commits, entry), entry.rows(),
-              entry.bytes(), current.orElse(entry.sidecar()), true);
+          log.info(
+              "Write {} was committed to {}.{} before, as commit {}: nothing written again",
+              writeId,
+              zone,
+              table,
+              entry.seq());
+          return new TableCommit(
+              entry.seq(),
+              writeId,
+              publishedFiles(commits, entry),
+              entry.rows(),
+              entry.bytes(),
+              current.orElse(entry.sidecar()),
+              true);
         }
       }
       TableSchema next = settleSchema(current, proposed, policy);
       long lastCommit = current.map(SchemaSidecar::lastCommit).orElse(0L);
       long seq = Math.max(lastCommit, names.isEmpty() ? 0 : names.get(names.size() - 1).seq()) + 1;
       if (seq > PathResolver.MAX_COMMIT) {
-        throw new IOException("Cannot commit to " + zone + "." + table + ": its commit numbers are"
-            + " used up (" + PathResolver.MAX_COMMIT + "); write to a new table");
+        throw new IOException(
+            "Cannot commit to "
+                + zone
+                + "."
+                + table
+                + ": its commit numbers are"
+                + " used up ("
+                + PathResolver.MAX_COMMIT
+                + "); write to a new table");
       }
-      SchemaSidecar after = new SchemaSidecar(next, QualityMetrics.merge(
-          current.map(SchemaSidecar::quality).orElse(null), added), seq);
-      CommitLog.Entry entry = new CommitLog.Entry(seq, writeId, now(), files.stream()
-          .map(f -> new CommitLog.Staged(f.pending().target(), f.rows(),
-              f.pending().bytesWritten())).toList(), after);
+      SchemaSidecar after =
+          new SchemaSidecar(
+              next,
+              QualityMetrics.merge(current.map(SchemaSidecar::quality).orElse(null), added),
+              seq);
+      CommitLog.Entry entry =
+          new CommitLog.Entry(
+              seq,
+              writeId,
+              now(),
+              files.stream()
+                  .map(
+                      f ->
+                          new CommitLog.Staged(
+                              f.pending().target(), f.rows(), f.pending().bytesWritten()))
+                  .toList(),
+              after);
       commits.writePending(entry);
       try {
         for (StagedFile file : files) {
@@ -257,15 +310,24 @@ public final class SidecarStore {
       try {
         published = apply(commits, entry);
       } catch (IOException | RuntimeException e) {
-        throw new IOException("Write to " + zone + "." + table + " is committed (commit " + seq
-            + ") but not yet published: " + e.getMessage() + ". The next commit to the table or"
-            + " `tiering recover` publishes it; do not write it again", e);
+        throw new IOException(
+            "Write to "
+                + zone
+                + "."
+                + table
+                + " is committed (commit "
+                + seq
+                + ") but not yet published: "
+                + e.getMessage()
+                + ". The next commit to the table or"
+                + " `tiering recover` publishes it; do not write it again",
+            e);
       }
       try {
         int pruned = commits.prune(commits.names(), seq, retention, clock.instant());
         if (pruned > 0) {
-          log.debug("Removed {} commit record(s) of {}.{} past their retention", pruned, zone,
-              table);
+          log.debug(
+              "Removed {} commit record(s) of {}.{} past their retention", pruned, zone, table);
         }
       } catch (IOException e) {
         log.warn("Could not remove old commit records of {}.{}: {}", zone, table, e.toString());
@@ -287,17 +349,27 @@ public final class SidecarStore {
     try {
       committed = storage.stat(commits.file(entry.seq(), entry.writeId(), true)).isPresent();
     } catch (IOException | RuntimeException e) {
-      IOException unknown = new IOException("Write to " + entry.sidecar().schema()
-          .qualifiedName() + " failed at its commit point (" + cause.getMessage() + ") and"
-          + " whether it is committed cannot be told (" + e.getMessage() + "): run `tiering"
-          + " recover`, then check; retry it only with a write id, which makes a retry safe",
-          cause);
+      IOException unknown =
+          new IOException(
+              "Write to "
+                  + entry.sidecar().schema().qualifiedName()
+                  + " failed at its commit point ("
+                  + cause.getMessage()
+                  + ") and"
+                  + " whether it is committed cannot be told ("
+                  + e.getMessage()
+                  + "): run `tiering"
+                  + " recover`, then check; retry it only with a write id, which makes a retry safe",
+              cause);
       unknown.addSuppressed(e);
       throw unknown;
     }
     if (committed) {
-      log.warn("Commit {} of {} reported {} but its record was renamed: it is committed",
-          entry.seq(), entry.sidecar().schema().qualifiedName(), cause.toString());
+      log.warn(
+          "Commit {} of {} reported {} but its record was renamed: it is committed",
+          entry.seq(),
+          entry.sidecar().schema().qualifiedName(),
+          cause.toString());
       return true;
     }
     try {
@@ -313,15 +385,20 @@ public final class SidecarStore {
       throws IOException {
     List<TableCommit.File> published = commits.publish(entry);
     write(entry.sidecar());
-    log.info("Committed {} file(s), {} rows to {} as commit {}{}", published.size(), entry.rows(),
-        entry.sidecar().schema().qualifiedName(), entry.seq(),
+    log.info(
+        "Committed {} file(s), {} rows to {} as commit {}{}",
+        published.size(),
+        entry.rows(),
+        entry.sidecar().schema().qualifiedName(),
+        entry.seq(),
         entry.writeId() == null ? "" : " (write id " + entry.writeId() + ")");
     return published;
   }
 
   private List<TableCommit.File> publishedFiles(CommitLog commits, CommitLog.Entry entry) {
-    return entry.files().stream().map(f -> new TableCommit.File(commits.published(f, entry.seq()),
-        f.rows(), f.bytes())).toList();
+    return entry.files().stream()
+        .map(f -> new TableCommit.File(commits.published(f, entry.seq()), f.rows(), f.bytes()))
+        .toList();
   }
 
   /**
@@ -332,8 +409,9 @@ public final class SidecarStore {
    * @param names the table's records, listed under the lock; a rolled-back one is removed
    * @return the sidecar after settling
    */
-  private Optional<SchemaSidecar> settle(CommitLog commits, Optional<SchemaSidecar> current,
-      List<CommitLog.Name> names) throws IOException {
+  private Optional<SchemaSidecar> settle(
+      CommitLog commits, Optional<SchemaSidecar> current, List<CommitLog.Name> names)
+      throws IOException {
     long lastCommit = current.map(SchemaSidecar::lastCommit).orElse(0L);
     for (java.util.Iterator<CommitLog.Name> it = names.iterator(); it.hasNext(); ) {
       CommitLog.Name name = it.next();
@@ -341,25 +419,40 @@ public final class SidecarStore {
         continue;
       }
       if (name.seq() != lastCommit + 1) {
-        throw new MalformedSidecarException(name.entry().path().toString(), 0, 0, "commit record"
-            + " cannot be trusted: it is commit " + name.seq() + " but the table's last commit is "
-            + lastCommit + ", and only commit " + (lastCommit + 1) + " can be unfinished (nothing"
-            + " was changed; remove the record if it is not the SDK's)", null);
+        throw new MalformedSidecarException(
+            name.entry().path().toString(),
+            0,
+            0,
+            "commit record"
+                + " cannot be trusted: it is commit "
+                + name.seq()
+                + " but the table's last commit is "
+                + lastCommit
+                + ", and only commit "
+                + (lastCommit + 1)
+                + " can be unfinished (nothing"
+                + " was changed; remove the record if it is not the SDK's)",
+            null);
       }
       CommitLog.Entry entry = commits.read(name);
       if (name.committed()) {
         // Late: its record's time must say when it became visible (see appliedBefore).
         commits.touchCommitted(entry);
         apply(commits, entry);
-        log.warn("Rolled forward commit {} of {}: it was committed but its writer stopped before"
-            + " publishing all of it", entry.seq(), entry.sidecar().schema().qualifiedName());
+        log.warn(
+            "Rolled forward commit {} of {}: it was committed but its writer stopped before"
+                + " publishing all of it",
+            entry.seq(),
+            entry.sidecar().schema().qualifiedName());
         current = Optional.of(entry.sidecar());
         lastCommit = entry.seq();
       } else {
         commits.rollBack(entry, name.entry().path());
         it.remove();
-        log.warn("Rolled back write {} to {}: its writer stopped before the commit point",
-            entry.seq(), entry.sidecar().schema().qualifiedName());
+        log.warn(
+            "Rolled back write {} to {}: its writer stopped before the commit point",
+            entry.seq(),
+            entry.sidecar().schema().qualifiedName());
       }
     }
     return current;
@@ -396,8 +489,8 @@ public final class SidecarStore {
   public record Settled(int rolledForward, int rolledBack) {}
 
   /**
-   * The commit of a write id, if the table has committed it and still keeps its record (see
-   * {@link CommitRetention}). Changes nothing.
+   * The commit of a write id, if the table has committed it and still keeps its record (see {@link
+   * CommitRetention}). Changes nothing.
    */
   public Optional<TableCommit> committed(Zone zone, TableName table, WriteId writeId)
       throws IOException {
@@ -407,8 +500,15 @@ public final class SidecarStore {
       if (name.committed() && writeId.equals(name.writeId())) {
         CommitLog.Entry entry = commits.read(name);
         SchemaSidecar sidecar = read(zone, table).orElse(entry.sidecar());
-        return Optional.of(new TableCommit(entry.seq(), writeId, publishedFiles(commits, entry),
-            entry.rows(), entry.bytes(), sidecar, true));
+        return Optional.of(
+            new TableCommit(
+                entry.seq(),
+                writeId,
+                publishedFiles(commits, entry),
+                entry.rows(),
+                entry.bytes(),
+                sidecar,
+                true));
       }
     }
     return Optional.empty();
@@ -422,8 +522,7 @@ public final class SidecarStore {
   public long appliedBefore(Zone zone, TableName table, Instant cutoff) throws IOException {
     long lastCommit = read(zone, table).map(SchemaSidecar::lastCommit).orElse(0L);
     for (CommitLog.Name name : new CommitLog(paths, storage, zone, table).names()) {
-      if (name.seq() <= lastCommit && name.committed()
-          && name.entry().modified().isAfter(cutoff)) {
+      if (name.seq() <= lastCommit && name.committed() && name.entry().modified().isAfter(cutoff)) {
         return name.seq() - 1;
       }
     }
@@ -435,15 +534,21 @@ public final class SidecarStore {
   }
 
   /** The schema after a write with {@code proposed}; a new version is recorded in the history. */
-  private TableSchema settleSchema(Optional<SchemaSidecar> current, TableSchema proposed,
-      EvolutionPolicy policy) throws IOException {
-    TableSchema next = current.isEmpty() ? proposed
-        : SchemaEvolution.evolve(current.get().schema(), proposed, policy, now());
+  private TableSchema settleSchema(
+      Optional<SchemaSidecar> current, TableSchema proposed, EvolutionPolicy policy)
+      throws IOException {
+    TableSchema next =
+        current.isEmpty()
+            ? proposed
+            : SchemaEvolution.evolve(current.get().schema(), proposed, policy, now());
     if (current.isEmpty() || next != current.get().schema()) {
-      removeUncommittedHistory(proposed.zone(), proposed.table(),
-          current.map(c -> c.schema().version()).orElse(null));
+      removeUncommittedHistory(
+          proposed.zone(), proposed.table(), current.map(c -> c.schema().version()).orElse(null));
       writeHistory(next);
-      log.info("Schema of {} is now version {}{}", next.qualifiedName(), next.version(),
+      log.info(
+          "Schema of {} is now version {}{}",
+          next.qualifiedName(),
+          next.version(),
           current.map(c -> " (was " + c.schema().version() + ")").orElse(" (new table)"));
     }
     return next;
@@ -463,12 +568,14 @@ public final class SidecarStore {
         continue;
       }
       try {
-        SchemaVersion version = SchemaVersion.parse(name.substring(0,
-            name.length() - ".json".length()));
+        SchemaVersion version =
+            SchemaVersion.parse(name.substring(0, name.length() - ".json".length()));
         if (current == null || version.compareTo(current) > 0) {
           storage.delete(entry.path());
-          log.warn("Removed schema history record {}: its commit crashed before the sidecar"
-              + " named it", entry.path());
+          log.warn(
+              "Removed schema history record {}: its commit crashed before the sidecar"
+                  + " named it",
+              entry.path());
         }
       } catch (IllegalArgumentException foreignFile) {
         // Not a version record: not ours to remove.
@@ -490,8 +597,8 @@ public final class SidecarStore {
 
   private void write(SchemaSidecar sidecar) throws IOException {
     TableSchema schema = sidecar.schema();
-    try (PendingFile pending = storage.create(paths.schemaFile(schema.zone(), schema.table()),
-        WriteMode.REPLACE)) {
+    try (PendingFile pending =
+        storage.create(paths.schemaFile(schema.zone(), schema.table()), WriteMode.REPLACE)) {
       pending.stream().write(SidecarJson.renderBytes(sidecar));
       pending.commit();
     }
@@ -503,17 +610,30 @@ public final class SidecarStore {
       return Optional.empty();
     }
     if (!entry.get().isFile()) {
-      throw new MalformedSidecarException(file.toString(), 0, 0, "it is a "
-          + entry.get().type().name().toLowerCase(java.util.Locale.ROOT)
-          + ", not a file (the SDK never reads a sidecar through a link)", null);
+      throw new MalformedSidecarException(
+          file.toString(),
+          0,
+          0,
+          "it is a "
+              + entry.get().type().name().toLowerCase(java.util.Locale.ROOT)
+              + ", not a file (the SDK never reads a sidecar through a link)",
+          null);
     }
     if (entry.get().size() > SidecarJson.MAX_BYTES) {
-      throw new MalformedSidecarException(file.toString(), 0, 0, "it is "
-          + entry.get().size() + " bytes, more than the " + SidecarJson.MAX_BYTES
-          + "-byte limit for a sidecar", null);
+      throw new MalformedSidecarException(
+          file.toString(),
+          0,
+          0,
+          "it is "
+              + entry.get().size()
+              + " bytes, more than the "
+              + SidecarJson.MAX_BYTES
+              + "-byte limit for a sidecar",
+          null);
     }
     try (InputStream in = storage.openStream(file)) {
-      return Optional.of(SidecarJson.parse(in.readNBytes(SidecarJson.MAX_BYTES + 1), file.toString()));
+      return Optional.of(
+          SidecarJson.parse(in.readNBytes(SidecarJson.MAX_BYTES + 1), file.toString()));
     }
   }
 

@@ -4,8 +4,8 @@ import dev.tiering.core.storage.PendingFile;
 import java.util.Objects;
 
 /**
- * A data file of a lake write, fully written but not yet published: its {@link PendingFile}
- * targets a staged name ({@link dev.tiering.core.routing.PathResolver#stagedDataFile}), and {@link
+ * A data file of a lake write, fully written but not yet published: its {@link PendingFile} targets
+ * a staged name ({@link dev.tiering.core.routing.PathResolver#stagedDataFile}), and {@link
  * SidecarStore#commitFiles} publishes it with the rest of its write, or none of them.
  *
  * @param pending the finished file, not yet committed

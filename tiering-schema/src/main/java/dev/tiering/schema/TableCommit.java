@@ -17,8 +17,14 @@ import java.util.Objects;
  * @param sidecar the table's sidecar as this call left it
  * @param replayed true if the write id had been committed before, and this call changed nothing
  */
-public record TableCommit(long seq, WriteId writeId, List<File> files, long rows, long bytes,
-    SchemaSidecar sidecar, boolean replayed) {
+public record TableCommit(
+    long seq,
+    WriteId writeId,
+    List<File> files,
+    long rows,
+    long bytes,
+    SchemaSidecar sidecar,
+    boolean replayed) {
 
   /**
    * One committed data file.

@@ -13,9 +13,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The schema of one lake table, as its {@code schema.json} sidecar records it: name, zone,
- * version, creation time, fields and partitioning. Immutable; build one with {@link
- * #builder(Zone, String)}.
+ * The schema of one lake table, as its {@code schema.json} sidecar records it: name, zone, version,
+ * creation time, fields and partitioning. Immutable; build one with {@link #builder(Zone, String)}.
  *
  * <p>{@code partitionBy} is empty or {@code ["date"]}: a date-partitioned table's files carry a
  * {@code date} column (type date) holding the partition date, which is not among {@link #fields()}
@@ -30,8 +29,14 @@ import java.util.Set;
  * @param extras top-level keys of the sidecar this SDK does not know, as JSON text
  * @param schemaExtras keys of the sidecar's {@code schema} object this SDK does not know
  */
-public record TableSchema(TableName table, Zone zone, SchemaVersion version, Instant createdAt,
-    List<Field> fields, List<String> partitionBy, Map<String, String> extras,
+public record TableSchema(
+    TableName table,
+    Zone zone,
+    SchemaVersion version,
+    Instant createdAt,
+    List<Field> fields,
+    List<String> partitionBy,
+    Map<String, String> extras,
     Map<String, String> schemaExtras) {
 
   /** The partition column of date-partitioned tables. */
@@ -40,8 +45,8 @@ public record TableSchema(TableName table, Zone zone, SchemaVersion version, Ins
   /**
    * Validates the schema.
    *
-   * @throws IllegalArgumentException for no fields, duplicate field names, an unsupported
-   *     partition column, or a field that collides with the {@code date} partition column
+   * @throws IllegalArgumentException for no fields, duplicate field names, an unsupported partition
+   *     column, or a field that collides with the {@code date} partition column
    */
   public TableSchema {
     Objects.requireNonNull(table, "table");
@@ -64,12 +69,14 @@ public record TableSchema(TableName table, Zone zone, SchemaVersion version, Ins
       }
     }
     if (!partitionBy.isEmpty() && !partitionBy.equals(List.of(DATE_PARTITION))) {
-      throw new IllegalArgumentException(where + "partition_by " + partitionBy
-          + " is not supported (use [] or [\"date\"])");
+      throw new IllegalArgumentException(
+          where + "partition_by " + partitionBy + " is not supported (use [] or [\"date\"])");
     }
     if (partitionBy.contains(DATE_PARTITION) && names.contains(DATE_PARTITION)) {
-      throw new IllegalArgumentException(where + "field 'date' collides with the date partition"
-          + " column that the SDK adds (rename the field, e.g. to event_date)");
+      throw new IllegalArgumentException(
+          where
+              + "field 'date' collides with the date partition"
+              + " column that the SDK adds (rename the field, e.g. to event_date)");
     }
   }
 
@@ -105,8 +112,8 @@ public record TableSchema(TableName table, Zone zone, SchemaVersion version, Ins
 
   /** This schema with another version and creation time. */
   public TableSchema withVersion(SchemaVersion newVersion, Instant created) {
-    return new TableSchema(table, zone, newVersion, created, fields, partitionBy, extras,
-        schemaExtras);
+    return new TableSchema(
+        table, zone, newVersion, created, fields, partitionBy, extras, schemaExtras);
   }
 
   /** {@code zone.table}, e.g. {@code silver.slm_predictions}. */
@@ -168,8 +175,10 @@ public record TableSchema(TableName table, Zone zone, SchemaVersion version, Ins
      * @throws IllegalArgumentException as {@link TableSchema#TableSchema} does
      */
     public TableSchema build() {
-      Instant created = createdAt != null ? createdAt : Instant.now().truncatedTo(ChronoUnit.SECONDS);
-      return new TableSchema(table, zone, version, created, fields, partitionBy, Map.of(), Map.of());
+      Instant created =
+          createdAt != null ? createdAt : Instant.now().truncatedTo(ChronoUnit.SECONDS);
+      return new TableSchema(
+          table, zone, version, created, fields, partitionBy, Map.of(), Map.of());
     }
   }
 }

@@ -18,18 +18,19 @@ import org.junit.jupiter.api.Test;
 
 class RowValidatorTest {
 
-  private final TableSchema schema = TableSchema.builder(Zone.SILVER, "all_types")
-      .required("ts", FieldType.TIMESTAMP)
-      .nullable("day", FieldType.DATE)
-      .nullable("i32", FieldType.INT32)
-      .nullable("i64", FieldType.INT64)
-      .nullable("f32", FieldType.FLOAT32)
-      .nullable("f64", FieldType.FLOAT64)
-      .nullable("flag", FieldType.BOOLEAN)
-      .nullable("text", FieldType.STRING)
-      .nullable("blob", FieldType.BINARY)
-      .nullable("price", FieldType.decimal(9, 2))
-      .build();
+  private final TableSchema schema =
+      TableSchema.builder(Zone.SILVER, "all_types")
+          .required("ts", FieldType.TIMESTAMP)
+          .nullable("day", FieldType.DATE)
+          .nullable("i32", FieldType.INT32)
+          .nullable("i64", FieldType.INT64)
+          .nullable("f32", FieldType.FLOAT32)
+          .nullable("f64", FieldType.FLOAT64)
+          .nullable("flag", FieldType.BOOLEAN)
+          .nullable("text", FieldType.STRING)
+          .nullable("blob", FieldType.BINARY)
+          .nullable("price", FieldType.decimal(9, 2))
+          .build();
   private final RowValidator validator = RowValidator.of(schema);
 
   private Object coerce(String field, Object value) {
@@ -58,9 +59,11 @@ class RowValidatorTest {
     assertThat(coerce("ts", Instant.parse("2025-11-10T12:00:00.000001999Z"))).isEqualTo(micros + 1);
     assertThat(coerce("ts", Instant.parse("1969-12-31T23:59:59.999999500Z"))).isEqualTo(-1L);
     assertThat(refusal("ts", Instant.MAX)).contains("is out of range");
-    assertThat(refusal("ts", "2025-11-10")).isEqualTo("Row 7, field 'ts': (timestamp) value"
-        + " '2025-11-10' (String) is not a timestamp (use Instant, OffsetDateTime, ZonedDateTime,"
-        + " LocalDateTime as UTC, or Long epoch microseconds)");
+    assertThat(refusal("ts", "2025-11-10"))
+        .isEqualTo(
+            "Row 7, field 'ts': (timestamp) value"
+                + " '2025-11-10' (String) is not a timestamp (use Instant, OffsetDateTime, ZonedDateTime,"
+                + " LocalDateTime as UTC, or Long epoch microseconds)");
   }
 
   @Test
@@ -81,9 +84,11 @@ class RowValidatorTest {
     assertThat(refusal("f64", (1L << 53) + 1)).contains("is not a float64");
     assertThat(coerce("f32", 0.5)).isEqualTo(0.5f);
     assertThat(refusal("f32", 0.1)).contains("(Double) is not a float32");
-    assertThat(refusal("f64", Double.NaN)).isEqualTo("Row 7, field 'f64': (float64, nullable)"
-        + " value NaN is not finite (NaN and infinities are refused; use null for a missing value,"
-        + " or allow non-finite values)");
+    assertThat(refusal("f64", Double.NaN))
+        .isEqualTo(
+            "Row 7, field 'f64': (float64, nullable)"
+                + " value NaN is not finite (NaN and infinities are refused; use null for a missing value,"
+                + " or allow non-finite values)");
     assertThat(refusal("f32", Float.NEGATIVE_INFINITY)).contains("value -Infinity is not finite");
     assertThat(validator.allowingNonFinite().coerce(schema.indexOf("f64"), Double.NaN, 0))
         .isEqualTo(Double.NaN);
@@ -106,12 +111,14 @@ class RowValidatorTest {
     assertThat(coerce("price", new BigDecimal("12.3"))).isEqualTo(new BigDecimal("12.30"));
     assertThat(coerce("price", new BigDecimal("12.300"))).isEqualTo(new BigDecimal("12.30"));
     assertThat(coerce("price", 12)).isEqualTo(new BigDecimal("12.00"));
-    assertThat(refusal("price", new BigDecimal("12.345"))).contains(
-        "value 12.345 has more than 2 decimal places (round it to 2 first)");
-    assertThat(refusal("price", new BigDecimal("12345678.9"))).contains(
-        "value 12345678.9 has more than 9 digits (does not fit decimal(9,2))");
-    assertThat(refusal("price", 12.5)).contains("(Double) is not a decimal(9,2)",
-        "convert doubles with BigDecimal.valueOf and round them");
+    assertThat(refusal("price", new BigDecimal("12.345")))
+        .contains("value 12.345 has more than 2 decimal places (round it to 2 first)");
+    assertThat(refusal("price", new BigDecimal("12345678.9")))
+        .contains("value 12345678.9 has more than 9 digits (does not fit decimal(9,2))");
+    assertThat(refusal("price", 12.5))
+        .contains(
+            "(Double) is not a decimal(9,2)",
+            "convert doubles with BigDecimal.valueOf and round them");
   }
 
   @Test
@@ -125,10 +132,12 @@ class RowValidatorTest {
     assertThat(values).containsOnlyOnce(0L);
 
     row.put("colour", "red");
-    assertThatThrownBy(() -> validator.validate(row, 3)).isInstanceOf(RowValidationException.class)
+    assertThatThrownBy(() -> validator.validate(row, 3))
+        .isInstanceOf(RowValidationException.class)
         .hasMessageStartingWith("Row 3: unknown field 'colour' (the table's fields are [ts, day,");
     assertThatThrownBy(() -> validator.validate(Map.of("day", LocalDate.EPOCH), 4))
-        .hasMessage("Row 4, field 'ts': (timestamp) is required but missing or null (give it a"
-            + " value, or make the field nullable)");
+        .hasMessage(
+            "Row 4, field 'ts': (timestamp) is required but missing or null (give it a"
+                + " value, or make the field nullable)");
   }
 }

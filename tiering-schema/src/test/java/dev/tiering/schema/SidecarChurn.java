@@ -1,8 +1,8 @@
 package dev.tiering.schema;
 
-import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PathResolver;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -15,11 +15,22 @@ public final class SidecarChurn {
   /** Arguments: the base directory. */
   public static void main(String[] args) throws Exception {
     SidecarStore store = new SidecarStore(new PathResolver(TierLayout.under(Path.of(args[0]))));
-    TableSchema schema = TableSchema.builder(Zone.SILVER, "churn")
-        .required("id", FieldType.INT64).nullable("note", FieldType.STRING).build();
+    TableSchema schema =
+        TableSchema.builder(Zone.SILVER, "churn")
+            .required("id", FieldType.INT64)
+            .nullable("note", FieldType.STRING)
+            .build();
     for (long i = 0; ; i++) {
-      store.commit(schema, new QualityMetrics(1.0, null, Instant.now(), 1L,
-          Map.of("note", new QualityMetrics.FieldQuality(1, 0)), Map.of(), Map.of()),
+      store.commit(
+          schema,
+          new QualityMetrics(
+              1.0,
+              null,
+              Instant.now(),
+              1L,
+              Map.of("note", new QualityMetrics.FieldQuality(1, 0)),
+              Map.of(),
+              Map.of()),
           EvolutionPolicy.SAME);
       if (i == 0) {
         // Only now is there a sidecar for the parent to check after the kill.

@@ -1,11 +1,11 @@
 package dev.tiering.schema;
 
-import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PathResolver;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -24,17 +24,23 @@ class SidecarCrashTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void sidecarIsWholeAfterEveryKill(@TempDir Path base) throws Exception {
-    Path schemaFile = new PathResolver(TierLayout.under(base))
-        .schemaFile(Zone.SILVER, TableName.of("churn"));
+    Path schemaFile =
+        new PathResolver(TierLayout.under(base)).schemaFile(Zone.SILVER, TableName.of("churn"));
     Random random = new Random(42);
     long lastRows = 0;
     for (int kill = 0; kill < KILLS; kill++) {
-      Process churn = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-          .toString(), "-cp", System.getProperty("java.class.path"),
-          SidecarChurn.class.getName(), base.toString())
-          .redirectErrorStream(true).start();
-      try (BufferedReader out = new BufferedReader(
-          new InputStreamReader(churn.getInputStream(), StandardCharsets.UTF_8))) {
+      Process churn =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  SidecarChurn.class.getName(),
+                  base.toString())
+              .redirectErrorStream(true)
+              .start();
+      try (BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(churn.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         do {
           line = out.readLine();

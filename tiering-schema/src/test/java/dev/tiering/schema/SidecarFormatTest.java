@@ -36,11 +36,12 @@ class SidecarFormatTest {
     assertThat(schema.zone()).isEqualTo(Zone.SILVER);
     assertThat(schema.version()).isEqualTo(new SchemaVersion(1, 2, 0));
     assertThat(schema.createdAt()).isEqualTo(Instant.parse("2025-11-10T12:00:00Z"));
-    assertThat(schema.fields()).containsExactly(
-        Field.required("timestamp", FieldType.TIMESTAMP),
-        Field.required("slm_id", FieldType.INT32),
-        Field.required("prediction", FieldType.FLOAT64),
-        Field.nullable("confidence", FieldType.FLOAT64));
+    assertThat(schema.fields())
+        .containsExactly(
+            Field.required("timestamp", FieldType.TIMESTAMP),
+            Field.required("slm_id", FieldType.INT32),
+            Field.required("prediction", FieldType.FLOAT64),
+            Field.nullable("confidence", FieldType.FLOAT64));
     assertThat(schema.partitionBy()).containsExactly("date");
     assertThat(sidecar.quality().completeness()).isEqualTo(0.98);
     assertThat(sidecar.quality().accuracy()).isEqualTo(0.95);
@@ -58,9 +59,11 @@ class SidecarFormatTest {
   @Test
   void rewriteIsPrettyPrintedWithTheSeedsKeyOrder() throws IOException {
     String rewritten = SchemaSidecar.parse(seedDocument(), "seed").toJson();
-    assertThat(rewritten).startsWith("{\n  \"table_name\": \"slm_predictions\",\n  \"zone\": \"silver\",\n"
-        + "  \"version\": \"1.2.0\",\n  \"created_at\": \"2025-11-10T12:00:00Z\",\n  \"schema\": {\n"
-        + "    \"fields\": [\n      {\n        \"name\": \"timestamp\",\n");
+    assertThat(rewritten)
+        .startsWith(
+            "{\n  \"table_name\": \"slm_predictions\",\n  \"zone\": \"silver\",\n"
+                + "  \"version\": \"1.2.0\",\n  \"created_at\": \"2025-11-10T12:00:00Z\",\n  \"schema\": {\n"
+                + "    \"fields\": [\n      {\n        \"name\": \"timestamp\",\n");
     assertThat(rewritten).contains("\"partition_by\": [\n      \"date\"\n    ]");
     assertThat(rewritten).endsWith("}\n");
   }
@@ -69,12 +72,15 @@ class SidecarFormatTest {
   void unknownKeysAtEveryLevelSurviveARewrite() throws IOException {
     JsonNode doc = JSON.readTree(seedDocument());
     ((com.fasterxml.jackson.databind.node.ObjectNode) doc).put("owner", "data-team");
-    ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("schema")).putObject("hints")
+    ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("schema"))
+        .putObject("hints")
         .put("sort_by", "timestamp");
     ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("schema").get("fields").get(3))
         .put("pii", false);
     ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("quality_metrics"))
-        .putArray("checked_by").add("nightly").add(7);
+        .putArray("checked_by")
+        .add("nightly")
+        .add(7);
 
     SchemaSidecar sidecar = SchemaSidecar.parse(doc.toString(), "doc");
     assertThat(sidecar.schema().extras()).containsEntry("owner", "\"data-team\"");
@@ -84,20 +90,30 @@ class SidecarFormatTest {
 
   @Test
   void fullMetricsRoundTrip() throws IOException {
-    TableSchema schema = TableSchema.builder(Zone.GOLD, "daily").required("n", FieldType.INT64)
-        .nullable("price", FieldType.decimal(18, 4)).field(
-            Field.nullable("note", FieldType.STRING).withDescription("free text"))
-        .createdAt(Instant.parse("2025-11-10T12:00:00Z")).build();
-    QualityMetrics metrics = new QualityMetrics(0.75, 0.5, Instant.parse("2025-11-11T00:00:00Z"),
-        4L, Map.of("n", new QualityMetrics.FieldQuality(4, 0)),
-        Map.of("positive", new QualityMetrics.RuleQuality(4, 2)), Map.of());
+    TableSchema schema =
+        TableSchema.builder(Zone.GOLD, "daily")
+            .required("n", FieldType.INT64)
+            .nullable("price", FieldType.decimal(18, 4))
+            .field(Field.nullable("note", FieldType.STRING).withDescription("free text"))
+            .createdAt(Instant.parse("2025-11-10T12:00:00Z"))
+            .build();
+    QualityMetrics metrics =
+        new QualityMetrics(
+            0.75,
+            0.5,
+            Instant.parse("2025-11-11T00:00:00Z"),
+            4L,
+            Map.of("n", new QualityMetrics.FieldQuality(4, 0)),
+            Map.of("positive", new QualityMetrics.RuleQuality(4, 2)),
+            Map.of());
     SchemaSidecar sidecar = new SchemaSidecar(schema, metrics);
 
     SchemaSidecar back = SchemaSidecar.parse(sidecar.toJson(), "x");
 
     assertThat(back).isEqualTo(sidecar);
-    assertThat(sidecar.toJson()).contains("\"type\": \"decimal(18,4)\"", "\"pass_rate\": 0.5",
-        "\"description\": \"free text\"");
+    assertThat(sidecar.toJson())
+        .contains(
+            "\"type\": \"decimal(18,4)\"", "\"pass_rate\": 0.5", "\"description\": \"free text\"");
   }
 
   @Test
@@ -113,10 +129,15 @@ class SidecarFormatTest {
       assertThat(actual.decimalValue()).as(path).isEqualByComparingTo(expected.decimalValue());
     } else if (expected.isObject()) {
       assertThat(actual.isObject()).as(path).isTrue();
-      assertThat(iterable(actual.fieldNames())).as(path)
+      assertThat(iterable(actual.fieldNames()))
+          .as(path)
           .containsExactlyInAnyOrderElementsOf(iterable(expected.fieldNames()));
-      expected.fields().forEachRemaining(e ->
-          assertSameDocument(actual.get(e.getKey()), e.getValue(), path + "." + e.getKey()));
+      expected
+          .fields()
+          .forEachRemaining(
+              e ->
+                  assertSameDocument(
+                      actual.get(e.getKey()), e.getValue(), path + "." + e.getKey()));
     } else if (expected.isArray()) {
       assertThat(actual.size()).as(path).isEqualTo(expected.size());
       for (int i = 0; i < expected.size(); i++) {

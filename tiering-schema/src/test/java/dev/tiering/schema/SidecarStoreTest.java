@@ -1,12 +1,12 @@
 package dev.tiering.schema;
 
-import dev.tiering.core.routing.PathResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.testing.FaultyStorage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,8 +42,11 @@ class SidecarStoreTest {
   @BeforeEach
   void setUp() {
     paths = new PathResolver(TierLayout.under(base));
-    store = new SidecarStore(paths, dev.tiering.core.storage.Storage.local(),
-        Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC));
+    store =
+        new SidecarStore(
+            paths,
+            dev.tiering.core.storage.Storage.local(),
+            Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC));
     pool = Executors.newFixedThreadPool(8);
   }
 
@@ -63,8 +66,13 @@ class SidecarStoreTest {
   }
 
   private static QualityMetrics metrics(long rows, long confidenceNulls) {
-    return new QualityMetrics(1.0 - confidenceNulls / (4.0 * rows), null, T0, rows,
-        Map.of("confidence", new QualityMetrics.FieldQuality(rows, confidenceNulls)), Map.of(),
+    return new QualityMetrics(
+        1.0 - confidenceNulls / (4.0 * rows),
+        null,
+        T0,
+        rows,
+        Map.of("confidence", new QualityMetrics.FieldQuality(rows, confidenceNulls)),
+        Map.of(),
         Map.of());
   }
 
@@ -74,7 +82,8 @@ class SidecarStoreTest {
 
   @Test
   void firstCommitCreatesVersionOneWithHistory() throws IOException {
-    SchemaSidecar committed = store.commit(v1().build(), metrics(100, 4), EvolutionPolicy.COMPATIBLE);
+    SchemaSidecar committed =
+        store.commit(v1().build(), metrics(100, 4), EvolutionPolicy.COMPATIBLE);
 
     assertThat(committed.schema().version()).isEqualTo(SchemaVersion.INITIAL);
     assertThat(schemaFile()).isRegularFile();
@@ -87,8 +96,9 @@ class SidecarStoreTest {
   @Test
   void sameSchemaKeepsTheVersionAndMergesMetrics() throws IOException {
     store.commit(v1().build(), metrics(100, 4), EvolutionPolicy.COMPATIBLE);
-    SchemaSidecar second = store.commit(v1().createdAt(T0.plusSeconds(99)).build(),
-        metrics(300, 0), EvolutionPolicy.SAME);
+    SchemaSidecar second =
+        store.commit(
+            v1().createdAt(T0.plusSeconds(99)).build(), metrics(300, 0), EvolutionPolicy.SAME);
 
     assertThat(second.schema().version()).isEqualTo(SchemaVersion.INITIAL);
     assertThat(second.schema().createdAt()).isEqualTo(T0);
@@ -101,61 +111,90 @@ class SidecarStoreTest {
   @Test
   void compatibleChangeBumpsMinorAndKeepsTheOldVersionReadable() throws IOException {
     store.commit(v1().build(), null, EvolutionPolicy.COMPATIBLE);
-    SchemaSidecar evolved = store.commit(v1().nullable("label", FieldType.STRING).build(), null,
-        EvolutionPolicy.COMPATIBLE);
+    SchemaSidecar evolved =
+        store.commit(
+            v1().nullable("label", FieldType.STRING).build(), null, EvolutionPolicy.COMPATIBLE);
 
     assertThat(evolved.schema().version()).hasToString("1.1.0");
     assertThat(evolved.schema().createdAt()).isEqualTo(T0.plusSeconds(3600));
-    assertThat(store.versions(Zone.SILVER, TABLE)).extracting(Object::toString)
+    assertThat(store.versions(Zone.SILVER, TABLE))
+        .extracting(Object::toString)
         .containsExactly("1.0.0", "1.1.0");
-    assertThat(store.readVersion(Zone.SILVER, TABLE, SchemaVersion.INITIAL).orElseThrow()
-        .schema().fields()).hasSize(4);
+    assertThat(
+            store
+                .readVersion(Zone.SILVER, TABLE, SchemaVersion.INITIAL)
+                .orElseThrow()
+                .schema()
+                .fields())
+        .hasSize(4);
   }
 
   @Test
   void historyAndSidecarAgreeAfterACrashBetweenTheirWrites() throws IOException {
     store.commit(v1().build(), null, EvolutionPolicy.COMPATIBLE);
     // The sidecar write of the next version fails as a crash would, after its history was written.
-    dev.tiering.core.storage.Storage crashing = new dev.tiering.core.storage.ForwardingStorage(
-        dev.tiering.core.storage.Storage.local()) {
-      @Override
-      public dev.tiering.core.storage.PendingFile create(Path target, dev.tiering.core.storage.WriteMode mode)
-          throws IOException {
-        if (target.equals(schemaFile())) {
-          throw new IOException("killed (simulated) before the sidecar write");
-        }
-        return super.create(target, mode);
-      }
-    };
-    SidecarStore dying = new SidecarStore(paths, crashing,
-        Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC));
-    assertThatThrownBy(() -> dying.commit(v1().nullable("column_a", FieldType.STRING).build(),
-        null, EvolutionPolicy.COMPATIBLE)).hasMessageContaining("killed");
+    dev.tiering.core.storage.Storage crashing =
+        new dev.tiering.core.storage.ForwardingStorage(dev.tiering.core.storage.Storage.local()) {
+          @Override
+          public dev.tiering.core.storage.PendingFile create(
+              Path target, dev.tiering.core.storage.WriteMode mode) throws IOException {
+            if (target.equals(schemaFile())) {
+              throw new IOException("killed (simulated) before the sidecar write");
+            }
+            return super.create(target, mode);
+          }
+        };
+    SidecarStore dying =
+        new SidecarStore(paths, crashing, Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC));
+    assertThatThrownBy(
+            () ->
+                dying.commit(
+                    v1().nullable("column_a", FieldType.STRING).build(),
+                    null,
+                    EvolutionPolicy.COMPATIBLE))
+        .hasMessageContaining("killed");
     assertThat(store.read(Zone.SILVER, TABLE).orElseThrow().schema().version())
         .isEqualTo(SchemaVersion.INITIAL);
     assertThat(store.versions(Zone.SILVER, TABLE)).containsExactly(SchemaVersion.INITIAL);
 
-    SchemaSidecar next = store.commit(v1().nullable("column_b", FieldType.STRING).build(), null,
-        EvolutionPolicy.COMPATIBLE);
+    SchemaSidecar next =
+        store.commit(
+            v1().nullable("column_b", FieldType.STRING).build(), null, EvolutionPolicy.COMPATIBLE);
 
     assertThat(next.schema().version()).hasToString("1.1.0");
     assertThat(next.schema().field("column_b")).isPresent();
-    SchemaSidecar recorded = store.readVersion(Zone.SILVER, TABLE, next.schema().version())
-        .orElseThrow();
+    SchemaSidecar recorded =
+        store.readVersion(Zone.SILVER, TABLE, next.schema().version()).orElseThrow();
     assertThat(recorded.schema().fields()).isEqualTo(next.schema().fields());
-    assertThat(store.versions(Zone.SILVER, TABLE)).extracting(Object::toString)
+    assertThat(store.versions(Zone.SILVER, TABLE))
+        .extracting(Object::toString)
         .containsExactly("1.0.0", "1.1.0");
 
     // A crashed patch-level change (a field moved: 1.1.1) never shows, even after 1.2.0 commits.
     TableSchema reordered = v1().nullable("column_b", FieldType.STRING).build();
     List<Field> moved = new ArrayList<>(reordered.fields());
     moved.add(moved.remove(0));
-    assertThatThrownBy(() -> dying.commit(new TableSchema(reordered.table(), reordered.zone(),
-        reordered.version(), reordered.createdAt(), moved, reordered.partitionBy(), Map.of(),
-        Map.of()), null, EvolutionPolicy.COMPATIBLE)).hasMessageContaining("killed");
-    store.commit(v1().nullable("column_b", FieldType.STRING).nullable("column_c",
-        FieldType.STRING).build(), null, EvolutionPolicy.COMPATIBLE);
-    assertThat(store.versions(Zone.SILVER, TABLE)).extracting(Object::toString)
+    assertThatThrownBy(
+            () ->
+                dying.commit(
+                    new TableSchema(
+                        reordered.table(),
+                        reordered.zone(),
+                        reordered.version(),
+                        reordered.createdAt(),
+                        moved,
+                        reordered.partitionBy(),
+                        Map.of(),
+                        Map.of()),
+                    null,
+                    EvolutionPolicy.COMPATIBLE))
+        .hasMessageContaining("killed");
+    store.commit(
+        v1().nullable("column_b", FieldType.STRING).nullable("column_c", FieldType.STRING).build(),
+        null,
+        EvolutionPolicy.COMPATIBLE);
+    assertThat(store.versions(Zone.SILVER, TABLE))
+        .extracting(Object::toString)
         .containsExactly("1.0.0", "1.1.0", "1.2.0");
   }
 
@@ -166,8 +205,16 @@ class SidecarStoreTest {
     TableSchema s = v1().build();
     List<Field> fields = new ArrayList<>(s.fields());
     fields.set(1, Field.required("slm_id", FieldType.STRING));
-    TableSchema incompatible = new TableSchema(s.table(), s.zone(), s.version(), s.createdAt(),
-        fields, s.partitionBy(), Map.of(), Map.of());
+    TableSchema incompatible =
+        new TableSchema(
+            s.table(),
+            s.zone(),
+            s.version(),
+            s.createdAt(),
+            fields,
+            s.partitionBy(),
+            Map.of(),
+            Map.of());
 
     assertThatThrownBy(() -> store.commit(incompatible, metrics(10, 0), EvolutionPolicy.COMPATIBLE))
         .isInstanceOf(IncompatibleSchemaException.class)
@@ -183,8 +230,10 @@ class SidecarStoreTest {
   @Test
   void unknownKeysOfTheStoredSidecarSurviveACommit() throws IOException {
     Files.createDirectories(schemaFile().getParent());
-    Files.writeString(schemaFile(), SidecarFormatTest.seedDocument()
-        .replace("\"zone\": \"silver\",", "\"zone\": \"silver\", \"owner\": \"ml-platform\","));
+    Files.writeString(
+        schemaFile(),
+        SidecarFormatTest.seedDocument()
+            .replace("\"zone\": \"silver\",", "\"zone\": \"silver\", \"owner\": \"ml-platform\","));
     TableSchema seedSchema = SchemaSidecar.read(schemaFile()).schema();
 
     SchemaSidecar committed = store.commit(seedSchema, metrics(50, 0), EvolutionPolicy.SAME);
@@ -222,13 +271,16 @@ class SidecarStoreTest {
     CyclicBarrier start = new CyclicBarrier(writers);
     List<Future<?>> futures = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
-      futures.add(pool.submit((Callable<Void>) () -> {
-        start.await(10, TimeUnit.SECONDS);
-        for (int i = 0; i < commitsEach; i++) {
-          store.commit(v1().build(), metrics(10, 1), EvolutionPolicy.SAME);
-        }
-        return null;
-      }));
+      futures.add(
+          pool.submit(
+              (Callable<Void>)
+                  () -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    for (int i = 0; i < commitsEach; i++) {
+                      store.commit(v1().build(), metrics(10, 1), EvolutionPolicy.SAME);
+                    }
+                    return null;
+                  }));
     }
     for (Future<?> f : futures) {
       f.get(60, TimeUnit.SECONDS);
@@ -236,24 +288,27 @@ class SidecarStoreTest {
     SchemaSidecar last = SchemaSidecar.read(schemaFile());
     assertThat(last.schema().version()).isEqualTo(SchemaVersion.INITIAL);
     assertThat(last.quality().rowCount()).isEqualTo(writers * commitsEach * 10L);
-    assertThat(last.quality().fieldQuality().get("confidence").nulls()).isEqualTo(writers * commitsEach);
+    assertThat(last.quality().fieldQuality().get("confidence").nulls())
+        .isEqualTo(writers * commitsEach);
   }
 
   @Test
   void concurrentWritersWithIncompatibleSchemasExactlyOneWins() throws Exception {
     for (int round = 0; round < 20; round++) {
       TableName table = TableName.of("race_" + round);
-      TableSchema asInt = TableSchema.builder(Zone.GOLD, table.value())
-          .required("id", FieldType.INT64).build();
-      TableSchema asText = TableSchema.builder(Zone.GOLD, table.value())
-          .required("id", FieldType.STRING).build();
+      TableSchema asInt =
+          TableSchema.builder(Zone.GOLD, table.value()).required("id", FieldType.INT64).build();
+      TableSchema asText =
+          TableSchema.builder(Zone.GOLD, table.value()).required("id", FieldType.STRING).build();
       CyclicBarrier start = new CyclicBarrier(2);
       List<Future<SchemaSidecar>> results = new ArrayList<>();
       for (TableSchema schema : List.of(asInt, asText)) {
-        results.add(pool.submit(() -> {
-          start.await(10, TimeUnit.SECONDS);
-          return store.commit(schema, null, EvolutionPolicy.COMPATIBLE);
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await(10, TimeUnit.SECONDS);
+                  return store.commit(schema, null, EvolutionPolicy.COMPATIBLE);
+                }));
       }
       int won = 0;
       int refused = 0;
@@ -262,7 +317,8 @@ class SidecarStoreTest {
           result.get(30, TimeUnit.SECONDS);
           won++;
         } catch (java.util.concurrent.ExecutionException e) {
-          assertThat(e.getCause()).isInstanceOf(IncompatibleSchemaException.class)
+          assertThat(e.getCause())
+              .isInstanceOf(IncompatibleSchemaException.class)
               .hasMessageContaining("changed type of 'id'");
           refused++;
         }

@@ -8,15 +8,21 @@ import java.util.Objects;
  * @param name what was checked, e.g. {@code staging size}
  * @param value the measured value, in {@code unit}
  * @param warning the value above which the check is a warning, in {@code unit}, or NaN if none
- * @param critical the value above which the check is critical, in {@code unit}, or NaN if the
- *     check is never critical by its value
- * @param unit {@code bytes}, {@code percent} or {@code ms}; empty for a check without a figure
- *     (a tier root that is missing)
+ * @param critical the value above which the check is critical, in {@code unit}, or NaN if the check
+ *     is never critical by its value
+ * @param unit {@code bytes}, {@code percent} or {@code ms}; empty for a check without a figure (a
+ *     tier root that is missing)
  * @param level the verdict
  * @param message a sentence for people: what it means and what to do
  */
-public record HealthCheck(String name, double value, double warning, double critical, String unit,
-    HealthLevel level, String message) {
+public record HealthCheck(
+    String name,
+    double value,
+    double warning,
+    double critical,
+    String unit,
+    HealthLevel level,
+    String message) {
 
   /** Checks the components. */
   public HealthCheck {

@@ -73,16 +73,24 @@ public final class HealthMonitor {
       checks.add(hotRoot);
     } else {
       checks.add(staging());
-      checks.add(fullness("hot tier fullness", Tier.HOT, limits.hotWarningFraction(),
-          limits.hotCriticalFraction(), "run 'tiering cleanup --keep-recent 2' and check that the"
-              + " cleanup timer runs"));
+      checks.add(
+          fullness(
+              "hot tier fullness",
+              Tier.HOT,
+              limits.hotWarningFraction(),
+              limits.hotCriticalFraction(),
+              "run 'tiering cleanup --keep-recent 2' and check that the" + " cleanup timer runs"));
     }
     if (lakeRoot != null) {
       checks.add(lakeRoot);
     } else {
-      checks.add(fullness("lake fullness", Tier.COLD, limits.lakeWarningFraction(),
-          limits.lakeCriticalFraction(), "archive or delete old data ('tiering archive'), or add"
-              + " capacity"));
+      checks.add(
+          fullness(
+              "lake fullness",
+              Tier.COLD,
+              limits.lakeWarningFraction(),
+              limits.lakeCriticalFraction(),
+              "archive or delete old data ('tiering archive'), or add" + " capacity"));
     }
     if (hotRoot == null) {
       checks.add(cache());
@@ -107,8 +115,10 @@ public final class HealthMonitor {
     String problem;
     try {
       java.util.Optional<FileEntry> entry = storage.stat(root);
-      problem = entry.isEmpty() ? "does not exist"
-          : !entry.get().isDirectory() ? "is not a directory" : null;
+      problem =
+          entry.isEmpty()
+              ? "does not exist"
+              : !entry.get().isDirectory() ? "is not a directory" : null;
       if (problem == null) {
         storage.list(root);
       }
@@ -118,11 +128,24 @@ public final class HealthMonitor {
     if (problem == null) {
       return null;
     }
-    return new HealthCheck(name, 0, Double.NaN, Double.NaN, "", HealthLevel.CRITICAL, shown + " " + problem
-        + ": is the " + (tier == Tier.HOT ? "SSD" : "lake disk") + " mounted, and is the root"
-        + " right (--root/--" + (tier == Tier.HOT ? "hot" : "lake") + ", "
-        + (tier == Tier.HOT ? TierLayout.HOT_ROOT_ENV : TierLayout.LAKE_ROOT_ENV)
-        + " or the unit's Environment=)?");
+    return new HealthCheck(
+        name,
+        0,
+        Double.NaN,
+        Double.NaN,
+        "",
+        HealthLevel.CRITICAL,
+        shown
+            + " "
+            + problem
+            + ": is the "
+            + (tier == Tier.HOT ? "SSD" : "lake disk")
+            + " mounted, and is the root"
+            + " right (--root/--"
+            + (tier == Tier.HOT ? "hot" : "lake")
+            + ", "
+            + (tier == Tier.HOT ? TierLayout.HOT_ROOT_ENV : TierLayout.LAKE_ROOT_ENV)
+            + " or the unit's Environment=)?");
   }
 
   private HealthCheck staging() throws IOException {
@@ -135,45 +158,92 @@ public final class HealthMonitor {
     }
     String size = ByteSize.of(bytes).toString();
     if (bytes > limits.stagingCriticalBytes()) {
-      return new HealthCheck("staging size", bytes, limits.stagingWarningBytes(),
-          limits.stagingCriticalBytes(), "bytes", HealthLevel.CRITICAL, size + " in " + dir + ", above " + ByteSize.of(limits.stagingCriticalBytes())
+      return new HealthCheck(
+          "staging size",
+          bytes,
+          limits.stagingWarningBytes(),
+          limits.stagingCriticalBytes(),
+          "bytes",
+          HealthLevel.CRITICAL,
+          size
+              + " in "
+              + dir
+              + ", above "
+              + ByteSize.of(limits.stagingCriticalBytes())
               + ": the cleanup job failed (run 'tiering cleanup --keep-recent 2' now)");
     }
     if (bytes > limits.stagingWarningBytes()) {
-      return new HealthCheck("staging size", bytes, limits.stagingWarningBytes(),
-          limits.stagingCriticalBytes(), "bytes", HealthLevel.WARNING, size + " in " + dir + ", above " + ByteSize.of(limits.stagingWarningBytes())
+      return new HealthCheck(
+          "staging size",
+          bytes,
+          limits.stagingWarningBytes(),
+          limits.stagingCriticalBytes(),
+          "bytes",
+          HealthLevel.WARNING,
+          size
+              + " in "
+              + dir
+              + ", above "
+              + ByteSize.of(limits.stagingWarningBytes())
               + ": investigate the cleanup job ('tiering cleanup --keep-recent 2 --dry-run')");
     }
-    String note = bytes > limits.stagingNormalBytes()
-        ? ", above the normal " + ByteSize.of(limits.stagingNormalBytes())
-        : ", normal (below " + ByteSize.of(limits.stagingNormalBytes()) + ")";
-    return new HealthCheck("staging size", bytes, limits.stagingWarningBytes(),
-        limits.stagingCriticalBytes(), "bytes", HealthLevel.OK, size + " in " + dir + note);
+    String note =
+        bytes > limits.stagingNormalBytes()
+            ? ", above the normal " + ByteSize.of(limits.stagingNormalBytes())
+            : ", normal (below " + ByteSize.of(limits.stagingNormalBytes()) + ")";
+    return new HealthCheck(
+        "staging size",
+        bytes,
+        limits.stagingWarningBytes(),
+        limits.stagingCriticalBytes(),
+        "bytes",
+        HealthLevel.OK,
+        size + " in " + dir + note);
   }
 
-  private HealthCheck fullness(String name, Tier tier, double warning, double critical,
-      String fix) throws IOException {
+  private HealthCheck fullness(String name, Tier tier, double warning, double critical, String fix)
+      throws IOException {
     Path root = paths.layout().root(tier);
     StoreUsage usage = storage.usage(root);
     double fraction = usage.usedFraction();
-    HealthLevel level = fraction > critical ? HealthLevel.CRITICAL
-        : fraction > warning ? HealthLevel.WARNING : HealthLevel.OK;
+    HealthLevel level =
+        fraction > critical
+            ? HealthLevel.CRITICAL
+            : fraction > warning ? HealthLevel.WARNING : HealthLevel.OK;
     double limit = level == HealthLevel.CRITICAL ? critical : warning;
-    String message = percent(fraction) + " full (" + ByteSize.of(usage.usedBytes()) + " of "
-        + ByteSize.of(usage.totalBytes()) + ") at " + root
-        + (level == HealthLevel.OK ? ", within " + percent(warning)
-            : ", above the " + percent(limit) + " limit: " + fix);
-    return new HealthCheck(name, fraction * 100, warning * 100, critical * 100, "percent", level,
-        message);
+    String message =
+        percent(fraction)
+            + " full ("
+            + ByteSize.of(usage.usedBytes())
+            + " of "
+            + ByteSize.of(usage.totalBytes())
+            + ") at "
+            + root
+            + (level == HealthLevel.OK
+                ? ", within " + percent(warning)
+                : ", above the " + percent(limit) + " limit: " + fix);
+    return new HealthCheck(
+        name, fraction * 100, warning * 100, critical * 100, "percent", level, message);
   }
 
   private HealthCheck cache() throws IOException {
     long bytes = treeSize(paths.areaRoot(Area.CLEAN_CACHE));
     long budget = limits.cacheBudgetBytes();
     HealthLevel level = bytes > budget ? HealthLevel.WARNING : HealthLevel.OK;
-    return new HealthCheck("clean cache size", bytes, budget, Double.NaN, "bytes", level,
-        ByteSize.of(bytes) + " of a " + ByteSize.of(budget) + " budget" + (level == HealthLevel.OK ? ""
-            : ": over budget (run 'tiering cache verify' and check that eviction runs)"));
+    return new HealthCheck(
+        "clean cache size",
+        bytes,
+        budget,
+        Double.NaN,
+        "bytes",
+        level,
+        ByteSize.of(bytes)
+            + " of a "
+            + ByteSize.of(budget)
+            + " budget"
+            + (level == HealthLevel.OK
+                ? ""
+                : ": over budget (run 'tiering cache verify' and check that eviction runs)"));
   }
 
   private long treeSize(Path dir) throws IOException {
@@ -195,8 +265,15 @@ public final class HealthMonitor {
       mounts = proc.mounts();
       before = proc.diskStats();
     } catch (IOException unavailable) {
-      return List.of(new HealthCheck("disk i/o", 0, Double.NaN, Double.NaN, "ms", HealthLevel.OK,
-          "not measured: " + unavailable.getMessage() + " (Linux /proc is needed)"));
+      return List.of(
+          new HealthCheck(
+              "disk i/o",
+              0,
+              Double.NaN,
+              Double.NaN,
+              "ms",
+              HealthLevel.OK,
+              "not measured: " + unavailable.getMessage() + " (Linux /proc is needed)"));
     }
     long start = System.nanoTime();
     try {
@@ -211,9 +288,18 @@ public final class HealthMonitor {
     for (Tier tier : Tier.values()) {
       Path root = paths.layout().root(tier);
       if (tier == Tier.COLD && !paths.layout().lakeIsLocal()) {
-        checks.add(new HealthCheck(tier + " disk i/o", 0, Double.NaN, Double.NaN, "ms",
-            HealthLevel.OK, "not measured: the lake is on " + paths.layout().lakeStore() + ", not a local device (watch it"
-            + " with that file system's own tools)"));
+        checks.add(
+            new HealthCheck(
+                tier + " disk i/o",
+                0,
+                Double.NaN,
+                Double.NaN,
+                "ms",
+                HealthLevel.OK,
+                "not measured: the lake is on "
+                    + paths.layout().lakeStore()
+                    + ", not a local device (watch it"
+                    + " with that file system's own tools)"));
         continue;
       }
       Optional<ProcFiles.Mount> mount = ProcFiles.mountOf(mounts, root);
@@ -221,9 +307,20 @@ public final class HealthMonitor {
       ProcFiles.DiskCounters a = mount.map(m -> after.get(m.device())).orElse(null);
       String device = mount.map(m -> m.source() + " (" + m.device() + ")").orElse("unknown device");
       if (a == null || b == null) {
-        checks.add(new HealthCheck(tier + " disk i/o", 0, Double.NaN, Double.NaN, "ms",
-            HealthLevel.OK, "not measured: " + device + " of " + root + " has no /proc/diskstats entry (overlay or network"
-            + " file system?)"));
+        checks.add(
+            new HealthCheck(
+                tier + " disk i/o",
+                0,
+                Double.NaN,
+                Double.NaN,
+                "ms",
+                HealthLevel.OK,
+                "not measured: "
+                    + device
+                    + " of "
+                    + root
+                    + " has no /proc/diskstats entry (overlay or network"
+                    + " file system?)"));
         continue;
       }
       checks.addAll(ioChecks(tier, device, IoSample.between(b, a, elapsedMs)));
@@ -233,35 +330,63 @@ public final class HealthMonitor {
 
   /** Utilization and average wait over one interval, as {@code iostat -x} computes them. */
   record IoSample(double utilizationPercent, double awaitMillis, long ios) {
-    static IoSample between(ProcFiles.DiskCounters before, ProcFiles.DiskCounters after,
-        double elapsedMillis) {
+    static IoSample between(
+        ProcFiles.DiskCounters before, ProcFiles.DiskCounters after, double elapsedMillis) {
       long ios = after.ios() - before.ios();
       double await = ios == 0 ? 0 : (double) (after.ioMillis() - before.ioMillis()) / ios;
-      double util = elapsedMillis <= 0 ? 0
-          : Math.min(100, 100.0 * (after.busyMillis() - before.busyMillis()) / elapsedMillis);
+      double util =
+          elapsedMillis <= 0
+              ? 0
+              : Math.min(100, 100.0 * (after.busyMillis() - before.busyMillis()) / elapsedMillis);
       return new IoSample(util, await, ios);
     }
   }
 
   List<HealthCheck> ioChecks(Tier tier, String device, IoSample sample) {
     double awaitLimit = tier == Tier.HOT ? limits.ssdAwaitMillis() : limits.hddAwaitMillis();
-    HealthLevel awaitLevel = sample.awaitMillis() > awaitLimit ? HealthLevel.WARNING : HealthLevel.OK;
-    HealthLevel utilLevel = sample.utilizationPercent() > limits.utilizationPercent()
-        ? HealthLevel.WARNING : HealthLevel.OK;
+    HealthLevel awaitLevel =
+        sample.awaitMillis() > awaitLimit ? HealthLevel.WARNING : HealthLevel.OK;
+    HealthLevel utilLevel =
+        sample.utilizationPercent() > limits.utilizationPercent()
+            ? HealthLevel.WARNING
+            : HealthLevel.OK;
     String kind = tier == Tier.HOT ? "SSD" : "HDD";
     return List.of(
-        new HealthCheck(tier + " disk await", sample.awaitMillis(), awaitLimit, Double.NaN, "ms",
+        new HealthCheck(
+            tier + " disk await",
+            sample.awaitMillis(),
+            awaitLimit,
+            Double.NaN,
+            "ms",
             awaitLevel,
-            String.format(Locale.ROOT, "%.1f ms average wait over %d I/Os on %s", sample.awaitMillis(),
-                sample.ios(), device) + (awaitLevel == HealthLevel.OK ? ""
-                : ", above " + (int) awaitLimit + " ms for an " + kind + (tier == Tier.COLD
-                    ? ": batch lake writes (BufferedLakeAppender) and avoid concurrent writers"
-                    : ": slow SSD, check for contention between staging and the cache"))),
-        new HealthCheck(tier + " disk utilization", sample.utilizationPercent(),
-            limits.utilizationPercent(), Double.NaN, "percent", utilLevel,
+            String.format(
+                    Locale.ROOT,
+                    "%.1f ms average wait over %d I/Os on %s",
+                    sample.awaitMillis(),
+                    sample.ios(),
+                    device)
+                + (awaitLevel == HealthLevel.OK
+                    ? ""
+                    : ", above "
+                        + (int) awaitLimit
+                        + " ms for an "
+                        + kind
+                        + (tier == Tier.COLD
+                            ? ": batch lake writes (BufferedLakeAppender) and avoid concurrent writers"
+                            : ": slow SSD, check for contention between staging and the cache"))),
+        new HealthCheck(
+            tier + " disk utilization",
+            sample.utilizationPercent(),
+            limits.utilizationPercent(),
+            Double.NaN,
+            "percent",
+            utilLevel,
             String.format(Locale.ROOT, "%.0f%% busy on %s", sample.utilizationPercent(), device)
-                + (utilLevel == HealthLevel.OK ? "" : ", above " + (int) limits.utilizationPercent()
-                + "%: the device is saturated")));
+                + (utilLevel == HealthLevel.OK
+                    ? ""
+                    : ", above "
+                        + (int) limits.utilizationPercent()
+                        + "%: the device is saturated")));
   }
 
   private static String percent(double fraction) {

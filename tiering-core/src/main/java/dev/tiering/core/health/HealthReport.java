@@ -43,16 +43,24 @@ public record HealthReport(Instant at, List<HealthCheck> checks) {
 
   /**
    * The report as {@code tiering status} prints it: a heading with the time and the overall level,
-   * then a line per check with its level, its value and thresholds in their units (sizes as
-   * {@code 9.8 GiB}, shares as {@code 71.0%}), a bar of how far the value is toward its limit, and
-   * the message.
+   * then a line per check with its level, its value and thresholds in their units (sizes as {@code
+   * 9.8 GiB}, shares as {@code 71.0%}), a bar of how far the value is toward its limit, and the
+   * message.
    */
   public String format() {
-    StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
-        "tiering status at %s: %s%n%n", at, level().name()));
+    StringBuilder text =
+        new StringBuilder(
+            String.format(Locale.ROOT, "tiering status at %s: %s%n%n", at, level().name()));
     for (HealthCheck check : checks) {
-      text.append(String.format(Locale.ROOT, "  %-24s %-8s %-40s %s  %s%n", check.name(),
-          check.level(), figures(check), bar(check), check.message()));
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "  %-24s %-8s %-40s %s  %s%n",
+              check.name(),
+              check.level(),
+              figures(check),
+              bar(check),
+              check.message()));
     }
     return text.toString();
   }
@@ -67,17 +75,20 @@ public record HealthReport(Instant at, List<HealthCheck> checks) {
   private static String figures(HealthCheck check) {
     return switch (check.unit()) {
       case "" -> "-";
-      case "bytes" -> ByteSize.of((long) check.value()) + thresholds(check,
-          v -> ByteSize.of((long) v).toString());
-      case "percent" -> String.format(Locale.ROOT, "%.1f%%", check.value())
-          + thresholds(check, v -> String.format(Locale.ROOT, "%.0f%%", v));
-      default -> String.format(Locale.ROOT, "%.1f %s", check.value(), check.unit())
-          + thresholds(check, v -> String.format(Locale.ROOT, "%.0f %s", v, check.unit()));
+      case "bytes" ->
+          ByteSize.of((long) check.value())
+              + thresholds(check, v -> ByteSize.of((long) v).toString());
+      case "percent" ->
+          String.format(Locale.ROOT, "%.1f%%", check.value())
+              + thresholds(check, v -> String.format(Locale.ROOT, "%.0f%%", v));
+      default ->
+          String.format(Locale.ROOT, "%.1f %s", check.value(), check.unit())
+              + thresholds(check, v -> String.format(Locale.ROOT, "%.0f %s", v, check.unit()));
     };
   }
 
-  private static String thresholds(HealthCheck check,
-      java.util.function.DoubleFunction<String> show) {
+  private static String thresholds(
+      HealthCheck check, java.util.function.DoubleFunction<String> show) {
     return (Double.isNaN(check.warning()) ? "" : " / warn " + show.apply(check.warning()))
         + (Double.isNaN(check.critical()) ? "" : " / crit " + show.apply(check.critical()));
   }
@@ -88,8 +99,10 @@ public record HealthReport(Instant at, List<HealthCheck> checks) {
       return " ".repeat(12);
     }
     double limit = Double.isNaN(check.critical()) ? check.warning() : check.critical();
-    double fraction = check.unit().equals("percent") ? check.value() / 100
-        : !(limit > 0) ? 0 : check.value() / limit;
+    double fraction =
+        check.unit().equals("percent")
+            ? check.value() / 100
+            : !(limit > 0) ? 0 : check.value() / limit;
     int cells = (int) Math.round(Math.max(0, Math.min(1, fraction)) * 10);
     return "[" + "#".repeat(cells) + ".".repeat(10 - cells) + "]";
   }
@@ -99,17 +112,31 @@ public record HealthReport(Instant at, List<HealthCheck> checks) {
    * level, message}]}}; a threshold a check does not have is {@code null}.
    */
   public String toJson() {
-    StringBuilder json = new StringBuilder(256).append("{\n  \"at\": ").append(quote(at.toString()))
-        .append(",\n  \"level\": ").append(quote(level().toString())).append(",\n  \"checks\": [");
+    StringBuilder json =
+        new StringBuilder(256)
+            .append("{\n  \"at\": ")
+            .append(quote(at.toString()))
+            .append(",\n  \"level\": ")
+            .append(quote(level().toString()))
+            .append(",\n  \"checks\": [");
     for (int i = 0; i < checks.size(); i++) {
       HealthCheck c = checks.get(i);
-      json.append(i == 0 ? "\n" : ",\n").append("    {\"name\": ").append(quote(c.name()))
-          .append(", \"value\": ").append(number(c.value()))
-          .append(", \"warning\": ").append(number(c.warning()))
-          .append(", \"critical\": ").append(number(c.critical()))
-          .append(", \"unit\": ").append(quote(c.unit()))
-          .append(", \"level\": ").append(quote(c.level().toString()))
-          .append(", \"message\": ").append(quote(c.message())).append('}');
+      json.append(i == 0 ? "\n" : ",\n")
+          .append("    {\"name\": ")
+          .append(quote(c.name()))
+          .append(", \"value\": ")
+          .append(number(c.value()))
+          .append(", \"warning\": ")
+          .append(number(c.warning()))
+          .append(", \"critical\": ")
+          .append(number(c.critical()))
+          .append(", \"unit\": ")
+          .append(quote(c.unit()))
+          .append(", \"level\": ")
+          .append(quote(c.level().toString()))
+          .append(", \"message\": ")
+          .append(quote(c.message()))
+          .append('}');
     }
     return json.append(checks.isEmpty() ? "]\n}\n" : "\n  ]\n}\n").toString();
   }
@@ -118,7 +145,8 @@ public record HealthReport(Instant at, List<HealthCheck> checks) {
     if (!Double.isFinite(value)) {
       return "null";
     }
-    return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value)
+    return value == Math.rint(value) && Math.abs(value) < 1e15
+        ? Long.toString((long) value)
         : String.format(Locale.ROOT, "%.3f", value);
   }
 

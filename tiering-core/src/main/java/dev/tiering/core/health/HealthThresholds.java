@@ -6,11 +6,11 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The limits health checks compare against: the one place thresholds live. Defaults are the
- * seed's: staging normal below 4 GiB, warning above 10 GiB, critical above 30 GiB; hot tier warning
- * above 90% full; SSD await above 10 ms, HDD await above 50 ms, utilization above 80%. The seed
- * gives no critical fullness; the SDK adds 95%. Every limit is "above": a value equal to a limit is
- * still within it. Immutable; built with sizes, percentages and durations.
+ * The limits health checks compare against: the one place thresholds live. Defaults are the seed's:
+ * staging normal below 4 GiB, warning above 10 GiB, critical above 30 GiB; hot tier warning above
+ * 90% full; SSD await above 10 ms, HDD await above 50 ms, utilization above 80%. The seed gives no
+ * critical fullness; the SDK adds 95%. Every limit is "above": a value equal to a limit is still
+ * within it. Immutable; built with sizes, percentages and durations.
  *
  * <pre>{@code
  * HealthThresholds limits = HealthThresholds.builder()
@@ -37,20 +37,36 @@ public final class HealthThresholds {
   private final double utilizationPercent;
 
   private HealthThresholds(Builder b) {
-    if (!(0 < b.stagingNormal && b.stagingNormal <= b.stagingWarning
+    if (!(0 < b.stagingNormal
+        && b.stagingNormal <= b.stagingWarning
         && b.stagingWarning <= b.stagingCritical)) {
-      throw new IllegalArgumentException("Invalid staging limits " + ByteSize.of(b.stagingNormal)
-          + " / " + ByteSize.of(b.stagingWarning) + " / " + ByteSize.of(b.stagingCritical)
-          + " (use 0 < normal <= warning <= critical)");
+      throw new IllegalArgumentException(
+          "Invalid staging limits "
+              + ByteSize.of(b.stagingNormal)
+              + " / "
+              + ByteSize.of(b.stagingWarning)
+              + " / "
+              + ByteSize.of(b.stagingCritical)
+              + " (use 0 < normal <= warning <= critical)");
     }
     checkFractions("hot tier", b.hotWarning, b.hotCritical);
     checkFractions("lake", b.lakeWarning, b.lakeCritical);
-    if (b.cacheBudget <= 0 || !(b.ssdAwaitMillis > 0) || !(b.hddAwaitMillis > 0)
-        || !(b.utilization > 0) || b.utilization > 100) {
-      throw new IllegalArgumentException("Invalid limits: cache budget " + ByteSize.of(
-          b.cacheBudget) + ", await " + b.ssdAwaitMillis + "/" + b.hddAwaitMillis
-          + " ms, utilization " + b.utilization + "% (use positive values, utilization up to"
-          + " 100%)");
+    if (b.cacheBudget <= 0
+        || !(b.ssdAwaitMillis > 0)
+        || !(b.hddAwaitMillis > 0)
+        || !(b.utilization > 0)
+        || b.utilization > 100) {
+      throw new IllegalArgumentException(
+          "Invalid limits: cache budget "
+              + ByteSize.of(b.cacheBudget)
+              + ", await "
+              + b.ssdAwaitMillis
+              + "/"
+              + b.hddAwaitMillis
+              + " ms, utilization "
+              + b.utilization
+              + "% (use positive values, utilization up to"
+              + " 100%)");
     }
     this.stagingNormalBytes = b.stagingNormal;
     this.stagingWarningBytes = b.stagingWarning;
@@ -67,8 +83,14 @@ public final class HealthThresholds {
 
   private static void checkFractions(String what, double warning, double critical) {
     if (!(0 < warning && warning <= critical && critical <= 1)) {
-      throw new IllegalArgumentException("Invalid " + what + " fullness limits "
-          + warning * 100 + "% / " + critical * 100 + "% (use 0 < warning <= critical <= 100)");
+      throw new IllegalArgumentException(
+          "Invalid "
+              + what
+              + " fullness limits "
+              + warning * 100
+              + "% / "
+              + critical * 100
+              + "% (use 0 < warning <= critical <= 100)");
     }
   }
 
@@ -167,12 +189,29 @@ public final class HealthThresholds {
   /** The limits in their units, as a person reads them. */
   @Override
   public String toString() {
-    return "staging " + ByteSize.of(stagingNormalBytes) + " / " + ByteSize.of(stagingWarningBytes)
-        + " / " + ByteSize.of(stagingCriticalBytes) + ", hot tier " + percent(hotWarningFraction)
-        + " / " + percent(hotCriticalFraction) + ", lake " + percent(lakeWarningFraction) + " / "
-        + percent(lakeCriticalFraction) + ", cache " + ByteSize.of(cacheBudgetBytes)
-        + ", await " + ssdAwaitMillis + " ms (SSD) / " + hddAwaitMillis + " ms (HDD), utilization "
-        + utilizationPercent + "%";
+    return "staging "
+        + ByteSize.of(stagingNormalBytes)
+        + " / "
+        + ByteSize.of(stagingWarningBytes)
+        + " / "
+        + ByteSize.of(stagingCriticalBytes)
+        + ", hot tier "
+        + percent(hotWarningFraction)
+        + " / "
+        + percent(hotCriticalFraction)
+        + ", lake "
+        + percent(lakeWarningFraction)
+        + " / "
+        + percent(lakeCriticalFraction)
+        + ", cache "
+        + ByteSize.of(cacheBudgetBytes)
+        + ", await "
+        + ssdAwaitMillis
+        + " ms (SSD) / "
+        + hddAwaitMillis
+        + " ms (HDD), utilization "
+        + utilizationPercent
+        + "%";
   }
 
   private static String percent(double fraction) {

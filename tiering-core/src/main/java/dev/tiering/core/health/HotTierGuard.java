@@ -10,9 +10,9 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Refuses new staging writes while the hot tier is fuller than a limit, so that inference jobs
- * stop before the SSD fills instead of failing halfway through a file. Use it as a staging
- * writer's guard: {@code StagingWriter.builder(paths).guard(new HotTierGuard(paths, 0.90)::check)}.
+ * Refuses new staging writes while the hot tier is fuller than a limit, so that inference jobs stop
+ * before the SSD fills instead of failing halfway through a file. Use it as a staging writer's
+ * guard: {@code StagingWriter.builder(paths).guard(new HotTierGuard(paths, 0.90)::check)}.
  * Thread-safe.
  */
 public final class HotTierGuard {
@@ -35,8 +35,11 @@ public final class HotTierGuard {
     this.paths = Objects.requireNonNull(paths, "paths");
     this.storage = Objects.requireNonNull(storage, "storage");
     if (!(maxFraction > 0 && maxFraction <= 1)) {
-      throw new IllegalArgumentException("Invalid hot tier limit " + maxFraction + " (use a"
-          + " fraction above 0 and at most 1, e.g. 0.90)");
+      throw new IllegalArgumentException(
+          "Invalid hot tier limit "
+              + maxFraction
+              + " (use a"
+              + " fraction above 0 and at most 1, e.g. 0.90)");
     }
     this.maxFraction = maxFraction;
   }
@@ -50,11 +53,17 @@ public final class HotTierGuard {
     Path root = paths.layout().hotRoot();
     StoreUsage usage = storage.usage(root);
     if (usage.usedFraction() > maxFraction) {
-      throw new IllegalStateException(String.format(Locale.ROOT,
-          "Cannot write %s: hot tier %s is %.1f%% full (%s of %s), above the %.0f%% limit (run"
-              + " 'tiering cleanup --keep-recent 2', or free space on the SSD)", stagingFile.getFileName(),
-          root, usage.usedFraction() * 100, ByteSize.of(usage.usedBytes()),
-          ByteSize.of(usage.totalBytes()), maxFraction * 100));
+      throw new IllegalStateException(
+          String.format(
+              Locale.ROOT,
+              "Cannot write %s: hot tier %s is %.1f%% full (%s of %s), above the %.0f%% limit (run"
+                  + " 'tiering cleanup --keep-recent 2', or free space on the SSD)",
+              stagingFile.getFileName(),
+              root,
+              usage.usedFraction() * 100,
+              ByteSize.of(usage.usedBytes()),
+              ByteSize.of(usage.totalBytes()),
+              maxFraction * 100));
     }
   }
 }

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Linux's {@code /proc/self/mountinfo} and {@code /proc/diskstats}, parsed. The root is a
- * parameter so tests read recorded fixtures.
+ * Linux's {@code /proc/self/mountinfo} and {@code /proc/diskstats}, parsed. The root is a parameter
+ * so tests read recorded fixtures.
  */
 final class ProcFiles {
 
@@ -32,7 +32,12 @@ final class ProcFiles {
    * @param source the mounted device ({@code /dev/vdb})
    * @param superOptions per-superblock options ({@code rw,commit=60})
    */
-  record Mount(String device, Path mountPoint, List<String> options, String fsType, String source,
+  record Mount(
+      String device,
+      Path mountPoint,
+      List<String> options,
+      String fsType,
+      String source,
       List<String> superOptions) {
 
     /** True if the option is set in either option list. */
@@ -51,14 +56,18 @@ final class ProcFiles {
   record DiskCounters(long ios, long ioMillis, long busyMillis) {}
 
   List<Mount> mounts() throws IOException {
-    return parseMountInfo(Files.readString(procRoot.resolve("self/mountinfo"), StandardCharsets.UTF_8));
+    return parseMountInfo(
+        Files.readString(procRoot.resolve("self/mountinfo"), StandardCharsets.UTF_8));
   }
 
   Map<String, DiskCounters> diskStats() throws IOException {
     return parseDiskStats(Files.readString(procRoot.resolve("diskstats"), StandardCharsets.UTF_8));
   }
 
-  /** Parses mountinfo: {@code id parent major:minor root mountpoint options [tags] - type source super}. */
+  /**
+   * Parses mountinfo: {@code id parent major:minor root mountpoint options [tags] - type source
+   * super}.
+   */
   static List<Mount> parseMountInfo(String text) {
     List<Mount> mounts = new ArrayList<>();
     for (String line : text.split("\n")) {
@@ -73,8 +82,14 @@ final class ProcFiles {
       if (dash < 0 || dash + 2 >= f.length) {
         continue;
       }
-      mounts.add(new Mount(f[2], Path.of(unescape(f[4])), List.of(f[5].split(",")), f[dash + 1],
-          unescape(f[dash + 2]), dash + 3 < f.length ? List.of(f[dash + 3].split(",")) : List.of()));
+      mounts.add(
+          new Mount(
+              f[2],
+              Path.of(unescape(f[4])),
+              List.of(f[5].split(",")),
+              f[dash + 1],
+              unescape(f[dash + 2]),
+              dash + 3 < f.length ? List.of(f[dash + 3].split(",")) : List.of()));
     }
     return mounts;
   }
@@ -84,7 +99,8 @@ final class ProcFiles {
     StringBuilder out = new StringBuilder(field.length());
     for (int i = 0; i < field.length(); i++) {
       char c = field.charAt(i);
-      if (c == '\\' && i + 3 < field.length()
+      if (c == '\\'
+          && i + 3 < field.length()
           && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
         out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
         i += 3;
@@ -95,7 +111,10 @@ final class ProcFiles {
     return out.toString();
   }
 
-  /** Parses diskstats: {@code major minor name reads . . readMs writes . . writeMs inFlight busyMs ...}. */
+  /**
+   * Parses diskstats: {@code major minor name reads . . readMs writes . . writeMs inFlight busyMs
+   * ...}.
+   */
   static Map<String, DiskCounters> parseDiskStats(String text) {
     Map<String, DiskCounters> stats = new HashMap<>();
     for (String line : text.split("\n")) {
@@ -127,8 +146,9 @@ final class ProcFiles {
     }
     Mount best = null;
     for (Mount mount : mounts) {
-      if (target.startsWith(mount.mountPoint()) && (best == null
-          || mount.mountPoint().getNameCount() >= best.mountPoint().getNameCount())) {
+      if (target.startsWith(mount.mountPoint())
+          && (best == null
+              || mount.mountPoint().getNameCount() >= best.mountPoint().getNameCount())) {
         best = mount;
       }
     }

@@ -6,8 +6,8 @@ import java.util.function.IntPredicate;
  * The single place where names that become path segments are checked. Internal: no compatibility
  * promise; use the name types ({@code TableName}, {@code BatchId}, ...) instead.
  *
- * <p>Each check names the first rule the value breaks, because "contains a path separator" tells
- * a user far more than "does not match [a-z0-9_]+". Values are quoted with {@link #quote} so that a
+ * <p>Each check names the first rule the value breaks, because "contains a path separator" tells a
+ * user far more than "does not match [a-z0-9_]+". Values are quoted with {@link #quote} so that a
  * hostile name cannot forge log lines or hide characters in an error message.
  */
 public final class NameRules {

@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies a {@link RetentionPolicy}: moves lake partitions older than their zone's lake retention
  * from {@code <lake>/clean/} to {@code <lake>/archive/}, keeping their relative paths (and a copy
- * of the table's {@code schema.json}, so archived data stays self-describing); then deletes archived
- * partitions older than the archive retention, never bronze's without the policy's opt-in. A
- * partition's age is its date; partitions of every layout are recognized. Each partition is
+ * of the table's {@code schema.json}, so archived data stays self-describing); then deletes
+ * archived partitions older than the archive retention, never bronze's without the policy's opt-in.
+ * A partition's age is its date; partitions of every layout are recognized. Each partition is
  * archived under its lock, after any interrupted compaction in it is settled (see {@link
  * CompactionJournal}), so that no merged row is archived twice. Files move one by one, each
  * atomically, so a reader listing a partition during archiving may see part of it in each place.
@@ -83,7 +83,10 @@ public final class Archiver {
           }
           for (FileEntry file : dataFiles(partition.dir())) {
             if (zone == Zone.BRONZE && !policy.deletesBronze()) {
-              report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(),
+              report.add(
+                  LifecycleReport.Verb.KEPT,
+                  file.path(),
+                  file.size(),
                   "bronze is never deleted without allowingBronzeDeletion()");
             } else {
               delete(file, report);
@@ -96,8 +99,9 @@ public final class Archiver {
     return report.finish(log);
   }
 
-  private void archiveTable(Zone zone, TableName table, LocalDate cutoff,
-      LifecycleReport.Builder report) throws IOException {
+  private void archiveTable(
+      Zone zone, TableName table, LocalDate cutoff, LifecycleReport.Builder report)
+      throws IOException {
     Path tableDir = paths.tableDir(zone, table);
     boolean sidecarCopied = false;
     for (PartitionWalker.Partition partition : partitions(tableDir)) {
@@ -111,20 +115,28 @@ public final class Archiver {
       if (report.dryRun()) {
         // A dry run locks and settles nothing: it plans from what readers see.
         for (FileEntry file : PartitionView.files(storage, partition.dir(), PartitionView.ALL)) {
-          report.add(LifecycleReport.Verb.ARCHIVED, file.path(), file.size(),
+          report.add(
+              LifecycleReport.Verb.ARCHIVED,
+              file.path(),
+              file.size(),
               paths.counterpart(file.path(), DataKind.ARCHIVE).toString());
         }
         continue;
       }
       // Under the partition's lock, with any interrupted compaction settled first: otherwise both
       // its inputs and its outputs would be archived, every merged row twice.
-      try (java.io.Closeable lock = CompactionJournal.lockPartition(storage, paths, zone, table,
-          partition.dir(), LOCK_TIMEOUT)) {
+      try (java.io.Closeable lock =
+          CompactionJournal.lockPartition(
+              storage, paths, zone, table, partition.dir(), LOCK_TIMEOUT)) {
         if (!CompactionJournal.settle(storage, partition.dir(), report)) {
           // settle() refused a journal (and reported why): moving the files could lose rows.
           for (FileEntry file : dataFiles(partition.dir())) {
-            report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(), "its partition has a"
-                + " compaction journal that could not be settled (see the failures)");
+            report.add(
+                LifecycleReport.Verb.KEPT,
+                file.path(),
+                file.size(),
+                "its partition has a"
+                    + " compaction journal that could not be settled (see the failures)");
           }
           continue;
         }
@@ -162,8 +174,8 @@ public final class Archiver {
   private void delete(FileEntry file, LifecycleReport.Builder report) {
     try {
       if (report.dryRun() || storage.delete(file.path())) {
-        report.add(LifecycleReport.Verb.DELETED, file.path(), file.size(),
-            "past archive retention");
+        report.add(
+            LifecycleReport.Verb.DELETED, file.path(), file.size(), "past archive retention");
       }
     } catch (IOException e) {
       report.fail(file.path(), e);

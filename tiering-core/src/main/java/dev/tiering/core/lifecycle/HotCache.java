@@ -33,22 +33,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The clean-data cache on the SSD ({@code <hot>/clean}): copies of frequently read lake files,
- * kept under a byte budget by evicting the least recently used. The seed mounts the hot tier with
- * {@code noatime}, so recency cannot come from file access times: the cache keeps its own access
- * record in {@code .cache-index}, so the LRU order survives restarts. Promotes, evictions and
- * drops are saved before the lock is released; access times from reads are saved at most every
- * {@value #ACCESS_SAVE_SECONDS} seconds, so a process that exits loses at most that much recency
- * (never a copy or its accounting). Each instance keeps the parsed index while the file still
- * carries the token of its last load or save, so an operation costs the same with 100 or 100,000
- * copies until it has to save.
+ * The clean-data cache on the SSD ({@code <hot>/clean}): copies of frequently read lake files, kept
+ * under a byte budget by evicting the least recently used. The seed mounts the hot tier with {@code
+ * noatime}, so recency cannot come from file access times: the cache keeps its own access record in
+ * {@code .cache-index}, so the LRU order survives restarts. Promotes, evictions and drops are saved
+ * before the lock is released; access times from reads are saved at most every {@value
+ * #ACCESS_SAVE_SECONDS} seconds, so a process that exits loses at most that much recency (never a
+ * copy or its accounting). Each instance keeps the parsed index while the file still carries the
+ * token of its last load or save, so an operation costs the same with 100 or 100,000 copies until
+ * it has to save.
  *
- * <p>A copy is published atomically and verified (size and CRC32C against the lake file) before
- * it is served; when a read finds a copy whose size no longer matches (truncated or replaced), the
- * copy is dropped and the lake file is served. {@link #verify(boolean)} rereads every copy to
- * catch same-size corruption. Changes are serialized by a lock file, across threads and processes.
- * An evicted copy can vanish between {@link #forRead} and a reader's open; readers fall back to
- * the lake file.
+ * <p>A copy is published atomically and verified (size and CRC32C against the lake file) before it
+ * is served; when a read finds a copy whose size no longer matches (truncated or replaced), the
+ * copy is dropped and the lake file is served. {@link #verify(boolean)} rereads every copy to catch
+ * same-size corruption. Changes are serialized by a lock file, across threads and processes. An
+ * evicted copy can vanish between {@link #forRead} and a reader's open; readers fall back to the
+ * lake file.
  */
 public final class HotCache {
 
@@ -58,12 +58,16 @@ public final class HotCache {
   private static final Logger log = LoggerFactory.getLogger(HotCache.class);
   private static final String INDEX_HEADER = "tiering-cache 1";
   private static final byte[] PARQUET_MAGIC = {'P', 'A', 'R', '1'};
+
   /** The largest index read: about 600,000 copies. */
   private static final long MAX_INDEX_BYTES = 64L << 20;
+
   /** The most copies held, so that the index stays well under {@link #MAX_INDEX_BYTES}. */
   private static final int MAX_ENTRIES = 200_000;
+
   private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(2);
   static final int ACCESS_SAVE_SECONDS = 10;
+
   /** A promote of many files releases the lock this often, so that readers get their turn. */
   private static final long PROMOTE_BATCH_NANOS = Duration.ofSeconds(2).toNanos();
 
@@ -71,13 +75,15 @@ public final class HotCache {
   private final Storage storage;
   private final long budget;
   private final Clock clock;
+
   /** The index as last loaded or saved by this instance; used and changed under the lock only. */
   private volatile Loaded loaded;
 
   private HotCache(Builder b) {
     this.paths = b.paths;
-    this.storage = (b.storage != null ? b.storage : Storage.forLayout(b.paths.layout()))
-        .reportingFullTiers(b.paths.layout());
+    this.storage =
+        (b.storage != null ? b.storage : Storage.forLayout(b.paths.layout()))
+            .reportingFullTiers(b.paths.layout());
     this.budget = b.budget;
     this.clock = b.clock;
   }
@@ -135,25 +141,30 @@ public final class HotCache {
     while (next < files.size()) {
       // A batch of files per lock: one index save per batch, and readers wait at most a batch.
       int from = next;
-      next = withIndex(dryRun, index -> {
-        long started = System.nanoTime();
-        int at = from;
-        boolean changed = false;
-        do {
-          FileEntry file = files.get(at++);
-          try {
-            changed |= promoteFile(file, index, report);
-          } catch (IOException | RuntimeException e) {
-            // One file's failure (it vanished in a compaction, say) must not cost the batch its
-            // save: copies published before it would be left outside the index and the budget.
-            report.fail(file.path(), e);
-          }
-        } while (at < files.size() && System.nanoTime() - started < PROMOTE_BATCH_NANOS);
-        if (changed && !dryRun) {
-          save(index);
-        }
-        return at;
-      });
+      next =
+          withIndex(
+              dryRun,
+              index -> {
+                long started = System.nanoTime();
+                int at = from;
+                boolean changed = false;
+                do {
+                  FileEntry file = files.get(at++);
+                  try {
+                    changed |= promoteFile(file, index, report);
+                  } catch (IOException | RuntimeException e) {
+                    // One file's failure (it vanished in a compaction, say) must not cost the batch
+                    // its
+                    // save: copies published before it would be left outside the index and the
+                    // budget.
+                    report.fail(file.path(), e);
+                  }
+                } while (at < files.size() && System.nanoTime() - started < PROMOTE_BATCH_NANOS);
+                if (changed && !dryRun) {
+                  save(index);
+                }
+                return at;
+              });
     }
     return report.finish(log);
   }
@@ -163,8 +174,13 @@ public final class HotCache {
     Path normalized = lakePath.toAbsolutePath().normalize();
     Path lakeClean = paths.areaRoot(Area.LAKE_CLEAN);
     if (!normalized.startsWith(lakeClean)) {
-      throw new IllegalArgumentException("Cannot cache " + lakePath + ": only lake clean data is"
-          + " cached (use a path under " + lakeClean + ")");
+      throw new IllegalArgumentException(
+          "Cannot cache "
+              + lakePath
+              + ": only lake clean data is"
+              + " cached (use a path under "
+              + lakeClean
+              + ")");
     }
     paths.counterpart(normalized, DataKind.CACHE);
   }
@@ -173,25 +189,52 @@ public final class HotCache {
     Path normalized = lakePath.toAbsolutePath().normalize();
     Path lakeClean = paths.areaRoot(Area.LAKE_CLEAN);
     if (!normalized.startsWith(lakeClean)) {
-      throw new IllegalArgumentException("Cannot cache " + lakePath + ": only lake clean data is"
-          + " cached (use a path under " + lakeClean + ")");
+      throw new IllegalArgumentException(
+          "Cannot cache "
+              + lakePath
+              + ": only lake clean data is"
+              + " cached (use a path under "
+              + lakeClean
+              + ")");
     }
     paths.counterpart(normalized, DataKind.CACHE);
     Path relative = lakeClean.relativize(normalized);
-    Placement table = paths.resolve(DataRef.clean(Zone.parse(relative.getName(0).toString()),
-        TableName.of(relative.getName(1).toString())));
+    Placement table =
+        paths.resolve(
+            DataRef.clean(
+                Zone.parse(relative.getName(0).toString()),
+                TableName.of(relative.getName(1).toString())));
     if (table.area() != Area.LAKE_CLEAN) {
-      throw new IllegalArgumentException("Cannot cache " + lakePath + ": table "
-          + table.ref().zone() + "." + table.ref().table() + " is placed in " + table.area()
-          + " by rule " + table.ruleNumber() + " (" + table.rule() + "), so it is on the SSD"
-          + " already and its cache copies would mix with its data");
+      throw new IllegalArgumentException(
+          "Cannot cache "
+              + lakePath
+              + ": table "
+              + table.ref().zone()
+              + "."
+              + table.ref().table()
+              + " is placed in "
+              + table.area()
+              + " by rule "
+              + table.ruleNumber()
+              + " ("
+              + table.rule()
+              + "), so it is on the SSD"
+              + " already and its cache copies would mix with its data");
     }
-    FileEntry entry = storage.stat(normalized).orElseThrow(() ->
-        new java.nio.file.NoSuchFileException(lakePath.toString(), null, "nothing to cache there"));
+    FileEntry entry =
+        storage
+            .stat(normalized)
+            .orElseThrow(
+                () ->
+                    new java.nio.file.NoSuchFileException(
+                        lakePath.toString(), null, "nothing to cache there"));
     if (entry.type() == FileEntry.Type.SYMLINK) {
-      throw new IllegalArgumentException("Cannot cache " + lakePath + ": it is a symbolic link,"
-          + " and the SDK never reads through links (cache the file it points to, if that is in"
-          + " the lake)");
+      throw new IllegalArgumentException(
+          "Cannot cache "
+              + lakePath
+              + ": it is a symbolic link,"
+              + " and the SDK never reads through links (cache the file it points to, if that is in"
+              + " the lake)");
     }
     if (entry.isFile()) {
       files.add(entry);
@@ -207,28 +250,41 @@ public final class HotCache {
   }
 
   /** Promotes one file into {@code index} (saved by the caller); true if the index changed. */
-  private boolean promoteFile(FileEntry lake, Map<Path, Entry> index,
-      LifecycleReport.Builder report) throws IOException {
+  private boolean promoteFile(
+      FileEntry lake, Map<Path, Entry> index, LifecycleReport.Builder report) throws IOException {
     Path cacheFile = paths.counterpart(lake.path(), DataKind.CACHE);
     if (lake.size() > budget) {
-      report.fail(lake.path(), new IllegalArgumentException(lake.size()
-          + " bytes is more than the whole cache budget of " + budget + " bytes"));
+      report.fail(
+          lake.path(),
+          new IllegalArgumentException(
+              lake.size() + " bytes is more than the whole cache budget of " + budget + " bytes"));
       return false;
     }
     if (index.size() >= MAX_ENTRIES && !index.containsKey(lake.path())) {
       // Past this the index would outgrow what load() reads, and the cache would forget it all.
-      report.fail(lake.path(), new IllegalStateException("the cache holds " + MAX_ENTRIES
-          + " copies, its most; evict some, or compact the lake into fewer, larger files"));
+      report.fail(
+          lake.path(),
+          new IllegalStateException(
+              "the cache holds "
+                  + MAX_ENTRIES
+                  + " copies, its most; evict some, or compact the lake into fewer, larger files"));
       return false;
     }
     String damage = parquetDamage(lake.path(), lake.size());
     if (damage != null) {
-      report.fail(lake.path(), new IOException("Not caching " + lake.path() + ": " + damage
-          + "; readers are told so too (check the lake file)"));
+      report.fail(
+          lake.path(),
+          new IOException(
+              "Not caching "
+                  + lake.path()
+                  + ": "
+                  + damage
+                  + "; readers are told so too (check the lake file)"));
       return false;
     }
     Entry existing = index.get(lake.path());
-    if (existing != null && existing.bytes() == lake.size()
+    if (existing != null
+        && existing.bytes() == lake.size()
         && storage.stat(cacheFile).map(FileEntry::size).orElse(-1L) == lake.size()) {
       report.add(LifecycleReport.Verb.KEPT, lake.path(), lake.size(), "already cached");
       index.put(lake.path(), touch(existing));
@@ -255,10 +311,13 @@ public final class HotCache {
    * Evicts least recently used entries until {@code incoming} more bytes fit the budget; true if
    * any was.
    */
-  private boolean evictFor(Map<Path, Entry> index, long incoming, Path keep,
-      LifecycleReport.Builder report) {
-    long used = index.values().stream().filter(e -> !e.lakeFile().equals(keep))
-        .mapToLong(Entry::bytes).sum();
+  private boolean evictFor(
+      Map<Path, Entry> index, long incoming, Path keep, LifecycleReport.Builder report) {
+    long used =
+        index.values().stream()
+            .filter(e -> !e.lakeFile().equals(keep))
+            .mapToLong(Entry::bytes)
+            .sum();
     if (used + incoming <= budget) {
       return false;
     }
@@ -275,8 +334,8 @@ public final class HotCache {
     return true;
   }
 
-  private void drop(Map<Path, Entry> index, Entry entry, LifecycleReport.Builder report,
-      String why) {
+  private void drop(
+      Map<Path, Entry> index, Entry entry, LifecycleReport.Builder report, String why) {
     try {
       if (report.dryRun()) {
         report.add(LifecycleReport.Verb.EVICTED, entry.cacheFile(), entry.bytes(), why);
@@ -285,7 +344,10 @@ public final class HotCache {
       boolean freed = storage.delete(entry.cacheFile());
       index.remove(entry.lakeFile());
       // Counted as freed only if this process removed the copy.
-      report.add(LifecycleReport.Verb.EVICTED, entry.cacheFile(), freed ? entry.bytes() : 0,
+      report.add(
+          LifecycleReport.Verb.EVICTED,
+          entry.cacheFile(),
+          freed ? entry.bytes() : 0,
           freed ? why : why + " (its copy was already gone: only its index entry removed)");
     } catch (IOException e) {
       report.fail(entry.cacheFile(), e);
@@ -316,18 +378,27 @@ public final class HotCache {
     }
     if (copied != size || copyCrc != sourceCrc.getValue()) {
       storage.delete(target);
-      throw new IOException("Copy of " + source + " failed verification (" + copied + " of "
-          + size + " bytes, checksum " + Long.toHexString(copyCrc) + " vs "
-          + Long.toHexString(sourceCrc.getValue()) + "); the lake file will be served");
+      throw new IOException(
+          "Copy of "
+              + source
+              + " failed verification ("
+              + copied
+              + " of "
+              + size
+              + " bytes, checksum "
+              + Long.toHexString(copyCrc)
+              + " vs "
+              + Long.toHexString(sourceCrc.getValue())
+              + "); the lake file will be served");
     }
     return copyCrc;
   }
 
   /**
    * Why a file is not a complete Parquet file, or null if its frame is sound: {@code PAR1} at both
-   * ends and a footer length that fits. (Reading the footer itself needs Parquet, which this
-   * module does not depend on; readers check the rest and name the file.) A zero-byte, truncated
-   * or foreign file is never cached, so the cache never serves one.
+   * ends and a footer length that fits. (Reading the footer itself needs Parquet, which this module
+   * does not depend on; readers check the rest and name the file.) A zero-byte, truncated or
+   * foreign file is never cached, so the cache never serves one.
    */
   private String parquetDamage(Path file, long size) throws IOException {
     if (size < 12) {
@@ -343,16 +414,18 @@ public final class HotCache {
         || !java.util.Arrays.equals(tail, 4, 8, PARQUET_MAGIC, 0, 4)) {
       return "it is not a complete Parquet file (no PAR1 magic at its start and end)";
     }
-    long footer = java.nio.ByteBuffer.wrap(tail, 0, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
-        .getInt() & 0xFFFFFFFFL;
+    long footer =
+        java.nio.ByteBuffer.wrap(tail, 0, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt()
+            & 0xFFFFFFFFL;
     if (footer == 0 || footer > size - 12) {
       return "its footer length " + footer + " does not fit its " + size + " bytes";
     }
     return null;
   }
 
-  private static void readFully(java.nio.channels.SeekableByteChannel channel, long position,
-      byte[] into) throws IOException {
+  private static void readFully(
+      java.nio.channels.SeekableByteChannel channel, long position, byte[] into)
+      throws IOException {
     java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(into);
     channel.position(position);
     while (buffer.hasRemaining()) {
@@ -374,52 +447,66 @@ public final class HotCache {
   }
 
   /**
-   * The paths to read for these lake files: each file's SSD copy when it is cached and whole,
-   * else the lake file. Records the access of every cached file served (saved within {@value
+   * The paths to read for these lake files: each file's SSD copy when it is cached and whole, else
+   * the lake file. Records the access of every cached file served (saved within {@value
    * #ACCESS_SAVE_SECONDS} seconds, by this or a later call of this instance).
    */
   public List<Path> forRead(List<Path> lakeFiles) throws IOException {
     List<Path> result = new ArrayList<>(lakeFiles.size());
-    withIndex(false, index -> {
-      boolean dropped = false;
-      boolean touched = false;
-      for (Path lakeFile : lakeFiles) {
-        Path normalized = lakeFile.toAbsolutePath().normalize();
-        Entry entry = index.get(normalized);
-        if (entry == null) {
-          result.add(lakeFile);
-          continue;
-        }
-        long copy = storage.stat(entry.cacheFile()).filter(FileEntry::isFile)
-            .map(FileEntry::size).orElse(-1L);
-        // The SDK never rewrites a lake file; if something else did, the copy is not of it.
-        long lake = storage.stat(normalized).filter(FileEntry::isFile).map(FileEntry::size)
-            .orElse(-1L);
-        if (copy != entry.bytes() || lake != entry.bytes()) {
-          log.warn("Cache copy {} is {} bytes and its lake file {}, expected {} (-1: missing):"
-              + " dropped, serving the lake file", entry.cacheFile(), copy, lake, entry.bytes());
-          if (copy >= 0) {
-            storage.delete(entry.cacheFile());
+    withIndex(
+        false,
+        index -> {
+          boolean dropped = false;
+          boolean touched = false;
+          for (Path lakeFile : lakeFiles) {
+            Path normalized = lakeFile.toAbsolutePath().normalize();
+            Entry entry = index.get(normalized);
+            if (entry == null) {
+              result.add(lakeFile);
+              continue;
+            }
+            long copy =
+                storage
+                    .stat(entry.cacheFile())
+                    .filter(FileEntry::isFile)
+                    .map(FileEntry::size)
+                    .orElse(-1L);
+            // The SDK never rewrites a lake file; if something else did, the copy is not of it.
+            long lake =
+                storage.stat(normalized).filter(FileEntry::isFile).map(FileEntry::size).orElse(-1L);
+            if (copy != entry.bytes() || lake != entry.bytes()) {
+              log.warn(
+                  "Cache copy {} is {} bytes and its lake file {}, expected {} (-1: missing):"
+                      + " dropped, serving the lake file",
+                  entry.cacheFile(),
+                  copy,
+                  lake,
+                  entry.bytes());
+              if (copy >= 0) {
+                storage.delete(entry.cacheFile());
+              }
+              index.remove(normalized);
+              result.add(lakeFile);
+              dropped = true;
+            } else {
+              index.put(normalized, touch(entry));
+              result.add(entry.cacheFile());
+              touched = true;
+            }
           }
-          index.remove(normalized);
-          result.add(lakeFile);
-          dropped = true;
-        } else {
-          index.put(normalized, touch(entry));
-          result.add(entry.cacheFile());
-          touched = true;
-        }
-      }
-      Loaded current = loaded;
-      if (touched && current.unsavedSince == null) {
-        current.unsavedSince = clock.instant();
-      }
-      if (dropped || (current.unsavedSince != null && !clock.instant()
-          .isBefore(current.unsavedSince.plusSeconds(ACCESS_SAVE_SECONDS)))) {
-        save(index);
-      }
-      return null;
-    });
+          Loaded current = loaded;
+          if (touched && current.unsavedSince == null) {
+            current.unsavedSince = clock.instant();
+          }
+          if (dropped
+              || (current.unsavedSince != null
+                  && !clock
+                      .instant()
+                      .isBefore(current.unsavedSince.plusSeconds(ACCESS_SAVE_SECONDS)))) {
+            save(index);
+          }
+          return null;
+        });
     return result;
   }
 
@@ -436,23 +523,25 @@ public final class HotCache {
   private LifecycleReport evict(Path lakePath, boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cache evict " + lakePath, dryRun);
     Path prefix = lakePath.toAbsolutePath().normalize();
-    withIndex(dryRun, index -> {
-      for (Entry entry : sorted(index)) {
-        if (entry.lakeFile().startsWith(prefix)) {
-          drop(index, entry, report, "evicted on request");
-        }
-      }
-      if (!dryRun) {
-        save(index);
-      }
-      return null;
-    });
+    withIndex(
+        dryRun,
+        index -> {
+          for (Entry entry : sorted(index)) {
+            if (entry.lakeFile().startsWith(prefix)) {
+              drop(index, entry, report, "evicted on request");
+            }
+          }
+          if (!dryRun) {
+            save(index);
+          }
+          return null;
+        });
     return report.finish(log);
   }
 
   /**
-   * Rereads every copy and drops those whose size or checksum no longer match, and those whose
-   * lake file is gone (compacted or archived); removes copies the index does not list (left by an
+   * Rereads every copy and drops those whose size or checksum no longer match, and those whose lake
+   * file is gone (compacted or archived); removes copies the index does not list (left by an
    * interrupted promote).
    */
   public LifecyclePlan verify() {
@@ -461,33 +550,35 @@ public final class HotCache {
 
   private LifecycleReport verify(boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cache verify", dryRun);
-    withIndex(dryRun, index -> {
-      sweepOrphans(index, report);
-      for (Entry entry : sorted(index)) {
-        String problem = null;
-        if (storage.stat(entry.lakeFile()).isEmpty()) {
-          problem = "its lake file is gone";
-        } else {
-          var copy = storage.stat(entry.cacheFile());
-          if (copy.isEmpty() || copy.get().size() != entry.bytes()) {
-            problem = "copy is missing or its size changed";
-          } else if (checksum(entry.cacheFile()) != entry.crc32c()) {
-            problem = "checksum mismatch";
-          } else {
-            problem = parquetDamage(entry.cacheFile(), entry.bytes());
+    withIndex(
+        dryRun,
+        index -> {
+          sweepOrphans(index, report);
+          for (Entry entry : sorted(index)) {
+            String problem = null;
+            if (storage.stat(entry.lakeFile()).isEmpty()) {
+              problem = "its lake file is gone";
+            } else {
+              var copy = storage.stat(entry.cacheFile());
+              if (copy.isEmpty() || copy.get().size() != entry.bytes()) {
+                problem = "copy is missing or its size changed";
+              } else if (checksum(entry.cacheFile()) != entry.crc32c()) {
+                problem = "checksum mismatch";
+              } else {
+                problem = parquetDamage(entry.cacheFile(), entry.bytes());
+              }
+            }
+            if (problem != null) {
+              drop(index, entry, report, problem);
+            } else {
+              report.add(LifecycleReport.Verb.KEPT, entry.cacheFile(), entry.bytes(), "verified");
+            }
           }
-        }
-        if (problem != null) {
-          drop(index, entry, report, problem);
-        } else {
-          report.add(LifecycleReport.Verb.KEPT, entry.cacheFile(), entry.bytes(), "verified");
-        }
-      }
-      if (!dryRun) {
-        save(index);
-      }
-      return null;
-    });
+          if (!dryRun) {
+            save(index);
+          }
+          return null;
+        });
     return report.finish(log);
   }
 
@@ -508,10 +599,12 @@ public final class HotCache {
     if (orphans(load().entries).isEmpty()) {
       return report.build();
     }
-    withIndex(dryRun, index -> {
-      sweepOrphans(index, report);
-      return null;
-    });
+    withIndex(
+        dryRun,
+        index -> {
+          sweepOrphans(index, report);
+          return null;
+        });
     return report.finish(log);
   }
 
@@ -519,8 +612,11 @@ public final class HotCache {
       throws IOException {
     for (FileEntry orphan : orphans(index)) {
       if (report.dryRun() || storage.delete(orphan.path())) {
-        report.add(LifecycleReport.Verb.DELETED, orphan.path(), orphan.size(), "a copy the cache"
-            + " index does not list (left by an interrupted promote)");
+        report.add(
+            LifecycleReport.Verb.DELETED,
+            orphan.path(),
+            orphan.size(),
+            "a copy the cache" + " index does not list (left by an interrupted promote)");
       }
     }
   }
@@ -554,11 +650,15 @@ public final class HotCache {
     for (FileEntry entry : storage.list(dir)) {
       if (entry.isDirectory()) {
         collectOrphans(entry.path(), known, found);
-      } else if (entry.isFile() && !Storage.isTemporary(entry.name())
+      } else if (entry.isFile()
+          && !Storage.isTemporary(entry.name())
           && !known.contains(entry.path())) {
         Path lakeFile = paths.counterpart(entry.path(), DataKind.CLEAN);
-        if (lakeFile.startsWith(paths.areaRoot(Area.LAKE_CLEAN)) && storage.stat(lakeFile)
-            .filter(f -> f.isFile() && f.size() == entry.size()).isPresent()) {
+        if (lakeFile.startsWith(paths.areaRoot(Area.LAKE_CLEAN))
+            && storage
+                .stat(lakeFile)
+                .filter(f -> f.isFile() && f.size() == entry.size())
+                .isPresent()) {
           found.add(entry);
         }
       }
@@ -576,14 +676,14 @@ public final class HotCache {
   }
 
   private Entry touch(Entry entry) {
-    return new Entry(entry.lakeFile(), entry.cacheFile(), entry.bytes(), entry.crc32c(),
-        clock.instant());
+    return new Entry(
+        entry.lakeFile(), entry.cacheFile(), entry.bytes(), entry.crc32c(), clock.instant());
   }
 
   private static List<Entry> sorted(Map<Path, Entry> index) {
     List<Entry> entries = new ArrayList<>(index.values());
-    entries.sort(Comparator.comparing(Entry::lastAccess)
-        .thenComparing(e -> e.lakeFile().toString()));
+    entries.sort(
+        Comparator.comparing(Entry::lastAccess).thenComparing(e -> e.lakeFile().toString()));
     return entries;
   }
 
@@ -593,9 +693,9 @@ public final class HotCache {
   }
 
   /**
-   * Runs {@code change} on the index under the cache lock; a dry run changes nothing, so it gets
-   * a fresh copy read without the lock (the index is replaced atomically) and creates no lock
-   * file. A change that fails forgets the parsed index, which may hold what was never saved.
+   * Runs {@code change} on the index under the cache lock; a dry run changes nothing, so it gets a
+   * fresh copy read without the lock (the index is replaced atomically) and creates no lock file. A
+   * change that fails forgets the parsed index, which may hold what was never saved.
    */
   private <T> T withIndex(boolean dryRun, Change<T> change) throws IOException {
     if (dryRun) {
@@ -619,7 +719,9 @@ public final class HotCache {
     Loaded known = loaded;
     if (known != null && known.token != null) {
       java.util.Optional<FileEntry> file = storage.stat(paths.cacheIndexFile());
-      if (file.isPresent() && file.get().isFile() && file.get().size() == known.bytes
+      if (file.isPresent()
+          && file.get().isFile()
+          && file.get().size() == known.bytes
           && known.token.equals(token(readHeader()))) {
         return known.entries;
       }
@@ -633,6 +735,7 @@ public final class HotCache {
     final String token;
     final long bytes;
     final Map<Path, Entry> entries;
+
     /** When the oldest access time not yet saved was recorded; null if all are saved. */
     Instant unsavedSince;
 
@@ -654,17 +757,18 @@ public final class HotCache {
 
   /** The token of a header line, or null if it has none (an index written before tokens). */
   private static String token(String header) {
-    return header.startsWith(INDEX_HEADER + " ") ? header.substring(INDEX_HEADER.length() + 1)
+    return header.startsWith(INDEX_HEADER + " ")
+        ? header.substring(INDEX_HEADER.length() + 1)
         : null;
   }
 
   /**
    * Reads the access record: a header line ({@code tiering-cache 1 <token>}, the token fresh at
    * each save), then one line per copy, {@code millis<TAB>bytes<TAB>crc<TAB>lake path relative to
-   * the lake clean area}. Lake paths come from the resolver and
-   * hold no tabs or newlines. The index is read back from disk, so it is untrusted: a damaged line,
-   * or one naming anything but a file of a lake table the cache may copy (one the rules keep in
-   * the lake), is skipped and dropped at the next save, and its copy is never served or deleted.
+   * the lake clean area}. Lake paths come from the resolver and hold no tabs or newlines. The index
+   * is read back from disk, so it is untrusted: a damaged line, or one naming anything but a file
+   * of a lake table the cache may copy (one the rules keep in the lake), is skipped and dropped at
+   * the next save, and its copy is never served or deleted.
    */
   private Loaded load() throws IOException {
     Map<Path, Entry> index = new LinkedHashMap<>();
@@ -676,10 +780,14 @@ public final class HotCache {
     if (!entry.get().isFile() || entry.get().size() > MAX_INDEX_BYTES) {
       // Never opened: a FIFO would block every reader, a link could read anything, a huge file
       // fill the heap. The cache serves nothing until its next change replaces the index.
-      log.warn("Ignoring cache index {}: it is {}; no copy is served until the cache rewrites it",
-          file, entry.get().isFile() ? entry.get().size() + " bytes, more than the "
-              + MAX_INDEX_BYTES + "-byte limit" : "a " + entry.get().type().name()
-              .toLowerCase(java.util.Locale.ROOT) + ", not a file");
+      log.warn(
+          "Ignoring cache index {}: it is {}; no copy is served until the cache rewrites it",
+          file,
+          entry.get().isFile()
+              ? entry.get().size() + " bytes, more than the " + MAX_INDEX_BYTES + "-byte limit"
+              : "a "
+                  + entry.get().type().name().toLowerCase(java.util.Locale.ROOT)
+                  + ", not a file");
       return new Loaded(null, 0, index);
     }
     String text;
@@ -697,14 +805,20 @@ public final class HotCache {
           throw new IllegalArgumentException("outside the lake");
         }
         Path relative = lakeRoot.relativize(lakeFile);
-        if (relative.getNameCount() < 3 || !isCacheOfLakeTable(relative.getName(0).toString(),
-            relative.getName(1).toString())) {
+        if (relative.getNameCount() < 3
+            || !isCacheOfLakeTable(
+                relative.getName(0).toString(), relative.getName(1).toString())) {
           // Its copy would be a file of a table pinned to the SSD, or no table's: never ours.
           throw new IllegalArgumentException("not a file of a lake table the cache may copy");
         }
-        index.put(lakeFile, new Entry(lakeFile, paths.counterpart(lakeFile, DataKind.CACHE),
-            Long.parseLong(parts[1]), Long.parseUnsignedLong(parts[2], 16),
-            Instant.ofEpochMilli(Long.parseLong(parts[0]))));
+        index.put(
+            lakeFile,
+            new Entry(
+                lakeFile,
+                paths.counterpart(lakeFile, DataKind.CACHE),
+                Long.parseLong(parts[1]),
+                Long.parseUnsignedLong(parts[2], 16),
+                Instant.ofEpochMilli(Long.parseLong(parts[0]))));
       } catch (RuntimeException damaged) {
         log.warn("Skipping damaged line {} of {}: {}", i + 1, file, damaged.toString());
       }
@@ -719,9 +833,16 @@ public final class HotCache {
     text.writeBytes((INDEX_HEADER + " " + token + "\n").getBytes(StandardCharsets.UTF_8));
     Path lakeRoot = paths.areaRoot(Area.LAKE_CLEAN);
     for (Entry entry : sorted(index)) {
-      text.writeBytes((entry.lastAccess().toEpochMilli() + "\t" + entry.bytes() + "\t"
-          + Long.toHexString(entry.crc32c()) + "\t" + lakeRoot.relativize(entry.lakeFile()) + "\n")
-          .getBytes(StandardCharsets.UTF_8));
+      text.writeBytes(
+          (entry.lastAccess().toEpochMilli()
+                  + "\t"
+                  + entry.bytes()
+                  + "\t"
+                  + Long.toHexString(entry.crc32c())
+                  + "\t"
+                  + lakeRoot.relativize(entry.lakeFile())
+                  + "\n")
+              .getBytes(StandardCharsets.UTF_8));
     }
     try (PendingFile out = storage.create(paths.cacheIndexFile(), WriteMode.REPLACE)) {
       OutputStream stream = out.stream();
@@ -730,7 +851,6 @@ public final class HotCache {
     }
     loaded = new Loaded(token, text.size(), index);
   }
-
 
   /** Builds a {@link HotCache}. */
   public static final class Builder {
@@ -752,7 +872,8 @@ public final class HotCache {
     /** The byte budget (default 40 GiB, the seed's upper bound for the clean cache). */
     public Builder budget(long bytes) {
       if (bytes < 1) {
-        throw new IllegalArgumentException("Invalid cache budget " + bytes + " bytes (use 1 or more)");
+        throw new IllegalArgumentException(
+            "Invalid cache budget " + bytes + " bytes (use 1 or more)");
       }
       this.budget = bytes;
       return this;

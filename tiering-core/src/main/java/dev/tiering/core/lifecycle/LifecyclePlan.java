@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.util.Objects;
 
 /**
- * A lifecycle operation (cleanup, cache, archive, ingest, compaction), planned but not run:
- * {@link #preview()} reports what it would do and why, changing nothing; {@link #execute()} does
- * it. Each call looks at the disk afresh, so a preview is what an execution would do now.
+ * A lifecycle operation (cleanup, cache, archive, ingest, compaction), planned but not run: {@link
+ * #preview()} reports what it would do and why, changing nothing; {@link #execute()} does it. Each
+ * call looks at the disk afresh, so a preview is what an execution would do now.
  *
  * <pre>{@code
  * LifecyclePlan cleanup = janitor.cleanupOldBatches(2);

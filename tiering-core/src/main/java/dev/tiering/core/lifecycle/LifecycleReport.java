@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param actions what was (or would be) done, in order
  * @param failures what could not be done, with why
  */
-public record LifecycleReport(String operation, boolean dryRun, List<Action> actions,
-    List<Failure> failures) {
+public record LifecycleReport(
+    String operation, boolean dryRun, List<Action> actions, List<Failure> failures) {
 
   /** What was done to one path. */
   public enum Verb {
@@ -87,16 +87,32 @@ public record LifecycleReport(String operation, boolean dryRun, List<Action> act
     return matching;
   }
 
-  /** Paths that were (or would be) removed from where they were: deleted, archived, evicted, compacted. */
+  /**
+   * Paths that were (or would be) removed from where they were: deleted, archived, evicted,
+   * compacted.
+   */
   public long removedFiles() {
-    return actions.stream().filter(a -> a.verb() == Verb.DELETED || a.verb() == Verb.ARCHIVED
-        || a.verb() == Verb.EVICTED || a.verb() == Verb.COMPACTED).count();
+    return actions.stream()
+        .filter(
+            a ->
+                a.verb() == Verb.DELETED
+                    || a.verb() == Verb.ARCHIVED
+                    || a.verb() == Verb.EVICTED
+                    || a.verb() == Verb.COMPACTED)
+        .count();
   }
 
   /** Bytes of what was (or would be) removed from where it was. */
   public long removedBytes() {
-    return actions.stream().filter(a -> a.verb() == Verb.DELETED || a.verb() == Verb.ARCHIVED
-        || a.verb() == Verb.EVICTED || a.verb() == Verb.COMPACTED).mapToLong(Action::bytes).sum();
+    return actions.stream()
+        .filter(
+            a ->
+                a.verb() == Verb.DELETED
+                    || a.verb() == Verb.ARCHIVED
+                    || a.verb() == Verb.EVICTED
+                    || a.verb() == Verb.COMPACTED)
+        .mapToLong(Action::bytes)
+        .sum();
   }
 
   /** True if nothing failed. */
@@ -106,12 +122,12 @@ public record LifecycleReport(String operation, boolean dryRun, List<Action> act
 
   /**
    * One line that counts what this report's own process did, in the words of the operation, e.g.
-   * {@code cleanup batch b42: deleted 14 file(s) (2.1 MiB), kept 2, 0 failure(s)}, or for a dry
-   * run {@code ... (dry run, nothing changed): would delete 14 file(s) (2.1 MiB), ...}.
+   * {@code cleanup batch b42: deleted 14 file(s) (2.1 MiB), kept 2, 0 failure(s)}, or for a dry run
+   * {@code ... (dry run, nothing changed): would delete 14 file(s) (2.1 MiB), ...}.
    */
   public String summary() {
-    StringBuilder line = new StringBuilder(operation)
-        .append(dryRun ? " (dry run, nothing changed): " : ": ");
+    StringBuilder line =
+        new StringBuilder(operation).append(dryRun ? " (dry run, nothing changed): " : ": ");
     for (Verb verb : Verb.values()) {
       List<Action> done = actions(verb);
       if (done.isEmpty()) {
@@ -119,8 +135,9 @@ public record LifecycleReport(String operation, boolean dryRun, List<Action> act
       }
       line.append(verb.word(dryRun)).append(' ').append(done.size());
       if (verb != Verb.KEPT) {
-        line.append(" file(s) (").append(ByteSize.of(done.stream().mapToLong(Action::bytes)
-            .sum())).append(')');
+        line.append(" file(s) (")
+            .append(ByteSize.of(done.stream().mapToLong(Action::bytes).sum()))
+            .append(')');
       }
       line.append(", ");
     }

@@ -57,15 +57,20 @@ public final class RawIngestor {
     Objects.requireNonNull(source, "source");
     checkName(input.getFileName().toString());
     paths.rawFile(source, LocalDate.now(clock), input.getFileName().toString());
-    return LifecyclePlan.of("ingest " + input + " into raw/" + source, preview -> ingest(input, source, preview));
+    return LifecyclePlan.of(
+        "ingest " + input + " into raw/" + source, preview -> ingest(input, source, preview));
   }
 
   private static void checkName(String name) {
     if (name.endsWith(CHECKSUM_SUFFIX)) {
       // Such a name is the checksum of another file's: ingesting it would stand in for one.
-      throw new IllegalArgumentException("Invalid raw file name '" + name + "': names ending in "
-          + CHECKSUM_SUFFIX + " are the checksum files ingest writes beside each file (rename"
-          + " the input)");
+      throw new IllegalArgumentException(
+          "Invalid raw file name '"
+              + name
+              + "': names ending in "
+              + CHECKSUM_SUFFIX
+              + " are the checksum files ingest writes beside each file (rename"
+              + " the input)");
     }
   }
 
@@ -78,13 +83,16 @@ public final class RawIngestor {
     LifecycleReport.Builder report = LifecycleReport.builder("ingest " + input, dryRun);
     Optional<FileEntry> found = storage.stat(input);
     if (found.isEmpty() || !found.get().isFile()) {
-      String what = found.isEmpty() ? "no such input file"
-          : switch (found.get().type()) {
-            case DIRECTORY -> "it is a directory, not a file (ingest the files in it)";
-            case SYMLINK -> "it is a symbolic link, which ingest never follows (ingest the file"
-                + " it points to)";
-            default -> "it is not a regular file (a device, pipe or socket)";
-          };
+      String what =
+          found.isEmpty()
+              ? "no such input file"
+              : switch (found.get().type()) {
+                case DIRECTORY -> "it is a directory, not a file (ingest the files in it)";
+                case SYMLINK ->
+                    "it is a symbolic link, which ingest never follows (ingest the file"
+                        + " it points to)";
+                default -> "it is not a regular file (a device, pipe or socket)";
+              };
       throw new java.nio.file.NoSuchFileException(input.toString(), null, what);
     }
     FileEntry in = found.get();
@@ -97,8 +105,15 @@ public final class RawIngestor {
     if (existing.isPresent()) {
       digest = sha256(input);
       if (!digest.equals(sha256(target))) {
-        throw new java.nio.file.FileAlreadyExistsException(target.toString(), input.toString(),
-            "a different file named " + name + " was already ingested for " + source + " on " + day
+        throw new java.nio.file.FileAlreadyExistsException(
+            target.toString(),
+            input.toString(),
+            "a different file named "
+                + name
+                + " was already ingested for "
+                + source
+                + " on "
+                + day
                 + " (rename the input)");
       }
       report.add(LifecycleReport.Verb.KEPT, input, in.size(), "already ingested as " + target);
@@ -113,11 +128,21 @@ public final class RawIngestor {
         out.stream().write(line);
         out.commit();
       }
-    } else if (!recorded.get().isFile() || !java.util.Arrays.equals(line, readAll(checksumFile,
-        line.length + 1))) {
-      report.fail(checksumFile, new IOException("The checksum file " + checksumFile + " does not"
-          + " hold " + name + "'s sha256 (" + digest + "); check it, then remove it and ingest "
-          + name + " again to write it"));
+    } else if (!recorded.get().isFile()
+        || !java.util.Arrays.equals(line, readAll(checksumFile, line.length + 1))) {
+      report.fail(
+          checksumFile,
+          new IOException(
+              "The checksum file "
+                  + checksumFile
+                  + " does not"
+                  + " hold "
+                  + name
+                  + "'s sha256 ("
+                  + digest
+                  + "); check it, then remove it and ingest "
+                  + name
+                  + " again to write it"));
     }
     return report.finish(log);
   }

@@ -67,20 +67,28 @@ public final class StagingJanitor {
   }
 
   /**
-   * Marks {@code batch} as being written until the result is closed: no cleanup removes any file
-   * of a held batch, in this process or another. Staging writers hold their batch from open to
-   * commit or close; hold one yourself around staging files written by other means. Many holders
-   * may hold one batch; a cleanup removing the batch at this moment makes this wait until it is
-   * done (up to two minutes).
+   * Marks {@code batch} as being written until the result is closed: no cleanup removes any file of
+   * a held batch, in this process or another. Staging writers hold their batch from open to commit
+   * or close; hold one yourself around staging files written by other means. Many holders may hold
+   * one batch; a cleanup removing the batch at this moment makes this wait until it is done (up to
+   * two minutes).
    *
    * @throws IOException if the batch stays locked by a cleanup past the wait
    */
   public static java.io.Closeable holdBatch(PathResolver paths, Storage storage, BatchId batch)
       throws IOException {
-    return storage.tryLock(paths.stagingLockFile(), lockKey(batch), LockMode.SHARED, HOLD_TIMEOUT)
-        .orElseThrow(() -> new IOException("Timed out after " + HOLD_TIMEOUT.toSeconds()
-            + " s waiting for a cleanup of batch " + batch + " to finish (" + paths.stagingLockFile()
-            + "); retry, or check for a cleanup that hangs"));
+    return storage
+        .tryLock(paths.stagingLockFile(), lockKey(batch), LockMode.SHARED, HOLD_TIMEOUT)
+        .orElseThrow(
+            () ->
+                new IOException(
+                    "Timed out after "
+                        + HOLD_TIMEOUT.toSeconds()
+                        + " s waiting for a cleanup of batch "
+                        + batch
+                        + " to finish ("
+                        + paths.stagingLockFile()
+                        + "); retry, or check for a cleanup that hangs"));
   }
 
   private static String lockKey(BatchId batch) {
@@ -116,17 +124,26 @@ public final class StagingJanitor {
     for (Path dir : stagingDirs()) {
       for (FileEntry entry : storage.list(dir)) {
         if (entry.isFile() || entry.type() == FileEntry.Type.SYMLINK) {
-          StagingFile.parse(entry.name()).ifPresent(file ->
-              byBatch.computeIfAbsent(file.batch(), b -> new ArrayList<>()).add(entry));
+          StagingFile.parse(entry.name())
+              .ifPresent(
+                  file -> byBatch.computeIfAbsent(file.batch(), b -> new ArrayList<>()).add(entry));
         }
       }
     }
     List<Batch> batches = new ArrayList<>();
-    byBatch.forEach((batch, files) -> batches.add(new Batch(batch, List.copyOf(files),
-        files.stream().mapToLong(FileEntry::size).sum(),
-        files.stream().map(FileEntry::modified).max(Comparator.naturalOrder()).orElseThrow())));
-    batches.sort(Comparator.comparing(Batch::newest).thenComparing(b -> b.batch().value())
-        .reversed());
+    byBatch.forEach(
+        (batch, files) ->
+            batches.add(
+                new Batch(
+                    batch,
+                    List.copyOf(files),
+                    files.stream().mapToLong(FileEntry::size).sum(),
+                    files.stream()
+                        .map(FileEntry::modified)
+                        .max(Comparator.naturalOrder())
+                        .orElseThrow())));
+    batches.sort(
+        Comparator.comparing(Batch::newest).thenComparing(b -> b.batch().value()).reversed());
     return batches;
   }
 
@@ -157,22 +174,29 @@ public final class StagingJanitor {
     if (keepRecent < 0) {
       throw new IllegalArgumentException("Invalid keepRecent " + keepRecent + " (use 0 or more)");
     }
-    return LifecyclePlan.of("cleanup keeping the " + keepRecent + " most recent batches",
+    return LifecyclePlan.of(
+        "cleanup keeping the " + keepRecent + " most recent batches",
         preview -> cleanupOldBatches(keepRecent, preview));
   }
 
   private LifecycleReport cleanupOldBatches(int keepRecent, boolean dryRun) throws IOException {
-    LifecycleReport.Builder report = LifecycleReport.builder(
-        "cleanup keeping the " + keepRecent + " most recent batches", dryRun);
+    LifecycleReport.Builder report =
+        LifecycleReport.builder(
+            "cleanup keeping the " + keepRecent + " most recent batches", dryRun);
     List<Batch> batches = batches();
     for (int i = 0; i < Math.min(keepRecent, batches.size()); i++) {
       for (FileEntry file : batches.get(i).files()) {
-        report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(),
+        report.add(
+            LifecycleReport.Verb.KEPT,
+            file.path(),
+            file.size(),
             "batch " + batches.get(i).batch() + " is among the " + keepRecent + " most recent");
       }
     }
-    remove(batches.subList(Math.min(keepRecent, batches.size()), batches.size()),
-        clock.instant().minus(grace), report);
+    remove(
+        batches.subList(Math.min(keepRecent, batches.size()), batches.size()),
+        clock.instant().minus(grace),
+        report);
     return report.finish(log);
   }
 
@@ -180,13 +204,13 @@ public final class StagingJanitor {
   private static final int LOCKED_AT_ONCE = 512;
 
   /**
-   * Removes (or archives) the files of the chosen batches, each under its exclusive lock, except
-   * a batch a writer holds: the laggard of a batch the others have long finished still needs it
+   * Removes (or archives) the files of the chosen batches, each under its exclusive lock, except a
+   * batch a writer holds: the laggard of a batch the others have long finished still needs it
    * whole. With a group of batches locked, their files are looked at again (the names in staging,
    * then each file's size and time); a batch that changed since it was chosen (a writer committed
-   * or replaced a file meanwhile) is no longer the batch that was chosen, and it is kept. The
-   * locks are held until the group's last file is removed, so writers of these batches wait.
-   * Groups of {@value #LOCKED_AT_ONCE} keep the cost linear: one names-only listing per group.
+   * or replaced a file meanwhile) is no longer the batch that was chosen, and it is kept. The locks
+   * are held until the group's last file is removed, so writers of these batches wait. Groups of
+   * {@value #LOCKED_AT_ONCE} keep the cost linear: one names-only listing per group.
    *
    * @param youngest a batch with a file modified after this is kept whole; null to remove it
    *     regardless of age
@@ -194,8 +218,8 @@ public final class StagingJanitor {
   private void remove(List<Batch> chosen, Instant youngest, LifecycleReport.Builder report)
       throws IOException {
     for (int from = 0; from < chosen.size(); from += LOCKED_AT_ONCE) {
-      removeGroup(chosen.subList(from, Math.min(chosen.size(), from + LOCKED_AT_ONCE)), youngest,
-          report);
+      removeGroup(
+          chosen.subList(from, Math.min(chosen.size(), from + LOCKED_AT_ONCE)), youngest, report);
     }
   }
 
@@ -206,8 +230,10 @@ public final class StagingJanitor {
       for (Batch batch : chosen) {
         Optional<java.io.Closeable> lock = lockForRemoval(batch.batch(), report.dryRun());
         if (lock.isEmpty()) {
-          keepAll(batch.files(), report, "batch " + batch.batch()
-              + " is still being written (a live writer holds it)");
+          keepAll(
+              batch.files(),
+              report,
+              "batch " + batch.batch() + " is still being written (a live writer holds it)");
         } else {
           locked.put(batch.batch(), lock.get());
         }
@@ -219,23 +245,38 @@ public final class StagingJanitor {
       // A dry run removes nothing, so it reports the batches as chosen: no relisting.
       for (Path dir : report.dryRun() ? List.<Path>of() : stagingDirs()) {
         for (String name : storage.names(dir)) {
-          StagingFile.parse(name).filter(file -> locked.containsKey(file.batch())).ifPresent(
-              file -> names.computeIfAbsent(file.batch(), b -> new LinkedHashSet<>()).add(name));
+          StagingFile.parse(name)
+              .filter(file -> locked.containsKey(file.batch()))
+              .ifPresent(
+                  file ->
+                      names.computeIfAbsent(file.batch(), b -> new LinkedHashSet<>()).add(name));
         }
       }
       for (Batch batch : chosen) {
         if (!locked.containsKey(batch.batch())) {
           continue;
         }
-        List<FileEntry> files = report.dryRun() ? batch.files()
-            : unchanged(batch, names.getOrDefault(batch.batch(), Set.of()));
+        List<FileEntry> files =
+            report.dryRun()
+                ? batch.files()
+                : unchanged(batch, names.getOrDefault(batch.batch(), Set.of()));
         if (files == null) {
-          keepAll(batch.files(), report, "batch " + batch.batch()
-              + " was written to while cleanup ran; left for the next cleanup");
+          keepAll(
+              batch.files(),
+              report,
+              "batch "
+                  + batch.batch()
+                  + " was written to while cleanup ran; left for the next cleanup");
         } else if (youngest != null && batch.newest().isAfter(youngest)) {
           // Per batch, never per file: a coordinator about to read a batch needs all of it.
-          keepAll(files, report, "batch " + batch.batch() + " has a file younger than the "
-              + grace.toMinutes() + "-minute grace period");
+          keepAll(
+              files,
+              report,
+              "batch "
+                  + batch.batch()
+                  + " has a file younger than the "
+                  + grace.toMinutes()
+                  + "-minute grace period");
         } else {
           for (FileEntry file : files) {
             removeFile(file, report);
@@ -264,8 +305,8 @@ public final class StagingJanitor {
     }
     List<FileEntry> now = new ArrayList<>(batch.files().size());
     for (FileEntry file : batch.files()) {
-      Optional<FileEntry> current = namesNow.contains(file.name()) ? storage.stat(file.path())
-          : Optional.empty();
+      Optional<FileEntry> current =
+          namesNow.contains(file.name()) ? storage.stat(file.path()) : Optional.empty();
       if (current.isEmpty() || !current.get().equals(file)) {
         return null;
       }
@@ -275,16 +316,16 @@ public final class StagingJanitor {
   }
 
   /**
-   * The batch's exclusive lock, or empty if a writer holds the batch. A dry run changes nothing:
-   * it does not create the lock file, and where there is none no writer can hold the batch.
+   * The batch's exclusive lock, or empty if a writer holds the batch. A dry run changes nothing: it
+   * does not create the lock file, and where there is none no writer can hold the batch.
    */
   private Optional<java.io.Closeable> lockForRemoval(BatchId batch, boolean dryRun)
       throws IOException {
     if (dryRun && storage.stat(paths.stagingLockFile()).isEmpty()) {
-      return Optional.of(() -> { });
+      return Optional.of(() -> {});
     }
-    return storage.tryLock(paths.stagingLockFile(), lockKey(batch), LockMode.EXCLUSIVE,
-        Duration.ZERO);
+    return storage.tryLock(
+        paths.stagingLockFile(), lockKey(batch), LockMode.EXCLUSIVE, Duration.ZERO);
   }
 
   private static void keepAll(List<FileEntry> files, LifecycleReport.Builder report, String why) {
@@ -303,7 +344,10 @@ public final class StagingJanitor {
         report.add(LifecycleReport.Verb.ARCHIVED, file.path(), file.size(), target.toString());
       } else if (report.dryRun() || storage.delete(file.path())) {
         // A file another cleanup removed first is not reported as removed by this one.
-        report.add(LifecycleReport.Verb.DELETED, file.path(), file.size(),
+        report.add(
+            LifecycleReport.Verb.DELETED,
+            file.path(),
+            file.size(),
             file.isFile() ? "" : "link removed, its target left alone");
       }
     } catch (IOException | RuntimeException e) {

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -71,7 +70,8 @@ public final class TempFileSweeper {
     LifecycleReport.Builder report = LifecycleReport.builder("sweep " + dir, false);
     sweep(dir, false, report);
     return report.build().actions(LifecycleReport.Verb.DELETED).stream()
-        .map(LifecycleReport.Action::path).toList();
+        .map(LifecycleReport.Action::path)
+        .toList();
   }
 
   /** Removes abandoned temporary files anywhere under {@code root}, never following links. */
@@ -79,14 +79,14 @@ public final class TempFileSweeper {
     LifecycleReport.Builder report = LifecycleReport.builder("sweep " + root, false);
     sweep(root, true, report);
     return report.build().actions(LifecycleReport.Verb.DELETED).stream()
-        .map(LifecycleReport.Action::path).toList();
+        .map(LifecycleReport.Action::path)
+        .toList();
   }
 
   /**
-   * Removes abandoned temporary files from the SDK's areas of both tiers (staging, the clean
-   * cache, and the lake's clean, archive and raw areas): nothing elsewhere under the roots, which
-   * may hold other programs' files. Reports what it removed, and every temporary file it kept,
-   * with why.
+   * Removes abandoned temporary files from the SDK's areas of both tiers (staging, the clean cache,
+   * and the lake's clean, archive and raw areas): nothing elsewhere under the roots, which may hold
+   * other programs' files. Reports what it removed, and every temporary file it kept, with why.
    */
   public LifecycleReport recover(PathResolver paths) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("recover temporary files", false);
@@ -96,31 +96,40 @@ public final class TempFileSweeper {
     return report.finish(log);
   }
 
-  private void sweep(Path dir, boolean recurse, LifecycleReport.Builder report)
-      throws IOException {
+  private void sweep(Path dir, boolean recurse, LifecycleReport.Builder report) throws IOException {
     Instant cutoff = clock.instant().minus(grace);
     for (FileEntry entry : storage.list(dir)) {
       if (entry.isDirectory() && recurse) {
         sweep(entry.path(), true, report);
       } else if (entry.isFile() && Storage.isTemporary(entry.name())) {
         if (!entry.modified().isBefore(cutoff)) {
-          report.add(LifecycleReport.Verb.KEPT, entry.path(), entry.size(), "created under "
-              + describe(grace) + " ago: its writer may not hold its lock yet");
+          report.add(
+              LifecycleReport.Verb.KEPT,
+              entry.path(),
+              entry.size(),
+              "created under " + describe(grace) + " ago: its writer may not hold its lock yet");
         } else if (storage.deleteIfAbandoned(entry.path())) {
-          log.info("Removed abandoned temporary file {} ({} bytes, last written {})", entry.path(),
-              entry.size(), entry.modified());
-          report.add(LifecycleReport.Verb.DELETED, entry.path(), entry.size(),
+          log.info(
+              "Removed abandoned temporary file {} ({} bytes, last written {})",
+              entry.path(),
+              entry.size(),
+              entry.modified());
+          report.add(
+              LifecycleReport.Verb.DELETED,
+              entry.path(),
+              entry.size(),
               "abandoned: no live writer holds it");
         } else if (storage.stat(entry.path()).isPresent()) {
-          report.add(LifecycleReport.Verb.KEPT, entry.path(), entry.size(),
-              "a live writer holds it");
+          report.add(
+              LifecycleReport.Verb.KEPT, entry.path(), entry.size(), "a live writer holds it");
         }
       }
     }
   }
 
   private static String describe(Duration grace) {
-    return grace.toSeconds() % 60 == 0 ? grace.toMinutes() + " minute(s)"
+    return grace.toSeconds() % 60 == 0
+        ? grace.toMinutes() + " minute(s)"
         : grace.toSeconds() + " second(s)";
   }
 }

@@ -26,8 +26,10 @@ public record DataRef(DataKind kind, Zone zone, TableName table, SlmId slm, Batc
    */
   public DataRef {
     Objects.requireNonNull(kind, "kind");
-    String problem = kind.isStaging() ? stagingProblem(zone, table, slm, batch)
-        : tableProblem(kind, zone, table, slm, batch);
+    String problem =
+        kind.isStaging()
+            ? stagingProblem(zone, table, slm, batch)
+            : tableProblem(kind, zone, table, slm, batch);
     if (problem != null) {
       throw new IllegalArgumentException(kind + " data " + problem);
     }
@@ -93,8 +95,12 @@ public record DataRef(DataKind kind, Zone zone, TableName table, SlmId slm, Batc
   /** The same table under another table kind, e.g. the cache copy of a clean table. */
   public DataRef as(DataKind other) {
     if (kind.isStaging() || other.isStaging()) {
-      throw new IllegalArgumentException("Cannot map " + kind + " data to " + other
-          + " data (only table kinds map onto each other)");
+      throw new IllegalArgumentException(
+          "Cannot map "
+              + kind
+              + " data to "
+              + other
+              + " data (only table kinds map onto each other)");
     }
     return new DataRef(other, other.hasZone() ? zone : null, table, null, null);
   }

@@ -6,9 +6,14 @@ import java.util.stream.Collectors;
 
 /** How a table's date partitions are laid out in directories. */
 public enum PartitionLayout {
-  /** The seed's {@code 2025/11/10}. Engines see no partition column; writers add a {@code date} column. */
+  /**
+   * The seed's {@code 2025/11/10}. Engines see no partition column; writers add a {@code date}
+   * column.
+   */
   DATE_PATH("seed"),
-  /** Hive style {@code date=2025-11-10}: engines with hive partitioning get a {@code date} column. */
+  /**
+   * Hive style {@code date=2025-11-10}: engines with hive partitioning get a {@code date} column.
+   */
   HIVE_DATE("hive"),
   /** Hive style {@code year=2025/month=11/day=10}, as in the seed's troubleshooting advice. */
   HIVE_YEAR_MONTH_DAY("hive-ymd");
@@ -35,9 +40,12 @@ public enum PartitionLayout {
         return layout;
       }
     }
-    throw new IllegalArgumentException("Unknown partition layout " + NameRules.quote(String.valueOf(id))
-        + " (use one of "
-        + Arrays.stream(values()).map(PartitionLayout::id).collect(Collectors.joining(", ")) + ")");
+    throw new IllegalArgumentException(
+        "Unknown partition layout "
+            + NameRules.quote(String.valueOf(id))
+            + " (use one of "
+            + Arrays.stream(values()).map(PartitionLayout::id).collect(Collectors.joining(", "))
+            + ")");
   }
 
   /** The layout's id. */

@@ -11,8 +11,8 @@ import dev.tiering.core.WriteId;
 import dev.tiering.core.Zone;
 import dev.tiering.core.internal.NameRules;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.time.DateTimeException;
+import java.time.LocalDate;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -35,13 +35,17 @@ public final class PathResolver {
 
   /** The name of a table's schema sidecar. */
   public static final String SCHEMA_FILE_NAME = "schema.json";
+
   /** The accepted form of raw input file names. */
   public static final String RAW_FILE_NAME_FORM =
       "1-128 characters of A-Z, a-z, 0-9, _, - and ., starting with a letter or digit";
+
   /** The directory of the archive that keeps archived staging files. */
   public static final String STAGING_ARCHIVE_DIR = "staging";
+
   /** The directory beside the sidecar that keeps earlier schema versions. */
   public static final String SCHEMA_HISTORY_DIR = "_schema_history";
+
   /** The directory beside the sidecar that keeps the table's commit records. */
   public static final String COMMIT_LOG_DIR = "_commits";
 
@@ -145,8 +149,12 @@ public final class PathResolver {
    */
   public Path stagingArchiveFile(StagingFile file) {
     Path archive = areaRoot(Area.LAKE_ARCHIVE);
-    return checkUnder(Area.LAKE_ARCHIVE, archive.resolve(STAGING_ARCHIVE_DIR)
-        .resolve(file.batch().value()).resolve(file.fileName()));
+    return checkUnder(
+        Area.LAKE_ARCHIVE,
+        archive
+            .resolve(STAGING_ARCHIVE_DIR)
+            .resolve(file.batch().value())
+            .resolve(file.fileName()));
   }
 
   /**
@@ -156,11 +164,19 @@ public final class PathResolver {
    *     #RAW_FILE_NAME_FORM}
    */
   public Path rawFile(TableName source, LocalDate day, String fileName) {
-    NameRules.check("raw file name", fileName, NameRules::isAlnum,
-        cp -> NameRules.isAlnum(cp) || cp == '_' || cp == '-' || cp == '.', RAW_FILE_NAME_FORM);
+    NameRules.check(
+        "raw file name",
+        fileName,
+        NameRules::isAlnum,
+        cp -> NameRules.isAlnum(cp) || cp == '_' || cp == '-' || cp == '.',
+        RAW_FILE_NAME_FORM);
     if (fileName.contains("..")) {
-      throw new IllegalArgumentException("Invalid raw file name " + NameRules.quote(fileName)
-          + ": it contains '..' (use " + RAW_FILE_NAME_FORM + ")");
+      throw new IllegalArgumentException(
+          "Invalid raw file name "
+              + NameRules.quote(fileName)
+              + ": it contains '..' (use "
+              + RAW_FILE_NAME_FORM
+              + ")");
     }
     Placement placement = resolve(DataRef.raw(source));
     return checkUnder(placement.area(), placement.path().resolve(day.toString()).resolve(fileName));
@@ -174,8 +190,10 @@ public final class PathResolver {
    */
   public Path schemaHistoryFile(Zone zone, TableName table, String version) {
     if (!version.matches("(0|[1-9][0-9]{0,8})\\.(0|[1-9][0-9]{0,8})\\.(0|[1-9][0-9]{0,8})")) {
-      throw new IllegalArgumentException("Invalid schema version " + NameRules.quote(version)
-          + " (use MAJOR.MINOR.PATCH, e.g. 1.2.0)");
+      throw new IllegalArgumentException(
+          "Invalid schema version "
+              + NameRules.quote(version)
+              + " (use MAJOR.MINOR.PATCH, e.g. 1.2.0)");
     }
     return tableDir(zone, table).resolve(SCHEMA_HISTORY_DIR).resolve(version + ".json");
   }
@@ -197,7 +215,9 @@ public final class PathResolver {
     return tableDir(zone, table).resolve(".partitions.lock");
   }
 
-  /** The lock file that serializes changes to a table's sidecar: {@code <table>/.schema.json.lock}. */
+  /**
+   * The lock file that serializes changes to a table's sidecar: {@code <table>/.schema.json.lock}.
+   */
   public Path schemaLockFile(Zone zone, TableName table) {
     return tableDir(zone, table).resolve("." + SCHEMA_FILE_NAME + ".lock");
   }
@@ -213,26 +233,30 @@ public final class PathResolver {
     }
     Placement placement = resolve(table);
     Path dir = placement.path();
-    Path partition = switch (partitioning) {
-      case DATE_PATH -> dir.resolve(String.format("%04d", date.getYear()))
-          .resolve(String.format("%02d", date.getMonthValue()))
-          .resolve(String.format("%02d", date.getDayOfMonth()));
-      case HIVE_DATE -> dir.resolve("date=" + date);
-      case HIVE_YEAR_MONTH_DAY -> dir.resolve(String.format("year=%04d", date.getYear()))
-          .resolve(String.format("month=%02d", date.getMonthValue()))
-          .resolve(String.format("day=%02d", date.getDayOfMonth()));
-    };
+    Path partition =
+        switch (partitioning) {
+          case DATE_PATH ->
+              dir.resolve(String.format("%04d", date.getYear()))
+                  .resolve(String.format("%02d", date.getMonthValue()))
+                  .resolve(String.format("%02d", date.getDayOfMonth()));
+          case HIVE_DATE -> dir.resolve("date=" + date);
+          case HIVE_YEAR_MONTH_DAY ->
+              dir.resolve(String.format("year=%04d", date.getYear()))
+                  .resolve(String.format("month=%02d", date.getMonthValue()))
+                  .resolve(String.format("day=%02d", date.getDayOfMonth()));
+        };
     return checkUnder(placement.area(), partition);
   }
 
   /** The partition directory of a clean lake table. */
-  public Path partitionDir(Zone zone, TableName table, LocalDate date, PartitionLayout partitioning) {
+  public Path partitionDir(
+      Zone zone, TableName table, LocalDate date, PartitionLayout partitioning) {
     return partitionDir(DataRef.clean(zone, table), date, partitioning);
   }
 
   /**
-   * The date of a partition directory, given its path relative to the table directory (for
-   * example {@code 2025/11/10} or {@code date=2025-11-10}).
+   * The date of a partition directory, given its path relative to the table directory (for example
+   * {@code 2025/11/10} or {@code date=2025-11-10}).
    *
    * @return the date, or empty if the path is not a partition of that layout
    */
@@ -240,18 +264,28 @@ public final class PathResolver {
     int n = relativePartition.getNameCount();
     try {
       return switch (partitioning) {
-        case DATE_PATH -> n != 3 ? Optional.empty() : Optional.of(LocalDate.of(
-            strictInt(relativePartition, 0, "", 4), strictInt(relativePartition, 1, "", 2),
-            strictInt(relativePartition, 2, "", 2)));
+        case DATE_PATH ->
+            n != 3
+                ? Optional.empty()
+                : Optional.of(
+                    LocalDate.of(
+                        strictInt(relativePartition, 0, "", 4),
+                        strictInt(relativePartition, 1, "", 2),
+                        strictInt(relativePartition, 2, "", 2)));
         case HIVE_DATE -> {
           String name = relativePartition.getFileName().toString();
-          yield n != 1 || !name.startsWith("date=") || name.length() != 15 ? Optional.empty()
+          yield n != 1 || !name.startsWith("date=") || name.length() != 15
+              ? Optional.empty()
               : Optional.of(LocalDate.parse(name.substring(5)));
         }
-        case HIVE_YEAR_MONTH_DAY -> n != 3 ? Optional.empty() : Optional.of(LocalDate.of(
-            strictInt(relativePartition, 0, "year=", 4),
-            strictInt(relativePartition, 1, "month=", 2),
-            strictInt(relativePartition, 2, "day=", 2)));
+        case HIVE_YEAR_MONTH_DAY ->
+            n != 3
+                ? Optional.empty()
+                : Optional.of(
+                    LocalDate.of(
+                        strictInt(relativePartition, 0, "year=", 4),
+                        strictInt(relativePartition, 1, "month=", 2),
+                        strictInt(relativePartition, 2, "day=", 2)));
       };
     } catch (NumberFormatException | DateTimeException notAPartition) {
       return Optional.empty();
@@ -273,20 +307,24 @@ public final class PathResolver {
   }
 
   /**
-   * Where a new data file of a lake write waits, complete and durable but hidden, until its
-   * commit publishes it: {@code .part-<uuid>.parquet.staged} in its partition directory. The dot
-   * and the suffix keep it out of every {@code *.parquet} glob (see {@link #committedDataFile}).
+   * Where a new data file of a lake write waits, complete and durable but hidden, until its commit
+   * publishes it: {@code .part-<uuid>.parquet.staged} in its partition directory. The dot and the
+   * suffix keep it out of every {@code *.parquet} glob (see {@link #committedDataFile}).
    */
   public Path stagedDataFile(Path partitionDir) {
-    return checkUnderAnyArea(partitionDir.resolve("." + DATA_PREFIX + UUID.randomUUID()
-        + ".parquet" + STAGED_SUFFIX));
+    return checkUnderAnyArea(
+        partitionDir.resolve("." + DATA_PREFIX + UUID.randomUUID() + ".parquet" + STAGED_SUFFIX));
   }
 
   /** True for the name of a staged data file (see {@link #stagedDataFile}). */
   public static boolean isStagedName(String name) {
-    return name.startsWith("." + DATA_PREFIX) && name.endsWith(".parquet" + STAGED_SUFFIX)
-        && uuidOf(name.substring(1 + DATA_PREFIX.length(),
-            name.length() - ".parquet".length() - STAGED_SUFFIX.length())) != null;
+    return name.startsWith("." + DATA_PREFIX)
+        && name.endsWith(".parquet" + STAGED_SUFFIX)
+        && uuidOf(
+                name.substring(
+                    1 + DATA_PREFIX.length(),
+                    name.length() - ".parquet".length() - STAGED_SUFFIX.length()))
+            != null;
   }
 
   /**
@@ -299,13 +337,22 @@ public final class PathResolver {
   public Path committedDataFile(Path staged, long seq) {
     String name = staged.getFileName().toString();
     if (!isStagedName(name) || seq < 1 || seq > MAX_COMMIT) {
-      throw new IllegalArgumentException("Cannot publish " + NameRules.quote(name) + " as commit "
-          + seq + ": not a staged data file name (.part-<uuid>.parquet.staged) or not a positive"
-          + " commit number");
+      throw new IllegalArgumentException(
+          "Cannot publish "
+              + NameRules.quote(name)
+              + " as commit "
+              + seq
+              + ": not a staged data file name (.part-<uuid>.parquet.staged) or not a positive"
+              + " commit number");
     }
     String uuid = name.substring(1 + DATA_PREFIX.length(), name.indexOf(".parquet"));
-    return checkUnderAnyArea(staged.resolveSibling(DATA_PREFIX + String.format(
-        java.util.Locale.ROOT, "%010d", seq) + "-" + uuid + ".parquet"));
+    return checkUnderAnyArea(
+        staged.resolveSibling(
+            DATA_PREFIX
+                + String.format(java.util.Locale.ROOT, "%010d", seq)
+                + "-"
+                + uuid
+                + ".parquet"));
   }
 
   /**
@@ -315,17 +362,22 @@ public final class PathResolver {
    */
   public Path compactedDataFile(Path partitionDir, long seq) {
     if (seq < 0 || seq > MAX_COMMIT) {
-      throw new IllegalArgumentException("Invalid commit number " + seq + " (use 0 to "
-          + MAX_COMMIT + ")");
+      throw new IllegalArgumentException(
+          "Invalid commit number " + seq + " (use 0 to " + MAX_COMMIT + ")");
     }
-    return checkUnderAnyArea(partitionDir.resolve(DATA_PREFIX + String.format(
-        java.util.Locale.ROOT, "%010d", seq) + "-" + UUID.randomUUID() + COMPACTED_SUFFIX));
+    return checkUnderAnyArea(
+        partitionDir.resolve(
+            DATA_PREFIX
+                + String.format(java.util.Locale.ROOT, "%010d", seq)
+                + "-"
+                + UUID.randomUUID()
+                + COMPACTED_SUFFIX));
   }
 
   /**
-   * The commit a data file name belongs to: the {@code seq} of {@code part-<seq>-<uuid>.parquet}
-   * or {@code part-<seq>-<uuid>-compacted.parquet}, or 0 for every other name (files written
-   * before tables had commit logs, and files put there by hand), which every reader sees.
+   * The commit a data file name belongs to: the {@code seq} of {@code part-<seq>-<uuid>.parquet} or
+   * {@code part-<seq>-<uuid>-compacted.parquet}, or 0 for every other name (files written before
+   * tables had commit logs, and files put there by hand), which every reader sees.
    */
   public static long commitOf(String fileName) {
     if (!fileName.startsWith(DATA_PREFIX)) {
@@ -336,9 +388,12 @@ public final class PathResolver {
       return 0;
     }
     String rest = fileName.substring(dash + 1);
-    String uuid = rest.endsWith(COMPACTED_SUFFIX)
-        ? rest.substring(0, rest.length() - COMPACTED_SUFFIX.length())
-        : rest.endsWith(".parquet") ? rest.substring(0, rest.length() - ".parquet".length()) : null;
+    String uuid =
+        rest.endsWith(COMPACTED_SUFFIX)
+            ? rest.substring(0, rest.length() - COMPACTED_SUFFIX.length())
+            : rest.endsWith(".parquet")
+                ? rest.substring(0, rest.length() - ".parquet".length())
+                : null;
     if (uuid == null || uuidOf(uuid) == null) {
       return 0;
     }
@@ -379,8 +434,8 @@ public final class PathResolver {
   }
 
   /**
-   * One commit record: {@code <table>/_commits/<seq>[-<writeId>].<state>.json}, the sequence
-   * number zero-padded to ten digits so that records sort in commit order.
+   * One commit record: {@code <table>/_commits/<seq>[-<writeId>].<state>.json}, the sequence number
+   * zero-padded to ten digits so that records sort in commit order.
    *
    * @param writeId the write's id, or null
    * @param state {@code pending} or {@code commit}
@@ -391,8 +446,8 @@ public final class PathResolver {
       throw new IllegalArgumentException("Invalid commit record " + seq + " " + state);
     }
     String id = writeId == null ? "" : "-" + writeId.value();
-    return commitLogDir(zone, table).resolve(String.format(java.util.Locale.ROOT, "%010d", seq)
-        + id + "." + state + ".json");
+    return commitLogDir(zone, table)
+        .resolve(String.format(java.util.Locale.ROOT, "%010d", seq) + id + "." + state + ".json");
   }
 
   /**
@@ -414,15 +469,19 @@ public final class PathResolver {
         Zone zone = Zone.parse(relative.getName(0).toString());
         TableName table = TableName.of(relative.getName(1).toString());
         Placement targetTable = resolve(new DataRef(target, zone, table, null, null));
-        return relative.getNameCount() == 2 ? targetTable.path()
-            : checkUnder(targetTable.area(),
+        return relative.getNameCount() == 2
+            ? targetTable.path()
+            : checkUnder(
+                targetTable.area(),
                 targetTable.path().resolve(relative.subpath(2, relative.getNameCount())));
       } catch (IllegalArgumentException notATablePath) {
         break;
       }
     }
-    throw new IllegalArgumentException("Path " + path
-        + " is not inside a table directory (use a path under <area>/{zone}/{table})");
+    throw new IllegalArgumentException(
+        "Path "
+            + path
+            + " is not inside a table directory (use a path under <area>/{zone}/{table})");
   }
 
   private Path checkUnder(Area area, Path path) {
@@ -441,7 +500,12 @@ public final class PathResolver {
         return path;
       }
     }
-    throw new IllegalArgumentException("Path " + path + " is outside both tier roots "
-        + layout.hotRoot() + " and " + layout.lakeRoot());
+    throw new IllegalArgumentException(
+        "Path "
+            + path
+            + " is outside both tier roots "
+            + layout.hotRoot()
+            + " and "
+            + layout.lakeRoot());
   }
 }

@@ -30,8 +30,19 @@ public record Placement(DataRef ref, Path path, RoutingRule rule, int ruleNumber
    * -> hot/staging (default, seed: Data Placement Strategy)}.
    */
   public String explain() {
-    return ref + " -> " + path + " [" + tier() + " tier, " + tier().device() + ", area "
-        + area().id() + "] by rule " + ruleNumber + ": " + rule;
+    return ref
+        + " -> "
+        + path
+        + " ["
+        + tier()
+        + " tier, "
+        + tier().device()
+        + ", area "
+        + area().id()
+        + "] by rule "
+        + ruleNumber
+        + ": "
+        + rule;
   }
 
   /** The explanation. */

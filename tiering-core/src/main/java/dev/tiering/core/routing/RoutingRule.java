@@ -7,8 +7,8 @@ import dev.tiering.core.internal.NameRules;
 import java.util.Objects;
 
 /**
- * One explicit routing rule: data of a kind, optionally only in one zone and only for tables
- * whose name matches a glob, goes to an area. Build one with {@link #route(DataKind)}:
+ * One explicit routing rule: data of a kind, optionally only in one zone and only for tables whose
+ * name matches a glob, goes to an area. Build one with {@link #route(DataKind)}:
  *
  * <pre>{@code
  * RoutingRule hotDashboards =
@@ -26,39 +26,48 @@ import java.util.Objects;
 public record RoutingRule(DataKind kind, Zone zone, String tables, Area area, String origin) {
 
   /** The accepted form of a table glob, as quoted in error messages. */
-  public static final String TABLE_GLOB_FORM = "1-128 characters of a-z, 0-9, _ and the wildcards * and ?";
+  public static final String TABLE_GLOB_FORM =
+      "1-128 characters of a-z, 0-9, _ and the wildcards * and ?";
 
   /**
    * Validates the rule.
    *
    * @throws IllegalArgumentException if the area is not one the kind may go to (see {@link
-   *     DataKind#areas()}), a zone or table glob is given for a kind that has none, or the glob
-   *     has characters outside {@link #TABLE_GLOB_FORM}
+   *     DataKind#areas()}), a zone or table glob is given for a kind that has none, or the glob has
+   *     characters outside {@link #TABLE_GLOB_FORM}
    */
   public RoutingRule {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(area, "area");
     Objects.requireNonNull(origin, "origin");
     if (zone != null && !kind.hasZone()) {
-      throw new IllegalArgumentException("A rule for " + kind
-          + " data cannot name a zone (zones apply to clean, cache and archive data)");
+      throw new IllegalArgumentException(
+          "A rule for "
+              + kind
+              + " data cannot name a zone (zones apply to clean, cache and archive data)");
     }
     if (!kind.mayGoTo(area)) {
-      throw new IllegalArgumentException("A rule cannot send " + kind + " data to " + area + ": "
-          + kind.placementRule());
+      throw new IllegalArgumentException(
+          "A rule cannot send " + kind + " data to " + area + ": " + kind.placementRule());
     }
     if (tables != null) {
       if (kind.isStaging()) {
-        throw new IllegalArgumentException("A rule for " + kind
-            + " data cannot name tables (staging files belong to an SLM and a batch, not a table)");
+        throw new IllegalArgumentException(
+            "A rule for "
+                + kind
+                + " data cannot name tables (staging files belong to an SLM and a batch, not a table)");
       }
-      NameRules.check("table glob", tables, RoutingRule::isGlobChar, RoutingRule::isGlobChar,
-          TABLE_GLOB_FORM);
+      NameRules.check(
+          "table glob", tables, RoutingRule::isGlobChar, RoutingRule::isGlobChar, TABLE_GLOB_FORM);
     }
   }
 
   private static boolean isGlobChar(int cp) {
-    return NameRules.isLowerAlpha(cp) || NameRules.isDigit(cp) || cp == '_' || cp == '*' || cp == '?';
+    return NameRules.isLowerAlpha(cp)
+        || NameRules.isDigit(cp)
+        || cp == '_'
+        || cp == '*'
+        || cp == '?';
   }
 
   /** Starts a rule for data of {@code kind}. */

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An ordered list of routing rules; the first rule that matches wins. The list always ends with
- * the seed's defaults, one per data kind, so every request finds a rule; user rules go before them.
+ * An ordered list of routing rules; the first rule that matches wins. The list always ends with the
+ * seed's defaults, one per data kind, so every request finds a rule; user rules go before them.
  * Immutable and thread-safe.
  *
  * <p>Rules files hold one rule per line, {@code # comments} and blank lines allowed:
@@ -29,13 +29,14 @@ public final class RoutingRules {
 
   private static final String SEED = "default, seed: Data Placement Strategy";
 
-  private static final List<RoutingRule> DEFAULTS = List.of(
-      new RoutingRule(DataKind.INTERMEDIATE, null, null, Area.STAGING, SEED),
-      new RoutingRule(DataKind.CROSSCHECK, null, null, Area.STAGING, SEED),
-      new RoutingRule(DataKind.CLEAN, null, null, Area.LAKE_CLEAN, SEED),
-      new RoutingRule(DataKind.CACHE, null, null, Area.CLEAN_CACHE, SEED),
-      new RoutingRule(DataKind.ARCHIVE, null, null, Area.LAKE_ARCHIVE, SEED),
-      new RoutingRule(DataKind.RAW, null, null, Area.LAKE_RAW, SEED));
+  private static final List<RoutingRule> DEFAULTS =
+      List.of(
+          new RoutingRule(DataKind.INTERMEDIATE, null, null, Area.STAGING, SEED),
+          new RoutingRule(DataKind.CROSSCHECK, null, null, Area.STAGING, SEED),
+          new RoutingRule(DataKind.CLEAN, null, null, Area.LAKE_CLEAN, SEED),
+          new RoutingRule(DataKind.CACHE, null, null, Area.CLEAN_CACHE, SEED),
+          new RoutingRule(DataKind.ARCHIVE, null, null, Area.LAKE_ARCHIVE, SEED),
+          new RoutingRule(DataKind.RAW, null, null, Area.LAKE_RAW, SEED));
 
   private static final long MAX_RULES_BYTES = 1 << 20;
 
@@ -60,18 +61,30 @@ public final class RoutingRules {
     List<String> lines;
     try {
       // A rules file is a small regular file: a FIFO or a device would hang or fill the heap.
-      java.nio.file.attribute.BasicFileAttributes attributes = Files.readAttributes(file,
-          java.nio.file.attribute.BasicFileAttributes.class);
+      java.nio.file.attribute.BasicFileAttributes attributes =
+          Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
       if (!attributes.isRegularFile() || attributes.size() > MAX_RULES_BYTES) {
-        throw new IOException(attributes.isRegularFile() ? "it is " + attributes.size()
-            + " bytes, more than the " + MAX_RULES_BYTES + "-byte limit for a rules file"
-            : "it is not a regular file");
+        throw new IOException(
+            attributes.isRegularFile()
+                ? "it is "
+                    + attributes.size()
+                    + " bytes, more than the "
+                    + MAX_RULES_BYTES
+                    + "-byte limit for a rules file"
+                : "it is not a regular file");
       }
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IOException("Cannot read routing rules file " + file + ": " + (e.getMessage()
-          == null ? e.toString() : e instanceof java.nio.file.NoSuchFileException
-          ? "no such file" : e.getMessage()), e);
+      throw new IOException(
+          "Cannot read routing rules file "
+              + file
+              + ": "
+              + (e.getMessage() == null
+                  ? e.toString()
+                  : e instanceof java.nio.file.NoSuchFileException
+                      ? "no such file"
+                      : e.getMessage()),
+          e);
     }
     return defaults().prepend(parse(file.toString(), lines));
   }
@@ -94,8 +107,14 @@ public final class RoutingRules {
       try {
         parsed.add(parseRule(text, origin));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(origin + ": " + e.getMessage()
-            + " in rule " + NameRules.quote(text) + " (form: KIND [zone=ZONE] [table=GLOB] -> AREA)", e);
+        throw new IllegalArgumentException(
+            origin
+                + ": "
+                + e.getMessage()
+                + " in rule "
+                + NameRules.quote(text)
+                + " (form: KIND [zone=ZONE] [table=GLOB] -> AREA)",
+            e);
       }
     }
     return parsed;
@@ -124,8 +143,8 @@ public final class RoutingRules {
       } else if (token.startsWith("table=") && tables == null) {
         tables = token.substring("table=".length());
       } else {
-        throw new IllegalArgumentException("unexpected " + NameRules.quote(token)
-            + " (each of zone= and table= may appear once)");
+        throw new IllegalArgumentException(
+            "unexpected " + NameRules.quote(token) + " (each of zone= and table= may appear once)");
       }
     }
     return new RoutingRule(kind, zone, tables, Area.parse(right), origin);

@@ -7,9 +7,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The identity of a staging file: its kind (intermediate or cross-check), SLM id and batch id.
- * This record is the only place that knows the seed's staging file names,
- * {@code slm_{id}_{batch}.parquet} and {@code crosscheck_{id}_{batch}.parquet}, in both directions.
+ * The identity of a staging file: its kind (intermediate or cross-check), SLM id and batch id. This
+ * record is the only place that knows the seed's staging file names, {@code
+ * slm_{id}_{batch}.parquet} and {@code crosscheck_{id}_{batch}.parquet}, in both directions.
  *
  * @param kind {@link DataKind#INTERMEDIATE} or {@link DataKind#CROSSCHECK}
  * @param slm the SLM that wrote the file
@@ -29,8 +29,8 @@ public record StagingFile(DataKind kind, SlmId slm, BatchId batch) {
     Objects.requireNonNull(slm, "slm");
     Objects.requireNonNull(batch, "batch");
     if (!kind.isStaging()) {
-      throw new IllegalArgumentException("Data kind " + kind
-          + " has no staging file name (use intermediate or crosscheck)");
+      throw new IllegalArgumentException(
+          "Data kind " + kind + " has no staging file name (use intermediate or crosscheck)");
     }
   }
 
@@ -71,8 +71,9 @@ public record StagingFile(DataKind kind, SlmId slm, BatchId batch) {
         return Optional.empty();
       }
       try {
-        return Optional.of(new StagingFile(kind, SlmId.parse(rest.substring(0, sep)),
-            BatchId.of(rest.substring(sep + 1))));
+        return Optional.of(
+            new StagingFile(
+                kind, SlmId.parse(rest.substring(0, sep)), BatchId.of(rest.substring(sep + 1))));
       } catch (IllegalArgumentException notAStagingName) {
         return Optional.empty();
       }

@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * A {@link PendingFile} that passes every call to another, for decorators that change a few of
- * them (a {@link ForwardingStorage}'s files: progress, holds, fault injection in tests). Override
- * what you need.
+ * A {@link PendingFile} that passes every call to another, for decorators that change a few of them
+ * (a {@link ForwardingStorage}'s files: progress, holds, fault injection in tests). Override what
+ * you need.
  */
 public abstract class ForwardingPendingFile implements PendingFile {
 

@@ -32,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link Storage} on the local file system. This class is the SDK's only home of fsync and
- * atomic publish.
+ * {@link Storage} on the local file system. This class is the SDK's only home of fsync and atomic
+ * publish.
  *
  * <p>Publishing is crash-safe: content is written to a hidden temporary file in the target's own
  * directory (same file system, so the final step is a rename or link, never a copy), forced to the
@@ -51,8 +51,8 @@ final class LocalStorage implements Storage {
 
   /**
    * Temporary files this JVM is writing. Checked before any lock probe: probing opens and closes a
-   * descriptor, and closing any descriptor of a file drops all of this process's POSIX locks on
-   * it, which would make a live file look abandoned to other processes.
+   * descriptor, and closing any descriptor of a file drops all of this process's POSIX locks on it,
+   * which would make a live file look abandoned to other processes.
    */
   private final Set<Path> liveTemporaries = ConcurrentHashMap.newKeySet();
 
@@ -67,12 +67,12 @@ final class LocalStorage implements Storage {
   /**
    * Deletes a temporary file no live writer holds. Opening a file to probe its lock is only safe
    * for a file no lock of this process lives on: closing any descriptor of a file drops all of the
-   * process's locks on it. So the file must be a regular file with exactly one name (a hard link
-   * to a lock file or a live writer's file has two; the one second name removed without opening
-   * is the published file's own, left by a publish killed before it removed the temporary name),
-   * and not a file this JVM writes or holds a lock file lock on (compared by identity, not path). Someone able to swap the name for a link
-   * between these checks and the open could still make one probe drop a lock of this JVM; doing
-   * so needs write access to the tier.
+   * process's locks on it. So the file must be a regular file with exactly one name (a hard link to
+   * a lock file or a live writer's file has two; the one second name removed without opening is the
+   * published file's own, left by a publish killed before it removed the temporary name), and not a
+   * file this JVM writes or holds a lock file lock on (compared by identity, not path). Someone
+   * able to swap the name for a link between these checks and the open could still make one probe
+   * drop a lock of this JVM; doing so needs write access to the tier.
    */
   @Override
   public boolean deleteIfAbandoned(Path temporary) throws IOException {
@@ -82,8 +82,8 @@ final class LocalStorage implements Storage {
     }
     BasicFileAttributes attributes;
     try {
-      attributes = Files.readAttributes(temporary, BasicFileAttributes.class,
-          LinkOption.NOFOLLOW_LINKS);
+      attributes =
+          Files.readAttributes(temporary, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException alreadyGone) {
       return false;
     }
@@ -96,15 +96,17 @@ final class LocalStorage implements Storage {
       // A publish killed between its link(2) and the removal of the temporary name leaves the
       // published file with this second name: remove the name (unlinking drops no lock; only
       // closing a descriptor does). Any other second name is left alone, unopened.
-      Path published = Storage.temporaryTarget(temporary.getFileName().toString())
-          .map(temporary::resolveSibling).orElse(null);
+      Path published =
+          Storage.temporaryTarget(temporary.getFileName().toString())
+              .map(temporary::resolveSibling)
+              .orElse(null);
       if (published == null || identity == null || !identity.equals(identity(published))) {
         return false;
       }
       return Files.deleteIfExists(temporary);
     }
-    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
-        LinkOption.NOFOLLOW_LINKS)) {
+    try (FileChannel channel =
+        FileChannel.open(temporary, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
       FileLock lock;
       try {
         lock = channel.tryLock();
@@ -145,8 +147,8 @@ final class LocalStorage implements Storage {
     Path dir = target.toAbsolutePath().getParent();
     createDirectories(dir);
     Path temp = Storage.temporarySibling(dir.resolve(target.getFileName()));
-    FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE);
+    FileChannel channel =
+        FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     try {
       // Held until the file is published or discarded: how other processes tell a live writer's
       // temporary file from one a crash left behind.
@@ -157,8 +159,8 @@ final class LocalStorage implements Storage {
       throw e;
     }
     liveTemporaries.add(temp);
-    Object key = Files.readAttributes(temp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-        .fileKey();
+    Object key =
+        Files.readAttributes(temp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
     if (key != null) {
       liveKeys.add(key);
     }
@@ -220,11 +222,16 @@ final class LocalStorage implements Storage {
   private static FileEntry entry(Path path) throws IOException {
     BasicFileAttributes attributes =
         Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    FileEntry.Type type = attributes.isSymbolicLink() ? FileEntry.Type.SYMLINK
-        : attributes.isDirectory() ? FileEntry.Type.DIRECTORY
-        : attributes.isRegularFile() ? FileEntry.Type.FILE
-        : FileEntry.Type.OTHER;
-    return new FileEntry(path, type, type == FileEntry.Type.DIRECTORY ? 0 : attributes.size(),
+    FileEntry.Type type =
+        attributes.isSymbolicLink()
+            ? FileEntry.Type.SYMLINK
+            : attributes.isDirectory()
+                ? FileEntry.Type.DIRECTORY
+                : attributes.isRegularFile() ? FileEntry.Type.FILE : FileEntry.Type.OTHER;
+    return new FileEntry(
+        path,
+        type,
+        type == FileEntry.Type.DIRECTORY ? 0 : attributes.size(),
         attributes.lastModifiedTime().toInstant());
   }
 
@@ -233,7 +240,9 @@ final class LocalStorage implements Storage {
     refuseLinks(source.toAbsolutePath().getParent(), "move from");
     createDirectories(target.toAbsolutePath().getParent());
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      throw new FileAlreadyExistsException(target.toString(), source.toString(),
+      throw new FileAlreadyExistsException(
+          target.toString(),
+          source.toString(),
           "move target exists; nothing is ever replaced by a move");
     }
     // rename(2) would replace a target created since the check above; the window is a few
@@ -243,7 +252,7 @@ final class LocalStorage implements Storage {
     Path sourceDir = source.toAbsolutePath().getParent();
     forceDirectory(targetDir);
     if (!sourceDir.equals(targetDir)) {
-      forceDirectory(sourceDir);   // a rename within one directory is made durable by one force
+      forceDirectory(sourceDir); // a rename within one directory is made durable by one force
     }
   }
 
@@ -255,9 +264,9 @@ final class LocalStorage implements Storage {
   }
 
   /**
-   * Creates a directory and its missing parents, each made durable in its own parent (a new file
-   * is only as durable as the directories that name it), and refuses to create anything through
-   * a symbolic link.
+   * Creates a directory and its missing parents, each made durable in its own parent (a new file is
+   * only as durable as the directories that name it), and refuses to create anything through a
+   * symbolic link.
    */
   @Override
   public void createDirectories(Path dir) throws IOException {
@@ -271,8 +280,8 @@ final class LocalStorage implements Storage {
     }
     refuseLinks(existing, "create directories in");
     if (!Files.isDirectory(existing, LinkOption.NOFOLLOW_LINKS)) {
-      throw new java.nio.file.NotDirectoryException(existing + " (cannot create " + absolute
-          + " under it: it is not a directory)");
+      throw new java.nio.file.NotDirectoryException(
+          existing + " (cannot create " + absolute + " under it: it is not a directory)");
     }
     for (int i = existing.getNameCount(); i < absolute.getNameCount(); i++) {
       Path next = absolute.getRoot().resolve(absolute.subpath(0, i + 1));
@@ -289,8 +298,8 @@ final class LocalStorage implements Storage {
 
   /**
    * Refuses to work in a directory that is reached through a symbolic link: inside the tiers the
-   * SDK never follows links (roots are resolved to real paths once, in {@link TierLayout}), so
-   * that nothing outside a tier can be listed, created or deleted through one.
+   * SDK never follows links (roots are resolved to real paths once, in {@link TierLayout}), so that
+   * nothing outside a tier can be listed, created or deleted through one.
    */
   static void refuseLinks(Path dir, String operation) throws IOException {
     Path absolute = dir.toAbsolutePath().normalize();
@@ -298,7 +307,7 @@ final class LocalStorage implements Storage {
     try {
       real = absolute.toRealPath();
     } catch (NoSuchFileException nothingThere) {
-      return;   // nothing to follow; whatever is created there is checked then
+      return; // nothing to follow; whatever is created there is checked then
     }
     if (real.equals(absolute)) {
       return;
@@ -311,10 +320,21 @@ final class LocalStorage implements Storage {
         break;
       }
     }
-    throw new java.nio.file.FileSystemException(absolute.toString(), null, "Refusing to "
-        + operation + " " + absolute + ": " + link + " is a symbolic link (to "
-        + real + "), and the SDK never follows links inside the tiers (make " + link + " a real"
-        + " directory, or set the tier root to the real path)");
+    throw new java.nio.file.FileSystemException(
+        absolute.toString(),
+        null,
+        "Refusing to "
+            + operation
+            + " "
+            + absolute
+            + ": "
+            + link
+            + " is a symbolic link (to "
+            + real
+            + "), and the SDK never follows links inside the tiers (make "
+            + link
+            + " a real"
+            + " directory, or set the tier root to the real path)");
   }
 
   @Override
@@ -327,16 +347,25 @@ final class LocalStorage implements Storage {
       throw new NoSuchFileException(path.toString(), null, "no existing ancestor to measure");
     }
     FileStore store = Files.getFileStore(existing);
-    return new StoreUsage(store.getTotalSpace(), store.getUnallocatedSpace(),
+    return new StoreUsage(
+        store.getTotalSpace(),
+        store.getUnallocatedSpace(),
         Math.min(store.getUsableSpace(), store.getUnallocatedSpace()));
   }
 
   @Override
   public Closeable lock(Path lockFile, Duration timeout) throws IOException {
     createDirectories(lockFile.toAbsolutePath().getParent());
-    return locks.acquire(lockFile, ProcessLocks.WHOLE_FILE, false, timeout).orElseThrow(() ->
-        new IOException("Timed out after " + timeout.toMillis() + " ms waiting for lock "
-            + lockFile + " (another writer holds it; retry when it is done)"));
+    return locks
+        .acquire(lockFile, ProcessLocks.WHOLE_FILE, false, timeout)
+        .orElseThrow(
+            () ->
+                new IOException(
+                    "Timed out after "
+                        + timeout.toMillis()
+                        + " ms waiting for lock "
+                        + lockFile
+                        + " (another writer holds it; retry when it is done)"));
   }
 
   @Override
@@ -356,8 +385,13 @@ final class LocalStorage implements Storage {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);
     } catch (IOException e) {
-      throw new IOException("Cannot force directory " + dir + " to disk (" + e + "): the change"
-          + " in it is made and visible, but may not survive a power failure; check the device",
+      throw new IOException(
+          "Cannot force directory "
+              + dir
+              + " to disk ("
+              + e
+              + "): the change"
+              + " in it is made and visible, but may not survive a power failure; check the device",
           e);
     }
   }
@@ -431,14 +465,16 @@ final class LocalStorage implements Storage {
         // link(2) fails if the target exists: an atomic "create if absent" that rename lacks.
         Files.createLink(target, temp);
       } catch (FileAlreadyExistsException e) {
-        throw new FileAlreadyExistsException(target.toString(), null,
+        throw new FileAlreadyExistsException(
+            target.toString(),
+            null,
             "already exists; data files are never overwritten (write under a new name)");
       } catch (UnsupportedOperationException noHardLinks) {
         publishByRename(noHardLinks);
         return;
       } catch (java.nio.file.FileSystemException e) {
         if (!withoutHardLinks(e)) {
-          throw e;   // a real failure (permissions, space, I/O): never papered over by a rename
+          throw e; // a real failure (permissions, space, I/O): never papered over by a rename
         }
         publishByRename(e);
         return;
@@ -447,17 +483,20 @@ final class LocalStorage implements Storage {
         Files.delete(temp);
       } catch (IOException e) {
         // The file is published and complete; the extra hidden name is removed by recovery.
-        log.warn("Published {} but could not remove its temporary name {}: {}", target, temp,
+        log.warn(
+            "Published {} but could not remove its temporary name {}: {}",
+            target,
+            temp,
             e.toString());
       }
     }
 
     /**
-     * True if link(2) failed because this file system has no hard links (FAT, some FUSE and
-     * network file systems: EPERM or EOPNOTSUPP), the one case where a publish falls back to a
-     * rename guarded by an existence check. That fallback cannot be atomic against a concurrent
-     * publisher of the same name; lake data files have unique names, so only two writers of one
-     * staging file could race there.
+     * True if link(2) failed because this file system has no hard links (FAT, some FUSE and network
+     * file systems: EPERM or EOPNOTSUPP), the one case where a publish falls back to a rename
+     * guarded by an existence check. That fallback cannot be atomic against a concurrent publisher
+     * of the same name; lake data files have unique names, so only two writers of one staging file
+     * could race there.
      */
     private static boolean withoutHardLinks(java.nio.file.FileSystemException e) {
       String reason = String.valueOf(e.getReason());
@@ -468,7 +507,9 @@ final class LocalStorage implements Storage {
     private void publishByRename(Exception why) throws IOException {
       log.debug("Hard link unavailable for {} ({}); publishing by rename", target, why.toString());
       if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-        throw new FileAlreadyExistsException(target.toString(), null,
+        throw new FileAlreadyExistsException(
+            target.toString(),
+            null,
             "already exists; data files are never overwritten (write under a new name)");
       }
       try {

@@ -5,8 +5,8 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 
 /**
- * A file being written: invisible under its target name until {@link #commit()} publishes it
- * whole. Closing without committing discards it. Not thread-safe; one writer at a time.
+ * A file being written: invisible under its target name until {@link #commit()} publishes it whole.
+ * Closing without committing discards it. Not thread-safe; one writer at a time.
  */
 public interface PendingFile extends AutoCloseable {
 
@@ -25,8 +25,8 @@ public interface PendingFile extends AutoCloseable {
   /**
    * Makes the file durable and visible under {@link #target()} in one atomic step.
    *
-   * @throws java.nio.file.FileAlreadyExistsException in {@link WriteMode#CREATE_NEW} mode when
-   *     the target exists; the pending file is then discarded
+   * @throws java.nio.file.FileAlreadyExistsException in {@link WriteMode#CREATE_NEW} mode when the
+   *     target exists; the pending file is then discarded
    * @throws IOException if the content cannot be made durable or published
    * @throws IllegalStateException if already committed or closed
    */

@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
  * <p>POSIX record locks belong to the process, not to a thread or a descriptor, and closing
  * <em>any</em> descriptor of a file drops all of the process's locks on it. So this table keeps one
  * channel per lock file, opened by the first user and closed only when no thread holds or awaits a
- * lock in it, and it decides between the JVM's own threads in memory before asking the OS. A
- * thread that times out or is interrupted while waiting never touches the channel, so it can never
- * release a lock that another thread holds.
+ * lock in it, and it decides between the JVM's own threads in memory before asking the OS. A thread
+ * that times out or is interrupted while waiting never touches the channel, so it can never release
+ * a lock that another thread holds.
  *
  * <p>A lock is a byte range of its file: a whole-file lock for the plain exclusive locks, and one
  * byte per key (at a position hashed from the key) for keyed locks, so that one lock file serves
@@ -94,11 +94,11 @@ final class ProcessLocks {
         FileChannel channel = open(path);
         key = identity(path);
         if (key == null) {
-          key = path;   // removed at once by someone else: the channel still serves this caller
+          key = path; // removed at once by someone else: the channel still serves this caller
         }
         file = files.get(key);
         if (file != null) {
-          channel.close();   // safe: this JVM holds no lock through this new channel
+          channel.close(); // safe: this JVM holds no lock through this new channel
         } else {
           file = new LockFile(channel);
           files.put(key, file);
@@ -133,17 +133,17 @@ final class ProcessLocks {
   }
 
   /**
-   * The lock file's identity (device and inode), or null if it is not there yet. The table is
-   * keyed by it, not by path: two paths to one file (a hard link) must share one channel, or
-   * closing one would drop the locks held through the other.
+   * The lock file's identity (device and inode), or null if it is not there yet. The table is keyed
+   * by it, not by path: two paths to one file (a hard link) must share one channel, or closing one
+   * would drop the locks held through the other.
    */
   private static Object identity(Path lockFile) throws IOException {
     try {
-      BasicFileAttributes attributes = Files.readAttributes(lockFile, BasicFileAttributes.class,
-          LinkOption.NOFOLLOW_LINKS);
+      BasicFileAttributes attributes =
+          Files.readAttributes(lockFile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (!attributes.isRegularFile()) {
-        throw notALockFile(lockFile, attributes.isSymbolicLink() ? "a symbolic link"
-            : "not a regular file");
+        throw notALockFile(
+            lockFile, attributes.isSymbolicLink() ? "a symbolic link" : "not a regular file");
       }
       return attributes.fileKey() != null ? attributes.fileKey() : lockFile;
     } catch (java.nio.file.NoSuchFileException notYet) {
@@ -155,8 +155,12 @@ final class ProcessLocks {
     // Read and write: a shared (read) record lock needs a readable descriptor, an exclusive one a
     // writable one. Never through a link: a planted one would create or lock a file elsewhere.
     try {
-      return FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      return FileChannel.open(
+          lockFile,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.READ,
+          StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
     } catch (java.nio.file.FileSystemException e) {
       if (Files.isSymbolicLink(lockFile)) {
         throw notALockFile(lockFile, "a symbolic link");
@@ -166,9 +170,15 @@ final class ProcessLocks {
   }
 
   private static IOException notALockFile(Path lockFile, String what) {
-    return new java.nio.file.FileSystemException(lockFile.toString(), null, "Refusing to lock "
-        + lockFile + ": it is " + what + ", not a lock file the SDK made (remove it; the SDK"
-        + " creates it again)");
+    return new java.nio.file.FileSystemException(
+        lockFile.toString(),
+        null,
+        "Refusing to lock "
+            + lockFile
+            + ": it is "
+            + what
+            + ", not a lock file the SDK made (remove it; the SDK"
+            + " creates it again)");
   }
 
   private static boolean grant(LockFile file, Range range, long position, boolean shared)
@@ -182,8 +192,10 @@ final class ProcessLocks {
     }
     FileLock os;
     try {
-      os = position == WHOLE_FILE ? file.channel.tryLock(0, Long.MAX_VALUE, shared)
-          : file.channel.tryLock(position, 1, shared);
+      os =
+          position == WHOLE_FILE
+              ? file.channel.tryLock(0, Long.MAX_VALUE, shared)
+              : file.channel.tryLock(position, 1, shared);
     } catch (OverlappingFileLockException heldThroughAnotherChannel) {
       // Only if code outside this table locked the same file in this JVM: wait for it like for
       // another process.
@@ -201,8 +213,8 @@ final class ProcessLocks {
     return true;
   }
 
-  private synchronized void release(Object key, LockFile file, long position, Range range,
-      boolean shared) throws IOException {
+  private synchronized void release(
+      Object key, LockFile file, long position, Range range, boolean shared) throws IOException {
     try {
       if (shared && --range.shared > 0) {
         return;

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A scan cannot go on as of its snapshot: since it began, a compaction merged rows of commits
- * after the snapshot with rows of earlier ones, so the partition no longer holds the earlier rows
- * apart. Scanning again sees the table as it is now. Compaction leaves commits younger than its
- * minimum age alone, so only scans that run longer than that can meet this.
+ * A scan cannot go on as of its snapshot: since it began, a compaction merged rows of commits after
+ * the snapshot with rows of earlier ones, so the partition no longer holds the earlier rows apart.
+ * Scanning again sees the table as it is now. Compaction leaves commits younger than its minimum
+ * age alone, so only scans that run longer than that can meet this.
  */
 public final class SnapshotExpiredException extends IOException {
 
@@ -15,8 +15,15 @@ public final class SnapshotExpiredException extends IOException {
 
   /** The partition, the scan's snapshot and the compaction output that outdated it. */
   public SnapshotExpiredException(Path partition, long snapshot, Path output) {
-    super("Cannot read " + partition + " as of commit " + snapshot + ": a compaction merged later"
-        + " commits into " + output.getFileName() + " while the scan ran (scan again; a scan that"
-        + " runs longer than the compactor's minimum age can meet this)");
+    super(
+        "Cannot read "
+            + partition
+            + " as of commit "
+            + snapshot
+            + ": a compaction merged later"
+            + " commits into "
+            + output.getFileName()
+            + " while the scan ran (scan again; a scan that"
+            + " runs longer than the compactor's minimum age can meet this)");
   }
 }

@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * The few file operations the SDK needs, so that writers, cleanup, the cache and compaction are
  * written once and can run on any file system: {@link #local()} for local disks; other
- * implementations wrap other stores, and tests wrap one to inject faults. Links are never
- * followed: listing, stat and delete see a symbolic link as a link.
+ * implementations wrap other stores, and tests wrap one to inject faults. Links are never followed:
+ * listing, stat and delete see a symbolic link as a link.
  *
  * <p>Implementations are thread-safe.
  */
@@ -39,8 +39,8 @@ public interface Storage {
 
   /**
    * Starts a file that becomes visible at {@code target} only when committed. Missing parent
-   * directories are created. The content goes to a hidden temporary file in the target's
-   * directory (see {@link #isTemporary(String)}).
+   * directories are created. The content goes to a hidden temporary file in the target's directory
+   * (see {@link #isTemporary(String)}).
    */
   PendingFile create(Path target, WriteMode mode) throws IOException;
 
@@ -50,9 +50,7 @@ public interface Storage {
   /** Opens a file for random-access reads (Parquet footers live at the end). */
   SeekableByteChannel openChannel(Path file) throws IOException;
 
-  /**
-   * The entries directly in {@code dir}, sorted by name; empty if the directory does not exist.
-   */
+  /** The entries directly in {@code dir}, sorted by name; empty if the directory does not exist. */
   List<FileEntry> list(Path dir) throws IOException;
 
   /**
@@ -90,11 +88,11 @@ public interface Storage {
   }
 
   /**
-   * Moves a regular file, even between stores (the hot SSD and the lake HDD): atomically by
-   * rename when both paths are on one store, else by an atomic copy, then deleting the source. The
-   * target never appears partial and an existing target is never replaced. A copy interrupted
-   * after it was published but before the source was deleted is finished by the next transfer:
-   * a target with the source's exact bytes counts as the copy.
+   * Moves a regular file, even between stores (the hot SSD and the lake HDD): atomically by rename
+   * when both paths are on one store, else by an atomic copy, then deleting the source. The target
+   * never appears partial and an existing target is never replaced. A copy interrupted after it was
+   * published but before the source was deleted is finished by the next transfer: a target with the
+   * source's exact bytes counts as the copy.
    *
    * @throws java.nio.file.FileAlreadyExistsException if a different file is at {@code target}
    */
@@ -122,14 +120,19 @@ public interface Storage {
     Optional<FileEntry> there = storage.stat(target);
     if (there.isPresent() && !there.get().isFile()) {
       // A link there could point at an identical copy outside the tiers: it is not the copy.
-      throw new java.nio.file.FileAlreadyExistsException(target.toString(), source.toString(),
-          "a " + there.get().type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-          + " is already there, not a copy; nothing was moved or replaced (remove it)");
+      throw new java.nio.file.FileAlreadyExistsException(
+          target.toString(),
+          source.toString(),
+          "a "
+              + there.get().type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+              + " is already there, not a copy; nothing was moved or replaced (remove it)");
     }
     if (!sameContent(storage, source, target)) {
-      throw new java.nio.file.FileAlreadyExistsException(target.toString(), source.toString(),
+      throw new java.nio.file.FileAlreadyExistsException(
+          target.toString(),
+          source.toString(),
           "a different file is already there; nothing was moved or replaced (compare the two and"
-          + " remove the one that is not wanted)");
+              + " remove the one that is not wanted)");
     }
     storage.delete(source);
   }
@@ -138,11 +141,15 @@ public interface Storage {
   private static boolean sameContent(Storage storage, Path a, Path b) throws IOException {
     java.util.Optional<FileEntry> first = storage.stat(a);
     java.util.Optional<FileEntry> second = storage.stat(b);
-    if (first.isEmpty() || second.isEmpty() || !first.get().isFile() || !second.get().isFile()
+    if (first.isEmpty()
+        || second.isEmpty()
+        || !first.get().isFile()
+        || !second.get().isFile()
         || first.get().size() != second.get().size()) {
       return false;
     }
-    try (InputStream x = storage.openStream(a); InputStream y = storage.openStream(b)) {
+    try (InputStream x = storage.openStream(a);
+        InputStream y = storage.openStream(b)) {
       byte[] bx = new byte[64 * 1024];
       byte[] by = new byte[64 * 1024];
       while (true) {
@@ -165,8 +172,8 @@ public interface Storage {
   boolean delete(Path path) throws IOException;
 
   /**
-   * Deletes a hidden temporary file if no live writer holds it (its writer crashed or was
-   * killed). Files this or another process is still writing are left alone.
+   * Deletes a hidden temporary file if no live writer holds it (its writer crashed or was killed).
+   * Files this or another process is still writing are left alone.
    *
    * @return true if the file was abandoned and is now deleted
    */
@@ -194,13 +201,16 @@ public interface Storage {
    *
    * @return the held lock, or empty if it stayed taken past the timeout ({@link
    *     java.time.Duration#ZERO}: only if it is free now)
-   * @throws UnsupportedOperationException on a store without keyed locks (they are used on the
-   *     hot tier, which is always a local disk)
+   * @throws UnsupportedOperationException on a store without keyed locks (they are used on the hot
+   *     tier, which is always a local disk)
    */
-  default Optional<java.io.Closeable> tryLock(Path lockFile, String key, LockMode mode,
-      java.time.Duration timeout) throws IOException {
-    throw new UnsupportedOperationException("Keyed locks are not available on "
-        + getClass().getSimpleName() + " (they are used on local disks only), for " + lockFile);
+  default Optional<java.io.Closeable> tryLock(
+      Path lockFile, String key, LockMode mode, java.time.Duration timeout) throws IOException {
+    throw new UnsupportedOperationException(
+        "Keyed locks are not available on "
+            + getClass().getSimpleName()
+            + " (they are used on local disks only), for "
+            + lockFile);
   }
 
   /**
@@ -210,7 +220,8 @@ public interface Storage {
    * to whatever storage they are given; applying it twice is harmless.
    */
   default Storage reportingFullTiers(TierLayout layout) {
-    return this instanceof TierFullStorage full && full.layout().equals(layout) ? this
+    return this instanceof TierFullStorage full && full.layout().equals(layout)
+        ? this
         : new TierFullStorage(this, layout);
   }
 
@@ -218,13 +229,15 @@ public interface Storage {
    * True for the hidden temporary names of files being written, exactly as {@link
    * #temporarySibling} makes them ({@code .<name>.<16 hex digits>.tmp}): they start with a dot,
    * which Spark, Hive and {@code ls} skip, and do not end in {@code .parquet}, so {@code *.parquet}
-   * globs (DuckDB's too) never match them. Other hidden {@code *.tmp} files are other programs'
-   * and are never touched.
+   * globs (DuckDB's too) never match them. Other hidden {@code *.tmp} files are other programs' and
+   * are never touched.
    */
   static boolean isTemporary(String fileName) {
     int suffix = fileName.length() - LocalStorage.TEMP_SUFFIX.length();
     int random = suffix - 16;
-    if (!fileName.startsWith(".") || !fileName.endsWith(LocalStorage.TEMP_SUFFIX) || random < 3
+    if (!fileName.startsWith(".")
+        || !fileName.endsWith(LocalStorage.TEMP_SUFFIX)
+        || random < 3
         || fileName.charAt(random - 1) != '.') {
       return false;
     }
@@ -252,12 +265,16 @@ public interface Storage {
 
   /**
    * A fresh hidden temporary name for writing {@code target} in its own directory: {@code
-   * .<name>.<random hex>.tmp}. Every {@link Storage} names its temporary files so, so that
-   * recovery and {@link #isTemporary(String)} work on all of them.
+   * .<name>.<random hex>.tmp}. Every {@link Storage} names its temporary files so, so that recovery
+   * and {@link #isTemporary(String)} work on all of them.
    */
   static Path temporarySibling(Path target) {
-    return target.resolveSibling("." + target.getFileName() + "."
-        + java.util.HexFormat.of().toHexDigits(
-            java.util.concurrent.ThreadLocalRandom.current().nextLong()) + LocalStorage.TEMP_SUFFIX);
+    return target.resolveSibling(
+        "."
+            + target.getFileName()
+            + "."
+            + java.util.HexFormat.of()
+                .toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong())
+            + LocalStorage.TEMP_SUFFIX);
   }
 }

@@ -16,8 +16,14 @@ public record StoreUsage(long totalBytes, long freeBytes, long usableBytes) {
    */
   public StoreUsage {
     if (totalBytes < 0 || freeBytes < 0 || usableBytes < 0 || freeBytes > totalBytes) {
-      throw new IllegalArgumentException("Invalid store usage: total " + totalBytes + ", free "
-          + freeBytes + ", usable " + usableBytes + " (use 0 <= free <= total, usable >= 0)");
+      throw new IllegalArgumentException(
+          "Invalid store usage: total "
+              + totalBytes
+              + ", free "
+              + freeBytes
+              + ", usable "
+              + usableBytes
+              + " (use 0 <= free <= total, usable >= 0)");
     }
   }
 

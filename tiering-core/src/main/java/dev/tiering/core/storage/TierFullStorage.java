@@ -51,43 +51,44 @@ final class TierFullStorage extends ForwardingStorage {
 
     Pending(PendingFile real) {
       this.real = real;
-      this.stream = new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-          try {
-            real.stream().write(b);
-          } catch (IOException e) {
-            throw fail(e);
-          }
-        }
+      this.stream =
+          new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+              try {
+                real.stream().write(b);
+              } catch (IOException e) {
+                throw fail(e);
+              }
+            }
 
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          try {
-            real.stream().write(b, off, len);
-          } catch (IOException e) {
-            throw fail(e);
-          }
-        }
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+              try {
+                real.stream().write(b, off, len);
+              } catch (IOException e) {
+                throw fail(e);
+              }
+            }
 
-        @Override
-        public void flush() throws IOException {
-          try {
-            real.stream().flush();
-          } catch (IOException e) {
-            throw fail(e);
-          }
-        }
+            @Override
+            public void flush() throws IOException {
+              try {
+                real.stream().flush();
+              } catch (IOException e) {
+                throw fail(e);
+              }
+            }
 
-        @Override
-        public void close() throws IOException {
-          try {
-            real.stream().close();
-          } catch (IOException e) {
-            throw fail(e);
-          }
-        }
-      };
+            @Override
+            public void close() throws IOException {
+              try {
+                real.stream().close();
+              } catch (IOException e) {
+                throw fail(e);
+              }
+            }
+          };
     }
 
     private IOException fail(IOException e) {

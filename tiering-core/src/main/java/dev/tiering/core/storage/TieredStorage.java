@@ -16,9 +16,9 @@ import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Local disks for the hot tier, another file system for the lake (see {@link
- * Storage#forLayout}): each call goes to the store that holds its path, and a move between the two
- * is refused as between devices, so {@link Storage#transfer} copies.
+ * Local disks for the hot tier, another file system for the lake (see {@link Storage#forLayout}):
+ * each call goes to the store that holds its path, and a move between the two is refused as between
+ * devices, so {@link Storage#transfer} copies.
  */
 final class TieredStorage implements Storage {
 
@@ -45,9 +45,13 @@ final class TieredStorage implements Storage {
         return provider.open(store);
       }
     }
-    throw new IllegalStateException("No storage for the lake on " + store + ": add the"
-        + " dev.tiering:tiering-hadoop module to the class path (for " + store.getScheme()
-        + "://, Hadoop's client for that file system too), or use a local lake root");
+    throw new IllegalStateException(
+        "No storage for the lake on "
+            + store
+            + ": add the"
+            + " dev.tiering:tiering-hadoop module to the class path (for "
+            + store.getScheme()
+            + "://, Hadoop's client for that file system too), or use a local lake root");
   }
 
   private Storage at(Path path) {
@@ -88,7 +92,9 @@ final class TieredStorage implements Storage {
   public void move(Path source, Path target) throws IOException {
     Storage from = at(source);
     if (from != at(target)) {
-      throw new AtomicMoveNotSupportedException(source.toString(), target.toString(),
+      throw new AtomicMoveNotSupportedException(
+          source.toString(),
+          target.toString(),
           "the hot tier and the lake are on different file systems");
     }
     from.move(source, target);

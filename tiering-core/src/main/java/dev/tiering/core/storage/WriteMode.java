@@ -4,6 +4,8 @@ package dev.tiering.core.storage;
 public enum WriteMode {
   /** Refuse: the existing file stays and the new one is discarded. Data files use this. */
   CREATE_NEW,
-  /** Replace it atomically: readers see the old file or the new one, never a mix. Sidecars use this. */
+  /**
+   * Replace it atomically: readers see the old file or the new one, never a mix. Sidecars use this.
+   */
   REPLACE
 }

@@ -1,13 +1,13 @@
 package dev.tiering.core.health;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.tiering.core.Area;
 import dev.tiering.core.ByteSize;
 import dev.tiering.core.Tier;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.routing.PathResolver;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.tiering.core.testing.FaultyStorage;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -44,13 +44,16 @@ class HealthMonitorTest {
         Files.delete(f);
       }
     }
-    try (RandomAccessFile file = new RandomAccessFile(staging.resolve("slm_0_b.parquet").toFile(), "rw")) {
+    try (RandomAccessFile file =
+        new RandomAccessFile(staging.resolve("slm_0_b.parquet").toFile(), "rw")) {
       file.setLength(bytes);
     }
   }
 
   private HealthCheck check(String name, HealthMonitor monitor) throws IOException {
-    return monitor.check().checks().stream().filter(c -> c.name().equals(name)).findFirst()
+    return monitor.check().checks().stream()
+        .filter(c -> c.name().equals(name))
+        .findFirst()
         .orElseThrow();
   }
 
@@ -58,8 +61,13 @@ class HealthMonitorTest {
   void stagingLevelsAtTheSeedsBoundariesToTheByte() throws IOException {
     HealthMonitor monitor = HealthMonitor.builder(paths).build();
     long[][] cases = {
-        {4 * GIB, 0}, {4 * GIB + 1, 0}, {10 * GIB, 0}, {10 * GIB + 1, 1}, {30 * GIB, 1},
-        {30 * GIB + 1, 2}};
+      {4 * GIB, 0},
+      {4 * GIB + 1, 0},
+      {10 * GIB, 0},
+      {10 * GIB + 1, 1},
+      {30 * GIB, 1},
+      {30 * GIB + 1, 2}
+    };
     for (long[] c : cases) {
       stagingOf(c[0]);
       HealthCheck staging = check("staging size", monitor);
@@ -72,8 +80,9 @@ class HealthMonitorTest {
     assertThat(check("staging size", monitor).message())
         .isEqualTo("9.5 GiB in " + staging + ", above the normal 4.0 GiB");
     stagingOf(30 * GIB + 1);
-    assertThat(check("staging size", monitor).message()).endsWith(
-        "above 30.0 GiB: the cleanup job failed (run 'tiering cleanup --keep-recent 2' now)");
+    assertThat(check("staging size", monitor).message())
+        .endsWith(
+            "above 30.0 GiB: the cleanup job failed (run 'tiering cleanup --keep-recent 2' now)");
   }
 
   @Test
@@ -91,17 +100,23 @@ class HealthMonitorTest {
     HealthMonitor monitor = HealthMonitor.builder(paths).storage(storage).build();
     long total = 80_000_000_000L;
     long[][] cases = {
-        {total / 10, 0}, {total / 10 - 1, 1}, {total / 20, 1}, {total / 20 - 1, 2}, {0, 2}};
+      {total / 10, 0}, {total / 10 - 1, 1}, {total / 20, 1}, {total / 20 - 1, 2}, {0, 2}
+    };
     for (long[] c : cases) {
       storage.usage(total, c[0]);
       assertThat(check("hot tier fullness", monitor).level().exitCode())
-          .as("%d usable of %d", c[0], total).isEqualTo((int) c[1]);
+          .as("%d usable of %d", c[0], total)
+          .isEqualTo((int) c[1]);
       assertThat(check("lake fullness", monitor).level().exitCode()).isEqualTo((int) c[1]);
     }
     storage.usage(total, total / 10 - 1);
-    assertThat(check("hot tier fullness", monitor).message()).isEqualTo("90.0% full (67.1 GiB of"
-        + " 74.5 GiB) at " + base.resolve("hot") + ", above the 90.0% limit: run 'tiering cleanup"
-        + " --keep-recent 2' and check that the cleanup timer runs");
+    assertThat(check("hot tier fullness", monitor).message())
+        .isEqualTo(
+            "90.0% full (67.1 GiB of"
+                + " 74.5 GiB) at "
+                + base.resolve("hot")
+                + ", above the 90.0% limit: run 'tiering cleanup"
+                + " --keep-recent 2' and check that the cleanup timer runs");
   }
 
   @Test
@@ -109,7 +124,8 @@ class HealthMonitorTest {
     Files.delete(paths.layout().lakeRoot());
     HealthReport report = HealthMonitor.builder(paths).build().check();
     assertThat(report.level()).isEqualTo(HealthLevel.CRITICAL);
-    assertThat(report.checks()).extracting(HealthCheck::name)
+    assertThat(report.checks())
+        .extracting(HealthCheck::name)
         .contains("lake root", "staging size", "hot tier fullness")
         .doesNotContain("lake fullness");
     assertThat(check("lake root", HealthMonitor.builder(paths).build()).message())
@@ -120,10 +136,14 @@ class HealthMonitorTest {
   void theCleanCacheIsCheckedAgainstItsBudget() throws IOException {
     Path cached = Files.createDirectories(base.resolve("hot/clean/gold/t/2025/11/10"));
     Files.write(cached.resolve("part-1.parquet"), new byte[1000]);
-    HealthMonitor within = HealthMonitor.builder(paths)
-        .thresholds(HealthThresholds.builder().cacheBudget(ByteSize.of(1000)).build()).build();
-    HealthMonitor over = HealthMonitor.builder(paths)
-        .thresholds(HealthThresholds.builder().cacheBudget(ByteSize.of(999)).build()).build();
+    HealthMonitor within =
+        HealthMonitor.builder(paths)
+            .thresholds(HealthThresholds.builder().cacheBudget(ByteSize.of(1000)).build())
+            .build();
+    HealthMonitor over =
+        HealthMonitor.builder(paths)
+            .thresholds(HealthThresholds.builder().cacheBudget(ByteSize.of(999)).build())
+            .build();
     assertThat(check("clean cache size", within).level()).isEqualTo(HealthLevel.OK);
     assertThat(check("clean cache size", over).level()).isEqualTo(HealthLevel.WARNING);
   }
@@ -138,15 +158,21 @@ class HealthMonitorTest {
     assertThat(sample.utilizationPercent()).isEqualTo(81.0);
 
     List<HealthCheck> hot = monitor.ioChecks(Tier.HOT, "/dev/vdb (254:16)", sample);
-    assertThat(hot).extracting(HealthCheck::level).containsExactly(HealthLevel.OK, HealthLevel.WARNING);
-    List<HealthCheck> slowSsd = monitor.ioChecks(Tier.HOT, "/dev/vdb",
-        new HealthMonitor.IoSample(50, 10.01, 10));
+    assertThat(hot)
+        .extracting(HealthCheck::level)
+        .containsExactly(HealthLevel.OK, HealthLevel.WARNING);
+    List<HealthCheck> slowSsd =
+        monitor.ioChecks(Tier.HOT, "/dev/vdb", new HealthMonitor.IoSample(50, 10.01, 10));
     assertThat(slowSsd.get(0).level()).isEqualTo(HealthLevel.WARNING);
-    List<HealthCheck> hdd = monitor.ioChecks(Tier.COLD, "/dev/vdc",
-        new HealthMonitor.IoSample(50, 49.9, 10));
+    List<HealthCheck> hdd =
+        monitor.ioChecks(Tier.COLD, "/dev/vdc", new HealthMonitor.IoSample(50, 49.9, 10));
     assertThat(hdd.get(0).level()).isEqualTo(HealthLevel.OK);
-    assertThat(monitor.ioChecks(Tier.COLD, "/dev/vdc", new HealthMonitor.IoSample(50, 50.5, 10))
-        .get(0).message()).contains("above 50 ms for an HDD: batch lake writes");
+    assertThat(
+            monitor
+                .ioChecks(Tier.COLD, "/dev/vdc", new HealthMonitor.IoSample(50, 50.5, 10))
+                .get(0)
+                .message())
+        .contains("above 50 ms for an HDD: batch lake writes");
   }
 
   @Test
@@ -158,20 +184,31 @@ class HealthMonitorTest {
 
   @Test
   void theReportSerializesToJson() {
-    HealthReport report = new HealthReport(Instant.parse("2025-11-10T12:00:00Z"), List.of(
-        new HealthCheck("staging size", 1024, 2048, 4096, "bytes", HealthLevel.OK,
-            "1.0 KiB \"fine\""),
-        new HealthCheck("hot tier fullness", 91.25, 90, Double.NaN, "percent",
-            HealthLevel.WARNING, "a\nb")));
+    HealthReport report =
+        new HealthReport(
+            Instant.parse("2025-11-10T12:00:00Z"),
+            List.of(
+                new HealthCheck(
+                    "staging size", 1024, 2048, 4096, "bytes", HealthLevel.OK, "1.0 KiB \"fine\""),
+                new HealthCheck(
+                    "hot tier fullness",
+                    91.25,
+                    90,
+                    Double.NaN,
+                    "percent",
+                    HealthLevel.WARNING,
+                    "a\nb")));
     assertThat(report.level()).isEqualTo(HealthLevel.WARNING);
-    assertThat(report.toJson()).isEqualTo("{\n  \"at\": \"2025-11-10T12:00:00Z\",\n"
-        + "  \"level\": \"warning\",\n  \"checks\": [\n"
-        + "    {\"name\": \"staging size\", \"value\": 1024, \"warning\": 2048, \"critical\":"
-        + " 4096, \"unit\": \"bytes\","
-        + " \"level\": \"ok\", \"message\": \"1.0 KiB \\\"fine\\\"\"},\n"
-        + "    {\"name\": \"hot tier fullness\", \"value\": 91.250, \"warning\": 90,"
-        + " \"critical\": null, \"unit\": \"percent\", \"level\": \"warning\", \"message\":"
-        + " \"a\\nb\"}\n  ]\n}\n");
+    assertThat(report.toJson())
+        .isEqualTo(
+            "{\n  \"at\": \"2025-11-10T12:00:00Z\",\n"
+                + "  \"level\": \"warning\",\n  \"checks\": [\n"
+                + "    {\"name\": \"staging size\", \"value\": 1024, \"warning\": 2048, \"critical\":"
+                + " 4096, \"unit\": \"bytes\","
+                + " \"level\": \"ok\", \"message\": \"1.0 KiB \\\"fine\\\"\"},\n"
+                + "    {\"name\": \"hot tier fullness\", \"value\": 91.250, \"warning\": 90,"
+                + " \"critical\": null, \"unit\": \"percent\", \"level\": \"warning\", \"message\":"
+                + " \"a\\nb\"}\n  ]\n}\n");
   }
 
   @Test
@@ -182,25 +219,38 @@ class HealthMonitorTest {
     storage.usage(1000, 70);
     assertThatThrownBy(() -> guard.check(staging.resolve("slm_1_b.parquet")))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("Cannot write slm_1_b.parquet: hot tier " + base.resolve("hot") + " is 93.0%"
-            + " full (930 B of 1000 B), above the 90% limit (run 'tiering cleanup --keep-recent 2',"
-            + " or free space on the SSD)");
+        .hasMessage(
+            "Cannot write slm_1_b.parquet: hot tier "
+                + base.resolve("hot")
+                + " is 93.0%"
+                + " full (930 B of 1000 B), above the 90% limit (run 'tiering cleanup --keep-recent 2',"
+                + " or free space on the SSD)");
   }
 
   @Test
   void thresholdsAreBuiltInTheirUnitsAndMustBeOrdered() {
-    assertThatThrownBy(() -> HealthThresholds.builder().staging(ByteSize.of(10), ByteSize.of(5),
-        ByteSize.of(20)).build()).hasMessage("Invalid staging limits 10 B / 5 B / 20 B (use 0 <"
-        + " normal <= warning <= critical)");
+    assertThatThrownBy(
+            () ->
+                HealthThresholds.builder()
+                    .staging(ByteSize.of(10), ByteSize.of(5), ByteSize.of(20))
+                    .build())
+        .hasMessage(
+            "Invalid staging limits 10 B / 5 B / 20 B (use 0 <"
+                + " normal <= warning <= critical)");
     assertThatThrownBy(() -> HealthThresholds.builder().hotFullnessPercent(95, 90).build())
         .hasMessageContaining("use 0 < warning <= critical <= 100");
-    HealthThresholds limits = HealthThresholds.builder().ssdAwait(Duration.ofMillis(5))
-        .hotFullnessPercent(85, 95).build();
+    HealthThresholds limits =
+        HealthThresholds.builder()
+            .ssdAwait(Duration.ofMillis(5))
+            .hotFullnessPercent(85, 95)
+            .build();
     assertThat(limits.ssdAwaitMillis()).isEqualTo(5.0);
     assertThat(limits.hotWarningFraction()).isEqualTo(0.85);
-    assertThat(HealthThresholds.defaults()).hasToString("staging 4.0 GiB / 10.0 GiB / 30.0 GiB,"
-        + " hot tier 90.0% / 95.0%, lake 90.0% / 95.0%, cache 40.0 GiB, await 10.0 ms (SSD) /"
-        + " 50.0 ms (HDD), utilization 80.0%");
+    assertThat(HealthThresholds.defaults())
+        .hasToString(
+            "staging 4.0 GiB / 10.0 GiB / 30.0 GiB,"
+                + " hot tier 90.0% / 95.0%, lake 90.0% / 95.0%, cache 40.0 GiB, await 10.0 ms (SSD) /"
+                + " 50.0 ms (HDD), utilization 80.0%");
     assertThat(limits.toBuilder().build()).isEqualTo(limits);
   }
 
@@ -209,15 +259,26 @@ class HealthMonitorTest {
 
   @Test
   void aReportPrintsAsTheStatusCommandDoesInItsUnits() {
-    HealthReport report = new HealthReport(Instant.parse("2025-11-10T12:00:00Z"), java.util.List.of(
-        new HealthCheck("staging size", 10.737418240e9, 10.737418240e9, 3.2212254720e10, "bytes",
-            HealthLevel.WARNING, "above 10.0 GiB"),
-        new HealthCheck("hot tier full", 71.0, 80, 90, "percent", HealthLevel.OK, "ok")));
-    assertThat(report.toString()).isEqualTo(report.format()).isEqualTo(
-        "tiering status at 2025-11-10T12:00:00Z: WARNING\n\n"
-        + "  staging size             warning  10.0 GiB / warn 10.0 GiB / crit 30.0 GiB"
-        + " [###.......]  above 10.0 GiB\n"
-        + "  hot tier full            ok       71.0% / warn 80% / crit 90%              "
-        + "[#######...]  ok\n");
+    HealthReport report =
+        new HealthReport(
+            Instant.parse("2025-11-10T12:00:00Z"),
+            java.util.List.of(
+                new HealthCheck(
+                    "staging size",
+                    10.737418240e9,
+                    10.737418240e9,
+                    3.2212254720e10,
+                    "bytes",
+                    HealthLevel.WARNING,
+                    "above 10.0 GiB"),
+                new HealthCheck("hot tier full", 71.0, 80, 90, "percent", HealthLevel.OK, "ok")));
+    assertThat(report.toString())
+        .isEqualTo(report.format())
+        .isEqualTo(
+            "tiering status at 2025-11-10T12:00:00Z: WARNING\n\n"
+                + "  staging size             warning  10.0 GiB / warn 10.0 GiB / crit 30.0 GiB"
+                + " [###.......]  above 10.0 GiB\n"
+                + "  hot tier full            ok       71.0% / warn 80% / crit 90%              "
+                + "[#######...]  ok\n");
   }
 }

@@ -1,14 +1,14 @@
 package dev.tiering.core.lifecycle;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PartitionLayout;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.storage.Storage;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +36,8 @@ class ArchiverAndIngestTest {
     paths = new PathResolver(TierLayout.under(base));
   }
 
-  private Path data(Zone zone, String table, LocalDate day, PartitionLayout layout) throws IOException {
+  private Path data(Zone zone, String table, LocalDate day, PartitionLayout layout)
+      throws IOException {
     Path dir = Files.createDirectories(paths.partitionDir(zone, TableName.of(table), day, layout));
     Files.writeString(paths.schemaFile(zone, TableName.of(table)), "{\"sidecar\": true}");
     return Files.writeString(dir.resolve("part-" + day + ".parquet"), "rows of " + day);
@@ -47,7 +48,8 @@ class ArchiverAndIngestTest {
     Path old = data(Zone.SILVER, "preds", LocalDate.of(2025, 8, 1), PartitionLayout.DATE_PATH);
     Path recent = data(Zone.SILVER, "preds", LocalDate.of(2025, 11, 1), PartitionLayout.DATE_PATH);
     Path oldHive = data(Zone.SILVER, "hived", LocalDate.of(2025, 7, 15), PartitionLayout.HIVE_DATE);
-    Path gold = data(Zone.GOLD, "stats", LocalDate.of(2025, 1, 1), PartitionLayout.HIVE_YEAR_MONTH_DAY);
+    Path gold =
+        data(Zone.GOLD, "stats", LocalDate.of(2025, 1, 1), PartitionLayout.HIVE_YEAR_MONTH_DAY);
     RetentionPolicy policy = RetentionPolicy.none().lake(Zone.SILVER, Period.ofDays(90));
 
     LifecycleReport dry = new Archiver(paths, Storage.local(), clock).apply(policy).preview();
@@ -56,13 +58,15 @@ class ArchiverAndIngestTest {
 
     LifecycleReport report = new Archiver(paths, Storage.local(), clock).apply(policy).execute();
 
-    assertThat(report.actions(LifecycleReport.Verb.ARCHIVED)).extracting(LifecycleReport.Action::path)
+    assertThat(report.actions(LifecycleReport.Verb.ARCHIVED))
+        .extracting(LifecycleReport.Action::path)
         .containsExactlyInAnyOrder(old, oldHive);
     assertThat(base.resolve("lake/archive/silver/preds/2025/08/01/part-2025-08-01.parquet"))
         .hasContent("rows of 2025-08-01");
     assertThat(base.resolve("lake/archive/silver/hived/date=2025-07-15/part-2025-07-15.parquet"))
         .exists();
-    assertThat(base.resolve("lake/archive/silver/preds/schema.json")).hasContent("{\"sidecar\": true}");
+    assertThat(base.resolve("lake/archive/silver/preds/schema.json"))
+        .hasContent("{\"sidecar\": true}");
     assertThat(base.resolve("lake/clean/silver/preds/2025/08")).doesNotExist();
     assertThat(recent).exists();
     assertThat(gold).exists();
@@ -72,16 +76,22 @@ class ArchiverAndIngestTest {
   void archiveRetentionDeletesOldArchivesButNeverBronzeWithoutOptIn() throws IOException {
     data(Zone.SILVER, "preds", LocalDate.of(2023, 1, 1), PartitionLayout.DATE_PATH);
     data(Zone.BRONZE, "raw_preds", LocalDate.of(2023, 1, 1), PartitionLayout.DATE_PATH);
-    RetentionPolicy policy = RetentionPolicy.none()
-        .lake(Zone.SILVER, Period.ofDays(30)).lake(Zone.BRONZE, Period.ofDays(30))
-        .archive(Zone.SILVER, Period.ofYears(1)).archive(Zone.BRONZE, Period.ofYears(1));
+    RetentionPolicy policy =
+        RetentionPolicy.none()
+            .lake(Zone.SILVER, Period.ofDays(30))
+            .lake(Zone.BRONZE, Period.ofDays(30))
+            .archive(Zone.SILVER, Period.ofYears(1))
+            .archive(Zone.BRONZE, Period.ofYears(1));
     Archiver archiver = new Archiver(paths, Storage.local(), clock);
 
     LifecycleReport report = archiver.apply(policy).execute();
 
-    assertThat(report.actions(LifecycleReport.Verb.DELETED)).singleElement()
-        .satisfies(a -> assertThat(a.path().toString()).contains("/archive/silver/preds/2023/01/01/"));
-    assertThat(report.actions(LifecycleReport.Verb.KEPT)).singleElement()
+    assertThat(report.actions(LifecycleReport.Verb.DELETED))
+        .singleElement()
+        .satisfies(
+            a -> assertThat(a.path().toString()).contains("/archive/silver/preds/2023/01/01/"));
+    assertThat(report.actions(LifecycleReport.Verb.KEPT))
+        .singleElement()
         .satisfies(a -> assertThat(a.detail()).contains("bronze is never deleted"));
     Path bronze = base.resolve("lake/archive/bronze/raw_preds/2023/01/01/part-2023-01-01.parquet");
     assertThat(bronze).exists();
@@ -99,18 +109,24 @@ class ArchiverAndIngestTest {
 
     Path copy = base.resolve("lake/raw/sensor_feed/2025-11-10/feed-001.csv");
     assertThat(copy).hasSameTextualContentAs(input);
-    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-        .digest(Files.readAllBytes(input)));
+    String sha =
+        HexFormat.of()
+            .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(input)));
     assertThat(copy.resolveSibling("feed-001.csv.sha256")).hasContent(sha + "  feed-001.csv");
     assertThat(report.actions(LifecycleReport.Verb.INGESTED)).hasSize(1);
 
-    assertThat(ingestor.ingest(input, TableName.of("sensor_feed")).execute()
-        .actions(LifecycleReport.Verb.KEPT)).hasSize(1);
+    assertThat(
+            ingestor
+                .ingest(input, TableName.of("sensor_feed"))
+                .execute()
+                .actions(LifecycleReport.Verb.KEPT))
+        .hasSize(1);
     Files.writeString(input, "different");
     assertThatThrownBy(() -> ingestor.ingest(input, TableName.of("sensor_feed")).execute())
         .hasMessageContaining("a different file named feed-001.csv was already ingested");
     Path hostile = Files.writeString(inbox.resolve("..hidden"), "x");
     assertThatThrownBy(() -> ingestor.ingest(hostile, TableName.of("sensor_feed")).execute())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Invalid raw file name");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Invalid raw file name");
   }
 }

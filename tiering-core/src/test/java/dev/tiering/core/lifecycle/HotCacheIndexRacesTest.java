@@ -1,5 +1,7 @@
 package dev.tiering.core.lifecycle;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tiering.core.Area;
 import dev.tiering.core.DataKind;
 import dev.tiering.core.TableName;
@@ -11,8 +13,6 @@ import dev.tiering.core.storage.ForwardingStorage;
 import dev.tiering.core.storage.PendingFile;
 import dev.tiering.core.storage.Storage;
 import dev.tiering.core.storage.WriteMode;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.tiering.core.testing.TickingClock;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,10 +44,9 @@ class HotCacheIndexRacesTest {
 
   @TempDir Path base;
   private PathResolver paths;
-  /** Each reading of the clock is one millisecond later: access order is always strict. */
-  private final TickingClock ticking =
-      new TickingClock(Instant.ofEpochMilli(1_700_000_000_000L));
 
+  /** Each reading of the clock is one millisecond later: access order is always strict. */
+  private final TickingClock ticking = new TickingClock(Instant.ofEpochMilli(1_700_000_000_000L));
 
   @BeforeEach
   void setUp() {
@@ -60,8 +59,9 @@ class HotCacheIndexRacesTest {
   }
 
   private Path lakeFile(String table, int day, String name, int bytes) throws IOException {
-    Path dir = paths.partitionDir(Zone.GOLD, TableName.of(table), LocalDate.of(2025, 11, day),
-        PartitionLayout.DATE_PATH);
+    Path dir =
+        paths.partitionDir(
+            Zone.GOLD, TableName.of(table), LocalDate.of(2025, 11, day), PartitionLayout.DATE_PATH);
     Files.createDirectories(dir);
     return Files.write(dir.resolve(name), HotCacheTest.parquetFramed(bytes, name.hashCode()));
   }
@@ -73,9 +73,11 @@ class HotCacheIndexRacesTest {
       return List.of();
     }
     try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(Files::isRegularFile)
+      return files
+          .filter(Files::isRegularFile)
           .filter(p -> !p.getFileName().toString().startsWith("."))
-          .sorted().toList();
+          .sorted()
+          .toList();
     }
   }
 
@@ -91,11 +93,20 @@ class HotCacheIndexRacesTest {
     Map<String, String> tree = new TreeMap<>();
     try (Stream<Path> files = Files.walk(base)) {
       for (Path p : files.toList()) {
-        var attrs = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
-            java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        tree.put(base.relativize(p).toString(), attrs.size() + "@" + attrs.lastModifiedTime()
-            + (attrs.isDirectory() ? "/" : "") + (attrs.isRegularFile()
-            ? "#" + java.util.Arrays.hashCode(Files.readAllBytes(p)) : ""));
+        var attrs =
+            Files.readAttributes(
+                p,
+                java.nio.file.attribute.BasicFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        tree.put(
+            base.relativize(p).toString(),
+            attrs.size()
+                + "@"
+                + attrs.lastModifiedTime()
+                + (attrs.isDirectory() ? "/" : "")
+                + (attrs.isRegularFile()
+                    ? "#" + java.util.Arrays.hashCode(Files.readAllBytes(p))
+                    : ""));
       }
     }
     return tree;
@@ -112,15 +123,17 @@ class HotCacheIndexRacesTest {
     Path b = lakeFile("sales", 1, "part-b.parquet", 100 * KB);
     Path c = lakeFile("sales", 1, "part-c.parquet", 100 * KB);
     AtomicBoolean done = new AtomicBoolean();
-    Storage compactingMeanwhile = new ForwardingStorage(Storage.local()) {
-      @Override
-      public PendingFile create(Path target, WriteMode mode) throws IOException {
-        if (target.equals(paths.counterpart(a, DataKind.CACHE)) && done.compareAndSet(false, true)) {
-          Files.delete(c);
-        }
-        return super.create(target, mode);
-      }
-    };
+    Storage compactingMeanwhile =
+        new ForwardingStorage(Storage.local()) {
+          @Override
+          public PendingFile create(Path target, WriteMode mode) throws IOException {
+            if (target.equals(paths.counterpart(a, DataKind.CACHE))
+                && done.compareAndSet(false, true)) {
+              Files.delete(c);
+            }
+            return super.create(target, mode);
+          }
+        };
     long budget = 250 * KB;
     HotCache cache = cache(budget, compactingMeanwhile);
     Throwable thrown = null;
@@ -145,15 +158,16 @@ class HotCacheIndexRacesTest {
     Path a = lakeFile("sales", 1, "part-a.parquet", 100 * KB);
     Path copy = paths.counterpart(a, DataKind.CACHE);
     AtomicBoolean failed = new AtomicBoolean();
-    Storage flaky = new ForwardingStorage(Storage.local()) {
-      @Override
-      public InputStream openStream(Path file) throws IOException {
-        if (file.equals(copy) && failed.compareAndSet(false, true)) {
-          throw new IOException("injected: EIO reading " + file);
-        }
-        return super.openStream(file);
-      }
-    };
+    Storage flaky =
+        new ForwardingStorage(Storage.local()) {
+          @Override
+          public InputStream openStream(Path file) throws IOException {
+            if (file.equals(copy) && failed.compareAndSet(false, true)) {
+              throw new IOException("injected: EIO reading " + file);
+            }
+            return super.openStream(file);
+          }
+        };
     HotCache cache = cache(1000 * KB, flaky);
     LifecycleReport report = cache.promote(a).execute();
     assertThat(report.ok()).isFalse();
@@ -188,8 +202,8 @@ class HotCacheIndexRacesTest {
     String text = Files.readString(index);
     // 1. A rewrite with another token, same size: must be re-read.
     String header = text.substring(0, text.indexOf('\n'));
-    String otherToken = header.substring(0, header.length() - 1)
-        + (header.endsWith("0") ? "1" : "0");
+    String otherToken =
+        header.substring(0, header.length() - 1) + (header.endsWith("0") ? "1" : "0");
     String withoutB = text.replace("part-b.parquet", "part-x.parquet");
     Files.writeString(index, otherToken + withoutB.substring(header.length()));
     assertThat(Files.size(index)).isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
@@ -198,8 +212,8 @@ class HotCacheIndexRacesTest {
   }
 
   /**
-   * Two instances over the same paths, a random interleaving of promote/evict/forRead/verify:
-   * after every step, the index both see lists exactly the copies on disk and stays in budget.
+   * Two instances over the same paths, a random interleaving of promote/evict/forRead/verify: after
+   * every step, the index both see lists exactly the copies on disk and stays in budget.
    */
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -238,8 +252,11 @@ class HotCacheIndexRacesTest {
           c.verify().execute();
         }
       }
-      List<Path> indexed = caches[random.nextInt(2)].entries().stream()
-          .map(HotCache.Entry::cacheFile).sorted().toList();
+      List<Path> indexed =
+          caches[random.nextInt(2)].entries().stream()
+              .map(HotCache.Entry::cacheFile)
+              .sorted()
+              .toList();
       assertThat(copiesOnDisk()).as("step " + step + " " + op).isEqualTo(indexed);
       assertThat(bytesOnDisk()).as("step " + step + " " + op).isLessThanOrEqualTo(budget);
       for (HotCache.Entry e : caches[0].entries()) {
@@ -301,7 +318,7 @@ class HotCacheIndexRacesTest {
     for (String kind : new String[] {"fifo", "symlink", "huge"}) {
       Files.copy(saved, index, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       HotCache one = cache(1000 * KB, null);
-      one.forRead(a);   // parsed and kept
+      one.forRead(a); // parsed and kept
       Files.delete(index);
       switch (kind) {
         case "fifo" -> new ProcessBuilder("mkfifo", index.toString()).start().waitFor();
@@ -324,7 +341,8 @@ class HotCacheIndexRacesTest {
       cache(1000 * KB, null).promote(c).execute();
       assertThat(servedA).isEqualTo(a);
       assertThat(freshServed).isEqualTo(b);
-      assertThat(cache(1000 * KB, null).entries()).extracting(HotCache.Entry::lakeFile)
+      assertThat(cache(1000 * KB, null).entries())
+          .extracting(HotCache.Entry::lakeFile)
           .containsExactly(c);
       assertThat(Files.exists(a) && Files.exists(b)).isTrue();
       // Back to a sane state for the next kind.

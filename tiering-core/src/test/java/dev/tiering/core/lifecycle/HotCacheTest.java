@@ -1,5 +1,8 @@
 package dev.tiering.core.lifecycle;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.tiering.core.Area;
 import dev.tiering.core.DataKind;
 import dev.tiering.core.TableName;
@@ -9,9 +12,6 @@ import dev.tiering.core.routing.PartitionLayout;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.routing.RoutingRule;
 import dev.tiering.core.routing.RoutingRules;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.tiering.core.testing.TickingClock;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -31,10 +31,9 @@ class HotCacheTest {
 
   @TempDir Path base;
   private PathResolver paths;
-  /** Each reading of the clock is one millisecond later: access order is always strict. */
-  private final TickingClock ticking =
-      new TickingClock(Instant.ofEpochMilli(1_700_000_000_000L));
 
+  /** Each reading of the clock is one millisecond later: access order is always strict. */
+  private final TickingClock ticking = new TickingClock(Instant.ofEpochMilli(1_700_000_000_000L));
 
   @BeforeEach
   void setUp() {
@@ -46,8 +45,9 @@ class HotCacheTest {
   }
 
   private Path lakeFile(String table, int day, String name, int bytes) throws IOException {
-    Path dir = paths.partitionDir(Zone.GOLD, TableName.of(table), LocalDate.of(2025, 11, day),
-        PartitionLayout.DATE_PATH);
+    Path dir =
+        paths.partitionDir(
+            Zone.GOLD, TableName.of(table), LocalDate.of(2025, 11, day), PartitionLayout.DATE_PATH);
     Files.createDirectories(dir);
     return Files.write(dir.resolve(name), parquetFramed(bytes, name.hashCode()));
   }
@@ -64,7 +64,8 @@ class HotCacheTest {
     byte[] magic = {'P', 'A', 'R', '1'};
     System.arraycopy(magic, 0, content, 0, 4);
     System.arraycopy(magic, 0, content, bytes - 4, 4);
-    java.nio.ByteBuffer.wrap(content, bytes - 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+    java.nio.ByteBuffer.wrap(content, bytes - 8, 4)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
         .putInt(Math.max(1, bytes / 10));
     return content;
   }
@@ -81,9 +82,12 @@ class HotCacheTest {
       assertThat(report.ok()).isTrue();
       assertThat(cache.usedBytes()).isLessThanOrEqualTo(1000 * KB);
     }
-    assertThat(cache.entries()).hasSize(6).extracting(HotCache.Entry::lakeFile)
+    assertThat(cache.entries())
+        .hasSize(6)
+        .extracting(HotCache.Entry::lakeFile)
         .containsExactlyElementsOf(files.subList(24, 30));
-    assertThat(paths.counterpart(files.get(29), DataKind.CACHE)).hasSameBinaryContentAs(files.get(29));
+    assertThat(paths.counterpart(files.get(29), DataKind.CACHE))
+        .hasSameBinaryContentAs(files.get(29));
     assertThat(paths.counterpart(files.get(0), DataKind.CACHE)).doesNotExist();
   }
 
@@ -99,7 +103,8 @@ class HotCacheTest {
     assertThat(first.forRead(a)).isEqualTo(paths.counterpart(a, DataKind.CACHE));
     // Access times reach the index within ACCESS_SAVE_SECONDS, with the next read: here, of a
     // file that is not cached at all.
-    assertThat(cache(300 * KB).entries()).extracting(HotCache.Entry::lakeFile)
+    assertThat(cache(300 * KB).entries())
+        .extracting(HotCache.Entry::lakeFile)
         .containsExactly(a, b, c);
     ticking.skip(java.time.Duration.ofSeconds(HotCache.ACCESS_SAVE_SECONDS));
     Path uncached = lakeFile("t", 1, "uncached.parquet", (int) KB);
@@ -110,7 +115,8 @@ class HotCacheTest {
     Path d = lakeFile("t", 1, "d.parquet", (int) (100 * KB));
     LifecycleReport report = restarted.promote(d).execute();
 
-    assertThat(report.actions(LifecycleReport.Verb.EVICTED)).extracting(LifecycleReport.Action::path)
+    assertThat(report.actions(LifecycleReport.Verb.EVICTED))
+        .extracting(LifecycleReport.Action::path)
         .containsExactly(paths.counterpart(b, DataKind.CACHE));
     assertThat(restarted.entries()).extracting(HotCache.Entry::lakeFile).containsExactly(c, a, d);
   }
@@ -157,10 +163,13 @@ class HotCacheTest {
     Path gone = lakeFile("t", 3, "gone.parquet", (int) (64 * KB));
     Path fine = lakeFile("t", 3, "fine.parquet", (int) (64 * KB));
     HotCache cache = cache(HotCache.DEFAULT_BUDGET);
-    cache.promote(paths.partitionDir(Zone.GOLD, TableName.of("t"), LocalDate.of(2025, 11, 3),
-        PartitionLayout.DATE_PATH)).execute();
-    try (RandomAccessFile flip = new RandomAccessFile(
-        paths.counterpart(damaged, DataKind.CACHE).toFile(), "rw")) {
+    cache
+        .promote(
+            paths.partitionDir(
+                Zone.GOLD, TableName.of("t"), LocalDate.of(2025, 11, 3), PartitionLayout.DATE_PATH))
+        .execute();
+    try (RandomAccessFile flip =
+        new RandomAccessFile(paths.counterpart(damaged, DataKind.CACHE).toFile(), "rw")) {
       flip.seek(1000);
       flip.write(flip.read() ^ 0xff);
     }
@@ -168,7 +177,8 @@ class HotCacheTest {
 
     LifecycleReport report = cache.verify().execute();
 
-    assertThat(report.actions(LifecycleReport.Verb.EVICTED)).extracting(LifecycleReport.Action::detail)
+    assertThat(report.actions(LifecycleReport.Verb.EVICTED))
+        .extracting(LifecycleReport.Action::detail)
         .containsExactlyInAnyOrder("checksum mismatch", "its lake file is gone");
     assertThat(cache.entries()).extracting(HotCache.Entry::lakeFile).containsExactly(fine);
   }
@@ -179,9 +189,11 @@ class HotCacheTest {
     Path staging = Files.createDirectories(paths.areaRoot(Area.STAGING)).resolve("slm_1_b.parquet");
     Files.writeString(staging, "x");
     assertThatThrownBy(() -> cache.promote(staging).execute())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only lake clean data is cached");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("only lake clean data is cached");
     Path big = lakeFile("t", 4, "big.parquet", (int) (20 * KB));
-    assertThat(cache.promote(big).execute().failures()).singleElement()
+    assertThat(cache.promote(big).execute().failures())
+        .singleElement()
         .satisfies(f -> assertThat(f.error()).contains("more than the whole cache budget"));
   }
 
@@ -204,26 +216,37 @@ class HotCacheTest {
     Path kept = lakeFile("sales", 1, "part-1.parquet", (int) KB);
     cache.promote(kept).execute();
     // What a promote killed between publishing its copy and saving the index leaves behind:
-    Path orphan = paths.counterpart(lakeFile("sales", 2, "part-2.parquet", (int) KB),
-        DataKind.CACHE);
+    Path orphan =
+        paths.counterpart(lakeFile("sales", 2, "part-2.parquet", (int) KB), DataKind.CACHE);
     Files.createDirectories(orphan.getParent());
     Files.write(orphan, new byte[(int) KB]);
     // A table the rules pin to the SSD lives in the same area; it is data, not a copy.
-    PathResolver pinned = new PathResolver(paths.layout(), RoutingRules.defaults().prepend(
-        RoutingRule.route(DataKind.CLEAN).inZone(Zone.GOLD).forTables("dash_*")
-            .to(Area.CLEAN_CACHE)));
-    Path dashboard = pinned.tableDir(Zone.GOLD, TableName.of("dash_live")).resolve("part-9.parquet");
+    PathResolver pinned =
+        new PathResolver(
+            paths.layout(),
+            RoutingRules.defaults()
+                .prepend(
+                    RoutingRule.route(DataKind.CLEAN)
+                        .inZone(Zone.GOLD)
+                        .forTables("dash_*")
+                        .to(Area.CLEAN_CACHE)));
+    Path dashboard =
+        pinned.tableDir(Zone.GOLD, TableName.of("dash_live")).resolve("part-9.parquet");
     Files.createDirectories(dashboard.getParent());
     Files.write(dashboard, new byte[10]);
 
-    LifecycleReport report = HotCache.builder(pinned).budget(1000 * KB).clock(ticking).build()
-        .verify().execute();
+    LifecycleReport report =
+        HotCache.builder(pinned).budget(1000 * KB).clock(ticking).build().verify().execute();
 
-    assertThat(report.actions(LifecycleReport.Verb.DELETED)).singleElement().satisfies(a -> {
-      assertThat(a.path()).isEqualTo(orphan);
-      assertThat(a.detail()).isEqualTo("a copy the cache index does not list (left by an"
-          + " interrupted promote)");
-    });
+    assertThat(report.actions(LifecycleReport.Verb.DELETED))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.path()).isEqualTo(orphan);
+              assertThat(a.detail())
+                  .isEqualTo(
+                      "a copy the cache index does not list (left by an" + " interrupted promote)");
+            });
     assertThat(orphan).doesNotExist();
     assertThat(dashboard).exists();
     assertThat(paths.counterpart(kept, DataKind.CACHE)).exists();
@@ -232,14 +255,23 @@ class HotCacheTest {
   @Test
   void aTablePinnedToTheSsdIsNotCachedAgain() throws IOException {
     Path file = lakeFile("dash_live", 1, "part-1.parquet", (int) KB);
-    PathResolver pinned = new PathResolver(paths.layout(), RoutingRules.defaults().prepend(
-        RoutingRule.route(DataKind.CLEAN).inZone(Zone.GOLD).forTables("dash_*")
-            .to(Area.CLEAN_CACHE)));
+    PathResolver pinned =
+        new PathResolver(
+            paths.layout(),
+            RoutingRules.defaults()
+                .prepend(
+                    RoutingRule.route(DataKind.CLEAN)
+                        .inZone(Zone.GOLD)
+                        .forTables("dash_*")
+                        .to(Area.CLEAN_CACHE)));
     assertThatThrownBy(() -> HotCache.builder(pinned).build().promote(file).execute())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Cannot cache " + file + ": table gold.dash_live is placed in hot/clean by"
-            + " rule 1 (clean zone=gold table=dash_* -> hot/clean (code)), so it is on the SSD"
-            + " already and its cache copies would mix with its data");
+        .hasMessage(
+            "Cannot cache "
+                + file
+                + ": table gold.dash_live is placed in hot/clean by"
+                + " rule 1 (clean zone=gold table=dash_* -> hot/clean (code)), so it is on the SSD"
+                + " already and its cache copies would mix with its data");
   }
 
   @Test
@@ -248,21 +280,30 @@ class HotCacheTest {
     Path input2 = lakeFile("sales", 1, "part-b.parquet", (int) KB);
     Path output = lakeFile("sales", 1, "part-c.parquet", (int) (2 * KB));
     // A compaction past its commit point: the inputs are superseded by the output.
-    Files.writeString(input1.resolveSibling(".compaction-1.journal"), "tiering-compaction 2\n"
-        + "input part-a.parquet\ninput part-b.parquet\noutput part-c.parquet "
-        + 2 * KB + " 10\npublished\n");
+    Files.writeString(
+        input1.resolveSibling(".compaction-1.journal"),
+        "tiering-compaction 2\n"
+            + "input part-a.parquet\ninput part-b.parquet\noutput part-c.parquet "
+            + 2 * KB
+            + " 10\npublished\n");
 
     LifecycleReport report = cache(1000 * KB).promote(input1.getParent()).execute();
 
-    assertThat(report.actions(LifecycleReport.Verb.CACHED)).extracting(LifecycleReport.Action::path)
+    assertThat(report.actions(LifecycleReport.Verb.CACHED))
+        .extracting(LifecycleReport.Action::path)
         .containsExactly(output);
     assertThat(input2).exists();
   }
 
   private PathResolver pinned(PathResolver base) {
-    return new PathResolver(base.layout(), RoutingRules.defaults().prepend(
-        RoutingRule.route(DataKind.CLEAN).inZone(Zone.GOLD).forTables("dash_*")
-            .to(Area.CLEAN_CACHE)));
+    return new PathResolver(
+        base.layout(),
+        RoutingRules.defaults()
+            .prepend(
+                RoutingRule.route(DataKind.CLEAN)
+                    .inZone(Zone.GOLD)
+                    .forTables("dash_*")
+                    .to(Area.CLEAN_CACHE)));
   }
 
   @Test
@@ -271,8 +312,14 @@ class HotCacheTest {
     cache(1000 * KB).promote(lakeFile).execute();
     // The operator pins dash_* to the SSD and moves the table's files where it now lives.
     PathResolver pinned = pinned(paths);
-    Path pinnedFile = pinned.partitionDir(Zone.GOLD, TableName.of("dash_live"),
-        LocalDate.of(2025, 11, 10), PartitionLayout.DATE_PATH).resolve("part-1.parquet");
+    Path pinnedFile =
+        pinned
+            .partitionDir(
+                Zone.GOLD,
+                TableName.of("dash_live"),
+                LocalDate.of(2025, 11, 10),
+                PartitionLayout.DATE_PATH)
+            .resolve("part-1.parquet");
     Files.move(lakeFile, pinnedFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Path written = Files.write(pinnedFile.resolveSibling("part-2.parquet"), new byte[100]);
 
@@ -288,12 +335,19 @@ class HotCacheTest {
   @Test
   void anIndexLineNamingAPinnedTablesFileIsIgnoredAndItsFileKept() throws IOException {
     PathResolver pinned = pinned(paths);
-    Path data = pinned.partitionDir(Zone.GOLD, TableName.of("dash_live"),
-        LocalDate.of(2025, 11, 10), PartitionLayout.DATE_PATH).resolve("part-9.parquet");
+    Path data =
+        pinned
+            .partitionDir(
+                Zone.GOLD,
+                TableName.of("dash_live"),
+                LocalDate.of(2025, 11, 10),
+                PartitionLayout.DATE_PATH)
+            .resolve("part-9.parquet");
     Files.createDirectories(data.getParent());
     Files.write(data, new byte[10]);
-    Files.writeString(pinned.cacheIndexFile(), "tiering-cache 1\n1700000000000\t10\t0\t"
-        + "gold/dash_live/2025/11/10/part-9.parquet\n");
+    Files.writeString(
+        pinned.cacheIndexFile(),
+        "tiering-cache 1\n1700000000000\t10\t0\t" + "gold/dash_live/2025/11/10/part-9.parquet\n");
 
     HotCache cache = HotCache.builder(pinned).build();
     LifecycleReport report = cache.verify().execute();
@@ -310,15 +364,17 @@ class HotCacheTest {
     Path empty = Files.write(dir.resolve("part-empty.parquet"), new byte[0]);
     Path random = Files.write(dir.resolve("part-random.parquet"), new byte[2048]);
     byte[] good = parquetFramed(4096, 1);
-    Path truncated = Files.write(dir.resolve("part-truncated.parquet"),
-        java.util.Arrays.copyOf(good, 3000));
+    Path truncated =
+        Files.write(dir.resolve("part-truncated.parquet"), java.util.Arrays.copyOf(good, 3000));
     HotCache cache = cache(1000 * KB);
 
     LifecycleReport report = cache.promote(dir).execute();
 
-    assertThat(report.actions(LifecycleReport.Verb.CACHED)).singleElement()
+    assertThat(report.actions(LifecycleReport.Verb.CACHED))
+        .singleElement()
         .satisfies(a -> assertThat(a.path().getFileName()).hasToString("part-good.parquet"));
-    assertThat(report.failures()).extracting(LifecycleReport.Failure::path)
+    assertThat(report.failures())
+        .extracting(LifecycleReport.Failure::path)
         .containsExactlyInAnyOrder(empty, random, truncated);
     assertThat(report.failures()).allSatisfy(f -> assertThat(f.error()).startsWith("Not caching "));
 
@@ -327,11 +383,16 @@ class HotCacheTest {
     Files.copy(random, copy);
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     crc.update(new byte[2048]);
-    String line = "1700000000000\t2048\t" + Long.toHexString(crc.getValue()) + "\t"
-        + paths.areaRoot(Area.LAKE_CLEAN).relativize(random) + "\n";
+    String line =
+        "1700000000000\t2048\t"
+            + Long.toHexString(crc.getValue())
+            + "\t"
+            + paths.areaRoot(Area.LAKE_CLEAN).relativize(random)
+            + "\n";
     Files.writeString(paths.cacheIndexFile(), line, java.nio.file.StandardOpenOption.APPEND);
     LifecycleReport verified = cache.verify().execute();
-    assertThat(verified.actions(LifecycleReport.Verb.EVICTED)).singleElement()
+    assertThat(verified.actions(LifecycleReport.Verb.EVICTED))
+        .singleElement()
         .satisfies(a -> assertThat(a.detail()).startsWith("it is not a complete Parquet file"));
     assertThat(copy).doesNotExist();
   }
@@ -340,12 +401,18 @@ class HotCacheTest {
   void withoutTheRulesThatPinATableItsDataOnTheSsdIsNeverTakenForOrphanedCopies()
       throws IOException {
     PathResolver pinned = pinned(paths);
-    Path data = pinned.partitionDir(Zone.GOLD, TableName.of("dash_daily"),
-        LocalDate.of(2025, 11, 10), PartitionLayout.DATE_PATH).resolve("part-1.parquet");
+    Path data =
+        pinned
+            .partitionDir(
+                Zone.GOLD,
+                TableName.of("dash_daily"),
+                LocalDate.of(2025, 11, 10),
+                PartitionLayout.DATE_PATH)
+            .resolve("part-1.parquet");
     Files.createDirectories(data.getParent());
     Files.write(data, parquetFramed(1180, 3));
-    Path sidecar = Files.writeString(pinned.schemaFile(Zone.GOLD, TableName.of("dash_daily")),
-        "{}");
+    Path sidecar =
+        Files.writeString(pinned.schemaFile(Zone.GOLD, TableName.of("dash_daily")), "{}");
     // An operator's command run without the application's rules: it sees an unknown directory.
     HotCache operators = cache(1000 * KB);
 

@@ -1,5 +1,7 @@
 package dev.tiering.core.lifecycle;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tiering.core.Area;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
@@ -10,8 +12,6 @@ import dev.tiering.core.storage.ForwardingStorage;
 import dev.tiering.core.storage.PendingFile;
 import dev.tiering.core.storage.Storage;
 import dev.tiering.core.storage.WriteMode;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,10 +76,14 @@ class StagingCleanupGroupsTest {
     Map<String, String> tree = new TreeMap<>();
     try (Stream<Path> files = Files.walk(base)) {
       for (Path p : files.toList()) {
-        var attrs = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
-            java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        tree.put(base.relativize(p).toString(), attrs.size() + "@" + attrs.lastModifiedTime()
-            + (attrs.isDirectory() ? "/" : ""));
+        var attrs =
+            Files.readAttributes(
+                p,
+                java.nio.file.attribute.BasicFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        tree.put(
+            base.relativize(p).toString(),
+            attrs.size() + "@" + attrs.lastModifiedTime() + (attrs.isDirectory() ? "/" : ""));
       }
     }
     return tree;
@@ -88,7 +92,10 @@ class StagingCleanupGroupsTest {
   private List<String> namesOf(int i) throws IOException {
     String suffix = "_" + batch(i).value() + ".parquet";
     try (Stream<Path> files = Files.list(staging)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(suffix)).sorted()
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(suffix))
+          .sorted()
           .toList();
     }
   }
@@ -98,33 +105,40 @@ class StagingCleanupGroupsTest {
   void changesMadeWhileAnEarlierGroupIsLockedKeepTheirBatchesWhole() throws Exception {
     manyBatches();
     // Chosen order is newest first: group 1 = b0000..b0511, group 2 = b0512..b1023, group 3 rest.
-    int committedInto = 600;   // group 2: a writer commits a new file into it
-    int held = 700;            // group 2: a writer holds it
-    int replaced = 1030;       // group 3: a file is rewritten with other bytes
-    int touched = 1040;        // group 3: a file's time changes, same size
-    int shrunk = 1050;         // group 3: one of its two files is removed by someone else
-    int young = 1060;          // group 3: a file written just now (inside the grace)
+    int committedInto = 600; // group 2: a writer commits a new file into it
+    int held = 700; // group 2: a writer holds it
+    int replaced = 1030; // group 3: a file is rewritten with other bytes
+    int touched = 1040; // group 3: a file's time changes, same size
+    int shrunk = 1050; // group 3: one of its two files is removed by someone else
+    int young = 1060; // group 3: a file written just now (inside the grace)
     List<Closeable> holds = new ArrayList<>();
     AtomicInteger namesCalls = new AtomicInteger();
-    Storage hooked = new ForwardingStorage(Storage.local()) {
-      @Override
-      public List<String> names(Path dir) throws IOException {
-        if (namesCalls.incrementAndGet() == 1) {
-          // Group 1 is locked and about to be relisted; later groups were chosen, not locked.
-          stage(StagingFile.intermediate(SlmId.of(5), batch(committedInto)), Duration.ZERO.plusHours(2),
-              "late");
-          holds.add(StagingJanitor.holdBatch(paths, Storage.local(), batch(held)));
-          stage(StagingFile.intermediate(SlmId.of(0), batch(replaced)), Duration.ofHours(3),
-              "rewritten with other bytes");
-          Path t = paths.stagingFile(StagingFile.crosscheck(SlmId.of(0), batch(touched)));
-          Files.setLastModifiedTime(t, FileTime.from(NOW.minus(Duration.ofHours(30))));
-          Files.delete(paths.stagingFile(StagingFile.crosscheck(SlmId.of(0), batch(shrunk))));
-          stage(StagingFile.crosscheck(SlmId.of(0), batch(young)), Duration.ofMinutes(1), "c"
-              + young);
-        }
-        return super.names(dir);
-      }
-    };
+    Storage hooked =
+        new ForwardingStorage(Storage.local()) {
+          @Override
+          public List<String> names(Path dir) throws IOException {
+            if (namesCalls.incrementAndGet() == 1) {
+              // Group 1 is locked and about to be relisted; later groups were chosen, not locked.
+              stage(
+                  StagingFile.intermediate(SlmId.of(5), batch(committedInto)),
+                  Duration.ZERO.plusHours(2),
+                  "late");
+              holds.add(StagingJanitor.holdBatch(paths, Storage.local(), batch(held)));
+              stage(
+                  StagingFile.intermediate(SlmId.of(0), batch(replaced)),
+                  Duration.ofHours(3),
+                  "rewritten with other bytes");
+              Path t = paths.stagingFile(StagingFile.crosscheck(SlmId.of(0), batch(touched)));
+              Files.setLastModifiedTime(t, FileTime.from(NOW.minus(Duration.ofHours(30))));
+              Files.delete(paths.stagingFile(StagingFile.crosscheck(SlmId.of(0), batch(shrunk))));
+              stage(
+                  StagingFile.crosscheck(SlmId.of(0), batch(young)),
+                  Duration.ofMinutes(1),
+                  "c" + young);
+            }
+            return super.names(dir);
+          }
+        };
     StagingJanitor janitor = StagingJanitor.builder(paths).storage(hooked).clock(clock).build();
     LifecycleReport report;
     try {
@@ -143,8 +157,12 @@ class StagingCleanupGroupsTest {
     assertThat(namesOf(young)).hasSize(2);
     List<String> left;
     try (Stream<Path> files = Files.list(staging)) {
-      left = files.map(p -> p.getFileName().toString()).filter(n -> !n.equals(".batches.lock"))
-          .sorted().toList();
+      left =
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> !n.equals(".batches.lock"))
+              .sorted()
+              .toList();
     }
     assertThat(left).hasSize(3 + 2 + 2 + 2 + 1 + 2);
     // Six batches of two files kept (the shrunk one had lost a file to someone else).
@@ -158,34 +176,41 @@ class StagingCleanupGroupsTest {
     Files.writeString(staging.resolve("notes.txt"), "not staging");
     Map<String, String> before = tree();
     AtomicInteger mutating = new AtomicInteger();
-    Storage watching = new ForwardingStorage(Storage.local()) {
-      @Override
-      public boolean delete(Path path) throws IOException {
-        mutating.incrementAndGet();
-        return super.delete(path);
-      }
+    Storage watching =
+        new ForwardingStorage(Storage.local()) {
+          @Override
+          public boolean delete(Path path) throws IOException {
+            mutating.incrementAndGet();
+            return super.delete(path);
+          }
 
-      @Override
-      public PendingFile create(Path target, WriteMode mode) throws IOException {
-        mutating.incrementAndGet();
-        return super.create(target, mode);
-      }
+          @Override
+          public PendingFile create(Path target, WriteMode mode) throws IOException {
+            mutating.incrementAndGet();
+            return super.create(target, mode);
+          }
 
-      @Override
-      public void move(Path source, Path target) throws IOException {
-        mutating.incrementAndGet();
-        super.move(source, target);
-      }
+          @Override
+          public void move(Path source, Path target) throws IOException {
+            mutating.incrementAndGet();
+            super.move(source, target);
+          }
 
-      @Override
-      public void createDirectories(Path dir) throws IOException {
-        mutating.incrementAndGet();
-        super.createDirectories(dir);
-      }
-    };
+          @Override
+          public void createDirectories(Path dir) throws IOException {
+            mutating.incrementAndGet();
+            super.createDirectories(dir);
+          }
+        };
     for (boolean archive : new boolean[] {false, true}) {
-      LifecycleReport dry = StagingJanitor.builder(paths).storage(watching).clock(clock)
-          .archive(archive).build().cleanupOldBatches(1).preview();
+      LifecycleReport dry =
+          StagingJanitor.builder(paths)
+              .storage(watching)
+              .clock(clock)
+              .archive(archive)
+              .build()
+              .cleanupOldBatches(1)
+              .preview();
       assertThat(dry.removedFiles()).isEqualTo(2L * (BATCHES - 1));
     }
     assertThat(mutating.get()).isZero();

@@ -1,6 +1,7 @@
 package dev.tiering.core.lifecycle;
 
-import dev.tiering.core.storage.LockProbe;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tiering.core.Area;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.ByteSize;
@@ -9,11 +10,10 @@ import dev.tiering.core.TierLayout;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.routing.StagingFile;
 import dev.tiering.core.storage.LockMode;
+import dev.tiering.core.storage.LockProbe;
 import dev.tiering.core.storage.PendingFile;
 import dev.tiering.core.storage.Storage;
 import dev.tiering.core.storage.WriteMode;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.tiering.core.testing.FaultyStorage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,8 +64,11 @@ class StagingJanitorTest {
   private List<String> names() throws IOException {
     try (Stream<Path> files = Files.list(staging)) {
       // The batch lock file is the janitor's own and stays.
-      return files.map(p -> p.getFileName().toString()).filter(n -> !n.equals(".batches.lock"))
-          .sorted().toList();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !n.equals(".batches.lock"))
+          .sorted()
+          .toList();
     }
   }
 
@@ -81,9 +84,11 @@ class StagingJanitorTest {
 
     assertThat(report.removedFiles()).isEqualTo(3 * 14);
     assertThat(report.ok()).isTrue();
-    assertThat(names()).hasSize(28).allMatch(n -> n.endsWith("_batch-4.parquet")
-        || n.endsWith("_batch-5.parquet"));
-    assertThat(janitor().batches()).extracting(b -> b.batch().value())
+    assertThat(names())
+        .hasSize(28)
+        .allMatch(n -> n.endsWith("_batch-4.parquet") || n.endsWith("_batch-5.parquet"));
+    assertThat(janitor().batches())
+        .extracting(b -> b.batch().value())
         .containsExactly("batch-5", "batch-4");
   }
 
@@ -94,13 +99,18 @@ class StagingJanitorTest {
     assertThat(names()).hasSize(70);
     assertThat(dry.dryRun()).isTrue();
     assertThat(dry.removedFiles()).isEqualTo(42);
-    assertThat(dry.summary()).isEqualTo("cleanup keeping the 2 most recent batches (dry run,"
-        + " nothing changed): would delete 42 file(s) (" + ByteSize.of(dry.removedBytes())
-        + "), would keep 28, 0 failure(s)");
+    assertThat(dry.summary())
+        .isEqualTo(
+            "cleanup keeping the 2 most recent batches (dry run,"
+                + " nothing changed): would delete 42 file(s) ("
+                + ByteSize.of(dry.removedBytes())
+                + "), would keep 28, 0 failure(s)");
     assertThat(janitor().cleanupOldBatches(2).execute().actions(LifecycleReport.Verb.DELETED))
         .extracting(LifecycleReport.Action::path)
-        .containsExactlyInAnyOrderElementsOf(dry.actions(LifecycleReport.Verb.DELETED).stream()
-            .map(LifecycleReport.Action::path).toList());
+        .containsExactlyInAnyOrderElementsOf(
+            dry.actions(LifecycleReport.Verb.DELETED).stream()
+                .map(LifecycleReport.Action::path)
+                .toList());
   }
 
   @Test
@@ -108,7 +118,8 @@ class StagingJanitorTest {
     BatchId batch = BatchId.of("b42");
     long bytes = 0;
     for (int slm : new int[] {0, 6, 7, 42, 1000}) {
-      bytes += Files.size(stage(StagingFile.intermediate(SlmId.of(slm), batch), Duration.ofHours(1)));
+      bytes +=
+          Files.size(stage(StagingFile.intermediate(SlmId.of(slm), batch), Duration.ofHours(1)));
     }
     bytes += Files.size(stage(StagingFile.crosscheck(SlmId.of(42), batch), Duration.ofHours(1)));
     stage(StagingFile.intermediate(SlmId.of(1), BatchId.of("b43")), Duration.ofHours(1));
@@ -124,22 +135,27 @@ class StagingJanitorTest {
   void liveTempFilesYoungBatchesAndForeignFilesSurvive() throws IOException {
     BatchId batch = BatchId.of("b1");
     Path old = stage(StagingFile.intermediate(SlmId.of(1), batch), Duration.ofHours(2));
-    Path young = stage(StagingFile.intermediate(SlmId.of(2), BatchId.of("b0")),
-        Duration.ofMinutes(1));
+    Path young =
+        stage(StagingFile.intermediate(SlmId.of(2), BatchId.of("b0")), Duration.ofMinutes(1));
     Path foreign = Files.writeString(staging.resolve("notes.txt"), "keep");
     // A live writer of another batch: its temporary file is never touched.
-    try (PendingFile live = Storage.local().create(
-        paths.intermediateFile(SlmId.of(3), BatchId.of("b2")), WriteMode.CREATE_NEW)) {
+    try (PendingFile live =
+        Storage.local()
+            .create(paths.intermediateFile(SlmId.of(3), BatchId.of("b2")), WriteMode.CREATE_NEW)) {
       live.stream().write(1);
       live.stream().flush();
 
       LifecycleReport report = janitor().cleanupOldBatches(0).execute();
 
-      assertThat(report.actions(LifecycleReport.Verb.DELETED)).extracting(LifecycleReport.Action::path)
+      assertThat(report.actions(LifecycleReport.Verb.DELETED))
+          .extracting(LifecycleReport.Action::path)
           .containsExactly(old);
-      assertThat(report.actions(LifecycleReport.Verb.KEPT)).singleElement()
-          .satisfies(a -> assertThat(a.detail())
-              .isEqualTo("batch b0 has a file younger than the 5-minute grace period"));
+      assertThat(report.actions(LifecycleReport.Verb.KEPT))
+          .singleElement()
+          .satisfies(
+              a ->
+                  assertThat(a.detail())
+                      .isEqualTo("batch b0 has a file younger than the 5-minute grace period"));
       assertThat(young).exists();
       assertThat(foreign).exists();
       assertThat(names()).anyMatch(n -> Storage.isTemporary(n));
@@ -169,12 +185,16 @@ class StagingJanitorTest {
     Path link = paths.intermediateFile(SlmId.of(5), BatchId.of("b1"));
     Files.createSymbolicLink(link, target);
     Files.setLastModifiedTime(target, FileTime.from(NOW.minus(Duration.ofDays(1))));
-    Files.getFileAttributeView(link, java.nio.file.attribute.BasicFileAttributeView.class,
-        java.nio.file.LinkOption.NOFOLLOW_LINKS).setTimes(FileTime.from(NOW.minus(Duration.ofDays(1))), null, null);
+    Files.getFileAttributeView(
+            link,
+            java.nio.file.attribute.BasicFileAttributeView.class,
+            java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        .setTimes(FileTime.from(NOW.minus(Duration.ofDays(1))), null, null);
 
     LifecycleReport report = janitor().cleanupBatch(BatchId.of("b1")).execute();
 
-    assertThat(report.actions(LifecycleReport.Verb.DELETED)).singleElement()
+    assertThat(report.actions(LifecycleReport.Verb.DELETED))
+        .singleElement()
         .satisfies(a -> assertThat(a.detail()).isEqualTo("link removed, its target left alone"));
     assertThat(Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
     assertThat(Files.readString(target)).isEqualTo("precious");
@@ -189,7 +209,8 @@ class StagingJanitorTest {
 
     LifecycleReport report = janitor.cleanupBatch(BatchId.of("batch-1")).execute();
 
-    assertThat(report.failures()).singleElement()
+    assertThat(report.failures())
+        .singleElement()
         .satisfies(f -> assertThat(f.path()).isEqualTo(stuck))
         .satisfies(f -> assertThat(f.error()).contains("Delete failed (injected)"));
     assertThat(report.removedFiles()).isEqualTo(13);
@@ -200,8 +221,8 @@ class StagingJanitorTest {
   void archivingMovesOldBatchesToTheLakeArchiveEvenAcrossDevices() throws IOException {
     sevenSlmsFiveBatches();
     FaultyStorage crossDevice = new FaultyStorage().crossDevice(true);
-    StagingJanitor archiving = StagingJanitor.builder(paths).clock(clock).storage(crossDevice)
-        .archive(true).build();
+    StagingJanitor archiving =
+        StagingJanitor.builder(paths).clock(clock).storage(crossDevice).archive(true).build();
 
     LifecycleReport report = archiving.cleanupOldBatches(4).execute();
 
@@ -216,16 +237,20 @@ class StagingJanitorTest {
     sevenSlmsFiveBatches();
     // SLM 6 is still writing batch-1 (a laggard), hours after the others finished it: what counts
     // is that its writer holds the batch, not how old any file is.
-    try (java.io.Closeable laggard = StagingJanitor.holdBatch(paths, Storage.local(),
-        BatchId.of("batch-1"))) {
+    try (java.io.Closeable laggard =
+        StagingJanitor.holdBatch(paths, Storage.local(), BatchId.of("batch-1"))) {
       LifecycleReport report = janitor().cleanupOldBatches(2).execute();
 
-      assertThat(report.actions(LifecycleReport.Verb.DELETED)).hasSize(2 * 7 * 2)
+      assertThat(report.actions(LifecycleReport.Verb.DELETED))
+          .hasSize(2 * 7 * 2)
           .noneMatch(a -> a.path().getFileName().toString().contains("batch-1"));
       assertThat(report.actions(LifecycleReport.Verb.KEPT))
-          .filteredOn(a -> a.path().getFileName().toString().contains("batch-1")).hasSize(14)
-          .allSatisfy(a -> assertThat(a.detail())
-              .isEqualTo("batch batch-1 is still being written (a live writer holds it)"));
+          .filteredOn(a -> a.path().getFileName().toString().contains("batch-1"))
+          .hasSize(14)
+          .allSatisfy(
+              a ->
+                  assertThat(a.detail())
+                      .isEqualTo("batch batch-1 is still being written (a live writer holds it)"));
 
       assertThat(janitor().cleanupBatch(BatchId.of("batch-1")).execute().removedFiles()).isZero();
     }
@@ -240,7 +265,8 @@ class StagingJanitorTest {
     Process writer = LockProbe.hold(paths.stagingLockFile(), "batch batch-2", LockMode.SHARED);
     try {
       LifecycleReport report = janitor().cleanupOldBatches(0).execute();
-      assertThat(report.actions(LifecycleReport.Verb.KEPT)).hasSize(14)
+      assertThat(report.actions(LifecycleReport.Verb.KEPT))
+          .hasSize(14)
           .allSatisfy(a -> assertThat(a.path().getFileName().toString()).contains("batch-2."));
       assertThat(names()).hasSize(14);
     } finally {
@@ -270,8 +296,9 @@ class StagingJanitorTest {
   @Test
   void aTemporaryFileLeftByACrashProtectsNothing() throws IOException {
     sevenSlmsFiveBatches();
-    Path leftover = Files.writeString(staging.resolve(".slm_3_batch-1.parquet.00ff00ff00ff00ff.tmp"),
-        "partial");
+    Path leftover =
+        Files.writeString(
+            staging.resolve(".slm_3_batch-1.parquet.00ff00ff00ff00ff.tmp"), "partial");
     Files.setLastModifiedTime(leftover, FileTime.from(NOW.minus(Duration.ofHours(2))));
 
     LifecycleReport report = janitor().cleanupOldBatches(2).execute();

@@ -1,10 +1,10 @@
 package dev.tiering.core.lifecycle;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tiering.core.storage.PendingFile;
 import dev.tiering.core.storage.Storage;
 import dev.tiering.core.storage.WriteMode;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +22,8 @@ class TempFileSweeperTest {
 
   @TempDir Path dir;
 
-  private final TempFileSweeper sweeper = new TempFileSweeper(Storage.local(), Duration.ofHours(1),
-      Clock.fixed(NOW, ZoneOffset.UTC));
+  private final TempFileSweeper sweeper =
+      new TempFileSweeper(Storage.local(), Duration.ofHours(1), Clock.fixed(NOW, ZoneOffset.UTC));
 
   private Path file(String name, Duration age) throws IOException {
     Path path = Files.writeString(dir.resolve(name), "x");
@@ -47,19 +47,26 @@ class TempFileSweeperTest {
 
   @Test
   void neverRemovesALiveWritersFileHoweverOld() throws IOException {
-    try (PendingFile live = Storage.local().create(dir.resolve("part-9.parquet"), WriteMode.CREATE_NEW)) {
+    try (PendingFile live =
+        Storage.local().create(dir.resolve("part-9.parquet"), WriteMode.CREATE_NEW)) {
       live.stream().write(new byte[] {1, 2, 3});
       live.stream().flush();
       Path temp;
       try (var files = Files.list(dir)) {
-        temp = files.filter(p -> Storage.isTemporary(p.getFileName().toString())).findFirst()
-            .orElseThrow();
+        temp =
+            files
+                .filter(p -> Storage.isTemporary(p.getFileName().toString()))
+                .findFirst()
+                .orElseThrow();
       }
       // Three days later by the sweeper's clock; the live file itself is never touched, since
       // opening and closing it in this JVM would drop its writer's lock.
-      TempFileSweeper later = new TempFileSweeper(Storage.local(), Duration.ofHours(1),
-          java.time.Clock.fixed(java.time.Instant.now().plus(Duration.ofDays(3)),
-              java.time.ZoneOffset.UTC));
+      TempFileSweeper later =
+          new TempFileSweeper(
+              Storage.local(),
+              Duration.ofHours(1),
+              java.time.Clock.fixed(
+                  java.time.Instant.now().plus(Duration.ofDays(3)), java.time.ZoneOffset.UTC));
 
       assertThat(later.sweep(dir)).isEmpty();
       assertThat(temp).exists();
@@ -86,8 +93,8 @@ class TempFileSweeperTest {
   void theTemporaryNameOfAPublishKilledBeforeItsCleanupIsRemovedAndTheFileKept()
       throws IOException {
     Path published = Files.writeString(dir.resolve("part-7.parquet"), "complete");
-    Path leftover = Files.createLink(dir.resolve(".part-7.parquet.0123456789abcdef.tmp"),
-        published);
+    Path leftover =
+        Files.createLink(dir.resolve(".part-7.parquet.0123456789abcdef.tmp"), published);
     Files.setLastModifiedTime(leftover, FileTime.from(NOW.minus(Duration.ofDays(1))));
 
     assertThat(sweeper.sweep(dir)).containsExactly(leftover);

@@ -1,5 +1,8 @@
 package dev.tiering.core.routing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.tiering.core.Area;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
@@ -7,9 +10,6 @@ import dev.tiering.core.TableName;
 import dev.tiering.core.Tier;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +63,8 @@ class SeedPlacementTest {
     LocalDate day = LocalDate.of(2025, 11, 10);
     assertThat(seed.partitionDir(Zone.BRONZE, predictions, day, PartitionLayout.HIVE_DATE))
         .hasToString("/data/lake/clean/bronze/slm_predictions/date=2025-11-10");
-    assertThat(seed.partitionDir(Zone.BRONZE, predictions, day, PartitionLayout.HIVE_YEAR_MONTH_DAY))
+    assertThat(
+            seed.partitionDir(Zone.BRONZE, predictions, day, PartitionLayout.HIVE_YEAR_MONTH_DAY))
         .hasToString("/data/lake/clean/bronze/slm_predictions/year=2025/month=11/day=10");
   }
 
@@ -79,8 +80,9 @@ class SeedPlacementTest {
 
   @Test
   void newDataFilesGetUniqueStagedNamesAndTheirCommitsNumberWhenPublished() {
-    Path partition = seed.partitionDir(Zone.SILVER, predictions, LocalDate.of(2025, 11, 10),
-        PartitionLayout.DATE_PATH);
+    Path partition =
+        seed.partitionDir(
+            Zone.SILVER, predictions, LocalDate.of(2025, 11, 10), PartitionLayout.DATE_PATH);
     Path first = seed.stagedDataFile(partition);
     Path second = seed.stagedDataFile(partition);
     assertThat(first.getParent()).isEqualTo(partition);
@@ -98,39 +100,54 @@ class SeedPlacementTest {
     assertThat(PathResolver.commitOf("part-00000000x2-" + uuid + ".parquet")).isZero();
     assertThat(PathResolver.commitOf("data.parquet")).isZero();
     assertThatThrownBy(() -> seed.committedDataFile(partition.resolve("part-x.parquet"), 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a staged");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a staged");
   }
 
   @Test
   void placingEverySeedKindUnderATempBaseBuildsTheSeedsDirectoryTrees(@TempDir Path base)
       throws IOException {
     PathResolver paths = new PathResolver(TierLayout.under(base));
-    List<Path> files = List.of(
-        paths.intermediateFile(SlmId.of(1), BatchId.of("b1")),
-        paths.crosscheckFile(SlmId.of(1), BatchId.of("b1")),
-        paths.committedDataFile(paths.stagedDataFile(paths.partitionDir(Zone.SILVER, predictions,
-            LocalDate.of(2025, 11, 10), PartitionLayout.DATE_PATH)), 1),
-        paths.schemaFile(Zone.SILVER, predictions),
-        paths.resolve(DataRef.cache(Zone.SILVER, predictions)).path().resolve("x.parquet"),
-        paths.resolve(DataRef.archive(Zone.SILVER, predictions)).path().resolve("x.parquet"),
-        paths.resolve(DataRef.raw(TableName.of("feed"))).path().resolve("input.csv"));
+    List<Path> files =
+        List.of(
+            paths.intermediateFile(SlmId.of(1), BatchId.of("b1")),
+            paths.crosscheckFile(SlmId.of(1), BatchId.of("b1")),
+            paths.committedDataFile(
+                paths.stagedDataFile(
+                    paths.partitionDir(
+                        Zone.SILVER,
+                        predictions,
+                        LocalDate.of(2025, 11, 10),
+                        PartitionLayout.DATE_PATH)),
+                1),
+            paths.schemaFile(Zone.SILVER, predictions),
+            paths.resolve(DataRef.cache(Zone.SILVER, predictions)).path().resolve("x.parquet"),
+            paths.resolve(DataRef.archive(Zone.SILVER, predictions)).path().resolve("x.parquet"),
+            paths.resolve(DataRef.raw(TableName.of("feed"))).path().resolve("input.csv"));
     for (Path file : files) {
       Files.createDirectories(file.getParent());
       Files.createFile(file);
     }
 
     try (Stream<Path> walk = Files.walk(base)) {
-      List<String> tree = walk.filter(Files::isRegularFile)
-          .map(p -> base.relativize(p).toString().replaceAll("part-0000000001-[0-9a-f-]{36}", "part-1-ID"))
-          .sorted().toList();
-      assertThat(tree).containsExactly(
-          "hot/clean/silver/slm_predictions/x.parquet",
-          "hot/staging/crosscheck_1_b1.parquet",
-          "hot/staging/slm_1_b1.parquet",
-          "lake/archive/silver/slm_predictions/x.parquet",
-          "lake/clean/silver/slm_predictions/2025/11/10/part-1-ID.parquet",
-          "lake/clean/silver/slm_predictions/schema.json",
-          "lake/raw/feed/input.csv");
+      List<String> tree =
+          walk.filter(Files::isRegularFile)
+              .map(
+                  p ->
+                      base.relativize(p)
+                          .toString()
+                          .replaceAll("part-0000000001-[0-9a-f-]{36}", "part-1-ID"))
+              .sorted()
+              .toList();
+      assertThat(tree)
+          .containsExactly(
+              "hot/clean/silver/slm_predictions/x.parquet",
+              "hot/staging/crosscheck_1_b1.parquet",
+              "hot/staging/slm_1_b1.parquet",
+              "lake/archive/silver/slm_predictions/x.parquet",
+              "lake/clean/silver/slm_predictions/2025/11/10/part-1-ID.parquet",
+              "lake/clean/silver/slm_predictions/schema.json",
+              "lake/raw/feed/input.csv");
     }
   }
 }

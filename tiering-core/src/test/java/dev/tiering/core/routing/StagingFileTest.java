@@ -1,11 +1,11 @@
 package dev.tiering.core.routing;
 
-import dev.tiering.core.BatchId;
-import dev.tiering.core.DataKind;
-import dev.tiering.core.SlmId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tiering.core.BatchId;
+import dev.tiering.core.DataKind;
+import dev.tiering.core.SlmId;
 import dev.tiering.core.testing.Seeded;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,10 +16,10 @@ class StagingFileTest {
 
   @Test
   void parsesTheSeedsFileNames() {
-    assertThat(StagingFile.parse("slm_3_b42.parquet")).contains(
-        StagingFile.intermediate(SlmId.of(3), BatchId.of("b42")));
-    assertThat(StagingFile.parse("crosscheck_6_2025-11-10_run_2.parquet")).contains(
-        StagingFile.crosscheck(SlmId.of(6), BatchId.of("2025-11-10_run_2")));
+    assertThat(StagingFile.parse("slm_3_b42.parquet"))
+        .contains(StagingFile.intermediate(SlmId.of(3), BatchId.of("b42")));
+    assertThat(StagingFile.parse("crosscheck_6_2025-11-10_run_2.parquet"))
+        .contains(StagingFile.crosscheck(SlmId.of(6), BatchId.of("2025-11-10_run_2")));
   }
 
   @Test
@@ -44,7 +44,11 @@ class StagingFileTest {
 
   @Test
   void fileNameParsesBackToTheSameParts() {
-    Seeded.forAll(1000, edgeFiles(), StagingFileTest::anyStagingFile, StagingFile::fileName,
+    Seeded.forAll(
+        1000,
+        edgeFiles(),
+        StagingFileTest::anyStagingFile,
+        StagingFile::fileName,
         file -> {
           String name = file.fileName();
           assertThat(StagingFile.parse(name)).contains(file);
@@ -60,19 +64,20 @@ class StagingFileTest {
       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
 
   /**
-   * Both kinds, SLM ids from small to {@code Integer.MAX_VALUE}, batch ids of a lowercase letter
-   * or digit then 0-127 of {@code [A-Za-z0-9_-]}, mostly short.
+   * Both kinds, SLM ids from small to {@code Integer.MAX_VALUE}, batch ids of a lowercase letter or
+   * digit then 0-127 of {@code [A-Za-z0-9_-]}, mostly short.
    */
   private static StagingFile anyStagingFile(Random random) {
     DataKind kind = random.nextBoolean() ? DataKind.INTERMEDIATE : DataKind.CROSSCHECK;
-    int slm = switch (random.nextInt(3)) {
-      case 0 -> random.nextInt(10);
-      case 1 -> random.nextInt(100_000);
-      default -> random.nextInt(Integer.MAX_VALUE) + 1;
-    };
+    int slm =
+        switch (random.nextInt(3)) {
+          case 0 -> random.nextInt(10);
+          case 1 -> random.nextInt(100_000);
+          default -> random.nextInt(Integer.MAX_VALUE) + 1;
+        };
     int length = random.nextInt(8) == 0 ? random.nextInt(128) : random.nextInt(17);
-    StringBuilder batch = new StringBuilder()
-        .append(FIRST_CHARS.charAt(random.nextInt(FIRST_CHARS.length())));
+    StringBuilder batch =
+        new StringBuilder().append(FIRST_CHARS.charAt(random.nextInt(FIRST_CHARS.length())));
     for (int i = 0; i < length; i++) {
       batch.append(BATCH_CHARS.charAt(random.nextInt(BATCH_CHARS.length())));
     }
@@ -87,8 +92,18 @@ class StagingFileTest {
     List<StagingFile> files = new ArrayList<>();
     for (DataKind kind : List.of(DataKind.INTERMEDIATE, DataKind.CROSSCHECK)) {
       for (int slm : new int[] {0, 1, Integer.MAX_VALUE}) {
-        for (String batch : List.of("a", "0", "z", "9", "1_2", "0_0_", "9-", "a" + "_".repeat(127),
-            "0" + "-".repeat(127), "z" + "Z9_-".repeat(31) + "Z9_")) {
+        for (String batch :
+            List.of(
+                "a",
+                "0",
+                "z",
+                "9",
+                "1_2",
+                "0_0_",
+                "9-",
+                "a" + "_".repeat(127),
+                "0" + "-".repeat(127),
+                "z" + "Z9_-".repeat(31) + "Z9_")) {
           files.add(new StagingFile(kind, SlmId.of(slm), BatchId.of(batch)));
         }
       }

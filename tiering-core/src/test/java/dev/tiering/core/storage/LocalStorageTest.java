@@ -1,10 +1,10 @@
 package dev.tiering.core.storage;
 
-import dev.tiering.core.Tier;
-import dev.tiering.core.TierLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tiering.core.Tier;
+import dev.tiering.core.TierLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,21 +35,24 @@ class LocalStorageTest {
       file.stream().close();
       assertThat(target).doesNotExist();
       assertThat(visibleNames(target.getParent())).isEmpty();
-      assertThat(storage.list(target.getParent())).singleElement()
+      assertThat(storage.list(target.getParent()))
+          .singleElement()
           .satisfies(e -> assertThat(Storage.isTemporary(e.name())).isTrue());
       assertThat(file.bytesWritten()).isEqualTo(content.length);
       file.commit();
     }
     assertThat(Files.readAllBytes(target)).isEqualTo(content);
-    assertThat(storage.list(target.getParent())).extracting(FileEntry::name)
+    assertThat(storage.list(target.getParent()))
+        .extracting(FileEntry::name)
         .containsExactly("data.parquet");
   }
 
   @Test
   void aCrossDeviceTransferInterruptedAfterItsCopyIsFinishedByTheNextOne() throws IOException {
     Storage otherDevice = new dev.tiering.core.testing.FaultyStorage().crossDevice(true);
-    Path source = Files.writeString(Files.createDirectories(dir.resolve("hot"))
-        .resolve("slm_1_b.parquet"), "rows");
+    Path source =
+        Files.writeString(
+            Files.createDirectories(dir.resolve("hot")).resolve("slm_1_b.parquet"), "rows");
     Path target = Files.createDirectories(dir.resolve("lake")).resolve("slm_1_b.parquet");
     // What a kill between the published copy and the delete of the source leaves:
     Files.copy(source, target);
@@ -63,10 +66,12 @@ class LocalStorageTest {
   @Test
   void aTransferNeverReplacesADifferentFile() throws IOException {
     Storage otherDevice = new dev.tiering.core.testing.FaultyStorage().crossDevice(true);
-    Path source = Files.writeString(Files.createDirectories(dir.resolve("hot"))
-        .resolve("slm_1_b.parquet"), "rows");
-    Path target = Files.writeString(Files.createDirectories(dir.resolve("lake"))
-        .resolve("slm_1_b.parquet"), "other");
+    Path source =
+        Files.writeString(
+            Files.createDirectories(dir.resolve("hot")).resolve("slm_1_b.parquet"), "rows");
+    Path target =
+        Files.writeString(
+            Files.createDirectories(dir.resolve("lake")).resolve("slm_1_b.parquet"), "other");
 
     assertThatThrownBy(() -> otherDevice.transfer(source, target))
         .isInstanceOf(FileAlreadyExistsException.class);
@@ -77,20 +82,30 @@ class LocalStorageTest {
   @Test
   void anOutOfSpaceWriteNamesTheTierAndDiscardsTheFile() throws IOException {
     TierLayout layout = TierLayout.under(dir);
-    Storage full = new dev.tiering.core.testing.FaultyStorage().failWritesAfter(10)
-        .usage(1024 * 1024, 2048).reportingFullTiers(layout);
+    Storage full =
+        new dev.tiering.core.testing.FaultyStorage()
+            .failWritesAfter(10)
+            .usage(1024 * 1024, 2048)
+            .reportingFullTiers(layout);
     Path target = layout.lakeRoot().resolve("clean/gold/t/part-1.parquet");
     try (PendingFile file = full.create(target, WriteMode.CREATE_NEW)) {
       assertThatThrownBy(() -> file.stream().write(new byte[100]))
-          .isInstanceOfSatisfying(TierFullException.class, e -> {
-            assertThat(e.tier()).isEqualTo(Tier.COLD);
-            assertThat(e.target()).isEqualTo(target);
-            assertThat(e.usage().usableBytes()).isEqualTo(2048);
-          })
-          .hasMessage("No space left on cold tier (HDD, " + layout.lakeRoot() + ") writing "
-              + target + ": 2.0 KiB free of 1.0 MiB (No space left on device (injected) writing "
-              + target + "). The file was discarded and nothing of it is visible; run 'tiering"
-              + " archive' or 'tiering compact', or add capacity, then write it again.");
+          .isInstanceOfSatisfying(
+              TierFullException.class,
+              e -> {
+                assertThat(e.tier()).isEqualTo(Tier.COLD);
+                assertThat(e.target()).isEqualTo(target);
+                assertThat(e.usage().usableBytes()).isEqualTo(2048);
+              })
+          .hasMessage(
+              "No space left on cold tier (HDD, "
+                  + layout.lakeRoot()
+                  + ") writing "
+                  + target
+                  + ": 2.0 KiB free of 1.0 MiB (No space left on device (injected) writing "
+                  + target
+                  + "). The file was discarded and nothing of it is visible; run 'tiering"
+                  + " archive' or 'tiering compact', or add capacity, then write it again.");
       // Discarded at the failure, not at close: the space is free again at once.
       assertThat(storage.list(target.getParent())).isEmpty();
     }
@@ -99,10 +114,13 @@ class LocalStorageTest {
 
   @Test
   void otherWriteFailuresAreNotMistakenForAFullTier() throws IOException {
-    Storage failing = new dev.tiering.core.testing.FaultyStorage().failCommits(1)
-        .reportingFullTiers(TierLayout.under(dir));
+    Storage failing =
+        new dev.tiering.core.testing.FaultyStorage()
+            .failCommits(1)
+            .reportingFullTiers(TierLayout.under(dir));
     PendingFile file = failing.create(dir.resolve("hot/x.parquet"), WriteMode.CREATE_NEW);
-    assertThatThrownBy(file::commit).isNotInstanceOf(TierFullException.class)
+    assertThatThrownBy(file::commit)
+        .isNotInstanceOf(TierFullException.class)
         .hasMessageStartingWith("Commit failed (injected)");
   }
 
@@ -157,9 +175,11 @@ class LocalStorageTest {
     Files.createSymbolicLink(inner.resolve("link"), outside);
     Files.createDirectories(inner.resolve("sub"));
 
-    assertThat(storage.list(inner)).extracting(FileEntry::name, FileEntry::type).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("link", FileEntry.Type.SYMLINK),
-        org.assertj.core.groups.Tuple.tuple("sub", FileEntry.Type.DIRECTORY));
+    assertThat(storage.list(inner))
+        .extracting(FileEntry::name, FileEntry::type)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("link", FileEntry.Type.SYMLINK),
+            org.assertj.core.groups.Tuple.tuple("sub", FileEntry.Type.DIRECTORY));
     assertThat(storage.list(dir.resolve("missing"))).isEmpty();
 
     assertThat(storage.delete(inner.resolve("link"))).isTrue();
@@ -201,8 +221,10 @@ class LocalStorageTest {
     assertThat(Storage.isTemporary(".part-1.parquet.00ff.tmp")).isFalse();
     assertThat(Storage.isTemporary(".part-1.parquet.0123456789ABCDEF.tmp")).isFalse();
     assertThat(Storage.isTemporary(".0123456789abcdef.tmp")).isFalse();
-    assertThat(Storage.isTemporary(Storage.temporarySibling(Path.of("/x/schema.json"))
-        .getFileName().toString())).isTrue();
+    assertThat(
+            Storage.isTemporary(
+                Storage.temporarySibling(Path.of("/x/schema.json")).getFileName().toString()))
+        .isTrue();
   }
 
   @Test
@@ -210,10 +232,12 @@ class LocalStorageTest {
     PendingFile file = storage.create(dir.resolve("f"), WriteMode.CREATE_NEW);
     OutputStream out = file.stream();
     file.commit();
-    assertThatThrownBy(() -> {
-      out.write(1);
-      out.flush();
-    }).isInstanceOf(IOException.class);
+    assertThatThrownBy(
+            () -> {
+              out.write(1);
+              out.flush();
+            })
+        .isInstanceOf(IOException.class);
   }
 
   private static List<String> visibleNames(Path dir) throws IOException {

@@ -1,9 +1,9 @@
 package dev.tiering.core.storage;
 
-import dev.tiering.core.lifecycle.TempFileSweeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tiering.core.lifecycle.TempFileSweeper;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -34,14 +34,17 @@ class ProcessLocksTest {
     Path lockFile = dir.resolve(".table.lock");
     try (Closeable held = storage.lock(lockFile, Duration.ofSeconds(5))) {
       assertThat(LockProbe.probe(lockFile, "-", LockMode.EXCLUSIVE)).isEqualTo("taken");
-      CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
-        try (Closeable second = storage.lock(lockFile, Duration.ofMillis(200))) {
-          return null;
-        } catch (Throwable e) {
-          return e;
-        }
-      });
-      assertThat(waiter.get(60, TimeUnit.SECONDS)).isInstanceOf(IOException.class)
+      CompletableFuture<Throwable> waiter =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (Closeable second = storage.lock(lockFile, Duration.ofMillis(200))) {
+                  return null;
+                } catch (Throwable e) {
+                  return e;
+                }
+              });
+      assertThat(waiter.get(60, TimeUnit.SECONDS))
+          .isInstanceOf(IOException.class)
           .hasMessageContaining("Timed out after 200 ms waiting for lock " + lockFile);
 
       // Before the fix, the waiter closed its own descriptor and so dropped the holder's lock.
@@ -56,14 +59,16 @@ class ProcessLocksTest {
     try (Closeable held = storage.lock(lockFile, Duration.ofSeconds(5))) {
       AtomicReference<Throwable> failure = new AtomicReference<>();
       CountDownLatch started = new CountDownLatch(1);
-      Thread waiter = new Thread(() -> {
-        started.countDown();
-        try (Closeable second = storage.lock(lockFile, Duration.ofMinutes(5))) {
-          failure.set(new AssertionError("took a held lock"));
-        } catch (Throwable e) {
-          failure.set(e);
-        }
-      });
+      Thread waiter =
+          new Thread(
+              () -> {
+                started.countDown();
+                try (Closeable second = storage.lock(lockFile, Duration.ofMinutes(5))) {
+                  failure.set(new AssertionError("took a held lock"));
+                } catch (Throwable e) {
+                  failure.set(e);
+                }
+              });
       waiter.start();
       started.await();
       waiter.interrupt();
@@ -77,18 +82,24 @@ class ProcessLocksTest {
   void threadsOfOneJvmTakeTheLockOneAfterTheOther(@TempDir Path dir) throws Exception {
     Path lockFile = dir.resolve(".cache.lock");
     Closeable first = storage.lock(lockFile, Duration.ofSeconds(5));
-    CompletableFuture<Closeable> second = CompletableFuture.supplyAsync(() -> {
-      try {
-        return storage.lock(lockFile, Duration.ofSeconds(60));
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-    assertThat(storage.tryLock(lockFile.resolveSibling("other.lock"), "k", LockMode.EXCLUSIVE,
-        Duration.ZERO)).isPresent().get().satisfies(Closeable::close);
+    CompletableFuture<Closeable> second =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return storage.lock(lockFile, Duration.ofSeconds(60));
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    assertThat(
+            storage.tryLock(
+                lockFile.resolveSibling("other.lock"), "k", LockMode.EXCLUSIVE, Duration.ZERO))
+        .isPresent()
+        .get()
+        .satisfies(Closeable::close);
     assertThat(second).isNotDone();
     first.close();
-    first.close();   // a second close is harmless and releases nothing of the next holder's
+    first.close(); // a second close is harmless and releases nothing of the next holder's
     try (Closeable next = second.get(60, TimeUnit.SECONDS)) {
       assertThat(LockProbe.probe(lockFile, "-", LockMode.EXCLUSIVE)).isEqualTo("taken");
     }
@@ -127,11 +138,13 @@ class ProcessLocksTest {
     try {
       assertThat(storage.tryLock(lockFile, "b7", LockMode.SHARED, Duration.ZERO)).isEmpty();
       assertThat(storage.tryLock(lockFile, "b8", LockMode.SHARED, Duration.ZERO))
-          .isPresent().get().satisfies(Closeable::close);
+          .isPresent()
+          .get()
+          .satisfies(Closeable::close);
       holder.getOutputStream().close();
       assertThat(holder.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      try (Closeable shared = storage.tryLock(lockFile, "b7", LockMode.SHARED,
-          Duration.ofSeconds(60)).orElseThrow()) {
+      try (Closeable shared =
+          storage.tryLock(lockFile, "b7", LockMode.SHARED, Duration.ofSeconds(60)).orElseThrow()) {
         assertThat(LockProbe.probe(lockFile, "b7", LockMode.EXCLUSIVE)).isEqualTo("taken");
       }
     } finally {
@@ -145,12 +158,14 @@ class ProcessLocksTest {
     Path lockFile = dir.resolve(".batches.lock");
     Files.createFile(lockFile);
     Path alias = Files.createLink(dir.resolve(".partitions.lock"), lockFile);
-    try (Closeable writer = storage.tryLock(lockFile, "batch b1", LockMode.SHARED, Duration.ZERO)
-        .orElseThrow()) {
+    try (Closeable writer =
+        storage.tryLock(lockFile, "batch b1", LockMode.SHARED, Duration.ZERO).orElseThrow()) {
       // Another lock through the other name, taken and released: before, its own channel's
       // close dropped the writer's lock for every other process.
-      storage.tryLock(alias, "partition 2025/11/10", LockMode.EXCLUSIVE, Duration.ZERO)
-          .orElseThrow().close();
+      storage
+          .tryLock(alias, "partition 2025/11/10", LockMode.EXCLUSIVE, Duration.ZERO)
+          .orElseThrow()
+          .close();
       assertThat(LockProbe.probe(lockFile, "batch b1", LockMode.EXCLUSIVE)).isEqualTo("taken");
     }
   }
@@ -170,11 +185,14 @@ class ProcessLocksTest {
   void aTemporaryLookingHardLinkToALockFileIsNeverProbedSoNoLockIsDropped(@TempDir Path dir)
       throws Exception {
     Path lockFile = dir.resolve(".batches.lock");
-    try (Closeable writer = storage.tryLock(lockFile, "batch b1", LockMode.SHARED, Duration.ZERO)
-        .orElseThrow()) {
+    try (Closeable writer =
+        storage.tryLock(lockFile, "batch b1", LockMode.SHARED, Duration.ZERO).orElseThrow()) {
       Path planted = Files.createLink(dir.resolve(".x.0123456789abcdef.tmp"), lockFile);
-      TempFileSweeper eager = new TempFileSweeper(storage, Duration.ZERO,
-          java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofDays(1)));
+      TempFileSweeper eager =
+          new TempFileSweeper(
+              storage,
+              Duration.ZERO,
+              java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofDays(1)));
 
       assertThat(eager.sweep(dir)).isEmpty();
 
@@ -188,12 +206,18 @@ class ProcessLocksTest {
     try (PendingFile live = storage.create(dir.resolve("part-1.parquet"), WriteMode.CREATE_NEW)) {
       Path temp;
       try (var files = Files.list(dir)) {
-        temp = files.filter(p -> Storage.isTemporary(p.getFileName().toString())).findFirst()
-            .orElseThrow();
+        temp =
+            files
+                .filter(p -> Storage.isTemporary(p.getFileName().toString()))
+                .findFirst()
+                .orElseThrow();
       }
       Files.createLink(dir.resolve(".y.0123456789abcdef.tmp"), temp);
-      TempFileSweeper eager = new TempFileSweeper(storage, Duration.ZERO,
-          java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofDays(1)));
+      TempFileSweeper eager =
+          new TempFileSweeper(
+              storage,
+              Duration.ZERO,
+              java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofDays(1)));
 
       assertThat(eager.sweep(dir)).isEmpty();
       live.stream().write(7);
@@ -220,7 +244,8 @@ class ProcessLocksTest {
     Process holder = LockProbe.hold(lockFile, "-", LockMode.EXCLUSIVE);
     try {
       assertThatThrownBy(() -> storage.lock(lockFile, Duration.ofMillis(50)))
-          .isInstanceOf(IOException.class).hasMessageContaining("another writer holds it");
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("another writer holds it");
     } finally {
       holder.destroyForcibly();
     }

@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A test JVM started from this test's class path: lines can be sent to its stdin and awaited on
- * its stdout. Closing kills it with SIGKILL ({@link Process#destroyForcibly()} on Linux) and reaps
- * it, so no child outlives a failing test.
+ * A test JVM started from this test's class path: lines can be sent to its stdin and awaited on its
+ * stdout. Closing kills it with SIGKILL ({@link Process#destroyForcibly()} on Linux) and reaps it,
+ * so no child outlives a failing test.
  */
 public final class ChildJvm implements AutoCloseable {
 
@@ -29,19 +29,23 @@ public final class ChildJvm implements AutoCloseable {
     this.name = name;
     this.process = process;
     this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-    this.reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          synchronized (lines) {
-            lines.add(line);
-            lines.notifyAll();
-          }
-        }
-      } catch (IOException ignored) {
-        // The pipe closes when the child dies.
-      }
-    }, name + "-stdout");
+    this.reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  synchronized (lines) {
+                    lines.add(line);
+                    lines.notifyAll();
+                  }
+                }
+              } catch (IOException ignored) {
+                // The pipe closes when the child dies.
+              }
+            },
+            name + "-stdout");
     reader.start();
   }
 
@@ -58,16 +62,24 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   /** As {@link #start(List, Class, String...)}, with these environment variables added. */
-  public static ChildJvm start(java.util.Map<String, String> environment, List<String> jvmOptions,
-      Class<?> main, String... args) throws IOException {
+  public static ChildJvm start(
+      java.util.Map<String, String> environment,
+      List<String> jvmOptions,
+      Class<?> main,
+      String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
-    command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(
+        List.of(
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-cp",
+            System.getProperty("java.class.path"),
+            main.getName()));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
     builder.environment().putAll(environment);
     Process process = builder.start();
     return new ChildJvm(main.getSimpleName() + String.join(" ", args), process);
@@ -107,8 +119,12 @@ public final class ChildJvm implements AutoCloseable {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0 || !process.isAlive() && !reader.isAlive()) {
-          throw new AssertionError(name + " did not print what was awaited (alive: "
-              + process.isAlive() + "); it printed " + lines);
+          throw new AssertionError(
+              name
+                  + " did not print what was awaited (alive: "
+                  + process.isAlive()
+                  + "); it printed "
+                  + lines);
         }
         lines.wait(Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(left))));
       }

@@ -15,8 +15,8 @@ import java.util.Optional;
  * A storage whose user can die as a process dies: subclasses see every change to the disk (a
  * published file, a move, a delete) in {@link #changed()}, and after {@link #die()} every call
  * fails, so nothing the code would do next, its clean-up included, reaches the disk. Closing a
- * pending file still works when dead: it only discards an unpublished temporary file, which is
- * what the recovery sweep does with a dead process's.
+ * pending file still works when dead: it only discards an unpublished temporary file, which is what
+ * the recovery sweep does with a dead process's.
  */
 public abstract class CrashableStorage extends ForwardingStorage {
 

@@ -82,36 +82,37 @@ public final class FaultyStorage extends ForwardingStorage {
   public PendingFile create(Path target, WriteMode mode) throws IOException {
     PendingFile real = delegate().create(target, mode);
     return new PendingFile() {
-      private final OutputStream stream = new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-          check(1);
-          real.stream().write(b);
-        }
+      private final OutputStream stream =
+          new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+              check(1);
+              real.stream().write(b);
+            }
 
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          check(len);
-          real.stream().write(b, off, len);
-        }
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+              check(len);
+              real.stream().write(b, off, len);
+            }
 
-        @Override
-        public void flush() throws IOException {
-          real.stream().flush();
-        }
+            @Override
+            public void flush() throws IOException {
+              real.stream().flush();
+            }
 
-        @Override
-        public void close() throws IOException {
-          real.stream().close();
-        }
+            @Override
+            public void close() throws IOException {
+              real.stream().close();
+            }
 
-        private void check(int more) throws IOException {
-          long limit = failWritesAfterBytes.get();
-          if (limit >= 0 && real.bytesWritten() + more > limit) {
-            throw new IOException("No space left on device (injected) writing " + target);
-          }
-        }
-      };
+            private void check(int more) throws IOException {
+              long limit = failWritesAfterBytes.get();
+              if (limit >= 0 && real.bytesWritten() + more > limit) {
+                throw new IOException("No space left on device (injected) writing " + target);
+              }
+            }
+          };
 
       @Override
       public Path target() {
@@ -144,10 +145,6 @@ public final class FaultyStorage extends ForwardingStorage {
     };
   }
 
-
-
-
-
   @Override
   public void move(Path source, Path target) throws IOException {
     if (failMove.test(source)) {
@@ -157,11 +154,13 @@ public final class FaultyStorage extends ForwardingStorage {
       // As the local storage does between devices: the existing target is found first, else
       // the rename fails with EXDEV.
       if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        throw new java.nio.file.FileAlreadyExistsException(target.toString(), source.toString(),
+        throw new java.nio.file.FileAlreadyExistsException(
+            target.toString(),
+            source.toString(),
             "move target exists; nothing is ever replaced by a move");
       }
-      throw new java.nio.file.AtomicMoveNotSupportedException(source.toString(), target.toString(),
-          "Invalid cross-device link (injected)");
+      throw new java.nio.file.AtomicMoveNotSupportedException(
+          source.toString(), target.toString(), "Invalid cross-device link (injected)");
     }
     delegate().move(source, target);
   }
@@ -174,11 +173,8 @@ public final class FaultyStorage extends ForwardingStorage {
     return delegate().delete(path);
   }
 
-
-
   @Override
   public StoreUsage usage(Path path) throws IOException {
     return usage != null ? usage.apply(path) : delegate().usage(path);
   }
-
 }

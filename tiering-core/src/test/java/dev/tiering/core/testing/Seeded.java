@@ -6,14 +6,15 @@ import java.util.function.Function;
 
 /**
  * Property checks as plain loops over seeded random inputs. Case {@code i} draws from a {@link
- * Random} derived from the base seed and {@code i} alone, so a run is the same on every machine
- * and a failure replays with {@code -Dtiering.test.seed=<seed>}. The base seed is that property if
- * set, else {@link #DEFAULT_SEED}.
+ * Random} derived from the base seed and {@code i} alone, so a run is the same on every machine and
+ * a failure replays with {@code -Dtiering.test.seed=<seed>}. The base seed is that property if set,
+ * else {@link #DEFAULT_SEED}.
  */
 public final class Seeded {
 
   /** The system property that sets the base seed. */
   public static final String SEED_PROPERTY = "tiering.test.seed";
+
   /** The base seed when {@link #SEED_PROPERTY} is not set. */
   public static final long DEFAULT_SEED = 20251110L;
 
@@ -50,24 +51,27 @@ public final class Seeded {
   }
 
   /** Checks {@code property} on {@code cases} generated inputs. */
-  public static <T> void forAll(int cases, Generator<? extends T> generator,
-      Property<? super T> property) {
+  public static <T> void forAll(
+      int cases, Generator<? extends T> generator, Property<? super T> property) {
     forAll(cases, List.of(), generator, String::valueOf, property);
   }
 
   /**
-   * Checks {@code property} on {@code cases} inputs: the edge cases first, in order, then
-   * generated ones. A failure names the seed, the case and the input.
+   * Checks {@code property} on {@code cases} inputs: the edge cases first, in order, then generated
+   * ones. A failure names the seed, the case and the input.
    *
    * @param describe how an input is shown in a failure message
    * @throws AssertionError for the first failing case, with the original failure as its cause
    */
-  public static <T> void forAll(int cases, List<? extends T> edgeCases,
-      Generator<? extends T> generator, Function<? super T, String> describe,
+  public static <T> void forAll(
+      int cases,
+      List<? extends T> edgeCases,
+      Generator<? extends T> generator,
+      Function<? super T, String> describe,
       Property<? super T> property) {
     if (edgeCases.size() > cases) {
-      throw new IllegalArgumentException(edgeCases.size() + " edge cases but only " + cases
-          + " cases");
+      throw new IllegalArgumentException(
+          edgeCases.size() + " edge cases but only " + cases + " cases");
     }
     long seed = baseSeed();
     for (int i = 0; i < cases; i++) {
@@ -79,10 +83,25 @@ public final class Seeded {
         property.check(input);
       } catch (Exception | AssertionError failure) {
         String cause = String.valueOf(failure);
-        throw new AssertionError("Case " + i + (edge ? " (an edge case)" : "") + " of " + cases
-            + " failed (base seed " + seed + "; replay with -D" + SEED_PROPERTY + "=" + seed
-            + ")\n  input: " + shown + "\n  failure: " + (cause.length() <= 600 ? cause
-            : cause.substring(0, 600) + "... (in full in the cause below)"), failure);
+        throw new AssertionError(
+            "Case "
+                + i
+                + (edge ? " (an edge case)" : "")
+                + " of "
+                + cases
+                + " failed (base seed "
+                + seed
+                + "; replay with -D"
+                + SEED_PROPERTY
+                + "="
+                + seed
+                + ")\n  input: "
+                + shown
+                + "\n  failure: "
+                + (cause.length() <= 600
+                    ? cause
+                    : cause.substring(0, 600) + "... (in full in the cause below)"),
+            failure);
       }
     }
   }
@@ -91,8 +110,10 @@ public final class Seeded {
   public static String printable(String text) {
     StringBuilder out = new StringBuilder(text.length());
     for (char c : text.toCharArray()) {
-      out.append(c >= 0x20 && c < 0x7f && c != '\\' ? String.valueOf(c)
-          : String.format("\\u%04x", (int) c));
+      out.append(
+          c >= 0x20 && c < 0x7f && c != '\\'
+              ? String.valueOf(c)
+              : String.format("\\u%04x", (int) c));
     }
     return out.toString();
   }

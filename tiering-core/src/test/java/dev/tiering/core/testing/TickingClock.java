@@ -8,8 +8,8 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A UTC clock each reading of which is one millisecond later than the last, so that orders by
- * time are always strict; {@link #skip} moves it on, to pass a period without waiting for it.
+ * A UTC clock each reading of which is one millisecond later than the last, so that orders by time
+ * are always strict; {@link #skip} moves it on, to pass a period without waiting for it.
  */
 public final class TickingClock extends Clock {
 

@@ -49,9 +49,18 @@ public final class QualityAccumulator {
       try {
         ok = rule.test().test(row);
       } catch (RuntimeException e) {
-        throw new IllegalStateException("Quality rule '" + rule.name() + "' failed on row " + rows
-            + " of " + schema.qualifiedName() + ": " + e + " (make the rule handle every value,"
-            + " nulls included)", e);
+        throw new IllegalStateException(
+            "Quality rule '"
+                + rule.name()
+                + "' failed on row "
+                + rows
+                + " of "
+                + schema.qualifiedName()
+                + ": "
+                + e
+                + " (make the rule handle every value,"
+                + " nulls included)",
+            e);
       }
       if (ok) {
         passed[r]++;

@@ -30,20 +30,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The intent record of one compaction of one partition, kept in the partition as {@code
  * .compaction-<id>.journal} (hidden, so engines never read it). It names the inputs, then the
- * outputs with their sizes and row counts once they are written, then says {@code published}
- * once every output is visible. That last line is the commit point: before it, settling rolls
- * back (deletes the outputs); after it, settling rolls forward (deletes the inputs), but only if
- * every output is there with its recorded size. An output must also carry the journal's id in its
- * Parquet footer (the compactor writes it there): a journal that names any other file as its
- * output is refused, and nothing is changed. Either way every row ends up in the partition
- * exactly once. Lifecycle operations that move or copy a partition's files (archive, retention,
- * the hot cache) settle its journals first.
+ * outputs with their sizes and row counts once they are written, then says {@code published} once
+ * every output is visible. That last line is the commit point: before it, settling rolls back
+ * (deletes the outputs); after it, settling rolls forward (deletes the inputs), but only if every
+ * output is there with its recorded size. An output must also carry the journal's id in its Parquet
+ * footer (the compactor writes it there): a journal that names any other file as its output is
+ * refused, and nothing is changed. Either way every row ends up in the partition exactly once.
+ * Lifecycle operations that move or copy a partition's files (archive, retention, the hot cache)
+ * settle its journals first.
  *
  * <p>Readers see a partition through the journals (see {@link PartitionView}); so that they can
  * tell when a compaction changed what they should see, the partition's <em>epoch</em> (a hidden,
- * empty marker file renamed to a fresh random name) is advanced after each journal save and
- * before the file changes that only the saved state makes right for readers: publishing the
- * outputs, deleting the inputs, and (when undoing a published compaction) deleting the outputs.
+ * empty marker file renamed to a fresh random name) is advanced after each journal save and before
+ * the file changes that only the saved state makes right for readers: publishing the outputs,
+ * deleting the inputs, and (when undoing a published compaction) deleting the outputs.
  *
  * <p>A journal is read back from disk, so it is untrusted: every name in it must be a plain data
  * file name of its own partition ({@link #isDataFileName}), and its size is bounded; a journal that
@@ -88,16 +88,16 @@ public final class CompactionJournal {
   private final List<Output> outputs;
   private final boolean published;
 
-  private CompactionJournal(Path file, List<String> inputs, List<Output> outputs,
-      boolean published) {
+  private CompactionJournal(
+      Path file, List<String> inputs, List<Output> outputs, boolean published) {
     this.file = Objects.requireNonNull(file, "file");
     this.inputs = List.copyOf(inputs);
     this.outputs = List.copyOf(outputs);
     this.published = published;
     this.inputs.forEach(name -> checkName(name, "input"));
     if (this.inputs.size() > MAX_INPUTS) {
-      throw new IllegalArgumentException("A compaction merges at most " + MAX_INPUTS
-          + " files, not " + this.inputs.size());
+      throw new IllegalArgumentException(
+          "A compaction merges at most " + MAX_INPUTS + " files, not " + this.inputs.size());
     }
     Set<String> seen = new java.util.HashSet<>();
     for (String name : this.inputs) {
@@ -107,17 +107,20 @@ public final class CompactionJournal {
     }
     for (Output output : this.outputs) {
       if (!seen.add(output.name())) {
-        throw new IllegalArgumentException("output " + output.name() + " is also named as an"
-            + (this.inputs.contains(output.name()) ? " input" : "other output")
-            + ", which no compaction writes");
+        throw new IllegalArgumentException(
+            "output "
+                + output.name()
+                + " is also named as an"
+                + (this.inputs.contains(output.name()) ? " input" : "other output")
+                + ", which no compaction writes");
       }
     }
   }
 
   /** A new journal in {@code partitionDir} naming the files about to be merged. */
   public static CompactionJournal begin(Path partitionDir, List<String> inputs) {
-    return new CompactionJournal(partitionDir.resolve(PREFIX + UUID.randomUUID() + SUFFIX),
-        inputs, List.of(), false);
+    return new CompactionJournal(
+        partitionDir.resolve(PREFIX + UUID.randomUUID() + SUFFIX), inputs, List.of(), false);
   }
 
   /** Where the journal is. */
@@ -185,19 +188,26 @@ public final class CompactionJournal {
   }
 
   /**
-   * True for a name a journal may hold: a visible Parquet file name of plain characters
-   * ({@code A-Z a-z 0-9 . _ -}), no path, at most 255 characters. Compaction only merges files
-   * whose names pass, so that no name read back from a journal can reach outside its partition.
+   * True for a name a journal may hold: a visible Parquet file name of plain characters ({@code A-Z
+   * a-z 0-9 . _ -}), no path, at most 255 characters. Compaction only merges files whose names
+   * pass, so that no name read back from a journal can reach outside its partition.
    */
   public static boolean isDataFileName(String name) {
-    if (name.isEmpty() || name.length() > 255 || name.startsWith(".")
-        || !name.endsWith(".parquet") || name.contains("..")) {
+    if (name.isEmpty()
+        || name.length() > 255
+        || name.startsWith(".")
+        || !name.endsWith(".parquet")
+        || name.contains("..")) {
       return false;
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.'
-          || c == '_' || c == '-')) {
+      if (!(c >= 'a' && c <= 'z'
+          || c >= 'A' && c <= 'Z'
+          || c >= '0' && c <= '9'
+          || c == '.'
+          || c == '_'
+          || c == '-')) {
         return false;
       }
     }
@@ -206,9 +216,13 @@ public final class CompactionJournal {
 
   private static void checkName(String name, String role) {
     if (!isDataFileName(name)) {
-      throw new IllegalArgumentException("Invalid compaction " + role + " "
-          + NameRules.quote(name) + ": not a data file name of its own partition (use a plain"
-          + " *.parquet name of A-Z, a-z, 0-9, '.', '_' and '-')");
+      throw new IllegalArgumentException(
+          "Invalid compaction "
+              + role
+              + " "
+              + NameRules.quote(name)
+              + ": not a data file name of its own partition (use a plain"
+              + " *.parquet name of A-Z, a-z, 0-9, '.', '_' and '-')");
     }
   }
 
@@ -216,8 +230,15 @@ public final class CompactionJournal {
   public void save(Storage storage) throws IOException {
     StringBuilder text = new StringBuilder(HEADER).append('\n');
     inputs.forEach(name -> text.append("input ").append(name).append('\n'));
-    outputs.forEach(o -> text.append("output ").append(o.name()).append(' ').append(o.bytes())
-        .append(' ').append(o.rows()).append('\n'));
+    outputs.forEach(
+        o ->
+            text.append("output ")
+                .append(o.name())
+                .append(' ')
+                .append(o.bytes())
+                .append(' ')
+                .append(o.rows())
+                .append('\n'));
     if (published) {
       text.append("published\n");
     }
@@ -241,8 +262,14 @@ public final class CompactionJournal {
       bytes = in.readNBytes(MAX_BYTES + 1);
     }
     if (bytes.length > MAX_BYTES) {
-      throw refused(file, "it is larger than " + MAX_BYTES + " bytes, and this SDK's journals"
-          + " name at most " + MAX_INPUTS + " inputs");
+      throw refused(
+          file,
+          "it is larger than "
+              + MAX_BYTES
+              + " bytes, and this SDK's journals"
+              + " name at most "
+              + MAX_INPUTS
+              + " inputs");
     }
     String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
     if (!lines[0].equals(HEADER)) {
@@ -275,8 +302,13 @@ public final class CompactionJournal {
   }
 
   private static IOException refused(Path file, String why) {
-    return new IOException("Refusing compaction journal " + file + ": " + why + ". Nothing was"
-        + " changed; check the partition and remove the journal by hand if it is not the SDK's");
+    return new IOException(
+        "Refusing compaction journal "
+            + file
+            + ": "
+            + why
+            + ". Nothing was"
+            + " changed; check the partition and remove the journal by hand if it is not the SDK's");
   }
 
   /** The journals in a partition directory, by name. */
@@ -313,8 +345,11 @@ public final class CompactionJournal {
    */
   public static void advanceEpoch(Storage storage, Path dir) throws IOException {
     List<String> markers = epochs(storage.list(dir));
-    Path next = dir.resolve(EPOCH_PREFIX + java.util.HexFormat.of().toHexDigits(
-        java.util.concurrent.ThreadLocalRandom.current().nextLong()));
+    Path next =
+        dir.resolve(
+            EPOCH_PREFIX
+                + java.util.HexFormat.of()
+                    .toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
     if (markers.isEmpty()) {
       try (PendingFile marker = storage.create(next, WriteMode.CREATE_NEW)) {
         marker.commit();
@@ -340,26 +375,39 @@ public final class CompactionJournal {
    *
    * @throws IOException if another holder keeps it past {@code timeout}
    */
-  public static Closeable lockPartition(Storage storage, PathResolver paths, Zone zone,
-      TableName table, Path partitionDir, Duration timeout) throws IOException {
+  public static Closeable lockPartition(
+      Storage storage,
+      PathResolver paths,
+      Zone zone,
+      TableName table,
+      Path partitionDir,
+      Duration timeout)
+      throws IOException {
     Path tableDir = paths.tableDir(zone, table);
     String key = "partition " + tableDir.relativize(partitionDir);
     Path lockFile = paths.partitionLockFile(zone, table);
     Optional<Closeable> lock = storage.tryLock(lockFile, key, LockMode.EXCLUSIVE, timeout);
-    return lock.orElseThrow(() -> new IOException("Timed out after " + timeout.toSeconds()
-        + " s waiting for the lock of partition " + partitionDir + " (" + lockFile
-        + "; another compaction or archive holds it; retry when it is done)"));
+    return lock.orElseThrow(
+        () ->
+            new IOException(
+                "Timed out after "
+                    + timeout.toSeconds()
+                    + " s waiting for the lock of partition "
+                    + partitionDir
+                    + " ("
+                    + lockFile
+                    + "; another compaction or archive holds it; retry when it is done)"));
   }
 
   /**
    * Settles every journal in a partition (under its lock): rolls each interrupted compaction back,
-   * or forward when it passed its commit point and every output is there with its recorded size.
-   * A published journal whose outputs are not all there is rolled back if its inputs still are;
-   * otherwise it is left as it is and reported, since either way rows would be lost. A journal
-   * that cannot be trusted is reported and left alone.
+   * or forward when it passed its commit point and every output is there with its recorded size. A
+   * published journal whose outputs are not all there is rolled back if its inputs still are;
+   * otherwise it is left as it is and reported, since either way rows would be lost. A journal that
+   * cannot be trusted is reported and left alone.
    *
-   * @return true if no journal is left: the partition's files may be moved or merged; false if
-   *     one is left (and reported), so that nothing it names may be touched
+   * @return true if no journal is left: the partition's files may be moved or merged; false if one
+   *     is left (and reported), so that nothing it names may be touched
    */
   public static boolean settle(Storage storage, Path dir, LifecycleReport.Builder report)
       throws IOException {
@@ -391,12 +439,23 @@ public final class CompactionJournal {
     // journal naming another file (a committed one) as its output is not acted on at all.
     for (Output output : outputs) {
       Optional<FileEntry> found = storage.stat(dir.resolve(output.name()));
-      String foreign = found.isEmpty() ? null : found.get().isFile()
-          ? notMine(storage, found.get(), output) : "is not a regular file";
+      String foreign =
+          found.isEmpty()
+              ? null
+              : found.get().isFile()
+                  ? notMine(storage, found.get(), output)
+                  : "is not a regular file";
       if (foreign != null) {
-        report.fail(found.get().path(), new IOException("Refusing compaction journal " + file
-            + ": it names " + found.get().path() + " as its output, but that file " + foreign
-            + "; nothing was changed; check the partition and remove the journal by hand"));
+        report.fail(
+            found.get().path(),
+            new IOException(
+                "Refusing compaction journal "
+                    + file
+                    + ": it names "
+                    + found.get().path()
+                    + " as its output, but that file "
+                    + foreign
+                    + "; nothing was changed; check the partition and remove the journal by hand"));
         return false;
       }
     }
@@ -410,7 +469,10 @@ public final class CompactionJournal {
         for (String input : inputs) {
           Optional<FileEntry> found = storage.stat(dir.resolve(input));
           if (found.isPresent() && storage.delete(found.get().path())) {
-            report.add(LifecycleReport.Verb.COMPACTED, found.get().path(), found.get().size(),
+            report.add(
+                LifecycleReport.Verb.COMPACTED,
+                found.get().path(),
+                found.get().size(),
                 "merged before an interruption; removed on recovery");
           }
         }
@@ -420,16 +482,28 @@ public final class CompactionJournal {
       }
       for (String input : inputs) {
         if (storage.stat(dir.resolve(input)).isEmpty()) {
-          report.fail(file, new IOException("Cannot settle compaction journal " + file + ": its"
-              + " output " + missing + " and its input " + input + " are both gone, so neither"
-              + " finishing nor undoing it keeps every row; the journal is left in place (readers"
-              + " keep seeing the outputs that are there); restore the files or remove the"
-              + " journal by hand"));
+          report.fail(
+              file,
+              new IOException(
+                  "Cannot settle compaction journal "
+                      + file
+                      + ": its"
+                      + " output "
+                      + missing
+                      + " and its input "
+                      + input
+                      + " are both gone, so neither"
+                      + " finishing nor undoing it keeps every row; the journal is left in place (readers"
+                      + " keep seeing the outputs that are there); restore the files or remove the"
+                      + " journal by hand"));
           return false;
         }
       }
-      log.warn("Compaction journal {} passed its commit point but its output {}; undoing it,"
-          + " its inputs are all there", file, missing);
+      log.warn(
+          "Compaction journal {} passed its commit point but its output {}; undoing it,"
+              + " its inputs are all there",
+          file,
+          missing);
       // Unpublished first, then the epoch, so that readers see the inputs again before any output
       // goes (see PartitionView).
       asUnpublished().save(storage);
@@ -438,7 +512,10 @@ public final class CompactionJournal {
     for (Output output : outputs) {
       Optional<FileEntry> found = storage.stat(dir.resolve(output.name()));
       if (found.isPresent() && storage.delete(found.get().path())) {
-        report.add(LifecycleReport.Verb.DELETED, found.get().path(), found.get().size(),
+        report.add(
+            LifecycleReport.Verb.DELETED,
+            found.get().path(),
+            found.get().size(),
             "output of an interrupted compaction; its inputs are intact");
       }
     }
@@ -475,8 +552,8 @@ public final class CompactionJournal {
       return "is too short to be a Parquet file";
     }
     try (java.nio.channels.SeekableByteChannel channel = storage.openChannel(file.path())) {
-      java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(8)
-          .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      java.nio.ByteBuffer tail =
+          java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
       channel.position(file.size() - 8);
       while (tail.hasRemaining() && channel.read(tail) >= 0) {
         // read the last eight bytes
@@ -491,8 +568,11 @@ public final class CompactionJournal {
         // read the footer
       }
       String text = new String(bytes.array(), StandardCharsets.ISO_8859_1);
-      return text.contains(id()) ? null : "does not carry this journal's id (" + id()
-          + ") in its footer: it is not this compaction's output";
+      return text.contains(id())
+          ? null
+          : "does not carry this journal's id ("
+              + id()
+              + ") in its footer: it is not this compaction's output";
     }
   }
 }

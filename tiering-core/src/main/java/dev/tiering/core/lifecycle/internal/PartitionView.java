@@ -15,26 +15,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a reader sees of one partition (or unpartitioned table) directory while compactions run:
- * its visible data files, minus those a compaction journal hides (see {@link
+ * What a reader sees of one partition (or unpartitioned table) directory while compactions run: its
+ * visible data files, minus those a compaction journal hides (see {@link
  * CompactionJournal#hiddenFromReaders()}), taken at one consistent moment.
  *
- * <p>The rule: list the directory and read its journals, list it again for the files and open
- * them, then list it a third time; the view holds only if all three listings show the same epoch
- * markers (see {@link CompactionJournal#advanceEpoch}), else it is taken again. A compaction saves
- * each new journal state, then advances the epoch, and only then makes the file changes that only
- * the new state hides (publishing outputs, deleting inputs). A reader that read the older state
- * and listed files changed under the newer one therefore saw the epoch move between its first and
- * its last listing: a view that held never mixes the files of one state with the journal of
- * another, and every committed row is seen exactly once. (The third listing is needed because a
- * directory listing is not atomic: it may show a marker renamed during it under its old name.)
- * A journal that vanishes between listing and reading (its compaction finished) also makes the
- * view be taken again.
+ * <p>The rule: list the directory and read its journals, list it again for the files and open them,
+ * then list it a third time; the view holds only if all three listings show the same epoch markers
+ * (see {@link CompactionJournal#advanceEpoch}), else it is taken again. A compaction saves each new
+ * journal state, then advances the epoch, and only then makes the file changes that only the new
+ * state hides (publishing outputs, deleting inputs). A reader that read the older state and listed
+ * files changed under the newer one therefore saw the epoch move between its first and its last
+ * listing: a view that held never mixes the files of one state with the journal of another, and
+ * every committed row is seen exactly once. (The third listing is needed because a directory
+ * listing is not atomic: it may show a marker renamed during it under its old name.) A journal that
+ * vanishes between listing and reading (its compaction finished) also makes the view be taken
+ * again.
  *
- * <p>A view is also taken as of a table snapshot: the files of commits after it (their number is
- * in their names, see {@link PathResolver#commitOf}) are left out, so that a write being
- * published, or published after a scan began, is seen by that scan not at all rather than in part.
- * Thread-safe (it keeps no state).
+ * <p>A view is also taken as of a table snapshot: the files of commits after it (their number is in
+ * their names, see {@link PathResolver#commitOf}) are left out, so that a write being published, or
+ * published after a scan began, is seen by that scan not at all rather than in part. Thread-safe
+ * (it keeps no state).
  */
 public final class PartitionView {
 
@@ -70,25 +70,25 @@ public final class PartitionView {
   }
 
   /**
-   * The visible data files of {@code dir} of commits up to {@code snapshot} ({@link #ALL} for
-   * every one), by name, at one consistent moment.
+   * The visible data files of {@code dir} of commits up to {@code snapshot} ({@link #ALL} for every
+   * one), by name, at one consistent moment.
    */
-  public static List<FileEntry> files(Storage storage, Path dir, long snapshot)
-      throws IOException {
-    return open(storage, dir, snapshot, visible -> visible, visible -> { });
+  public static List<FileEntry> files(Storage storage, Path dir, long snapshot) throws IOException {
+    return open(storage, dir, snapshot, visible -> visible, visible -> {});
   }
 
   /**
-   * Opens the visible data files of {@code dir} of commits up to {@code snapshot} at one
-   * consistent moment.
+   * Opens the visible data files of {@code dir} of commits up to {@code snapshot} at one consistent
+   * moment.
    *
-   * @throws IOException if the view kept changing for a hundred attempts (a compaction looping
-   *     on the partition), or a journal in it cannot be trusted
+   * @throws IOException if the view kept changing for a hundred attempts (a compaction looping on
+   *     the partition), or a journal in it cannot be trusted
    * @throws SnapshotExpiredException if a compaction merged commits after {@code snapshot} with
    *     earlier ones in this directory since the snapshot was taken
    */
-  public static <T> T open(Storage storage, Path dir, long snapshot, Opener<T> opener,
-      Discarder<T> discarder) throws IOException {
+  public static <T> T open(
+      Storage storage, Path dir, long snapshot, Opener<T> opener, Discarder<T> discarder)
+      throws IOException {
     IOException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       List<FileEntry> first = storage.list(dir);
@@ -112,8 +112,8 @@ public final class PartitionView {
                 throw new SnapshotExpiredException(dir, snapshot, entry.path());
               }
             } else if (entry.type() == FileEntry.Type.SYMLINK) {
-              log.warn("Skipping symbolic link {}: the SDK never reads through links",
-                  entry.path());
+              log.warn(
+                  "Skipping symbolic link {}: the SDK never reads through links", entry.path());
             }
           }
           T opened = opener.open(visible);
@@ -128,8 +128,13 @@ public final class PartitionView {
       log.debug("Partition {} changed while it was read; reading it again", dir);
       pause(attempt);
     }
-    throw new IOException("Cannot read " + dir + ": a compaction changed it " + ATTEMPTS
-        + " times while it was being read (is one looping on it?)", last);
+    throw new IOException(
+        "Cannot read "
+            + dir
+            + ": a compaction changed it "
+            + ATTEMPTS
+            + " times while it was being read (is one looping on it?)",
+        last);
   }
 
   /** Backs off a little, so that a compaction mid-step can finish the step. */

@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * Finds the date partitions of a table directory (of any table kind): the one place that walks
- * partition trees, for readers, compaction and retention. Hidden ({@code .}) and metadata
- * ({@code _}) directories are skipped; links are never followed. Thread-safe.
+ * partition trees, for readers, compaction and retention. Hidden ({@code .}) and metadata ({@code
+ * _}) directories are skipped; links are never followed. Thread-safe.
  */
 public final class PartitionWalker {
 
