@@ -33,7 +33,7 @@ public final class SlmInferenceJob {
 
   /** The true class of an input, which every model tries to find. */
   static int trueClass(long inputId) {
-    return (int) Math.floorMod(inputId * 2654435761L >>> 7, LABELS.length);
+    return Math.floorMod((inputId * 2654435761L) >>> 7, LABELS.length);
   }
 
   /**

@@ -59,7 +59,7 @@ final class Baselines {
             .withConf(conf(level))
             .withType(SCHEMA)
             .withCompressionCodec(CompressionCodecName.ZSTD)
-            .withRowGroupSize(ROW_GROUP)
+            .withRowGroupSize((long) ROW_GROUP)
             .withPageSize(1 << 20)
             .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
             .withDictionaryEncoding("timestamp", false)
@@ -89,6 +89,7 @@ final class Baselines {
       this.data = data;
     }
 
+    @SuppressWarnings("deprecation") // Still what ParquetWriter calls with a Hadoop conf.
     @Override
     public WriteContext init(org.apache.hadoop.conf.Configuration configuration) {
       return new WriteContext(SCHEMA, Map.of());
@@ -143,6 +144,7 @@ final class Baselines {
       return this;
     }
 
+    @SuppressWarnings("deprecation") // Still abstract in ParquetWriter.Builder.
     @Override
     protected WriteSupport<Integer> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
       return new RowSupport(data);
@@ -161,7 +163,7 @@ final class Baselines {
         new RowSupportBuilder(new LocalOutputFile(file), data)
             .withConf(conf(level))
             .withCompressionCodec(CompressionCodecName.ZSTD)
-            .withRowGroupSize(ROW_GROUP)
+            .withRowGroupSize((long) ROW_GROUP)
             .withPageSize(1 << 20)
             .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
             .withDictionaryEncoding("timestamp", false)

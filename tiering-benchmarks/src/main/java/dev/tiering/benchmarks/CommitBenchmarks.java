@@ -79,6 +79,7 @@ public final class CommitBenchmarks {
   }
 
   /** Commit latencies (the commit() call alone) and write throughput (rows per second, whole). */
+  @SuppressWarnings("ArrayRecordComponent") // Private figures, printed and never compared.
   record Figures(double[] millis, double rowsPerSecond) {
     void print(String what) {
       double[] sorted = millis.clone();

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -25,10 +24,8 @@ final class ScaleReport {
   private ScaleReport() {}
 
   static String markdown(List<ScaleBenchmarks.Point> points) {
-    TreeSet<Integer> sizes = new TreeSet<>();
     Map<String, Map<Integer, ScaleBenchmarks.Point>> byOperation = new LinkedHashMap<>();
     for (ScaleBenchmarks.Point p : points) {
-      sizes.add(p.size());
       byOperation
           .computeIfAbsent(p.operation() + " | " + p.item(), k -> new LinkedHashMap<>())
           .put(p.size(), p);

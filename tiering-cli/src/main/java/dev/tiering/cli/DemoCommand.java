@@ -67,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
         new DemoPipeline.Options(
             root.toAbsolutePath().normalize(), batches, slms, rowsPerSlm, runId);
     DemoPipeline.run(
-        options, spec.commandLine().getOut(), System.console() != null ? System.err : null);
+        options, spec.commandLine().getOut(), Progress.onTerminal() ? System.err : null);
     return 0;
   }
 }

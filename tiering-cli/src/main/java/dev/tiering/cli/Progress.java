@@ -45,7 +45,27 @@ final class Progress extends ForwardingStorage implements AutoCloseable {
     return new Progress(
         operation,
         readOnly ? new ReadOnlyStorage(storage) : storage,
-        System.console() != null ? System.err : null);
+        onTerminal() ? System.err : null);
+  }
+
+  /**
+   * Whether standard output is a terminal, so that progress may be drawn. Before Java 22 a console
+   * exists only on a terminal; from Java 22 it always exists and says so with {@code isTerminal()},
+   * which Java 17 does not have (hence the reflection).
+   */
+  @SuppressWarnings("SystemConsoleNull") // Java 22's non-null console is asked isTerminal().
+  static boolean onTerminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (NoSuchMethodException beforeJava22) {
+      return true;
+    } catch (ReflectiveOperationException e) {
+      return false;
+    }
   }
 
   private synchronized void show(boolean force) {

@@ -127,8 +127,8 @@ final class SqlCommand implements Callable<Integer> {
       json.writeNull();
     } else if (value instanceof Boolean b) {
       json.writeBoolean(b);
-    } else if (value instanceof Double d && !Double.isFinite(d)
-        || value instanceof Float f && !Float.isFinite(f)) {
+    } else if ((value instanceof Double d && !Double.isFinite(d))
+        || (value instanceof Float f && !Float.isFinite(f))) {
       json.writeString(value.toString());
     } else if (value instanceof BigDecimal
         || value instanceof BigInteger
@@ -236,7 +236,7 @@ final class SqlCommand implements Callable<Integer> {
     java.util.Set<String> used = new java.util.HashSet<>();
     for (String column : result.columns()) {
       String key = column;
-      for (int n = 2; used.contains(key) || !key.equals(column) && taken.contains(key); n++) {
+      for (int n = 2; used.contains(key) || (!key.equals(column) && taken.contains(key)); n++) {
         key = column + "_" + n;
       }
       used.add(key);

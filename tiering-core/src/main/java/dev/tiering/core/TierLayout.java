@@ -133,7 +133,7 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
   static Map.Entry<Path, URI> lakeLocation(String text) {
     int colon = text.indexOf(':');
     boolean uri =
-        colon > 1 && text.startsWith("://", colon) || text.regionMatches(true, 0, "file:", 0, 5);
+        (colon > 1 && text.startsWith("://", colon)) || text.regionMatches(true, 0, "file:", 0, 5);
     if (!uri) {
       return new java.util.AbstractMap.SimpleImmutableEntry<>(Path.of(text), null);
     }

@@ -397,7 +397,7 @@ public final class LakeViews implements AutoCloseable {
       JsonNode name = node.get("function_name");
       if (name != null && name.isTextual()) {
         String function = name.asText().toLowerCase(Locale.ROOT);
-        if (tableFunction && !READING_TABLE_FUNCTIONS.contains(function)
+        if ((tableFunction && !READING_TABLE_FUNCTIONS.contains(function))
             || EFFECTFUL_FUNCTIONS.contains(function)) {
           throw new SQLException(
               "The function "
@@ -409,8 +409,7 @@ public final class LakeViews implements AutoCloseable {
         }
       }
       boolean tableRef = "TABLE_FUNCTION".equals(node.path("type").asText());
-      for (Map.Entry<String, JsonNode> field :
-          (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
         checkFunctions(field.getValue(), tableRef && field.getKey().equals("function"));
       }
     } else if (node.isArray()) {

@@ -429,7 +429,7 @@ class HdfsLockTest {
               Thread other = others.get(i);
               while (other.isAlive()
                   && !(arrived.get(i).get() && other.getState() == Thread.State.BLOCKED)) {
-                Thread.yield();
+                Thread.onSpinWait();
               }
             }
           }
@@ -455,7 +455,7 @@ class HdfsLockTest {
       while (waiter.getState() != Thread.State.TIMED_WAITING
           && waiter.getState() != Thread.State.WAITING
           && !outcome.isDone()) {
-        Thread.yield();
+        Thread.onSpinWait();
       }
     }
     waiter.interrupt();

@@ -87,7 +87,7 @@ final class ColumnarFileWriter {
               + " is partitioned by date, so its files need a partition date");
     }
     this.dateDay = partitionDay == null ? 0 : partitionDay;
-    this.properties = properties(schema, fileSchema, settings);
+    this.properties = properties(fileSchema, settings);
     this.codecs = new ZstdCodecs(settings.compressionLevel());
     this.encoders = settings.encoders();
     this.rowGroupBytes = settings.rowGroupBytes();
@@ -117,8 +117,7 @@ final class ColumnarFileWriter {
     startRowGroup();
   }
 
-  private static ParquetProperties properties(
-      TableSchema schema, MessageType fileSchema, WriterSettings settings) {
+  private static ParquetProperties properties(MessageType fileSchema, WriterSettings settings) {
     ParquetProperties.Builder builder =
         ParquetProperties.builder()
             .withPageSize(settings.pageBytes())
@@ -355,7 +354,6 @@ final class ColumnarFileWriter {
     private final ColumnDescriptor descriptor;
     private final MessageType single;
     private final PrimitiveTypeName physical;
-    private final FieldType type;
     private final int maxDefinition;
 
     /** The trailing date column: one constant value, not taken from rows. */
@@ -372,7 +370,6 @@ final class ColumnarFileWriter {
       this.partitionDate = partitionDate;
       this.single = single;
       this.physical = descriptor.getPrimitiveType().getPrimitiveTypeName();
-      this.type = type;
       this.maxDefinition = descriptor.getMaxDefinitionLevel();
       boolean byReference =
           type.kind() == FieldType.Kind.STRING
@@ -493,7 +490,7 @@ final class ColumnarFileWriter {
       if (value instanceof String text) {
         int slot = text.hashCode() & (TEXT_CACHE - 1);
         String cached = cachedText[slot];
-        if (cached != null && (cached == text || cached.equals(text))) {
+        if (text.equals(cached)) {
           return cachedBinary[slot];
         }
         Binary encoded = Binary.fromConstantByteArray(text.getBytes(StandardCharsets.UTF_8));

@@ -215,7 +215,7 @@ public final class Compactor {
       List<FileEntry> listing = storage.list(partition.dir());
       // Read after the listing: every listed file of a commit up to this one is published whole.
       long eligible = eligible(zone, table);
-      List<FileEntry> small = small(partition, listing, eligible, report);
+      List<FileEntry> small = small(listing, eligible, report);
       // Read after the listing: every listed file was published after its schema was committed,
       // so this schema knows every column of every listed file (see mergeable()).
       TableSchema schema = schemaOf(zone, table);
@@ -229,7 +229,7 @@ public final class Compactor {
 
   /** The small data files of a partition; reports large ones and names that cannot be merged. */
   private List<FileEntry> small(
-      Partition partition, List<FileEntry> listing, long eligible, LifecycleReport.Builder report) {
+      List<FileEntry> listing, long eligible, LifecycleReport.Builder report) {
     List<FileEntry> small = new ArrayList<>();
     for (FileEntry file : listing) {
       if (!PartitionView.isDataFile(file)) {
@@ -283,7 +283,7 @@ public final class Compactor {
       throws IOException {
     TableSchema schema = schemaOf(zone, table);
     List<FileEntry> small = new ArrayList<>();
-    for (FileEntry file : small(partition, visible, eligible(zone, table), report)) {
+    for (FileEntry file : small(visible, eligible(zone, table), report)) {
       try {
         List<String> unknown = footer(file.path()).unknownColumns(schema);
         if (unknown.isEmpty()) {

@@ -46,7 +46,7 @@ final class ParquetSchemas {
   static PrimitiveType toParquet(Field field) {
     Types.PrimitiveBuilder<PrimitiveType> builder;
     FieldType type = field.type();
-    PrimitiveType.Repetition repetition =
+    Type.Repetition repetition =
         field.nullable() ? Type.Repetition.OPTIONAL : Type.Repetition.REQUIRED;
     builder =
         switch (type.kind()) {
@@ -71,7 +71,7 @@ final class ParquetSchemas {
   }
 
   private static Types.PrimitiveBuilder<PrimitiveType> decimal(
-      FieldType type, PrimitiveType.Repetition repetition) {
+      FieldType type, Type.Repetition repetition) {
     LogicalTypeAnnotation decimal =
         LogicalTypeAnnotation.decimalType(type.scale(), type.precision());
     if (type.precision() <= 9) {

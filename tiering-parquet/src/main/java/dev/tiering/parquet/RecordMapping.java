@@ -69,7 +69,7 @@ final class RecordMapping<T> {
                 ? column.name()
                 : snakeCase(component.getName());
         Class<?> javaType = component.getType();
-        boolean required = javaType.isPrimitive() || column != null && column.required();
+        boolean required = javaType.isPrimitive() || (column != null && column.required());
         columns.add(
             new Field(
                 name, fieldType(type, component, column), !required, null, java.util.Map.of()));
@@ -207,9 +207,9 @@ final class RecordMapping<T> {
     FieldType.Kind want = component.type().kind();
     FieldType.Kind have = column.type().kind();
     boolean fits =
-        want == have && (want != FieldType.Kind.DECIMAL || component.type().equals(column.type()))
-            || want == FieldType.Kind.INT64 && have == FieldType.Kind.INT32
-            || want == FieldType.Kind.FLOAT64 && have == FieldType.Kind.FLOAT32;
+        (want == have && (want != FieldType.Kind.DECIMAL || component.type().equals(column.type())))
+            || (want == FieldType.Kind.INT64 && have == FieldType.Kind.INT32)
+            || (want == FieldType.Kind.FLOAT64 && have == FieldType.Kind.FLOAT32);
     if (!fits) {
       throw new IllegalArgumentException(
           "Cannot read column '"
@@ -390,7 +390,8 @@ final class RecordMapping<T> {
    * The accessor as an instance of {@code face} (a functional interface whose method {@code name}
    * takes an Object and returns {@code result}), made by the JDK's lambda factory.
    */
-  @SuppressWarnings("unchecked")
+  // F is the functional interface the caller passes as face: checked by the lambda factory.
+  @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
   private static <F> F function(
       MethodHandles.Lookup lookup,
       MethodHandle accessor,

@@ -115,6 +115,9 @@ final class ZstdCodecs implements CompressionCodecFactory {
       context.setLevel(level);
     }
 
+    // BytesInput.toByteArray is deprecated for the copy it may make; zstd-jni's array API needs
+    // the bytes in one array, and the direct-buffer path belongs to the read-path work (#18).
+    @SuppressWarnings("deprecation")
     @Override
     public synchronized BytesInput compress(BytesInput bytes) throws IOException {
       byte[] input = bytes.toByteArray();
@@ -146,6 +149,7 @@ final class ZstdCodecs implements CompressionCodecFactory {
   private static final class Decompressor implements BytesInputDecompressor, AutoCloseable {
     private final ZstdDecompressCtx context = new ZstdDecompressCtx();
 
+    @SuppressWarnings("deprecation") // See compress.
     @Override
     public synchronized BytesInput decompress(BytesInput bytes, int decompressedSize)
         throws IOException {
@@ -160,6 +164,7 @@ final class ZstdCodecs implements CompressionCodecFactory {
       return BytesInput.from(output);
     }
 
+    @SuppressWarnings("deprecation") // See compress.
     @Override
     public void decompress(
         ByteBuffer input, int compressedSize, ByteBuffer output, int decompressedSize)

@@ -295,9 +295,7 @@ class CommitProtocolTest {
           .matches("part-0000000002-[0-9a-f-]{36}-compacted\\.parquet");
       assertThatThrownBy(
               () -> {
-                while (scan.next()) {
-                  continue;
-                }
+                while (scan.next()) {}
               })
           .isInstanceOf(SnapshotExpiredException.class)
           .hasMessageContaining("as of commit 1")

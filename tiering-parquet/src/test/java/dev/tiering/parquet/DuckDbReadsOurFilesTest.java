@@ -151,9 +151,7 @@ class DuckDbReadsOurFilesTest {
     Instant oct30 = Instant.parse("2025-10-30T00:00:00Z");
     List<Map<String, Object>> rows = Predictions.rows(4 * 24 * 60, oct30.plusSeconds(30), 3);
     rows.forEach(
-        r ->
-            r.put(
-                "timestamp", ((Instant) r.get("timestamp")).plusSeconds(59L * (rows.indexOf(r)))));
+        r -> r.put("timestamp", ((Instant) r.get("timestamp")).plusSeconds(59L * rows.indexOf(r))));
     LakeWriteResult result =
         lake.writeCleanData(
             Predictions.schema(), rows, LakeWriteOptions.defaults().partitionBy("timestamp"));

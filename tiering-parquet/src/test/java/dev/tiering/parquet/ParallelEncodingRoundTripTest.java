@@ -159,11 +159,6 @@ class ParallelEncodingRoundTripTest {
     long n = rows;
     for (int t = 0; t < 3; t++) {
       Path dir = paths.tableDir(Zone.SILVER, TableName.of("wide_" + t));
-      Object groups =
-          Duck.scalar(
-              "SELECT count(DISTINCT row_group_id) FROM parquet_metadata("
-                  + Duck.literal(dir.resolve("**/*.parquet"))
-                  + ")");
       var duck =
           Duck.query(
                   "SELECT count(*) AS n, sum(a) AS a, sum(b) AS b, count(s) AS s,"

@@ -217,14 +217,16 @@ class RoundTripTest {
     }
     assertThat(ParquetSchemas.toMessageType(Predictions.schema()).toString())
         .isEqualTo(
-            "message slm_predictions {\n"
-                + "  required int64 timestamp (TIMESTAMP(MICROS,true));\n"
-                + "  required int32 slm_id;\n"
-                + "  required double prediction;\n"
-                + "  optional double confidence;\n"
-                + "  optional binary label (STRING);\n"
-                + "  required int32 date (DATE);\n"
-                + "}\n");
+            """
+            message slm_predictions {
+              required int64 timestamp (TIMESTAMP(MICROS,true));
+              required int32 slm_id;
+              required double prediction;
+              optional double confidence;
+              optional binary label (STRING);
+              required int32 date (DATE);
+            }
+            """);
     assertThat(ParquetSchemas.toMessageType(ALL_TYPES).getType("dec38").toString())
         .isEqualTo("optional fixed_len_byte_array(16) dec38 (DECIMAL(38,10))");
   }

@@ -327,7 +327,7 @@ class SchemaAndRowPropertiesTest {
           "a non-finite value",
           row,
           field.name(),
-          field.type() == FieldType.FLOAT64 ? ((Float) value).doubleValue() : value);
+          field.type().equals(FieldType.FLOAT64) ? ((Float) value).doubleValue() : value);
     }
     if (kind == 3) {
       return new Spoil("a key that names no field", row, null, 1);

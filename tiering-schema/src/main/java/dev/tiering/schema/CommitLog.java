@@ -275,7 +275,7 @@ final class CommitLog {
           || s.equals("..")
           || s.contains("\\")
           || s.contains("\0")
-          || !last && (s.startsWith("_") || s.startsWith("."))) {
+          || (!last && (s.startsWith("_") || s.startsWith(".")))) {
         throw bad(
             record,
             "it names " + quote(relative) + ", not a file in a partition of " + zone + "." + table);

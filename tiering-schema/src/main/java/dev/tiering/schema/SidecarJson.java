@@ -337,7 +337,7 @@ final class SidecarJson {
       }
       object(node, at);
       List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
-      node.fields().forEachRemaining(entries::add);
+      entries.addAll(node.properties());
       return entries;
     }
 
@@ -438,13 +438,11 @@ final class SidecarJson {
 
   private static Map<String, String> extras(JsonNode node, Set<String> known) {
     Map<String, String> extras = new LinkedHashMap<>();
-    node.fields()
-        .forEachRemaining(
-            entry -> {
-              if (!known.contains(entry.getKey())) {
-                extras.put(entry.getKey(), entry.getValue().toString());
-              }
-            });
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
+      if (!known.contains(entry.getKey())) {
+        extras.put(entry.getKey(), entry.getValue().toString());
+      }
+    }
     return extras;
   }
 

@@ -541,7 +541,7 @@ public final class SidecarStore {
         current.isEmpty()
             ? proposed
             : SchemaEvolution.evolve(current.get().schema(), proposed, policy, now());
-    if (current.isEmpty() || next != current.get().schema()) {
+    if (current.isEmpty() || !next.equals(current.get().schema())) {
       removeUncommittedHistory(
           proposed.zone(), proposed.table(), current.map(c -> c.schema().version()).orElse(null));
       writeHistory(next);

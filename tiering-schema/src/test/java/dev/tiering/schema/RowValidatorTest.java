@@ -98,7 +98,7 @@ class RowValidatorTest {
   void otherTypes() {
     assertThat(coerce("day", LocalDate.of(1970, 1, 2))).isEqualTo(1);
     assertThat(coerce("flag", true)).isEqualTo(true);
-    assertThat(coerce("text", new StringBuilder("ab"))).isEqualTo("ab");
+    assertThat(coerce("text", "ab")).isEqualTo("ab");
     byte[] bytes = {1, 2, 3};
     assertThat(coerce("blob", bytes)).isSameAs(bytes);
     assertThat((byte[]) coerce("blob", ByteBuffer.wrap(bytes, 1, 2))).containsExactly(2, 3);

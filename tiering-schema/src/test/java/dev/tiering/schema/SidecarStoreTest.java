@@ -287,9 +287,9 @@ class SidecarStoreTest {
     }
     SchemaSidecar last = SchemaSidecar.read(schemaFile());
     assertThat(last.schema().version()).isEqualTo(SchemaVersion.INITIAL);
-    assertThat(last.quality().rowCount()).isEqualTo(writers * commitsEach * 10L);
+    assertThat(last.quality().rowCount()).isEqualTo(writers * ((long) commitsEach) * 10L);
     assertThat(last.quality().fieldQuality().get("confidence").nulls())
-        .isEqualTo(writers * commitsEach);
+        .isEqualTo(writers * ((long) commitsEach));
   }
 
   @Test

@@ -8,12 +8,14 @@ import dev.tiering.core.routing.StagingFile;
 import dev.tiering.core.storage.FileEntry;
 import dev.tiering.core.storage.LockMode;
 import dev.tiering.core.storage.Storage;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -75,7 +77,7 @@ public final class StagingJanitor {
    *
    * @throws IOException if the batch stays locked by a cleanup past the wait
    */
-  public static java.io.Closeable holdBatch(PathResolver paths, Storage storage, BatchId batch)
+  public static Closeable holdBatch(PathResolver paths, Storage storage, BatchId batch)
       throws IOException {
     return storage
         .tryLock(paths.stagingLockFile(), lockKey(batch), LockMode.SHARED, HOLD_TIMEOUT)
@@ -225,10 +227,11 @@ public final class StagingJanitor {
 
   private void removeGroup(List<Batch> chosen, Instant youngest, LifecycleReport.Builder report)
       throws IOException {
-    Map<BatchId, java.io.Closeable> locked = new LinkedHashMap<>();
+    Map<BatchId, Closeable> locked = new LinkedHashMap<>();
+    Throwable failure = null;
     try {
       for (Batch batch : chosen) {
-        Optional<java.io.Closeable> lock = lockForRemoval(batch.batch(), report.dryRun());
+        Optional<Closeable> lock = lockForRemoval(batch.batch(), report.dryRun());
         if (lock.isEmpty()) {
           keepAll(
               batch.files(),
@@ -283,18 +286,36 @@ public final class StagingJanitor {
           }
         }
       }
+    } catch (IOException | RuntimeException | Error e) {
+      failure = e;
+      throw e;
     } finally {
-      IOException first = null;
-      for (java.io.Closeable lock : locked.values()) {
-        try {
-          lock.close();
-        } catch (IOException e) {
-          first = first == null ? e : first;
+      closeAll(locked.values(), failure);
+    }
+  }
+
+  /**
+   * Closes every lock. A close failure is thrown only if the cleanup itself succeeded; otherwise it
+   * is added to the cleanup's failure, which must not be hidden.
+   */
+  private static void closeAll(Collection<? extends Closeable> locks, Throwable failure)
+      throws IOException {
+    IOException first = null;
+    for (Closeable lock : locks) {
+      try {
+        lock.close();
+      } catch (IOException e) {
+        if (failure != null) {
+          failure.addSuppressed(e);
+        } else if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
         }
       }
-      if (first != null) {
-        throw first;
-      }
+    }
+    if (first != null) {
+      throw first;
     }
   }
 
@@ -319,8 +340,7 @@ public final class StagingJanitor {
    * The batch's exclusive lock, or empty if a writer holds the batch. A dry run changes nothing: it
    * does not create the lock file, and where there is none no writer can hold the batch.
    */
-  private Optional<java.io.Closeable> lockForRemoval(BatchId batch, boolean dryRun)
-      throws IOException {
+  private Optional<Closeable> lockForRemoval(BatchId batch, boolean dryRun) throws IOException {
     if (dryRun && storage.stat(paths.stagingLockFile()).isEmpty()) {
       return Optional.of(() -> {});
     }

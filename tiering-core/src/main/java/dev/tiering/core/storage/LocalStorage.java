@@ -89,7 +89,7 @@ final class LocalStorage implements Storage {
     }
     Object identity = attributes.fileKey();
     if (!attributes.isRegularFile()
-        || identity != null && (liveKeys.contains(identity) || locks.holds(identity))) {
+        || (identity != null && (liveKeys.contains(identity) || locks.holds(identity)))) {
       return false;
     }
     if (links(temporary) != 1) {

@@ -183,7 +183,7 @@ final class ProcessLocks {
 
   private static boolean grant(LockFile file, Range range, long position, boolean shared)
       throws IOException {
-    if (range.exclusive || !shared && range.shared > 0) {
+    if (range.exclusive || (!shared && range.shared > 0)) {
       return false;
     }
     if (shared && range.shared > 0) {

@@ -243,7 +243,7 @@ public interface Storage {
     }
     for (int i = random; i < suffix; i++) {
       char c = fileName.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
         return false;
       }
     }

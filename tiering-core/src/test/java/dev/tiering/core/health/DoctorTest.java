@@ -117,10 +117,12 @@ class DoctorTest {
   void mountinfoAndDiskstatsParse() {
     List<ProcFiles.Mount> mounts =
         ProcFiles.parseMountInfo(
-            "36 35 98:0 /mnt1 /mnt/with\\040space rw,noatime master:1 - ext3 /dev/root rw,errors=continue\n"
-                + "37 35 98:1 / /data rw - ext4 /dev/vdb rw\n"
-                + "38 35 98:2 / /data/hot rw,noatime - ext4 /dev/vdc rw,commit=60\n"
-                + "garbage line\n");
+            """
+            36 35 98:0 /mnt1 /mnt/with\\040space rw,noatime master:1 - ext3 /dev/root rw,errors=continue
+            37 35 98:1 / /data rw - ext4 /dev/vdb rw
+            38 35 98:2 / /data/hot rw,noatime - ext4 /dev/vdc rw,commit=60
+            garbage line
+            """);
     assertThat(mounts).hasSize(3);
     assertThat(mounts.get(0).mountPoint()).isEqualTo(Path.of("/mnt/with space"));
     assertThat(mounts.get(0).options()).containsExactly("rw", "noatime");
@@ -132,8 +134,11 @@ class DoctorTest {
 
     var stats =
         ProcFiles.parseDiskStats(
-            " 254       0 vda 28711 10253 2196786 14270 227393 178826 8519584 161240 0 137340 185630 0 0 0 0 1234 10120\n"
-                + "   7       0 loop0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n bad\n");
+            """
+             254       0 vda 28711 10253 2196786 14270 227393 178826 8519584 161240 0 137340 185630 0 0 0 0 1234 10120
+               7       0 loop0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+             bad
+            """);
     assertThat(stats.get("254:0"))
         .isEqualTo(new ProcFiles.DiskCounters(28711 + 227393, 14270 + 161240, 137340));
     assertThat(stats).containsKey("7:0").hasSize(2);

@@ -120,7 +120,7 @@ class HotCacheIndexRacesTest {
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void aLakeFileVanishingMidPromoteLeavesNoCopyOutsideTheIndex() throws Exception {
     Path a = lakeFile("sales", 1, "part-a.parquet", 100 * KB);
-    Path b = lakeFile("sales", 1, "part-b.parquet", 100 * KB);
+    lakeFile("sales", 1, "part-b.parquet", 100 * KB);
     Path c = lakeFile("sales", 1, "part-c.parquet", 100 * KB);
     AtomicBoolean done = new AtomicBoolean();
     Storage compactingMeanwhile =
@@ -136,11 +136,10 @@ class HotCacheIndexRacesTest {
         };
     long budget = 250 * KB;
     HotCache cache = cache(budget, compactingMeanwhile);
-    Throwable thrown = null;
     try {
       cache.promote(a.getParent()).execute();
-    } catch (Throwable e) {
-      thrown = e;
+    } catch (IOException | RuntimeException either) {
+      // Failing or not is both fine here; what is checked is the disk and the index afterwards.
     }
     // Then the budget is filled by other promotes: the disk holds more than the budget.
     Path d = lakeFile("sales", 2, "part-d.parquet", 100 * KB);

@@ -97,7 +97,11 @@ class RoutingRulesTest {
       throws IOException {
     Path file =
         Files.writeString(
-            dir.resolve("tiering.rules"), "# hot dashboards\n" + "cache -> lake/clean\n");
+            dir.resolve("tiering.rules"),
+            """
+                                          # hot dashboards
+                                          cache -> lake/clean
+                                          """);
     assertThatThrownBy(() -> RoutingRules.load(file))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(
@@ -126,13 +130,12 @@ class RoutingRulesTest {
     Path file = dir.resolve("routing.rules");
     Files.writeString(
         file,
-        String.join(
-            "\n",
-            "# hot dashboards stay on the SSD",
-            "clean zone=gold table=dash_* -> hot/clean",
-            "",
-            "raw   -> lake/archive   # old inputs are history",
-            ""));
+        """
+        # hot dashboards stay on the SSD
+        clean zone=gold table=dash_* -> hot/clean
+
+        raw   -> lake/archive   # old inputs are history\
+        """);
 
     RoutingRules rules = RoutingRules.load(file);
 

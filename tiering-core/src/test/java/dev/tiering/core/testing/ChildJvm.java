@@ -118,7 +118,7 @@ public final class ChildJvm implements AutoCloseable {
           }
         }
         long left = deadline - System.nanoTime();
-        if (left <= 0 || !process.isAlive() && !reader.isAlive()) {
+        if (left <= 0 || (!process.isAlive() && !reader.isAlive())) {
           throw new AssertionError(
               name
                   + " did not print what was awaited (alive: "

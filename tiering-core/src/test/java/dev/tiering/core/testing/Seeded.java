@@ -109,7 +109,8 @@ public final class Seeded {
   /** {@code text} with every character outside printable ASCII written as {@code \\uXXXX}. */
   public static String printable(String text) {
     StringBuilder out = new StringBuilder(text.length());
-    for (char c : text.toCharArray()) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
       out.append(
           c >= 0x20 && c < 0x7f && c != '\\'
               ? String.valueOf(c)
