@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The five directories of the seed design, each on one tier. An area's id is its path from the
+ * The five directories data is placed in, each on one tier. An area's id is its path from the
  * tier's conventional root name, e.g. {@code hot/staging} for {@code /data/hot/staging}.
  */
 public enum Area {
@@ -29,17 +29,17 @@ public enum Area {
     this.directoryName = directoryName;
   }
 
-  /** The tier this area lives on. */
+  /** {@return the tier this area lives on} */
   public Tier tier() {
     return tier;
   }
 
-  /** The area's directory name under its tier root, e.g. {@code staging}. */
+  /** {@return the area's directory name under its tier root, e.g. {@code staging}} */
   public String directoryName() {
     return directoryName;
   }
 
-  /** The area's id, e.g. {@code hot/staging} or {@code lake/clean}. */
+  /** {@return the area's id, e.g. {@code hot/staging} or {@code lake/clean}} */
   public String id() {
     return tier.rootName() + "/" + directoryName;
   }
@@ -47,6 +47,8 @@ public enum Area {
   /**
    * Parses an area id such as {@code hot/clean}, case-insensitively.
    *
+   * @param id an area id, {@code <tier root name>/<directory name>}
+   * @return the area
    * @throws IllegalArgumentException if the id names no area, listing the valid ids
    */
   public static Area parse(String id) {

@@ -17,6 +17,7 @@ public record BatchId(String value) {
   /**
    * Validates the id.
    *
+   * @param value the id to check
    * @throws IllegalArgumentException naming the value, the broken rule and {@link #FORM}
    */
   public BatchId {
@@ -31,6 +32,8 @@ public record BatchId(String value) {
   /**
    * Parses a batch id.
    *
+   * @param value the id, e.g. {@code b42}
+   * @return the validated id
    * @throws IllegalArgumentException if the id is not of the form {@link #FORM}
    */
   public static BatchId of(String value) {

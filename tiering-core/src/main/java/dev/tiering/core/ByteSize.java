@@ -16,6 +16,7 @@ public record ByteSize(long bytes) {
   /**
    * Checks the size.
    *
+   * @param bytes the size to check
    * @throws IllegalArgumentException if negative
    */
   public ByteSize {
@@ -24,7 +25,12 @@ public record ByteSize(long bytes) {
     }
   }
 
-  /** A size in bytes. */
+  /**
+   * {@return a size of {@code bytes} bytes}
+   *
+   * @param bytes the size, zero or more
+   * @throws IllegalArgumentException if negative
+   */
   public static ByteSize of(long bytes) {
     return new ByteSize(bytes);
   }
@@ -33,6 +39,8 @@ public record ByteSize(long bytes) {
    * Parses {@code <number>[unit]}: units B, K/KiB, M/MiB, G/GiB, T/TiB, P/PiB, any case, all powers
    * of 1024; decimals allowed ({@code 1.5G}).
    *
+   * @param text the size as text; blanks are ignored, a bare number is bytes
+   * @return the size, rounded up to a whole byte
    * @throws IllegalArgumentException for any other text
    */
   public static ByteSize parse(String text) {

@@ -27,26 +27,28 @@ public enum DataKind {
     this.stagingPrefix = stagingPrefix;
   }
 
-  /** The kind's id as used on the command line and in rule files, e.g. {@code crosscheck}. */
+  /**
+   * {@return the kind's id as used on the command line and in rule files, e.g. {@code crosscheck}}
+   */
   public String id() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** True for the per-SLM, per-batch staging kinds (intermediate and cross-check). */
+  /** {@return whether this is a per-SLM, per-batch staging kind (intermediate or cross-check)} */
   public boolean isStaging() {
     return stagingPrefix != null;
   }
 
-  /** True for the kinds that live in a zone: clean, cache and archive. */
+  /** {@return whether this kind lives in a zone: true for clean, cache and archive} */
   public boolean hasZone() {
     return this == CLEAN || this == CACHE || this == ARCHIVE;
   }
 
   /**
-   * The areas a routing rule may send this kind to, the default first. Each lifecycle operation
-   * deletes data of one kind in that kind's areas (cleanup in staging, eviction in the cache,
-   * retention in the archive), so a kind that must be kept never shares an area with one that is
-   * deleted there.
+   * {@return the areas a routing rule may send this kind to, the default first} Each lifecycle
+   * operation deletes data of one kind in that kind's areas (cleanup in staging, eviction in the
+   * cache, retention in the archive), so a kind that must be kept never shares an area with one
+   * that is deleted there.
    */
   public List<Area> areas() {
     return switch (this) {
@@ -58,12 +60,16 @@ public enum DataKind {
     };
   }
 
-  /** Whether files of this kind may be placed in {@code area}. */
+  /**
+   * {@return whether files of this kind may be placed in {@code area}}
+   *
+   * @param area the area a rule or request names
+   */
   public boolean mayGoTo(Area area) {
     return areas().contains(area);
   }
 
-  /** Why this kind may only go to {@link #areas()}, as said in refusals. */
+  /** {@return why this kind may only go to {@link #areas()}, as said in refusals} */
   public String placementRule() {
     String why =
         switch (this) {
@@ -80,7 +86,9 @@ public enum DataKind {
         + areas().stream().map(Area::toString).collect(Collectors.joining(" or "));
   }
 
-  /** The file name prefix of a staging kind ({@code slm} or {@code crosscheck}), else null. */
+  /**
+   * {@return the file name prefix of a staging kind ({@code slm} or {@code crosscheck}), else null}
+   */
   public String stagingPrefix() {
     return stagingPrefix;
   }
@@ -88,6 +96,8 @@ public enum DataKind {
   /**
    * Parses a kind id in any case.
    *
+   * @param id a kind id such as {@code intermediate}
+   * @return the kind
    * @throws IllegalArgumentException for an unknown id, listing the valid ones
    */
   public static DataKind parse(String id) {

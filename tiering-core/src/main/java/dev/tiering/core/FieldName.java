@@ -17,6 +17,7 @@ public record FieldName(String value) {
   /**
    * Validates the name.
    *
+   * @param value the name to check
    * @throws IllegalArgumentException naming the value, the broken rule and {@link #FORM}
    */
   public FieldName {
@@ -31,6 +32,8 @@ public record FieldName(String value) {
   /**
    * Parses a field name.
    *
+   * @param value the name, e.g. {@code confidence}
+   * @return the validated name
    * @throws IllegalArgumentException if the name is not of the form {@link #FORM}
    */
   public static FieldName of(String value) {

@@ -3,9 +3,9 @@ package dev.tiering.core;
 import dev.tiering.core.internal.NameRules;
 
 /**
- * The id of a small language model (an inference job), a non-negative integer as in the seed's
- * {@code slm_{slm_id}_{batch_id}.parquet}. Its text form is canonical decimal (no sign, no leading
- * zeros), so that a file name parses to exactly one id and prints back to the same name.
+ * The id of a small language model (an inference job), a non-negative integer as in the staging
+ * file name {@code slm_{slm_id}_{batch_id}.parquet}. Its text form is canonical decimal (no sign,
+ * no leading zeros), so that a file name parses to exactly one id and prints back to the same name.
  *
  * @param value the id, zero or more
  */
@@ -17,6 +17,7 @@ public record SlmId(int value) {
   /**
    * Validates the id.
    *
+   * @param value the id to check
    * @throws IllegalArgumentException if the id is negative
    */
   public SlmId {
@@ -27,8 +28,9 @@ public record SlmId(int value) {
   }
 
   /**
-   * The SLM with the given number.
+   * {@return the SLM with the given number}
    *
+   * @param value the SLM's number, zero or more
    * @throws IllegalArgumentException if the id is negative
    */
   public static SlmId of(int value) {
@@ -38,6 +40,8 @@ public record SlmId(int value) {
   /**
    * Parses the canonical text form.
    *
+   * @param text the id in decimal, e.g. {@code 3}
+   * @return the id
    * @throws IllegalArgumentException if the text is not of the form {@link #FORM}
    */
   public static SlmId parse(String text) {

@@ -17,6 +17,7 @@ public record TableName(String value) {
   /**
    * Validates the name.
    *
+   * @param value the name to check
    * @throws IllegalArgumentException naming the value, the broken rule and {@link #FORM}
    */
   public TableName {
@@ -31,6 +32,8 @@ public record TableName(String value) {
   /**
    * Parses a table name.
    *
+   * @param value the name, e.g. {@code slm_predictions}
+   * @return the validated name
    * @throws IllegalArgumentException if the name is not of the form {@link #FORM}
    */
   public static TableName of(String value) {

@@ -2,9 +2,9 @@ package dev.tiering.core;
 
 /** The two storage tiers of the design: a small fast SSD and a large slow HDD. */
 public enum Tier {
-  /** The SSD: staging and the clean-data cache (seed: {@code /data/hot}). */
+  /** The SSD: staging and the clean-data cache (by default {@code /data/hot}). */
   HOT("hot", "SSD"),
-  /** The HDD: the data lake, archive and raw input (seed: {@code /data/lake}). */
+  /** The HDD: the data lake, archive and raw input (by default {@code /data/lake}). */
   COLD("lake", "HDD");
 
   private final String rootName;
@@ -15,12 +15,12 @@ public enum Tier {
     this.device = device;
   }
 
-  /** The conventional name of this tier's root directory: {@code hot} or {@code lake}. */
+  /** {@return the conventional name of this tier's root directory: {@code hot} or {@code lake}} */
   public String rootName() {
     return rootName;
   }
 
-  /** The kind of device the design puts this tier on: {@code SSD} or {@code HDD}. */
+  /** {@return the kind of device the design puts this tier on: {@code SSD} or {@code HDD}} */
   public String device() {
     return device;
   }

@@ -20,7 +20,7 @@ import java.util.Objects;
  * <p>Ways to get one:
  *
  * <ul>
- *   <li>{@link #defaults()}: the seed's {@code /data/hot} and {@code /data/lake};
+ *   <li>{@link #defaults()}: {@code /data/hot} and {@code /data/lake};
  *   <li>{@link #under(Path)}: {@code <base>/hot} and {@code <base>/lake}, for tests and embedding;
  *   <li>{@link #fromEnvironment()}: system properties, then environment variables, then defaults;
  *   <li>{@link #builder()}: each root set in code.
@@ -34,10 +34,10 @@ import java.util.Objects;
  */
 public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
 
-  /** The seed's hot tier mount point. */
+  /** The default hot tier mount point, {@code /data/hot}. */
   public static final Path DEFAULT_HOT_ROOT = Path.of("/data/hot");
 
-  /** The seed's cold tier mount point. */
+  /** The default cold tier mount point, {@code /data/lake}. */
   public static final Path DEFAULT_LAKE_ROOT = Path.of("/data/lake");
 
   /** System property for a base directory holding {@code hot/} and {@code lake/}. */
@@ -61,6 +61,11 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
   /**
    * Normalizes and checks the roots.
    *
+   * @param hotRoot the hot tier root; made a real path
+   * @param lakeRoot the lake root; made a real path if local, and must be absolute on {@code
+   *     lakeStore}
+   * @param lakeStore the lake's file system as a URI (only scheme and authority are kept), or null
+   *     for a local disk
    * @throws IllegalArgumentException if the roots are equal or one contains the other
    */
   public TierLayout {
@@ -118,7 +123,13 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
     }
   }
 
-  /** Both roots on local disks. */
+  /**
+   * Both roots on local disks.
+   *
+   * @param hotRoot the hot tier root
+   * @param lakeRoot the lake root
+   * @throws IllegalArgumentException if the roots are equal or one contains the other
+   */
   public TierLayout(Path hotRoot, Path lakeRoot) {
     this(hotRoot, lakeRoot, null);
   }
@@ -165,14 +176,16 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
     return new java.util.AbstractMap.SimpleImmutableEntry<>(root, local ? null : parsed);
   }
 
-  /** True if the lake is on a local disk, like the hot tier. */
+  /** {@return whether the lake is on a local disk, like the hot tier} */
   public boolean lakeIsLocal() {
     return lakeStore == null;
   }
 
   /**
-   * How to show {@code path} to a person: a lake path on another file system as its full URI
-   * ({@code hdfs://namenode:8020/lake/clean/...}), anything else as the path.
+   * {@return how to show {@code path} to a person} A lake path on another file system shows as its
+   * full URI ({@code hdfs://namenode:8020/lake/clean/...}), anything else as the path.
+   *
+   * @param path a path on either tier, or anywhere
    */
   public String display(Path path) {
     if (lakeStore != null && path.isAbsolute() && path.normalize().startsWith(lakeRoot)) {
@@ -181,22 +194,28 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
     return path.toString();
   }
 
-  /** The seed's layout: {@code /data/hot} and {@code /data/lake}. */
+  /** {@return the default layout: {@code /data/hot} and {@code /data/lake}} */
   public static TierLayout defaults() {
     return new TierLayout(DEFAULT_HOT_ROOT, DEFAULT_LAKE_ROOT);
   }
 
-  /** Both tiers under one base directory: {@code <base>/hot} and {@code <base>/lake}. */
+  /**
+   * {@return both tiers under one base directory: {@code <base>/hot} and {@code <base>/lake}}
+   *
+   * @param base the directory to hold both roots
+   */
   public static TierLayout under(Path base) {
     Objects.requireNonNull(base, "base");
     return new TierLayout(base.resolve(Tier.HOT.rootName()), base.resolve(Tier.COLD.rootName()));
   }
 
   /**
-   * The layout configured by system properties ({@code tiering.hot.root}, {@code
-   * tiering.lake.root}, {@code tiering.root}), else by environment variables ({@code
-   * TIERING_HOT_ROOT}, {@code TIERING_LAKE_ROOT}, {@code TIERING_ROOT}), else the defaults. A
+   * {@return the layout configured by the environment} System properties ({@code tiering.hot.root},
+   * {@code tiering.lake.root}, {@code tiering.root}) come first, then environment variables ({@code
+   * TIERING_HOT_ROOT}, {@code TIERING_LAKE_ROOT}, {@code TIERING_ROOT}), then the defaults. A
    * per-tier setting wins over a base directory; a property wins over a variable.
+   *
+   * @throws IllegalArgumentException if a setting is blank or relative, or the roots overlap
    */
   public static TierLayout fromEnvironment() {
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -260,17 +279,25 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
     return value;
   }
 
-  /** A builder starting from the seed's defaults. */
+  /** {@return a builder starting from the defaults, {@code /data/hot} and {@code /data/lake}} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The root of {@code tier} (for a remote lake, the path part of its URI). */
+  /**
+   * {@return the root of {@code tier}} For a remote lake, the path part of its URI.
+   *
+   * @param tier the tier
+   */
   public Path root(Tier tier) {
     return tier == Tier.HOT ? hotRoot : lakeRoot;
   }
 
-  /** The tier whose root holds {@code path}, or empty for a path outside both roots. */
+  /**
+   * {@return the tier whose root holds {@code path}, or empty for a path outside both roots}
+   *
+   * @param path any path; relative paths are taken from the working directory
+   */
   public java.util.Optional<Tier> tierOf(Path path) {
     Path absolute = path.toAbsolutePath().normalize();
     for (Tier tier : Tier.values()) {
@@ -281,7 +308,7 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
     return java.util.Optional.empty();
   }
 
-  /** Builds a {@link TierLayout}; unset roots keep the seed's defaults. */
+  /** Builds a {@link TierLayout}; unset roots keep the defaults. */
   public static final class Builder {
     private Path hotRoot = DEFAULT_HOT_ROOT;
     private Path lakeRoot = DEFAULT_LAKE_ROOT;
@@ -289,13 +316,23 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
 
     private Builder() {}
 
-    /** Sets the hot (SSD) root. */
+    /**
+     * Sets the hot (SSD) root.
+     *
+     * @param hotRoot the hot tier root
+     * @return this builder
+     */
     public Builder hotRoot(Path hotRoot) {
       this.hotRoot = Objects.requireNonNull(hotRoot, "hotRoot");
       return this;
     }
 
-    /** Sets the cold (HDD) lake root. */
+    /**
+     * Sets the cold (HDD) lake root, on a local disk.
+     *
+     * @param lakeRoot the lake root
+     * @return this builder
+     */
     public Builder lakeRoot(Path lakeRoot) {
       this.lakeRoot = Objects.requireNonNull(lakeRoot, "lakeRoot");
       this.lakeStore = null;
@@ -306,6 +343,10 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
      * Sets the lake root as text: a local path or {@code file:} URI, or the URI of another file
      * system such as {@code hdfs://namenode:8020/lake} (served by the {@code tiering-hadoop}
      * module).
+     *
+     * @param location the lake's path or URI
+     * @return this builder
+     * @throws IllegalArgumentException for a URI without a path or a malformed one
      */
     public Builder lakeRoot(String location) {
       Map.Entry<Path, URI> parsed = lakeLocation(Objects.requireNonNull(location, "location"));
@@ -317,6 +358,7 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
     /**
      * Builds the layout.
      *
+     * @return the layout
      * @throws IllegalArgumentException if the roots overlap
      */
     public TierLayout build() {

@@ -18,6 +18,7 @@ public record WriteId(String value) {
   /**
    * Validates the id.
    *
+   * @param value the id to check
    * @throws IllegalArgumentException naming the value, the broken rule and {@link #FORM}
    */
   public WriteId {
@@ -32,6 +33,8 @@ public record WriteId(String value) {
   /**
    * Parses a write id.
    *
+   * @param value the id, e.g. {@code run7-b42}
+   * @return the validated id
    * @throws IllegalArgumentException if the id is not of the form {@link #FORM}
    */
   public static WriteId of(String value) {

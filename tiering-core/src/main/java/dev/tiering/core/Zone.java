@@ -14,7 +14,7 @@ public enum Zone {
   /** Business-ready, aggregated data. */
   GOLD;
 
-  /** The zone's directory name: {@code bronze}, {@code silver} or {@code gold}. */
+  /** {@return the zone's directory name: {@code bronze}, {@code silver} or {@code gold}} */
   public String id() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -22,6 +22,8 @@ public enum Zone {
   /**
    * Parses a zone name in any case.
    *
+   * @param name a zone name such as {@code silver} or {@code SILVER}
+   * @return the zone
    * @throws IllegalArgumentException for any other name, listing the valid zones
    */
   public static Zone parse(String name) {

@@ -14,11 +14,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Checks the machine against the seed's "Filesystem Configuration" and explains every finding with
- * the seed's fix: the tiers exist and are writable, they are on different devices (on one device
- * tiering moves nothing between an SSD and an HDD), the hot tier is mounted {@code
- * noatime,nodiratime}, the lake {@code noatime,commit=60}, both ext4, with free space. Mount facts
- * come from {@code /proc/self/mountinfo}. Thread-safe.
+ * Checks the machine's file system setup and explains every finding with its fix: the tiers exist
+ * and are writable, they are on different devices (on one device tiering moves nothing between an
+ * SSD and an HDD), the hot tier is mounted {@code noatime,nodiratime}, the lake {@code
+ * noatime,commit=60}, both ext4, with free space. Mount facts come from {@code
+ * /proc/self/mountinfo}. Thread-safe.
  */
 public final class Doctor {
 
@@ -28,7 +28,7 @@ public final class Doctor {
    * @param check what was checked
    * @param level how it stands
    * @param message what was found
-   * @param fix what to do, from the seed, or empty when all is well
+   * @param fix what to do (a command or an {@code /etc/fstab} line), or empty when all is well
    */
   public record Finding(String check, HealthLevel level, String message, String fix) {}
 
@@ -36,19 +36,33 @@ public final class Doctor {
   private final Storage storage;
   private final ProcFiles proc;
 
-  /** A doctor reading the real {@code /proc}. */
+  /**
+   * A doctor reading the real {@code /proc}, on the layout's storage.
+   *
+   * @param paths the tiers to examine
+   */
   public Doctor(PathResolver paths) {
     this(paths, Storage.forLayout(paths.layout()), Path.of("/proc"));
   }
 
-  /** A doctor reading mount facts from {@code procRoot} (fixtures in tests). */
+  /**
+   * A doctor reading mount facts from {@code procRoot} (fixtures in tests).
+   *
+   * @param paths the tiers to examine
+   * @param storage the storage that checks the roots and measures free space
+   * @param procRoot the directory read as {@code /proc}
+   */
   public Doctor(PathResolver paths, Storage storage, Path procRoot) {
     this.paths = Objects.requireNonNull(paths, "paths");
     this.storage = Objects.requireNonNull(storage, "storage");
     this.proc = new ProcFiles(Objects.requireNonNull(procRoot, "procRoot"));
   }
 
-  /** Examines the setup; the findings are in a stable order. */
+  /**
+   * Examines the setup.
+   *
+   * @return the findings, in a stable order; a check that cannot be made is a finding too
+   */
   public List<Finding> examine() {
     List<Finding> findings = new ArrayList<>();
     Path hot = paths.layout().hotRoot();
@@ -188,7 +202,11 @@ public final class Doctor {
         fsType("hot file system", h));
   }
 
-  /** The worst level among findings. */
+  /**
+   * {@return the worst level among findings; {@link HealthLevel#OK} if there are none}
+   *
+   * @param findings the findings of an examination
+   */
   public static HealthLevel level(List<Finding> findings) {
     HealthLevel worst = HealthLevel.OK;
     for (Finding finding : findings) {

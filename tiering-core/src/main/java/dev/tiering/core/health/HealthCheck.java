@@ -24,7 +24,17 @@ public record HealthCheck(
     HealthLevel level,
     String message) {
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param name what was checked; not null
+   * @param value the measured value, in {@code unit}
+   * @param warning the warning threshold, or NaN if none
+   * @param critical the critical threshold, or NaN if none
+   * @param unit the unit of the figures, or empty for none; not null
+   * @param level the verdict; not null
+   * @param message a sentence for people; not null
+   */
   public HealthCheck {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(unit, "unit");

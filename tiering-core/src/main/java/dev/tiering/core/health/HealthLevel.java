@@ -15,12 +15,16 @@ public enum HealthLevel {
     this.exitCode = exitCode;
   }
 
-  /** The process exit code for this level: 0, 1 or 2. */
+  /** {@return the process exit code for this level: 0, 1 or 2} */
   public int exitCode() {
     return exitCode;
   }
 
-  /** The worse of two levels. */
+  /**
+   * {@return the worse of this level and {@code other}}
+   *
+   * @param other the level to compare with
+   */
   public HealthLevel worst(HealthLevel other) {
     return compareTo(other) >= 0 ? this : other;
   }

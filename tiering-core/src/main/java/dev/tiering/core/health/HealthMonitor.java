@@ -22,11 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks the tiers against {@link HealthThresholds}, replacing the seed's cron job (which compares
- * {@code du -sh} output as strings, so "9G" sorts above "10G" and it misfires), {@code df} and
- * {@code iostat -x}: staging size, hot tier and lake fullness, the clean cache against its budget,
- * and, when sampled, each tier device's utilization and average wait from {@code /proc/diskstats}.
- * Thread-safe.
+ * Checks the tiers against {@link HealthThresholds}, as {@code du -sh}, {@code df} and {@code
+ * iostat -x} would, but comparing sizes as numbers, not as text (where "9G" sorts above "10G"):
+ * staging size, hot tier and lake fullness, the clean cache against its budget, and, when sampled,
+ * each tier device's utilization and average wait from {@code /proc/diskstats}. Thread-safe.
  */
 public final class HealthMonitor {
 
@@ -46,24 +45,40 @@ public final class HealthMonitor {
     this.proc = new ProcFiles(b.procRoot);
   }
 
-  /** A monitor of the tiers of {@code paths}. */
+  /**
+   * {@return a builder of a monitor of the tiers of {@code paths}}
+   *
+   * @param paths the tiers to check
+   */
   public static Builder builder(PathResolver paths) {
     return new Builder(paths);
   }
 
-  /** The limits checks compare against. */
+  /** {@return the limits checks compare against} */
   public HealthThresholds thresholds() {
     return limits;
   }
 
-  /** Sizes and fullness, without sampling disk I/O. */
+  /**
+   * Checks sizes and fullness, without sampling disk I/O. Logs the report.
+   *
+   * @return the report
+   * @throws IOException if the staging area or the cache cannot be listed, or a tier cannot be
+   *     measured
+   */
   public HealthReport check() throws IOException {
     return check(Duration.ZERO);
   }
 
   /**
-   * Sizes and fullness and, for a positive {@code ioInterval}, each tier device's I/O sampled over
-   * that interval (as {@code iostat -x} does). Logs the report.
+   * Checks sizes and fullness and, for a positive {@code ioInterval}, each tier device's I/O
+   * sampled over that interval (as {@code iostat -x} does). Logs the report.
+   *
+   * @param ioInterval how long to sample disk I/O; zero or negative to skip it
+   * @return the report
+   * @throws IOException if the staging area or the cache cannot be listed, or a tier cannot be
+   *     measured
+   * @throws java.io.InterruptedIOException if interrupted while sampling disk I/O
    */
   public HealthReport check(Duration ioInterval) throws IOException {
     List<HealthCheck> checks = new ArrayList<>();
@@ -405,31 +420,53 @@ public final class HealthMonitor {
       this.paths = Objects.requireNonNull(paths, "paths");
     }
 
-    /** The storage (default: local disks); usage figures come from it. */
+    /**
+     * Sets the storage (default: {@link Storage#forLayout} of the tiers); usage figures come from
+     * it.
+     *
+     * @param value the storage
+     * @return this builder
+     */
     public Builder storage(Storage value) {
       this.storage = Objects.requireNonNull(value, "storage");
       return this;
     }
 
-    /** The limits (default: the seed's). */
+    /**
+     * Sets the limits (default: {@link HealthThresholds#defaults()}).
+     *
+     * @param value the limits
+     * @return this builder
+     */
     public Builder thresholds(HealthThresholds value) {
       this.limits = Objects.requireNonNull(value, "thresholds");
       return this;
     }
 
-    /** The clock for report times. */
+    /**
+     * Sets the clock for report times (default: the system clock, UTC).
+     *
+     * @param value the clock
+     * @return this builder
+     */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
       return this;
     }
 
-    /** Where {@code self/mountinfo} and {@code diskstats} are read from (default {@code /proc}). */
+    /**
+     * Sets where {@code self/mountinfo} and {@code diskstats} are read from (default {@code
+     * /proc}).
+     *
+     * @param value the directory read as {@code /proc}
+     * @return this builder
+     */
     public Builder procRoot(Path value) {
       this.procRoot = Objects.requireNonNull(value, "procRoot");
       return this;
     }
 
-    /** Builds the monitor. */
+    /** {@return the monitor} */
     public HealthMonitor build() {
       return new HealthMonitor(this);
     }

@@ -15,13 +15,18 @@ import org.slf4j.Logger;
  */
 public record HealthReport(Instant at, List<HealthCheck> checks) {
 
-  /** Checks and copies the components. */
+  /**
+   * Checks and copies the components.
+   *
+   * @param at when the checks ran; not null
+   * @param checks the checks, copied
+   */
   public HealthReport {
     Objects.requireNonNull(at, "at");
     checks = List.copyOf(checks);
   }
 
-  /** The worst level of all checks. */
+  /** {@return the worst level of all checks; {@link HealthLevel#OK} if there are none} */
   public HealthLevel level() {
     HealthLevel worst = HealthLevel.OK;
     for (HealthCheck check : checks) {
@@ -30,7 +35,11 @@ public record HealthReport(Instant at, List<HealthCheck> checks) {
     return worst;
   }
 
-  /** Logs each check at INFO, WARN or ERROR by its level. */
+  /**
+   * Logs each check at INFO, WARN or ERROR by its level.
+   *
+   * @param logger where to log
+   */
   public void log(Logger logger) {
     for (HealthCheck check : checks) {
       switch (check.level()) {
@@ -42,10 +51,10 @@ public record HealthReport(Instant at, List<HealthCheck> checks) {
   }
 
   /**
-   * The report as {@code tiering status} prints it: a heading with the time and the overall level,
-   * then a line per check with its level, its value and thresholds in their units (sizes as {@code
-   * 9.8 GiB}, shares as {@code 71.0%}), a bar of how far the value is toward its limit, and the
-   * message.
+   * {@return the report as {@code tiering status} prints it} That is a heading with the time and
+   * the overall level, then a line per check with its level, its value and thresholds in their
+   * units (sizes as {@code 9.8 GiB}, shares as {@code 71.0%}), a bar of how far the value is toward
+   * its limit, and the message.
    */
   public String format() {
     StringBuilder text =
@@ -108,8 +117,8 @@ public record HealthReport(Instant at, List<HealthCheck> checks) {
   }
 
   /**
-   * The report as JSON: {@code {"at", "level", "checks": [{name, value, warning, critical, unit,
-   * level, message}]}}; a threshold a check does not have is {@code null}.
+   * {@return the report as JSON: {@code {"at", "level", "checks": [{name, value, warning, critical,
+   * unit, level, message}]}}} A threshold a check does not have is {@code null}.
    */
   public String toJson() {
     StringBuilder json =

@@ -6,11 +6,11 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The limits health checks compare against: the one place thresholds live. Defaults are the seed's:
- * staging normal below 4 GiB, warning above 10 GiB, critical above 30 GiB; hot tier warning above
- * 90% full; SSD await above 10 ms, HDD await above 50 ms, utilization above 80%. The seed gives no
- * critical fullness; the SDK adds 95%. Every limit is "above": a value equal to a limit is still
- * within it. Immutable; built with sizes, percentages and durations.
+ * The limits health checks compare against: the one place thresholds live. The defaults: staging
+ * normal below 4 GiB, warning above 10 GiB, critical above 30 GiB; hot tier and lake warning above
+ * 90% full, critical above 95%; clean cache above its 40 GiB budget; SSD await above 10 ms, HDD
+ * await above 50 ms, utilization above 80%. Every limit is "above": a value equal to a limit is
+ * still within it. Immutable; built with sizes, percentages and durations.
  *
  * <pre>{@code
  * HealthThresholds limits = HealthThresholds.builder()
@@ -94,17 +94,17 @@ public final class HealthThresholds {
     }
   }
 
-  /** The seed's limits. */
+  /** {@return the default limits, as listed above} */
   public static HealthThresholds defaults() {
     return builder().build();
   }
 
-  /** A builder starting from the seed's limits. */
+  /** {@return a builder starting from the default limits} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder starting from these limits. */
+  /** {@return a builder starting from these limits} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.stagingNormal = stagingNormalBytes;
@@ -121,57 +121,57 @@ public final class HealthThresholds {
     return b;
   }
 
-  /** Staging above this is noted as above normal (still ok), in bytes. */
+  /** {@return the staging size above which it is noted as above normal (still ok), in bytes} */
   public long stagingNormalBytes() {
     return stagingNormalBytes;
   }
 
-  /** Staging above this is a warning, in bytes. */
+  /** {@return the staging size above which it is a warning, in bytes} */
   public long stagingWarningBytes() {
     return stagingWarningBytes;
   }
 
-  /** Staging above this is critical, in bytes. */
+  /** {@return the staging size above which it is critical, in bytes} */
   public long stagingCriticalBytes() {
     return stagingCriticalBytes;
   }
 
-  /** The hot tier fuller than this (0 to 1) is a warning. */
+  /** {@return the used fraction (0 to 1) above which the hot tier is a warning} */
   public double hotWarningFraction() {
     return hotWarningFraction;
   }
 
-  /** The hot tier fuller than this (0 to 1) is critical. */
+  /** {@return the used fraction (0 to 1) above which the hot tier is critical} */
   public double hotCriticalFraction() {
     return hotCriticalFraction;
   }
 
-  /** The lake fuller than this (0 to 1) is a warning. */
+  /** {@return the used fraction (0 to 1) above which the lake is a warning} */
   public double lakeWarningFraction() {
     return lakeWarningFraction;
   }
 
-  /** The lake fuller than this (0 to 1) is critical. */
+  /** {@return the used fraction (0 to 1) above which the lake is critical} */
   public double lakeCriticalFraction() {
     return lakeCriticalFraction;
   }
 
-  /** The clean cache above this is a warning, in bytes. */
+  /** {@return the clean cache size above which it is a warning, in bytes} */
   public long cacheBudgetBytes() {
     return cacheBudgetBytes;
   }
 
-  /** SSD average wait above this is a warning, in milliseconds. */
+  /** {@return the SSD average wait above which it is a warning, in milliseconds} */
   public double ssdAwaitMillis() {
     return ssdAwaitMillis;
   }
 
-  /** HDD average wait above this is a warning, in milliseconds. */
+  /** {@return the HDD average wait above which it is a warning, in milliseconds} */
   public double hddAwaitMillis() {
     return hddAwaitMillis;
   }
 
-  /** Device utilization above this percentage is a warning. */
+  /** {@return the device utilization, in percent, above which it is a warning} */
   public double utilizationPercent() {
     return utilizationPercent;
   }
@@ -218,7 +218,7 @@ public final class HealthThresholds {
     return String.format(java.util.Locale.ROOT, "%.1f%%", fraction * 100);
   }
 
-  /** Builds {@link HealthThresholds}; every value starts at the seed's. */
+  /** Builds {@link HealthThresholds}; every value starts at its default. */
   public static final class Builder {
     private long stagingNormal = 4 * GIB;
     private long stagingWarning = 10 * GIB;
@@ -234,7 +234,15 @@ public final class HealthThresholds {
 
     private Builder() {}
 
-    /** Staging sizes: above normal is noted, above warning a warning, above critical critical. */
+    /**
+     * Sets the staging sizes: above normal is noted, above warning a warning, above critical
+     * critical (default 4, 10 and 30 GiB).
+     *
+     * @param normal the size above which staging is noted; more than 0
+     * @param warning the size above which staging is a warning; at least {@code normal}
+     * @param critical the size above which staging is critical; at least {@code warning}
+     * @return this builder
+     */
     public Builder staging(ByteSize normal, ByteSize warning, ByteSize critical) {
       this.stagingNormal = Objects.requireNonNull(normal, "normal").bytes();
       this.stagingWarning = Objects.requireNonNull(warning, "warning").bytes();
@@ -242,39 +250,71 @@ public final class HealthThresholds {
       return this;
     }
 
-    /** Hot tier fullness limits, in percent (default 90 and 95). */
+    /**
+     * Sets the hot tier fullness limits, in percent (default 90 and 95).
+     *
+     * @param warning the fullness above which the hot tier is a warning; more than 0
+     * @param critical the fullness above which it is critical; from {@code warning} to 100
+     * @return this builder
+     */
     public Builder hotFullnessPercent(double warning, double critical) {
       this.hotWarning = warning / 100;
       this.hotCritical = critical / 100;
       return this;
     }
 
-    /** Lake fullness limits, in percent (default 90 and 95). */
+    /**
+     * Sets the lake fullness limits, in percent (default 90 and 95).
+     *
+     * @param warning the fullness above which the lake is a warning; more than 0
+     * @param critical the fullness above which it is critical; from {@code warning} to 100
+     * @return this builder
+     */
     public Builder lakeFullnessPercent(double warning, double critical) {
       this.lakeWarning = warning / 100;
       this.lakeCritical = critical / 100;
       return this;
     }
 
-    /** The clean cache's budget (default 40 GiB). */
+    /**
+     * Sets the clean cache's budget (default 40 GiB).
+     *
+     * @param value the cache size above which it is a warning; more than 0
+     * @return this builder
+     */
     public Builder cacheBudget(ByteSize value) {
       this.cacheBudget = Objects.requireNonNull(value, "value").bytes();
       return this;
     }
 
-    /** SSD average wait above this is a warning (default 10 ms). */
+    /**
+     * Sets the SSD average wait above which it is a warning (default 10 ms).
+     *
+     * @param value the wait; positive
+     * @return this builder
+     */
     public Builder ssdAwait(Duration value) {
       this.ssdAwaitMillis = Objects.requireNonNull(value, "value").toNanos() / 1e6;
       return this;
     }
 
-    /** HDD average wait above this is a warning (default 50 ms). */
+    /**
+     * Sets the HDD average wait above which it is a warning (default 50 ms).
+     *
+     * @param value the wait; positive
+     * @return this builder
+     */
     public Builder hddAwait(Duration value) {
       this.hddAwaitMillis = Objects.requireNonNull(value, "value").toNanos() / 1e6;
       return this;
     }
 
-    /** Device utilization above this percentage is a warning (default 80). */
+    /**
+     * Sets the device utilization above which it is a warning (default 80%).
+     *
+     * @param value the utilization in percent; more than 0, at most 100
+     * @return this builder
+     */
     public Builder utilizationPercent(double value) {
       this.utilization = value;
       return this;
@@ -283,6 +323,7 @@ public final class HealthThresholds {
     /**
      * Builds the limits.
      *
+     * @return the limits
      * @throws IllegalArgumentException naming the limits that are out of order or range
      */
     public HealthThresholds build() {

@@ -21,7 +21,14 @@ public final class HotTierGuard {
   private final Storage storage;
   private final double maxFraction;
 
-  /** A guard on local storage. */
+  /**
+   * A guard that measures the hot tier on the layout's storage (the hot tier is always local).
+   *
+   * @param paths the tiers to guard
+   * @param maxFraction the largest used fraction of the hot tier that still allows writes, e.g.
+   *     {@code 0.90}
+   * @throws IllegalArgumentException if {@code maxFraction} is not in (0, 1]
+   */
   public HotTierGuard(PathResolver paths, double maxFraction) {
     this(paths, Storage.forLayout(paths.layout()), maxFraction);
   }
@@ -29,6 +36,10 @@ public final class HotTierGuard {
   /**
    * A guard on the given storage.
    *
+   * @param paths the tiers to guard
+   * @param storage the storage that measures the hot tier
+   * @param maxFraction the largest used fraction of the hot tier that still allows writes, e.g.
+   *     {@code 0.90}
    * @throws IllegalArgumentException if {@code maxFraction} is not in (0, 1]
    */
   public HotTierGuard(PathResolver paths, Storage storage, double maxFraction) {
@@ -47,6 +58,8 @@ public final class HotTierGuard {
   /**
    * Throws if the hot tier is over the limit.
    *
+   * @param stagingFile the file about to be written, named in the message
+   * @throws IOException if the hot tier's usage cannot be measured
    * @throws IllegalStateException naming the usage, the limit and the cleanup to run
    */
   public void check(Path stagingFile) throws IOException {

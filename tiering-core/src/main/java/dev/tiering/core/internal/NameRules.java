@@ -18,9 +18,10 @@ public final class NameRules {
   private NameRules() {}
 
   /**
-   * Returns {@code value} if it is a valid name of the given kind, else throws.
+   * {@return {@code value}, if it is a valid name of the given kind}
    *
    * @param what what the value names, for the message ("table name")
+   * @param value the name to check
    * @param allowedFirst the characters a name may start with
    * @param allowed the characters a name may contain after its first
    * @param form the accepted form in words, for the message
@@ -72,14 +73,29 @@ public final class NameRules {
     return null;
   }
 
+  /**
+   * {@return whether {@code cp} is an ASCII lowercase letter}
+   *
+   * @param cp a Unicode code point
+   */
   public static boolean isLowerAlpha(int cp) {
     return cp >= 'a' && cp <= 'z';
   }
 
+  /**
+   * {@return whether {@code cp} is an ASCII letter, either case, or digit}
+   *
+   * @param cp a Unicode code point
+   */
   public static boolean isAlnum(int cp) {
     return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || isDigit(cp);
   }
 
+  /**
+   * {@return whether {@code cp} is an ASCII digit}
+   *
+   * @param cp a Unicode code point
+   */
   public static boolean isDigit(int cp) {
     return cp >= '0' && cp <= '9';
   }
@@ -92,6 +108,9 @@ public final class NameRules {
   /**
    * Quotes a value for a message: printable ASCII as is, everything else as {@code \\uXXXX}, and
    * long values shortened, so a message never carries raw control or look-alike characters.
+   *
+   * @param value the value to quote
+   * @return the value in single quotes
    */
   public static String quote(String value) {
     StringBuilder out = new StringBuilder(Math.min(value.length(), 64) + 2).append('\'');

@@ -45,19 +45,34 @@ public final class Archiver {
   private final Storage storage;
   private final Clock clock;
 
-  /** An archiver on local disks with the system clock. */
+  /**
+   * An archiver on the layout's storage (see {@link Storage#forLayout}) with the system clock.
+   *
+   * @param paths where the lake and the archive are
+   */
   public Archiver(PathResolver paths) {
     this(paths, Storage.forLayout(paths.layout()), Clock.systemUTC());
   }
 
-  /** An archiver on the given storage and clock. */
+  /**
+   * An archiver on the given storage and clock.
+   *
+   * @param paths where the lake and the archive are
+   * @param storage the storage that moves and deletes files
+   * @param clock the clock that says what today is, for partition ages
+   */
   public Archiver(PathResolver paths, Storage storage, Clock clock) {
     this.paths = Objects.requireNonNull(paths, "paths");
     this.storage = Objects.requireNonNull(storage, "storage").reportingFullTiers(paths.layout());
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Applies the policy. */
+  /**
+   * Applies the policy.
+   *
+   * @param policy the retention of each zone
+   * @return the plan, to preview or execute
+   */
   public LifecyclePlan apply(RetentionPolicy policy) {
     Objects.requireNonNull(policy, "policy");
     return LifecyclePlan.of("retention", preview -> apply(policy, preview));

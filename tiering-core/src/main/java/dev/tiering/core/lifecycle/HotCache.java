@@ -34,14 +34,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The clean-data cache on the SSD ({@code <hot>/clean}): copies of frequently read lake files, kept
- * under a byte budget by evicting the least recently used. The seed mounts the hot tier with {@code
- * noatime}, so recency cannot come from file access times: the cache keeps its own access record in
- * {@code .cache-index}, so the LRU order survives restarts. Promotes, evictions and drops are saved
- * before the lock is released; access times from reads are saved at most every {@value
- * #ACCESS_SAVE_SECONDS} seconds, so a process that exits loses at most that much recency (never a
- * copy or its accounting). Each instance keeps the parsed index while the file still carries the
- * token of its last load or save, so an operation costs the same with 100 or 100,000 copies until
- * it has to save.
+ * under a byte budget by evicting the least recently used. The hot tier is mounted {@code noatime}
+ * (see {@code tiering doctor}), so recency cannot come from file access times: the cache keeps its
+ * own access record in {@code .cache-index}, so the LRU order survives restarts. Promotes,
+ * evictions and drops are saved before the lock is released; access times from reads are saved at
+ * most every {@value #ACCESS_SAVE_SECONDS} seconds, so a process that exits loses at most that much
+ * recency (never a copy or its accounting). Each instance keeps the parsed index while the file
+ * still carries the token of its last load or save, so an operation costs the same with 100 or
+ * 100,000 copies until it has to save.
  *
  * <p>A copy is published atomically and verified (size and CRC32C against the lake file) before it
  * is served; when a read finds a copy whose size no longer matches (truncated or replaced), the
@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HotCache {
 
-  /** The seed's upper bound for the clean cache: 40 GiB. */
+  /** The default byte budget: 40 GiB, the most the clean cache area is sized for. */
   public static final long DEFAULT_BUDGET = 40L * 1024 * 1024 * 1024;
 
   private static final Logger log = LoggerFactory.getLogger(HotCache.class);
@@ -88,7 +88,11 @@ public final class HotCache {
     this.clock = b.clock;
   }
 
-  /** A cache over {@code paths}' hot clean area. */
+  /**
+   * {@return a builder of a cache over {@code paths}' hot clean area}
+   *
+   * @param paths where the cache and the lake are
+   */
   public static Builder builder(PathResolver paths) {
     return new Builder(paths);
   }
@@ -104,20 +108,26 @@ public final class HotCache {
    */
   public record Entry(Path lakeFile, Path cacheFile, long bytes, long crc32c, Instant lastAccess) {}
 
-  /** The byte budget. */
+  /** {@return the byte budget} */
   public long budget() {
     return budget;
   }
 
   /**
-   * Every entry, least recently used first. Changes nothing: the index is replaced atomically, so
-   * it is read without the lock (and without creating the lock file).
+   * {@return every entry, least recently used first} Changes nothing: the index is replaced
+   * atomically, so it is read without the lock (and without creating the lock file).
+   *
+   * @throws IOException if the index cannot be read
    */
   public List<Entry> entries() throws IOException {
     return sorted(load().entries);
   }
 
-  /** Bytes the cached copies take. */
+  /**
+   * {@return the bytes the cached copies take}
+   *
+   * @throws IOException if the index cannot be read
+   */
   public long usedBytes() throws IOException {
     return entries().stream().mapToLong(Entry::bytes).sum();
   }
@@ -126,6 +136,8 @@ public final class HotCache {
    * Copies a lake file, or every data file under a lake directory (a partition or a table), into
    * the cache, evicting least recently used copies to stay within the budget.
    *
+   * @param lakePath a lake data file, partition or table directory
+   * @return the plan, to preview or execute
    * @throws IllegalArgumentException if the path is not inside a lake table
    */
   public LifecyclePlan promote(Path lakePath) {
@@ -450,6 +462,11 @@ public final class HotCache {
    * The paths to read for these lake files: each file's SSD copy when it is cached and whole, else
    * the lake file. Records the access of every cached file served (saved within {@value
    * #ACCESS_SAVE_SECONDS} seconds, by this or a later call of this instance).
+   *
+   * @param lakeFiles the lake files to read
+   * @return the path to read for each, in the same order
+   * @throws IOException if the index cannot be read or saved, the lock cannot be taken, or a
+   *     damaged copy cannot be dropped
    */
   public List<Path> forRead(List<Path> lakeFiles) throws IOException {
     List<Path> result = new ArrayList<>(lakeFiles.size());
@@ -510,12 +527,23 @@ public final class HotCache {
     return result;
   }
 
-  /** The path to read for one lake file (see {@link #forRead(List)}). */
+  /**
+   * {@return the path to read for one lake file} See {@link #forRead(List)}.
+   *
+   * @param lakeFile the lake file to read
+   * @throws IOException if the index cannot be read or saved, the lock cannot be taken, or a
+   *     damaged copy cannot be dropped
+   */
   public Path forRead(Path lakeFile) throws IOException {
     return forRead(List.of(lakeFile)).get(0);
   }
 
-  /** Removes the copies of a lake file or of every file under a lake directory. */
+  /**
+   * Removes the copies of a lake file or of every file under a lake directory.
+   *
+   * @param lakePath a lake file or directory; copies of files under it are removed
+   * @return the plan, to preview or execute
+   */
   public LifecyclePlan evict(Path lakePath) {
     return LifecyclePlan.of("cache evict " + lakePath, preview -> evict(lakePath, preview));
   }
@@ -543,6 +571,8 @@ public final class HotCache {
    * Rereads every copy and drops those whose size or checksum no longer match, and those whose lake
    * file is gone (compacted or archived); removes copies the index does not list (left by an
    * interrupted promote).
+   *
+   * @return the plan, to preview or execute
    */
   public LifecyclePlan verify() {
     return LifecyclePlan.of("cache verify", preview -> verify(preview));
@@ -588,6 +618,8 @@ public final class HotCache {
    * directories are swept (tables the rules pin to the SSD are not copies); temporary files are
    * left to recovery. Runs under the cache lock, so no promote is between those two steps. {@link
    * #verify} does this too; {@code tiering recover} runs it at boot.
+   *
+   * @return the plan, to preview or execute
    */
   public LifecyclePlan removeOrphans() {
     return LifecyclePlan.of("cache remove orphans", preview -> removeOrphans(preview));
@@ -863,13 +895,24 @@ public final class HotCache {
       this.paths = Objects.requireNonNull(paths, "paths");
     }
 
-    /** The storage (default: local disks). */
+    /**
+     * Sets the storage (default: {@link Storage#forLayout} of the tiers).
+     *
+     * @param value the storage of both tiers
+     * @return this builder
+     */
     public Builder storage(Storage value) {
       this.storage = Objects.requireNonNull(value, "storage");
       return this;
     }
 
-    /** The byte budget (default 40 GiB, the seed's upper bound for the clean cache). */
+    /**
+     * Sets the byte budget (default {@link HotCache#DEFAULT_BUDGET}, 40 GiB).
+     *
+     * @param bytes the most the copies may take; 1 or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is less than 1
+     */
     public Builder budget(long bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException(
@@ -879,13 +922,18 @@ public final class HotCache {
       return this;
     }
 
-    /** The clock for access times. */
+    /**
+     * Sets the clock for access times (default: the system clock, UTC).
+     *
+     * @param value the clock
+     * @return this builder
+     */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
       return this;
     }
 
-    /** Builds the cache. */
+    /** {@return the cache} */
     public HotCache build() {
       return new HotCache(this);
     }

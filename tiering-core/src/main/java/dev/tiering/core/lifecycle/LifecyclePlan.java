@@ -23,6 +23,9 @@ public final class LifecyclePlan {
      * Runs the operation.
      *
      * @param preview true to change nothing and report what would be done
+     * @return what was done, or would be done, and what failed
+     * @throws IOException if the operation cannot go on at all, e.g. a directory it must list
+     *     cannot be read; failures on single files are reported instead
      */
     LifecycleReport run(boolean preview) throws IOException;
   }
@@ -35,17 +38,31 @@ public final class LifecyclePlan {
     this.work = Objects.requireNonNull(work, "work");
   }
 
-  /** A plan of {@code work}, described as {@code operation} (e.g. {@code cleanup batch b42}). */
+  /**
+   * {@return a plan of {@code work}, described as {@code operation}}
+   *
+   * @param operation the operation as reports name it, e.g. {@code cleanup batch b42}
+   * @param work what the operation does, run for real or as a preview
+   */
   public static LifecyclePlan of(String operation, Work work) {
     return new LifecyclePlan(operation, work);
   }
 
-  /** What would be done, and why, without changing anything (a dry run). */
+  /**
+   * {@return what would be done, and why, without changing anything (a dry run)}
+   *
+   * @throws IOException if the operation cannot look at the disk, e.g. a directory cannot be read
+   */
   public LifecycleReport preview() throws IOException {
     return work.run(true);
   }
 
-  /** Does it. */
+  /**
+   * Does it.
+   *
+   * @return what was done, and what failed; failures on single files do not stop the rest
+   * @throws IOException if the operation cannot go on at all, e.g. a directory cannot be read
+   */
   public LifecycleReport execute() throws IOException {
     return work.run(false);
   }

@@ -45,7 +45,12 @@ public record LifecycleReport(
       this.wouldDo = wouldDo;
     }
 
-    /** The verb as a report says it: {@code deleted}, or {@code would delete} for a dry run. */
+    /**
+     * {@return the verb as a report says it: {@code deleted}, or {@code would delete} for a dry
+     * run}
+     *
+     * @param dryRun whether the report is of a dry run
+     */
     public String word(boolean dryRun) {
       return dryRun ? wouldDo : done;
     }
@@ -69,14 +74,25 @@ public record LifecycleReport(
    */
   public record Failure(Path path, String error) {}
 
-  /** Checks and copies the components. */
+  /**
+   * Checks and copies the components.
+   *
+   * @param operation the operation; not null
+   * @param dryRun true if nothing was changed
+   * @param actions what was (or would be) done, copied
+   * @param failures what could not be done, copied
+   */
   public LifecycleReport {
     Objects.requireNonNull(operation, "operation");
     actions = List.copyOf(actions);
     failures = List.copyOf(failures);
   }
 
-  /** Actions of one kind. */
+  /**
+   * {@return the actions of one kind, in order}
+   *
+   * @param verb the kind of action
+   */
   public List<Action> actions(Verb verb) {
     List<Action> matching = new ArrayList<>();
     for (Action action : actions) {
@@ -88,8 +104,8 @@ public record LifecycleReport(
   }
 
   /**
-   * Paths that were (or would be) removed from where they were: deleted, archived, evicted,
-   * compacted.
+   * {@return the number of paths that were (or would be) removed from where they were} That is
+   * deleted, archived, evicted and compacted ones.
    */
   public long removedFiles() {
     return actions.stream()
@@ -102,7 +118,7 @@ public record LifecycleReport(
         .count();
   }
 
-  /** Bytes of what was (or would be) removed from where it was. */
+  /** {@return the bytes of what was (or would be) removed from where it was} */
   public long removedBytes() {
     return actions.stream()
         .filter(
@@ -115,15 +131,16 @@ public record LifecycleReport(
         .sum();
   }
 
-  /** True if nothing failed. */
+  /** {@return whether nothing failed} */
   public boolean ok() {
     return failures.isEmpty();
   }
 
   /**
-   * One line that counts what this report's own process did, in the words of the operation, e.g.
-   * {@code cleanup batch b42: deleted 14 file(s) (2.1 MiB), kept 2, 0 failure(s)}, or for a dry run
-   * {@code ... (dry run, nothing changed): would delete 14 file(s) (2.1 MiB), ...}.
+   * {@return one line that counts what this report's own process did, in the words of the
+   * operation} For example {@code cleanup batch b42: deleted 14 file(s) (2.1 MiB), kept 2, 0
+   * failure(s)}, or for a dry run {@code ... (dry run, nothing changed): would delete 14 file(s)
+   * (2.1 MiB), ...}.
    */
   public String summary() {
     StringBuilder line =
@@ -147,7 +164,13 @@ public record LifecycleReport(
     return line.append(failures.size()).append(" failure(s)").toString();
   }
 
-  /** Starts collecting the actions of an operation. */
+  /**
+   * Starts collecting the actions of an operation.
+   *
+   * @param operation the operation, e.g. {@code cleanup batch b42}
+   * @param dryRun true if nothing may be changed
+   * @return an empty builder
+   */
   public static Builder builder(String operation, boolean dryRun) {
     return new Builder(operation, dryRun);
   }
@@ -164,31 +187,49 @@ public record LifecycleReport(
       this.dryRun = dryRun;
     }
 
-    /** Records an action. */
+    /**
+     * Records an action.
+     *
+     * @param verb what was done
+     * @param path the path it was done to
+     * @param bytes the bytes concerned
+     * @param detail where it went, or why it was kept; may be empty
+     * @return this builder
+     */
     public Builder add(Verb verb, Path path, long bytes, String detail) {
       actions.add(new Action(verb, path, bytes, detail));
       return this;
     }
 
-    /** Records a failure. */
+    /**
+     * Records a failure.
+     *
+     * @param path the path that could not be handled
+     * @param error why; its message is kept
+     * @return this builder
+     */
     public Builder fail(Path path, Exception error) {
       failures.add(new Failure(path, String.valueOf(error.getMessage())));
       return this;
     }
 
-    /** True if nothing may be changed. */
+    /** {@return whether nothing may be changed} */
     public boolean dryRun() {
       return dryRun;
     }
 
-    /** The report, with its summary logged at INFO to {@code log}. */
+    /**
+     * {@return the report, with its summary logged at INFO to {@code log}}
+     *
+     * @param log where the summary goes
+     */
     public LifecycleReport finish(org.slf4j.Logger log) {
       LifecycleReport report = build();
       log.info("{}", report.summary());
       return report;
     }
 
-    /** The report so far. */
+    /** {@return the report so far} */
     public LifecycleReport build() {
       return new LifecycleReport(operation, dryRun, actions, failures);
     }

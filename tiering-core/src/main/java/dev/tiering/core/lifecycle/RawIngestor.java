@@ -21,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies input files into {@code <lake>/raw/{source}/{yyyy-MM-dd}/} (seed: "raw ingestion data"),
- * atomically, recording each file's SHA-256 beside it in {@code <name>.sha256}, in the format
- * {@code sha256sum -c} checks. Ingesting the same file again is a no-op; a different file under a
- * name already ingested that day is refused. Thread-safe.
+ * Copies input files into {@code <lake>/raw/{source}/{yyyy-MM-dd}/}, atomically, recording each
+ * file's SHA-256 beside it in {@code <name>.sha256}, in the format {@code sha256sum -c} checks.
+ * Ingesting the same file again is a no-op; a different file under a name already ingested that day
+ * is refused. Thread-safe.
  */
 public final class RawIngestor {
 
@@ -36,12 +36,22 @@ public final class RawIngestor {
   private final Storage storage;
   private final Clock clock;
 
-  /** An ingestor on local disks with the system clock. */
+  /**
+   * An ingestor on the layout's storage (see {@link Storage#forLayout}) with the system clock.
+   *
+   * @param paths where the raw area is
+   */
   public RawIngestor(PathResolver paths) {
     this(paths, Storage.forLayout(paths.layout()), Clock.systemUTC());
   }
 
-  /** An ingestor on the given storage and clock. */
+  /**
+   * An ingestor on the given storage and clock.
+   *
+   * @param paths where the raw area is
+   * @param storage the storage that writes the copies
+   * @param clock the clock that gives the date directory
+   */
   public RawIngestor(PathResolver paths, Storage storage, Clock clock) {
     this.paths = Objects.requireNonNull(paths, "paths");
     this.storage = Objects.requireNonNull(storage, "storage").reportingFullTiers(paths.layout());
@@ -51,6 +61,9 @@ public final class RawIngestor {
   /**
    * Ingests one local file for {@code source}, under today's date.
    *
+   * @param input the local file to copy; its name becomes the copy's name
+   * @param source the source the file came from
+   * @return the plan, to preview or execute
    * @throws IllegalArgumentException if the file's name is not a valid raw file name
    */
   public LifecyclePlan ingest(Path input, TableName source) {

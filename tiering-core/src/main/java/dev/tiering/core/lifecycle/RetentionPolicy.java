@@ -34,12 +34,18 @@ public final class RetentionPolicy {
     return map.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(map));
   }
 
-  /** A policy that keeps everything where it is. */
+  /** {@return a policy that keeps everything where it is} */
   public static RetentionPolicy none() {
     return new RetentionPolicy(Map.of(), Map.of(), false);
   }
 
-  /** This policy, moving partitions of {@code zone} older than {@code age} to the archive. */
+  /**
+   * {@return this policy, moving partitions of {@code zone} older than {@code age} to the archive}
+   *
+   * @param zone the zone the retention applies to; replaces any earlier figure for it
+   * @param age how long partitions stay in the lake; zero or more
+   * @throws IllegalArgumentException if {@code age} is negative
+   */
   public RetentionPolicy lake(Zone zone, Period age) {
     Map<Zone, Period> next = new EnumMap<>(Zone.class);
     next.putAll(lake);
@@ -47,7 +53,13 @@ public final class RetentionPolicy {
     return new RetentionPolicy(next, archive, deleteBronze);
   }
 
-  /** This policy, deleting archived partitions of {@code zone} older than {@code age}. */
+  /**
+   * {@return this policy, deleting archived partitions of {@code zone} older than {@code age}}
+   *
+   * @param zone the zone the retention applies to; replaces any earlier figure for it
+   * @param age how long partitions stay in the archive; zero or more
+   * @throws IllegalArgumentException if {@code age} is negative
+   */
   public RetentionPolicy archive(Zone zone, Period age) {
     Map<Zone, Period> next = new EnumMap<>(Zone.class);
     next.putAll(archive);
@@ -55,7 +67,10 @@ public final class RetentionPolicy {
     return new RetentionPolicy(lake, next, deleteBronze);
   }
 
-  /** This policy, allowing bronze archives to be deleted (bronze is otherwise never deleted). */
+  /**
+   * {@return this policy, allowing bronze archives to be deleted} Bronze is otherwise never
+   * deleted.
+   */
   public RetentionPolicy allowingBronzeDeletion() {
     return new RetentionPolicy(lake, archive, true);
   }
@@ -67,17 +82,17 @@ public final class RetentionPolicy {
     return age;
   }
 
-  /** The lake retention of each zone that has one. */
+  /** {@return the lake retention of each zone that has one} */
   public Map<Zone, Period> lake() {
     return lake;
   }
 
-  /** The archive retention of each zone that has one. */
+  /** {@return the archive retention of each zone that has one} */
   public Map<Zone, Period> archive() {
     return archive;
   }
 
-  /** True if bronze archives may be deleted. */
+  /** {@return whether bronze archives may be deleted} */
   public boolean deletesBronze() {
     return deleteBronze;
   }

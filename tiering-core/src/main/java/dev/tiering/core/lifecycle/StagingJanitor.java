@@ -28,9 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Empties the hot staging area (seed: {@code cleanup_batch(batch_id, keep_recent=2)}). Unlike the
- * seed's sketch, which only looks at SLM ids 0-6, it removes a batch's files for every SLM id
- * present. It never removes what may still be in use: any file of a batch that a live writer is
+ * Empties the hot staging area: a batch's files once it is aggregated, and all but the most recent
+ * batches as housekeeping. It removes a batch's files for every SLM id present, not a fixed range
+ * of ids. It never removes what may still be in use: any file of a batch that a live writer is
  * writing (every staging writer holds its batch, see {@link #holdBatch}, until it commits or is
  * closed; liveness is that lock, never a file's age), hidden temporary files ({@link
  * TempFileSweeper} handles crashed writers' ones), and files that are not staging files at all.
@@ -63,7 +63,11 @@ public final class StagingJanitor {
     this.archive = b.archive;
   }
 
-  /** A janitor for the staging area of {@code paths}. */
+  /**
+   * {@return a builder of a janitor for the staging area of {@code paths}}
+   *
+   * @param paths where staging is, by the routing rules
+   */
   public static Builder builder(PathResolver paths) {
     return new Builder(paths);
   }
@@ -75,7 +79,12 @@ public final class StagingJanitor {
    * one batch; a cleanup removing the batch at this moment makes this wait until it is done (up to
    * two minutes).
    *
-   * @throws IOException if the batch stays locked by a cleanup past the wait
+   * @param paths where the staging lock file is
+   * @param storage the storage of the hot tier; must support keyed locks (local disks do)
+   * @param batch the batch to hold
+   * @return the hold; closing it releases the batch
+   * @throws IOException if the batch stays locked by a cleanup past the wait, or the lock file
+   *     cannot be created
    */
   public static Closeable holdBatch(PathResolver paths, Storage storage, BatchId batch)
       throws IOException {
@@ -120,6 +129,9 @@ public final class StagingJanitor {
    * The batches in staging, most recent first. A batch's recency is the modification time of its
    * newest file (ties broken by batch id, descending), so a batch still being written counts as
    * recent however old its id looks.
+   *
+   * @return the batches, each with its intermediate and cross-check files
+   * @throws IOException if a staging directory cannot be listed
    */
   public List<Batch> batches() throws IOException {
     Map<BatchId, List<FileEntry>> byBatch = new LinkedHashMap<>();
@@ -153,6 +165,9 @@ public final class StagingJanitor {
    * Removes (or archives) every staging file of {@code batch} now, for every SLM id present: the
    * coordinator's call once it has aggregated the batch. No grace period applies; only a live
    * writer of the batch keeps it (the whole batch is then kept and reported).
+   *
+   * @param batch the batch to remove
+   * @return the plan, to preview or execute
    */
   public LifecyclePlan cleanupBatch(BatchId batch) {
     Objects.requireNonNull(batch, "batch");
@@ -170,6 +185,8 @@ public final class StagingJanitor {
    * archives) the files of all older ones. A batch a writer holds, one written to while this
    * cleanup runs, or one with a file younger than the grace period, is kept whole.
    *
+   * @param keepRecent how many of the most recent batches to keep; zero or more
+   * @return the plan, to preview or execute
    * @throws IllegalArgumentException if {@code keepRecent} is negative
    */
   public LifecyclePlan cleanupOldBatches(int keepRecent) {
@@ -388,19 +405,36 @@ public final class StagingJanitor {
       this.paths = Objects.requireNonNull(paths, "paths");
     }
 
-    /** The storage (default: local disks). */
+    /**
+     * Sets the storage (default: {@link Storage#forLayout} of the tiers).
+     *
+     * @param value the storage of the hot tier
+     * @return this builder
+     */
     public Builder storage(Storage value) {
       this.storage = Objects.requireNonNull(value, "storage");
       return this;
     }
 
-    /** The clock for the grace period. */
+    /**
+     * Sets the clock for the grace period (default: the system clock, UTC).
+     *
+     * @param value the clock
+     * @return this builder
+     */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
       return this;
     }
 
-    /** Files younger than this are never removed (default 5 minutes). */
+    /**
+     * Sets the grace period: files younger than this are never removed by {@link
+     * StagingJanitor#cleanupOldBatches} (default 5 minutes).
+     *
+     * @param value the grace period; zero or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code value} is negative
+     */
     public Builder grace(Duration value) {
       if (value.isNegative()) {
         throw new IllegalArgumentException("Invalid grace period " + value + " (use zero or more)");
@@ -409,13 +443,19 @@ public final class StagingJanitor {
       return this;
     }
 
-    /** Move removed files to {@code <lake>/archive/staging/{batch}/} instead of deleting them. */
+    /**
+     * Sets whether removed files move to {@code <lake>/archive/staging/{batch}/} instead of being
+     * deleted (default: deleted).
+     *
+     * @param value true to archive, false to delete
+     * @return this builder
+     */
     public Builder archive(boolean value) {
       this.archive = value;
       return this;
     }
 
-    /** Builds the janitor. */
+    /** {@return the janitor} */
     public StagingJanitor build() {
       return new StagingJanitor(this);
     }

@@ -42,7 +42,14 @@ public final class TempFileSweeper {
   private final Duration grace;
   private final Clock clock;
 
-  /** A sweeper with the given grace period. */
+  /**
+   * A sweeper with the given grace period.
+   *
+   * @param storage the storage to sweep
+   * @param grace how old a temporary file must be before it may be removed; zero or more
+   * @param clock the clock that ages temporary files
+   * @throws IllegalArgumentException if {@code grace} is negative
+   */
   public TempFileSweeper(Storage storage, Duration grace, Clock clock) {
     this.storage = Objects.requireNonNull(storage, "storage");
     this.grace = Objects.requireNonNull(grace, "grace");
@@ -52,20 +59,28 @@ public final class TempFileSweeper {
     }
   }
 
-  /** A sweeper on local storage with the default grace period. */
+  /** {@return a sweeper on local storage with the default grace period} */
   public static TempFileSweeper local() {
     return new TempFileSweeper(Storage.local(), DEFAULT_GRACE, Clock.systemUTC());
   }
 
   /**
-   * A recovery sweeper for both tiers of {@code layout} (see {@link Storage#forLayout}), with the
-   * {@link #RECOVERY_GRACE}.
+   * {@return a recovery sweeper for both tiers of {@code layout}} It uses {@link Storage#forLayout}
+   * and the {@link #RECOVERY_GRACE}.
+   *
+   * @param layout the tier roots
    */
   public static TempFileSweeper forLayout(TierLayout layout) {
     return new TempFileSweeper(Storage.forLayout(layout), RECOVERY_GRACE, Clock.systemUTC());
   }
 
-  /** Removes abandoned temporary files directly in {@code dir}; returns what it removed. */
+  /**
+   * Removes abandoned temporary files directly in {@code dir}.
+   *
+   * @param dir the directory to sweep; a missing one has nothing to sweep
+   * @return the files removed
+   * @throws IOException if the directory cannot be listed, or a file cannot be inspected or deleted
+   */
   public List<Path> sweep(Path dir) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("sweep " + dir, false);
     sweep(dir, false, report);
@@ -74,7 +89,13 @@ public final class TempFileSweeper {
         .toList();
   }
 
-  /** Removes abandoned temporary files anywhere under {@code root}, never following links. */
+  /**
+   * Removes abandoned temporary files anywhere under {@code root}, never following links.
+   *
+   * @param root the directory to sweep, with all below it
+   * @return the files removed
+   * @throws IOException if a directory cannot be listed, or a file cannot be inspected or deleted
+   */
   public List<Path> sweepTree(Path root) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("sweep " + root, false);
     sweep(root, true, report);
@@ -86,7 +107,11 @@ public final class TempFileSweeper {
   /**
    * Removes abandoned temporary files from the SDK's areas of both tiers (staging, the clean cache,
    * and the lake's clean, archive and raw areas): nothing elsewhere under the roots, which may hold
-   * other programs' files. Reports what it removed, and every temporary file it kept, with why.
+   * other programs' files.
+   *
+   * @param paths where the areas are
+   * @return what it removed, and every temporary file it kept, with why
+   * @throws IOException if a directory cannot be listed, or a file cannot be inspected or deleted
    */
   public LifecycleReport recover(PathResolver paths) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("recover temporary files", false);

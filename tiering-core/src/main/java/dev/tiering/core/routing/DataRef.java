@@ -22,6 +22,11 @@ public record DataRef(DataKind kind, Zone zone, TableName table, SlmId slm, Batc
   /**
    * Checks that exactly the components the kind needs are present.
    *
+   * @param kind what the data is; not null
+   * @param zone the lake zone, for clean, cache and archive data; else null
+   * @param table the table (or, for raw input, the source), for all but staging kinds; else null
+   * @param slm the SLM, for staging kinds; else null
+   * @param batch the batch, for staging kinds; else null
    * @throws IllegalArgumentException if one is missing or one does not apply to the kind
    */
   public DataRef {
@@ -62,37 +67,73 @@ public record DataRef(DataKind kind, Zone zone, TableName table, SlmId slm, Batc
     return null;
   }
 
-  /** An SLM's intermediate result for a batch (seed: {@code write_intermediate}). */
+  /**
+   * {@return an SLM's intermediate result for a batch}
+   *
+   * @param slm the SLM that writes it
+   * @param batch the batch it belongs to
+   */
   public static DataRef intermediate(SlmId slm, BatchId batch) {
     return new DataRef(DataKind.INTERMEDIATE, null, null, slm, batch);
   }
 
-  /** A cross-check file of an SLM for a batch. */
+  /**
+   * {@return a cross-check file of an SLM for a batch}
+   *
+   * @param slm the SLM that writes it
+   * @param batch the batch it belongs to
+   */
   public static DataRef crosscheck(SlmId slm, BatchId batch) {
     return new DataRef(DataKind.CROSSCHECK, null, null, slm, batch);
   }
 
-  /** A clean lake table (seed: {@code write_clean_data}). */
+  /**
+   * {@return a clean lake table}
+   *
+   * @param zone the table's zone
+   * @param table the table
+   */
   public static DataRef clean(Zone zone, TableName table) {
     return new DataRef(DataKind.CLEAN, zone, table, null, null);
   }
 
-  /** The hot-cache copy of a clean table. */
+  /**
+   * {@return the hot-cache copy of a clean table}
+   *
+   * @param zone the table's zone
+   * @param table the table
+   */
   public static DataRef cache(Zone zone, TableName table) {
     return new DataRef(DataKind.CACHE, zone, table, null, null);
   }
 
-  /** The archived data of a table. */
+  /**
+   * {@return the archived data of a table}
+   *
+   * @param zone the table's zone
+   * @param table the table
+   */
   public static DataRef archive(Zone zone, TableName table) {
     return new DataRef(DataKind.ARCHIVE, zone, table, null, null);
   }
 
-  /** Raw input from one source. */
+  /**
+   * {@return raw input from one source}
+   *
+   * @param source the source, named like a table
+   */
   public static DataRef raw(TableName source) {
     return new DataRef(DataKind.RAW, null, source, null, null);
   }
 
-  /** The same table under another table kind, e.g. the cache copy of a clean table. */
+  /**
+   * {@return the same table under another table kind, e.g. the cache copy of a clean table} The
+   * zone is kept for kinds that have one and dropped for raw input.
+   *
+   * @param other the table kind to map to
+   * @throws IllegalArgumentException if this or {@code other} is a staging kind, or {@code other}
+   *     needs a zone this ref lacks
+   */
   public DataRef as(DataKind other) {
     if (kind.isStaging() || other.isStaging()) {
       throw new IllegalArgumentException(

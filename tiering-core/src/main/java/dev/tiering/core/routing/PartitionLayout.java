@@ -7,15 +7,18 @@ import java.util.stream.Collectors;
 /** How a table's date partitions are laid out in directories. */
 public enum PartitionLayout {
   /**
-   * The seed's {@code 2025/11/10}. Engines see no partition column; writers add a {@code date}
-   * column.
+   * Plain date directories, {@code 2025/11/10}; the default. Engines see no partition column;
+   * writers add a {@code date} column.
    */
   DATE_PATH("seed"),
   /**
    * Hive style {@code date=2025-11-10}: engines with hive partitioning get a {@code date} column.
    */
   HIVE_DATE("hive"),
-  /** Hive style {@code year=2025/month=11/day=10}, as in the seed's troubleshooting advice. */
+  /**
+   * Hive style {@code year=2025/month=11/day=10}: engines see {@code year}, {@code month} and
+   * {@code day}.
+   */
   HIVE_YEAR_MONTH_DAY("hive-ymd");
 
   private final String id;
@@ -24,7 +27,10 @@ public enum PartitionLayout {
     this.id = id;
   }
 
-  /** The layout's id: {@code seed}, {@code hive} or {@code hive-ymd}. */
+  /**
+   * {@return the layout's id, as given on the command line and in table options} That is {@code
+   * seed} for {@link #DATE_PATH}, {@code hive} or {@code hive-ymd}.
+   */
   public String id() {
     return id;
   }
@@ -32,6 +38,8 @@ public enum PartitionLayout {
   /**
    * Parses a layout id.
    *
+   * @param id a layout id in any case: {@code seed}, {@code hive} or {@code hive-ymd}
+   * @return the layout
    * @throws IllegalArgumentException for an unknown id, listing the valid ones
    */
   public static PartitionLayout parse(String id) {

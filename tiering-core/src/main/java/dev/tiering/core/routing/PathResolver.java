@@ -61,28 +61,41 @@ public final class PathResolver {
   private final TierLayout layout;
   private final RoutingRules rules;
 
-  /** A resolver with the seed's default rules. */
+  /**
+   * A resolver with the default rules, {@link RoutingRules#defaults()}.
+   *
+   * @param layout the tier roots
+   */
   public PathResolver(TierLayout layout) {
     this(layout, RoutingRules.defaults());
   }
 
-  /** A resolver with the given rules. */
+  /**
+   * A resolver with the given rules.
+   *
+   * @param layout the tier roots
+   * @param rules the routing rules, tried in order
+   */
   public PathResolver(TierLayout layout, RoutingRules rules) {
     this.layout = Objects.requireNonNull(layout, "layout");
     this.rules = Objects.requireNonNull(rules, "rules");
   }
 
-  /** The tier roots. */
+  /** {@return the tier roots} */
   public TierLayout layout() {
     return layout;
   }
 
-  /** The routing rules. */
+  /** {@return the routing rules} */
   public RoutingRules rules() {
     return rules;
   }
 
-  /** The directory of an area, e.g. {@code /data/hot/staging}. */
+  /**
+   * {@return the directory of an area, e.g. {@code /data/hot/staging}}
+   *
+   * @param area the area
+   */
   public Path areaRoot(Area area) {
     return layout.root(area.tier()).resolve(area.directoryName());
   }
@@ -90,6 +103,9 @@ public final class PathResolver {
   /**
    * Places {@code ref}: the staging file for staging kinds, the table directory for clean, cache
    * and archive data, the source directory for raw input.
+   *
+   * @param ref what to place
+   * @return the path and the first rule that matched
    */
   public Placement resolve(DataRef ref) {
     int index = rules.firstMatch(ref);
@@ -108,44 +124,72 @@ public final class PathResolver {
     return placement;
   }
 
-  /** The seed's {@code write_intermediate} path: {@code <staging>/slm_{id}_{batch}.parquet}. */
+  /**
+   * {@return the path of an SLM's intermediate result: {@code <staging>/slm_{id}_{batch}.parquet}}
+   *
+   * @param slm the SLM that writes the file
+   * @param batch the batch the file belongs to
+   */
   public Path intermediateFile(SlmId slm, BatchId batch) {
     return resolve(DataRef.intermediate(slm, batch)).path();
   }
 
-  /** The cross-check path: {@code <staging>/crosscheck_{id}_{batch}.parquet}. */
+  /**
+   * {@return the cross-check path: {@code <staging>/crosscheck_{id}_{batch}.parquet}}
+   *
+   * @param slm the SLM that writes the file
+   * @param batch the batch the file belongs to
+   */
   public Path crosscheckFile(SlmId slm, BatchId batch) {
     return resolve(DataRef.crosscheck(slm, batch)).path();
   }
 
-  /** The path of a staging file of either kind. */
+  /**
+   * {@return the path of a staging file of either kind}
+   *
+   * @param file the staging file's kind, SLM and batch
+   */
   public Path stagingFile(StagingFile file) {
     return resolve(new DataRef(file.kind(), null, null, file.slm(), file.batch())).path();
   }
 
-  /** The lake directory of a clean table: {@code <lake>/clean/{zone}/{table}}. */
+  /**
+   * {@return the directory of a clean table, by default {@code <lake>/clean/{zone}/{table}}}
+   *
+   * @param zone the table's zone
+   * @param table the table
+   */
   public Path tableDir(Zone zone, TableName table) {
     return resolve(DataRef.clean(zone, table)).path();
   }
 
-  /** The schema sidecar of a clean table: {@code <lake>/clean/{zone}/{table}/schema.json}. */
+  /**
+   * {@return the schema sidecar of a clean table: {@code <lake>/clean/{zone}/{table}/schema.json}}
+   *
+   * @param zone the table's zone
+   * @param table the table
+   */
   public Path schemaFile(Zone zone, TableName table) {
     return tableDir(zone, table).resolve(SCHEMA_FILE_NAME);
   }
 
-  /** The hot cache's access record: {@code <hot>/clean/.cache-index}. */
+  /** {@return the hot cache's access record: {@code <hot>/clean/.cache-index}} */
   public Path cacheIndexFile() {
     return areaRoot(Area.CLEAN_CACHE).resolve(".cache-index");
   }
 
-  /** The lock that serializes changes to the hot cache: {@code <hot>/clean/.cache.lock}. */
+  /**
+   * {@return the lock that serializes changes to the hot cache: {@code <hot>/clean/.cache.lock}}
+   */
   public Path cacheLockFile() {
     return areaRoot(Area.CLEAN_CACHE).resolve(".cache.lock");
   }
 
   /**
-   * Where cleanup archives a staging file instead of deleting it: {@code
-   * <lake>/archive/staging/{batch}/{file}} (seed: the archive keeps "old inference results").
+   * {@return where cleanup archives a staging file instead of deleting it: {@code
+   * <lake>/archive/staging/{batch}/{file}}} Old inference results are kept there, grouped by batch.
+   *
+   * @param file the staging file to archive
    */
   public Path stagingArchiveFile(StagingFile file) {
     Path archive = areaRoot(Area.LAKE_ARCHIVE);
@@ -158,8 +202,11 @@ public final class PathResolver {
   }
 
   /**
-   * A raw input file: {@code <lake>/raw/{source}/{yyyy-MM-dd}/{name}}.
+   * {@return the path of a raw input file: {@code <lake>/raw/{source}/{yyyy-MM-dd}/{name}}}
    *
+   * @param source the source the file came from
+   * @param day the day the file was ingested
+   * @param fileName the file's name, without directory
    * @throws IllegalArgumentException if {@code fileName} is not of the form {@link
    *     #RAW_FILE_NAME_FORM}
    */
@@ -186,6 +233,10 @@ public final class PathResolver {
    * An earlier version of a table's schema, kept beside the sidecar: {@code
    * <table>/_schema_history/{version}.json}. The leading underscore makes Spark and Hive skip it.
    *
+   * @param zone the table's zone
+   * @param table the table
+   * @param version the schema version, {@code MAJOR.MINOR.PATCH}
+   * @return the history file of that version
    * @throws IllegalArgumentException if {@code version} is not {@code MAJOR.MINOR.PATCH}
    */
   public Path schemaHistoryFile(Zone zone, TableName table, String version) {
@@ -199,32 +250,44 @@ public final class PathResolver {
   }
 
   /**
-   * The lock file in which staging writers hold their batches and cleanup takes the batches it
-   * removes, one key per batch: {@code <hot>/staging/.batches.lock}.
+   * {@return the lock file in which staging writers hold their batches and cleanup takes the
+   * batches it removes} One key per batch: {@code <hot>/staging/.batches.lock}.
    */
   public Path stagingLockFile() {
     return areaRoot(Area.STAGING).resolve(".batches.lock");
   }
 
   /**
-   * The lock file that serializes compaction, archiving and recovery of a table's partitions, one
-   * key per partition: {@code <table>/.partitions.lock}. Kept at the table so that partition
-   * directories hold only data and can be removed once archived.
+   * {@return the lock file that serializes compaction, archiving and recovery of a table's
+   * partitions} One key per partition: {@code <table>/.partitions.lock}. Kept at the table so that
+   * partition directories hold only data and can be removed once archived.
+   *
+   * @param zone the table's zone
+   * @param table the table
    */
   public Path partitionLockFile(Zone zone, TableName table) {
     return tableDir(zone, table).resolve(".partitions.lock");
   }
 
   /**
-   * The lock file that serializes changes to a table's sidecar: {@code <table>/.schema.json.lock}.
+   * {@return the lock file that serializes changes to a table's sidecar: {@code
+   * <table>/.schema.json.lock}}
+   *
+   * @param zone the table's zone
+   * @param table the table
    */
   public Path schemaLockFile(Zone zone, TableName table) {
     return tableDir(zone, table).resolve("." + SCHEMA_FILE_NAME + ".lock");
   }
 
   /**
-   * The directory of one date partition of a table of any table kind, e.g. {@code
+   * {@return the directory of one date partition of a table of any table kind} For example {@code
    * .../slm_predictions/2025/11/10} or {@code .../slm_predictions/date=2025-11-10}.
+   *
+   * @param table the table, of a table kind (clean, cache, archive or raw)
+   * @param date the partition's date
+   * @param partitioning how the table lays out its partitions
+   * @throws IllegalArgumentException if {@code table} is of a staging kind
    */
   public Path partitionDir(DataRef table, LocalDate date, PartitionLayout partitioning) {
     Objects.requireNonNull(date, "date");
@@ -248,7 +311,14 @@ public final class PathResolver {
     return checkUnder(placement.area(), partition);
   }
 
-  /** The partition directory of a clean lake table. */
+  /**
+   * {@return the partition directory of a clean lake table}
+   *
+   * @param zone the table's zone
+   * @param table the table
+   * @param date the partition's date
+   * @param partitioning how the table lays out its partitions
+   */
   public Path partitionDir(
       Zone zone, TableName table, LocalDate date, PartitionLayout partitioning) {
     return partitionDir(DataRef.clean(zone, table), date, partitioning);
@@ -258,6 +328,8 @@ public final class PathResolver {
    * The date of a partition directory, given its path relative to the table directory (for example
    * {@code 2025/11/10} or {@code date=2025-11-10}).
    *
+   * @param relativePartition the partition directory, relative to the table directory
+   * @param partitioning the layout the path is read in
    * @return the date, or empty if the path is not a partition of that layout
    */
   public Optional<LocalDate> partitionDate(Path relativePartition, PartitionLayout partitioning) {
@@ -307,16 +379,24 @@ public final class PathResolver {
   }
 
   /**
-   * Where a new data file of a lake write waits, complete and durable but hidden, until its commit
-   * publishes it: {@code .part-<uuid>.parquet.staged} in its partition directory. The dot and the
-   * suffix keep it out of every {@code *.parquet} glob (see {@link #committedDataFile}).
+   * {@return where a new data file of a lake write waits, complete and durable but hidden, until
+   * its commit publishes it} The name is {@code .part-<uuid>.parquet.staged}, in its partition
+   * directory. The dot and the suffix keep it out of every {@code *.parquet} glob (see {@link
+   * #committedDataFile}).
+   *
+   * @param partitionDir the partition directory; must be under a tier root
+   * @throws IllegalArgumentException if {@code partitionDir} is outside both tier roots
    */
   public Path stagedDataFile(Path partitionDir) {
     return checkUnderAnyArea(
         partitionDir.resolve("." + DATA_PREFIX + UUID.randomUUID() + ".parquet" + STAGED_SUFFIX));
   }
 
-  /** True for the name of a staged data file (see {@link #stagedDataFile}). */
+  /**
+   * {@return whether {@code name} is the name of a staged data file} See {@link #stagedDataFile}.
+   *
+   * @param name a file name, without directory
+   */
   public static boolean isStagedName(String name) {
     return name.startsWith("." + DATA_PREFIX)
         && name.endsWith(".parquet" + STAGED_SUFFIX)
@@ -332,7 +412,11 @@ public final class PathResolver {
    * with the sequence number zero-padded to ten digits, so that a reader tells from the name alone
    * which commit a file belongs to (see {@link #commitOf}).
    *
-   * @throws IllegalArgumentException if {@code staged} is not a staged data file name
+   * @param staged the staged data file, as {@link #stagedDataFile} named it
+   * @param seq the commit's sequence number, 1 to {@link #MAX_COMMIT}
+   * @return the published file's path, beside the staged file
+   * @throws IllegalArgumentException if {@code staged} is not a staged data file name, {@code seq}
+   *     is out of range, or the file is outside both tier roots
    */
   public Path committedDataFile(Path staged, long seq) {
     String name = staged.getFileName().toString();
@@ -359,6 +443,12 @@ public final class PathResolver {
    * A new compaction output in a partition directory: {@code part-<seq>-<uuid>-compacted.parquet},
    * where {@code seq} is the newest commit among its inputs (0 if none has one), so that readers
    * that may see every input may see the output too.
+   *
+   * @param partitionDir the partition directory; must be under a tier root
+   * @param seq the newest commit among the inputs, 0 to {@link #MAX_COMMIT}
+   * @return a fresh path for the output
+   * @throws IllegalArgumentException if {@code seq} is out of range or {@code partitionDir} is
+   *     outside both tier roots
    */
   public Path compactedDataFile(Path partitionDir, long seq) {
     if (seq < 0 || seq > MAX_COMMIT) {
@@ -375,9 +465,12 @@ public final class PathResolver {
   }
 
   /**
-   * The commit a data file name belongs to: the {@code seq} of {@code part-<seq>-<uuid>.parquet} or
-   * {@code part-<seq>-<uuid>-compacted.parquet}, or 0 for every other name (files written before
-   * tables had commit logs, and files put there by hand), which every reader sees.
+   * {@return the commit a data file name belongs to} That is the {@code seq} of {@code
+   * part-<seq>-<uuid>.parquet} or {@code part-<seq>-<uuid>-compacted.parquet}, or 0 for every other
+   * name (files written before tables had commit logs, and files put there by hand), which every
+   * reader sees.
+   *
+   * @param fileName a file name, without directory
    */
   public static long commitOf(String fileName) {
     if (!fileName.startsWith(DATA_PREFIX)) {
@@ -408,7 +501,12 @@ public final class PathResolver {
     return seq;
   }
 
-  /** True for the name of a compaction output (see {@link #compactedDataFile}). */
+  /**
+   * {@return whether {@code fileName} is the name of a compaction output} See {@link
+   * #compactedDataFile}.
+   *
+   * @param fileName a file name, without directory
+   */
   public static boolean isCompactedName(String fileName) {
     return fileName.endsWith(COMPACTED_SUFFIX) && fileName.startsWith(DATA_PREFIX);
   }
@@ -426,8 +524,12 @@ public final class PathResolver {
   }
 
   /**
-   * The directory of a table's commit records: {@code <table>/_commits}. The leading underscore
-   * makes Spark and Hive skip it; its {@code *.json} files never match a {@code *.parquet} glob.
+   * {@return the directory of a table's commit records: {@code <table>/_commits}} The leading
+   * underscore makes Spark and Hive skip it; its {@code *.json} files never match a {@code
+   * *.parquet} glob.
+   *
+   * @param zone the table's zone
+   * @param table the table
    */
   public Path commitLogDir(Zone zone, TableName table) {
     return tableDir(zone, table).resolve(COMMIT_LOG_DIR);
@@ -437,8 +539,12 @@ public final class PathResolver {
    * One commit record: {@code <table>/_commits/<seq>[-<writeId>].<state>.json}, the sequence number
    * zero-padded to ten digits so that records sort in commit order.
    *
+   * @param zone the table's zone
+   * @param table the table
+   * @param seq the commit's sequence number, 1 to {@link #MAX_COMMIT}
    * @param writeId the write's id, or null
    * @param state {@code pending} or {@code commit}
+   * @return the record's path
    * @throws IllegalArgumentException if the sequence number or state is not of its form
    */
   public Path commitRecord(Zone zone, TableName table, long seq, WriteId writeId, String state) {
@@ -455,6 +561,9 @@ public final class PathResolver {
    * partition, or the archive counterpart of a lake file. Paths keep everything below the table
    * directory.
    *
+   * @param path a table directory or a path inside one, in any table kind's area
+   * @param target the table kind whose tree to map into
+   * @return the path at the same place under {@code target}'s table directory
    * @throws IllegalArgumentException if {@code path} is not inside a table directory
    */
   public Path counterpart(Path path, DataKind target) {

@@ -14,20 +14,20 @@ import java.nio.file.Path;
  */
 public record Placement(DataRef ref, Path path, RoutingRule rule, int ruleNumber) {
 
-  /** The area the data goes to. */
+  /** {@return the area the data goes to} */
   public Area area() {
     return rule.area();
   }
 
-  /** The tier the data goes to. */
+  /** {@return the tier the data goes to} */
   public Tier tier() {
     return rule.area().tier();
   }
 
   /**
-   * One line a person can read in a log, e.g. {@code intermediate slm=3 batch=b42 ->
-   * /data/hot/staging/slm_3_b42.parquet [hot tier, SSD, area hot/staging] by rule 1: intermediate
-   * -> hot/staging (default, seed: Data Placement Strategy)}.
+   * {@return one line a person can read in a log} For example {@code clean zone=gold table=dash_kpi
+   * -> /data/hot/clean/gold/dash_kpi [hot tier, SSD, area hot/clean] by rule 1: clean zone=gold
+   * table=dash_* -> hot/clean (code)}.
    */
   public String explain() {
     return ref

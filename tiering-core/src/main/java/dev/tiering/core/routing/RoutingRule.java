@@ -32,6 +32,11 @@ public record RoutingRule(DataKind kind, Zone zone, String tables, Area area, St
   /**
    * Validates the rule.
    *
+   * @param kind the kind of data the rule matches; not null
+   * @param zone the only zone the rule matches, or null for any
+   * @param tables a glob over table names, or null for any
+   * @param area where matching data goes; not null
+   * @param origin where the rule came from, for explanations; not null
    * @throws IllegalArgumentException if the area is not one the kind may go to (see {@link
    *     DataKind#areas()}), a zone or table glob is given for a kind that has none, or the glob has
    *     characters outside {@link #TABLE_GLOB_FORM}
@@ -70,12 +75,21 @@ public record RoutingRule(DataKind kind, Zone zone, String tables, Area area, St
         || cp == '?';
   }
 
-  /** Starts a rule for data of {@code kind}. */
+  /**
+   * Starts a rule for data of {@code kind}.
+   *
+   * @param kind the kind of data the rule matches
+   * @return a builder for the rest of the rule
+   */
   public static Builder route(DataKind kind) {
     return new Builder(kind);
   }
 
-  /** True if this rule applies to {@code ref}. */
+  /**
+   * {@return whether this rule applies to {@code ref}}
+   *
+   * @param ref the data being placed
+   */
   public boolean matches(DataRef ref) {
     return ref.kind() == kind
         && (zone == null || zone == ref.zone())
@@ -108,7 +122,10 @@ public record RoutingRule(DataKind kind, Zone zone, String tables, Area area, St
     return g == glob.length();
   }
 
-  /** The rule in the rules-file syntax, e.g. {@code clean zone=gold table=dash_* -> hot/clean}. */
+  /**
+   * {@return the rule in the rules-file syntax, e.g. {@code clean zone=gold table=dash_* ->
+   * hot/clean}}
+   */
   public String describe() {
     StringBuilder out = new StringBuilder(kind.id());
     if (zone != null) {
@@ -136,13 +153,24 @@ public record RoutingRule(DataKind kind, Zone zone, String tables, Area area, St
       this.kind = Objects.requireNonNull(kind, "kind");
     }
 
-    /** Restricts the rule to one zone. */
+    /**
+     * Restricts the rule to one zone.
+     *
+     * @param zone the only zone the rule matches
+     * @return this builder
+     */
     public Builder inZone(Zone zone) {
       this.zone = Objects.requireNonNull(zone, "zone");
       return this;
     }
 
-    /** Restricts the rule to tables whose name matches {@code glob}. */
+    /**
+     * Restricts the rule to tables whose name matches {@code glob}.
+     *
+     * @param glob a glob over table names: {@code *} matches any run, {@code ?} one character;
+     *     checked when the rule is finished
+     * @return this builder
+     */
     public Builder forTables(String glob) {
       this.tables = Objects.requireNonNull(glob, "glob");
       return this;
@@ -151,6 +179,8 @@ public record RoutingRule(DataKind kind, Zone zone, String tables, Area area, St
     /**
      * Finishes the rule, sending matching data to {@code area}.
      *
+     * @param area where matching data goes
+     * @return the rule, with origin {@code code}
      * @throws IllegalArgumentException as {@link RoutingRule#RoutingRule} does
      */
     public RoutingRule to(Area area) {

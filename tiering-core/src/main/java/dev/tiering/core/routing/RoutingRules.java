@@ -14,7 +14,7 @@ import java.util.Objects;
 
 /**
  * An ordered list of routing rules; the first rule that matches wins. The list always ends with the
- * seed's defaults, one per data kind, so every request finds a rule; user rules go before them.
+ * defaults, one rule per data kind, so every request finds a rule; user rules go before them.
  * Immutable and thread-safe.
  *
  * <p>Rules files hold one rule per line, {@code # comments} and blank lines allowed:
@@ -46,15 +46,19 @@ public final class RoutingRules {
     this.rules = List.copyOf(rules);
   }
 
-  /** The seed's placement: staging kinds on hot/staging, tables in lake/clean, and so on. */
+  /**
+   * {@return the default placement alone} Staging kinds go to hot/staging, clean tables to
+   * lake/clean, cache copies to hot/clean, archives to lake/archive and raw input to lake/raw.
+   */
   public static RoutingRules defaults() {
     return new RoutingRules(DEFAULTS);
   }
 
   /**
-   * The defaults preceded by the rules of a rules file.
+   * {@return the defaults preceded by the rules of a rules file}
    *
-   * @throws IOException if the file cannot be read
+   * @param file a rules file: a regular file of at most 1 MiB, UTF-8
+   * @throws IOException if the file cannot be read, is not a regular file or is too large
    * @throws IllegalArgumentException for the first bad line, naming the file and line number
    */
   public static RoutingRules load(Path file) throws IOException {
@@ -150,7 +154,11 @@ public final class RoutingRules {
     return new RoutingRule(kind, zone, tables, Area.parse(right), origin);
   }
 
-  /** These rules with {@code first} placed before them, in the given order. */
+  /**
+   * {@return these rules with {@code first} placed before them, in the given order}
+   *
+   * @param first the rules to try before these
+   */
   public RoutingRules prepend(List<RoutingRule> first) {
     List<RoutingRule> all = new ArrayList<>(first.size() + rules.size());
     first.forEach(rule -> all.add(Objects.requireNonNull(rule, "rule")));
@@ -158,12 +166,16 @@ public final class RoutingRules {
     return new RoutingRules(all);
   }
 
-  /** These rules with {@code first} placed before them, in the given order. */
+  /**
+   * {@return these rules with {@code first} placed before them, in the given order}
+   *
+   * @param first the rules to try before these
+   */
   public RoutingRules prepend(RoutingRule... first) {
     return prepend(List.of(first));
   }
 
-  /** All rules in match order, defaults last. */
+  /** {@return all rules in match order, defaults last} */
   public List<RoutingRule> rules() {
     return rules;
   }

@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * The identity of a staging file: its kind (intermediate or cross-check), SLM id and batch id. This
- * record is the only place that knows the seed's staging file names, {@code
- * slm_{id}_{batch}.parquet} and {@code crosscheck_{id}_{batch}.parquet}, in both directions.
+ * record is the only place that knows the staging file names, {@code slm_{id}_{batch}.parquet} and
+ * {@code crosscheck_{id}_{batch}.parquet}, in both directions.
  *
  * @param kind {@link DataKind#INTERMEDIATE} or {@link DataKind#CROSSCHECK}
  * @param slm the SLM that wrote the file
@@ -22,6 +22,9 @@ public record StagingFile(DataKind kind, SlmId slm, BatchId batch) {
   /**
    * Checks that the kind is a staging kind.
    *
+   * @param kind {@link DataKind#INTERMEDIATE} or {@link DataKind#CROSSCHECK}
+   * @param slm the SLM that wrote the file; not null
+   * @param batch the batch the file belongs to; not null
    * @throws IllegalArgumentException if {@code kind} is not intermediate or cross-check
    */
   public StagingFile {
@@ -34,17 +37,27 @@ public record StagingFile(DataKind kind, SlmId slm, BatchId batch) {
     }
   }
 
-  /** The intermediate result of {@code slm} for {@code batch}. */
+  /**
+   * {@return the intermediate result of {@code slm} for {@code batch}}
+   *
+   * @param slm the SLM that wrote the file
+   * @param batch the batch the file belongs to
+   */
   public static StagingFile intermediate(SlmId slm, BatchId batch) {
     return new StagingFile(DataKind.INTERMEDIATE, slm, batch);
   }
 
-  /** The cross-check file of {@code slm} for {@code batch}. */
+  /**
+   * {@return the cross-check file of {@code slm} for {@code batch}}
+   *
+   * @param slm the SLM that wrote the file
+   * @param batch the batch the file belongs to
+   */
   public static StagingFile crosscheck(SlmId slm, BatchId batch) {
     return new StagingFile(DataKind.CROSSCHECK, slm, batch);
   }
 
-  /** The file name, e.g. {@code slm_3_b42.parquet}. */
+  /** {@return the file name, e.g. {@code slm_3_b42.parquet}} */
   public String fileName() {
     return kind.stagingPrefix() + "_" + slm + "_" + batch + SUFFIX;
   }
@@ -52,6 +65,7 @@ public record StagingFile(DataKind kind, SlmId slm, BatchId batch) {
   /**
    * Parses a staging file name back into its parts; the inverse of {@link #fileName()}.
    *
+   * @param fileName a file name without directory; null gives empty
    * @return the parts, or empty if the name is not a staging file name (hidden temporary files,
    *     foreign files and names with invalid ids all give empty)
    */

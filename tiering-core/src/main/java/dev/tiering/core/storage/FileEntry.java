@@ -26,24 +26,31 @@ public record FileEntry(Path path, Type type, long size, Instant modified) {
     OTHER
   }
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param path the entry's path; not null
+   * @param type what the entry is; not null
+   * @param size the size in bytes
+   * @param modified the last modification time; not null
+   */
   public FileEntry {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(modified, "modified");
   }
 
-  /** The entry's file name. */
+  /** {@return the entry's file name} */
   public String name() {
     return path.getFileName().toString();
   }
 
-  /** True for regular files. */
+  /** {@return whether the entry is a regular file} */
   public boolean isFile() {
     return type == Type.FILE;
   }
 
-  /** True for directories. */
+  /** {@return whether the entry is a directory} */
   public boolean isDirectory() {
     return type == Type.DIRECTORY;
   }

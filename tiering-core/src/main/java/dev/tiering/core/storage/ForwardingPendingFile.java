@@ -14,12 +14,16 @@ public abstract class ForwardingPendingFile implements PendingFile {
 
   private final PendingFile delegate;
 
-  /** Forwards to {@code delegate}. */
+  /**
+   * Forwards to {@code delegate}.
+   *
+   * @param delegate the pending file that does the work; not null
+   */
   protected ForwardingPendingFile(PendingFile delegate) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
   }
 
-  /** The file calls are passed to. */
+  /** {@return the file calls are passed to} */
   protected PendingFile delegate() {
     return delegate;
   }

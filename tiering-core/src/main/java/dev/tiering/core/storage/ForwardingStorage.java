@@ -18,12 +18,16 @@ public abstract class ForwardingStorage implements Storage {
 
   private final Storage delegate;
 
-  /** Forwards to {@code delegate}. */
+  /**
+   * Forwards to {@code delegate}.
+   *
+   * @param delegate the storage that does the work; not null
+   */
   protected ForwardingStorage(Storage delegate) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
   }
 
-  /** The storage calls are passed to. */
+  /** {@return the storage calls are passed to} */
   protected Storage delegate() {
     return delegate;
   }

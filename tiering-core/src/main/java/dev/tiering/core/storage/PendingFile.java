@@ -10,16 +10,16 @@ import java.nio.file.Path;
  */
 public interface PendingFile extends AutoCloseable {
 
-  /** Where the file appears on commit. */
+  /** {@return where the file appears on commit} */
   Path target();
 
   /**
-   * The stream to write the content to. Closing the stream flushes it but does not publish the
-   * file, so libraries that close their streams (Parquet does) cannot publish early.
+   * {@return the stream to write the content to} Closing the stream flushes it but does not publish
+   * the file, so libraries that close their streams (Parquet does) cannot publish early.
    */
   OutputStream stream();
 
-  /** Bytes written so far. */
+  /** {@return the number of bytes written so far} */
   long bytesWritten();
 
   /**

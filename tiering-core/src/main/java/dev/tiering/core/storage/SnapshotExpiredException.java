@@ -13,7 +13,13 @@ public final class SnapshotExpiredException extends IOException {
 
   private static final long serialVersionUID = 1L;
 
-  /** The partition, the scan's snapshot and the compaction output that outdated it. */
+  /**
+   * The partition, the scan's snapshot and the compaction output that outdated it.
+   *
+   * @param partition the partition directory the scan was reading
+   * @param snapshot the commit the scan reads as of
+   * @param output the compaction's output file, which merged later commits with earlier ones
+   */
   public SnapshotExpiredException(Path partition, long snapshot, Path output) {
     super(
         "Cannot read "

@@ -18,17 +18,18 @@ import java.util.Optional;
  */
 public interface Storage {
 
-  /** The local file system (java.nio), with atomic publish by hard link or rename. */
+  /** {@return the local file system (java.nio), with atomic publish by hard link or rename} */
   static Storage local() {
     return LocalStorage.INSTANCE;
   }
 
   /**
-   * The storage for both tiers of {@code layout}: {@link #local()} when the lake is on a local
-   * disk; else local disks for the hot tier and, for the lake, the {@link StorageProvider} that
-   * serves its URI's scheme (the {@code tiering-hadoop} module serves Hadoop file systems).
-   * Writers, readers and lifecycle operations use this unless given a storage.
+   * {@return the storage for both tiers of {@code layout}} That is {@link #local()} when the lake
+   * is on a local disk; else local disks for the hot tier and, for the lake, the {@link
+   * StorageProvider} that serves its URI's scheme (the {@code tiering-hadoop} module serves Hadoop
+   * file systems). Writers, readers and lifecycle operations use this unless given a storage.
    *
+   * @param layout the tier roots, and the lake's file system if it is not local
    * @throws IllegalStateException if no provider on the class path serves the lake's scheme
    * @throws IllegalArgumentException if the provider refuses the file system (see {@link
    *     StorageProvider#open})
@@ -41,34 +42,70 @@ public interface Storage {
    * Starts a file that becomes visible at {@code target} only when committed. Missing parent
    * directories are created. The content goes to a hidden temporary file in the target's directory
    * (see {@link #isTemporary(String)}).
+   *
+   * @param target where the file appears on commit
+   * @param mode what the commit does if {@code target} exists by then
+   * @return the pending file; the caller writes, commits and closes it
+   * @throws IOException if the directories or the temporary file cannot be created
    */
   PendingFile create(Path target, WriteMode mode) throws IOException;
 
-  /** Opens a file for streaming reads. */
+  /**
+   * Opens a file for streaming reads.
+   *
+   * @param file the file to read
+   * @return a stream over its content, to be closed by the caller
+   * @throws IOException if the file is missing or cannot be opened
+   */
   InputStream openStream(Path file) throws IOException;
 
-  /** Opens a file for random-access reads (Parquet footers live at the end). */
+  /**
+   * Opens a file for random-access reads (Parquet footers live at the end).
+   *
+   * @param file the file to read
+   * @return a read-only channel, to be closed by the caller
+   * @throws IOException if the file is missing or cannot be opened
+   */
   SeekableByteChannel openChannel(Path file) throws IOException;
 
-  /** The entries directly in {@code dir}, sorted by name; empty if the directory does not exist. */
+  /**
+   * {@return the entries directly in {@code dir}, sorted by name; empty if the directory does not
+   * exist}
+   *
+   * @param dir the directory to list
+   * @throws IOException if the directory cannot be read, or is reached through a link
+   */
   List<FileEntry> list(Path dir) throws IOException;
 
   /**
-   * The names of the entries directly in {@code dir}, in no particular order; empty if the
-   * directory does not exist. Cheaper than {@link #list} where only names matter (no stat).
+   * {@return the names of the entries directly in {@code dir}, in no particular order; empty if the
+   * directory does not exist} Cheaper than {@link #list} where only names matter (no stat).
+   *
+   * @param dir the directory to list
+   * @throws IOException if the directory cannot be read, or is reached through a link
    */
   default List<String> names(Path dir) throws IOException {
     return list(dir).stream().map(FileEntry::name).toList();
   }
 
-  /** The entry at {@code path}, or empty if nothing is there. */
+  /**
+   * {@return the entry at {@code path}, or empty if nothing is there} A link is described as a
+   * link, not followed.
+   *
+   * @param path the path to look at
+   * @throws IOException if the attributes cannot be read
+   */
   Optional<FileEntry> stat(Path path) throws IOException;
 
   /**
    * Moves a file or directory atomically, never replacing an existing target; missing parent
    * directories of the target are created.
    *
+   * @param source the file or directory to move
+   * @param target its new path
    * @throws java.nio.file.FileAlreadyExistsException if {@code target} exists
+   * @throws java.nio.file.AtomicMoveNotSupportedException if the two paths are on different stores
+   * @throws IOException if the move fails for another reason, or the move cannot be made durable
    */
   void move(Path source, Path target) throws IOException;
 
@@ -76,7 +113,13 @@ public interface Storage {
    * Copies a regular file; the copy appears at {@code target} only when complete (see {@link
    * #create}).
    *
+   * @param source the regular file to copy
+   * @param target where the copy appears
+   * @param mode what to do if {@code target} exists when the copy is published
    * @return the bytes copied
+   * @throws IOException if reading or publishing fails, including {@link
+   *     java.nio.file.FileAlreadyExistsException} in {@link WriteMode#CREATE_NEW} mode; no partial
+   *     copy is left
    */
   default long copy(Path source, Path target, WriteMode mode) throws IOException {
     try (InputStream in = openStream(source);
@@ -94,7 +137,10 @@ public interface Storage {
    * published but before the source was deleted is finished by the next transfer: a target with the
    * source's exact bytes counts as the copy.
    *
+   * @param source the regular file to move
+   * @param target its new path, on the same store or another
    * @throws java.nio.file.FileAlreadyExistsException if a different file is at {@code target}
+   * @throws IOException if the move, copy or delete fails
    */
   default void transfer(Path source, Path target) throws IOException {
     try {
@@ -167,7 +213,9 @@ public interface Storage {
   /**
    * Deletes a file, an empty directory, or a link (not its target).
    *
+   * @param path what to delete
    * @return false if nothing was there
+   * @throws IOException if it cannot be deleted, e.g. a directory that is not empty
    */
   boolean delete(Path path) throws IOException;
 
@@ -175,20 +223,36 @@ public interface Storage {
    * Deletes a hidden temporary file if no live writer holds it (its writer crashed or was killed).
    * Files this or another process is still writing are left alone.
    *
+   * @param temporary a hidden temporary file (see {@link #isTemporary(String)}); other names are
+   *     left alone
    * @return true if the file was abandoned and is now deleted
+   * @throws IOException if the file cannot be inspected or deleted
    */
   boolean deleteIfAbandoned(Path temporary) throws IOException;
 
-  /** Creates a directory and its missing parents. */
+  /**
+   * Creates a directory and its missing parents.
+   *
+   * @param dir the directory; nothing happens if it exists
+   * @throws IOException if a directory cannot be created, or an ancestor is a file or a link
+   */
   void createDirectories(Path dir) throws IOException;
 
-  /** Capacity of the store holding {@code path}. */
+  /**
+   * {@return the capacity of the store holding {@code path}}
+   *
+   * @param path any path on the store; it need not exist yet
+   * @throws IOException if the store cannot be measured
+   */
   StoreUsage usage(Path path) throws IOException;
 
   /**
    * Takes an exclusive lock named by {@code lockFile}, waiting up to {@code timeout} for other
    * threads and processes that hold it. Closing the result releases it.
    *
+   * @param lockFile the lock file, created if missing
+   * @param timeout how long to wait for the lock
+   * @return the held lock
    * @throws IOException naming the lock if it stays taken past the timeout
    */
   java.io.Closeable lock(Path lockFile, java.time.Duration timeout) throws IOException;
@@ -199,8 +263,13 @@ public interface Storage {
    * LockMode#EXCLUSIVE} holder. One lock file serves any number of keys and is never deleted.
    * Closing the result releases the lock.
    *
+   * @param lockFile the lock file, created if missing
+   * @param key the name of the lock within the file
+   * @param mode whether the lock is shared or exclusive
+   * @param timeout how long to wait for the lock
    * @return the held lock, or empty if it stayed taken past the timeout ({@link
    *     java.time.Duration#ZERO}: only if it is free now)
+   * @throws IOException if the lock file cannot be created or locked
    * @throws UnsupportedOperationException on a store without keyed locks (they are used on the hot
    *     tier, which is always a local disk)
    */
@@ -214,10 +283,13 @@ public interface Storage {
   }
 
   /**
-   * This storage, with writes that run out of space reported as a {@link TierFullException} that
-   * names the tier (from {@code layout}), the free space and the fix. The failed file is discarded
-   * at once, so its partial bytes give the space back. Writers and lifecycle operations apply this
-   * to whatever storage they are given; applying it twice is harmless.
+   * {@return this storage, with writes that run out of space reported as a {@link
+   * TierFullException}} The exception names the tier (from {@code layout}), the free space and the
+   * fix. The failed file is discarded at once, so its partial bytes give the space back. Writers
+   * and lifecycle operations apply this to whatever storage they are given; applying it twice is
+   * harmless.
+   *
+   * @param layout the tier roots, to tell which tier is full
    */
   default Storage reportingFullTiers(TierLayout layout) {
     return this instanceof TierFullStorage full && full.layout().equals(layout)
@@ -226,11 +298,13 @@ public interface Storage {
   }
 
   /**
-   * True for the hidden temporary names of files being written, exactly as {@link
-   * #temporarySibling} makes them ({@code .<name>.<16 hex digits>.tmp}): they start with a dot,
-   * which Spark, Hive and {@code ls} skip, and do not end in {@code .parquet}, so {@code *.parquet}
-   * globs (DuckDB's too) never match them. Other hidden {@code *.tmp} files are other programs' and
-   * are never touched.
+   * {@return whether {@code fileName} is the hidden temporary name of a file being written} That
+   * is, exactly as {@link #temporarySibling} makes them ({@code .<name>.<16 hex digits>.tmp}): they
+   * start with a dot, which Spark, Hive and {@code ls} skip, and do not end in {@code .parquet}, so
+   * {@code *.parquet} globs (DuckDB's too) never match them. Other hidden {@code *.tmp} files are
+   * other programs' and are never touched.
+   *
+   * @param fileName a file name, without directory
    */
   static boolean isTemporary(String fileName) {
     int suffix = fileName.length() - LocalStorage.TEMP_SUFFIX.length();
@@ -251,8 +325,11 @@ public interface Storage {
   }
 
   /**
-   * The name a temporary file will be published as ({@code slm_1_b7.parquet} for {@code
-   * .slm_1_b7.parquet.9f2c41d0a3b7e615.tmp}), or empty for a name that is not temporary.
+   * {@return the name a temporary file will be published as, or empty for a name that is not
+   * temporary} For example {@code slm_1_b7.parquet} for {@code
+   * .slm_1_b7.parquet.9f2c41d0a3b7e615.tmp}.
+   *
+   * @param fileName a file name, without directory
    */
   static java.util.Optional<String> temporaryTarget(String fileName) {
     if (!isTemporary(fileName)) {
@@ -264,9 +341,11 @@ public interface Storage {
   }
 
   /**
-   * A fresh hidden temporary name for writing {@code target} in its own directory: {@code
-   * .<name>.<random hex>.tmp}. Every {@link Storage} names its temporary files so, so that recovery
-   * and {@link #isTemporary(String)} work on all of them.
+   * {@return a fresh hidden temporary name for writing {@code target} in its own directory} The
+   * name is {@code .<name>.<random hex>.tmp}. Every {@link Storage} names its temporary files so,
+   * so that recovery and {@link #isTemporary(String)} work on all of them.
+   *
+   * @param target the file to be written
    */
   static Path temporarySibling(Path target) {
     return target.resolveSibling(

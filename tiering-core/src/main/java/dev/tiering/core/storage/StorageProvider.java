@@ -10,13 +10,18 @@ import java.net.URI;
  */
 public interface StorageProvider {
 
-  /** True if this provider serves file systems of {@code scheme} (lowercase, e.g. {@code hdfs}). */
+  /**
+   * {@return whether this provider serves file systems of {@code scheme}}
+   *
+   * @param scheme a URI scheme, lowercase, e.g. {@code hdfs}
+   */
   boolean serves(String scheme);
 
   /**
-   * The storage for {@code store} ({@code scheme://authority}); paths given to it are absolute
-   * paths on that file system. It may connect lazily, at first use.
+   * {@return the storage for {@code store}} Paths given to it are absolute paths on that file
+   * system. It may connect lazily, at first use.
    *
+   * @param store the file system as {@code scheme://authority}, of a scheme this provider serves
    * @throws IllegalArgumentException if this file system cannot give the SDK's guarantees (for
    *     example, object stores without atomic rename), naming why and what to use instead
    */

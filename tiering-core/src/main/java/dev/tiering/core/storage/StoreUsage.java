@@ -12,6 +12,9 @@ public record StoreUsage(long totalBytes, long freeBytes, long usableBytes) {
   /**
    * Checks the figures.
    *
+   * @param totalBytes the store's size
+   * @param freeBytes bytes not allocated, at most {@code totalBytes}
+   * @param usableBytes bytes this process can still write
    * @throws IllegalArgumentException if a figure is negative or free exceeds total
    */
   public StoreUsage {
@@ -27,19 +30,25 @@ public record StoreUsage(long totalBytes, long freeBytes, long usableBytes) {
     }
   }
 
-  /** A store without reserved blocks: free and usable are the same. */
+  /**
+   * {@return the usage of a store without reserved blocks} Free and usable are the same.
+   *
+   * @param totalBytes the store's size
+   * @param usableBytes bytes free and writable, at most {@code totalBytes}
+   * @throws IllegalArgumentException if a figure is negative or usable exceeds total
+   */
   public static StoreUsage of(long totalBytes, long usableBytes) {
     return new StoreUsage(totalBytes, usableBytes, usableBytes);
   }
 
-  /** Bytes in use ({@code df}'s "Used": total minus free). */
+  /** {@return the bytes in use} This is {@code df}'s "Used": total minus free. */
   public long usedBytes() {
     return totalBytes - freeBytes;
   }
 
   /**
-   * Fraction in use as {@code df}'s "Use%" computes it: used / (used + available), so blocks
-   * reserved for root count as neither. 0.0 for an empty store.
+   * {@return the fraction in use, as {@code df}'s "Use%" computes it} That is used / (used +
+   * available), so blocks reserved for root count as neither; 0.0 for an empty store.
    */
   public double usedFraction() {
     long denominator = usedBytes() + usableBytes;

@@ -57,17 +57,17 @@ public final class TierFullException extends IOException {
         + ", then write it again.";
   }
 
-  /** The tier that is full, or null if the file was outside both tier roots. */
+  /** {@return the tier that is full, or null if the file was outside both tier roots} */
   public Tier tier() {
     return tier;
   }
 
-  /** The file that could not be written. */
+  /** {@return the file that could not be written} */
   public Path target() {
     return target;
   }
 
-  /** The store's capacity when the write failed, or null if it could not be measured. */
+  /** {@return the store's capacity when the write failed, or null if it could not be measured} */
   public StoreUsage usage() {
     return usage;
   }

@@ -74,7 +74,14 @@ public final class CompactionJournal {
    * @param rows its row count
    */
   public record Output(String name, long bytes, long rows) {
-    /** Checks the name. */
+    /**
+     * Checks the name and the figures.
+     *
+     * @param name its file name; must pass {@link CompactionJournal#isDataFileName}
+     * @param bytes its size; zero or more
+     * @param rows its row count; zero or more
+     * @throws IllegalArgumentException if the name is not a data file name or a figure is negative
+     */
     public Output {
       checkName(name, "output");
       if (bytes < 0 || rows < 0) {
@@ -117,48 +124,61 @@ public final class CompactionJournal {
     }
   }
 
-  /** A new journal in {@code partitionDir} naming the files about to be merged. */
+  /**
+   * {@return a new journal in {@code partitionDir} naming the files about to be merged} It is not
+   * saved yet.
+   *
+   * @param partitionDir the partition directory the inputs are in
+   * @param inputs the names of the files to merge, each once, at most {@link #MAX_INPUTS}
+   * @throws IllegalArgumentException if a name is not a data file name, is named twice, or there
+   *     are too many
+   */
   public static CompactionJournal begin(Path partitionDir, List<String> inputs) {
     return new CompactionJournal(
         partitionDir.resolve(PREFIX + UUID.randomUUID() + SUFFIX), inputs, List.of(), false);
   }
 
-  /** Where the journal is. */
+  /** {@return where the journal is} */
   public Path file() {
     return file;
   }
 
   /**
-   * The journal's id, from its file name: its outputs carry it in their Parquet footer, which is
-   * how recovery tells them from any other file (a forged or misplaced journal may name committed
-   * files as its outputs; they never carry its id).
+   * {@return the journal's id, from its file name} Its outputs carry it in their Parquet footer,
+   * which is how recovery tells them from any other file (a forged or misplaced journal may name
+   * committed files as its outputs; they never carry its id).
    */
   public String id() {
     String name = file.getFileName().toString();
     return name.substring(PREFIX.length(), name.length() - SUFFIX.length());
   }
 
-  /** The files being merged, by name. */
+  /** {@return the files being merged, by name} */
   public List<String> inputs() {
     return inputs;
   }
 
-  /** The merged files (empty until written). */
+  /** {@return the merged files (empty until written)} */
   public List<Output> outputs() {
     return outputs;
   }
 
-  /** True once every output is visible: the commit point. */
+  /** {@return whether every output is visible: true from the commit point on} */
   public boolean published() {
     return published;
   }
 
-  /** This journal with its outputs written (not yet published). */
+  /**
+   * {@return this journal with its outputs written (not yet published)}
+   *
+   * @param written the merged files, with their sizes and row counts
+   * @throws IllegalArgumentException if an output is named twice or also as an input
+   */
   public CompactionJournal withOutputs(List<Output> written) {
     return new CompactionJournal(file, inputs, written, false);
   }
 
-  /** This journal at its commit point. */
+  /** {@return this journal at its commit point} */
   public CompactionJournal asPublished() {
     return new CompactionJournal(file, inputs, outputs, true);
   }
@@ -169,8 +189,8 @@ public final class CompactionJournal {
   }
 
   /**
-   * The files a reader must skip while this journal is open: the outputs before the commit point
-   * (they may be partly published), the inputs after it (they are being deleted).
+   * {@return the files a reader must skip while this journal is open} These are the outputs before
+   * the commit point (they may be partly published), the inputs after it (they are being deleted).
    */
   public Set<String> hiddenFromReaders() {
     Set<String> hidden = new LinkedHashSet<>();
@@ -182,15 +202,22 @@ public final class CompactionJournal {
     return hidden;
   }
 
-  /** True for a journal's file name. */
+  /**
+   * {@return whether {@code name} is a journal's file name}
+   *
+   * @param name a file name, without directory
+   */
   public static boolean isJournal(String name) {
     return name.startsWith(PREFIX) && name.endsWith(SUFFIX);
   }
 
   /**
-   * True for a name a journal may hold: a visible Parquet file name of plain characters ({@code A-Z
-   * a-z 0-9 . _ -}), no path, at most 255 characters. Compaction only merges files whose names
-   * pass, so that no name read back from a journal can reach outside its partition.
+   * {@return whether a journal may hold {@code name}} That is a visible Parquet file name of plain
+   * characters ({@code A-Z a-z 0-9 . _ -}), no path, at most 255 characters. Compaction only merges
+   * files whose names pass, so that no name read back from a journal can reach outside its
+   * partition.
+   *
+   * @param name a file name, without directory
    */
   public static boolean isDataFileName(String name) {
     if (name.isEmpty()
@@ -226,7 +253,12 @@ public final class CompactionJournal {
     }
   }
 
-  /** Writes the journal atomically, replacing its previous state. */
+  /**
+   * Writes the journal atomically, replacing its previous state.
+   *
+   * @param storage the storage of the partition
+   * @throws IOException if the journal cannot be written; its previous state is then intact
+   */
   public void save(Storage storage) throws IOException {
     StringBuilder text = new StringBuilder(HEADER).append('\n');
     inputs.forEach(name -> text.append("input ").append(name).append('\n'));
@@ -251,6 +283,9 @@ public final class CompactionJournal {
   /**
    * Reads a journal, whole.
    *
+   * @param storage the storage of the partition
+   * @param file the journal file
+   * @return the journal
    * @throws NoSuchFileException if it is gone (its compaction finished)
    * @throws IOException naming the file and the problem if it is not a journal this SDK wrote: too
    *     large, a wrong header, a malformed line, or a name that is not a data file of its own
@@ -311,7 +346,13 @@ public final class CompactionJournal {
             + " changed; check the partition and remove the journal by hand if it is not the SDK's");
   }
 
-  /** The journals in a partition directory, by name. */
+  /**
+   * {@return the journals in a partition directory, by name}
+   *
+   * @param storage the storage of the partition
+   * @param dir the partition directory
+   * @throws IOException if the directory cannot be listed, or a journal cannot be read or trusted
+   */
   public static List<CompactionJournal> in(Storage storage, Path dir) throws IOException {
     List<CompactionJournal> journals = new ArrayList<>();
     for (FileEntry entry : storage.list(dir)) {
@@ -342,6 +383,10 @@ public final class CompactionJournal {
    * see another marker name and take their view again. The new name is random, never a count, so
    * that a name once seen never comes back (not even after the marker was removed). Called under
    * the partition's lock; stray extra markers are removed.
+   *
+   * @param storage the storage of the partition
+   * @param dir the partition directory
+   * @throws IOException if the directory cannot be listed or the marker cannot be made or renamed
    */
   public static void advanceEpoch(Storage storage, Path dir) throws IOException {
     List<String> markers = epochs(storage.list(dir));
@@ -362,7 +407,13 @@ public final class CompactionJournal {
     }
   }
 
-  /** Deletes the partition's epoch marker: for a partition that is being emptied (archived). */
+  /**
+   * Deletes the partition's epoch marker: for a partition that is being emptied (archived).
+   *
+   * @param storage the storage of the partition
+   * @param dir the partition directory
+   * @throws IOException if the directory cannot be listed or a marker cannot be deleted
+   */
   public static void removeEpoch(Storage storage, Path dir) throws IOException {
     for (String name : epochs(storage.list(dir))) {
       storage.delete(dir.resolve(name));
@@ -373,6 +424,13 @@ public final class CompactionJournal {
    * Takes the lock that serializes compaction, archiving and recovery of one partition (of a
    * partitioned table, or of the table directory itself), across threads and processes.
    *
+   * @param storage the storage of the table's lock file; must support keyed locks
+   * @param paths where the table's lock file is
+   * @param zone the table's zone
+   * @param table the table
+   * @param partitionDir the partition directory, or the table directory if it is unpartitioned
+   * @param timeout how long to wait for the lock
+   * @return the held lock; closing it releases it
    * @throws IOException if another holder keeps it past {@code timeout}
    */
   public static Closeable lockPartition(
@@ -406,8 +464,13 @@ public final class CompactionJournal {
    * otherwise it is left as it is and reported, since either way rows would be lost. A journal that
    * cannot be trusted is reported and left alone.
    *
+   * @param storage the storage of the partition
+   * @param dir the partition directory
+   * @param report where files removed and journals left are reported
    * @return true if no journal is left: the partition's files may be moved or merged; false if one
    *     is left (and reported), so that nothing it names may be touched
+   * @throws IOException if the directory cannot be listed, or a file cannot be read, moved or
+   *     deleted while settling
    */
   public static boolean settle(Storage storage, Path dir, LifecycleReport.Builder report)
       throws IOException {

@@ -52,7 +52,10 @@ public final class PartitionView {
     /**
      * Opens (pins) the visible data files.
      *
+     * @param visible the view's data files, by name
+     * @return what was opened, returned by {@link PartitionView#open} if the view holds
      * @throws NoSuchFileException if a file went away before it was opened: the view is retaken
+     * @throws IOException if a file cannot be opened for another reason; the view is abandoned
      */
     T open(List<FileEntry> visible) throws IOException;
   }
@@ -60,18 +63,35 @@ public final class PartitionView {
   /** Releases what an {@link Opener} opened for a view that did not hold. */
   @FunctionalInterface
   public interface Discarder<T> {
-    /** Releases {@code opened}. */
+    /**
+     * Releases {@code opened}.
+     *
+     * @param opened what the opener returned
+     * @throws IOException if it cannot be released; the view is abandoned
+     */
     void discard(T opened) throws IOException;
   }
 
-  /** True for a file readers read: a visible regular {@code *.parquet} file. */
+  /**
+   * {@return whether readers read this file: a visible regular {@code *.parquet} file}
+   *
+   * @param entry a directory entry
+   */
   public static boolean isDataFile(FileEntry entry) {
     return entry.isFile() && entry.name().endsWith(".parquet") && !entry.name().startsWith(".");
   }
 
   /**
-   * The visible data files of {@code dir} of commits up to {@code snapshot} ({@link #ALL} for every
-   * one), by name, at one consistent moment.
+   * {@return the visible data files of {@code dir} of commits up to {@code snapshot}, by name, at
+   * one consistent moment}
+   *
+   * @param storage the storage of the table
+   * @param dir a partition directory, or an unpartitioned table's directory
+   * @param snapshot the newest commit to show, or {@link #ALL} for every one
+   * @throws IOException if the view kept changing for a hundred attempts, or a journal in it cannot
+   *     be trusted
+   * @throws SnapshotExpiredException if a compaction merged commits after {@code snapshot} with
+   *     earlier ones in this directory since the snapshot was taken
    */
   public static List<FileEntry> files(Storage storage, Path dir, long snapshot) throws IOException {
     return open(storage, dir, snapshot, visible -> visible, visible -> {});
@@ -81,6 +101,13 @@ public final class PartitionView {
    * Opens the visible data files of {@code dir} of commits up to {@code snapshot} at one consistent
    * moment.
    *
+   * @param <T> what the opener returns, e.g. open readers
+   * @param storage the storage of the table
+   * @param dir a partition directory, or an unpartitioned table's directory
+   * @param snapshot the newest commit to show, or {@link #ALL} for every one
+   * @param opener opens the view's files; called again each time the view is retaken
+   * @param discarder releases what the opener opened for a view that did not hold
+   * @return what the opener opened for the view that held
    * @throws IOException if the view kept changing for a hundred attempts (a compaction looping on
    *     the partition), or a journal in it cannot be trusted
    * @throws SnapshotExpiredException if a compaction merged commits after {@code snapshot} with

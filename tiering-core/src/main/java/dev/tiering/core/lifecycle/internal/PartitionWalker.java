@@ -30,15 +30,23 @@ public final class PartitionWalker {
   private final PathResolver paths;
   private final Storage storage;
 
-  /** A walker over {@code storage}, parsing partition names through {@code paths}. */
+  /**
+   * A walker over {@code storage}, parsing partition names through {@code paths}.
+   *
+   * @param paths the resolver that reads partition directory names
+   * @param storage the storage that lists directories
+   */
   public PartitionWalker(PathResolver paths, Storage storage) {
     this.paths = Objects.requireNonNull(paths, "paths");
     this.storage = Objects.requireNonNull(storage, "storage");
   }
 
   /**
-   * The partitions under {@code tableDir} in {@code layout}, or in any layout when it is null, in
-   * directory order (by name at every level).
+   * {@return the partitions under {@code tableDir}, in directory order (by name at every level)}
+   *
+   * @param tableDir the table directory
+   * @param layout the layout whose partitions to find, or null for any layout
+   * @throws IOException if a directory cannot be listed
    */
   public List<Partition> partitions(Path tableDir, PartitionLayout layout) throws IOException {
     List<Partition> found = new ArrayList<>();
