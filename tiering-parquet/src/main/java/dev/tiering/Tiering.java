@@ -52,43 +52,49 @@ public final class Tiering {
     this.lakeSettings = b.lakeSettings;
   }
 
-  /** A builder: the seed's {@code /data/hot} and {@code /data/lake} unless told otherwise. */
+  /** {@return a builder on {@code /data/hot} and {@code /data/lake} unless told otherwise} */
   public static Builder builder() {
     return new Builder();
   }
 
   /**
-   * The tiers the environment names ({@code TIERING_HOT_ROOT} and {@code TIERING_LAKE_ROOT}, or
-   * {@code TIERING_ROOT}; else {@code /data/hot} and {@code /data/lake}), as the command line reads
-   * them.
+   * {@return the SDK on the tiers the environment names} Reads them as the command line does (see
+   * {@link TierLayout#fromEnvironment()}): the system properties {@code tiering.hot.root} and
+   * {@code tiering.lake.root} or {@code tiering.root}, else the variables {@code TIERING_HOT_ROOT}
+   * and {@code TIERING_LAKE_ROOT} or {@code TIERING_ROOT}, else {@code /data/hot} and {@code
+   * /data/lake}.
    *
-   * @throws IllegalArgumentException if a variable is set to an empty or relative path
+   * @throws IllegalArgumentException if a property or variable is set to an empty or relative path
+   * @throws IllegalStateException if no storage provider on the class path serves the lake's URI
+   *     scheme
    */
   public static Tiering fromEnvironment() {
     return builder().layout(TierLayout.fromEnvironment()).build();
   }
 
-  /** Where data goes: the layout and the routing rules, explaining every placement. */
+  /** {@return where data goes: the layout and the routing rules, explaining every placement} */
   public PathResolver paths() {
     return paths;
   }
 
-  /** The storage every service uses. */
+  /** {@return the storage every service uses} */
   public Storage storage() {
     return storage;
   }
 
-  /** The table sidecars ({@code schema.json}, commits) every service uses. */
+  /** {@return the table sidecars ({@code schema.json}, commits) every service uses} */
   public SidecarStore sidecars() {
     return sidecars;
   }
 
-  /** Staging writers for SLM jobs (zstd 3 on the SSD). */
+  /** {@return a staging writer for SLM jobs (zstd 3 on the hot tier, by default)} */
   public StagingWriter staging() {
     return StagingWriter.builder(paths).storage(storage).settings(stagingSettings).build();
   }
 
-  /** The lake writer for the coordinator (zstd 5, versioned sidecars, commits). */
+  /**
+   * {@return a lake writer for the coordinator (zstd 5 by default, versioned sidecars, commits)}
+   */
   public LakeWriter lake() {
     return LakeWriter.builder(paths)
         .storage(storage)
@@ -98,22 +104,22 @@ public final class Tiering {
         .build();
   }
 
-  /** A reader of lake tables (as of their last commit). */
+  /** {@return a reader of lake tables, as of their last commit, without a hot cache} */
   public LakeReader reader() {
     return new LakeReader(paths, storage, sidecars, null);
   }
 
-  /** Staging cleanup. */
+  /** {@return the cleanup of staging files} */
   public StagingJanitor janitor() {
     return StagingJanitor.builder(paths).storage(storage).clock(clock).build();
   }
 
-  /** The SSD cache of clean data. */
+  /** {@return the hot tier's cache of clean lake data} */
   public HotCache cache() {
     return HotCache.builder(paths).storage(storage).clock(clock).build();
   }
 
-  /** Compaction of small lake files. */
+  /** {@return the compaction of small lake files, written with the lake settings} */
   public Compactor compactor() {
     return Compactor.builder(paths)
         .storage(storage)
@@ -122,22 +128,25 @@ public final class Tiering {
         .build();
   }
 
-  /** Archive and retention. */
+  /** {@return archiving and retention of lake data} */
   public Archiver archiver() {
     return new Archiver(paths, storage, clock);
   }
 
-  /** Raw input ingestion. */
+  /** {@return the ingestion of raw input files into the lake} */
   public RawIngestor ingestor() {
     return new RawIngestor(paths, storage, clock);
   }
 
-  /** Health checks (what {@code tiering status} prints). */
+  /** {@return the health checks (what {@code tiering status} prints)} */
   public HealthMonitor health() {
     return HealthMonitor.builder(paths).storage(storage).clock(clock).build();
   }
 
-  /** Setup checks against the design (what {@code tiering doctor} prints). */
+  /**
+   * {@return the setup checks of the tiers' devices, mounts and file systems (what {@code tiering
+   * doctor} prints)}
+   */
   public Doctor doctor() {
     return new Doctor(paths, storage, Path.of("/proc"));
   }
@@ -153,48 +162,89 @@ public final class Tiering {
 
     private Builder() {}
 
-    /** A base directory holding {@code hot/} and {@code lake/} (tests, demos, one-disk setups). */
+    /**
+     * Puts both tiers under one base directory (tests, demos, one-disk setups).
+     *
+     * @param base the directory holding {@code hot/} and {@code lake/}
+     * @return this builder
+     */
     public Builder root(Path base) {
       return layout(TierLayout.under(Objects.requireNonNull(base, "base")));
     }
 
-    /** The tier roots (default: {@link TierLayout#defaults()}). */
+    /**
+     * Sets the tier roots.
+     *
+     * @param value the roots; default {@link TierLayout#defaults()}
+     * @return this builder
+     */
     public Builder layout(TierLayout value) {
       this.layout = Objects.requireNonNull(value, "layout");
       return this;
     }
 
-    /** The routing rules (default: {@link RoutingRules#defaults()}). */
+    /**
+     * Sets the routing rules.
+     *
+     * @param value the rules; default {@link RoutingRules#defaults()}
+     * @return this builder
+     */
     public Builder rules(RoutingRules value) {
       this.rules = Objects.requireNonNull(value, "rules");
       return this;
     }
 
-    /** The storage (default: local disks, or the provider of the lake's URI scheme). */
+    /**
+     * Sets the storage.
+     *
+     * @param value the storage; default local disks, or the provider of the lake's URI scheme
+     * @return this builder
+     */
     public Builder storage(Storage value) {
       this.storage = Objects.requireNonNull(value, "storage");
       return this;
     }
 
-    /** The clock for write dates, metrics, ages and retention (default: system UTC). */
+    /**
+     * Sets the clock for write dates, metrics, ages and retention.
+     *
+     * @param value the clock; default the system clock in UTC
+     * @return this builder
+     */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
       return this;
     }
 
-    /** Settings of staging files (default: {@link WriterSettings#staging()}, zstd 3). */
+    /**
+     * Sets how staging files are written.
+     *
+     * @param value the settings; default {@link WriterSettings#staging()}, zstd 3
+     * @return this builder
+     */
     public Builder stagingSettings(WriterSettings value) {
       this.stagingSettings = Objects.requireNonNull(value, "stagingSettings");
       return this;
     }
 
-    /** Settings of lake files (default: {@link WriterSettings#lake()}, zstd 5). */
+    /**
+     * Sets how lake files are written, by the lake writer and the compactor.
+     *
+     * @param value the settings; default {@link WriterSettings#lake()}, zstd 5
+     * @return this builder
+     */
     public Builder lakeSettings(WriterSettings value) {
       this.lakeSettings = Objects.requireNonNull(value, "lakeSettings");
       return this;
     }
 
-    /** Builds it. */
+    /**
+     * Builds the SDK.
+     *
+     * @return the SDK, on these settings
+     * @throws IllegalStateException if no storage was set and no provider on the class path serves
+     *     the lake's URI scheme
+     */
     public Tiering build() {
       return new Tiering(this);
     }

@@ -70,14 +70,22 @@ public final class LakeViews implements AutoCloseable {
     this.connection = connection;
   }
 
-  /** Views of every table of the lake on local disks. */
+  /**
+   * Views of every table of the lake on local disks.
+   *
+   * @param paths where the tables lie
+   * @return the views; close them
+   * @throws IOException if a table cannot be listed, or DuckDB cannot start
+   */
   public static LakeViews open(PathResolver paths) throws IOException {
     return open(new LakeReader(paths));
   }
 
   /**
-   * Views of every table {@code reader} sees.
+   * Views of every table a reader sees.
    *
+   * @param reader the reader whose tables, storage and commits the views follow
+   * @return the views; close them
    * @throws IOException if a table cannot be listed, or DuckDB cannot start
    */
   public static LakeViews open(LakeReader reader) throws IOException {
@@ -107,17 +115,22 @@ public final class LakeViews implements AutoCloseable {
     return views;
   }
 
-  /** The connection, for statements of the caller's own; the views are in it. */
+  /** {@return the connection, for statements of the caller's own; the views are in it} */
   public Connection connection() {
     return connection;
   }
 
-  /** The views, {@code zone.table}, by zone then name. */
+  /** {@return the views, {@code zone.table}, by zone then name} */
   public List<String> tables() {
     return List.copyOf(snapshots.keySet());
   }
 
-  /** The commit a view shows its table as of ({@code last_commit} when it was made). */
+  /**
+   * {@return the commit a view shows its table as of ({@code last_commit} when it was made)}
+   *
+   * @param table the view, {@code zone.table}
+   * @throws IllegalArgumentException if there is no such view
+   */
   public long snapshot(String table) {
     Long snapshot = snapshots.get(table);
     if (snapshot == null) {
@@ -214,7 +227,14 @@ public final class LakeViews implements AutoCloseable {
    */
   public record Result(
       List<String> columns, List<String> types, List<List<Object>> rows, boolean truncated) {
-    /** Checks the components. */
+    /**
+     * Copies the lists.
+     *
+     * @param columns the column names; copied
+     * @param types DuckDB's names of the column types; copied
+     * @param rows the rows; the list of rows is copied, not the rows
+     * @param truncated true if there were more rows than asked for
+     */
     public Result {
       columns = List.copyOf(columns);
       types = List.copyOf(types);
@@ -227,6 +247,11 @@ public final class LakeViews implements AutoCloseable {
    * {@code SUMMARIZE}) and returns up to {@code maxRows} rows. If a file the views name went away
    * meanwhile (a compaction merged it), the views are refreshed and the query runs again.
    *
+   * @param sql the statement
+   * @param maxRows the most rows returned, 0 or more; more make the result {@link
+   *     Result#truncated() truncated}
+   * @return the columns and rows
+   * @throws IllegalArgumentException for a negative {@code maxRows}
    * @throws SQLException if the statement is not one {@code SELECT}, or DuckDB refuses it
    * @throws IOException if the views cannot be refreshed
    */

@@ -155,9 +155,11 @@ public final class HadoopStorage implements Storage {
   }
 
   /**
-   * A storage on the file system {@code store} ({@code scheme://authority}), connecting at first
-   * use.
+   * A storage on a Hadoop file system, connecting at first use.
    *
+   * @param store the file system, as {@code scheme://authority}; a path part is ignored
+   * @param conf the Hadoop configuration to connect with
+   * @return the storage
    * @throws IllegalArgumentException if the file system's rename is not known to be atomic and
    *     {@link #ASSUME_ATOMIC_RENAME} is not set
    */
@@ -228,7 +230,7 @@ public final class HadoopStorage implements Storage {
     return conf;
   }
 
-  /** The file system this storage serves, as {@code scheme://authority}. */
+  /** {@return the file system this storage serves, as {@code scheme://authority}} */
   public URI store() {
     return store;
   }

@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Gathers many small appends into few lake files (seed: "batch writes to lake, buffer in memory,
- * write periodically"): rows go into an open table write, committed when {@code maxBytes} are
+ * Gathers many small appends into few lake files, so that the lake's disks see a few large writes
+ * instead of many small ones: rows go into an open table write, committed when {@code maxBytes} are
  * buffered, when the oldest row is {@code maxAge} old (checked on every append and by {@link
  * #flushIfDue()}, which a caller's timer may call), and on close. Rows not yet committed are lost
  * if the process dies, as with any buffer. Thread-safe: appends from many threads are serialized.
@@ -48,11 +48,14 @@ public final class BufferedLakeAppender implements AutoCloseable {
   }
 
   /**
-   * Appends one row, committing first if a threshold is reached.
+   * Appends one row, then commits the buffered rows if a threshold is reached.
    *
+   * @param row the values by field name; a missing key means null
    * @return the committed write, if this append triggered one
    * @throws dev.tiering.schema.RowValidationException for a row that does not fit; it is not added
    *     and the buffer is unchanged
+   * @throws IllegalStateException if the appender is closed
+   * @throws IOException if the write or a commit fails
    */
   public synchronized Optional<LakeWriteResult> append(Map<String, ?> row) throws IOException {
     if (closed) {
@@ -66,7 +69,12 @@ public final class BufferedLakeAppender implements AutoCloseable {
     return flushIfDue();
   }
 
-  /** Commits the buffered rows if the size or age threshold is reached. */
+  /**
+   * Commits the buffered rows if the size or age threshold is reached.
+   *
+   * @return the committed write, if there was one
+   * @throws IOException if the commit fails
+   */
   public synchronized Optional<LakeWriteResult> flushIfDue() throws IOException {
     if (current != null
         && (current.estimatedBytes() >= maxBytes
@@ -76,7 +84,12 @@ public final class BufferedLakeAppender implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** Commits the buffered rows now, if there are any. */
+  /**
+   * Commits the buffered rows now, if there are any.
+   *
+   * @return the committed write, if there were rows to commit
+   * @throws IOException if the commit fails
+   */
   public synchronized Optional<LakeWriteResult> flush() throws IOException {
     if (current == null || current.rowCount() == 0) {
       return Optional.empty();

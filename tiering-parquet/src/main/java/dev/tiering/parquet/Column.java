@@ -19,15 +19,15 @@ import java.lang.annotation.Target;
 @Target(ElementType.RECORD_COMPONENT)
 public @interface Column {
 
-  /** The column's name (default: the component's name in snake_case). */
+  /** {@return the column's name; default the component's name in snake_case} */
   String name() default "";
 
-  /** True if the column may not hold nulls (a null then fails the row, naming it). */
+  /** {@return true if the column may not hold nulls (a null then fails the row, naming it)} */
   boolean required() default false;
 
-  /** A decimal's precision (digits in all); required for {@code BigDecimal}. */
+  /** {@return a decimal's precision (digits in all); required for {@code BigDecimal}} */
   int precision() default 0;
 
-  /** A decimal's scale (digits after the point). */
+  /** {@return a decimal's scale (digits after the point)} */
   int scale() default 0;
 }

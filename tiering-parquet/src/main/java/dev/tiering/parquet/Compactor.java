@@ -28,11 +28,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Merges a table's small files (seed troubleshooting: files under 10 MB make scans slow) into files
- * of the target size, partition by partition, preserving every row, and reports files over 500 MB,
- * which defeat partition pruning. Crash-safe by an intent journal (see {@link CompactionJournal}):
- * after a crash at any point, the next compaction of the partition (or {@link #recover}) finishes
- * or rolls back the interrupted one, so every row is in the partition exactly once.
+ * Merges a table's small files (under 10 MiB by default: many small files make scans slow) into
+ * files of the target size, partition by partition, preserving every row, and reports files over
+ * 500 MiB, which defeat partition pruning. Crash-safe by an intent journal (see {@link
+ * CompactionJournal}): after a crash at any point, the next compaction of the partition (or {@link
+ * #recover}) finishes or rolls back the interrupted one, so every row is in the partition exactly
+ * once.
  *
  * <p>What a concurrent reader sees: {@link LakeReader} consults the journals and sees every row
  * exactly once at every moment. An engine that lists files itself (DuckDB, Spark) can see the rows
@@ -42,10 +43,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Compactor {
 
-  /** The seed's "too small": 10 MiB. */
+  /** The default size under which a file is merged: 10 MiB. */
   public static final long DEFAULT_SMALL_BYTES = 10L * 1024 * 1024;
 
-  /** The seed's "too large": 500 MiB. */
+  /** The default size over which a file is reported as too large: 500 MiB. */
   public static final long DEFAULT_LARGE_BYTES = 500L * 1024 * 1024;
 
   private static final Logger log = LoggerFactory.getLogger(Compactor.class);
@@ -101,7 +102,11 @@ public final class Compactor {
     this.minCommitAge = b.minCommitAge;
   }
 
-  /** A compactor on the given layout. */
+  /**
+   * {@return a builder of a compactor with the defaults (lake settings, local disks)}
+   *
+   * @param paths where the tables lie
+   */
   public static Builder builder(PathResolver paths) {
     return new Builder(paths);
   }
@@ -109,6 +114,11 @@ public final class Compactor {
   /**
    * Compacts every partition of a table. Each partition is compacted under its lock, with the
    * table's schema read again for it, so that a column a writer added meanwhile is never dropped.
+   *
+   * @param zone the table's zone
+   * @param table the table's name
+   * @return the compaction, to preview or execute; a table without a sidecar fails either with
+   *     {@link java.nio.file.NoSuchFileException}
    */
   public LifecyclePlan compact(Zone zone, TableName table) {
     Objects.requireNonNull(zone, "zone");
@@ -127,7 +137,15 @@ public final class Compactor {
     return report.finish(log);
   }
 
-  /** Finishes or rolls back interrupted compactions in every partition of a table. */
+  /**
+   * Finishes or rolls back interrupted compactions in every partition of a table.
+   *
+   * @param zone the table's zone
+   * @param table the table's name
+   * @return what was finished or rolled back
+   * @throws java.nio.file.NoSuchFileException if the table has no sidecar
+   * @throws IOException if a partition cannot be settled, or its lock stays taken for 10 minutes
+   */
   public LifecycleReport recover(Zone zone, TableName table) throws IOException {
     TableSchema schema = schemaOf(zone, table);
     LifecycleReport.Builder report =
@@ -550,25 +568,46 @@ public final class Compactor {
       this.paths = Objects.requireNonNull(paths, "paths");
     }
 
-    /** The storage (default: local disks). */
+    /**
+     * Sets the storage.
+     *
+     * @param value the storage; default local disks, or the provider of the lake's URI scheme
+     * @return this builder
+     */
     public Builder storage(Storage value) {
       this.storage = Objects.requireNonNull(value, "storage");
       return this;
     }
 
-    /** Settings of the merged files (default: lake, zstd 5, 128 MiB target). */
+    /**
+     * Sets how the merged files are written.
+     *
+     * @param value the settings; default {@link WriterSettings#lake()}: zstd 5, 128 MiB target
+     * @return this builder
+     */
     public Builder settings(WriterSettings value) {
       this.settings = Objects.requireNonNull(value, "settings");
       return this;
     }
 
-    /** The sidecar store the table schemas come from. */
+    /**
+     * Sets the sidecar store the table schemas and commits come from.
+     *
+     * @param value the store; default one on this compactor's storage
+     * @return this builder
+     */
     public Builder sidecars(SidecarStore value) {
       this.sidecars = Objects.requireNonNull(value, "sidecars");
       return this;
     }
 
-    /** Files under this size are merged (default 10 MiB). */
+    /**
+     * Sets the size under which files are merged.
+     *
+     * @param bytes 1 or more; default {@link Compactor#DEFAULT_SMALL_BYTES}
+     * @return this builder
+     * @throws IllegalArgumentException for a size under 1
+     */
     public Builder smallFileBytes(long bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("Invalid small-file size " + bytes + " (use 1 or more)");
@@ -577,7 +616,13 @@ public final class Compactor {
       return this;
     }
 
-    /** Files over this size are reported (default 500 MiB). */
+    /**
+     * Sets the size over which files are reported as too large.
+     *
+     * @param bytes 1 or more; default {@link Compactor#DEFAULT_LARGE_BYTES}
+     * @return this builder
+     * @throws IllegalArgumentException for a size under 1
+     */
     public Builder largeFileBytes(long bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("Invalid large-file size " + bytes + " (use 1 or more)");
@@ -586,7 +631,12 @@ public final class Compactor {
       return this;
     }
 
-    /** What to do with a damaged small file (default {@link OnCorrupt#SKIP}). */
+    /**
+     * Sets what to do with a damaged small file.
+     *
+     * @param value the choice; default {@link OnCorrupt#SKIP}
+     * @return this builder
+     */
     public Builder onCorrupt(OnCorrupt value) {
       this.onCorrupt = Objects.requireNonNull(value, "onCorrupt");
       return this;
@@ -598,6 +648,10 @@ public final class Compactor {
      * the older rows from a scan still running, which then fails with {@link
      * dev.tiering.core.storage.SnapshotExpiredException}. Only scans longer than this can meet
      * that. Files written before tables had commit logs are always eligible.
+     *
+     * @param value zero to {@link Compactor#MAX_MIN_COMMIT_AGE}
+     * @return this builder
+     * @throws IllegalArgumentException for an age out of range
      */
     public Builder minCommitAge(Duration value) {
       if (value.isNegative() || value.compareTo(MAX_MIN_COMMIT_AGE) > 0) {
@@ -618,7 +672,11 @@ public final class Compactor {
       return this;
     }
 
-    /** Builds the compactor. */
+    /**
+     * Builds the compactor.
+     *
+     * @return the compactor
+     */
     public Compactor build() {
       return new Compactor(this);
     }

@@ -32,7 +32,7 @@ public final class CorruptFileException extends IOException {
     return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message.strip());
   }
 
-  /** The damaged file. */
+  /** {@return the damaged file} */
   public Path file() {
     return file;
   }

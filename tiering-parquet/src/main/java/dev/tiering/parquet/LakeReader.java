@@ -45,14 +45,23 @@ public final class LakeReader {
   private final SidecarStore sidecars;
   private final HotCache cache;
 
-  /** A reader on local disks. */
+  /**
+   * A reader on local disks, without a cache.
+   *
+   * @param paths where the tables lie
+   */
   public LakeReader(PathResolver paths) {
     this(paths, Storage.forLayout(paths.layout()), new SidecarStore(paths), null);
   }
 
   /**
-   * A reader on the given storage; with a cache, files with a whole SSD copy are read from the SSD
-   * (seed: the clean cache serves "frequently accessed" data).
+   * A reader on the given storage.
+   *
+   * @param paths where the tables lie
+   * @param storage the files' storage
+   * @param sidecars the tables' sidecars, which say what each table's last commit is
+   * @param cache the hot cache, or null: with one, files that have a whole copy on the hot tier are
+   *     read from there
    */
   public LakeReader(PathResolver paths, Storage storage, SidecarStore sidecars, HotCache cache) {
     this.paths = Objects.requireNonNull(paths, "paths");
@@ -61,13 +70,22 @@ public final class LakeReader {
     this.cache = cache;
   }
 
-  /** One data file of a table and its partition day (null for unpartitioned tables). */
+  /**
+   * One data file of a table.
+   *
+   * @param path where it lies in the lake
+   * @param day its partition day, or null for an unpartitioned table
+   * @param bytes its size
+   */
   public record DataFile(Path path, LocalDate day, long bytes) {}
 
   /**
-   * The table's sidecar.
+   * {@return the table's sidecar}
    *
+   * @param zone the table's zone
+   * @param table the table's name
    * @throws java.nio.file.NoSuchFileException if the table has none (it was never written)
+   * @throws IOException if the sidecar cannot be read or is malformed
    */
   public SchemaSidecar sidecar(Zone zone, TableName table) throws IOException {
     Optional<SchemaSidecar> sidecar = sidecars.read(zone, table);
@@ -81,7 +99,11 @@ public final class LakeReader {
   }
 
   /**
-   * The tables of a zone: directories with a valid table name and a {@code schema.json}, by name.
+   * {@return the tables of a zone: directories with a valid table name and a {@code schema.json},
+   * by name}
+   *
+   * @param zone the zone to list
+   * @throws IOException if the zone's directory cannot be listed
    */
   public List<TableName> tables(Zone zone) throws IOException {
     List<TableName> tables = new ArrayList<>();
@@ -103,14 +125,29 @@ public final class LakeReader {
   }
 
   /**
-   * Every data file of the table's applied commits, by day then name: the files a scan starting now
-   * would read.
+   * {@return every data file of the table's applied commits, by day then name: the files a scan
+   * starting now would read}
+   *
+   * @param zone the table's zone
+   * @param table the table's name
+   * @throws java.nio.file.NoSuchFileException if the table has no sidecar
+   * @throws IOException if the table cannot be listed
    */
   public List<DataFile> files(Zone zone, TableName table) throws IOException {
     return files(zone, table, LocalDate.MIN, LocalDate.MAX);
   }
 
-  /** The data files of the partitions from {@code from} to {@code to}, both inclusive. */
+  /**
+   * {@return the data files of the table's applied commits in a range of partitions, by day then
+   * name}
+   *
+   * @param zone the table's zone
+   * @param table the table's name
+   * @param from the first day, inclusive
+   * @param to the last day, inclusive
+   * @throws java.nio.file.NoSuchFileException if the table has no sidecar
+   * @throws IOException if the table cannot be listed
+   */
   public List<DataFile> files(Zone zone, TableName table, LocalDate from, LocalDate to)
       throws IOException {
     for (int attempt = 1; ; attempt++) {
@@ -149,21 +186,48 @@ public final class LakeReader {
   }
 
   /**
-   * Reads a whole table as records, columns found by name (see {@link Column}); the stream must be
-   * closed.
+   * Reads a whole table as records, columns found by name (see {@link Column}).
+   *
+   * @param <T> the record type
+   * @param zone the table's zone
+   * @param table the table's name
+   * @param type the record class
+   * @return the rows, in file order; close the stream
+   * @throws java.nio.file.NoSuchFileException if the table has no sidecar
+   * @throws IOException if the table cannot be read
    */
   public <T extends Record> java.util.stream.Stream<T> read(Zone zone, String table, Class<T> type)
       throws IOException {
     return read(zone, table, type, LocalDate.MIN, LocalDate.MAX);
   }
 
-  /** Reads the partitions from {@code from} to {@code to}, both inclusive, as records. */
+  /**
+   * Reads a range of partitions as records, columns found by name (see {@link Column}).
+   *
+   * @param <T> the record type
+   * @param zone the table's zone
+   * @param table the table's name
+   * @param type the record class
+   * @param from the first day, inclusive
+   * @param to the last day, inclusive
+   * @return the rows, by day; close the stream
+   * @throws java.nio.file.NoSuchFileException if the table has no sidecar
+   * @throws IOException if the table cannot be read
+   */
   public <T extends Record> java.util.stream.Stream<T> read(
       Zone zone, String table, Class<T> type, LocalDate from, LocalDate to) throws IOException {
     return RecordMapping.of(type).stream(scan(zone, TableName.of(table), from, to));
   }
 
-  /** Reads the whole table. */
+  /**
+   * Reads the whole table, as {@link #scan(Zone, TableName, LocalDate, LocalDate)} does.
+   *
+   * @param zone the table's zone
+   * @param table the table's name
+   * @return a reader of every row; close it
+   * @throws java.nio.file.NoSuchFileException if the table has no sidecar
+   * @throws IOException if the table cannot be listed
+   */
   public ParquetRowReader scan(Zone zone, TableName table) throws IOException {
     return scan(zone, table, LocalDate.MIN, LocalDate.MAX);
   }
@@ -175,6 +239,13 @@ public final class LakeReader {
    * compaction or eviction running meanwhile cannot take a file from under the reader. Every row is
    * read exactly once.
    *
+   * @param zone the table's zone
+   * @param table the table's name
+   * @param from the first day, inclusive
+   * @param to the last day, inclusive
+   * @return a reader of the rows, by day, under the table's current schema; close it
+   * @throws java.nio.file.NoSuchFileException if the table has no sidecar
+   * @throws IOException if the table cannot be listed
    * @throws dev.tiering.core.storage.SnapshotExpiredException from {@code next()}, if the scan runs
    *     longer than the compactor's minimum age and meets a partition compacted since it began
    */

@@ -154,7 +154,7 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
     finished.add(file);
   }
 
-  /** Bytes written and buffered so far, over every file of this write. */
+  /** {@return the bytes written and buffered so far, over every file of this write} */
   public long estimatedBytes() {
     long bytes = 0;
     for (PartitionFile file : finished) {
@@ -170,8 +170,13 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
    * Finishes every file and commits them as one (see the class comment): the files, the schema
    * version and the merged metrics become visible together.
    *
+   * @return the committed write; with a write id the table has committed before, that earlier
+   *     write, {@link LakeWriteResult#replayed() replayed}
    * @throws dev.tiering.schema.IncompatibleSchemaException if another writer changed the table's
    *     schema meanwhile so that this one no longer fits; nothing is published
+   * @throws IllegalStateException if this write was already committed
+   * @throws IOException if finishing a file or the commit fails; nothing is visible unless the
+   *     message says the write is committed
    */
   public LakeWriteResult commit() throws IOException {
     if (committed) {

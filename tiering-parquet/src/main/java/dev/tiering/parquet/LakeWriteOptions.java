@@ -10,7 +10,7 @@ import java.util.Objects;
  * Options of one lake write. Immutable; start from {@link #defaults()}.
  *
  * @param partitionColumn the timestamp or date field whose day picks each row's partition, or null
- *     to put every row in the write date's partition (the seed's behaviour)
+ *     to put every row in the write date's partition
  * @param evolution what the write may do to the table's schema
  * @param rules named quality rules whose pass rate becomes the table's accuracy
  * @param writeId the write's id, which makes it idempotent (see {@link #writeId(String)}), or null
@@ -18,29 +18,49 @@ import java.util.Objects;
 public record LakeWriteOptions(
     String partitionColumn, EvolutionPolicy evolution, List<QualityRule> rules, WriteId writeId) {
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param partitionColumn the field whose day picks each row's partition, or null
+   * @param evolution not null
+   * @param rules the quality rules; copied
+   * @param writeId the write's id, or null
+   */
   public LakeWriteOptions {
     Objects.requireNonNull(evolution, "evolution");
     rules = List.copyOf(rules);
   }
 
-  /** Write-date partitions, compatible evolution, no quality rules. */
+  /** {@return write-date partitions, compatible evolution, no quality rules, no write id} */
   public static LakeWriteOptions defaults() {
     return new LakeWriteOptions(null, EvolutionPolicy.COMPATIBLE, List.of(), null);
   }
 
-  /** These options, partitioning rows by the day of a timestamp or date field. */
+  /**
+   * {@return these options, partitioning rows by the day of a field} The write refuses rows where
+   * it is null.
+   *
+   * @param column a timestamp or date field of a date-partitioned table
+   */
   public LakeWriteOptions partitionBy(String column) {
     return new LakeWriteOptions(
         Objects.requireNonNull(column, "column"), evolution, rules, writeId);
   }
 
-  /** These options with another evolution policy. */
+  /**
+   * {@return these options with another evolution policy}
+   *
+   * @param policy what the write may do to the table's schema
+   */
   public LakeWriteOptions evolution(EvolutionPolicy policy) {
     return new LakeWriteOptions(partitionColumn, policy, rules, writeId);
   }
 
-  /** These options with quality rules. */
+  /**
+   * {@return these options with quality rules, in place of any before}
+   *
+   * @param qualityRules rules whose pass rate becomes the table's accuracy
+   */
   public LakeWriteOptions rules(List<QualityRule> qualityRules) {
     return new LakeWriteOptions(partitionColumn, evolution, qualityRules, writeId);
   }
@@ -52,6 +72,8 @@ public record LakeWriteOptions(
    * writes. Use an id that names the work, not the attempt, such as {@code <run>-<batch>}. The
    * table remembers ids for {@link LakeWriter.Builder#commitRetention}.
    *
+   * @param id the write's id
+   * @return these options with the id
    * @throws IllegalArgumentException if the id is not of the form {@link WriteId#FORM}
    */
   public LakeWriteOptions writeId(String id) {

@@ -23,7 +23,16 @@ public record LakeWriteResult(
     long commit,
     boolean replayed) {
 
-  /** Checks the components. */
+  /**
+   * Copies the file list.
+   *
+   * @param files the data files the write added; copied
+   * @param rows rows written
+   * @param bytes bytes written
+   * @param sidecar the table's sidecar after the write
+   * @param commit the write's commit number in its table
+   * @param replayed true if this call wrote nothing
+   */
   public LakeWriteResult {
     files = List.copyOf(files);
   }

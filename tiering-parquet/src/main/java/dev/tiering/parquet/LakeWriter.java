@@ -19,12 +19,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Writes clean tables into the lake (seed: {@code write_clean_data(zone, table, data, schema)}):
- * {@code <lake>/clean/{zone}/{table}/{partition}/part-<uuid>.parquet}, zstd level 5 by default,
- * with the table's {@code schema.json} kept current. Unlike the seed's sketch, which writes {@code
- * data.parquet} and so replaces the day's earlier data, every write adds new files; no data file is
- * ever replaced, and no API here rewrites or deletes data (bronze is append-only). Thread-safe;
- * each opened table writer is for one thread.
+ * Writes clean tables into the lake: {@code
+ * <lake>/clean/{zone}/{table}/{partition}/part-<seq>-<uuid>.parquet}, zstd level 5 by default, with
+ * the table's {@code schema.json} kept current. Every write adds new files under names of their
+ * own, so a second write on the same day never replaces the first; no data file is ever replaced,
+ * and no API here rewrites or deletes data (bronze is append-only). Thread-safe; each opened table
+ * writer is for one thread.
  */
 public final class LakeWriter {
 
@@ -58,17 +58,21 @@ public final class LakeWriter {
     this.retention = b.retention;
   }
 
-  /** A lake writer on the given layout with the seed's settings (zstd 5, {@code yyyy/MM/dd}). */
+  /**
+   * {@return a builder of a lake writer with the defaults (zstd 5, {@code yyyy/MM/dd} partitions)}
+   *
+   * @param paths where the tables lie
+   */
   public static Builder builder(PathResolver paths) {
     return new Builder(paths);
   }
 
-  /** The table sidecars this writer keeps. */
+  /** {@return the table sidecars this writer keeps} */
   public SidecarStore sidecars() {
     return sidecars;
   }
 
-  /** The partition layout of new tables. */
+  /** {@return the partition layout of new tables} */
   public PartitionLayout layout() {
     return layout;
   }
@@ -77,10 +81,14 @@ public final class LakeWriter {
    * Opens a write to a table. The schema is checked against the table's sidecar first, so an
    * incompatible schema is refused before any row is written.
    *
+   * @param schema the schema of the rows
+   * @param options how to partition, evolve, check and identify the write
+   * @return the write; commit it, and close it in any case
    * @throws dev.tiering.schema.IncompatibleSchemaException if the options' policy does not allow
    *     the schema's differences from the table's
    * @throws IllegalArgumentException if the table uses another partition layout, or the partition
    *     column is not a timestamp or date field
+   * @throws IOException if the table's sidecar cannot be read
    */
   public LakeTableWriter open(TableSchema schema, LakeWriteOptions options) throws IOException {
     TableSchema withLayout = schema.isDatePartitioned() ? withLayout(schema) : schema;
@@ -90,16 +98,30 @@ public final class LakeWriter {
     return new LakeTableWriter(this, withLayout, options);
   }
 
-  /** Opens a write with {@link LakeWriteOptions#defaults()}. */
+  /**
+   * Opens a write with {@link LakeWriteOptions#defaults()}, as {@link #open(TableSchema,
+   * LakeWriteOptions)} does.
+   *
+   * @param schema the schema of the rows
+   * @return the write; commit it, and close it in any case
+   * @throws dev.tiering.schema.IncompatibleSchemaException if the schema's differences from the
+   *     table's are not compatible
+   * @throws IOException if the table's sidecar cannot be read
+   */
   public LakeTableWriter open(TableSchema schema) throws IOException {
     return open(schema, LakeWriteOptions.defaults());
   }
 
   /**
-   * The result of the write with this id, if the table has committed it (and keeps its record):
-   * lets a retried job skip work it already did. Changes nothing.
+   * {@return the result of the write with this id, if the table has committed it and keeps its
+   * record} Lets a retried job skip work it already did. Changes nothing; the result is {@link
+   * LakeWriteResult#replayed() replayed}.
    *
+   * @param zone the table's zone
+   * @param table the table's name
+   * @param writeId the id the write was given ({@link LakeWriteOptions#writeId(String)})
    * @throws IllegalArgumentException if the id is not of the form {@link WriteId#FORM}
+   * @throws IOException if the table's commit log or sidecar cannot be read
    */
   public Optional<LakeWriteResult> committed(
       Zone zone, dev.tiering.core.TableName table, String writeId) throws IOException {
@@ -127,15 +149,40 @@ public final class LakeWriter {
    * lake.writeCleanData(Zone.SILVER, "slm_predictions", Prediction.class, predictions);
    * }</pre>
    *
+   * @param <T> the record type
+   * @param zone the table's zone
+   * @param table the table's name
+   * @param type the record class, whose components are the columns
+   * @param rows the rows to write
+   * @return the committed write
    * @throws IllegalArgumentException if the class cannot be mapped (a component of another type),
    *     or the table name is invalid
+   * @throws dev.tiering.schema.IncompatibleSchemaException if the record's columns are not a
+   *     compatible change of the table's
+   * @throws IOException if the write or its commit fails; nothing is visible unless the message
+   *     says the write is committed
    */
   public <T extends Record> LakeWriteResult writeCleanData(
       Zone zone, String table, Class<T> type, Iterable<? extends T> rows) throws IOException {
     return writeCleanData(zone, table, type, rows, LakeWriteOptions.defaults());
   }
 
-  /** Writes records as the rows of a lake table, with options, and commits them. */
+  /**
+   * Writes records as the rows of a lake table, with options, and commits them.
+   *
+   * @param <T> the record type
+   * @param zone the table's zone
+   * @param table the table's name
+   * @param type the record class, whose components are the columns
+   * @param rows the rows to write
+   * @param options how to partition, evolve, check and identify the write
+   * @return the committed write, or the earlier one if its write id was committed before
+   * @throws IllegalArgumentException if the class cannot be mapped, or the table name is invalid
+   * @throws dev.tiering.schema.IncompatibleSchemaException if the options' policy does not allow
+   *     the record's columns
+   * @throws IOException if the write or its commit fails; nothing is visible unless the message
+   *     says the write is committed
+   */
   public <T extends Record> LakeWriteResult writeCleanData(
       Zone zone, String table, Class<T> type, Iterable<? extends T> rows, LakeWriteOptions options)
       throws IOException {
@@ -148,13 +195,38 @@ public final class LakeWriter {
     }
   }
 
-  /** Writes rows given as maps and commits them: the seed's {@code write_clean_data}. */
+  /**
+   * Writes rows given as maps and commits them, with {@link LakeWriteOptions#defaults()}.
+   *
+   * @param schema the table's schema, or a compatible change of it
+   * @param rows the rows, by field name (see {@link dev.tiering.schema.RowValidator#validate})
+   * @return the committed write
+   * @throws dev.tiering.schema.RowValidationException for a row that does not fit; nothing is
+   *     written
+   * @throws dev.tiering.schema.IncompatibleSchemaException if the schema is not a compatible change
+   *     of the table's
+   * @throws IOException if the write or its commit fails; nothing is visible unless the message
+   *     says the write is committed
+   */
   public LakeWriteResult writeCleanData(TableSchema schema, Iterable<? extends Map<String, ?>> rows)
       throws IOException {
     return writeCleanData(schema, rows, LakeWriteOptions.defaults());
   }
 
-  /** Writes rows given as maps and commits them, with options. */
+  /**
+   * Writes rows given as maps and commits them, with options.
+   *
+   * @param schema the schema of the rows
+   * @param rows the rows, by field name (see {@link dev.tiering.schema.RowValidator#validate})
+   * @param options how to partition, evolve, check and identify the write
+   * @return the committed write, or the earlier one if its write id was committed before
+   * @throws dev.tiering.schema.RowValidationException for a row that does not fit; nothing is
+   *     written
+   * @throws dev.tiering.schema.IncompatibleSchemaException if the options' policy does not allow
+   *     the schema's differences from the table's
+   * @throws IOException if the write or its commit fails; nothing is visible unless the message
+   *     says the write is committed
+   */
   public LakeWriteResult writeCleanData(
       TableSchema schema, Iterable<? extends Map<String, ?>> rows, LakeWriteOptions options)
       throws IOException {
@@ -167,9 +239,15 @@ public final class LakeWriter {
   }
 
   /**
-   * An appender that gathers many small appends into few files, committing when {@code maxBytes}
-   * are buffered or the oldest row is {@code maxAge} old (seed: "batch writes to lake, buffer in
-   * memory, write periodically").
+   * {@return an appender that gathers many small appends into few files} It spares the lake's disks
+   * a commit per small write: rows are buffered in memory and committed periodically.
+   *
+   * @param schema the schema of the rows
+   * @param options the options of every commit; without a write id
+   * @param maxBytes commits once this many bytes are buffered; positive
+   * @param maxAge commits once the oldest buffered row is this old; positive
+   * @throws IllegalArgumentException if the options have a write id (it names one commit, an
+   *     appender makes many), or a threshold is not positive
    */
   public BufferedLakeAppender appender(
       TableSchema schema, LakeWriteOptions options, long maxBytes, Duration maxAge) {
@@ -216,7 +294,12 @@ public final class LakeWriter {
     }
   }
 
-  /** The partition layout a table records in its sidecar, or empty for an unpartitioned table. */
+  /**
+   * {@return the partition layout a table records in its sidecar, or empty for an unpartitioned
+   * table} A partitioned table that records none is laid out {@code yyyy/MM/dd}.
+   *
+   * @param schema the table's schema, as its sidecar holds it
+   */
   public static Optional<PartitionLayout> layoutOf(TableSchema schema) {
     if (!schema.isDatePartitioned()) {
       return Optional.empty();
@@ -248,37 +331,67 @@ public final class LakeWriter {
       this.paths = Objects.requireNonNull(paths, "paths");
     }
 
-    /** The storage to write to (default: local disks). */
+    /**
+     * Sets the storage to write to.
+     *
+     * @param value the storage; default local disks, or the provider of the lake's URI scheme
+     * @return this builder
+     */
     public Builder storage(Storage value) {
       this.storage = Objects.requireNonNull(value, "storage");
       return this;
     }
 
-    /** Writer settings (default: {@link WriterSettings#lake()}, zstd 5). */
+    /**
+     * Sets how files are written.
+     *
+     * @param value the settings; default {@link WriterSettings#lake()}, zstd 5
+     * @return this builder
+     */
     public Builder settings(WriterSettings value) {
       this.settings = Objects.requireNonNull(value, "settings");
       return this;
     }
 
-    /** The sidecar store (default: one on this writer's storage and clock). */
+    /**
+     * Sets the sidecar store, to share one with readers and other writers.
+     *
+     * @param value the store; default one on this writer's storage and clock
+     * @return this builder
+     */
     public Builder sidecars(SidecarStore value) {
       this.sidecars = Objects.requireNonNull(value, "sidecars");
       return this;
     }
 
-    /** The clock for write dates and metric times (default: system UTC). */
+    /**
+     * Sets the clock for write dates and metric times.
+     *
+     * @param value the clock; default the system clock in UTC
+     * @return this builder
+     */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
       return this;
     }
 
-    /** The time zone whose calendar days are the partitions (default: UTC). */
+    /**
+     * Sets the time zone whose calendar days are the partitions.
+     *
+     * @param value the zone; default UTC, so partitions do not shift with the machine's zone
+     * @return this builder
+     */
     public Builder dateZone(ZoneId value) {
       this.dateZone = Objects.requireNonNull(value, "dateZone");
       return this;
     }
 
-    /** The partition layout of new tables (default: the seed's {@code yyyy/MM/dd}). */
+    /**
+     * Sets the partition layout of new tables; a write to a table laid out otherwise is refused.
+     *
+     * @param value the layout; default {@code yyyy/MM/dd} ({@link PartitionLayout#DATE_PATH})
+     * @return this builder
+     */
     public Builder layout(PartitionLayout value) {
       this.layout = Objects.requireNonNull(value, "layout");
       return this;
@@ -288,6 +401,10 @@ public final class LakeWriter {
      * Partitions one write keeps files open for at once (default 8): memory is bounded by this
      * times a row group. A write spanning more days closes the least recently used file, and a
      * later row for that day starts another.
+     *
+     * @param value 1 to 1024
+     * @return this builder
+     * @throws IllegalArgumentException for a value out of range
      */
     public Builder maxOpenPartitions(int value) {
       if (value < 1 || value > 1024) {
@@ -301,13 +418,22 @@ public final class LakeWriter {
     /**
      * How long tables keep commit records, and so recognize a retried write id (default {@link
      * CommitRetention#DEFAULT}: seven days, at most 10,000 commits).
+     *
+     * @param value the retention
+     * @return this builder
      */
     public Builder commitRetention(CommitRetention value) {
       this.retention = Objects.requireNonNull(value, "retention");
       return this;
     }
 
-    /** Builds the writer. */
+    /**
+     * Builds the writer.
+     *
+     * @return the writer
+     * @throws IllegalStateException if no storage was set and no provider on the class path serves
+     *     the lake's URI scheme
+     */
     public LakeWriter build() {
       return new LakeWriter(this);
     }

@@ -135,12 +135,25 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
     this.maxDefinition = new int[fields];
   }
 
-  /** Reads one local file as {@code schema}. */
+  /**
+   * Reads one local file. Nothing is opened until the first {@link #next()}.
+   *
+   * @param file the Parquet file
+   * @param schema the schema to read its rows as
+   * @return the reader; close it
+   */
   public static ParquetRowReader open(Path file, TableSchema schema) {
     return open(Storage.local(), List.of(file), schema);
   }
 
-  /** Reads files one after the other as {@code schema}. */
+  /**
+   * Reads files one after the other. Each is opened when the reader reaches it.
+   *
+   * @param storage the files' storage
+   * @param files the Parquet files, in reading order; copied
+   * @param schema the schema to read their rows as
+   * @return the reader; close it
+   */
   public static ParquetRowReader open(Storage storage, List<Path> files, TableSchema schema) {
     return new ParquetRowReader(listSource(storage, files, Map.of()), schema);
   }
@@ -170,12 +183,14 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
     return schema;
   }
 
-  /** The file the current row comes from. */
+  /** {@return the file the current row comes from, or null before the first row} */
   public Path currentFile() {
     return current;
   }
 
-  /** The partition day of the current row, for files of date-partitioned tables; else null. */
+  /**
+   * {@return the partition day of the current row, for files of date-partitioned tables; else null}
+   */
   public LocalDate partitionDate() {
     return partitionDate;
   }
@@ -491,7 +506,12 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
     };
   }
 
-  /** The index of a column by name. */
+  /**
+   * {@return the index of a column, for the getters that take one}
+   *
+   * @param name the column's name
+   * @throws IllegalArgumentException if the schema has no such column
+   */
   public int column(String name) {
     int index = schema.indexOf(name);
     if (index < 0) {
@@ -521,8 +541,9 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   }
 
   /**
-   * An int32 field, or an int64 field whose value fits an int.
+   * {@return an int32 field, or an int64 field whose value fits an int}
    *
+   * @param index the field's position in the schema
    * @throws IllegalArgumentException if the field is of another type, or the value does not fit
    * @throws IllegalStateException if there is no current row or the value is null
    */
@@ -543,8 +564,9 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   }
 
   /**
-   * An int64 field, or an int32 field widened.
+   * {@return an int64 field, or an int32 field widened}
    *
+   * @param index the field's position in the schema
    * @throws IllegalArgumentException if the field is of another type
    * @throws IllegalStateException if there is no current row or the value is null
    */
@@ -553,8 +575,9 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   }
 
   /**
-   * A float64 field, or a float32 field widened; NaN if null (as every {@link RowView}).
+   * {@return a float64 field, or a float32 field widened; NaN if null (as every {@link RowView})}
    *
+   * @param index the field's position in the schema
    * @throws IllegalArgumentException if the field is of another type
    * @throws IllegalStateException if there is no current row
    */
@@ -569,8 +592,9 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   }
 
   /**
-   * A float32 field.
+   * {@return a float32 field}
    *
+   * @param index the field's position in the schema
    * @throws IllegalArgumentException if the field is of another type
    * @throws IllegalStateException if there is no current row or the value is null
    */
@@ -580,8 +604,9 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   }
 
   /**
-   * A boolean field.
+   * {@return a boolean field}
    *
+   * @param index the field's position in the schema
    * @throws IllegalArgumentException if the field is of another type
    * @throws IllegalStateException if there is no current row or the value is null
    */
@@ -590,8 +615,9 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   }
 
   /**
-   * A string field, or null.
+   * {@return a string field, or null}
    *
+   * @param index the field's position in the schema
    * @throws IllegalArgumentException if the field is of another type
    * @throws IllegalStateException if there is no current row
    */
@@ -601,8 +627,9 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   }
 
   /**
-   * A binary field, or null.
+   * {@return a binary field, or null}
    *
+   * @param index the field's position in the schema
    * @throws IllegalArgumentException if the field is of another type
    * @throws IllegalStateException if there is no current row
    */
@@ -613,8 +640,9 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   }
 
   /**
-   * A decimal field, or null.
+   * {@return a decimal field, or null}
    *
+   * @param index the field's position in the schema
    * @throws IllegalArgumentException if the field is of another type
    * @throws IllegalStateException if there is no current row
    */
@@ -624,8 +652,9 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   }
 
   /**
-   * A timestamp field in microseconds since the epoch.
+   * {@return a timestamp field in microseconds since the epoch}
    *
+   * @param index the field's position in the schema
    * @throws IllegalArgumentException if the field is of another type
    * @throws IllegalStateException if there is no current row or the value is null
    */
@@ -634,8 +663,9 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   }
 
   /**
-   * A timestamp field, or null.
+   * {@return a timestamp field, or null}
    *
+   * @param index the field's position in the schema
    * @throws IllegalArgumentException if the field is of another type
    * @throws IllegalStateException if there is no current row
    */
@@ -648,8 +678,9 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   }
 
   /**
-   * A date field, or null.
+   * {@return a date field, or null}
    *
+   * @param index the field's position in the schema
    * @throws IllegalArgumentException if the field is of another type
    * @throws IllegalStateException if there is no current row
    */
@@ -660,7 +691,12 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
 
   // By name: the same checks, after the name is found.
 
-  /** {@link #getInt(int)} of the named column. */
+  /**
+   * {@return {@link #getInt(int)} of the named column}
+   *
+   * @param column the column's name
+   * @throws IllegalArgumentException if there is no such column
+   */
   public int getInt(String column) {
     return getInt(column(column));
   }
@@ -675,12 +711,22 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
     return getDouble(column(column));
   }
 
-  /** {@link #getFloat(int)} of the named column. */
+  /**
+   * {@return {@link #getFloat(int)} of the named column}
+   *
+   * @param column the column's name
+   * @throws IllegalArgumentException if there is no such column
+   */
   public float getFloat(String column) {
     return getFloat(column(column));
   }
 
-  /** {@link #getBoolean(int)} of the named column. */
+  /**
+   * {@return {@link #getBoolean(int)} of the named column}
+   *
+   * @param column the column's name
+   * @throws IllegalArgumentException if there is no such column
+   */
   public boolean getBoolean(String column) {
     return getBoolean(column(column));
   }
@@ -690,7 +736,12 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
     return getString(column(column));
   }
 
-  /** {@link #getBytes(int)} of the named column. */
+  /**
+   * {@return {@link #getBytes(int)} of the named column}
+   *
+   * @param column the column's name
+   * @throws IllegalArgumentException if there is no such column
+   */
   public byte[] getBytes(String column) {
     return getBytes(column(column));
   }
@@ -711,7 +762,8 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   }
 
   /**
-   * The current row as field name to canonical value (see {@link dev.tiering.schema.RowValidator}).
+   * {@return the current row as field name to canonical value (see {@link
+   * dev.tiering.schema.RowValidator})}
    */
   public Map<String, Object> toMap() {
     Map<String, Object> row = new LinkedHashMap<>();

@@ -50,7 +50,7 @@ public final class ParquetRowWriter extends AbstractRowSink implements AutoClose
     file.append(completed);
   }
 
-  /** Where the file appears on commit. */
+  /** {@return where the file appears on commit} */
   public Path target() {
     return pending.target();
   }
@@ -76,8 +76,11 @@ public final class ParquetRowWriter extends AbstractRowSink implements AutoClose
   /**
    * Finishes the file and makes it visible under {@link #target()} in one atomic step.
    *
+   * @return the published file, its rows and bytes
    * @throws java.nio.file.FileAlreadyExistsException if a file with that name appeared meanwhile;
    *     nothing is replaced and this file is discarded
+   * @throws IllegalStateException if the file was already committed
+   * @throws IOException if finishing or publishing fails; the file is discarded
    */
   public WriteResult commit() throws IOException {
     if (result != null) {

@@ -8,9 +8,11 @@ import java.nio.file.Path;
 public interface StagingGuard {
 
   /**
-   * Refuses a new staging file by throwing.
+   * Refuses a new staging file by throwing; returns to allow it.
    *
+   * @param stagingFile the file about to be created
    * @throws IllegalStateException naming why and what to do
+   * @throws IOException if the check itself fails, e.g. the tier's usage cannot be read
    */
   void check(Path stagingFile) throws IOException;
 }

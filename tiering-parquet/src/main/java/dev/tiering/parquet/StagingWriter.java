@@ -21,11 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes SLM intermediate results and cross-check files to the hot staging area (seed: {@code
- * write_intermediate(slm_id, batch_id, data)}): {@code <hot>/staging/slm_{id}_{batch}.parquet},
- * zstd level 3 by default. Staging files have no sidecar and no partitions. A file that exists is
- * not replaced unless {@link Builder#replaceExisting(boolean)} says so: a batch written twice is
- * usually a bug. Thread-safe; each opened writer is for one thread.
+ * Writes SLM intermediate results and cross-check files to the hot staging area: {@code
+ * <hot>/staging/slm_{id}_{batch}.parquet} and {@code crosscheck_{id}_{batch}.parquet}, zstd level 3
+ * by default. Staging files have no sidecar and no partitions. A file that exists is not replaced
+ * unless {@link Builder#replaceExisting(boolean)} says so: a batch written twice is usually a bug.
+ * Thread-safe; each opened writer is for one thread.
  */
 public final class StagingWriter {
 
@@ -52,44 +52,91 @@ public final class StagingWriter {
     this.guard = b.guard;
   }
 
-  /** A staging writer on the given layout, with the seed's settings (zstd 3, local disks). */
+  /**
+   * {@return a builder of a staging writer with the defaults (zstd 3, local disks)}
+   *
+   * @param paths where the staging area lies
+   */
   public static Builder builder(PathResolver paths) {
     return new Builder(paths);
   }
 
-  /** Opens the intermediate result file of {@code slm} for {@code batch}. */
+  /**
+   * Opens the intermediate result file of an SLM for a batch, as {@link #open} does.
+   *
+   * @param slm the model whose results these are
+   * @param batch the batch they belong to
+   * @param schema the file's columns; a date partitioning is dropped
+   * @return the writer; the file appears when it commits
+   * @throws FileAlreadyExistsException if the file exists and replacing is off
+   * @throws IllegalStateException if a staging guard refuses the write
+   * @throws IOException if the file cannot be created
+   */
   public ParquetRowWriter openIntermediate(SlmId slm, BatchId batch, TableSchema schema)
       throws IOException {
     return open(StagingFile.intermediate(slm, batch), schema);
   }
 
-  /** Opens the cross-check file of {@code slm} for {@code batch}. */
+  /**
+   * Opens the cross-check file of an SLM for a batch, as {@link #open} does.
+   *
+   * @param slm the model whose results these are
+   * @param batch the batch they belong to
+   * @param schema the file's columns; a date partitioning is dropped
+   * @return the writer; the file appears when it commits
+   * @throws FileAlreadyExistsException if the file exists and replacing is off
+   * @throws IllegalStateException if a staging guard refuses the write
+   * @throws IOException if the file cannot be created
+   */
   public ParquetRowWriter openCrosscheck(SlmId slm, BatchId batch, TableSchema schema)
       throws IOException {
     return open(StagingFile.crosscheck(slm, batch), schema);
   }
 
   /**
-   * Opens the intermediate result file of {@code slm} for {@code batch}, with columns only: a
-   * staging file belongs to no lake table, so it needs no zone, table name or partitioning.
+   * Opens the intermediate result file of an SLM for a batch, with columns only: a staging file
+   * belongs to no lake table, so it needs no zone, table name or partitioning.
+   *
+   * @param slm the model whose results these are
+   * @param batch the batch they belong to
+   * @param columns the file's columns
+   * @return the writer; the file appears when it commits
+   * @throws FileAlreadyExistsException if the file exists and replacing is off
+   * @throws IllegalStateException if a staging guard refuses the write
+   * @throws IOException if the file cannot be created
    */
   public ParquetRowWriter openIntermediate(SlmId slm, BatchId batch, RowSchema columns)
       throws IOException {
     return open(StagingFile.intermediate(slm, batch), columns.asTable(STAGING_ZONE, STAGING_TABLE));
   }
 
-  /** Opens the cross-check file of {@code slm} for {@code batch}, with columns only. */
+  /**
+   * Opens the cross-check file of an SLM for a batch, with columns only.
+   *
+   * @param slm the model whose results these are
+   * @param batch the batch they belong to
+   * @param columns the file's columns
+   * @return the writer; the file appears when it commits
+   * @throws FileAlreadyExistsException if the file exists and replacing is off
+   * @throws IllegalStateException if a staging guard refuses the write
+   * @throws IOException if the file cannot be created
+   */
   public ParquetRowWriter openCrosscheck(SlmId slm, BatchId batch, RowSchema columns)
       throws IOException {
     return open(StagingFile.crosscheck(slm, batch), columns.asTable(STAGING_ZONE, STAGING_TABLE));
   }
 
   /**
-   * Opens a staging file for writing; it appears only when the writer commits.
+   * Opens a staging file for writing; it appears only when the writer commits. Until the writer is
+   * committed or closed, staging cleanup leaves the file's batch alone.
    *
+   * @param file which staging file: kind, SLM and batch
+   * @param schema the file's columns; a date partitioning is dropped
+   * @return the writer; commit it, and close it in any case
    * @throws FileAlreadyExistsException if the file exists and replacing is off, before anything is
    *     written
    * @throws IllegalStateException if a staging guard refuses the write (hot tier too full)
+   * @throws IOException if the file cannot be created
    */
   public ParquetRowWriter open(StagingFile file, TableSchema schema) throws IOException {
     Objects.requireNonNull(schema, "schema");
@@ -138,7 +185,20 @@ public final class StagingWriter {
     }
   }
 
-  /** Writes a whole intermediate result at once. */
+  /**
+   * Writes a whole intermediate result at once, as one file committed whole.
+   *
+   * @param slm the model whose results these are
+   * @param batch the batch they belong to
+   * @param schema the file's columns
+   * @param rows the rows, by field name (see {@link dev.tiering.schema.RowValidator#validate})
+   * @return the published file
+   * @throws dev.tiering.schema.RowValidationException for a row that does not fit; nothing is
+   *     written
+   * @throws FileAlreadyExistsException if the file exists and replacing is off; nothing is written
+   * @throws IllegalStateException if a staging guard refuses the write
+   * @throws IOException if the file cannot be written; it does not appear
+   */
   public WriteResult writeIntermediate(
       SlmId slm, BatchId batch, TableSchema schema, Iterable<? extends Map<String, ?>> rows)
       throws IOException {
@@ -149,14 +209,36 @@ public final class StagingWriter {
    * Writes records as an SLM's intermediate result (one file, committed whole): the columns are the
    * record's components (see {@link Column}).
    *
+   * @param <T> the record type
+   * @param slm the model whose results these are
+   * @param batch the batch they belong to
+   * @param type the record class
+   * @param rows the rows
+   * @return the published file
    * @throws IllegalArgumentException if the class cannot be mapped
+   * @throws FileAlreadyExistsException if the file exists and replacing is off; nothing is written
+   * @throws IllegalStateException if a staging guard refuses the write
+   * @throws IOException if the file cannot be written; it does not appear
    */
   public <T extends Record> WriteResult writeIntermediate(
       SlmId slm, BatchId batch, Class<T> type, Iterable<? extends T> rows) throws IOException {
     return write(StagingFile.intermediate(slm, batch), type, rows);
   }
 
-  /** Writes records as an SLM's cross-check file (one file, committed whole). */
+  /**
+   * Writes records as an SLM's cross-check file (one file, committed whole).
+   *
+   * @param <T> the record type
+   * @param slm the model whose results these are
+   * @param batch the batch they belong to
+   * @param type the record class, whose components are the columns (see {@link Column})
+   * @param rows the rows
+   * @return the published file
+   * @throws IllegalArgumentException if the class cannot be mapped
+   * @throws FileAlreadyExistsException if the file exists and replacing is off; nothing is written
+   * @throws IllegalStateException if a staging guard refuses the write
+   * @throws IOException if the file cannot be written; it does not appear
+   */
   public <T extends Record> WriteResult writeCrosscheck(
       SlmId slm, BatchId batch, Class<T> type, Iterable<? extends T> rows) throws IOException {
     return write(StagingFile.crosscheck(slm, batch), type, rows);
@@ -180,6 +262,14 @@ public final class StagingWriter {
    * <pre>{@code
    * try (Stream<Prediction> all = staging.readBatch(BatchId.of("b42"), Prediction.class)) { ... }
    * }</pre>
+   *
+   * @param <T> the record type
+   * @param batch the batch to read
+   * @param type the record class
+   * @return the rows, by SLM id; empty if the batch has no files; close the stream
+   * @throws IllegalArgumentException if the class cannot be mapped, or a component names a column
+   *     that no file of the batch has
+   * @throws IOException if the staging area cannot be listed or a file cannot be read
    */
   public <T extends Record> java.util.stream.Stream<T> readBatch(BatchId batch, Class<T> type)
       throws IOException {
@@ -219,7 +309,20 @@ public final class StagingWriter {
         ParquetRowReader.open(storage, List.copyOf(files.values()), mapping.stagingSchema()));
   }
 
-  /** Writes a whole cross-check file at once. */
+  /**
+   * Writes a whole cross-check file at once, as one file committed whole.
+   *
+   * @param slm the model whose results these are
+   * @param batch the batch they belong to
+   * @param schema the file's columns
+   * @param rows the rows, by field name (see {@link dev.tiering.schema.RowValidator#validate})
+   * @return the published file
+   * @throws dev.tiering.schema.RowValidationException for a row that does not fit; nothing is
+   *     written
+   * @throws FileAlreadyExistsException if the file exists and replacing is off; nothing is written
+   * @throws IllegalStateException if a staging guard refuses the write
+   * @throws IOException if the file cannot be written; it does not appear
+   */
   public WriteResult writeCrosscheck(
       SlmId slm, BatchId batch, TableSchema schema, Iterable<? extends Map<String, ?>> rows)
       throws IOException {
@@ -262,31 +365,55 @@ public final class StagingWriter {
       this.paths = Objects.requireNonNull(paths, "paths");
     }
 
-    /** The storage to write to (default: local disks). */
+    /**
+     * Sets the storage to write to.
+     *
+     * @param value the storage; default local disks
+     * @return this builder
+     */
     public Builder storage(Storage value) {
       this.storage = Objects.requireNonNull(value, "storage");
       return this;
     }
 
-    /** Writer settings (default: {@link WriterSettings#staging()}, zstd 3). */
+    /**
+     * Sets how files are written.
+     *
+     * @param value the settings; default {@link WriterSettings#staging()}, zstd 3
+     * @return this builder
+     */
     public Builder settings(WriterSettings value) {
       this.settings = Objects.requireNonNull(value, "settings");
       return this;
     }
 
-    /** Whether an existing staging file may be replaced (default: no). */
+    /**
+     * Sets whether an existing staging file may be replaced.
+     *
+     * @param value true to replace; default false, so a batch written twice is refused
+     * @return this builder
+     */
     public Builder replaceExisting(boolean value) {
       this.replaceExisting = value;
       return this;
     }
 
-    /** A check run before every new staging file, e.g. a hot-tier fullness guard. */
+    /**
+     * Sets a check run before every new staging file, e.g. a hot-tier fullness guard.
+     *
+     * @param value the check, or null for none (the default)
+     * @return this builder
+     */
     public Builder guard(StagingGuard value) {
       this.guard = value;
       return this;
     }
 
-    /** Builds the writer. */
+    /**
+     * Builds the writer.
+     *
+     * @return the writer
+     */
     public StagingWriter build() {
       return new StagingWriter(this);
     }

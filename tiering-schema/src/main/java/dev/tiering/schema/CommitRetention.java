@@ -17,7 +17,13 @@ public record CommitRetention(Duration age, int count) {
   /** Seven days, and at most 10,000 records. */
   public static final CommitRetention DEFAULT = new CommitRetention(Duration.ofDays(7), 10_000);
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param age positive
+   * @param count 1 to 1,000,000
+   * @throws IllegalArgumentException if either is out of range
+   */
   public CommitRetention {
     Objects.requireNonNull(age, "age");
     if (age.isNegative() || age.isZero()) {

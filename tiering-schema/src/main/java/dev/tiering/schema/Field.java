@@ -20,6 +20,11 @@ public record Field(
   /**
    * Validates the field.
    *
+   * @param name lowercase snake case
+   * @param type not null
+   * @param nullable whether values may be null
+   * @param description a human description, or null
+   * @param extras unknown JSON keys to keep, or null for none
    * @throws IllegalArgumentException if the name is not a valid field name
    */
   public Field {
@@ -28,27 +33,51 @@ public record Field(
     extras = JsonExtras.copy(extras);
   }
 
-  /** A field that must have a value in every row. */
+  /**
+   * {@return a field that must have a value in every row}
+   *
+   * @param name the column name, lowercase snake case
+   * @param type the column type
+   * @throws IllegalArgumentException if the name is not a valid field name
+   */
   public static Field required(String name, FieldType type) {
     return new Field(name, type, false, null, Map.of());
   }
 
-  /** A field that may be null. */
+  /**
+   * {@return a field that may be null}
+   *
+   * @param name the column name, lowercase snake case
+   * @param type the column type
+   * @throws IllegalArgumentException if the name is not a valid field name
+   */
   public static Field nullable(String name, FieldType type) {
     return new Field(name, type, true, null, Map.of());
   }
 
-  /** This field with a description. */
+  /**
+   * {@return this field with a description}
+   *
+   * @param text the description, or null for none
+   */
   public Field withDescription(String text) {
     return new Field(name, type, nullable, text, extras);
   }
 
-  /** This field with another type. */
+  /**
+   * {@return this field with another type}
+   *
+   * @param other the new type
+   */
   public Field withType(FieldType other) {
     return new Field(name, other, nullable, description, extras);
   }
 
-  /** This field, nullable or not. */
+  /**
+   * {@return this field, nullable or not}
+   *
+   * @param isNullable whether values may be null
+   */
   public Field withNullable(boolean isNullable) {
     return new Field(name, type, isNullable, description, extras);
   }

@@ -4,9 +4,9 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The type of a field, written in {@code schema.json} with the seed's names: {@code timestamp},
- * {@code date}, {@code int32}, {@code int64}, {@code float32}, {@code float64}, {@code boolean},
- * {@code string}, {@code binary} and {@code decimal(precision,scale)}.
+ * The type of a field, written in {@code schema.json} by these names: {@code timestamp}, {@code
+ * date}, {@code int32}, {@code int64}, {@code float32}, {@code float64}, {@code boolean}, {@code
+ * string}, {@code binary} and {@code decimal(precision,scale)}.
  *
  * @param kind the type's kind
  * @param precision total decimal digits, 1-38, for decimals; else 0
@@ -75,6 +75,9 @@ public record FieldType(Kind kind, int precision, int scale) {
   /**
    * Checks precision and scale.
    *
+   * @param kind the type's kind
+   * @param precision 1-38 for decimals; else 0
+   * @param scale 0-precision for decimals; else 0
    * @throws IllegalArgumentException for a decimal outside 1-38 digits or a scale outside
    *     0-precision, or a non-decimal with a precision or scale
    */
@@ -98,8 +101,10 @@ public record FieldType(Kind kind, int precision, int scale) {
   }
 
   /**
-   * {@code decimal(precision,scale)}.
+   * {@return the type {@code decimal(precision,scale)}}
    *
+   * @param precision total decimal digits, 1-38
+   * @param scale digits after the point, 0-precision
    * @throws IllegalArgumentException for a precision outside 1-38 or a scale outside 0-precision
    */
   public static FieldType decimal(int precision, int scale) {
@@ -107,9 +112,10 @@ public record FieldType(Kind kind, int precision, int scale) {
   }
 
   /**
-   * Parses a type name as written in {@code schema.json}, e.g. {@code float64} or {@code
-   * decimal(18,4)}.
+   * Parses a type name as written in {@code schema.json}.
    *
+   * @param name e.g. {@code float64} or {@code decimal(18,4)}; surrounding blanks are ignored
+   * @return the type
    * @throws IllegalArgumentException for an unknown name, listing the known ones
    */
   public static FieldType parse(String name) {
@@ -137,7 +143,7 @@ public record FieldType(Kind kind, int precision, int scale) {
         "Unknown field type '" + name + "' (use one of " + KNOWN + ")");
   }
 
-  /** The name as written in {@code schema.json}. */
+  /** {@return the name as written in {@code schema.json}} */
   public String name() {
     return kind == Kind.DECIMAL
         ? "decimal(" + precision + "," + scale + ")"
@@ -145,8 +151,10 @@ public record FieldType(Kind kind, int precision, int scale) {
   }
 
   /**
-   * True for the types a value of {@code this} type widens to without loss (int32 to int64, float32
-   * to float64).
+   * {@return true if a value of this type widens to {@code wider} without loss: int32 to int64,
+   * float32 to float64}
+   *
+   * @param wider the type to widen to
    */
   public boolean widensTo(FieldType wider) {
     return (kind == Kind.INT32 && wider.kind == Kind.INT64)

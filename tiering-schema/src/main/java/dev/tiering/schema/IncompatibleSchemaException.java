@@ -17,7 +17,7 @@ public final class IncompatibleSchemaException extends IllegalArgumentException 
     this.changes = List.copyOf(changes);
   }
 
-  /** Every difference between the table's schema and the proposed one. */
+  /** {@return every difference between the table's schema and the proposed one} */
   public List<SchemaChange> changes() {
     return changes;
   }

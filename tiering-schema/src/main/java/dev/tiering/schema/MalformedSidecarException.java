@@ -10,8 +10,13 @@ public final class MalformedSidecarException extends IOException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The file (or other source) that was read. */
   private final String source;
+
+  /** The 1-based line of the problem, or 0. */
   private final int line;
+
+  /** The 1-based column of the problem, or 0. */
   private final int column;
 
   MalformedSidecarException(String source, int line, int column, String problem, Throwable cause) {
@@ -21,17 +26,17 @@ public final class MalformedSidecarException extends IOException {
     this.column = column;
   }
 
-  /** The file (or other source) that was read. */
+  /** {@return the file (or other source) that was read} */
   public String source() {
     return source;
   }
 
-  /** The 1-based line of the problem, or 0 if it concerns the whole file. */
+  /** {@return the 1-based line of the problem, or 0 if it concerns the whole file} */
   public int line() {
     return line;
   }
 
-  /** The 1-based column of the problem, or 0 if it concerns the whole file. */
+  /** {@return the 1-based column of the problem, or 0 if it concerns the whole file} */
   public int column() {
     return column;
   }

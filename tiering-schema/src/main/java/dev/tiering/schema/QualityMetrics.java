@@ -16,8 +16,8 @@ import java.util.Objects;
  *       written without it;
  *   <li>{@code last_validated}: when the figures were computed;
  *   <li>{@code row_count}, {@code fields}, {@code rules}: the counts behind the figures, which let
- *       a new write's figures be merged in weighted by rows. The seed's sample has none of them;
- *       figures without counts cannot be weighted and are replaced on merge.
+ *       a new write's figures be merged in weighted by rows. Sidecars written elsewhere may lack
+ *       them; figures without counts cannot be weighted and are replaced on merge.
  * </ul>
  *
  * @param completeness fraction of non-null cells, 0-1
@@ -45,7 +45,12 @@ public record QualityMetrics(
    * @param nulls rows where the field was null
    */
   public record FieldQuality(long rows, long nulls) {
-    /** Checks the counts. */
+    /**
+     * Checks the counts.
+     *
+     * @param rows 0 or more
+     * @param nulls 0 to {@code rows}
+     */
     public FieldQuality {
       if (rows < 0 || nulls < 0 || nulls > rows) {
         throw new IllegalArgumentException(
@@ -57,7 +62,7 @@ public record QualityMetrics(
       }
     }
 
-    /** Non-null rows / rows; 1.0 for no rows. */
+    /** {@return non-null rows / rows; 1.0 for no rows} */
     public double completeness() {
       return rows == 0 ? 1.0 : (double) (rows - nulls) / rows;
     }
@@ -70,7 +75,12 @@ public record QualityMetrics(
    * @param passed rows that passed
    */
   public record RuleQuality(long checked, long passed) {
-    /** Checks the counts. */
+    /**
+     * Checks the counts.
+     *
+     * @param checked 0 or more
+     * @param passed 0 to {@code checked}
+     */
     public RuleQuality {
       if (checked < 0 || passed < 0 || passed > checked) {
         throw new IllegalArgumentException(
@@ -82,7 +92,7 @@ public record QualityMetrics(
       }
     }
 
-    /** Passed / checked; 1.0 for none checked. */
+    /** {@return passed / checked; 1.0 for none checked} */
     public double passRate() {
       return checked == 0 ? 1.0 : (double) passed / checked;
     }
@@ -91,6 +101,13 @@ public record QualityMetrics(
   /**
    * Checks the figures.
    *
+   * @param completeness 0-1
+   * @param accuracy 0-1, or null
+   * @param lastValidated not null
+   * @param rowCount 0 or more, or null
+   * @param fieldQuality per-field figures, or null for none; copied
+   * @param ruleQuality per-rule figures, or null for none; copied
+   * @param extras unknown keys to keep, or null for none
    * @throws IllegalArgumentException for a fraction outside 0-1 or a negative row count
    */
   public QualityMetrics {
@@ -121,6 +138,10 @@ public record QualityMetrics(
    * Combines the figures of data already in the table with those of newly written rows, each
    * weighted by its row count; {@code lastValidated} is the newer one. Figures without a row count
    * cannot be weighted, so the other side's figures are taken; a null side is ignored.
+   *
+   * @param existing the figures of the table, or null
+   * @param added the figures of the new rows, or null
+   * @return the combined figures, or null if both are null
    */
   public static QualityMetrics merge(QualityMetrics existing, QualityMetrics added) {
     if (added == null) {

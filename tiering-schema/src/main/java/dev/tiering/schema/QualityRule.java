@@ -17,7 +17,13 @@ import java.util.function.Predicate;
  */
 public record QualityRule(String name, Predicate<RowView> test) {
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param name 1-128 characters, not blank
+   * @param test not null
+   * @throws IllegalArgumentException for a blank or longer name
+   */
   public QualityRule {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(test, "test");
@@ -27,7 +33,13 @@ public record QualityRule(String name, Predicate<RowView> test) {
     }
   }
 
-  /** A rule with a name and a test. */
+  /**
+   * {@return a rule with a name and a test}
+   *
+   * @param name the rule's name, 1-128 characters, as it appears in {@code quality_metrics.rules}
+   * @param test true for rows that pass
+   * @throws IllegalArgumentException for a blank or longer name
+   */
   public static QualityRule of(String name, Predicate<RowView> test) {
     return new QualityRule(name, test);
   }

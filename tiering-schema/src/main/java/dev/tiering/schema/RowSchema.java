@@ -24,6 +24,7 @@ public record RowSchema(List<Field> fields) {
   /**
    * Checks the fields: at least one, names unique (as a table's must be).
    *
+   * @param fields the columns, in order
    * @throws IllegalArgumentException naming the problem
    */
   public RowSchema {
@@ -31,12 +32,18 @@ public record RowSchema(List<Field> fields) {
     table(fields, Zone.BRONZE, "rows"); // the table rules check names, types and repeats
   }
 
-  /** A builder. */
+  /** {@return an empty builder} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The same columns as a table of {@code zone} named {@code table}, unpartitioned. */
+  /**
+   * {@return the same columns as an unpartitioned table}
+   *
+   * @param zone the table's zone
+   * @param table the table's name
+   * @throws IllegalArgumentException if the table name is invalid
+   */
   public TableSchema asTable(Zone zone, String table) {
     return table(fields, zone, table);
   }
@@ -53,21 +60,40 @@ public record RowSchema(List<Field> fields) {
 
     private Builder() {}
 
-    /** A column that may not hold nulls. */
+    /**
+     * Adds a column that may not hold nulls.
+     *
+     * @param name the column name, lowercase snake case
+     * @param type the column type
+     * @return this builder
+     * @throws IllegalArgumentException if the name is not a valid field name
+     */
     public Builder required(String name, FieldType type) {
       fields.add(
           new Field(name, Objects.requireNonNull(type, "type"), false, null, java.util.Map.of()));
       return this;
     }
 
-    /** A column that may hold nulls. */
+    /**
+     * Adds a column that may hold nulls.
+     *
+     * @param name the column name, lowercase snake case
+     * @param type the column type
+     * @return this builder
+     * @throws IllegalArgumentException if the name is not a valid field name
+     */
     public Builder nullable(String name, FieldType type) {
       fields.add(
           new Field(name, Objects.requireNonNull(type, "type"), true, null, java.util.Map.of()));
       return this;
     }
 
-    /** A column as given. */
+    /**
+     * Adds a column as given.
+     *
+     * @param field the column
+     * @return this builder
+     */
     public Builder field(Field field) {
       fields.add(Objects.requireNonNull(field, "field"));
       return this;
@@ -76,6 +102,7 @@ public record RowSchema(List<Field> fields) {
     /**
      * Builds the schema.
      *
+     * @return the schema, with the columns in the order added
      * @throws IllegalArgumentException if there is no field, or a name is repeated or invalid
      */
     public RowSchema build() {

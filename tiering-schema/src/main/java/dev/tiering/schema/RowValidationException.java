@@ -8,7 +8,10 @@ public final class RowValidationException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The 0-based number of the row within its write. */
   private final long rowNumber;
+
+  /** The offending field, or null. */
   private final String field;
 
   RowValidationException(long rowNumber, String field, String problem) {
@@ -17,12 +20,12 @@ public final class RowValidationException extends IllegalArgumentException {
     this.field = field;
   }
 
-  /** The 0-based number of the row within its write. */
+  /** {@return the 0-based number of the row within its write} */
   public long rowNumber() {
     return rowNumber;
   }
 
-  /** The offending field, or null if the problem is with the row as a whole. */
+  /** {@return the offending field, or null if the problem is with the row as a whole} */
   public String field() {
     return field;
   }

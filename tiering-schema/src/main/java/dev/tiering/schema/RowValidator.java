@@ -52,31 +52,37 @@ public final class RowValidator {
     this.allowNonFinite = allowNonFinite;
   }
 
-  /** A validator for {@code schema} that refuses NaN and infinities. */
+  /**
+   * {@return a validator that refuses NaN and infinities}
+   *
+   * @param schema the schema rows are checked against
+   */
   public static RowValidator of(TableSchema schema) {
     return new RowValidator(schema, false);
   }
 
-  /** This validator, accepting NaN and infinities in float fields. */
+  /** {@return this validator, accepting NaN and infinities in float fields} */
   public RowValidator allowingNonFinite() {
     return new RowValidator(schema, true);
   }
 
-  /** The schema rows are checked against. */
+  /** {@return the schema rows are checked against} */
   public TableSchema schema() {
     return schema;
   }
 
-  /** True if NaN and infinities are accepted. */
+  /** {@return true if NaN and infinities are accepted} */
   public boolean allowsNonFinite() {
     return allowNonFinite;
   }
 
   /**
-   * Checks a row given as field name to value, and returns its canonical values in field order. A
-   * missing key means null. Keys that name no field are refused, so no value is silently lost.
+   * Checks a row given as field name to value. A missing key means null. Keys that name no field
+   * are refused, so no value is silently lost.
    *
+   * @param row the values by field name
    * @param rowNumber the row's number within the write, for messages
+   * @return the canonical values, in field order
    * @throws RowValidationException naming the row, field and value
    */
   public Object[] validate(Map<String, ?> row, long rowNumber) {
@@ -109,8 +115,12 @@ public final class RowValidator {
   }
 
   /**
-   * Checks one value of the field at {@code index} and returns its canonical form.
+   * Checks one value of a field.
    *
+   * @param index the field's position in the schema
+   * @param value the value, or null
+   * @param rowNumber the row's number within the write, for messages
+   * @return the canonical form of the value (see the table above)
    * @throws RowValidationException naming the row, field and value
    */
   public Object coerce(int index, Object value, long rowNumber) {

@@ -7,11 +7,19 @@ import java.time.LocalDate;
 /**
  * Read access to the current row, for quality rules. Values are in canonical form (see {@link
  * RowValidator}); the typed getters convert them. A view is only valid during the call it is passed
- * to.
+ * to. Naming an unknown field, or reading a field with the getter of another type, throws {@link
+ * IllegalArgumentException}.
  */
 public interface RowView {
 
-  /** A view of canonical values in field order, as {@link RowValidator#validate} returns them. */
+  /**
+   * {@return a view of canonical values}
+   *
+   * @param schema the schema of the row
+   * @param values one per field, in field order, as {@link RowValidator#validate} returns them; not
+   *     copied
+   * @throws IllegalArgumentException if the number of values is not the number of fields
+   */
   static RowView of(TableSchema schema, Object[] values) {
     if (values.length != schema.fields().size()) {
       throw new IllegalArgumentException(
@@ -36,42 +44,67 @@ public interface RowView {
     };
   }
 
-  /** The schema of the row. */
+  /** {@return the schema of the row} */
   TableSchema schema();
 
-  /** The canonical value of the field at {@code index}, or null. */
+  /**
+   * {@return the canonical value of a field, or null}
+   *
+   * @param index the field's position in the schema
+   */
   Object get(int index);
 
-  /** The canonical value of a field by name, or null. */
+  /**
+   * {@return the canonical value of a field, or null}
+   *
+   * @param field the field's name
+   */
   default Object get(String field) {
     return get(indexOf(field));
   }
 
-  /** True if the field at {@code index} is null. */
+  /**
+   * {@return true if the field is null}
+   *
+   * @param index the field's position in the schema
+   */
   default boolean isNull(int index) {
     return get(index) == null;
   }
 
-  /** True if the field is null. */
+  /**
+   * {@return true if the field is null}
+   *
+   * @param field the field's name
+   */
   default boolean isNull(String field) {
     return isNull(indexOf(field));
   }
 
-  /** A float field as a double, or NaN if it is null. */
+  /**
+   * {@return a float field as a double, or NaN if it is null}
+   *
+   * @param index the field's position in the schema
+   */
   default double getDouble(int index) {
     Object value =
         get(kindChecked(index, "getDouble", FieldType.Kind.FLOAT64, FieldType.Kind.FLOAT32));
     return value == null ? Double.NaN : ((Number) value).doubleValue();
   }
 
-  /** A float field as a double, or NaN if it is null. */
+  /**
+   * {@return a float field as a double, or NaN if it is null}
+   *
+   * @param field the field's name
+   */
   default double getDouble(String field) {
     return getDouble(indexOf(field));
   }
 
   /**
-   * An integer field as a long.
+   * {@return an integer field as a long}
    *
+   * @param field the field's name
    * @throws IllegalStateException if it is null
    */
   default long getLong(String field) {
@@ -87,17 +120,29 @@ public interface RowView {
     return ((Number) value).longValue();
   }
 
-  /** A string field, or null. */
+  /**
+   * {@return a string field, or null}
+   *
+   * @param field the field's name
+   */
   default String getString(String field) {
     return (String) get(kindChecked(indexOf(field), "getString", FieldType.Kind.STRING));
   }
 
-  /** A decimal field, or null. */
+  /**
+   * {@return a decimal field, or null}
+   *
+   * @param field the field's name
+   */
   default BigDecimal getDecimal(String field) {
     return (BigDecimal) get(kindChecked(indexOf(field), "getDecimal", FieldType.Kind.DECIMAL));
   }
 
-  /** A timestamp field as an instant, or null. */
+  /**
+   * {@return a timestamp field as an instant, or null}
+   *
+   * @param field the field's name
+   */
   default Instant getTimestamp(String field) {
     Long micros = (Long) get(kindChecked(indexOf(field), "getTimestamp", FieldType.Kind.TIMESTAMP));
     return micros == null
@@ -106,7 +151,11 @@ public interface RowView {
             Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
   }
 
-  /** A date field, or null. */
+  /**
+   * {@return a date field, or null}
+   *
+   * @param field the field's name
+   */
   default LocalDate getDate(String field) {
     Integer day = (Integer) get(kindChecked(indexOf(field), "getDate", FieldType.Kind.DATE));
     return day == null ? null : LocalDate.ofEpochDay(day);

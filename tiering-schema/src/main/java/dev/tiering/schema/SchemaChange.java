@@ -20,7 +20,12 @@ public record SchemaChange(Level level, String description) {
     INCOMPATIBLE
   }
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param level not null
+   * @param description not null
+   */
   public SchemaChange {
     Objects.requireNonNull(level, "level");
     Objects.requireNonNull(description, "description");

@@ -18,7 +18,11 @@ public final class SchemaEvolution {
   private SchemaEvolution() {}
 
   /**
-   * Every difference from {@code current} to {@code proposed}, ignoring version and creation time.
+   * {@return every difference from {@code current} to {@code proposed}, ignoring version and
+   * creation time; empty if they are the same}
+   *
+   * @param current the table's schema
+   * @param proposed the schema to compare it with
    */
   public static List<SchemaChange> diff(TableSchema current, TableSchema proposed) {
     List<SchemaChange> changes = new ArrayList<>();
@@ -148,10 +152,15 @@ public final class SchemaEvolution {
   }
 
   /**
-   * The schema a table has after {@code proposed} is applied to {@code current} under {@code
-   * policy}: {@code current} itself when nothing differs, else {@code proposed} with the next
-   * version (major, minor or patch by the biggest change) created at {@code now}.
+   * {@return the schema a table has after {@code proposed} is applied to {@code current} under
+   * {@code policy}: {@code current} itself when nothing differs, else {@code proposed} with the
+   * next version (major, minor or patch by the biggest change) created at {@code now}}
    *
+   * @param current the table's schema
+   * @param proposed the schema a write brings; under {@link EvolutionPolicy#COMPATIBLE}, nullable
+   *     fields it lacks are kept, not removed
+   * @param policy which changes are allowed
+   * @param now the creation time of a new version
    * @throws IllegalArgumentException if the two schemas are of different tables
    * @throws IncompatibleSchemaException if the policy does not allow the changes, listing every
    *     difference

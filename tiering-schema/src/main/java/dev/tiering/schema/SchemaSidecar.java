@@ -7,11 +7,10 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * One {@code schema.json} document: a table's schema and its quality metrics, in exactly the seed's
- * shape (snake_case keys, {@code schema.fields}, {@code schema.partition_by}, {@code
- * quality_metrics}, ISO-8601 UTC times, pretty-printed). Keys this SDK does not know are kept and
- * written back. To change a table's sidecar, use {@link SidecarStore}, which versions, locks and
- * writes atomically.
+ * One {@code schema.json} document: a table's schema and its quality metrics, in a fixed shape
+ * (snake_case keys, {@code schema.fields}, {@code schema.partition_by}, {@code quality_metrics},
+ * ISO-8601 UTC times, pretty-printed). Keys this SDK does not know are kept and written back. To
+ * change a table's sidecar, use {@link SidecarStore}, which versions, locks and writes atomically.
  *
  * @param schema the table schema
  * @param quality the quality metrics, or null if none were recorded
@@ -21,7 +20,13 @@ import java.util.Objects;
  */
 public record SchemaSidecar(TableSchema schema, QualityMetrics quality, long lastCommit) {
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param schema not null
+   * @param quality the quality metrics, or null
+   * @param lastCommit 0 or more
+   */
   public SchemaSidecar {
     Objects.requireNonNull(schema, "schema");
     if (lastCommit < 0) {
@@ -29,7 +34,12 @@ public record SchemaSidecar(TableSchema schema, QualityMetrics quality, long las
     }
   }
 
-  /** A sidecar of a table without commits yet. */
+  /**
+   * A sidecar of a table without commits yet.
+   *
+   * @param schema the table schema
+   * @param quality the quality metrics, or null if none were recorded
+   */
   public SchemaSidecar(TableSchema schema, QualityMetrics quality) {
     this(schema, quality, 0);
   }
@@ -37,6 +47,8 @@ public record SchemaSidecar(TableSchema schema, QualityMetrics quality, long las
   /**
    * Reads a sidecar file, refusing files over 4 MiB before reading them.
    *
+   * @param file the {@code schema.json} file; a link or directory is refused
+   * @return the sidecar
    * @throws MalformedSidecarException naming the file, line and column of the first problem
    * @throws IOException if the file cannot be read
    */
@@ -71,20 +83,27 @@ public record SchemaSidecar(TableSchema schema, QualityMetrics quality, long las
   }
 
   /**
-   * Parses a sidecar document; {@code source} names it in error messages.
+   * Parses a sidecar document.
    *
+   * @param json the document
+   * @param source what to name it in error messages, e.g. its file
+   * @return the sidecar
    * @throws MalformedSidecarException naming the source, line and column of the first problem
    */
   public static SchemaSidecar parse(String json, String source) throws MalformedSidecarException {
     return SidecarJson.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), source);
   }
 
-  /** The pretty-printed document, ending with a newline. */
+  /** {@return the pretty-printed document, ending with a newline} */
   public String toJson() {
     return SidecarJson.render(this);
   }
 
-  /** This sidecar with other metrics. */
+  /**
+   * {@return this sidecar with other metrics}
+   *
+   * @param metrics the new metrics, or null for none
+   */
   public SchemaSidecar withQuality(QualityMetrics metrics) {
     return new SchemaSidecar(schema, metrics, lastCommit);
   }

@@ -17,6 +17,9 @@ public record SchemaVersion(int major, int minor, int patch) implements Comparab
   /**
    * Checks the numbers.
    *
+   * @param major 0 or more
+   * @param minor 0 or more
+   * @param patch 0 or more
    * @throws IllegalArgumentException if a number is negative
    */
   public SchemaVersion {
@@ -35,7 +38,9 @@ public record SchemaVersion(int major, int minor, int patch) implements Comparab
   /**
    * Parses {@code MAJOR.MINOR.PATCH}.
    *
-   * @throws IllegalArgumentException for any other form
+   * @param text e.g. {@code 1.2.0}; no leading zeros, no blanks
+   * @return the version
+   * @throws IllegalArgumentException for any other form, or null
    */
   public static SchemaVersion parse(String text) {
     String[] parts = text == null ? new String[0] : text.split("\\.", -1);
@@ -60,17 +65,17 @@ public record SchemaVersion(int major, int minor, int patch) implements Comparab
         "Invalid schema version '" + text + "' (use MAJOR.MINOR.PATCH, e.g. 1.2.0)");
   }
 
-  /** The next major version, {@code (major+1).0.0}. */
+  /** {@return the next major version, {@code (major+1).0.0}} */
   public SchemaVersion nextMajor() {
     return new SchemaVersion(major + 1, 0, 0);
   }
 
-  /** The next minor version, {@code major.(minor+1).0}. */
+  /** {@return the next minor version, {@code major.(minor+1).0}} */
   public SchemaVersion nextMinor() {
     return new SchemaVersion(major, minor + 1, 0);
   }
 
-  /** The next patch version, {@code major.minor.(patch+1)}. */
+  /** {@return the next patch version, {@code major.minor.(patch+1)}} */
   public SchemaVersion nextPatch() {
     return new SchemaVersion(major, minor, patch + 1);
   }

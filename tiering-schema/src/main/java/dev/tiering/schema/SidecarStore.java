@@ -40,12 +40,22 @@ public final class SidecarStore {
   private final Storage storage;
   private final Clock clock;
 
-  /** A store on local disks with the system clock. */
+  /**
+   * A store on local disks with the system clock.
+   *
+   * @param paths where the tables lie
+   */
   public SidecarStore(PathResolver paths) {
     this(paths, Storage.forLayout(paths.layout()), Clock.systemUTC());
   }
 
-  /** A store on the given storage and clock. */
+  /**
+   * A store on the given storage and clock.
+   *
+   * @param paths where the tables lie
+   * @param storage the files' storage
+   * @param clock the source of version creation times
+   */
   public SidecarStore(PathResolver paths, Storage storage, Clock clock) {
     this.paths = Objects.requireNonNull(paths, "paths");
     this.storage = Objects.requireNonNull(storage, "storage").reportingFullTiers(paths.layout());
@@ -53,9 +63,13 @@ public final class SidecarStore {
   }
 
   /**
-   * The table's current sidecar, or empty if the table has none yet.
+   * {@return the table's current sidecar, or empty if the table has none yet}
    *
-   * @throws MalformedSidecarException if the sidecar is malformed, naming line and column
+   * @param zone the table's zone
+   * @param table the table's name
+   * @throws MalformedSidecarException if the sidecar is malformed, naming line and column, or
+   *     describes another table
+   * @throws IOException if the sidecar cannot be read
    */
   public Optional<SchemaSidecar> read(Zone zone, TableName table) throws IOException {
     Path file = paths.schemaFile(zone, table);
@@ -71,6 +85,10 @@ public final class SidecarStore {
    * disagrees (copied from another table) would make writers and readers act on the wrong table, so
    * it is refused, naming both.
    *
+   * @param schema the schema the sidecar holds
+   * @param zone the zone of the directory it lies in
+   * @param table the table of the directory it lies in
+   * @param file the sidecar, for the message
    * @throws MalformedSidecarException naming the file, what it describes and where it lies
    */
   public static void checkPlace(TableSchema schema, Zone zone, TableName table, Path file)
@@ -95,8 +113,13 @@ public final class SidecarStore {
   }
 
   /**
-   * The versions kept in the table's schema history, oldest first, up to the sidecar's own: a
-   * version recorded by a commit that crashed before it wrote the sidecar never happened.
+   * {@return the versions kept in the table's schema history, oldest first, up to the sidecar's
+   * own; empty for a table without a sidecar} A version recorded by a commit that crashed before it
+   * wrote the sidecar never happened.
+   *
+   * @param zone the table's zone
+   * @param table the table's name
+   * @throws IOException if the sidecar or the history cannot be read
    */
   public List<SchemaVersion> versions(Zone zone, TableName table) throws IOException {
     Optional<SchemaVersion> current = read(zone, table).map(s -> s.schema().version());
@@ -120,7 +143,15 @@ public final class SidecarStore {
     return versions;
   }
 
-  /** One version of the table's schema from its history (see {@link #versions}). */
+  /**
+   * {@return one version of the table's schema from its history, or empty if it is not there or
+   * newer than the sidecar (see {@link #versions})}
+   *
+   * @param zone the table's zone
+   * @param table the table's name
+   * @param version the version to read
+   * @throws IOException if the sidecar or the history file cannot be read
+   */
   public Optional<SchemaSidecar> readVersion(Zone zone, TableName table, SchemaVersion version)
       throws IOException {
     Optional<SchemaVersion> current = read(zone, table).map(s -> s.schema().version());
@@ -131,10 +162,13 @@ public final class SidecarStore {
   }
 
   /**
-   * The schema the table would have after a write with {@code proposed}, without changing anything:
+   * {@return the schema the table would have after a write with {@code proposed}} Changes nothing:
    * lets a writer refuse a bad schema before it writes any data.
    *
+   * @param proposed the schema of the write
+   * @param policy which changes are allowed
    * @throws IncompatibleSchemaException if the policy does not allow the changes
+   * @throws IOException if the sidecar cannot be read
    */
   public TableSchema check(TableSchema proposed, EvolutionPolicy policy) throws IOException {
     Optional<SchemaSidecar> current = read(proposed.zone(), proposed.table());
@@ -147,9 +181,13 @@ public final class SidecarStore {
    * Records a write: applies {@code proposed} under {@code policy} and merges {@code added} metrics
    * into the table's.
    *
+   * @param proposed the schema of the write
    * @param added metrics of the rows written, or null to leave the metrics alone
+   * @param policy which changes are allowed
    * @return the sidecar as committed
    * @throws IncompatibleSchemaException if the policy does not allow the changes
+   * @throws IOException if the sidecar cannot be read or written, or the table's lock stays taken
+   *     for 60 seconds
    */
   public SchemaSidecar commit(TableSchema proposed, QualityMetrics added, EvolutionPolicy policy)
       throws IOException {
@@ -205,11 +243,18 @@ public final class SidecarStore {
    * roll forward (steps 7 and 8). A failure after the commit point throws an exception that says
    * the write is committed: do not write it again (with a write id, doing so is harmless).
    *
+   * @param proposed the schema of the write
+   * @param added metrics of the rows written, or null to leave the metrics alone
+   * @param policy which changes are allowed
    * @param writeId the write's id, or null for a write that is not retried
    * @param files the write's finished files, each targeting a staged name
    * @param retention how long records (and so write ids) are kept; applied after each commit
+   * @return the commit, or the earlier one if the write id was committed before
    * @throws IncompatibleSchemaException if the policy does not allow the changes; nothing is
    *     written
+   * @throws IllegalArgumentException if a file does not target a staged name in the table
+   * @throws IOException if the commit fails (its message says whether the write is committed), or
+   *     the table's lock stays taken for 60 seconds
    */
   public TableCommit commitFiles(
       TableSchema proposed,
@@ -462,7 +507,10 @@ public final class SidecarStore {
    * Finishes or undoes the commits of a table that a crash left unfinished (the next commit does
    * this too), under the table's lock.
    *
+   * @param zone the table's zone
+   * @param table the table's name
    * @return how many commits were rolled forward and back
+   * @throws IOException if settling fails, or the table's lock stays taken for 60 seconds
    */
   public Settled recover(Zone zone, TableName table) throws IOException {
     if (storage.names(paths.commitLogDir(zone, table)).isEmpty()) {
@@ -489,8 +537,14 @@ public final class SidecarStore {
   public record Settled(int rolledForward, int rolledBack) {}
 
   /**
-   * The commit of a write id, if the table has committed it and still keeps its record (see {@link
-   * CommitRetention}). Changes nothing.
+   * {@return the commit of a write id, if the table has committed it and still keeps its record}
+   * See {@link CommitRetention}. Changes nothing; the commit is marked {@link
+   * TableCommit#replayed() replayed}.
+   *
+   * @param zone the table's zone
+   * @param table the table's name
+   * @param writeId the write's id
+   * @throws IOException if the commit log or the sidecar cannot be read
    */
   public Optional<TableCommit> committed(Zone zone, TableName table, WriteId writeId)
       throws IOException {
@@ -515,9 +569,14 @@ public final class SidecarStore {
   }
 
   /**
-   * The newest commit that readers see and that is at least as old as {@code cutoff}: with every
-   * commit before it, what a compaction may merge without surprising a scan that started since.
-   * Commits whose records were removed count as old.
+   * {@return the sequence number of the newest commit that readers see and that is at least as old
+   * as {@code cutoff}, or 0} With every commit before it, that is what a compaction may merge
+   * without surprising a scan that started since. Commits whose records were removed count as old.
+   *
+   * @param zone the table's zone
+   * @param table the table's name
+   * @param cutoff commits made after it are too new
+   * @throws IOException if the commit log or the sidecar cannot be read
    */
   public long appliedBefore(Zone zone, TableName table, Instant cutoff) throws IOException {
     long lastCommit = read(zone, table).map(SchemaSidecar::lastCommit).orElse(0L);

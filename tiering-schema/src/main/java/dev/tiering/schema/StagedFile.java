@@ -13,7 +13,12 @@ import java.util.Objects;
  */
 public record StagedFile(PendingFile pending, long rows) {
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param pending not null
+   * @param rows 0 or more
+   */
   public StagedFile {
     Objects.requireNonNull(pending, "pending");
     if (rows < 0) {

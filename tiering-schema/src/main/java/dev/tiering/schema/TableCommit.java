@@ -35,7 +35,17 @@ public record TableCommit(
    */
   public record File(Path path, long rows, long bytes) {}
 
-  /** Checks the components. */
+  /**
+   * Checks the components.
+   *
+   * @param seq the commit's sequence number in its table, from 1
+   * @param writeId the write's id, or null
+   * @param files the published data files; copied
+   * @param rows rows committed
+   * @param bytes bytes committed
+   * @param sidecar not null
+   * @param replayed true if this call changed nothing
+   */
   public TableCommit {
     files = List.copyOf(files);
     Objects.requireNonNull(sidecar, "sidecar");

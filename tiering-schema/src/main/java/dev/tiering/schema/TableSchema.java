@@ -18,7 +18,7 @@ import java.util.Set;
  *
  * <p>{@code partitionBy} is empty or {@code ["date"]}: a date-partitioned table's files carry a
  * {@code date} column (type date) holding the partition date, which is not among {@link #fields()}
- * and which engines can filter on (the seed's {@code WHERE date >= '2025-11-01'}).
+ * and which engines can filter on (e.g. {@code WHERE date >= '2025-11-01'}).
  *
  * @param table the table name
  * @param zone the lake zone
@@ -45,6 +45,14 @@ public record TableSchema(
   /**
    * Validates the schema.
    *
+   * @param table the table name
+   * @param zone the lake zone
+   * @param version the schema version
+   * @param createdAt when this version was created
+   * @param fields at least one, names unique; copied
+   * @param partitionBy empty or {@code ["date"]}; copied
+   * @param extras unknown top-level keys to keep, or null for none
+   * @param schemaExtras unknown keys of the {@code schema} object to keep, or null for none
    * @throws IllegalArgumentException for no fields, duplicate field names, an unsupported partition
    *     column, or a field that collides with the {@code date} partition column
    */
@@ -80,12 +88,22 @@ public record TableSchema(
     }
   }
 
-  /** Starts a schema for a table at version 1.0.0, created now. */
+  /**
+   * {@return a builder of a schema at version 1.0.0, created when built}
+   *
+   * @param zone the table's zone
+   * @param table the table's name
+   * @throws IllegalArgumentException if the table name is invalid
+   */
   public static Builder builder(Zone zone, String table) {
     return new Builder(zone, TableName.of(table));
   }
 
-  /** The field with this name, if any. */
+  /**
+   * {@return the field with this name, if any}
+   *
+   * @param name the field's name
+   */
   public Optional<Field> field(String name) {
     for (Field field : fields) {
       if (field.name().equals(name)) {
@@ -95,7 +113,11 @@ public record TableSchema(
     return Optional.empty();
   }
 
-  /** The position of a field, or -1. */
+  /**
+   * {@return the position of a field among {@link #fields()}, or -1}
+   *
+   * @param name the field's name
+   */
   public int indexOf(String name) {
     for (int i = 0; i < fields.size(); i++) {
       if (fields.get(i).name().equals(name)) {
@@ -105,18 +127,23 @@ public record TableSchema(
     return -1;
   }
 
-  /** True if the table is partitioned by date. */
+  /** {@return true if the table is partitioned by date} */
   public boolean isDatePartitioned() {
     return partitionBy.contains(DATE_PARTITION);
   }
 
-  /** This schema with another version and creation time. */
+  /**
+   * {@return this schema with another version and creation time}
+   *
+   * @param newVersion the version
+   * @param created when the version was created
+   */
   public TableSchema withVersion(SchemaVersion newVersion, Instant created) {
     return new TableSchema(
         table, zone, newVersion, created, fields, partitionBy, extras, schemaExtras);
   }
 
-  /** {@code zone.table}, e.g. {@code silver.slm_predictions}. */
+  /** {@return {@code zone.table}, e.g. {@code silver.slm_predictions}} */
   public String qualifiedName() {
     return zone + "." + table;
   }
@@ -135,35 +162,68 @@ public record TableSchema(
       this.table = table;
     }
 
-    /** Adds a field. */
+    /**
+     * Adds a field.
+     *
+     * @param field the field, after those already added
+     * @return this builder
+     */
     public Builder field(Field field) {
       fields.add(Objects.requireNonNull(field, "field"));
       return this;
     }
 
-    /** Adds a required field. */
+    /**
+     * Adds a required field.
+     *
+     * @param name the column name, lowercase snake case
+     * @param type the column type
+     * @return this builder
+     * @throws IllegalArgumentException if the name is not a valid field name
+     */
     public Builder required(String name, FieldType type) {
       return field(Field.required(name, type));
     }
 
-    /** Adds a nullable field. */
+    /**
+     * Adds a nullable field.
+     *
+     * @param name the column name, lowercase snake case
+     * @param type the column type
+     * @return this builder
+     * @throws IllegalArgumentException if the name is not a valid field name
+     */
     public Builder nullable(String name, FieldType type) {
       return field(Field.nullable(name, type));
     }
 
-    /** Partitions the table by date (the seed's {@code "partition_by": ["date"]}). */
+    /**
+     * Partitions the table by date: {@code "partition_by": ["date"]} in the sidecar.
+     *
+     * @return this builder
+     */
     public Builder partitionByDate() {
       partitionBy = List.of(DATE_PARTITION);
       return this;
     }
 
-    /** Sets the version (default 1.0.0; the sidecar store assigns versions on commit). */
+    /**
+     * Sets the version; the sidecar store assigns versions on commit.
+     *
+     * @param value the version; default 1.0.0
+     * @return this builder
+     */
     public Builder version(SchemaVersion value) {
       version = Objects.requireNonNull(value, "version");
       return this;
     }
 
-    /** Sets the creation time (default: now, to the second). */
+    /**
+     * Sets the creation time.
+     *
+     * @param value the time; default the time of {@link #build()}, to the second
+     * @return this builder
+     */
     public Builder createdAt(Instant value) {
       createdAt = Objects.requireNonNull(value, "createdAt");
       return this;
@@ -172,6 +232,7 @@ public record TableSchema(
     /**
      * Builds the schema.
      *
+     * @return the schema, unpartitioned unless {@link #partitionByDate()} was called
      * @throws IllegalArgumentException as {@link TableSchema#TableSchema} does
      */
     public TableSchema build() {

@@ -23,7 +23,12 @@ public final class QualityAccumulator {
   private long rows;
   private long rowsPassingAll;
 
-  /** An accumulator for rows of {@code schema} checked against {@code rules}. */
+  /**
+   * An accumulator with nothing counted yet.
+   *
+   * @param schema the schema of the rows
+   * @param rules the rules each row is checked against; copied
+   */
   public QualityAccumulator(TableSchema schema, List<QualityRule> rules) {
     this.schema = Objects.requireNonNull(schema, "schema");
     this.rules = List.copyOf(rules);
@@ -34,6 +39,7 @@ public final class QualityAccumulator {
   /**
    * Counts one row.
    *
+   * @param row the row, only read during the call
    * @throws IllegalStateException if a rule throws, naming the rule and the row
    */
   public void add(RowView row) {
@@ -74,20 +80,28 @@ public final class QualityAccumulator {
     rows++;
   }
 
-  /** Rows counted so far. */
+  /** {@return the rows counted so far} */
   public long rows() {
     return rows;
   }
 
-  /** The metrics of the rows counted so far, validated at {@code now}, none refused. */
+  /**
+   * {@return the metrics of the rows counted so far, none refused}
+   *
+   * @param now the time the metrics are validated at
+   */
   public QualityMetrics result(Instant now) {
     return result(now, 0);
   }
 
   /**
-   * The metrics of the rows counted so far, validated at {@code now}. {@code accuracy} is the
-   * fraction of the rows offered (counted, plus {@code refused} that validation threw back) that
-   * passed validation and every rule: 1.0 for a table without rules whose rows were all valid.
+   * {@return the metrics of the rows counted so far} {@code accuracy} is the fraction of the rows
+   * offered (counted, plus {@code refused} that validation threw back) that passed validation and
+   * every rule: 1.0 for a table without rules whose rows were all valid.
+   *
+   * @param now the time the metrics are validated at
+   * @param refused rows that validation threw back, 0 or more
+   * @throws IllegalArgumentException for a negative {@code refused}
    */
   public QualityMetrics result(Instant now, long refused) {
     if (refused < 0) {
