@@ -8,6 +8,9 @@ import dev.tiering.core.Zone;
 import dev.tiering.core.lifecycle.StagingJanitor;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.routing.StagingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.parquet.ColumnBatch;
+import dev.tiering.parquet.ColumnarReader;
 import dev.tiering.parquet.Compactor;
 import dev.tiering.parquet.LakeReader;
 import dev.tiering.parquet.LakeTableWriter;
@@ -17,6 +20,7 @@ import dev.tiering.parquet.ParquetRowReader;
 import dev.tiering.parquet.ParquetRowWriter;
 import dev.tiering.parquet.RowSink;
 import dev.tiering.parquet.StagingWriter;
+import dev.tiering.parquet.WriterSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -184,8 +188,14 @@ public final class Benchmarks {
           out.resolve("results.json"), Report.json(mode, results), StandardCharsets.UTF_8);
       System.out.println();
       System.out.println(markdown);
+      Report.chart(results, out.resolve("throughput.png"));
       System.out.println(
-          "Written: " + out.resolve("results.md") + ", " + out.resolve("results.json"));
+          "Written: "
+              + out.resolve("results.md")
+              + ", "
+              + out.resolve("results.json")
+              + ", "
+              + out.resolve("throughput.png"));
     } finally {
       delete(scratch);
     }
@@ -214,6 +224,25 @@ public final class Benchmarks {
         () -> {
           try (ParquetRowWriter writer =
               staging.openIntermediate(SlmId.of(0), BatchId.of("bench"), Dataset.SCHEMA)) {
+            fill(writer, data);
+            return writer.commit().bytes();
+          }
+        });
+    StagingWriter oneThread =
+        StagingWriter.builder(paths)
+            .replaceExisting(true)
+            .settings(WriterSettings.staging().toBuilder().encoders(null).build())
+            .build();
+    measure(
+        "SDK staging write, zstd 3, 1 writer, 1 encoding thread",
+        data.rows,
+        data.rawBytes,
+        true,
+        null,
+        "encoders(null): every column encoded on the writing thread",
+        () -> {
+          try (ParquetRowWriter writer =
+              oneThread.openIntermediate(SlmId.of(0), BatchId.of("bench"), Dataset.SCHEMA)) {
             fill(writer, data);
             return writer.commit().bytes();
           }
@@ -332,6 +361,44 @@ public final class Benchmarks {
         null,
         "every column through the typed getters",
         () -> scan(ParquetRowReader.open(stagingFile, StagingWriterSchema.UNPARTITIONED)));
+    for (int threads : new int[] {1, cores}) {
+      measure(
+          "SDK columnar scan, every column, " + threads + " thread(s)",
+          data.rows,
+          data.rawBytes,
+          false,
+          null,
+          "ColumnarReader: a row group at a time into primitive arrays",
+          () ->
+              columnarScan(
+                  ColumnarReader.open(
+                      Storage.local(),
+                      List.of(stagingFile),
+                      StagingWriterSchema.UNPARTITIONED,
+                      ColumnarReader.Options.defaults().threads(threads))));
+    }
+    measure(
+        "SDK columnar scan, 2 columns (prediction, label), " + cores + " thread(s)",
+        data.rows,
+        data.rawBytes,
+        false,
+        null,
+        "projection: the other columns are not read; MB/s counts the whole table",
+        () ->
+            columnarPair(
+                ColumnarReader.open(
+                    Storage.local(),
+                    List.of(stagingFile),
+                    StagingWriterSchema.UNPARTITIONED,
+                    ColumnarReader.Options.defaults()
+                        .columns("prediction", "label")
+                        .threads(cores))));
+    measureTimed(
+        "DuckDB scan of the SDK's staging file, 1 thread",
+        data.rows,
+        data.rawBytes,
+        "SELECT sums of every column",
+        () -> new double[] {Baselines.duckDbScan(stagingFile.toString(), 1), 0});
     LakeReader reader = new LakeReader(paths);
     delete(tableDir);
     try (LakeTableWriter writer = lake.open(Dataset.SCHEMA, byDay)) {
@@ -421,7 +488,7 @@ public final class Benchmarks {
   }
 
   /** The staging file's schema: staging files carry no date partition column. */
-  private static final class StagingWriterSchema {
+  static final class StagingWriterSchema {
     static final dev.tiering.schema.TableSchema UNPARTITIONED =
         new dev.tiering.schema.TableSchema(
             Dataset.SCHEMA.table(),
@@ -434,7 +501,7 @@ public final class Benchmarks {
             Map.of());
   }
 
-  private static void fill(RowSink writer, Dataset data) throws IOException {
+  static void fill(RowSink writer, Dataset data) throws IOException {
     for (int i = 0; i < data.rows; i++) {
       writer
           .setTimestampMicros(0, data.timestamps[i])
@@ -458,6 +525,41 @@ public final class Benchmarks {
                 + rows.getString(4).length();
         if (!rows.isNull(3)) {
           checksum += (long) (rows.getDouble(3) * 10_000);
+        }
+      }
+    }
+    return checksum;
+  }
+
+  static long columnarScan(ColumnarReader reader) throws IOException {
+    long checksum = 0;
+    try (reader) {
+      for (ColumnBatch batch; (batch = reader.next()) != null; ) {
+        long[] ts = batch.longs("timestamp");
+        int[] slm = batch.ints("slm_id");
+        double[] prediction = batch.doubles("prediction");
+        double[] confidence = batch.doubles("confidence");
+        boolean[] noConfidence = batch.nulls("confidence");
+        String[] label = batch.strings("label");
+        for (int r = 0; r < batch.rows(); r++) {
+          checksum += ts[r] + slm[r] + (long) (prediction[r] * 10_000) + label[r].length();
+          if (!noConfidence[r]) {
+            checksum += (long) (confidence[r] * 10_000);
+          }
+        }
+      }
+    }
+    return checksum;
+  }
+
+  private static long columnarPair(ColumnarReader reader) throws IOException {
+    long checksum = 0;
+    try (reader) {
+      for (ColumnBatch batch; (batch = reader.next()) != null; ) {
+        double[] prediction = batch.doubles("prediction");
+        String[] label = batch.strings("label");
+        for (int r = 0; r < batch.rows(); r++) {
+          checksum += (long) (prediction[r] * 10_000) + label[r].length();
         }
       }
     }
@@ -528,7 +630,7 @@ public final class Benchmarks {
         long result = work.run();
         seconds[i] = (System.nanoTime() - start) / 1e9;
         output = writes ? result : 0;
-        if (writes || name.startsWith("SDK read")) {
+        if (writes || name.startsWith("SDK read") || name.startsWith("SDK columnar")) {
           peak = Math.max(peak, heap.peakAboveBaseline());
         }
       }

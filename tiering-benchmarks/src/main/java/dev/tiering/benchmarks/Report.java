@@ -1,5 +1,6 @@
 package dev.tiering.benchmarks;
 
+import dev.tiering.parquet.WriterSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,6 +56,26 @@ final class Report {
             "peak live heap of one writer <= 2 x row group (64 MiB) + 64 MiB",
             mib(peak) + " (limit " + mib(limit) + ")",
             peak >= 0 && peak <= limit));
+    // The read path and per-core write targets (Performance II).
+    Benchmarks.Result sdkOne = find(results, "SDK staging write, zstd 3, 1 writer, 1 encoding");
+    Benchmarks.Result duck2 = find(results, "DuckDB COPY, zstd 3, 2 thread");
+    Benchmarks.Result columnar = lastOf(results, "SDK columnar scan, every column");
+    Benchmarks.Result pair = find(results, "SDK columnar scan, 2 columns");
+    Benchmarks.Result duckScan2 = find(results, "DuckDB scan of the SDK's staging file, 2");
+    targets.add(ratio("SDK write, 1 encoding thread >= DuckDB COPY 1 thread", sdkOne, duck1, 1.0));
+    targets.add(ratio("SDK write, parallel >= DuckDB COPY 2 threads", sdk, duck2, 1.0));
+    targets.add(ratio("columnar full scan >= 3x the row reader", columnar, read, 3.0));
+    targets.add(ratio("columnar full scan >= 0.5x DuckDB 2-thread scan", columnar, duckScan2, 0.5));
+    targets.add(ratio("2-column projection >= 2x the full columnar scan", pair, columnar, 2.0));
+    long readerPeak = columnar.peakHeapBytes();
+    long readerLimit = WriterSettings.staging().rowGroupBytes() + 64L * 1024 * 1024;
+    targets.add(
+        new Target(
+            "peak live heap of one columnar reader <= one row group ("
+                + mib(WriterSettings.staging().rowGroupBytes())
+                + ") + 64 MiB",
+            mib(readerPeak) + " (limit " + mib(readerLimit) + ")",
+            readerPeak >= 0 && readerPeak <= readerLimit));
     targets.add(
         new Target(
             "cleanup of " + cleanup.rows() + " staging files < 1 s",
@@ -67,6 +88,19 @@ final class Report {
             String.format(Locale.ROOT, "%.0f ns", nanos),
             nanos < 1000));
     return targets;
+  }
+
+  private static Benchmarks.Result lastOf(List<Benchmarks.Result> results, String prefix) {
+    Benchmarks.Result last = null;
+    for (Benchmarks.Result result : results) {
+      if (result.name().startsWith(prefix)) {
+        last = result;
+      }
+    }
+    if (last == null) {
+      throw new IllegalStateException("No result named " + prefix);
+    }
+    return last;
   }
 
   private static Target ratio(String target, Benchmarks.Result a, Benchmarks.Result b, double at) {
@@ -170,5 +204,50 @@ final class Report {
               i + 1 < targets.size() ? "," : ""));
     }
     return json.append("  ]\n}\n").toString();
+  }
+
+  /**
+   * The side-by-side table as horizontal bars of MB/s of raw data, one per measured throughput, the
+   * SDK's in one color and everyone else's in another: ratios are seen faster than read.
+   */
+  static void chart(List<Benchmarks.Result> results, java.nio.file.Path png)
+      throws java.io.IOException {
+    org.jfree.data.category.DefaultCategoryDataset data =
+        new org.jfree.data.category.DefaultCategoryDataset();
+    for (Benchmarks.Result result : results) {
+      if (result.rawBytes() == 0 || result.name().contains("compaction")) {
+        continue;
+      }
+      String series = result.name().startsWith("SDK") ? "tiering" : "baseline";
+      data.addValue(result.mbPerSecond(), series, result.name());
+    }
+    org.jfree.chart.JFreeChart chart =
+        org.jfree.chart.ChartFactory.createBarChart(
+            "Throughput, MB/s of raw data (more is better)",
+            null,
+            "MB/s",
+            data,
+            org.jfree.chart.plot.PlotOrientation.HORIZONTAL,
+            true,
+            false,
+            false);
+    org.jfree.chart.plot.CategoryPlot plot = chart.getCategoryPlot();
+    plot.setBackgroundPaint(java.awt.Color.WHITE);
+    plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
+    plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(0.45f);
+    org.jfree.chart.renderer.category.BarRenderer renderer =
+        (org.jfree.chart.renderer.category.BarRenderer) plot.getRenderer();
+    renderer.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
+    renderer.setShadowVisible(false);
+    renderer.setItemMargin(-1.0); // one bar per row: each row is in one series only
+    renderer.setSeriesPaint(0, new java.awt.Color(0x2b, 0x6c, 0xb0));
+    renderer.setSeriesPaint(1, new java.awt.Color(0xa0, 0xa0, 0xa0));
+    renderer.setDefaultItemLabelGenerator(
+        new org.jfree.chart.labels.StandardCategoryItemLabelGenerator(
+            "{2}", new java.text.DecimalFormat("0")));
+    renderer.setDefaultItemLabelsVisible(true);
+    chart.setBackgroundPaint(java.awt.Color.WHITE);
+    int height = 120 + 26 * data.getColumnCount();
+    org.jfree.chart.ChartUtils.saveChartAsPNG(png.toFile(), chart, 1200, height);
   }
 }

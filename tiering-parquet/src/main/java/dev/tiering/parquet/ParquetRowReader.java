@@ -1,7 +1,6 @@
 package dev.tiering.parquet;
 
 import dev.tiering.core.storage.Storage;
-import dev.tiering.schema.Field;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.RowView;
 import dev.tiering.schema.TableSchema;
@@ -11,7 +10,6 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +26,6 @@ import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.Type;
 
 /**
  * Streams rows out of one or more Parquet files, typed, one row group in memory at a time. Rows are
@@ -278,7 +275,7 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
     return decoded;
   }
 
-  private static BigDecimal decimal(ColumnReader column, FieldType type) {
+  static BigDecimal decimal(ColumnReader column, FieldType type) {
     BigInteger unscaled =
         switch (column.getDescriptor().getPrimitiveType().getPrimitiveTypeName()) {
           case INT32 -> BigInteger.valueOf(column.getInteger());
@@ -321,57 +318,19 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
       throw e;
     }
     MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
-    if (complete) {
-      for (Type column : fileSchema.getFields()) {
-        if (schema.field(column.getName()).isEmpty()
-            && !column.getName().equals(TableSchema.DATE_PARTITION)) {
-          throw mismatch(
-              file,
-              "it has a column '"
-                  + column.getName()
-                  + "' that the schema lacks,"
-                  + " and rewriting the file would drop it");
-        }
-      }
-    }
-    List<Type> projected = new ArrayList<>();
-    fileTypes = new FieldType[fields];
+    FileColumns resolved =
+        FileColumns.resolve(file, fileSchema, schema, schema.fields(), complete, true);
+    fileTypes = resolved.stored;
     for (int i = 0; i < fields; i++) {
-      Field field = schema.fields().get(i);
-      if (!fileSchema.containsField(field.name())) {
-        if (!field.nullable()) {
-          throw mismatch(
-              file, "it has no column '" + field.name() + "', which the schema requires");
-        }
-        continue;
-      }
-      Type column = fileSchema.getType(field.name());
-      FieldType stored =
-          column.isPrimitive() ? ParquetSchemas.fieldType(column.asPrimitiveType()) : null;
-      if (stored == null || !(stored.equals(field.type()) || stored.widensTo(field.type()))) {
-        throw mismatch(
-            file,
-            "column '"
-                + field.name()
-                + "' holds "
-                + (stored == null ? column.toString().strip() : stored)
-                + ", which cannot be read as "
-                + field.type());
-      }
-      fileTypes[i] = stored;
-      fileKinds[i] = stored.kind();
+      FieldType stored = fileTypes[i];
+      fileKinds[i] = stored == null ? null : stored.kind();
       widenFloat[i] =
-          stored.kind() == FieldType.Kind.FLOAT32 && field.type().kind() == FieldType.Kind.FLOAT64;
-      maxDefinition[i] = column.isRepetition(Type.Repetition.OPTIONAL) ? 1 : 0;
-      projected.add(column);
+          stored != null
+              && stored.kind() == FieldType.Kind.FLOAT32
+              && schema.fields().get(i).type().kind() == FieldType.Kind.FLOAT64;
+      maxDefinition[i] = resolved.maxDefinition[i];
     }
-    boolean hasDate =
-        fileSchema.containsField(TableSchema.DATE_PARTITION)
-            && schema.field(TableSchema.DATE_PARTITION).isEmpty();
-    if (hasDate) {
-      projected.add(fileSchema.getType(TableSchema.DATE_PARTITION));
-    }
-    MessageType projection = new MessageType(fileSchema.getName(), projected);
+    MessageType projection = resolved.projection;
     reader.setRequestedSchema(projection);
     columnsByName = new LinkedHashMap<>();
     for (ColumnDescriptor descriptor : projection.getColumns()) {
@@ -406,17 +365,6 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
     SchemaMismatchException(String message) {
       super(message);
     }
-  }
-
-  private IOException mismatch(Path file, String problem) {
-    return new SchemaMismatchException(
-        "Cannot read "
-            + file
-            + " as "
-            + schema.qualifiedName()
-            + ": "
-            + problem
-            + " (read it with the schema it was written with)");
   }
 
   /**

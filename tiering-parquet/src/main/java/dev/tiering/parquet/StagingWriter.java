@@ -274,16 +274,7 @@ public final class StagingWriter {
   public <T extends Record> java.util.stream.Stream<T> readBatch(BatchId batch, Class<T> type)
       throws IOException {
     RecordMapping<T> mapping = RecordMapping.of(type);
-    java.util.TreeMap<Integer, Path> files = new java.util.TreeMap<>();
-    for (dev.tiering.core.storage.FileEntry entry :
-        storage.list(paths.areaRoot(dev.tiering.core.Area.STAGING))) {
-      if (entry.isFile()) {
-        StagingFile.parse(entry.name())
-            .filter(
-                f -> f.kind() == dev.tiering.core.DataKind.INTERMEDIATE && f.batch().equals(batch))
-            .ifPresent(f -> files.put(f.slm().value(), entry.path()));
-      }
-    }
+    java.util.SortedMap<Integer, Path> files = batchFiles(batch);
     // A column of the record that no file of the batch has is a misnamed component, not a
     // column every row lacks: refused, or every row would read it as null.
     java.util.Set<String> present = new java.util.HashSet<>();
@@ -307,6 +298,41 @@ public final class StagingWriter {
     }
     return mapping.stream(
         ParquetRowReader.open(storage, List.copyOf(files.values()), mapping.stagingSchema()));
+  }
+
+  /**
+   * Reads every SLM's intermediate result of a batch column by column, a row group at a time, SLM
+   * after SLM: the fast way for a coordinator to aggregate a batch.
+   *
+   * @param batch the batch to read
+   * @param columns the columns to read the files as (by name; a nullable column a file lacks reads
+   *     as nulls)
+   * @param options which of those columns to read, a range to skip row groups by, and the decoding
+   *     threads
+   * @return the reader; no batch if the batch has no files; close it
+   * @throws IllegalArgumentException if an option names a column {@code columns} lacks
+   * @throws IOException if the staging area cannot be listed
+   */
+  public ColumnarReader readBatchColumns(
+      BatchId batch, RowSchema columns, ColumnarReader.Options options) throws IOException {
+    TableSchema schema = columns.asTable(STAGING_ZONE, STAGING_TABLE);
+    options.fieldsOf(schema);
+    return ColumnarReader.open(storage, List.copyOf(batchFiles(batch).values()), schema, options);
+  }
+
+  /** The intermediate files of a batch, by SLM id. */
+  private java.util.SortedMap<Integer, Path> batchFiles(BatchId batch) throws IOException {
+    java.util.TreeMap<Integer, Path> files = new java.util.TreeMap<>();
+    for (dev.tiering.core.storage.FileEntry entry :
+        storage.list(paths.areaRoot(dev.tiering.core.Area.STAGING))) {
+      if (entry.isFile()) {
+        StagingFile.parse(entry.name())
+            .filter(
+                f -> f.kind() == dev.tiering.core.DataKind.INTERMEDIATE && f.batch().equals(batch))
+            .ifPresent(f -> files.put(f.slm().value(), entry.path()));
+      }
+    }
+    return files;
   }
 
   /**

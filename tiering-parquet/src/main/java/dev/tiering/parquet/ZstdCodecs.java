@@ -27,10 +27,25 @@ final class ZstdCodecs implements CompressionCodecFactory {
   private static final Logger log = LoggerFactory.getLogger(ZstdCodecs.class);
 
   private final int level;
+  private final boolean concurrentReads;
   private final java.util.List<AutoCloseable> contexts = new java.util.ArrayList<>();
-  private Decompressor decompressor;
+  private BytesInputDecompressor decompressor;
 
   ZstdCodecs(int level) {
+    this(level, false);
+  }
+
+  /**
+   * Codecs whose decompressor may be called from several threads at once (the columnar reader
+   * decodes the columns of a row group in parallel): it keeps one native context per thread that
+   * decompresses at the same time, instead of making them wait for a single one.
+   */
+  static ZstdCodecs forConcurrentReads(int level) {
+    return new ZstdCodecs(level, true);
+  }
+
+  private ZstdCodecs(int level, boolean concurrentReads) {
+    this.concurrentReads = concurrentReads;
     if (level < Zstd.minCompressionLevel() || level > Zstd.maxCompressionLevel()) {
       throw new IllegalArgumentException(
           "Invalid zstd level "
@@ -65,7 +80,8 @@ final class ZstdCodecs implements CompressionCodecFactory {
     // chunk, and a file of many row groups would otherwise hold a native context for each.
     synchronized (this) {
       if (decompressor == null) {
-        decompressor = track(new Decompressor());
+        decompressor =
+            concurrentReads ? track(new PooledDecompressor()) : track(new Decompressor());
       }
       return decompressor;
     }
@@ -182,6 +198,65 @@ final class ZstdCodecs implements CompressionCodecFactory {
     @Override
     public synchronized void close() {
       context.close();
+    }
+  }
+
+  /**
+   * A decompressor for concurrent callers: each call borrows an idle native context or makes one,
+   * so there are never more contexts than calls at once. All are closed by the factory's release.
+   */
+  private static final class PooledDecompressor implements BytesInputDecompressor, AutoCloseable {
+    private final java.util.concurrent.ConcurrentLinkedDeque<ZstdDecompressCtx> idle =
+        new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.List<ZstdDecompressCtx> all =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+    @SuppressWarnings("deprecation") // See Compressor.compress.
+    @Override
+    public BytesInput decompress(BytesInput bytes, int decompressedSize) throws IOException {
+      byte[] input = bytes.toByteArray();
+      byte[] output = new byte[decompressedSize];
+      ZstdDecompressCtx context = idle.pollFirst();
+      if (context == null) {
+        context = new ZstdDecompressCtx();
+        all.add(context);
+      }
+      try {
+        int size = context.decompressByteArray(output, 0, decompressedSize, input, 0, input.length);
+        if (size != decompressedSize) {
+          throw new IOException(
+              "Corrupt zstd page: " + size + " bytes, expected " + decompressedSize);
+        }
+      } finally {
+        idle.addFirst(context);
+      }
+      return BytesInput.from(output);
+    }
+
+    @SuppressWarnings("deprecation") // See Compressor.compress.
+    @Override
+    public void decompress(
+        ByteBuffer input, int compressedSize, ByteBuffer output, int decompressedSize)
+        throws IOException {
+      byte[] in = new byte[compressedSize];
+      input.get(in);
+      output.put(decompress(BytesInput.from(in), decompressedSize).toByteArray());
+    }
+
+    /** Shared by the factory's readers: closed by the factory's release, not by one user. */
+    @Override
+    public void release() {}
+
+    /** Called by the factory's release, after the reader's decoding tasks have all finished. */
+    @Override
+    public void close() {
+      synchronized (all) {
+        for (ZstdDecompressCtx context : all) {
+          context.close();
+        }
+        all.clear();
+      }
+      idle.clear();
     }
   }
 

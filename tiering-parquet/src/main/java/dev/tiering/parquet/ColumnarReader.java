@@ -1,0 +1,806 @@
+package dev.tiering.parquet;
+
+import dev.tiering.core.storage.Storage;
+import dev.tiering.schema.Field;
+import dev.tiering.schema.FieldType;
+import dev.tiering.schema.TableSchema;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.Dictionary;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.Converter;
+import org.apache.parquet.io.api.GroupConverter;
+import org.apache.parquet.io.api.PrimitiveConverter;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+
+/**
+ * Reads Parquet files a row group at a time, column by column, into primitive arrays ({@link
+ * ColumnBatch}): the fast way to scan many rows. Only the columns asked for are read; row groups
+ * whose statistics show no value in a time or date range are skipped without being read; the
+ * columns of a row group are decoded in parallel.
+ *
+ * <pre>{@code
+ * ColumnarReader.Options only = ColumnarReader.Options.defaults().columns("label", "score");
+ * try (ColumnarReader reader = ColumnarReader.open(storage, files, schema, only)) {
+ *   for (ColumnBatch batch; (batch = reader.next()) != null; ) {
+ *     double[] score = batch.doubles("score");
+ *     ...
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Files are matched to the schema as {@link ParquetRowReader} does: by column name, a nullable
+ * column a file lacks reads as nulls, int32 widens to int64 and float32 to float64. At most one row
+ * group's decoded columns are held at a time, besides the batches the caller keeps. Not
+ * thread-safe.
+ */
+public final class ColumnarReader implements AutoCloseable {
+
+  /** Decoding threads, shared by every reader and let go after 30 s idle. */
+  private static final ExecutorService DECODERS =
+      new ThreadPoolExecutor(
+          0,
+          Integer.MAX_VALUE,
+          30,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          task -> {
+            Thread thread = new Thread(task, "tiering-decode");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  private final ParquetRowReader.FileSource source;
+  private final TableSchema schema;
+  private final List<Field> wanted;
+  private final Options options;
+  private ParquetFileReader reader;
+  private Path current;
+  private FileColumns columns;
+  private Map<String, ColumnDescriptor> descriptors;
+  private String createdBy;
+  private List<BlockMetaData> groups;
+  private int nextGroup;
+  private long groupsRead;
+  private long groupsSkipped;
+  private boolean closed;
+
+  private ColumnarReader(ParquetRowReader.FileSource source, TableSchema schema, Options options) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.schema = Objects.requireNonNull(schema, "schema");
+    this.options = Objects.requireNonNull(options, "options");
+    this.wanted = options.fieldsOf(schema);
+  }
+
+  /**
+   * Reads every column of one local file.
+   *
+   * @param file the Parquet file
+   * @param schema the schema to read it as
+   * @return the reader; close it
+   */
+  public static ColumnarReader open(Path file, TableSchema schema) {
+    return open(Storage.local(), List.of(file), schema, Options.defaults());
+  }
+
+  /**
+   * Reads files one after the other, each opened when the reader reaches it.
+   *
+   * @param storage the files' storage
+   * @param files the Parquet files, in reading order; copied
+   * @param schema the schema to read them as
+   * @param options the columns, a range to skip row groups by, and the decoding threads
+   * @return the reader; close it
+   * @throws IllegalArgumentException if an option names a column the schema lacks, or a range
+   *     column of another type; nothing is opened
+   */
+  public static ColumnarReader open(
+      Storage storage, List<Path> files, TableSchema schema, Options options) {
+    Objects.requireNonNull(storage, "storage");
+    List<Path> copy = List.copyOf(files);
+    java.util.Iterator<Path> remaining = copy.iterator();
+    return open(
+        new ParquetRowReader.FileSource() {
+          @Override
+          public StorageInputFile next() throws IOException {
+            return remaining.hasNext() ? StorageInputFile.pinned(storage, remaining.next()) : null;
+          }
+
+          @Override
+          public void close() {
+            // Nothing is pinned ahead of reading.
+          }
+        },
+        schema,
+        options);
+  }
+
+  static ColumnarReader open(
+      ParquetRowReader.FileSource source, TableSchema schema, Options options) {
+    return new ColumnarReader(source, schema, options);
+  }
+
+  /** {@return the columns each batch holds, in order} */
+  public List<Field> fields() {
+    return wanted;
+  }
+
+  /** {@return how many row groups were read so far} */
+  public long rowGroupsRead() {
+    return groupsRead;
+  }
+
+  /** {@return how many row groups were skipped so far, their statistics being out of range} */
+  public long rowGroupsSkipped() {
+    return groupsSkipped;
+  }
+
+  /**
+   * Reads the next row group.
+   *
+   * @return its rows, or null when every file is read
+   * @throws CorruptFileException naming the file if it is truncated, damaged, or does not hold the
+   *     schema's columns
+   * @throws IOException if a file cannot be read
+   * @throws IllegalStateException if the reader is closed
+   */
+  public ColumnBatch next() throws IOException {
+    if (closed) {
+      throw new IllegalStateException("This reader is closed (open a new one to read again)");
+    }
+    try {
+      return advance();
+    } catch (IOException | RuntimeException e) {
+      if (current == null) {
+        throw e;
+      }
+      throw CorruptFileException.of(current, e);
+    }
+  }
+
+  private ColumnBatch advance() throws IOException {
+    while (true) {
+      if (reader == null && !openNext()) {
+        return null;
+      }
+      if (nextGroup >= groups.size()) {
+        closeFile();
+        continue;
+      }
+      BlockMetaData group = groups.get(nextGroup++);
+      if (group.getRowCount() == 0 || outOfRange(group)) {
+        reader.skipNextRowGroup();
+        if (group.getRowCount() > 0) {
+          groupsSkipped++;
+        }
+        continue;
+      }
+      PageReadStore pages = reader.readNextRowGroup();
+      if (pages == null) {
+        closeFile();
+        continue;
+      }
+      groupsRead++;
+      return decode(pages);
+    }
+  }
+
+  private boolean openNext() throws IOException {
+    current = null;
+    StorageInputFile input = source.next();
+    if (input == null) {
+      return false;
+    }
+    current = input.path();
+    ParquetReadOptions readOptions =
+        ParquetReadOptions.builder(new PlainParquetConfiguration())
+            .withCodecFactory(ZstdCodecs.forConcurrentReads(WriterSettings.STAGING_LEVEL))
+            .build();
+    try {
+      reader = ParquetFileReader.open(input, readOptions);
+    } catch (IOException | RuntimeException e) {
+      input.unpin();
+      throw e;
+    }
+    MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
+    columns = FileColumns.resolve(current, fileSchema, schema, wanted, false, true);
+    reader.setRequestedSchema(columns.projection);
+    descriptors = new HashMap<>();
+    for (ColumnDescriptor descriptor : columns.projection.getColumns()) {
+      descriptors.put(descriptor.getPath()[0], descriptor);
+    }
+    createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+    groups = reader.getRowGroups();
+    nextGroup = 0;
+    return true;
+  }
+
+  /** True if the group's statistics show it holds no value in the range: it is not read. */
+  private boolean outOfRange(BlockMetaData group) {
+    if (options.rangeColumn == null) {
+      return false;
+    }
+    for (ColumnChunkMetaData chunk : group.getColumns()) {
+      if (chunk.getPath().size() != 1
+          || !chunk.getPath().toArray()[0].equals(options.rangeColumn)) {
+        continue;
+      }
+      PrimitiveType type = chunk.getPrimitiveType();
+      if (!rangeUnits(type, options.rangeIsDate)) {
+        return false;
+      }
+      Statistics<?> stats = chunk.getStatistics();
+      if (stats == null || stats.isEmpty() || !stats.hasNonNullValue()) {
+        return false;
+      }
+      long min = ((Number) stats.genericGetMin()).longValue();
+      long max = ((Number) stats.genericGetMax()).longValue();
+      return max < options.rangeFrom || min > options.rangeTo;
+    }
+    return false;
+  }
+
+  /** Only statistics in the range's own units may prune: microsecond timestamps, or dates. */
+  private static boolean rangeUnits(PrimitiveType type, boolean date) {
+    LogicalTypeAnnotation logical = type.getLogicalTypeAnnotation();
+    if (date) {
+      return type.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT32
+          && logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation;
+    }
+    return type.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT64
+        && logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation t
+        && t.getUnit() == LogicalTypeAnnotation.TimeUnit.MICROS;
+  }
+
+  private ColumnBatch decode(PageReadStore pages) throws IOException {
+    int rows = Math.toIntExact(pages.getRowCount());
+    int n = wanted.size();
+    Object[] values = new Object[n];
+    boolean[][] nulls = new boolean[n][];
+    TextColumn[] texts = new TextColumn[columns.projection.getFieldCount()];
+    for (int i = 0; i < n; i++) {
+      if (columns.stored[i] != null && wanted.get(i).type().kind() == FieldType.Kind.STRING) {
+        texts[columns.projection.getFieldIndex(wanted.get(i).name())] = new TextColumn();
+      }
+    }
+    ColumnReadStoreImpl store =
+        new ColumnReadStoreImpl(pages, new Converters(texts), columns.projection, createdBy);
+    List<Runnable> tasks = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Field field = wanted.get(i);
+      FieldType stored = columns.stored[i];
+      if (stored == null) {
+        values[i] = empty(field.type().kind(), rows);
+        nulls[i] = new boolean[rows];
+        java.util.Arrays.fill(nulls[i], true);
+        continue;
+      }
+      ColumnDescriptor descriptor = descriptors.get(field.name());
+      int slot = columns.projection.getFieldIndex(field.name());
+      ColumnReader column = store.getColumnReader(descriptor);
+      int at = i;
+      int maxDefinition = columns.maxDefinition[i];
+      tasks.add(
+          () -> {
+            Decoded decoded =
+                decodeColumn(column, field.type(), stored, maxDefinition, rows, texts[slot]);
+            values[at] = decoded.values;
+            nulls[at] = decoded.nulls;
+          });
+    }
+    LocalDate day = null;
+    if (columns.hasDate && rows > 0) {
+      ColumnReader date = store.getColumnReader(descriptors.get(TableSchema.DATE_PARTITION));
+      if (date.getCurrentDefinitionLevel() == date.getDescriptor().getMaxDefinitionLevel()) {
+        day = LocalDate.ofEpochDay(date.getInteger());
+      }
+    }
+    run(tasks);
+    return new ColumnBatch(wanted, rows, values, nulls, current, day);
+  }
+
+  /** Runs the column tasks on up to {@code threads} threads, this one included. */
+  private void run(List<Runnable> tasks) throws IOException {
+    int helpers = Math.min(options.threads, tasks.size()) - 1;
+    if (helpers <= 0) {
+      tasks.forEach(Runnable::run);
+      return;
+    }
+    AtomicInteger next = new AtomicInteger();
+    Runnable worker =
+        () -> {
+          for (int t; (t = next.getAndIncrement()) < tasks.size(); ) {
+            tasks.get(t).run();
+          }
+        };
+    List<Future<?>> running = new ArrayList<>(helpers);
+    for (int h = 0; h < helpers; h++) {
+      running.add(DECODERS.submit(worker));
+    }
+    RuntimeException failure = null;
+    try {
+      worker.run();
+    } catch (RuntimeException e) {
+      failure = e;
+      next.set(tasks.size());
+    }
+    boolean interrupted = false;
+    for (Future<?> helper : running) {
+      while (true) {
+        try {
+          helper.get();
+          break;
+        } catch (InterruptedException e) {
+          // The helpers use this reader's file: they must be done before it can be closed.
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (failure == null) {
+            failure =
+                e.getCause() instanceof RuntimeException r
+                    ? r
+                    : new IllegalStateException(e.getCause());
+          }
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** A decoded column: its value array and its null mask (null if no value is null). */
+  private static final class Decoded {
+    final Object values;
+    final boolean[] nulls;
+
+    Decoded(Object values, boolean[] nulls) {
+      this.values = values;
+      this.nulls = nulls;
+    }
+  }
+
+  private static Decoded decodeColumn(
+      ColumnReader column,
+      FieldType wantedType,
+      FieldType stored,
+      int maxDefinition,
+      int rows,
+      TextColumn text) {
+    boolean[] mask = maxDefinition == 0 ? null : new boolean[rows];
+    boolean anyNull = false;
+    Object out;
+    switch (wantedType.kind()) {
+      case INT64, TIMESTAMP -> {
+        long[] values = new long[rows];
+        boolean widen = stored.kind() == FieldType.Kind.INT32;
+        for (int r = 0; r < rows; r++) {
+          if (mask != null && column.getCurrentDefinitionLevel() != maxDefinition) {
+            mask[r] = true;
+            anyNull = true;
+          } else {
+            values[r] = widen ? column.getInteger() : column.getLong();
+          }
+          column.consume();
+        }
+        out = values;
+      }
+      case INT32, DATE -> {
+        int[] values = new int[rows];
+        for (int r = 0; r < rows; r++) {
+          if (mask != null && column.getCurrentDefinitionLevel() != maxDefinition) {
+            mask[r] = true;
+            anyNull = true;
+          } else {
+            values[r] = column.getInteger();
+          }
+          column.consume();
+        }
+        out = values;
+      }
+      case FLOAT64 -> {
+        double[] values = new double[rows];
+        boolean widen = stored.kind() == FieldType.Kind.FLOAT32;
+        for (int r = 0; r < rows; r++) {
+          if (mask != null && column.getCurrentDefinitionLevel() != maxDefinition) {
+            mask[r] = true;
+            anyNull = true;
+          } else {
+            values[r] = widen ? column.getFloat() : column.getDouble();
+          }
+          column.consume();
+        }
+        out = values;
+      }
+      case FLOAT32 -> {
+        float[] values = new float[rows];
+        for (int r = 0; r < rows; r++) {
+          if (mask != null && column.getCurrentDefinitionLevel() != maxDefinition) {
+            mask[r] = true;
+            anyNull = true;
+          } else {
+            values[r] = column.getFloat();
+          }
+          column.consume();
+        }
+        out = values;
+      }
+      case BOOLEAN -> {
+        boolean[] values = new boolean[rows];
+        for (int r = 0; r < rows; r++) {
+          if (mask != null && column.getCurrentDefinitionLevel() != maxDefinition) {
+            mask[r] = true;
+            anyNull = true;
+          } else {
+            values[r] = column.getBoolean();
+          }
+          column.consume();
+        }
+        out = values;
+      }
+      case STRING -> {
+        String[] values = new String[rows];
+        text.out = values;
+        for (int r = 0; r < rows; r++) {
+          if (mask != null && column.getCurrentDefinitionLevel() != maxDefinition) {
+            mask[r] = true;
+            anyNull = true;
+          } else {
+            text.row = r;
+            column.writeCurrentValueToConverter();
+          }
+          column.consume();
+        }
+        text.out = null;
+        out = values;
+      }
+      case BINARY -> {
+        byte[][] values = new byte[rows][];
+        for (int r = 0; r < rows; r++) {
+          if (mask != null && column.getCurrentDefinitionLevel() != maxDefinition) {
+            mask[r] = true;
+            anyNull = true;
+          } else {
+            values[r] = column.getBinary().getBytes();
+          }
+          column.consume();
+        }
+        out = values;
+      }
+      case DECIMAL -> {
+        BigDecimal[] values = new BigDecimal[rows];
+        for (int r = 0; r < rows; r++) {
+          if (mask != null && column.getCurrentDefinitionLevel() != maxDefinition) {
+            mask[r] = true;
+            anyNull = true;
+          } else {
+            values[r] = ParquetRowReader.decimal(column, stored);
+          }
+          column.consume();
+        }
+        out = values;
+      }
+      default -> throw new IllegalStateException("Unknown type " + wantedType);
+    }
+    return new Decoded(out, anyNull ? mask : null);
+  }
+
+  private static Object empty(FieldType.Kind kind, int rows) {
+    return switch (kind) {
+      case INT64, TIMESTAMP -> new long[rows];
+      case INT32, DATE -> new int[rows];
+      case FLOAT64 -> new double[rows];
+      case FLOAT32 -> new float[rows];
+      case BOOLEAN -> new boolean[rows];
+      case STRING -> new String[rows];
+      case BINARY -> new byte[rows][];
+      case DECIMAL -> new BigDecimal[rows];
+    };
+  }
+
+  /**
+   * Receives the strings of one column: a dictionary is decoded once per row group and its strings
+   * shared by every row that holds them; plain values go through a small cache of recent ones.
+   */
+  private static final class TextColumn extends PrimitiveConverter {
+    private static final int CACHE = 256;
+    String[] out;
+    int row;
+    private String[] dictionary;
+    private final Binary[] cachedBinary = new Binary[CACHE];
+    private final String[] cachedText = new String[CACHE];
+
+    @Override
+    public boolean hasDictionarySupport() {
+      return true;
+    }
+
+    @Override
+    public void setDictionary(Dictionary values) {
+      dictionary = new String[values.getMaxId() + 1];
+      for (int id = 0; id < dictionary.length; id++) {
+        dictionary[id] = values.decodeToBinary(id).toStringUsingUTF8();
+      }
+    }
+
+    @Override
+    public void addValueFromDictionary(int id) {
+      out[row] = dictionary[id];
+    }
+
+    @Override
+    public void addBinary(Binary value) {
+      int slot = value.hashCode() & (CACHE - 1);
+      if (value.equals(cachedBinary[slot])) {
+        out[row] = cachedText[slot];
+        return;
+      }
+      String decoded = value.toStringUsingUTF8();
+      cachedBinary[slot] = value.copy();
+      cachedText[slot] = decoded;
+      out[row] = decoded;
+    }
+  }
+
+  /**
+   * The converters column readers need: a text receiver for each string column; for the others, one
+   * without dictionary support (their values are read with the column reader's getters).
+   */
+  private static final class Converters extends GroupConverter {
+    private final Converter[] children;
+
+    Converters(TextColumn[] texts) {
+      children = new Converter[texts.length];
+      for (int i = 0; i < children.length; i++) {
+        children[i] = texts[i] != null ? texts[i] : new PrimitiveConverter() {};
+      }
+    }
+
+    @Override
+    public Converter getConverter(int fieldIndex) {
+      return children[fieldIndex];
+    }
+
+    @Override
+    public void start() {}
+
+    @Override
+    public void end() {}
+  }
+
+  private void closeFile() throws IOException {
+    ParquetFileReader open = reader;
+    reader = null;
+    current = null;
+    if (open != null) {
+      open.close();
+    }
+  }
+
+  /** Closes the file being read and lets go of those not read yet. Idempotent. */
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    try {
+      closeFile();
+    } finally {
+      source.close();
+    }
+  }
+
+  /**
+   * What a columnar reader reads: which columns, a range whose row groups alone are read, and how
+   * many threads decode. Immutable; every method returns a new instance.
+   */
+  public static final class Options {
+    private static final int MAX_THREADS = 64;
+    private final List<String> columns;
+    private final String rangeColumn;
+    private final boolean rangeIsDate;
+    private final long rangeFrom;
+    private final long rangeTo;
+    private final int threads;
+
+    private Options(
+        List<String> columns,
+        String rangeColumn,
+        boolean rangeIsDate,
+        long rangeFrom,
+        long rangeTo,
+        int threads) {
+      this.columns = columns;
+      this.rangeColumn = rangeColumn;
+      this.rangeIsDate = rangeIsDate;
+      this.rangeFrom = rangeFrom;
+      this.rangeTo = rangeTo;
+      this.threads = threads;
+    }
+
+    /**
+     * {@return every column, every row group, decoded on up to as many threads as there are
+     * processors (at most 4)}
+     */
+    public static Options defaults() {
+      return new Options(
+          null, null, false, 0, 0, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * {@return these options reading only the named columns, in this order}
+     *
+     * @param names the columns; each must be in the schema, once
+     * @throws IllegalArgumentException if none or a repeated name is given
+     */
+    public Options columns(String... names) {
+      Set<String> unique = new LinkedHashSet<>(List.of(names));
+      if (names.length == 0 || unique.size() != names.length) {
+        throw new IllegalArgumentException(
+            "Invalid columns "
+                + List.of(names)
+                + " (name at least one column, each once; leave columns out to read them all)");
+      }
+      return new Options(
+          List.copyOf(unique), rangeColumn, rangeIsDate, rangeFrom, rangeTo, threads);
+    }
+
+    /**
+     * {@return these options skipping row groups whose statistics show no value of a timestamp
+     * column from {@code from} to {@code to}, both inclusive} Rows of the groups that are read are
+     * all returned, in range or not: filter them if you need exactly the range.
+     *
+     * @param column a timestamp column
+     * @param from the first instant, inclusive
+     * @param to the last instant, inclusive
+     * @throws IllegalArgumentException if {@code from} is after {@code to}
+     */
+    public Options timeRange(String column, Instant from, Instant to) {
+      Objects.requireNonNull(column, "column");
+      if (from.isAfter(to)) {
+        throw new IllegalArgumentException(
+            "Invalid time range " + from + " to " + to + " (from must not be after to)");
+      }
+      return new Options(columns, column, false, micros(from), micros(to), threads);
+    }
+
+    /**
+     * {@return these options skipping row groups whose statistics show no day of a date column from
+     * {@code from} to {@code to}, both inclusive} The partition {@code date} column of
+     * date-partitioned lake files may be named too. Rows of the groups that are read are all
+     * returned.
+     *
+     * @param column a date column, or {@code date}
+     * @param from the first day, inclusive
+     * @param to the last day, inclusive
+     * @throws IllegalArgumentException if {@code from} is after {@code to}
+     */
+    public Options dateRange(String column, LocalDate from, LocalDate to) {
+      Objects.requireNonNull(column, "column");
+      if (from.isAfter(to)) {
+        throw new IllegalArgumentException(
+            "Invalid date range " + from + " to " + to + " (from must not be after to)");
+      }
+      return new Options(columns, column, true, from.toEpochDay(), to.toEpochDay(), threads);
+    }
+
+    /**
+     * {@return these options decoding on at most {@code threads} threads, the caller's included}
+     * One decodes on the calling thread only, for jobs that already use every core.
+     *
+     * @param threads 1 to 64
+     * @throws IllegalArgumentException if out of range
+     */
+    public Options threads(int threads) {
+      if (threads < 1 || threads > MAX_THREADS) {
+        throw new IllegalArgumentException(
+            "Invalid decoding threads " + threads + " (use 1 to " + MAX_THREADS + ")");
+      }
+      return new Options(columns, rangeColumn, rangeIsDate, rangeFrom, rangeTo, threads);
+    }
+
+    /** Microseconds since the epoch; saturated, so that Instant.MIN and MAX mean unbounded. */
+    private static long micros(Instant at) {
+      try {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, at);
+      } catch (ArithmeticException beyondLong) {
+        return at.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+      }
+    }
+
+    /** The schema's fields these options read, checked against it. */
+    List<Field> fieldsOf(TableSchema schema) {
+      if (rangeColumn != null) {
+        boolean partitionDate =
+            rangeIsDate
+                && rangeColumn.equals(TableSchema.DATE_PARTITION)
+                && schema.field(rangeColumn).isEmpty();
+        FieldType.Kind kind = schema.field(rangeColumn).map(f -> f.type().kind()).orElse(null);
+        FieldType.Kind expected = rangeIsDate ? FieldType.Kind.DATE : FieldType.Kind.TIMESTAMP;
+        if (!partitionDate && kind != expected) {
+          throw new IllegalArgumentException(
+              "Cannot skip row groups by column '"
+                  + rangeColumn
+                  + "' of "
+                  + schema.qualifiedName()
+                  + ": it is "
+                  + (kind == null
+                      ? "not in the schema"
+                      : kind.name().toLowerCase(java.util.Locale.ROOT))
+                  + " (a "
+                  + (rangeIsDate ? "dateRange needs a date" : "timeRange needs a timestamp")
+                  + " column)");
+        }
+      }
+      if (columns == null) {
+        return schema.fields();
+      }
+      List<Field> fields = new ArrayList<>(columns.size());
+      for (String name : columns) {
+        fields.add(
+            schema
+                .field(name)
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "No column '"
+                                + name
+                                + "' in "
+                                + schema.qualifiedName()
+                                + " (its columns: "
+                                + schema.fields().stream().map(Field::name).toList()
+                                + ")")));
+      }
+      return List.copyOf(fields);
+    }
+
+    @Override
+    public String toString() {
+      return "columns "
+          + (columns == null ? "all" : columns)
+          + (rangeColumn == null
+              ? ""
+              : ", row groups by "
+                  + rangeColumn
+                  + " "
+                  + (rangeIsDate
+                      ? LocalDate.ofEpochDay(rangeFrom) + " to " + LocalDate.ofEpochDay(rangeTo)
+                      : Instant.EPOCH.plus(rangeFrom, ChronoUnit.MICROS)
+                          + " to "
+                          + Instant.EPOCH.plus(rangeTo, ChronoUnit.MICROS)))
+          + ", "
+          + threads
+          + " thread(s)";
+    }
+  }
+}

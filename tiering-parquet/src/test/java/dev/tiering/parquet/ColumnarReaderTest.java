@@ -1,0 +1,348 @@
+package dev.tiering.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tiering.core.BatchId;
+import dev.tiering.core.SlmId;
+import dev.tiering.core.TableName;
+import dev.tiering.core.TierLayout;
+import dev.tiering.core.Zone;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.testing.Seeded;
+import dev.tiering.schema.Field;
+import dev.tiering.schema.FieldType;
+import dev.tiering.schema.RowSchema;
+import dev.tiering.schema.TableSchema;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The columnar reader returns exactly what the row reader returns, column by column, for every
+ * type, with nulls, over several row groups and files; reads only what it is asked for; and skips
+ * only row groups that hold no value of the range.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ColumnarReaderTest {
+
+  private static final Instant NOON = Instant.parse("2025-11-10T12:00:00Z");
+  private static final int ROWS = 60_000;
+
+  @TempDir Path base;
+  private PathResolver paths;
+  private LakeReader reader;
+
+  static TableSchema schema() {
+    return TableSchema.builder(Zone.SILVER, "every_type")
+        .required("id", FieldType.INT64)
+        .required("ts", FieldType.TIMESTAMP)
+        .nullable("day", FieldType.DATE)
+        .nullable("n32", FieldType.INT32)
+        .nullable("f32", FieldType.FLOAT32)
+        .required("f64", FieldType.FLOAT64)
+        .nullable("ok", FieldType.BOOLEAN)
+        .nullable("label", FieldType.STRING)
+        .nullable("text", FieldType.STRING)
+        .nullable("bin", FieldType.BINARY)
+        .nullable("dec", FieldType.decimal(12, 3))
+        .build();
+  }
+
+  /** Seeded rows: sorted timestamps, a dictionary-friendly label, a high-cardinality text. */
+  static List<Map<String, Object>> rows(int from, int count, Random random) {
+    List<Map<String, Object>> rows = new ArrayList<>(count);
+    for (int i = from; i < from + count; i++) {
+      Map<String, Object> row = new HashMap<>();
+      row.put("id", (long) i * 3 - 7);
+      row.put("ts", NOON.plus(i, ChronoUnit.SECONDS).plus(random.nextInt(1000), ChronoUnit.MICROS));
+      row.put("day", random.nextInt(9) == 0 ? null : LocalDate.of(2025, 1, 1).plusDays(i % 400));
+      row.put("n32", random.nextInt(5) == 0 ? null : random.nextInt());
+      row.put("f32", random.nextInt(7) == 0 ? null : random.nextFloat());
+      row.put("f64", random.nextGaussian());
+      row.put("ok", random.nextInt(3) == 0 ? null : random.nextBoolean());
+      row.put("label", random.nextInt(11) == 0 ? null : "label_" + random.nextInt(20) + "é");
+      row.put("text", random.nextInt(13) == 0 ? null : Long.toHexString(random.nextLong()));
+      byte[] bytes = new byte[random.nextInt(6)];
+      random.nextBytes(bytes);
+      row.put("bin", random.nextInt(4) == 0 ? null : bytes);
+      row.put(
+          "dec",
+          random.nextInt(6) == 0
+              ? null
+              : BigDecimal.valueOf(random.nextInt(2_000_000) - 1_000_000, 3));
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  @BeforeEach
+  void writeTwoCommitsOfSeveralRowGroups() throws Exception {
+    paths = new PathResolver(TierLayout.under(base));
+    WriterSettings small = WriterSettings.lake().toBuilder().rowGroupBytes(1024 * 1024).build();
+    LakeWriter lake =
+        LakeWriter.builder(paths).settings(small).clock(Clock.fixed(NOON, ZoneOffset.UTC)).build();
+    Random random = Seeded.random(Seeded.baseSeed(), 18);
+    lake.writeCleanData(schema(), rows(0, ROWS / 2, random));
+    lake.writeCleanData(schema(), rows(ROWS / 2, ROWS / 2, random));
+    reader = new LakeReader(paths);
+  }
+
+  private ColumnarReader columns(ColumnarReader.Options options) throws Exception {
+    return reader.columns(
+        Zone.SILVER, TableName.of("every_type"), LocalDate.MIN, LocalDate.MAX, options);
+  }
+
+  /** Every row as the row reader returns it, values by column name. */
+  private List<Map<String, Object>> byRows() throws Exception {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    try (ParquetRowReader scan = reader.scan(Zone.SILVER, TableName.of("every_type"))) {
+      while (scan.next()) {
+        Map<String, Object> row = new HashMap<>();
+        for (Field field : schema().fields()) {
+          Object value = scan.get(scan.column(field.name()));
+          row.put(field.name(), value instanceof byte[] b ? Arrays.toString(b) : value);
+        }
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  /** Every row as the columnar reader returns it, through the typed arrays. */
+  private static List<Map<String, Object>> byColumns(ColumnarReader columnar) throws Exception {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    try (columnar) {
+      for (ColumnBatch batch; (batch = columnar.next()) != null; ) {
+        for (int r = 0; r < batch.rows(); r++) {
+          Map<String, Object> row = new HashMap<>();
+          for (Field field : batch.fields()) {
+            row.put(field.name(), value(batch, field, r));
+          }
+          rows.add(row);
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static Object value(ColumnBatch batch, Field field, int r) {
+    String name = field.name();
+    if (batch.isNull(name, r)) {
+      return null;
+    }
+    return switch (field.type().kind()) {
+      case INT64, TIMESTAMP -> batch.longs(name)[r];
+      case INT32, DATE -> batch.ints(name)[r];
+      case FLOAT32 -> batch.floats(name)[r];
+      case FLOAT64 -> batch.doubles(name)[r];
+      case BOOLEAN -> batch.booleans(name)[r];
+      case STRING -> batch.strings(name)[r];
+      case BINARY -> Arrays.toString(batch.binaries(name)[r]);
+      case DECIMAL -> batch.decimals(name)[r];
+    };
+  }
+
+  @Test
+  void everyColumnOfEveryRowIsWhatTheRowReaderReads() throws Exception {
+    List<Map<String, Object>> expected = byRows();
+    assertThat(expected).hasSize(ROWS);
+    for (int threads : new int[] {1, 4}) {
+      ColumnarReader columnar = columns(ColumnarReader.Options.defaults().threads(threads));
+      List<Map<String, Object>> actual = byColumns(columnar);
+      assertThat(columnar.rowGroupsRead()).as("row groups read").isGreaterThanOrEqualTo(4);
+      assertThat(actual).as("%d thread(s)", threads).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void onlyTheColumnsAskedForAreRead() throws Exception {
+    List<Map<String, Object>> expected = new ArrayList<>();
+    for (Map<String, Object> row : byRows()) {
+      Map<String, Object> two = new HashMap<>();
+      two.put("text", row.get("text"));
+      two.put("id", row.get("id"));
+      expected.add(two);
+    }
+    try (ColumnarReader columnar =
+        columns(ColumnarReader.Options.defaults().columns("text", "id"))) {
+      assertThat(columnar.fields()).extracting(Field::name).containsExactly("text", "id");
+      ColumnBatch first = columnar.next();
+      assertThat(first.fields()).extracting(Field::name).containsExactly("text", "id");
+      assertThatThrownBy(() -> first.doubles("f64"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "No column 'f64' in this batch (it has [text, id]; ask the reader for the"
+                  + " column)");
+    }
+    assertThat(byColumns(columns(ColumnarReader.Options.defaults().columns("text", "id"))))
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void rowGroupsOutsideATimeRangeAreSkippedAndNoRowInItIsLost() throws Exception {
+    Instant from = NOON.plusSeconds(20_000);
+    Instant to = NOON.plusSeconds(22_000);
+    long lo = ChronoUnit.MICROS.between(Instant.EPOCH, from);
+    long hi = ChronoUnit.MICROS.between(Instant.EPOCH, to);
+    List<Long> expected =
+        byRows().stream()
+            .map(row -> (Long) row.get("ts"))
+            .filter(ts -> ts >= lo && ts <= hi)
+            .toList();
+    assertThat(expected).hasSizeGreaterThan(1000);
+    ColumnarReader ranged =
+        columns(ColumnarReader.Options.defaults().columns("ts").timeRange("ts", from, to));
+    List<Long> read =
+        byColumns(ranged).stream()
+            .map(row -> (Long) row.get("ts"))
+            .filter(ts -> ts >= lo && ts <= hi)
+            .toList();
+    assertThat(read).isEqualTo(expected);
+    assertThat(ranged.rowGroupsSkipped()).as("row groups skipped").isGreaterThanOrEqualTo(2);
+    assertThat(ranged.rowGroupsRead()).isLessThan(ranged.rowGroupsSkipped());
+
+    ColumnarReader none =
+        columns(
+            ColumnarReader.Options.defaults()
+                .timeRange("ts", Instant.parse("2030-01-01T00:00:00Z"), Instant.MAX));
+    assertThat(byColumns(none)).isEmpty();
+    assertThat(none.rowGroupsRead()).isZero();
+  }
+
+  @Test
+  void theStringsOfADictionaryAreSharedByTheRowsThatHoldThem() throws Exception {
+    try (ColumnarReader columnar = columns(ColumnarReader.Options.defaults().columns("label"))) {
+      String[] labels = columnar.next().strings("label");
+      Map<String, String> first = new HashMap<>();
+      int shared = 0;
+      for (String label : labels) {
+        if (label != null) {
+          String seen = first.putIfAbsent(label, label);
+          if (seen != null) {
+            assertThat(seen).isSameAs(label);
+            shared++;
+          }
+        }
+      }
+      assertThat(first).hasSize(20);
+      assertThat(shared).isGreaterThan(labels.length / 2);
+    }
+  }
+
+  @Test
+  void aColumnAddedLaterReadsAsNullsInOlderFilesAndNarrowTypesWiden() throws Exception {
+    RowSchema narrow =
+        RowSchema.builder().required("n", FieldType.INT32).required("x", FieldType.FLOAT32).build();
+    Path file;
+    try (ParquetRowWriter writer =
+        StagingWriter.builder(paths)
+            .build()
+            .openIntermediate(SlmId.of(1), BatchId.of("narrow"), narrow)) {
+      for (int i = 0; i < 5; i++) {
+        writer.setInt(0, -i).setFloat(1, i + 0.5f).endRow();
+      }
+      file = writer.commit().file();
+    }
+    TableSchema wide =
+        TableSchema.builder(Zone.SILVER, "narrow")
+            .required("n", FieldType.INT64)
+            .required("x", FieldType.FLOAT64)
+            .nullable("later", FieldType.STRING)
+            .build();
+    try (ColumnarReader columnar = ColumnarReader.open(file, wide)) {
+      ColumnBatch batch = columnar.next();
+      assertThat(batch.longs("n")).containsExactly(0, -1, -2, -3, -4);
+      assertThat(batch.doubles("x")).containsExactly(0.5, 1.5, 2.5, 3.5, 4.5);
+      assertThat(batch.nulls("later")).containsOnly(true);
+      assertThat(batch.strings("later")).containsOnlyNulls();
+      assertThat(batch.nulls("n")).containsOnly(false);
+      assertThat(columnar.next()).isNull();
+    }
+  }
+
+  @Test
+  void aStagingBatchIsReadColumnByColumnSlmAfterSlm() throws Exception {
+    StagingWriter staging = StagingWriter.builder(paths).build();
+    RowSchema columns =
+        RowSchema.builder()
+            .required("input_id", FieldType.INT64)
+            .nullable("label", FieldType.STRING)
+            .build();
+    for (int slm : new int[] {2, 0, 1}) {
+      try (ParquetRowWriter writer =
+          staging.openIntermediate(SlmId.of(slm), BatchId.of("b7"), columns)) {
+        for (int i = 0; i < 3; i++) {
+          writer.setLong(0, slm * 10L + i).setString(1, "s" + slm).endRow();
+        }
+        writer.commit();
+      }
+    }
+    List<Long> ids = new ArrayList<>();
+    try (ColumnarReader columnar =
+        staging.readBatchColumns(
+            BatchId.of("b7"), columns, ColumnarReader.Options.defaults().columns("input_id"))) {
+      for (ColumnBatch batch; (batch = columnar.next()) != null; ) {
+        Arrays.stream(batch.longs("input_id")).forEach(ids::add);
+      }
+    }
+    assertThat(ids).containsExactly(0L, 1L, 2L, 10L, 11L, 12L, 20L, 21L, 22L);
+  }
+
+  @Test
+  void badOptionsAreRefusedBeforeAnythingIsRead() {
+    assertThatThrownBy(() -> columns(ColumnarReader.Options.defaults().columns("nope")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("No column 'nope' in silver.every_type (its columns: [id, ts,");
+    assertThatThrownBy(
+            () ->
+                columns(
+                    ColumnarReader.Options.defaults()
+                        .timeRange("f64", Instant.EPOCH, Instant.EPOCH)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Cannot skip row groups by column 'f64' of silver.every_type: it is float64 (a"
+                + " timeRange needs a timestamp column)");
+    assertThatThrownBy(() -> ColumnarReader.Options.defaults().columns("a", "a"))
+        .hasMessage(
+            "Invalid columns [a, a] (name at least one column, each once; leave columns out to"
+                + " read them all)");
+    assertThatThrownBy(() -> ColumnarReader.Options.defaults().threads(0))
+        .hasMessage("Invalid decoding threads 0 (use 1 to 64)");
+    assertThatThrownBy(
+            () ->
+                ColumnarReader.Options.defaults()
+                    .dateRange("day", LocalDate.of(2025, 2, 1), LocalDate.of(2025, 1, 1)))
+        .hasMessage("Invalid date range 2025-02-01 to 2025-01-01 (from must not be after to)");
+  }
+
+  @Test
+  void getterOfAnotherTypeAndAClosedReaderAreRefused() throws Exception {
+    ColumnarReader columnar = columns(ColumnarReader.Options.defaults());
+    ColumnBatch batch = columnar.next();
+    assertThatThrownBy(() -> batch.ints("id"))
+        .hasMessage("Column 'id' is int64: ints does not read it (use longs)");
+    assertThatThrownBy(() -> batch.strings("bin"))
+        .hasMessage("Column 'bin' is binary: strings does not read it (use binaries)");
+    columnar.close();
+    columnar.close();
+    assertThatThrownBy(columnar::next)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("This reader is closed (open a new one to read again)");
+  }
+}
