@@ -5,6 +5,7 @@ import dev.tiering.schema.Field;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -26,19 +27,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnReader;
-import org.apache.parquet.column.Dictionary;
-import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
-import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.io.api.Converter;
-import org.apache.parquet.io.api.GroupConverter;
-import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
@@ -88,7 +83,6 @@ public final class ColumnarReader implements AutoCloseable {
   private Path current;
   private FileColumns columns;
   private Map<String, ColumnDescriptor> descriptors;
-  private String createdBy;
   private List<BlockMetaData> groups;
   private int nextGroup;
   private long groupsRead;
@@ -239,7 +233,6 @@ public final class ColumnarReader implements AutoCloseable {
     for (ColumnDescriptor descriptor : columns.projection.getColumns()) {
       descriptors.put(descriptor.getPath()[0], descriptor);
     }
-    createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
     groups = reader.getRowGroups();
     nextGroup = 0;
     return true;
@@ -287,14 +280,6 @@ public final class ColumnarReader implements AutoCloseable {
     int n = wanted.size();
     Object[] values = new Object[n];
     boolean[][] nulls = new boolean[n][];
-    TextColumn[] texts = new TextColumn[columns.projection.getFieldCount()];
-    for (int i = 0; i < n; i++) {
-      if (columns.stored[i] != null && wanted.get(i).type().kind() == FieldType.Kind.STRING) {
-        texts[columns.projection.getFieldIndex(wanted.get(i).name())] = new TextColumn();
-      }
-    }
-    ColumnReadStoreImpl store =
-        new ColumnReadStoreImpl(pages, new Converters(texts), columns.projection, createdBy);
     List<Runnable> tasks = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Field field = wanted.get(i);
@@ -306,23 +291,29 @@ public final class ColumnarReader implements AutoCloseable {
         continue;
       }
       ColumnDescriptor descriptor = descriptors.get(field.name());
-      int slot = columns.projection.getFieldIndex(field.name());
-      ColumnReader column = store.getColumnReader(descriptor);
+      PageReader chunk = pages.getPageReader(descriptor);
+      PageDecoder decoder = new PageDecoder(descriptor, field.type().kind(), stored, rows);
       int at = i;
-      int maxDefinition = columns.maxDefinition[i];
       tasks.add(
           () -> {
-            Decoded decoded =
-                decodeColumn(column, field.type(), stored, maxDefinition, rows, texts[slot]);
-            values[at] = decoded.values;
-            nulls[at] = decoded.nulls;
+            try {
+              decoder.decode(chunk);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+            values[at] = decoder.values();
+            nulls[at] = decoder.nulls();
           });
     }
     LocalDate day = null;
     if (columns.hasDate && rows > 0) {
-      ColumnReader date = store.getColumnReader(descriptors.get(TableSchema.DATE_PARTITION));
-      if (date.getCurrentDefinitionLevel() == date.getDescriptor().getMaxDefinitionLevel()) {
-        day = LocalDate.ofEpochDay(date.getInteger());
+      ColumnDescriptor date = descriptors.get(TableSchema.DATE_PARTITION);
+      PageDecoder days =
+          new PageDecoder(date, FieldType.Kind.DATE, FieldType.DATE, rows)
+              .decode(pages.getPageReader(date));
+      boolean[] none = days.nulls();
+      if (none == null || !none[0]) {
+        day = LocalDate.ofEpochDay(((int[]) days.values())[0]);
       }
     }
     run(tasks);
@@ -333,7 +324,11 @@ public final class ColumnarReader implements AutoCloseable {
   private void run(List<Runnable> tasks) throws IOException {
     int helpers = Math.min(options.threads, tasks.size()) - 1;
     if (helpers <= 0) {
-      tasks.forEach(Runnable::run);
+      try {
+        tasks.forEach(Runnable::run);
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
       return;
     }
     AtomicInteger next = new AtomicInteger();
@@ -376,148 +371,15 @@ public final class ColumnarReader implements AutoCloseable {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+    if (failure instanceof UncheckedIOException io) {
+      throw io.getCause();
+    }
     if (failure != null) {
       throw failure;
     }
   }
 
-  /** A decoded column: its value array and its null mask (null if no value is null). */
-  private static final class Decoded {
-    final Object values;
-    final boolean[] nulls;
-
-    Decoded(Object values, boolean[] nulls) {
-      this.values = values;
-      this.nulls = nulls;
-    }
-  }
-
-  private static Decoded decodeColumn(
-      ColumnReader column,
-      FieldType wantedType,
-      FieldType stored,
-      int maxDefinition,
-      int rows,
-      TextColumn text) {
-    boolean[] mask = maxDefinition == 0 ? null : new boolean[rows];
-    boolean anyNull = false;
-    Object out;
-    switch (wantedType.kind()) {
-      case INT64, TIMESTAMP -> {
-        long[] values = new long[rows];
-        boolean widen = stored.kind() == FieldType.Kind.INT32;
-        for (int r = 0; r < rows; r++) {
-          if (mask != null && column.getCurrentDefinitionLevel() != maxDefinition) {
-            mask[r] = true;
-            anyNull = true;
-          } else {
-            values[r] = widen ? column.getInteger() : column.getLong();
-          }
-          column.consume();
-        }
-        out = values;
-      }
-      case INT32, DATE -> {
-        int[] values = new int[rows];
-        for (int r = 0; r < rows; r++) {
-          if (mask != null && column.getCurrentDefinitionLevel() != maxDefinition) {
-            mask[r] = true;
-            anyNull = true;
-          } else {
-            values[r] = column.getInteger();
-          }
-          column.consume();
-        }
-        out = values;
-      }
-      case FLOAT64 -> {
-        double[] values = new double[rows];
-        boolean widen = stored.kind() == FieldType.Kind.FLOAT32;
-        for (int r = 0; r < rows; r++) {
-          if (mask != null && column.getCurrentDefinitionLevel() != maxDefinition) {
-            mask[r] = true;
-            anyNull = true;
-          } else {
-            values[r] = widen ? column.getFloat() : column.getDouble();
-          }
-          column.consume();
-        }
-        out = values;
-      }
-      case FLOAT32 -> {
-        float[] values = new float[rows];
-        for (int r = 0; r < rows; r++) {
-          if (mask != null && column.getCurrentDefinitionLevel() != maxDefinition) {
-            mask[r] = true;
-            anyNull = true;
-          } else {
-            values[r] = column.getFloat();
-          }
-          column.consume();
-        }
-        out = values;
-      }
-      case BOOLEAN -> {
-        boolean[] values = new boolean[rows];
-        for (int r = 0; r < rows; r++) {
-          if (mask != null && column.getCurrentDefinitionLevel() != maxDefinition) {
-            mask[r] = true;
-            anyNull = true;
-          } else {
-            values[r] = column.getBoolean();
-          }
-          column.consume();
-        }
-        out = values;
-      }
-      case STRING -> {
-        String[] values = new String[rows];
-        text.out = values;
-        for (int r = 0; r < rows; r++) {
-          if (mask != null && column.getCurrentDefinitionLevel() != maxDefinition) {
-            mask[r] = true;
-            anyNull = true;
-          } else {
-            text.row = r;
-            column.writeCurrentValueToConverter();
-          }
-          column.consume();
-        }
-        text.out = null;
-        out = values;
-      }
-      case BINARY -> {
-        byte[][] values = new byte[rows][];
-        for (int r = 0; r < rows; r++) {
-          if (mask != null && column.getCurrentDefinitionLevel() != maxDefinition) {
-            mask[r] = true;
-            anyNull = true;
-          } else {
-            values[r] = column.getBinary().getBytes();
-          }
-          column.consume();
-        }
-        out = values;
-      }
-      case DECIMAL -> {
-        BigDecimal[] values = new BigDecimal[rows];
-        for (int r = 0; r < rows; r++) {
-          if (mask != null && column.getCurrentDefinitionLevel() != maxDefinition) {
-            mask[r] = true;
-            anyNull = true;
-          } else {
-            values[r] = ParquetRowReader.decimal(column, stored);
-          }
-          column.consume();
-        }
-        out = values;
-      }
-      default -> throw new IllegalStateException("Unknown type " + wantedType);
-    }
-    return new Decoded(out, anyNull ? mask : null);
-  }
-
-  private static Object empty(FieldType.Kind kind, int rows) {
+  static Object empty(FieldType.Kind kind, int rows) {
     return switch (kind) {
       case INT64, TIMESTAMP -> new long[rows];
       case INT32, DATE -> new int[rows];
@@ -528,76 +390,6 @@ public final class ColumnarReader implements AutoCloseable {
       case BINARY -> new byte[rows][];
       case DECIMAL -> new BigDecimal[rows];
     };
-  }
-
-  /**
-   * Receives the strings of one column: a dictionary is decoded once per row group and its strings
-   * shared by every row that holds them; plain values go through a small cache of recent ones.
-   */
-  private static final class TextColumn extends PrimitiveConverter {
-    private static final int CACHE = 256;
-    String[] out;
-    int row;
-    private String[] dictionary;
-    private final Binary[] cachedBinary = new Binary[CACHE];
-    private final String[] cachedText = new String[CACHE];
-
-    @Override
-    public boolean hasDictionarySupport() {
-      return true;
-    }
-
-    @Override
-    public void setDictionary(Dictionary values) {
-      dictionary = new String[values.getMaxId() + 1];
-      for (int id = 0; id < dictionary.length; id++) {
-        dictionary[id] = values.decodeToBinary(id).toStringUsingUTF8();
-      }
-    }
-
-    @Override
-    public void addValueFromDictionary(int id) {
-      out[row] = dictionary[id];
-    }
-
-    @Override
-    public void addBinary(Binary value) {
-      int slot = value.hashCode() & (CACHE - 1);
-      if (value.equals(cachedBinary[slot])) {
-        out[row] = cachedText[slot];
-        return;
-      }
-      String decoded = value.toStringUsingUTF8();
-      cachedBinary[slot] = value.copy();
-      cachedText[slot] = decoded;
-      out[row] = decoded;
-    }
-  }
-
-  /**
-   * The converters column readers need: a text receiver for each string column; for the others, one
-   * without dictionary support (their values are read with the column reader's getters).
-   */
-  private static final class Converters extends GroupConverter {
-    private final Converter[] children;
-
-    Converters(TextColumn[] texts) {
-      children = new Converter[texts.length];
-      for (int i = 0; i < children.length; i++) {
-        children[i] = texts[i] != null ? texts[i] : new PrimitiveConverter() {};
-      }
-    }
-
-    @Override
-    public Converter getConverter(int fieldIndex) {
-      return children[fieldIndex];
-    }
-
-    @Override
-    public void start() {}
-
-    @Override
-    public void end() {}
   }
 
   private void closeFile() throws IOException {

@@ -345,4 +345,89 @@ class ColumnarReaderTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("This reader is closed (open a new one to read again)");
   }
+
+  @Test
+  void version1PagesReadTheSameAsVersion2() throws Exception {
+    WriterSettings v1 =
+        WriterSettings.lake().toBuilder().rowGroupBytes(1024 * 1024).pageV2(false).build();
+    LakeWriter lake =
+        LakeWriter.builder(paths).settings(v1).clock(Clock.fixed(NOON, ZoneOffset.UTC)).build();
+    TableSchema old =
+        TableSchema.builder(Zone.SILVER, "old_readers")
+            .required("id", FieldType.INT64)
+            .nullable("label", FieldType.STRING)
+            .nullable("text", FieldType.STRING)
+            .nullable("f64", FieldType.FLOAT64)
+            .nullable("ok", FieldType.BOOLEAN)
+            .build();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Map<String, Object> row : rows(0, 20_000, Seeded.random(Seeded.baseSeed(), 19))) {
+      Map<String, Object> kept = new HashMap<>();
+      for (Field field : old.fields()) {
+        kept.put(field.name(), row.get(field.name()));
+      }
+      rows.add(kept);
+    }
+    lake.writeCleanData(old, rows);
+    List<Map<String, Object>> expected = new ArrayList<>();
+    try (ParquetRowReader scan = reader.scan(Zone.SILVER, TableName.of("old_readers"))) {
+      while (scan.next()) {
+        Map<String, Object> row = new HashMap<>();
+        for (Field field : old.fields()) {
+          row.put(field.name(), scan.get(scan.column(field.name())));
+        }
+        expected.add(row);
+      }
+    }
+    assertThat(expected).hasSize(20_000);
+    assertThat(
+            byColumns(
+                reader.columns(
+                    Zone.SILVER,
+                    TableName.of("old_readers"),
+                    LocalDate.MIN,
+                    LocalDate.MAX,
+                    ColumnarReader.Options.defaults())))
+        .isEqualTo(expected);
+  }
+
+  /** The hybrid decoder against parquet-java's encoder, over seeded widths, runs and noise. */
+  @Test
+  void theHybridDecoderReadsWhatParquetJavaEncodes() throws Exception {
+    Random random = Seeded.random(Seeded.baseSeed(), 20);
+    for (int trial = 0; trial < 300; trial++) {
+      int width = random.nextInt(33);
+      int count = 1 + random.nextInt(3000);
+      int[] values = new int[count];
+      long bound = width == 32 ? 1L << 32 : 1L << width;
+      for (int i = 0; i < count; ) {
+        int value = (int) (random.nextLong() & (bound - 1));
+        int run = random.nextBoolean() ? 1 + random.nextInt(40) : 1;
+        for (int r = 0; r < run && i < count; r++) {
+          values[i++] = value;
+        }
+      }
+      byte[] encoded;
+      try (org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder encoder =
+          new org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder(
+              width, 64, 64 * 1024, new org.apache.parquet.bytes.HeapByteBufferAllocator())) {
+        for (int value : values) {
+          encoder.writeInt(value);
+        }
+        encoded = encoder.toBytes().toInputStream().readAllBytes();
+      }
+      int[] decoded = new int[count];
+      PageDecoder.Hybrid.decode(java.nio.ByteBuffer.wrap(encoded), width, decoded, count);
+      assertThat(decoded).as("width %d, %d values", width, count).isEqualTo(values);
+      if (encoded.length > 1) {
+        byte[] cut = Arrays.copyOf(encoded, random.nextInt(encoded.length - 1) + 1);
+        int[] into = new int[count];
+        assertThatThrownBy(
+                () -> PageDecoder.Hybrid.decode(java.nio.ByteBuffer.wrap(cut), width, into, count))
+            .as("width %d, cut to %d of %d bytes", width, cut.length, encoded.length)
+            .isInstanceOf(java.io.IOException.class)
+            .hasMessageContaining("ends after");
+      }
+    }
+  }
 }
