@@ -32,6 +32,7 @@ class QuickBenchmarkTest {
         .extracting(Benchmarks.Result::name)
         .containsExactly(
             "SDK staging write, zstd 3, 1 writer",
+            "SDK staging write, zstd 3, 1 writer, 1 encoding thread",
             "SDK staging write, zstd 3, 7 concurrent writers",
             "SDK lake write, zstd 5, 1 writer",
             "SDK lake write, zstd 5, 7 concurrent writers",
@@ -42,6 +43,14 @@ class QuickBenchmarkTest {
             "zstd-jni alone on the plain column bytes, level 3",
             "zstd-jni alone on the plain column bytes, level 5",
             "SDK read, full scan of the staging file",
+            "SDK columnar scan, every column, 1 thread(s)",
+            "SDK columnar scan, every column, "
+                + Runtime.getRuntime().availableProcessors()
+                + " thread(s)",
+            "SDK columnar scan, 2 columns (prediction, label), "
+                + Runtime.getRuntime().availableProcessors()
+                + " thread(s)",
+            "DuckDB scan of the SDK's staging file, 1 thread",
             "SDK read, date-range scan (1 day of 8)",
             "DuckDB scan of the SDK's staging file, "
                 + Runtime.getRuntime().availableProcessors()
@@ -50,8 +59,8 @@ class QuickBenchmarkTest {
             "staging cleanup of 1000 files",
             "100000 path resolutions");
     assertThat(results).allSatisfy(r -> assertThat(r.seconds()).isPositive());
-    assertThat(results.subList(0, 8)).allSatisfy(r -> assertThat(r.outputBytes()).isPositive());
-    assertThat(results.get(11).rows()).isBetween(1L, 20_000L / 4);
+    assertThat(results.subList(0, 9)).allSatisfy(r -> assertThat(r.outputBytes()).isPositive());
+    assertThat(results.get(16).rows()).isBetween(1L, 20_000L / 4);
 
     String markdown = Report.markdown(Benchmarks.Mode.quick(20_000), results);
     assertThat(markdown)
@@ -59,7 +68,11 @@ class QuickBenchmarkTest {
         .contains("| target | measured | met |");
     JsonNode json =
         new ObjectMapper().readTree(Report.json(Benchmarks.Mode.quick(20_000), results));
-    assertThat(json.get("results")).hasSize(16);
-    assertThat(json.get("targets")).hasSize(8);
+    assertThat(json.get("results")).hasSize(21);
+    assertThat(json.get("targets")).hasSize(14);
+    Path chart = work.resolve("throughput.png");
+    Report.chart(results, chart);
+    byte[] png = java.nio.file.Files.readAllBytes(chart);
+    assertThat(png).startsWith(0x89, 'P', 'N', 'G');
   }
 }
