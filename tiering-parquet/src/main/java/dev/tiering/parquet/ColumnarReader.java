@@ -219,6 +219,7 @@ public final class ColumnarReader implements AutoCloseable {
     ParquetReadOptions readOptions =
         ParquetReadOptions.builder(new PlainParquetConfiguration())
             .withCodecFactory(ZstdCodecs.forConcurrentReads(WriterSettings.STAGING_LEVEL))
+            .usePageChecksumVerification(true)
             .build();
     try {
       reader = ParquetFileReader.open(input, readOptions);
@@ -342,10 +343,11 @@ public final class ColumnarReader implements AutoCloseable {
     for (int h = 0; h < helpers; h++) {
       running.add(DECODERS.submit(worker));
     }
-    RuntimeException failure = null;
+    Throwable failure = null;
     try {
       worker.run();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Helpers decode from this reader's file: wait for them before anything can close it.
       failure = e;
       next.set(tasks.size());
     }
@@ -361,8 +363,8 @@ public final class ColumnarReader implements AutoCloseable {
         } catch (ExecutionException e) {
           if (failure == null) {
             failure =
-                e.getCause() instanceof RuntimeException r
-                    ? r
+                e.getCause() instanceof RuntimeException || e.getCause() instanceof Error
+                    ? e.getCause()
                     : new IllegalStateException(e.getCause());
           }
         }
@@ -374,8 +376,11 @@ public final class ColumnarReader implements AutoCloseable {
     if (failure instanceof UncheckedIOException io) {
       throw io.getCause();
     }
+    if (failure instanceof Error error) {
+      throw error;
+    }
     if (failure != null) {
-      throw failure;
+      throw (RuntimeException) failure;
     }
   }
 
@@ -521,12 +526,18 @@ public final class ColumnarReader implements AutoCloseable {
       return new Options(columns, rangeColumn, rangeIsDate, rangeFrom, rangeTo, threads);
     }
 
-    /** Microseconds since the epoch; saturated, so that Instant.MIN and MAX mean unbounded. */
+    /**
+     * Microseconds since the epoch, rounded down (which keeps every row of a range: a stored value
+     * is whole microseconds); saturated only where microseconds no longer fit a long, so that
+     * Instant.MIN and MAX mean unbounded. (ChronoUnit.MICROS.between goes through nanoseconds and
+     * overflows beyond 1677 to 2262.)
+     */
     private static long micros(Instant at) {
       try {
-        return ChronoUnit.MICROS.between(Instant.EPOCH, at);
+        return Math.addExact(
+            Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1000);
       } catch (ArithmeticException beyondLong) {
-        return at.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+        return at.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
       }
     }
 

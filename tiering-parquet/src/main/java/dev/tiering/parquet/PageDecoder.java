@@ -87,6 +87,19 @@ final class PageDecoder {
     nulls = maxDefinition == 0 ? null : new boolean[rows];
     DictionaryPage dictionaryPage = pages.readDictionaryPage();
     if (dictionaryPage != null) {
+      // Every entry takes at least a byte: a larger count is a damaged header, refused before
+      // parquet-java allocates arrays for it.
+      if (dictionaryPage.getDictionarySize() < 0
+          || dictionaryPage.getDictionarySize() > dictionaryPage.getUncompressedSize()) {
+        throw new IOException(
+            "Column "
+                + descriptor.getPath()[0]
+                + " has a dictionary of "
+                + dictionaryPage.getDictionarySize()
+                + " entries in "
+                + dictionaryPage.getUncompressedSize()
+                + " bytes");
+      }
       dictionary =
           dictionary(dictionaryPage.getEncoding().initDictionary(descriptor, dictionaryPage));
     }
@@ -127,6 +140,15 @@ final class PageDecoder {
           }
         }
         anyNull |= present < count;
+        if (page instanceof DataPageV2 v2 && v2.getNullCount() != count - present) {
+          throw new IOException(
+              "Column "
+                  + descriptor.getPath()[0]
+                  + " has a page whose levels hold "
+                  + (count - present)
+                  + " nulls, but its header says "
+                  + v2.getNullCount());
+        }
       }
       if (encoding.usesDictionary()) {
         if (dictionary == null) {

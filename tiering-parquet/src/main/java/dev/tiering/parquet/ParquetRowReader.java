@@ -309,6 +309,8 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
     ParquetReadOptions options =
         ParquetReadOptions.builder(new PlainParquetConfiguration())
             .withCodecFactory(new ZstdCodecs(WriterSettings.STAGING_LEVEL))
+            // Pages carry CRCs (the writer writes them): a flipped bit is an error, not data.
+            .usePageChecksumVerification(true)
             .build();
     Path file = input.path();
     try {

@@ -114,6 +114,33 @@ final class ZstdCodecs implements CompressionCodecFactory {
     decompressor = null;
   }
 
+  /** zstd cannot expand data more than this (a 1-byte RLE block holds 128 KiB). */
+  private static final long MAX_EXPANSION = 131_072;
+
+  /**
+   * Refuses a page whose header claims more bytes than its compressed frame can hold, before
+   * allocating them: a damaged or crafted header must not make a small file take gigabytes. The
+   * frame's own content size, when it declares one, must match the claim exactly.
+   */
+  static void checkClaimedSize(byte[] input, int claimed) throws IOException {
+    long declared = Zstd.getFrameContentSize(input, 0, input.length);
+    if (declared >= 0 && declared != claimed) {
+      throw new IOException(
+          "Corrupt zstd page: its header says "
+              + claimed
+              + " bytes, its compressed frame "
+              + declared);
+    }
+    if (claimed < 0 || claimed > (long) input.length * MAX_EXPANSION + 65_536) {
+      throw new IOException(
+          "Corrupt zstd page: its header says "
+              + claimed
+              + " bytes, more than "
+              + input.length
+              + " compressed bytes can hold");
+    }
+  }
+
   private static void requireZstd(CompressionCodecName codecName) {
     if (codecName != CompressionCodecName.ZSTD) {
       throw new IllegalArgumentException(
@@ -170,6 +197,7 @@ final class ZstdCodecs implements CompressionCodecFactory {
     public synchronized BytesInput decompress(BytesInput bytes, int decompressedSize)
         throws IOException {
       byte[] input = bytes.toByteArray();
+      checkClaimedSize(input, decompressedSize);
       // A fresh array per page: the reader may keep the returned bytes while reading the next page.
       byte[] output = new byte[decompressedSize];
       int size = context.decompressByteArray(output, 0, decompressedSize, input, 0, input.length);
@@ -215,6 +243,7 @@ final class ZstdCodecs implements CompressionCodecFactory {
     @Override
     public BytesInput decompress(BytesInput bytes, int decompressedSize) throws IOException {
       byte[] input = bytes.toByteArray();
+      checkClaimedSize(input, decompressedSize);
       byte[] output = new byte[decompressedSize];
       ZstdDecompressCtx context = idle.pollFirst();
       if (context == null) {
