@@ -183,6 +183,16 @@ public final class ColumnBatch {
     return nulls[i] != null && nulls[i][row];
   }
 
+  /** The value array of column {@code i}, for the library's own record mapping. */
+  Object values(int i) {
+    return values[i];
+  }
+
+  /** The null mask of column {@code i}, or null if no value is null. */
+  boolean[] nullMask(int i) {
+    return nulls[i];
+  }
+
   private int index(String column, String getter, FieldType.Kind... kinds) {
     for (int i = 0; i < fields.size(); i++) {
       Field field = fields.get(i);

@@ -216,7 +216,17 @@ public final class LakeReader {
    */
   public <T extends Record> java.util.stream.Stream<T> read(
       Zone zone, String table, Class<T> type, LocalDate from, LocalDate to) throws IOException {
-    return RecordMapping.of(type).stream(scan(zone, TableName.of(table), from, to));
+    RecordMapping<T> mapping = RecordMapping.of(type);
+    TableName name = TableName.of(table);
+    mapping.checkReadable(sidecar(zone, name).schema());
+    // Column by column, and only the record's columns: records read at the columnar path's speed.
+    return mapping.stream(
+        columns(
+            zone,
+            name,
+            from,
+            to,
+            ColumnarReader.Options.defaults().columns(mapping.columnNames())));
   }
 
   /**

@@ -24,7 +24,7 @@ import java.util.stream.StreamSupport;
 
 /**
  * A record class as rows: its columns (component names in snake_case, see {@link Column}), a writer
- * of its instances into a {@link RowSink} and a reader of them out of a {@link ParquetRowReader}.
+ * of its instances into a {@link RowSink} and a reader of them out of a {@link ColumnarReader}.
  * Built once per class, with method handles, and cached. Thread-safe.
  */
 final class RecordMapping<T> {
@@ -152,40 +152,113 @@ final class RecordMapping<T> {
     sink.endRow();
   }
 
-  /** The reader's rows as records; closing the stream closes the reader. */
-  Stream<T> stream(ParquetRowReader reader) {
-    int[] columns = new int[fields.size()];
-    try {
-      for (int i = 0; i < columns.length; i++) {
-        columns[i] = reader.column(fields.get(i).name());
-        checkReadable(fields.get(i), reader.schema().fields().get(columns[i]));
+  /**
+   * Checks, before anything is read, that {@code schema} has a column for every component and that
+   * the component can hold it.
+   *
+   * @throws IllegalArgumentException naming the missing or mistyped column and the fix
+   */
+  void checkReadable(TableSchema schema) {
+    for (Field field : fields) {
+      int index = schema.indexOf(field.name());
+      if (index < 0) {
+        throw new IllegalArgumentException(
+            "No column '"
+                + field.name()
+                + "' in "
+                + schema.qualifiedName()
+                + " (columns: "
+                + schema.fields().stream().map(Field::name).toList()
+                + ")");
       }
-    } catch (RuntimeException e) {
-      try {
-        reader.close();
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
+      checkReadable(field, schema.fields().get(index));
     }
+  }
+
+  /** {@return the record's columns, in component order} */
+  String[] columnNames() {
+    return fields.stream().map(Field::name).toArray(String[]::new);
+  }
+
+  /**
+   * The reader's rows as records, built from its column arrays a row group at a time; closing the
+   * stream closes the reader. The reader must read exactly {@link #columnNames()}, checked with
+   * {@link #checkReadable(TableSchema)}.
+   */
+  Stream<T> stream(ColumnarReader reader) {
     Spliterator<T> rows =
         new Spliterators.AbstractSpliterator<>(
             Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL) {
+          private ColumnBatch batch;
+          private Object[] arrays;
+          private FieldType.Kind[] kinds;
+          private boolean[][] nulls;
+          private int row;
+
           @Override
           public boolean tryAdvance(Consumer<? super T> action) {
-            try {
-              if (!reader.next()) {
+            while (batch == null || row == batch.rows()) {
+              try {
+                batch = reader.next();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+              if (batch == null) {
                 return false;
               }
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
+              load(batch);
             }
-            Object[] values = new Object[columns.length];
-            for (int i = 0; i < columns.length; i++) {
-              values[i] = value(reader, columns[i], i);
+            Object[] values = new Object[arrays.length];
+            for (int i = 0; i < values.length; i++) {
+              values[i] = value(i, row);
             }
+            row++;
             action.accept(construct(values));
             return true;
+          }
+
+          private void load(ColumnBatch next) {
+            int n = fields.size();
+            arrays = new Object[n];
+            kinds = new FieldType.Kind[n];
+            nulls = new boolean[n][];
+            for (int i = 0; i < n; i++) {
+              Field column = next.fields().get(i);
+              kinds[i] = column.type().kind();
+              arrays[i] = next.values(i);
+              nulls[i] = next.nullMask(i);
+            }
+            row = 0;
+          }
+
+          private Object value(int i, int r) {
+            if (nulls[i] != null && nulls[i][r]) {
+              return nullValue(i);
+            }
+            Object array = arrays[i];
+            FieldType.Kind want = fields.get(i).type().kind();
+            return switch (kinds[i]) {
+              case INT32 ->
+                  want == FieldType.Kind.INT64
+                      ? (Object) (long) ((int[]) array)[r]
+                      : (Object) ((int[]) array)[r];
+              case INT64 -> ((long[]) array)[r];
+              case FLOAT32 ->
+                  want == FieldType.Kind.FLOAT64
+                      ? (Object) (double) ((float[]) array)[r]
+                      : (Object) ((float[]) array)[r];
+              case FLOAT64 -> ((double[]) array)[r];
+              case BOOLEAN -> ((boolean[]) array)[r];
+              case STRING -> ((String[]) array)[r];
+              case BINARY -> ((byte[][]) array)[r];
+              case DECIMAL -> ((java.math.BigDecimal[]) array)[r];
+              case TIMESTAMP -> {
+                long micros = ((long[]) array)[r];
+                yield Instant.ofEpochSecond(
+                    Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
+              }
+              case DATE -> LocalDate.ofEpochDay(((int[]) array)[r]);
+            };
           }
         };
     return StreamSupport.stream(rows, false)
@@ -197,6 +270,23 @@ final class RecordMapping<T> {
                 throw new UncheckedIOException(e);
               }
             });
+  }
+
+  /** A null value for component {@code i}: null, or an error if the component cannot hold it. */
+  private Object nullValue(int component) {
+    Field field = fields.get(component);
+    if (!field.nullable()) {
+      throw new IllegalStateException(
+          "Column '"
+              + field.name()
+              + "' is null in a row, but "
+              + type.getSimpleName()
+              + " holds it in a "
+              + (primitives[component]
+                  ? "primitive (make" + " the component a boxed type to read nulls)"
+                  : "required component (drop" + " @Column(required = true) to read nulls)"));
+    }
+    return null;
   }
 
   /**
@@ -232,36 +322,6 @@ final class RecordMapping<T> {
     } catch (Throwable e) {
       throw new IllegalStateException("Cannot construct " + type.getSimpleName(), e);
     }
-  }
-
-  private Object value(ParquetRowReader reader, int column, int component) {
-    Field field = fields.get(component);
-    if (reader.isNull(column)) {
-      if (!field.nullable()) {
-        throw new IllegalStateException(
-            "Column '"
-                + field.name()
-                + "' is null in a row, but "
-                + type.getSimpleName()
-                + " holds it in a "
-                + (primitives[component]
-                    ? "primitive (make" + " the component a boxed type to read nulls)"
-                    : "required component (drop" + " @Column(required = true) to read nulls)"));
-      }
-      return null;
-    }
-    return switch (field.type().kind()) {
-      case INT32 -> reader.getInt(column);
-      case INT64 -> reader.getLong(column);
-      case FLOAT32 -> reader.getFloat(column);
-      case FLOAT64 -> reader.getDouble(column);
-      case BOOLEAN -> reader.getBoolean(column);
-      case STRING -> reader.getString(column);
-      case BINARY -> reader.getBytes(column);
-      case DECIMAL -> reader.getDecimal(column);
-      case TIMESTAMP -> reader.getTimestamp(column);
-      case DATE -> reader.getDate(column);
-    };
   }
 
   private static FieldType fieldType(Class<?> record, RecordComponent component, Column column) {

@@ -297,7 +297,11 @@ public final class StagingWriter {
       }
     }
     return mapping.stream(
-        ParquetRowReader.open(storage, List.copyOf(files.values()), mapping.stagingSchema()));
+        ColumnarReader.open(
+            storage,
+            List.copyOf(files.values()),
+            mapping.stagingSchema(),
+            ColumnarReader.Options.defaults().columns(mapping.columnNames())));
   }
 
   /**
