@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The rows of one row group, column by column: a primitive array per column, each exactly {@link
- * #rows()} long, and a null mask per column. Values at null positions are 0, false or null. Strings
- * of a dictionary-encoded column are decoded once per row group and shared between the rows that
- * hold them.
+ * A batch of rows of one row group, column by column: a primitive array per column, each exactly
+ * {@link #rows()} long, and a null mask per column. Values at null positions are 0, false or null.
+ * Strings of a dictionary-encoded column are decoded once per row group and shared between the rows
+ * that hold them.
  *
  * <p>The arrays belong to the caller once returned: the reader makes new ones for each batch. A
  * column is read by name, with the getter of its schema type; any other getter throws, naming the

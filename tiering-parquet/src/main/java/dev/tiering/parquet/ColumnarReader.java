@@ -28,7 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -39,7 +38,7 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 
 /**
- * Reads Parquet files a row group at a time, column by column, into primitive arrays ({@link
+ * Reads Parquet files in batches of rows, column by column, into primitive arrays ({@link
  * ColumnBatch}): the fast way to scan many rows. Only the columns asked for are read; row groups
  * whose statistics show no value in a time or date range are skipped without being read; the
  * columns of a row group are decoded in parallel.
@@ -55,8 +54,9 @@ import org.apache.parquet.schema.PrimitiveType;
  * }</pre>
  *
  * <p>Files are matched to the schema as {@link ParquetRowReader} does: by column name, a nullable
- * column a file lacks reads as nulls, int32 widens to int64 and float32 to float64. At most one row
- * group's decoded columns are held at a time, besides the batches the caller keeps. Not
+ * column a file lacks reads as nulls, int32 widens to int64 and float32 to float64. One batch is
+ * decoded at a time (at most {@link Options#batchRows} rows; a larger row group comes in several),
+ * besides the batches the caller keeps, and the compressed row group it comes from. Not
  * thread-safe.
  */
 public final class ColumnarReader implements AutoCloseable {
@@ -85,6 +85,9 @@ public final class ColumnarReader implements AutoCloseable {
   private Map<String, ColumnDescriptor> descriptors;
   private List<BlockMetaData> groups;
   private int nextGroup;
+  private PageDecoder[] decoders;
+  private long groupRowsLeft;
+  private LocalDate groupDay;
   private long groupsRead;
   private long groupsSkipped;
   private boolean closed;
@@ -160,7 +163,7 @@ public final class ColumnarReader implements AutoCloseable {
   }
 
   /**
-   * Reads the next row group.
+   * Reads the next batch of rows.
    *
    * @return its rows, or null when every file is read
    * @throws CorruptFileException naming the file if it is truncated, damaged, or does not hold the
@@ -184,6 +187,17 @@ public final class ColumnarReader implements AutoCloseable {
 
   private ColumnBatch advance() throws IOException {
     while (true) {
+      if (decoders != null) {
+        if (groupRowsLeft > 0) {
+          return nextBatch();
+        }
+        for (PageDecoder decoder : decoders) {
+          if (decoder != null) {
+            decoder.finish();
+          }
+        }
+        decoders = null;
+      }
       if (reader == null && !openNext()) {
         return null;
       }
@@ -205,7 +219,7 @@ public final class ColumnarReader implements AutoCloseable {
         continue;
       }
       groupsRead++;
-      return decode(pages);
+      startGroup(pages);
     }
   }
 
@@ -276,49 +290,69 @@ public final class ColumnarReader implements AutoCloseable {
         && t.getUnit() == LogicalTypeAnnotation.TimeUnit.MICROS;
   }
 
-  private ColumnBatch decode(PageReadStore pages) throws IOException {
-    int rows = Math.toIntExact(pages.getRowCount());
+  /** Sets up a decoder per column of a row group; its rows are then read batch by batch. */
+  private void startGroup(PageReadStore pages) throws IOException {
+    long rows = pages.getRowCount();
+    decoders = new PageDecoder[wanted.size()];
+    for (int i = 0; i < decoders.length; i++) {
+      FieldType stored = columns.stored[i];
+      if (stored != null) {
+        ColumnDescriptor descriptor = descriptors.get(wanted.get(i).name());
+        decoders[i] =
+            new PageDecoder(
+                descriptor,
+                pages.getPageReader(descriptor),
+                wanted.get(i).type().kind(),
+                stored,
+                rows);
+      }
+    }
+    groupRowsLeft = rows;
+    groupDay = null;
+    if (columns.hasDate && rows > 0) {
+      ColumnDescriptor date = descriptors.get(TableSchema.DATE_PARTITION);
+      int[] first = new int[1];
+      boolean[] none = date.getMaxDefinitionLevel() == 0 ? null : new boolean[1];
+      boolean isNull =
+          new PageDecoder(
+                  date, pages.getPageReader(date), FieldType.Kind.DATE, FieldType.DATE, rows)
+              .fill(first, none, 1);
+      groupDay = isNull ? null : LocalDate.ofEpochDay(first[0]);
+    }
+  }
+
+  /** The row group's next rows, at most {@code batchRows}, decoded column by column. */
+  private ColumnBatch nextBatch() throws IOException {
+    int rows = (int) Math.min(options.batchRows, groupRowsLeft);
     int n = wanted.size();
     Object[] values = new Object[n];
     boolean[][] nulls = new boolean[n][];
     List<Runnable> tasks = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      Field field = wanted.get(i);
-      FieldType stored = columns.stored[i];
-      if (stored == null) {
-        values[i] = empty(field.type().kind(), rows);
+      Object out = empty(wanted.get(i).type().kind(), rows);
+      values[i] = out;
+      PageDecoder decoder = decoders[i];
+      if (decoder == null) {
         nulls[i] = new boolean[rows];
         java.util.Arrays.fill(nulls[i], true);
         continue;
       }
-      ColumnDescriptor descriptor = descriptors.get(field.name());
-      PageReader chunk = pages.getPageReader(descriptor);
-      PageDecoder decoder = new PageDecoder(descriptor, field.type().kind(), stored, rows);
+      boolean[] mask = columns.maxDefinition[i] == 0 ? null : new boolean[rows];
       int at = i;
       tasks.add(
           () -> {
             try {
-              decoder.decode(chunk);
+              if (decoder.fill(out, mask, rows)) {
+                nulls[at] = mask;
+              }
             } catch (IOException e) {
               throw new UncheckedIOException(e);
             }
-            values[at] = decoder.values();
-            nulls[at] = decoder.nulls();
           });
     }
-    LocalDate day = null;
-    if (columns.hasDate && rows > 0) {
-      ColumnDescriptor date = descriptors.get(TableSchema.DATE_PARTITION);
-      PageDecoder days =
-          new PageDecoder(date, FieldType.Kind.DATE, FieldType.DATE, rows)
-              .decode(pages.getPageReader(date));
-      boolean[] none = days.nulls();
-      if (none == null || !none[0]) {
-        day = LocalDate.ofEpochDay(((int[]) days.values())[0]);
-      }
-    }
     run(tasks);
-    return new ColumnBatch(wanted, rows, values, nulls, current, day);
+    groupRowsLeft -= rows;
+    return new ColumnBatch(wanted, rows, values, nulls, current, groupDay);
   }
 
   /** Runs the column tasks on up to {@code threads} threads, this one included. */
@@ -423,12 +457,17 @@ public final class ColumnarReader implements AutoCloseable {
    */
   public static final class Options {
     private static final int MAX_THREADS = 64;
+
+    /** Rows per batch by default: about 8 MiB decoded for a table of a few numeric columns. */
+    public static final int DEFAULT_BATCH_ROWS = 1 << 18;
+
     private final List<String> columns;
     private final String rangeColumn;
     private final boolean rangeIsDate;
     private final long rangeFrom;
     private final long rangeTo;
     private final int threads;
+    private final int batchRows;
 
     private Options(
         List<String> columns,
@@ -436,13 +475,15 @@ public final class ColumnarReader implements AutoCloseable {
         boolean rangeIsDate,
         long rangeFrom,
         long rangeTo,
-        int threads) {
+        int threads,
+        int batchRows) {
       this.columns = columns;
       this.rangeColumn = rangeColumn;
       this.rangeIsDate = rangeIsDate;
       this.rangeFrom = rangeFrom;
       this.rangeTo = rangeTo;
       this.threads = threads;
+      this.batchRows = batchRows;
     }
 
     /**
@@ -451,7 +492,13 @@ public final class ColumnarReader implements AutoCloseable {
      */
     public static Options defaults() {
       return new Options(
-          null, null, false, 0, 0, Math.min(4, Runtime.getRuntime().availableProcessors()));
+          null,
+          null,
+          false,
+          0,
+          0,
+          Math.min(4, Runtime.getRuntime().availableProcessors()),
+          DEFAULT_BATCH_ROWS);
     }
 
     /**
@@ -469,7 +516,7 @@ public final class ColumnarReader implements AutoCloseable {
                 + " (name at least one column, each once; leave columns out to read them all)");
       }
       return new Options(
-          List.copyOf(unique), rangeColumn, rangeIsDate, rangeFrom, rangeTo, threads);
+          List.copyOf(unique), rangeColumn, rangeIsDate, rangeFrom, rangeTo, threads, batchRows);
     }
 
     /**
@@ -488,7 +535,7 @@ public final class ColumnarReader implements AutoCloseable {
         throw new IllegalArgumentException(
             "Invalid time range " + from + " to " + to + " (from must not be after to)");
       }
-      return new Options(columns, column, false, micros(from), micros(to), threads);
+      return new Options(columns, column, false, micros(from), micros(to), threads, batchRows);
     }
 
     /**
@@ -508,7 +555,8 @@ public final class ColumnarReader implements AutoCloseable {
         throw new IllegalArgumentException(
             "Invalid date range " + from + " to " + to + " (from must not be after to)");
       }
-      return new Options(columns, column, true, from.toEpochDay(), to.toEpochDay(), threads);
+      return new Options(
+          columns, column, true, from.toEpochDay(), to.toEpochDay(), threads, batchRows);
     }
 
     /**
@@ -523,7 +571,23 @@ public final class ColumnarReader implements AutoCloseable {
         throw new IllegalArgumentException(
             "Invalid decoding threads " + threads + " (use 1 to " + MAX_THREADS + ")");
       }
-      return new Options(columns, rangeColumn, rangeIsDate, rangeFrom, rangeTo, threads);
+      return new Options(columns, rangeColumn, rangeIsDate, rangeFrom, rangeTo, threads, batchRows);
+    }
+
+    /**
+     * {@return these options returning at most {@code rows} rows per batch} A row group larger than
+     * that comes in several batches, so that a reader holds one batch decoded whatever the size of
+     * the files' row groups.
+     *
+     * @param rows 1 to 2^30
+     * @throws IllegalArgumentException if out of range
+     */
+    public Options batchRows(int rows) {
+      if (rows < 1 || rows > 1 << 30) {
+        throw new IllegalArgumentException(
+            "Invalid batch size " + rows + " rows (use 1 to " + (1 << 30) + ")");
+      }
+      return new Options(columns, rangeColumn, rangeIsDate, rangeFrom, rangeTo, threads, rows);
     }
 
     /**
@@ -603,7 +667,9 @@ public final class ColumnarReader implements AutoCloseable {
                           + Instant.EPOCH.plus(rangeTo, ChronoUnit.MICROS)))
           + ", "
           + threads
-          + " thread(s)";
+          + " thread(s), batches of at most "
+          + batchRows
+          + " rows";
     }
   }
 }

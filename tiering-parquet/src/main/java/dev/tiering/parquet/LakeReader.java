@@ -268,8 +268,8 @@ public final class LakeReader {
   }
 
   /**
-   * Reads the partitions from {@code from} to {@code to} column by column, a row group at a time,
-   * as of the table's last applied commit: the fast way to scan. Partitions are pinned as {@link
+   * Reads the partitions from {@code from} to {@code to} column by column, a batch at a time, as of
+   * the table's last applied commit: the fast way to scan. Partitions are pinned as {@link
    * #scan(Zone, TableName, LocalDate, LocalDate)} pins them, so every row is read exactly once.
    *
    * @param zone the table's zone

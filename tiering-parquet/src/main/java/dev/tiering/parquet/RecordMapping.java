@@ -181,7 +181,7 @@ final class RecordMapping<T> {
   }
 
   /**
-   * The reader's rows as records, built from its column arrays a row group at a time; closing the
+   * The reader's rows as records, built from its column arrays a batch at a time; closing the
    * stream closes the reader. The reader must read exactly {@link #columnNames()}, checked with
    * {@link #checkReadable(TableSchema)}.
    */

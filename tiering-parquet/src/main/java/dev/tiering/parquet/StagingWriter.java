@@ -305,8 +305,8 @@ public final class StagingWriter {
   }
 
   /**
-   * Reads every SLM's intermediate result of a batch column by column, a row group at a time, SLM
-   * after SLM: the fast way for a coordinator to aggregate a batch.
+   * Reads every SLM's intermediate result of a batch column by column, a batch at a time, SLM after
+   * SLM: the fast way for a coordinator to aggregate a batch.
    *
    * @param batch the batch to read
    * @param columns the columns to read the files as (by name; a nullable column a file lacks reads

@@ -171,6 +171,34 @@ class ColumnarReaderTest {
   }
 
   @Test
+  void rowGroupsComeInBatchesOfAtMostTheRowsAskedFor() throws Exception {
+    List<Map<String, Object>> expected = byRows();
+    for (int batchRows : new int[] {1_000, 7_777}) {
+      for (int threads : new int[] {1, 3}) {
+        List<Integer> sizes = new ArrayList<>();
+        ColumnarReader counted =
+            columns(ColumnarReader.Options.defaults().batchRows(batchRows).threads(threads));
+        try (counted) {
+          for (ColumnBatch batch; (batch = counted.next()) != null; ) {
+            sizes.add(batch.rows());
+          }
+        }
+        assertThat(sizes).allMatch(n -> n > 0 && n <= batchRows);
+        assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(ROWS);
+        assertThat(sizes.size()).isGreaterThan(ROWS / batchRows);
+        assertThat(
+                byColumns(
+                    columns(
+                        ColumnarReader.Options.defaults().batchRows(batchRows).threads(threads))))
+            .as("batches of %d rows on %d thread(s)", batchRows, threads)
+            .isEqualTo(expected);
+      }
+    }
+    assertThatThrownBy(() -> ColumnarReader.Options.defaults().batchRows(0))
+        .hasMessage("Invalid batch size 0 rows (use 1 to 1073741824)");
+  }
+
+  @Test
   void onlyTheColumnsAskedForAreRead() throws Exception {
     List<Map<String, Object>> expected = new ArrayList<>();
     for (Map<String, Object> row : byRows()) {

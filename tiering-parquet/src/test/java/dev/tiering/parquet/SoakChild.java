@@ -47,6 +47,25 @@ public final class SoakChild {
         report("read", i);
       }
     }
+    // The columnar path on two threads: pooled zstd contexts and the shared decoding threads.
+    ColumnarReader.Options twoThreads = ColumnarReader.Options.defaults().threads(2);
+    for (int i = 1; i <= reads; i++) {
+      try (ColumnarReader columns =
+          ColumnarReader.open(
+              dev.tiering.core.storage.Storage.local(),
+              List.of(file),
+              CrashChild.schema(),
+              twoThreads)) {
+        for (ColumnBatch batch = columns.next(); batch != null; batch = columns.next()) {
+          if (batch.rows() == 0) {
+            throw new IllegalStateException("an empty batch from " + file);
+          }
+        }
+      }
+      if (i % (reads / 10) == 0) {
+        report("columnar", i);
+      }
+    }
     LakeWriter lake = LakeWriter.builder(paths).build();
     for (int i = 1; i <= commits; i++) {
       lake.writeCleanData(CrashChild.schema(), CrashRows.rows(i * 10L, 1));
