@@ -124,22 +124,7 @@ public final class ColumnarReader implements AutoCloseable {
   public static ColumnarReader open(
       Storage storage, List<Path> files, TableSchema schema, Options options) {
     Objects.requireNonNull(storage, "storage");
-    List<Path> copy = List.copyOf(files);
-    java.util.Iterator<Path> remaining = copy.iterator();
-    return open(
-        new ParquetRowReader.FileSource() {
-          @Override
-          public StorageInputFile next() throws IOException {
-            return remaining.hasNext() ? StorageInputFile.pinned(storage, remaining.next()) : null;
-          }
-
-          @Override
-          public void close() {
-            // Nothing is pinned ahead of reading.
-          }
-        },
-        schema,
-        options);
+    return open(ParquetRowReader.listSource(storage, files, Map.of()), schema, options);
   }
 
   static ColumnarReader open(

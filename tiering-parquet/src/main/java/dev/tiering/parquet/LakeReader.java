@@ -217,16 +217,12 @@ public final class LakeReader {
   public <T extends Record> java.util.stream.Stream<T> read(
       Zone zone, String table, Class<T> type, LocalDate from, LocalDate to) throws IOException {
     RecordMapping<T> mapping = RecordMapping.of(type);
-    TableName name = TableName.of(table);
-    mapping.checkReadable(sidecar(zone, name).schema());
+    SchemaSidecar sidecar = sidecar(zone, TableName.of(table));
+    mapping.checkReadable(sidecar.schema());
     // Column by column, and only the record's columns: records read at the columnar path's speed.
     return mapping.stream(
         columns(
-            zone,
-            name,
-            from,
-            to,
-            ColumnarReader.Options.defaults().columns(mapping.columnNames())));
+            sidecar, from, to, ColumnarReader.Options.defaults().columns(mapping.columnNames())));
   }
 
   /**
@@ -285,9 +281,14 @@ public final class LakeReader {
   public ColumnarReader columns(
       Zone zone, TableName table, LocalDate from, LocalDate to, ColumnarReader.Options options)
       throws IOException {
-    SchemaSidecar sidecar = sidecar(zone, table);
+    return columns(sidecar(zone, table), from, to, options);
+  }
+
+  private ColumnarReader columns(
+      SchemaSidecar sidecar, LocalDate from, LocalDate to, ColumnarReader.Options options)
+      throws IOException {
     TableSchema schema = sidecar.schema();
-    options.fieldsOf(schema);
+    options.fieldsOf(schema); // before the partitions are listed
     return ColumnarReader.open(
         new PartitionSource(partitions(schema, from, to), sidecar.lastCommit()), schema, options);
   }

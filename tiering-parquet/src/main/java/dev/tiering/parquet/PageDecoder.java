@@ -35,8 +35,6 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  */
 final class PageDecoder {
 
-  private static final int TEXT_CACHE = 256;
-
   private final ColumnDescriptor descriptor;
   private final PageReader pages;
   private final FieldType.Kind want;
@@ -50,8 +48,7 @@ final class PageDecoder {
   private Object dictionary;
   private int[] levels = new int[0];
   private int[] ids = new int[0];
-  private Binary[] cachedBinary;
-  private String[] cachedText;
+  private TextCache texts;
 
   // The page being read: its row count, the next row, the next present value's id, and the
   // reader of a page that is not dictionary-encoded.
@@ -449,20 +446,11 @@ final class PageDecoder {
     }
   }
 
-  /** Decodes a string through a small cache of recent values: categories repeat. */
   private String text(Binary value) {
-    if (cachedBinary == null) {
-      cachedBinary = new Binary[TEXT_CACHE];
-      cachedText = new String[TEXT_CACHE];
+    if (texts == null) {
+      texts = new TextCache();
     }
-    int slot = value.hashCode() & (TEXT_CACHE - 1);
-    if (value.equals(cachedBinary[slot])) {
-      return cachedText[slot];
-    }
-    String decoded = value.toStringUsingUTF8();
-    cachedBinary[slot] = value.copy();
-    cachedText[slot] = decoded;
-    return decoded;
+    return texts.decode(value);
   }
 
   /**

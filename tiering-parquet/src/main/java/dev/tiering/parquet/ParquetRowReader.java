@@ -70,9 +70,7 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   private long rowsLeftInGroup;
   private LocalDate partitionDate;
   private Map<String, ColumnDescriptor> columnsByName;
-  private static final int TEXT_CACHE = 256;
-  private final Binary[][] cachedBinary;
-  private final String[][] cachedText;
+  private final TextCache[] texts;
   private final FieldType.Kind[] fileKinds;
   private final boolean[] widenFloat;
   private final int[] maxDefinition;
@@ -90,8 +88,7 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   }
 
   /** A fixed list of files; a missing file is read from its fallback (a cache copy's original). */
-  private static FileSource listSource(
-      Storage storage, List<Path> files, Map<Path, Path> fallbacks) {
+  static FileSource listSource(Storage storage, List<Path> files, Map<Path, Path> fallbacks) {
     java.util.Iterator<Path> remaining = List.copyOf(files).iterator();
     return new FileSource() {
       @Override
@@ -125,8 +122,7 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
     this.bits = new long[fields];
     this.refs = new Object[fields];
     this.isNull = new boolean[fields];
-    this.cachedBinary = new Binary[fields][TEXT_CACHE];
-    this.cachedText = new String[fields][TEXT_CACHE];
+    this.texts = new TextCache[fields];
     this.fileKinds = new FieldType.Kind[fields];
     this.widenFloat = new boolean[fields];
     this.maxDefinition = new int[fields];
@@ -259,20 +255,11 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
     column.consume();
   }
 
-  /**
-   * Decodes a string through a small cache of recent values: labels and categories repeat, and
-   * decoding UTF-8 into a new String for every row costs more than hashing a few bytes.
-   */
   private String text(int field, Binary value) {
-    int slot = value.hashCode() & (TEXT_CACHE - 1);
-    Binary[] keys = cachedBinary[field];
-    if (keys[slot] != null && keys[slot].equals(value)) {
-      return cachedText[field][slot];
+    if (texts[field] == null) {
+      texts[field] = new TextCache();
     }
-    String decoded = value.toStringUsingUTF8();
-    keys[slot] = value.copy();
-    cachedText[field][slot] = decoded;
-    return decoded;
+    return texts[field].decode(value);
   }
 
   static BigDecimal decimal(ColumnReader column, FieldType type) {

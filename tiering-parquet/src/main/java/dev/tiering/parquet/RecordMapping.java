@@ -189,6 +189,8 @@ final class RecordMapping<T> {
     Spliterator<T> rows =
         new Spliterators.AbstractSpliterator<>(
             Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL) {
+          private final FieldType.Kind[] componentKinds =
+              fields.stream().map(f -> f.type().kind()).toArray(FieldType.Kind[]::new);
           private ColumnBatch batch;
           private Object[] arrays;
           private FieldType.Kind[] kinds;
@@ -236,15 +238,14 @@ final class RecordMapping<T> {
               return nullValue(i);
             }
             Object array = arrays[i];
-            FieldType.Kind want = fields.get(i).type().kind();
             return switch (kinds[i]) {
               case INT32 ->
-                  want == FieldType.Kind.INT64
+                  componentKinds[i] == FieldType.Kind.INT64
                       ? (Object) (long) ((int[]) array)[r]
                       : (Object) ((int[]) array)[r];
               case INT64 -> ((long[]) array)[r];
               case FLOAT32 ->
-                  want == FieldType.Kind.FLOAT64
+                  componentKinds[i] == FieldType.Kind.FLOAT64
                       ? (Object) (double) ((float[]) array)[r]
                       : (Object) ((float[]) array)[r];
               case FLOAT64 -> ((double[]) array)[r];

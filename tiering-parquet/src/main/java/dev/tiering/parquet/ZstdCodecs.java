@@ -189,26 +189,38 @@ final class ZstdCodecs implements CompressionCodecFactory {
     }
   }
 
-  private static final class Decompressor implements BytesInputDecompressor, AutoCloseable {
-    private final ZstdDecompressCtx context = new ZstdDecompressCtx();
+  /**
+   * Decompresses pages with a native context it borrows per page: the one place that checks a
+   * page's claimed size, allocates its bytes and decompresses them.
+   */
+  private abstract static class PageDecompressor implements BytesInputDecompressor, AutoCloseable {
 
-    @SuppressWarnings("deprecation") // See compress.
+    /** A context for one page; given back when the page is done. */
+    abstract ZstdDecompressCtx borrow();
+
+    abstract void giveBack(ZstdDecompressCtx context);
+
+    @SuppressWarnings("deprecation") // See Compressor.compress.
     @Override
-    public synchronized BytesInput decompress(BytesInput bytes, int decompressedSize)
-        throws IOException {
+    public BytesInput decompress(BytesInput bytes, int decompressedSize) throws IOException {
       byte[] input = bytes.toByteArray();
       checkClaimedSize(input, decompressedSize);
       // A fresh array per page: the reader may keep the returned bytes while reading the next page.
       byte[] output = new byte[decompressedSize];
-      int size = context.decompressByteArray(output, 0, decompressedSize, input, 0, input.length);
-      if (size != decompressedSize) {
-        throw new IOException(
-            "Corrupt zstd page: " + size + " bytes, expected " + decompressedSize);
+      ZstdDecompressCtx context = borrow();
+      try {
+        int size = context.decompressByteArray(output, 0, decompressedSize, input, 0, input.length);
+        if (size != decompressedSize) {
+          throw new IOException(
+              "Corrupt zstd page: " + size + " bytes, expected " + decompressedSize);
+        }
+      } finally {
+        giveBack(context);
       }
       return BytesInput.from(output);
     }
 
-    @SuppressWarnings("deprecation") // See compress.
+    @SuppressWarnings("deprecation") // See Compressor.compress.
     @Override
     public void decompress(
         ByteBuffer input, int compressedSize, ByteBuffer output, int decompressedSize)
@@ -221,6 +233,25 @@ final class ZstdCodecs implements CompressionCodecFactory {
     /** Shared by the factory's readers: closed by the factory's release, not by one user. */
     @Override
     public void release() {}
+  }
+
+  /** One context for every page, one page at a time. */
+  private static final class Decompressor extends PageDecompressor {
+    private final ZstdDecompressCtx context = new ZstdDecompressCtx();
+
+    @Override
+    ZstdDecompressCtx borrow() {
+      return context;
+    }
+
+    @Override
+    void giveBack(ZstdDecompressCtx context) {}
+
+    @Override
+    public synchronized BytesInput decompress(BytesInput bytes, int decompressedSize)
+        throws IOException {
+      return super.decompress(bytes, decompressedSize);
+    }
 
     /** Waits for a page in progress on another thread: a context in use is never freed. */
     @Override
@@ -230,51 +261,29 @@ final class ZstdCodecs implements CompressionCodecFactory {
   }
 
   /**
-   * A decompressor for concurrent callers: each call borrows an idle native context or makes one,
-   * so there are never more contexts than calls at once. All are closed by the factory's release.
+   * A decompressor for concurrent callers: each page borrows an idle native context or makes one,
+   * so there are never more contexts than pages at once. All are closed by the factory's release.
    */
-  private static final class PooledDecompressor implements BytesInputDecompressor, AutoCloseable {
+  private static final class PooledDecompressor extends PageDecompressor {
     private final java.util.concurrent.ConcurrentLinkedDeque<ZstdDecompressCtx> idle =
         new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final java.util.List<ZstdDecompressCtx> all =
         java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
-    @SuppressWarnings("deprecation") // See Compressor.compress.
     @Override
-    public BytesInput decompress(BytesInput bytes, int decompressedSize) throws IOException {
-      byte[] input = bytes.toByteArray();
-      checkClaimedSize(input, decompressedSize);
-      byte[] output = new byte[decompressedSize];
+    ZstdDecompressCtx borrow() {
       ZstdDecompressCtx context = idle.pollFirst();
       if (context == null) {
         context = new ZstdDecompressCtx();
         all.add(context);
       }
-      try {
-        int size = context.decompressByteArray(output, 0, decompressedSize, input, 0, input.length);
-        if (size != decompressedSize) {
-          throw new IOException(
-              "Corrupt zstd page: " + size + " bytes, expected " + decompressedSize);
-        }
-      } finally {
-        idle.addFirst(context);
-      }
-      return BytesInput.from(output);
+      return context;
     }
 
-    @SuppressWarnings("deprecation") // See Compressor.compress.
     @Override
-    public void decompress(
-        ByteBuffer input, int compressedSize, ByteBuffer output, int decompressedSize)
-        throws IOException {
-      byte[] in = new byte[compressedSize];
-      input.get(in);
-      output.put(decompress(BytesInput.from(in), decompressedSize).toByteArray());
+    void giveBack(ZstdDecompressCtx context) {
+      idle.addFirst(context);
     }
-
-    /** Shared by the factory's readers: closed by the factory's release, not by one user. */
-    @Override
-    public void release() {}
 
     /** Called by the factory's release, after the reader's decoding tasks have all finished. */
     @Override

@@ -78,51 +78,11 @@ class ColumnarReaderReviewTest {
   }
 
   private List<Map<String, Object>> byRows(TableSchema schema) throws IOException {
-    List<Map<String, Object>> rows = new ArrayList<>();
-    try (ParquetRowReader scan = lake.scan(schema.zone(), schema.table())) {
-      while (scan.next()) {
-        Map<String, Object> row = new HashMap<>();
-        for (Field field : schema.fields()) {
-          Object value = scan.get(scan.column(field.name()));
-          row.put(field.name(), value instanceof byte[] b ? Arrays.toString(b) : value);
-        }
-        rows.add(row);
-      }
-    }
-    return rows;
-  }
-
-  private static Object value(ColumnBatch batch, Field field, int r) {
-    String name = field.name();
-    if (batch.isNull(name, r)) {
-      return null;
-    }
-    return switch (field.type().kind()) {
-      case INT64, TIMESTAMP -> batch.longs(name)[r];
-      case INT32, DATE -> batch.ints(name)[r];
-      case FLOAT32 -> batch.floats(name)[r];
-      case FLOAT64 -> batch.doubles(name)[r];
-      case BOOLEAN -> batch.booleans(name)[r];
-      case STRING -> batch.strings(name)[r];
-      case BINARY -> Arrays.toString(batch.binaries(name)[r]);
-      case DECIMAL -> batch.decimals(name)[r];
-    };
+    return ReadBack.rows(lake.scan(schema.zone(), schema.table()), schema.fields());
   }
 
   private static List<Map<String, Object>> byColumns(ColumnarReader columnar) throws IOException {
-    List<Map<String, Object>> rows = new ArrayList<>();
-    try (columnar) {
-      for (ColumnBatch batch; (batch = columnar.next()) != null; ) {
-        for (int r = 0; r < batch.rows(); r++) {
-          Map<String, Object> row = new HashMap<>();
-          for (Field field : batch.fields()) {
-            row.put(field.name(), value(batch, field, r));
-          }
-          rows.add(row);
-        }
-      }
-    }
-    return rows;
+    return ReadBack.columns(columnar);
   }
 
   private ColumnarReader columns(TableSchema schema, ColumnarReader.Options options)

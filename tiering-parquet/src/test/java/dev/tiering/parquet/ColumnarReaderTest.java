@@ -110,52 +110,12 @@ class ColumnarReaderTest {
 
   /** Every row as the row reader returns it, values by column name. */
   private List<Map<String, Object>> byRows() throws Exception {
-    List<Map<String, Object>> rows = new ArrayList<>();
-    try (ParquetRowReader scan = reader.scan(Zone.SILVER, TableName.of("every_type"))) {
-      while (scan.next()) {
-        Map<String, Object> row = new HashMap<>();
-        for (Field field : schema().fields()) {
-          Object value = scan.get(scan.column(field.name()));
-          row.put(field.name(), value instanceof byte[] b ? Arrays.toString(b) : value);
-        }
-        rows.add(row);
-      }
-    }
-    return rows;
+    return ReadBack.rows(reader.scan(Zone.SILVER, TableName.of("every_type")), schema().fields());
   }
 
   /** Every row as the columnar reader returns it, through the typed arrays. */
   private static List<Map<String, Object>> byColumns(ColumnarReader columnar) throws Exception {
-    List<Map<String, Object>> rows = new ArrayList<>();
-    try (columnar) {
-      for (ColumnBatch batch; (batch = columnar.next()) != null; ) {
-        for (int r = 0; r < batch.rows(); r++) {
-          Map<String, Object> row = new HashMap<>();
-          for (Field field : batch.fields()) {
-            row.put(field.name(), value(batch, field, r));
-          }
-          rows.add(row);
-        }
-      }
-    }
-    return rows;
-  }
-
-  private static Object value(ColumnBatch batch, Field field, int r) {
-    String name = field.name();
-    if (batch.isNull(name, r)) {
-      return null;
-    }
-    return switch (field.type().kind()) {
-      case INT64, TIMESTAMP -> batch.longs(name)[r];
-      case INT32, DATE -> batch.ints(name)[r];
-      case FLOAT32 -> batch.floats(name)[r];
-      case FLOAT64 -> batch.doubles(name)[r];
-      case BOOLEAN -> batch.booleans(name)[r];
-      case STRING -> batch.strings(name)[r];
-      case BINARY -> Arrays.toString(batch.binaries(name)[r]);
-      case DECIMAL -> batch.decimals(name)[r];
-    };
+    return ReadBack.columns(columnar);
   }
 
   @Test
@@ -397,16 +357,8 @@ class ColumnarReaderTest {
       rows.add(kept);
     }
     lake.writeCleanData(old, rows);
-    List<Map<String, Object>> expected = new ArrayList<>();
-    try (ParquetRowReader scan = reader.scan(Zone.SILVER, TableName.of("old_readers"))) {
-      while (scan.next()) {
-        Map<String, Object> row = new HashMap<>();
-        for (Field field : old.fields()) {
-          row.put(field.name(), scan.get(scan.column(field.name())));
-        }
-        expected.add(row);
-      }
-    }
+    List<Map<String, Object>> expected =
+        ReadBack.rows(reader.scan(Zone.SILVER, TableName.of("old_readers")), old.fields());
     assertThat(expected).hasSize(20_000);
     assertThat(
             byColumns(
