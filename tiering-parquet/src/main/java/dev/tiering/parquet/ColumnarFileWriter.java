@@ -5,8 +5,6 @@ import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -16,36 +14,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnWriteStore;
-import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
-import org.apache.parquet.column.page.PageWriteStore;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
- * Writes one Parquet file by feeding Parquet's column writers directly, below the record layer.
- *
- * <p>Rows are copied into small column batches (up to {@value #BATCH_ROWS} rows). Each full batch
- * is encoded column by column, every column on its own column writer and compressor: the writing
- * thread works through the columns and, if an executor is set, idle pool threads take columns too,
- * so one writer uses every core while many writers share them. Row groups are cut when the column
- * writers buffer {@link WriterSettings#rowGroupBytes()}; memory stays at about one row group plus
- * two batches whatever the file size. Measured, this is 1.45x the throughput of a {@code
- * WriteSupport} feeding Parquet's {@code RecordConsumer} on one thread, and 2.35x on two
- * (docs/benchmarks.md).
+ * Writes one Parquet file below the record layer: rows are copied into column batches (up to
+ * {@value #BATCH_ROWS} rows), and each full batch is encoded column by column, every column by its
+ * own {@link ColumnChunkEncoder} and compressor. The writing thread works through the columns and,
+ * if an executor is set, idle pool threads take columns too, so one writer uses every core while
+ * many writers share them. Row groups are cut when the encoded columns hold {@link
+ * WriterSettings#rowGroupBytes()}, or at {@link WriterSettings#rowGroupRows()} rows; memory stays
+ * at about one row group plus a batch whatever the file size.
  *
  * <p>Not thread-safe: one thread appends rows; the encoding threads are managed inside.
  */
 final class ColumnarFileWriter {
 
   static final int BATCH_ROWS = 16 * 1024;
-  private static final int TEXT_CACHE = 256;
 
   /** First batch capacity: files that get few rows (many partitions, tiny tables) stay cheap. */
   private static final int FIRST_BATCH_ROWS = 256;
@@ -56,6 +45,7 @@ final class ColumnarFileWriter {
   private final ZstdCodecs codecs;
   private final Executor encoders;
   private final long rowGroupBytes;
+  private final int rowGroupRows;
   private final Map<String, String> footer;
   private final ParquetFileWriter fileWriter;
   private final Column[] columns;
@@ -87,10 +77,12 @@ final class ColumnarFileWriter {
               + " is partitioned by date, so its files need a partition date");
     }
     this.dateDay = partitionDay == null ? 0 : partitionDay;
-    this.properties = properties(fileSchema, settings);
+    this.properties = properties(fileSchema, settings, true);
+    ParquetProperties plainProperties = properties(fileSchema, settings, false);
     this.codecs = new ZstdCodecs(settings.compressionLevel());
     this.encoders = settings.encoders();
     this.rowGroupBytes = settings.rowGroupBytes();
+    this.rowGroupRows = settings.rowGroupRows();
     this.footer = Map.copyOf(footer);
     List<ColumnDescriptor> descriptors = fileSchema.getColumns();
     this.columns = new Column[descriptors.size()];
@@ -99,8 +91,9 @@ final class ColumnarFileWriter {
       FieldType type = partitionDate ? FieldType.DATE : schema.fields().get(c).type();
       columns[c] =
           new Column(
+              new ColumnChunkEncoder(
+                  descriptors.get(c), properties, plainProperties, settings.pageBytes()),
               descriptors.get(c),
-              new MessageType(fileSchema.getName(), fileSchema.getType(c)),
               type,
               partitionDate);
     }
@@ -117,7 +110,12 @@ final class ColumnarFileWriter {
     startRowGroup();
   }
 
-  private static ParquetProperties properties(MessageType fileSchema, WriterSettings settings) {
+  /**
+   * The file's Parquet properties; with {@code dictionaries} false, every dictionary is off, which
+   * gives the values writers a column uses without one.
+   */
+  private static ParquetProperties properties(
+      MessageType fileSchema, WriterSettings settings, boolean dictionaries) {
     ParquetProperties.Builder builder =
         ParquetProperties.builder()
             .withPageSize(settings.pageBytes())
@@ -135,7 +133,8 @@ final class ColumnarFileWriter {
               instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation;
       builder.withDictionaryEncoding(
           column.getName(),
-          settings.dictionaryOverrides().getOrDefault(column.getName(), !timestamp));
+          dictionaries
+              && settings.dictionaryOverrides().getOrDefault(column.getName(), !timestamp));
     }
     return builder.build();
   }
@@ -150,7 +149,7 @@ final class ColumnarFileWriter {
             .withPageWriteChecksumEnabled(properties.getPageWriteChecksumEnabled())
             .build();
     for (Column column : columns) {
-      column.startRowGroup(properties, pages);
+      column.encoder.startChunk(pages.getPageWriter(column.descriptor));
     }
     groupRows = 0;
   }
@@ -161,20 +160,24 @@ final class ColumnarFileWriter {
     if (n == capacity) {
       grow();
     }
-    int fields = row.kinds.length;
-    for (int c = 0; c < fields; c++) {
+    boolean[] isNull = row.isNull;
+    long[] bits = row.bits;
+    Object[] refs = row.refs;
+    // The trailing partition column, if any, is not in rows: it is filled when encoded.
+    for (int c = 0, fields = row.kinds.length; c < fields; c++) {
       Column column = columns[c];
-      boolean isNull = row.isNull[c];
-      column.nulls[n] = isNull;
       if (column.refs != null) {
-        column.refs[n] = isNull ? null : row.refs[c];
+        // A null field's reference is null (RowBuffer clears it), so it is copied as is.
+        column.refs[n] = refs[c];
       } else {
-        column.bits[n] = row.bits[c];
+        column.bits[n] = bits[c];
       }
+      column.nulls[n] = isNull[c];
     }
     batchRows = n + 1;
     rows++;
-    if (batchRows == BATCH_ROWS) {
+    // A batch ends where the row group's row cap does, so that groups hold exactly the cap.
+    if (batchRows == BATCH_ROWS || groupRows + batchRows == rowGroupRows) {
       encodeBatch();
     }
   }
@@ -206,10 +209,10 @@ final class ColumnarFileWriter {
     groupRows += n;
     long buffered = 0;
     for (Column column : columns) {
-      buffered += column.store.getBufferedSize();
+      buffered += column.encoder.bufferedBytes();
     }
     bufferedBytes = buffered;
-    if (buffered >= rowGroupBytes) {
+    if (buffered >= rowGroupBytes || groupRows == rowGroupRows) {
       flushRowGroup();
     }
   }
@@ -282,7 +285,7 @@ final class ColumnarFileWriter {
     if (groupRows == 0) {
       return;
     }
-    runPerColumn(column -> column.store.flush());
+    runPerColumn(column -> column.encoder.finishChunk());
     try {
       fileWriter.startBlock(groupRows);
       pages.flushToFileWriter(fileWriter);
@@ -292,9 +295,6 @@ final class ColumnarFileWriter {
     } finally {
       // The row group's compressors are done: their native contexts go now, not at some GC.
       codecs.release();
-    }
-    for (Column column : columns) {
-      column.store.close();
     }
     bufferedBytes = 0;
     startRowGroup();
@@ -349,12 +349,10 @@ final class ColumnarFileWriter {
     void run(Column column) throws IOException;
   }
 
-  /** One column: its batch of values and its own column writer. */
+  /** One column: its batch of values and its own encoder. */
   private static final class Column {
-    private final ColumnDescriptor descriptor;
-    private final MessageType single;
-    private final PrimitiveTypeName physical;
-    private final int maxDefinition;
+    final ColumnChunkEncoder encoder;
+    final ColumnDescriptor descriptor;
 
     /** The trailing date column: one constant value, not taken from rows. */
     private final boolean partitionDate;
@@ -362,20 +360,20 @@ final class ColumnarFileWriter {
     boolean[] nulls = new boolean[FIRST_BATCH_ROWS];
     long[] bits;
     Object[] refs;
-    ColumnWriteStore store;
-    private ColumnWriter writer;
 
-    Column(ColumnDescriptor descriptor, MessageType single, FieldType type, boolean partitionDate) {
+    Column(
+        ColumnChunkEncoder encoder,
+        ColumnDescriptor descriptor,
+        FieldType type,
+        boolean partitionDate) {
+      this.encoder = encoder;
       this.descriptor = descriptor;
       this.partitionDate = partitionDate;
-      this.single = single;
-      this.physical = descriptor.getPrimitiveType().getPrimitiveTypeName();
-      this.maxDefinition = descriptor.getMaxDefinitionLevel();
       boolean byReference =
           type.kind() == FieldType.Kind.STRING
               || type.kind() == FieldType.Kind.BINARY
               || type.kind() == FieldType.Kind.DECIMAL;
-      this.bits = byReference || partitionDate ? null : new long[FIRST_BATCH_ROWS];
+      this.bits = byReference ? null : new long[FIRST_BATCH_ROWS];
       this.refs = byReference ? new Object[FIRST_BATCH_ROWS] : null;
     }
 
@@ -385,131 +383,15 @@ final class ColumnarFileWriter {
       refs = refs == null ? null : java.util.Arrays.copyOf(refs, rows);
     }
 
-    /**
-     * A store of this column alone, writing pages into the row group's shared page store. Each
-     * column having its own store is what lets columns be encoded on different threads: page
-     * boundaries are decided by a store's {@code endRecord}, which no other column touches.
-     */
-    void startRowGroup(ParquetProperties properties, ColumnChunkPageWriteStore pages) {
-      PageWriteStore mine = path -> pages.getPageWriter(descriptor);
-      store = properties.newColumnWriteStore(single, mine);
-      writer = store.getColumnWriter(single.getColumns().get(0));
-    }
-
-    void encode(int n, int dateDay) {
+    void encode(int n, int dateDay) throws IOException {
       if (partitionDate) {
-        for (int i = 0; i < n; i++) {
-          writer.write(dateDay, 0, 0);
-          store.endRecord();
-        }
-        return;
+        java.util.Arrays.fill(bits, 0, n, dateDay);
       }
-      switch (physical) {
-        case INT32 -> {
-          for (int i = 0; i < n; i++) {
-            if (nulls[i]) {
-              writer.writeNull(0, 0);
-            } else if (refs != null) {
-              writer.write(((BigDecimal) refs[i]).unscaledValue().intValue(), 0, maxDefinition);
-            } else {
-              writer.write((int) bits[i], 0, maxDefinition);
-            }
-            store.endRecord();
-          }
-        }
-        case INT64 -> {
-          for (int i = 0; i < n; i++) {
-            if (nulls[i]) {
-              writer.writeNull(0, 0);
-            } else if (refs != null) {
-              writer.write(((BigDecimal) refs[i]).unscaledValue().longValue(), 0, maxDefinition);
-            } else {
-              writer.write(bits[i], 0, maxDefinition);
-            }
-            store.endRecord();
-          }
-        }
-        case DOUBLE -> {
-          for (int i = 0; i < n; i++) {
-            if (nulls[i]) {
-              writer.writeNull(0, 0);
-            } else {
-              writer.write(Double.longBitsToDouble(bits[i]), 0, maxDefinition);
-            }
-            store.endRecord();
-          }
-        }
-        case FLOAT -> {
-          for (int i = 0; i < n; i++) {
-            if (nulls[i]) {
-              writer.writeNull(0, 0);
-            } else {
-              writer.write(Float.intBitsToFloat((int) bits[i]), 0, maxDefinition);
-            }
-            store.endRecord();
-          }
-        }
-        case BOOLEAN -> {
-          for (int i = 0; i < n; i++) {
-            if (nulls[i]) {
-              writer.writeNull(0, 0);
-            } else {
-              writer.write(bits[i] != 0, 0, maxDefinition);
-            }
-            store.endRecord();
-          }
-        }
-        case BINARY, FIXED_LEN_BYTE_ARRAY -> {
-          int width =
-              physical == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY
-                  ? descriptor.getPrimitiveType().getTypeLength()
-                  : 0;
-          for (int i = 0; i < n; i++) {
-            if (nulls[i]) {
-              writer.writeNull(0, 0);
-            } else {
-              writer.write(binary(refs[i], width), 0, maxDefinition);
-            }
-            refs[i] = null;
-            store.endRecord();
-          }
-        }
-        default -> throw new IllegalStateException("Unexpected column type " + physical);
+      encoder.write(bits, refs, nulls, n);
+      if (refs != null) {
+        // The batch is encoded: its strings need not outlive it.
+        java.util.Arrays.fill(refs, 0, n, null);
       }
-    }
-
-    /**
-     * Recently encoded strings, direct-mapped by hash: labels, categories and ids repeat, and
-     * encoding each occurrence to UTF-8 again costs an allocation and a copy per row.
-     */
-    private final String[] cachedText = new String[TEXT_CACHE];
-
-    private final Binary[] cachedBinary = new Binary[TEXT_CACHE];
-
-    private Binary binary(Object value, int width) {
-      if (value instanceof String text) {
-        int slot = text.hashCode() & (TEXT_CACHE - 1);
-        String cached = cachedText[slot];
-        if (text.equals(cached)) {
-          return cachedBinary[slot];
-        }
-        Binary encoded = Binary.fromConstantByteArray(text.getBytes(StandardCharsets.UTF_8));
-        cachedText[slot] = text;
-        cachedBinary[slot] = encoded;
-        return encoded;
-      }
-      if (value instanceof byte[] bytes) {
-        return Binary.fromConstantByteArray(bytes);
-      }
-      byte[] twos = ((BigDecimal) value).unscaledValue().toByteArray();
-      byte[] padded = new byte[width];
-      byte fill = twos[0] < 0 ? (byte) -1 : 0;
-      int pad = width - twos.length;
-      for (int i = 0; i < pad; i++) {
-        padded[i] = fill;
-      }
-      System.arraycopy(twos, 0, padded, pad, twos.length);
-      return Binary.fromConstantByteArray(padded);
     }
   }
 }

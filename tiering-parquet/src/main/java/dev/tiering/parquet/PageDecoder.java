@@ -6,7 +6,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import org.apache.parquet.bytes.ByteBufferInputStream;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Dictionary;
@@ -451,108 +450,5 @@ final class PageDecoder {
       texts = new TextCache();
     }
     return texts.decode(value);
-  }
-
-  /**
-   * Parquet's RLE/bit-packed hybrid encoding of small integers (levels, dictionary ids), decoded in
-   * bulk from a buffer: runs of one repeated value, and groups of 8 values packed least-significant
-   * bit first.
-   */
-  static final class Hybrid {
-    private Hybrid() {}
-
-    /**
-     * Decodes {@code count} values of {@code width} bits into {@code out}, from the buffer's
-     * position.
-     *
-     * @throws IOException if the buffer ends before {@code count} values
-     */
-    static void decode(ByteBuffer in, int width, int[] out, int count) throws IOException {
-      if (width < 0 || width > 32) {
-        throw new IOException("Invalid bit width " + width + " in a hybrid-encoded run");
-      }
-      byte[] bytes;
-      int pos;
-      int base;
-      if (in.hasArray()) {
-        bytes = in.array();
-        base = in.arrayOffset();
-        pos = base + in.position();
-      } else {
-        bytes = new byte[in.remaining()];
-        in.duplicate().get(bytes);
-        base = -in.position();
-        pos = 0;
-      }
-      int limit = base + in.limit();
-      int valueBytes = (width + 7) / 8;
-      long mask = width == 32 ? 0xFFFF_FFFFL : (1L << width) - 1;
-      int i = 0;
-      while (i < count) {
-        // The header: an unsigned varint.
-        int header = 0;
-        for (int shift = 0; ; shift += 7) {
-          if (pos >= limit || shift > 28) {
-            throw ended(i, count);
-          }
-          int b = bytes[pos++] & 0xFF;
-          header |= (b & 0x7F) << shift;
-          if ((b & 0x80) == 0) {
-            break;
-          }
-        }
-        if ((header & 1) == 0) {
-          if (pos + valueBytes > limit) {
-            throw ended(i, count);
-          }
-          int value = 0;
-          for (int b = 0; b < valueBytes; b++) {
-            value |= (bytes[pos++] & 0xFF) << (8 * b);
-          }
-          int end = (int) Math.min(count, (long) i + (header >>> 1));
-          Arrays.fill(out, i, end, value);
-          i = end;
-          continue;
-        }
-        int groups = header >>> 1;
-        if (pos + (long) groups * width > limit) {
-          throw ended(i, count);
-        }
-        for (int g = 0; g < groups; g++) {
-          if (width <= 8) {
-            // Eight values of at most 8 bits are at most 8 bytes: one word.
-            long word = 0;
-            for (int b = 0; b < width; b++) {
-              word |= (long) (bytes[pos + b] & 0xFF) << (8 * b);
-            }
-            for (int v = 0; v < 8 && i < count; v++) {
-              out[i++] = (int) ((word >>> (width * v)) & mask);
-            }
-          } else {
-            long buffer = 0;
-            int bits = 0;
-            int at = pos;
-            for (int v = 0; v < 8; v++) {
-              while (bits < width) {
-                buffer |= (long) (bytes[at++] & 0xFF) << bits;
-                bits += 8;
-              }
-              if (i < count) {
-                out[i++] = (int) (buffer & mask);
-              }
-              buffer >>>= width;
-              bits -= width;
-            }
-          }
-          pos += width;
-        }
-      }
-      in.position(pos - base);
-    }
-
-    private static IOException ended(int decoded, int count) {
-      return new IOException(
-          "A hybrid-encoded run ends after " + decoded + " of " + count + " values");
-    }
   }
 }

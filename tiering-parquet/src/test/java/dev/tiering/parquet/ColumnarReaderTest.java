@@ -94,7 +94,7 @@ class ColumnarReaderTest {
   @BeforeEach
   void writeTwoCommitsOfSeveralRowGroups() throws Exception {
     paths = new PathResolver(TierLayout.under(base));
-    WriterSettings small = WriterSettings.lake().toBuilder().rowGroupBytes(1024 * 1024).build();
+    WriterSettings small = WriterSettings.lake().toBuilder().rowGroupRows(7_500).build();
     LakeWriter lake =
         LakeWriter.builder(paths).settings(small).clock(Clock.fixed(NOON, ZoneOffset.UTC)).build();
     Random random = Seeded.random(Seeded.baseSeed(), 18);
@@ -336,8 +336,7 @@ class ColumnarReaderTest {
 
   @Test
   void version1PagesReadTheSameAsVersion2() throws Exception {
-    WriterSettings v1 =
-        WriterSettings.lake().toBuilder().rowGroupBytes(1024 * 1024).pageV2(false).build();
+    WriterSettings v1 = WriterSettings.lake().toBuilder().rowGroupRows(7_500).pageV2(false).build();
     LakeWriter lake =
         LakeWriter.builder(paths).settings(v1).clock(Clock.fixed(NOON, ZoneOffset.UTC)).build();
     TableSchema old =
@@ -397,13 +396,12 @@ class ColumnarReaderTest {
         encoded = encoder.toBytes().toInputStream().readAllBytes();
       }
       int[] decoded = new int[count];
-      PageDecoder.Hybrid.decode(java.nio.ByteBuffer.wrap(encoded), width, decoded, count);
+      Hybrid.decode(java.nio.ByteBuffer.wrap(encoded), width, decoded, count);
       assertThat(decoded).as("width %d, %d values", width, count).isEqualTo(values);
       if (encoded.length > 1) {
         byte[] cut = Arrays.copyOf(encoded, random.nextInt(encoded.length - 1) + 1);
         int[] into = new int[count];
-        assertThatThrownBy(
-                () -> PageDecoder.Hybrid.decode(java.nio.ByteBuffer.wrap(cut), width, into, count))
+        assertThatThrownBy(() -> Hybrid.decode(java.nio.ByteBuffer.wrap(cut), width, into, count))
             .as("width %d, cut to %d of %d bytes", width, cut.length, encoded.length)
             .isInstanceOf(java.io.IOException.class)
             .hasMessageContaining("ends after");

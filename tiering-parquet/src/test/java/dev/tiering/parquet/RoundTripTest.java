@@ -119,7 +119,7 @@ class RoundTripTest {
     PathResolver paths = new PathResolver(TierLayout.under(base));
     LakeWriter lake =
         LakeWriter.builder(paths)
-            .settings(WriterSettings.lake().toBuilder().rowGroupBytes(1024 * 1024).build())
+            .settings(WriterSettings.lake().toBuilder().rowGroupRows(25_000).build())
             .build();
     List<Map<String, Object>> rows = allTypeRows(60_000);
 
@@ -131,6 +131,22 @@ class RoundTripTest {
     try (ParquetRowReader reader =
         new LakeReader(paths).scan(Zone.GOLD, TableName.of("all_types"))) {
       assertReadsBack(reader, rows);
+    }
+    // The row cap cuts groups of 25,000 rows, the second one in the middle of a 16,384-row batch.
+    try (ColumnarReader groups =
+        new LakeReader(paths)
+            .columns(
+                Zone.GOLD,
+                TableName.of("all_types"),
+                LocalDate.MIN,
+                LocalDate.MAX,
+                ColumnarReader.Options.defaults())) {
+      List<Integer> sizes = new ArrayList<>();
+      for (ColumnBatch batch; (batch = groups.next()) != null; ) {
+        sizes.add(batch.rows());
+      }
+      assertThat(sizes).containsExactly(25_000, 25_000, 10_000);
+      assertThat(groups.rowGroupsRead()).isEqualTo(3);
     }
   }
 
