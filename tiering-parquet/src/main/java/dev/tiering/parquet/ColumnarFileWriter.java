@@ -54,8 +54,16 @@ final class ColumnarFileWriter {
   private final int dateDay;
 
   private ColumnChunkPageWriteStore pages;
-  private int capacity = FIRST_BATCH_ROWS;
-  private int batchRows;
+
+  /** The batch rows are copied into. */
+  private Batch filling;
+
+  /** The batch being encoded, or null. */
+  private ColumnJob encoding;
+
+  /** The batch neither filling nor being encoded, once there are two; else null. */
+  private Batch spare;
+
   private long groupRows;
   private long rows;
   private long bufferedBytes;
@@ -94,9 +102,11 @@ final class ColumnarFileWriter {
               new ColumnChunkEncoder(
                   descriptors.get(c), properties, plainProperties, settings.pageBytes()),
               descriptors.get(c),
+              c,
               type,
               partitionDate);
     }
+    this.filling = new Batch(columns, FIRST_BATCH_ROWS);
     this.fileWriter =
         new ParquetFileWriter(
             new PendingOutputFile(pending),
@@ -154,38 +164,32 @@ final class ColumnarFileWriter {
     groupRows = 0;
   }
 
-  /** Copies the completed row into the batch, encoding the batch when it is full. */
+  /** Copies the completed row into the batch, handing the batch to the encoders when full. */
   void append(RowBuffer row) throws IOException {
-    int n = batchRows;
-    if (n == capacity) {
-      grow();
+    Batch batch = filling;
+    int n = batch.rows;
+    if (n == batch.capacity) {
+      batch.grow();
     }
     boolean[] isNull = row.isNull;
     long[] bits = row.bits;
     Object[] refs = row.refs;
     // The trailing partition column, if any, is not in rows: it is filled when encoded.
     for (int c = 0, fields = row.kinds.length; c < fields; c++) {
-      Column column = columns[c];
-      if (column.refs != null) {
+      Object[] columnRefs = batch.refs[c];
+      if (columnRefs != null) {
         // A null field's reference is null (RowBuffer clears it), so it is copied as is.
-        column.refs[n] = refs[c];
+        columnRefs[n] = refs[c];
       } else {
-        column.bits[n] = bits[c];
+        batch.bits[c][n] = bits[c];
       }
-      column.nulls[n] = isNull[c];
+      batch.nulls[c][n] = isNull[c];
     }
-    batchRows = n + 1;
+    batch.rows = n + 1;
     rows++;
     // A batch ends where the row group's row cap does, so that groups hold exactly the cap.
-    if (batchRows == BATCH_ROWS || groupRows + batchRows == rowGroupRows) {
-      encodeBatch();
-    }
-  }
-
-  private void grow() {
-    capacity = Math.min(BATCH_ROWS, capacity * 4);
-    for (Column column : columns) {
-      column.resize(capacity);
+    if (batch.rows == BATCH_ROWS || groupRows + batch.rows == rowGroupRows) {
+      submitBatch();
     }
   }
 
@@ -194,19 +198,49 @@ final class ColumnarFileWriter {
     return rows;
   }
 
-  /** Bytes in the file plus bytes buffered for it: what the file would be if finished now. */
+  /**
+   * Bytes in the file plus bytes buffered for it: what the file would be if finished now, give or
+   * take the batch being encoded.
+   */
   long estimatedBytes() {
     return pending.bytesWritten() + bufferedBytes;
   }
 
-  private void encodeBatch() throws IOException {
-    int n = batchRows;
-    if (n == 0) {
+  /**
+   * Hands the filled batch to the encoders and goes on filling the other one. With an executor, the
+   * batch is encoded while the next fills (the caller joins in when that one is full); the row copy
+   * is on the writing thread whatever the encoders do, and overlapping it with encoding is what
+   * lets one writer use two cores fully. Without one, the batch is encoded now.
+   */
+  private void submitBatch() throws IOException {
+    Batch full = filling;
+    if (full.rows == 0) {
       return;
     }
-    runPerColumn(column -> column.encode(n, dateDay));
-    batchRows = 0;
-    groupRows += n;
+    completeEncoding();
+    filling = spare != null ? spare : new Batch(columns, FIRST_BATCH_ROWS);
+    spare = null;
+    groupRows += full.rows;
+    encoding = start(column -> column.encode(full, dateDay), full);
+    if (encoders == null) {
+      completeEncoding();
+    }
+  }
+
+  /**
+   * Waits for the batch being encoded, if any (taking columns nobody has started), then cuts the
+   * row group if it is full. Afterwards every submitted row is in the column encoders.
+   */
+  private void completeEncoding() throws IOException {
+    ColumnJob job = encoding;
+    if (job == null) {
+      return;
+    }
+    encoding = null;
+    job.join();
+    Batch done = job.batch;
+    done.clear();
+    spare = done;
     long buffered = 0;
     for (Column column : columns) {
       buffered += column.encoder.bufferedBytes();
@@ -217,67 +251,107 @@ final class ColumnarFileWriter {
     }
   }
 
-  /**
-   * Runs {@code work} once per column. The calling thread takes columns one by one; helpers on the
-   * executor take columns too while any are left, and a helper that starts late finds none and
-   * exits. The latch counts columns done, so the caller waits only for columns in progress, never
-   * for helpers still queued behind other writers' work.
-   */
+  /** Runs {@code work} once per column, now, on the caller and any free encoding threads. */
   private void runPerColumn(ColumnWork work) throws IOException {
-    int count = columns.length;
-    AtomicInteger next = new AtomicInteger();
-    CountDownLatch done = new CountDownLatch(count);
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Runnable worker =
-        () -> {
-          for (int c = next.getAndIncrement(); c < count; c = next.getAndIncrement()) {
-            try {
-              if (failure.get() == null) {
-                work.run(columns[c]);
-              }
-            } catch (Throwable e) {
-              failure.compareAndSet(null, e);
-            } finally {
-              done.countDown();
-            }
-          }
-        };
+    start(work, null).join();
+  }
+
+  /**
+   * Starts {@code work} once per column: helpers on the executor take columns while any are left,
+   * and a helper that starts late finds none and exits. Nothing runs on the caller until it joins.
+   */
+  private ColumnJob start(ColumnWork work, Batch batch) {
+    ColumnJob job = new ColumnJob(work, batch);
     if (encoders != null) {
-      int helpers = Math.min(count - 1, Runtime.getRuntime().availableProcessors() - 1);
+      int helpers = Math.min(columns.length, Runtime.getRuntime().availableProcessors() - 1);
       for (int h = 0; h < helpers; h++) {
         try {
-          encoders.execute(worker);
+          encoders.execute(job::work);
         } catch (RejectedExecutionException busy) {
           break;
         }
       }
     }
-    worker.run();
-    boolean interrupted = false;
-    while (true) {
-      try {
-        done.await();
-        break;
-      } catch (InterruptedException e) {
-        // Columns not started are skipped; those in progress are waited for, since they use this
-        // writer's compressors, whose native contexts are released once this returns.
-        interrupted = true;
-        failure.compareAndSet(null, e);
+    return job;
+  }
+
+  /** Work on every column, taken column by column by whichever thread comes first. */
+  private final class ColumnJob {
+    private final ColumnWork work;
+    final Batch batch;
+    private final AtomicInteger next = new AtomicInteger();
+    private final CountDownLatch done = new CountDownLatch(columns.length);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    ColumnJob(ColumnWork work, Batch batch) {
+      this.work = work;
+      this.batch = batch;
+    }
+
+    void work() {
+      int count = columns.length;
+      for (int c = next.getAndIncrement(); c < count; c = next.getAndIncrement()) {
+        try {
+          if (failure.get() == null) {
+            work.run(columns[c]);
+          }
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        } finally {
+          done.countDown();
+        }
       }
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("Interrupted while encoding " + pending.target());
+
+    /**
+     * Takes the columns nobody has started, then waits for those in progress (never for helpers
+     * still queued behind other writers' work), and throws the first failure.
+     */
+    void join() throws IOException {
+      work();
+      awaitColumns();
+      Throwable error = failure.get();
+      if (error instanceof UncheckedIOException io) {
+        throw io.getCause();
+      }
+      if (error instanceof IOException io) {
+        throw io;
+      }
+      if (error instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (error instanceof Error fatal) {
+        throw fatal;
+      }
     }
-    Throwable error = failure.get();
-    if (error instanceof UncheckedIOException io) {
-      throw io.getCause();
+
+    /** Skips the columns nobody has started and waits for those in progress. */
+    void cancel() {
+      failure.compareAndSet(null, new java.util.concurrent.CancellationException());
+      try {
+        awaitColumns();
+      } catch (java.io.InterruptedIOException e) {
+        // Interrupt status is restored; the columns in progress were still waited for.
+      }
     }
-    if (error instanceof RuntimeException runtime) {
-      throw runtime;
-    }
-    if (error instanceof Error fatal) {
-      throw fatal;
+
+    private void awaitColumns() throws java.io.InterruptedIOException {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          done.await();
+          break;
+        } catch (InterruptedException e) {
+          // Columns not started are skipped; those in progress are waited for, since they use this
+          // writer's compressors, whose native contexts are released once this returns.
+          interrupted = true;
+          failure.compareAndSet(null, e);
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("Interrupted while encoding " + pending.target());
+      }
     }
   }
 
@@ -310,7 +384,8 @@ final class ColumnarFileWriter {
     }
     finished = true;
     try {
-      encodeBatch();
+      submitBatch();
+      completeEncoding();
       flushRowGroup();
       fileWriter.end(footer);
     } catch (IOException e) {
@@ -326,6 +401,12 @@ final class ColumnarFileWriter {
    */
   void discard() {
     finished = true;
+    ColumnJob job = encoding;
+    encoding = null;
+    if (job != null) {
+      // Encoding threads use this writer's compressors: they stop before the contexts go.
+      job.cancel();
+    }
     codecs.release();
   }
 
@@ -349,49 +430,93 @@ final class ColumnarFileWriter {
     void run(Column column) throws IOException;
   }
 
-  /** One column: its batch of values and its own encoder. */
+  /**
+   * The rows of one batch, column by column: per column a null mask, and the values as bits or as
+   * references (none for the partition column, filled when encoded).
+   */
+  private static final class Batch {
+    final boolean[][] nulls;
+    final long[][] bits;
+    final Object[][] refs;
+    int capacity;
+    int rows;
+
+    Batch(Column[] columns, int capacity) {
+      this.capacity = capacity;
+      nulls = new boolean[columns.length][];
+      bits = new long[columns.length][];
+      refs = new Object[columns.length][];
+      for (int c = 0; c < columns.length; c++) {
+        nulls[c] = new boolean[capacity];
+        if (columns[c].byReference) {
+          refs[c] = new Object[capacity];
+        } else {
+          bits[c] = new long[capacity];
+        }
+      }
+    }
+
+    /** Grows fourfold up to a full batch: files that get few rows stay cheap. */
+    void grow() {
+      capacity = Math.min(BATCH_ROWS, capacity * 4);
+      for (int c = 0; c < nulls.length; c++) {
+        nulls[c] = java.util.Arrays.copyOf(nulls[c], capacity);
+        bits[c] = bits[c] == null ? null : java.util.Arrays.copyOf(bits[c], capacity);
+        refs[c] = refs[c] == null ? null : java.util.Arrays.copyOf(refs[c], capacity);
+      }
+    }
+
+    /** Empties the batch; its strings need not outlive it. */
+    void clear() {
+      for (Object[] column : refs) {
+        if (column != null) {
+          java.util.Arrays.fill(column, 0, rows, null);
+        }
+      }
+      rows = 0;
+    }
+  }
+
+  /** One column: its place in batches and its own encoder. */
   private static final class Column {
     final ColumnChunkEncoder encoder;
     final ColumnDescriptor descriptor;
+    private final int index;
+
+    /** Whether the values are references (strings, bytes, decimals) rather than bits. */
+    final boolean byReference;
 
     /** The trailing date column: one constant value, not taken from rows. */
     private final boolean partitionDate;
 
-    boolean[] nulls = new boolean[FIRST_BATCH_ROWS];
-    long[] bits;
-    Object[] refs;
+    private long[] constant = new long[0];
 
     Column(
         ColumnChunkEncoder encoder,
         ColumnDescriptor descriptor,
+        int index,
         FieldType type,
         boolean partitionDate) {
       this.encoder = encoder;
       this.descriptor = descriptor;
+      this.index = index;
       this.partitionDate = partitionDate;
-      boolean byReference =
+      this.byReference =
           type.kind() == FieldType.Kind.STRING
               || type.kind() == FieldType.Kind.BINARY
               || type.kind() == FieldType.Kind.DECIMAL;
-      this.bits = byReference ? null : new long[FIRST_BATCH_ROWS];
-      this.refs = byReference ? new Object[FIRST_BATCH_ROWS] : null;
     }
 
-    void resize(int rows) {
-      nulls = java.util.Arrays.copyOf(nulls, rows);
-      bits = bits == null ? null : java.util.Arrays.copyOf(bits, rows);
-      refs = refs == null ? null : java.util.Arrays.copyOf(refs, rows);
-    }
-
-    void encode(int n, int dateDay) throws IOException {
+    void encode(Batch batch, int dateDay) throws IOException {
+      long[] values = batch.bits[index];
       if (partitionDate) {
-        java.util.Arrays.fill(bits, 0, n, dateDay);
+        if (constant.length < batch.rows) {
+          constant = new long[batch.capacity];
+        }
+        java.util.Arrays.fill(constant, 0, batch.rows, dateDay);
+        values = constant;
       }
-      encoder.write(bits, refs, nulls, n);
-      if (refs != null) {
-        // The batch is encoded: its strings need not outlive it.
-        java.util.Arrays.fill(refs, 0, n, null);
-      }
+      encoder.write(values, batch.refs[index], batch.nulls[index], batch.rows);
     }
   }
 }
