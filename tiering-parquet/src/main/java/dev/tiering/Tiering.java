@@ -7,6 +7,7 @@ import dev.tiering.core.lifecycle.Archiver;
 import dev.tiering.core.lifecycle.HotCache;
 import dev.tiering.core.lifecycle.RawIngestor;
 import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.metrics.MetricsListener;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.routing.RoutingRules;
 import dev.tiering.core.storage.Storage;
@@ -23,7 +24,8 @@ import java.util.Objects;
 /**
  * The SDK's entry point: one place that owns the tier layout, the routing rules, the storage, the
  * clock and the table sidecars, and hands out every service built on them, so that all of them
- * agree. Immutable and thread-safe; services are made on each call and are cheap.
+ * agree. Immutable and thread-safe; services are made on each call and are cheap, and all of them
+ * send their metrics to the one {@link Builder#metrics listener} set here.
  *
  * <pre>{@code
  * Tiering tiering = Tiering.builder().root(Path.of("/data")).build();   // /data/hot, /data/lake
@@ -40,6 +42,7 @@ public final class Tiering {
   private final SidecarStore sidecars;
   private final WriterSettings stagingSettings;
   private final WriterSettings lakeSettings;
+  private final MetricsListener metrics;
 
   private Tiering(Builder b) {
     TierLayout layout = b.layout != null ? b.layout : TierLayout.defaults();
@@ -50,6 +53,7 @@ public final class Tiering {
     this.sidecars = new SidecarStore(paths, storage, clock);
     this.stagingSettings = b.stagingSettings;
     this.lakeSettings = b.lakeSettings;
+    this.metrics = b.metrics;
   }
 
   /** {@return a builder on {@code /data/hot} and {@code /data/lake} unless told otherwise} */
@@ -89,7 +93,11 @@ public final class Tiering {
 
   /** {@return a staging writer for SLM jobs (zstd 3 on the hot tier, by default)} */
   public StagingWriter staging() {
-    return StagingWriter.builder(paths).storage(storage).settings(stagingSettings).build();
+    return StagingWriter.builder(paths)
+        .storage(storage)
+        .settings(stagingSettings)
+        .metrics(metrics)
+        .build();
   }
 
   /**
@@ -101,6 +109,7 @@ public final class Tiering {
         .settings(lakeSettings)
         .sidecars(sidecars)
         .clock(clock)
+        .metrics(metrics)
         .build();
   }
 
@@ -111,12 +120,12 @@ public final class Tiering {
 
   /** {@return the cleanup of staging files} */
   public StagingJanitor janitor() {
-    return StagingJanitor.builder(paths).storage(storage).clock(clock).build();
+    return StagingJanitor.builder(paths).storage(storage).clock(clock).metrics(metrics).build();
   }
 
   /** {@return the hot tier's cache of clean lake data} */
   public HotCache cache() {
-    return HotCache.builder(paths).storage(storage).clock(clock).build();
+    return HotCache.builder(paths).storage(storage).clock(clock).metrics(metrics).build();
   }
 
   /** {@return the compaction of small lake files, written with the lake settings} */
@@ -125,12 +134,13 @@ public final class Tiering {
         .storage(storage)
         .settings(lakeSettings)
         .sidecars(sidecars)
+        .metrics(metrics)
         .build();
   }
 
   /** {@return archiving and retention of lake data} */
   public Archiver archiver() {
-    return new Archiver(paths, storage, clock);
+    return new Archiver(paths, storage, clock, metrics);
   }
 
   /** {@return the ingestion of raw input files into the lake} */
@@ -140,7 +150,7 @@ public final class Tiering {
 
   /** {@return the health checks (what {@code tiering status} prints)} */
   public HealthMonitor health() {
-    return HealthMonitor.builder(paths).storage(storage).clock(clock).build();
+    return HealthMonitor.builder(paths).storage(storage).clock(clock).metrics(metrics).build();
   }
 
   /**
@@ -159,6 +169,7 @@ public final class Tiering {
     private Clock clock = Clock.systemUTC();
     private WriterSettings stagingSettings = WriterSettings.staging();
     private WriterSettings lakeSettings = WriterSettings.lake();
+    private MetricsListener metrics = MetricsListener.NONE;
 
     private Builder() {}
 
@@ -235,6 +246,21 @@ public final class Tiering {
      */
     public Builder lakeSettings(WriterSettings value) {
       this.lakeSettings = Objects.requireNonNull(value, "lakeSettings");
+      return this;
+    }
+
+    /**
+     * Sets where every service sends its metrics: files published, commits, cleanup, cache, archive
+     * and compaction results, health checks and failures (the {@code tiering-micrometer} module
+     * binds this to a Micrometer registry). A listener that throws never fails an operation: its
+     * exception is logged at WARN.
+     *
+     * @param value the listener; default {@link MetricsListener#NONE}, which records nothing and
+     *     costs nothing
+     * @return this builder
+     */
+    public Builder metrics(MetricsListener value) {
+      this.metrics = Objects.requireNonNull(value, "metrics");
       return this;
     }
 

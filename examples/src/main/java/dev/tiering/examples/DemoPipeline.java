@@ -156,12 +156,27 @@ public final class DemoPipeline {
    */
   public static Summary run(Options options, PrintWriter out, PrintStream progress)
       throws IOException, InterruptedException {
+    return run(options, out, progress, dev.tiering.core.metrics.MetricsListener.NONE);
+  }
+
+  /**
+   * Runs the pipeline as {@link #run(Options, PrintWriter, PrintStream)} does, with every writer,
+   * the cleanup and the closing health check reporting to {@code metrics}.
+   */
+  public static Summary run(
+      Options options,
+      PrintWriter out,
+      PrintStream progress,
+      dev.tiering.core.metrics.MetricsListener metrics)
+      throws IOException, InterruptedException {
     PathResolver paths = new PathResolver(TierLayout.under(options.root()));
     // A resumed run writes its batches' staging files again, with the same content.
-    StagingWriter staging = StagingWriter.builder(paths).replaceExisting(true).build();
-    LakeWriter lake = LakeWriter.builder(paths).build();
+    StagingWriter staging =
+        StagingWriter.builder(paths).replaceExisting(true).metrics(metrics).build();
+    LakeWriter lake = LakeWriter.builder(paths).metrics(metrics).build();
     // The coordinator knows the batches it removes are aggregated: no grace period needed.
-    StagingJanitor janitor = StagingJanitor.builder(paths).grace(Duration.ZERO).build();
+    StagingJanitor janitor =
+        StagingJanitor.builder(paths).grace(Duration.ZERO).metrics(metrics).build();
     LakeViews views = LakeViews.open(paths);
     Coordinator coordinator =
         new Coordinator(
@@ -249,7 +264,7 @@ public final class DemoPipeline {
     Summary summary =
         new Summary(
             runId, skipped, results, stagingRaw, stagingBytes, timings, List.copyOf(memory));
-    print(summary, options, paths, out);
+    print(summary, options, paths, out, metrics);
     return summary;
   }
 
@@ -309,7 +324,12 @@ public final class DemoPipeline {
     }
   }
 
-  private static void print(Summary summary, Options options, PathResolver paths, PrintWriter out)
+  private static void print(
+      Summary summary,
+      Options options,
+      PathResolver paths,
+      PrintWriter out,
+      dev.tiering.core.metrics.MetricsListener metrics)
       throws IOException {
     long silverRows =
         summary.batches().stream().mapToLong(Coordinator.BatchResult::silverRows).sum();
@@ -382,7 +402,7 @@ public final class DemoPipeline {
     }
 
     out.println();
-    HealthReport health = HealthMonitor.builder(paths).build().check();
+    HealthReport health = HealthMonitor.builder(paths).metrics(metrics).build().check();
     out.println("Health: " + health.level().name());
     for (HealthCheck check : health.checks()) {
       out.printf("  %-20s %-8s %s%n", check.name(), check.level(), check.message());

@@ -228,6 +228,27 @@ public final class Benchmarks {
             return writer.commit().bytes();
           }
         });
+    // The same write with a listener that records nothing: the metrics SPI's own cost (one event
+    // per file), next to the row above, in the same run.
+    StagingWriter listened =
+        StagingWriter.builder(paths)
+            .replaceExisting(true)
+            .metrics(new dev.tiering.core.metrics.MetricsListener() {})
+            .build();
+    measure(
+        "SDK staging write, zstd 3, 1 writer, no-op metrics listener",
+        data.rows,
+        data.rawBytes,
+        true,
+        null,
+        "as the row above, with a MetricsListener that ignores its events",
+        () -> {
+          try (ParquetRowWriter writer =
+              listened.openIntermediate(SlmId.of(0), BatchId.of("bench"), Dataset.SCHEMA)) {
+            fill(writer, data);
+            return writer.commit().bytes();
+          }
+        });
     StagingWriter oneThread =
         StagingWriter.builder(paths)
             .replaceExisting(true)

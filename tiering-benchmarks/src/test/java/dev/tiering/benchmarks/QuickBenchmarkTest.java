@@ -32,6 +32,7 @@ class QuickBenchmarkTest {
         .extracting(Benchmarks.Result::name)
         .containsExactly(
             "SDK staging write, zstd 3, 1 writer",
+            "SDK staging write, zstd 3, 1 writer, no-op metrics listener",
             "SDK staging write, zstd 3, 1 writer, 1 encoding thread",
             "SDK staging write, zstd 3, 7 concurrent writers",
             "SDK lake write, zstd 5, 1 writer",
@@ -59,8 +60,8 @@ class QuickBenchmarkTest {
             "staging cleanup of 1000 files",
             "100000 path resolutions");
     assertThat(results).allSatisfy(r -> assertThat(r.seconds()).isPositive());
-    assertThat(results.subList(0, 9)).allSatisfy(r -> assertThat(r.outputBytes()).isPositive());
-    assertThat(results.get(16).rows()).isBetween(1L, 20_000L / 4);
+    assertThat(results.subList(0, 10)).allSatisfy(r -> assertThat(r.outputBytes()).isPositive());
+    assertThat(results.get(17).rows()).isBetween(1L, 20_000L / 4);
 
     String markdown = Report.markdown(Benchmarks.Mode.quick(20_000), results);
     assertThat(markdown)
@@ -68,7 +69,7 @@ class QuickBenchmarkTest {
         .contains("| target | measured | met |");
     JsonNode json =
         new ObjectMapper().readTree(Report.json(Benchmarks.Mode.quick(20_000), results));
-    assertThat(json.get("results")).hasSize(21);
+    assertThat(json.get("results")).hasSize(22);
     assertThat(json.get("targets")).hasSize(14);
     Path chart = work.resolve("throughput.png");
     Report.chart(results, chart);

@@ -1,7 +1,12 @@
 package dev.tiering.cli;
 
 import dev.tiering.examples.DemoPipeline;
+import dev.tiering.micrometer.TieringMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,8 +71,37 @@ final class DemoCommand implements Callable<Integer> {
     DemoPipeline.Options options =
         new DemoPipeline.Options(
             root.toAbsolutePath().normalize(), batches, slms, rowsPerSlm, runId);
+    PrintWriter out = spec.commandLine().getOut();
+    // The demo is an application embedding the SDK: its metrics go to its own registry, which a
+    // real one would expose on /metrics for Prometheus to scrape.
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     DemoPipeline.run(
-        options, spec.commandLine().getOut(), Progress.onTerminal() ? System.err : null);
+        options, out, Progress.onTerminal() ? System.err : null, TieringMetrics.bindTo(registry));
+    out.println();
+    out.println(
+        "Metrics went to a Micrometer Prometheus registry in this process (an application serves"
+            + " registry.scrape() on /metrics; the host's figures come from 'tiering status"
+            + " --prometheus --textfile', see docs/operations.md#metrics). As Prometheus would"
+            + " scrape them from this run:");
+    for (String line : registry.scrape().split("\n")) {
+      if (SHOWN.stream().anyMatch(line::startsWith)) {
+        out.println("  " + line);
+      }
+    }
+    out.flush();
     return 0;
   }
+
+  /** The samples the demo ends with: the summary's figures, as the dashboard reads them. */
+  private static final List<String> SHOWN =
+      List.of(
+          "tiering_files_written_total",
+          "tiering_bytes_written_total",
+          "tiering_rows_written_total",
+          "tiering_commits_seconds_count",
+          "tiering_lifecycle_files_total",
+          "tiering_lifecycle_bytes_total",
+          "tiering_staging_bytes",
+          "tiering_tier_fullness",
+          "tiering_health_level");
 }

@@ -4,7 +4,16 @@ import dev.tiering.core.ByteSize;
 import dev.tiering.core.health.HealthMonitor;
 import dev.tiering.core.health.HealthReport;
 import dev.tiering.core.health.HealthThresholds;
+import dev.tiering.core.storage.PendingFile;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.core.storage.WriteMode;
+import dev.tiering.micrometer.TieringMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -12,19 +21,40 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code tiering status}: the health report, for people or (with --json) for machines. */
+/**
+ * {@code tiering status}: the health report, for people, or for machines as JSON (--json) or in the
+ * Prometheus text format (--prometheus, optionally written to a node_exporter textfile).
+ */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
       "Check staging size, tier fullness, the clean cache and disk I/O against the"
           + " seed's limits.",
+      "With --prometheus, the same figures in the Prometheus text format; with --textfile FILE,"
+          + " written atomically to FILE (for node_exporter's textfile collector), the only file"
+          + " status ever writes.",
       "Exit code: 0 ok, 1 warning, 2 critical (for cron and systemd timers)."
     })
 final class StatusCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
+
+  @Option(
+      names = "--prometheus",
+      description =
+          "Print the figures in the Prometheus text format, as Micrometer's Prometheus registry"
+              + " renders them (tiering_staging_bytes, tiering_tier_fullness, ...).")
+  boolean prometheus;
+
+  @Option(
+      names = "--textfile",
+      paramLabel = "FILE",
+      description =
+          "With --prometheus: write the figures to FILE (a .prom file in node_exporter's"
+              + " --collector.textfile.directory) atomically instead of printing them.")
+  Path textfile;
 
   @Option(
       names = "--interval",
@@ -78,6 +108,18 @@ final class StatusCommand implements Callable<Integer> {
 
   private int report() throws Exception {
     Ranges.check(spec, "--interval", interval, 0, 3600, "seconds");
+    if (prometheus && json) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--json and --prometheus clash (choose one output format)");
+    }
+    if (textfile != null && !prometheus) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--textfile " + textfile + " needs --prometheus (it writes the Prometheus text format)");
+    }
+    if (prometheus) {
+      return prometheus();
+    }
     Ranges.bytes(spec, "--cache-budget", cacheBudget, 1);
     dev.tiering.core.routing.PathResolver paths = tiers.resolver();
     HealthMonitor monitor =
@@ -94,5 +136,53 @@ final class StatusCommand implements Callable<Integer> {
     }
     out.flush();
     return report.level().exitCode();
+  }
+
+  /** The meters a status run exports: what the health check measured, not per-process counts. */
+  private static boolean measuredByHealthCheck(String meter) {
+    return meter.startsWith("tiering.tier.")
+        || meter.equals("tiering.staging.bytes")
+        || meter.equals("tiering.cache.bytes")
+        || meter.startsWith("tiering.health.");
+  }
+
+  private int prometheus() throws Exception {
+    dev.tiering.core.routing.PathResolver paths = tiers.resolver();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Counters of writes and cache reads count this process's, which are none: left out, so
+    // that a scrape never mistakes them for the applications'.
+    registry
+        .config()
+        .meterFilter(MeterFilter.denyUnless(id -> measuredByHealthCheck(id.getName())));
+    HealthMonitor monitor =
+        HealthMonitor.builder(paths)
+            .storage(tiers.storage(paths, true))
+            .thresholds(HealthThresholds.builder().cacheBudget(cacheBudget).build())
+            .metrics(TieringMetrics.bindTo(registry))
+            .build();
+    HealthReport report = monitor.check(Duration.ofMillis((long) (interval * 1000)));
+    String text = registry.scrape();
+    if (textfile != null) {
+      publish(Storage.local(), textfile, text);
+    } else {
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(text);
+      out.flush();
+    }
+    return report.level().exitCode();
+  }
+
+  /**
+   * Replaces {@code file} with {@code text} through the storage's atomic publish: node_exporter
+   * reads the old file or the new one, never a part. The file is outside the tiers (a collector's
+   * directory), so it is named as given; the temporary file is hidden and does not end in {@code
+   * .prom}, so the collector never reads it.
+   */
+  static void publish(Storage storage, Path file, String text) throws java.io.IOException {
+    Path target = file.toAbsolutePath().normalize();
+    try (PendingFile pending = storage.create(target, WriteMode.REPLACE)) {
+      pending.stream().write(text.getBytes(StandardCharsets.UTF_8));
+      pending.commit();
+    }
   }
 }

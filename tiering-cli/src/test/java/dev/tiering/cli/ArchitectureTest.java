@@ -124,7 +124,8 @@ class ArchitectureTest {
             "dev.tiering.core.routing..",
             "dev.tiering.core.storage..",
             "dev.tiering.core.lifecycle..",
-            "dev.tiering.core.health..")
+            "dev.tiering.core.health..",
+            "dev.tiering.core.metrics..")
         .check(classes);
   }
 
@@ -149,6 +150,23 @@ class ArchitectureTest {
             "dev.tiering.core.storage..",
             "dev.tiering.core.lifecycle..",
             "dev.tiering.core.health..")
+        .check(classes);
+  }
+
+  @Test
+  void theMetricsSpiKnowsOnlyTheNames() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.tiering.core.metrics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.tiering.core.routing..",
+            "dev.tiering.core.storage..",
+            "dev.tiering.core.lifecycle..",
+            "dev.tiering.core.health..",
+            "dev.tiering.core.internal..",
+            "io.micrometer..")
         .check(classes);
   }
 

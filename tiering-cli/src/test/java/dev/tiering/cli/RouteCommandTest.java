@@ -153,7 +153,14 @@ class RouteCommandTest {
             "Files and bytes per tier",
             "Compression",
             "Health: OK",
-            "The seed's DuckDB query over the lake");
+            "The seed's DuckDB query over the lake",
+            "Metrics went to a Micrometer Prometheus registry",
+            // 3 batches x 3 SLMs: 9 intermediate and 9 cross-check files of 300 rows each;
+            // 3 tables per batch: 9 lake files.
+            "  tiering_files_written_total{area=\"hot/staging\",tier=\"hot\"} 18.0",
+            "  tiering_rows_written_total{area=\"hot/staging\",tier=\"hot\"} 5400.0",
+            "  tiering_files_written_total{area=\"lake/clean\",tier=\"cold\"} 9.0",
+            "  tiering_health_level 0.0");
     assertThat(CliRun.of("demo", "--root", root.toString(), "--slms", "0").exitCode())
         .isEqualTo(64);
   }

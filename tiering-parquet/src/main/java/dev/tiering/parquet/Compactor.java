@@ -7,6 +7,8 @@ import dev.tiering.core.lifecycle.LifecycleReport;
 import dev.tiering.core.lifecycle.internal.CompactionJournal;
 import dev.tiering.core.lifecycle.internal.PartitionView;
 import dev.tiering.core.lifecycle.internal.PartitionWalker;
+import dev.tiering.core.metrics.MetricsListener;
+import dev.tiering.core.metrics.internal.GuardedListener;
 import dev.tiering.core.routing.PartitionLayout;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.storage.FileEntry;
@@ -84,6 +86,7 @@ public final class Compactor {
   private final Steps steps;
   private final OnCorrupt onCorrupt;
   private final Duration minCommitAge;
+  private final MetricsListener metrics;
 
   private Compactor(Builder b) {
     this.paths = b.paths;
@@ -100,6 +103,7 @@ public final class Compactor {
     this.steps = b.steps;
     this.onCorrupt = b.onCorrupt;
     this.minCommitAge = b.minCommitAge;
+    this.metrics = GuardedListener.of(b.metrics);
   }
 
   /**
@@ -124,7 +128,8 @@ public final class Compactor {
     Objects.requireNonNull(zone, "zone");
     Objects.requireNonNull(table, "table");
     return LifecyclePlan.of(
-        "compact " + zone + "." + table, preview -> compact(zone, table, preview));
+            "compact " + zone + "." + table, preview -> compact(zone, table, preview))
+        .reportingTo(dev.tiering.core.metrics.LifecycleCompleted.Operation.COMPACTION, metrics);
   }
 
   private LifecycleReport compact(Zone zone, TableName table, boolean dryRun) throws IOException {
@@ -555,6 +560,7 @@ public final class Compactor {
   /** Builds a {@link Compactor}. */
   public static final class Builder {
     private final PathResolver paths;
+    private MetricsListener metrics = MetricsListener.NONE;
     private Storage storage;
     private WriterSettings settings = WriterSettings.lake();
     private SidecarStore sidecars;
@@ -669,6 +675,17 @@ public final class Compactor {
 
     Builder steps(Steps value) {
       this.steps = value;
+      return this;
+    }
+
+    /**
+     * Sets where metrics go.
+     *
+     * @param value the listener; default {@link MetricsListener#NONE}, which records nothing
+     * @return this builder
+     */
+    public Builder metrics(MetricsListener value) {
+      this.metrics = Objects.requireNonNull(value, "metrics");
       return this;
     }
 

@@ -45,11 +45,18 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
   private final List<PartitionFile> finished = new ArrayList<>();
   private boolean committed;
 
+  /** When the write was opened, for metrics; 0 if metrics are off. */
+  private final long startedNanos;
+
   LakeTableWriter(LakeWriter lake, TableSchema schema, LakeWriteOptions options) {
     super(schema, lake.settings.allowNonFinite());
     this.lake = lake;
     this.schema = schema;
     this.options = options;
+    this.startedNanos =
+        dev.tiering.core.metrics.internal.GuardedListener.enabled(lake.metrics)
+            ? System.nanoTime()
+            : 0;
     this.quality = new QualityAccumulator(schema, options.rules());
     this.writeDate = LocalDate.ofInstant(lake.clock.instant(), lake.dateZone);
     String column = options.partitionColumn();
@@ -197,6 +204,9 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
               options.writeId(),
               finished.stream().map(f -> new StagedFile(f.pending, f.writer.rows())).toList(),
               lake.retention);
+    } catch (IOException | RuntimeException e) {
+      lake.metrics.operationFailed(dev.tiering.core.metrics.OperationFailed.of("lake commit", e));
+      throw e;
     } finally {
       discardUnpublished();
     }
@@ -213,8 +223,37 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
           commit.sidecar().schema().version(),
           commit.seq());
     }
+    if (dev.tiering.core.metrics.internal.GuardedListener.enabled(lake.metrics)) {
+      report(commit, results);
+    }
     return new LakeWriteResult(
         results, commit.rows(), commit.bytes(), commit.sidecar(), commit.seq(), commit.replayed());
+  }
+
+  /** Sends the commit and, unless it was replayed, each file it published to the listener. */
+  private void report(TableCommit commit, List<WriteResult> results) {
+    java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - startedNanos);
+    if (!commit.replayed()) {
+      dev.tiering.core.Area area =
+          lake.paths
+              .resolve(dev.tiering.core.routing.DataRef.clean(schema.zone(), schema.table()))
+              .area();
+      for (WriteResult file : results) {
+        lake.metrics.filePublished(
+            new dev.tiering.core.metrics.FilePublished(
+                area, schema.qualifiedName(), file.file(), file.rows(), file.bytes(), took));
+      }
+    }
+    lake.metrics.tableCommitted(
+        new dev.tiering.core.metrics.TableCommitted(
+            schema.zone(),
+            schema.table(),
+            commit.seq(),
+            results.size(),
+            commit.rows(),
+            commit.bytes(),
+            took,
+            commit.replayed()));
   }
 
   private void discardUnpublished() throws IOException {

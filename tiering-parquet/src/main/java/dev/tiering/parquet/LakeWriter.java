@@ -2,6 +2,8 @@ package dev.tiering.parquet;
 
 import dev.tiering.core.WriteId;
 import dev.tiering.core.Zone;
+import dev.tiering.core.metrics.MetricsListener;
+import dev.tiering.core.metrics.internal.GuardedListener;
 import dev.tiering.core.routing.PartitionLayout;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.storage.Storage;
@@ -43,6 +45,7 @@ public final class LakeWriter {
   final PartitionLayout layout;
   final int maxOpenPartitions;
   final CommitRetention retention;
+  final MetricsListener metrics;
 
   private LakeWriter(Builder b) {
     this.paths = b.paths;
@@ -56,6 +59,7 @@ public final class LakeWriter {
     this.layout = b.layout;
     this.maxOpenPartitions = b.maxOpenPartitions;
     this.retention = b.retention;
+    this.metrics = GuardedListener.of(b.metrics);
   }
 
   /**
@@ -326,6 +330,7 @@ public final class LakeWriter {
     private PartitionLayout layout = PartitionLayout.DATE_PATH;
     private int maxOpenPartitions = 8;
     private CommitRetention retention = CommitRetention.DEFAULT;
+    private MetricsListener metrics = MetricsListener.NONE;
 
     private Builder(PathResolver paths) {
       this.paths = Objects.requireNonNull(paths, "paths");
@@ -424,6 +429,17 @@ public final class LakeWriter {
      */
     public Builder commitRetention(CommitRetention value) {
       this.retention = Objects.requireNonNull(value, "retention");
+      return this;
+    }
+
+    /**
+     * Sets where metrics go.
+     *
+     * @param value the listener; default {@link MetricsListener#NONE}, which records nothing
+     * @return this builder
+     */
+    public Builder metrics(MetricsListener value) {
+      this.metrics = Objects.requireNonNull(value, "metrics");
       return this;
     }
 

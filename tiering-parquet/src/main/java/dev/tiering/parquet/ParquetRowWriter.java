@@ -27,6 +27,16 @@ public final class ParquetRowWriter extends AbstractRowSink implements AutoClose
   private final PendingFile pending;
   private final ColumnarFileWriter file;
   private WriteResult result;
+  private Outcome outcome;
+
+  /** Told how the commit went, by the service that opened the file (for metrics). */
+  interface Outcome {
+    /** The file was published. */
+    void published(WriteResult result);
+
+    /** The commit failed with {@code error}, which is thrown on. */
+    void failed(Exception error);
+  }
 
   ParquetRowWriter(
       PendingFile pending,
@@ -53,6 +63,11 @@ public final class ParquetRowWriter extends AbstractRowSink implements AutoClose
   /** {@return where the file appears on commit} */
   public Path target() {
     return pending.target();
+  }
+
+  /** Sets who is told how the commit goes; null for nobody. */
+  void reportTo(Outcome value) {
+    this.outcome = value;
   }
 
   /** Bytes the file would have if finished now. */
@@ -86,13 +101,21 @@ public final class ParquetRowWriter extends AbstractRowSink implements AutoClose
     if (result != null) {
       throw new IllegalStateException("Already committed: " + pending.target());
     }
+    WriteResult published;
     try {
       finish();
-      return publish();
+      published = publish();
     } catch (IOException | RuntimeException e) {
       pending.close();
+      if (outcome != null) {
+        outcome.failed(e);
+      }
       throw e;
     }
+    if (outcome != null) {
+      outcome.published(published);
+    }
+    return published;
   }
 
   /** Discards the file unless it was committed. */

@@ -3,6 +3,10 @@ package dev.tiering.parquet;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.metrics.FilePublished;
+import dev.tiering.core.metrics.MetricsListener;
+import dev.tiering.core.metrics.OperationFailed;
+import dev.tiering.core.metrics.internal.GuardedListener;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.routing.StagingFile;
 import dev.tiering.core.storage.PendingFile;
@@ -41,6 +45,7 @@ public final class StagingWriter {
   private final WriterSettings settings;
   private final boolean replaceExisting;
   private final StagingGuard guard;
+  private final MetricsListener metrics;
 
   private StagingWriter(Builder b) {
     this.paths = b.paths;
@@ -50,6 +55,7 @@ public final class StagingWriter {
     this.settings = b.settings;
     this.replaceExisting = b.replaceExisting;
     this.guard = b.guard;
+    this.metrics = GuardedListener.of(b.metrics);
   }
 
   /**
@@ -140,6 +146,8 @@ public final class StagingWriter {
    */
   public ParquetRowWriter open(StagingFile file, TableSchema schema) throws IOException {
     Objects.requireNonNull(schema, "schema");
+    // Read before anything is done, so that the write time includes creating the file.
+    long started = GuardedListener.enabled(metrics) ? System.nanoTime() : 0;
     Path target = paths.stagingFile(file);
     if (guard != null) {
       guard.check(target);
@@ -174,6 +182,17 @@ public final class StagingWriter {
                 null,
                 Footers.of(file.kind().id(), unpartitioned));
         writer.describedAs("staging file " + target.getFileName());
+        if (GuardedListener.enabled(metrics)) {
+          writer.reportTo(
+              new Reporting(
+                  metrics,
+                  paths
+                      .resolve(
+                          new dev.tiering.core.routing.DataRef(
+                              file.kind(), null, null, file.slm(), file.batch()))
+                      .area(),
+                  started));
+        }
         return writer;
       } catch (IOException | RuntimeException e) {
         pending.close();
@@ -383,6 +402,28 @@ public final class StagingWriter {
         schema.schemaExtras());
   }
 
+  /** Sends a staging file's commit to the metrics listener. */
+  private record Reporting(MetricsListener metrics, dev.tiering.core.Area area, long startedNanos)
+      implements ParquetRowWriter.Outcome {
+
+    @Override
+    public void published(WriteResult result) {
+      metrics.filePublished(
+          new FilePublished(
+              area,
+              "",
+              result.file(),
+              result.rows(),
+              result.bytes(),
+              java.time.Duration.ofNanos(System.nanoTime() - startedNanos)));
+    }
+
+    @Override
+    public void failed(Exception error) {
+      metrics.operationFailed(OperationFailed.of("staging write", error));
+    }
+  }
+
   /** Builds a {@link StagingWriter}. */
   public static final class Builder {
     private final PathResolver paths;
@@ -390,6 +431,7 @@ public final class StagingWriter {
     private WriterSettings settings = WriterSettings.staging();
     private boolean replaceExisting;
     private StagingGuard guard;
+    private MetricsListener metrics = MetricsListener.NONE;
 
     private Builder(PathResolver paths) {
       this.paths = Objects.requireNonNull(paths, "paths");
@@ -436,6 +478,17 @@ public final class StagingWriter {
      */
     public Builder guard(StagingGuard value) {
       this.guard = value;
+      return this;
+    }
+
+    /**
+     * Sets where metrics go.
+     *
+     * @param value the listener; default {@link MetricsListener#NONE}, which records nothing
+     * @return this builder
+     */
+    public Builder metrics(MetricsListener value) {
+      this.metrics = Objects.requireNonNull(value, "metrics");
       return this;
     }
 

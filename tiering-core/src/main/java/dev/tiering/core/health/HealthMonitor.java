@@ -4,6 +4,10 @@ import dev.tiering.core.Area;
 import dev.tiering.core.ByteSize;
 import dev.tiering.core.Tier;
 import dev.tiering.core.TierLayout;
+import dev.tiering.core.metrics.HealthChecked;
+import dev.tiering.core.metrics.MetricsListener;
+import dev.tiering.core.metrics.OperationFailed;
+import dev.tiering.core.metrics.internal.GuardedListener;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.storage.FileEntry;
 import dev.tiering.core.storage.Storage;
@@ -18,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +35,15 @@ import org.slf4j.LoggerFactory;
 public final class HealthMonitor {
 
   private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
+  private static final String STAGING_CHECK = "staging size";
+  private static final String CACHE_CHECK = "clean cache size";
 
   private final PathResolver paths;
   private final Storage storage;
   private final HealthThresholds limits;
   private final Clock clock;
   private final ProcFiles proc;
+  private final MetricsListener metrics;
 
   private HealthMonitor(Builder b) {
     this.paths = b.paths;
@@ -43,6 +51,7 @@ public final class HealthMonitor {
     this.limits = b.limits;
     this.clock = b.clock;
     this.proc = new ProcFiles(b.procRoot);
+    this.metrics = GuardedListener.of(b.metrics);
   }
 
   /**
@@ -81,6 +90,41 @@ public final class HealthMonitor {
    * @throws java.io.InterruptedIOException if interrupted while sampling disk I/O
    */
   public HealthReport check(Duration ioInterval) throws IOException {
+    if (!GuardedListener.enabled(metrics)) {
+      return check(ioInterval, new ArrayList<>());
+    }
+    List<HealthChecked.TierUsage> usages = new ArrayList<>();
+    HealthReport report;
+    try {
+      report = check(ioInterval, usages);
+    } catch (IOException | RuntimeException e) {
+      metrics.operationFailed(OperationFailed.of("health check", e));
+      throw e;
+    }
+    metrics.healthChecked(figures(report, usages));
+    return report;
+  }
+
+  /** The report's figures, for metrics; staging and cache sizes only where they were measured. */
+  private static HealthChecked figures(HealthReport report, List<HealthChecked.TierUsage> usages) {
+    List<HealthChecked.Check> checks = new ArrayList<>();
+    OptionalLong staging = OptionalLong.empty();
+    OptionalLong cache = OptionalLong.empty();
+    for (HealthCheck check : report.checks()) {
+      checks.add(
+          new HealthChecked.Check(
+              check.name(), check.value(), check.unit(), check.level().exitCode()));
+      if (check.name().equals(STAGING_CHECK)) {
+        staging = OptionalLong.of((long) check.value());
+      } else if (check.name().equals(CACHE_CHECK)) {
+        cache = OptionalLong.of((long) check.value());
+      }
+    }
+    return new HealthChecked(report.at(), checks, usages, staging, cache);
+  }
+
+  private HealthReport check(Duration ioInterval, List<HealthChecked.TierUsage> usages)
+      throws IOException {
     List<HealthCheck> checks = new ArrayList<>();
     HealthCheck hotRoot = root(Tier.HOT);
     HealthCheck lakeRoot = root(Tier.COLD);
@@ -94,6 +138,7 @@ public final class HealthMonitor {
               Tier.HOT,
               limits.hotWarningFraction(),
               limits.hotCriticalFraction(),
+              usages,
               "run 'tiering cleanup --keep-recent 2' and check that the" + " cleanup timer runs"));
     }
     if (lakeRoot != null) {
@@ -105,6 +150,7 @@ public final class HealthMonitor {
               Tier.COLD,
               limits.lakeWarningFraction(),
               limits.lakeCriticalFraction(),
+              usages,
               "archive or delete old data ('tiering archive'), or add" + " capacity"));
     }
     if (hotRoot == null) {
@@ -174,7 +220,7 @@ public final class HealthMonitor {
     String size = ByteSize.of(bytes).toString();
     if (bytes > limits.stagingCriticalBytes()) {
       return new HealthCheck(
-          "staging size",
+          STAGING_CHECK,
           bytes,
           limits.stagingWarningBytes(),
           limits.stagingCriticalBytes(),
@@ -189,7 +235,7 @@ public final class HealthMonitor {
     }
     if (bytes > limits.stagingWarningBytes()) {
       return new HealthCheck(
-          "staging size",
+          STAGING_CHECK,
           bytes,
           limits.stagingWarningBytes(),
           limits.stagingCriticalBytes(),
@@ -207,7 +253,7 @@ public final class HealthMonitor {
             ? ", above the normal " + ByteSize.of(limits.stagingNormalBytes())
             : ", normal (below " + ByteSize.of(limits.stagingNormalBytes()) + ")";
     return new HealthCheck(
-        "staging size",
+        STAGING_CHECK,
         bytes,
         limits.stagingWarningBytes(),
         limits.stagingCriticalBytes(),
@@ -216,10 +262,19 @@ public final class HealthMonitor {
         size + " in " + dir + note);
   }
 
-  private HealthCheck fullness(String name, Tier tier, double warning, double critical, String fix)
+  private HealthCheck fullness(
+      String name,
+      Tier tier,
+      double warning,
+      double critical,
+      List<HealthChecked.TierUsage> usages,
+      String fix)
       throws IOException {
     Path root = paths.layout().root(tier);
     StoreUsage usage = storage.usage(root);
+    usages.add(
+        new HealthChecked.TierUsage(
+            tier, usage.usedBytes(), usage.totalBytes(), usage.usedFraction()));
     double fraction = usage.usedFraction();
     HealthLevel level =
         fraction > critical
@@ -246,7 +301,7 @@ public final class HealthMonitor {
     long budget = limits.cacheBudgetBytes();
     HealthLevel level = bytes > budget ? HealthLevel.WARNING : HealthLevel.OK;
     return new HealthCheck(
-        "clean cache size",
+        CACHE_CHECK,
         bytes,
         budget,
         Double.NaN,
@@ -412,6 +467,7 @@ public final class HealthMonitor {
   public static final class Builder {
     private final PathResolver paths;
     private Storage storage;
+    private MetricsListener metrics = MetricsListener.NONE;
     private HealthThresholds limits = HealthThresholds.defaults();
     private Clock clock = Clock.systemUTC();
     private Path procRoot = Path.of("/proc");
@@ -463,6 +519,17 @@ public final class HealthMonitor {
      */
     public Builder procRoot(Path value) {
       this.procRoot = Objects.requireNonNull(value, "procRoot");
+      return this;
+    }
+
+    /**
+     * Sets where metrics go.
+     *
+     * @param value the listener; default {@link MetricsListener#NONE}, which records nothing
+     * @return this builder
+     */
+    public Builder metrics(MetricsListener value) {
+      this.metrics = Objects.requireNonNull(value, "metrics");
       return this;
     }
 

@@ -44,6 +44,7 @@ public final class Archiver {
   private final PathResolver paths;
   private final Storage storage;
   private final Clock clock;
+  private final dev.tiering.core.metrics.MetricsListener metrics;
 
   /**
    * An archiver on the layout's storage (see {@link Storage#forLayout}) with the system clock.
@@ -62,9 +63,26 @@ public final class Archiver {
    * @param clock the clock that says what today is, for partition ages
    */
   public Archiver(PathResolver paths, Storage storage, Clock clock) {
+    this(paths, storage, clock, dev.tiering.core.metrics.MetricsListener.NONE);
+  }
+
+  /**
+   * An archiver on the given storage and clock that reports what it archives.
+   *
+   * @param paths where the lake and the archive are
+   * @param storage the storage that moves and deletes files
+   * @param clock the clock that says what today is, for partition ages
+   * @param metrics where each executed plan's result goes
+   */
+  public Archiver(
+      PathResolver paths,
+      Storage storage,
+      Clock clock,
+      dev.tiering.core.metrics.MetricsListener metrics) {
     this.paths = Objects.requireNonNull(paths, "paths");
     this.storage = Objects.requireNonNull(storage, "storage").reportingFullTiers(paths.layout());
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.metrics = dev.tiering.core.metrics.internal.GuardedListener.of(metrics);
   }
 
   /**
@@ -75,7 +93,8 @@ public final class Archiver {
    */
   public LifecyclePlan apply(RetentionPolicy policy) {
     Objects.requireNonNull(policy, "policy");
-    return LifecyclePlan.of("retention", preview -> apply(policy, preview));
+    return LifecyclePlan.of("retention", preview -> apply(policy, preview))
+        .reportingTo(dev.tiering.core.metrics.LifecycleCompleted.Operation.ARCHIVE, metrics);
   }
 
   private LifecycleReport apply(RetentionPolicy policy, boolean dryRun) throws IOException {

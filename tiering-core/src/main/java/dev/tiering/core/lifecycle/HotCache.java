@@ -5,6 +5,8 @@ import dev.tiering.core.DataKind;
 import dev.tiering.core.TableName;
 import dev.tiering.core.Zone;
 import dev.tiering.core.lifecycle.internal.PartitionView;
+import dev.tiering.core.metrics.MetricsListener;
+import dev.tiering.core.metrics.internal.GuardedListener;
 import dev.tiering.core.routing.DataRef;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.routing.Placement;
@@ -75,6 +77,7 @@ public final class HotCache {
   private final Storage storage;
   private final long budget;
   private final Clock clock;
+  private final MetricsListener metrics;
 
   /** The index as last loaded or saved by this instance; used and changed under the lock only. */
   private volatile Loaded loaded;
@@ -86,6 +89,7 @@ public final class HotCache {
             .reportingFullTiers(b.paths.layout());
     this.budget = b.budget;
     this.clock = b.clock;
+    this.metrics = GuardedListener.of(b.metrics);
   }
 
   /**
@@ -142,7 +146,8 @@ public final class HotCache {
    */
   public LifecyclePlan promote(Path lakePath) {
     checkCacheable(lakePath);
-    return LifecyclePlan.of("cache promote " + lakePath, preview -> promote(lakePath, preview));
+    return LifecyclePlan.of("cache promote " + lakePath, preview -> promote(lakePath, preview))
+        .reportingTo(dev.tiering.core.metrics.LifecycleCompleted.Operation.CACHE_PROMOTE, metrics);
   }
 
   private LifecycleReport promote(Path lakePath, boolean dryRun) throws IOException {
@@ -470,6 +475,8 @@ public final class HotCache {
    */
   public List<Path> forRead(List<Path> lakeFiles) throws IOException {
     List<Path> result = new ArrayList<>(lakeFiles.size());
+    // Hits and their bytes, counted as served; misses are the rest.
+    long[] hits = new long[2];
     withIndex(
         false,
         index -> {
@@ -509,6 +516,8 @@ public final class HotCache {
               index.put(normalized, touch(entry));
               result.add(entry.cacheFile());
               touched = true;
+              hits[0]++;
+              hits[1] += entry.bytes();
             }
           }
           Loaded current = loaded;
@@ -524,6 +533,11 @@ public final class HotCache {
           }
           return null;
         });
+    if (GuardedListener.enabled(metrics)) {
+      metrics.cacheRead(
+          new dev.tiering.core.metrics.CacheRead(
+              (int) hits[0], lakeFiles.size() - (int) hits[0], hits[1]));
+    }
     return result;
   }
 
@@ -545,7 +559,8 @@ public final class HotCache {
    * @return the plan, to preview or execute
    */
   public LifecyclePlan evict(Path lakePath) {
-    return LifecyclePlan.of("cache evict " + lakePath, preview -> evict(lakePath, preview));
+    return LifecyclePlan.of("cache evict " + lakePath, preview -> evict(lakePath, preview))
+        .reportingTo(dev.tiering.core.metrics.LifecycleCompleted.Operation.CACHE_EVICT, metrics);
   }
 
   private LifecycleReport evict(Path lakePath, boolean dryRun) throws IOException {
@@ -890,6 +905,7 @@ public final class HotCache {
     private Storage storage;
     private long budget = DEFAULT_BUDGET;
     private Clock clock = Clock.systemUTC();
+    private MetricsListener metrics = MetricsListener.NONE;
 
     private Builder(PathResolver paths) {
       this.paths = Objects.requireNonNull(paths, "paths");
@@ -930,6 +946,17 @@ public final class HotCache {
      */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /**
+     * Sets where metrics go.
+     *
+     * @param value the listener; default {@link MetricsListener#NONE}, which records nothing
+     * @return this builder
+     */
+    public Builder metrics(MetricsListener value) {
+      this.metrics = Objects.requireNonNull(value, "metrics");
       return this;
     }
 

@@ -3,6 +3,8 @@ package dev.tiering.core.lifecycle;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.DataKind;
 import dev.tiering.core.SlmId;
+import dev.tiering.core.metrics.MetricsListener;
+import dev.tiering.core.metrics.internal.GuardedListener;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.routing.StagingFile;
 import dev.tiering.core.storage.FileEntry;
@@ -54,6 +56,7 @@ public final class StagingJanitor {
   private final Clock clock;
   private final Duration grace;
   private final boolean archive;
+  private final MetricsListener metrics;
 
   private StagingJanitor(Builder b) {
     this.paths = b.paths;
@@ -61,6 +64,7 @@ public final class StagingJanitor {
     this.clock = b.clock;
     this.grace = b.grace;
     this.archive = b.archive;
+    this.metrics = GuardedListener.of(b.metrics);
   }
 
   /**
@@ -171,7 +175,8 @@ public final class StagingJanitor {
    */
   public LifecyclePlan cleanupBatch(BatchId batch) {
     Objects.requireNonNull(batch, "batch");
-    return LifecyclePlan.of("cleanup batch " + batch, preview -> cleanupBatch(batch, preview));
+    return LifecyclePlan.of("cleanup batch " + batch, preview -> cleanupBatch(batch, preview))
+        .reportingTo(dev.tiering.core.metrics.LifecycleCompleted.Operation.CLEANUP, metrics);
   }
 
   private LifecycleReport cleanupBatch(BatchId batch, boolean dryRun) throws IOException {
@@ -194,8 +199,9 @@ public final class StagingJanitor {
       throw new IllegalArgumentException("Invalid keepRecent " + keepRecent + " (use 0 or more)");
     }
     return LifecyclePlan.of(
-        "cleanup keeping the " + keepRecent + " most recent batches",
-        preview -> cleanupOldBatches(keepRecent, preview));
+            "cleanup keeping the " + keepRecent + " most recent batches",
+            preview -> cleanupOldBatches(keepRecent, preview))
+        .reportingTo(dev.tiering.core.metrics.LifecycleCompleted.Operation.CLEANUP, metrics);
   }
 
   private LifecycleReport cleanupOldBatches(int keepRecent, boolean dryRun) throws IOException {
@@ -400,6 +406,7 @@ public final class StagingJanitor {
     private Clock clock = Clock.systemUTC();
     private Duration grace = DEFAULT_GRACE;
     private boolean archive;
+    private MetricsListener metrics = MetricsListener.NONE;
 
     private Builder(PathResolver paths) {
       this.paths = Objects.requireNonNull(paths, "paths");
@@ -452,6 +459,17 @@ public final class StagingJanitor {
      */
     public Builder archive(boolean value) {
       this.archive = value;
+      return this;
+    }
+
+    /**
+     * Sets where metrics go.
+     *
+     * @param value the listener; default {@link MetricsListener#NONE}, which records nothing
+     * @return this builder
+     */
+    public Builder metrics(MetricsListener value) {
+      this.metrics = Objects.requireNonNull(value, "metrics");
       return this;
     }
 
