@@ -24,11 +24,11 @@ import org.apache.parquet.schema.MessageType;
 /**
  * Writes one Parquet file below the record layer: rows are copied into column batches (up to
  * {@value #BATCH_ROWS} rows), and each full batch is encoded column by column, every column by its
- * own {@link ColumnChunkEncoder} and compressor. The writing thread works through the columns and,
- * if an executor is set, idle pool threads take columns too, so one writer uses every core while
- * many writers share them. Row groups are cut when the encoded columns hold {@link
+ * own {@link ColumnChunkEncoder} and compressor. With an executor, idle pool threads encode a full
+ * batch while the writing thread fills the next one, then joins in; so one writer uses every core
+ * while many writers share them. Row groups are cut when the encoded columns hold {@link
  * WriterSettings#rowGroupBytes()}, or at {@link WriterSettings#rowGroupRows()} rows; memory stays
- * at about one row group plus a batch whatever the file size.
+ * at about one row group plus two batches whatever the file size.
  *
  * <p>Not thread-safe: one thread appends rows; the encoding threads are managed inside.
  */
