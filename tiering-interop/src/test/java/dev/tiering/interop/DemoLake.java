@@ -23,20 +23,39 @@ final class DemoLake {
 
   /** Runs {@code tiering demo} under {@code root}: 2 batches x 3 SLMs x 2,000 predictions. */
   static void write(Path root) throws IOException, InterruptedException {
-    Path jar = Path.of(System.getProperty("tiering.cli.jar", "../tiering-cli/target/tiering-cli.jar"));
+    Path jar =
+        Path.of(System.getProperty("tiering.cli.jar", "../tiering-cli/target/tiering-cli.jar"));
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException("No command-line jar at " + jar + " (build with mvn -Pinterop"
-          + " verify from the top directory)");
+      throw new IllegalStateException(
+          "No command-line jar at "
+              + jar
+              + " (build with mvn -Pinterop"
+              + " verify from the top directory)");
     }
     Path log = Files.createTempFile("tiering-demo", ".log");
-    Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-jar", jar.toString(), "demo", "--root", root.toString(), "--batches", "2",
-        "--slms", "3", "--rows-per-slm", "2000", "--run", "interop")
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process demo =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "demo",
+                "--root",
+                root.toString(),
+                "--batches",
+                "2",
+                "--slms",
+                "3",
+                "--rows-per-slm",
+                "2000",
+                "--run",
+                "interop")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     if (!demo.waitFor(5, TimeUnit.MINUTES) || demo.exitValue() != 0) {
       demo.destroyForcibly();
-      throw new IllegalStateException("tiering demo failed: " + Files.readString(log,
-          StandardCharsets.UTF_8));
+      throw new IllegalStateException(
+          "tiering demo failed: " + Files.readString(log, StandardCharsets.UTF_8));
     }
   }
 

@@ -155,21 +155,50 @@ final class ColumnChunkEncoder {
     if (!isBinary() || refs == null) {
       return limit;
     }
-    long bytes = 0;
+    // Three bytes per UTF-16 char bound a string's UTF-8 size; exact sizes are counted only once
+    // that bound reaches the page size, so short labels cost one multiplication each.
+    long bound = 0;
+    long bytes = -1;
     for (int i = from; i < limit; i++) {
-      if (!nulls[i]) {
-        Object value = refs[i];
-        bytes +=
-            4
-                + (value instanceof String text
-                    ? text.length()
-                    : value instanceof byte[] array ? array.length : 16);
-        if (bytes >= pageBytes) {
-          return i + 1;
+      if (nulls[i]) {
+        continue;
+      }
+      Object value = refs[i];
+      if (bytes < 0) {
+        bound += 4 + (value instanceof String text ? 3L * text.length() : encodedLength(value));
+        if (bound < pageBytes) {
+          continue;
         }
+        bytes = 0;
+        for (int j = from; j < i; j++) {
+          bytes += nulls[j] ? 0 : 4 + encodedLength(refs[j]);
+        }
+      }
+      bytes += 4 + encodedLength(value);
+      if (bytes >= pageBytes) {
+        return i + 1;
       }
     }
     return limit;
+  }
+
+  /** The bytes a value takes in a page: UTF-8 for strings, the width for decimals (at most). */
+  private static long encodedLength(Object value) {
+    if (value instanceof byte[] array) {
+      return array.length;
+    }
+    if (!(value instanceof String text)) {
+      return 16;
+    }
+    long length = text.length();
+    for (int k = 0, n = text.length(); k < n; k++) {
+      char c = text.charAt(k);
+      if (c >= 0x80) {
+        // 2 bytes below U+0800; a surrogate pair is 4 bytes for 2 chars; the rest 3 bytes.
+        length += c < 0x800 || Character.isSurrogate(c) ? 1 : 2;
+      }
+    }
+    return length;
   }
 
   private void writePage(long[] bits, Object[] refs, boolean[] nulls, int from, int to)

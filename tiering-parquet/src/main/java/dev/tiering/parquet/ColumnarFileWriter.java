@@ -46,6 +46,13 @@ final class ColumnarFileWriter {
   private final Executor encoders;
   private final long rowGroupBytes;
   private final int rowGroupRows;
+
+  /** The most bytes of values a batch holds: a row group's, at most 16 pages'. */
+  private final long batchBytes;
+
+  /** Bytes a row takes in a batch besides its strings, bytes and decimals. */
+  private final int fixedRowBytes;
+
   private final Map<String, String> footer;
   private final ParquetFileWriter fileWriter;
   private final Column[] columns;
@@ -64,7 +71,15 @@ final class ColumnarFileWriter {
   /** The batch neither filling nor being encoded, once there are two; else null. */
   private Batch spare;
 
+  /** Rows handed to the encoders for the current row group, the batch being encoded included. */
   private long groupRows;
+
+  /**
+   * Whether the batch being encoded completes the row group at the row cap: the batch filling then
+   * belongs to the next group, which is cut once the encoding is complete.
+   */
+  private boolean groupComplete;
+
   private long rows;
   private long bufferedBytes;
   private boolean finished;
@@ -91,6 +106,7 @@ final class ColumnarFileWriter {
     this.encoders = settings.encoders();
     this.rowGroupBytes = settings.rowGroupBytes();
     this.rowGroupRows = settings.rowGroupRows();
+    this.batchBytes = Math.min(rowGroupBytes, 16L * settings.pageBytes());
     this.footer = Map.copyOf(footer);
     List<ColumnDescriptor> descriptors = fileSchema.getColumns();
     this.columns = new Column[descriptors.size()];
@@ -106,6 +122,11 @@ final class ColumnarFileWriter {
               type,
               partitionDate);
     }
+    int fixed = 0;
+    for (Column column : columns) {
+      fixed += column.byReference ? 5 : 9;
+    }
+    this.fixedRowBytes = fixed;
     this.filling = new Batch(columns, FIRST_BATCH_ROWS);
     this.fileWriter =
         new ParquetFileWriter(
@@ -162,6 +183,7 @@ final class ColumnarFileWriter {
       column.encoder.startChunk(pages.getPageWriter(column.descriptor));
     }
     groupRows = 0;
+    groupComplete = false;
   }
 
   /** Copies the completed row into the batch, handing the batch to the encoders when full. */
@@ -179,7 +201,15 @@ final class ColumnarFileWriter {
       Object[] columnRefs = batch.refs[c];
       if (columnRefs != null) {
         // A null field's reference is null (RowBuffer clears it), so it is copied as is.
-        columnRefs[n] = refs[c];
+        Object value = refs[c];
+        columnRefs[n] = value;
+        if (value instanceof String text) {
+          batch.referencedBytes += text.length();
+        } else if (value instanceof byte[] array) {
+          batch.referencedBytes += array.length;
+        } else if (value != null) {
+          batch.referencedBytes += 16;
+        }
       } else {
         batch.bits[c][n] = bits[c];
       }
@@ -187,8 +217,12 @@ final class ColumnarFileWriter {
     }
     batch.rows = n + 1;
     rows++;
-    // A batch ends where the row group's row cap does, so that groups hold exactly the cap.
-    if (batch.rows == BATCH_ROWS || groupRows + batch.rows == rowGroupRows) {
+    // A batch ends where the row group's row cap does, so that groups hold exactly the cap; and
+    // at its byte budget, so that long strings or wide rows cannot make one batch, and so one row
+    // group, any size.
+    if (batch.rows == BATCH_ROWS
+        || (groupComplete ? 0 : groupRows) + batch.rows == rowGroupRows
+        || batch.referencedBytes + (long) batch.rows * fixedRowBytes >= batchBytes) {
       submitBatch();
     }
   }
@@ -221,6 +255,7 @@ final class ColumnarFileWriter {
     filling = spare != null ? spare : new Batch(columns, FIRST_BATCH_ROWS);
     spare = null;
     groupRows += full.rows;
+    groupComplete = groupRows == rowGroupRows;
     encoding = start(column -> column.encode(full, dateDay), full);
     if (encoders == null) {
       completeEncoding();
@@ -246,7 +281,7 @@ final class ColumnarFileWriter {
       buffered += column.encoder.bufferedBytes();
     }
     bufferedBytes = buffered;
-    if (buffered >= rowGroupBytes || groupRows == rowGroupRows) {
+    if (buffered >= rowGroupBytes || groupComplete) {
       flushRowGroup();
     }
   }
@@ -441,6 +476,9 @@ final class ColumnarFileWriter {
     int capacity;
     int rows;
 
+    /** Characters of strings, bytes of byte arrays, 16 per decimal: what the refs point to. */
+    long referencedBytes;
+
     Batch(Column[] columns, int capacity) {
       this.capacity = capacity;
       nulls = new boolean[columns.length][];
@@ -474,6 +512,7 @@ final class ColumnarFileWriter {
         }
       }
       rows = 0;
+      referencedBytes = 0;
     }
   }
 

@@ -583,8 +583,13 @@ public final class ColumnarReader implements AutoCloseable {
      */
     private static long micros(Instant at) {
       try {
-        return Math.addExact(
-            Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1000);
+        long second = at.getEpochSecond();
+        long micro = at.getNano() / 1000;
+        // Before the epoch, count from the next second down: in the lowest second of the range,
+        // the floored second times a million overflows although the instant fits.
+        return second < 0 && micro > 0
+            ? Math.addExact(Math.multiplyExact(second + 1, 1_000_000L), micro - 1_000_000L)
+            : Math.addExact(Math.multiplyExact(second, 1_000_000L), micro);
       } catch (ArithmeticException beyondLong) {
         return at.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
       }
