@@ -67,6 +67,18 @@ final class ColumnChunkEncoder {
 
   private long[] values = new long[0];
   private Object[] keys = new Object[0];
+
+  /**
+   * The page's non-null values, from index 0: the batch's own array for a required column that
+   * needs no conversion (no copy), else {@link #values} or {@link #keys} packed by {@link #gather}.
+   */
+  private long[] page = values;
+
+  private Object[] pageKeys = keys;
+
+  /** Whether the column holds decimals, which come as BigDecimal and are converted per value. */
+  private final boolean decimalColumn;
+
   private int[] ids = new int[0];
   private int[] levels = new int[0];
   private final PageBytes levelBytes = new PageBytes(256);
@@ -95,6 +107,9 @@ final class ColumnChunkEncoder {
         physical != PrimitiveTypeName.BOOLEAN && properties.isDictionaryEnabled(descriptor);
     this.pageBytes = pageBytes;
     this.plainProperties = plainProperties;
+    this.decimalColumn =
+        type.getLogicalTypeAnnotation()
+            instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation;
     this.binaryOrder =
         type.getLogicalTypeAnnotation()
                 instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation
@@ -326,11 +341,17 @@ final class ColumnChunkEncoder {
   }
 
   /**
-   * Collects the page's definition levels and its non-null values, packed to the front of {@link
-   * #values} (primitives) or {@link #keys} (byte arrays); returns how many values there are.
+   * Collects the page's definition levels and its non-null values into {@link #page} or {@link
+   * #pageKeys}: the batch's own arrays for a required column that needs no conversion, else packed
+   * to the front of {@link #values} or {@link #keys}. Returns how many values there are.
    */
   private int gather(long[] bits, Object[] refs, boolean[] nulls, int from, int to) {
     int rows = to - from;
+    if (!optional && !decimalColumn && from == 0) {
+      page = bits;
+      pageKeys = refs;
+      return rows;
+    }
     if (optional && levels.length < rows) {
       levels = new int[Math.max(rows, levels.length * 2)];
     }
@@ -340,6 +361,8 @@ final class ColumnChunkEncoder {
     } else if (!binary && values.length < rows) {
       values = new long[Math.max(rows, values.length * 2)];
     }
+    page = values;
+    pageKeys = keys;
     int present = 0;
     for (int i = from; i < to; i++) {
       if (optional) {
@@ -379,7 +402,7 @@ final class ColumnChunkEncoder {
     ensureIds(present);
     LongDictionary dictionary = longs;
     for (int k = 0; k < present; k++) {
-      ids[k] = dictionary.idOf(values[k]);
+      ids[k] = dictionary.idOf(page[k]);
     }
     return 0;
   }
@@ -396,7 +419,7 @@ final class ColumnChunkEncoder {
     int max = -1;
     long bytes = 0;
     for (int k = 0; k < present; k++) {
-      int id = dictionary.idOf(keys[k]);
+      int id = dictionary.idOf(pageKeys[k]);
       ids[k] = id;
       byte[] value = dictionary.entries[id];
       bytes += value.length;
@@ -438,27 +461,27 @@ final class ColumnChunkEncoder {
     switch (physical) {
       case INT32 -> {
         for (int k = 0; k < present; k++) {
-          writer.writeInteger((int) values[k]);
+          writer.writeInteger((int) page[k]);
         }
       }
       case INT64 -> {
         for (int k = 0; k < present; k++) {
-          writer.writeLong(values[k]);
+          writer.writeLong(page[k]);
         }
       }
       case DOUBLE -> {
         for (int k = 0; k < present; k++) {
-          writer.writeDouble(Double.longBitsToDouble(values[k]));
+          writer.writeDouble(Double.longBitsToDouble(page[k]));
         }
       }
       case FLOAT -> {
         for (int k = 0; k < present; k++) {
-          writer.writeFloat(Float.intBitsToFloat((int) values[k]));
+          writer.writeFloat(Float.intBitsToFloat((int) page[k]));
         }
       }
       case BOOLEAN -> {
         for (int k = 0; k < present; k++) {
-          writer.writeBoolean(values[k] != 0);
+          writer.writeBoolean(page[k] != 0);
         }
       }
       default -> throw new IllegalStateException("Unexpected column type " + physical);
@@ -471,7 +494,7 @@ final class ColumnChunkEncoder {
     byte[] max = null;
     long bytes = 0;
     for (int k = 0; k < present; k++) {
-      byte[] value = utf8(keys[k]);
+      byte[] value = utf8(pageKeys[k]);
       bytes += value.length;
       if (min == null || binaryOrder.compare(value, min) < 0) {
         min = value;
@@ -493,7 +516,7 @@ final class ColumnChunkEncoder {
     if (present == 0) {
       return;
     }
-    long[] v = values;
+    long[] v = page;
     switch (physical) {
       case INT32, INT64 -> {
         long min = v[0];

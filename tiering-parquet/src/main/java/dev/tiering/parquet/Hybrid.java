@@ -143,24 +143,44 @@ final class Hybrid {
     pack(values, literals, count, width, out);
   }
 
-  /** Bit-packs {@code values[from..to)}, padding the last group of 8 with zeros. */
+  /**
+   * Bit-packs {@code values[from..to)}, padding the last group of 8 with zeros; straight into the
+   * buffer, a whole group at a time where 8 values fit one word (widths up to 8: levels, small
+   * dictionaries).
+   */
   private static void pack(int[] values, int from, int to, int width, PageBytes out) {
     long mask = width == 32 ? 0xFFFF_FFFFL : (1L << width) - 1;
     for (int start = from; start < to; start += MAX_GROUPS * 8) {
       int end = Math.min(to, start + MAX_GROUPS * 8);
       int groups = (end - start + 7) / 8;
       out.writeUnsignedVarInt(groups << 1 | 1);
+      byte[] bytes = out.reserve(groups * width);
+      int at = out.size();
+      int full = start + (end - start) / 8 * 8;
+      int k = start;
+      if (width <= 8) {
+        for (; k < full; k += 8) {
+          long word = 0;
+          for (int v = 0; v < 8; v++) {
+            word |= (values[k + v] & mask) << (v * width);
+          }
+          for (int b = 0; b < width; b++) {
+            bytes[at++] = (byte) (word >>> (8 * b));
+          }
+        }
+      }
       long buffer = 0;
       int bits = 0;
-      for (int k = start, stop = start + groups * 8; k < stop; k++) {
+      for (int stop = start + groups * 8; k < stop; k++) {
         buffer |= (k < end ? values[k] & mask : 0) << bits;
         bits += width;
         while (bits >= 8) {
-          out.write((int) buffer);
+          bytes[at++] = (byte) buffer;
           buffer >>>= 8;
           bits -= 8;
         }
       }
+      out.advance(groups * width);
     }
   }
 }

@@ -64,6 +64,22 @@ final class PageBytes {
   }
 
   /**
+   * Makes room for {@code more} bytes and returns the buffer to write them into directly, from
+   * {@link #size()} on; {@link #advance} then counts them written.
+   */
+  byte[] reserve(int more) {
+    if (size + more > bytes.length) {
+      grow(more);
+    }
+    return bytes;
+  }
+
+  /** Counts {@code count} bytes written directly into the buffer {@link #reserve} returned. */
+  void advance(int count) {
+    size += count;
+  }
+
+  /**
    * The bytes written since the last reset, not copied: valid until the next write or reset. Page
    * writers compress or copy what they keep before returning, so a page can be handed over this
    * way.
