@@ -163,6 +163,7 @@ final class StatusCommand implements Callable<Integer> {
     HealthReport report = monitor.check(Duration.ofMillis((long) (interval * 1000)));
     String text = registry.scrape();
     if (textfile != null) {
+      checkTextfile(textfile.toAbsolutePath().normalize());
       publish(Storage.local(), textfile, text);
     } else {
       PrintWriter out = spec.commandLine().getOut();
@@ -170,6 +171,32 @@ final class StatusCommand implements Callable<Integer> {
       out.flush();
     }
     return report.level().exitCode();
+  }
+
+  /**
+   * Refuses a --textfile whose directory is missing (a typo would write where no collector looks,
+   * and create directories as root) or that is a symbolic link (the rename would replace the link,
+   * not what it points to, and the collector would read stale figures through it).
+   */
+  private void checkTextfile(Path file) {
+    Path dir = file.getParent();
+    if (dir == null || !java.nio.file.Files.isDirectory(dir)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--textfile "
+              + textfile
+              + ": directory "
+              + dir
+              + " does not exist (point it at node_exporter's --collector.textfile.directory)");
+    }
+    if (java.nio.file.Files.isSymbolicLink(file)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--textfile "
+              + textfile
+              + " is a symbolic link; replacing it would replace the link, not its target"
+              + " (give the real file's path)");
+    }
   }
 
   /**

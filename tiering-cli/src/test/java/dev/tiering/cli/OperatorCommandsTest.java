@@ -95,9 +95,21 @@ class OperatorCommandsTest {
 
     CliRun json = run("status", "--json", "--interval", "0.2");
     JsonNode report = new ObjectMapper().readTree(json.out());
-    assertThat(report.get("level").asText()).isEqualTo("ok");
     assertThat(report.get("checks").size()).isGreaterThanOrEqualTo(4);
     assertThat(report.get("checks").get(0).get("name").asText()).isEqualTo("staging size");
+    // Every check of the tree is ok; disk i/o is sampled for real, and a machine busy with other
+    // work may be above its latency limit, so its level only has to be the report's worst.
+    List<String> levels = new ArrayList<>();
+    for (JsonNode check : report.get("checks")) {
+      String level = check.get("level").asText();
+      levels.add(level);
+      if (!check.get("name").asText().endsWith("disk i/o")) {
+        assertThat(level).as(check.get("name").asText()).isEqualTo("ok");
+      }
+    }
+    String worst =
+        levels.contains("critical") ? "critical" : levels.contains("warning") ? "warning" : "ok";
+    assertThat(report.get("level").asText()).isEqualTo(worst);
   }
 
   @Test

@@ -13,10 +13,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The SDK's metrics in a Micrometer {@link MeterRegistry}, under conventional names and tags (the
@@ -57,8 +57,8 @@ public final class TieringMetrics implements MetricsListener {
   private final Counter cacheEvictions;
 
   // Gauges hold their state weakly: these fields keep it for as long as this binding lives.
-  private final Map<Tier, AtomicLong> tierUsed = new EnumMap<>(Tier.class);
-  private final Map<Tier, AtomicLong> tierCapacity = new EnumMap<>(Tier.class);
+  private final Map<Tier, DoubleHolder> tierUsed = new EnumMap<>(Tier.class);
+  private final Map<Tier, DoubleHolder> tierCapacity = new EnumMap<>(Tier.class);
   private final Map<Tier, DoubleHolder> tierFullness = new EnumMap<>(Tier.class);
   private final DoubleHolder stagingBytes = new DoubleHolder();
   private final DoubleHolder cacheBytes = new DoubleHolder();
@@ -83,8 +83,8 @@ public final class TieringMetrics implements MetricsListener {
         .description("Cache hits over all cache reads since start; NaN before the first read")
         .register(registry);
     for (Tier tier : Tier.values()) {
-      tierUsed.put(tier, new AtomicLong());
-      tierCapacity.put(tier, new AtomicLong());
+      tierUsed.put(tier, new DoubleHolder());
+      tierCapacity.put(tier, new DoubleHolder());
       tierFullness.put(tier, new DoubleHolder());
     }
     stagingBytes.register(
@@ -210,12 +210,23 @@ public final class TieringMetrics implements MetricsListener {
 
   @Override
   public void healthChecked(HealthChecked event) {
+    // A tier this check could not measure (its root unmounted, say) reads NaN, not its last
+    // figure: an alert on stale fullness would fire, or stay silent, on data that is gone.
+    java.util.Set<Tier> measured = EnumSet.noneOf(Tier.class);
     for (HealthChecked.TierUsage usage : event.tiers()) {
       Tier tier = usage.tier();
+      measured.add(tier);
       registerTierGauges(tier);
-      tierUsed.get(tier).set(usage.usedBytes());
-      tierCapacity.get(tier).set(usage.totalBytes());
+      tierUsed.get(tier).value = usage.usedBytes();
+      tierCapacity.get(tier).value = usage.totalBytes();
       tierFullness.get(tier).value = usage.usedFraction();
+    }
+    for (Tier tier : Tier.values()) {
+      if (!measured.contains(tier)) {
+        tierUsed.get(tier).value = Double.NaN;
+        tierCapacity.get(tier).value = Double.NaN;
+        tierFullness.get(tier).value = Double.NaN;
+      }
     }
     stagingBytes.value =
         event.stagingBytes().isPresent() ? event.stagingBytes().getAsLong() : Double.NaN;
@@ -226,16 +237,22 @@ public final class TieringMetrics implements MetricsListener {
 
   /** Registers a tier's gauges when it is first measured (registering again is harmless). */
   private void registerTierGauges(Tier tier) {
-    Gauge.builder("tiering.tier.used.bytes", tierUsed.get(tier), AtomicLong::get)
-        .description("Bytes in use on the tier's store (df's Used)")
-        .baseUnit(BYTES)
-        .tags("tier", tag(tier))
-        .register(registry);
-    Gauge.builder("tiering.tier.capacity.bytes", tierCapacity.get(tier), AtomicLong::get)
-        .description("Capacity of the tier's store")
-        .baseUnit(BYTES)
-        .tags("tier", tag(tier))
-        .register(registry);
+    tierUsed
+        .get(tier)
+        .register(
+            registry,
+            "tiering.tier.used.bytes",
+            BYTES,
+            "Bytes in use on the tier's store (df's Used)",
+            tag(tier));
+    tierCapacity
+        .get(tier)
+        .register(
+            registry,
+            "tiering.tier.capacity.bytes",
+            BYTES,
+            "Capacity of the tier's store",
+            tag(tier));
     tierFullness
         .get(tier)
         .register(

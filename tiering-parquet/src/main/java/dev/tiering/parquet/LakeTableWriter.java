@@ -205,7 +205,9 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
               finished.stream().map(f -> new StagedFile(f.pending, f.writer.rows())).toList(),
               lake.retention);
     } catch (IOException | RuntimeException e) {
-      lake.metrics.operationFailed(dev.tiering.core.metrics.OperationFailed.of("lake commit", e));
+      if (dev.tiering.core.metrics.internal.GuardedListener.enabled(lake.metrics)) {
+        lake.metrics.operationFailed(dev.tiering.core.metrics.OperationFailed.of("lake commit", e));
+      }
       throw e;
     } finally {
       discardUnpublished();

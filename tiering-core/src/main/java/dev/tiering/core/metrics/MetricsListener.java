@@ -8,7 +8,8 @@ package dev.tiering.core.metrics;
  *
  * <p>Events are sent after an operation succeeded (or, for {@link #operationFailed}, after it
  * failed), on the thread that ran it, so implementations must be thread-safe and quick. A listener
- * that throws never breaks the operation: the SDK logs the exception at WARN and goes on.
+ * that throws (anything, Errors included) never breaks the operation: the SDK logs it at WARN and
+ * goes on.
  */
 public interface MetricsListener {
 

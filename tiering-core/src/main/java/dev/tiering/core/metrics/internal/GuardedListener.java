@@ -52,7 +52,7 @@ public final class GuardedListener implements MetricsListener {
   public void filePublished(FilePublished event) {
     try {
       delegate.filePublished(event);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       warn(event, e);
     }
   }
@@ -61,7 +61,7 @@ public final class GuardedListener implements MetricsListener {
   public void tableCommitted(dev.tiering.core.metrics.TableCommitted event) {
     try {
       delegate.tableCommitted(event);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       warn(event, e);
     }
   }
@@ -70,7 +70,7 @@ public final class GuardedListener implements MetricsListener {
   public void lifecycleCompleted(LifecycleCompleted event) {
     try {
       delegate.lifecycleCompleted(event);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       warn(event, e);
     }
   }
@@ -79,7 +79,7 @@ public final class GuardedListener implements MetricsListener {
   public void cacheRead(CacheRead event) {
     try {
       delegate.cacheRead(event);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       warn(event, e);
     }
   }
@@ -88,7 +88,7 @@ public final class GuardedListener implements MetricsListener {
   public void healthChecked(HealthChecked event) {
     try {
       delegate.healthChecked(event);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       warn(event, e);
     }
   }
@@ -97,12 +97,20 @@ public final class GuardedListener implements MetricsListener {
   public void operationFailed(OperationFailed event) {
     try {
       delegate.operationFailed(event);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       warn(event, e);
     }
   }
 
-  private void warn(Object event, RuntimeException e) {
+  /**
+   * Logs what the listener threw and swallows it, Errors included: the operation it reports on has
+   * already happened, and an exception now would tell the caller it failed (a retried lake write
+   * would then be written twice). An interrupt is passed on as the thread's status.
+   */
+  private void warn(Object event, Throwable e) {
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
     log.warn(
         "Metrics listener {} failed on {}; the operation went on unaffected",
         delegate.getClass().getName(),
