@@ -149,11 +149,16 @@ final class ManPages {
     if (root) {
       out.append(".SH EXIT STATUS\n");
       tagged(out, "0", "ok");
-      tagged(out, "1", "warning, or a partial failure (the output says what)");
-      tagged(out, "2", "critical");
-      tagged(out, String.valueOf(TieringCli.EXIT_USAGE), "usage error");
-      tagged(out, String.valueOf(TieringCli.EXIT_SOFTWARE), "a bug");
-      tagged(out, String.valueOf(TieringCli.EXIT_IO), "input/output error");
+      tagged(out, "1", "warning (status, doctor), or some files failed (the output names them)");
+      tagged(out, "2", "critical (status, doctor), or a malformed sidecar (schema validate)");
+      tagged(out, String.valueOf(TieringCli.EXIT_USAGE), "usage error; the message says what");
+      tagged(out, String.valueOf(SqlCommand.EXIT_SQL), "sql: a statement DuckDB refuses");
+      tagged(out, "69", "no Java 17 or newer found (the launcher)");
+      tagged(out, String.valueOf(TieringCli.EXIT_SOFTWARE), "a bug; the stack trace says where");
+      tagged(
+          out,
+          String.valueOf(TieringCli.EXIT_IO),
+          "input/output error; the message names the path");
       out.append(".SH ENVIRONMENT\n");
       tagged(
           out,
