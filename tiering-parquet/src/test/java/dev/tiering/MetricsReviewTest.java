@@ -26,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,45 +100,6 @@ class MetricsReviewTest {
         MetricsReviewTest.<RuntimeException>sneaky(error);
       }
     };
-  }
-
-  /** Records every event. */
-  static final class Recording implements MetricsListener {
-    final List<Object> events = new ArrayList<>();
-
-    @Override
-    public synchronized void filePublished(FilePublished event) {
-      events.add(event);
-    }
-
-    @Override
-    public synchronized void tableCommitted(TableCommitted event) {
-      events.add(event);
-    }
-
-    @Override
-    public synchronized void lifecycleCompleted(LifecycleCompleted event) {
-      events.add(event);
-    }
-
-    @Override
-    public synchronized void cacheRead(CacheRead event) {
-      events.add(event);
-    }
-
-    @Override
-    public synchronized void healthChecked(HealthChecked event) {
-      events.add(event);
-    }
-
-    @Override
-    public synchronized void operationFailed(OperationFailed event) {
-      events.add(event);
-    }
-
-    <T> List<T> of(Class<T> type) {
-      return events.stream().filter(type::isInstance).map(type::cast).toList();
-    }
   }
 
   private long filesIn(String table) throws IOException {
@@ -264,7 +224,7 @@ class MetricsReviewTest {
 
   @Test
   void aPartitionedLakeWriteReportsEachFileWithItsSizeOnDisk() throws Exception {
-    Recording recording = new Recording();
+    MetricsEventsTest.Recording recording = new MetricsEventsTest.Recording();
     Tiering tiering = tiering(recording, NOON);
     // 60 hourly rows: three days, so three partition files.
     LakeWriteResult result =
@@ -296,7 +256,7 @@ class MetricsReviewTest {
 
   @Test
   void successiveCommitsCarryIncreasingCommitNumbersAndAReplayTheOriginalNumber() throws Exception {
-    Recording recording = new Recording();
+    MetricsEventsTest.Recording recording = new MetricsEventsTest.Recording();
     Tiering tiering = tiering(recording, NOON);
     LakeWriteResult a =
         tiering
@@ -375,7 +335,7 @@ class MetricsReviewTest {
     Files.createSymbolicLink(base.resolve("hot/staging/slm_9_b0.parquet"), target);
 
     Map<Path, Long> before = filesUnder(base.resolve("hot"));
-    Recording recording = new Recording();
+    MetricsEventsTest.Recording recording = new MetricsEventsTest.Recording();
     // A day later: past any grace period.
     Tiering later = tiering(recording, Instant.now().plus(Duration.ofDays(1)));
     LifecycleReport preview = later.janitor().cleanupOldBatches(2).preview();
@@ -401,7 +361,7 @@ class MetricsReviewTest {
 
   @Test
   void cacheReadsCountHitsMissesAndADamagedCopyAsAMiss() throws Exception {
-    Recording recording = new Recording();
+    MetricsEventsTest.Recording recording = new MetricsEventsTest.Recording();
     Tiering tiering = tiering(recording, NOON);
     LakeWriteResult a =
         tiering.lake().writeCleanData(Zone.SILVER, "ca", Prediction.class, rows(3, NOON));
