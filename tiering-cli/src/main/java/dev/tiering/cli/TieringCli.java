@@ -19,7 +19,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * The {@code tiering} command: operator tools over the SDK. Exit codes fit cron and systemd: 0 ok,
- * 1 warning (or a partial failure), 2 critical, 64 usage error, 74 I/O error, 70 a bug.
+ * 1 warning (or a partial failure), 2 critical, 64 usage error, 74 I/O error, 70 a bug; the
+ * command's {@code exitCodeList} lists them all, for {@code --help} and tiering(1).
  */
 @Command(
     name = "tiering",
@@ -43,7 +44,23 @@ import picocli.CommandLine.TypeConversionException;
       CommandLine.HelpCommand.class
     },
     exitCodeOnInvalidInput = TieringCli.EXIT_USAGE,
-    exitCodeOnExecutionException = TieringCli.EXIT_SOFTWARE)
+    exitCodeOnExecutionException = TieringCli.EXIT_SOFTWARE,
+    // In --help and, through picocli-codegen, the EXIT STATUS section of tiering(1): cron jobs and
+    // systemd units act on these codes, so operators should not need the source to read them.
+    // No colon in the heading: the man page takes it for the section name.
+    exitCodeListHeading = "%nExit status%n",
+    exitCodeList = {
+      " 0:ok",
+      " 1:warning (status, doctor), an incompatible schema (schema diff), or some files failed"
+          + " (the output names them)",
+      " 2:critical (status, doctor), or a malformed sidecar (schema validate)",
+      TieringCli.EXIT_USAGE + ":usage error; the message says what",
+      SqlCommand.EXIT_SQL + ":sql: a statement DuckDB refuses",
+      // The launcher's (src/dist/bin/tiering), before any Java runs: sysexits EX_UNAVAILABLE.
+      "69:no Java 17 or newer found (the launcher)",
+      TieringCli.EXIT_SOFTWARE + ":a bug; the stack trace says where",
+      TieringCli.EXIT_IO + ":input/output error; the message names the path"
+    })
 public final class TieringCli implements Runnable {
 
   /** Exit code for bad arguments (sysexits EX_USAGE). */

@@ -129,6 +129,10 @@ class RouteCommandTest {
     CliRun help = CliRun.of("--help");
     assertThat(help.exitCode()).isZero();
     assertThat(help.out()).contains("route", "demo");
+    // The exit codes, for operators wiring cron or systemd, and for the EXIT STATUS of tiering(1).
+    assertThat(help.out())
+        .contains(
+            "Exit status", " 0   ok", "64   usage error", "69   no Java 17", "74   input/output");
   }
 
   @Test
