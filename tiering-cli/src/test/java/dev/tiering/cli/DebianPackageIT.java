@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The .deb and the tarball that {@code mvn -Pdist package} built, as an operator gets them: the
  * package's control fields and file list ({@code dpkg-deb -I/-c}), then its files extracted into a
  * temporary root ({@code dpkg-deb -x}, never {@code dpkg -i}) and run from there, its man pages
- * rendered by {@code man}, its completion sourced by bash and its units checked by {@code
- * systemd-analyze verify}. Nothing is written outside temporary directories.
+ * rendered by {@code man}, its completion sourced by bash, its units checked by {@code
+ * systemd-analyze verify} and the whole package by {@code lintian}, Debian's policy checker.
+ * Nothing is written outside temporary directories.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DebianPackageIT {
@@ -74,6 +76,9 @@ class DebianPackageIT {
           "status", "doctor", "cleanup", "compact", "archive", "cache", "route", "schema", "ls",
           "sql", "recover", "ingest", "demo", "help");
 
+  /** A library's file name: its artifact, then its version from the first dash before a digit. */
+  private static final Pattern JAR_NAME = Pattern.compile("(.+?)-(\\d.*)\\.jar");
+
   private static Path target;
   private static String version;
   private static Path deb;
@@ -117,7 +122,7 @@ class DebianPackageIT {
         .containsEntry("Architecture", "all")
         .containsEntry("Section", "admin")
         .containsEntry("Priority", "optional")
-        .containsEntry("Depends", "java17-runtime-headless, adduser")
+        .containsEntry("Depends", "openjdk-17-jre-headless | java17-runtime-headless, adduser")
         .containsKeys("Maintainer", "Installed-Size", "Description");
     assertThat(fields.keySet())
         .containsExactly(
@@ -162,18 +167,21 @@ class DebianPackageIT {
     List<String> expected = new ArrayList<>();
     expected.add("/usr/share/tiering/bin/tiering");
     expected.add("/usr/bin/tiering -> " + LAUNCHER_TARGET);
-    MAN_PAGES.forEach(page -> expected.add("/usr/share/man/man1/" + page));
+    expected.add("/usr/share/tiering/tiering-cli.jar");
+    MAN_PAGES.forEach(page -> expected.add("/usr/share/man/man1/" + page + ".gz"));
     expected.add("/usr/share/bash-completion/completions/tiering");
     UNITS.forEach(unit -> expected.add("/lib/systemd/system/" + unit));
+    expected.add("/usr/share/doc/tiering/changelog.gz");
+    expected.add("/usr/share/doc/tiering/copyright");
+    expected.add("/usr/share/lintian/overrides/tiering");
     expected.add("/etc/default/tiering");
     assertThat(files).containsExactlyElementsOf(expected);
     assertThat(entries.get("/usr/share/tiering/bin/tiering")).isEqualTo("-rwxr-xr-x");
     assertThat(entries.get("/etc/default/tiering")).isEqualTo("-rw-r--r--");
     assertThat(entries.get("/usr/bin/tiering -> " + LAUNCHER_TARGET)).startsWith("l");
 
-    // Exactly the jars ./tiering runs from target/: the command line and its runtime libraries.
+    // Exactly the libraries ./tiering runs with from target/lib/.
     TreeSet<String> built = new TreeSet<>();
-    built.add("tiering-cli.jar");
     try (Stream<Path> lib = Files.list(target.resolve("lib"))) {
       lib.forEach(jar -> built.add(jar.getFileName().toString()));
     }
@@ -236,7 +244,7 @@ class DebianPackageIT {
   @Test
   void everyManPageRendersWithoutATroffWarning() throws Exception {
     for (String page : MAN_PAGES) {
-      Path file = root.resolve("usr/share/man/man1/" + page);
+      Path file = root.resolve("usr/share/man/man1/" + page + ".gz");
       Run man =
           run(
               List.of("man", "--warnings", "-l", file.toString()),
@@ -249,7 +257,7 @@ class DebianPackageIT {
     }
     Run status =
         run(
-            List.of("man", "-l", root.resolve("usr/share/man/man1/tiering-status.1").toString()),
+            List.of("man", "-l", root.resolve("usr/share/man/man1/tiering-status.1.gz").toString()),
             Map.of("MANWIDTH", "200", "MANPAGER", "cat", "PAGER", "cat"),
             root);
     assertThat(status.out())
@@ -320,11 +328,51 @@ class DebianPackageIT {
     assertThat(untar.code()).as(untar.err()).isZero();
     Path home = unpacked.resolve("tiering-" + version);
     assertThat(home.resolve("bin/tiering")).isExecutable();
+    assertThat(home.resolve("tiering-cli.jar"))
+        .hasSameBinaryContentAs(target.resolve("tiering-cli.jar"));
     assertThat(tree(home.resolve("lib")))
         .hasSize(tree(root.resolve("usr/share/tiering/lib")).size());
     Run printed = run(List.of(home.resolve("bin/tiering").toString(), "--version"));
     assertThat(printed.code()).as(printed.err()).isZero();
     assertThat(printed.out()).isEqualTo("tiering " + version + "\n");
+  }
+
+  @Test
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  void lintianFindsNoErrorAndNoWarning() throws Exception {
+    Assumptions.assumeTrue(onPath("lintian"), "lintian is not installed (apt-get install lintian)");
+    // The one tag the package overrides, with its reason, is in
+    // /usr/share/lintian/overrides/tiering (an override shown counts as a failure, so not shown).
+    Run lintian =
+        run(
+            List.of("lintian", "--fail-on", "error,warning", deb.toString()),
+            Map.of(),
+            scratch,
+            280);
+    assertThat(lintian.out()).isEmpty();
+    assertThat(lintian.code()).as(lintian.err()).isZero();
+  }
+
+  @Test
+  void theCopyrightFileNamesEveryBundledLibrarysLicense() throws Exception {
+    String copyright = Files.readString(root.resolve("usr/share/doc/tiering/copyright"));
+    assertThat(copyright).startsWith("tiering: ").contains("no license is granted");
+    try (Stream<Path> lib = Files.list(root.resolve("usr/share/tiering/lib"))) {
+      for (Path jar : lib.toList()) {
+        String name = jar.getFileName().toString();
+        if (!name.startsWith("tiering-")) {
+          // picocli-4.7.7.jar: "(Apache License, Version 2.0) picocli (info.picocli:picocli:4.7.7
+          // -"
+          java.util.regex.Matcher parts = JAR_NAME.matcher(name);
+          assertThat(parts.matches()).as(name).isTrue();
+          assertThat(copyright)
+              .as(name)
+              .containsPattern(
+                  "(?m)^\\s*\\(.+\\) .*\\([^:\\s()]+:"
+                      + Pattern.quote(parts.group(1) + ":" + parts.group(2) + " - "));
+        }
+      }
+    }
   }
 
   /** The command a job unit runs: its name, but the metrics unit runs status --prometheus. */
@@ -342,6 +390,11 @@ class DebianPackageIT {
   /** Runs a command with a bounded wait; its output goes to files beside the work directory. */
   private static Run run(List<String> command, Map<String, String> env, Path directory)
       throws IOException, InterruptedException {
+    return run(command, env, directory, 100);
+  }
+
+  private static Run run(List<String> command, Map<String, String> env, Path directory, int seconds)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile("tiering-it", ".out");
     Path err = Files.createTempFile("tiering-it", ".err");
     try {
@@ -354,7 +407,7 @@ class DebianPackageIT {
       builder.environment().remove("JAVA_HOME");
       builder.environment().putAll(env);
       Process process = builder.start();
-      if (!process.waitFor(100, TimeUnit.SECONDS)) {
+      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new AssertionError("timed out: " + command);
       }
