@@ -59,7 +59,9 @@ import picocli.CommandLine.TypeConversionException;
       // The launcher's (src/dist/bin/tiering), before any Java runs: sysexits EX_UNAVAILABLE.
       "69:no Java 17 or newer found (the launcher)",
       TieringCli.EXIT_SOFTWARE + ":a bug; the stack trace says where",
-      TieringCli.EXIT_IO + ":input/output error; the message names the path"
+      TieringCli.EXIT_IO + ":input/output error; the message names the path",
+      // The launcher's too: sysexits EX_CONFIG.
+      "78:the launcher's directory has '!/' in its path, where Java cannot load jars from"
     })
 public final class TieringCli implements Runnable {
 

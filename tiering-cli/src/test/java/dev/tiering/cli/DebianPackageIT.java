@@ -81,6 +81,13 @@ class DebianPackageIT {
 
   private static Path target;
   private static String version;
+
+  /**
+   * jdeb's Debian version: a snapshot gets the build's UTC start, so that each build is newer than
+   * the last and all sort before the release (~).
+   */
+  private static String debianVersion;
+
   private static Path deb;
 
   /** The extracted package: what dpkg would put under /. */
@@ -99,8 +106,19 @@ class DebianPackageIT {
     }
     target = Path.of(directory);
     version = System.getProperty("tiering.dist.version");
-    // jdeb's Debian version: a snapshot sorts before its release (~).
-    deb = target.resolve("tiering_" + version.replace("-SNAPSHOT", "~SNAPSHOT") + "_all.deb");
+    List<Path> debs;
+    try (Stream<Path> files = Files.list(target)) {
+      debs = files.filter(f -> f.getFileName().toString().matches("tiering_.*_all\\.deb")).toList();
+    }
+    // The build deletes earlier builds' packages, so that tests and install-test take this one.
+    assertThat(debs).hasSize(1);
+    deb = debs.get(0);
+    debianVersion = deb.getFileName().toString().replaceAll("^tiering_(.*)_all\\.deb$", "$1");
+    assertThat(debianVersion)
+        .matches(
+            version.endsWith("-SNAPSHOT")
+                ? Pattern.quote(version.replace("-SNAPSHOT", "~SNAPSHOT")) + "20\\d{12}"
+                : Pattern.quote(version));
     assertThat(deb).isRegularFile();
     Run extract = run(List.of("dpkg-deb", "-x", deb.toString(), root.toString()), Map.of(), root);
     assertThat(extract.code()).as(extract.err()).isZero();
@@ -118,7 +136,7 @@ class DebianPackageIT {
 
     assertThat(fields)
         .containsEntry("Package", "tiering")
-        .containsEntry("Version", version.replace("-SNAPSHOT", "~SNAPSHOT"))
+        .containsEntry("Version", debianVersion)
         .containsEntry("Architecture", "all")
         .containsEntry("Section", "admin")
         .containsEntry("Priority", "optional")
@@ -136,6 +154,12 @@ class DebianPackageIT {
             "Section",
             "Version");
     assertThat(dpkgDeb("-I", deb.toString(), "conffiles")).isEqualTo("/etc/default/tiering\n");
+    try (var changelog =
+        new java.util.zip.GZIPInputStream(
+            Files.newInputStream(root.resolve("usr/share/doc/tiering/changelog.gz")))) {
+      assertThat(new String(changelog.readAllBytes(), StandardCharsets.UTF_8))
+          .startsWith("tiering (" + debianVersion + ") unstable; urgency=medium\n");
+    }
     assertThat(dpkgDeb("-I", deb.toString(), "postinst"))
         .contains("adduser --system --group --quiet --home /nonexistent --no-create-home tiering")
         .doesNotContain("systemctl enable");
@@ -292,7 +316,10 @@ class DebianPackageIT {
         String text = Files.readString(root.resolve("lib/systemd/system/" + unit));
         if (unit.endsWith(".service")) {
           assertThat(text)
-              .contains("\nUser=tiering\n", "\nEnvironmentFile=/etc/default/tiering\n")
+              .contains(
+                  "\nUser=tiering\n",
+                  "\nEnvironmentFile=-/etc/default/tiering\n",
+                  "\nNoNewPrivileges=yes\nPrivateTmp=yes\n")
               .contains("\nExecStart=/usr/bin/tiering " + command(unit))
               .containsPattern("\nRequiresMountsFor=/data/(hot|lake)");
         } else {
@@ -373,6 +400,60 @@ class DebianPackageIT {
         }
       }
     }
+  }
+
+  @Test
+  void theLauncherReadsPastPickedUpLinesAndTakesJavaOptsAsWordsNotFileNames(@TempDir Path work)
+      throws Exception {
+    Path tiering = root.resolve("usr/bin/tiering");
+    // A Java 17 without a release file: its version comes from -version, after "Picked up ...".
+    Path java = Path.of(ProcessHandle.current().info().command().orElseThrow()).toRealPath();
+    Path bare = Files.createDirectories(work.resolve("bare-jdk/bin"));
+    Path calls = work.resolve("bare-jdk-calls");
+    Files.writeString(
+        bare.resolve("java"),
+        "#!/bin/sh\necho \"$*\" >> '" + calls + "'\nexec '" + java + "' \"$@\"\n");
+    assertThat(bare.resolve("java").toFile().setExecutable(true)).isTrue();
+    Run picked =
+        run(
+            List.of(tiering.toString(), "--version"),
+            Map.of(
+                "JAVA_HOME", bare.getParent().toString(),
+                "JAVA_TOOL_OPTIONS", "-Xss2m",
+                "PATH", "/usr/bin/no-java-here:/bin"),
+            work);
+    assertThat(picked.code()).as(picked.err()).isZero();
+    assertThat(picked.out()).isEqualTo("tiering " + version + "\n");
+    // It ran the command line, not only -version: it was taken, not passed over for another.
+    assertThat(Files.readString(calls)).contains("-jar " + root.resolve("usr/share/tiering"));
+
+    // A file named like an option in the working directory is not what -D* means.
+    Files.createFile(work.resolve("-Dsneaky=1"));
+    Run options =
+        run(
+            List.of(tiering.toString(), "--version"),
+            Map.of("JAVA_OPTS", "-XshowSettings:properties  -D*"),
+            work);
+    assertThat(options.code()).as(options.err()).isZero();
+    assertThat(options.err()).contains("java.home = ").doesNotContain("sneaky");
+  }
+
+  @Test
+  void theLauncherRefusesADirectoryJavaCannotLoadJarsFrom(@TempDir Path unpacked) throws Exception {
+    Path bang = Files.createDirectory(unpacked.resolve("x!"));
+    Path tarball = target.resolve("tiering-" + version + ".tar.gz");
+    Run untar = run(List.of("tar", "-xzf", tarball.toString(), "-C", bang.toString()));
+    assertThat(untar.code()).as(untar.err()).isZero();
+    Path home = bang.resolve("tiering-" + version);
+    Run refused = run(List.of(home.resolve("bin/tiering").toString(), "--version"));
+    assertThat(refused.code()).isEqualTo(78);
+    assertThat(refused.out()).isEmpty();
+    assertThat(refused.err())
+        .isEqualTo(
+            "tiering: cannot run from "
+                + home
+                + ": Java cannot load jars from a path with '!/' in it; move or rename the"
+                + " directory.\n");
   }
 
   /** The command a job unit runs: its name, but the metrics unit runs status --prometheus. */
