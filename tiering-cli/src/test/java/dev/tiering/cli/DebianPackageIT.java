@@ -350,10 +350,7 @@ class DebianPackageIT {
 
   @Test
   void theTarballRunsFromItsOwnBinDirectory(@TempDir Path unpacked) throws Exception {
-    Path tarball = target.resolve("tiering-" + version + ".tar.gz");
-    Run untar = run(List.of("tar", "-xzf", tarball.toString(), "-C", unpacked.toString()));
-    assertThat(untar.code()).as(untar.err()).isZero();
-    Path home = unpacked.resolve("tiering-" + version);
+    Path home = untarInto(unpacked);
     assertThat(home.resolve("bin/tiering")).isExecutable();
     assertThat(home.resolve("tiering-cli.jar"))
         .hasSameBinaryContentAs(target.resolve("tiering-cli.jar"));
@@ -440,11 +437,7 @@ class DebianPackageIT {
 
   @Test
   void theLauncherRefusesADirectoryJavaCannotLoadJarsFrom(@TempDir Path unpacked) throws Exception {
-    Path bang = Files.createDirectory(unpacked.resolve("x!"));
-    Path tarball = target.resolve("tiering-" + version + ".tar.gz");
-    Run untar = run(List.of("tar", "-xzf", tarball.toString(), "-C", bang.toString()));
-    assertThat(untar.code()).as(untar.err()).isZero();
-    Path home = bang.resolve("tiering-" + version);
+    Path home = untarInto(Files.createDirectory(unpacked.resolve("x!")));
     Run refused = run(List.of(home.resolve("bin/tiering").toString(), "--version"));
     assertThat(refused.code()).isEqualTo(78);
     assertThat(refused.out()).isEmpty();
@@ -454,6 +447,14 @@ class DebianPackageIT {
                 + home
                 + ": Java cannot load jars from a path with '!/' in it; move or rename the"
                 + " directory.\n");
+  }
+
+  /** Unpacks the tarball into {@code directory}; returns its top directory. */
+  private static Path untarInto(Path directory) throws IOException, InterruptedException {
+    Path tarball = target.resolve("tiering-" + version + ".tar.gz");
+    Run untar = run(List.of("tar", "-xzf", tarball.toString(), "-C", directory.toString()));
+    assertThat(untar.code()).as(untar.err()).isZero();
+    return directory.resolve("tiering-" + version);
   }
 
   /** The command a job unit runs: its name, but the metrics unit runs status --prometheus. */
