@@ -53,11 +53,11 @@ public final class ApiTour {
         .staging()
         .writeIntermediate(SlmId.of(3), BatchId.of("b42"), Prediction.class, predictions);
 
-    // The coordinator: the batch back, clean rows to the lake (zstd 5, schema.json versioned,
-    // metrics merged), committed once however often the job is retried.
+    // The coordinator: the batch back once every SLM it expects has committed, clean rows to
+    // the lake (zstd 5, schema.json versioned, metrics merged), committed once however retried.
     List<Prediction> clean;
     try (Stream<Prediction> batch =
-        tiering.staging().readBatch(BatchId.of("b42"), Prediction.class)) {
+        tiering.staging().readBatch(BatchId.of("b42"), Prediction.class, List.of(SlmId.of(3)))) {
       clean = batch.filter(p -> p.score() >= 0.5).toList();
     }
     LakeWriteResult written =

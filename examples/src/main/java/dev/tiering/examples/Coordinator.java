@@ -207,23 +207,25 @@ public final class Coordinator {
       long removedStagingFiles,
       Map<String, Duration> timings) {}
 
-  /** Aggregates {@code batch}. */
-  public BatchResult process(BatchId batch) throws IOException {
+  /**
+   * Aggregates {@code batch}, once each of the {@code expected} SLMs has committed its file.
+   *
+   * @throws dev.tiering.parquet.IncompleteBatchException if an expected SLM's job has not committed
+   *     its file yet (or another SLM's file is there): nothing is written or cleaned; process the
+   *     batch again once the jobs are done
+   */
+  public BatchResult process(BatchId batch, java.util.Collection<SlmId> expected)
+      throws IOException {
     Map<String, Duration> timings = new LinkedHashMap<>();
     long t0 = System.nanoTime();
     List<Prediction> all;
-    try (Stream<Prediction> rows = staging.readBatch(batch, Prediction.class)) {
+    // Exactly the SLMs whose jobs write the batch: a coordinator that started before the last job
+    // committed must not aggregate, commit (the write id would be used up) and clean up a part.
+    try (Stream<Prediction> rows = staging.readBatch(batch, Prediction.class, expected)) {
       all = rows.toList();
     }
-    // Every SLM present, not an assumed 0-6.
     java.util.SortedSet<Integer> slms = new java.util.TreeSet<>();
-    all.forEach(p -> slms.add(p.slmId()));
-    if (slms.isEmpty()) {
-      throw new IllegalStateException(
-          "No staging files for batch "
-              + batch
-              + " (run the SLM jobs first, or check the batch id)");
-    }
+    expected.forEach(slm -> slms.add(slm.value()));
     long rejected = all.stream().filter(p -> !p.valid()).count();
     timings.put("read staging", since(t0));
 

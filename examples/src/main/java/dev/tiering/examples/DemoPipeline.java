@@ -250,7 +250,7 @@ public final class DemoPipeline {
                 + options.batches()
                 + ": coordinator cross-checking,"
                 + " writing silver and gold, cleaning staging...");
-        Coordinator.BatchResult result = coordinator.process(batch);
+        Coordinator.BatchResult result = coordinator.process(batch, SlmId.range(0, options.slms()));
         result.timings().forEach((stage, time) -> add(timings, "coordinator: " + stage, time));
         results.add(result);
         if (b % 20 == 0 || b == options.batches()) {

@@ -8,10 +8,13 @@ import dev.tiering.parquet.LakeWriteOptions;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The seed's three storage functions on the SDK's one entry point, with Java records for rows:
- * {@code save_intermediate_result}, {@code save_clean_data} and {@code cleanup_batch}.
+ * {@code save_intermediate_result}, {@code save_clean_data} and {@code cleanup_batch}; and the
+ * coordinator's read of a batch, which the seed leaves implicit and which must not start before the
+ * last job committed.
  */
 public final class SeedFunctions {
 
@@ -29,6 +32,20 @@ public final class SeedFunctions {
   public void saveIntermediateResult(int slm, String batch, List<Prediction> rows)
       throws IOException {
     tiering.staging().writeIntermediate(SlmId.of(slm), BatchId.of(batch), Prediction.class, rows);
+  }
+
+  /**
+   * The coordinator's read: every prediction of the batch, once each of SLMs {@code 0 .. slms - 1}
+   * (the seed's {@code range(7)}) has committed its file.
+   *
+   * @throws dev.tiering.parquet.IncompleteBatchException if a job has not committed yet: nothing is
+   *     read; read again once the jobs are done
+   */
+  public List<Prediction> readIntermediateResults(String batch, int slms) throws IOException {
+    try (Stream<Prediction> rows =
+        tiering.staging().readBatch(BatchId.of(batch), Prediction.class, SlmId.range(0, slms))) {
+      return rows.toList();
+    }
   }
 
   /** Clean rows to the lake (zstd 5, schema.json kept), once per batch however often retried. */

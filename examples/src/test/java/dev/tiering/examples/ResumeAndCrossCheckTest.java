@@ -106,7 +106,7 @@ class ResumeAndCrossCheckTest {
               StagingJanitor.builder(paths).grace(Duration.ZERO).build(),
               step -> {},
               views);
-      Coordinator.BatchResult result = coordinator.process(batch);
+      Coordinator.BatchResult result = coordinator.process(batch, SlmId.range(0, slms.length));
       assertThat(result.sqlInputs()).isEqualTo(5);
       assertThat(result.sqlMismatches()).isZero();
       assertThat(

@@ -38,6 +38,26 @@ public record SlmId(int value) {
   }
 
   /**
+   * {@return the SLMs numbered {@code from} (inclusive) to {@code to} (exclusive), in order} The
+   * seed's seven jobs are {@code SlmId.range(0, 7)}.
+   *
+   * @param from the first SLM's number, zero or more
+   * @param to one past the last SLM's number, at least {@code from}
+   * @throws IllegalArgumentException if {@code from} is negative or {@code to} is below it
+   */
+  public static java.util.List<SlmId> range(int from, int to) {
+    if (from < 0 || to < from) {
+      throw new IllegalArgumentException(
+          "Invalid SLM range " + from + " to " + to + " (use 0 <= from <= to)");
+    }
+    java.util.List<SlmId> ids = new java.util.ArrayList<>(to - from);
+    for (int i = from; i < to; i++) {
+      ids.add(new SlmId(i));
+    }
+    return java.util.List.copyOf(ids);
+  }
+
+  /**
    * Parses the canonical text form.
    *
    * @param text the id in decimal, e.g. {@code 3}

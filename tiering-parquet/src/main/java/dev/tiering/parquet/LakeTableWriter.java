@@ -182,6 +182,8 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
    * @throws dev.tiering.schema.IncompatibleSchemaException if another writer changed the table's
    *     schema meanwhile so that this one no longer fits; nothing is published
    * @throws IllegalStateException if this write was already committed
+   * @throws IllegalArgumentException if the write has a write id the table has not committed and no
+   *     rows (see {@link LakeWriteOptions#writeId}); nothing is written
    * @throws IOException if finishing a file or the commit fails; nothing is visible unless the
    *     message says the write is committed
    */

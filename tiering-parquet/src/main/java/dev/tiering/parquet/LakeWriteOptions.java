@@ -70,7 +70,10 @@ public record LakeWriteOptions(
    * committed a write with this id, committing again changes nothing and returns the first commit's
    * result ({@link LakeWriteResult#replayed()}); of concurrent commits with one id, exactly one
    * writes. Use an id that names the work, not the attempt, such as {@code <run>-<batch>}. The
-   * table remembers ids for {@link LakeWriter.Builder#commitRetention}.
+   * table remembers ids for {@link LakeWriter.Builder#commitRetention}. A write with a new id and
+   * no rows is refused when it commits: it would use the id up, and the retry that has the rows
+   * would write none of them (a coordinator that started before its jobs finished would lose the
+   * batch).
    *
    * @param id the write's id
    * @return these options with the id

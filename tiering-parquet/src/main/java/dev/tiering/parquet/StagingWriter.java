@@ -18,6 +18,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -275,8 +276,10 @@ public final class StagingWriter {
   }
 
   /**
-   * Reads back every SLM's intermediate result of a batch, as records, SLM after SLM: what the
-   * coordinator aggregates. Columns are found by name; the stream must be closed.
+   * Reads back every SLM's intermediate result of a batch, as records, SLM after SLM. Columns are
+   * found by name; the stream must be closed. It reads whichever SLMs have committed their file: a
+   * coordinator that may start before its jobs finish uses {@link #readBatch(BatchId, Class,
+   * Collection)}, which refuses a batch that lacks an expected SLM.
    *
    * <pre>{@code
    * try (Stream<Prediction> all = staging.readBatch(BatchId.of("b42"), Prediction.class)) { ... }
@@ -292,8 +295,39 @@ public final class StagingWriter {
    */
   public <T extends Record> java.util.stream.Stream<T> readBatch(BatchId batch, Class<T> type)
       throws IOException {
+    return read(batch, type, batchFiles(batch));
+  }
+
+  /**
+   * Reads back the intermediate results of exactly the SLMs a coordinator expects, as records, SLM
+   * after SLM: what a coordinator aggregates. A batch that lacks the file of an expected SLM (its
+   * job has not committed yet, or failed) or has a file of another SLM is refused before anything
+   * is read, so a coordinator never aggregates, commits and cleans up part of a batch.
+   *
+   * <pre>{@code
+   * try (Stream<Prediction> all =
+   *     staging.readBatch(BatchId.of("b42"), Prediction.class, SlmId.range(0, 7))) { ... }
+   * }</pre>
+   *
+   * @param <T> the record type
+   * @param batch the batch to read
+   * @param type the record class
+   * @param expected the SLMs whose files the batch must have, and the only ones it may have
+   * @return the rows, by SLM id; close the stream
+   * @throws IncompleteBatchException if an expected SLM has no file in the batch, or another SLM
+   *     has one; nothing is read
+   * @throws IllegalArgumentException if {@code expected} is empty, the class cannot be mapped, or a
+   *     component names a column that no file of the batch has
+   * @throws IOException if the staging area cannot be listed or a file cannot be read
+   */
+  public <T extends Record> java.util.stream.Stream<T> readBatch(
+      BatchId batch, Class<T> type, Collection<SlmId> expected) throws IOException {
+    return read(batch, type, expectedFiles(batch, expected));
+  }
+
+  private <T extends Record> java.util.stream.Stream<T> read(
+      BatchId batch, Class<T> type, java.util.SortedMap<Integer, Path> files) throws IOException {
     RecordMapping<T> mapping = RecordMapping.of(type);
-    java.util.SortedMap<Integer, Path> files = batchFiles(batch);
     // A column of the record that no file of the batch has is a misnamed component, not a
     // column every row lacks: refused, or every row would read it as null.
     java.util.Set<String> present = new java.util.HashSet<>();
@@ -338,9 +372,62 @@ public final class StagingWriter {
    */
   public ColumnarReader readBatchColumns(
       BatchId batch, RowSchema columns, ColumnarReader.Options options) throws IOException {
+    return readColumns(batchFiles(batch), columns, options);
+  }
+
+  /**
+   * Reads the intermediate results of exactly the SLMs a coordinator expects, column by column (see
+   * {@link #readBatch(BatchId, Class, Collection)} for what is refused, and {@link
+   * #readBatchColumns(BatchId, RowSchema, ColumnarReader.Options)} for the columns and options).
+   *
+   * @param batch the batch to read
+   * @param expected the SLMs whose files the batch must have, and the only ones it may have
+   * @param columns the columns to read the files as
+   * @param options which of those columns to read, a range, and the decoding threads
+   * @return the reader; close it
+   * @throws IncompleteBatchException if an expected SLM has no file in the batch, or another SLM
+   *     has one; nothing is read
+   * @throws IllegalArgumentException if {@code expected} is empty, or an option names a column
+   *     {@code columns} lacks
+   * @throws IOException if the staging area cannot be listed
+   */
+  public ColumnarReader readBatchColumns(
+      BatchId batch, Collection<SlmId> expected, RowSchema columns, ColumnarReader.Options options)
+      throws IOException {
+    return readColumns(expectedFiles(batch, expected), columns, options);
+  }
+
+  private ColumnarReader readColumns(
+      java.util.SortedMap<Integer, Path> files, RowSchema columns, ColumnarReader.Options options)
+      throws IOException {
     TableSchema schema = columns.asTable(STAGING_ZONE, STAGING_TABLE);
     options.fieldsOf(schema);
-    return ColumnarReader.open(storage, List.copyOf(batchFiles(batch).values()), schema, options);
+    return ColumnarReader.open(storage, List.copyOf(files.values()), schema, options);
+  }
+
+  /**
+   * The intermediate files of a batch, by SLM id: exactly those of {@code expected}, or refused.
+   */
+  private java.util.SortedMap<Integer, Path> expectedFiles(
+      BatchId batch, Collection<SlmId> expected) throws IOException {
+    java.util.SortedSet<Integer> wanted = new java.util.TreeSet<>();
+    for (SlmId slm : Objects.requireNonNull(expected, "expected")) {
+      wanted.add(Objects.requireNonNull(slm, "expected SLM").value());
+    }
+    if (wanted.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Cannot read batch " + batch + " expecting no SLMs (name the SLMs whose jobs write it)");
+    }
+    java.util.SortedMap<Integer, Path> files = batchFiles(batch);
+    List<SlmId> missing =
+        wanted.stream().filter(slm -> !files.containsKey(slm)).map(SlmId::of).toList();
+    List<SlmId> unexpected =
+        files.keySet().stream().filter(slm -> !wanted.contains(slm)).map(SlmId::of).toList();
+    if (!missing.isEmpty() || !unexpected.isEmpty()) {
+      throw new IncompleteBatchException(
+          batch, wanted.stream().map(SlmId::of).toList(), missing, unexpected);
+    }
+    return files;
   }
 
   /** The intermediate files of a batch, by SLM id. */

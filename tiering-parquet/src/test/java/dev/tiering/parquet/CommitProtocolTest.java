@@ -345,6 +345,37 @@ class CommitProtocolTest {
   }
 
   /**
+   * A coordinator that read an empty batch must not use its write id up: the retry with the rows
+   * would be a replay of nothing. Refused before anything is written; once committed, an empty
+   * retry of the same id is still the replay it always was.
+   */
+  @Test
+  void aWriteIdWithNoRowsIsRefusedAndLeftForTheWriteThatHasThem() throws Exception {
+    LakeWriter lake = lake(Storage.local());
+    write(lake, threeDays(1), null);
+    byte[] sidecar = Files.readAllBytes(paths.schemaFile(Zone.SILVER, TABLE));
+
+    assertThatThrownBy(() -> write(lake, List.of(), "consensus-b3"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "Cannot commit write id 'consensus-b3' to silver.slm_predictions with no rows: the id"
+                + " would be used up");
+    assertThat(lake.committed(Zone.SILVER, TABLE, "consensus-b3")).isEmpty();
+    assertThat(Files.readAllBytes(paths.schemaFile(Zone.SILVER, TABLE))).isEqualTo(sidecar);
+    assertThat(leftovers()).isEmpty();
+
+    LakeWriteResult written = write(lake, threeDays(2), "consensus-b3");
+    assertThat(written.replayed()).isFalse();
+    assertThat(written.rows()).isEqualTo(ROWS);
+    LakeWriteResult emptyRetry = write(lake, List.of(), "consensus-b3");
+    assertThat(emptyRetry.replayed()).isTrue();
+    assertThat(emptyRetry.commit()).isEqualTo(written.commit());
+    assertThat(readerRows()).isEqualTo(2L * ROWS);
+    // Without a write id an empty write is harmless, and commits as it always did.
+    assertThat(write(lake, List.of(), null).rows()).isZero();
+  }
+
+  /**
    * Two writers commit one write id at once: the first holds the table's lock at its commit point
    * until the second has started committing; exactly one of them writes.
    */

@@ -10,6 +10,8 @@ import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.schema.Field;
+import dev.tiering.schema.FieldType;
+import dev.tiering.schema.RowSchema;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -97,6 +99,61 @@ class RecordsTest {
     staging.writeIntermediate(SlmId.of(0), BatchId.of("b43"), Prediction.class, predictions(0, 5));
     try (Stream<Prediction> batch = staging.readBatch(BatchId.of("b42"), Prediction.class)) {
       assertThat(batch.toList()).isEqualTo(all);
+    }
+  }
+
+  @Test
+  void aCoordinatorThatNamesItsSlmsReadsExactlyThemOrNothing() throws Exception {
+    PathResolver paths = new PathResolver(TierLayout.under(base));
+    StagingWriter staging = StagingWriter.builder(paths).build();
+    BatchId batch = BatchId.of("b42");
+    List<SlmId> seven = SlmId.range(0, 7);
+    assertThatThrownBy(() -> staging.readBatch(batch, Prediction.class, seven))
+        .isInstanceOfSatisfying(
+            IncompleteBatchException.class,
+            e -> {
+              assertThat(e.batch()).isEqualTo(batch);
+              assertThat(e.missing()).isEqualTo(seven);
+              assertThat(e.unexpected()).isEmpty();
+            })
+        .hasMessage(
+            "Batch b42 is not complete: no intermediate file yet of SLM(s) 0, 1, 2, 3, 4, 5, 6"
+                + " (expected SLM(s) 0, 1, 2, 3, 4, 5, 6). Nothing was read: wait for the jobs to"
+                + " commit and read again, or name the SLMs the batch really has");
+
+    List<Prediction> all = new ArrayList<>();
+    for (int slm : new int[] {0, 2, 5}) {
+      staging.writeIntermediate(SlmId.of(slm), batch, Prediction.class, predictions(slm, 20));
+      all.addAll(predictions(slm, 20));
+    }
+    assertThatThrownBy(() -> staging.readBatch(batch, Prediction.class, SlmId.range(0, 3)))
+        .isInstanceOfSatisfying(
+            IncompleteBatchException.class,
+            e -> {
+              assertThat(e.missing()).containsExactly(SlmId.of(1));
+              assertThat(e.unexpected()).containsExactly(SlmId.of(5));
+            })
+        .hasMessageStartingWith(
+            "Batch b42 is not complete: no intermediate file yet of SLM(s) 1; files of SLM(s) 5"
+                + " that were not expected");
+    assertThatThrownBy(
+            () ->
+                staging.readBatchColumns(
+                    batch,
+                    SlmId.range(0, 6),
+                    RowSchema.builder().required("input_id", FieldType.INT64).build(),
+                    ColumnarReader.Options.defaults()))
+        .isInstanceOfSatisfying(
+            IncompleteBatchException.class,
+            e -> assertThat(e.missing()).containsExactly(SlmId.of(1), SlmId.of(3), SlmId.of(4)));
+    assertThatThrownBy(() -> staging.readBatch(batch, Prediction.class, List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot read batch b42 expecting no SLMs (name the SLMs whose jobs write it)");
+
+    try (Stream<Prediction> read =
+        staging.readBatch(
+            batch, Prediction.class, List.of(SlmId.of(5), SlmId.of(0), SlmId.of(2)))) {
+      assertThat(read.toList()).isEqualTo(all);
     }
   }
 

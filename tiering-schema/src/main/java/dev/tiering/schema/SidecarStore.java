@@ -225,7 +225,9 @@ public final class SidecarStore {
    * <ol>
    *   <li>Commits a crash left unfinished are settled (see {@link #recover}).
    *   <li>With a write id the table has committed before, nothing is done: the earlier commit is
-   *       returned, {@link TableCommit#replayed() replayed}, and the caller discards its files.
+   *       returned, {@link TableCommit#replayed() replayed}, and the caller discards its files. A
+   *       new write id with no files is refused: it would use the id up with nothing, and the retry
+   *       that has the rows would be a replay of nothing.
    *   <li>The schema is evolved (a new version goes to the history first) and the next sequence
    *       number taken.
    *   <li>A pending record {@code _commits/<seq>[-<id>].pending.json} is written, naming every file
@@ -252,7 +254,8 @@ public final class SidecarStore {
    * @return the commit, or the earlier one if the write id was committed before
    * @throws IncompatibleSchemaException if the policy does not allow the changes; nothing is
    *     written
-   * @throws IllegalArgumentException if a file does not target a staged name in the table
+   * @throws IllegalArgumentException if a file does not target a staged name in the table, or a
+   *     write id the table has not committed comes with no files; nothing is written
    * @throws IOException if the commit fails (its message says whether the write is committed), or
    *     the table's lock stays taken for 60 seconds
    */
@@ -307,6 +310,20 @@ public final class SidecarStore {
               entry.bytes(),
               current.orElse(entry.sidecar()),
               true);
+        }
+        if (files.isEmpty()) {
+          // A write id marks its rows as written for good: committed with none, it would turn
+          // the retry that carries the rows into a replay of nothing.
+          throw new IllegalArgumentException(
+              "Cannot commit write id '"
+                  + writeId
+                  + "' to "
+                  + zone
+                  + "."
+                  + table
+                  + " with no rows: the id would be used up, and a retry that has the rows would"
+                  + " write none of them (make sure the input is complete, e.g. read the batch"
+                  + " with the SLM ids you expect; write an empty result without a write id)");
         }
       }
       TableSchema next = settleSchema(current, proposed, policy);

@@ -1,0 +1,102 @@
+package dev.tiering.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tiering.core.BatchId;
+import dev.tiering.core.SlmId;
+import dev.tiering.core.TierLayout;
+import dev.tiering.core.lifecycle.StagingJanitor;
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.parquet.IncompleteBatchException;
+import dev.tiering.parquet.LakeWriter;
+import dev.tiering.parquet.StagingWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The coordinator against the timing of its SLM jobs. */
+class CoordinatorTest {
+
+  private static final int SLMS = 7;
+  private static final int ROWS = 500;
+
+  @TempDir Path base;
+
+  /**
+   * The seed's failure mode: a coordinator that runs before the last jobs committed. It must write
+   * nothing and clean nothing; run again once the jobs are done, it writes every prediction to
+   * silver exactly once.
+   */
+  @Test
+  void startedBeforeItsJobsFinishItWritesNothingThenEveryPredictionExactlyOnce() throws Exception {
+    PathResolver paths = new PathResolver(TierLayout.under(base));
+    StagingWriter staging = StagingWriter.builder(paths).build();
+    Coordinator coordinator =
+        new Coordinator(
+            staging,
+            LakeWriter.builder(paths).build(),
+            StagingJanitor.builder(paths).grace(Duration.ZERO).build());
+    BatchId batch = BatchId.of("b3");
+    Instant start = Instant.parse("2025-11-10T12:00:00Z");
+    List<SlmId> slms = SlmId.range(0, SLMS);
+
+    // Nothing staged yet, then 4 of 7 jobs done: the coordinator starts each time, too early.
+    assertThatThrownBy(() -> coordinator.process(batch, slms))
+        .isInstanceOf(IncompleteBatchException.class)
+        .hasMessageContaining("no intermediate file yet of SLM(s) 0, 1, 2, 3, 4, 5, 6");
+    for (int s = 0; s < 4; s++) {
+      new SlmInferenceJob(staging, SlmId.of(s)).run(batch, 1000, ROWS, start);
+    }
+    assertThatThrownBy(() -> coordinator.process(batch, slms))
+        .isInstanceOfSatisfying(
+            IncompleteBatchException.class,
+            e -> assertThat(e.missing()).containsExactly(SlmId.of(4), SlmId.of(5), SlmId.of(6)));
+    assertThat(coordinator.committed(batch)).isFalse();
+    assertThat(Files.exists(base.resolve("lake/clean/silver/slm_predictions"))).isFalse();
+    assertThat(stagedFiles()).hasSize(4);
+
+    for (int s = 4; s < SLMS; s++) {
+      new SlmInferenceJob(staging, SlmId.of(s)).run(batch, 1000, ROWS, start);
+    }
+    Coordinator.BatchResult result = coordinator.process(batch, slms);
+    assertThat(result.slms()).containsExactly(0, 1, 2, 3, 4, 5, 6);
+    assertThat(result.stagingRows()).isEqualTo(SLMS * ROWS);
+    assertThat(coordinator.committed(batch)).isTrue();
+
+    // Every valid prediction once: (slm, input) pairs are unique and complete.
+    String silver =
+        "read_parquet('" + base.resolve("lake/clean/silver/slm_predictions/**/*.parquet") + "')";
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = duck.createStatement();
+        ResultSet rs =
+            statement.executeQuery(
+                "SELECT count(*), count(DISTINCT (slm_id, input_id)), count(DISTINCT slm_id),"
+                    + " min(input_id), max(input_id) FROM "
+                    + silver)) {
+      rs.next();
+      assertThat(rs.getLong(1))
+          .isEqualTo(result.silverRows())
+          .isEqualTo(SLMS * ROWS - result.rejected());
+      assertThat(rs.getLong(2)).isEqualTo(rs.getLong(1));
+      assertThat(rs.getLong(3)).isEqualTo(SLMS);
+      assertThat(rs.getLong(4)).isEqualTo(1000);
+      assertThat(rs.getLong(5)).isEqualTo(1000 + ROWS - 1);
+    }
+  }
+
+  private List<Path> stagedFiles() throws Exception {
+    try (Stream<Path> files = Files.list(base.resolve("hot/staging"))) {
+      return files.filter(p -> p.getFileName().toString().startsWith("slm_")).toList();
+    }
+  }
+}
