@@ -15,6 +15,7 @@ import dev.tiering.parquet.Compactor;
 import dev.tiering.parquet.LakeReader;
 import dev.tiering.parquet.LakeWriter;
 import dev.tiering.parquet.StagingWriter;
+import dev.tiering.parquet.UnfinishedWork;
 import dev.tiering.parquet.WriterSettings;
 import dev.tiering.schema.SidecarStore;
 import java.nio.file.Path;
@@ -148,9 +149,17 @@ public final class Tiering {
     return new RawIngestor(paths, storage, clock);
   }
 
-  /** {@return the health checks (what {@code tiering status} prints)} */
+  /**
+   * {@return the health checks (what {@code tiering status} prints), with the lake's unfinished
+   * commits and compactions (see {@link UnfinishedWork})}
+   */
   public HealthMonitor health() {
-    return HealthMonitor.builder(paths).storage(storage).clock(clock).metrics(metrics).build();
+    return HealthMonitor.builder(paths)
+        .storage(storage)
+        .clock(clock)
+        .metrics(metrics)
+        .probe(unfinishedWork())
+        .build();
   }
 
   /**
@@ -158,7 +167,15 @@ public final class Tiering {
    * doctor} prints)}
    */
   public Doctor doctor() {
-    return new Doctor(paths, storage, Path.of("/proc"));
+    return new Doctor(paths, storage, Path.of("/proc")).withProbe(unfinishedWork());
+  }
+
+  /**
+   * {@return the lake's commits and compactions that stopped half-way, which a glob reader sees
+   * part or twice of until {@code tiering recover} finishes them}
+   */
+  public UnfinishedWork unfinishedWork() {
+    return new UnfinishedWork(paths, storage, sidecars, clock);
   }
 
   /** Builds a {@link Tiering}. */

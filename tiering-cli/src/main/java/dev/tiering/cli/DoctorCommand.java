@@ -26,8 +26,11 @@ final class DoctorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     dev.tiering.core.routing.PathResolver paths = tiers.resolver();
+    dev.tiering.core.storage.Storage storage = tiers.storage(paths, true);
     List<Doctor.Finding> findings =
-        new Doctor(paths, tiers.storage(paths, true), java.nio.file.Path.of("/proc")).examine();
+        new Doctor(paths, storage, java.nio.file.Path.of("/proc"))
+            .withProbe(StatusCommand.unfinishedWork(paths, storage))
+            .examine();
     PrintWriter out = spec.commandLine().getOut();
     out.printf("tiering doctor: %s%n%n", Doctor.level(findings).name());
     for (Doctor.Finding finding : findings) {

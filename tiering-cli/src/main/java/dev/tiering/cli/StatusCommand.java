@@ -122,10 +122,12 @@ final class StatusCommand implements Callable<Integer> {
     }
     Ranges.bytes(spec, "--cache-budget", cacheBudget, 1);
     dev.tiering.core.routing.PathResolver paths = tiers.resolver();
+    Storage storage = tiers.storage(paths, true);
     HealthMonitor monitor =
         HealthMonitor.builder(paths)
-            .storage(tiers.storage(paths, true))
+            .storage(storage)
             .thresholds(HealthThresholds.builder().cacheBudget(cacheBudget).build())
+            .probe(unfinishedWork(paths, storage))
             .build();
     HealthReport report = monitor.check(Duration.ofMillis((long) (interval * 1000)));
     PrintWriter out = spec.commandLine().getOut();
@@ -136,6 +138,14 @@ final class StatusCommand implements Callable<Integer> {
     }
     out.flush();
     return report.level().exitCode();
+  }
+
+  /** Unfinished lake commits and compactions: what a glob reader sees part or twice of. */
+  static dev.tiering.parquet.UnfinishedWork unfinishedWork(
+      dev.tiering.core.routing.PathResolver paths, Storage storage) {
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    return new dev.tiering.parquet.UnfinishedWork(
+        paths, storage, new dev.tiering.schema.SidecarStore(paths, storage, clock), clock);
   }
 
   /** The meters a status run exports: what the health check measured, not per-process counts. */
@@ -154,11 +164,13 @@ final class StatusCommand implements Callable<Integer> {
     registry
         .config()
         .meterFilter(MeterFilter.denyUnless(id -> measuredByHealthCheck(id.getName())));
+    Storage storage = tiers.storage(paths, true);
     HealthMonitor monitor =
         HealthMonitor.builder(paths)
-            .storage(tiers.storage(paths, true))
+            .storage(storage)
             .thresholds(HealthThresholds.builder().cacheBudget(cacheBudget).build())
             .metrics(TieringMetrics.bindTo(registry))
+            .probe(unfinishedWork(paths, storage))
             .build();
     HealthReport report = monitor.check(Duration.ofMillis((long) (interval * 1000)));
     String text = registry.scrape();

@@ -196,6 +196,60 @@ class OperatorCommandsTest {
     assertThat(run("ls").out()).contains("silver.preds  version 1.0.0  1 file(s)");
   }
 
+  /** Runs {@code chattr} on a file; false if this machine cannot (not root, not ext4-like). */
+  private static boolean chattr(String flag, Path file) throws Exception {
+    Process p =
+        new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor() == 0;
+  }
+
+  /**
+   * An input that the kernel refuses to delete after a compaction's commit point (an immutable
+   * file): before, compact printed only "FAILED ...: Operation not permitted", status said OK and a
+   * glob read the partition's rows twice until someone ran recover.
+   */
+  @Test
+  void aCompactionStuckAfterItsCommitPointIsNamedByCompactStatusAndDoctorUntilRecovered()
+      throws Exception {
+    lake(LocalDate.of(2025, 11, 10), 3);
+    Path partition = root.resolve("lake/clean/silver/preds/2025/11/10");
+    Path stuck;
+    try (Stream<Path> files = Files.list(partition)) {
+      stuck =
+          files
+              .filter(p -> p.getFileName().toString().endsWith(".parquet"))
+              .sorted()
+              .findFirst()
+              .orElseThrow();
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        chattr("+i", stuck), "chattr +i needs root and a file system with the immutable flag");
+    try {
+      CliRun compact = run("compact", "--min-age-minutes", "0");
+      assertThat(compact.exitCode()).isEqualTo(1);
+      assertThat(compact.out())
+          .contains(
+              stuck + ": cannot delete it (Operation not permitted) after its compaction committed")
+          .contains("until 'tiering recover'");
+      CliRun status = run("status", "--interval", "0");
+      assertThat(status.exitCode()).isEqualTo(1);
+      assertThat(status.out())
+          .contains("unfinished work")
+          .contains("silver.preds: a compaction of partition 2025/11/10 is running or stopped");
+      assertThat(run("doctor").out()).contains("unfinished work").contains("silver.preds");
+    } finally {
+      chattr("-i", stuck);
+    }
+    CliRun recover = run("recover");
+    assertThat(recover.exitCode()).isZero();
+    assertThat(run("status", "--interval", "0").out()).doesNotContain("silver.preds: a compaction");
+    try (Stream<Path> files = Files.list(partition)) {
+      assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".parquet")))
+          .hasSize(1);
+    }
+  }
+
   @Test
   void archiveMovesOldPartitions() throws IOException {
     lake(LocalDate.now(ZoneOffset.UTC).minusDays(100), 1);

@@ -480,17 +480,51 @@ public final class Compactor {
     // The commit point is saved; inputs go from here on, which only it hides.
     CompactionJournal.advanceEpoch(storage, dir);
     steps.after("epoch");
+    boolean allDeleted = true;
     for (FileEntry input : inputs) {
-      if (storage.delete(input.path())) {
-        report.add(LifecycleReport.Verb.COMPACTED, input.path(), input.size(), "merged");
+      try {
+        if (storage.delete(input.path())) {
+          report.add(LifecycleReport.Verb.COMPACTED, input.path(), input.size(), "merged");
+        }
+      } catch (IOException | RuntimeException e) {
+        // Committed: the journal hides this input from the SDK's readers and the views, and the
+        // next compaction or recovery deletes it. A glob reads its rows twice until then.
+        allDeleted = false;
+        log.warn(
+            "Compaction of {} is committed but could not delete {}: {}",
+            dir,
+            input.path(),
+            e.toString());
+        report.fail(input.path(), unfinished(journal, e));
       }
       steps.after("delete " + input.name());
     }
-    storage.delete(journal.file());
-    steps.after("done");
+    if (allDeleted) {
+      storage.delete(journal.file());
+      steps.after("done");
+    }
   }
 
   private record Output(PendingFile pending, ColumnarFileWriter writer) {}
+
+  /** What a committed compaction whose input could not be deleted tells the operator. */
+  private static IOException unfinished(CompactionJournal journal, Exception e) {
+    String reason =
+        e instanceof java.nio.file.AccessDeniedException
+            ? "permission denied"
+            : e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                ? f.getReason()
+                : e.toString();
+    return new IOException(
+        "cannot delete it ("
+            + reason
+            + ") after its compaction committed (journal "
+            + journal.file().getFileName()
+            + "): its rows are in the merged file, and the SDK's readers and 'tiering sql' read"
+            + " them once, but a glob over the partition reads them twice until 'tiering recover'"
+            + " (or the next compaction of the table) deletes it; fix what stops the delete first",
+        e);
+  }
 
   private void writeOutputs(
       TableSchema schema,

@@ -119,6 +119,124 @@ class CompactorTest {
     }
   }
 
+  /** Local storage whose deletes of the chosen files fail as {@code chattr +i} makes them fail. */
+  private static final class ImmutableFiles extends dev.tiering.core.storage.ForwardingStorage {
+    final java.util.Set<Path> immutable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    ImmutableFiles() {
+      super(Storage.local());
+    }
+
+    @Override
+    public boolean delete(Path path) throws IOException {
+      if (immutable.contains(path)) {
+        throw new java.nio.file.FileSystemException(
+            path.toString(), null, "Operation not permitted");
+      }
+      return delegate().delete(path);
+    }
+  }
+
+  private long globRows(Path dir) throws Exception {
+    return ((Number)
+            Duck.scalar(
+                "SELECT count(*) FROM read_parquet("
+                    + Duck.literal(dir.resolve("**/*.parquet"))
+                    + ")"))
+        .longValue();
+  }
+
+  /**
+   * An input that cannot be deleted after the compaction's commit point (an immutable file, a
+   * permission error): the compaction says it committed and what finishes it, goes on with the
+   * other partitions, and status and doctor warn, naming the table, until recovery finishes it.
+   * Before, the whole table failed with a bare "Operation not permitted" and status said OK while a
+   * glob read the partition's rows twice.
+   */
+  @Test
+  void anInputThatCannotBeDeletedAfterTheCommitPointIsReportedUntilRecoveryFinishesIt()
+      throws Exception {
+    smallFiles(4, 100);
+    Instant nextDay = NOON.plus(java.time.Duration.ofDays(1));
+    LakeWriter lake =
+        LakeWriter.builder(paths()).clock(Clock.fixed(nextDay, ZoneOffset.UTC)).build();
+    for (int f = 0; f < 3; f++) {
+      lake.writeCleanData(Predictions.schema(), Predictions.rows(100, nextDay, 10 + f));
+    }
+    Path table = base.resolve("lake/clean/silver/slm_predictions");
+    Path stuck = parquetFiles(partition()).get(1);
+    ImmutableFiles storage = new ImmutableFiles();
+    storage.immutable.add(stuck);
+    Files.createDirectories(base.resolve("hot"));
+    dev.tiering.Tiering tiering = dev.tiering.Tiering.builder().root(base).storage(storage).build();
+
+    LifecycleReport report =
+        Compactor.builder(paths())
+            .storage(storage)
+            .minCommitAge(java.time.Duration.ZERO)
+            .build()
+            .compact(Zone.SILVER, TABLE)
+            .execute();
+
+    assertThat(report.failures())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.path()).isEqualTo(stuck);
+              assertThat(f.error())
+                  .startsWith(
+                      "cannot delete it (Operation not permitted) after its compaction"
+                          + " committed (journal .compaction-")
+                  .contains("a glob over the partition reads them twice until 'tiering recover'");
+            });
+    // The other partition was compacted too: 3 files to 1.
+    assertThat(parquetFiles(table.resolve("2025/11/11"))).hasSize(1);
+    assertThat(globRows(table)).isEqualTo(700 + 100);
+    assertThat(readerRows(storage)).isEqualTo(700);
+    assertThat(tiering.unfinishedWork().find())
+        .singleElement()
+        .satisfies(
+            item -> {
+              assertThat(item.kind()).isEqualTo(UnfinishedWork.Kind.COMPACTION_UNFINISHED);
+              assertThat(item.path().getParent()).isEqualTo(partition());
+            });
+    dev.tiering.core.health.HealthReport health = tiering.health().check();
+    assertThat(health.level()).isEqualTo(dev.tiering.core.health.HealthLevel.WARNING);
+    assertThat(health.format())
+        .contains(
+            "silver.slm_predictions: a compaction of partition 2025/11/10 is running or stopped")
+        .contains("run 'tiering recover' to finish the work");
+    assertThat(tiering.doctor().examine())
+        .filteredOn(f -> f.check().equals("unfinished work"))
+        .singleElement()
+        .satisfies(
+            f -> assertThat(f.level()).isEqualTo(dev.tiering.core.health.HealthLevel.WARNING));
+
+    // The operator fixes what stopped the delete; recovery finishes the compaction.
+    storage.immutable.clear();
+    Compactor.builder(paths()).storage(storage).build().recover(Zone.SILVER, TABLE);
+    assertThat(globRows(table)).isEqualTo(700);
+    assertThat(readerRows(storage)).isEqualTo(700);
+    assertThat(tiering.unfinishedWork().find()).isEmpty();
+    assertThat(tiering.health().check().checks())
+        .filteredOn(c -> c.name().equals("unfinished work"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.level()).isEqualTo(dev.tiering.core.health.HealthLevel.OK));
+  }
+
+  private long readerRows(Storage storage) throws IOException {
+    long rows = 0;
+    try (ParquetRowReader scan =
+        new LakeReader(
+                paths(), storage, new SidecarStore(paths(), storage, Clock.systemUTC()), null)
+            .scan(Zone.SILVER, TABLE)) {
+      while (scan.next()) {
+        rows++;
+      }
+    }
+    return rows;
+  }
+
   @Test
   void aDryRunReportsThePlanAndChangesNothing() throws Exception {
     smallFiles(5, 10);

@@ -554,6 +554,44 @@ public final class SidecarStore {
   public record Settled(int rolledForward, int rolledBack) {}
 
   /**
+   * {@return the commits of a table that are not finished, oldest first} Reads only: nothing is
+   * settled (see {@link #recover}). A committed one is past its commit point but not yet published
+   * whole, so a glob over the table sees part of it until the next commit or {@link #recover}
+   * publishes the rest; a pending one is a write before its commit point, in progress or left by a
+   * writer that died, whose staged files no glob sees and which recovery removes.
+   *
+   * @param zone the table's zone
+   * @param table the table's name
+   * @throws IOException if the commit log or the sidecar cannot be read
+   */
+  public List<Unfinished> unfinished(Zone zone, TableName table) throws IOException {
+    List<CommitLog.Name> names = new CommitLog(paths, storage, zone, table).names();
+    if (names.isEmpty()) {
+      return List.of();
+    }
+    long lastCommit = read(zone, table).map(SchemaSidecar::lastCommit).orElse(0L);
+    List<Unfinished> unfinished = new ArrayList<>();
+    for (CommitLog.Name name : names) {
+      if (!name.committed() || name.seq() > lastCommit) {
+        unfinished.add(
+            new Unfinished(
+                name.seq(), name.committed(), name.entry().path(), name.entry().modified()));
+      }
+    }
+    return List.copyOf(unfinished);
+  }
+
+  /**
+   * A commit that is not finished (see {@link #unfinished}).
+   *
+   * @param seq its commit number
+   * @param committed true if it is past its commit point (published in part), false if before it
+   * @param record its record in {@code _commits/}
+   * @param since when its record was last written
+   */
+  public record Unfinished(long seq, boolean committed, Path record, Instant since) {}
+
+  /**
    * {@return the commit of a write id, if the table has committed it and still keeps its record}
    * See {@link CommitRetention}. Changes nothing; the commit is marked {@link
    * TableCommit#replayed() replayed}.

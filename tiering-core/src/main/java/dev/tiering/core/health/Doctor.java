@@ -35,6 +35,7 @@ public final class Doctor {
   private final PathResolver paths;
   private final Storage storage;
   private final ProcFiles proc;
+  private final List<HealthProbe> probes;
 
   /**
    * A doctor reading the real {@code /proc}, on the layout's storage.
@@ -53,9 +54,26 @@ public final class Doctor {
    * @param procRoot the directory read as {@code /proc}
    */
   public Doctor(PathResolver paths, Storage storage, Path procRoot) {
+    this(paths, storage, new ProcFiles(Objects.requireNonNull(procRoot, "procRoot")), List.of());
+  }
+
+  private Doctor(PathResolver paths, Storage storage, ProcFiles proc, List<HealthProbe> probes) {
     this.paths = Objects.requireNonNull(paths, "paths");
     this.storage = Objects.requireNonNull(storage, "storage");
-    this.proc = new ProcFiles(Objects.requireNonNull(procRoot, "procRoot"));
+    this.proc = proc;
+    this.probes = List.copyOf(probes);
+  }
+
+  /**
+   * {@return this doctor, also running {@code probe} after its own checks} (see {@link
+   * HealthProbe}).
+   *
+   * @param probe the check to add
+   */
+  public Doctor withProbe(HealthProbe probe) {
+    List<HealthProbe> more = new ArrayList<>(probes);
+    more.add(Objects.requireNonNull(probe, "probe"));
+    return new Doctor(paths, storage, proc, more);
   }
 
   /**
@@ -64,6 +82,16 @@ public final class Doctor {
    * @return the findings, in a stable order; a check that cannot be made is a finding too
    */
   public List<Finding> examine() {
+    List<Finding> findings = setup();
+    for (HealthProbe probe : probes) {
+      HealthCheck check = HealthMonitor.run(probe);
+      findings.add(new Finding(check.name(), check.level(), check.message(), ""));
+    }
+    return findings;
+  }
+
+  /** The file system setup's findings. */
+  private List<Finding> setup() {
     List<Finding> findings = new ArrayList<>();
     Path hot = paths.layout().hotRoot();
     Path lake = paths.layout().lakeRoot();

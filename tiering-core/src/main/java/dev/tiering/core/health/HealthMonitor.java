@@ -44,6 +44,7 @@ public final class HealthMonitor {
   private final Clock clock;
   private final ProcFiles proc;
   private final MetricsListener metrics;
+  private final List<HealthProbe> probes;
 
   private HealthMonitor(Builder b) {
     this.paths = b.paths;
@@ -52,6 +53,7 @@ public final class HealthMonitor {
     this.clock = b.clock;
     this.proc = new ProcFiles(b.procRoot);
     this.metrics = GuardedListener.of(b.metrics);
+    this.probes = List.copyOf(b.probes);
   }
 
   /**
@@ -159,9 +161,31 @@ public final class HealthMonitor {
     if (!ioInterval.isZero() && !ioInterval.isNegative()) {
       checks.addAll(io(ioInterval));
     }
+    if (hotRoot == null && lakeRoot == null) {
+      for (HealthProbe probe : probes) {
+        checks.add(run(probe));
+      }
+    }
     HealthReport report = new HealthReport(clock.instant(), checks);
     report.log(log);
     return report;
+  }
+
+  /** The probe's check; one that cannot read what it checks is a warning saying so. */
+  static HealthCheck run(HealthProbe probe) {
+    try {
+      return Objects.requireNonNull(probe.check(), "a probe's check");
+    } catch (IOException | RuntimeException e) {
+      log.warn("A health probe failed: {}", e.toString());
+      return new HealthCheck(
+          "probe " + probe.getClass().getSimpleName(),
+          0,
+          Double.NaN,
+          Double.NaN,
+          "",
+          HealthLevel.WARNING,
+          "could not be checked: " + e.getMessage());
+    }
   }
 
   /**
@@ -471,6 +495,7 @@ public final class HealthMonitor {
     private HealthThresholds limits = HealthThresholds.defaults();
     private Clock clock = Clock.systemUTC();
     private Path procRoot = Path.of("/proc");
+    private final List<HealthProbe> probes = new ArrayList<>();
 
     private Builder(PathResolver paths) {
       this.paths = Objects.requireNonNull(paths, "paths");
@@ -530,6 +555,18 @@ public final class HealthMonitor {
      */
     public Builder metrics(MetricsListener value) {
       this.metrics = Objects.requireNonNull(value, "metrics");
+      return this;
+    }
+
+    /**
+     * Adds a check that runs after the monitor's own ones, when both tier roots are there (see
+     * {@link HealthProbe}).
+     *
+     * @param value the probe
+     * @return this builder
+     */
+    public Builder probe(HealthProbe value) {
+      probes.add(Objects.requireNonNull(value, "probe"));
       return this;
     }
 
