@@ -9,13 +9,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
  * A test JVM started from this test's class path: lines can be sent to its stdin and awaited on its
- * stdout. Closing kills it with SIGKILL ({@link Process#destroyForcibly()} on Linux) and reaps it,
- * so no child outlives a failing test.
+ * stdout. Closing kills it with SIGKILL and reaps it, so no child outlives a failing test.
+ *
+ * <p>A kill never loses what the child printed: everything it wrote to stdout before it died is in
+ * {@link #lines()} once {@link #kill()} returns. {@link Process#destroyForcibly()} would not do: it
+ * also closes the parent's end of the pipe, so the lines the reader thread had not reached yet
+ * (under load, the last few) were dropped, and a crash test's ledger missed the child's last
+ * commits. The kill goes through the process handle, which only signals, and the reader is joined
+ * until it has read the pipe to its end.
  */
 public final class ChildJvm implements AutoCloseable {
 
@@ -24,10 +31,15 @@ public final class ChildJvm implements AutoCloseable {
   private final Writer stdin;
   private final Thread reader;
   private final List<String> lines = new ArrayList<>();
+  private volatile Exception failure;
 
-  private ChildJvm(String name, Process process) {
+  /** Open while reading is held back (see {@link #startPaused}); the reader waits on it. */
+  private final CountDownLatch gate;
+
+  private ChildJvm(String name, Process process, CountDownLatch gate) {
     this.name = name;
     this.process = process;
+    this.gate = gate;
     this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     this.reader =
         new Thread(
@@ -36,13 +48,16 @@ public final class ChildJvm implements AutoCloseable {
                   new BufferedReader(
                       new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
+                  gate.await();
                   synchronized (lines) {
                     lines.add(line);
                     lines.notifyAll();
                   }
                 }
-              } catch (IOException ignored) {
-                // The pipe closes when the child dies.
+              } catch (IOException | InterruptedException e) {
+                // Only the child's death ends the pipe, and then readLine() returns null: an
+                // error here means lines may be missing, which kill() reports.
+                failure = e;
               }
             },
             name + "-stdout");
@@ -68,6 +83,16 @@ public final class ChildJvm implements AutoCloseable {
       Class<?> main,
       String... args)
       throws IOException {
+    return start(environment, jvmOptions, new CountDownLatch(0), main, args);
+  }
+
+  private static ChildJvm start(
+      java.util.Map<String, String> environment,
+      List<String> jvmOptions,
+      CountDownLatch gate,
+      Class<?> main,
+      String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
@@ -82,7 +107,7 @@ public final class ChildJvm implements AutoCloseable {
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
     builder.environment().putAll(environment);
     Process process = builder.start();
-    return new ChildJvm(main.getSimpleName() + String.join(" ", args), process);
+    return new ChildJvm(main.getSimpleName() + String.join(" ", args), process, gate);
   }
 
   /** Sends one line to the child's stdin. */
@@ -131,12 +156,16 @@ public final class ChildJvm implements AutoCloseable {
     }
   }
 
-  /** Waits for the child to exit on its own. */
+  /**
+   * Waits for the child to exit on its own, and reads what it printed to the end.
+   *
+   * @throws AssertionError if it does not exit in time, or its output cannot be read to the end
+   */
   public int waitFor(long timeoutMillis) throws InterruptedException {
     if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
       throw new AssertionError(name + " did not exit within " + timeoutMillis + " ms");
     }
-    reader.join(10_000);
+    readToEnd();
     return process.exitValue();
   }
 
@@ -147,14 +176,51 @@ public final class ChildJvm implements AutoCloseable {
     }
   }
 
-  /** Kills the child (SIGKILL) and reaps it; returns its exit value. */
+  /**
+   * Starts {@code main} with its output held back until {@link #resumeReading()}: lines it prints
+   * meanwhile stay in the pipe. For tests of this class: a reader that lags behind its child.
+   */
+  static ChildJvm startPaused(Class<?> main, String... args) throws IOException {
+    return start(java.util.Map.of(), List.of("-Xmx64m"), new CountDownLatch(1), main, args);
+  }
+
+  /** Lets the reader of a child {@link #startPaused started paused} go on. */
+  void resumeReading() {
+    gate.countDown();
+  }
+
+  /**
+   * Kills the child (SIGKILL), reaps it and reads what it printed to the end; returns its exit
+   * value.
+   *
+   * @throws AssertionError if the child outlives the signal, or its output cannot be read to the
+   *     end within a minute: a crash test's ledger would then miss what the child did last
+   */
   public int kill() throws InterruptedException {
-    process.destroyForcibly();
+    signalAndReap();
+    readToEnd();
+    return process.exitValue();
+  }
+
+  /** Waits for the reader to reach the end of the dead child's output. */
+  private void readToEnd() throws InterruptedException {
+    reader.join(60_000);
+    if (reader.isAlive() || failure != null) {
+      throw new AssertionError(
+          name
+              + "'s output was not read to its end"
+              + (failure == null ? " within 60 s" : ": " + failure),
+          failure);
+    }
+  }
+
+  /** The first half of {@link #kill()}: the child is dead, what it printed not yet read. */
+  void signalAndReap() throws InterruptedException {
+    // Through the handle: Process.destroyForcibly() would also close our end of the pipe.
+    process.toHandle().destroyForcibly();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new AssertionError(name + " survived SIGKILL for 30 s");
     }
-    reader.join(10_000);
-    return process.exitValue();
   }
 
   @Override
