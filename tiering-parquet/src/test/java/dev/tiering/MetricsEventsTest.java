@@ -7,6 +7,7 @@ import dev.tiering.core.Area;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TableName;
+import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.metrics.CacheRead;
 import dev.tiering.core.metrics.FilePublished;
@@ -79,9 +80,9 @@ class MetricsEventsTest {
     }
   }
 
-  private Tiering tiering(MetricsListener listener) {
+  private Tiering tiering(MetricsListener listener) throws java.io.IOException {
     return Tiering.builder()
-        .root(base)
+        .layout(TierLayout.under(base).createRoots())
         .clock(Clock.fixed(NOON, ZoneOffset.UTC))
         .metrics(listener)
         .build();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
+import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.lifecycle.LifecycleReport;
 import dev.tiering.core.metrics.CacheRead;
@@ -44,9 +45,9 @@ class MetricsReviewTest {
 
   @TempDir Path base;
 
-  private Tiering tiering(MetricsListener listener, Instant now) {
+  private Tiering tiering(MetricsListener listener, Instant now) throws java.io.IOException {
     return Tiering.builder()
-        .root(base)
+        .layout(TierLayout.under(base).createRoots())
         .clock(Clock.fixed(now, ZoneOffset.UTC))
         .metrics(listener)
         .build();

@@ -118,7 +118,7 @@ class DemoPipelineTest {
     }
 
     // Every schema.json describes exactly the columns of its table's files.
-    PathResolver paths = new PathResolver(TierLayout.under(root));
+    PathResolver paths = new PathResolver(TierLayout.under(root).createRoots());
     for (TableSchema table :
         List.of(Tables.SILVER_PREDICTIONS, Tables.INPUT_CONSENSUS, Tables.MODEL_DAILY_STATS)) {
       TableSchema recorded =
@@ -169,7 +169,7 @@ class DemoPipelineTest {
         DemoPipeline.run(
             new DemoPipeline.Options(root, 2, 7, 500), new PrintWriter(new StringWriter()), null);
     try (dev.tiering.duckdb.LakeViews views =
-        dev.tiering.duckdb.LakeViews.open(new PathResolver(TierLayout.under(root)))) {
+        dev.tiering.duckdb.LakeViews.open(new PathResolver(TierLayout.under(root).createRoots()))) {
       for (Coordinator.BatchResult batch : summary.batches()) {
         String id = "'" + batch.batch().value() + "'";
         List<List<Object>> bySql =

@@ -36,7 +36,7 @@ class ResumeAndCrossCheckTest {
   }
 
   private static List<List<Object>> q(Path root, String sql) throws Exception {
-    try (LakeViews views = LakeViews.open(new PathResolver(TierLayout.under(root)))) {
+    try (LakeViews views = LakeViews.open(new PathResolver(TierLayout.under(root).createRoots()))) {
       return views.query(sql, 1000).rows();
     }
   }
@@ -85,7 +85,7 @@ class ResumeAndCrossCheckTest {
    */
   @Test
   void theSqlCrossCheckEqualsTheJavaOneOnEveryKindOfTie() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base.resolve("x")));
+    PathResolver paths = new PathResolver(TierLayout.under(base.resolve("x")).createRoots());
     StagingWriter staging = StagingWriter.builder(paths).build();
     BatchId batch = BatchId.of("x-b1");
     String fullwidthA = "\uFF21"; // U+FF21: after surrogates in UTF-16, before in UTF-8

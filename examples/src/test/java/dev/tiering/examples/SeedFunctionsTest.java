@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.Tiering;
 import dev.tiering.core.BatchId;
+import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.examples.SeedFunctions.Prediction;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ class SeedFunctionsTest {
 
   @Test
   void jobsStageACoordinatorVotesWritesSilverOnceAndCleansTheBatch() throws Exception {
-    Tiering tiering = Tiering.builder().root(base).build();
+    Tiering tiering = Tiering.builder().layout(TierLayout.under(base).createRoots()).build();
     SeedFunctions seed = new SeedFunctions(tiering);
     Instant now = Instant.parse("2025-11-10T12:00:00Z");
     for (int slm = 0; slm < 3; slm++) {

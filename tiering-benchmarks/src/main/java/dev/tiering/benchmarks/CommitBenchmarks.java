@@ -50,7 +50,7 @@ public final class CommitBenchmarks {
 
   /** Latencies of {@code commits} writes of {@code files} partitions with {@code rows} each. */
   static Figures run(Path dir, int commits, int files, int rows) throws IOException {
-    PathResolver paths = new PathResolver(TierLayout.under(dir));
+    PathResolver paths = new PathResolver(TierLayout.under(dir).createRoots());
     LakeWriter lake = LakeWriter.builder(paths).maxOpenPartitions(Math.min(files, 1024)).build();
     LakeWriteOptions options = LakeWriteOptions.defaults().partitionBy("ts");
     double[] millis = new double[commits];

@@ -48,7 +48,7 @@ public final class RecordBenchmarks {
               i, i % 7, labels[i % labels.length], (i % 10_000) / 10_000.0, t0.plusMillis(i)));
     }
     StagingWriter staging =
-        StagingWriter.builder(new PathResolver(TierLayout.under(dir)))
+        StagingWriter.builder(new PathResolver(TierLayout.under(dir).createRoots()))
             .replaceExisting(true)
             .build();
     double typed = Double.MAX_VALUE;

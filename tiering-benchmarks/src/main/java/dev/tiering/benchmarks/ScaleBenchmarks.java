@@ -87,7 +87,7 @@ final class ScaleBenchmarks {
 
   private void staging(int files) throws Exception {
     Path base = Files.createDirectories(work.resolve("staging-" + files));
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     Path dir = Files.createDirectories(paths.areaRoot(Area.STAGING));
     // A cold tier too, so that the health check measures a healthy machine, not a missing root.
     Files.createDirectories(paths.areaRoot(Area.LAKE_CLEAN));
@@ -136,7 +136,7 @@ final class ScaleBenchmarks {
 
   private void lake(int partitions) throws Exception {
     Path base = Files.createDirectories(work.resolve("lake-" + partitions));
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     LakeWriter lake =
         LakeWriter.builder(paths)
             .clock(Clock.fixed(FIRST_DAY.atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC))
@@ -190,7 +190,7 @@ final class ScaleBenchmarks {
 
   private void cache(int entries) throws Exception {
     Path base = Files.createDirectories(work.resolve("cache-" + entries));
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     // An index of {@code entries} copies (their files need not exist to be indexed), then ten
     // real lake files to promote, read through the cache and evict.
     StringBuilder index = new StringBuilder("tiering-cache 1\n");

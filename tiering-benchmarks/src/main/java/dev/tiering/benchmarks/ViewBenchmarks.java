@@ -39,7 +39,7 @@ public final class ViewBenchmarks {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     int files = args.length > 1 ? Integer.parseInt(args[1]) : 300;
-    PathResolver paths = new PathResolver(TierLayout.under(dir));
+    PathResolver paths = new PathResolver(TierLayout.under(dir).createRoots());
     LakeWriter lake = LakeWriter.builder(paths).build();
     Instant day0 = Instant.parse("2025-01-01T00:00:00Z");
     long id = 0;

@@ -62,7 +62,7 @@ class ReadOnlyCommandsTest {
   void lake() throws IOException {
     root = tmp.resolve("tiers");
     elsewhere = Files.createDirectories(tmp.resolve("inputs"));
-    paths = new PathResolver(TierLayout.under(root));
+    paths = new PathResolver(TierLayout.under(root).createRoots());
     StagingWriter staging = StagingWriter.builder(paths).build();
     for (int b = 1; b <= 3; b++) {
       staging.writeIntermediate(

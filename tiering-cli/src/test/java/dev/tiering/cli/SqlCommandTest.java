@@ -30,7 +30,7 @@ class SqlCommandTest {
 
   @BeforeEach
   void lake() throws IOException {
-    PathResolver paths = new PathResolver(TierLayout.under(root));
+    PathResolver paths = new PathResolver(TierLayout.under(root).createRoots());
     TableSchema preds =
         TableSchema.builder(Zone.SILVER, "preds")
             .required("timestamp", FieldType.TIMESTAMP)
@@ -166,7 +166,7 @@ class SqlCommandTest {
   @Test
   void aSelectCannotSwitchOnLoggingIntoTheLake() throws Exception {
     Path tableDir =
-        new PathResolver(TierLayout.under(root))
+        new PathResolver(TierLayout.under(root).createRoots())
             .tableDir(Zone.SILVER, dev.tiering.core.TableName.of("preds"));
     List<String> before;
     try (var files = java.nio.file.Files.list(tableDir)) {

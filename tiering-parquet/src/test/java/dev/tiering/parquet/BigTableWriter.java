@@ -15,7 +15,7 @@ public final class BigTableWriter {
 
   /** Arguments: the base directory, the row count. */
   public static void main(String[] args) throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(Path.of(args[0])));
+    PathResolver paths = new PathResolver(TierLayout.under(Path.of(args[0])).createRoots());
     long rows = Long.parseLong(args[1]);
     TableSchema schema = Predictions.schema();
     int ts = schema.indexOf("timestamp");

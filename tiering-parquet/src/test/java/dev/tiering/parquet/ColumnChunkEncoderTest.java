@@ -140,7 +140,8 @@ class ColumnChunkEncoderTest {
             row(0, null, null, null, "-1.0", true));
     for (boolean v2 : new boolean[] {true, false}) {
       StagingWriter writer =
-          StagingWriter.builder(new PathResolver(TierLayout.under(base.resolve("v" + v2))))
+          StagingWriter.builder(
+                  new PathResolver(TierLayout.under(base.resolve("v" + v2)).createRoots()))
               .settings(WriterSettings.staging().toBuilder().pageV2(v2).build())
               .build();
       Path file = writer.writeIntermediate(SlmId.of(1), BatchId.of("s"), STATS, rows).file();
@@ -208,7 +209,7 @@ class ColumnChunkEncoderTest {
       written.add(row);
     }
     StagingWriter writer =
-        StagingWriter.builder(new PathResolver(TierLayout.under(base)))
+        StagingWriter.builder(new PathResolver(TierLayout.under(base).createRoots()))
             .settings(WriterSettings.staging().toBuilder().pageBytes(64 * 1024).build())
             .build();
     Path file = writer.writeIntermediate(SlmId.of(2), BatchId.of("d"), CODES, written).file();

@@ -93,7 +93,7 @@ class ColumnarReaderTest {
 
   @BeforeEach
   void writeTwoCommitsOfSeveralRowGroups() throws Exception {
-    paths = new PathResolver(TierLayout.under(base));
+    paths = new PathResolver(TierLayout.under(base).createRoots());
     WriterSettings small = WriterSettings.lake().toBuilder().rowGroupRows(7_500).build();
     LakeWriter lake =
         LakeWriter.builder(paths).settings(small).clock(Clock.fixed(NOON, ZoneOffset.UTC)).build();

@@ -47,7 +47,7 @@ class ConcurrencyTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void cleanupNeverTakesTheBatchBeingWrittenOrTheLastCompleteOne() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     StagingWriter staging = StagingWriter.builder(paths).build();
     StagingJanitor janitor = StagingJanitor.builder(paths).grace(Duration.ZERO).build();
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
@@ -130,7 +130,7 @@ class ConcurrencyTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void appendsCompactionAndReadersTogetherLoseAndDuplicateNothing() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     LakeWriter lake = LakeWriter.builder(paths).build();
     Compactor compactor = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build();
     LakeReader reader = new LakeReader(paths);

@@ -41,7 +41,7 @@ class DamagedFilesTest {
 
   @BeforeEach
   void fiveFilesTwoOfThemDamaged() throws Exception {
-    paths = new PathResolver(TierLayout.under(base));
+    paths = new PathResolver(TierLayout.under(base).createRoots());
     LakeWriter lake = LakeWriter.builder(paths).build();
     for (int f = 0; f < 5; f++) {
       lake.writeCleanData(CrashChild.schema(), CrashRows.rows(f * 100_000L, 20_000));

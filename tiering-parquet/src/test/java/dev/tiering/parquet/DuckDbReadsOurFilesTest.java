@@ -28,7 +28,7 @@ class DuckDbReadsOurFilesTest {
 
   @Test
   void duckDbReadsAStagingFileWithTheRightTypesAndValues() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     List<Map<String, Object>> rows = Predictions.rows(10_000, Predictions.START, 1);
     WriteResult written =
         StagingWriter.builder(paths)
@@ -74,7 +74,7 @@ class DuckDbReadsOurFilesTest {
 
   @Test
   void everyColumnChunkIsZstd() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     WriteResult staging =
         StagingWriter.builder(paths)
             .build()
@@ -103,7 +103,7 @@ class DuckDbReadsOurFilesTest {
 
   @Test
   void duckDbSeesEveryTypeAsWeWroteIt() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     WriteResult written =
         StagingWriter.builder(paths)
             .build()
@@ -146,7 +146,7 @@ class DuckDbReadsOurFilesTest {
   @ParameterizedTest
   @EnumSource(PartitionLayout.class)
   void theSeedsQueryReturnsTheRightRowsInEveryLayout(PartitionLayout layout) throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     LakeWriter lake = LakeWriter.builder(paths).layout(layout).build();
     Instant oct30 = Instant.parse("2025-10-30T00:00:00Z");
     List<Map<String, Object>> rows = Predictions.rows(4 * 24 * 60, oct30.plusSeconds(30), 3);
@@ -187,7 +187,7 @@ class DuckDbReadsOurFilesTest {
 
   @Test
   void levelFiveIsNoLargerThanLevelThreeOnCompressibleData() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     TableSchema schema = StagingWriter.withoutPartitions(Predictions.schema());
     List<Map<String, Object>> rows = Predictions.rows(200_000, Predictions.START, 4);
     long level3 =

@@ -36,8 +36,8 @@ class HostileInputTest {
   private PathResolver paths;
 
   @BeforeEach
-  void layout() {
-    paths = new PathResolver(TierLayout.under(base));
+  void layout() throws java.io.IOException {
+    paths = new PathResolver(TierLayout.under(base).createRoots());
   }
 
   static Stream<Arguments> badRows() {

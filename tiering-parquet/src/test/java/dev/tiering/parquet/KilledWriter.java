@@ -15,7 +15,7 @@ public final class KilledWriter {
 
   /** Arguments: the base directory. */
   public static void main(String[] args) throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(Path.of(args[0])));
+    PathResolver paths = new PathResolver(TierLayout.under(Path.of(args[0])).createRoots());
     TableSchema schema = Predictions.schema();
     StagingWriter staging =
         StagingWriter.builder(paths)

@@ -83,7 +83,7 @@ class ParallelEncodingRoundTripTest {
   @Test
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void parallelWritersAndACompactionRoundTripExactly() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     ForkJoinPool encoders = new ForkJoinPool(4);
     WriterSettings settings =
         WriterSettings.lake().toBuilder()

@@ -40,7 +40,7 @@ class ProcessConcurrencyTest {
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void sevenWriterProcessesWhileTheCoordinatorCleansAndCompacts() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     StagingJanitor janitor = StagingJanitor.builder(paths).grace(Duration.ZERO).build();
     Compactor compactor = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build();
     LakeWriter lake = LakeWriter.builder(paths).build();
@@ -129,7 +129,7 @@ class ProcessConcurrencyTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void twoProcessesAppendingWithCompatibleSchemasBothSucceed() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     List<String> outcome = appendTogether(paths, "base", "wider", 15);
     assertThat(outcome).containsExactly("done 14", "done 14");
 
@@ -143,7 +143,7 @@ class ProcessConcurrencyTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void twoProcessesAppendingWithClashingSchemasOneGetsAClearError() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     List<String> outcome = appendTogether(paths, "base", "clashing", 15);
 
     assertThat(outcome)

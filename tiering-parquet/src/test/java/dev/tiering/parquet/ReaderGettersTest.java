@@ -23,7 +23,7 @@ class ReaderGettersTest {
   @TempDir Path base;
 
   private ParquetRowReader oneRow() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     TableSchema schema =
         TableSchema.builder(Zone.SILVER, "getters")
             .required("big", FieldType.INT64)

@@ -52,7 +52,7 @@ class RecordsTest {
 
   @Test
   void recordsGoToTheLakeAndComeBackEqualAndDuckDbReadsTheirColumns() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     List<Prediction> written = predictions(3, 50);
     LakeWriteResult result =
         LakeWriter.builder(paths)
@@ -86,7 +86,7 @@ class RecordsTest {
 
   @Test
   void anSlmJobWritesRecordsAndTheCoordinatorReadsTheWholeBatch() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     StagingWriter staging = StagingWriter.builder(paths).build();
     List<Prediction> all = new ArrayList<>();
     for (int slm = 0; slm < 3; slm++) {
@@ -102,7 +102,7 @@ class RecordsTest {
 
   @Test
   void annotationsNameColumnsRequireThemAndGiveDecimalsTheirScale() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     LakeWriter lake = LakeWriter.builder(paths).build();
     Payment payment =
         new Payment(Instant.parse("2025-11-10T08:00:00Z"), "acct-1", new BigDecimal("12.50"), null);
@@ -126,8 +126,8 @@ class RecordsTest {
   }
 
   @Test
-  void whatCannotBeMappedIsRefusedBeforeAnythingIsWritten() {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+  void whatCannotBeMappedIsRefusedBeforeAnythingIsWritten() throws java.io.IOException {
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     LakeWriter lake = LakeWriter.builder(paths).build();
     assertThatThrownBy(
             () ->
@@ -147,7 +147,7 @@ class RecordsTest {
         .hasMessageContaining(
             "a BigDecimal column needs"
                 + " its precision and scale (annotate it @Column(precision = 18, scale = 2))");
-    assertThat(base.resolve("lake")).doesNotExist();
+    assertThat(base.resolve("lake")).isEmptyDirectory();
     assertThat(RecordMapping.snakeCase("inputId")).isEqualTo("input_id");
     assertThat(RecordMapping.snakeCase("HTTPCode")).isEqualTo("http_code");
     assertThat(RecordMapping.snakeCase("score2Value")).isEqualTo("score2_value");

@@ -101,7 +101,7 @@ class RoundTripTest {
 
   @Test
   void everyTypeRoundTripsThroughTheStagingWriter() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     StagingWriter staging = StagingWriter.builder(paths).build();
     List<Map<String, Object>> rows = allTypeRows(50);
 
@@ -116,7 +116,7 @@ class RoundTripTest {
 
   @Test
   void everyTypeRoundTripsThroughTheLakeWriterAcrossBatchesAndRowGroups() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     LakeWriter lake =
         LakeWriter.builder(paths)
             .settings(WriterSettings.lake().toBuilder().rowGroupRows(25_000).build())
@@ -152,7 +152,7 @@ class RoundTripTest {
 
   @Test
   void typedSettersWriteTheSameAsMaps() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     TableSchema schema = Predictions.schema();
     int ts = schema.indexOf("timestamp");
     int slm = schema.indexOf("slm_id");
@@ -192,7 +192,7 @@ class RoundTripTest {
 
   @Test
   void olderFilesReadThroughAWiderSchema() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     TableSchema narrow =
         TableSchema.builder(Zone.SILVER, "evolving")
             .required("id", FieldType.INT32)
@@ -249,7 +249,7 @@ class RoundTripTest {
 
   @Test
   void encodingOnTheWritingThreadOnlyGivesTheSameRows() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     StagingWriter serial =
         StagingWriter.builder(paths)
             .settings(WriterSettings.staging().toBuilder().encoders(null).pageV2(false).build())

@@ -29,7 +29,7 @@ public final class SoakChild {
     int reads = Integer.parseInt(args[1]);
     int commits = Integer.parseInt(args[2]);
     int partitions = Integer.parseInt(args[3]);
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     StagingWriter staging = StagingWriter.builder(paths).build();
     Path file =
         staging

@@ -27,8 +27,8 @@ class StagingWriterTest {
   private Path staging;
 
   @BeforeEach
-  void setUp() {
-    paths = new PathResolver(TierLayout.under(base));
+  void setUp() throws java.io.IOException {
+    paths = new PathResolver(TierLayout.under(base).createRoots());
     staging = base.resolve("hot/staging");
   }
 

@@ -59,7 +59,7 @@ public final class WriterProcess {
   }
 
   public static void main(String[] args) throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(Path.of(args[1])));
+    PathResolver paths = new PathResolver(TierLayout.under(Path.of(args[1])).createRoots());
     if (args[0].equals("slm")) {
       int slm = Integer.parseInt(args[2]);
       StagingWriter staging = StagingWriter.builder(paths).build();

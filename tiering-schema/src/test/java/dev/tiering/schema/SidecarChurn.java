@@ -14,7 +14,8 @@ public final class SidecarChurn {
 
   /** Arguments: the base directory. */
   public static void main(String[] args) throws Exception {
-    SidecarStore store = new SidecarStore(new PathResolver(TierLayout.under(Path.of(args[0]))));
+    SidecarStore store =
+        new SidecarStore(new PathResolver(TierLayout.under(Path.of(args[0])).createRoots()));
     TableSchema schema =
         TableSchema.builder(Zone.SILVER, "churn")
             .required("id", FieldType.INT64)

@@ -25,7 +25,8 @@ class SidecarCrashTest {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void sidecarIsWholeAfterEveryKill(@TempDir Path base) throws Exception {
     Path schemaFile =
-        new PathResolver(TierLayout.under(base)).schemaFile(Zone.SILVER, TableName.of("churn"));
+        new PathResolver(TierLayout.under(base).createRoots())
+            .schemaFile(Zone.SILVER, TableName.of("churn"));
     Random random = new Random(42);
     long lastRows = 0;
     for (int kill = 0; kill < KILLS; kill++) {

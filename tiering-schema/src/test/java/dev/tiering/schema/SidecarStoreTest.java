@@ -40,8 +40,8 @@ class SidecarStoreTest {
   private ExecutorService pool;
 
   @BeforeEach
-  void setUp() {
-    paths = new PathResolver(TierLayout.under(base));
+  void setUp() throws java.io.IOException {
+    paths = new PathResolver(TierLayout.under(base).createRoots());
     store =
         new SidecarStore(
             paths,

@@ -107,7 +107,7 @@ class SeedPlacementTest {
   @Test
   void placingEverySeedKindUnderATempBaseBuildsTheSeedsDirectoryTrees(@TempDir Path base)
       throws IOException {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
     List<Path> files =
         List.of(
             paths.intermediateFile(SlmId.of(1), BatchId.of("b1")),
