@@ -40,7 +40,7 @@ class OperatorCommandsTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    paths = new PathResolver(TierLayout.under(root));
+    paths = new PathResolver(TierLayout.under(root).createRoots());
     Files.createDirectories(root.resolve("hot/staging"));
     Files.createDirectories(root.resolve("lake/clean"));
   }
@@ -323,5 +323,26 @@ class OperatorCommandsTest {
     try (Stream<Path> listing = Files.list(dir)) {
       return listing.count();
     }
+  }
+
+  @Test
+  void initCreatesTheRootsThatEveryOtherCommandRefusesToCreate() throws IOException {
+    Path fresh = root.resolve("fresh");
+    CliRun before = CliRun.of("compact", "--root", fresh.toString());
+    assertThat(before.exitCode()).isEqualTo(TieringCli.EXIT_IO);
+    assertThat(fresh).doesNotExist();
+
+    CliRun init = CliRun.of("init", "--root", fresh.toString());
+
+    assertThat(init.exitCode()).isZero();
+    assertThat(init.out())
+        .contains("  CREATED       " + fresh.resolve("hot") + " (hot tier, SSD)")
+        .contains("  CREATED       " + fresh.resolve("lake") + " (lake, HDD)");
+    assertThat(fresh.resolve("hot")).isEmptyDirectory();
+    assertThat(fresh.resolve("lake")).isEmptyDirectory();
+    assertThat(CliRun.of("compact", "--root", fresh.toString()).exitCode()).isZero();
+    CliRun again = CliRun.of("init", "--root", fresh.toString());
+    assertThat(again.out())
+        .contains("  EXISTS        " + fresh.resolve("hot") + " (hot tier, SSD)");
   }
 }
