@@ -217,7 +217,20 @@ final class LayoutStorage extends ForwardingStorage {
 
   /** The failure itself, or a {@link TierFullException} if it is a full device. */
   private IOException diagnose(IOException e, Path target) {
-    if (!TierFullException.isOutOfSpace(e) || e instanceof TierFullException) {
+    if (e instanceof TierFullException full) {
+      // Made by an inner layout storage (a decorator between two of them, such as the command
+      // line's progress): this one may know the command, whose advice must then be left out.
+      return command == null || command.equals(full.command())
+          ? e
+          : new TierFullException(
+              full.tier(),
+              layout,
+              full.target(),
+              full.usage(),
+              command,
+              (IOException) e.getCause());
+    }
+    if (!TierFullException.isOutOfSpace(e)) {
       return e;
     }
     Tier tier = layout.tierOf(target).orElse(null);

@@ -22,6 +22,7 @@ public final class TierFullException extends IOException {
   private final transient StoreUsage usage;
   private final String situation;
   private final String fix;
+  private final String command;
 
   TierFullException(
       Tier tier,
@@ -36,11 +37,18 @@ public final class TierFullException extends IOException {
         usage,
         situation(tier, layout, target, usage, cause),
         fix(tier, command),
+        command,
         cause);
   }
 
   private TierFullException(
-      Tier tier, Path target, StoreUsage usage, String situation, String fix, IOException cause) {
+      Tier tier,
+      Path target,
+      StoreUsage usage,
+      String situation,
+      String fix,
+      String command,
+      IOException cause) {
     super(
         situation
             + ". The file was discarded, its partial bytes are gone and files written before"
@@ -53,6 +61,12 @@ public final class TierFullException extends IOException {
     this.usage = usage;
     this.situation = situation;
     this.fix = fix;
+    this.command = command;
+  }
+
+  /** The command whose advice was left out, or null. */
+  String command() {
+    return command;
   }
 
   private static String situation(

@@ -140,6 +140,18 @@ class LocalStorageTest {
           .hasMessageContaining("free space on it (run 'tiering cache evict') or add capacity")
           .hasMessageNotContaining("tiering cleanup");
     }
+    // The command line puts its progress display between the layout's storage and the service's.
+    Storage layered =
+        new ForwardingStorage(
+            new dev.tiering.core.testing.FaultyStorage()
+                .failWritesAfter(10)
+                .usage(1024 * 1024, 2048)
+                .reportingFullTiers(layout)) {}.reportingFullTiers(layout, "compact");
+    try (PendingFile file = layered.create(target, WriteMode.CREATE_NEW)) {
+      assertThatThrownBy(() -> file.stream().write(new byte[64]))
+          .isInstanceOf(TierFullException.class)
+          .hasMessageNotContaining("tiering compact");
+    }
   }
 
   @Test
