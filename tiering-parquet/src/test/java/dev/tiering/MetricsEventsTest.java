@@ -18,6 +18,7 @@ import dev.tiering.core.metrics.LifecycleCompleted.Operation;
 import dev.tiering.core.metrics.MetricsListener;
 import dev.tiering.core.metrics.OperationFailed;
 import dev.tiering.core.metrics.TableCommitted;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.parquet.LakeWriteResult;
 import dev.tiering.parquet.WriteResult;
 import java.nio.file.FileAlreadyExistsException;
@@ -82,7 +83,7 @@ class MetricsEventsTest {
 
   private Tiering tiering(MetricsListener listener) throws java.io.IOException {
     return Tiering.builder()
-        .layout(TierLayout.under(base).createRoots())
+        .layout(Storage.createRoots(TierLayout.under(base)))
         .clock(Clock.fixed(NOON, ZoneOffset.UTC))
         .metrics(listener)
         .build();

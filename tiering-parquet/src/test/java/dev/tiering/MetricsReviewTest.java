@@ -16,6 +16,7 @@ import dev.tiering.core.metrics.LifecycleCompleted.Effect;
 import dev.tiering.core.metrics.MetricsListener;
 import dev.tiering.core.metrics.OperationFailed;
 import dev.tiering.core.metrics.TableCommitted;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.parquet.LakeWriteOptions;
 import dev.tiering.parquet.LakeWriteResult;
 import dev.tiering.parquet.WriteResult;
@@ -47,7 +48,7 @@ class MetricsReviewTest {
 
   private Tiering tiering(MetricsListener listener, Instant now) throws java.io.IOException {
     return Tiering.builder()
-        .layout(TierLayout.under(base).createRoots())
+        .layout(Storage.createRoots(TierLayout.under(base)))
         .clock(Clock.fixed(now, ZoneOffset.UTC))
         .metrics(listener)
         .build();

@@ -52,7 +52,7 @@ class TieringTest {
     Instant noon = Instant.parse("2025-11-10T12:00:00Z");
     Tiering tiering =
         Tiering.builder()
-            .layout(TierLayout.under(base).createRoots())
+            .layout(Storage.createRoots(TierLayout.under(base)))
             .storage(watched)
             .clock(Clock.fixed(noon, ZoneOffset.UTC))
             .build();

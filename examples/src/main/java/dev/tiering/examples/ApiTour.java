@@ -7,6 +7,7 @@ import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.DataRef;
 import dev.tiering.core.routing.Placement;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.parquet.LakeWriteOptions;
 import dev.tiering.parquet.LakeWriteResult;
 import java.io.IOException;
@@ -36,7 +37,7 @@ public final class ApiTour {
     // tour:start
     // One entry point: the tiers, their storage and clock, and every service on them.
     // The SDK never creates a tier root (a missing one is an unmounted disk): make them once.
-    TierLayout.under(base).createRoots(); // as 'tiering init --root' does
+    Storage.createRoots(TierLayout.under(base)); // as 'tiering init --root' does
     Tiering tiering = Tiering.builder().root(base).build(); // or Tiering.fromEnvironment()
 
     // Where data goes: explicit rules, and every placement says which rule chose it.

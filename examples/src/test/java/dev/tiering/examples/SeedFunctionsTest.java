@@ -6,6 +6,7 @@ import dev.tiering.Tiering;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.examples.SeedFunctions.Prediction;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ class SeedFunctionsTest {
 
   @Test
   void jobsStageACoordinatorVotesWritesSilverOnceAndCleansTheBatch() throws Exception {
-    Tiering tiering = Tiering.builder().layout(TierLayout.under(base).createRoots()).build();
+    Tiering tiering = Tiering.builder().layout(Storage.createRoots(TierLayout.under(base))).build();
     SeedFunctions seed = new SeedFunctions(tiering);
     Instant now = Instant.parse("2025-11-10T12:00:00Z");
     for (int slm = 0; slm < 3; slm++) {

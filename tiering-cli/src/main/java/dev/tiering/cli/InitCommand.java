@@ -45,7 +45,7 @@ final class InitCommand implements Callable<Integer> {
       Optional<FileEntry> entry = storage.stat(layout.root(tier));
       existed.put(tier, entry.isPresent() && entry.get().isDirectory());
     }
-    layout.createRoots();
+    Storage.createRoots(layout);
     PrintWriter out = spec.commandLine().getOut();
     for (Tier tier : Tier.values()) {
       out.printf(

@@ -10,6 +10,7 @@ import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.routing.StagingFile;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.parquet.LakeWriter;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
@@ -40,7 +41,7 @@ class OperatorCommandsTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    paths = new PathResolver(TierLayout.under(root).createRoots());
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(root)));
     Files.createDirectories(root.resolve("hot/staging"));
     Files.createDirectories(root.resolve("lake/clean"));
   }

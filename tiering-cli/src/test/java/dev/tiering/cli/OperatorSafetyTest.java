@@ -7,6 +7,7 @@ import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PartitionLayout;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.parquet.LakeWriter;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
@@ -49,7 +50,7 @@ class OperatorSafetyTest {
   @BeforeEach
   void lake() throws IOException {
     root = tmp.resolve("tiers");
-    paths = new PathResolver(TierLayout.under(root).createRoots());
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(root)));
     Files.createDirectories(paths.layout().hotRoot());
     LakeWriter lake =
         LakeWriter.builder(paths)

@@ -176,23 +176,6 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
     return new java.util.AbstractMap.SimpleImmutableEntry<>(root, local ? null : parsed);
   }
 
-  /**
-   * Creates both tier roots (and their missing parents), the one way the SDK makes a root: writers
-   * and lifecycle operations never do, so that a root that is missing because its disk is not
-   * mounted fails loudly instead of filling the disk below the mount point. For {@code tiering
-   * init}, the demo, tests, and applications that keep their tiers in a directory of their own.
-   *
-   * @return this layout
-   * @throws java.io.IOException if a root cannot be created, or an existing one is not a directory
-   */
-  public TierLayout createRoots() throws java.io.IOException {
-    Storage storage = Storage.forLayout(this);
-    for (Tier tier : Tier.values()) {
-      storage.createDirectories(root(tier));
-    }
-    return this;
-  }
-
   /** {@return whether the lake is on a local disk, like the hot tier} */
   public boolean lakeIsLocal() {
     return lakeStore == null;

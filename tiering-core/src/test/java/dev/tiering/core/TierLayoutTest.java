@@ -178,14 +178,14 @@ class TierLayoutTest {
   @Test
   void createRootsMakesBothRootsAndThenEveryAreaBelowThemMayBeCreated(@TempDir Path base)
       throws java.io.IOException {
-    TierLayout layout = TierLayout.under(base.resolve("new")).createRoots();
+    TierLayout layout = Storage.createRoots(TierLayout.under(base.resolve("new")));
     assertThat(base.resolve("new/hot")).isDirectory();
     assertThat(base.resolve("new/lake")).isDirectory();
     Storage.forLayout(layout).createDirectories(base.resolve("new/hot/staging"));
     assertThat(base.resolve("new/hot/staging")).isDirectory();
-    assertThat(layout.createRoots()).isEqualTo(layout); // twice is harmless
+    assertThat(Storage.createRoots(layout)).isEqualTo(layout); // twice is harmless
     java.nio.file.Files.writeString(base.resolve("file"), "x");
-    assertThatThrownBy(() -> TierLayout.under(base.resolve("file")).createRoots())
+    assertThatThrownBy(() -> Storage.createRoots(TierLayout.under(base.resolve("file"))))
         .isInstanceOf(java.nio.file.NotDirectoryException.class);
   }
 }

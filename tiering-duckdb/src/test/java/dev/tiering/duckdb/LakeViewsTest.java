@@ -48,7 +48,7 @@ class LakeViewsTest {
 
   @BeforeEach
   void setUp() throws java.io.IOException {
-    paths = new PathResolver(TierLayout.under(base).createRoots());
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
   }
 
   private static TableSchema.Builder v1() {

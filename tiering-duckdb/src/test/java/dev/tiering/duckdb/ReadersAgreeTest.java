@@ -156,7 +156,7 @@ class ReadersAgreeTest {
       String schedule =
           "run " + run + " (-D" + Seeded.SEED_PROPERTY + "=" + Seeded.baseSeed() + ")";
       PathResolver paths =
-          new PathResolver(TierLayout.under(base.resolve("run" + run)).createRoots());
+          new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("run" + run))));
       List<List<Map<String, Object>>> commits = new ArrayList<>();
       for (int c = 0; c < 3; c++) {
         commits.add(rows(c * 20L, 20));

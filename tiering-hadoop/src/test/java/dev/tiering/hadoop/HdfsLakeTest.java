@@ -82,12 +82,13 @@ class HdfsLakeTest {
   @BeforeEach
   void layout(TestInfo test) throws IOException {
     lakeDir = "/" + test.getTestMethod().orElseThrow().getName();
+    // On HDFS too: the SDK never makes a lake root by itself.
     TierLayout layout =
-        TierLayout.builder()
-            .hotRoot(local.resolve("hot"))
-            .lakeRoot(hdfs.uri() + lakeDir)
-            .build()
-            .createRoots(); // on HDFS too: the SDK never makes a lake root by itself
+        Storage.createRoots(
+            TierLayout.builder()
+                .hotRoot(local.resolve("hot"))
+                .lakeRoot(hdfs.uri() + lakeDir)
+                .build());
     paths = new PathResolver(layout);
   }
 

@@ -70,7 +70,7 @@ class TieringMetricsTest {
     TieringMetrics metrics = TieringMetrics.bindTo(registry);
     Tiering tiering =
         Tiering.builder()
-            .layout(TierLayout.under(base).createRoots())
+            .layout(Storage.createRoots(TierLayout.under(base)))
             .storage(fixedSizes())
             .clock(Clock.fixed(NOON, ZoneOffset.UTC))
             .metrics(metrics)
@@ -233,7 +233,7 @@ class TieringMetricsTest {
     MeterRegistry registry = new SimpleMeterRegistry();
     Tiering tiering =
         Tiering.builder()
-            .layout(TierLayout.under(base).createRoots())
+            .layout(Storage.createRoots(TierLayout.under(base)))
             .metrics(TieringMetrics.bindTo(registry))
             .build();
     try (var writer =

@@ -43,7 +43,7 @@ class ApiReviewTest {
   @TempDir Path base;
 
   PathResolver paths() throws java.io.IOException {
-    return new PathResolver(TierLayout.under(base).createRoots());
+    return new PathResolver(Storage.createRoots(TierLayout.under(base)));
   }
 
   StagingWriter staging() throws java.io.IOException {
@@ -838,7 +838,7 @@ class ApiReviewTest {
 
   @Test
   void p01_validationIsEarly() throws java.io.IOException {
-    Tiering t = Tiering.builder().layout(TierLayout.under(base).createRoots()).build();
+    Tiering t = Tiering.builder().layout(Storage.createRoots(TierLayout.under(base))).build();
     show("keepRecent -1", catchThrowable(() -> t.janitor().cleanupOldBatches(-1)));
     show("cleanupBatch(null)", catchThrowable(() -> t.janitor().cleanupBatch(null)));
     Throwable ingest =
@@ -862,7 +862,7 @@ class ApiReviewTest {
 
   @Test
   void p02_previewChangesNothingAndPlansSeeDiskAtExecution() throws Exception {
-    Tiering t = Tiering.builder().layout(TierLayout.under(base).createRoots()).build();
+    Tiering t = Tiering.builder().layout(Storage.createRoots(TierLayout.under(base))).build();
     LakeWriter lake = t.lake();
     lake.writeCleanData(Zone.SILVER, "t", Full.class, List.of(new Full(1, "a", 1)));
     lake.writeCleanData(Zone.SILVER, "t", Full.class, List.of(new Full(2, "b", 2)));
@@ -924,7 +924,7 @@ class ApiReviewTest {
     // compactor on that clock sees them as just made (younger than the 10 minute minimum age).
     Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofDays(-1));
     Tiering t =
-        Tiering.builder().layout(TierLayout.under(base).createRoots()).clock(behind).build();
+        Tiering.builder().layout(Storage.createRoots(TierLayout.under(base))).clock(behind).build();
     t.lake().writeCleanData(Zone.SILVER, "c", Full.class, List.of(new Full(1, "a", 1)));
     t.lake().writeCleanData(Zone.SILVER, "c", Full.class, List.of(new Full(2, "b", 2)));
     LifecycleReport r = t.compactor().compact(Zone.SILVER, TableName.of("c")).execute();
@@ -970,7 +970,10 @@ class ApiReviewTest {
           }
         };
     Tiering t =
-        Tiering.builder().layout(TierLayout.under(base).createRoots()).storage(watched).build();
+        Tiering.builder()
+            .layout(Storage.createRoots(TierLayout.under(base)))
+            .storage(watched)
+            .build();
     t.lake().writeCleanData(Zone.SILVER, "s", Full.class, List.of(new Full(1, "a", 1)));
     Path table = t.paths().tableDir(Zone.SILVER, TableName.of("s"));
     Map<String, Integer> used = new TreeMap<>();

@@ -64,7 +64,7 @@ class ColumnarReaderReviewTest {
 
   @BeforeEach
   void layout() throws java.io.IOException {
-    paths = new PathResolver(TierLayout.under(base).createRoots());
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     lake = new LakeReader(paths);
   }
 
@@ -445,7 +445,7 @@ class ColumnarReaderReviewTest {
       for (int listing = 1; listing <= 3; listing++) {
         PathResolver run =
             new PathResolver(
-                TierLayout.under(base.resolve("r" + pause + "_" + listing)).createRoots());
+                Storage.createRoots(TierLayout.under(base.resolve("r" + pause + "_" + listing))));
         LakeWriter w = LakeWriter.builder(run).clock(Clock.fixed(NOON, ZoneOffset.UTC)).build();
         for (int f = 0; f < 4; f++) {
           w.writeCleanData(schema, CrashRows.rows(f * 50L, 50));

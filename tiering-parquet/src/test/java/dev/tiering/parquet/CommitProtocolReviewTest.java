@@ -46,7 +46,7 @@ class CommitProtocolReviewTest {
 
   @BeforeEach
   void setUp() throws java.io.IOException {
-    paths = new PathResolver(TierLayout.under(base).createRoots());
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
   }
 
   private LakeWriter lake(Storage storage) {

@@ -103,7 +103,7 @@ class CompactionRacesTest {
 
   @Test
   void aColumnAddedByAWriterDuringCompactionIsNeverDropped() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     write(paths, 4, 0);
     Path partition =
         paths.partitionDir(
@@ -167,14 +167,14 @@ class CompactionRacesTest {
 
   @Test
   void aFileWithAColumnTheSchemaDoesNotListIsLeftOutOfTheMerge() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     write(paths, 3, 0);
     Path partition =
         paths.partitionDir(
             Zone.BRONZE, schema().table(), DAY, dev.tiering.core.routing.PartitionLayout.DATE_PATH);
     // A file placed by hand, with a column the sidecar never heard of.
     PathResolver elsewhere =
-        new PathResolver(TierLayout.under(base.resolve("other")).createRoots());
+        new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("other"))));
     TableSchema foreign =
         TableSchema.builder(Zone.BRONZE, "crash_rows")
             .required("id", FieldType.INT64)
@@ -214,7 +214,7 @@ class CompactionRacesTest {
     for (int run = 0; run < 60; run++) {
       Random random = new Random(SEED * 31 + run);
       PathResolver paths =
-          new PathResolver(TierLayout.under(base.resolve("run" + run)).createRoots());
+          new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("run" + run))));
       write(paths, 4, 0);
       SteppedCompaction compaction = SteppedCompaction.start(paths);
       try {
@@ -296,7 +296,7 @@ class CompactionRacesTest {
 
   @Test
   void anOversizedJournalIsRefusedLoudlyAndNothingIsDeleted() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     write(paths, 3, 0);
     Path partition =
         paths.partitionDir(
@@ -336,7 +336,7 @@ class CompactionRacesTest {
 
   @Test
   void oneCompactionMergesAtMostAThousandFilesAndTheJournalStaysSmall() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     write(paths, 1, 0);
     Path partition =
         paths.partitionDir(
@@ -377,7 +377,7 @@ class CompactionRacesTest {
 
   @Test
   void archivingAPartitionWithAnUnfinishedCompactionArchivesEveryRowOnce() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     write(paths, 4, 0);
     Path partition =
         paths.partitionDir(
@@ -460,7 +460,7 @@ class CompactionRacesTest {
       for (int listing = 1; listing <= 3; listing++) {
         for (int steps = 1; steps <= 3; steps++, run++) {
           PathResolver paths =
-              new PathResolver(TierLayout.under(base.resolve("r" + run)).createRoots());
+              new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("r" + run))));
           write(paths, 4, 0);
           SteppedCompaction compaction = SteppedCompaction.start(paths);
           try {
@@ -482,7 +482,7 @@ class CompactionRacesTest {
     for (int run = 0; run < 24; run++) {
       Random random = new Random(SEED * 17 + run);
       PathResolver paths =
-          new PathResolver(TierLayout.under(base.resolve("run" + run)).createRoots());
+          new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("run" + run))));
       write(paths, 4, 0);
       DiskSteps disk = new DiskSteps();
       Storage background = disk.storage();
@@ -677,7 +677,7 @@ class CompactionRacesTest {
 
   @Test
   void aPartitionWithAJournalThatCannotBeTrustedIsNotCompacted() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     write(paths, 4, 0);
     Path partition =
         paths.partitionDir(
@@ -719,7 +719,7 @@ class CompactionRacesTest {
 
   @Test
   void aJournalNamingAFileBothAsInputAndOutputIsRefusedAndDeletesNothing() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     write(paths, 2, 0);
     Path partition =
         paths.partitionDir(
@@ -753,7 +753,7 @@ class CompactionRacesTest {
 
   @Test
   void aJournalNamingCommittedFilesAsItsOutputsIsRefusedAndChangesNothing() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     write(paths, 3, 0);
     Path partition =
         paths.partitionDir(
@@ -798,7 +798,7 @@ class CompactionRacesTest {
 
   @Test
   void aStrayEpochMarkerDoesNotStopReaders() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     write(paths, 2, 0);
     Path partition =
         paths.partitionDir(

@@ -33,7 +33,7 @@ class CompactorTest {
   @TempDir Path base;
 
   private PathResolver paths() throws java.io.IOException {
-    return new PathResolver(TierLayout.under(base).createRoots());
+    return new PathResolver(Storage.createRoots(TierLayout.under(base)));
   }
 
   private Path partition() {

@@ -39,7 +39,7 @@ class FullDiskTest {
   @Test
   void aFullSsdRefusesTheStagingFileAndKeepsTheEarlierOne() throws Exception {
     try (SmallVolume hot = SmallVolume.mount(base.resolve("hot"))) {
-      PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
+      PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
       StagingWriter staging = StagingWriter.builder(paths).build();
       staging.writeIntermediate(
           SlmId.of(1), BatchId.of("first"), CrashChild.schema(), CrashRows.rows(0, 100));
@@ -77,7 +77,7 @@ class FullDiskTest {
   @Test
   void aFullLakeRefusesTheWriteAndKeepsTheTableAndItsSidecar() throws Exception {
     try (SmallVolume lake = SmallVolume.mount(base.resolve("lake"))) {
-      PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
+      PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
       LakeWriter writer = LakeWriter.builder(paths).build();
       writer.writeCleanData(CrashChild.schema(), CrashRows.rows(0, 100));
       Path table = paths.tableDir(Zone.BRONZE, CrashChild.schema().table());
@@ -105,7 +105,7 @@ class FullDiskTest {
   @Test
   void aFullLakeAfterTheCommitPointGivesOneInstructionAndClaimsNothingAGlobContradicts()
       throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     // The data files are staged and the record committed; then the new schema.json finds no space.
     Storage fullAtTheSidecar =
         new dev.tiering.core.storage.ForwardingStorage(Storage.local()) {
@@ -145,7 +145,7 @@ class FullDiskTest {
 
   @Test
   void anInjectedEnospcIsReportedTheSameWay() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     FaultyStorage disk = new FaultyStorage().usage(10L * 1024 * 1024, 123_456);
     StagingWriter staging = StagingWriter.builder(paths).storage(disk).build();
     staging.writeIntermediate(
@@ -168,7 +168,7 @@ class FullDiskTest {
 
   @Test
   void theHotTierGuardRefusesBeforeAnyByteIsWritten() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     FaultyStorage disk = new FaultyStorage().usage(100L * 1024 * 1024, 5L * 1024 * 1024);
     HotTierGuard guard = new HotTierGuard(paths, disk, 0.90);
     StagingWriter staging = StagingWriter.builder(paths).guard(guard::check).build();

@@ -52,7 +52,7 @@ class PlantedLinksTest {
 
   @BeforeEach
   void plantLinks() throws Exception {
-    paths = new PathResolver(TierLayout.under(base.resolve("tiers")).createRoots());
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("tiers"))));
     outside = Files.createDirectories(base.resolve("outside"));
     StagingWriter staging = StagingWriter.builder(paths).build();
     Path victim =
@@ -181,7 +181,8 @@ class PlantedLinksTest {
     Files.copy(outside.resolve("victim.parquet"), target.resolve("slm_0_b1.parquet"));
     Files.copy(outside.resolve("victim.parquet"), target.resolve("slm_0_b2.parquet"));
     Map<String, String> before = snapshot(outside);
-    PathResolver linked = new PathResolver(TierLayout.under(base.resolve("linked")).createRoots());
+    PathResolver linked =
+        new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("linked"))));
     Files.createDirectories(linked.layout().hotRoot());
     Path link = Files.createSymbolicLink(linked.areaRoot(dev.tiering.core.Area.STAGING), target);
 

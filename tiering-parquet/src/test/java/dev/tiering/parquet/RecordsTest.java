@@ -9,6 +9,7 @@ import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.schema.Field;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class RecordsTest {
 
   @Test
   void recordsGoToTheLakeAndComeBackEqualAndDuckDbReadsTheirColumns() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     List<Prediction> written = predictions(3, 50);
     LakeWriteResult result =
         LakeWriter.builder(paths)
@@ -86,7 +87,7 @@ class RecordsTest {
 
   @Test
   void anSlmJobWritesRecordsAndTheCoordinatorReadsTheWholeBatch() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     StagingWriter staging = StagingWriter.builder(paths).build();
     List<Prediction> all = new ArrayList<>();
     for (int slm = 0; slm < 3; slm++) {
@@ -102,7 +103,7 @@ class RecordsTest {
 
   @Test
   void annotationsNameColumnsRequireThemAndGiveDecimalsTheirScale() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     LakeWriter lake = LakeWriter.builder(paths).build();
     Payment payment =
         new Payment(Instant.parse("2025-11-10T08:00:00Z"), "acct-1", new BigDecimal("12.50"), null);
@@ -127,7 +128,7 @@ class RecordsTest {
 
   @Test
   void whatCannotBeMappedIsRefusedBeforeAnythingIsWritten() throws java.io.IOException {
-    PathResolver paths = new PathResolver(TierLayout.under(base).createRoots());
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     LakeWriter lake = LakeWriter.builder(paths).build();
     assertThatThrownBy(
             () ->

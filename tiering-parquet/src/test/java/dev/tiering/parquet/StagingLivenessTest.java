@@ -38,7 +38,7 @@ class StagingLivenessTest {
 
   @BeforeEach
   void setUp() throws java.io.IOException {
-    paths = new PathResolver(TierLayout.under(base).createRoots());
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     staging = StagingWriter.builder(paths).build();
   }
 

@@ -7,6 +7,7 @@ import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.testing.FaultyStorage;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -28,7 +29,7 @@ class StagingWriterTest {
 
   @BeforeEach
   void setUp() throws java.io.IOException {
-    paths = new PathResolver(TierLayout.under(base).createRoots());
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     staging = base.resolve("hot/staging");
   }
 

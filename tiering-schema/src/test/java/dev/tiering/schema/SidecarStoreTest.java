@@ -7,6 +7,7 @@ import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.testing.FaultyStorage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ class SidecarStoreTest {
 
   @BeforeEach
   void setUp() throws java.io.IOException {
-    paths = new PathResolver(TierLayout.under(base).createRoots());
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     store =
         new SidecarStore(
             paths,

@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * created below a tier root that is not there. A missing root is an unmounted disk far more often
  * than a new installation, and creating it would fill the disk that holds the mount point (the root
  * file system) instead: so the SDK never creates a root, except when asked to by {@link
- * TierLayout#createRoots()} (a {@link #createDirectories} of exactly the root).
+ * Storage#createRoots} (a {@link #createDirectories} of exactly the root).
  */
 final class LayoutStorage extends ForwardingStorage {
 

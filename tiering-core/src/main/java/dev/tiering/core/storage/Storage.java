@@ -40,6 +40,25 @@ public interface Storage {
   }
 
   /**
+   * Creates both tier roots of {@code layout} (and their missing parents), the one way the SDK
+   * makes a root: writers and lifecycle operations never do (see {@link #reportingFullTiers}), so
+   * that a root that is missing because its disk is not mounted fails loudly instead of filling the
+   * disk below the mount point. For {@code tiering init}, the demo, tests, and applications that
+   * keep their tiers in a directory of their own.
+   *
+   * @param layout the tier roots; a lake on another file system is created there
+   * @return {@code layout}
+   * @throws IOException if a root cannot be created, or an existing one is not a directory
+   */
+  static TierLayout createRoots(TierLayout layout) throws IOException {
+    Storage storage = forLayout(layout);
+    for (dev.tiering.core.Tier tier : dev.tiering.core.Tier.values()) {
+      storage.createDirectories(layout.root(tier));
+    }
+    return layout;
+  }
+
+  /**
    * Starts a file that becomes visible at {@code target} only when committed. Missing parent
    * directories are created. The content goes to a hidden temporary file in the target's directory
    * (see {@link #isTemporary(String)}).
@@ -290,8 +309,8 @@ public interface Storage {
    * at once, so its partial bytes give the space back. A create, move, lock or {@link
    * #createDirectories} below a missing root fails with {@link java.nio.file.NoSuchFileException}
    * naming the root ("is it mounted?"): the SDK never creates a root, which would fill the disk of
-   * the mount point instead (see {@link TierLayout#createRoots()}). Writers and lifecycle
-   * operations apply this to whatever storage they are given; applying it twice is harmless.
+   * the mount point instead (see {@link #createRoots}). Writers and lifecycle operations apply this
+   * to whatever storage they are given; applying it twice is harmless.
    *
    * @param layout the tier roots, to tell which tier is full and where the roots are
    */

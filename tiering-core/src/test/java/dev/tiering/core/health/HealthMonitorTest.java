@@ -8,6 +8,7 @@ import dev.tiering.core.ByteSize;
 import dev.tiering.core.Tier;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.testing.FaultyStorage;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -32,7 +33,7 @@ class HealthMonitorTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    paths = new PathResolver(TierLayout.under(base).createRoots());
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     staging = Files.createDirectories(paths.areaRoot(Area.STAGING));
     Files.createDirectories(paths.layout().lakeRoot());
   }

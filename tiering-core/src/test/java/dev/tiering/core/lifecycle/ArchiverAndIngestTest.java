@@ -33,7 +33,7 @@ class ArchiverAndIngestTest {
 
   @BeforeEach
   void setUp() throws java.io.IOException {
-    paths = new PathResolver(TierLayout.under(base).createRoots());
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
   }
 
   private Path data(Zone zone, String table, LocalDate day, PartitionLayout layout)

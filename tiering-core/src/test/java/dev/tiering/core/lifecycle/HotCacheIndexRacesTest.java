@@ -50,7 +50,7 @@ class HotCacheIndexRacesTest {
 
   @BeforeEach
   void setUp() throws java.io.IOException {
-    paths = new PathResolver(TierLayout.under(base).createRoots());
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
   }
 
   private HotCache cache(long budget, Storage storage) {

@@ -12,6 +12,7 @@ import dev.tiering.core.routing.PartitionLayout;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.routing.RoutingRule;
 import dev.tiering.core.routing.RoutingRules;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.testing.TickingClock;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -37,7 +38,7 @@ class HotCacheTest {
 
   @BeforeEach
   void setUp() throws java.io.IOException {
-    paths = new PathResolver(TierLayout.under(base).createRoots());
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
   }
 
   private HotCache cache(long budget) {

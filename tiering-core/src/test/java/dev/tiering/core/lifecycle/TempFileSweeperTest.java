@@ -105,7 +105,7 @@ class TempFileSweeperTest {
   void recoveryReportsATemporaryFileItMayNotRemoveAndGoesOnWithTheRest() throws IOException {
     dev.tiering.core.routing.PathResolver paths =
         new dev.tiering.core.routing.PathResolver(
-            dev.tiering.core.TierLayout.under(dir).createRoots());
+            Storage.createRoots(dev.tiering.core.TierLayout.under(dir)));
     // An operator's crashed 'sudo tiering ...' left a root-owned temporary file in staging; as the
     // service user, removing it is denied (injected: we run as root, which may remove anything).
     Path staging = Files.createDirectories(dir.resolve("hot/staging"));

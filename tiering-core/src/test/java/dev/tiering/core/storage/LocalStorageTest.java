@@ -81,7 +81,7 @@ class LocalStorageTest {
 
   @Test
   void anOutOfSpaceWriteNamesTheTierAndDiscardsTheFile() throws IOException {
-    TierLayout layout = TierLayout.under(dir).createRoots();
+    TierLayout layout = Storage.createRoots(TierLayout.under(dir));
     Storage full =
         new dev.tiering.core.testing.FaultyStorage()
             .failWritesAfter(10)
@@ -115,7 +115,7 @@ class LocalStorageTest {
 
   @Test
   void aFullTiersAdviceNeverNamesTheCommandThatRanOutOfSpace() throws IOException {
-    TierLayout layout = TierLayout.under(dir).createRoots();
+    TierLayout layout = Storage.createRoots(TierLayout.under(dir));
     Path target = layout.lakeRoot().resolve("clean/gold/t/part-1.parquet");
     // Compaction is not told to compact, cleanup not to clean up: either would only fail again.
     Storage compacting =
@@ -159,7 +159,7 @@ class LocalStorageTest {
     Storage failing =
         new dev.tiering.core.testing.FaultyStorage()
             .failCommits(1)
-            .reportingFullTiers(TierLayout.under(dir).createRoots());
+            .reportingFullTiers(Storage.createRoots(TierLayout.under(dir)));
     PendingFile file = failing.create(dir.resolve("hot/x.parquet"), WriteMode.CREATE_NEW);
     assertThatThrownBy(file::commit)
         .isNotInstanceOf(TierFullException.class)
