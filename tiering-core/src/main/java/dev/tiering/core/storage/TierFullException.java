@@ -20,9 +20,9 @@ public final class TierFullException extends IOException {
   private final transient Tier tier;
   private final transient Path target;
   private final transient StoreUsage usage;
-  private final String situation;
-  private final String fix;
-  private final String command;
+  private final transient String situation;
+  private final transient String fix;
+  private final transient String command;
 
   TierFullException(
       Tier tier,
