@@ -280,8 +280,9 @@ class CompactorTest {
   void aPartitionThatCannotBeLockedIsReportedAndTheOtherPartitionsAreStillCompacted()
       throws Exception {
     smallFiles(3, 20); // 2025/11/10
-    LakeWriter lake = LakeWriter.builder(paths()).clock(Clock.fixed(NOON, ZoneOffset.UTC)).build();
     Instant nextDay = NOON.plus(java.time.Duration.ofDays(1));
+    LakeWriter lake =
+        LakeWriter.builder(paths()).clock(Clock.fixed(nextDay, ZoneOffset.UTC)).build();
     for (int f = 0; f < 3; f++) {
       lake.writeCleanData(
           Predictions.schema(), Predictions.rows(20, nextDay.plusSeconds(f * 1000L), 10 + f));
