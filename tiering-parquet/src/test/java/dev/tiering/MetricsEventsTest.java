@@ -7,6 +7,7 @@ import dev.tiering.core.Area;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TableName;
+import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.metrics.CacheRead;
 import dev.tiering.core.metrics.FilePublished;
@@ -17,6 +18,7 @@ import dev.tiering.core.metrics.LifecycleCompleted.Operation;
 import dev.tiering.core.metrics.MetricsListener;
 import dev.tiering.core.metrics.OperationFailed;
 import dev.tiering.core.metrics.TableCommitted;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.parquet.LakeWriteResult;
 import dev.tiering.parquet.WriteResult;
 import java.nio.file.FileAlreadyExistsException;
@@ -79,9 +81,9 @@ class MetricsEventsTest {
     }
   }
 
-  private Tiering tiering(MetricsListener listener) {
+  private Tiering tiering(MetricsListener listener) throws java.io.IOException {
     return Tiering.builder()
-        .root(base)
+        .layout(Storage.createRoots(TierLayout.under(base)))
         .clock(Clock.fixed(NOON, ZoneOffset.UTC))
         .metrics(listener)
         .build();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
+import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.lifecycle.LifecycleReport;
 import dev.tiering.core.metrics.CacheRead;
@@ -15,6 +16,7 @@ import dev.tiering.core.metrics.LifecycleCompleted.Effect;
 import dev.tiering.core.metrics.MetricsListener;
 import dev.tiering.core.metrics.OperationFailed;
 import dev.tiering.core.metrics.TableCommitted;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.parquet.LakeWriteOptions;
 import dev.tiering.parquet.LakeWriteResult;
 import dev.tiering.parquet.WriteResult;
@@ -44,9 +46,9 @@ class MetricsReviewTest {
 
   @TempDir Path base;
 
-  private Tiering tiering(MetricsListener listener, Instant now) {
+  private Tiering tiering(MetricsListener listener, Instant now) throws java.io.IOException {
     return Tiering.builder()
-        .root(base)
+        .layout(Storage.createRoots(TierLayout.under(base)))
         .clock(Clock.fixed(now, ZoneOffset.UTC))
         .metrics(listener)
         .build();

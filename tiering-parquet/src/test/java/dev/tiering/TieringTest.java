@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
+import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.storage.ForwardingStorage;
 import dev.tiering.core.storage.PendingFile;
@@ -51,7 +52,7 @@ class TieringTest {
     Instant noon = Instant.parse("2025-11-10T12:00:00Z");
     Tiering tiering =
         Tiering.builder()
-            .root(base)
+            .layout(Storage.createRoots(TierLayout.under(base)))
             .storage(watched)
             .clock(Clock.fixed(noon, ZoneOffset.UTC))
             .build();
@@ -84,5 +85,43 @@ class TieringTest {
     try (Stream<Path> staging = Files.list(base.resolve("hot/staging"))) {
       assertThat(staging.map(p -> p.getFileName().toString())).containsOnly(".batches.lock");
     }
+  }
+
+  @Test
+  void tiersThatAreNotThereAreNeverCreatedAndTheFirstWriteAsksWhetherTheyAreMounted()
+      throws Exception {
+    // TIERING_HOT_ROOT pointing at a disk that is not mounted: the SDK must not fill the disk
+    // below the mount point (the root file system) in its place.
+    Tiering tiering = Tiering.builder().root(base.resolve("unmounted")).build();
+    Instant noon = Instant.parse("2025-11-10T12:00:00Z");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                tiering
+                    .staging()
+                    .writeIntermediate(
+                        SlmId.of(3),
+                        BatchId.of("b42"),
+                        Prediction.class,
+                        List.of(new Prediction(1, 3, "cat", 0.9, noon))))
+        .isInstanceOf(java.nio.file.NoSuchFileException.class)
+        .hasMessageContaining(
+            "The hot tier root "
+                + base.resolve("unmounted/hot")
+                + " does not exist, so nothing was written to "
+                + base.resolve("unmounted/hot/staging"))
+        .hasMessageContaining("is the SSD mounted?");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                tiering
+                    .lake()
+                    .writeCleanData(
+                        Zone.SILVER,
+                        "slm_predictions",
+                        Prediction.class,
+                        List.of(new Prediction(1, 3, "cat", 0.9, noon))))
+        .hasMessageContaining("The lake root " + base.resolve("unmounted/lake") + " does not exist")
+        .hasMessageContaining("is the lake disk mounted?");
+    tiering.janitor().cleanupOldBatches(1).execute(); // nothing to clean, nothing made
+    assertThat(base.resolve("unmounted")).doesNotExist();
   }
 }

@@ -3,9 +3,11 @@ package dev.tiering.examples;
 import dev.tiering.Tiering;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
+import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.DataRef;
 import dev.tiering.core.routing.Placement;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.parquet.LakeWriteOptions;
 import dev.tiering.parquet.LakeWriteResult;
 import java.io.IOException;
@@ -34,6 +36,8 @@ public final class ApiTour {
   public static void tour(Path base) throws IOException {
     // tour:start
     // One entry point: the tiers, their storage and clock, and every service on them.
+    // The SDK never creates a tier root (a missing one is an unmounted disk): make them once.
+    Storage.createRoots(TierLayout.under(base)); // as 'tiering init --root' does
     Tiering tiering = Tiering.builder().root(base).build(); // or Tiering.fromEnvironment()
 
     // Where data goes: explicit rules, and every placement says which rule chose it.

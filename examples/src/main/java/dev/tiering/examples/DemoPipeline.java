@@ -169,7 +169,9 @@ public final class DemoPipeline {
       PrintStream progress,
       dev.tiering.core.metrics.MetricsListener metrics)
       throws IOException, InterruptedException {
-    PathResolver paths = new PathResolver(TierLayout.under(options.root()));
+    // The demo is the application that owns its directory: it makes its roots itself (the SDK
+    // never does, so that an unmounted disk is never filled in its place).
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(options.root())));
     // A resumed run writes its batches' staging files again, with the same content.
     StagingWriter staging =
         StagingWriter.builder(paths).replaceExisting(true).metrics(metrics).build();

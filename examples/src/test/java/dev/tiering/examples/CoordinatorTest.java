@@ -8,6 +8,7 @@ import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.lifecycle.StagingJanitor;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.parquet.IncompleteBatchException;
 import dev.tiering.parquet.LakeWriter;
 import dev.tiering.parquet.StagingWriter;
@@ -39,7 +40,7 @@ class CoordinatorTest {
    */
   @Test
   void startedBeforeItsJobsFinishItWritesNothingThenEveryPredictionExactlyOnce() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     StagingWriter staging = StagingWriter.builder(paths).build();
     Coordinator coordinator =
         new Coordinator(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.routing.StagingFile;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.schema.Field;
 import dev.tiering.schema.SchemaSidecar;
 import dev.tiering.schema.TableSchema;
@@ -118,7 +119,7 @@ class DemoPipelineTest {
     }
 
     // Every schema.json describes exactly the columns of its table's files.
-    PathResolver paths = new PathResolver(TierLayout.under(root));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(root)));
     for (TableSchema table :
         List.of(Tables.SILVER_PREDICTIONS, Tables.INPUT_CONSENSUS, Tables.MODEL_DAILY_STATS)) {
       TableSchema recorded =
@@ -169,7 +170,8 @@ class DemoPipelineTest {
         DemoPipeline.run(
             new DemoPipeline.Options(root, 2, 7, 500), new PrintWriter(new StringWriter()), null);
     try (dev.tiering.duckdb.LakeViews views =
-        dev.tiering.duckdb.LakeViews.open(new PathResolver(TierLayout.under(root)))) {
+        dev.tiering.duckdb.LakeViews.open(
+            new PathResolver(Storage.createRoots(TierLayout.under(root))))) {
       for (Coordinator.BatchResult batch : summary.batches()) {
         String id = "'" + batch.batch().value() + "'";
         List<List<Object>> bySql =

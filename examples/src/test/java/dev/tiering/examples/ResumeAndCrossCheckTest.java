@@ -7,6 +7,7 @@ import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.lifecycle.StagingJanitor;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.duckdb.LakeViews;
 import dev.tiering.parquet.LakeWriter;
 import dev.tiering.parquet.ParquetRowWriter;
@@ -36,7 +37,8 @@ class ResumeAndCrossCheckTest {
   }
 
   private static List<List<Object>> q(Path root, String sql) throws Exception {
-    try (LakeViews views = LakeViews.open(new PathResolver(TierLayout.under(root)))) {
+    try (LakeViews views =
+        LakeViews.open(new PathResolver(Storage.createRoots(TierLayout.under(root))))) {
       return views.query(sql, 1000).rows();
     }
   }
@@ -85,7 +87,7 @@ class ResumeAndCrossCheckTest {
    */
   @Test
   void theSqlCrossCheckEqualsTheJavaOneOnEveryKindOfTie() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base.resolve("x")));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("x"))));
     StagingWriter staging = StagingWriter.builder(paths).build();
     BatchId batch = BatchId.of("x-b1");
     String fullwidthA = "\uFF21"; // U+FF21: after surrogates in UTF-16, before in UTF-8

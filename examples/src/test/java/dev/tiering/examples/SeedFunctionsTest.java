@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tiering.Tiering;
 import dev.tiering.core.TableName;
+import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.examples.SeedFunctions.Prediction;
 import dev.tiering.parquet.IncompleteBatchException;
 import java.nio.file.Files;
@@ -25,7 +27,7 @@ class SeedFunctionsTest {
 
   @Test
   void jobsStageACoordinatorVotesWritesSilverOnceAndCleansTheBatch() throws Exception {
-    Tiering tiering = Tiering.builder().root(base).build();
+    Tiering tiering = Tiering.builder().layout(Storage.createRoots(TierLayout.under(base))).build();
     SeedFunctions seed = new SeedFunctions(tiering);
     Instant now = Instant.parse("2025-11-10T12:00:00Z");
     for (int slm = 0; slm < 3; slm++) {
@@ -75,7 +77,7 @@ class SeedFunctionsTest {
    */
   @Test
   void aCoordinatorThatRunsBeforeItsJobsCannotUseUpTheBatch() throws Exception {
-    Tiering tiering = Tiering.builder().root(base).build();
+    Tiering tiering = Tiering.builder().layout(Storage.createRoots(TierLayout.under(base))).build();
     SeedFunctions seed = new SeedFunctions(tiering);
     Instant now = Instant.parse("2025-11-10T12:00:00Z");
     seed.saveIntermediateResult(0, "b3", List.of(new Prediction(1, 0, "cat", 0.9, now)));

@@ -207,7 +207,8 @@ public final class Benchmarks {
     log.printf(
         "%d rows, %.1f MB raw; %s mode: %d warm-up and %d measured run(s) each%n",
         data.rows, data.rawBytes / 1e6, mode.name(), mode.warmups(), mode.reps());
-    PathResolver paths = new PathResolver(TierLayout.under(work.resolve("tiers")));
+    PathResolver paths =
+        new PathResolver(Storage.createRoots(TierLayout.under(work.resolve("tiers"))));
     TableName table = Dataset.SCHEMA.table();
     int cores = Runtime.getRuntime().availableProcessors();
 

@@ -3,6 +3,7 @@ package dev.tiering.benchmarks;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.parquet.LakeTableWriter;
 import dev.tiering.parquet.LakeWriteOptions;
 import dev.tiering.parquet.LakeWriter;
@@ -50,7 +51,7 @@ public final class CommitBenchmarks {
 
   /** Latencies of {@code commits} writes of {@code files} partitions with {@code rows} each. */
   static Figures run(Path dir, int commits, int files, int rows) throws IOException {
-    PathResolver paths = new PathResolver(TierLayout.under(dir));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(dir)));
     LakeWriter lake = LakeWriter.builder(paths).maxOpenPartitions(Math.min(files, 1024)).build();
     LakeWriteOptions options = LakeWriteOptions.defaults().partitionBy("ts");
     double[] millis = new double[commits];

@@ -33,7 +33,7 @@ public final class Profile {
     long seconds = args.length > 1 ? Long.parseLong(args[1]) : 20;
     Dataset data = new Dataset(4_000_000, 8);
     Path base = Files.createTempDirectory("tiering-profile-");
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     WriterSettings settings =
         operation.equals("write1")
             ? WriterSettings.staging().toBuilder().encoders(null).build()

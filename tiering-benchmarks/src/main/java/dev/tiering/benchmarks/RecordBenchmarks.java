@@ -5,6 +5,7 @@ import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.parquet.ParquetRowWriter;
 import dev.tiering.parquet.StagingWriter;
 import dev.tiering.schema.FieldType;
@@ -48,7 +49,7 @@ public final class RecordBenchmarks {
               i, i % 7, labels[i % labels.length], (i % 10_000) / 10_000.0, t0.plusMillis(i)));
     }
     StagingWriter staging =
-        StagingWriter.builder(new PathResolver(TierLayout.under(dir)))
+        StagingWriter.builder(new PathResolver(Storage.createRoots(TierLayout.under(dir))))
             .replaceExisting(true)
             .build();
     double typed = Double.MAX_VALUE;

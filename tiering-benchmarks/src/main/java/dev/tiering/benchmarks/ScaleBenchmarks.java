@@ -12,6 +12,7 @@ import dev.tiering.core.lifecycle.StagingJanitor;
 import dev.tiering.core.routing.PartitionLayout;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.routing.StagingFile;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.parquet.Compactor;
 import dev.tiering.parquet.LakeReader;
 import dev.tiering.parquet.LakeWriter;
@@ -87,7 +88,7 @@ final class ScaleBenchmarks {
 
   private void staging(int files) throws Exception {
     Path base = Files.createDirectories(work.resolve("staging-" + files));
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     Path dir = Files.createDirectories(paths.areaRoot(Area.STAGING));
     // A cold tier too, so that the health check measures a healthy machine, not a missing root.
     Files.createDirectories(paths.areaRoot(Area.LAKE_CLEAN));
@@ -136,7 +137,7 @@ final class ScaleBenchmarks {
 
   private void lake(int partitions) throws Exception {
     Path base = Files.createDirectories(work.resolve("lake-" + partitions));
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     LakeWriter lake =
         LakeWriter.builder(paths)
             .clock(Clock.fixed(FIRST_DAY.atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC))
@@ -190,7 +191,7 @@ final class ScaleBenchmarks {
 
   private void cache(int entries) throws Exception {
     Path base = Files.createDirectories(work.resolve("cache-" + entries));
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     // An index of {@code entries} copies (their files need not exist to be indexed), then ten
     // real lake files to promote, read through the cache and evict.
     StringBuilder index = new StringBuilder("tiering-cache 1\n");

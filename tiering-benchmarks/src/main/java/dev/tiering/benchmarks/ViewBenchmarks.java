@@ -3,6 +3,7 @@ package dev.tiering.benchmarks;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.duckdb.LakeViews;
 import dev.tiering.parquet.LakeTableWriter;
 import dev.tiering.parquet.LakeWriteOptions;
@@ -39,7 +40,7 @@ public final class ViewBenchmarks {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     int files = args.length > 1 ? Integer.parseInt(args[1]) : 300;
-    PathResolver paths = new PathResolver(TierLayout.under(dir));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(dir)));
     LakeWriter lake = LakeWriter.builder(paths).build();
     Instant day0 = Instant.parse("2025-01-01T00:00:00Z");
     long id = 0;

@@ -70,6 +70,9 @@ final class ArchiveCommand implements Callable<Integer> {
     dev.tiering.core.routing.PathResolver paths = tiers.resolver();
     try (Progress progress = Progress.of("archive", paths, dryRun)) {
       LayoutOptions.requireRoots(paths, progress, dev.tiering.core.Tier.COLD);
+      if (!dryRun) {
+        LayoutOptions.refuseRootOnOthersTiers(paths, spec);
+      }
       return Reports.print(
           spec.commandLine().getOut(),
           Reports.run(new Archiver(paths, progress, Clock.systemUTC()).apply(policy), dryRun),

@@ -150,6 +150,9 @@ final class CacheCommand implements Runnable {
       try (Progress progress = Progress.of("cache promote", paths, dryRun)) {
         LayoutOptions.requireRoots(
             paths, progress, dev.tiering.core.Tier.HOT, dev.tiering.core.Tier.COLD);
+        if (!dryRun) {
+          LayoutOptions.refuseRootOnOthersTiers(paths, spec);
+        }
         return Reports.print(
             spec.commandLine().getOut(),
             Reports.run(
@@ -178,6 +181,9 @@ final class CacheCommand implements Runnable {
       try (Progress progress = Progress.of("cache evict", paths, dryRun)) {
         LayoutOptions.requireRoots(
             paths, progress, dev.tiering.core.Tier.HOT, dev.tiering.core.Tier.COLD);
+        if (!dryRun) {
+          LayoutOptions.refuseRootOnOthersTiers(paths, spec);
+        }
         return Reports.print(
             spec.commandLine().getOut(),
             Reports.run(
@@ -206,6 +212,9 @@ final class CacheCommand implements Runnable {
       try (Progress progress = Progress.of("cache verify", paths, dryRun)) {
         LayoutOptions.requireRoots(
             paths, progress, dev.tiering.core.Tier.HOT, dev.tiering.core.Tier.COLD);
+        if (!dryRun) {
+          LayoutOptions.refuseRootOnOthersTiers(paths, spec);
+        }
         return Reports.print(
             spec.commandLine().getOut(),
             Reports.run(options.cache(paths, progress).verify(), dryRun),

@@ -84,6 +84,9 @@ final class CleanupCommand implements Callable<Integer> {
     try (Progress progress = Progress.of("cleanup", paths, dryRun)) {
       LayoutOptions.requireRoots(
           paths, progress, archive ? new Tier[] {Tier.HOT, Tier.COLD} : new Tier[] {Tier.HOT});
+      if (!dryRun) {
+        LayoutOptions.refuseRootOnOthersTiers(paths, spec);
+      }
       StagingJanitor janitor =
           StagingJanitor.builder(paths)
               .storage(progress)

@@ -58,6 +58,9 @@ final class CompactCommand implements Callable<Integer> {
     int code = 0;
     try (Progress progress = Progress.of("compact", paths, dryRun)) {
       LayoutOptions.requireRoots(paths, progress, Tier.COLD);
+      if (!dryRun) {
+        LayoutOptions.refuseRootOnOthersTiers(paths, spec);
+      }
       Compactor compactor =
           Compactor.builder(paths)
               .storage(progress)

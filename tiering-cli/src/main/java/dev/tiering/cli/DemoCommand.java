@@ -71,6 +71,10 @@ final class DemoCommand implements Callable<Integer> {
     DemoPipeline.Options options =
         new DemoPipeline.Options(
             root.toAbsolutePath().normalize(), batches, slms, rowsPerSlm, runId);
+    LayoutOptions.refuseRootOnOthersTiers(
+        new dev.tiering.core.routing.PathResolver(
+            dev.tiering.core.TierLayout.under(options.root())),
+        spec);
     PrintWriter out = spec.commandLine().getOut();
     // The demo is an application embedding the SDK: its metrics go to its own registry, which a
     // real one would expose on /metrics for Prometheus to scrape.

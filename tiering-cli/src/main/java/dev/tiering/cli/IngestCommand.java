@@ -44,6 +44,9 @@ final class IngestCommand implements Callable<Integer> {
     dev.tiering.core.routing.PathResolver paths = tiers.resolver();
     try (Progress progress = Progress.of("ingest", paths, dryRun)) {
       LayoutOptions.requireRoots(paths, progress, dev.tiering.core.Tier.COLD);
+      if (!dryRun) {
+        LayoutOptions.refuseRootOnOthersTiers(paths, spec);
+      }
       RawIngestor ingestor = new RawIngestor(paths, progress, Clock.systemUTC());
       for (Path file : files) {
         code =

@@ -6,7 +6,11 @@ import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.routing.RoutingRules;
 import dev.tiering.core.storage.Storage;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -113,6 +117,88 @@ final class LayoutOptions {
                 + (tier == Tier.HOT ? TierLayout.HOT_ROOT_ENV : TierLayout.LAKE_ROOT_ENV)
                 + ")");
       }
+    }
+  }
+
+  /**
+   * Refuses a command that writes when it runs as root on tiers that another user owns: what root
+   * creates there (a lock file, a temporary file, a directory) would belong to root, and the
+   * owner's own jobs could then neither use nor remove it. As PostgreSQL refuses to run as root,
+   * the message names the command to run instead. Roots that root owns (a test directory, a fresh
+   * demo) and roots that are not there yet are fine; a lake on another file system (HDFS) has its
+   * own users and is not checked.
+   *
+   * @param spec the running command, to name it in the fix
+   * @throws RefusedAsRootException naming the root, its owner and {@code sudo -u <owner> tiering
+   *     ...}
+   */
+  static void refuseRootOnOthersTiers(PathResolver paths, CommandLine.Model.CommandSpec spec)
+      throws IOException {
+    if (!runningAsRoot()) {
+      return;
+    }
+    for (Tier tier : Tier.values()) {
+      if (tier == Tier.COLD && !paths.layout().lakeIsLocal()) {
+        continue;
+      }
+      Path root = paths.layout().root(tier);
+      int uid;
+      String owner;
+      try {
+        uid = (Integer) Files.getAttribute(root, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        owner = Files.getOwner(root, LinkOption.NOFOLLOW_LINKS).getName();
+      } catch (java.nio.file.NoSuchFileException notThere) {
+        continue; // requireRoots says so, or the command creates it (init, demo)
+      } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+        return;
+      }
+      if (uid != 0) {
+        throw new RefusedAsRootException(
+            "Refusing to run 'tiering "
+                + spec.qualifiedName(" ").replaceFirst("^tiering ", "")
+                + "' as root: the "
+                + (tier == Tier.HOT ? "hot tier" : "lake")
+                + " root "
+                + root
+                + " belongs to "
+                + owner
+                + (owner.equals(Integer.toString(uid)) ? "" : " (uid " + uid + ")")
+                + ", and files root made there (locks, temporary files, directories) would belong"
+                + " to root, which "
+                + owner
+                + "'s jobs could not use or remove; nothing was done (run it as the tiers' owner: "
+                + "sudo -u "
+                + owner
+                + " tiering "
+                + commandLine(spec)
+                + ")");
+      }
+    }
+  }
+
+  /** The command line as typed, quoted for a shell where a word needs it. */
+  private static String commandLine(CommandLine.Model.CommandSpec spec) {
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    StringBuilder line = new StringBuilder();
+    for (String arg : args) {
+      if (line.length() > 0) {
+        line.append(' ');
+      }
+      line.append(
+          arg.matches("[A-Za-z0-9_./=:@%+,-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
+    }
+    return line.toString();
+  }
+
+  /**
+   * Whether this process runs as root (effective uid 0): the owner of {@code /proc/self} is the
+   * process's effective user. Anywhere without {@code /proc}, the user name decides.
+   */
+  static boolean runningAsRoot() {
+    try {
+      return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException noProc) {
+      return "root".equals(System.getProperty("user.name"));
     }
   }
 

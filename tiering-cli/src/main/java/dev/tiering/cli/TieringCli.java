@@ -19,8 +19,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * The {@code tiering} command: operator tools over the SDK. Exit codes fit cron and systemd: 0 ok,
- * 1 warning (or a partial failure), 2 critical, 64 usage error, 74 I/O error, 70 a bug; the
- * command's {@code exitCodeList} lists them all, for {@code --help} and tiering(1).
+ * 1 warning (or a partial failure), 2 critical, 64 usage error, 74 I/O error, 77 refused as root,
+ * 70 a bug; the command's {@code exitCodeList} lists them all, for {@code --help} and tiering(1).
  */
 @Command(
     name = "tiering",
@@ -40,6 +40,7 @@ import picocli.CommandLine.TypeConversionException;
       SqlCommand.class,
       RecoverCommand.class,
       IngestCommand.class,
+      InitCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },
@@ -60,6 +61,9 @@ import picocli.CommandLine.TypeConversionException;
       "69:no Java 17 or newer found (the launcher)",
       TieringCli.EXIT_SOFTWARE + ":a bug; the stack trace says where",
       TieringCli.EXIT_IO + ":input/output error; the message names the path",
+      TieringCli.EXIT_NOPERM
+          + ":a command that writes, run as root on tiers another user owns (run it as"
+          + " that user: sudo -u OWNER tiering ...)",
       // The launcher's too: sysexits EX_CONFIG.
       "78:the launcher's directory has '!/' in its path, where Java cannot load jars from"
     })
@@ -73,6 +77,9 @@ public final class TieringCli implements Runnable {
 
   /** Exit code for an input/output failure (sysexits EX_IOERR). */
   static final int EXIT_IO = 74;
+
+  /** Exit code for a writing command refused as root on another user's tiers (EX_NOPERM). */
+  static final int EXIT_NOPERM = 77;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -114,6 +121,10 @@ public final class TieringCli implements Runnable {
             commandLine.getErr().println("tiering: " + e.getMessage());
             return EXIT_USAGE;
           }
+          if (e instanceof RefusedAsRootException refused) {
+            commandLine.getErr().println("tiering: " + refused.getMessage());
+            return EXIT_NOPERM;
+          }
           if (e instanceof java.io.IOException io) {
             commandLine.getErr().println("tiering: " + describe(io));
             return EXIT_IO;
@@ -142,6 +153,11 @@ public final class TieringCli implements Runnable {
       fix =
           " (run as a user that may use the tiers, such as the tiering user of the systemd"
               + " units, or fix the owner)";
+      if (reason != null) {
+        // The SDK's storage names the operation ("cannot delete: permission denied"); the fix
+        // still helps.
+        reason = reason + fix;
+      }
     } else if (fs instanceof java.nio.file.NotDirectoryException) {
       what = "not a directory";
     } else if (fs instanceof java.nio.file.FileAlreadyExistsException) {

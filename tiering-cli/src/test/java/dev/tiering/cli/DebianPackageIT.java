@@ -74,7 +74,7 @@ class DebianPackageIT {
   private static final List<String> COMMANDS =
       List.of(
           "status", "doctor", "cleanup", "compact", "archive", "cache", "route", "schema", "ls",
-          "sql", "recover", "ingest", "demo", "help");
+          "sql", "recover", "ingest", "init", "demo", "help");
 
   /** A library's file name: its artifact, then its version from the first dash before a digit. */
   private static final Pattern JAR_NAME = Pattern.compile("(.+?)-(\\d.*)\\.jar");

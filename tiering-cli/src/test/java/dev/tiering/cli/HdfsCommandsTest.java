@@ -32,6 +32,10 @@ class HdfsCommandsTest {
     try {
       String lake = cluster.getURI() + "/lake";
       Path hot = Files.createDirectories(local.resolve("hot/staging")).getParent();
+      // The SDK never makes a root: init does, on HDFS too.
+      CliRun init = CliRun.of("init", "--hot", hot.toString(), "--lake", lake);
+      assertThat(init.exitCode()).as(init.err()).isZero();
+      assertThat(init.out()).contains("  CREATED       " + lake + " (lake, HDD)");
       PathResolver paths =
           new PathResolver(TierLayout.builder().hotRoot(hot).lakeRoot(lake).build());
       TableSchema preds =

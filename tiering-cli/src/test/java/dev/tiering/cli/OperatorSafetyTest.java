@@ -7,6 +7,7 @@ import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PartitionLayout;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.parquet.LakeWriter;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
@@ -49,7 +50,7 @@ class OperatorSafetyTest {
   @BeforeEach
   void lake() throws IOException {
     root = tmp.resolve("tiers");
-    paths = new PathResolver(TierLayout.under(root));
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(root)));
     Files.createDirectories(paths.layout().hotRoot());
     LakeWriter lake =
         LakeWriter.builder(paths)
@@ -308,5 +309,106 @@ class OperatorSafetyTest {
     CliRun ls = CliRun.of("ls", "--root", file.toString());
     assertThat(ls.exitCode()).isEqualTo(TieringCli.EXIT_IO);
     assertThat(ls.err()).contains("The lake root " + file.resolve("lake") + " does not exist");
+  }
+
+  /** Gives the whole tree to uid/gid 65534 ("nobody"), standing for the service user. */
+  private void giveTiersToNobody() throws IOException {
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.toList()) {
+        Files.setAttribute(p, "unix:uid", 65534, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:gid", 65534, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      }
+    }
+  }
+
+  @Test
+  void writingCommandsRefuseToRunAsRootOnTiersAnotherUserOwnsAndChangeNothing() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        LayoutOptions.runningAsRoot(), "needs root, as CI runs");
+    giveTiersToNobody();
+    Path input = Files.writeString(tmp.resolve("feed.csv"), "a,b\n");
+    Map<String, String> before = ReadOnlyCommandsTest.snapshot(tmp);
+    String[][] writing = {
+      {"recover"},
+      {"compact"},
+      {"cleanup", "--keep-recent", "2"},
+      {"archive", "--lake-retention", "silver=30"},
+      {"cache", "promote", "--zone", "silver", "--table", "preds"},
+      {"cache", "evict", "--zone", "silver", "--table", "preds"},
+      {"cache", "verify"},
+      {"ingest", input.toString(), "--source", "feed"},
+      {"init"},
+    };
+    for (String[] command : writing) {
+      CliRun refused = run(command);
+      String typed = String.join(" ", command) + " --root " + root;
+      assertThat(refused.exitCode()).as(typed).isEqualTo(TieringCli.EXIT_NOPERM);
+      assertThat(refused.err())
+          .as(typed)
+          .contains(
+              "Refusing to run 'tiering "
+                  + command[0]
+                  + (command[0].equals("cache") ? " " + command[1] : "")
+                  + "' as root: the hot tier root "
+                  + root.resolve("hot")
+                  + " belongs to nobody (uid 65534)")
+          .contains(
+              "nothing was done (run it as the tiers' owner: sudo -u nobody tiering "
+                  + typed
+                  + ")");
+      assertThat(ReadOnlyCommandsTest.snapshot(tmp)).as(typed).isEqualTo(before);
+    }
+    CliRun demo = CliRun.of("demo", "--root", root.toString(), "--batches", "1");
+    assertThat(demo.exitCode()).isEqualTo(TieringCli.EXIT_NOPERM);
+    assertThat(demo.err()).contains("sudo -u nobody tiering demo --root " + root + " --batches 1");
+    // Reading, and dry runs, are fine as root: they create nothing.
+    for (String[] command :
+        new String[][] {
+          {"status"},
+          {"ls"},
+          {"compact", "--dry-run"},
+          {"cleanup", "--keep-recent", "2", "--dry-run"},
+          {"schema", "show", "--zone", "silver", "--table", "preds"},
+        }) {
+      CliRun read = run(command);
+      assertThat(read.exitCode())
+          .as(String.join(" ", command))
+          .isNotEqualTo(TieringCli.EXIT_NOPERM);
+      assertThat(read.err()).as(String.join(" ", command)).doesNotContain("Refusing to run");
+    }
+    assertThat(ReadOnlyCommandsTest.snapshot(tmp)).isEqualTo(before);
+  }
+
+  @Test
+  void rootMayWriteTiersRootOwns() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        LayoutOptions.runningAsRoot(), "needs root, as CI runs");
+    CliRun recover = run("recover");
+    assertThat(recover.exitCode()).isZero();
+    assertThat(recover.err()).isEmpty();
+  }
+
+  @Test
+  void recoverPrintsATableItCannotReadOnceAndGoesOnWithTheOthers() throws IOException {
+    Path broken = paths.schemaFile(Zone.SILVER, TableName.of("broken"));
+    Files.createDirectories(broken.getParent().resolve("_commits"));
+    Files.writeString(broken, "{ not json");
+    Files.writeString(broken.getParent().resolve("_commits/0000000001.commit.json"), "{}");
+    Path temp =
+        Files.writeString(partition.resolve(".part-1.parquet.00ff00ff00ff00ff.tmp"), "partial");
+    Files.setLastModifiedTime(
+        temp, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(600)));
+
+    CliRun recover = run("recover");
+
+    assertThat(recover.exitCode()).isEqualTo(1);
+    List<String> failed = recover.out().lines().filter(l -> l.contains("FAILED")).toList();
+    assertThat(failed)
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(line)
+                    .startsWith("  FAILED        silver.broken: settle lake commits: " + broken));
+    assertThat(temp).doesNotExist();
   }
 }

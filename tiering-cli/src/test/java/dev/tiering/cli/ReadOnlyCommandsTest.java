@@ -10,6 +10,7 @@ import dev.tiering.core.Zone;
 import dev.tiering.core.lifecycle.HotCache;
 import dev.tiering.core.routing.PartitionLayout;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.parquet.LakeWriter;
 import dev.tiering.parquet.StagingWriter;
 import dev.tiering.schema.FieldType;
@@ -62,7 +63,7 @@ class ReadOnlyCommandsTest {
   void lake() throws IOException {
     root = tmp.resolve("tiers");
     elsewhere = Files.createDirectories(tmp.resolve("inputs"));
-    paths = new PathResolver(TierLayout.under(root));
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(root)));
     StagingWriter staging = StagingWriter.builder(paths).build();
     for (int b = 1; b <= 3; b++) {
       staging.writeIntermediate(

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.parquet.LakeWriter;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
@@ -30,7 +31,7 @@ class SqlCommandTest {
 
   @BeforeEach
   void lake() throws IOException {
-    PathResolver paths = new PathResolver(TierLayout.under(root));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(root)));
     TableSchema preds =
         TableSchema.builder(Zone.SILVER, "preds")
             .required("timestamp", FieldType.TIMESTAMP)
@@ -166,7 +167,7 @@ class SqlCommandTest {
   @Test
   void aSelectCannotSwitchOnLoggingIntoTheLake() throws Exception {
     Path tableDir =
-        new PathResolver(TierLayout.under(root))
+        new PathResolver(Storage.createRoots(TierLayout.under(root)))
             .tableDir(Zone.SILVER, dev.tiering.core.TableName.of("preds"));
     List<String> before;
     try (var files = java.nio.file.Files.list(tableDir)) {

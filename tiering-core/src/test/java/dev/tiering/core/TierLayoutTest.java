@@ -101,7 +101,8 @@ class TierLayoutTest {
     assertThat(layout.lakeIsLocal()).isTrue();
     assertThat(layout.lakeRoot()).isEqualTo(Path.of("/mnt/hdd/lake"));
     assertThat(TierLayout.builder().lakeRoot("/mnt/hdd/lake").build()).isEqualTo(layout);
-    assertThat(Storage.forLayout(layout)).isSameAs(Storage.local());
+    Storage storage = Storage.forLayout(layout); // no provider needed for a local lake
+    assertThat(storage.reportingFullTiers(layout)).isSameAs(storage);
   }
 
   @Test
@@ -132,5 +133,59 @@ class TierLayoutTest {
                     .build())
         .hasMessageStartingWith(
             "Invalid tier layout: hot root /data/hot and lake root /data" + " overlap");
+  }
+
+  @Test
+  void nothingIsWrittenBelowARootThatIsNotThereAndTheErrorAsksWhetherItIsMounted(@TempDir Path base)
+      throws java.io.IOException {
+    TierLayout layout = TierLayout.under(base);
+    Storage storage = Storage.forLayout(layout);
+    Path staging = base.resolve("hot/staging/slm_1_b1.parquet");
+    assertThatThrownBy(() -> storage.create(staging, dev.tiering.core.storage.WriteMode.CREATE_NEW))
+        .isInstanceOf(java.nio.file.NoSuchFileException.class)
+        .hasMessageContaining(
+            "The hot tier root "
+                + base.resolve("hot")
+                + " does not exist, so nothing was written to "
+                + staging
+                + " (is the SSD mounted? The SDK never creates a tier root");
+    assertThatThrownBy(() -> storage.createDirectories(base.resolve("lake/clean/silver")))
+        .hasMessageContaining("The lake root " + base.resolve("lake") + " does not exist")
+        .hasMessageContaining("is the lake disk mounted?");
+    assertThatThrownBy(
+            () ->
+                storage.tryLock(
+                    base.resolve("hot/staging/.batches.lock"),
+                    "b1",
+                    dev.tiering.core.storage.LockMode.SHARED,
+                    java.time.Duration.ZERO))
+        .hasMessageContaining("The hot tier root " + base.resolve("hot") + " does not exist");
+    assertThatThrownBy(
+            () ->
+                storage.lock(
+                    base.resolve("lake/clean/silver/t/.schema.json.lock"), java.time.Duration.ZERO))
+        .hasMessageContaining("The lake root " + base.resolve("lake") + " does not exist");
+    java.nio.file.Files.writeString(base.resolve("outside"), "x");
+    assertThatThrownBy(
+            () -> storage.move(base.resolve("outside"), base.resolve("lake/archive/outside")))
+        .hasMessageContaining("The lake root " + base.resolve("lake") + " does not exist");
+    // Every write of the SDK goes through this storage; none made a directory.
+    try (var left = java.nio.file.Files.list(base)) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("outside");
+    }
+  }
+
+  @Test
+  void createRootsMakesBothRootsAndThenEveryAreaBelowThemMayBeCreated(@TempDir Path base)
+      throws java.io.IOException {
+    TierLayout layout = Storage.createRoots(TierLayout.under(base.resolve("new")));
+    assertThat(base.resolve("new/hot")).isDirectory();
+    assertThat(base.resolve("new/lake")).isDirectory();
+    Storage.forLayout(layout).createDirectories(base.resolve("new/hot/staging"));
+    assertThat(base.resolve("new/hot/staging")).isDirectory();
+    assertThat(Storage.createRoots(layout)).isEqualTo(layout); // twice is harmless
+    java.nio.file.Files.writeString(base.resolve("file"), "x");
+    assertThatThrownBy(() -> Storage.createRoots(TierLayout.under(base.resolve("file"))))
+        .isInstanceOf(java.nio.file.NotDirectoryException.class);
   }
 }

@@ -91,7 +91,7 @@ class LakeViewsSafetyTest {
   @Test
   void noStatementWritesAnythingAndEveryWritingOneIsRefused() throws Exception {
     Path lakeRoot = base.resolve("lake");
-    PathResolver paths = new PathResolver(TierLayout.under(lakeRoot));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(lakeRoot)));
     write(paths, 30);
     Path out = Files.createDirectories(base.resolve("out"));
     String o = out.toString();
@@ -179,7 +179,8 @@ class LakeViewsSafetyTest {
   /** Library use: profiling switched on by one query must not make the next write a file. */
   @Test
   void enableProfilingCannotMakeAQueryOverwriteALakeFile() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base.resolve("lake")));
+    PathResolver paths =
+        new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("lake"))));
     write(paths, 30);
     Path victim = paths.schemaFile(Zone.SILVER, dev.tiering.core.TableName.of("events"));
     byte[] before = Files.readAllBytes(victim);
@@ -217,7 +218,8 @@ class LakeViewsSafetyTest {
    */
   @Test
   void onlyAViewsOwnMissingFileMakesAQueryRunAgain() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base.resolve("lake")));
+    PathResolver paths =
+        new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("lake"))));
     write(paths, 30);
     Path out = Files.createDirectories(base.resolve("out"));
     for (String sql :
@@ -256,7 +258,7 @@ class LakeViewsSafetyTest {
             "date=1999-01-01/lake",
             "back\\slash")) {
       Path root = base.resolve(dir);
-      PathResolver paths = new PathResolver(TierLayout.under(root));
+      PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(root)));
       write(paths, 30);
       String outcome;
       try (LakeViews views = LakeViews.open(paths)) {
@@ -282,7 +284,8 @@ class LakeViewsSafetyTest {
   /** Nothing spills to disk: a sort that would be spilled under a limit writes no file. */
   @Test
   void aLargeSortSpillsNothing() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base.resolve("lake")));
+    PathResolver paths =
+        new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("lake"))));
     write(paths, 30);
     List<String> envBefore = cwdAndHome();
     Map<String, String> before = snapshot(base);

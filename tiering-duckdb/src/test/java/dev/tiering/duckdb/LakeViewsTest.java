@@ -47,8 +47,8 @@ class LakeViewsTest {
   private PathResolver paths;
 
   @BeforeEach
-  void setUp() {
-    paths = new PathResolver(TierLayout.under(base));
+  void setUp() throws java.io.IOException {
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
   }
 
   private static TableSchema.Builder v1() {
@@ -138,7 +138,7 @@ class LakeViewsTest {
           }
         };
     assertThatThrownBy(() -> write(sidecarFails, v1().build(), rows(100, 50, false)))
-        .hasMessageContaining("is committed (commit 2)");
+        .hasMessageContaining("is committed as commit 2");
 
     try (LakeViews views = LakeViews.open(paths)) {
       assertThat(views.query("SELECT count(*) FROM silver.events", 1).rows())

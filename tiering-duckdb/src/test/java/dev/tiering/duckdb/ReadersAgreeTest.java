@@ -155,7 +155,8 @@ class ReadersAgreeTest {
       Random random = Seeded.random(Seeded.baseSeed(), 1600 + run);
       String schedule =
           "run " + run + " (-D" + Seeded.SEED_PROPERTY + "=" + Seeded.baseSeed() + ")";
-      PathResolver paths = new PathResolver(TierLayout.under(base.resolve("run" + run)));
+      PathResolver paths =
+          new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("run" + run))));
       List<List<Map<String, Object>>> commits = new ArrayList<>();
       for (int c = 0; c < 3; c++) {
         commits.add(rows(c * 20L, 20));

@@ -31,6 +31,7 @@ import dev.tiering.schema.SchemaSidecar;
 import dev.tiering.schema.SidecarStore;
 import dev.tiering.schema.TableSchema;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -79,10 +80,15 @@ class HdfsLakeTest {
   }
 
   @BeforeEach
-  void layout(TestInfo test) {
+  void layout(TestInfo test) throws IOException {
     lakeDir = "/" + test.getTestMethod().orElseThrow().getName();
+    // On HDFS too: the SDK never makes a lake root by itself.
     TierLayout layout =
-        TierLayout.builder().hotRoot(local.resolve("hot")).lakeRoot(hdfs.uri() + lakeDir).build();
+        Storage.createRoots(
+            TierLayout.builder()
+                .hotRoot(local.resolve("hot"))
+                .lakeRoot(hdfs.uri() + lakeDir)
+                .build());
     paths = new PathResolver(layout);
   }
 
@@ -379,7 +385,8 @@ class HdfsLakeTest {
             .build();
     assertThat(file.lakeIsLocal()).isTrue();
     assertThat(file.lakeRoot()).isEqualTo(local.resolve("lake"));
-    assertThat(Storage.forLayout(file)).isSameAs(Storage.local());
+    Storage storage = Storage.forLayout(file); // the local storage, knowing the layout
+    assertThat(storage.reportingFullTiers(file)).isSameAs(storage);
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.tiering.Tiering;
 import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TableName;
+import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.storage.ForwardingStorage;
 import dev.tiering.core.storage.Storage;
@@ -69,7 +70,7 @@ class TieringMetricsTest {
     TieringMetrics metrics = TieringMetrics.bindTo(registry);
     Tiering tiering =
         Tiering.builder()
-            .root(base)
+            .layout(Storage.createRoots(TierLayout.under(base)))
             .storage(fixedSizes())
             .clock(Clock.fixed(NOON, ZoneOffset.UTC))
             .metrics(metrics)
@@ -230,7 +231,11 @@ class TieringMetricsTest {
   @Test
   void aFailedStagingWriteIsCountedByKind() throws IOException {
     MeterRegistry registry = new SimpleMeterRegistry();
-    Tiering tiering = Tiering.builder().root(base).metrics(TieringMetrics.bindTo(registry)).build();
+    Tiering tiering =
+        Tiering.builder()
+            .layout(Storage.createRoots(TierLayout.under(base)))
+            .metrics(TieringMetrics.bindTo(registry))
+            .build();
     try (var writer =
         tiering
             .staging()

@@ -92,7 +92,7 @@ public final class Compactor {
     this.paths = b.paths;
     this.storage =
         (b.storage != null ? b.storage : Storage.forLayout(b.paths.layout()))
-            .reportingFullTiers(b.paths.layout());
+            .reportingFullTiers(b.paths.layout(), "compact");
     this.settings = b.settings;
     this.sidecars =
         b.sidecars != null
@@ -147,9 +147,11 @@ public final class Compactor {
    *
    * @param zone the table's zone
    * @param table the table's name
-   * @return what was finished or rolled back
+   * @return what was finished or rolled back, and every partition that could not be settled (its
+   *     lock unusable or taken for 10 minutes, a file that cannot be removed), which does not stop
+   *     the others
    * @throws java.nio.file.NoSuchFileException if the table has no sidecar
-   * @throws IOException if a partition cannot be settled, or its lock stays taken for 10 minutes
+   * @throws IOException if the table's partitions cannot be listed
    */
   public LifecycleReport recover(Zone zone, TableName table) throws IOException {
     TableSchema schema = schemaOf(zone, table);
@@ -158,11 +160,15 @@ public final class Compactor {
     for (Partition partition : partitions(zone, table, schema)) {
       // Only partitions with a journal are locked: recovery makes no lock file for nothing. A
       // compaction that starts after this look settles its own partition first anyway.
-      if (storage.list(partition.dir()).stream()
-          .anyMatch(e -> CompactionJournal.isJournal(e.name()))) {
-        try (Closeable lock = lock(zone, table, partition.dir())) {
-          CompactionJournal.settle(storage, partition.dir(), report);
+      try {
+        if (storage.list(partition.dir()).stream()
+            .anyMatch(e -> CompactionJournal.isJournal(e.name()))) {
+          try (Closeable lock = lock(zone, table, partition.dir())) {
+            CompactionJournal.settle(storage, partition.dir(), report);
+          }
         }
+      } catch (IOException e) {
+        report.fail(partition.dir(), e); // the other partitions are settled all the same
       }
     }
     return report.finish(log);
@@ -219,7 +225,17 @@ public final class Compactor {
           report);
       return;
     }
-    try (Closeable lock = lock(zone, table, partition.dir())) {
+    Closeable held;
+    try {
+      held = lock(zone, table, partition.dir());
+    } catch (IOException e) {
+      // A partition whose lock cannot be had (a lock file root made, a link planted there, a
+      // holder that never lets go) is reported and the others go on: each partition is compacted
+      // under its own lock and journal, so nothing of it has changed.
+      report.fail(partition.dir(), e);
+      return;
+    }
+    try (Closeable lock = held) {
       if (!CompactionJournal.settle(storage, partition.dir(), report)) {
         // A journal that could not be trusted or settled names files of this partition: merging
         // any of them could double or lose its rows. settle() reported why.

@@ -42,11 +42,11 @@ class ApiReviewTest {
 
   @TempDir Path base;
 
-  PathResolver paths() {
-    return new PathResolver(TierLayout.under(base));
+  PathResolver paths() throws java.io.IOException {
+    return new PathResolver(Storage.createRoots(TierLayout.under(base)));
   }
 
-  StagingWriter staging() {
+  StagingWriter staging() throws java.io.IOException {
     return StagingWriter.builder(paths()).build();
   }
 
@@ -837,8 +837,8 @@ class ApiReviewTest {
   // ---------------------------------------------------------------- 3. lifecycle plans
 
   @Test
-  void p01_validationIsEarly() {
-    Tiering t = Tiering.builder().root(base).build();
+  void p01_validationIsEarly() throws java.io.IOException {
+    Tiering t = Tiering.builder().layout(Storage.createRoots(TierLayout.under(base))).build();
     show("keepRecent -1", catchThrowable(() -> t.janitor().cleanupOldBatches(-1)));
     show("cleanupBatch(null)", catchThrowable(() -> t.janitor().cleanupBatch(null)));
     Throwable ingest =
@@ -862,7 +862,7 @@ class ApiReviewTest {
 
   @Test
   void p02_previewChangesNothingAndPlansSeeDiskAtExecution() throws Exception {
-    Tiering t = Tiering.builder().root(base).build();
+    Tiering t = Tiering.builder().layout(Storage.createRoots(TierLayout.under(base))).build();
     LakeWriter lake = t.lake();
     lake.writeCleanData(Zone.SILVER, "t", Full.class, List.of(new Full(1, "a", 1)));
     lake.writeCleanData(Zone.SILVER, "t", Full.class, List.of(new Full(2, "b", 2)));
@@ -923,7 +923,8 @@ class ApiReviewTest {
     // The clock is a day behind: commits are stamped yesterday by Tiering's sidecars, and a
     // compactor on that clock sees them as just made (younger than the 10 minute minimum age).
     Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofDays(-1));
-    Tiering t = Tiering.builder().root(base).clock(behind).build();
+    Tiering t =
+        Tiering.builder().layout(Storage.createRoots(TierLayout.under(base))).clock(behind).build();
     t.lake().writeCleanData(Zone.SILVER, "c", Full.class, List.of(new Full(1, "a", 1)));
     t.lake().writeCleanData(Zone.SILVER, "c", Full.class, List.of(new Full(2, "b", 2)));
     LifecycleReport r = t.compactor().compact(Zone.SILVER, TableName.of("c")).execute();
@@ -968,7 +969,11 @@ class ApiReviewTest {
             return super.usage(path);
           }
         };
-    Tiering t = Tiering.builder().root(base).storage(watched).build();
+    Tiering t =
+        Tiering.builder()
+            .layout(Storage.createRoots(TierLayout.under(base)))
+            .storage(watched)
+            .build();
     t.lake().writeCleanData(Zone.SILVER, "s", Full.class, List.of(new Full(1, "a", 1)));
     Path table = t.paths().tableDir(Zone.SILVER, TableName.of("s"));
     Map<String, Integer> used = new TreeMap<>();

@@ -2,6 +2,7 @@ package dev.tiering.parquet;
 
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.schema.TableSchema;
 import java.nio.file.Path;
 
@@ -15,7 +16,7 @@ public final class BigTableWriter {
 
   /** Arguments: the base directory, the row count. */
   public static void main(String[] args) throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(Path.of(args[0])));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(Path.of(args[0]))));
     long rows = Long.parseLong(args[1]);
     TableSchema schema = Predictions.schema();
     int ts = schema.indexOf("timestamp");

@@ -7,6 +7,7 @@ import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.testing.Seeded;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
@@ -140,7 +141,8 @@ class ColumnChunkEncoderTest {
             row(0, null, null, null, "-1.0", true));
     for (boolean v2 : new boolean[] {true, false}) {
       StagingWriter writer =
-          StagingWriter.builder(new PathResolver(TierLayout.under(base.resolve("v" + v2))))
+          StagingWriter.builder(
+                  new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("v" + v2)))))
               .settings(WriterSettings.staging().toBuilder().pageV2(v2).build())
               .build();
       Path file = writer.writeIntermediate(SlmId.of(1), BatchId.of("s"), STATS, rows).file();
@@ -208,7 +210,7 @@ class ColumnChunkEncoderTest {
       written.add(row);
     }
     StagingWriter writer =
-        StagingWriter.builder(new PathResolver(TierLayout.under(base)))
+        StagingWriter.builder(new PathResolver(Storage.createRoots(TierLayout.under(base))))
             .settings(WriterSettings.staging().toBuilder().pageBytes(64 * 1024).build())
             .build();
     Path file = writer.writeIntermediate(SlmId.of(2), BatchId.of("d"), CODES, written).file();

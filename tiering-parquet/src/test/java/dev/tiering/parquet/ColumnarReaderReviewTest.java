@@ -63,8 +63,8 @@ class ColumnarReaderReviewTest {
   private LakeReader lake;
 
   @BeforeEach
-  void layout() {
-    paths = new PathResolver(TierLayout.under(base));
+  void layout() throws java.io.IOException {
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     lake = new LakeReader(paths);
   }
 
@@ -444,7 +444,8 @@ class ColumnarReaderReviewTest {
     for (int pause = 0; pause < 14; pause++) {
       for (int listing = 1; listing <= 3; listing++) {
         PathResolver run =
-            new PathResolver(TierLayout.under(base.resolve("r" + pause + "_" + listing)));
+            new PathResolver(
+                Storage.createRoots(TierLayout.under(base.resolve("r" + pause + "_" + listing))));
         LakeWriter w = LakeWriter.builder(run).clock(Clock.fixed(NOON, ZoneOffset.UTC)).build();
         for (int f = 0; f < 4; f++) {
           w.writeCleanData(schema, CrashRows.rows(f * 50L, 50));

@@ -9,6 +9,7 @@ import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.testing.Seeded;
 import dev.tiering.schema.Field;
 import dev.tiering.schema.FieldType;
@@ -93,7 +94,7 @@ class ColumnarReaderTest {
 
   @BeforeEach
   void writeTwoCommitsOfSeveralRowGroups() throws Exception {
-    paths = new PathResolver(TierLayout.under(base));
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     WriterSettings small = WriterSettings.lake().toBuilder().rowGroupRows(7_500).build();
     LakeWriter lake =
         LakeWriter.builder(paths).settings(small).clock(Clock.fixed(NOON, ZoneOffset.UTC)).build();

@@ -45,8 +45,8 @@ class CommitProtocolReviewTest {
   private PathResolver paths;
 
   @BeforeEach
-  void setUp() {
-    paths = new PathResolver(TierLayout.under(base));
+  void setUp() throws java.io.IOException {
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
   }
 
   private LakeWriter lake(Storage storage) {
@@ -141,7 +141,7 @@ class CommitProtocolReviewTest {
     LakeWriter lake = lake(failingPublish(armed));
     write(lake, 50, 1);
     armed.set(true);
-    assertThatThrownBy(() -> write(lake, 50, 2)).hasMessageContaining("is committed (commit 2)");
+    assertThatThrownBy(() -> write(lake, 50, 2)).hasMessageContaining("is committed as commit 2");
     armed.set(false);
     // Commit 1 is old; commit 2's writer died an hour ago, right after its commit point.
     Instant now = Instant.now();
@@ -194,7 +194,7 @@ class CommitProtocolReviewTest {
     LakeWriter lake = lake(failingSidecar(armed));
     write(lake, 50, 1);
     armed.set(true);
-    assertThatThrownBy(() -> write(lake, 50, 2)).hasMessageContaining("is committed (commit 2)");
+    assertThatThrownBy(() -> write(lake, 50, 2)).hasMessageContaining("is committed as commit 2");
     armed.set(false);
     Clock later = Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC);
     var report =
@@ -301,7 +301,7 @@ class CommitProtocolReviewTest {
                     Predictions.schema(),
                     Predictions.rows(50, Predictions.START, 3),
                     opts().writeId("w3")))
-        .hasMessageContaining("is committed (commit 3)");
+        .hasMessageContaining("is committed as commit 3");
     armed.set(false);
     Compactor.builder(paths)
         .minCommitAge(Duration.ZERO)

@@ -55,8 +55,8 @@ class CommitProtocolTest {
   private PathResolver paths;
 
   @BeforeEach
-  void setUp() {
-    paths = new PathResolver(TierLayout.under(base));
+  void setUp() throws java.io.IOException {
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
   }
 
   private LakeWriter lake(Storage storage) {
@@ -157,7 +157,7 @@ class CommitProtocolTest {
     int none = 0;
     for (int k = 1; k < 500; k++) {
       Path dir = Files.createDirectories(base.resolve("run" + k));
-      paths = new PathResolver(TierLayout.under(dir));
+      paths = new PathResolver(Storage.createRoots(TierLayout.under(dir)));
       write(lake(Storage.local()), first, null);
       DyingStorage dying = new DyingStorage(Storage.local(), k);
       boolean died;

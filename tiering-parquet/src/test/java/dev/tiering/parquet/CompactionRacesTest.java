@@ -103,7 +103,7 @@ class CompactionRacesTest {
 
   @Test
   void aColumnAddedByAWriterDuringCompactionIsNeverDropped() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     write(paths, 4, 0);
     Path partition =
         paths.partitionDir(
@@ -167,13 +167,14 @@ class CompactionRacesTest {
 
   @Test
   void aFileWithAColumnTheSchemaDoesNotListIsLeftOutOfTheMerge() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     write(paths, 3, 0);
     Path partition =
         paths.partitionDir(
             Zone.BRONZE, schema().table(), DAY, dev.tiering.core.routing.PartitionLayout.DATE_PATH);
     // A file placed by hand, with a column the sidecar never heard of.
-    PathResolver elsewhere = new PathResolver(TierLayout.under(base.resolve("other")));
+    PathResolver elsewhere =
+        new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("other"))));
     TableSchema foreign =
         TableSchema.builder(Zone.BRONZE, "crash_rows")
             .required("id", FieldType.INT64)
@@ -212,7 +213,8 @@ class CompactionRacesTest {
   void readersBesideACompactionSeeEveryRowExactlyOnceIn60ForcedInterleavings() throws Exception {
     for (int run = 0; run < 60; run++) {
       Random random = new Random(SEED * 31 + run);
-      PathResolver paths = new PathResolver(TierLayout.under(base.resolve("run" + run)));
+      PathResolver paths =
+          new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("run" + run))));
       write(paths, 4, 0);
       SteppedCompaction compaction = SteppedCompaction.start(paths);
       try {
@@ -294,7 +296,7 @@ class CompactionRacesTest {
 
   @Test
   void anOversizedJournalIsRefusedLoudlyAndNothingIsDeleted() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     write(paths, 3, 0);
     Path partition =
         paths.partitionDir(
@@ -334,7 +336,7 @@ class CompactionRacesTest {
 
   @Test
   void oneCompactionMergesAtMostAThousandFilesAndTheJournalStaysSmall() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     write(paths, 1, 0);
     Path partition =
         paths.partitionDir(
@@ -375,7 +377,7 @@ class CompactionRacesTest {
 
   @Test
   void archivingAPartitionWithAnUnfinishedCompactionArchivesEveryRowOnce() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     write(paths, 4, 0);
     Path partition =
         paths.partitionDir(
@@ -457,7 +459,8 @@ class CompactionRacesTest {
     for (int pause = 0; pause < 14; pause++) {
       for (int listing = 1; listing <= 3; listing++) {
         for (int steps = 1; steps <= 3; steps++, run++) {
-          PathResolver paths = new PathResolver(TierLayout.under(base.resolve("r" + run)));
+          PathResolver paths =
+              new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("r" + run))));
           write(paths, 4, 0);
           SteppedCompaction compaction = SteppedCompaction.start(paths);
           try {
@@ -478,7 +481,8 @@ class CompactionRacesTest {
       throws Exception {
     for (int run = 0; run < 24; run++) {
       Random random = new Random(SEED * 17 + run);
-      PathResolver paths = new PathResolver(TierLayout.under(base.resolve("run" + run)));
+      PathResolver paths =
+          new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("run" + run))));
       write(paths, 4, 0);
       DiskSteps disk = new DiskSteps();
       Storage background = disk.storage();
@@ -673,7 +677,7 @@ class CompactionRacesTest {
 
   @Test
   void aPartitionWithAJournalThatCannotBeTrustedIsNotCompacted() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     write(paths, 4, 0);
     Path partition =
         paths.partitionDir(
@@ -715,7 +719,7 @@ class CompactionRacesTest {
 
   @Test
   void aJournalNamingAFileBothAsInputAndOutputIsRefusedAndDeletesNothing() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     write(paths, 2, 0);
     Path partition =
         paths.partitionDir(
@@ -749,7 +753,7 @@ class CompactionRacesTest {
 
   @Test
   void aJournalNamingCommittedFilesAsItsOutputsIsRefusedAndChangesNothing() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     write(paths, 3, 0);
     Path partition =
         paths.partitionDir(
@@ -794,7 +798,7 @@ class CompactionRacesTest {
 
   @Test
   void aStrayEpochMarkerDoesNotStopReaders() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     write(paths, 2, 0);
     Path partition =
         paths.partitionDir(

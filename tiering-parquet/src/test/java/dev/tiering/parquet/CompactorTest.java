@@ -32,8 +32,8 @@ class CompactorTest {
 
   @TempDir Path base;
 
-  private PathResolver paths() {
-    return new PathResolver(TierLayout.under(base));
+  private PathResolver paths() throws java.io.IOException {
+    return new PathResolver(Storage.createRoots(TierLayout.under(base)));
   }
 
   private Path partition() {
@@ -167,7 +167,6 @@ class CompactorTest {
     Path stuck = parquetFiles(partition()).get(1);
     ImmutableFiles storage = new ImmutableFiles();
     storage.immutable.add(stuck);
-    Files.createDirectories(base.resolve("hot"));
     dev.tiering.Tiering tiering = dev.tiering.Tiering.builder().root(base).storage(storage).build();
 
     LifecycleReport report =
@@ -392,5 +391,52 @@ class CompactorTest {
       }
       assertThat(count).isEqualTo(300);
     }
+  }
+
+  @Test
+  void aPartitionThatCannotBeLockedIsReportedAndTheOtherPartitionsAreStillCompacted()
+      throws Exception {
+    smallFiles(3, 20); // 2025/11/10
+    Instant nextDay = NOON.plus(java.time.Duration.ofDays(1));
+    LakeWriter lake =
+        LakeWriter.builder(paths()).clock(Clock.fixed(nextDay, ZoneOffset.UTC)).build();
+    for (int f = 0; f < 3; f++) {
+      lake.writeCleanData(
+          Predictions.schema(), Predictions.rows(20, nextDay.plusSeconds(f * 1000L), 10 + f));
+    }
+    // As the service user meets a lock root made: permission denied, for one partition only.
+    Storage denying =
+        new dev.tiering.core.storage.ForwardingStorage(Storage.local()) {
+          @Override
+          public java.util.Optional<java.io.Closeable> tryLock(
+              Path lockFile,
+              String key,
+              dev.tiering.core.storage.LockMode mode,
+              java.time.Duration t)
+              throws IOException {
+            if (key.endsWith("2025/11/10")) {
+              throw new java.nio.file.AccessDeniedException(lockFile.toString());
+            }
+            return super.tryLock(lockFile, key, mode, t);
+          }
+        };
+
+    LifecycleReport report =
+        Compactor.builder(paths())
+            .storage(denying)
+            .minCommitAge(java.time.Duration.ZERO)
+            .build()
+            .compact(Zone.SILVER, TABLE)
+            .execute();
+
+    assertThat(parquetFiles(partition())).hasSize(3);
+    assertThat(parquetFiles(base.resolve("lake/clean/silver/slm_predictions/2025/11/11")))
+        .hasSize(1);
+    assertThat(report.failures())
+        .containsExactly(
+            new LifecycleReport.Failure(
+                partition(),
+                base.resolve("lake/clean/silver/slm_predictions/.partitions.lock")
+                    + ": cannot open lock file: permission denied"));
   }
 }

@@ -9,6 +9,7 @@ import dev.tiering.core.Zone;
 import dev.tiering.core.lifecycle.LifecycleReport;
 import dev.tiering.core.lifecycle.StagingJanitor;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.schema.SidecarStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class ConcurrencyTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void cleanupNeverTakesTheBatchBeingWrittenOrTheLastCompleteOne() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     StagingWriter staging = StagingWriter.builder(paths).build();
     StagingJanitor janitor = StagingJanitor.builder(paths).grace(Duration.ZERO).build();
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
@@ -130,7 +131,7 @@ class ConcurrencyTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void appendsCompactionAndReadersTogetherLoseAndDuplicateNothing() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     LakeWriter lake = LakeWriter.builder(paths).build();
     Compactor compactor = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build();
     LakeReader reader = new LakeReader(paths);

@@ -49,7 +49,7 @@ public final class CrashChild {
 
   public static void main(String[] args) throws Exception {
     String mode = args[0];
-    PathResolver paths = new PathResolver(TierLayout.under(Path.of(args[1])));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(Path.of(args[1]))));
     int run = Integer.parseInt(args[2]);
     Random random = new Random(Long.parseLong(args[3]));
     PrintStream out = System.out;

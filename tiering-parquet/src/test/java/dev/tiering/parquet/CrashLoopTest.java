@@ -122,7 +122,7 @@ class CrashLoopTest {
   @Timeout(value = 600, unit = TimeUnit.SECONDS)
   void writersKilledAtRandomLoseNothingAndShowNothingHalfWritten(@TempDir Path base)
       throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     Random random = seeded("write");
     Ledger ledger = new Ledger();
     for (int run = 0; run < 30; run++) {
@@ -173,7 +173,7 @@ class CrashLoopTest {
   @Test
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void compactionKilledAtRandomKeepsEveryRowExactlyOnce(@TempDir Path base) throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     Path table = paths.tableDir(Zone.BRONZE, CrashChild.schema().table());
     Random random = seeded("compact");
     Ledger ledger = new Ledger();
@@ -241,7 +241,7 @@ class CrashLoopTest {
   }
 
   private void cleanupKilledAtRandom(Path base, boolean archive) throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     Path stagingDir = paths.areaRoot(dev.tiering.core.Area.STAGING);
     Random random = seeded(archive ? "archive" : "cleanup");
     Ledger ledger = new Ledger();

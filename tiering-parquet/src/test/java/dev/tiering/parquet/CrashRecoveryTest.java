@@ -49,7 +49,7 @@ class CrashRecoveryTest {
 
     List<Path> removed =
         new TempFileSweeper(Storage.local(), Duration.ZERO, Clock.systemUTC())
-                .recover(new PathResolver(TierLayout.under(base)))
+                .recover(new PathResolver(Storage.createRoots(TierLayout.under(base))))
                 .actions(dev.tiering.core.lifecycle.LifecycleReport.Verb.DELETED)
                 .stream()
                 .map(dev.tiering.core.lifecycle.LifecycleReport.Action::path)

@@ -11,6 +11,7 @@ import dev.tiering.core.lifecycle.LifecycleReport;
 import dev.tiering.core.lifecycle.StagingJanitor;
 import dev.tiering.core.lifecycle.internal.CompactionJournal;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ class DamagedFilesTest {
 
   @BeforeEach
   void fiveFilesTwoOfThemDamaged() throws Exception {
-    paths = new PathResolver(TierLayout.under(base));
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     LakeWriter lake = LakeWriter.builder(paths).build();
     for (int f = 0; f < 5; f++) {
       lake.writeCleanData(CrashChild.schema(), CrashRows.rows(f * 100_000L, 20_000));

@@ -7,6 +7,7 @@ import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.routing.PartitionLayout;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.schema.TableSchema;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ class DuckDbReadsOurFilesTest {
 
   @Test
   void duckDbReadsAStagingFileWithTheRightTypesAndValues() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     List<Map<String, Object>> rows = Predictions.rows(10_000, Predictions.START, 1);
     WriteResult written =
         StagingWriter.builder(paths)
@@ -74,7 +75,7 @@ class DuckDbReadsOurFilesTest {
 
   @Test
   void everyColumnChunkIsZstd() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     WriteResult staging =
         StagingWriter.builder(paths)
             .build()
@@ -103,7 +104,7 @@ class DuckDbReadsOurFilesTest {
 
   @Test
   void duckDbSeesEveryTypeAsWeWroteIt() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     WriteResult written =
         StagingWriter.builder(paths)
             .build()
@@ -146,7 +147,7 @@ class DuckDbReadsOurFilesTest {
   @ParameterizedTest
   @EnumSource(PartitionLayout.class)
   void theSeedsQueryReturnsTheRightRowsInEveryLayout(PartitionLayout layout) throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     LakeWriter lake = LakeWriter.builder(paths).layout(layout).build();
     Instant oct30 = Instant.parse("2025-10-30T00:00:00Z");
     List<Map<String, Object>> rows = Predictions.rows(4 * 24 * 60, oct30.plusSeconds(30), 3);
@@ -187,7 +188,7 @@ class DuckDbReadsOurFilesTest {
 
   @Test
   void levelFiveIsNoLargerThanLevelThreeOnCompressibleData() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     TableSchema schema = StagingWriter.withoutPartitions(Predictions.schema());
     List<Map<String, Object>> rows = Predictions.rows(200_000, Predictions.START, 4);
     long level3 =

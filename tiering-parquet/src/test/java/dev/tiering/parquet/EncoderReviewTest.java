@@ -206,7 +206,8 @@ class EncoderReviewTest {
       String name, TableSchema schema, List<Map<String, Object>> rows, WriterSettings settings)
       throws Exception {
     StagingWriter writer =
-        StagingWriter.builder(new PathResolver(TierLayout.under(base.resolve(name))))
+        StagingWriter.builder(
+                new PathResolver(Storage.createRoots(TierLayout.under(base.resolve(name)))))
             .settings(settings)
             .build();
     return writer.writeIntermediate(SlmId.of(1), BatchId.of("b" + name), schema, rows).file();
@@ -735,7 +736,8 @@ class EncoderReviewTest {
   /** A date-partitioned lake write over many days: every partition's rows, by DuckDB's filter. */
   @Test
   void datePartitionedLakeWriteOverManyDaysKeepsEveryRowAndDate() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base.resolve("lake")));
+    PathResolver paths =
+        new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("lake"))));
     Instant start = Instant.parse("2024-01-01T00:00:00Z");
     List<Map<String, Object>> rows = Predictions.rows(1000, start, 9);
     Random random = new Random(3);

@@ -39,7 +39,7 @@ class FullDiskTest {
   @Test
   void aFullSsdRefusesTheStagingFileAndKeepsTheEarlierOne() throws Exception {
     try (SmallVolume hot = SmallVolume.mount(base.resolve("hot"))) {
-      PathResolver paths = new PathResolver(TierLayout.under(base));
+      PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
       StagingWriter staging = StagingWriter.builder(paths).build();
       staging.writeIntermediate(
           SlmId.of(1), BatchId.of("first"), CrashChild.schema(), CrashRows.rows(0, 100));
@@ -77,7 +77,7 @@ class FullDiskTest {
   @Test
   void aFullLakeRefusesTheWriteAndKeepsTheTableAndItsSidecar() throws Exception {
     try (SmallVolume lake = SmallVolume.mount(base.resolve("lake"))) {
-      PathResolver paths = new PathResolver(TierLayout.under(base));
+      PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
       LakeWriter writer = LakeWriter.builder(paths).build();
       writer.writeCleanData(CrashChild.schema(), CrashRows.rows(0, 100));
       Path table = paths.tableDir(Zone.BRONZE, CrashChild.schema().table());
@@ -89,7 +89,8 @@ class FullDiskTest {
           .isInstanceOfSatisfying(
               TierFullException.class, e -> assertThat(e.tier()).isEqualTo(Tier.COLD))
           .hasMessageStartingWith("No space left on cold tier (HDD, " + paths.layout().lakeRoot())
-          .hasMessageContaining("run 'tiering archive' or 'tiering compact', or add capacity");
+          .hasMessageContaining(
+              "free space on it (run 'tiering archive' or 'tiering compact') or add capacity");
 
       assertThat(CrashLoopTest.visibleParquet(table)).isEqualTo(before);
       assertThat(CrashRows.idsByDuckDb(before)).hasSize(100);
@@ -102,8 +103,49 @@ class FullDiskTest {
   }
 
   @Test
+  void aFullLakeAfterTheCommitPointGivesOneInstructionAndClaimsNothingAGlobContradicts()
+      throws Exception {
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
+    // The data files are staged and the record committed; then the new schema.json finds no space.
+    Storage fullAtTheSidecar =
+        new dev.tiering.core.storage.ForwardingStorage(Storage.local()) {
+          @Override
+          public dev.tiering.core.storage.PendingFile create(
+              Path target, dev.tiering.core.storage.WriteMode mode) throws IOException {
+            if (target.getFileName().toString().equals("schema.json")) {
+              throw new IOException("No space left on device (injected)");
+            }
+            return super.create(target, mode);
+          }
+        };
+    LakeWriter writer = LakeWriter.builder(paths).storage(fullAtTheSidecar).build();
+
+    assertThatThrownBy(() -> writer.writeCleanData(CrashChild.schema(), CrashRows.rows(0, 100)))
+        .hasMessageStartingWith(
+            "Write to bronze."
+                + CrashChild.schema().table()
+                + " is committed as commit 1 but not"
+                + " yet published (No space left on cold tier (HDD, "
+                + paths.layout().lakeRoot())
+        .hasMessageContaining(
+            "(free space on it (run 'tiering archive' or 'tiering compact') or add capacity)): do"
+                + " not write it again; `tiering recover` or the next commit to the table"
+                + " publishes it. The SDK's readers see none of it until then; a glob over the"
+                + " table's files may already see some of them.")
+        .hasMessageNotContaining("then write it again")
+        .hasMessageNotContaining("nothing of it is visible");
+
+    // What the message allows for: the glob already sees the committed rows.
+    Path table = paths.tableDir(Zone.BRONZE, CrashChild.schema().table());
+    assertThat(CrashRows.idsByDuckDb(CrashLoopTest.visibleParquet(table))).hasSize(100);
+    new SidecarStore(paths).recover(Zone.BRONZE, CrashChild.schema().table());
+    assertThat(new SidecarStore(paths).read(Zone.BRONZE, CrashChild.schema().table()))
+        .hasValueSatisfying(s -> assertThat(s.lastCommit()).isEqualTo(1));
+  }
+
+  @Test
   void anInjectedEnospcIsReportedTheSameWay() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     FaultyStorage disk = new FaultyStorage().usage(10L * 1024 * 1024, 123_456);
     StagingWriter staging = StagingWriter.builder(paths).storage(disk).build();
     staging.writeIntermediate(
@@ -126,7 +168,7 @@ class FullDiskTest {
 
   @Test
   void theHotTierGuardRefusesBeforeAnyByteIsWritten() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     FaultyStorage disk = new FaultyStorage().usage(100L * 1024 * 1024, 5L * 1024 * 1024);
     HotTierGuard guard = new HotTierGuard(paths, disk, 0.90);
     StagingWriter staging = StagingWriter.builder(paths).guard(guard::check).build();
@@ -139,7 +181,7 @@ class FullDiskTest {
                 + paths.layout().hotRoot()
                 + " is 95.0% full (95.0 MiB of 100.0 MiB), above the 90% limit (run 'tiering cleanup"
                 + " --keep-recent 2', or free space on the SSD)");
-    assertThat(base.resolve("hot")).doesNotExist();
+    assertThat(base.resolve("hot")).isEmptyDirectory();
   }
 
   private void assertNoTemporaryFiles() throws IOException {

@@ -8,6 +8,7 @@ import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.schema.MalformedSidecarException;
 import dev.tiering.schema.RowValidationException;
 import java.io.IOException;
@@ -36,8 +37,8 @@ class HostileInputTest {
   private PathResolver paths;
 
   @BeforeEach
-  void layout() {
-    paths = new PathResolver(TierLayout.under(base));
+  void layout() throws java.io.IOException {
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
   }
 
   static Stream<Arguments> badRows() {

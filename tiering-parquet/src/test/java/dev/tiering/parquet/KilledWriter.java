@@ -4,6 +4,7 @@ import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.schema.TableSchema;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -15,7 +16,7 @@ public final class KilledWriter {
 
   /** Arguments: the base directory. */
   public static void main(String[] args) throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(Path.of(args[0])));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(Path.of(args[0]))));
     TableSchema schema = Predictions.schema();
     StagingWriter staging =
         StagingWriter.builder(paths)

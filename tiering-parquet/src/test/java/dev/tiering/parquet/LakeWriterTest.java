@@ -45,8 +45,8 @@ class LakeWriterTest {
   private Clock clock;
 
   @BeforeEach
-  void setUp() {
-    paths = new PathResolver(TierLayout.under(base));
+  void setUp() throws java.io.IOException {
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     clock =
         new Clock() {
           @Override

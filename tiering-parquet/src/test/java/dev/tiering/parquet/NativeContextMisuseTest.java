@@ -72,7 +72,7 @@ class NativeContextMisuseTest {
 
   /** A staging file of {@code rows} rows with big text pages. */
   Path bigPageFile(String batch, int rows, int chars, WriterSettings settings) throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     StagingWriter staging = StagingWriter.builder(paths).settings(settings).build();
     Random random = new Random(batch.hashCode());
     try (ParquetRowWriter w =
@@ -261,7 +261,7 @@ class NativeContextMisuseTest {
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void anInterruptedCommitReleasesEveryContext() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     InterruptingPool pool = new InterruptingPool();
     WriterSettings settings =
         WriterSettings.staging().toBuilder()
@@ -300,7 +300,7 @@ class NativeContextMisuseTest {
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void anInterruptedLakeCommitLeavesNoTemporaryFile() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     InterruptingPool pool = new InterruptingPool();
     WriterSettings settings =
         WriterSettings.lake().toBuilder()

@@ -7,6 +7,7 @@ import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.lifecycle.LifecycleReport;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
 import java.nio.file.Files;
@@ -83,7 +84,7 @@ class ParallelEncodingRoundTripTest {
   @Test
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void parallelWritersAndACompactionRoundTripExactly() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     ForkJoinPool encoders = new ForkJoinPool(4);
     WriterSettings settings =
         WriterSettings.lake().toBuilder()

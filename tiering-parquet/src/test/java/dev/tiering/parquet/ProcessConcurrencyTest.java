@@ -9,6 +9,7 @@ import dev.tiering.core.Zone;
 import dev.tiering.core.lifecycle.LifecycleReport;
 import dev.tiering.core.lifecycle.StagingJanitor;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.testing.ChildJvm;
 import dev.tiering.schema.SchemaSidecar;
 import dev.tiering.schema.SidecarStore;
@@ -40,7 +41,7 @@ class ProcessConcurrencyTest {
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void sevenWriterProcessesWhileTheCoordinatorCleansAndCompacts() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     StagingJanitor janitor = StagingJanitor.builder(paths).grace(Duration.ZERO).build();
     Compactor compactor = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO).build();
     LakeWriter lake = LakeWriter.builder(paths).build();
@@ -129,7 +130,7 @@ class ProcessConcurrencyTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void twoProcessesAppendingWithCompatibleSchemasBothSucceed() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     List<String> outcome = appendTogether(paths, "base", "wider", 15);
     assertThat(outcome).containsExactly("done 14", "done 14");
 
@@ -143,7 +144,7 @@ class ProcessConcurrencyTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void twoProcessesAppendingWithClashingSchemasOneGetsAClearError() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     List<String> outcome = appendTogether(paths, "base", "clashing", 15);
 
     assertThat(outcome)

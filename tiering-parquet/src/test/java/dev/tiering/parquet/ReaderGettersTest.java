@@ -7,6 +7,7 @@ import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ class ReaderGettersTest {
   @TempDir Path base;
 
   private ParquetRowReader oneRow() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     TableSchema schema =
         TableSchema.builder(Zone.SILVER, "getters")
             .required("big", FieldType.INT64)

@@ -9,6 +9,7 @@ import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.schema.Field;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.RowSchema;
@@ -54,7 +55,7 @@ class RecordsTest {
 
   @Test
   void recordsGoToTheLakeAndComeBackEqualAndDuckDbReadsTheirColumns() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     List<Prediction> written = predictions(3, 50);
     LakeWriteResult result =
         LakeWriter.builder(paths)
@@ -88,7 +89,7 @@ class RecordsTest {
 
   @Test
   void anSlmJobWritesRecordsAndTheCoordinatorReadsTheWholeBatch() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     StagingWriter staging = StagingWriter.builder(paths).build();
     List<Prediction> all = new ArrayList<>();
     for (int slm = 0; slm < 3; slm++) {
@@ -104,7 +105,7 @@ class RecordsTest {
 
   @Test
   void aCoordinatorThatNamesItsSlmsReadsExactlyThemOrNothing() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     StagingWriter staging = StagingWriter.builder(paths).build();
     BatchId batch = BatchId.of("b42");
     List<SlmId> seven = SlmId.range(0, 7);
@@ -159,7 +160,7 @@ class RecordsTest {
 
   @Test
   void annotationsNameColumnsRequireThemAndGiveDecimalsTheirScale() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     LakeWriter lake = LakeWriter.builder(paths).build();
     Payment payment =
         new Payment(Instant.parse("2025-11-10T08:00:00Z"), "acct-1", new BigDecimal("12.50"), null);
@@ -183,8 +184,8 @@ class RecordsTest {
   }
 
   @Test
-  void whatCannotBeMappedIsRefusedBeforeAnythingIsWritten() {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+  void whatCannotBeMappedIsRefusedBeforeAnythingIsWritten() throws java.io.IOException {
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     LakeWriter lake = LakeWriter.builder(paths).build();
     assertThatThrownBy(
             () ->
@@ -204,7 +205,7 @@ class RecordsTest {
         .hasMessageContaining(
             "a BigDecimal column needs"
                 + " its precision and scale (annotate it @Column(precision = 18, scale = 2))");
-    assertThat(base.resolve("lake")).doesNotExist();
+    assertThat(base.resolve("lake")).isEmptyDirectory();
     assertThat(RecordMapping.snakeCase("inputId")).isEqualTo("input_id");
     assertThat(RecordMapping.snakeCase("HTTPCode")).isEqualTo("http_code");
     assertThat(RecordMapping.snakeCase("score2Value")).isEqualTo("score2_value");

@@ -8,6 +8,7 @@ import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.TableSchema;
 import java.math.BigDecimal;
@@ -101,7 +102,7 @@ class RoundTripTest {
 
   @Test
   void everyTypeRoundTripsThroughTheStagingWriter() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     StagingWriter staging = StagingWriter.builder(paths).build();
     List<Map<String, Object>> rows = allTypeRows(50);
 
@@ -116,7 +117,7 @@ class RoundTripTest {
 
   @Test
   void everyTypeRoundTripsThroughTheLakeWriterAcrossBatchesAndRowGroups() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     LakeWriter lake =
         LakeWriter.builder(paths)
             .settings(WriterSettings.lake().toBuilder().rowGroupRows(25_000).build())
@@ -152,7 +153,7 @@ class RoundTripTest {
 
   @Test
   void typedSettersWriteTheSameAsMaps() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     TableSchema schema = Predictions.schema();
     int ts = schema.indexOf("timestamp");
     int slm = schema.indexOf("slm_id");
@@ -192,7 +193,7 @@ class RoundTripTest {
 
   @Test
   void olderFilesReadThroughAWiderSchema() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     TableSchema narrow =
         TableSchema.builder(Zone.SILVER, "evolving")
             .required("id", FieldType.INT32)
@@ -249,7 +250,7 @@ class RoundTripTest {
 
   @Test
   void encodingOnTheWritingThreadOnlyGivesTheSameRows() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     StagingWriter serial =
         StagingWriter.builder(paths)
             .settings(WriterSettings.staging().toBuilder().encoders(null).pageV2(false).build())

@@ -82,7 +82,7 @@ class SchemaAndRowPropertiesTest {
         Batch::toString,
         batch -> {
           Path base = Files.createTempDirectory(temp, "case");
-          PathResolver paths = new PathResolver(TierLayout.under(base));
+          PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
           TableSchema schema = batch.schema();
           StagingWriter staging =
               StagingWriter.builder(paths)

@@ -7,6 +7,7 @@ import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PartitionLayout;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -59,7 +60,7 @@ class ShortRangeLookupTest {
 
   PathResolver writeDays(Path root, PartitionLayout layout, LocalDate first, int days)
       throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(root));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(root)));
     for (int d = 0; d < days; d += 3) {
       Instant at = first.plusDays(d).atTime(12, 0).toInstant(ZoneOffset.UTC);
       LakeWriter.builder(paths)
@@ -158,7 +159,7 @@ class ShortRangeLookupTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void aCompactionInProgressShowsOneSideToBoth() throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     Instant at = Instant.parse("2025-11-10T12:00:00Z");
     LakeWriter lake = LakeWriter.builder(paths).clock(Clock.fixed(at, ZoneOffset.UTC)).build();
     long expected = 0;

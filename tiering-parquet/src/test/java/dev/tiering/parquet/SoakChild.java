@@ -5,6 +5,7 @@ import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ public final class SoakChild {
     int reads = Integer.parseInt(args[1]);
     int commits = Integer.parseInt(args[2]);
     int partitions = Integer.parseInt(args[3]);
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     StagingWriter staging = StagingWriter.builder(paths).build();
     Path file =
         staging

@@ -37,8 +37,8 @@ class StagingLivenessTest {
   private StagingWriter staging;
 
   @BeforeEach
-  void setUp() {
-    paths = new PathResolver(TierLayout.under(base));
+  void setUp() throws java.io.IOException {
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     staging = StagingWriter.builder(paths).build();
   }
 

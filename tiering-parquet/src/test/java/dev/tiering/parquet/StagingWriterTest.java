@@ -7,6 +7,7 @@ import dev.tiering.core.BatchId;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.testing.FaultyStorage;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -27,8 +28,8 @@ class StagingWriterTest {
   private Path staging;
 
   @BeforeEach
-  void setUp() {
-    paths = new PathResolver(TierLayout.under(base));
+  void setUp() throws java.io.IOException {
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     staging = base.resolve("hot/staging");
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tiering.Tiering;
 import dev.tiering.core.TableName;
+import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.health.HealthLevel;
 import dev.tiering.core.health.HealthReport;
@@ -33,8 +34,7 @@ class UnfinishedWorkTest {
 
   @BeforeEach
   void roots() throws IOException {
-    Files.createDirectories(base.resolve("hot"));
-    Files.createDirectories(base.resolve("lake"));
+    Storage.createRoots(TierLayout.under(base));
   }
 
   /** A storage whose renames of staged files (step 7, after the commit point) fail while armed. */

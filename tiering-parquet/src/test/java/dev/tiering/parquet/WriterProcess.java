@@ -3,6 +3,7 @@ package dev.tiering.parquet;
 import dev.tiering.core.SlmId;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.schema.FieldType;
 import dev.tiering.schema.IncompatibleSchemaException;
 import dev.tiering.schema.TableSchema;
@@ -59,7 +60,7 @@ public final class WriterProcess {
   }
 
   public static void main(String[] args) throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(Path.of(args[1])));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(Path.of(args[1]))));
     if (args[0].equals("slm")) {
       int slm = Integer.parseInt(args[2]);
       StagingWriter staging = StagingWriter.builder(paths).build();

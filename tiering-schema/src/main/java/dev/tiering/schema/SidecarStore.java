@@ -372,18 +372,7 @@ public final class SidecarStore {
       try {
         published = apply(commits, entry);
       } catch (IOException | RuntimeException e) {
-        throw new IOException(
-            "Write to "
-                + zone
-                + "."
-                + table
-                + " is committed (commit "
-                + seq
-                + ") but not yet published: "
-                + e.getMessage()
-                + ". The next commit to the table or"
-                + " `tiering recover` publishes it; do not write it again",
-            e);
+        throw afterCommitPoint(zone, table, seq, e);
       }
       try {
         int pruned = commits.prune(commits.names(), seq, retention, clock.instant());
@@ -396,6 +385,36 @@ public final class SidecarStore {
       }
       return new TableCommit(seq, writeId, published, entry.rows(), entry.bytes(), after, false);
     }
+  }
+
+  /**
+   * A failure after the commit point, with one instruction: the write is committed and must not be
+   * written again. Its files may already be renamed into place (a glob sees them), so nothing is
+   * claimed about what is visible beyond what the SDK's readers see. A full tier's own advice
+   * ("write it again") is about the file it discarded, not the write: only its situation and fix
+   * are kept.
+   */
+  private static IOException afterCommitPoint(Zone zone, TableName table, long seq, Exception e) {
+    String cause = e.getMessage();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof dev.tiering.core.storage.TierFullException full) {
+        cause = full.situation() + " (" + full.fix() + ")";
+        break;
+      }
+    }
+    return new IOException(
+        "Write to "
+            + zone
+            + "."
+            + table
+            + " is committed as commit "
+            + seq
+            + " but not yet published ("
+            + cause
+            + "): do not write it again; `tiering recover` or the next commit to the table"
+            + " publishes it. The SDK's readers see none of it until then; a glob over the table's"
+            + " files may already see some of them.",
+        e);
   }
 
   /**

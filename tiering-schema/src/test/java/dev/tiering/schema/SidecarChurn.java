@@ -3,6 +3,7 @@ package dev.tiering.schema;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -14,7 +15,8 @@ public final class SidecarChurn {
 
   /** Arguments: the base directory. */
   public static void main(String[] args) throws Exception {
-    SidecarStore store = new SidecarStore(new PathResolver(TierLayout.under(Path.of(args[0]))));
+    SidecarStore store =
+        new SidecarStore(new PathResolver(Storage.createRoots(TierLayout.under(Path.of(args[0])))));
     TableSchema schema =
         TableSchema.builder(Zone.SILVER, "churn")
             .required("id", FieldType.INT64)

@@ -6,6 +6,7 @@ import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,8 @@ class SidecarCrashTest {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void sidecarIsWholeAfterEveryKill(@TempDir Path base) throws Exception {
     Path schemaFile =
-        new PathResolver(TierLayout.under(base)).schemaFile(Zone.SILVER, TableName.of("churn"));
+        new PathResolver(Storage.createRoots(TierLayout.under(base)))
+            .schemaFile(Zone.SILVER, TableName.of("churn"));
     Random random = new Random(42);
     long lastRows = 0;
     for (int kill = 0; kill < KILLS; kill++) {

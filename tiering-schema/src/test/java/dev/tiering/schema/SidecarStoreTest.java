@@ -7,6 +7,7 @@ import dev.tiering.core.TableName;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.testing.FaultyStorage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,8 +41,8 @@ class SidecarStoreTest {
   private ExecutorService pool;
 
   @BeforeEach
-  void setUp() {
-    paths = new PathResolver(TierLayout.under(base));
+  void setUp() throws java.io.IOException {
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     store =
         new SidecarStore(
             paths,

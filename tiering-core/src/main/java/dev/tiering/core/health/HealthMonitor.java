@@ -142,6 +142,12 @@ public final class HealthMonitor {
               limits.hotCriticalFraction(),
               usages,
               "run 'tiering cleanup --keep-recent 2' and check that the" + " cleanup timer runs"));
+      checks.addAll(
+          areaDevices(
+              Tier.HOT,
+              limits.hotWarningFraction(),
+              limits.hotCriticalFraction(),
+              "run 'tiering cleanup --keep-recent 2' or evict cache entries"));
     }
     if (lakeRoot != null) {
       checks.add(lakeRoot);
@@ -154,6 +160,12 @@ public final class HealthMonitor {
               limits.lakeCriticalFraction(),
               usages,
               "archive or delete old data ('tiering archive'), or add" + " capacity"));
+      checks.addAll(
+          areaDevices(
+              Tier.COLD,
+              limits.lakeWarningFraction(),
+              limits.lakeCriticalFraction(),
+              "move or delete old data there, or add capacity"));
     }
     if (hotRoot == null) {
       checks.add(cache());
@@ -299,6 +311,74 @@ public final class HealthMonitor {
     usages.add(
         new HealthChecked.TierUsage(
             tier, usage.usedBytes(), usage.totalBytes(), usage.usedFraction()));
+    return fullness(name, root.toString(), usage, warning, critical, fix);
+  }
+
+  /**
+   * One check per device that holds areas of {@code tier} but not its root: an archive or raw area
+   * mounted on a disk of its own fills on its own, and the root's figure says nothing of it. Each
+   * such device is reported once, named by its first area, with every area on it. Without a
+   * readable mount table (not Linux) the areas are taken to be on the root's device, as before.
+   */
+  private List<HealthCheck> areaDevices(Tier tier, double warning, double critical, String fix)
+      throws IOException {
+    if (tier == Tier.COLD && !paths.layout().lakeIsLocal()) {
+      return List.of();
+    }
+    List<ProcFiles.Mount> mounts;
+    try {
+      mounts = proc.mounts();
+    } catch (IOException noMountTable) {
+      return List.of();
+    }
+    String rootDevice =
+        ProcFiles.mountOf(mounts, paths.layout().root(tier))
+            .map(ProcFiles.Mount::device)
+            .orElse(null);
+    Map<String, List<Area>> byDevice = new java.util.LinkedHashMap<>();
+    Map<String, ProcFiles.Mount> mountOfDevice = new java.util.HashMap<>();
+    for (Area area : Area.values()) {
+      Path dir = paths.areaRoot(area);
+      if (area.tier() != tier || storage.stat(dir).filter(FileEntry::isDirectory).isEmpty()) {
+        continue; // an area not made yet is created on the root's device
+      }
+      Optional<ProcFiles.Mount> mount = ProcFiles.mountOf(mounts, dir);
+      if (mount.isEmpty() || mount.get().device().equals(rootDevice)) {
+        continue;
+      }
+      byDevice.computeIfAbsent(mount.get().device(), d -> new ArrayList<>()).add(area);
+      mountOfDevice.putIfAbsent(mount.get().device(), mount.get());
+    }
+    List<HealthCheck> checks = new ArrayList<>();
+    for (Map.Entry<String, List<Area>> device : byDevice.entrySet()) {
+      List<Area> areas = device.getValue();
+      ProcFiles.Mount mount = mountOfDevice.get(device.getKey());
+      String names =
+          String.join(
+              ", ", areas.stream().map(a -> tier.rootName() + "/" + a.directoryName()).toList());
+      checks.add(
+          fullness(
+              tier.rootName() + "/" + areas.get(0).directoryName() + " fullness",
+              paths.areaRoot(areas.get(0))
+                  + " ("
+                  + names
+                  + " on "
+                  + mount.source()
+                  + ", device "
+                  + device.getKey()
+                  + ", apart from the "
+                  + (tier == Tier.HOT ? "hot tier" : "lake")
+                  + " root)",
+              storage.usage(paths.areaRoot(areas.get(0))),
+              warning,
+              critical,
+              fix));
+    }
+    return checks;
+  }
+
+  private static HealthCheck fullness(
+      String name, String where, StoreUsage usage, double warning, double critical, String fix) {
     double fraction = usage.usedFraction();
     HealthLevel level =
         fraction > critical
@@ -312,7 +392,7 @@ public final class HealthMonitor {
             + " of "
             + ByteSize.of(usage.totalBytes())
             + ") at "
-            + root
+            + where
             + (level == HealthLevel.OK
                 ? ", within " + percent(warning)
                 : ", above the " + percent(limit) + " limit: " + fix);

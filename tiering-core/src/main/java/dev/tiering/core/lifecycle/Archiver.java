@@ -80,7 +80,8 @@ public final class Archiver {
       Clock clock,
       dev.tiering.core.metrics.MetricsListener metrics) {
     this.paths = Objects.requireNonNull(paths, "paths");
-    this.storage = Objects.requireNonNull(storage, "storage").reportingFullTiers(paths.layout());
+    this.storage =
+        Objects.requireNonNull(storage, "storage").reportingFullTiers(paths.layout(), "archive");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.metrics = dev.tiering.core.metrics.internal.GuardedListener.of(metrics);
   }

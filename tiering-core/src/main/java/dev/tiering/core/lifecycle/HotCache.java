@@ -86,7 +86,7 @@ public final class HotCache {
     this.paths = b.paths;
     this.storage =
         (b.storage != null ? b.storage : Storage.forLayout(b.paths.layout()))
-            .reportingFullTiers(b.paths.layout());
+            .reportingFullTiers(b.paths.layout(), "cache");
     this.budget = b.budget;
     this.clock = b.clock;
     this.metrics = GuardedListener.of(b.metrics);
@@ -658,12 +658,20 @@ public final class HotCache {
   private void sweepOrphans(Map<Path, Entry> index, LifecycleReport.Builder report)
       throws IOException {
     for (FileEntry orphan : orphans(index)) {
-      if (report.dryRun() || storage.delete(orphan.path())) {
-        report.add(
-            LifecycleReport.Verb.DELETED,
+      try {
+        if (report.dryRun() || storage.delete(orphan.path())) {
+          report.add(
+              LifecycleReport.Verb.DELETED,
+              orphan.path(),
+              orphan.size(),
+              "a copy the cache" + " index does not list (left by an interrupted promote)");
+        }
+      } catch (IOException e) {
+        // One copy that cannot go (a file root left) must not keep the others.
+        report.fail(
             orphan.path(),
-            orphan.size(),
-            "a copy the cache" + " index does not list (left by an interrupted promote)");
+            new IOException(
+                "cannot remove the orphaned cache copy: " + TempFileSweeper.reason(e), e));
       }
     }
   }

@@ -60,7 +60,9 @@ public final class StagingJanitor {
 
   private StagingJanitor(Builder b) {
     this.paths = b.paths;
-    this.storage = b.storage != null ? b.storage : Storage.forLayout(b.paths.layout());
+    this.storage =
+        (b.storage != null ? b.storage : Storage.forLayout(b.paths.layout()))
+            .reportingFullTiers(b.paths.layout(), "cleanup");
     this.clock = b.clock;
     this.grace = b.grace;
     this.archive = b.archive;

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -83,7 +82,7 @@ public final class TempFileSweeper {
    */
   public List<Path> sweep(Path dir) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("sweep " + dir, false);
-    sweep(dir, false, report);
+    sweep(dir, false, false, report);
     return report.build().actions(LifecycleReport.Verb.DELETED).stream()
         .map(LifecycleReport.Action::path)
         .toList();
@@ -98,7 +97,7 @@ public final class TempFileSweeper {
    */
   public List<Path> sweepTree(Path root) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("sweep " + root, false);
-    sweep(root, true, report);
+    sweep(root, true, false, report);
     return report.build().actions(LifecycleReport.Verb.DELETED).stream()
         .map(LifecycleReport.Action::path)
         .toList();
@@ -107,48 +106,88 @@ public final class TempFileSweeper {
   /**
    * Removes abandoned temporary files from the SDK's areas of both tiers (staging, the clean cache,
    * and the lake's clean, archive and raw areas): nothing elsewhere under the roots, which may hold
-   * other programs' files.
+   * other programs' files. A file or directory that fails (one root left behind, which the tiers'
+   * owner may not remove) is reported with its path and reason, and the sweep goes on with the
+   * rest.
    *
    * @param paths where the areas are
-   * @return what it removed, and every temporary file it kept, with why
-   * @throws IOException if a directory cannot be listed, or a file cannot be inspected or deleted
+   * @return what it removed, every temporary file it kept, with why, and every path that failed
+   * @throws IOException never for one path; only if the report itself cannot be made
    */
   public LifecycleReport recover(PathResolver paths) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("recover temporary files", false);
     for (Area area : Area.values()) {
-      sweep(paths.areaRoot(area), true, report);
+      sweep(paths.areaRoot(area), true, true, report);
     }
     return report.finish(log);
   }
 
-  private void sweep(Path dir, boolean recurse, LifecycleReport.Builder report) throws IOException {
-    Instant cutoff = clock.instant().minus(grace);
-    for (FileEntry entry : storage.list(dir)) {
+  /**
+   * Sweeps {@code dir}; with {@code isolate}, a directory that cannot be listed or a file that
+   * cannot be removed is a failure in the report, and the sweep goes on.
+   */
+  private void sweep(Path dir, boolean recurse, boolean isolate, LifecycleReport.Builder report)
+      throws IOException {
+    List<FileEntry> entries;
+    try {
+      entries = storage.list(dir);
+    } catch (IOException e) {
+      if (!isolate) {
+        throw e;
+      }
+      report.fail(dir, new IOException("cannot list the directory: " + reason(e), e));
+      return;
+    }
+    for (FileEntry entry : entries) {
       if (entry.isDirectory() && recurse) {
-        sweep(entry.path(), true, report);
+        sweep(entry.path(), true, isolate, report);
       } else if (entry.isFile() && Storage.isTemporary(entry.name())) {
-        if (!entry.modified().isBefore(cutoff)) {
-          report.add(
-              LifecycleReport.Verb.KEPT,
+        try {
+          sweepFile(entry, report);
+        } catch (IOException e) {
+          if (!isolate) {
+            throw e;
+          }
+          report.fail(
               entry.path(),
-              entry.size(),
-              "created under " + describe(grace) + " ago: its writer may not hold its lock yet");
-        } else if (storage.deleteIfAbandoned(entry.path())) {
-          log.info(
-              "Removed abandoned temporary file {} ({} bytes, last written {})",
-              entry.path(),
-              entry.size(),
-              entry.modified());
-          report.add(
-              LifecycleReport.Verb.DELETED,
-              entry.path(),
-              entry.size(),
-              "abandoned: no live writer holds it");
-        } else if (storage.stat(entry.path()).isPresent()) {
-          report.add(
-              LifecycleReport.Verb.KEPT, entry.path(), entry.size(), "a live writer holds it");
+              new IOException("cannot remove the abandoned temporary file: " + reason(e), e));
         }
       }
+    }
+  }
+
+  /**
+   * Why {@code e} happened, without the path it names: the report line names the path already. The
+   * layout's storage puts the errno text in every file system error (see {@code
+   * Storage#reportingFullTiers}).
+   */
+  static String reason(IOException e) {
+    if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+      return fs.getReason();
+    }
+    return String.valueOf(e.getMessage());
+  }
+
+  private void sweepFile(FileEntry entry, LifecycleReport.Builder report) throws IOException {
+    if (!entry.modified().isBefore(clock.instant().minus(grace))) {
+      report.add(
+          LifecycleReport.Verb.KEPT,
+          entry.path(),
+          entry.size(),
+          "created under " + describe(grace) + " ago: its writer may not hold its lock yet");
+    } else if (storage.deleteIfAbandoned(entry.path())) {
+      log.info(
+          "Removed abandoned temporary file {} ({} bytes, last written {})",
+          entry.path(),
+          entry.size(),
+          entry.modified());
+      report.add(
+          LifecycleReport.Verb.DELETED,
+          entry.path(),
+          entry.size(),
+          "abandoned: no live writer holds it");
+    } else if (storage.stat(entry.path()).isPresent()) {
+      report.add(LifecycleReport.Verb.KEPT, entry.path(), entry.size(), "a live writer holds it");
     }
   }
 

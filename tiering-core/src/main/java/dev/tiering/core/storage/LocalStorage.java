@@ -150,6 +150,8 @@ final class LocalStorage implements Storage {
     FileChannel channel =
         FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     try {
+      // Published by link or rename, so the file keeps this owner: the tiers' owner's, as root.
+      Owners.adoptDirectoryOwner(temp);
       // Held until the file is published or discarded: how other processes tell a live writer's
       // temporary file from one a crash left behind.
       channel.lock();
@@ -292,6 +294,7 @@ final class LocalStorage implements Storage {
         refuseLinks(next, "create directories in");
         continue;
       }
+      Owners.adoptDirectoryOwner(next);
       forceDirectory(next.getParent());
     }
   }

@@ -155,12 +155,21 @@ final class ProcessLocks {
     // Read and write: a shared (read) record lock needs a readable descriptor, an exclusive one a
     // writable one. Never through a link: a planted one would create or lock a file elsewhere.
     try {
-      return FileChannel.open(
-          lockFile,
-          StandardOpenOption.CREATE,
-          StandardOpenOption.READ,
-          StandardOpenOption.WRITE,
-          LinkOption.NOFOLLOW_LINKS);
+      FileChannel channel =
+          FileChannel.open(
+              lockFile,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE,
+              LinkOption.NOFOLLOW_LINKS);
+      try {
+        // Lock files are never deleted: one root made must stay usable by the tiers' owner.
+        Owners.adoptDirectoryOwner(lockFile);
+      } catch (IOException | RuntimeException e) {
+        channel.close(); // no lock is held through it yet
+        throw e;
+      }
+      return channel;
     } catch (java.nio.file.FileSystemException e) {
       if (Files.isSymbolicLink(lockFile)) {
         throw notALockFile(lockFile, "a symbolic link");

@@ -27,7 +27,8 @@ public interface Storage {
    * {@return the storage for both tiers of {@code layout}} That is {@link #local()} when the lake
    * is on a local disk; else local disks for the hot tier and, for the lake, the {@link
    * StorageProvider} that serves its URI's scheme (the {@code tiering-hadoop} module serves Hadoop
-   * file systems). Writers, readers and lifecycle operations use this unless given a storage.
+   * file systems); either {@link #reportingFullTiers reporting full tiers and refusing missing
+   * roots}. Writers, readers and lifecycle operations use this unless given a storage.
    *
    * @param layout the tier roots, and the lake's file system if it is not local
    * @throws IllegalStateException if no provider on the class path serves the lake's scheme
@@ -35,7 +36,26 @@ public interface Storage {
    *     StorageProvider#open})
    */
   static Storage forLayout(TierLayout layout) {
-    return layout.lakeIsLocal() ? local() : TieredStorage.of(layout);
+    return (layout.lakeIsLocal() ? local() : TieredStorage.of(layout)).reportingFullTiers(layout);
+  }
+
+  /**
+   * Creates both tier roots of {@code layout} (and their missing parents), the one way the SDK
+   * makes a root: writers and lifecycle operations never do (see {@link #reportingFullTiers}), so
+   * that a root that is missing because its disk is not mounted fails loudly instead of filling the
+   * disk below the mount point. For {@code tiering init}, the demo, tests, and applications that
+   * keep their tiers in a directory of their own.
+   *
+   * @param layout the tier roots; a lake on another file system is created there
+   * @return {@code layout}
+   * @throws IOException if a root cannot be created, or an existing one is not a directory
+   */
+  static TierLayout createRoots(TierLayout layout) throws IOException {
+    Storage storage = forLayout(layout);
+    for (dev.tiering.core.Tier tier : dev.tiering.core.Tier.values()) {
+      storage.createDirectories(layout.root(tier));
+    }
+    return layout;
   }
 
   /**
@@ -284,17 +304,38 @@ public interface Storage {
 
   /**
    * {@return this storage, with writes that run out of space reported as a {@link
-   * TierFullException}} The exception names the tier (from {@code layout}), the free space and the
-   * fix. The failed file is discarded at once, so its partial bytes give the space back. Writers
-   * and lifecycle operations apply this to whatever storage they are given; applying it twice is
-   * harmless.
+   * TierFullException}, and nothing created below a tier root that is not there} The exception
+   * names the tier (from {@code layout}), the free space and the fix. The failed file is discarded
+   * at once, so its partial bytes give the space back. A create, move, lock or {@link
+   * #createDirectories} below a missing root fails with {@link java.nio.file.NoSuchFileException}
+   * naming the root ("is it mounted?"): the SDK never creates a root, which would fill the disk of
+   * the mount point instead (see {@link #createRoots}). Writers and lifecycle operations apply this
+   * to whatever storage they are given; applying it twice is harmless.
    *
-   * @param layout the tier roots, to tell which tier is full
+   * @param layout the tier roots, to tell which tier is full and where the roots are
    */
   default Storage reportingFullTiers(TierLayout layout) {
-    return this instanceof TierFullStorage full && full.layout().equals(layout)
+    return this instanceof LayoutStorage full && full.layout().equals(layout)
         ? this
-        : new TierFullStorage(this, layout);
+        : new LayoutStorage(this, layout, null);
+  }
+
+  /**
+   * {@return this storage as {@link #reportingFullTiers(TierLayout)} makes it, for the work of one
+   * {@code tiering} command} A full tier's advice then never names that command, which would only
+   * fail again (a compaction out of space is not told to run {@code tiering compact}).
+   *
+   * @param layout the tier roots
+   * @param command the command whose work this storage does, such as {@code compact}
+   */
+  default Storage reportingFullTiers(TierLayout layout, String command) {
+    java.util.Objects.requireNonNull(command, "command");
+    if (this instanceof LayoutStorage full && full.layout().equals(layout)) {
+      return command.equals(full.command())
+          ? this
+          : new LayoutStorage(full.delegate(), layout, command);
+    }
+    return new LayoutStorage(this, layout, command);
   }
 
   /**

@@ -8,9 +8,10 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * A write ran out of space on a tier. The file being written was discarded: nothing of it is
- * visible and its temporary bytes are gone; files written before are intact. The message names the
- * tier, the free space and what to run.
+ * A write ran out of space on a tier. The file being written was discarded: its temporary bytes are
+ * gone; files written before are intact. The message names the tier, the free space and what frees
+ * space there, never the command that failed (see {@link Storage#reportingFullTiers(TierLayout,
+ * String)}).
  */
 public final class TierFullException extends IOException {
 
@@ -19,16 +20,56 @@ public final class TierFullException extends IOException {
   private final transient Tier tier;
   private final transient Path target;
   private final transient StoreUsage usage;
+  private final transient String situation;
+  private final transient String fix;
+  private final transient String command;
 
   TierFullException(
-      Tier tier, TierLayout layout, Path target, StoreUsage usage, IOException cause) {
-    super(message(tier, layout, target, usage, cause), cause);
+      Tier tier,
+      TierLayout layout,
+      Path target,
+      StoreUsage usage,
+      String command,
+      IOException cause) {
+    this(
+        tier,
+        target,
+        usage,
+        situation(tier, layout, target, usage, cause),
+        fix(tier, command),
+        command,
+        cause);
+  }
+
+  private TierFullException(
+      Tier tier,
+      Path target,
+      StoreUsage usage,
+      String situation,
+      String fix,
+      String command,
+      IOException cause) {
+    super(
+        situation
+            + ". The file was discarded, its partial bytes are gone and files written before"
+            + " are intact; "
+            + fix
+            + ", then write it again.",
+        cause);
     this.tier = tier;
     this.target = Objects.requireNonNull(target, "target");
     this.usage = usage;
+    this.situation = situation;
+    this.fix = fix;
+    this.command = command;
   }
 
-  private static String message(
+  /** The command whose advice was left out, or null. */
+  String command() {
+    return command;
+  }
+
+  private static String situation(
       Tier tier, TierLayout layout, Path target, StoreUsage usage, IOException cause) {
     String where =
         tier == null
@@ -38,12 +79,6 @@ public final class TierFullException extends IOException {
         usage == null
             ? "free space unknown"
             : ByteSize.of(usage.usableBytes()) + " free of " + ByteSize.of(usage.totalBytes());
-    String fix =
-        tier == Tier.HOT
-            ? "run 'tiering cleanup --keep-recent 2' or evict cache entries"
-            : tier == Tier.COLD
-                ? "run 'tiering archive' or 'tiering compact', or add capacity"
-                : "free space there";
     return "No space left on "
         + where
         + " writing "
@@ -52,9 +87,45 @@ public final class TierFullException extends IOException {
         + space
         + " ("
         + cause.getMessage()
-        + "). The file was discarded and nothing of it is visible; "
-        + fix
-        + ", then write it again.";
+        + ")";
+  }
+
+  /**
+   * What frees space on the tier, never naming {@code command}: the command that just failed for
+   * want of it would only fail again.
+   */
+  private static String fix(Tier tier, String command) {
+    java.util.List<String> commands =
+        tier == Tier.HOT
+            ? java.util.List.of("tiering cleanup --keep-recent 2", "tiering cache evict")
+            : tier == Tier.COLD
+                ? java.util.List.of("tiering archive", "tiering compact")
+                : java.util.List.of();
+    java.util.List<String> others =
+        commands.stream()
+            .filter(c -> command == null || !c.startsWith("tiering " + command))
+            .map(c -> "'" + c + "'")
+            .toList();
+    if (tier == null) {
+      return "free space there";
+    }
+    return others.isEmpty()
+        ? "free space on it or add capacity"
+        : "free space on it (run " + String.join(" or ", others) + ") or add capacity";
+  }
+
+  /**
+   * {@return what ran out of space, without what to do: the tier, its root, the file and the free
+   * space} For messages of a larger operation (a lake commit past its commit point) that say
+   * themselves what happened to the write.
+   */
+  public String situation() {
+    return situation;
+  }
+
+  /** {@return how to free space on the tier, never by the command that failed} */
+  public String fix() {
+    return fix;
   }
 
   /** {@return the tier that is full, or null if the file was outside both tier roots} */

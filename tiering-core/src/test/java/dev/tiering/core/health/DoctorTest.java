@@ -21,7 +21,7 @@ class DoctorTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    paths = new PathResolver(TierLayout.under(base));
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     Files.createDirectories(base.resolve("hot"));
     Files.createDirectories(base.resolve("lake"));
     Files.createDirectories(proc.resolve("self"));

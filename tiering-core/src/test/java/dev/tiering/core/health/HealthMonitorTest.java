@@ -8,6 +8,7 @@ import dev.tiering.core.ByteSize;
 import dev.tiering.core.Tier;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.testing.FaultyStorage;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -32,7 +33,7 @@ class HealthMonitorTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    paths = new PathResolver(TierLayout.under(base));
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     staging = Files.createDirectories(paths.areaRoot(Area.STAGING));
     Files.createDirectories(paths.layout().lakeRoot());
   }
@@ -280,5 +281,63 @@ class HealthMonitorTest {
                 + " [###.......]  above 10.0 GiB\n"
                 + "  hot tier full            ok       71.0% / warn 80% / crit 90%              "
                 + "[#######...]  ok\n");
+  }
+
+  @Test
+  void anAreaOnItsOwnDeviceIsMeasuredOnItsOwnAndReportedOnce() throws IOException {
+    Path archive = Files.createDirectories(paths.areaRoot(Area.LAKE_ARCHIVE)).toRealPath();
+    Path raw = Files.createDirectories(archive.resolve("../raw")).toRealPath();
+    Files.createDirectories(paths.areaRoot(Area.LAKE_CLEAN));
+    // The root file system holds the tiers; the archive and raw areas share a disk of their own.
+    Path proc = Files.createDirectories(base.resolve("proc/self")).getParent();
+    Files.writeString(
+        proc.resolve("self/mountinfo"),
+        "1 0 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
+            + "2 1 8:32 / "
+            + archive
+            + " rw,noatime shared:2 - ext4 /dev/sdc rw\n"
+            + "3 1 8:32 /raw "
+            + raw
+            + " rw,noatime shared:3 - ext4 /dev/sdc rw\n");
+    dev.tiering.core.storage.Storage disks =
+        new dev.tiering.core.storage.ForwardingStorage(dev.tiering.core.storage.Storage.local()) {
+          @Override
+          public dev.tiering.core.storage.StoreUsage usage(Path path) {
+            return path.toAbsolutePath().startsWith(archive)
+                    || path.toAbsolutePath().startsWith(raw)
+                ? dev.tiering.core.storage.StoreUsage.of(100 * GIB, 1 * GIB)
+                : dev.tiering.core.storage.StoreUsage.of(100 * GIB, 75 * GIB);
+          }
+        };
+    HealthReport report =
+        HealthMonitor.builder(paths).storage(disks).procRoot(proc).build().check();
+
+    assertThat(report.checks())
+        .extracting(HealthCheck::name)
+        .containsExactly(
+            "staging size",
+            "hot tier fullness",
+            "lake fullness",
+            "lake/archive fullness",
+            "clean cache size");
+    assertThat(
+            check(
+                    "lake fullness",
+                    HealthMonitor.builder(paths).storage(disks).procRoot(proc).build())
+                .level())
+        .isEqualTo(HealthLevel.OK);
+    HealthCheck archiveDisk =
+        report.checks().stream()
+            .filter(c -> c.name().equals("lake/archive fullness"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(archiveDisk.level()).isEqualTo(HealthLevel.CRITICAL);
+    assertThat(archiveDisk.message())
+        .isEqualTo(
+            "99.0% full (99.0 GiB of 100.0 GiB) at "
+                + paths.areaRoot(Area.LAKE_ARCHIVE)
+                + " (lake/archive, lake/raw on /dev/sdc, device 8:32, apart from the lake root),"
+                + " above the 95.0% limit: move or delete old data there, or add capacity");
+    assertThat(report.level()).isEqualTo(HealthLevel.CRITICAL);
   }
 }

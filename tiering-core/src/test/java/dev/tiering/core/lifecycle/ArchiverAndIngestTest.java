@@ -32,8 +32,8 @@ class ArchiverAndIngestTest {
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
 
   @BeforeEach
-  void setUp() {
-    paths = new PathResolver(TierLayout.under(base));
+  void setUp() throws java.io.IOException {
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
   }
 
   private Path data(Zone zone, String table, LocalDate day, PartitionLayout layout)

@@ -49,8 +49,8 @@ class HotCacheIndexRacesTest {
   private final TickingClock ticking = new TickingClock(Instant.ofEpochMilli(1_700_000_000_000L));
 
   @BeforeEach
-  void setUp() {
-    paths = new PathResolver(TierLayout.under(base));
+  void setUp() throws java.io.IOException {
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
   }
 
   private HotCache cache(long budget, Storage storage) {

@@ -12,6 +12,7 @@ import dev.tiering.core.routing.PartitionLayout;
 import dev.tiering.core.routing.PathResolver;
 import dev.tiering.core.routing.RoutingRule;
 import dev.tiering.core.routing.RoutingRules;
+import dev.tiering.core.storage.Storage;
 import dev.tiering.core.testing.TickingClock;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -36,8 +37,8 @@ class HotCacheTest {
   private final TickingClock ticking = new TickingClock(Instant.ofEpochMilli(1_700_000_000_000L));
 
   @BeforeEach
-  void setUp() {
-    paths = new PathResolver(TierLayout.under(base));
+  void setUp() throws java.io.IOException {
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
   }
 
   private HotCache cache(long budget) {

@@ -49,7 +49,7 @@ class StagingCleanupGroupsTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    paths = new PathResolver(TierLayout.under(base));
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     staging = Files.createDirectories(paths.areaRoot(Area.STAGING));
   }
 

@@ -40,7 +40,7 @@ class StagingJanitorTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    paths = new PathResolver(TierLayout.under(base));
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     staging = Files.createDirectories(paths.areaRoot(Area.STAGING));
   }
 

@@ -100,4 +100,58 @@ class TempFileSweeperTest {
     assertThat(sweeper.sweep(dir)).containsExactly(leftover);
     assertThat(published).hasContent("complete");
   }
+
+  @Test
+  void recoveryReportsATemporaryFileItMayNotRemoveAndGoesOnWithTheRest() throws IOException {
+    dev.tiering.core.routing.PathResolver paths =
+        new dev.tiering.core.routing.PathResolver(
+            Storage.createRoots(dev.tiering.core.TierLayout.under(dir)));
+    // An operator's crashed 'sudo tiering ...' left a root-owned temporary file in staging; as the
+    // service user, removing it is denied (injected: we run as root, which may remove anything).
+    Path staging = Files.createDirectories(dir.resolve("hot/staging"));
+    Path lake = Files.createDirectories(dir.resolve("lake/clean/silver/t/2026/01/01"));
+    Path rootOwned =
+        Files.writeString(staging.resolve(".slm_1_b1.parquet.00ff00ff00ff00ff.tmp"), "x");
+    Path deniedDir = Files.createDirectories(dir.resolve("lake/archive/silver"));
+    Path other = Files.writeString(lake.resolve(".part-1.parquet.0123456789abcdef.tmp"), "x");
+    for (Path p : new Path[] {rootOwned, other}) {
+      Files.setLastModifiedTime(p, FileTime.from(NOW.minus(Duration.ofHours(2))));
+    }
+    Storage denying =
+        new dev.tiering.core.storage.ForwardingStorage(Storage.local()) {
+          @Override
+          public boolean deleteIfAbandoned(Path temporary) throws IOException {
+            if (temporary.equals(rootOwned)) {
+              throw new java.nio.file.AccessDeniedException(temporary.toString());
+            }
+            return super.deleteIfAbandoned(temporary);
+          }
+
+          @Override
+          public java.util.List<dev.tiering.core.storage.FileEntry> list(Path d)
+              throws IOException {
+            if (d.equals(deniedDir)) {
+              throw new java.nio.file.AccessDeniedException(d.toString());
+            }
+            return super.list(d);
+          }
+        }.reportingFullTiers(paths.layout());
+
+    LifecycleReport report =
+        new TempFileSweeper(denying, Duration.ofMinutes(1), Clock.fixed(NOW, ZoneOffset.UTC))
+            .recover(paths);
+
+    assertThat(other).doesNotExist();
+    assertThat(report.actions(LifecycleReport.Verb.DELETED))
+        .extracting(LifecycleReport.Action::path)
+        .containsExactly(other);
+    assertThat(report.failures())
+        .containsExactlyInAnyOrder(
+            new LifecycleReport.Failure(
+                deniedDir, "cannot list the directory: cannot list: permission denied"),
+            new LifecycleReport.Failure(
+                rootOwned,
+                "cannot remove the abandoned temporary file: cannot probe and delete: permission"
+                    + " denied"));
+  }
 }

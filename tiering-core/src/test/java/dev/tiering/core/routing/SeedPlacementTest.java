@@ -10,6 +10,7 @@ import dev.tiering.core.TableName;
 import dev.tiering.core.Tier;
 import dev.tiering.core.TierLayout;
 import dev.tiering.core.Zone;
+import dev.tiering.core.storage.Storage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,7 +108,7 @@ class SeedPlacementTest {
   @Test
   void placingEverySeedKindUnderATempBaseBuildsTheSeedsDirectoryTrees(@TempDir Path base)
       throws IOException {
-    PathResolver paths = new PathResolver(TierLayout.under(base));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
     List<Path> files =
         List.of(
             paths.intermediateFile(SlmId.of(1), BatchId.of("b1")),

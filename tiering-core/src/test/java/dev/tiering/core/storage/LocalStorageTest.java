@@ -81,7 +81,7 @@ class LocalStorageTest {
 
   @Test
   void anOutOfSpaceWriteNamesTheTierAndDiscardsTheFile() throws IOException {
-    TierLayout layout = TierLayout.under(dir);
+    TierLayout layout = Storage.createRoots(TierLayout.under(dir));
     Storage full =
         new dev.tiering.core.testing.FaultyStorage()
             .failWritesAfter(10)
@@ -104,8 +104,9 @@ class LocalStorageTest {
                   + target
                   + ": 2.0 KiB free of 1.0 MiB (No space left on device (injected) writing "
                   + target
-                  + "). The file was discarded and nothing of it is visible; run 'tiering"
-                  + " archive' or 'tiering compact', or add capacity, then write it again.");
+                  + "). The file was discarded, its partial bytes are gone and files written"
+                  + " before are intact; free space on it (run 'tiering archive' or 'tiering"
+                  + " compact') or add capacity, then write it again.");
       // Discarded at the failure, not at close: the space is free again at once.
       assertThat(storage.list(target.getParent())).isEmpty();
     }
@@ -113,11 +114,52 @@ class LocalStorageTest {
   }
 
   @Test
+  void aFullTiersAdviceNeverNamesTheCommandThatRanOutOfSpace() throws IOException {
+    TierLayout layout = Storage.createRoots(TierLayout.under(dir));
+    Path target = layout.lakeRoot().resolve("clean/gold/t/part-1.parquet");
+    // Compaction is not told to compact, cleanup not to clean up: either would only fail again.
+    Storage compacting =
+        new dev.tiering.core.testing.FaultyStorage()
+            .failWritesAfter(10)
+            .usage(1024 * 1024, 2048)
+            .reportingFullTiers(layout, "compact");
+    try (PendingFile file = compacting.create(target, WriteMode.CREATE_NEW)) {
+      assertThatThrownBy(() -> file.stream().write(new byte[64]))
+          .hasMessageEndingWith(
+              "free space on it (run 'tiering archive') or add capacity, then write it again.")
+          .hasMessageNotContaining("tiering compact");
+    }
+    Storage cleaning =
+        new dev.tiering.core.testing.FaultyStorage()
+            .failWritesAfter(10)
+            .usage(1024 * 1024, 2048)
+            .reportingFullTiers(layout, "cleanup");
+    try (PendingFile file =
+        cleaning.create(layout.hotRoot().resolve("staging/x.parquet"), WriteMode.CREATE_NEW)) {
+      assertThatThrownBy(() -> file.stream().write(new byte[64]))
+          .hasMessageContaining("free space on it (run 'tiering cache evict') or add capacity")
+          .hasMessageNotContaining("tiering cleanup");
+    }
+    // The command line puts its progress display between the layout's storage and the service's.
+    Storage layered =
+        new ForwardingStorage(
+            new dev.tiering.core.testing.FaultyStorage()
+                .failWritesAfter(10)
+                .usage(1024 * 1024, 2048)
+                .reportingFullTiers(layout)) {}.reportingFullTiers(layout, "compact");
+    try (PendingFile file = layered.create(target, WriteMode.CREATE_NEW)) {
+      assertThatThrownBy(() -> file.stream().write(new byte[64]))
+          .isInstanceOf(TierFullException.class)
+          .hasMessageNotContaining("tiering compact");
+    }
+  }
+
+  @Test
   void otherWriteFailuresAreNotMistakenForAFullTier() throws IOException {
     Storage failing =
         new dev.tiering.core.testing.FaultyStorage()
             .failCommits(1)
-            .reportingFullTiers(TierLayout.under(dir));
+            .reportingFullTiers(Storage.createRoots(TierLayout.under(dir)));
     PendingFile file = failing.create(dir.resolve("hot/x.parquet"), WriteMode.CREATE_NEW);
     assertThatThrownBy(file::commit)
         .isNotInstanceOf(TierFullException.class)

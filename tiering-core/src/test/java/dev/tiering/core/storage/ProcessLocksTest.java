@@ -250,4 +250,44 @@ class ProcessLocksTest {
       holder.destroyForcibly();
     }
   }
+
+  /**
+   * We run as root (so does CI): a tier owned by uid 65534 stands for the service user's. What root
+   * creates there must stay usable by that user, lock files first (they are never deleted).
+   */
+  @Test
+  void lockFilesDirectoriesAndFilesRootMakesInAnotherUsersTierBelongToThatUser(@TempDir Path dir)
+      throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0,
+        "needs root, as CI runs");
+    Path hot = Files.createDirectories(dir.resolve("hot"));
+    Files.setAttribute(hot, "unix:uid", 65534);
+    Files.setAttribute(hot, "unix:gid", 65534);
+    Storage storage = Storage.local();
+    Optional<Closeable> batch =
+        storage.tryLock(hot.resolve("staging/.batches.lock"), "b1", LockMode.SHARED, Duration.ZERO);
+    assertThat(batch).isPresent();
+    batch.get().close();
+    storage.lock(hot.resolve("clean/.cache.lock"), Duration.ZERO).close();
+    try (PendingFile file =
+        storage.create(hot.resolve("staging/slm_1_b1.parquet"), WriteMode.CREATE_NEW)) {
+      file.stream().write(1);
+      file.commit();
+    }
+    for (String made :
+        new String[] {
+          "staging",
+          "staging/.batches.lock",
+          "clean",
+          "clean/.cache.lock",
+          "staging/slm_1_b1.parquet"
+        }) {
+      assertThat(Files.getAttribute(hot.resolve(made), "unix:uid")).as(made).isEqualTo(65534);
+      assertThat(Files.getAttribute(hot.resolve(made), "unix:gid")).as(made).isEqualTo(65534);
+    }
+    // In root's own directory, root's files stay root's.
+    storage.lock(dir.resolve("mine/.lock"), Duration.ZERO).close();
+    assertThat(Files.getAttribute(dir.resolve("mine/.lock"), "unix:uid")).isEqualTo(0);
+  }
 }
