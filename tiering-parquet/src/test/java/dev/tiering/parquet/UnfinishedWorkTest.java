@@ -84,7 +84,7 @@ class UnfinishedWorkTest {
     Tiering tiering = Tiering.builder().root(base).storage(failingPublish(armed)).build();
     write(tiering, 1);
     armed.set(true);
-    assertThatThrownBy(() -> write(tiering, 2)).hasMessageContaining("is committed (commit 2)");
+    assertThatThrownBy(() -> write(tiering, 2)).hasMessageContaining("committed as commit 2");
     armed.set(false);
 
     assertThat(tiering.unfinishedWork().find())
