@@ -259,4 +259,48 @@ class LakeViewsTest {
       assertThat(scalar(duck, "SELECT 1")).isEqualTo(1);
     }
   }
+
+  /**
+   * Parquet files dropped into a partition, one with other columns and one with the table's column
+   * names in other types (under a commit's name), change neither the rows nor the types of the
+   * view, which agrees with the SDK's reader id for id. Before, the view had 101 rows, NULLs in a
+   * required column, and {@code id} as VARCHAR.
+   */
+  @Test
+  void aForeignFileChangesNeitherTheRowsNorTheTypesOfAView() throws Exception {
+    write(Storage.local(), v1().build(), rows(0, 100, false));
+    Path partition = paths.tableDir(Zone.SILVER, TABLE).resolve("2025/11/11");
+    Path numbered =
+        partition.resolve("part-0000000001-1f1e1d1c-1b1a-4919-8817-161514131211.parquet");
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = duck.createStatement()) {
+      statement.execute(
+          "COPY (SELECT 'x' AS other, 7 AS n) TO "
+              + LakeViews.literal(partition.resolve("other.parquet")));
+      statement.execute(
+          "COPY (SELECT TIMESTAMPTZ '2025-11-11 01:00:00+00' AS ts, 'not a number' AS id,"
+              + " 'l' AS label, DATE '2025-11-11' AS date) TO "
+              + LakeViews.literal(numbered));
+    }
+    List<Long> sdkIds = new ArrayList<>();
+    try (Stream<Row> rows =
+        new dev.tiering.parquet.LakeReader(paths).read(Zone.SILVER, "events", Row.class)) {
+      rows.forEach(r -> sdkIds.add(r.id()));
+    }
+    assertThat(sdkIds).hasSize(100);
+    try (LakeViews views = LakeViews.open(paths)) {
+      LakeViews.Result all = views.query("SELECT id FROM silver.events ORDER BY id", 1000);
+      assertThat(all.types()).containsExactly("BIGINT");
+      assertThat(all.rows())
+          .extracting(r -> (Long) r.get(0))
+          .isEqualTo(sdkIds.stream().sorted().toList());
+      assertThat(views.query("SELECT * FROM silver.events LIMIT 0", 1).columns())
+          .containsExactly("ts", "id", "label", "date");
+      assertThat(views.query("SELECT count(*) FROM silver.events WHERE ts IS NULL", 1).rows())
+          .containsExactly(List.of(0L));
+    }
+  }
+
+  /** A row of silver.events, for the SDK's reader. */
+  record Row(long id) {}
 }
