@@ -184,4 +184,37 @@ class SqlCommandTest {
       assertThat(files.map(Path::toString).sorted().toList()).isEqualTo(before);
     }
   }
+
+  /**
+   * A part file cut short in one table fails the queries of that table alone, naming the file (exit
+   * 74); the other table is queried as before. Before, every query exited 74 with DuckDB's "Cannot
+   * make the DuckDB views: ... No magic bytes found".
+   */
+  @Test
+  void aTableThatCannotBeReadFailsOnlyItsOwnQueriesNamingTheFile() throws Exception {
+    PathResolver paths = new PathResolver(TierLayout.under(root));
+    TableSchema totals =
+        TableSchema.builder(Zone.GOLD, "totals").required("n", FieldType.INT64).build();
+    Path file =
+        LakeWriter.builder(paths)
+            .build()
+            .writeCleanData(totals, List.of(Map.of("n", 7L)))
+            .files()
+            .get(0)
+            .file();
+    java.nio.file.Files.write(file, new byte[] {'P', 'A', 'R', '1', 0, 0});
+
+    CliRun other = sql("--csv", "SELECT count(*) AS n FROM silver.preds");
+    assertThat(other.exitCode()).as(other.err()).isZero();
+    assertThat(other.out()).isEqualTo("n\n6\n");
+    CliRun damaged = sql("SELECT * FROM gold.totals");
+    assertThat(damaged.exitCode()).isEqualTo(TieringCli.EXIT_IO);
+    assertThat(damaged.err())
+        .startsWith(
+            "tiering: Cannot query gold.totals: the table cannot be read, so it has no view:"
+                + " Cannot read "
+                + file
+                + ": it is not a complete Parquet file");
+    assertThat(damaged.out()).isEmpty();
+  }
 }
