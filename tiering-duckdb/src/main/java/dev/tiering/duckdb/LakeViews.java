@@ -41,9 +41,11 @@ import org.slf4j.LoggerFactory;
  * compaction removes later makes a query fail; {@link #query} then refreshes the views and runs the
  * query again. {@link #query} runs one {@code SELECT} statement only (checked by DuckDB's own
  * parser), and the database has no extension loading and no spilling to disk, so a query changes
- * nothing on any disk. A table that cannot be read (a damaged file or {@code schema.json}, a
- * partition that cannot be listed) gets no view, and a query that names it fails saying why; the
- * others are unaffected. Not thread-safe: one connection, one thread.
+ * nothing on any disk. DuckDB may read no file outside the lake and the hot cache (staging too if
+ * asked, see {@link Reach}), with its configuration locked. A table that cannot be read (a damaged
+ * file or {@code schema.json}, a partition that cannot be listed) gets no view, and a query that
+ * names it fails saying why; the others are unaffected. Not thread-safe: one connection, one
+ * thread.
  *
  * <pre>{@code
  * try (LakeViews lake = LakeViews.open(paths)) {
@@ -70,32 +72,84 @@ public final class LakeViews implements AutoCloseable {
   /** The files the views name: only their disappearance makes a query run again. */
   private final java.util.Set<String> files = new java.util.HashSet<>();
 
-  private LakeViews(LakeReader reader, Connection connection) {
+  /** The directories DuckDB may read files in. */
+  private final List<String> readable;
+
+  private LakeViews(LakeReader reader, Connection connection, List<String> readable) {
     this.reader = reader;
     this.connection = connection;
+    this.readable = List.copyOf(readable);
+  }
+
+  /** What a query may read, besides the views: DuckDB is refused every other file. */
+  public enum Reach {
+    /** The lake tier's areas (clean, archive, raw) and the hot tier's cache of clean data. */
+    LAKE,
+    /** As {@link #LAKE}, and the hot tier's staging (the SLM jobs' intermediate files). */
+    LAKE_AND_STAGING;
+
+    /** The directories a query may read, each with a trailing separator. */
+    List<String> directories(PathResolver paths) {
+      List<String> directories = new ArrayList<>();
+      List<dev.tiering.core.Area> areas = new ArrayList<>();
+      if (paths.layout().lakeIsLocal()) {
+        areas.addAll(
+            List.of(
+                dev.tiering.core.Area.LAKE_CLEAN,
+                dev.tiering.core.Area.LAKE_ARCHIVE,
+                dev.tiering.core.Area.LAKE_RAW));
+      }
+      areas.add(dev.tiering.core.Area.CLEAN_CACHE);
+      if (this == LAKE_AND_STAGING) {
+        areas.add(dev.tiering.core.Area.STAGING);
+      }
+      for (dev.tiering.core.Area area : areas) {
+        // DuckDB compares prefixes: without the separator /data/lake/raw would let
+        // /data/lake/rawdata through.
+        directories.add(paths.areaRoot(area) + java.io.File.separator);
+      }
+      return directories;
+    }
   }
 
   /**
-   * Views of every table of the lake on local disks.
+   * Views of every table of the lake on local disks; queries may read the lake and the hot cache.
    *
    * @param paths where the tables lie
    * @return the views; close them
    * @throws IOException if DuckDB cannot start or make the views
    */
   public static LakeViews open(PathResolver paths) throws IOException {
-    return open(new LakeReader(paths));
+    return open(new LakeReader(paths), Reach.LAKE);
   }
 
   /**
-   * Views of every table a reader sees.
+   * Views of every table a reader sees; queries may read the lake and the hot cache.
    *
    * @param reader the reader whose tables, storage and commits the views follow
    * @return the views; close them
    * @throws IOException if DuckDB cannot start or make the views
    */
   public static LakeViews open(LakeReader reader) throws IOException {
+    return open(reader, Reach.LAKE);
+  }
+
+  /**
+   * Views of every table a reader sees, in a DuckDB that may read no file outside {@code reach}:
+   * {@code read_text('/etc/shadow')}, {@code glob('/root/*')}, a link out of the lake and {@code
+   * ..} are refused by DuckDB itself ({@code enable_external_access} off, {@code
+   * allowed_directories}), and the configuration is locked so that no statement can change it.
+   *
+   * @param reader the reader whose tables, storage and commits the views follow
+   * @param reach what queries may read besides the views
+   * @return the views; close them
+   * @throws IOException if DuckDB cannot start or make the views
+   */
+  public static LakeViews open(LakeReader reader, Reach reach) throws IOException {
     Objects.requireNonNull(reader, "reader");
+    Objects.requireNonNull(reach, "reach");
     Connection connection;
+    List<String> directories = reach.directories(reader.paths());
     try {
       connection = DriverManager.getConnection("jdbc:duckdb:");
       try (Statement statement = connection.createStatement()) {
@@ -103,6 +157,14 @@ public final class LakeViews implements AutoCloseable {
         statement.execute("SET autoinstall_known_extensions = false");
         statement.execute("SET autoload_known_extensions = false");
         statement.execute("SET temp_directory = ''");
+        // Files only in the tiers' data areas: DuckDB refuses any other path, resolving links and
+        // '..' first, even for a query run as root.
+        StringBuilder allowed = new StringBuilder("SET allowed_directories = [");
+        for (int i = 0; i < directories.size(); i++) {
+          allowed.append(i == 0 ? "" : ", ").append(literal(directories.get(i)));
+        }
+        statement.execute(allowed.append("]").toString());
+        statement.execute("SET enable_external_access = false");
         // No statement may change a setting from here on (enable_profiling() and
         // enable_logging() are table functions that would make a SELECT write files).
         statement.execute("SET lock_configuration = true");
@@ -110,7 +172,7 @@ public final class LakeViews implements AutoCloseable {
     } catch (SQLException e) {
       throw new IOException("Cannot start DuckDB: " + e.getMessage(), e);
     }
-    LakeViews views = new LakeViews(reader, connection);
+    LakeViews views = new LakeViews(reader, connection, directories);
     try {
       views.refresh();
     } catch (IOException | RuntimeException e) {
@@ -340,7 +402,8 @@ public final class LakeViews implements AutoCloseable {
    *     Result#truncated() truncated}
    * @return the columns and rows
    * @throws IllegalArgumentException for a negative {@code maxRows}
-   * @throws SQLException if the statement is not one {@code SELECT}, or DuckDB refuses it
+   * @throws SQLException if the statement is not one {@code SELECT}, or DuckDB refuses it (a file
+   *     outside the {@link Reach} included)
    * @throws IOException if the statement names a table that cannot be read (see {@link
    *     #unreadable()}), or the views cannot be refreshed
    */
@@ -356,6 +419,14 @@ public final class LakeViews implements AutoCloseable {
       try {
         return run(sql, maxRows);
       } catch (SQLException e) {
+        if (String.valueOf(e.getMessage()).startsWith("Permission Error")) {
+          throw new SQLException(
+              e.getMessage().lines().findFirst().orElse("")
+                  + " (a query may read only under "
+                  + String.join(", ", readable)
+                  + ")",
+              e);
+        }
         if (attempt == ATTEMPTS || !isMissingViewFile(e)) {
           throw e;
         }
@@ -612,7 +683,11 @@ public final class LakeViews implements AutoCloseable {
 
   /** A DuckDB string literal of a path. */
   static String literal(Path path) {
-    return "'" + path.toString().replace("'", "''") + "'";
+    return literal(path.toString());
+  }
+
+  private static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
   }
 
   /** Closes the database; the views go with it. */
