@@ -77,7 +77,7 @@ final class LsCommand implements Callable<Integer> {
             t.zone()
                 + "."
                 + t.table()
-                + "  FAILED: "
+                + "  FAILED: cannot list it: "
                 + (e instanceof java.io.IOException io ? TieringCli.describe(io) : e.getMessage()));
         code = 1;
         continue;

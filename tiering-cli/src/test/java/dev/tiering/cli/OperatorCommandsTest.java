@@ -240,6 +240,33 @@ class OperatorCommandsTest {
         .isEqualTo("n\n2\n");
   }
 
+  /**
+   * A table that fails as a whole is reported with the operation, the path and the reason in words:
+   * the JDK's own message for a denied permission is the path alone (before: {@code FAILED
+   * silver.preds: /…/part-….parquet}).
+   */
+  @Test
+  void aTableFailureNamesTheOperationThePathAndTheReason() {
+    Path file = root.resolve("lake/clean/silver/preds/2025/11/10/part-1.parquet");
+    assertThat(
+            Reports.failedTable(
+                "compact",
+                "silver.preds",
+                new java.nio.file.AccessDeniedException(file.toString())))
+        .isEqualTo(
+            "  FAILED        silver.preds: compact: "
+                + file
+                + ": permission denied (run as a user that may use the tiers, such as the tiering"
+                + " user of the systemd units, or fix the owner)");
+    CliRun compact = run("compact", "--zone", "silver", "--table", "nope");
+    assertThat(compact.exitCode()).isEqualTo(1);
+    assertThat(compact.out())
+        .contains(
+            "  FAILED        silver.nope: compact: "
+                + root.resolve("lake/clean/silver/nope/schema.json")
+                + ": no such table");
+  }
+
   @Test
   void archiveMovesOldPartitions() throws IOException {
     lake(LocalDate.now(ZoneOffset.UTC).minusDays(100), 1);
