@@ -78,7 +78,7 @@ final class CompactCommand implements Callable<Integer> {
                       out, Reports.run(compactor.compact(t.zone(), t.table()), dryRun), verbose));
         } catch (java.io.IOException | RuntimeException e) {
           // One table that cannot be compacted (a damaged schema.json) must not stop the others.
-          out.println("  FAILED        " + t.zone() + "." + t.table() + ": " + e.getMessage());
+          out.println(Reports.failedTable("compact", t.zone() + "." + t.table(), e));
           code = Math.max(code, 1);
         }
       }

@@ -23,7 +23,11 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "List zones, tables, partitions and files with sizes.",
-      "Files under 10 MiB (too many files, slow scans) and over 500 MiB (no pruning) are flagged."
+      "Files under 10 MiB (too many files, slow scans) and over 500 MiB (no pruning) are flagged.",
+      "Foreign content is listed with why: files no commit of the table wrote (or whose columns"
+          + " or footer are not the table's), directories that are not partitions (2026/02/30,"
+          + " abc), directories of a zone that are not tables. The SDK never reads it; an"
+          + " engine's *.parquet glob may."
     })
 final class LsCommand implements Callable<Integer> {
 
@@ -48,19 +52,32 @@ final class LsCommand implements Callable<Integer> {
       out.println("no tables under " + paths.areaRoot(dev.tiering.core.Area.LAKE_CLEAN));
     }
     int code = 0;
+    int foreign = 0;
+    if (tables.table == null) {
+      for (dev.tiering.core.Zone zone :
+          tables.zone != null ? List.of(tables.zone) : List.of(dev.tiering.core.Zone.values())) {
+        try {
+          foreign += printForeign(out, lake.foreign(zone));
+        } catch (java.nio.file.NoSuchFileException noZone) {
+          // A zone never written: nothing in it.
+        }
+      }
+    }
     for (TableOptions.Selected t : selected) {
       SchemaSidecar sidecar;
       List<LakeReader.DataFile> dataFiles;
+      List<LakeReader.Foreign> strays;
       try {
         sidecar = lake.sidecar(t.zone(), t.table());
         dataFiles = lake.files(t.zone(), t.table());
+        strays = lake.foreign(t.zone(), t.table());
       } catch (java.io.IOException | RuntimeException e) {
         // One table that cannot be read (a damaged schema.json) must not hide the others.
         out.println(
             t.zone()
                 + "."
                 + t.table()
-                + "  FAILED: "
+                + "  FAILED: cannot list it: "
                 + (e instanceof java.io.IOException io ? TieringCli.describe(io) : e.getMessage()));
         code = 1;
         continue;
@@ -102,9 +119,23 @@ final class LsCommand implements Callable<Integer> {
           }
         }
       }
+      foreign += printForeign(out, strays);
+    }
+    if (foreign > 0) {
+      out.println(
+          foreign
+              + " foreign item(s): the SDK's readers, views and compaction never read them, but an"
+              + " engine's *.parquet glob may; move them out of the lake");
     }
     out.flush();
     return code;
+  }
+
+  private static int printForeign(PrintWriter out, List<LakeReader.Foreign> foreign) {
+    for (LakeReader.Foreign item : foreign) {
+      out.printf("  FOREIGN  %s: %s%n", item.path(), item.reason());
+    }
+    return foreign.size();
   }
 
   static String flag(long bytes) {

@@ -37,4 +37,18 @@ final class Reports {
     out.flush();
     return report.ok() ? 0 : 1;
   }
+
+  /**
+   * The line for a table an operation failed on as a whole: the operation, and the path with the
+   * reason in words, which a JDK file system error's own message lacks (it is often the path
+   * alone).
+   */
+  static String failedTable(String operation, String table, Exception e) {
+    return "  FAILED        "
+        + table
+        + ": "
+        + operation
+        + ": "
+        + (e instanceof java.io.IOException io ? TieringCli.describe(io) : e.getMessage());
+  }
 }

@@ -29,7 +29,10 @@ import picocli.CommandLine.Parameters;
       "Run one SELECT over the lake with DuckDB. Tables are named zone.table"
           + " (silver.slm_predictions): views over exactly the files of their applied commits, so"
           + " a write being published or a compaction under way never shows half.",
-      "Read-only: anything but a single SELECT is refused, and nothing is written anywhere."
+      "Read-only: anything but a single SELECT is refused, and nothing is written anywhere.",
+      "DuckDB may read only the lake and the hot cache (read_parquet, read_csv, glob, ...);"
+          + " any other path, a link out of them and '..' are refused. A table that cannot be"
+          + " read has no view: a query naming it fails saying why, the others run."
     })
 final class SqlCommand implements Callable<Integer> {
 
@@ -58,6 +61,13 @@ final class SqlCommand implements Callable<Integer> {
       description = "Print at most N rows (default: ${DEFAULT-VALUE}); says so if there were more.")
   long maxRows;
 
+  @Option(
+      names = "--staging",
+      description =
+          "Let the query read the hot tier's staging too (the SLM jobs' intermediate files),"
+              + " e.g. read_parquet('/data/hot/staging/slm_*_b1.parquet').")
+  boolean staging;
+
   @Mixin LayoutOptions tiers;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -70,10 +80,19 @@ final class SqlCommand implements Callable<Integer> {
     LayoutOptions.requireRoots(paths, storage, dev.tiering.core.Tier.COLD);
     PrintWriter out = spec.commandLine().getOut();
     LakeViews.Result result;
-    try (LakeViews views = LakeViews.open(TableOptions.reader(paths, storage))) {
+    try (LakeViews views =
+        LakeViews.open(
+            TableOptions.reader(paths, storage),
+            staging ? LakeViews.Reach.LAKE_AND_STAGING : LakeViews.Reach.LAKE)) {
       result = views.query(sql, limit);
     } catch (java.sql.SQLException e) {
-      spec.commandLine().getErr().println("tiering sql: " + e.getMessage());
+      boolean confined = String.valueOf(e.getMessage()).startsWith("Permission Error");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "tiering sql: "
+                  + e.getMessage()
+                  + (confined && !staging ? "; add --staging to read the hot tier's staging" : ""));
       return EXIT_SQL;
     }
     if (format.csv) {

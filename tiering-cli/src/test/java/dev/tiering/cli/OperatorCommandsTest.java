@@ -252,6 +252,77 @@ class OperatorCommandsTest {
     }
   }
 
+  /**
+   * Foreign content, each with its path and why: a file no commit wrote, directories that are not
+   * partitions, a directory of a zone that is no table; {@code ls} lists it with the table and
+   * {@code doctor} warns of it. Before, both were silent while a glob read the files.
+   */
+  @Test
+  void lsAndDoctorReportForeignContentWithItsPathAndWhy() throws IOException {
+    lake(LocalDate.of(2025, 11, 10), 2);
+    Path table = root.resolve("lake/clean/silver/preds");
+    Path own;
+    try (Stream<Path> files = Files.list(table.resolve("2025/11/10"))) {
+      own = files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    Path dropped = Files.copy(own, table.resolve("2025/11/10/dropped.parquet"));
+    Path impossible = Files.createDirectories(table.resolve("2026/02/30"));
+    Files.copy(own, impossible.resolve(own.getFileName()));
+    Path word = Files.createDirectories(table.resolve("abc"));
+    Path badName = Files.createDirectories(root.resolve("lake/clean/silver/Bad-Name"));
+    Path noSidecar = Files.createDirectories(root.resolve("lake/clean/gold/orphan"));
+
+    CliRun ls = run("ls");
+    assertThat(ls.exitCode()).as(ls.err()).isZero();
+    assertThat(ls.out())
+        .contains("silver.preds  version 1.0.0  2 file(s)")
+        .contains("  FOREIGN  " + dropped + ": its name has no commit number")
+        .contains(
+            "  FOREIGN  " + impossible + ": not a partition directory: 2026/02/30 is not a date")
+        .contains(
+            "  FOREIGN  " + word + ": not a partition directory of the table's layout (yyyy/MM/dd)")
+        .contains("  FOREIGN  " + badName + ": not a table directory: Invalid table name")
+        .contains("  FOREIGN  " + noSidecar + ": not a table directory: it has no schema.json")
+        .contains("5 foreign item(s): the SDK's readers, views and compaction never read them");
+
+    CliRun doctor = run("doctor");
+    assertThat(doctor.exitCode()).isBetween(1, 2);
+    assertThat(doctor.out())
+        .contains("[warning]  lake content         foreign: " + dropped + ": its name has no")
+        .contains("foreign: " + impossible + ": not a partition directory")
+        .contains("foreign: " + badName + ": not a table directory")
+        .contains("fix: move it out of the lake");
+    assertThat(run("sql", "SELECT count(*) AS n FROM silver.preds", "--csv").out())
+        .isEqualTo("n\n2\n");
+  }
+
+  /**
+   * A table that fails as a whole is reported with the operation, the path and the reason in words:
+   * the JDK's own message for a denied permission is the path alone (before: {@code FAILED
+   * silver.preds: /…/part-….parquet}).
+   */
+  @Test
+  void aTableFailureNamesTheOperationThePathAndTheReason() {
+    Path file = root.resolve("lake/clean/silver/preds/2025/11/10/part-1.parquet");
+    assertThat(
+            Reports.failedTable(
+                "compact",
+                "silver.preds",
+                new java.nio.file.AccessDeniedException(file.toString())))
+        .isEqualTo(
+            "  FAILED        silver.preds: compact: "
+                + file
+                + ": permission denied (run as a user that may use the tiers, such as the tiering"
+                + " user of the systemd units, or fix the owner)");
+    CliRun compact = run("compact", "--zone", "silver", "--table", "nope");
+    assertThat(compact.exitCode()).isEqualTo(1);
+    assertThat(compact.out())
+        .contains(
+            "  FAILED        silver.nope: compact: "
+                + root.resolve("lake/clean/silver/nope/schema.json")
+                + ": no such table");
+  }
+
   @Test
   void archiveMovesOldPartitions() throws IOException {
     lake(LocalDate.now(ZoneOffset.UTC).minusDays(100), 1);

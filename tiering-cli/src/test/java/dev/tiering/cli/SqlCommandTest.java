@@ -185,4 +185,105 @@ class SqlCommandTest {
       assertThat(files.map(Path::toString).sorted().toList()).isEqualTo(before);
     }
   }
+
+  /**
+   * A part file cut short in one table fails the queries of that table alone, naming the file (exit
+   * 74); the other table is queried as before. Before, every query exited 74 with DuckDB's "Cannot
+   * make the DuckDB views: ... No magic bytes found".
+   */
+  @Test
+  void aTableThatCannotBeReadFailsOnlyItsOwnQueriesNamingTheFile() throws Exception {
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(root)));
+    TableSchema totals =
+        TableSchema.builder(Zone.GOLD, "totals").required("n", FieldType.INT64).build();
+    Path file =
+        LakeWriter.builder(paths)
+            .build()
+            .writeCleanData(totals, List.of(Map.of("n", 7L)))
+            .files()
+            .get(0)
+            .file();
+    java.nio.file.Files.write(file, new byte[] {'P', 'A', 'R', '1', 0, 0});
+
+    CliRun other = sql("--csv", "SELECT count(*) AS n FROM silver.preds");
+    assertThat(other.exitCode()).as(other.err()).isZero();
+    assertThat(other.out()).isEqualTo("n\n6\n");
+    CliRun damaged = sql("SELECT * FROM gold.totals");
+    assertThat(damaged.exitCode()).isEqualTo(TieringCli.EXIT_IO);
+    assertThat(damaged.err())
+        .startsWith(
+            "tiering: Cannot query gold.totals: the table cannot be read, so it has no view:"
+                + " Cannot read "
+                + file
+                + ": it is not a complete Parquet file");
+    assertThat(damaged.out()).isEmpty();
+  }
+
+  /**
+   * Run as root (as CI and the systemd units run it), {@code tiering sql} reads the lake and
+   * nothing else: not /etc/shadow, not /root, not through a link planted in the lake nor by
+   * climbing out with '..', not staging unless {@code --staging} says so; and no statement turns
+   * that off, attaches, installs, loads or writes. Before, {@code read_text('/etc/shadow')} printed
+   * the file.
+   */
+  @Test
+  void asRootAQueryReadsOnlyTheLake() throws Exception {
+    int uid = (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        uid == 0,
+        "this test must run as root (uid 0), as CI does, to show that root's reach is confined;"
+            + " it runs as uid "
+            + uid);
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(root)));
+    Path clean = paths.areaRoot(dev.tiering.core.Area.LAKE_CLEAN);
+    Path link = java.nio.file.Files.createSymbolicLink(clean.resolve("etc"), Path.of("/etc"));
+    Path staged =
+        java.nio.file.Files.writeString(
+            java.nio.file.Files.createDirectories(paths.areaRoot(dev.tiering.core.Area.STAGING))
+                .resolve("slm_0_b1.csv"),
+            "slm,score\n0,0.5\n");
+    String climb = clean + "/../".repeat(clean.getNameCount()) + "etc/shadow";
+    Path written = root.resolve("lake/written");
+    for (String refused :
+        List.of(
+            "SELECT * FROM read_text('/etc/shadow')",
+            "SELECT * FROM read_csv('/etc/passwd')",
+            "SELECT * FROM glob('/root/*')",
+            "SELECT * FROM read_text('" + link.resolve("shadow") + "')",
+            "SELECT * FROM glob('" + link + "/*')",
+            "SELECT * FROM read_text('" + climb + "')",
+            "SELECT * FROM read_csv('" + staged + "')")) {
+      CliRun run = sql(refused);
+      assertThat(run.exitCode()).as(refused + ": " + run.out()).isEqualTo(SqlCommand.EXIT_SQL);
+      assertThat(run.err())
+          .as(refused)
+          .startsWith("tiering sql: Permission Error: Cannot access")
+          .contains("a query may read only under " + clean + "/");
+      assertThat(run.out()).as(refused).isEmpty();
+    }
+    for (String refused :
+        List.of(
+            "SET enable_external_access = true",
+            "RESET allowed_directories",
+            "ATTACH '" + written + ".db'",
+            "INSTALL httpfs",
+            "LOAD httpfs",
+            "COPY (SELECT 1) TO '" + written + ".csv'",
+            "EXPORT DATABASE '" + written + "'")) {
+      CliRun run = sql(refused);
+      assertThat(run.exitCode()).as(refused).isEqualTo(SqlCommand.EXIT_SQL);
+      assertThat(run.err()).as(refused).startsWith("tiering sql: Only a SELECT statement");
+    }
+    assertThat(root.resolve("lake")).isDirectoryNotContaining(p -> p.startsWith(written));
+
+    CliRun lake = sql("--csv", "SELECT count(*) AS n FROM silver.preds");
+    assertThat(lake.out()).as(lake.err()).isEqualTo("n\n6\n");
+    CliRun glob =
+        sql(
+            "--csv",
+            "SELECT count(*) AS n FROM read_parquet('" + clean + "/silver/preds/**/*.parquet')");
+    assertThat(glob.out()).as(glob.err()).isEqualTo("n\n6\n");
+    CliRun asked = sql("--staging", "--csv", "SELECT slm, score FROM read_csv('" + staged + "')");
+    assertThat(asked.out()).as(asked.err()).isEqualTo("slm,score\n0,0.5\n");
+  }
 }

@@ -41,7 +41,11 @@ import org.slf4j.LoggerFactory;
  * compaction removes later makes a query fail; {@link #query} then refreshes the views and runs the
  * query again. {@link #query} runs one {@code SELECT} statement only (checked by DuckDB's own
  * parser), and the database has no extension loading and no spilling to disk, so a query changes
- * nothing on any disk. Not thread-safe: one connection, one thread.
+ * nothing on any disk. DuckDB may read no file outside the lake and the hot cache (staging too if
+ * asked, see {@link Reach}), with its configuration locked. A table that cannot be read (a damaged
+ * file or {@code schema.json}, a partition that cannot be listed) gets no view, and a query that
+ * names it fails saying why; the others are unaffected. Not thread-safe: one connection, one
+ * thread.
  *
  * <pre>{@code
  * try (LakeViews lake = LakeViews.open(paths)) {
@@ -62,35 +66,90 @@ public final class LakeViews implements AutoCloseable {
   private final Connection connection;
   private final Map<String, Long> snapshots = new LinkedHashMap<>();
 
+  /** Tables (or zones) without a view, to why they cannot be read. */
+  private final Map<String, String> unreadable = new LinkedHashMap<>();
+
   /** The files the views name: only their disappearance makes a query run again. */
   private final java.util.Set<String> files = new java.util.HashSet<>();
 
-  private LakeViews(LakeReader reader, Connection connection) {
+  /** The directories DuckDB may read files in. */
+  private final List<String> readable;
+
+  private LakeViews(LakeReader reader, Connection connection, List<String> readable) {
     this.reader = reader;
     this.connection = connection;
+    this.readable = List.copyOf(readable);
+  }
+
+  /** What a query may read, besides the views: DuckDB is refused every other file. */
+  public enum Reach {
+    /** The lake tier's areas (clean, archive, raw) and the hot tier's cache of clean data. */
+    LAKE,
+    /** As {@link #LAKE}, and the hot tier's staging (the SLM jobs' intermediate files). */
+    LAKE_AND_STAGING;
+
+    /** The directories a query may read, each with a trailing separator. */
+    List<String> directories(PathResolver paths) {
+      List<String> directories = new ArrayList<>();
+      List<dev.tiering.core.Area> areas = new ArrayList<>();
+      if (paths.layout().lakeIsLocal()) {
+        areas.addAll(
+            List.of(
+                dev.tiering.core.Area.LAKE_CLEAN,
+                dev.tiering.core.Area.LAKE_ARCHIVE,
+                dev.tiering.core.Area.LAKE_RAW));
+      }
+      areas.add(dev.tiering.core.Area.CLEAN_CACHE);
+      if (this == LAKE_AND_STAGING) {
+        areas.add(dev.tiering.core.Area.STAGING);
+      }
+      for (dev.tiering.core.Area area : areas) {
+        // DuckDB compares prefixes: without the separator /data/lake/raw would let
+        // /data/lake/rawdata through.
+        directories.add(paths.areaRoot(area) + java.io.File.separator);
+      }
+      return directories;
+    }
   }
 
   /**
-   * Views of every table of the lake on local disks.
+   * Views of every table of the lake on local disks; queries may read the lake and the hot cache.
    *
    * @param paths where the tables lie
    * @return the views; close them
-   * @throws IOException if a table cannot be listed, or DuckDB cannot start
+   * @throws IOException if DuckDB cannot start or make the views
    */
   public static LakeViews open(PathResolver paths) throws IOException {
-    return open(new LakeReader(paths));
+    return open(new LakeReader(paths), Reach.LAKE);
   }
 
   /**
-   * Views of every table a reader sees.
+   * Views of every table a reader sees; queries may read the lake and the hot cache.
    *
    * @param reader the reader whose tables, storage and commits the views follow
    * @return the views; close them
-   * @throws IOException if a table cannot be listed, or DuckDB cannot start
+   * @throws IOException if DuckDB cannot start or make the views
    */
   public static LakeViews open(LakeReader reader) throws IOException {
+    return open(reader, Reach.LAKE);
+  }
+
+  /**
+   * Views of every table a reader sees, in a DuckDB that may read no file outside {@code reach}:
+   * {@code read_text('/etc/shadow')}, {@code glob('/root/*')}, a link out of the lake and {@code
+   * ..} are refused by DuckDB itself ({@code enable_external_access} off, {@code
+   * allowed_directories}), and the configuration is locked so that no statement can change it.
+   *
+   * @param reader the reader whose tables, storage and commits the views follow
+   * @param reach what queries may read besides the views
+   * @return the views; close them
+   * @throws IOException if DuckDB cannot start or make the views
+   */
+  public static LakeViews open(LakeReader reader, Reach reach) throws IOException {
     Objects.requireNonNull(reader, "reader");
+    Objects.requireNonNull(reach, "reach");
     Connection connection;
+    List<String> directories = reach.directories(reader.paths());
     try {
       connection = DriverManager.getConnection("jdbc:duckdb:");
       try (Statement statement = connection.createStatement()) {
@@ -98,6 +157,14 @@ public final class LakeViews implements AutoCloseable {
         statement.execute("SET autoinstall_known_extensions = false");
         statement.execute("SET autoload_known_extensions = false");
         statement.execute("SET temp_directory = ''");
+        // Files only in the tiers' data areas: DuckDB refuses any other path, resolving links and
+        // '..' first, even for a query run as root.
+        StringBuilder allowed = new StringBuilder("SET allowed_directories = [");
+        for (int i = 0; i < directories.size(); i++) {
+          allowed.append(i == 0 ? "" : ", ").append(literal(directories.get(i)));
+        }
+        statement.execute(allowed.append("]").toString());
+        statement.execute("SET enable_external_access = false");
         // No statement may change a setting from here on (enable_profiling() and
         // enable_logging() are table functions that would make a SELECT write files).
         statement.execute("SET lock_configuration = true");
@@ -105,7 +172,7 @@ public final class LakeViews implements AutoCloseable {
     } catch (SQLException e) {
       throw new IOException("Cannot start DuckDB: " + e.getMessage(), e);
     }
-    LakeViews views = new LakeViews(reader, connection);
+    LakeViews views = new LakeViews(reader, connection, directories);
     try {
       views.refresh();
     } catch (IOException | RuntimeException e) {
@@ -141,36 +208,119 @@ public final class LakeViews implements AutoCloseable {
   }
 
   /**
-   * Makes the views again over the tables' current commits.
+   * {@return the tables that have no view because they cannot be read, {@code zone.table} (or a
+   * whole zone, {@code zone}) to why: the file or directory and the reason} A query that names one
+   * of them fails with that reason; the other tables are queried as usual.
+   */
+  public Map<String, String> unreadable() {
+    return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(unreadable));
+  }
+
+  /**
+   * Makes the views again over the tables' current commits. A table whose sidecar, partitions or
+   * files cannot be read gets no view: it is logged at WARN with the file and the reason, listed by
+   * {@link #unreadable()}, and a query that names it fails with that reason, while every other
+   * table stays queryable.
    *
-   * @throws IOException if a table cannot be read (its sidecar or a partition)
+   * @throws IOException if DuckDB cannot make a view of a table that can be read
    */
   public void refresh() throws IOException {
+    java.util.Set<String> stale = new java.util.HashSet<>(snapshots.keySet());
     snapshots.clear();
     files.clear();
+    unreadable.clear();
     try (Statement statement = connection.createStatement()) {
       for (Zone zone : Zone.values()) {
-        List<TableName> tables = reader.tables(zone);
+        List<TableName> tables;
+        try {
+          tables = reader.tables(zone);
+        } catch (IOException | java.io.UncheckedIOException e) {
+          skip(zone.id(), e);
+          continue;
+        }
         if (!tables.isEmpty()) {
           statement.execute("CREATE SCHEMA IF NOT EXISTS " + identifier(zone.id()));
         }
         for (TableName table : tables) {
-          SchemaSidecar sidecar = reader.sidecar(zone, table);
-          List<LakeReader.DataFile> tableFiles = reader.files(zone, table);
-          statement.execute(
-              "CREATE OR REPLACE VIEW "
-                  + identifier(zone.id())
-                  + "."
-                  + identifier(table.value())
-                  + " AS "
-                  + select(sidecar.schema(), tableFiles));
-          tableFiles.forEach(f -> files.add(f.path().toString()));
-          snapshots.put(zone.id() + "." + table.value(), sidecar.lastCommit());
+          String name = zone.id() + "." + table.value();
+          stale.remove(name);
+          try {
+            makeView(statement, zone, table);
+          } catch (IOException | SQLException | RuntimeException e) {
+            // One table that cannot be read must not take the others' views with it.
+            skip(name, e);
+            statement.execute("DROP VIEW IF EXISTS " + viewName(zone.id(), table.value()));
+          }
         }
+      }
+      for (String gone : stale) {
+        int dot = gone.indexOf('.');
+        statement.execute(
+            "DROP VIEW IF EXISTS " + viewName(gone.substring(0, dot), gone.substring(dot + 1)));
       }
     } catch (SQLException e) {
       throw new IOException("Cannot make the DuckDB views: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Makes one table's view, listing its files again if DuckDB found one gone (a compaction merged
+   * it between the listing and the view).
+   */
+  private void makeView(Statement statement, Zone zone, TableName table)
+      throws IOException, SQLException {
+    for (int attempt = 1; ; attempt++) {
+      SchemaSidecar sidecar = reader.sidecar(zone, table);
+      List<LakeReader.DataFile> tableFiles = reader.files(zone, table);
+      List<String> paths = tableFiles.stream().map(f -> f.path().toString()).toList();
+      try {
+        statement.execute(
+            "CREATE OR REPLACE VIEW "
+                + viewName(zone.id(), table.value())
+                + " AS "
+                + select(sidecar.schema(), tableFiles));
+      } catch (SQLException e) {
+        if (attempt == ATTEMPTS || !namesMissingFile(e, paths)) {
+          throw e;
+        }
+        continue;
+      }
+      files.addAll(paths);
+      snapshots.put(zone.id() + "." + table.value(), sidecar.lastCommit());
+      return;
+    }
+  }
+
+  private void skip(String name, Exception e) {
+    String reason = reason(e);
+    unreadable.put(name, reason);
+    log.warn(
+        "No view of {}: it cannot be read: {} (the other tables can be queried)", name, reason);
+  }
+
+  /**
+   * What went wrong, with the path: a JDK file system error's message is often the path alone, and
+   * DuckDB's starts with its error class and may go on with the statement.
+   */
+  static String reason(Exception e) {
+    if (e instanceof java.nio.file.FileSystemException fs && fs.getFile() != null) {
+      String why =
+          fs.getReason() != null
+              ? fs.getReason()
+              : fs instanceof java.nio.file.AccessDeniedException
+                  ? "permission denied"
+                  : fs instanceof java.nio.file.NoSuchFileException
+                      ? "no such file or directory"
+                      : fs.getClass().getSimpleName();
+      return fs.getFile() + ": " + why;
+    }
+    String message = String.valueOf(e.getMessage());
+    int line = message.indexOf('\n');
+    return (line < 0 ? message : message.substring(0, line)).strip();
+  }
+
+  private static String viewName(String zone, String table) {
+    return identifier(zone) + "." + identifier(table);
   }
 
   /** The view's query: the table's committed files, or no rows with its columns. */
@@ -252,19 +402,31 @@ public final class LakeViews implements AutoCloseable {
    *     Result#truncated() truncated}
    * @return the columns and rows
    * @throws IllegalArgumentException for a negative {@code maxRows}
-   * @throws SQLException if the statement is not one {@code SELECT}, or DuckDB refuses it
-   * @throws IOException if the views cannot be refreshed
+   * @throws SQLException if the statement is not one {@code SELECT}, or DuckDB refuses it (a file
+   *     outside the {@link Reach} included)
+   * @throws IOException if the statement names a table that cannot be read (see {@link
+   *     #unreadable()}), or the views cannot be refreshed
    */
   public Result query(String sql, int maxRows) throws IOException, SQLException {
     Objects.requireNonNull(sql, "sql");
     if (maxRows < 0) {
       throw new IllegalArgumentException("Invalid maxRows " + maxRows + " (use 0 or more)");
     }
-    checkSelect(sql);
+    JsonNode statements = checkSelect(sql);
     for (int attempt = 1; ; attempt++) {
+      // Again after a refresh: a table may have become unreadable.
+      checkReadable(statements);
       try {
         return run(sql, maxRows);
       } catch (SQLException e) {
+        if (String.valueOf(e.getMessage()).startsWith("Permission Error")) {
+          throw new SQLException(
+              e.getMessage().lines().findFirst().orElse("")
+                  + " (a query may read only under "
+                  + String.join(", ", readable)
+                  + ")",
+              e);
+        }
         if (attempt == ATTEMPTS || !isMissingViewFile(e)) {
           throw e;
         }
@@ -348,7 +510,7 @@ public final class LakeViews implements AutoCloseable {
    * statements, so it tells a {@code COPY … TO}, an {@code ATTACH} or a second statement apart with
    * its own grammar, not with a pattern of ours.
    */
-  private void checkSelect(String sql) throws SQLException {
+  private JsonNode checkSelect(String sql) throws SQLException {
     JsonNode parsed;
     try (PreparedStatement check =
         connection.prepareStatement("SELECT json_serialize_sql(?::VARCHAR)")) {
@@ -373,6 +535,45 @@ public final class LakeViews implements AutoCloseable {
           "Only one statement can run here; found " + statements + " in " + first(sql));
     }
     checkFunctions(parsed.path("statements"), false);
+    return parsed.path("statements");
+  }
+
+  /**
+   * Refuses a statement that names a table without a view because it cannot be read, with the
+   * reason: DuckDB would only say that no such table exists.
+   */
+  private void checkReadable(JsonNode node) throws IOException {
+    if (unreadable.isEmpty()) {
+      return;
+    }
+    if (node.isObject()) {
+      if ("BASE_TABLE".equals(node.path("type").asText())) {
+        String zone = node.path("schema_name").asText("").toLowerCase(Locale.ROOT);
+        String table = node.path("table_name").asText("").toLowerCase(Locale.ROOT);
+        for (String name : List.of(zone + "." + table, zone)) {
+          String reason = unreadable.get(name);
+          if (reason != null) {
+            throw new IOException(
+                "Cannot query "
+                    + zone
+                    + "."
+                    + table
+                    + ": "
+                    + (name.equals(zone) ? "its zone" : "the table")
+                    + " cannot be read, so it has no view: "
+                    + reason
+                    + " (the other tables can be queried; 'tiering ls' lists what is wrong)");
+          }
+        }
+      }
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
+        checkReadable(field.getValue());
+      }
+    } else if (node.isArray()) {
+      for (JsonNode item : node) {
+        checkReadable(item);
+      }
+    }
   }
 
   /** Table functions a query may use: they read, and change nothing. */
@@ -454,6 +655,11 @@ public final class LakeViews implements AutoCloseable {
    * error, even one whose text looks alike, is the query's own and is not retried.
    */
   private boolean isMissingViewFile(SQLException e) {
+    return namesMissingFile(e, files);
+  }
+
+  /** True if DuckDB could not open one of {@code files} (by its message). */
+  private static boolean namesMissingFile(SQLException e, java.util.Collection<String> files) {
     String message = String.valueOf(e.getMessage());
     String lower = message.toLowerCase(Locale.ROOT);
     if (!lower.startsWith("io error")
@@ -477,7 +683,11 @@ public final class LakeViews implements AutoCloseable {
 
   /** A DuckDB string literal of a path. */
   static String literal(Path path) {
-    return "'" + path.toString().replace("'", "''") + "'";
+    return literal(path.toString());
+  }
+
+  private static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
   }
 
   /** Closes the database; the views go with it. */

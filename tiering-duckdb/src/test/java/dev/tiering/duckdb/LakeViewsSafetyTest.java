@@ -95,6 +95,7 @@ class LakeViewsSafetyTest {
     write(paths, 30);
     Path out = Files.createDirectories(base.resolve("out"));
     String o = out.toString();
+    Path clean = paths.areaRoot(dev.tiering.core.Area.LAKE_CLEAN);
     List<String> sqls =
         List.of(
             "COPY (SELECT 1) TO '" + o + "/c.csv'",
@@ -125,6 +126,7 @@ class LakeViewsSafetyTest {
             "SELECT setseed(0.5)",
             "SELECT getenv('HOME')",
             "SELECT * FROM glob('" + lakeRoot + "/**')",
+            "SELECT * FROM glob('" + clean + "/**')",
             "SELECT count(*) FROM read_text('/etc/hostname')",
             "SELECT * FROM query('SELECT 7')",
             "SELECT * FROM query('COPY (SELECT 1) TO ''" + o + "/q.csv''')",
@@ -172,8 +174,7 @@ class LakeViewsSafetyTest {
             "SUMMARIZE silver.events",
             "DESCRIBE silver.events",
             "SELECT current_setting('temp_directory') AS t",
-            "SELECT * FROM glob('" + lakeRoot + "/**')",
-            "SELECT count(*) FROM read_text('/etc/hostname')");
+            "SELECT * FROM glob('" + clean + "/**')");
   }
 
   /** Library use: profiling switched on by one query must not make the next write a file. */
@@ -309,5 +310,92 @@ class LakeViewsSafetyTest {
     }
     assertThat(cwdAndHome()).isEqualTo(envBefore);
     assertThat(snapshot(base)).isEqualTo(before);
+  }
+
+  /**
+   * DuckDB reads the lake and the hot cache, and staging only when asked; every other path is
+   * refused by DuckDB itself, through a link or '..' too, and no statement can undo it. Before, a
+   * query read any file the process could (as root: /etc/shadow).
+   */
+  @Test
+  void aQueryReadsOnlyTheLakeTheCacheAndStagingWhenAsked() throws Exception {
+    PathResolver paths =
+        new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("tiers"))));
+    write(paths, 30);
+    Path clean = paths.areaRoot(dev.tiering.core.Area.LAKE_CLEAN);
+    Path staged =
+        Files.writeString(
+            Files.createDirectories(paths.areaRoot(dev.tiering.core.Area.STAGING))
+                .resolve("slm_0_b1.txt"),
+            "staged\n");
+    Path cached =
+        Files.writeString(
+            Files.createDirectories(paths.areaRoot(dev.tiering.core.Area.CLEAN_CACHE))
+                .resolve("copy.txt"),
+            "cached\n");
+    Path secret =
+        Files.writeString(Files.createDirectories(base.resolve("outside")).resolve("s.txt"), "s\n");
+    Path link = Files.createSymbolicLink(clean.resolve("out"), secret.getParent());
+    Path climb = clean.resolve("..").resolve("..").resolve("..").resolve("outside/s.txt");
+    assertThat(climb.normalize()).isEqualTo(secret);
+    String table = clean.resolve("silver/events/**/*.parquet").toString();
+    List<String> refused =
+        List.of(
+            "SELECT * FROM read_text('" + secret + "')",
+            "SELECT * FROM read_csv('/etc/passwd')",
+            "SELECT * FROM read_text('/etc/hostname')",
+            "SELECT * FROM glob('/root/*')",
+            "SELECT * FROM glob('" + secret.getParent() + "/*')",
+            "SELECT * FROM read_text('" + link.resolve("s.txt") + "')",
+            "SELECT * FROM glob('" + link + "/*')",
+            "SELECT * FROM read_text('" + climb + "')",
+            "SELECT * FROM read_text('" + staged + "')",
+            "SELECT * FROM read_text('" + paths.layout().hotRoot() + "/**')");
+    try (LakeViews views = LakeViews.open(new dev.tiering.parquet.LakeReader(paths))) {
+      for (String sql : refused) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> views.query(sql, 5))
+            .as(sql)
+            .isInstanceOf(SQLException.class)
+            .hasMessageContaining("Permission Error")
+            .hasMessageContaining("a query may read only under");
+      }
+      assertThat(views.query("SELECT count(*) FROM read_parquet('" + table + "')", 1).rows())
+          .containsExactly(List.of(30L));
+      assertThat(views.query("SELECT content FROM read_text('" + cached + "')", 1).rows())
+          .containsExactly(List.of("cached\n"));
+      assertThat(views.query("SELECT count(*) FROM silver.events", 1).rows())
+          .containsExactly(List.of(30L));
+      // Nothing undoes it: the configuration is locked, straight through the connection too.
+      for (String sql :
+          List.of(
+              "SET enable_external_access = true",
+              "RESET enable_external_access",
+              "RESET allowed_directories",
+              "SET allowed_directories = ['/']",
+              "SET lock_configuration = false")) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> {
+                  try (java.sql.Statement statement = views.connection().createStatement()) {
+                    statement.execute(sql);
+                  }
+                })
+            .as(sql)
+            .isInstanceOf(SQLException.class)
+            .hasMessageContaining("locked");
+      }
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> views.query("SELECT * FROM read_text('" + secret + "')", 5))
+          .isInstanceOf(SQLException.class);
+    }
+    try (LakeViews views =
+        LakeViews.open(
+            new dev.tiering.parquet.LakeReader(paths), LakeViews.Reach.LAKE_AND_STAGING)) {
+      assertThat(views.query("SELECT content FROM read_text('" + staged + "')", 1).rows())
+          .containsExactly(List.of("staged\n"));
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> views.query("SELECT * FROM read_text('" + secret + "')", 5))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("Permission Error");
+    }
   }
 }

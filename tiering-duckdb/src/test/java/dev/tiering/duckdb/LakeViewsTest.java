@@ -259,4 +259,202 @@ class LakeViewsTest {
       assertThat(scalar(duck, "SELECT 1")).isEqualTo(1);
     }
   }
+
+  private static final TableSchema DAILY =
+      TableSchema.builder(Zone.GOLD, "daily")
+          .required("day_id", FieldType.INT64)
+          .nullable("total", FieldType.FLOAT64)
+          .build();
+
+  private void writeDaily(int n) throws IOException {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (long id = 0; id < n; id++) {
+      Map<String, Object> row = new HashMap<>();
+      row.put("day_id", id);
+      row.put("total", id * 1.5);
+      rows.add(row);
+    }
+    LakeWriter.builder(paths).build().writeCleanData(DAILY, rows, LakeWriteOptions.defaults());
+  }
+
+  private Path dailySchema() {
+    return paths.schemaFile(Zone.GOLD, TableName.of("daily"));
+  }
+
+  private Path dailyFile() throws IOException {
+    try (Stream<Path> files = Files.list(paths.tableDir(Zone.GOLD, TableName.of("daily")))) {
+      return files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+  }
+
+  /** How a table is damaged, and what its failure must name. */
+  private interface Damage {
+    Path apply() throws Exception;
+  }
+
+  /**
+   * One table damaged, each way in turn (a file cut short, a 0-byte file, a schema.json of 5 MB,
+   * 200,000 levels deep, with a duplicate key, a FIFO, a partition that cannot be listed): the
+   * other table's view answers exactly as the SDK's reader does, and a query of the damaged table
+   * fails naming the file or directory. Before, DuckDB's error about the one file failed the views
+   * of every table.
+   */
+  @Test
+  void aTableThatCannotBeReadHasNoViewAndEveryOtherTableStaysQueryable() throws Exception {
+    Map<String, Damage> damages = new java.util.LinkedHashMap<>();
+    damages.put(
+        "a part file cut short",
+        () -> {
+          Path file = dailyFile();
+          byte[] bytes = Files.readAllBytes(file);
+          Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+          return file;
+        });
+    damages.put(
+        "a 0-byte part file",
+        () -> {
+          Path file = dailyFile();
+          Files.write(file, new byte[0]);
+          return file;
+        });
+    damages.put(
+        "a 5 MB schema.json",
+        () -> {
+          Files.writeString(dailySchema(), "{\"pad\": \"" + "x".repeat(5 << 20) + "\"}");
+          return dailySchema();
+        });
+    damages.put(
+        "a 200,000-deep schema.json",
+        () -> {
+          Files.writeString(dailySchema(), "[".repeat(200_000) + "]".repeat(200_000));
+          return dailySchema();
+        });
+    damages.put(
+        "a schema.json with a duplicate key",
+        () -> {
+          String json = Files.readString(dailySchema());
+          Files.writeString(dailySchema(), json.replaceFirst("\\{", "{\"zone\": \"gold\", "));
+          return dailySchema();
+        });
+    damages.put(
+        "a FIFO as schema.json",
+        () -> {
+          Files.delete(dailySchema());
+          Process mkfifo = new ProcessBuilder("mkfifo", dailySchema().toString()).start();
+          assertThat(mkfifo.waitFor()).isZero();
+          return dailySchema();
+        });
+    int n = 0;
+    for (Map.Entry<String, Damage> damage : damages.entrySet()) {
+      paths = new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("case" + n++))));
+      write(Storage.local(), v1().build(), rows(0, 100, false));
+      writeDaily(10);
+      Path named = damage.getValue().apply();
+      checkIsolated(
+          damage.getKey(), new dev.tiering.parquet.LakeReader(paths), "gold.daily", named);
+    }
+    // A partition directory that cannot be listed (as for a user without permission on it).
+    paths = new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("case" + n))));
+    write(Storage.local(), v1().build(), rows(0, 100, false));
+    writeDaily(10);
+    Path unlisted = paths.tableDir(Zone.SILVER, TABLE).resolve("2025/11/11");
+    Storage denying =
+        new ForwardingStorage(Storage.local()) {
+          @Override
+          public List<dev.tiering.core.storage.FileEntry> list(Path dir) throws IOException {
+            if (dir.equals(unlisted)) {
+              throw new java.nio.file.AccessDeniedException(dir.toString());
+            }
+            return super.list(dir);
+          }
+        };
+    checkIsolated(
+        "a partition that cannot be listed",
+        new dev.tiering.parquet.LakeReader(
+            paths, denying, new SidecarStore(paths, denying, java.time.Clock.systemUTC()), null),
+        "silver.events",
+        unlisted);
+  }
+
+  private void checkIsolated(
+      String damage, dev.tiering.parquet.LakeReader reader, String bad, Path named)
+      throws Exception {
+    String good = bad.equals("gold.daily") ? "silver.events" : "gold.daily";
+    // The SDK's reader is the oracle for the table left whole.
+    long expected;
+    dev.tiering.parquet.LakeReader sdk = new dev.tiering.parquet.LakeReader(paths);
+    if (good.equals("silver.events")) {
+      try (Stream<Row> rows = sdk.read(Zone.SILVER, "events", Row.class)) {
+        expected = rows.count();
+      }
+      assertThat(expected).isEqualTo(100);
+    } else {
+      try (Stream<Daily> rows = sdk.read(Zone.GOLD, "daily", Daily.class)) {
+        expected = rows.count();
+      }
+      assertThat(expected).isEqualTo(10);
+    }
+    try (LakeViews views = LakeViews.open(reader)) {
+      assertThat(views.tables()).as(damage).containsExactly(good);
+      assertThat(views.unreadable()).as(damage).containsOnlyKeys(bad);
+      assertThat(views.unreadable().get(bad)).as(damage).contains(named.toString());
+      assertThat(views.query("SELECT count(*) FROM " + good, 1).rows())
+          .as(damage)
+          .containsExactly(List.of(expected));
+      assertThatThrownBy(
+              () ->
+                  views.query("SELECT count(*) FROM " + bad.toUpperCase(java.util.Locale.ROOT), 1))
+          .as(damage)
+          .isInstanceOf(IOException.class)
+          .hasMessageStartingWith("Cannot query " + bad + ": the table cannot be read")
+          .hasMessageContaining(named.toString());
+    }
+  }
+
+  /**
+   * Parquet files dropped into a partition, one with other columns and one with the table's column
+   * names in other types (under a commit's name), change neither the rows nor the types of the
+   * view, which agrees with the SDK's reader id for id. Before, the view had 101 rows, NULLs in a
+   * required column, and {@code id} as VARCHAR.
+   */
+  @Test
+  void aForeignFileChangesNeitherTheRowsNorTheTypesOfAView() throws Exception {
+    write(Storage.local(), v1().build(), rows(0, 100, false));
+    Path partition = paths.tableDir(Zone.SILVER, TABLE).resolve("2025/11/11");
+    Path numbered =
+        partition.resolve("part-0000000001-1f1e1d1c-1b1a-4919-8817-161514131211.parquet");
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = duck.createStatement()) {
+      statement.execute(
+          "COPY (SELECT 'x' AS other, 7 AS n) TO "
+              + LakeViews.literal(partition.resolve("other.parquet")));
+      statement.execute(
+          "COPY (SELECT TIMESTAMPTZ '2025-11-11 01:00:00+00' AS ts, 'not a number' AS id,"
+              + " 'l' AS label, DATE '2025-11-11' AS date) TO "
+              + LakeViews.literal(numbered));
+    }
+    List<Long> sdkIds = new ArrayList<>();
+    try (Stream<Row> rows =
+        new dev.tiering.parquet.LakeReader(paths).read(Zone.SILVER, "events", Row.class)) {
+      rows.forEach(r -> sdkIds.add(r.id()));
+    }
+    assertThat(sdkIds).hasSize(100);
+    try (LakeViews views = LakeViews.open(paths)) {
+      LakeViews.Result all = views.query("SELECT id FROM silver.events ORDER BY id", 1000);
+      assertThat(all.types()).containsExactly("BIGINT");
+      assertThat(all.rows())
+          .extracting(r -> (Long) r.get(0))
+          .isEqualTo(sdkIds.stream().sorted().toList());
+      assertThat(views.query("SELECT * FROM silver.events LIMIT 0", 1).columns())
+          .containsExactly("ts", "id", "label", "date");
+      assertThat(views.query("SELECT count(*) FROM silver.events WHERE ts IS NULL", 1).rows())
+          .containsExactly(List.of(0L));
+    }
+  }
+
+  /** A row of silver.events, for the SDK's reader. */
+  record Row(long id) {}
+
+  /** A row of gold.daily, for the SDK's reader. */
+  record Daily(long dayId) {}
 }

@@ -275,7 +275,10 @@ public final class Compactor {
         continue;
       }
       long commit = PathResolver.commitOf(file.name());
-      if (commit > eligible) {
+      String foreign = TableFiles.foreignName(file.name());
+      if (foreign != null) {
+        keepForeign(file, foreign, report);
+      } else if (commit > eligible) {
         report.add(
             LifecycleReport.Verb.KEPT,
             file.path(),
@@ -324,15 +327,11 @@ public final class Compactor {
     List<FileEntry> small = new ArrayList<>();
     for (FileEntry file : small(visible, eligible(zone, table), report)) {
       try {
-        List<String> unknown = footer(file.path()).unknownColumns(schema);
-        if (unknown.isEmpty()) {
+        String foreign = TableFiles.foreign(FileFooter.read(storage, file.path()), schema);
+        if (foreign == null) {
           small.add(file);
         } else {
-          report.add(
-              LifecycleReport.Verb.KEPT,
-              file.path(),
-              file.size(),
-              "it has column(s) " + unknown + " that the table's schema.json does not list");
+          keepForeign(file, foreign, report);
         }
       } catch (CorruptFileException e) {
         report.fail(file.path(), e);
@@ -371,25 +370,17 @@ public final class Compactor {
     List<FileEntry> inputs = new ArrayList<>();
     for (FileEntry file : small) {
       try {
-        Footer footer = footer(file.path());
-        List<String> unknown = footer.unknownColumns(schema);
-        if (!unknown.isEmpty()) {
-          // A writer added a column after the schema was read: read it again, once.
+        FileFooter footer = FileFooter.read(storage, file.path());
+        String foreign = TableFiles.foreign(footer, schema);
+        if (foreign != null && hasUnknownColumns(footer, schema)) {
+          // A writer may have added a column after the schema was read: read it again, once.
           schema = schemaOf(zone, table);
-          unknown = footer.unknownColumns(schema);
+          foreign = TableFiles.foreign(footer, schema);
         }
-        if (unknown.isEmpty()) {
+        if (foreign == null) {
           inputs.add(file);
         } else {
-          report.add(
-              LifecycleReport.Verb.KEPT,
-              file.path(),
-              file.size(),
-              "it has column(s) "
-                  + unknown
-                  + " that the table's schema.json (version "
-                  + schema.version()
-                  + ") does not list; merging it would drop them");
+          keepForeign(file, foreign, report);
         }
       } catch (CorruptFileException e) {
         skipOrFail(file, e, report);
@@ -407,6 +398,27 @@ public final class Compactor {
       }
     }
     return schema;
+  }
+
+  /**
+   * Leaves a file that is not the table's alone (see {@link TableFiles}): merging it would add its
+   * rows to the table, and a type of its own would fail the merge of the whole partition.
+   */
+  private static void keepForeign(FileEntry file, String reason, LifecycleReport.Builder report) {
+    log.warn(
+        "Not merging {}: it is foreign to its table: {} (move it out of the lake)",
+        file.path(),
+        reason);
+    report.add(
+        LifecycleReport.Verb.KEPT,
+        file.path(),
+        file.size(),
+        "foreign, never merged nor read: " + reason + " (move it out of the lake)");
+  }
+
+  private static boolean hasUnknownColumns(FileFooter footer, TableSchema schema) {
+    return footer.columns().stream()
+        .anyMatch(c -> schema.field(c).isEmpty() && !c.equals(TableSchema.DATE_PARTITION));
   }
 
   private void skipOrFail(FileEntry file, CorruptFileException e, LifecycleReport.Builder report)
@@ -436,7 +448,7 @@ public final class Compactor {
       try {
         long expectedRows = 0;
         for (FileEntry input : inputs) {
-          expectedRows += footer(input.path()).rows();
+          expectedRows += FileFooter.read(storage, input.path()).rows();
         }
         writeOutputs(schema, partition, inputs, outputs, journal.id(), commit);
         long written = outputs.stream().mapToLong(o -> o.writer.rows()).sum();
@@ -593,20 +605,6 @@ public final class Compactor {
     }
   }
 
-  /** What a file's footer says: its row count and its top-level column names. */
-  private record Footer(long rows, List<String> columns) {
-    List<String> unknownColumns(TableSchema schema) {
-      return columns.stream()
-          .filter(c -> schema.field(c).isEmpty() && !c.equals(TableSchema.DATE_PARTITION))
-          .toList();
-    }
-  }
-
-  private Footer footer(Path file) throws IOException {
-    FileFooter footer = FileFooter.read(storage, file);
-    return new Footer(footer.rows(), footer.columns());
-  }
-
   /** Builds a {@link Compactor}. */
   public static final class Builder {
     private final PathResolver paths;
@@ -703,7 +701,7 @@ public final class Compactor {
      * table as of the commit it began at; merging a newer commit's rows with older ones would take
      * the older rows from a scan still running, which then fails with {@link
      * dev.tiering.core.storage.SnapshotExpiredException}. Only scans longer than this can meet
-     * that. Files written before tables had commit logs are always eligible.
+     * that.
      *
      * @param value zero to {@link Compactor#MAX_MIN_COMMIT_AGE}
      * @return this builder

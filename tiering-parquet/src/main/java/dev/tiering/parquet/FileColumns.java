@@ -39,8 +39,10 @@ final class FileColumns {
   /**
    * Resolves {@code wanted} against a file's schema.
    *
-   * @param complete refuse a file with a column the schema lacks (the partition date aside): for
-   *     rewriting, where reading less than the file holds would lose data
+   * @param complete refuse a file with a column the schema lacks (the partition date aside), or one
+   *     that may hold nulls where the schema requires values: for rewriting, where reading less
+   *     than the file holds would lose data, and for telling a table's own files (see {@link
+   *     TableFiles})
    * @param withDate read the partition date column too, when the schema does not name it
    * @throws ParquetRowReader.SchemaMismatchException naming the file, the column and the fix
    */
@@ -57,11 +59,7 @@ final class FileColumns {
         if (schema.field(column.getName()).isEmpty()
             && !column.getName().equals(TableSchema.DATE_PARTITION)) {
           throw mismatch(
-              file,
-              schema,
-              "it has a column '"
-                  + column.getName()
-                  + "' that the schema lacks, and rewriting the file would drop it");
+              file, schema, "it has a column '" + column.getName() + "' that the schema lacks");
         }
       }
     }
@@ -91,6 +89,14 @@ final class FileColumns {
                 + ", which cannot be read as "
                 + field.type());
       }
+      if (complete && !field.nullable() && !column.isRepetition(Type.Repetition.REQUIRED)) {
+        throw mismatch(
+            file,
+            schema,
+            "column '"
+                + field.name()
+                + "' may hold nulls, and the schema requires a value in every row");
+      }
       stored[i] = type;
       maxDefinition[i] = column.isRepetition(Type.Repetition.OPTIONAL) ? 1 : 0;
       projected.add(column);
@@ -109,6 +115,7 @@ final class FileColumns {
   private static ParquetRowReader.SchemaMismatchException mismatch(
       Path file, TableSchema schema, String problem) {
     return new ParquetRowReader.SchemaMismatchException(
+        problem,
         "Cannot read "
             + file
             + " as "

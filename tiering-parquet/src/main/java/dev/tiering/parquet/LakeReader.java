@@ -28,7 +28,10 @@ import java.util.Optional;
  * files: it shows the table as of its last applied commit when it began ({@code last_commit} in the
  * sidecar), so a write being published is seen whole or not at all, and a write committed while a
  * scan runs is not seen by that scan. Hidden and staged files and the schema history are skipped,
- * and during a compaction every row is seen exactly once (see {@link Compactor}). Thread-safe.
+ * and during a compaction every row is seen exactly once (see {@link Compactor}). Files that are
+ * not the table's own (no commit number in the name, a footer of another table, columns that do not
+ * match its schema) are foreign: never read, logged at WARN and listed by {@link #foreign(Zone,
+ * TableName)}. Thread-safe.
  */
 public final class LakeReader {
 
@@ -70,6 +73,11 @@ public final class LakeReader {
     this.cache = cache;
   }
 
+  /** {@return where the tables lie} */
+  public PathResolver paths() {
+    return paths;
+  }
+
   /**
    * One data file of a table.
    *
@@ -78,6 +86,16 @@ public final class LakeReader {
    * @param bytes its size
    */
   public record DataFile(Path path, LocalDate day, long bytes) {}
+
+  /**
+   * Something in the lake that is not part of a table and is never read: a file no commit of the
+   * table wrote, a directory that is not a partition, a directory of a zone that is not a table.
+   * Engines that read the lake by glob may read it; move it out of the lake.
+   *
+   * @param path where it is
+   * @param reason why it is foreign
+   */
+  public record Foreign(Path path, String reason) {}
 
   /**
    * {@return the table's sidecar}
@@ -166,7 +184,7 @@ public final class LakeReader {
       throws IOException {
     List<DataFile> found = new ArrayList<>();
     for (Partition partition : partitions(sidecar.schema(), from, to)) {
-      collect(partition.dir(), partition.day(), sidecar.lastCommit(), found);
+      collect(partition.dir(), partition.day(), sidecar, found);
     }
     found.sort(
         Comparator.comparing((DataFile f) -> f.day() == null ? LocalDate.MIN : f.day())
@@ -175,14 +193,122 @@ public final class LakeReader {
   }
 
   /**
-   * The complete data files directly in one partition (or unpartitioned table) directory, as a
+   * The table's data files directly in one partition (or unpartitioned table) directory, as a
    * reader must see them while a compaction runs (see {@link PartitionView}).
    */
-  private void collect(Path dir, LocalDate day, long snapshot, List<DataFile> found)
+  private void collect(Path dir, LocalDate day, SchemaSidecar sidecar, List<DataFile> found)
       throws IOException {
-    for (FileEntry entry : PartitionView.files(storage, dir, snapshot)) {
+    List<FileEntry> own =
+        PartitionView.open(
+            storage,
+            dir,
+            sidecar.lastCommit(),
+            visible -> own(visible, sidecar.schema(), null),
+            unused -> {});
+    for (FileEntry entry : own) {
       found.add(new DataFile(entry.path(), day, entry.size()));
     }
+  }
+
+  /**
+   * The table's own files of a view's visible ones (see {@link TableFiles}); the others go to
+   * {@code foreign} if given, else are logged.
+   */
+  private List<FileEntry> own(List<FileEntry> visible, TableSchema schema, List<Foreign> foreign)
+      throws IOException {
+    List<FileEntry> own = new ArrayList<>(visible.size());
+    for (FileEntry entry : visible) {
+      String reason = TableFiles.foreign(storage, entry.path(), schema);
+      if (reason == null) {
+        own.add(entry);
+      } else if (foreign != null) {
+        foreign.add(new Foreign(entry.path(), reason));
+      } else {
+        log.warn(
+            "Not reading {}: it is foreign to {}: {} (see 'tiering ls'; move it out of the lake)",
+            entry.path(),
+            schema.qualifiedName(),
+            reason);
+      }
+    }
+    return own;
+  }
+
+  /**
+   * {@return what a zone's directory holds that is not a table, by path: files, directories whose
+   * name is not a table name, and directories without a {@code schema.json}}
+   *
+   * @param zone the zone
+   * @throws IOException if the zone's directory cannot be listed
+   */
+  public List<Foreign> foreign(Zone zone) throws IOException {
+    List<Foreign> found = new ArrayList<>();
+    for (FileEntry entry :
+        storage.list(paths.areaRoot(dev.tiering.core.Area.LAKE_CLEAN).resolve(zone.id()))) {
+      String name = entry.name();
+      if (name.startsWith(".") || Storage.isTemporary(name)) {
+        continue;
+      }
+      if (!entry.isDirectory()) {
+        found.add(new Foreign(entry.path(), "not a table directory: a file in a zone"));
+        continue;
+      }
+      TableName table;
+      try {
+        table = TableName.of(name);
+      } catch (IllegalArgumentException invalid) {
+        found.add(new Foreign(entry.path(), "not a table directory: " + invalid.getMessage()));
+        continue;
+      }
+      if (storage.stat(paths.schemaFile(zone, table)).isEmpty()) {
+        found.add(
+            new Foreign(
+                entry.path(),
+                storage.stat(paths.commitLogDir(zone, table)).isPresent()
+                    ? "a table whose first commit is unfinished: no schema.json yet (run 'tiering"
+                        + " recover')"
+                    : "not a table directory: it has no schema.json"));
+      }
+    }
+    return found;
+  }
+
+  /**
+   * {@return what a table's directory holds that is not the table's, by path: files no commit of
+   * the table wrote or whose footer is not the table's (see {@link TableFiles}), directories that
+   * are not partitions (such as {@code 2026/02/30}), files outside the partitions, and anything in
+   * a partition that is not a data file; the table's readers never read any of it}
+   *
+   * @param zone the table's zone
+   * @param table the table's name
+   * @throws java.nio.file.NoSuchFileException if the table has no sidecar
+   * @throws CorruptFileException if a file of one of its commits cannot be read
+   * @throws IOException if the table cannot be listed
+   */
+  public List<Foreign> foreign(Zone zone, TableName table) throws IOException {
+    SchemaSidecar sidecar = sidecar(zone, table);
+    TableSchema schema = sidecar.schema();
+    List<Foreign> found = new ArrayList<>();
+    for (PartitionWalker.Stray stray :
+        new PartitionWalker(paths, storage)
+            .strays(paths.tableDir(zone, table), LakeWriter.layoutOf(schema))) {
+      found.add(new Foreign(stray.path(), stray.reason()));
+    }
+    for (Partition partition : partitions(schema, LocalDate.MIN, LocalDate.MAX)) {
+      found.addAll(
+          PartitionView.open(
+              storage,
+              partition.dir(),
+              sidecar.lastCommit(),
+              visible -> {
+                List<Foreign> foreign = new ArrayList<>();
+                own(visible, schema, foreign);
+                return foreign;
+              },
+              unused -> {}));
+    }
+    found.sort(Comparator.comparing(f -> f.path().toString()));
+    return found;
   }
 
   /**
@@ -260,7 +386,7 @@ public final class LakeReader {
     SchemaSidecar sidecar = sidecar(zone, table);
     TableSchema schema = sidecar.schema();
     return ParquetRowReader.open(
-        new PartitionSource(partitions(schema, from, to), sidecar.lastCommit()), schema);
+        new PartitionSource(partitions(schema, from, to), sidecar), schema);
   }
 
   /**
@@ -290,7 +416,7 @@ public final class LakeReader {
     TableSchema schema = sidecar.schema();
     options.fieldsOf(schema); // before the partitions are listed
     return ColumnarReader.open(
-        new PartitionSource(partitions(schema, from, to), sidecar.lastCommit()), schema, options);
+        new PartitionSource(partitions(schema, from, to), sidecar), schema, options);
   }
 
   private record Partition(Path dir, LocalDate day) {}
@@ -330,11 +456,11 @@ public final class LakeReader {
   private final class PartitionSource implements ParquetRowReader.FileSource {
     private final java.util.Iterator<Partition> partitions;
     private final java.util.ArrayDeque<StorageInputFile> pinned = new java.util.ArrayDeque<>();
-    private final long snapshot;
+    private final SchemaSidecar sidecar;
 
-    PartitionSource(List<Partition> partitions, long snapshot) {
+    PartitionSource(List<Partition> partitions, SchemaSidecar sidecar) {
       this.partitions = partitions.iterator();
-      this.snapshot = snapshot;
+      this.sidecar = sidecar;
     }
 
     @Override
@@ -353,8 +479,13 @@ public final class LakeReader {
           PartitionView.open(
               storage,
               partition.dir(),
-              snapshot,
-              visible -> pinAll(visible.stream().map(FileEntry::path).sorted().toList()),
+              sidecar.lastCommit(),
+              visible ->
+                  pinAll(
+                      own(visible, sidecar.schema(), null).stream()
+                          .map(FileEntry::path)
+                          .sorted()
+                          .toList()),
               this::unpin);
       pinned.addAll(files);
     }

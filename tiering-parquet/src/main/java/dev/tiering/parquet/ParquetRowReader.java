@@ -351,8 +351,16 @@ public final class ParquetRowReader implements RowView, AutoCloseable {
   static final class SchemaMismatchException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    SchemaMismatchException(String message) {
+    private final String problem;
+
+    SchemaMismatchException(String problem, String message) {
       super(message);
+      this.problem = problem;
+    }
+
+    /** {@return what does not match, without the file and the fix} */
+    String problem() {
+      return problem;
     }
   }
 

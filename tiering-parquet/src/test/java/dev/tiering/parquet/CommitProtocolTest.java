@@ -16,7 +16,9 @@ import dev.tiering.core.storage.Storage;
 import dev.tiering.core.storage.WriteMode;
 import dev.tiering.core.testing.CrashableStorage;
 import dev.tiering.schema.CommitRetention;
+import dev.tiering.schema.FieldType;
 import dev.tiering.schema.SidecarStore;
+import dev.tiering.schema.TableSchema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -316,6 +318,78 @@ class CommitProtocolTest {
           .filter(n -> n.endsWith(".parquet"))
           .sorted()
           .toList();
+    }
+  }
+
+  /**
+   * Files no commit of the table wrote never reach its readers, whatever their name: a copy of its
+   * own file without a commit number (once the documented way to add a file by hand), a file of
+   * another table under a commit's name, one with the table's column names in other types, one with
+   * other columns, a 0-byte one; and directories that are not partitions. Each is listed as foreign
+   * with why, and the reader returns exactly the committed rows. Before, a file without a number
+   * was always read, and one with other types failed every scan of the table.
+   */
+  @Test
+  void filesNoCommitOfTheTableWroteAreForeignNeverReadAndListedWithWhy() throws Exception {
+    write(lake(Storage.local()), threeDays(1), null);
+    Path table = paths.tableDir(Zone.SILVER, TABLE);
+    Path day = table.resolve("2025/11/11");
+    Path own;
+    try (Stream<Path> files = Files.list(day)) {
+      own = files.filter(p -> p.toString().endsWith(".parquet")).sorted().findFirst().orElseThrow();
+    }
+    String uuid = "0f0e0d0c-0b0a-4909-8807-060504030201";
+    Map<Path, String> foreign = new java.util.LinkedHashMap<>();
+    foreign.put(
+        Files.copy(own, day.resolve("part-" + uuid + ".parquet")), "its name has no commit number");
+    Path other = Files.createDirectories(base.resolve("other"));
+    PathResolver elsewhere = new PathResolver(Storage.createRoots(TierLayout.under(other)));
+    TableSchema otherTable =
+        TableSchema.builder(Zone.SILVER, "other").required("slm_id", FieldType.INT32).build();
+    Path written =
+        LakeWriter.builder(elsewhere)
+            .build()
+            .writeCleanData(otherTable, List.of(Map.of("slm_id", 7)))
+            .files()
+            .get(0)
+            .file();
+    foreign.put(
+        Files.copy(written, day.resolve("part-0000000001-" + uuid.replace('0', '1') + ".parquet")),
+        "its footer names the table silver.other, not silver.slm_predictions");
+    Path typed = day.resolve("part-0000000001-" + uuid.replace('0', '2') + ".parquet");
+    Duck.execute(
+        "COPY (SELECT TIMESTAMPTZ '2025-11-11 01:00:00+00' AS timestamp, 'x' AS slm_id,"
+            + " 'y' AS prediction) TO "
+            + Duck.literal(typed));
+    foreign.put(typed, "its footer names no table");
+    Path extra = day.resolve("extra.parquet");
+    Duck.execute("COPY (SELECT 1 AS other_column) TO " + Duck.literal(extra));
+    foreign.put(extra, "its name has no commit number");
+    foreign.put(Files.write(day.resolve("empty.parquet"), new byte[0]), "no commit number");
+    foreign.put(Files.writeString(day.resolve("notes.txt"), "x"), "not a Parquet data file");
+    Path impossible = Files.createDirectories(table.resolve("2025/02/30"));
+    Files.copy(own, impossible.resolve(own.getFileName()));
+    foreign.put(impossible, "not a partition directory: 2025/02/30 is not a date");
+    Path word = Files.createDirectories(table.resolve("abc"));
+    Files.copy(own, word.resolve(own.getFileName()));
+    foreign.put(word, "not a partition directory of the table's layout (yyyy/MM/dd)");
+    foreign.put(
+        Files.copy(own, table.resolve("2025/11").resolve(own.getFileName())),
+        "a file outside the partitions");
+
+    LakeReader reader = new LakeReader(paths);
+    assertThat(readerRows()).isEqualTo(ROWS);
+    assertThat(reader.files(Zone.SILVER, TABLE))
+        .extracting(f -> f.path().getFileName().toString())
+        .allMatch(n -> n.matches("part-[0-9]{10}-[0-9a-f-]{36}\\.parquet"))
+        .doesNotContain(typed.getFileName().toString())
+        .hasSize(12);
+    List<LakeReader.Foreign> found = reader.foreign(Zone.SILVER, TABLE);
+    assertThat(found)
+        .extracting(LakeReader.Foreign::path)
+        .containsExactlyInAnyOrderElementsOf(foreign.keySet());
+    for (LakeReader.Foreign item : found) {
+      assertThat(item.reason()).as(item.path().toString()).contains(foreign.get(item.path()));
     }
   }
 

@@ -236,6 +236,61 @@ class CompactorTest {
     return rows;
   }
 
+  /**
+   * A file with the table's column names in other types, dropped into a partition under a plain
+   * name or a commit's, is left where it is and reported, and the table's own files are merged.
+   * Before, the merge read it and failed the whole table.
+   */
+  @Test
+  void aForeignFileIsLeftOutOfTheMergeAndReportedWhileTheRestIsMerged() throws Exception {
+    smallFiles(3, 40);
+    Path plain = partition().resolve("dropped.parquet");
+    Path numbered =
+        partition().resolve("part-0000000001-1f1e1d1c-1b1a-4919-8817-161514131211.parquet");
+    for (Path file : List.of(plain, numbered)) {
+      Duck.execute(
+          "COPY (SELECT TIMESTAMPTZ '2025-11-10 13:00:00+00' AS timestamp, 'x' AS slm_id,"
+              + " 'y' AS prediction) TO "
+              + Duck.literal(file));
+    }
+    Path reference = snapshot();
+    Files.delete(reference.resolve(plain.getFileName()));
+    Files.delete(reference.resolve(numbered.getFileName()));
+    Compactor compactor = Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).build();
+
+    LifecycleReport preview = compactor.compact(Zone.SILVER, TABLE).preview();
+    LifecycleReport report = compactor.compact(Zone.SILVER, TABLE).execute();
+
+    for (LifecycleReport run : List.of(preview, report)) {
+      assertThat(run.failures()).isEmpty();
+      assertThat(run.actions(LifecycleReport.Verb.COMPACTED)).hasSize(3);
+      assertThat(run.actions(LifecycleReport.Verb.KEPT))
+          .extracting(LifecycleReport.Action::path, LifecycleReport.Action::detail)
+          .containsExactlyInAnyOrder(
+              org.assertj.core.groups.Tuple.tuple(
+                  plain,
+                  "foreign, never merged nor read: its name has no commit number, so no commit of"
+                      + " the table wrote it (the SDK names its files"
+                      + " part-<commit>-<uuid>.parquet) (move it out of the lake)"),
+              org.assertj.core.groups.Tuple.tuple(
+                  numbered,
+                  "foreign, never merged nor read: its footer names no table: the tiering SDK"
+                      + " did not write it (move it out of the lake)"));
+    }
+    assertThat(plain).exists();
+    assertThat(numbered).exists();
+    List<Path> left = parquetFiles(partition());
+    assertThat(left).hasSize(3).contains(plain, numbered);
+    Path merged =
+        left.stream()
+            .filter(p -> p.toString().endsWith("-compacted.parquet"))
+            .findFirst()
+            .orElseThrow();
+    Path mergedOnly = Files.createDirectories(base.resolve("merged"));
+    Files.copy(merged, mergedOnly.resolve(merged.getFileName()));
+    assertThat(multisetDifference(reference, mergedOnly)).isZero();
+  }
+
   @Test
   void aDryRunReportsThePlanAndChangesNothing() throws Exception {
     smallFiles(5, 10);

@@ -36,6 +36,14 @@ final class Duck {
     }
   }
 
+  /** Runs a statement that returns no rows, such as a {@code COPY … TO}. */
+  static void execute(String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
   static Object scalar(String sql) throws SQLException {
     return query(sql).get(0).values().iterator().next();
   }

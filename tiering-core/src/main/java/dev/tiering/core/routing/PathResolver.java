@@ -467,8 +467,8 @@ public final class PathResolver {
   /**
    * {@return the commit a data file name belongs to} That is the {@code seq} of {@code
    * part-<seq>-<uuid>.parquet} or {@code part-<seq>-<uuid>-compacted.parquet}, or 0 for every other
-   * name (files written before tables had commit logs, and files put there by hand), which every
-   * reader sees.
+   * name (files put there by hand, or written before tables had commit logs): no commit wrote such
+   * a file, and the lake's readers treat it as foreign to its table.
    *
    * @param fileName a file name, without directory
    */

@@ -96,7 +96,7 @@ class SeedPlacementTest {
     Path compacted = seed.compactedDataFile(partition, 7);
     assertThat(PathResolver.commitOf(compacted.getFileName().toString())).isEqualTo(7);
     assertThat(PathResolver.isCompactedName(compacted.getFileName().toString())).isTrue();
-    // Names of files written before commit logs, or by hand, belong to no commit: always seen.
+    // Names of files written before commit logs, or by hand, belong to no commit: foreign.
     assertThat(PathResolver.commitOf("part-" + uuid + ".parquet")).isZero();
     assertThat(PathResolver.commitOf("part-00000000x2-" + uuid + ".parquet")).isZero();
     assertThat(PathResolver.commitOf("data.parquet")).isZero();

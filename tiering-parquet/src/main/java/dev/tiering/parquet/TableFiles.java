@@ -1,0 +1,92 @@
+package dev.tiering.parquet;
+
+import dev.tiering.core.routing.PathResolver;
+import dev.tiering.core.storage.Storage;
+import dev.tiering.schema.MalformedSidecarException;
+import dev.tiering.schema.SchemaSidecar;
+import dev.tiering.schema.TableSchema;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Which data files in a table's partitions are the table's own: the one place where the SDK's
+ * readers (and so the DuckDB views), {@code tiering ls} and compaction decide it. A file is the
+ * table's if
+ *
+ * <ol>
+ *   <li>its name carries a commit number ({@code part-<commit>-<uuid>.parquet}, or {@code
+ *       …-compacted.parquet} for a compaction's output): every file the SDK publishes in a table
+ *       does, and a commit's files appear under these names only at its commit point;
+ *   <li>its footer says the SDK wrote it as clean data of this very table ({@link Footers}): a file
+ *       copied from another table, or from staging, keeps a name that may look right;
+ *   <li>its columns read as the table's schema: no column the schema lacks, a value in every column
+ *       the schema requires, each type the schema's or one that widens to it ({@link FileColumns}).
+ * </ol>
+ *
+ * <p>Anything else is foreign: put there by hand or by another program. It is never read and never
+ * merged, and it is reported ({@link LakeReader#foreign(dev.tiering.core.Zone,
+ * dev.tiering.core.TableName)}), so that it cannot add rows, columns or nulls to a table, or change
+ * a column's type in an engine that unions the files. A file that passes the first test but whose
+ * footer cannot be read is damaged, not foreign: its table is not read until it is restored, rather
+ * than lose committed rows without a word.
+ */
+final class TableFiles {
+
+  private TableFiles() {}
+
+  /** {@return why the name cannot be a file of the table, or null if it can} */
+  static String foreignName(String name) {
+    return PathResolver.commitOf(name) == 0
+        ? "its name has no commit number, so no commit of the table wrote it (the SDK names"
+            + " its files part-<commit>-<uuid>.parquet)"
+        : null;
+  }
+
+  /**
+   * {@return why a file is foreign to the table of {@code schema}, or null if it is the table's}
+   * Reads the footer of a file whose name passes.
+   *
+   * @param storage the table's storage
+   * @param file a data file of one of the table's partitions
+   * @param schema the table's schema, read before the file was listed
+   * @throws CorruptFileException if its name is the table's but its footer cannot be read
+   * @throws IOException if it cannot be opened (a {@link java.nio.file.NoSuchFileException} if it
+   *     went away)
+   */
+  static String foreign(Storage storage, Path file, TableSchema schema) throws IOException {
+    String byName = foreignName(file.getFileName().toString());
+    return byName != null ? byName : foreign(FileFooter.read(storage, file), schema);
+  }
+
+  /** {@return why a file with this footer is foreign to the table, or null if it is the table's} */
+  static String foreign(FileFooter footer, TableSchema schema) {
+    String kind = footer.keyValues().get(Footers.KIND_KEY);
+    String json = footer.keyValues().get(Footers.SCHEMA_KEY);
+    if (kind == null || json == null) {
+      return "its footer names no table: the tiering SDK did not write it";
+    }
+    if (!kind.equals("clean")) {
+      return "its footer says it holds " + kind + " data of staging, not a lake table's";
+    }
+    TableSchema written;
+    try {
+      written = SchemaSidecar.parse(json, "footer").schema();
+    } catch (MalformedSidecarException e) {
+      return "its footer's schema cannot be read: " + e.getMessage();
+    }
+    if (written.zone() != schema.zone() || !written.table().equals(schema.table())) {
+      return "its footer names the table "
+          + written.qualifiedName()
+          + ", not "
+          + schema.qualifiedName()
+          + " (copied from another table?)";
+    }
+    try {
+      FileColumns.resolve(
+          Path.of(schema.table().value()), footer.schema(), schema, schema.fields(), true, false);
+      return null;
+    } catch (ParquetRowReader.SchemaMismatchException e) {
+      return "its columns do not match the table's schema: " + e.problem();
+    }
+  }
+}
