@@ -319,7 +319,7 @@ public final class Compactor {
               "it has column(s) " + unknown + " that the table's schema.json does not list");
         }
       } catch (CorruptFileException e) {
-        report.fail(file.path(), e);
+        report.fail(file.path(), "merge", e);
       }
     }
     if (small.size() < 2) {
@@ -395,11 +395,11 @@ public final class Compactor {
 
   private void skipOrFail(FileEntry file, CorruptFileException e, LifecycleReport.Builder report)
       throws CorruptFileException {
-    log.warn("{}", e.getMessage());
     if (onCorrupt == OnCorrupt.FAIL) {
       throw e;
     }
-    report.fail(file.path(), e);
+    log.debug("{}", e.getMessage());
+    report.fail(file.path(), "merge", e);
   }
 
   private void merge(

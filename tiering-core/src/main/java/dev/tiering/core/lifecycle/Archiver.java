@@ -182,8 +182,8 @@ public final class Archiver {
             report.add(LifecycleReport.Verb.ARCHIVED, file.path(), file.size(), target.toString());
           } catch (IOException | RuntimeException e) {
             moved = false;
-            log.warn("Cannot archive {}: {}", file.path(), e.toString());
-            report.fail(file.path(), e);
+            log.debug("Cannot archive {}", file.path(), e);
+            report.fail(file.path(), "move to the archive", e);
           }
         }
         if (moved) {
@@ -201,7 +201,7 @@ public final class Archiver {
         storage.copy(sidecar, paths.counterpart(sidecar, DataKind.ARCHIVE), WriteMode.REPLACE);
       }
     } catch (IOException e) {
-      report.fail(sidecar, e);
+      report.fail(sidecar, "copy to the archive", e);
     }
   }
 
@@ -212,7 +212,7 @@ public final class Archiver {
             LifecycleReport.Verb.DELETED, file.path(), file.size(), "past archive retention");
       }
     } catch (IOException e) {
-      report.fail(file.path(), e);
+      report.fail(file.path(), "delete", e);
     }
   }
 

@@ -174,7 +174,7 @@ public final class HotCache {
                     // its
                     // save: copies published before it would be left outside the index and the
                     // budget.
-                    report.fail(file.path(), e);
+                    report.fail(file.path(), "copy into the cache", e);
                   }
                 } while (at < files.size() && System.nanoTime() - started < PROMOTE_BATCH_NANOS);
                 if (changed && !dryRun) {
@@ -273,6 +273,7 @@ public final class HotCache {
     if (lake.size() > budget) {
       report.fail(
           lake.path(),
+          "cache",
           new IllegalArgumentException(
               lake.size() + " bytes is more than the whole cache budget of " + budget + " bytes"));
       return false;
@@ -281,6 +282,7 @@ public final class HotCache {
       // Past this the index would outgrow what load() reads, and the cache would forget it all.
       report.fail(
           lake.path(),
+          "cache",
           new IllegalStateException(
               "the cache holds "
                   + MAX_ENTRIES
@@ -291,12 +293,8 @@ public final class HotCache {
     if (damage != null) {
       report.fail(
           lake.path(),
-          new IOException(
-              "Not caching "
-                  + lake.path()
-                  + ": "
-                  + damage
-                  + "; readers are told so too (check the lake file)"));
+          "cache",
+          new IOException(damage + "; readers are told so too (check the lake file)"));
       return false;
     }
     Entry existing = index.get(lake.path());
@@ -316,7 +314,7 @@ public final class HotCache {
     try {
       crc = copyVerified(lake.path(), cacheFile, lake.size());
     } catch (IOException e) {
-      report.fail(lake.path(), e);
+      report.fail(lake.path(), "copy into the cache", e);
       return evicted;
     }
     index.put(lake.path(), new Entry(lake.path(), cacheFile, lake.size(), crc, clock.instant()));
@@ -367,7 +365,7 @@ public final class HotCache {
           freed ? entry.bytes() : 0,
           freed ? why : why + " (its copy was already gone: only its index entry removed)");
     } catch (IOException e) {
-      report.fail(entry.cacheFile(), e);
+      report.fail(entry.cacheFile(), "delete", e);
     }
   }
 
@@ -832,9 +830,7 @@ public final class HotCache {
           file,
           entry.get().isFile()
               ? entry.get().size() + " bytes, more than the " + MAX_INDEX_BYTES + "-byte limit"
-              : "a "
-                  + entry.get().type().name().toLowerCase(java.util.Locale.ROOT)
-                  + ", not a file");
+              : entry.get().type().inWords() + ", not a file");
       return new Loaded(null, 0, index);
     }
     String text;

@@ -104,7 +104,7 @@ public final class RawIngestor {
                 case SYMLINK ->
                     "it is a symbolic link, which ingest never follows (ingest the file"
                         + " it points to)";
-                default -> "it is not a regular file (a device, pipe or socket)";
+                default -> "it is " + found.get().type().inWords() + ", not a file";
               };
       throw new java.nio.file.NoSuchFileException(input.toString(), null, what);
     }
@@ -145,6 +145,7 @@ public final class RawIngestor {
         || !java.util.Arrays.equals(line, readAll(checksumFile, line.length + 1))) {
       report.fail(
           checksumFile,
+          "check the checksum file",
           new IOException(
               "The checksum file "
                   + checksumFile

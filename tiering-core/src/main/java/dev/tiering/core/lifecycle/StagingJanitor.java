@@ -394,8 +394,8 @@ public final class StagingJanitor {
             file.isFile() ? "" : "link removed, its target left alone");
       }
     } catch (IOException | RuntimeException e) {
-      log.warn("Cannot remove staging file {}: {}", file.path(), e.toString());
-      report.fail(file.path(), e);
+      log.debug("Cannot remove staging file {}", file.path(), e);
+      report.fail(file.path(), archive && file.isFile() ? "move to the archive" : "delete", e);
     }
   }
 

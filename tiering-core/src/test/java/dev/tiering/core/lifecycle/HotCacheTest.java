@@ -376,7 +376,17 @@ class HotCacheTest {
     assertThat(report.failures())
         .extracting(LifecycleReport.Failure::path)
         .containsExactlyInAnyOrder(empty, random, truncated);
-    assertThat(report.failures()).allSatisfy(f -> assertThat(f.error()).startsWith("Not caching "));
+    assertThat(report.failures())
+        .allSatisfy(f -> assertThat(f.operation()).isEqualTo("cache"))
+        .allSatisfy(f -> assertThat(f.error()).doesNotContain(f.path().toString()))
+        .extracting(LifecycleReport.Failure::describe)
+        .containsExactlyInAnyOrder(
+            "cannot cache: it is 0 bytes, too short to be a Parquet file; readers are told so too"
+                + " (check the lake file)",
+            "cannot cache: it is not a complete Parquet file (no PAR1 magic at its start and end);"
+                + " readers are told so too (check the lake file)",
+            "cannot cache: it is not a complete Parquet file (no PAR1 magic at its start and end);"
+                + " readers are told so too (check the lake file)");
 
     // A copy a cache made before this check, of a lake file that is not Parquet: verify drops it.
     Path copy = paths.counterpart(random, DataKind.CACHE);
@@ -422,5 +432,29 @@ class HotCacheTest {
 
     assertThat(data).exists();
     assertThat(sidecar).exists();
+  }
+
+  @Test
+  void aFailedEvictionNamesTheCopyWhatFailedAndWhyOnce() throws IOException {
+    Path a = lakeFile("t", 1, "a.parquet", (int) KB);
+    Path b = lakeFile("t", 1, "b.parquet", (int) KB);
+    Path stuck = paths.counterpart(a, DataKind.CACHE);
+    dev.tiering.core.testing.FaultyStorage storage =
+        new dev.tiering.core.testing.FaultyStorage()
+            .failDeletes(stuck::equals, p -> new java.nio.file.AccessDeniedException(p.toString()));
+    HotCache cache =
+        HotCache.builder(paths).budget(100 * KB).clock(ticking).storage(storage).build();
+    cache.promote(a.getParent()).execute();
+
+    LifecycleReport report = cache.evict(a.getParent()).execute();
+
+    assertThat(report.failures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.path()).isEqualTo(stuck))
+        .satisfies(f -> assertThat(f.describe()).isEqualTo("cannot delete: permission denied"));
+    assertThat(report.actions(LifecycleReport.Verb.EVICTED))
+        .extracting(LifecycleReport.Action::path)
+        .containsExactly(paths.counterpart(b, DataKind.CACHE));
+    assertThat(cache.entries()).extracting(HotCache.Entry::lakeFile).containsExactly(a);
   }
 }

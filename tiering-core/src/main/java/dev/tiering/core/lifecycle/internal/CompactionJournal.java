@@ -485,8 +485,8 @@ public final class CompactionJournal {
       } catch (NoSuchFileException gone) {
         continue;
       } catch (IOException untrusted) {
-        log.warn("{}", untrusted.getMessage());
-        report.fail(entry.path(), untrusted);
+        log.debug("{}", untrusted.getMessage());
+        report.fail(entry.path(), "read the compaction journal", untrusted);
         settled = false;
         continue;
       }
@@ -511,6 +511,7 @@ public final class CompactionJournal {
       if (foreign != null) {
         report.fail(
             found.get().path(),
+            "settle the compaction",
             new IOException(
                 "Refusing compaction journal "
                     + file
@@ -547,6 +548,7 @@ public final class CompactionJournal {
         if (storage.stat(dir.resolve(input)).isEmpty()) {
           report.fail(
               file,
+              "settle the compaction",
               new IOException(
                   "Cannot settle compaction journal "
                       + file
