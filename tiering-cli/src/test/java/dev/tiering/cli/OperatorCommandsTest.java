@@ -210,6 +210,38 @@ class OperatorCommandsTest {
   }
 
   @Test
+  void archiveLeavesAPartitionDatedNineteenSeventyAloneUntilItIsNamed() throws IOException {
+    lake(LocalDate.of(1970, 1, 1), 1);
+
+    CliRun unnamed =
+        run("archive", "--lake-retention", "silver=30", "--archive-retention", "silver=0", "-v");
+
+    assertThat(unnamed.exitCode()).isZero();
+    assertThat(unnamed.out())
+        .contains("its partition is dated 1970-01-01, before 2000-01-01")
+        .contains("--include-partition silver.preds/1970-01-01")
+        .contains("retention: kept 1, 0 failure(s)");
+    CliRun named =
+        run(
+            "archive",
+            "--lake-retention",
+            "silver=30",
+            "--archive-retention",
+            "silver=0",
+            "--include-partition",
+            "silver.preds/1970-01-01");
+    assertThat(named.out()).contains("retention: archived 1 file(s)").doesNotContain("deleted");
+    assertThat(root.resolve("lake/archive/silver/preds/1970/01/01")).isDirectory();
+    CliRun bad =
+        run("archive", "--lake-retention", "silver=30", "--include-partition", "silver.preds");
+    assertThat(bad.exitCode()).isEqualTo(64);
+    assertThat(bad.err())
+        .contains(
+            "Invalid --include-partition 'silver.preds' (use ZONE.TABLE/yyyy-MM-dd, e.g."
+                + " silver.slm_predictions/1970-01-01)");
+  }
+
+  @Test
   void cachePromoteListEvictVerify() throws IOException {
     LocalDate day = LocalDate.of(2025, 11, 10);
     lake(day, 2);

@@ -53,6 +53,7 @@ public final class PathResolver {
   public static final long MAX_COMMIT = 9_999_999_999L;
 
   private static final String DATA_PREFIX = "part-";
+  private static final String ARCHIVE_RECORD_NAME = ".tiering-archived";
   private static final String STAGED_SUFFIX = ".staged";
   private static final String COMPACTED_SUFFIX = "-compacted.parquet";
 
@@ -255,6 +256,27 @@ public final class PathResolver {
    */
   public Path stagingLockFile() {
     return areaRoot(Area.STAGING).resolve(".batches.lock");
+  }
+
+  /**
+   * {@return where retention records when an archived partition reached the archive: {@code
+   * <partition>/.tiering-archived}} Archive retention counts from this time, never from the
+   * partition's date or its files' times. Hidden, so no glob or retention mistakes it for data.
+   *
+   * @param archivePartitionDir a partition directory in the lake's archive area
+   * @throws IllegalArgumentException if the directory is outside the archive area
+   */
+  public Path archiveRecordFile(Path archivePartitionDir) {
+    Path normalized = archivePartitionDir.toAbsolutePath().normalize();
+    if (!normalized.startsWith(areaRoot(Area.LAKE_ARCHIVE))) {
+      throw new IllegalArgumentException(
+          "Path "
+              + archivePartitionDir
+              + " is not in the archive ("
+              + areaRoot(Area.LAKE_ARCHIVE)
+              + ")");
+    }
+    return normalized.resolve(ARCHIVE_RECORD_NAME);
   }
 
   /**

@@ -50,13 +50,53 @@ public final class PartitionWalker {
    */
   public List<Partition> partitions(Path tableDir, PartitionLayout layout) throws IOException {
     List<Partition> found = new ArrayList<>();
-    collect(tableDir, tableDir, layout, found);
+    collect(tableDir, tableDir, layout, found, null);
     return found;
   }
 
-  private void collect(Path tableDir, Path dir, PartitionLayout layout, List<Partition> found)
+  /** What to do with a directory below the table directory that cannot be listed. */
+  @FunctionalInterface
+  public interface Unreadable {
+    /**
+     * Told of a directory the walk could not list; the walk goes on without it.
+     *
+     * @param dir the directory
+     * @param error why it could not be listed
+     */
+    void skipped(Path dir, IOException error);
+  }
+
+  /**
+   * {@return the partitions under {@code tableDir} that can be reached, in directory order} A
+   * directory below the table directory that cannot be listed is handed to {@code unreadable} and
+   * skipped, so that one unreadable directory hides only what is in it.
+   *
+   * @param tableDir the table directory
+   * @param layout the layout whose partitions to find, or null for any layout
+   * @param unreadable told of each directory below the table directory that cannot be listed
+   * @throws IOException if the table directory itself cannot be listed
+   */
+  public List<Partition> partitions(Path tableDir, PartitionLayout layout, Unreadable unreadable)
       throws IOException {
-    for (FileEntry entry : storage.list(dir)) {
+    List<Partition> found = new ArrayList<>();
+    collect(tableDir, tableDir, layout, found, Objects.requireNonNull(unreadable, "unreadable"));
+    return found;
+  }
+
+  private void collect(
+      Path tableDir, Path dir, PartitionLayout layout, List<Partition> found, Unreadable unreadable)
+      throws IOException {
+    List<FileEntry> entries;
+    try {
+      entries = storage.list(dir);
+    } catch (IOException e) {
+      if (unreadable == null || dir.equals(tableDir)) {
+        throw e;
+      }
+      unreadable.skipped(dir, e);
+      return;
+    }
+    for (FileEntry entry : entries) {
       if (!entry.isDirectory() || entry.name().startsWith(".") || entry.name().startsWith("_")) {
         continue;
       }
@@ -64,7 +104,7 @@ public final class PartitionWalker {
       if (day.isPresent()) {
         found.add(new Partition(entry.path(), day.get()));
       } else {
-        collect(tableDir, entry.path(), layout, found);
+        collect(tableDir, entry.path(), layout, found, unreadable);
       }
     }
   }
