@@ -53,6 +53,8 @@ public final class PathResolver {
   public static final long MAX_COMMIT = 9_999_999_999L;
 
   private static final String DATA_PREFIX = "part-";
+  private static final String BATCH_RECORD_DIR = ".batch-records";
+  private static final String BATCH_RECORD_SUFFIX = ".record";
   private static final String ARCHIVE_RECORD_NAME = ".tiering-archived";
   private static final String STAGED_SUFFIX = ".staged";
   private static final String COMPACTED_SUFFIX = "-compacted.parquet";
@@ -256,6 +258,41 @@ public final class PathResolver {
    */
   public Path stagingLockFile() {
     return areaRoot(Area.STAGING).resolve(".batches.lock");
+  }
+
+  /**
+   * {@return where the SDK records when a batch was first written and last published: {@code
+   * <hot>/staging/.batch-records/<batch>.record}} Staging cleanup ranks batches and measures its
+   * grace period by these records, never by file times. The directory is hidden and the name ends
+   * in neither {@code .parquet} nor {@code .tmp}, so no glob, reader, sweep or cleanup takes a
+   * record for data.
+   *
+   * @param batch the batch
+   */
+  public Path stagingBatchRecord(BatchId batch) {
+    return checkUnder(
+        Area.STAGING,
+        areaRoot(Area.STAGING)
+            .resolve(BATCH_RECORD_DIR)
+            .resolve(batch.value() + BATCH_RECORD_SUFFIX));
+  }
+
+  /**
+   * {@return the batch a staging batch record belongs to, or empty if {@code fileName} is not the
+   * name of one} The inverse of {@link #stagingBatchRecord}'s file name.
+   *
+   * @param fileName a file name in the batch records' directory
+   */
+  public static Optional<BatchId> batchOfRecord(String fileName) {
+    if (!fileName.endsWith(BATCH_RECORD_SUFFIX)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          BatchId.of(fileName.substring(0, fileName.length() - BATCH_RECORD_SUFFIX.length())));
+    } catch (IllegalArgumentException notABatch) {
+      return Optional.empty();
+    }
   }
 
   /**
