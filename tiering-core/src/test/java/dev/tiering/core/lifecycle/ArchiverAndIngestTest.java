@@ -350,4 +350,28 @@ class ArchiverAndIngestTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Invalid raw file name");
   }
+
+  @Test
+  void anIngestPreviewSaysWhatTheExecutionWillIncludingARefusal(@TempDir Path inbox)
+      throws Exception {
+    Path input = Files.writeString(inbox.resolve("feed-002.csv"), "a,b\n3,4\n");
+    RawIngestor ingestor = new RawIngestor(paths, Storage.local(), clock);
+
+    LifecycleReport dry = ingestor.ingest(input, TableName.of("sensor_feed")).preview();
+    LifecycleReport real = ingestor.ingest(input, TableName.of("sensor_feed")).execute();
+
+    assertThat(dry.actions()).isEqualTo(real.actions());
+    Path checksum = base.resolve("lake/raw/sensor_feed/2025-11-10/feed-002.csv.sha256");
+    assertThat(real.actions(LifecycleReport.Verb.WRITTEN))
+        .singleElement()
+        .satisfies(a -> assertThat(a.path()).isEqualTo(checksum));
+    assertThat(checksum).exists();
+
+    // Another file under a name already ingested today: the preview refuses as the execution does
+    // (before, it said "would ingest").
+    Files.writeString(input, "different");
+    assertThatThrownBy(() -> ingestor.ingest(input, TableName.of("sensor_feed")).preview())
+        .isInstanceOf(java.nio.file.FileAlreadyExistsException.class)
+        .hasMessageContaining("a different file named feed-002.csv was already ingested");
+  }
 }
