@@ -210,29 +210,25 @@ public final class Compactor {
       Zone zone, TableName table, Partition partition, LifecycleReport.Builder report)
       throws IOException {
     if (report.dryRun()) {
-      // A dry run takes no lock (it creates nothing) and plans from what readers see.
-      plan(
-          zone,
-          table,
-          partition,
-          PartitionView.files(storage, partition.dir(), PartitionView.ALL),
-          report);
+      // A dry run takes no lock (it creates nothing). It reports what settling an interrupted
+      // compaction would do, then plans from the partition as the execution will find it.
+      java.util.Set<Path> settledAway = new java.util.HashSet<>();
+      if (!CompactionJournal.settle(storage, partition.dir(), report, settledAway)) {
+        keepUnsettled(partition, report);
+        return;
+      }
+      List<FileEntry> listing = new ArrayList<>();
+      for (FileEntry file : storage.list(partition.dir())) {
+        if (!settledAway.contains(file.path())) {
+          listing.add(file);
+        }
+      }
+      plan(zone, table, listing, report);
       return;
     }
     try (Closeable lock = lock(zone, table, partition.dir())) {
       if (!CompactionJournal.settle(storage, partition.dir(), report)) {
-        // A journal that could not be trusted or settled names files of this partition: merging
-        // any of them could double or lose its rows. settle() reported why.
-        for (FileEntry file : storage.list(partition.dir())) {
-          if (PartitionView.isDataFile(file)) {
-            report.add(
-                LifecycleReport.Verb.KEPT,
-                file.path(),
-                file.size(),
-                "its partition has a"
-                    + " compaction journal that could not be settled (see the failures)");
-          }
-        }
+        keepUnsettled(partition, report);
         return;
       }
       List<FileEntry> listing = storage.list(partition.dir());
@@ -246,6 +242,24 @@ public final class Compactor {
         List<FileEntry> chunk =
             small.subList(from, Math.min(small.size(), from + CompactionJournal.MAX_INPUTS));
         schema = mergeSound(zone, table, schema, partition, chunk, report);
+      }
+    }
+  }
+
+  /**
+   * Reports every data file of a partition whose journal could not be trusted or settled: it names
+   * files of this partition, and merging any of them could double or lose its rows. settle()
+   * reported why.
+   */
+  private void keepUnsettled(Partition partition, LifecycleReport.Builder report)
+      throws IOException {
+    for (FileEntry file : storage.list(partition.dir())) {
+      if (PartitionView.isDataFile(file)) {
+        report.add(
+            LifecycleReport.Verb.KEPT,
+            file.path(),
+            file.size(),
+            "its partition has a compaction journal that could not be settled (see the failures)");
       }
     }
   }
@@ -294,46 +308,58 @@ public final class Compactor {
   }
 
   /**
-   * A dry run's plan: what a compaction would merge, as far as reading (never writing) can tell:
-   * the footers are read, so a damaged file is reported as the failure it would be, not as merged.
+   * A dry run's plan: what a compaction would merge, as far as reading (never writing) can tell, in
+   * the execution's words and order: the same chunks of at most {@link
+   * CompactionJournal#MAX_INPUTS} inputs, the footers read, so that a damaged file is reported as
+   * the failure it would be and a file with a column the schema lacks as kept, and the inputs as
+   * merged. The outputs' names are drawn when they are written, so the plan names their partition
+   * and how many there would be.
    */
   private void plan(
-      Zone zone,
-      TableName table,
-      Partition partition,
-      List<FileEntry> visible,
-      LifecycleReport.Builder report)
+      Zone zone, TableName table, List<FileEntry> listing, LifecycleReport.Builder report)
       throws IOException {
+    List<FileEntry> small = small(listing, eligible(zone, table), report);
     TableSchema schema = schemaOf(zone, table);
-    List<FileEntry> small = new ArrayList<>();
-    for (FileEntry file : small(visible, eligible(zone, table), report)) {
-      try {
-        List<String> unknown = footer(file.path()).unknownColumns(schema);
-        if (unknown.isEmpty()) {
-          small.add(file);
-        } else {
-          report.add(
-              LifecycleReport.Verb.KEPT,
-              file.path(),
-              file.size(),
-              "it has column(s) " + unknown + " that the table's schema.json does not list");
+    for (int from = 0; from < small.size(); from += CompactionJournal.MAX_INPUTS) {
+      List<FileEntry> inputs = new ArrayList<>();
+      for (FileEntry file :
+          small.subList(from, Math.min(small.size(), from + CompactionJournal.MAX_INPUTS))) {
+        try {
+          List<String> unknown = footer(file.path()).unknownColumns(schema);
+          if (unknown.isEmpty()) {
+            inputs.add(file);
+          } else {
+            report.add(
+                LifecycleReport.Verb.KEPT,
+                file.path(),
+                file.size(),
+                unknownColumns(unknown, schema));
+          }
+        } catch (CorruptFileException e) {
+          report.fail(file.path(), "merge", e);
         }
-      } catch (CorruptFileException e) {
-        report.fail(file.path(), "merge", e);
       }
+      if (inputs.size() < 2) {
+        continue;
+      }
+      long bytes = inputs.stream().mapToLong(FileEntry::size).sum();
+      inputs.forEach(f -> report.add(LifecycleReport.Verb.COMPACTED, f.path(), f.size(), "merged"));
+      report.add(
+          LifecycleReport.Verb.WRITTEN,
+          inputs.get(0).path().getParent(),
+          bytes,
+          "about "
+              + Math.max(1, (bytes + settings.targetFileBytes() - 1) / settings.targetFileBytes())
+              + " file(s)");
     }
-    if (small.size() < 2) {
-      return;
-    }
-    long bytes = small.stream().mapToLong(FileEntry::size).sum();
-    small.forEach(f -> report.add(LifecycleReport.Verb.COMPACTED, f.path(), f.size(), ""));
-    report.add(
-        LifecycleReport.Verb.WRITTEN,
-        partition.dir(),
-        bytes,
-        "about "
-            + Math.max(1, (bytes + settings.targetFileBytes() - 1) / settings.targetFileBytes())
-            + " file(s)");
+  }
+
+  private static String unknownColumns(List<String> unknown, TableSchema schema) {
+    return "it has column(s) "
+        + unknown
+        + " that the table's schema.json (version "
+        + schema.version()
+        + ") does not list; merging it would drop them";
   }
 
   /**
@@ -366,14 +392,7 @@ public final class Compactor {
           inputs.add(file);
         } else {
           report.add(
-              LifecycleReport.Verb.KEPT,
-              file.path(),
-              file.size(),
-              "it has column(s) "
-                  + unknown
-                  + " that the table's schema.json (version "
-                  + schema.version()
-                  + ") does not list; merging it would drop them");
+              LifecycleReport.Verb.KEPT, file.path(), file.size(), unknownColumns(unknown, schema));
         }
       } catch (CorruptFileException e) {
         skipOrFail(file, e, report);
