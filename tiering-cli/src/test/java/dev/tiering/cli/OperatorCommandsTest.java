@@ -162,6 +162,28 @@ class OperatorCommandsTest {
   }
 
   @Test
+  void cleanupNeverTakesTheNewestBatchForAFileTouchedIntoTheFuture() throws IOException {
+    staged(2);
+    // touch -d 2099-01-01, or a restore with cp -a, tar or rsync -t from a skewed clock.
+    Path touched = paths.stagingFile(StagingFile.intermediate(SlmId.of(3), BatchId.of("batch-1")));
+    Files.setLastModifiedTime(touched, FileTime.from(Instant.parse("2099-01-01T00:00:00Z")));
+
+    CliRun cleanup = run("cleanup", "--keep-recent", "1", "-v");
+
+    assertThat(cleanup.exitCode()).isZero();
+    assertThat(cleanup.out())
+        .contains(": deleted 7 file(s) (700 B), kept 7, 0 failure(s)")
+        .contains(
+            touched + " (100 bytes): its modification time 2099-01-01T00:00:00Z is in the future");
+    try (Stream<Path> left = Files.list(root.resolve("hot/staging"))) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .filteredOn(n -> n.endsWith(".parquet"))
+          .hasSize(7)
+          .allMatch(n -> n.endsWith("_batch-2.parquet"));
+    }
+  }
+
+  @Test
   void compactMergesSmallFilesAndLsFlagsThem() throws IOException {
     lake(LocalDate.of(2025, 11, 10), 6);
     CliRun ls = run("ls", "--files");

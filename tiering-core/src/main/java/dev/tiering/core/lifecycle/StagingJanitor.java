@@ -63,6 +63,13 @@ public final class StagingJanitor {
   /** The first line of a batch record (see {@link PathResolver#stagingBatchRecord}). */
   private static final String RECORD_HEADER = "tiering-batch 1";
 
+  /**
+   * How precisely a batch's last publish is recorded: a hold released within this of the recorded
+   * last publish writes nothing (7 SLMs finishing together publish the record once, not 7 times),
+   * and the grace period is that much longer, so it never ends early.
+   */
+  static final Duration RECORD_RESOLUTION = Duration.ofSeconds(10);
+
   private static final String FIRST = "first";
   private static final String LAST = "last";
 
@@ -167,7 +174,10 @@ public final class StagingJanitor {
 
   /**
    * Writes the batch record: its first time kept if the record has a plausible one, else {@code
-   * now}; its last time {@code now}. A damaged record is replaced (it is untrusted input).
+   * now}; its last time {@code now}. A damaged record is replaced (it is untrusted input). Opening
+   * a batch whose record already has a plausible first time writes nothing: its close records the
+   * publish, and until then the hold keeps the batch. A close within {@link #RECORD_RESOLUTION}
+   * after the recorded last publish writes nothing either: each costs an atomic publish.
    */
   private static void writeRecord(Storage storage, Path record, Instant now, boolean opening)
       throws IOException {
@@ -176,10 +186,11 @@ public final class StagingJanitor {
       Optional<Map<String, Instant>> known =
           StampFile.read(storage, record, RECORD_HEADER, List.of(FIRST, LAST));
       if (known.isPresent() && PlausibleTime.implausible(known.get().get(FIRST), now) == null) {
+        Instant last = known.get().get(LAST);
+        if (opening || (!now.isBefore(last) && !now.isAfter(last.plus(RECORD_RESOLUTION)))) {
+          return;
+        }
         first = known.get().get(FIRST);
-      } else if (known.isEmpty() && !opening) {
-        // Removed since the hold began, which only a hand could do: recorded afresh.
-        log.debug("Batch record {} is gone; writing it again", record);
       }
     } catch (StampFile.DamagedException damaged) {
       log.warn("Replacing damaged batch record {}: {}", record, damaged.getMessage());
@@ -336,8 +347,14 @@ public final class StagingJanitor {
           }
           recordProblem = "its batch record " + record + " cannot be trusted: " + implausible;
         }
-      } catch (IOException e) {
+      } catch (StampFile.DamagedException e) {
         recordProblem = "its batch record " + record + " cannot be used: " + e.getMessage();
+      } catch (IOException e) {
+        recordProblem =
+            "its batch record "
+                + record
+                + " cannot be read: "
+                + LifecycleReport.Failure.reason(record, e);
       }
     }
     Instant oldest = null;
@@ -396,7 +413,7 @@ public final class StagingJanitor {
     List<Batch> found = batches().stream().filter(b -> b.batch().equals(batch)).toList();
     remove(found, null, report);
     if (found.isEmpty() && !dryRun) {
-      removeOrphanRecords(List.of(batch));
+      removeOrphanRecords(List.of(batch), report);
     }
     return report.finish(log);
   }
@@ -451,7 +468,12 @@ public final class StagingJanitor {
         older.add(batch);
       }
     }
-    remove(older, clock.instant().minus(grace), report);
+    // A last publish is recorded to within RECORD_RESOLUTION: the grace period is that much longer
+    // (unless there is none), so that it never ends early.
+    remove(
+        older,
+        clock.instant().minus(grace).minus(grace.isZero() ? Duration.ZERO : RECORD_RESOLUTION),
+        report);
     if (!dryRun) {
       Set<BatchId> withFiles = new java.util.HashSet<>();
       batches.forEach(b -> withFiles.add(b.batch()));
@@ -461,7 +483,7 @@ public final class StagingJanitor {
           orphans.add(recorded);
         }
       }
-      removeOrphanRecords(orphans);
+      removeOrphanRecords(orphans, report);
     }
     return report.finish(log);
   }
@@ -471,7 +493,8 @@ public final class StagingJanitor {
    * and its record, or a writer that discarded its only file), each under the batch's exclusive
    * lock and only if no staging file of it is there then: a batch a writer holds keeps its record.
    */
-  private void removeOrphanRecords(List<BatchId> orphans) throws IOException {
+  private void removeOrphanRecords(List<BatchId> orphans, LifecycleReport.Builder report)
+      throws IOException {
     for (BatchId batch : orphans) {
       Path record = paths.stagingBatchRecord(batch);
       if (storage.stat(record).isEmpty()) {
@@ -489,7 +512,11 @@ public final class StagingJanitor {
           }
         }
         if (!hasFiles) {
-          storage.delete(record);
+          try {
+            storage.delete(record);
+          } catch (IOException e) {
+            report.fail(record, "delete the batch record", e);
+          }
         }
       }
     }

@@ -503,7 +503,7 @@ class StagingJanitorTest {
     writeBatch("b1", NOW.minus(Duration.ofHours(2)), 2);
     Path record = paths.stagingBatchRecord(BatchId.of("b1"));
     assertThat(Files.readString(record))
-        .isEqualTo("tiering-batch 1\nfirst 2025-11-10T10:00:00Z\nlast 2025-11-10T10:00:00.001Z\n");
+        .isEqualTo("tiering-batch 1\nfirst 2025-11-10T10:00:00Z\nlast 2025-11-10T10:00:00Z\n");
 
     janitor().cleanupBatch(BatchId.of("b1")).execute();
     assertThat(record).doesNotExist();
@@ -522,5 +522,52 @@ class StagingJanitorTest {
     janitor().cleanupOldBatches(2).execute();
     assertThat(held).doesNotExist();
     assertThat(names()).isEmpty();
+  }
+
+  @Test
+  void anImmutableFileKeepsItsBatchRecordAndTheOtherBatchesGo() throws IOException {
+    writeBatch("b1", NOW.minus(Duration.ofHours(3)), 3);
+    writeBatch("b2", NOW.minus(Duration.ofHours(2)), 3);
+    writeBatch("b3", NOW.minus(Duration.ofHours(1)), 3);
+    Path stuck = paths.intermediateFile(SlmId.of(1), BatchId.of("b1"));
+    // As chattr +i gives it, which root's permission bits would not.
+    FaultyStorage storage =
+        new FaultyStorage()
+            .failDeletes(
+                stuck::equals,
+                p ->
+                    new java.nio.file.FileSystemException(
+                        p.toString(), null, "Operation not permitted"));
+    StagingJanitor janitor = StagingJanitor.builder(paths).clock(clock).storage(storage).build();
+
+    LifecycleReport report = janitor.cleanupOldBatches(1).execute();
+
+    assertThat(report.failures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.path()).isEqualTo(stuck))
+        .satisfies(
+            f -> assertThat(f.describe()).isEqualTo("cannot delete: operation not permitted"));
+    assertThat(report.removedFiles()).isEqualTo(5);
+    assertThat(names())
+        .containsExactly(
+            "slm_0_b3.parquet", "slm_1_b1.parquet", "slm_1_b3.parquet", "slm_2_b3.parquet");
+    // The batch still has a file, so it keeps the record that dates it; b2's went with it.
+    assertThat(paths.stagingBatchRecord(BatchId.of("b1"))).exists();
+    assertThat(paths.stagingBatchRecord(BatchId.of("b2"))).doesNotExist();
+  }
+
+  @Test
+  void theGracePeriodCoversTheTenSecondsALastPublishMayBeRecordedEarly() throws IOException {
+    // A close within 10 s of the recorded last publish writes nothing, so the record may be up to
+    // 10 s early: the grace period is 10 s longer and never ends before the real last publish.
+    writeBatch("b1", NOW.minus(Duration.ofMinutes(5)).minusSeconds(9), 2);
+    writeBatch("b2", NOW.minus(Duration.ofMinutes(5)).minusSeconds(11), 2);
+
+    LifecycleReport report = janitor().cleanupOldBatches(0).execute();
+
+    assertThat(report.actions(LifecycleReport.Verb.DELETED))
+        .hasSize(2)
+        .allSatisfy(a -> assertThat(a.path().getFileName().toString()).endsWith("_b2.parquet"));
+    assertThat(names()).containsExactly("slm_0_b1.parquet", "slm_1_b1.parquet");
   }
 }
