@@ -14,7 +14,6 @@ import dev.tiering.core.storage.Storage;
 import dev.tiering.core.storage.WriteMode;
 import dev.tiering.schema.RowSchema;
 import dev.tiering.schema.TableSchema;
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
@@ -156,7 +155,7 @@ public final class StagingWriter {
     }
     // Held until the file is published or discarded: cleanup never takes a batch in writing. The
     // hold records when the batch was first written and last published, which cleanup goes by.
-    Closeable hold = StagingJanitor.holdBatch(paths, storage, file.batch(), clock);
+    StagingJanitor.Hold hold = StagingJanitor.holdBatch(paths, storage, file.batch(), clock);
     try {
       if (!replaceExisting && storage.stat(target).isPresent()) {
         throw new FileAlreadyExistsException(
@@ -202,7 +201,7 @@ public final class StagingWriter {
         throw e;
       }
     } catch (IOException | RuntimeException e) {
-      hold.close();
+      hold.abandon();
       throw e;
     }
   }

@@ -61,11 +61,7 @@ class CrashRecoveryTest {
   private static List<Path> list(Path dir) throws java.io.IOException {
     try (Stream<Path> files = Files.list(dir)) {
       // The batch lock file is the staging area's own and stays.
-      // The batch lock file and the batch records are the SDK's own bookkeeping.
-      return files
-          .filter(p -> !p.getFileName().toString().equals(".batches.lock"))
-          .filter(p -> !p.getFileName().toString().equals(".batch-records"))
-          .toList();
+      return files.filter(p -> !p.getFileName().toString().equals(".batches.lock")).toList();
     }
   }
 }

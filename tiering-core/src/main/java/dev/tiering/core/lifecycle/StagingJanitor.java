@@ -65,8 +65,8 @@ public final class StagingJanitor {
 
   /**
    * How precisely a batch's last publish is recorded: a hold released within this of the recorded
-   * last publish writes nothing (7 SLMs finishing together publish the record once, not 7 times),
-   * and the grace period is that much longer, so it never ends early.
+   * last publish writes nothing (seven SLMs finishing together publish the record once, not seven
+   * times), and the grace period is that much longer, so it never ends early.
    */
   static final Duration RECORD_RESOLUTION = Duration.ofSeconds(10);
 
@@ -101,71 +101,96 @@ public final class StagingJanitor {
   }
 
   /**
-   * Marks {@code batch} as being written until the result is closed: no cleanup removes any file of
-   * a held batch, in this process or another. Staging writers hold their batch from open to commit
-   * or close; hold one yourself around staging files written by other means. Many holders may hold
-   * one batch; a cleanup removing the batch at this moment makes this wait until it is done (up to
-   * two minutes).
+   * A batch held by a writer (see {@link #holdBatch}): no cleanup removes any file of it until the
+   * hold is released. Releasing it by {@link #close()} records the batch's publish; a holder that
+   * published nothing releases it by {@link #abandon()}. Either is harmless twice, or after the
+   * other.
+   */
+  public interface Hold extends Closeable {
+    /**
+     * Records in the batch's record that it was published to now (and, if the record has no earlier
+     * one, that it was first written when this hold was taken), then releases the batch. A record
+     * that cannot be written is logged: the batch keeps its earlier times.
+     *
+     * @throws IOException if the batch's lock cannot be released
+     */
+    @Override
+    void close() throws IOException;
+
+    /**
+     * Releases the batch recording nothing: for a holder that published nothing (a write refused or
+     * discarded), so that a refused write leaves nothing behind.
+     *
+     * @throws IOException if the batch's lock cannot be released
+     */
+    void abandon() throws IOException;
+  }
+
+  /**
+   * Marks {@code batch} as being written until the result is released: no cleanup removes any file
+   * of a held batch, in this process or another. Staging writers hold their batch from open to
+   * commit or close; hold one yourself around staging files written by other means. Many holders
+   * may hold one batch; a cleanup removing the batch at this moment makes this wait until it is
+   * done (up to two minutes). Times are recorded by the system clock (see {@link
+   * #holdBatch(PathResolver, Storage, BatchId, Clock)}).
    *
    * @param paths where the staging lock file is
    * @param storage the storage of the hot tier; must support keyed locks (local disks do)
    * @param batch the batch to hold
-   * @return the hold; closing it releases the batch
+   * @return the hold; closing it records the batch's publish and releases the batch
    * @throws IOException if the batch stays locked by a cleanup past the wait, or the lock file
    *     cannot be created
    */
-  public static Closeable holdBatch(PathResolver paths, Storage storage, BatchId batch)
+  public static Hold holdBatch(PathResolver paths, Storage storage, BatchId batch)
       throws IOException {
     return holdBatch(paths, storage, batch, Clock.systemUTC());
   }
 
   /**
    * Holds {@code batch} as {@link #holdBatch(PathResolver, Storage, BatchId)} does, recording its
-   * times by {@code clock}: taking the hold records when the batch was first written (if no hold
-   * did before) and releasing it records the batch's last publish, in the batch's record in staging
-   * (published atomically; see {@link PathResolver#stagingBatchRecord}). Cleanup ranks batches and
-   * measures its grace period by these records, never by file times.
+   * times by {@code clock} in the batch's record in staging (published atomically; see {@link
+   * PathResolver#stagingBatchRecord}): closing the hold records when the batch was first written
+   * (when the earliest hold that published to it was taken) and when it was last published to.
+   * Cleanup ranks batches and measures its grace period by these records, never by file times.
+   * Taking a hold writes nothing.
    *
    * @param paths where the staging lock file and the batch records are
    * @param storage the storage of the hot tier; must support keyed locks (local disks do)
    * @param batch the batch to hold
    * @param clock the clock the record's times come from
-   * @return the hold; closing it records the batch's last publish, then releases the batch; closing
-   *     twice is harmless
-   * @throws IOException if the batch stays locked by a cleanup past the wait, or the lock file or
-   *     the record cannot be written (then nothing is held)
+   * @return the hold; closing it records the batch's publish, then releases the batch
+   * @throws IOException if the batch stays locked by a cleanup past the wait, or the lock file
+   *     cannot be created
    */
-  public static Closeable holdBatch(PathResolver paths, Storage storage, BatchId batch, Clock clock)
+  public static Hold holdBatch(PathResolver paths, Storage storage, BatchId batch, Clock clock)
       throws IOException {
     Closeable lock = lock(paths, storage, batch);
+    Instant opened = clock.instant();
     Path record = paths.stagingBatchRecord(batch);
-    try {
-      // Under the shared lock: no cleanup removes the record or the batch meanwhile.
-      writeRecord(storage, record, clock.instant(), true);
-    } catch (IOException | RuntimeException e) {
-      try {
-        lock.close();
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-    return new Closeable() {
-      private boolean closed;
+    return new Hold() {
+      private boolean released;
 
       @Override
       public synchronized void close() throws IOException {
-        if (closed) {
+        if (released) {
           return;
         }
-        closed = true;
+        released = true;
         try {
-          writeRecord(storage, record, clock.instant(), false);
+          // Under the shared lock still: no cleanup removes the record or the batch meanwhile.
+          writeRecord(storage, record, opened, clock.instant());
         } catch (IOException | RuntimeException e) {
-          // The batch keeps the times of its first hold; its files are published or discarded.
-          log.warn(
-              "Cannot record the last publish of batch {} in {}: {}", batch, record, e.toString());
+          // The batch keeps its earlier times; its files are published or discarded already.
+          log.warn("Cannot record the publish of batch {} in {}: {}", batch, record, e.toString());
         } finally {
+          lock.close();
+        }
+      }
+
+      @Override
+      public synchronized void abandon() throws IOException {
+        if (!released) {
+          released = true;
           lock.close();
         }
       }
@@ -173,24 +198,26 @@ public final class StagingJanitor {
   }
 
   /**
-   * Writes the batch record: its first time kept if the record has a plausible one, else {@code
-   * now}; its last time {@code now}. A damaged record is replaced (it is untrusted input). Opening
-   * a batch whose record already has a plausible first time writes nothing: its close records the
-   * publish, and until then the hold keeps the batch. A close within {@link #RECORD_RESOLUTION}
-   * after the recorded last publish writes nothing either: each costs an atomic publish.
+   * Writes the batch record: its first write the earlier of the record's (if plausible) and {@code
+   * opened}, its last publish {@code now}. A damaged record is replaced (it is untrusted input).
+   * Each write costs an atomic publish, so a hold whose times the record already covers (its first
+   * write no earlier, its last publish within {@link #RECORD_RESOLUTION}) writes nothing.
    */
-  private static void writeRecord(Storage storage, Path record, Instant now, boolean opening)
+  private static void writeRecord(Storage storage, Path record, Instant opened, Instant now)
       throws IOException {
-    Instant first = now;
+    Instant first = opened;
     try {
       Optional<Map<String, Instant>> known =
           StampFile.read(storage, record, RECORD_HEADER, List.of(FIRST, LAST));
       if (known.isPresent() && PlausibleTime.implausible(known.get().get(FIRST), now) == null) {
+        Instant knownFirst = known.get().get(FIRST);
         Instant last = known.get().get(LAST);
-        if (opening || (!now.isBefore(last) && !now.isAfter(last.plus(RECORD_RESOLUTION)))) {
+        if (!knownFirst.isAfter(opened)
+            && !now.isBefore(last)
+            && !now.isAfter(last.plus(RECORD_RESOLUTION))) {
           return;
         }
-        first = known.get().get(FIRST);
+        first = knownFirst.isBefore(opened) ? knownFirst : opened;
       }
     } catch (StampFile.DamagedException damaged) {
       log.warn("Replacing damaged batch record {}: {}", record, damaged.getMessage());

@@ -503,18 +503,19 @@ class StagingJanitorTest {
     writeBatch("b1", NOW.minus(Duration.ofHours(2)), 2);
     Path record = paths.stagingBatchRecord(BatchId.of("b1"));
     assertThat(Files.readString(record))
-        .isEqualTo("tiering-batch 1\nfirst 2025-11-10T10:00:00Z\nlast 2025-11-10T10:00:00Z\n");
+        .isEqualTo("tiering-batch 1\nfirst 2025-11-10T10:00:00Z\nlast 2025-11-10T10:00:00.001Z\n");
 
     janitor().cleanupBatch(BatchId.of("b1")).execute();
     assertThat(record).doesNotExist();
 
-    // A cleanup stopped between the last file and the record; a writer that discarded its file.
+    // A cleanup stopped between the last file and the record; a holder that published nothing
+    // but closed its hold (which records, as it cannot know).
     Files.writeString(
         record, "tiering-batch 1\nfirst 2025-11-10T10:00:00Z\nlast 2025-11-10T10:00:00Z\n");
     Path held = paths.stagingBatchRecord(BatchId.of("b9"));
+    StagingJanitor.holdBatch(paths, Storage.local(), BatchId.of("b9"), clock).close();
     try (java.io.Closeable writer =
         StagingJanitor.holdBatch(paths, Storage.local(), BatchId.of("b9"), clock)) {
-      assertThat(held).exists();
       janitor().cleanupOldBatches(2).execute();
       assertThat(record).doesNotExist();
       assertThat(held).as("a held batch keeps its record").exists();
@@ -569,5 +570,15 @@ class StagingJanitorTest {
         .hasSize(2)
         .allSatisfy(a -> assertThat(a.path().getFileName().toString()).endsWith("_b2.parquet"));
     assertThat(names()).containsExactly("slm_0_b1.parquet", "slm_1_b1.parquet");
+  }
+
+  @Test
+  void aHoldThatPublishedNothingAndIsAbandonedRecordsNothing() throws IOException {
+    StagingJanitor.Hold hold =
+        StagingJanitor.holdBatch(paths, Storage.local(), BatchId.of("b1"), clock);
+    hold.abandon();
+    hold.close();
+
+    assertThat(paths.stagingBatchRecord(BatchId.of("b1"))).doesNotExist();
   }
 }
