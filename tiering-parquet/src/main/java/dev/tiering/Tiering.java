@@ -97,6 +97,7 @@ public final class Tiering {
     return StagingWriter.builder(paths)
         .storage(storage)
         .settings(stagingSettings)
+        .clock(clock)
         .metrics(metrics)
         .build();
   }

@@ -83,7 +83,12 @@ class TieringTest {
     assertThat(writers).contains("staging file", "lake file", "commit record", "sidecar");
     assertThat(tiering.paths().layout().hotRoot()).isEqualTo(base.resolve("hot"));
     try (Stream<Path> staging = Files.list(base.resolve("hot/staging"))) {
-      assertThat(staging.map(p -> p.getFileName().toString())).containsOnly(".batches.lock");
+      assertThat(staging.map(p -> p.getFileName().toString()))
+          .containsOnly(".batches.lock", ".batch-records");
+    }
+    // The batch's record (when it was written, for cleanup) went with its last file.
+    try (Stream<Path> records = Files.list(base.resolve("hot/staging/.batch-records"))) {
+      assertThat(records).isEmpty();
     }
   }
 

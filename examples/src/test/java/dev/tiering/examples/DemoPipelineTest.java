@@ -89,10 +89,10 @@ class DemoPipelineTest {
     try (Stream<Path> files = Files.list(root.resolve("hot/staging"))) {
       names = files.map(p -> p.getFileName().toString()).toList();
     }
-    assertThat(names).contains(".batches.lock").hasSize(2 * 14 + 1);
+    assertThat(names).contains(".batches.lock", ".batch-records").hasSize(2 * 14 + 2);
     List<String> kept =
         names.stream()
-            .filter(n -> !n.equals(".batches.lock"))
+            .filter(n -> !n.equals(".batches.lock") && !n.equals(".batch-records"))
             .map(n -> StagingFile.parse(n).orElseThrow())
             .map(f -> f.batch().value())
             .distinct()

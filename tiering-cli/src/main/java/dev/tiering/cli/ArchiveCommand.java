@@ -1,10 +1,13 @@
 package dev.tiering.cli;
 
+import dev.tiering.core.TableName;
 import dev.tiering.core.Zone;
 import dev.tiering.core.lifecycle.Archiver;
 import dev.tiering.core.lifecycle.RetentionPolicy;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.time.Period;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -17,8 +20,9 @@ import picocli.CommandLine.Option;
     name = "archive",
     mixinStandardHelpOptions = true,
     description = {
-      "Move lake partitions older than their zone's retention to the archive, and"
-          + " delete archived partitions older than the archive retention.",
+      "Move lake partitions older than their zone's retention to the archive, and delete"
+          + " archived partitions that reached the archive longer ago than the archive retention"
+          + " (never in the pass that archived them).",
       "Retention per zone as ZONE=DAYS or ZONE=ISO-period, e.g. silver=90 or silver=P2Y."
     })
 final class ArchiveCommand implements Callable<Integer> {
@@ -40,6 +44,15 @@ final class ArchiveCommand implements Callable<Integer> {
       names = "--allow-bronze-deletion",
       description = "Allow deleting bronze archives (bronze is otherwise never deleted).")
   boolean allowBronzeDeletion;
+
+  @Option(
+      names = "--include-partition",
+      paramLabel = "ZONE.TABLE/DATE",
+      description =
+          "Archive this partition although its date is before 2000-01-01 or after today (a wrong"
+              + " clock or a bad date, which retention otherwise reports and leaves alone), e.g."
+              + " silver.slm_predictions/1970-01-01. Repeatable.")
+  List<String> included = List.of();
 
   @Option(names = "--dry-run", description = "Report what would move or go; change nothing.")
   boolean dryRun;
@@ -67,6 +80,9 @@ final class ArchiveCommand implements Callable<Integer> {
     if (allowBronzeDeletion) {
       policy = policy.allowingBronzeDeletion();
     }
+    for (String partition : included) {
+      policy = included(policy, partition);
+    }
     dev.tiering.core.routing.PathResolver paths = tiers.resolver();
     try (Progress progress = Progress.of("archive", paths, dryRun)) {
       LayoutOptions.requireRoots(paths, progress, dev.tiering.core.Tier.COLD);
@@ -78,6 +94,29 @@ final class ArchiveCommand implements Callable<Integer> {
           Reports.run(new Archiver(paths, progress, Clock.systemUTC()).apply(policy), dryRun),
           verbose);
     }
+  }
+
+  /** The policy, including the partition named as {@code ZONE.TABLE/yyyy-MM-dd}. */
+  static RetentionPolicy included(RetentionPolicy policy, String text) {
+    int dot = text.indexOf('.');
+    int slash = text.indexOf('/');
+    if (dot < 1 || slash < dot + 2 || slash == text.length() - 1) {
+      throw new IllegalArgumentException(
+          "Invalid --include-partition '"
+              + text
+              + "' (use ZONE.TABLE/yyyy-MM-dd, e.g. silver.slm_predictions/1970-01-01)");
+    }
+    LocalDate day;
+    try {
+      day = LocalDate.parse(text.substring(slash + 1));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "Invalid date in --include-partition '"
+              + text
+              + "' (use yyyy-MM-dd, as retention reports it, e.g. silver.slm_predictions/1970-01-01)");
+    }
+    return policy.includingPartition(
+        Zone.parse(text.substring(0, dot)), TableName.of(text.substring(dot + 1, slash)), day);
   }
 
   static Period age(String text) {

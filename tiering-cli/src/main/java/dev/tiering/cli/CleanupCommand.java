@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Remove staging files of one batch, or of all but the most recent batches.",
-      "Never removes files being written, files younger than the grace period, or link targets."
+      "Never removes files being written, batches inside the grace period, or link targets.",
+      "Batch ages come from the SDK's record of each batch, never from file times a restore or a"
+          + " wrong clock can set."
     })
 final class CleanupCommand implements Callable<Integer> {
 
@@ -33,7 +35,9 @@ final class CleanupCommand implements Callable<Integer> {
     @Option(
         names = "--keep-recent",
         paramLabel = "N",
-        description = "Keep the N most recent batches (by newest file, N >= 1), remove the rest.")
+        description =
+            "Keep the N most recent batches (by when each was first written, as the SDK records"
+                + " it, never by file times; N >= 1), remove the rest.")
     Integer keepRecent;
 
     @Option(
@@ -56,7 +60,9 @@ final class CleanupCommand implements Callable<Integer> {
       names = "--grace-minutes",
       paramLabel = "M",
       defaultValue = "5",
-      description = "Never remove files younger than this (default: ${DEFAULT-VALUE}).")
+      description =
+          "Never remove a batch published to within this many minutes (default:"
+              + " ${DEFAULT-VALUE}).")
   long graceMinutes;
 
   @Option(

@@ -31,7 +31,7 @@ final class Reports {
       }
     }
     for (LifecycleReport.Failure failure : report.failures()) {
-      out.printf("  %-13s %s: %s%n", "FAILED", failure.path(), failure.error());
+      out.printf("  %-13s %s: %s%n", "FAILED", failure.path(), failure.describe());
     }
     out.println(report.summary());
     out.flush();

@@ -164,6 +164,28 @@ class OperatorCommandsTest {
   }
 
   @Test
+  void cleanupNeverTakesTheNewestBatchForAFileTouchedIntoTheFuture() throws IOException {
+    staged(2);
+    // touch -d 2099-01-01, or a restore with cp -a, tar or rsync -t from a skewed clock.
+    Path touched = paths.stagingFile(StagingFile.intermediate(SlmId.of(3), BatchId.of("batch-1")));
+    Files.setLastModifiedTime(touched, FileTime.from(Instant.parse("2099-01-01T00:00:00Z")));
+
+    CliRun cleanup = run("cleanup", "--keep-recent", "1", "-v");
+
+    assertThat(cleanup.exitCode()).isZero();
+    assertThat(cleanup.out())
+        .contains(": deleted 7 file(s) (700 B), kept 7, 0 failure(s)")
+        .contains(
+            touched + " (100 bytes): its modification time 2099-01-01T00:00:00Z is in the future");
+    try (Stream<Path> left = Files.list(root.resolve("hot/staging"))) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .filteredOn(n -> n.endsWith(".parquet"))
+          .hasSize(7)
+          .allMatch(n -> n.endsWith("_batch-2.parquet"));
+    }
+  }
+
+  @Test
   void compactMergesSmallFilesAndLsFlagsThem() throws IOException {
     lake(LocalDate.of(2025, 11, 10), 6);
     CliRun ls = run("ls", "--files");
@@ -232,7 +254,7 @@ class OperatorCommandsTest {
       assertThat(compact.exitCode()).isEqualTo(1);
       assertThat(compact.out())
           .contains(
-              stuck + ": cannot delete it (Operation not permitted) after its compaction committed")
+              stuck + ": cannot delete: operation not permitted after its compaction committed")
           .contains("until 'tiering recover'");
       CliRun status = run("status", "--interval", "0");
       assertThat(status.exitCode()).isEqualTo(1);
@@ -334,6 +356,38 @@ class OperatorCommandsTest {
     assertThat(run("archive", "--lake-retention", "silver=ninety").exitCode()).isEqualTo(64);
     assertThat(run("archive", "--lake-retention", "platinum=9").err())
         .contains("Invalid zone 'platinum'");
+  }
+
+  @Test
+  void archiveLeavesAPartitionDatedNineteenSeventyAloneUntilItIsNamed() throws IOException {
+    lake(LocalDate.of(1970, 1, 1), 1);
+
+    CliRun unnamed =
+        run("archive", "--lake-retention", "silver=30", "--archive-retention", "silver=0", "-v");
+
+    assertThat(unnamed.exitCode()).isZero();
+    assertThat(unnamed.out())
+        .contains("its partition is dated 1970-01-01, before 2000-01-01")
+        .contains("--include-partition silver.preds/1970-01-01")
+        .contains("retention: kept 1, 0 failure(s)");
+    CliRun named =
+        run(
+            "archive",
+            "--lake-retention",
+            "silver=30",
+            "--archive-retention",
+            "silver=0",
+            "--include-partition",
+            "silver.preds/1970-01-01");
+    assertThat(named.out()).contains("retention: archived 1 file(s)").doesNotContain("deleted");
+    assertThat(root.resolve("lake/archive/silver/preds/1970/01/01")).isDirectory();
+    CliRun bad =
+        run("archive", "--lake-retention", "silver=30", "--include-partition", "silver.preds");
+    assertThat(bad.exitCode()).isEqualTo(64);
+    assertThat(bad.err())
+        .contains(
+            "Invalid --include-partition 'silver.preds' (use ZONE.TABLE/yyyy-MM-dd, e.g."
+                + " silver.slm_predictions/1970-01-01)");
   }
 
   @Test

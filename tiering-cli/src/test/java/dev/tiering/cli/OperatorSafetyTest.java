@@ -192,7 +192,7 @@ class OperatorSafetyTest {
     assertThat(run("ingest", link.toString(), "--source", "feed").err())
         .contains(link + ": it is a symbolic link, which ingest never follows");
     assertThat(run("ingest", "/dev/null", "--source", "feed").err())
-        .contains("/dev/null: it is not a regular file (a device, pipe or socket)");
+        .contains("/dev/null: it is a character device, not a file");
     assertThat(run("ingest", tmp.resolve("nope.csv").toString(), "--source", "feed").err())
         .contains(tmp.resolve("nope.csv") + ": no such input file");
   }

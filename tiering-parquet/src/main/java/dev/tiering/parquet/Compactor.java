@@ -168,7 +168,7 @@ public final class Compactor {
           }
         }
       } catch (IOException e) {
-        report.fail(partition.dir(), e); // the other partitions are settled all the same
+        report.fail(partition.dir(), "settle its compactions", e); // the others are settled
       }
     }
     return report.finish(log);
@@ -216,13 +216,20 @@ public final class Compactor {
       Zone zone, TableName table, Partition partition, LifecycleReport.Builder report)
       throws IOException {
     if (report.dryRun()) {
-      // A dry run takes no lock (it creates nothing) and plans from what readers see.
-      plan(
-          zone,
-          table,
-          partition,
-          PartitionView.files(storage, partition.dir(), PartitionView.ALL),
-          report);
+      // A dry run takes no lock (it creates nothing). It reports what settling an interrupted
+      // compaction would do, then plans from the partition as the execution will find it.
+      java.util.Set<Path> settledAway = new java.util.HashSet<>();
+      if (!CompactionJournal.settle(storage, partition.dir(), report, settledAway)) {
+        keepUnsettled(partition, report);
+        return;
+      }
+      List<FileEntry> listing = new ArrayList<>();
+      for (FileEntry file : storage.list(partition.dir())) {
+        if (!settledAway.contains(file.path())) {
+          listing.add(file);
+        }
+      }
+      plan(zone, table, listing, report);
       return;
     }
     Closeable held;
@@ -232,23 +239,12 @@ public final class Compactor {
       // A partition whose lock cannot be had (a lock file root made, a link planted there, a
       // holder that never lets go) is reported and the others go on: each partition is compacted
       // under its own lock and journal, so nothing of it has changed.
-      report.fail(partition.dir(), e);
+      report.fail(partition.dir(), "lock", e);
       return;
     }
     try (Closeable lock = held) {
       if (!CompactionJournal.settle(storage, partition.dir(), report)) {
-        // A journal that could not be trusted or settled names files of this partition: merging
-        // any of them could double or lose its rows. settle() reported why.
-        for (FileEntry file : storage.list(partition.dir())) {
-          if (PartitionView.isDataFile(file)) {
-            report.add(
-                LifecycleReport.Verb.KEPT,
-                file.path(),
-                file.size(),
-                "its partition has a"
-                    + " compaction journal that could not be settled (see the failures)");
-          }
-        }
+        keepUnsettled(partition, report);
         return;
       }
       List<FileEntry> listing = storage.list(partition.dir());
@@ -262,6 +258,24 @@ public final class Compactor {
         List<FileEntry> chunk =
             small.subList(from, Math.min(small.size(), from + CompactionJournal.MAX_INPUTS));
         schema = mergeSound(zone, table, schema, partition, chunk, report);
+      }
+    }
+  }
+
+  /**
+   * Reports every data file of a partition whose journal could not be trusted or settled: it names
+   * files of this partition, and merging any of them could double or lose its rows. settle()
+   * reported why.
+   */
+  private void keepUnsettled(Partition partition, LifecycleReport.Builder report)
+      throws IOException {
+    for (FileEntry file : storage.list(partition.dir())) {
+      if (PartitionView.isDataFile(file)) {
+        report.add(
+            LifecycleReport.Verb.KEPT,
+            file.path(),
+            file.size(),
+            "its partition has a compaction journal that could not be settled (see the failures)");
       }
     }
   }
@@ -313,42 +327,46 @@ public final class Compactor {
   }
 
   /**
-   * A dry run's plan: what a compaction would merge, as far as reading (never writing) can tell:
-   * the footers are read, so a damaged file is reported as the failure it would be, not as merged.
+   * A dry run's plan: what a compaction would merge, as far as reading (never writing) can tell, in
+   * the execution's words and order: the same chunks of at most {@link
+   * CompactionJournal#MAX_INPUTS} inputs, the footers read, so that a damaged file is reported as
+   * the failure it would be and a file with a column the schema lacks as kept, and the inputs as
+   * merged. The outputs' names are drawn when they are written, so the plan names their partition
+   * and how many there would be.
    */
   private void plan(
-      Zone zone,
-      TableName table,
-      Partition partition,
-      List<FileEntry> visible,
-      LifecycleReport.Builder report)
+      Zone zone, TableName table, List<FileEntry> listing, LifecycleReport.Builder report)
       throws IOException {
+    List<FileEntry> small = small(listing, eligible(zone, table), report);
     TableSchema schema = schemaOf(zone, table);
-    List<FileEntry> small = new ArrayList<>();
-    for (FileEntry file : small(visible, eligible(zone, table), report)) {
-      try {
-        String foreign = TableFiles.foreign(FileFooter.read(storage, file.path()), schema);
-        if (foreign == null) {
-          small.add(file);
-        } else {
-          keepForeign(file, foreign, report);
+    for (int from = 0; from < small.size(); from += CompactionJournal.MAX_INPUTS) {
+      List<FileEntry> inputs = new ArrayList<>();
+      for (FileEntry file :
+          small.subList(from, Math.min(small.size(), from + CompactionJournal.MAX_INPUTS))) {
+        try {
+          String foreign = TableFiles.foreign(FileFooter.read(storage, file.path()), schema);
+          if (foreign == null) {
+            inputs.add(file);
+          } else {
+            keepForeign(file, foreign, report);
+          }
+        } catch (CorruptFileException e) {
+          report.fail(file.path(), "merge", e);
         }
-      } catch (CorruptFileException e) {
-        report.fail(file.path(), e);
       }
+      if (inputs.size() < 2) {
+        continue;
+      }
+      long bytes = inputs.stream().mapToLong(FileEntry::size).sum();
+      inputs.forEach(f -> report.add(LifecycleReport.Verb.COMPACTED, f.path(), f.size(), "merged"));
+      report.add(
+          LifecycleReport.Verb.WRITTEN,
+          inputs.get(0).path().getParent(),
+          bytes,
+          "about "
+              + Math.max(1, (bytes + settings.targetFileBytes() - 1) / settings.targetFileBytes())
+              + " file(s)");
     }
-    if (small.size() < 2) {
-      return;
-    }
-    long bytes = small.stream().mapToLong(FileEntry::size).sum();
-    small.forEach(f -> report.add(LifecycleReport.Verb.COMPACTED, f.path(), f.size(), ""));
-    report.add(
-        LifecycleReport.Verb.WRITTEN,
-        partition.dir(),
-        bytes,
-        "about "
-            + Math.max(1, (bytes + settings.targetFileBytes() - 1) / settings.targetFileBytes())
-            + " file(s)");
   }
 
   /**
@@ -423,11 +441,11 @@ public final class Compactor {
 
   private void skipOrFail(FileEntry file, CorruptFileException e, LifecycleReport.Builder report)
       throws CorruptFileException {
-    log.warn("{}", e.getMessage());
     if (onCorrupt == OnCorrupt.FAIL) {
       throw e;
     }
-    report.fail(file.path(), e);
+    log.debug("{}", e.getMessage());
+    report.fail(file.path(), "merge", e);
   }
 
   private void merge(
@@ -523,7 +541,7 @@ public final class Compactor {
             dir,
             input.path(),
             e.toString());
-        report.fail(input.path(), unfinished(journal, e));
+        report.fail(input.path(), "delete", unfinished(input.path(), journal, e));
       }
       steps.after("delete " + input.name());
     }
@@ -536,17 +554,10 @@ public final class Compactor {
   private record Output(PendingFile pending, ColumnarFileWriter writer) {}
 
   /** What a committed compaction whose input could not be deleted tells the operator. */
-  private static IOException unfinished(CompactionJournal journal, Exception e) {
-    String reason =
-        e instanceof java.nio.file.AccessDeniedException
-            ? "permission denied"
-            : e instanceof java.nio.file.FileSystemException f && f.getReason() != null
-                ? f.getReason()
-                : e.toString();
+  private static IOException unfinished(Path input, CompactionJournal journal, Exception e) {
     return new IOException(
-        "cannot delete it ("
-            + reason
-            + ") after its compaction committed (journal "
+        LifecycleReport.Failure.of(input, "delete", e).error()
+            + " after its compaction committed (journal "
             + journal.file().getFileName()
             + "): its rows are in the merged file, and the SDK's readers and 'tiering sql' read"
             + " them once, but a glob over the partition reads them twice until 'tiering recover'"

@@ -14,7 +14,6 @@ import dev.tiering.core.storage.Storage;
 import dev.tiering.core.storage.WriteMode;
 import dev.tiering.schema.RowSchema;
 import dev.tiering.schema.TableSchema;
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
@@ -47,6 +46,7 @@ public final class StagingWriter {
   private final boolean replaceExisting;
   private final StagingGuard guard;
   private final MetricsListener metrics;
+  private final java.time.Clock clock;
 
   private StagingWriter(Builder b) {
     this.paths = b.paths;
@@ -57,6 +57,7 @@ public final class StagingWriter {
     this.replaceExisting = b.replaceExisting;
     this.guard = b.guard;
     this.metrics = GuardedListener.of(b.metrics);
+    this.clock = b.clock;
   }
 
   /**
@@ -153,8 +154,9 @@ public final class StagingWriter {
     if (guard != null) {
       guard.check(target);
     }
-    // Held until the file is published or discarded: cleanup never takes a batch in writing.
-    Closeable hold = StagingJanitor.holdBatch(paths, storage, file.batch());
+    // Held until the file is published or discarded: cleanup never takes a batch in writing. The
+    // hold records when the batch was first written and last published, which cleanup goes by.
+    StagingJanitor.Hold hold = StagingJanitor.holdBatch(paths, storage, file.batch(), clock);
     try {
       if (!replaceExisting && storage.stat(target).isPresent()) {
         throw new FileAlreadyExistsException(
@@ -200,7 +202,7 @@ public final class StagingWriter {
         throw e;
       }
     } catch (IOException | RuntimeException e) {
-      hold.close();
+      hold.abandon();
       throw e;
     }
   }
@@ -519,6 +521,7 @@ public final class StagingWriter {
     private boolean replaceExisting;
     private StagingGuard guard;
     private MetricsListener metrics = MetricsListener.NONE;
+    private java.time.Clock clock = java.time.Clock.systemUTC();
 
     private Builder(PathResolver paths) {
       this.paths = Objects.requireNonNull(paths, "paths");
@@ -576,6 +579,18 @@ public final class StagingWriter {
      */
     public Builder metrics(MetricsListener value) {
       this.metrics = Objects.requireNonNull(value, "metrics");
+      return this;
+    }
+
+    /**
+     * Sets the clock by which each batch's first write and last publish are recorded in staging
+     * (see {@link StagingJanitor#holdBatch(PathResolver, Storage, BatchId, java.time.Clock)}).
+     *
+     * @param value the clock; default the system clock in UTC
+     * @return this builder
+     */
+    public Builder clock(java.time.Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
       return this;
     }
 

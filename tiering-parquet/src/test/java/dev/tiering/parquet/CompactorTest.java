@@ -182,9 +182,9 @@ class CompactorTest {
         .satisfies(
             f -> {
               assertThat(f.path()).isEqualTo(stuck);
-              assertThat(f.error())
+              assertThat(f.describe())
                   .startsWith(
-                      "cannot delete it (Operation not permitted) after its compaction"
+                      "cannot delete: operation not permitted after its compaction"
                           + " committed (journal .compaction-")
                   .contains("a glob over the partition reads them twice until 'tiering recover'");
             });
@@ -491,7 +491,151 @@ class CompactorTest {
         .containsExactly(
             new LifecycleReport.Failure(
                 partition(),
-                base.resolve("lake/clean/silver/slm_predictions/.partitions.lock")
-                    + ": cannot open lock file: permission denied"));
+                "lock",
+                "permission denied ("
+                    + base.resolve("lake/clean/silver/slm_predictions/.partitions.lock")
+                    + ")"));
+  }
+
+  /**
+   * Previews are the truth for compaction too: on seeded tables (partitions of 1 to 5 small files,
+   * some damaged, some under names a journal cannot hold, some compactions stopped after a random
+   * step before or after their commit point, small or default size limits) the preview changes
+   * nothing, the execution reports the same actions and failures in the same words and order (the
+   * outputs aside: their names are drawn when written, so the preview names their partition), and
+   * the tree changes exactly as the execution's report says.
+   */
+  @Test
+  void aCompactionDoesWhatItsPreviewSaidOnSeededPartitions() {
+    int[] count = {0};
+    dev.tiering.core.testing.Seeded.<Long>forAll(
+        12,
+        List.of(),
+        java.util.Random::nextLong,
+        seed -> "table " + seed,
+        seed -> previewIsTheTruth(base.resolve("case-" + count[0]++), new java.util.Random(seed)));
+  }
+
+  private void previewIsTheTruth(Path root, java.util.Random random) throws Exception {
+    PathResolver paths = new PathResolver(TierLayout.under(root));
+    int days = 1 + random.nextInt(3);
+    for (int d = 0; d < days; d++) {
+      // A partition per day: lake writes go to the partition of their clock's day.
+      LakeWriter lake =
+          LakeWriter.builder(paths)
+              .clock(Clock.fixed(NOON.minus(java.time.Duration.ofDays(d)), ZoneOffset.UTC))
+              .build();
+      for (int f = 0; f < 1 + random.nextInt(5); f++) {
+        lake.writeCleanData(
+            Predictions.schema(),
+            Predictions.rows(
+                1 + random.nextInt(20),
+                NOON.minus(java.time.Duration.ofDays(d)),
+                random.nextLong()));
+      }
+    }
+    List<Path> partitions;
+    try (Stream<Path> all = Files.walk(paths.tableDir(Zone.SILVER, TABLE))) {
+      partitions =
+          all.filter(p -> p.getFileName().toString().matches("\\d{2}") && p.getNameCount() > 0)
+              .filter(p -> p.getParent().getParent().getFileName().toString().matches("\\d{4}"))
+              .sorted()
+              .toList();
+    }
+    for (Path dir : partitions) {
+      List<Path> files = parquetFiles(dir);
+      switch (random.nextInt(4)) {
+        case 0 -> {
+          byte[] whole = Files.readAllBytes(files.get(0));
+          Files.write(
+              dir.resolve("part-damaged.parquet"),
+              java.util.Arrays.copyOf(whole, whole.length / 2));
+        }
+        case 1 -> Files.copy(files.get(0), dir.resolve("part copy.parquet"));
+        default -> {}
+      }
+    }
+    Compactor.Builder builder = Compactor.builder(paths).minCommitAge(java.time.Duration.ZERO);
+    if (random.nextBoolean()) {
+      builder.largeFileBytes(1500).smallFileBytes(1400);
+    }
+    if (random.nextInt(3) == 0) {
+      int stopAt = random.nextInt(12);
+      AtomicInteger step = new AtomicInteger();
+      Compactor crashing =
+          Compactor.builder(paths)
+              .minCommitAge(java.time.Duration.ZERO)
+              .steps(
+                  name -> {
+                    if (step.getAndIncrement() == stopAt) {
+                      throw new SimulatedCrash(name);
+                    }
+                  })
+              .build();
+      try {
+        crashing.compact(Zone.SILVER, TABLE).execute();
+      } catch (SimulatedCrash stopped) {
+        // left as a crash leaves it: a journal before or after its commit point
+      }
+    }
+    Compactor compactor = builder.build();
+
+    java.util.Map<String, String> before = tree(root, false);
+    LifecycleReport preview = compactor.compact(Zone.SILVER, TABLE).preview();
+    assertThat(tree(root, false)).as("a preview changes nothing").isEqualTo(before);
+    java.util.Map<String, String> data = tree(root, true);
+    LifecycleReport done = compactor.compact(Zone.SILVER, TABLE).execute();
+
+    assertThat(withoutOutputs(done)).isEqualTo(withoutOutputs(preview));
+    assertThat(done.failures()).isEqualTo(preview.failures());
+    assertThat(
+            done.actions(LifecycleReport.Verb.WRITTEN).stream()
+                .map(a -> a.path().getParent())
+                .distinct()
+                .toList())
+        .isEqualTo(
+            preview.actions(LifecycleReport.Verb.WRITTEN).stream()
+                .map(LifecycleReport.Action::path)
+                .distinct()
+                .toList());
+    java.util.Map<String, String> expected = new java.util.TreeMap<>(data);
+    for (LifecycleReport.Action action : done.actions()) {
+      String key = root.relativize(action.path()).toString();
+      switch (action.verb()) {
+        case DELETED, COMPACTED -> assertThat(expected.remove(key)).as(key).isNotNull();
+        case WRITTEN -> expected.put(key, digest(action.path()));
+        default -> {}
+      }
+    }
+    assertThat(tree(root, true)).isEqualTo(expected);
+  }
+
+  private static List<LifecycleReport.Action> withoutOutputs(LifecycleReport report) {
+    return report.actions().stream().filter(a -> a.verb() != LifecycleReport.Verb.WRITTEN).toList();
+  }
+
+  /** Every file under {@code root} and its digest; with {@code dataOnly}, only visible ones. */
+  private static java.util.Map<String, String> tree(Path root, boolean dataOnly)
+      throws IOException {
+    java.util.Map<String, String> files = new java.util.TreeMap<>();
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path path : (Iterable<Path>) all::iterator) {
+        if (Files.isRegularFile(path)
+            && !(dataOnly && path.getFileName().toString().startsWith("."))) {
+          files.put(root.relativize(path).toString(), digest(path));
+        }
+      }
+    }
+    return files;
+  }
+
+  private static String digest(Path file) throws IOException {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -194,7 +194,7 @@ class FullDiskTest {
     try (Stream<Path> files = Files.list(dir)) {
       return files
           .map(p -> p.getFileName().toString())
-          .filter(n -> !n.equals(".batches.lock"))
+          .filter(n -> !n.equals(".batches.lock") && !n.equals(".batch-records"))
           .sorted()
           .toList();
     }

@@ -292,6 +292,7 @@ class NativeContextMisuseTest {
     assertThat(contexts(codecs)).isZero();
     try (Stream<Path> left =
         Files.list(paths.intermediateFile(SlmId.of(1), BatchId.of("irq")).getParent())) {
+      // Only the batch lock file: the discarded write recorded nothing.
       assertThat(left.map(p -> p.getFileName().toString())).containsExactly(".batches.lock");
     }
   }

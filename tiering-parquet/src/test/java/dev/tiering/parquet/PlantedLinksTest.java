@@ -305,7 +305,8 @@ class PlantedLinksTest {
     assertThat(report.failures())
         .filteredOn(f -> f.path().equals(file))
         .singleElement()
-        .satisfies(f -> assertThat(f.error()).contains("a symlink is already there, not a copy"));
+        .satisfies(
+            f -> assertThat(f.error()).contains("a symbolic link is already there, not a copy"));
     assertThat(file).exists();
     assertThat(Files.isSymbolicLink(target)).isTrue();
     assertThat(snapshot(outside)).isEqualTo(before);

@@ -35,10 +35,10 @@ class StagingWriterTest {
 
   private List<String> stagingNames() throws IOException {
     try (Stream<Path> files = Files.list(staging)) {
-      // The batch lock file is the staging area's own and stays.
       return files
           .map(p -> p.getFileName().toString())
-          .filter(n -> !n.equals(".batches.lock"))
+          // The batch lock file and the batch records are the SDK's own bookkeeping.
+          .filter(n -> !n.equals(".batches.lock") && !n.equals(".batch-records"))
           .sorted()
           .toList();
     }
@@ -214,4 +214,31 @@ class StagingWriterTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'a'");
   }
+
+  @Test
+  void eachWriterRecordsWhenItsBatchWasFirstWrittenAndLastPublished() throws IOException {
+    Instant first = Instant.parse("2025-11-10T09:00:00Z");
+    Instant later = Instant.parse("2025-11-10T09:20:00Z");
+    for (Instant at : List.of(first, later)) {
+      StagingWriter.builder(paths)
+          .clock(java.time.Clock.fixed(at, java.time.ZoneOffset.UTC))
+          .build()
+          .writeIntermediate(
+              SlmId.of(at.equals(first) ? 1 : 2), BatchId.of("b7"), Row.class, List.of(new Row(1)));
+    }
+
+    assertThat(paths.stagingBatchRecord(BatchId.of("b7")))
+        .hasContent("tiering-batch 1\nfirst 2025-11-10T09:00:00Z\nlast 2025-11-10T09:20:00Z\n");
+    assertThat(
+            dev.tiering.core.lifecycle.StagingJanitor.builder(paths)
+                .clock(java.time.Clock.fixed(later, java.time.ZoneOffset.UTC))
+                .build()
+                .batches())
+        .singleElement()
+        .satisfies(b -> assertThat(b.began()).isEqualTo(first))
+        .satisfies(b -> assertThat(b.lastWritten()).isEqualTo(later));
+  }
+
+  /** A one-column record. */
+  record Row(int id) {}
 }

@@ -747,8 +747,8 @@ public final class SidecarStore {
           file.toString(),
           0,
           0,
-          "it is a "
-              + entry.get().type().name().toLowerCase(java.util.Locale.ROOT)
+          "it is "
+              + entry.get().type().inWords()
               + ", not a file (the SDK never reads a sidecar through a link)",
           null);
     }

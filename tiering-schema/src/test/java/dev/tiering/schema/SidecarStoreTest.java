@@ -330,4 +330,16 @@ class SidecarStoreTest {
           .isEqualTo(SchemaVersion.INITIAL);
     }
   }
+
+  @Test
+  void aFifoAsSchemaJsonIsNamedAFifoAndNeverOpened() throws Exception {
+    Path sidecar = paths.schemaFile(Zone.SILVER, TABLE);
+    Files.createDirectories(sidecar.getParent());
+    assertThat(new ProcessBuilder("mkfifo", sidecar.toString()).start().waitFor()).isZero();
+
+    assertThatThrownBy(() -> store.read(Zone.SILVER, TABLE))
+        .isInstanceOf(MalformedSidecarException.class)
+        .hasMessageContaining(
+            "it is a FIFO (named pipe), not a file (the SDK never reads a sidecar through a link)");
+  }
 }

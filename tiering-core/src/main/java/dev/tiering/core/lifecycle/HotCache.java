@@ -68,6 +68,10 @@ public final class HotCache {
   private static final int MAX_ENTRIES = 200_000;
 
   private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(2);
+
+  /** The checksum of an entry a preview would add: no CRC32C is -1, and its copy is not made. */
+  private static final long PLANNED = -1;
+
   static final int ACCESS_SAVE_SECONDS = 10;
 
   /** A promote of many files releases the lock this often, so that readers get their turn. */
@@ -153,35 +157,35 @@ public final class HotCache {
   private LifecycleReport promote(Path lakePath, boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cache promote " + lakePath, dryRun);
     List<FileEntry> files = new ArrayList<>();
-    collect(lakePath, files);
+    collect(lakePath, files, report, true);
+    // A preview plays the promote on one copy of the index, so that what it would evict for one
+    // file is not evicted again for the next, and what it would cache counts against the budget.
+    Map<Path, Entry> played = dryRun ? load().entries : null;
     int next = 0;
     while (next < files.size()) {
       // A batch of files per lock: one index save per batch, and readers wait at most a batch.
       int from = next;
-      next =
-          withIndex(
-              dryRun,
-              index -> {
-                long started = System.nanoTime();
-                int at = from;
-                boolean changed = false;
-                do {
-                  FileEntry file = files.get(at++);
-                  try {
-                    changed |= promoteFile(file, index, report);
-                  } catch (IOException | RuntimeException e) {
-                    // One file's failure (it vanished in a compaction, say) must not cost the batch
-                    // its
-                    // save: copies published before it would be left outside the index and the
-                    // budget.
-                    report.fail(file.path(), e);
-                  }
-                } while (at < files.size() && System.nanoTime() - started < PROMOTE_BATCH_NANOS);
-                if (changed && !dryRun) {
-                  save(index);
-                }
-                return at;
-              });
+      Change<Integer> batch =
+          index -> {
+            long started = System.nanoTime();
+            int at = from;
+            boolean changed = false;
+            do {
+              FileEntry file = files.get(at++);
+              try {
+                changed |= promoteFile(file, index, report);
+              } catch (IOException | RuntimeException e) {
+                // One file's failure (it vanished in a compaction, say) must not cost the batch its
+                // save: copies published before it would be left outside the index and the budget.
+                report.fail(file.path(), "copy into the cache", e);
+              }
+            } while (at < files.size() && System.nanoTime() - started < PROMOTE_BATCH_NANOS);
+            if (changed && !dryRun) {
+              save(index);
+            }
+            return at;
+          };
+      next = dryRun ? batch.apply(played) : withIndex(false, batch);
     }
     return report.finish(log);
   }
@@ -202,7 +206,14 @@ public final class HotCache {
     paths.counterpart(normalized, DataKind.CACHE);
   }
 
-  private void collect(Path lakePath, List<FileEntry> files) throws IOException {
+  /**
+   * Adds the files to copy for {@code lakePath}: the file, or the data files readers see in the
+   * directory and its partition directories. Entries named like data files that are not regular
+   * files (a directory, a FIFO, a link) are never copied or entered: they are reported, in words.
+   */
+  private void collect(
+      Path lakePath, List<FileEntry> files, LifecycleReport.Builder report, boolean top)
+      throws IOException {
     Path normalized = lakePath.toAbsolutePath().normalize();
     Path lakeClean = paths.areaRoot(Area.LAKE_CLEAN);
     if (!normalized.startsWith(lakeClean)) {
@@ -259,10 +270,34 @@ public final class HotCache {
       // The files readers see: of a compaction in progress, only one side.
       files.addAll(PartitionView.files(storage, normalized, PartitionView.ALL));
       for (FileEntry child : storage.list(normalized)) {
-        if (child.isDirectory() && !child.name().startsWith(".") && !child.name().startsWith("_")) {
-          collect(child.path(), files);
+        if (child.name().startsWith(".") || child.name().startsWith("_") || child.isFile()) {
+          continue;
+        }
+        if (child.name().endsWith(".parquet")) {
+          // Named like a data file, but not one: never copied, nor what is inside it.
+          report.add(
+              LifecycleReport.Verb.KEPT,
+              child.path(),
+              child.size(),
+              "not cached: it is "
+                  + child.type().inWords()
+                  + " named like a data file, not a file (move it out of the table)");
+        } else if (child.isDirectory()) {
+          try {
+            collect(child.path(), files, report, false);
+          } catch (IOException e) {
+            // One unreadable partition hides only itself.
+            report.fail(child.path(), "list", e);
+          }
         }
       }
+    } else if (top) {
+      throw new IllegalArgumentException(
+          "Cannot cache "
+              + lakePath
+              + ": it is "
+              + entry.type().inWords()
+              + ", not a file or a directory of lake data");
     }
   }
 
@@ -273,6 +308,7 @@ public final class HotCache {
     if (lake.size() > budget) {
       report.fail(
           lake.path(),
+          "cache",
           new IllegalArgumentException(
               lake.size() + " bytes is more than the whole cache budget of " + budget + " bytes"));
       return false;
@@ -281,6 +317,7 @@ public final class HotCache {
       // Past this the index would outgrow what load() reads, and the cache would forget it all.
       report.fail(
           lake.path(),
+          "cache",
           new IllegalStateException(
               "the cache holds "
                   + MAX_ENTRIES
@@ -291,12 +328,8 @@ public final class HotCache {
     if (damage != null) {
       report.fail(
           lake.path(),
-          new IOException(
-              "Not caching "
-                  + lake.path()
-                  + ": "
-                  + damage
-                  + "; readers are told so too (check the lake file)"));
+          "cache",
+          new IOException(damage + "; readers are told so too (check the lake file)"));
       return false;
     }
     Entry existing = index.get(lake.path());
@@ -309,6 +342,9 @@ public final class HotCache {
     }
     boolean evicted = evictFor(index, lake.size(), lake.path(), report);
     if (report.dryRun()) {
+      // Entered in the preview's own copy of the index: later files of the preview count it.
+      index.put(
+          lake.path(), new Entry(lake.path(), cacheFile, lake.size(), PLANNED, clock.instant()));
       report.add(LifecycleReport.Verb.CACHED, lake.path(), lake.size(), cacheFile.toString());
       return false;
     }
@@ -316,7 +352,7 @@ public final class HotCache {
     try {
       crc = copyVerified(lake.path(), cacheFile, lake.size());
     } catch (IOException e) {
-      report.fail(lake.path(), e);
+      report.fail(lake.path(), "copy into the cache", e);
       return evicted;
     }
     index.put(lake.path(), new Entry(lake.path(), cacheFile, lake.size(), crc, clock.instant()));
@@ -354,11 +390,11 @@ public final class HotCache {
   private void drop(
       Map<Path, Entry> index, Entry entry, LifecycleReport.Builder report, String why) {
     try {
-      if (report.dryRun()) {
-        report.add(LifecycleReport.Verb.EVICTED, entry.cacheFile(), entry.bytes(), why);
-        return;
-      }
-      boolean freed = storage.delete(entry.cacheFile());
+      // A preview drops the entry from its own copy of the index, as the execution would.
+      boolean freed =
+          report.dryRun()
+              ? entry.crc32c() == PLANNED || storage.stat(entry.cacheFile()).isPresent()
+              : storage.delete(entry.cacheFile());
       index.remove(entry.lakeFile());
       // Counted as freed only if this process removed the copy.
       report.add(
@@ -367,7 +403,7 @@ public final class HotCache {
           freed ? entry.bytes() : 0,
           freed ? why : why + " (its copy was already gone: only its index entry removed)");
     } catch (IOException e) {
-      report.fail(entry.cacheFile(), e);
+      report.fail(entry.cacheFile(), "delete", e);
     }
   }
 
@@ -668,10 +704,7 @@ public final class HotCache {
         }
       } catch (IOException e) {
         // One copy that cannot go (a file root left) must not keep the others.
-        report.fail(
-            orphan.path(),
-            new IOException(
-                "cannot remove the orphaned cache copy: " + TempFileSweeper.reason(e), e));
+        report.fail(orphan.path(), "remove the orphaned cache copy", e);
       }
     }
   }
@@ -840,9 +873,7 @@ public final class HotCache {
           file,
           entry.get().isFile()
               ? entry.get().size() + " bytes, more than the " + MAX_INDEX_BYTES + "-byte limit"
-              : "a "
-                  + entry.get().type().name().toLowerCase(java.util.Locale.ROOT)
-                  + ", not a file");
+              : entry.get().type().inWords() + ", not a file");
       return new Loaded(null, 0, index);
     }
     String text;

@@ -67,12 +67,119 @@ public record LifecycleReport(
   public record Action(Verb verb, Path path, long bytes, String detail) {}
 
   /**
-   * One failure.
+   * One failure: what could not be done to which path, and why, in words.
    *
    * @param path the path
-   * @param error why, as the exception's message
+   * @param operation what could not be done to it, as a verb: {@code delete}, {@code move to the
+   *     archive}, {@code copy into the cache}, {@code read}, {@code list}, {@code lock} ...
+   * @param error why, in words: the system's reason ({@code permission denied}, {@code no such file
+   *     or directory}, {@code operation not permitted} ...) or the SDK's own sentence; never just
+   *     the path again
    */
-  public record Failure(Path path, String error) {}
+  public record Failure(Path path, String operation, String error) {
+
+    /**
+     * Checks the components.
+     *
+     * @param path the path; not null
+     * @param operation what could not be done; not null
+     * @param error why; not null
+     */
+    public Failure {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(operation, "operation");
+      Objects.requireNonNull(error, "error");
+    }
+
+    /**
+     * {@return a failure to {@code operation} {@code path}, with the exception's reason in words}
+     *
+     * @param path the path that could not be handled
+     * @param operation what could not be done to it, as a verb
+     * @param error what went wrong
+     */
+    public static Failure of(Path path, String operation, Throwable error) {
+      return new Failure(path, operation, reason(path, error));
+    }
+
+    /**
+     * {@return the failure as one line after its path, e.g. {@code cannot delete: permission
+     * denied}}
+     */
+    public String describe() {
+      return "cannot " + operation + ": " + error;
+    }
+
+    /**
+     * The reason of {@code error} in words, without repeating {@code path}: the kind of a file
+     * system error ({@code permission denied}) with the system's own reason (errno text) or the
+     * SDK's sentence, and the other file involved if there is one.
+     */
+    static String reason(Path path, Throwable error) {
+      Throwable e =
+          error instanceof java.io.UncheckedIOException && error.getCause() != null
+              ? error.getCause()
+              : error;
+      if (e instanceof java.nio.file.FileSystemException fs) {
+        String kind = kindOf(fs);
+        String why = fs.getReason() == null ? null : lowerFirst(fs.getReason().strip());
+        String text =
+            kind == null
+                ? why == null ? "input/output error" : why
+                : why == null || why.equalsIgnoreCase(kind) ? kind : kind + " (" + why + ")";
+        StringBuilder line = new StringBuilder(text);
+        String file = fs.getFile();
+        if (file != null && !file.equals(path.toString())) {
+          line.append(" (").append(file).append(')');
+        }
+        String other = fs.getOtherFile();
+        if (other != null && !other.equals(path.toString()) && !other.equals(file)) {
+          line.append(" (with ").append(other).append(')');
+        }
+        return line.toString();
+      }
+      String message = e.getMessage();
+      String name = path.toString();
+      if (message == null || message.isBlank() || message.strip().equals(name)) {
+        return e instanceof java.io.EOFException
+            ? "unexpected end of file"
+            : e instanceof java.io.IOException
+                ? "input/output error (" + e.getClass().getSimpleName() + ")"
+                : e.getClass().getSimpleName();
+      }
+      return message.startsWith(name + ": ") ? message.substring(name.length() + 2) : message;
+    }
+
+    private static String kindOf(java.nio.file.FileSystemException e) {
+      if (e instanceof java.nio.file.AccessDeniedException) {
+        return "permission denied";
+      } else if (e instanceof java.nio.file.NoSuchFileException) {
+        return "no such file or directory";
+      } else if (e instanceof java.nio.file.DirectoryNotEmptyException) {
+        return "directory not empty";
+      } else if (e instanceof java.nio.file.FileAlreadyExistsException) {
+        return "already exists";
+      } else if (e instanceof java.nio.file.NotDirectoryException) {
+        return "not a directory";
+      } else if (e instanceof java.nio.file.AtomicMoveNotSupportedException) {
+        return "cannot be moved there in one step (another file system)";
+      } else if (e instanceof java.nio.file.FileSystemLoopException) {
+        return "a loop of symbolic links";
+      } else if (e instanceof java.nio.file.NotLinkException) {
+        return "not a symbolic link";
+      }
+      return null;
+    }
+
+    /** {@code Operation not permitted} as {@code operation not permitted}; {@code FIFO} stays. */
+    private static String lowerFirst(String text) {
+      return text.length() > 1
+              && Character.isUpperCase(text.charAt(0))
+              && Character.isLowerCase(text.charAt(1))
+          ? Character.toLowerCase(text.charAt(0)) + text.substring(1)
+          : text;
+    }
+  }
 
   /**
    * Checks and copies the components.
@@ -202,14 +309,15 @@ public record LifecycleReport(
     }
 
     /**
-     * Records a failure.
+     * Records a failure, with the reason in words (see {@link Failure#of}).
      *
      * @param path the path that could not be handled
-     * @param error why; its message is kept
+     * @param operation what could not be done to it, as a verb, e.g. {@code delete}
+     * @param error what went wrong
      * @return this builder
      */
-    public Builder fail(Path path, Exception error) {
-      failures.add(new Failure(path, String.valueOf(error.getMessage())));
+    public Builder fail(Path path, String operation, Exception error) {
+      failures.add(Failure.of(path, operation, error));
       return this;
     }
 

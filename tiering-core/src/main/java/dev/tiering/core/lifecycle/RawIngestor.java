@@ -104,15 +104,13 @@ public final class RawIngestor {
                 case SYMLINK ->
                     "it is a symbolic link, which ingest never follows (ingest the file"
                         + " it points to)";
-                default -> "it is not a regular file (a device, pipe or socket)";
+                default -> "it is " + found.get().type().inWords() + ", not a file";
               };
       throw new java.nio.file.NoSuchFileException(input.toString(), null, what);
     }
     FileEntry in = found.get();
-    if (dryRun) {
-      report.add(LifecycleReport.Verb.INGESTED, input, in.size(), target.toString());
-      return report.finish(log);
-    }
+    // A preview reads what the execution reads (the digests), so it says what the execution will:
+    // ingested, already ingested, or refused.
     Optional<FileEntry> existing = storage.stat(target);
     String digest;
     if (existing.isPresent()) {
@@ -131,20 +129,28 @@ public final class RawIngestor {
       }
       report.add(LifecycleReport.Verb.KEPT, input, in.size(), "already ingested as " + target);
     } else {
-      digest = copyHashing(input, target);
+      digest = dryRun ? sha256(input) : copyHashing(input, target);
       report.add(LifecycleReport.Verb.INGESTED, input, in.size(), target + " sha256:" + digest);
     }
     byte[] line = (digest + "  " + name + "\n").getBytes(StandardCharsets.UTF_8);
     Optional<FileEntry> recorded = storage.stat(checksumFile);
     if (recorded.isEmpty()) {
-      try (PendingFile out = storage.create(checksumFile, WriteMode.CREATE_NEW)) {
-        out.stream().write(line);
-        out.commit();
+      if (!dryRun) {
+        try (PendingFile out = storage.create(checksumFile, WriteMode.CREATE_NEW)) {
+          out.stream().write(line);
+          out.commit();
+        }
       }
+      report.add(
+          LifecycleReport.Verb.WRITTEN,
+          checksumFile,
+          line.length,
+          "the sha256 of " + name + ", as sha256sum -c reads it");
     } else if (!recorded.get().isFile()
         || !java.util.Arrays.equals(line, readAll(checksumFile, line.length + 1))) {
       report.fail(
           checksumFile,
+          "check the checksum file",
           new IOException(
               "The checksum file "
                   + checksumFile

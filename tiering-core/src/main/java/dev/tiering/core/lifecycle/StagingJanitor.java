@@ -36,10 +36,21 @@ import org.slf4j.LoggerFactory;
  * writing (every staging writer holds its batch, see {@link #holdBatch}, until it commits or is
  * closed; liveness is that lock, never a file's age), hidden temporary files ({@link
  * TempFileSweeper} handles crashed writers' ones), and files that are not staging files at all.
- * Housekeeping by recency ({@link #cleanupOldBatches}) also keeps files younger than the grace
- * period, which a coordinator may be about to read. Links are removed as links; their targets are
- * never touched. A failed removal is reported and the rest go on. Thread-safe, and safe beside
- * writers and other janitors in this and other processes.
+ * Housekeeping by recency ({@link #cleanupOldBatches}) also keeps batches published to within the
+ * grace period, which a coordinator may be about to read.
+ *
+ * <p>Recency comes from the SDK's own record of each batch, never from file times, which a restore
+ * ({@code cp -a}, {@code tar}, {@code rsync -t}), a {@code touch} or a wrong clock can set to
+ * anything: every hold of a batch (see {@link #holdBatch}) records in staging when the batch was
+ * first written and when it was last published to ({@link PathResolver#stagingBatchRecord}). A
+ * batch's age is when it was first written; its grace period runs from its last publish. A batch
+ * without a record (written before records existed, or copied in by hand) is dated by its files'
+ * plausible modification times: the oldest for its age, the newest for its grace period. A time in
+ * the future, before 2000-01-01, or (with a record) before the batch began is never used, and is
+ * reported beside its file; a batch with no usable time at all is kept and reported, and counts as
+ * none of the most recent. Links are removed as links; their targets are never touched. A failed
+ * removal is reported and the rest go on. Thread-safe, and safe beside writers and other janitors
+ * in this and other processes.
  */
 public final class StagingJanitor {
 
@@ -48,6 +59,19 @@ public final class StagingJanitor {
 
   /** How long a writer waits for a cleanup of its batch to finish before it gives up. */
   private static final Duration HOLD_TIMEOUT = Duration.ofMinutes(2);
+
+  /** The first line of a batch record (see {@link PathResolver#stagingBatchRecord}). */
+  private static final String RECORD_HEADER = "tiering-batch 1";
+
+  /**
+   * How precisely a batch's last publish is recorded: a hold released within this of the recorded
+   * last publish writes nothing (seven SLMs finishing together publish the record once, not seven
+   * times), and the grace period is that much longer, so it never ends early.
+   */
+  static final Duration RECORD_RESOLUTION = Duration.ofSeconds(10);
+
+  private static final String FIRST = "first";
+  private static final String LAST = "last";
 
   private static final Logger log = LoggerFactory.getLogger(StagingJanitor.class);
 
@@ -79,20 +103,134 @@ public final class StagingJanitor {
   }
 
   /**
-   * Marks {@code batch} as being written until the result is closed: no cleanup removes any file of
-   * a held batch, in this process or another. Staging writers hold their batch from open to commit
-   * or close; hold one yourself around staging files written by other means. Many holders may hold
-   * one batch; a cleanup removing the batch at this moment makes this wait until it is done (up to
-   * two minutes).
+   * A batch held by a writer (see {@link #holdBatch}): no cleanup removes any file of it until the
+   * hold is released. Releasing it by {@link #close()} records the batch's publish; a holder that
+   * published nothing releases it by {@link #abandon()}. Either is harmless twice, or after the
+   * other.
+   */
+  public interface Hold extends Closeable {
+    /**
+     * Records in the batch's record that it was published to now (and, if the record has no earlier
+     * one, that it was first written when this hold was taken), then releases the batch. A record
+     * that cannot be written is logged: the batch keeps its earlier times.
+     *
+     * @throws IOException if the batch's lock cannot be released
+     */
+    @Override
+    void close() throws IOException;
+
+    /**
+     * Releases the batch recording nothing: for a holder that published nothing (a write refused or
+     * discarded), so that a refused write leaves nothing behind.
+     *
+     * @throws IOException if the batch's lock cannot be released
+     */
+    void abandon() throws IOException;
+  }
+
+  /**
+   * Marks {@code batch} as being written until the result is released: no cleanup removes any file
+   * of a held batch, in this process or another. Staging writers hold their batch from open to
+   * commit or close; hold one yourself around staging files written by other means. Many holders
+   * may hold one batch; a cleanup removing the batch at this moment makes this wait until it is
+   * done (up to two minutes). Times are recorded by the system clock (see {@link
+   * #holdBatch(PathResolver, Storage, BatchId, Clock)}).
    *
    * @param paths where the staging lock file is
    * @param storage the storage of the hot tier; must support keyed locks (local disks do)
    * @param batch the batch to hold
-   * @return the hold; closing it releases the batch
+   * @return the hold; closing it records the batch's publish and releases the batch
    * @throws IOException if the batch stays locked by a cleanup past the wait, or the lock file
    *     cannot be created
    */
-  public static Closeable holdBatch(PathResolver paths, Storage storage, BatchId batch)
+  public static Hold holdBatch(PathResolver paths, Storage storage, BatchId batch)
+      throws IOException {
+    return holdBatch(paths, storage, batch, Clock.systemUTC());
+  }
+
+  /**
+   * Holds {@code batch} as {@link #holdBatch(PathResolver, Storage, BatchId)} does, recording its
+   * times by {@code clock} in the batch's record in staging (published atomically; see {@link
+   * PathResolver#stagingBatchRecord}): closing the hold records when the batch was first written
+   * (when the earliest hold that published to it was taken) and when it was last published to.
+   * Cleanup ranks batches and measures its grace period by these records, never by file times.
+   * Taking a hold writes nothing.
+   *
+   * @param paths where the staging lock file and the batch records are
+   * @param storage the storage of the hot tier; must support keyed locks (local disks do)
+   * @param batch the batch to hold
+   * @param clock the clock the record's times come from
+   * @return the hold; closing it records the batch's publish, then releases the batch
+   * @throws IOException if the batch stays locked by a cleanup past the wait, or the lock file
+   *     cannot be created
+   */
+  public static Hold holdBatch(PathResolver paths, Storage storage, BatchId batch, Clock clock)
+      throws IOException {
+    Closeable lock = lock(paths, storage, batch);
+    Instant opened = clock.instant();
+    Path record = paths.stagingBatchRecord(batch);
+    return new Hold() {
+      private boolean released;
+
+      @Override
+      public synchronized void close() throws IOException {
+        if (released) {
+          return;
+        }
+        released = true;
+        try {
+          // Under the shared lock still: no cleanup removes the record or the batch meanwhile.
+          writeRecord(storage, record, opened, clock.instant());
+        } catch (IOException | RuntimeException e) {
+          // The batch keeps its earlier times; its files are published or discarded already.
+          log.warn("Cannot record the publish of batch {} in {}: {}", batch, record, e.toString());
+        } finally {
+          lock.close();
+        }
+      }
+
+      @Override
+      public synchronized void abandon() throws IOException {
+        if (!released) {
+          released = true;
+          lock.close();
+        }
+      }
+    };
+  }
+
+  /**
+   * Writes the batch record: its first write the earlier of the record's (if plausible) and {@code
+   * opened}, its last publish {@code now}. A damaged record is replaced (it is untrusted input).
+   * Each write costs an atomic publish, so a hold whose times the record already covers (its first
+   * write no earlier, its last publish within {@link #RECORD_RESOLUTION}) writes nothing.
+   */
+  private static void writeRecord(Storage storage, Path record, Instant opened, Instant now)
+      throws IOException {
+    Instant first = opened;
+    try {
+      Optional<Map<String, Instant>> known =
+          StampFile.read(storage, record, RECORD_HEADER, List.of(FIRST, LAST));
+      if (known.isPresent() && PlausibleTime.implausible(known.get().get(FIRST), now) == null) {
+        Instant knownFirst = known.get().get(FIRST);
+        Instant last = known.get().get(LAST);
+        if (!knownFirst.isAfter(opened)
+            && !now.isBefore(last)
+            && !now.isAfter(last.plus(RECORD_RESOLUTION))) {
+          return;
+        }
+        first = knownFirst.isBefore(opened) ? knownFirst : opened;
+      }
+    } catch (StampFile.DamagedException damaged) {
+      log.warn("Replacing damaged batch record {}: {}", record, damaged.getMessage());
+    }
+    Map<String, Instant> times = new LinkedHashMap<>();
+    times.put(FIRST, first);
+    times.put(LAST, now);
+    StampFile.write(storage, record, RECORD_HEADER, times);
+  }
+
+  private static Closeable lock(PathResolver paths, Storage storage, BatchId batch)
       throws IOException {
     return storage
         .tryLock(paths.stagingLockFile(), lockKey(batch), LockMode.SHARED, HOLD_TIMEOUT)
@@ -113,14 +251,42 @@ public final class StagingJanitor {
   }
 
   /**
-   * A batch in staging: its files and when its newest file was last written.
+   * A batch in staging: its files, and when it was first and last written, by its record in staging
+   * or, without one, by its files' plausible modification times.
    *
    * @param batch the batch id
    * @param files its intermediate and cross-check files (links included)
    * @param bytes their total size
-   * @param newest the newest modification time among them
+   * @param began when the batch was first written: its record's, else its oldest plausible file
+   *     time; null if nothing tells
+   * @param lastWritten when the batch was last published to: its record's, else its newest
+   *     plausible file time; null if nothing tells
+   * @param untrusted the files whose modification time was not used, with why, in words
    */
-  public record Batch(BatchId batch, List<FileEntry> files, long bytes, Instant newest) {}
+  public record Batch(
+      BatchId batch,
+      List<FileEntry> files,
+      long bytes,
+      Instant began,
+      Instant lastWritten,
+      Map<Path, String> untrusted) {
+
+    /**
+     * Copies the components.
+     *
+     * @param batch the batch id; not null
+     * @param files its files, copied
+     * @param bytes their total size
+     * @param began when it was first written, or null
+     * @param lastWritten when it was last published to, or null
+     * @param untrusted the files whose time was not used, with why; copied
+     */
+    public Batch {
+      Objects.requireNonNull(batch, "batch");
+      files = List.copyOf(files);
+      untrusted = Map.copyOf(untrusted);
+    }
+  }
 
   /** The staging directories: wherever the rules send intermediate and cross-check files. */
   private Set<Path> stagingDirs() {
@@ -132,9 +298,8 @@ public final class StagingJanitor {
   }
 
   /**
-   * The batches in staging, most recent first. A batch's recency is the modification time of its
-   * newest file (ties broken by batch id, descending), so a batch still being written counts as
-   * recent however old its id looks.
+   * The batches in staging, most recent first: by when each was first written (ties broken by batch
+   * id, descending), as its record in staging says; batches with no time to go by come last.
    *
    * @return the batches, each with its intermediate and cross-check files
    * @throws IOException if a staging directory cannot be listed
@@ -150,21 +315,112 @@ public final class StagingJanitor {
         }
       }
     }
+    Set<BatchId> recorded = recordedBatches();
+    Instant now = clock.instant();
     List<Batch> batches = new ArrayList<>();
-    byBatch.forEach(
-        (batch, files) ->
-            batches.add(
-                new Batch(
-                    batch,
-                    List.copyOf(files),
-                    files.stream().mapToLong(FileEntry::size).sum(),
-                    files.stream()
-                        .map(FileEntry::modified)
-                        .max(Comparator.naturalOrder())
-                        .orElseThrow())));
+    for (Map.Entry<BatchId, List<FileEntry>> batch : byBatch.entrySet()) {
+      batches.add(dated(batch.getKey(), batch.getValue(), recorded.contains(batch.getKey()), now));
+    }
     batches.sort(
-        Comparator.comparing(Batch::newest).thenComparing(b -> b.batch().value()).reversed());
+        Comparator.comparing(
+                Batch::began, Comparator.nullsFirst(Comparator.<Instant>naturalOrder()))
+            .thenComparing(b -> b.batch().value())
+            .reversed());
     return batches;
+  }
+
+  /** The batches that have a record, by the records' names (never read here). */
+  private Set<BatchId> recordedBatches() throws IOException {
+    Set<BatchId> recorded = new java.util.HashSet<>();
+    for (String name : storage.names(paths.stagingBatchRecord(BatchId.of("x")).getParent())) {
+      PathResolver.batchOfRecord(name).ifPresent(recorded::add);
+    }
+    return recorded;
+  }
+
+  /**
+   * Dates a batch: by its record, else by its files' plausible times. Every time not used is named
+   * in {@link Batch#untrusted}, with why; a record that cannot be used is named there for each
+   * file.
+   */
+  private Batch dated(BatchId batch, List<FileEntry> files, boolean hasRecord, Instant now) {
+    long bytes = files.stream().mapToLong(FileEntry::size).sum();
+    Map<Path, String> untrusted = new LinkedHashMap<>();
+    String recordProblem = null;
+    if (hasRecord) {
+      Path record = paths.stagingBatchRecord(batch);
+      try {
+        Optional<Map<String, Instant>> times =
+            StampFile.read(storage, record, RECORD_HEADER, List.of(FIRST, LAST));
+        if (times.isPresent()) {
+          Instant first = times.get().get(FIRST);
+          Instant last = times.get().get(LAST);
+          String implausible = PlausibleTime.implausible(first, now);
+          if (implausible == null) {
+            implausible = PlausibleTime.implausible(last, now);
+          }
+          if (implausible == null && last.isBefore(first)) {
+            implausible = "its last publish " + last + " is before its first write " + first;
+          }
+          if (implausible == null) {
+            for (FileEntry file : files) {
+              String why = implausibleFileTime(file.modified(), now);
+              if (why == null && file.modified().isBefore(first.minus(PlausibleTime.SKEW))) {
+                why = "before its batch began (" + first + ")";
+              }
+              if (why != null) {
+                untrusted.put(file.path(), timeNotUsed(file, why));
+              }
+            }
+            return new Batch(batch, files, bytes, first, last, untrusted);
+          }
+          recordProblem = "its batch record " + record + " cannot be trusted: " + implausible;
+        }
+      } catch (StampFile.DamagedException e) {
+        recordProblem = "its batch record " + record + " cannot be used: " + e.getMessage();
+      } catch (IOException e) {
+        recordProblem =
+            "its batch record "
+                + record
+                + " cannot be read: "
+                + LifecycleReport.Failure.reason(record, e);
+      }
+    }
+    Instant oldest = null;
+    Instant newest = null;
+    for (FileEntry file : files) {
+      String why = implausibleFileTime(file.modified(), now);
+      if (why != null) {
+        untrusted.put(file.path(), timeNotUsed(file, why));
+        continue;
+      }
+      oldest = oldest == null || file.modified().isBefore(oldest) ? file.modified() : oldest;
+      newest = newest == null || file.modified().isAfter(newest) ? file.modified() : newest;
+    }
+    if (recordProblem != null) {
+      log.warn("Batch {}: {}; dating it by its files' times", batch, recordProblem);
+      for (FileEntry file : files) {
+        untrusted.merge(
+            file.path(),
+            recordProblem + ", so its batch is dated by its files' times",
+            (a, b) -> b + "; " + a);
+      }
+    }
+    return new Batch(batch, files, bytes, oldest, newest, untrusted);
+  }
+
+  private static String implausibleFileTime(Instant modified, Instant now) {
+    String why = PlausibleTime.implausible(modified, now);
+    return why == null ? null : why.substring(why.indexOf(" is ") + 4);
+  }
+
+  private static String timeNotUsed(FileEntry file, String why) {
+    return "its modification time "
+        + file.modified()
+        + " is "
+        + why
+        + ": not used to date its batch (restored with cp -a, tar or rsync -t, touched, or written"
+        + " under a wrong clock?)";
   }
 
   /**
@@ -183,7 +439,11 @@ public final class StagingJanitor {
 
   private LifecycleReport cleanupBatch(BatchId batch, boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cleanup batch " + batch, dryRun);
-    remove(batches().stream().filter(b -> b.batch().equals(batch)).toList(), null, report);
+    List<Batch> found = batches().stream().filter(b -> b.batch().equals(batch)).toList();
+    remove(found, null, report);
+    if (found.isEmpty() && !dryRun) {
+      removeOrphanRecords(List.of(batch), report);
+    }
     return report.finish(log);
   }
 
@@ -211,20 +471,84 @@ public final class StagingJanitor {
         LifecycleReport.builder(
             "cleanup keeping the " + keepRecent + " most recent batches", dryRun);
     List<Batch> batches = batches();
-    for (int i = 0; i < Math.min(keepRecent, batches.size()); i++) {
-      for (FileEntry file : batches.get(i).files()) {
-        report.add(
-            LifecycleReport.Verb.KEPT,
-            file.path(),
-            file.size(),
-            "batch " + batches.get(i).batch() + " is among the " + keepRecent + " most recent");
+    List<Batch> older = new ArrayList<>();
+    int recent = 0;
+    for (Batch batch : batches) {
+      if (batch.began() == null) {
+        // Ranked nowhere: as the most recent it would push a real one out; as the oldest it would
+        // go, though nothing says it is old.
+        keepAll(
+            batch,
+            report,
+            "batch "
+                + batch.batch()
+                + " has no time to date it by (no batch record, and no plausible modification"
+                + " time): it counts as none of the most recent and is not removed by age (remove"
+                + " it with cleanup --batch "
+                + batch.batch()
+                + ")");
+      } else if (recent < keepRecent) {
+        recent++;
+        keepAll(
+            batch,
+            report,
+            "batch " + batch.batch() + " is among the " + keepRecent + " most recent");
+      } else {
+        older.add(batch);
       }
     }
+    // A last publish is recorded to within RECORD_RESOLUTION: the grace period is that much longer
+    // (unless there is none), so that it never ends early.
     remove(
-        batches.subList(Math.min(keepRecent, batches.size()), batches.size()),
-        clock.instant().minus(grace),
+        older,
+        clock.instant().minus(grace).minus(grace.isZero() ? Duration.ZERO : RECORD_RESOLUTION),
         report);
+    if (!dryRun) {
+      Set<BatchId> withFiles = new java.util.HashSet<>();
+      batches.forEach(b -> withFiles.add(b.batch()));
+      List<BatchId> orphans = new ArrayList<>();
+      for (BatchId recorded : recordedBatches()) {
+        if (!withFiles.contains(recorded)) {
+          orphans.add(recorded);
+        }
+      }
+      removeOrphanRecords(orphans, report);
+    }
     return report.finish(log);
+  }
+
+  /**
+   * Removes the records of batches with no file left (a cleanup stopped between a batch's last file
+   * and its record, or a writer that discarded its only file), each under the batch's exclusive
+   * lock and only if no staging file of it is there then: a batch a writer holds keeps its record.
+   */
+  private void removeOrphanRecords(List<BatchId> orphans, LifecycleReport.Builder report)
+      throws IOException {
+    for (BatchId batch : orphans) {
+      Path record = paths.stagingBatchRecord(batch);
+      if (storage.stat(record).isEmpty()) {
+        continue;
+      }
+      Optional<Closeable> lock = lockForRemoval(batch, false);
+      if (lock.isEmpty()) {
+        continue;
+      }
+      try (Closeable held = lock.get()) {
+        boolean hasFiles = false;
+        for (Path dir : stagingDirs()) {
+          for (String name : storage.names(dir)) {
+            hasFiles |= StagingFile.parse(name).filter(f -> f.batch().equals(batch)).isPresent();
+          }
+        }
+        if (!hasFiles) {
+          try {
+            storage.delete(record);
+          } catch (IOException e) {
+            report.fail(record, "delete the batch record", e);
+          }
+        }
+      }
+    }
   }
 
   /** Batches locked and checked at a time: the kernel keeps a process's record locks in a list. */
@@ -259,7 +583,7 @@ public final class StagingJanitor {
         Optional<Closeable> lock = lockForRemoval(batch.batch(), report.dryRun());
         if (lock.isEmpty()) {
           keepAll(
-              batch.files(),
+              batch,
               report,
               "batch " + batch.batch() + " is still being written (a live writer holds it)");
         } else {
@@ -290,24 +614,34 @@ public final class StagingJanitor {
                 : unchanged(batch, names.getOrDefault(batch.batch(), Set.of()));
         if (files == null) {
           keepAll(
-              batch.files(),
+              batch,
               report,
               "batch "
                   + batch.batch()
                   + " was written to while cleanup ran; left for the next cleanup");
-        } else if (youngest != null && batch.newest().isAfter(youngest)) {
+        } else if (youngest != null && batch.lastWritten().isAfter(youngest)) {
           // Per batch, never per file: a coordinator about to read a batch needs all of it.
           keepAll(
-              files,
+              batch,
               report,
               "batch "
                   + batch.batch()
-                  + " has a file younger than the "
+                  + " was written to within the "
                   + grace.toMinutes()
                   + "-minute grace period");
         } else {
+          boolean removedAll = true;
           for (FileEntry file : files) {
-            removeFile(file, report);
+            removedAll &= removeFile(file, batch.untrusted().get(file.path()), report);
+          }
+          if (removedAll && !report.dryRun()) {
+            // The record goes with the batch's last file, still under the batch's lock.
+            Path record = paths.stagingBatchRecord(batch.batch());
+            try {
+              storage.delete(record);
+            } catch (IOException e) {
+              report.fail(record, "delete the batch record", e);
+            }
           }
         }
       }
@@ -373,31 +707,47 @@ public final class StagingJanitor {
         paths.stagingLockFile(), lockKey(batch), LockMode.EXCLUSIVE, Duration.ZERO);
   }
 
-  private static void keepAll(List<FileEntry> files, LifecycleReport.Builder report, String why) {
-    for (FileEntry file : files) {
-      report.add(LifecycleReport.Verb.KEPT, file.path(), file.size(), why);
+  /** Reports every file of a batch as kept, with why and any time of it that was not used. */
+  private static void keepAll(Batch batch, LifecycleReport.Builder report, String why) {
+    for (FileEntry file : batch.files()) {
+      report.add(
+          LifecycleReport.Verb.KEPT,
+          file.path(),
+          file.size(),
+          withNote(why, batch.untrusted().get(file.path())));
     }
   }
 
-  private void removeFile(FileEntry file, LifecycleReport.Builder report) {
+  private static String withNote(String detail, String note) {
+    return note == null ? detail : detail.isEmpty() ? note : detail + "; " + note;
+  }
+
+  /** Removes (or archives) one file; false if it failed (and was reported). */
+  private boolean removeFile(FileEntry file, String note, LifecycleReport.Builder report) {
     try {
       if (archive && file.isFile()) {
         Path target = paths.stagingArchiveFile(StagingFile.parse(file.name()).orElseThrow());
         if (!report.dryRun()) {
           storage.transfer(file.path(), target);
         }
-        report.add(LifecycleReport.Verb.ARCHIVED, file.path(), file.size(), target.toString());
+        report.add(
+            LifecycleReport.Verb.ARCHIVED,
+            file.path(),
+            file.size(),
+            withNote(target.toString(), note));
       } else if (report.dryRun() || storage.delete(file.path())) {
         // A file another cleanup removed first is not reported as removed by this one.
         report.add(
             LifecycleReport.Verb.DELETED,
             file.path(),
             file.size(),
-            file.isFile() ? "" : "link removed, its target left alone");
+            withNote(file.isFile() ? "" : "link removed, its target left alone", note));
       }
+      return true;
     } catch (IOException | RuntimeException e) {
-      log.warn("Cannot remove staging file {}: {}", file.path(), e.toString());
-      report.fail(file.path(), e);
+      log.debug("Cannot remove staging file {}", file.path(), e);
+      report.fail(file.path(), archive && file.isFile() ? "move to the archive" : "delete", e);
+      return false;
     }
   }
 

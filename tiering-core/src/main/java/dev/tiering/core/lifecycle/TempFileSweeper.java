@@ -135,7 +135,7 @@ public final class TempFileSweeper {
       if (!isolate) {
         throw e;
       }
-      report.fail(dir, new IOException("cannot list the directory: " + reason(e), e));
+      report.fail(dir, "list the directory", e);
       return;
     }
     for (FileEntry entry : entries) {
@@ -148,24 +148,10 @@ public final class TempFileSweeper {
           if (!isolate) {
             throw e;
           }
-          report.fail(
-              entry.path(),
-              new IOException("cannot remove the abandoned temporary file: " + reason(e), e));
+          report.fail(entry.path(), "remove the abandoned temporary file", e);
         }
       }
     }
-  }
-
-  /**
-   * Why {@code e} happened, without the path it names: the report line names the path already. The
-   * layout's storage puts the errno text in every file system error (see {@code
-   * Storage#reportingFullTiers}).
-   */
-  static String reason(IOException e) {
-    if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
-      return fs.getReason();
-    }
-    return String.valueOf(e.getMessage());
   }
 
   private void sweepFile(FileEntry entry, LifecycleReport.Builder report) throws IOException {

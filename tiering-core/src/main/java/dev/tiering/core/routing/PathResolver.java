@@ -53,6 +53,9 @@ public final class PathResolver {
   public static final long MAX_COMMIT = 9_999_999_999L;
 
   private static final String DATA_PREFIX = "part-";
+  private static final String BATCH_RECORD_DIR = ".batch-records";
+  private static final String BATCH_RECORD_SUFFIX = ".record";
+  private static final String ARCHIVE_RECORD_NAME = ".tiering-archived";
   private static final String STAGED_SUFFIX = ".staged";
   private static final String COMPACTED_SUFFIX = "-compacted.parquet";
 
@@ -255,6 +258,62 @@ public final class PathResolver {
    */
   public Path stagingLockFile() {
     return areaRoot(Area.STAGING).resolve(".batches.lock");
+  }
+
+  /**
+   * {@return where the SDK records when a batch was first written and last published: {@code
+   * <hot>/staging/.batch-records/<batch>.record}} Staging cleanup ranks batches and measures its
+   * grace period by these records, never by file times. The directory is hidden and the name ends
+   * in neither {@code .parquet} nor {@code .tmp}, so no glob, reader, sweep or cleanup takes a
+   * record for data.
+   *
+   * @param batch the batch
+   */
+  public Path stagingBatchRecord(BatchId batch) {
+    return checkUnder(
+        Area.STAGING,
+        areaRoot(Area.STAGING)
+            .resolve(BATCH_RECORD_DIR)
+            .resolve(batch.value() + BATCH_RECORD_SUFFIX));
+  }
+
+  /**
+   * {@return the batch a staging batch record belongs to, or empty if {@code fileName} is not the
+   * name of one} The inverse of {@link #stagingBatchRecord}'s file name.
+   *
+   * @param fileName a file name in the batch records' directory
+   */
+  public static Optional<BatchId> batchOfRecord(String fileName) {
+    if (!fileName.endsWith(BATCH_RECORD_SUFFIX)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          BatchId.of(fileName.substring(0, fileName.length() - BATCH_RECORD_SUFFIX.length())));
+    } catch (IllegalArgumentException notABatch) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * {@return where retention records when an archived partition reached the archive: {@code
+   * <partition>/.tiering-archived}} Archive retention counts from this time, never from the
+   * partition's date or its files' times. Hidden, so no glob or retention mistakes it for data.
+   *
+   * @param archivePartitionDir a partition directory in the lake's archive area
+   * @throws IllegalArgumentException if the directory is outside the archive area
+   */
+  public Path archiveRecordFile(Path archivePartitionDir) {
+    Path normalized = archivePartitionDir.toAbsolutePath().normalize();
+    if (!normalized.startsWith(areaRoot(Area.LAKE_ARCHIVE))) {
+      throw new IllegalArgumentException(
+          "Path "
+              + archivePartitionDir
+              + " is not in the archive ("
+              + areaRoot(Area.LAKE_ARCHIVE)
+              + ")");
+    }
+    return normalized.resolve(ARCHIVE_RECORD_NAME);
   }
 
   /**

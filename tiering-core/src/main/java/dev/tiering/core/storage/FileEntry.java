@@ -17,13 +17,32 @@ public record FileEntry(Path path, Type type, long size, Instant modified) {
   /** What a directory entry is. */
   public enum Type {
     /** A regular file. */
-    FILE,
+    FILE("a regular file"),
     /** A directory. */
-    DIRECTORY,
+    DIRECTORY("a directory"),
     /** A symbolic link, never followed. */
-    SYMLINK,
-    /** Anything else (device, socket, pipe). */
-    OTHER
+    SYMLINK("a symbolic link"),
+    /** A named pipe. */
+    FIFO("a FIFO (named pipe)"),
+    /** A Unix domain socket. */
+    SOCKET("a socket"),
+    /** A block device. */
+    BLOCK_DEVICE("a block device"),
+    /** A character device. */
+    CHARACTER_DEVICE("a character device"),
+    /** Anything else, or a special file whose kind the store does not tell. */
+    OTHER("a special file");
+
+    private final String words;
+
+    Type(String words) {
+      this.words = words;
+    }
+
+    /** {@return the kind in words, with its article, e.g. {@code a FIFO (named pipe)}} */
+    public String inWords() {
+      return words;
+    }
   }
 
   /**

@@ -39,7 +39,7 @@ final class LayoutStorage extends ForwardingStorage {
     try {
       return new Pending(delegate().create(target, mode));
     } catch (IOException e) {
-      throw diagnose(explained(e, "create"), target);
+      throw diagnose(explained(e), target);
     }
   }
 
@@ -48,7 +48,7 @@ final class LayoutStorage extends ForwardingStorage {
     try {
       return super.openStream(file);
     } catch (IOException e) {
-      throw explained(e, "read");
+      throw explained(e);
     }
   }
 
@@ -57,7 +57,7 @@ final class LayoutStorage extends ForwardingStorage {
     try {
       return super.openChannel(file);
     } catch (IOException e) {
-      throw explained(e, "read");
+      throw explained(e);
     }
   }
 
@@ -66,7 +66,7 @@ final class LayoutStorage extends ForwardingStorage {
     try {
       return super.list(dir);
     } catch (IOException e) {
-      throw explained(e, "list");
+      throw explained(e);
     }
   }
 
@@ -75,7 +75,7 @@ final class LayoutStorage extends ForwardingStorage {
     try {
       return super.names(dir);
     } catch (IOException e) {
-      throw explained(e, "list");
+      throw explained(e);
     }
   }
 
@@ -84,7 +84,7 @@ final class LayoutStorage extends ForwardingStorage {
     try {
       return super.stat(path);
     } catch (IOException e) {
-      throw explained(e, "stat");
+      throw explained(e);
     }
   }
 
@@ -93,7 +93,7 @@ final class LayoutStorage extends ForwardingStorage {
     try {
       return super.delete(path);
     } catch (IOException e) {
-      throw explained(e, "delete");
+      throw explained(e);
     }
   }
 
@@ -102,17 +102,18 @@ final class LayoutStorage extends ForwardingStorage {
     try {
       return super.deleteIfAbandoned(temporary);
     } catch (IOException e) {
-      throw explained(e, "probe and delete");
+      throw explained(e);
     }
   }
 
   /**
-   * The failure with what was tried and why in its message. The JDK gives only the path for the
-   * three commonest errors (EACCES, ENOENT, EEXIST), so a report would read {@code FAILED
-   * /data/lake/...: /data/lake/...}; every other error already carries its errno text, and the
-   * SDK's own exceptions their sentence. Same exception type, the original as its cause.
+   * The failure with why in its message. The JDK gives only the path for the three commonest errors
+   * (EACCES, ENOENT, EEXIST), so a message would read {@code /data/lake/...} alone; every other
+   * error already carries its errno text, and the SDK's own exceptions their sentence. What was
+   * tried is the caller's to say (a report's operation). Same exception type, the original as its
+   * cause.
    */
-  static IOException explained(IOException e, String operation) {
+  static IOException explained(IOException e) {
     if (!(e instanceof java.nio.file.FileSystemException fs)
         || fs.getReason() != null
         || fs.getFile() == null) {
@@ -122,17 +123,15 @@ final class LayoutStorage extends ForwardingStorage {
     if (fs instanceof java.nio.file.AccessDeniedException) {
       named =
           new java.nio.file.AccessDeniedException(
-              fs.getFile(), fs.getOtherFile(), "cannot " + operation + ": permission denied");
+              fs.getFile(), fs.getOtherFile(), "permission denied");
     } else if (fs instanceof java.nio.file.NoSuchFileException) {
       named =
           new java.nio.file.NoSuchFileException(
-              fs.getFile(),
-              fs.getOtherFile(),
-              "cannot " + operation + ": no such file or directory");
+              fs.getFile(), fs.getOtherFile(), "no such file or directory");
     } else if (fs instanceof java.nio.file.FileAlreadyExistsException) {
       named =
           new java.nio.file.FileAlreadyExistsException(
-              fs.getFile(), fs.getOtherFile(), "cannot " + operation + ": it already exists");
+              fs.getFile(), fs.getOtherFile(), "already exists");
     } else {
       return e;
     }
@@ -146,7 +145,7 @@ final class LayoutStorage extends ForwardingStorage {
     try {
       super.move(source, target);
     } catch (IOException e) {
-      throw explained(e, "move");
+      throw explained(e);
     }
   }
 
@@ -159,7 +158,7 @@ final class LayoutStorage extends ForwardingStorage {
     try {
       super.createDirectories(dir);
     } catch (IOException e) {
-      throw explained(e, "create directory");
+      throw explained(e);
     }
   }
 
@@ -169,7 +168,7 @@ final class LayoutStorage extends ForwardingStorage {
     try {
       return super.lock(lockFile, timeout);
     } catch (IOException e) {
-      throw explained(e, "open lock file");
+      throw explained(e);
     }
   }
 
@@ -180,7 +179,7 @@ final class LayoutStorage extends ForwardingStorage {
     try {
       return super.tryLock(lockFile, key, mode, timeout);
     } catch (IOException e) {
-      throw explained(e, "open lock file");
+      throw explained(e);
     }
   }
 
@@ -322,7 +321,7 @@ final class LayoutStorage extends ForwardingStorage {
       try {
         real.commit();
       } catch (IOException e) {
-        throw fail(explained(e, "publish"));
+        throw fail(explained(e));
       }
     }
 

@@ -229,12 +229,29 @@ final class LocalStorage implements Storage {
             ? FileEntry.Type.SYMLINK
             : attributes.isDirectory()
                 ? FileEntry.Type.DIRECTORY
-                : attributes.isRegularFile() ? FileEntry.Type.FILE : FileEntry.Type.OTHER;
+                : attributes.isRegularFile() ? FileEntry.Type.FILE : special(path);
     return new FileEntry(
         path,
         type,
         type == FileEntry.Type.DIRECTORY ? 0 : attributes.size(),
         attributes.lastModifiedTime().toInstant());
+  }
+
+  /** The kind of a special file, from its mode (read only for these, which are rare). */
+  private static FileEntry.Type special(Path path) throws IOException {
+    int mode;
+    try {
+      mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+      return FileEntry.Type.OTHER;
+    }
+    return switch (mode & 0170000) {
+      case 0010000 -> FileEntry.Type.FIFO;
+      case 0140000 -> FileEntry.Type.SOCKET;
+      case 0060000 -> FileEntry.Type.BLOCK_DEVICE;
+      case 0020000 -> FileEntry.Type.CHARACTER_DEVICE;
+      default -> FileEntry.Type.OTHER;
+    };
   }
 
   @Override

@@ -189,8 +189,7 @@ public interface Storage {
       throw new java.nio.file.FileAlreadyExistsException(
           target.toString(),
           source.toString(),
-          "a "
-              + there.get().type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+          there.get().type().inWords()
               + " is already there, not a copy; nothing was moved or replaced (remove it)");
     }
     if (!sameContent(storage, source, target)) {

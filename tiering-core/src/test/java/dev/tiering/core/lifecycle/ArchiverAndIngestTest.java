@@ -19,6 +19,7 @@ import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,7 +83,10 @@ class ArchiverAndIngestTest {
             .lake(Zone.BRONZE, Period.ofDays(30))
             .archive(Zone.SILVER, Period.ofYears(1))
             .archive(Zone.BRONZE, Period.ofYears(1));
-    Archiver archiver = new Archiver(paths, Storage.local(), clock);
+    new Archiver(paths, Storage.local(), clock).apply(policy).execute();
+    // Archive retention counts from when they reached the archive: a year and more after that.
+    Clock later = Clock.fixed(NOW.plus(java.time.Duration.ofDays(370)), ZoneOffset.UTC);
+    Archiver archiver = new Archiver(paths, Storage.local(), later);
 
     LifecycleReport report = archiver.apply(policy).execute();
 
@@ -98,6 +102,223 @@ class ArchiverAndIngestTest {
 
     archiver.apply(policy.allowingBronzeDeletion()).execute();
     assertThat(bronze).doesNotExist();
+  }
+
+  @Test
+  void aDryRunShowsEveryChangeAndNoPassArchivesAndDeletesOnePartition() throws IOException {
+    // Lake retention 30 days, archive retention one year: a partition of 2020 is archived, and
+    // its archive retention starts now; the same pass must not delete what it just archived.
+    Path old = data(Zone.SILVER, "preds", LocalDate.of(2020, 3, 1), PartitionLayout.DATE_PATH);
+    RetentionPolicy policy =
+        RetentionPolicy.none()
+            .lake(Zone.SILVER, Period.ofDays(30))
+            .archive(Zone.SILVER, Period.ofYears(1));
+    Archiver archiver = new Archiver(paths, Storage.local(), clock);
+
+    LifecycleReport dry = archiver.apply(policy).preview();
+    LifecycleReport real = archiver.apply(policy).execute();
+
+    Path archived = base.resolve("lake/archive/silver/preds/2020/03/01/part-2020-03-01.parquet");
+    assertThat(real.actions(LifecycleReport.Verb.DELETED)).isEmpty();
+    assertThat(real.actions(LifecycleReport.Verb.ARCHIVED))
+        .extracting(LifecycleReport.Action::path)
+        .containsExactly(old);
+    assertThat(archived).hasContent("rows of 2020-03-01");
+    // The preview said exactly this, in the same words and counts.
+    assertThat(dry.actions()).isEqualTo(real.actions());
+    assertThat(real.summary()).contains("archived 1 file(s)").doesNotContain("deleted");
+
+    // Eleven months later it is still there; thirteen months later it goes.
+    Clock later = Clock.fixed(NOW.plus(java.time.Duration.ofDays(335)), ZoneOffset.UTC);
+    new Archiver(paths, Storage.local(), later).apply(policy).execute();
+    assertThat(archived).exists();
+    Clock muchLater = Clock.fixed(NOW.plus(java.time.Duration.ofDays(400)), ZoneOffset.UTC);
+    LifecycleReport expired =
+        new Archiver(paths, Storage.local(), muchLater).apply(policy).execute();
+    assertThat(expired.actions(LifecycleReport.Verb.DELETED))
+        .extracting(LifecycleReport.Action::path)
+        .containsExactly(archived);
+    assertThat(base.resolve("lake/archive/silver/preds/2020")).doesNotExist();
+  }
+
+  @Test
+  void partitionsDatedBeforeTwoThousandOrInTheFutureAreReportedAndActedOnOnlyWhenNamed()
+      throws IOException {
+    Path zero = data(Zone.SILVER, "preds", LocalDate.of(1, 1, 1), PartitionLayout.DATE_PATH);
+    Path epoch = data(Zone.SILVER, "preds", LocalDate.of(1970, 1, 1), PartitionLayout.DATE_PATH);
+    Path future = data(Zone.SILVER, "preds", LocalDate.of(2099, 1, 1), PartitionLayout.HIVE_DATE);
+    RetentionPolicy policy =
+        RetentionPolicy.none()
+            .lake(Zone.SILVER, Period.ofDays(30))
+            .archive(Zone.SILVER, Period.ZERO);
+
+    LifecycleReport report = new Archiver(paths, Storage.local(), clock).apply(policy).execute();
+
+    assertThat(report.actions(LifecycleReport.Verb.ARCHIVED)).isEmpty();
+    assertThat(report.actions(LifecycleReport.Verb.DELETED)).isEmpty();
+    assertThat(report.actions(LifecycleReport.Verb.KEPT))
+        .extracting(a -> a.path().getFileName().toString(), LifecycleReport.Action::detail)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(
+                "part-0001-01-01.parquet",
+                "its partition is dated 0001-01-01, before 2000-01-01, so its age is unknown (a wrong clock or a"
+                    + " bad date?) and retention leaves it alone; to archive it, name it"
+                    + " (--include-partition silver.preds/0001-01-01)"),
+            org.assertj.core.groups.Tuple.tuple(
+                "part-1970-01-01.parquet",
+                "its partition is dated 1970-01-01, before 2000-01-01, so its age is unknown (a wrong clock or a"
+                    + " bad date?) and retention leaves it alone; to archive it, name it"
+                    + " (--include-partition silver.preds/1970-01-01)"),
+            org.assertj.core.groups.Tuple.tuple(
+                "part-2099-01-01.parquet",
+                "its partition is dated 2099-01-01, after today (2025-11-10), so its age is unknown (a wrong clock or a"
+                    + " bad date?) and retention leaves it alone; to archive it, name it"
+                    + " (--include-partition silver.preds/2099-01-01)"));
+    assertThat(zero).exists();
+    assertThat(epoch).exists();
+    assertThat(future).exists();
+
+    LifecycleReport named =
+        new Archiver(paths, Storage.local(), clock)
+            .apply(
+                policy
+                    .includingPartition(
+                        Zone.SILVER, TableName.of("preds"), LocalDate.of(1970, 1, 1))
+                    .includingPartition(
+                        Zone.SILVER, TableName.of("preds"), LocalDate.of(2099, 1, 1)))
+            .execute();
+
+    assertThat(named.actions(LifecycleReport.Verb.ARCHIVED))
+        .extracting(LifecycleReport.Action::path)
+        .containsExactlyInAnyOrder(epoch, future);
+    // Archived now, so not deleted in the same pass, even with an archive retention of zero.
+    assertThat(named.actions(LifecycleReport.Verb.DELETED)).isEmpty();
+    assertThat(base.resolve("lake/archive/silver/preds/1970/01/01/part-1970-01-01.parquet"))
+        .hasContent("rows of 1970-01-01");
+    assertThat(zero).exists();
+  }
+
+  @Test
+  void anArchivedPartitionWithoutAnArrivalRecordIsRecordedNowNotDeletedByItsDate()
+      throws IOException {
+    // Archived by an earlier version: no record of when it arrived, and a date far past.
+    Path legacy =
+        Files.createDirectories(base.resolve("lake/archive/silver/preds/2019/05/05"))
+            .resolve("part-old.parquet");
+    Files.writeString(legacy, "archived long ago");
+    RetentionPolicy policy =
+        RetentionPolicy.none()
+            .lake(Zone.SILVER, Period.ofDays(30))
+            .archive(Zone.SILVER, Period.ofYears(1));
+
+    LifecycleReport dry = new Archiver(paths, Storage.local(), clock).apply(policy).preview();
+    LifecycleReport report = new Archiver(paths, Storage.local(), clock).apply(policy).execute();
+
+    for (LifecycleReport r : List.of(dry, report)) {
+      assertThat(r.actions(LifecycleReport.Verb.DELETED)).isEmpty();
+      assertThat(r.actions(LifecycleReport.Verb.KEPT))
+          .singleElement()
+          .satisfies(a -> assertThat(a.path()).isEqualTo(legacy))
+          .satisfies(
+              a ->
+                  assertThat(a.detail())
+                      .isEqualTo(
+                          "no record of when its partition reached the archive (archived by an"
+                              + " earlier version): it is recorded as arriving today, 2025-11-10,"
+                              + " and archive retention counts from then"));
+    }
+    assertThat(legacy).exists();
+    Clock muchLater = Clock.fixed(NOW.plus(java.time.Duration.ofDays(400)), ZoneOffset.UTC);
+    new Archiver(paths, Storage.local(), muchLater).apply(policy).execute();
+    assertThat(legacy).doesNotExist();
+  }
+
+  @Test
+  void aDamagedArrivalRecordKeepsItsPartitionAndSaysSo() throws IOException {
+    Path dir = Files.createDirectories(base.resolve("lake/archive/silver/preds/2019/05/05"));
+    Path file = Files.writeString(dir.resolve("part-old.parquet"), "archived");
+    Path record = paths.archiveRecordFile(dir);
+    RetentionPolicy policy = RetentionPolicy.none().archive(Zone.SILVER, Period.ZERO);
+    for (String hostile :
+        List.of(
+            "",
+            "tiering-archived 1\narrived 2099-01-01T00:00:00Z\n",
+            "tiering-archived 1\narrived 1999-12-31T00:00:00Z\n",
+            "tiering-archived 1\narrived yesterday\n",
+            "tiering-archived 1\narrived 2020-01-01T00:00:00Z\n".repeat(100))) {
+      Files.writeString(record, hostile);
+
+      LifecycleReport report = new Archiver(paths, Storage.local(), clock).apply(policy).execute();
+
+      assertThat(report.actions(LifecycleReport.Verb.DELETED)).as(hostile).isEmpty();
+      assertThat(report.actions(LifecycleReport.Verb.KEPT))
+          .singleElement()
+          .satisfies(a -> assertThat(a.path()).isEqualTo(file))
+          .satisfies(a -> assertThat(a.detail()).contains(record.toString()));
+      assertThat(file).exists();
+    }
+    Files.writeString(record, "tiering-archived 1\narrived 2020-01-01T00:00:00Z\n");
+    new Archiver(paths, Storage.local(), clock).apply(policy).execute();
+    assertThat(file).doesNotExist();
+    assertThat(base.resolve("lake/archive/silver/preds/2019")).doesNotExist();
+  }
+
+  @Test
+  void oneUnreadablePartitionOrImmovableFileIsReportedAndTheRestGoOn() throws IOException {
+    Path a = data(Zone.SILVER, "preds", LocalDate.of(2025, 1, 1), PartitionLayout.DATE_PATH);
+    Path b = data(Zone.SILVER, "preds", LocalDate.of(2025, 1, 2), PartitionLayout.DATE_PATH);
+    Path c = data(Zone.SILVER, "preds", LocalDate.of(2025, 1, 3), PartitionLayout.DATE_PATH);
+    Path d = data(Zone.SILVER, "other", LocalDate.of(2025, 1, 4), PartitionLayout.DATE_PATH);
+    Path month = base.resolve("lake/clean/silver/other/2025/02");
+    Files.createDirectories(month.resolve("01"));
+    // As a 000-mode directory and an immutable (chattr +i) file would, which root ignores.
+    dev.tiering.core.testing.FaultyStorage storage =
+        new dev.tiering.core.testing.FaultyStorage()
+            .failLists(p -> p.equals(b.getParent()) || p.equals(month))
+            .failMoves(c::equals);
+    RetentionPolicy policy = RetentionPolicy.none().lake(Zone.SILVER, Period.ofDays(30));
+
+    LifecycleReport report = new Archiver(paths, storage, clock).apply(policy).execute();
+
+    assertThat(report.actions(LifecycleReport.Verb.ARCHIVED))
+        .extracting(LifecycleReport.Action::path)
+        .containsExactlyInAnyOrder(a, d);
+    assertThat(report.failures())
+        .extracting(LifecycleReport.Failure::path, LifecycleReport.Failure::describe)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(month, "cannot list: permission denied"),
+            org.assertj.core.groups.Tuple.tuple(
+                b.getParent(), "cannot archive the partition: permission denied"),
+            org.assertj.core.groups.Tuple.tuple(
+                c, "cannot move to the archive: Move failed (injected): " + c));
+    assertThat(b).exists();
+    assertThat(c).exists();
+
+    // In the archive too: an undeletable file keeps its partition's record; the rest go.
+    Path archivedA = paths.counterpart(a, dev.tiering.core.DataKind.ARCHIVE);
+    Path archivedD = paths.counterpart(d, dev.tiering.core.DataKind.ARCHIVE);
+    storage
+        .heal()
+        .failDeletes(
+            archivedA::equals,
+            p ->
+                new java.nio.file.FileSystemException(
+                    p.toString(), null, "Operation not permitted"));
+    Clock later = Clock.fixed(NOW.plus(java.time.Duration.ofDays(40)), ZoneOffset.UTC);
+    LifecycleReport expired =
+        new Archiver(paths, storage, later)
+            .apply(RetentionPolicy.none().archive(Zone.SILVER, Period.ofDays(30)))
+            .execute();
+
+    assertThat(expired.actions(LifecycleReport.Verb.DELETED))
+        .extracting(LifecycleReport.Action::path)
+        .containsExactly(archivedD);
+    assertThat(expired.failures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.path()).isEqualTo(archivedA))
+        .satisfies(
+            f -> assertThat(f.describe()).isEqualTo("cannot delete: operation not permitted"));
+    assertThat(paths.archiveRecordFile(archivedA.getParent())).exists();
   }
 
   @Test
@@ -128,5 +349,29 @@ class ArchiverAndIngestTest {
     assertThatThrownBy(() -> ingestor.ingest(hostile, TableName.of("sensor_feed")).execute())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Invalid raw file name");
+  }
+
+  @Test
+  void anIngestPreviewSaysWhatTheExecutionWillIncludingARefusal(@TempDir Path inbox)
+      throws Exception {
+    Path input = Files.writeString(inbox.resolve("feed-002.csv"), "a,b\n3,4\n");
+    RawIngestor ingestor = new RawIngestor(paths, Storage.local(), clock);
+
+    LifecycleReport dry = ingestor.ingest(input, TableName.of("sensor_feed")).preview();
+    LifecycleReport real = ingestor.ingest(input, TableName.of("sensor_feed")).execute();
+
+    assertThat(dry.actions()).isEqualTo(real.actions());
+    Path checksum = base.resolve("lake/raw/sensor_feed/2025-11-10/feed-002.csv.sha256");
+    assertThat(real.actions(LifecycleReport.Verb.WRITTEN))
+        .singleElement()
+        .satisfies(a -> assertThat(a.path()).isEqualTo(checksum));
+    assertThat(checksum).exists();
+
+    // Another file under a name already ingested today: the preview refuses as the execution does
+    // (before, it said "would ingest").
+    Files.writeString(input, "different");
+    assertThatThrownBy(() -> ingestor.ingest(input, TableName.of("sensor_feed")).preview())
+        .isInstanceOf(java.nio.file.FileAlreadyExistsException.class)
+        .hasMessageContaining("a different file named feed-002.csv was already ingested");
   }
 }

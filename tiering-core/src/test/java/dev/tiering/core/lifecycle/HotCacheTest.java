@@ -377,7 +377,17 @@ class HotCacheTest {
     assertThat(report.failures())
         .extracting(LifecycleReport.Failure::path)
         .containsExactlyInAnyOrder(empty, random, truncated);
-    assertThat(report.failures()).allSatisfy(f -> assertThat(f.error()).startsWith("Not caching "));
+    assertThat(report.failures())
+        .allSatisfy(f -> assertThat(f.operation()).isEqualTo("cache"))
+        .allSatisfy(f -> assertThat(f.error()).doesNotContain(f.path().toString()))
+        .extracting(LifecycleReport.Failure::describe)
+        .containsExactlyInAnyOrder(
+            "cannot cache: it is 0 bytes, too short to be a Parquet file; readers are told so too"
+                + " (check the lake file)",
+            "cannot cache: it is not a complete Parquet file (no PAR1 magic at its start and end);"
+                + " readers are told so too (check the lake file)",
+            "cannot cache: it is not a complete Parquet file (no PAR1 magic at its start and end);"
+                + " readers are told so too (check the lake file)");
 
     // A copy a cache made before this check, of a lake file that is not Parquet: verify drops it.
     Path copy = paths.counterpart(random, DataKind.CACHE);
@@ -423,5 +433,83 @@ class HotCacheTest {
 
     assertThat(data).exists();
     assertThat(sidecar).exists();
+  }
+
+  @Test
+  void aDirectoryNamedLikeADataFileIsNeverCopiedAndIsNamedAsADirectory() throws IOException {
+    Path good = lakeFile("sales", 3, "part-1.parquet", (int) KB);
+    // What Spark writes: a directory named like a file, with data files inside.
+    Path sparkDir = Files.createDirectories(good.resolveSibling("part-9.parquet"));
+    Files.write(sparkDir.resolve("part-00000.parquet"), parquetFramed((int) KB, 9));
+    HotCache cache = cache(1000 * KB);
+    Path table = paths.tableDir(Zone.GOLD, TableName.of("sales"));
+
+    LifecycleReport dry = cache.promote(table).preview();
+    LifecycleReport report = cache.promote(table).execute();
+
+    assertThat(dry.actions()).isEqualTo(report.actions());
+    assertThat(report.actions(LifecycleReport.Verb.CACHED))
+        .extracting(LifecycleReport.Action::path)
+        .containsExactly(good);
+    assertThat(report.actions(LifecycleReport.Verb.KEPT))
+        .singleElement()
+        .satisfies(a -> assertThat(a.path()).isEqualTo(sparkDir))
+        .satisfies(
+            a ->
+                assertThat(a.detail())
+                    .isEqualTo(
+                        "not cached: it is a directory named like a data file, not a file (move it"
+                            + " out of the table)"));
+    assertThat(paths.counterpart(sparkDir, DataKind.CACHE)).doesNotExist();
+    assertThat(cache.entries()).extracting(HotCache.Entry::lakeFile).containsExactly(good);
+  }
+
+  @Test
+  void aFailedEvictionNamesTheCopyWhatFailedAndWhyOnce() throws IOException {
+    Path a = lakeFile("t", 1, "a.parquet", (int) KB);
+    Path b = lakeFile("t", 1, "b.parquet", (int) KB);
+    Path stuck = paths.counterpart(a, DataKind.CACHE);
+    dev.tiering.core.testing.FaultyStorage storage =
+        new dev.tiering.core.testing.FaultyStorage()
+            .failDeletes(stuck::equals, p -> new java.nio.file.AccessDeniedException(p.toString()));
+    HotCache cache =
+        HotCache.builder(paths).budget(100 * KB).clock(ticking).storage(storage).build();
+    cache.promote(a.getParent()).execute();
+
+    LifecycleReport report = cache.evict(a.getParent()).execute();
+
+    assertThat(report.failures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.path()).isEqualTo(stuck))
+        .satisfies(f -> assertThat(f.describe()).isEqualTo("cannot delete: permission denied"));
+    assertThat(report.actions(LifecycleReport.Verb.EVICTED))
+        .extracting(LifecycleReport.Action::path)
+        .containsExactly(paths.counterpart(b, DataKind.CACHE));
+    assertThat(cache.entries()).extracting(HotCache.Entry::lakeFile).containsExactly(a);
+  }
+
+  @Test
+  void oneUnreadablePartitionIsReportedAndTheOthersArePromoted() throws IOException {
+    Path day1 = lakeFile("t", 1, "part-1.parquet", (int) KB);
+    Path day2 = lakeFile("t", 2, "part-2.parquet", (int) KB);
+    Path day3 = lakeFile("t", 3, "part-3.parquet", (int) KB);
+    dev.tiering.core.testing.FaultyStorage storage =
+        new dev.tiering.core.testing.FaultyStorage()
+            .failLists(day2.getParent()::equals)
+            .failReads(day3::equals);
+    HotCache cache =
+        HotCache.builder(paths).budget(100 * KB).clock(ticking).storage(storage).build();
+
+    LifecycleReport report = cache.promote(paths.tableDir(Zone.GOLD, TableName.of("t"))).execute();
+
+    assertThat(report.actions(LifecycleReport.Verb.CACHED))
+        .extracting(LifecycleReport.Action::path)
+        .containsExactly(day1);
+    assertThat(report.failures())
+        .extracting(LifecycleReport.Failure::path, LifecycleReport.Failure::describe)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(day2.getParent(), "cannot list: permission denied"),
+            org.assertj.core.groups.Tuple.tuple(
+                day3, "cannot copy into the cache: permission denied"));
   }
 }

@@ -117,13 +117,14 @@ class StagingCleanupGroupsTest {
         new ForwardingStorage(Storage.local()) {
           @Override
           public List<String> names(Path dir) throws IOException {
-            if (namesCalls.incrementAndGet() == 1) {
+            // Staging's own listings only (the batch records are listed by name too).
+            if (dir.equals(staging) && namesCalls.incrementAndGet() == 1) {
               // Group 1 is locked and about to be relisted; later groups were chosen, not locked.
               stage(
                   StagingFile.intermediate(SlmId.of(5), batch(committedInto)),
                   Duration.ZERO.plusHours(2),
                   "late");
-              holds.add(StagingJanitor.holdBatch(paths, Storage.local(), batch(held)));
+              holds.add(StagingJanitor.holdBatch(paths, Storage.local(), batch(held), clock));
               stage(
                   StagingFile.intermediate(SlmId.of(0), batch(replaced)),
                   Duration.ofHours(3),
@@ -160,7 +161,7 @@ class StagingCleanupGroupsTest {
       left =
           files
               .map(p -> p.getFileName().toString())
-              .filter(n -> !n.equals(".batches.lock"))
+              .filter(n -> !n.equals(".batches.lock") && !n.equals(".batch-records"))
               .sorted()
               .toList();
     }

@@ -63,10 +63,10 @@ class StagingJanitorTest {
 
   private List<String> names() throws IOException {
     try (Stream<Path> files = Files.list(staging)) {
-      // The batch lock file is the janitor's own and stays.
+      // The batch lock file and the batch records are the janitor's own.
       return files
           .map(p -> p.getFileName().toString())
-          .filter(n -> !n.equals(".batches.lock"))
+          .filter(n -> !n.equals(".batches.lock") && !n.equals(".batch-records"))
           .sorted()
           .toList();
     }
@@ -155,7 +155,7 @@ class StagingJanitorTest {
           .satisfies(
               a ->
                   assertThat(a.detail())
-                      .isEqualTo("batch b0 has a file younger than the 5-minute grace period"));
+                      .isEqualTo("batch b0 was written to within the 5-minute grace period"));
       assertThat(young).exists();
       assertThat(foreign).exists();
       assertThat(names()).anyMatch(n -> Storage.isTemporary(n));
@@ -235,10 +235,17 @@ class StagingJanitorTest {
   @Test
   void aBatchStillBeingWrittenIsKeptWholeHoweverOld() throws IOException {
     sevenSlmsFiveBatches();
+    // Batch-1 was recorded when it began, nine hours ago.
+    StagingJanitor.holdBatch(
+            paths,
+            Storage.local(),
+            BatchId.of("batch-1"),
+            Clock.fixed(NOW.minus(Duration.ofHours(9)), ZoneOffset.UTC))
+        .close();
     // SLM 6 is still writing batch-1 (a laggard), hours after the others finished it: what counts
     // is that its writer holds the batch, not how old any file is.
     try (java.io.Closeable laggard =
-        StagingJanitor.holdBatch(paths, Storage.local(), BatchId.of("batch-1"))) {
+        StagingJanitor.holdBatch(paths, Storage.local(), BatchId.of("batch-1"), clock)) {
       LifecycleReport report = janitor().cleanupOldBatches(2).execute();
 
       assertThat(report.actions(LifecycleReport.Verb.DELETED))
@@ -306,5 +313,272 @@ class StagingJanitorTest {
     assertThat(report.actions(LifecycleReport.Verb.DELETED)).hasSize(3 * 7 * 2);
     assertThat(leftover).exists();
     assertThat(Storage.temporaryTarget("slm_3_batch-1.parquet")).isEmpty();
+  }
+
+  /**
+   * Writes a batch as a writer does: holding it (which records its first write and last publish by
+   * {@code clock}) while its files are published, each with the clock's time as modification time.
+   */
+  private void writeBatch(String id, Instant at, int slms) throws IOException {
+    BatchId batch = BatchId.of(id);
+    // Each reading is a millisecond on: the hold records "first" at `at`, "last" a millisecond on.
+    dev.tiering.core.testing.TickingClock clock =
+        new dev.tiering.core.testing.TickingClock(at.minusMillis(1));
+    try (java.io.Closeable hold = StagingJanitor.holdBatch(paths, Storage.local(), batch, clock)) {
+      for (int slm = 0; slm < slms; slm++) {
+        Path file =
+            Files.writeString(paths.intermediateFile(SlmId.of(slm), batch), "rows of " + id);
+        Files.setLastModifiedTime(file, FileTime.from(at));
+      }
+    }
+  }
+
+  private void touch(Path file, String instant) throws IOException {
+    Files.setLastModifiedTime(file, FileTime.from(Instant.parse(instant)));
+  }
+
+  @Test
+  void aFileDatedInTheFutureNeitherKeepsItsBatchNorDeletesTheNewest() throws IOException {
+    writeBatch("b1", NOW.minus(Duration.ofHours(2)), 7);
+    writeBatch("b2", NOW.minus(Duration.ofHours(1)), 7);
+    // Restored with cp -a, tar or rsync -t from a machine with a wrong clock, or touched.
+    Path future = paths.intermediateFile(SlmId.of(3), BatchId.of("b1"));
+    touch(future, "2099-01-01T00:00:00Z");
+
+    LifecycleReport report = janitor().cleanupOldBatches(1).execute();
+
+    assertThat(report.actions(LifecycleReport.Verb.DELETED))
+        .hasSize(7)
+        .allSatisfy(a -> assertThat(a.path().getFileName().toString()).endsWith("_b1.parquet"));
+    assertThat(report.actions(LifecycleReport.Verb.DELETED))
+        .filteredOn(a -> a.path().equals(future))
+        .singleElement()
+        .satisfies(
+            a ->
+                assertThat(a.detail())
+                    .isEqualTo(
+                        "its modification time 2099-01-01T00:00:00Z is in the future (now is"
+                            + " 2025-11-10T12:00:00Z): not used to date its batch (restored with"
+                            + " cp -a, tar or rsync -t, touched, or written under a wrong clock?)"));
+    assertThat(names()).hasSize(7).allMatch(n -> n.endsWith("_b2.parquet"));
+    // The record went with the batch's last file.
+    assertThat(paths.stagingBatchRecord(BatchId.of("b1"))).doesNotExist();
+    assertThat(paths.stagingBatchRecord(BatchId.of("b2"))).exists();
+  }
+
+  @Test
+  void withoutRecordsBatchesRankByTheirOldestPlausibleFileTimeAndAFutureOneIsNotUsed()
+      throws IOException {
+    for (int slm = 0; slm < 7; slm++) {
+      stage(StagingFile.intermediate(SlmId.of(slm), BatchId.of("b1")), Duration.ofHours(2));
+      stage(StagingFile.intermediate(SlmId.of(slm), BatchId.of("b2")), Duration.ofHours(1));
+    }
+    touch(paths.intermediateFile(SlmId.of(3), BatchId.of("b1")), "2099-01-01T00:00:00Z");
+
+    LifecycleReport dry = janitor().cleanupOldBatches(1).preview();
+    LifecycleReport report = janitor().cleanupOldBatches(1).execute();
+
+    assertThat(dry.actions()).isEqualTo(report.actions());
+    assertThat(report.actions(LifecycleReport.Verb.DELETED))
+        .hasSize(7)
+        .allSatisfy(a -> assertThat(a.path().getFileName().toString()).endsWith("_b1.parquet"));
+    assertThat(names()).hasSize(7).allMatch(n -> n.endsWith("_b2.parquet"));
+  }
+
+  @Test
+  void aBatchDatedInTheFutureIsNotInsideTheGracePeriodUntilThen() throws IOException {
+    writeBatch("b1", NOW.minus(Duration.ofHours(2)), 3);
+    for (int slm = 0; slm < 3; slm++) {
+      touch(paths.intermediateFile(SlmId.of(slm), BatchId.of("b1")), "2099-01-01T00:00:00Z");
+    }
+
+    LifecycleReport report = janitor().cleanupOldBatches(0).execute();
+
+    assertThat(report.removedFiles()).isEqualTo(3);
+    assertThat(names()).isEmpty();
+  }
+
+  @Test
+  void batchesRankByTheirFirstWriteAndTheGracePeriodRunsFromTheirLastPublish() throws IOException {
+    // b1 began first; a laggard published to it a minute ago. b2 began later, finished an hour ago.
+    writeBatch("b1", NOW.minus(Duration.ofHours(3)), 6);
+    writeBatch("b2", NOW.minus(Duration.ofHours(2)), 7);
+    dev.tiering.core.testing.TickingClock laggard =
+        new dev.tiering.core.testing.TickingClock(NOW.minus(Duration.ofMinutes(1)).minusMillis(1));
+    try (java.io.Closeable hold =
+        StagingJanitor.holdBatch(paths, Storage.local(), BatchId.of("b1"), laggard)) {
+      Path late =
+          Files.writeString(paths.intermediateFile(SlmId.of(6), BatchId.of("b1")), "late rows");
+      Files.setLastModifiedTime(late, FileTime.from(NOW.minus(Duration.ofMinutes(1))));
+    }
+
+    assertThat(janitor().batches())
+        .extracting(b -> b.batch().value(), StagingJanitor.Batch::began)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("b2", NOW.minus(Duration.ofHours(2))),
+            org.assertj.core.groups.Tuple.tuple("b1", NOW.minus(Duration.ofHours(3))));
+    LifecycleReport report = janitor().cleanupOldBatches(1).execute();
+
+    assertThat(report.removedFiles()).isZero();
+    assertThat(report.actions(LifecycleReport.Verb.KEPT))
+        .filteredOn(a -> a.path().getFileName().toString().endsWith("_b1.parquet"))
+        .hasSize(7)
+        .allSatisfy(
+            a ->
+                assertThat(a.detail())
+                    .isEqualTo("batch b1 was written to within the 5-minute grace period"));
+
+    LifecycleReport later =
+        StagingJanitor.builder(paths)
+            .clock(Clock.fixed(NOW.plus(Duration.ofMinutes(5)), ZoneOffset.UTC))
+            .build()
+            .cleanupOldBatches(1)
+            .execute();
+    assertThat(later.removedFiles()).isEqualTo(7);
+    assertThat(names()).hasSize(7).allMatch(n -> n.endsWith("_b2.parquet"));
+  }
+
+  @Test
+  void aBatchWithNoPlausibleTimeIsKeptAndCountsAsNoneOfTheMostRecent() throws IOException {
+    stage(StagingFile.intermediate(SlmId.of(0), BatchId.of("b1")), Duration.ofHours(3));
+    stage(StagingFile.intermediate(SlmId.of(0), BatchId.of("b2")), Duration.ofHours(2));
+    Path lost = stage(StagingFile.intermediate(SlmId.of(0), BatchId.of("restored")), Duration.ZERO);
+    touch(lost, "1970-01-01T00:00:00Z");
+
+    LifecycleReport report = janitor().cleanupOldBatches(1).execute();
+
+    assertThat(report.actions(LifecycleReport.Verb.DELETED))
+        .extracting(a -> a.path().getFileName().toString())
+        .containsExactly("slm_0_b1.parquet");
+    assertThat(report.actions(LifecycleReport.Verb.KEPT))
+        .extracting(a -> a.path().getFileName().toString(), LifecycleReport.Action::detail)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(
+                "slm_0_restored.parquet",
+                "batch restored has no time to date it by (no batch record, and no plausible"
+                    + " modification time): it counts as none of the most recent and is not"
+                    + " removed by age (remove it with cleanup --batch restored); its modification"
+                    + " time 1970-01-01T00:00:00Z is before 2000-01-01: not used to date its batch"
+                    + " (restored with cp -a, tar or rsync -t, touched, or written under a wrong"
+                    + " clock?)"),
+            org.assertj.core.groups.Tuple.tuple(
+                "slm_0_b2.parquet", "batch b2 is among the 1 most recent"));
+    assertThat(janitor().cleanupBatch(BatchId.of("restored")).execute().removedFiles())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aDamagedOrHostileBatchRecordIsReportedAndTheBatchIsDatedByItsFiles() throws IOException {
+    writeBatch("b1", NOW.minus(Duration.ofHours(2)), 2);
+    writeBatch("b2", NOW.minus(Duration.ofHours(1)), 2);
+    Path record = paths.stagingBatchRecord(BatchId.of("b1"));
+    for (String hostile :
+        List.of(
+            "",
+            "tiering-batch 1\nfirst 2099-01-01T00:00:00Z\nlast 2099-01-01T00:00:00Z\n",
+            "tiering-batch 1\nfirst 2025-11-10T09:00:00Z\n",
+            "x".repeat(5000))) {
+      Files.writeString(record, hostile);
+
+      List<StagingJanitor.Batch> batches = janitor().batches();
+
+      assertThat(batches)
+          .extracting(b -> b.batch().value(), StagingJanitor.Batch::began)
+          .as(hostile)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("b2", NOW.minus(Duration.ofHours(1))),
+              org.assertj.core.groups.Tuple.tuple("b1", NOW.minus(Duration.ofHours(2))));
+      assertThat(batches.get(1).untrusted().values())
+          .hasSize(2)
+          .allSatisfy(
+              why ->
+                  assertThat(why)
+                      .startsWith("its batch record " + record + " cannot be")
+                      .endsWith(", so its batch is dated by its files' times"));
+    }
+  }
+
+  @Test
+  void aBatchRecordGoesWithItsBatchAndAnOrphanedOneWithTheNextCleanup() throws Exception {
+    writeBatch("b1", NOW.minus(Duration.ofHours(2)), 2);
+    Path record = paths.stagingBatchRecord(BatchId.of("b1"));
+    assertThat(Files.readString(record))
+        .isEqualTo("tiering-batch 1\nfirst 2025-11-10T10:00:00Z\nlast 2025-11-10T10:00:00.001Z\n");
+
+    janitor().cleanupBatch(BatchId.of("b1")).execute();
+    assertThat(record).doesNotExist();
+
+    // A cleanup stopped between the last file and the record; a holder that published nothing
+    // but closed its hold (which records, as it cannot know).
+    Files.writeString(
+        record, "tiering-batch 1\nfirst 2025-11-10T10:00:00Z\nlast 2025-11-10T10:00:00Z\n");
+    Path held = paths.stagingBatchRecord(BatchId.of("b9"));
+    StagingJanitor.holdBatch(paths, Storage.local(), BatchId.of("b9"), clock).close();
+    try (java.io.Closeable writer =
+        StagingJanitor.holdBatch(paths, Storage.local(), BatchId.of("b9"), clock)) {
+      janitor().cleanupOldBatches(2).execute();
+      assertThat(record).doesNotExist();
+      assertThat(held).as("a held batch keeps its record").exists();
+    }
+    janitor().cleanupOldBatches(2).execute();
+    assertThat(held).doesNotExist();
+    assertThat(names()).isEmpty();
+  }
+
+  @Test
+  void anImmutableFileKeepsItsBatchRecordAndTheOtherBatchesGo() throws IOException {
+    writeBatch("b1", NOW.minus(Duration.ofHours(3)), 3);
+    writeBatch("b2", NOW.minus(Duration.ofHours(2)), 3);
+    writeBatch("b3", NOW.minus(Duration.ofHours(1)), 3);
+    Path stuck = paths.intermediateFile(SlmId.of(1), BatchId.of("b1"));
+    // As chattr +i gives it, which root's permission bits would not.
+    FaultyStorage storage =
+        new FaultyStorage()
+            .failDeletes(
+                stuck::equals,
+                p ->
+                    new java.nio.file.FileSystemException(
+                        p.toString(), null, "Operation not permitted"));
+    StagingJanitor janitor = StagingJanitor.builder(paths).clock(clock).storage(storage).build();
+
+    LifecycleReport report = janitor.cleanupOldBatches(1).execute();
+
+    assertThat(report.failures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.path()).isEqualTo(stuck))
+        .satisfies(
+            f -> assertThat(f.describe()).isEqualTo("cannot delete: operation not permitted"));
+    assertThat(report.removedFiles()).isEqualTo(5);
+    assertThat(names())
+        .containsExactly(
+            "slm_0_b3.parquet", "slm_1_b1.parquet", "slm_1_b3.parquet", "slm_2_b3.parquet");
+    // The batch still has a file, so it keeps the record that dates it; b2's went with it.
+    assertThat(paths.stagingBatchRecord(BatchId.of("b1"))).exists();
+    assertThat(paths.stagingBatchRecord(BatchId.of("b2"))).doesNotExist();
+  }
+
+  @Test
+  void theGracePeriodCoversTheTenSecondsALastPublishMayBeRecordedEarly() throws IOException {
+    // A close within 10 s of the recorded last publish writes nothing, so the record may be up to
+    // 10 s early: the grace period is 10 s longer and never ends before the real last publish.
+    writeBatch("b1", NOW.minus(Duration.ofMinutes(5)).minusSeconds(9), 2);
+    writeBatch("b2", NOW.minus(Duration.ofMinutes(5)).minusSeconds(11), 2);
+
+    LifecycleReport report = janitor().cleanupOldBatches(0).execute();
+
+    assertThat(report.actions(LifecycleReport.Verb.DELETED))
+        .hasSize(2)
+        .allSatisfy(a -> assertThat(a.path().getFileName().toString()).endsWith("_b2.parquet"));
+    assertThat(names()).containsExactly("slm_0_b1.parquet", "slm_1_b1.parquet");
+  }
+
+  @Test
+  void aHoldThatPublishedNothingAndIsAbandonedRecordsNothing() throws IOException {
+    StagingJanitor.Hold hold =
+        StagingJanitor.holdBatch(paths, Storage.local(), BatchId.of("b1"), clock);
+    hold.abandon();
+    hold.close();
+
+    assertThat(paths.stagingBatchRecord(BatchId.of("b1"))).doesNotExist();
   }
 }

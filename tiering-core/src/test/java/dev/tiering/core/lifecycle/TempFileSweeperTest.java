@@ -147,11 +147,8 @@ class TempFileSweeperTest {
         .containsExactly(other);
     assertThat(report.failures())
         .containsExactlyInAnyOrder(
+            new LifecycleReport.Failure(deniedDir, "list the directory", "permission denied"),
             new LifecycleReport.Failure(
-                deniedDir, "cannot list the directory: cannot list: permission denied"),
-            new LifecycleReport.Failure(
-                rootOwned,
-                "cannot remove the abandoned temporary file: cannot probe and delete: permission"
-                    + " denied"));
+                rootOwned, "remove the abandoned temporary file", "permission denied"));
   }
 }

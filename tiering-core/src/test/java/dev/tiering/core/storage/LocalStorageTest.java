@@ -287,4 +287,28 @@ class LocalStorageTest {
       return stream.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList();
     }
   }
+
+  @Test
+  void specialFilesAreNamedInWordsNotAsOther() throws Exception {
+    Path fifo = dir.resolve("part-1.parquet");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+    Path socket = dir.resolve("part-2.parquet");
+    try (java.nio.channels.ServerSocketChannel server =
+        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      server.bind(java.net.UnixDomainSocketAddress.of(socket));
+
+      assertThat(storage.list(dir))
+          .extracting(FileEntry::name, FileEntry::type)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("part-1.parquet", FileEntry.Type.FIFO),
+              org.assertj.core.groups.Tuple.tuple("part-2.parquet", FileEntry.Type.SOCKET));
+    }
+    assertThat(storage.stat(Path.of("/dev/null")).orElseThrow().type())
+        .isEqualTo(FileEntry.Type.CHARACTER_DEVICE);
+    assertThat(FileEntry.Type.FIFO.inWords()).isEqualTo("a FIFO (named pipe)");
+    assertThat(FileEntry.Type.SOCKET.inWords()).isEqualTo("a socket");
+    assertThat(FileEntry.Type.DIRECTORY.inWords()).isEqualTo("a directory");
+    assertThat(FileEntry.Type.SYMLINK.inWords()).isEqualTo("a symbolic link");
+    assertThat(FileEntry.Type.BLOCK_DEVICE.inWords()).isEqualTo("a block device");
+  }
 }

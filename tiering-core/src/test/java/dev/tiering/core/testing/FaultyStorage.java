@@ -23,7 +23,11 @@ public final class FaultyStorage extends ForwardingStorage {
   private final AtomicLong failWritesAfterBytes = new AtomicLong(-1);
   private final AtomicInteger failCommitsLeft = new AtomicInteger(0);
   private volatile Predicate<Path> failDelete = p -> false;
+  private volatile java.util.function.Function<Path, IOException> deleteError =
+      p -> new IOException("Delete failed (injected): " + p);
   private volatile Predicate<Path> failMove = p -> false;
+  private volatile Predicate<Path> failList = p -> false;
+  private volatile Predicate<Path> failRead = p -> false;
   private volatile boolean crossDevice;
   private volatile java.util.function.Function<Path, StoreUsage> usage;
 
@@ -47,6 +51,30 @@ public final class FaultyStorage extends ForwardingStorage {
   /** Deletes of matching paths fail. */
   public FaultyStorage failDeletes(Predicate<Path> paths) {
     failDelete = paths;
+    return this;
+  }
+
+  /**
+   * Deletes of matching paths fail with the given error, e.g. {@code AccessDeniedException} as a
+   * read-only directory gives it, or a {@code FileSystemException} with "Operation not permitted"
+   * as an immutable ({@code chattr +i}) file does: faults root cannot get from permission bits.
+   */
+  public FaultyStorage failDeletes(
+      Predicate<Path> paths, java.util.function.Function<Path, IOException> error) {
+    deleteError = error;
+    failDelete = paths;
+    return this;
+  }
+
+  /** Listings of matching directories fail with "permission denied", as a 000-mode one does. */
+  public FaultyStorage failLists(Predicate<Path> dirs) {
+    failList = dirs;
+    return this;
+  }
+
+  /** Opening matching files fails with "permission denied", as a 000-mode file does. */
+  public FaultyStorage failReads(Predicate<Path> files) {
+    failRead = files;
     return this;
   }
 
@@ -75,6 +103,8 @@ public final class FaultyStorage extends ForwardingStorage {
     failCommitsLeft.set(0);
     failDelete = p -> false;
     failMove = p -> false;
+    failList = p -> false;
+    failRead = p -> false;
     return this;
   }
 
@@ -168,9 +198,41 @@ public final class FaultyStorage extends ForwardingStorage {
   @Override
   public boolean delete(Path path) throws IOException {
     if (failDelete.test(path)) {
-      throw new IOException("Delete failed (injected): " + path);
+      throw deleteError.apply(path);
     }
     return delegate().delete(path);
+  }
+
+  @Override
+  public java.util.List<dev.tiering.core.storage.FileEntry> list(Path dir) throws IOException {
+    if (failList.test(dir)) {
+      throw new java.nio.file.AccessDeniedException(dir.toString());
+    }
+    return delegate().list(dir);
+  }
+
+  @Override
+  public java.util.List<String> names(Path dir) throws IOException {
+    if (failList.test(dir)) {
+      throw new java.nio.file.AccessDeniedException(dir.toString());
+    }
+    return delegate().names(dir);
+  }
+
+  @Override
+  public java.io.InputStream openStream(Path file) throws IOException {
+    if (failRead.test(file)) {
+      throw new java.nio.file.AccessDeniedException(file.toString());
+    }
+    return delegate().openStream(file);
+  }
+
+  @Override
+  public java.nio.channels.SeekableByteChannel openChannel(Path file) throws IOException {
+    if (failRead.test(file)) {
+      throw new java.nio.file.AccessDeniedException(file.toString());
+    }
+    return delegate().openChannel(file);
   }
 
   @Override

@@ -474,6 +474,27 @@ public final class CompactionJournal {
    */
   public static boolean settle(Storage storage, Path dir, LifecycleReport.Builder report)
       throws IOException {
+    return settle(storage, dir, report, new java.util.HashSet<>());
+  }
+
+  /**
+   * Settles every journal in a partition, as {@link #settle(Storage, Path,
+   * LifecycleReport.Builder)} does, and collects the data files it removed. In a dry run ({@link
+   * LifecycleReport.Builder#dryRun()}) nothing is changed: what would be done is reported in the
+   * same words, and the files that would go are collected, so that a preview plans from the
+   * partition as the execution will find it once settled.
+   *
+   * @param storage the storage of the partition
+   * @param dir the partition directory
+   * @param report where files removed and journals left are reported
+   * @param removed where the data files removed (or that would be) are added
+   * @return true if no journal is (or would be) left
+   * @throws IOException if the directory cannot be listed, or a file cannot be read, moved or
+   *     deleted while settling
+   */
+  public static boolean settle(
+      Storage storage, Path dir, LifecycleReport.Builder report, Set<Path> removed)
+      throws IOException {
     boolean settled = true;
     for (FileEntry entry : storage.list(dir)) {
       if (!entry.isFile() || !isJournal(entry.name())) {
@@ -485,19 +506,21 @@ public final class CompactionJournal {
       } catch (NoSuchFileException gone) {
         continue;
       } catch (IOException untrusted) {
-        log.warn("{}", untrusted.getMessage());
-        report.fail(entry.path(), untrusted);
+        log.debug("{}", untrusted.getMessage());
+        report.fail(entry.path(), "read the compaction journal", untrusted);
         settled = false;
         continue;
       }
-      settled &= journal.settleOne(storage, dir, report);
+      settled &= journal.settleOne(storage, dir, report, removed);
     }
     return settled;
   }
 
   /** Settles this journal; false if it had to be left (and was reported). */
-  private boolean settleOne(Storage storage, Path dir, LifecycleReport.Builder report)
+  private boolean settleOne(
+      Storage storage, Path dir, LifecycleReport.Builder report, Set<Path> removed)
       throws IOException {
+    boolean dryRun = report.dryRun();
     // Every output that is there must be this journal's own, before anything is changed: a
     // journal naming another file (a committed one) as its output is not acted on at all.
     for (Output output : outputs) {
@@ -511,6 +534,7 @@ public final class CompactionJournal {
       if (foreign != null) {
         report.fail(
             found.get().path(),
+            "settle the compaction",
             new IOException(
                 "Refusing compaction journal "
                     + file
@@ -528,10 +552,13 @@ public final class CompactionJournal {
         // The compaction may have died between saving this state and advancing the epoch: a
         // reader that read the state before (outputs hidden) must see the epoch move before any
         // input goes, or it would see neither side (see PartitionView).
-        advanceEpoch(storage, dir);
+        if (!dryRun) {
+          advanceEpoch(storage, dir);
+        }
         for (String input : inputs) {
           Optional<FileEntry> found = storage.stat(dir.resolve(input));
-          if (found.isPresent() && storage.delete(found.get().path())) {
+          if (found.isPresent() && (dryRun || storage.delete(found.get().path()))) {
+            removed.add(found.get().path());
             report.add(
                 LifecycleReport.Verb.COMPACTED,
                 found.get().path(),
@@ -539,14 +566,17 @@ public final class CompactionJournal {
                 "merged before an interruption; removed on recovery");
           }
         }
-        storage.delete(file);
-        log.info("Recovered interrupted compaction {}: finished it", file);
+        if (!dryRun) {
+          storage.delete(file);
+          log.info("Recovered interrupted compaction {}: finished it", file);
+        }
         return true;
       }
       for (String input : inputs) {
         if (storage.stat(dir.resolve(input)).isEmpty()) {
           report.fail(
               file,
+              "settle the compaction",
               new IOException(
                   "Cannot settle compaction journal "
                       + file
@@ -562,19 +592,22 @@ public final class CompactionJournal {
           return false;
         }
       }
-      log.warn(
-          "Compaction journal {} passed its commit point but its output {}; undoing it,"
-              + " its inputs are all there",
-          file,
-          missing);
       // Unpublished first, then the epoch, so that readers see the inputs again before any output
       // goes (see PartitionView).
-      asUnpublished().save(storage);
-      advanceEpoch(storage, dir);
+      if (!dryRun) {
+        log.warn(
+            "Compaction journal {} passed its commit point but its output {}; undoing it,"
+                + " its inputs are all there",
+            file,
+            missing);
+        asUnpublished().save(storage);
+        advanceEpoch(storage, dir);
+      }
     }
     for (Output output : outputs) {
       Optional<FileEntry> found = storage.stat(dir.resolve(output.name()));
-      if (found.isPresent() && storage.delete(found.get().path())) {
+      if (found.isPresent() && (dryRun || storage.delete(found.get().path()))) {
+        removed.add(found.get().path());
         report.add(
             LifecycleReport.Verb.DELETED,
             found.get().path(),
@@ -582,8 +615,10 @@ public final class CompactionJournal {
             "output of an interrupted compaction; its inputs are intact");
       }
     }
-    storage.delete(file);
-    log.info("Recovered interrupted compaction {}: rolled it back", file);
+    if (!dryRun) {
+      storage.delete(file);
+      log.info("Recovered interrupted compaction {}: rolled it back", file);
+    }
     return true;
   }
 

@@ -52,13 +52,53 @@ public final class PartitionWalker {
    */
   public List<Partition> partitions(Path tableDir, PartitionLayout layout) throws IOException {
     List<Partition> found = new ArrayList<>();
-    collect(tableDir, tableDir, layout, found);
+    collect(tableDir, tableDir, layout, found, null);
     return found;
   }
 
-  private void collect(Path tableDir, Path dir, PartitionLayout layout, List<Partition> found)
+  /** What to do with a directory below the table directory that cannot be listed. */
+  @FunctionalInterface
+  public interface Unreadable {
+    /**
+     * Told of a directory the walk could not list; the walk goes on without it.
+     *
+     * @param dir the directory
+     * @param error why it could not be listed
+     */
+    void skipped(Path dir, IOException error);
+  }
+
+  /**
+   * {@return the partitions under {@code tableDir} that can be reached, in directory order} A
+   * directory below the table directory that cannot be listed is handed to {@code unreadable} and
+   * skipped, so that one unreadable directory hides only what is in it.
+   *
+   * @param tableDir the table directory
+   * @param layout the layout whose partitions to find, or null for any layout
+   * @param unreadable told of each directory below the table directory that cannot be listed
+   * @throws IOException if the table directory itself cannot be listed
+   */
+  public List<Partition> partitions(Path tableDir, PartitionLayout layout, Unreadable unreadable)
       throws IOException {
-    for (FileEntry entry : storage.list(dir)) {
+    List<Partition> found = new ArrayList<>();
+    collect(tableDir, tableDir, layout, found, Objects.requireNonNull(unreadable, "unreadable"));
+    return found;
+  }
+
+  private void collect(
+      Path tableDir, Path dir, PartitionLayout layout, List<Partition> found, Unreadable unreadable)
+      throws IOException {
+    List<FileEntry> entries;
+    try {
+      entries = storage.list(dir);
+    } catch (IOException e) {
+      if (unreadable == null || dir.equals(tableDir)) {
+        throw e;
+      }
+      unreadable.skipped(dir, e);
+      return;
+    }
+    for (FileEntry entry : entries) {
       if (!entry.isDirectory() || entry.name().startsWith(".") || entry.name().startsWith("_")) {
         continue;
       }
@@ -66,7 +106,7 @@ public final class PartitionWalker {
       if (day.isPresent()) {
         found.add(new Partition(entry.path(), day.get()));
       } else {
-        collect(tableDir, entry.path(), layout, found);
+        collect(tableDir, entry.path(), layout, found, unreadable);
       }
     }
   }
@@ -157,12 +197,9 @@ public final class PartitionWalker {
 
   /** An entry's kind in words. */
   private static String kind(FileEntry entry) {
-    return switch (entry.type()) {
-      case FILE -> "a file";
-      case DIRECTORY -> "a directory";
-      case SYMLINK -> "a symbolic link (never followed)";
-      case OTHER -> "a special file (FIFO, socket or device)";
-    };
+    return entry.type() == FileEntry.Type.SYMLINK
+        ? "a symbolic link (never followed)"
+        : entry.type() == FileEntry.Type.FILE ? "a file" : entry.type().inWords();
   }
 
   /** The name patterns of a layout's directory levels, from the table directory down. */
