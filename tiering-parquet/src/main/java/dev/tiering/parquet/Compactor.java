@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -280,9 +281,13 @@ public final class Compactor {
     }
   }
 
-  /** The small data files of a partition; reports large ones and names that cannot be merged. */
+  /**
+   * The small data files of a partition; reports large ones, names that cannot be merged, and
+   * copies of other files (see {@link TableFiles#copies}).
+   */
   private List<FileEntry> small(
-      List<FileEntry> listing, long eligible, LifecycleReport.Builder report) {
+      List<FileEntry> listing, long eligible, LifecycleReport.Builder report) throws IOException {
+    Map<Path, String> copies = copies(listing);
     List<FileEntry> small = new ArrayList<>();
     for (FileEntry file : listing) {
       if (!PartitionView.isDataFile(file)) {
@@ -290,6 +295,9 @@ public final class Compactor {
       }
       long commit = PathResolver.commitOf(file.name());
       String foreign = TableFiles.foreignName(file.name());
+      if (foreign == null) {
+        foreign = copies.get(file.path());
+      }
       if (foreign != null) {
         keepForeign(file, foreign, report);
       } else if (commit > eligible) {
@@ -344,11 +352,23 @@ public final class Compactor {
       for (FileEntry file :
           small.subList(from, Math.min(small.size(), from + CompactionJournal.MAX_INPUTS))) {
         try {
-          String foreign = TableFiles.foreign(FileFooter.read(storage, file.path()), schema);
-          if (foreign == null) {
-            inputs.add(file);
-          } else {
+          FileFooter footer = FileFooter.read(storage, file.path());
+          String foreign = TableFiles.foreign(footer, schema);
+          if (foreign != null) {
             keepForeign(file, foreign, report);
+            continue;
+          }
+          if (hasUnknownColumns(footer, schema)) {
+            schema = schemaOf(zone, table);
+          }
+          if (hasUnknownColumns(footer, schema)) {
+            report.add(
+                LifecycleReport.Verb.KEPT,
+                file.path(),
+                file.size(),
+                unknownColumns(footer, schema));
+          } else {
+            inputs.add(file);
           }
         } catch (CorruptFileException e) {
           report.fail(file.path(), "merge", e);
@@ -386,27 +406,34 @@ public final class Compactor {
       LifecycleReport.Builder report)
       throws IOException {
     List<FileEntry> inputs = new ArrayList<>();
+    Map<Path, FileFooter> footers = new java.util.HashMap<>();
     for (FileEntry file : small) {
       try {
         FileFooter footer = FileFooter.read(storage, file.path());
         String foreign = TableFiles.foreign(footer, schema);
-        if (foreign != null && hasUnknownColumns(footer, schema)) {
+        if (foreign != null) {
+          keepForeign(file, foreign, report);
+          continue;
+        }
+        if (hasUnknownColumns(footer, schema)) {
           // A writer may have added a column after the schema was read: read it again, once.
           schema = schemaOf(zone, table);
-          foreign = TableFiles.foreign(footer, schema);
         }
-        if (foreign == null) {
-          inputs.add(file);
-        } else {
-          keepForeign(file, foreign, report);
+        if (hasUnknownColumns(footer, schema)) {
+          // The table's own file of an earlier major version: read as the table, never merged.
+          report.add(
+              LifecycleReport.Verb.KEPT, file.path(), file.size(), unknownColumns(footer, schema));
+          continue;
         }
+        inputs.add(file);
+        footers.put(file.path(), footer);
       } catch (CorruptFileException e) {
         skipOrFail(file, e, report);
       }
     }
     while (inputs.size() >= 2) {
       try {
-        merge(schema, partition, inputs, report);
+        merge(schema, partition, inputs, footers, report);
         break;
       } catch (CorruptFileException e) {
         FileEntry bad =
@@ -434,6 +461,36 @@ public final class Compactor {
         "foreign, never merged nor read: " + reason + " (move it out of the lake)");
   }
 
+  /**
+   * The copies among a partition's data files (see {@link TableFiles#copies}); a footer that cannot
+   * be read is left to the merge, which skips or fails on it.
+   */
+  private Map<Path, String> copies(List<FileEntry> listing) throws IOException {
+    Map<Path, FileFooter> footers = new java.util.LinkedHashMap<>();
+    for (FileEntry file : listing) {
+      if (PartitionView.isDataFile(file) && TableFiles.foreignName(file.name()) == null) {
+        try {
+          footers.put(file.path(), FileFooter.read(storage, file.path()));
+        } catch (CorruptFileException damaged) {
+          // Reported where it is merged (or skipped), with the failure's own words.
+        }
+      }
+    }
+    return TableFiles.copies(footers);
+  }
+
+  private static String unknownColumns(FileFooter footer, TableSchema schema) {
+    List<String> unknown =
+        footer.columns().stream()
+            .filter(c -> schema.field(c).isEmpty() && !c.equals(TableSchema.DATE_PARTITION))
+            .toList();
+    return "it has column(s) "
+        + unknown
+        + " that the table's schema.json (version "
+        + schema.version()
+        + ") does not list; merging it would drop them";
+  }
+
   private static boolean hasUnknownColumns(FileFooter footer, TableSchema schema) {
     return footer.columns().stream()
         .anyMatch(c -> schema.field(c).isEmpty() && !c.equals(TableSchema.DATE_PARTITION));
@@ -452,6 +509,7 @@ public final class Compactor {
       TableSchema schema,
       Partition partition,
       List<FileEntry> inputs,
+      Map<Path, FileFooter> footers,
       LifecycleReport.Builder report)
       throws IOException {
     Path dir = partition.dir();
@@ -468,7 +526,10 @@ public final class Compactor {
         for (FileEntry input : inputs) {
           expectedRows += FileFooter.read(storage, input.path()).rows();
         }
-        writeOutputs(schema, partition, inputs, outputs, journal.id(), commit);
+        Map<Path, FileFooter> merged = new java.util.LinkedHashMap<>();
+        inputs.forEach(input -> merged.put(input.path(), footers.get(input.path())));
+        writeOutputs(
+            schema, partition, inputs, outputs, journal.id(), TableFiles.mergedIds(merged), commit);
         long written = outputs.stream().mapToLong(o -> o.writer.rows()).sum();
         if (written != expectedRows) {
           throw new IOException(
@@ -571,6 +632,7 @@ public final class Compactor {
       List<FileEntry> inputs,
       List<Output> outputs,
       String journalId,
+      List<String> mergedIds,
       long commit)
       throws IOException {
     Integer day = partition.day() == null ? null : (int) partition.day().toEpochDay();
@@ -583,9 +645,8 @@ public final class Compactor {
       while (reader.next()) {
         if (current == null) {
           // Named for the newest input commit: scans that may see every input may see it.
-          PendingFile pending =
-              storage.create(
-                  paths.compactedDataFile(partition.dir(), commit), WriteMode.CREATE_NEW);
+          Path output = paths.compactedDataFile(partition.dir(), commit);
+          PendingFile pending = storage.create(output, WriteMode.CREATE_NEW);
           try {
             // The journal's id in the footer: what lets recovery tell this output from any other
             // file a journal might name (see CompactionJournal).
@@ -593,7 +654,15 @@ public final class Compactor {
                 new Output(
                     pending,
                     new ColumnarFileWriter(
-                        pending, schema, settings, day, Footers.compaction(schema, journalId)));
+                        pending,
+                        schema,
+                        settings,
+                        day,
+                        Footers.compaction(
+                            schema,
+                            journalId,
+                            PathResolver.fileIdOf(output.getFileName().toString()),
+                            mergedIds)));
           } catch (IOException | RuntimeException e) {
             pending.close();
             throw e;

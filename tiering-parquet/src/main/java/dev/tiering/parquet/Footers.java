@@ -17,6 +17,19 @@ final class Footers {
   /** In a compaction's outputs: the id of the journal that wrote them (see CompactionJournal). */
   static final String COMPACTION_KEY = "tiering.compaction";
 
+  /**
+   * In a lake file: the id its name carries ({@link
+   * dev.tiering.core.routing.PathResolver#fileIdOf}), so that a copy under another name tells
+   * itself apart from the file the SDK wrote.
+   */
+  static final String FILE_KEY = "tiering.file";
+
+  /**
+   * In a compaction's outputs: the ids of every file merged into it, its inputs' own merged ids
+   * included (comma-separated), so that an input restored from a backup is known as merged.
+   */
+  static final String MERGED_KEY = "tiering.merged";
+
   private Footers() {}
 
   static Map<String, String> of(String kind, TableSchema schema) {
@@ -26,10 +39,22 @@ final class Footers {
     return footer;
   }
 
-  /** The footer of a compaction's output: a clean file that names the journal that wrote it. */
-  static Map<String, String> compaction(TableSchema schema, String journalId) {
+  /** The footer of a lake file: clean data of the schema's table, named by its file id. */
+  static Map<String, String> lake(TableSchema schema, String fileId) {
     Map<String, String> footer = of("clean", schema);
+    footer.put(FILE_KEY, fileId);
+    return footer;
+  }
+
+  /**
+   * The footer of a compaction's output: a lake file that names the journal that wrote it and every
+   * file merged into it.
+   */
+  static Map<String, String> compaction(
+      TableSchema schema, String journalId, String fileId, java.util.Collection<String> merged) {
+    Map<String, String> footer = lake(schema, fileId);
     footer.put(COMPACTION_KEY, journalId);
+    footer.put(MERGED_KEY, String.join(",", merged));
     return footer;
   }
 }

@@ -18,7 +18,9 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -216,9 +218,25 @@ public final class LakeReader {
    */
   private List<FileEntry> own(List<FileEntry> visible, TableSchema schema, List<Foreign> foreign)
       throws IOException {
+    Map<Path, FileFooter> footers = new LinkedHashMap<>();
+    Map<Path, String> reasons = new LinkedHashMap<>();
+    for (FileEntry entry : visible) {
+      String reason = TableFiles.foreignName(entry.name());
+      if (reason == null) {
+        FileFooter footer = FileFooter.read(storage, entry.path());
+        reason = TableFiles.foreign(footer, schema);
+        if (reason == null) {
+          footers.put(entry.path(), footer);
+        }
+      }
+      if (reason != null) {
+        reasons.put(entry.path(), reason);
+      }
+    }
+    reasons.putAll(TableFiles.copies(footers));
     List<FileEntry> own = new ArrayList<>(visible.size());
     for (FileEntry entry : visible) {
-      String reason = TableFiles.foreign(storage, entry.path(), schema);
+      String reason = reasons.get(entry.path());
       if (reason == null) {
         own.add(entry);
       } else if (foreign != null) {

@@ -136,7 +136,8 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
       finish(lru);
     }
     Path dir = lake.directoryFor(schema.zone(), schema.table(), day);
-    PendingFile pending = lake.storage.create(lake.paths.stagedDataFile(dir), WriteMode.CREATE_NEW);
+    Path staged = lake.paths.stagedDataFile(dir);
+    PendingFile pending = lake.storage.create(staged, WriteMode.CREATE_NEW);
     PartitionFile file;
     try {
       file =
@@ -147,7 +148,10 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
                   schema,
                   lake.settings,
                   day == null ? null : (int) day.toEpochDay(),
-                  Footers.of("clean", schema)));
+                  Footers.lake(
+                      schema,
+                      dev.tiering.core.routing.PathResolver.fileIdOf(
+                          staged.getFileName().toString()))));
     } catch (IOException | RuntimeException e) {
       pending.close();
       throw e;

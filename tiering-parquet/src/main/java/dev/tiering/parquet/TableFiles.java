@@ -7,6 +7,10 @@ import dev.tiering.schema.SchemaSidecar;
 import dev.tiering.schema.TableSchema;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Which data files in a table's partitions are the table's own: the one place where the SDK's
@@ -19,8 +23,13 @@ import java.nio.file.Path;
  *       does, and a commit's files appear under these names only at its commit point;
  *   <li>its footer says the SDK wrote it as clean data of this very table ({@link Footers}): a file
  *       copied from another table, or from staging, keeps a name that may look right;
- *   <li>its columns read as the table's schema: no column the schema lacks, a value in every column
- *       the schema requires, each type the schema's or one that widens to it ({@link FileColumns}).
+ *   <li>its columns are what its footer says the table's schema was when it was written (a file of
+ *       an earlier version keeps a column a later major version dropped; the readers project the
+ *       schema's columns), checked with {@link FileColumns};
+ *   <li>it is not a copy: its footer names the id its name carries ({@link Footers#FILE_KEY}), and
+ *       no compaction output of its partition lists it as merged ({@link Footers#MERGED_KEY}), so
+ *       that a file restored from a backup taken before a compaction, or copied under a new name,
+ *       does not count its rows twice. Files written before ids were recorded are not checked.
  * </ol>
  *
  * <p>Anything else is foreign: put there by hand or by another program. It is never read and never
@@ -83,10 +92,71 @@ final class TableFiles {
     }
     try {
       FileColumns.resolve(
-          Path.of(schema.table().value()), footer.schema(), schema, schema.fields(), true, false);
+          Path.of(schema.table().value()), footer.schema(), written, written.fields(), true, false);
       return null;
     } catch (ParquetRowReader.SchemaMismatchException e) {
-      return "its columns do not match the table's schema: " + e.problem();
+      return "its columns are not the ones its footer says the table had: " + e.problem();
     }
+  }
+
+  /**
+   * {@return why files of one partition are copies of others, by path} A file whose footer names
+   * another file id than its name, or whose id a compaction output of the partition lists as
+   * merged, is a copy: a restore from a backup taken before a compaction, or a {@code cp} under a
+   * new name. Files without ids (written before the SDK recorded them) are not checked.
+   *
+   * @param footers the footers of the partition's data files that are otherwise the table's
+   */
+  static Map<Path, String> copies(Map<Path, FileFooter> footers) {
+    Map<Path, String> copies = new LinkedHashMap<>();
+    Map<String, Path> mergedInto = new HashMap<>();
+    for (Map.Entry<Path, FileFooter> file : footers.entrySet()) {
+      String named = PathResolver.fileIdOf(file.getKey().getFileName().toString());
+      String recorded = file.getValue().keyValues().get(Footers.FILE_KEY);
+      if (recorded != null && !recorded.equals(named)) {
+        copies.put(
+            file.getKey(),
+            "a copy of the table's file "
+                + recorded
+                + " under another name (its footer names that file; the SDK never writes one file"
+                + " twice)");
+      }
+    }
+    for (Map.Entry<Path, FileFooter> file : footers.entrySet()) {
+      String merged = file.getValue().keyValues().get(Footers.MERGED_KEY);
+      if (merged != null && !merged.isEmpty() && !copies.containsKey(file.getKey())) {
+        for (String id : merged.split(",", -1)) {
+          mergedInto.putIfAbsent(id, file.getKey());
+        }
+      }
+    }
+    for (Path file : footers.keySet()) {
+      Path into = mergedInto.get(PathResolver.fileIdOf(file.getFileName().toString()));
+      if (into != null && !into.equals(file) && !copies.containsKey(file)) {
+        copies.put(
+            file,
+            "a compaction merged it into "
+                + into.getFileName()
+                + " already: a copy restored from before that compaction would count its rows"
+                + " twice");
+      }
+    }
+    return copies;
+  }
+
+  /** {@return the ids merged into a compaction output of {@code inputs}: theirs and their own} */
+  static List<String> mergedIds(Map<Path, FileFooter> inputs) {
+    java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+    for (Map.Entry<Path, FileFooter> input : inputs.entrySet()) {
+      String id = PathResolver.fileIdOf(input.getKey().getFileName().toString());
+      if (id != null) {
+        ids.add(id);
+      }
+      String merged = input.getValue().keyValues().get(Footers.MERGED_KEY);
+      if (merged != null && !merged.isEmpty()) {
+        ids.addAll(List.of(merged.split(",", -1)));
+      }
+    }
+    return List.copyOf(ids);
   }
 }

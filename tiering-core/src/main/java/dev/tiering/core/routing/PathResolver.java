@@ -561,6 +561,25 @@ public final class PathResolver {
   }
 
   /**
+   * {@return the id a data file is named by: the {@code <uuid>} of {@code
+   * .part-<uuid>.parquet.staged}, {@code part-<seq>-<uuid>.parquet} or {@code
+   * part-<seq>-<uuid>-compacted.parquet}, or null for any other name} A file keeps its id from
+   * staged to published name; no two files have one.
+   *
+   * @param fileName a file name, without directory
+   */
+  public static String fileIdOf(String fileName) {
+    if (isStagedName(fileName)) {
+      return fileName.substring(1 + DATA_PREFIX.length(), fileName.indexOf(".parquet"));
+    }
+    if (commitOf(fileName) == 0) {
+      return null;
+    }
+    String rest = fileName.substring(DATA_PREFIX.length() + 11);
+    return rest.substring(0, 36);
+  }
+
+  /**
    * {@return whether {@code fileName} is the name of a compaction output} See {@link
    * #compactedDataFile}.
    *
