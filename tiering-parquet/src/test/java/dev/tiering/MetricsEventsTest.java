@@ -198,7 +198,12 @@ class MetricsEventsTest {
         .containsExactly(dev.tiering.core.Tier.HOT, dev.tiering.core.Tier.COLD);
     assertThat(health.checks())
         .extracting(HealthChecked.Check::name)
-        .containsExactly("staging size", "hot tier fullness", "lake fullness", "clean cache size");
+        .containsExactly(
+            "staging size",
+            "hot tier fullness",
+            "lake fullness",
+            "clean cache size",
+            "unfinished work");
   }
 
   @Test
@@ -256,6 +261,6 @@ class MetricsEventsTest {
     assertThat(lake.files().get(0).file()).exists();
     assertThat(tiering.janitor().cleanupBatch(BatchId.of("b1")).execute().removedFiles())
         .isEqualTo(1);
-    assertThat(tiering.health().check().checks()).hasSize(4);
+    assertThat(tiering.health().check().checks()).hasSize(5);
   }
 }

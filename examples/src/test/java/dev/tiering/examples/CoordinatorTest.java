@@ -100,4 +100,29 @@ class CoordinatorTest {
       return files.filter(p -> p.getFileName().toString().startsWith("slm_")).toList();
     }
   }
+
+  /**
+   * A batch whose jobs all committed and found no inputs (an hour without traffic): every expected
+   * SLM has its file, with 0 rows. The batch is complete, so the coordinator should settle it
+   * (nothing to write, staging cleaned) rather than fail on it on every run: it writes silver with
+   * the batch as write id and 0 rows, which the lake refuses ("the id would be used up").
+   */
+  @Test
+  void aCompleteBatchWithNoPredictionsIsSettledNotRefusedOnEveryRun() throws Exception {
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
+    StagingWriter staging = StagingWriter.builder(paths).build();
+    Coordinator coordinator =
+        new Coordinator(
+            staging,
+            LakeWriter.builder(paths).build(),
+            StagingJanitor.builder(paths).grace(Duration.ZERO).build());
+    BatchId batch = BatchId.of("b9");
+    List<SlmId> slms = SlmId.range(0, 3);
+    for (SlmId slm : slms) {
+      new SlmInferenceJob(staging, slm).run(batch, 1000, 0, Instant.parse("2025-11-10T12:00:00Z"));
+    }
+    Coordinator.BatchResult result = coordinator.process(batch, slms);
+    assertThat(result.stagingRows()).isZero();
+    assertThat(result.silverRows()).isZero();
+  }
 }

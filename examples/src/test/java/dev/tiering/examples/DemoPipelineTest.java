@@ -267,6 +267,41 @@ class DemoPipelineTest {
         .isEqualTo(valid);
   }
 
+  /**
+   * A {@code schema.json} with a duplicate key (an operator's hand edit) in a table the cross-check
+   * does not read, gold.model_daily_stats, then the run resumed ({@code --run ID}, as after a
+   * crash): the other tables should still get the new batch, with the damaged one reported. The
+   * demo stops before its first batch: deciding whether a batch was committed before reads every
+   * table's commit log, the damaged one's included.
+   */
+  @Test
+  void aBadSchemaJsonInOneGoldTableStopsNoBatchOfTheOtherTables() throws Exception {
+    DemoPipeline.run(
+        new DemoPipeline.Options(root, 1, 3, 500, "r1"), new PrintWriter(new StringWriter()), null);
+    DemoPipeline.Options options = new DemoPipeline.Options(root, 2, 3, 500, "r1");
+    long before = count("SELECT count(*) FROM read_parquet(" + glob(Tables.PREDICTIONS) + ")");
+    Path sidecar =
+        root.resolve(
+            "lake/clean/"
+                + Tables.MODEL_DAILY_STATS.zone()
+                + "/"
+                + Tables.MODEL_DAILY_STATS.table()
+                + "/schema.json");
+    String json = Files.readString(sidecar);
+    Files.writeString(sidecar, json.replaceFirst("\\{", "{\"zone\": \"silver\", "));
+
+    Exception failed = null;
+    try {
+      DemoPipeline.run(options, new PrintWriter(new StringWriter()), null);
+    } catch (Exception e) {
+      failed = e;
+    }
+    long after = count("SELECT count(*) FROM read_parquet(" + glob(Tables.PREDICTIONS) + ")");
+    assertThat(after)
+        .as("silver rows after a second run that failed with %s", failed)
+        .isGreaterThan(before);
+  }
+
   private static String duckType(Field field) {
     return switch (field.type().kind()) {
       case TIMESTAMP -> "TIMESTAMP WITH TIME ZONE";

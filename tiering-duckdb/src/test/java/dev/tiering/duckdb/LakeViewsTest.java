@@ -457,4 +457,29 @@ class LakeViewsTest {
 
   /** A row of gold.daily, for the SDK's reader. */
   record Daily(long dayId) {}
+
+  /**
+   * A part file whose footer is whole but whose pages were overwritten (a bad sector, a stray
+   * {@code dd}): its table still gets a view, so a query that reads its values fails, and that
+   * failure should name the file, as for a file cut short. DuckDB says only "Invalid Error: don't
+   * know what type:".
+   */
+  @Test
+  void aQueryOverAFileWithDamagedPagesFailsNamingTheFile() throws Exception {
+    write(Storage.local(), v1().build(), rows(0, 100, false));
+    writeDaily(10);
+    Path file = dailyFile();
+    byte[] bytes = Files.readAllBytes(file);
+    assertThat(bytes.length).isGreaterThan(200);
+    for (int i = 4; i < 24; i++) {
+      bytes[i] ^= 0x5a;
+    }
+    Files.write(file, bytes);
+    try (LakeViews views = LakeViews.open(paths)) {
+      assertThat(views.query("SELECT count(*) FROM silver.events", 1).rows())
+          .containsExactly(List.of(100L));
+      assertThatThrownBy(() -> views.query("SELECT sum(day_id), sum(total) FROM gold.daily", 1))
+          .hasMessageContaining(file.toString());
+    }
+  }
 }

@@ -573,4 +573,42 @@ class CommitProtocolTest {
       }
     }
   }
+
+  /**
+   * A new major version that drops a nullable column ({@link
+   * dev.tiering.schema.EvolutionPolicy#NEW_MAJOR}: "any change is applied") leaves the files its
+   * table committed before with a column the schema now lacks. They are still the table's: their
+   * commits wrote them, and the reader reads older files through the current schema. The foreign
+   * rule ("no column the schema lacks") makes them foreign instead: the table's older rows vanish
+   * from the reader and the views, and ls lists them as FOREIGN.
+   */
+  @Test
+  void aNewMajorVersionThatDropsAColumnKeepsTheRowsOfTheOlderCommits() throws Exception {
+    LakeWriter lake = lake(Storage.local());
+    lake.writeCleanData(Predictions.schema(), Predictions.rows(100, Predictions.START, 1));
+    TableSchema withoutLabel =
+        TableSchema.builder(Zone.SILVER, "slm_predictions")
+            .required("timestamp", FieldType.TIMESTAMP)
+            .required("slm_id", FieldType.INT32)
+            .required("prediction", FieldType.FLOAT64)
+            .nullable("confidence", FieldType.FLOAT64)
+            .partitionByDate()
+            .build();
+    List<Map<String, Object>> newer = Predictions.rows(50, Predictions.START.plusSeconds(500), 2);
+    newer.forEach(row -> row.remove("label"));
+    lake.writeCleanData(
+        withoutLabel,
+        newer,
+        LakeWriteOptions.defaults().evolution(dev.tiering.schema.EvolutionPolicy.NEW_MAJOR));
+
+    long seen = 0;
+    try (ParquetRowReader rows = new LakeReader(paths).scan(Zone.SILVER, TABLE)) {
+      while (rows.next()) {
+        seen++;
+      }
+    }
+    assertThat(seen)
+        .as("rows read; foreign: %s", new LakeReader(paths).foreign(Zone.SILVER, TABLE))
+        .isEqualTo(150);
+  }
 }

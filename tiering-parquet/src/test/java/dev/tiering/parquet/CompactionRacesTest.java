@@ -173,7 +173,7 @@ class CompactionRacesTest {
         paths.partitionDir(
             Zone.BRONZE, schema().table(), DAY, dev.tiering.core.routing.PartitionLayout.DATE_PATH);
     // A file placed by hand, with a column the sidecar never heard of, under a name of the table's
-    // commit 1: only its footer tells it from the table's own.
+    // commit 1: its footer names the table, but also the file it really is.
     PathResolver elsewhere =
         new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("other"))));
     TableSchema foreign =
@@ -206,9 +206,10 @@ class CompactionRacesTest {
             a ->
                 assertThat(a.detail())
                     .isEqualTo(
-                        "foreign, never merged nor read: its columns do not match the table's"
-                            + " schema: it has a column 'secret' that the schema lacks (move it"
-                            + " out of the lake)"));
+                        "foreign, never merged nor read: a copy of the table's file "
+                            + PathResolver.fileIdOf(written.getFileName().toString())
+                            + " under another name (its footer names that file; the SDK never"
+                            + " writes one file twice) (move it out of the lake)"));
     assertThat(report.actions(LifecycleReport.Verb.COMPACTED)).hasSize(3);
   }
 
@@ -342,16 +343,11 @@ class CompactionRacesTest {
   @Test
   void oneCompactionMergesAtMostAThousandFilesAndTheJournalStaysSmall() throws Exception {
     PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
-    write(paths, 1, 0);
+    // 1,005 commits of the table (copies of one file would be copies, never merged).
+    write(paths, 1005, 0);
     Path partition =
         paths.partitionDir(
             Zone.BRONZE, schema().table(), DAY, dev.tiering.core.routing.PartitionLayout.DATE_PATH);
-    Path one = parquet(partition).get(0);
-    for (int i = 0; i < 1004; i++) {
-      // Copies of the table's own file under names of its commit 1: files of the table.
-      Files.copy(
-          one, partition.resolve("part-0000000001-" + java.util.UUID.randomUUID() + ".parquet"));
-    }
     long[] largestJournal = new long[1];
     Compactor compactor =
         Compactor.builder(paths)
@@ -381,6 +377,7 @@ class CompactionRacesTest {
                     + Duck.literal(partition.resolve("*.parquet"))
                     + ")"))
         .isEqualTo(1005L * 50);
+    assertThat(CrashRows.idsBySdk(parquet(partition))).isEqualTo(ids(0, 1005 * 50));
   }
 
   @Test

@@ -517,7 +517,7 @@ class CompactorTest {
   }
 
   private void previewIsTheTruth(Path root, java.util.Random random) throws Exception {
-    PathResolver paths = new PathResolver(TierLayout.under(root));
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(root)));
     int days = 1 + random.nextInt(3);
     for (int d = 0; d < days; d++) {
       // A partition per day: lake writes go to the partition of their clock's day.
@@ -637,5 +637,74 @@ class CompactorTest {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private long sdkRows() throws IOException {
+    long seen = 0;
+    try (ParquetRowReader rows = new LakeReader(paths()).scan(Zone.SILVER, TABLE)) {
+      while (rows.next()) {
+        seen++;
+      }
+    }
+    return seen;
+  }
+
+  /**
+   * An operator restores a partition from last night's backup (taken before a compaction) with
+   * {@code cp -n} / {@code rsync} without {@code --delete}: the compaction's inputs come back
+   * beside its output. Their names carry commit numbers the table applied and their footers are the
+   * table's, so by the rule of {@link TableFiles} they are the table's own: every row is read
+   * twice, {@code ls} and {@code foreign} say nothing, and the next compaction makes the duplicates
+   * permanent. A table is what its commits wrote: a file a compaction replaced is not.
+   */
+  @Test
+  void aCompactionsInputRestoredFromABackupIsNeitherReadTwiceNorMergedAgain() throws Exception {
+    smallFiles(3, 40);
+    Path backup = snapshot();
+    Compactor compactor = Compactor.builder(paths()).minCommitAge(java.time.Duration.ZERO).build();
+    compactor.compact(Zone.SILVER, TABLE).execute();
+    assertThat(sdkRows()).isEqualTo(120);
+    try (Stream<Path> files = Files.list(backup)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Files.copy(file, partition().resolve(file.getFileName()));
+      }
+    }
+    List<LakeReader.Foreign> foreign = new LakeReader(paths()).foreign(Zone.SILVER, TABLE);
+    long seen = sdkRows();
+    compactor.compact(Zone.SILVER, TABLE).execute();
+    long afterSecondCompaction = sdkRows();
+    assertThat(List.of(seen, afterSecondCompaction))
+        .as("rows read after the restore, then after the next compaction (foreign: %s)", foreign)
+        .containsExactly(120L, 120L);
+    assertThat(foreign)
+        .hasSize(3)
+        .allSatisfy(f -> assertThat(f.reason()).startsWith("a compaction merged it into part-"));
+  }
+
+  /** A {@code cp} of a table's file under a new uuid is a copy: its footer names the original. */
+  @Test
+  void aFileCopiedUnderANewNameIsNotReadTwice() throws Exception {
+    smallFiles(2, 40);
+    Path original = parquetFiles(partition()).get(0);
+    String name = original.getFileName().toString();
+    Path copy =
+        partition().resolve(name.substring(0, 16) + "0f0e0d0c-0b0a-4909-8807-060504030201.parquet");
+    Files.copy(original, copy);
+
+    assertThat(sdkRows()).isEqualTo(80);
+    assertThat(new LakeReader(paths()).foreign(Zone.SILVER, TABLE))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.path()).isEqualTo(copy);
+              assertThat(f.reason()).startsWith("a copy of the table's file ");
+            });
+    Compactor.builder(paths())
+        .minCommitAge(java.time.Duration.ZERO)
+        .build()
+        .compact(Zone.SILVER, TABLE)
+        .execute();
+    assertThat(sdkRows()).isEqualTo(80);
+    assertThat(copy).exists();
   }
 }

@@ -444,4 +444,52 @@ class LakeWriterTest {
             "Cannot partition gold.consensus by 'input_id': it is int64 (use a timestamp"
                 + " or date field)");
   }
+
+  /**
+   * A commit of the buffered appender that fails before its commit point (a full lake, here the
+   * commit record cannot be written) rolls back, as it must; but the rows it buffered, which the
+   * caller handed over in earlier {@code append} calls that returned normally, must not vanish with
+   * it: once the cause is gone, the next flush or the close should commit them. Today the failed
+   * flush drops them, and the caller, who no longer has them, cannot write them again.
+   */
+  @Test
+  void aFlushThatFailsBeforeItsCommitPointKeepsTheBufferedRowsForTheNextFlush() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean full =
+        new java.util.concurrent.atomic.AtomicBoolean(false);
+    Storage failing =
+        new ForwardingStorage(Storage.local()) {
+          @Override
+          public PendingFile create(Path target, WriteMode mode) throws IOException {
+            if (full.get() && target.getFileName().toString().endsWith(".pending.json")) {
+              throw new IOException("No space left on device");
+            }
+            return super.create(target, mode);
+          }
+        };
+    LakeWriter lake = LakeWriter.builder(paths).storage(failing).clock(clock).build();
+    List<Map<String, Object>> rows = Predictions.rows(10, NOON, 9);
+    BufferedLakeAppender appender =
+        lake.appender(
+            Predictions.schema(),
+            LakeWriteOptions.defaults(),
+            64L * 1024 * 1024,
+            Duration.ofHours(1));
+    for (Map<String, Object> row : rows) {
+      assertThat(appender.append(row)).isEmpty();
+    }
+    full.set(true);
+    assertThatThrownBy(appender::flush).isInstanceOf(IOException.class);
+    full.set(false);
+    appender.close();
+    long committed = 0;
+    try (ParquetRowReader read =
+        new LakeReader(paths).scan(Zone.SILVER, TableName.of("slm_predictions"))) {
+      while (read.next()) {
+        committed++;
+      }
+    } catch (java.nio.file.NoSuchFileException noTableYet) {
+      // nothing committed at all
+    }
+    assertThat(committed).as("rows committed once the disk had room again").isEqualTo(10);
+  }
 }

@@ -265,7 +265,8 @@ class PlantedLinksTest {
         .allSatisfy(
             f ->
                 assertThat(f.error())
-                    .contains("Refusing to lock " + partitionsLock + ": it is a symbolic link"));
+                    .containsIgnoringCase(
+                        "Refusing to lock " + partitionsLock + ": it is a symbolic link"));
     assertOutsideUntouched();
   }
 

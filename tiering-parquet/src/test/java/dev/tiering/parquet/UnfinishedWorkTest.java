@@ -139,4 +139,56 @@ class UnfinishedWorkTest {
             "silver.slm_predictions: a write stopped before its commit point"
                 + " (0000000002.pending.json, written 11 min ago): nothing of it is visible");
   }
+
+  /**
+   * One table whose {@code schema.json} cannot be read (an operator's bad edit) must not hide
+   * another table's commit that a glob reads part of: status should still name that table, the
+   * record and the fix. The probe stops at the first table it cannot read and reports only "could
+   * not be checked", so the table with the half-published commit goes unnamed.
+   */
+  @Test
+  void aTableThatCannotBeReadDoesNotHideAnotherTablesUnfinishedCommit() throws Exception {
+    AtomicBoolean armed = new AtomicBoolean(false);
+    Tiering tiering = Tiering.builder().root(base).storage(failingPublish(armed)).build();
+    write(tiering, 1);
+    armed.set(true);
+    assertThatThrownBy(() -> write(tiering, 2)).hasMessageContaining("committed as commit 2");
+    armed.set(false);
+    Path broken =
+        Files.createDirectories(base.resolve("lake/clean/gold/broken")).resolve("schema.json");
+    Files.writeString(broken, "{\"zone\": ");
+
+    HealthReport report = tiering.health().check();
+    assertThat(report.level()).isEqualTo(HealthLevel.WARNING);
+    assertThat(report.format())
+        .contains("silver.slm_predictions: commit record 0000000002.commit.json")
+        .contains(broken.toString());
+  }
+
+  /**
+   * A journal's name is read from disk, so it is untrusted: a file named with a line break and a
+   * fake report line must not add a line to what status prints (here an "ok" line for the very
+   * check that is warning).
+   */
+  @Test
+  void aJournalsNameCannotAddALineToTheStatusReport() throws Exception {
+    Tiering tiering = Tiering.builder().root(base).build();
+    write(tiering, 1);
+    Path partition;
+    try (java.util.stream.Stream<Path> walk =
+        Files.walk(tiering.paths().tableDir(Zone.SILVER, TABLE))) {
+      partition =
+          walk.filter(p -> p.getFileName().toString().endsWith(".parquet"))
+              .findFirst()
+              .orElseThrow()
+              .getParent();
+    }
+    Files.createFile(
+        partition.resolve(
+            ".compaction-x\n  unfinished work  ok  no lake commit or compaction is unfinished\n"
+                + ".journal"));
+
+    String message = tiering.unfinishedWork().check().message();
+    assertThat(message).doesNotContain("\n");
+  }
 }

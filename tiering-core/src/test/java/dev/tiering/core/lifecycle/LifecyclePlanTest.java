@@ -90,10 +90,10 @@ class LifecyclePlanTest {
     private Path input;
     private HotCache cache;
 
-    Case(Path root, Random random) {
+    Case(Path root, Random random) throws IOException {
       this.root = root;
       this.random = random;
-      this.paths = new PathResolver(TierLayout.under(root));
+      this.paths = new PathResolver(Storage.createRoots(TierLayout.under(root)));
     }
 
     void check() throws Exception {

@@ -311,4 +311,28 @@ class LocalStorageTest {
     assertThat(FileEntry.Type.SYMLINK.inWords()).isEqualTo("a symbolic link");
     assertThat(FileEntry.Type.BLOCK_DEVICE.inWords()).isEqualTo("a block device");
   }
+
+  /**
+   * The archive on its own device (the docs' own layout: status measures it apart) runs full while
+   * cleanup archives staging files into it. The advice names commands that free the lake's clean
+   * area, not the archive: 'tiering archive' moves more data into the full archive and 'tiering
+   * compact' works in lake/clean. The same holds for the hot cache on its own device, told to run
+   * 'tiering cleanup', which frees only staging.
+   */
+  @Test
+  void aFullArchiveIsNotToldToRunTheCommandsThatFillIt() throws IOException {
+    TierLayout layout = Storage.createRoots(TierLayout.under(dir));
+    Path target = layout.lakeRoot().resolve("archive/staging/b1/slm_1_b1.parquet");
+    Storage full =
+        new dev.tiering.core.testing.FaultyStorage()
+            .failWritesAfter(10)
+            .usage(1024 * 1024, 2048)
+            .reportingFullTiers(layout, "cleanup");
+    try (PendingFile file = full.create(target, WriteMode.CREATE_NEW)) {
+      assertThatThrownBy(() -> file.stream().write(new byte[64]))
+          .isInstanceOf(TierFullException.class)
+          .hasMessageNotContaining("tiering archive")
+          .hasMessageNotContaining("tiering compact");
+    }
+  }
 }
