@@ -37,4 +37,27 @@ class ReportsTest {
                 + "cache evict: nothing to do, 2 failure(s)\n");
     assertThat(exit).isEqualTo(1);
   }
+
+  @Test
+  void aFileNameReadFromDiskCannotForgeOrEraseLinesOfAPreview() {
+    // A name in a lake partition may hold any byte but '/' and NUL: a newline forges a line, and
+    // ESC [1A ESC [2K erases the line before it on the operator's terminal (a "would delete").
+    Path hostile =
+        Path.of(
+            "/data/lake/clean/silver/t/2020/01/01/x\n  would keep    all is well (0 bytes)"
+                + "\u001b[1A\u001b[2K.parquet");
+    LifecycleReport report =
+        LifecycleReport.builder("retention", true)
+            .add(LifecycleReport.Verb.ARCHIVED, hostile, 1, "/data/lake/archive/x")
+            .fail(hostile, "move to the archive", new AccessDeniedException(hostile.toString()))
+            .build();
+    StringWriter out = new StringWriter();
+
+    Reports.print(new PrintWriter(out), report, true);
+
+    assertThat(out.toString().lines())
+        .as(out.toString())
+        .hasSize(3)
+        .noneMatch(line -> line.chars().anyMatch(c -> c < 0x20 || c == 0x7f));
+  }
 }

@@ -482,4 +482,32 @@ class LakeViewsTest {
           .hasMessageContaining(file.toString());
     }
   }
+
+  @Test
+  void aCopyOfACommittedPartitionUnderAnotherDateAddsNoRowsToAView() throws Exception {
+    // A restore to the wrong place (cp -a 2025/11/11 1970/01/01): the copies keep the names of
+    // committed files, but no commit names them in that partition.
+    write(Storage.local(), v1().build(), rows(0, 100, false));
+    Path table = paths.tableDir(Zone.SILVER, TABLE);
+    Path copy = Files.createDirectories(table.resolve("1970/01/01"));
+    try (Stream<Path> files = Files.list(table.resolve("2025/11/11"))) {
+      for (Path file : files.filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+        Files.copy(
+            file,
+            copy.resolve(file.getFileName()),
+            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+      }
+    }
+    long sdk;
+    try (Stream<Row> rows =
+        new dev.tiering.parquet.LakeReader(paths).read(Zone.SILVER, "events", Row.class)) {
+      sdk = rows.count();
+    }
+    try (LakeViews views = LakeViews.open(paths)) {
+      assertThat(views.query("SELECT count(*) FROM silver.events", 1).rows())
+          .as("the view (the SDK's reader reads %d)", sdk)
+          .containsExactly(List.of(100L));
+    }
+    assertThat(sdk).as("the SDK's reader").isEqualTo(100);
+  }
 }

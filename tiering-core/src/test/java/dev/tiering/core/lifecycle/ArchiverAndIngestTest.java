@@ -374,4 +374,166 @@ class ArchiverAndIngestTest {
         .isInstanceOf(java.nio.file.FileAlreadyExistsException.class)
         .hasMessageContaining("a different file named feed-002.csv was already ingested");
   }
+
+  @Test
+  void aRetentionPreviewSaysWhatTheExecutionDoesWhenTheArchiveHoldsADifferentFileOfTheName()
+      throws IOException {
+    // A partition archived last month, then restored to the lake by hand for a backfill (cp -a),
+    // and one of its files rewritten there: the next pass cannot move that file (a different file
+    // of its name is in the archive) and says so; its preview said it would archive it.
+    Path file = data(Zone.SILVER, "preds", LocalDate.of(2024, 1, 1), PartitionLayout.DATE_PATH);
+    RetentionPolicy policy = RetentionPolicy.none().lake(Zone.SILVER, Period.ofDays(30));
+    new Archiver(paths, Storage.local(), clock).apply(policy).execute();
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "rows of 2024-01-01, backfilled");
+
+    LifecycleReport dry = new Archiver(paths, Storage.local(), clock).apply(policy).preview();
+    LifecycleReport real = new Archiver(paths, Storage.local(), clock).apply(policy).execute();
+
+    assertThat(dry.failures().size() + " failure(s), " + dry.actions().size() + " action(s)")
+        .as("preview: " + dry + "%nexecution: " + real)
+        .isEqualTo(real.failures().size() + " failure(s), " + real.actions().size() + " action(s)");
+  }
+
+  @Test
+  void anIngestNeverTakesALinkAtItsTargetForTheIngestedCopy(@TempDir Path inbox) throws Exception {
+    // A link left in the raw area (a hand "ingest" by ln -s, or a hostile one) that points at the
+    // input itself: ingest says "already ingested" and writes the checksum; the operator then
+    // empties the inbox, and the raw area holds a dangling link.
+    Path input = Files.writeString(inbox.resolve("feed-003.csv"), "a,b\n5,6\n");
+    Path target = base.resolve("lake/raw/sensor_feed/2025-11-10/feed-003.csv");
+    Files.createDirectories(target.getParent());
+    Files.createSymbolicLink(target, input);
+
+    LifecycleReport report =
+        new RawIngestor(paths, Storage.local(), clock)
+            .ingest(input, TableName.of("sensor_feed"))
+            .execute();
+    Files.delete(input);
+
+    assertThat(Files.isRegularFile(target, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+        .as("the raw area holds a copy of the input, not a link to it: " + report)
+        .isTrue();
+  }
+
+  @Test
+  void anIngestPreviewDoesNotHangOnAFifoAtItsTarget(@TempDir Path inbox) throws Exception {
+    Path input = Files.writeString(inbox.resolve("feed-004.csv"), "a,b\n7,8\n");
+    Path target = base.resolve("lake/raw/sensor_feed/2025-11-10/feed-004.csv");
+    Files.createDirectories(target.getParent());
+    Process mkfifo = new ProcessBuilder("mkfifo", target.toString()).start();
+    assertThat(mkfifo.waitFor()).isZero();
+    RawIngestor ingestor = new RawIngestor(paths, Storage.local(), clock);
+    try {
+      org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+          java.time.Duration.ofSeconds(10),
+          () -> {
+            try {
+              ingestor.ingest(input, TableName.of("sensor_feed")).preview();
+            } catch (IOException refused) {
+              // Refusing, naming the FIFO, is the expected outcome.
+            }
+          });
+    } finally {
+      // Opening a FIFO read-write never blocks, and lets a reader stuck in open(2) go on.
+      new java.io.RandomAccessFile(target.toFile(), "rw").close();
+    }
+  }
+
+  @Test
+  void aRetentionPassKilledAfterAnyChangeLosesNothingAndNeverDeletesWhatItArchived()
+      throws IOException {
+    RetentionPolicy policy =
+        RetentionPolicy.none()
+            .lake(Zone.SILVER, Period.ofDays(30))
+            .archive(Zone.SILVER, Period.ofYears(1));
+    boolean died = true;
+    for (int k = 1; died; k++) {
+      Path root = Files.createDirectories(base.resolve("crash-" + k));
+      PathResolver p = new PathResolver(Storage.createRoots(TierLayout.under(root)));
+      java.util.Map<String, String> rows = new java.util.TreeMap<>();
+      for (String day : List.of("2024-01-01", "2024-01-02")) {
+        Path dir =
+            Files.createDirectories(
+                p.partitionDir(
+                    Zone.SILVER,
+                    TableName.of("preds"),
+                    LocalDate.parse(day),
+                    PartitionLayout.DATE_PATH));
+        for (int f = 0; f < 3; f++) {
+          Files.writeString(dir.resolve("part-" + f + ".parquet"), "rows " + day + " " + f);
+          rows.put("rows " + day + " " + f, day);
+        }
+      }
+      Files.writeString(p.schemaFile(Zone.SILVER, TableName.of("preds")), "{}");
+      Path legacy =
+          Files.createDirectories(root.resolve("lake/archive/silver/preds/2023/05/05"))
+              .resolve("part-legacy.parquet");
+      Files.writeString(legacy, "legacy rows");
+      final int at = k;
+      dev.tiering.core.testing.CrashableStorage crashing =
+          new dev.tiering.core.testing.CrashableStorage(Storage.local()) {
+            private int changes;
+
+            @Override
+            protected void changed() {
+              if (++changes == at) {
+                die();
+              }
+            }
+          };
+      try {
+        new Archiver(p, crashing, clock).apply(policy).execute();
+      } catch (IOException | RuntimeException killed) {
+        // As a killed process: whatever it did not do is left to the next pass.
+      }
+      died = crashing.dead();
+      new Archiver(p, Storage.local(), clock).apply(policy).execute();
+      Clock halfAYearOn = Clock.fixed(NOW.plus(java.time.Duration.ofDays(200)), ZoneOffset.UTC);
+      new Archiver(p, Storage.local(), halfAYearOn).apply(policy).execute();
+
+      java.util.List<String> found = new java.util.ArrayList<>();
+      try (java.util.stream.Stream<Path> all = Files.walk(root.resolve("lake"))) {
+        for (Path file : all.filter(f -> f.toString().endsWith(".parquet")).toList()) {
+          found.add(Files.readString(file));
+        }
+      }
+      assertThat(found)
+          .as("after a kill at change %d, a rerun, and a pass half a year on", k)
+          .containsExactlyInAnyOrderElementsOf(
+              java.util.stream.Stream.concat(
+                      rows.keySet().stream(), java.util.stream.Stream.of("legacy rows"))
+                  .toList());
+    }
+  }
+
+  @Test
+  void aFileStuckInTheLakeDoesNotPostponeTheRetentionOfWhatArrivedInTheArchiveLongAgo()
+      throws IOException {
+    Path moved = data(Zone.SILVER, "preds", LocalDate.of(2024, 1, 1), PartitionLayout.DATE_PATH);
+    Path stuck = Files.writeString(moved.resolveSibling("part-stuck.parquet"), "stuck rows");
+    // As an immutable (chattr +i) file: every pass tries to move it and fails.
+    dev.tiering.core.testing.FaultyStorage storage =
+        new dev.tiering.core.testing.FaultyStorage().failMoves(stuck::equals);
+    RetentionPolicy policy =
+        RetentionPolicy.none()
+            .lake(Zone.SILVER, Period.ofDays(30))
+            .archive(Zone.SILVER, Period.ofYears(1));
+    new Archiver(paths, storage, clock).apply(policy).execute();
+    Path archived = paths.counterpart(moved, dev.tiering.core.DataKind.ARCHIVE);
+    assertThat(archived).exists();
+
+    // Monthly passes for thirteen months: the archived file arrived more than a year ago.
+    LifecycleReport last = null;
+    for (int month = 1; month <= 13; month++) {
+      Clock later = Clock.fixed(NOW.plus(java.time.Duration.ofDays(30L * month)), ZoneOffset.UTC);
+      last = new Archiver(paths, storage, later).apply(policy).execute();
+    }
+
+    assertThat(archived)
+        .as(
+            "arrived 390 days ago; the arrival record says %s; last pass: %s",
+            Files.readString(paths.archiveRecordFile(archived.getParent())), last)
+        .doesNotExist();
+  }
 }

@@ -512,4 +512,53 @@ class HotCacheTest {
             org.assertj.core.groups.Tuple.tuple(
                 day3, "cannot copy into the cache: permission denied"));
   }
+
+  @Test
+  void promotingADirectoryNamedLikeADataFileByItsOwnPathCopiesNothingFromIt() throws IOException {
+    Path good = lakeFile("sales", 3, "part-0000000001-a.parquet", (int) KB);
+    // What Spark writes: a directory named like a file, with data files inside. Named directly
+    // (the API takes any lake path), it is copied as if it were a partition.
+    Path sparkDir = Files.createDirectories(good.resolveSibling("part-9.parquet"));
+    Files.write(sparkDir.resolve("part-00000.parquet"), parquetFramed((int) KB, 9));
+
+    LifecycleReport report = cache(1000 * KB).promote(sparkDir).execute();
+
+    assertThat(report.actions(LifecycleReport.Verb.CACHED))
+        .as("readers never read files inside a directory named like a data file")
+        .isEmpty();
+  }
+
+  @Test
+  void promoteCopiesOnlyWhatReadersReadNotABackupDirectoryInAPartitionNorForeignFiles()
+      throws IOException {
+    Path good =
+        lakeFile(
+            "sales", 3, "part-0000000001-45303152-b784-46d7-aff5-a6152c18929c.parquet", (int) KB);
+    // An operator's copy kept inside the partition, and a file no commit wrote (LakeReader never
+    // reads it: "foreign"; the compactor says "foreign, never merged nor read").
+    Path backup = Files.createDirectories(good.resolveSibling("backup"));
+    Path inBackup =
+        Files.write(backup.resolve(good.getFileName().toString()), parquetFramed((int) KB, 1));
+    Path foreign =
+        Files.write(good.resolveSibling("copy-of-a.parquet"), parquetFramed((int) KB, 2));
+
+    LifecycleReport report =
+        cache(1000 * KB).promote(paths.tableDir(Zone.GOLD, TableName.of("sales"))).execute();
+
+    assertThat(report.actions(LifecycleReport.Verb.CACHED))
+        .extracting(LifecycleReport.Action::path)
+        .as("budget spent on copies no reader reads: %s, %s", inBackup, foreign)
+        .containsExactly(good);
+  }
+
+  @Test
+  void aLakeFileNameWithANewlineDoesNotSplitTheCacheIndex() throws IOException {
+    Path odd = lakeFile("sales", 3, "part-0000000001-a\n1\t2\t3\tx.parquet", (int) KB);
+    cache(1000 * KB).promote(odd.getParent()).execute();
+
+    // A fresh instance reads the index from disk, as the next command does.
+    assertThat(cache(1000 * KB).entries())
+        .extracting(HotCache.Entry::lakeFile)
+        .containsExactly(odd);
+  }
 }

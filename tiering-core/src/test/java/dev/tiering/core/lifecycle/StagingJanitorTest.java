@@ -581,4 +581,120 @@ class StagingJanitorTest {
 
     assertThat(paths.stagingBatchRecord(BatchId.of("b1"))).doesNotExist();
   }
+
+  @Test
+  void aLaggardsPublishWhoseRecordWasNotUpdatedStillKeepsItsBatchInsideTheGracePeriod()
+      throws IOException {
+    // b1 began first and six SLMs finished three hours ago; b2 began later. The seventh SLM of b1
+    // published a minute ago, but its hold could not update the record (a full disk for the
+    // record's tiny publish, logged at WARN only; or the writer was killed between its publish and
+    // its record write), so the record still says b1 was last published three hours ago.
+    writeBatch("b1", NOW.minus(Duration.ofHours(3)), 6);
+    writeBatch("b2", NOW.minus(Duration.ofHours(2)), 7);
+    FaultyStorage recordFails = new FaultyStorage().failCommits(1);
+    try (java.io.Closeable hold =
+        StagingJanitor.holdBatch(
+            paths,
+            recordFails,
+            BatchId.of("b1"),
+            Clock.fixed(NOW.minus(Duration.ofMinutes(1)), ZoneOffset.UTC))) {
+      Path late =
+          Files.writeString(paths.intermediateFile(SlmId.of(6), BatchId.of("b1")), "late rows");
+      Files.setLastModifiedTime(late, FileTime.from(NOW.minus(Duration.ofMinutes(1))));
+    }
+
+    LifecycleReport report = janitor().cleanupOldBatches(1).execute();
+
+    // The laggard's file says the batch was published to a minute ago: the coordinator may be
+    // about to read all seven files.
+    assertThat(report.actions(LifecycleReport.Verb.DELETED))
+        .as("b1 was published to a minute ago (its newest file's time is plausible)")
+        .isEmpty();
+    assertThat(names()).filteredOn(n -> n.endsWith("_b1.parquet")).hasSize(7);
+  }
+
+  @Test
+  void aWriterWhoseClockLagsDoesNotMakeTheNewestBatchTheOldestAndDeleteIt() throws IOException {
+    // b1 was written two hours ago by writers with a right clock. b2, the newest batch, is written
+    // a minute ago by SLM jobs on a host (or container) whose clock is a day behind the janitor's:
+    // plausible times, so the record is trusted, though every file of b2 is newer than it.
+    writeBatch("b1", NOW.minus(Duration.ofHours(2)), 7);
+    dev.tiering.core.testing.TickingClock lagging =
+        new dev.tiering.core.testing.TickingClock(NOW.minus(Duration.ofDays(1)));
+    try (java.io.Closeable hold =
+        StagingJanitor.holdBatch(paths, Storage.local(), BatchId.of("b2"), lagging)) {
+      for (int slm = 0; slm < 7; slm++) {
+        Path file = Files.writeString(paths.intermediateFile(SlmId.of(slm), BatchId.of("b2")), "x");
+        Files.setLastModifiedTime(file, FileTime.from(NOW.minus(Duration.ofMinutes(1))));
+      }
+    }
+
+    LifecycleReport report = janitor().cleanupOldBatches(1).execute();
+
+    assertThat(names())
+        .as("keep-recent 1 keeps the batch written a minute ago: " + report.actions())
+        .filteredOn(n -> n.endsWith("_b2.parquet"))
+        .hasSize(7);
+  }
+
+  @Test
+  void aStaleRecordLeftWithoutFilesDoesNotAgeABatchWrittenAgainUnderItsId() throws IOException {
+    // The seed's own find -delete (or a cleanup stopped between a batch's last file and its
+    // record) removed batch-1's files a week ago and left its record. Batch ids repeat (batch-1
+    // every day): today's batch-1 is the newest batch, written an hour after batch-2.
+    Files.createDirectories(paths.stagingBatchRecord(BatchId.of("batch-1")).getParent());
+    Files.writeString(
+        paths.stagingBatchRecord(BatchId.of("batch-1")),
+        "tiering-batch 1\nfirst 2025-11-03T12:00:00Z\nlast 2025-11-03T12:10:00Z\n");
+    writeBatch("batch-2", NOW.minus(Duration.ofHours(2)), 7);
+    writeBatch("batch-1", NOW.minus(Duration.ofHours(1)), 7);
+
+    LifecycleReport report = janitor().cleanupOldBatches(1).execute();
+
+    assertThat(names())
+        .as("keep-recent 1 keeps the batch written an hour ago: " + report.actions())
+        .filteredOn(n -> n.endsWith("_batch-1.parquet"))
+        .hasSize(7);
+  }
+
+  @Test
+  void anArchivingCleanupsPreviewSaysWhatTheExecutionDoesWhenTheArchiveHoldsTheName()
+      throws IOException {
+    // batch-1 was archived yesterday; today's batch-1 (ids repeat) is written and archived too.
+    StagingJanitor archiving = StagingJanitor.builder(paths).clock(clock).archive(true).build();
+    writeBatch("batch-1", NOW.minus(Duration.ofDays(1)), 2);
+    archiving.cleanupBatch(BatchId.of("batch-1")).execute();
+    writeBatch("batch-1", NOW.minus(Duration.ofHours(1)), 2);
+    Path rewritten =
+        Files.writeString(paths.intermediateFile(SlmId.of(0), BatchId.of("batch-1")), "other rows");
+    Files.setLastModifiedTime(rewritten, FileTime.from(NOW.minus(Duration.ofHours(1))));
+
+    LifecycleReport dry = archiving.cleanupBatch(BatchId.of("batch-1")).preview();
+    LifecycleReport real = archiving.cleanupBatch(BatchId.of("batch-1")).execute();
+
+    assertThat(dry.failures().size() + " failure(s), " + dry.actions().size() + " action(s)")
+        .as("preview: " + dry + "%nexecution: " + real)
+        .isEqualTo(real.failures().size() + " failure(s), " + real.actions().size() + " action(s)");
+  }
+
+  @Test
+  void aStrayFileWhereTheBatchRecordsGoDoesNotStopEveryCleanup() throws IOException {
+    writeBatch("b1", NOW.minus(Duration.ofHours(3)), 2);
+    writeBatch("b2", NOW.minus(Duration.ofHours(2)), 2);
+    // A file (or a link) where the records' directory should be: a restore, a hand edit, a
+    // hostile user. Before it, cleanup went batch by batch; now every cleanup exits 74.
+    Path records = paths.stagingBatchRecord(BatchId.of("b1")).getParent();
+    try (Stream<Path> old = Files.list(records)) {
+      for (Path record : old.toList()) {
+        Files.delete(record);
+      }
+    }
+    Files.delete(records);
+    Files.writeString(records, "not a directory");
+
+    LifecycleReport report = janitor().cleanupBatch(BatchId.of("b1")).execute();
+
+    assertThat(report.removedFiles()).isEqualTo(2);
+    assertThat(names()).allMatch(n -> n.endsWith("_b2.parquet"));
+  }
 }
