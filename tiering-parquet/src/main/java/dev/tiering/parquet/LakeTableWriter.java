@@ -44,6 +44,7 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
   private final Map<LocalDate, PartitionFile> open = new LinkedHashMap<>(16, 0.75f, true);
   private final List<PartitionFile> finished = new ArrayList<>();
   private boolean committed;
+  private boolean retryable;
 
   /** When the write was opened, for metrics; 0 if metrics are off. */
   private final long startedNanos;
@@ -192,6 +193,25 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
    *     message says the write is committed
    */
   public LakeWriteResult commit() throws IOException {
+    return commit(false);
+  }
+
+  /**
+   * As {@link #commit()}, but a commit that fails before any file of the write was published keeps
+   * the finished files, so that calling this again retries the commit with every row: what a {@link
+   * BufferedLakeAppender} needs, whose rows came from earlier calls. {@link #retryable()} says
+   * whether the files were kept; {@link #close()} discards them.
+   */
+  LakeWriteResult commitKeepingFilesOnFailure() throws IOException {
+    return commit(true);
+  }
+
+  /** {@return whether the last failed commit kept every file, so that it can be retried} */
+  boolean retryable() {
+    return retryable;
+  }
+
+  private LakeWriteResult commit(boolean keepOnFailure) throws IOException {
     if (committed) {
       throw new IllegalStateException("Write to " + schema.qualifiedName() + " already committed");
     }
@@ -200,7 +220,11 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
       finish(file);
     }
     open.clear();
+    retryable = false;
     TableCommit commit;
+    // Whether the commit began publishing a file: from then on, a failure may have removed it.
+    java.util.concurrent.atomic.AtomicBoolean publishing =
+        new java.util.concurrent.atomic.AtomicBoolean();
     try {
       commit =
           lake.sidecars.commitFiles(
@@ -208,15 +232,30 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
               quality.result(lake.clock.instant(), refusedRows()),
               options.evolution(),
               options.writeId(),
-              finished.stream().map(f -> new StagedFile(f.pending, f.writer.rows())).toList(),
+              finished.stream()
+                  .map(
+                      f ->
+                          new StagedFile(
+                              new dev.tiering.core.storage.ForwardingPendingFile(f.pending) {
+                                @Override
+                                public void commit() throws IOException {
+                                  publishing.set(true);
+                                  super.commit();
+                                }
+                              },
+                              f.writer.rows()))
+                  .toList(),
               lake.retention);
     } catch (IOException | RuntimeException e) {
       if (dev.tiering.core.metrics.internal.GuardedListener.enabled(lake.metrics)) {
         lake.metrics.operationFailed(dev.tiering.core.metrics.OperationFailed.of("lake commit", e));
       }
+      retryable = keepOnFailure && !publishing.get();
       throw e;
     } finally {
-      discardUnpublished();
+      if (!retryable) {
+        discardUnpublished();
+      }
     }
     committed = true;
     List<WriteResult> results =

@@ -492,4 +492,50 @@ class LakeWriterTest {
     }
     assertThat(committed).as("rows committed once the disk had room again").isEqualTo(10);
   }
+
+  /**
+   * A flush that fails while it publishes its files may have lost them: the appender says how many
+   * rows and closes, so no later append or close passes for a commit.
+   */
+  @Test
+  void aFlushThatFailsWhilePublishingClosesTheAppenderNamingTheRowsLost() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean broken =
+        new java.util.concurrent.atomic.AtomicBoolean(false);
+    Storage failing =
+        new ForwardingStorage(Storage.local()) {
+          @Override
+          public PendingFile create(Path target, WriteMode mode) throws IOException {
+            PendingFile file = super.create(target, mode);
+            if (!broken.get() || !PathResolver.isStagedName(target.getFileName().toString())) {
+              return file;
+            }
+            return new dev.tiering.core.storage.ForwardingPendingFile(file) {
+              @Override
+              public void commit() throws IOException {
+                close();
+                throw new IOException("Input/output error (injected)");
+              }
+            };
+          }
+        };
+    LakeWriter lake = LakeWriter.builder(paths).storage(failing).clock(clock).build();
+    BufferedLakeAppender appender =
+        lake.appender(
+            Predictions.schema(),
+            LakeWriteOptions.defaults(),
+            64L * 1024 * 1024,
+            Duration.ofHours(1));
+    broken.set(true);
+    for (Map<String, Object> row : Predictions.rows(10, NOON, 9)) {
+      appender.append(row);
+    }
+    assertThatThrownBy(appender::flush).isInstanceOf(IOException.class);
+    broken.set(false);
+    assertThatThrownBy(() -> appender.append(Predictions.rows(1, NOON, 1).get(0)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("Appender for silver.slm_predictions lost 10 row(s) when a flush");
+    assertThatThrownBy(appender::close)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("append them again through a new appender");
+  }
 }
