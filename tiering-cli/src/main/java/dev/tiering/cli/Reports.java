@@ -20,20 +20,7 @@ final class Reports {
   }
 
   static int print(PrintWriter out, LifecycleReport report, boolean verbose) {
-    if (verbose || report.dryRun()) {
-      for (LifecycleReport.Action action : report.actions()) {
-        out.printf(
-            "  %-13s %s (%d bytes)%s%n",
-            action.verb().word(report.dryRun()),
-            action.path(),
-            action.bytes(),
-            action.detail().isEmpty() ? "" : ": " + action.detail());
-      }
-    }
-    for (LifecycleReport.Failure failure : report.failures()) {
-      out.printf("  %-13s %s: %s%n", "FAILED", failure.path(), failure.describe());
-    }
-    out.println(report.summary());
+    report.lines(verbose).forEach(out::println);
     out.flush();
     return report.ok() ? 0 : 1;
   }

@@ -50,7 +50,9 @@ public final class UnfinishedWork implements HealthProbe {
      * A compaction with its journal still open: running, or stopped; a glob may read its rows
      * twice.
      */
-    COMPACTION_UNFINISHED
+    COMPACTION_UNFINISHED,
+    /** A table whose commit log, sidecar or partitions cannot be read: its work is unknown. */
+    TABLE_UNREADABLE
   }
 
   /**
@@ -59,10 +61,13 @@ public final class UnfinishedWork implements HealthProbe {
    * @param zone the table's zone
    * @param table the table
    * @param kind what stopped
-   * @param path its commit record or compaction journal
-   * @param since when that record or journal was last written
+   * @param path its commit record or compaction journal, or the unreadable table's directory
+   * @param since when that record or journal was last written; when the table was checked, for an
+   *     unreadable one
+   * @param reason why an unreadable table could not be read; empty for the other kinds
    */
-  public record Item(Zone zone, TableName table, Kind kind, Path path, Instant since) {}
+  public record Item(
+      Zone zone, TableName table, Kind kind, Path path, Instant since, String reason) {}
 
   private final PathResolver paths;
   private final Storage storage;
@@ -85,16 +90,29 @@ public final class UnfinishedWork implements HealthProbe {
   }
 
   /**
-   * {@return the unfinished work of every table of every zone, by zone, table and path}
+   * {@return the unfinished work of every table of every zone, by zone, table and path} A table
+   * that cannot be read is an item of its own ({@link Kind#TABLE_UNREADABLE}); the others are
+   * checked all the same.
    *
-   * @throws IOException if a zone, a table's commit log or sidecar, or a partition cannot be read
+   * @throws IOException if a zone's directory cannot be listed
    */
   public List<Item> find() throws IOException {
     List<Item> items = new ArrayList<>();
     LakeReader reader = new LakeReader(paths, storage, sidecars, null);
     for (Zone zone : Zone.values()) {
       for (TableName table : reader.tables(zone)) {
-        items.addAll(find(zone, table));
+        try {
+          items.addAll(find(zone, table));
+        } catch (IOException | RuntimeException e) {
+          items.add(
+              new Item(
+                  zone,
+                  table,
+                  Kind.TABLE_UNREADABLE,
+                  paths.tableDir(zone, table),
+                  clock.instant(),
+                  String.valueOf(e.getMessage())));
+        }
       }
     }
     return List.copyOf(items);
@@ -113,9 +131,10 @@ public final class UnfinishedWork implements HealthProbe {
     for (SidecarStore.Unfinished commit : sidecars.unfinished(zone, table)) {
       if (commit.committed()) {
         items.add(
-            new Item(zone, table, Kind.COMMIT_NOT_PUBLISHED, commit.record(), commit.since()));
+            new Item(zone, table, Kind.COMMIT_NOT_PUBLISHED, commit.record(), commit.since(), ""));
       } else if (commit.since().isBefore(stuck)) {
-        items.add(new Item(zone, table, Kind.WRITE_INTERRUPTED, commit.record(), commit.since()));
+        items.add(
+            new Item(zone, table, Kind.WRITE_INTERRUPTED, commit.record(), commit.since(), ""));
       }
     }
     Optional<SchemaSidecar> sidecar = sidecars.read(zone, table);
@@ -135,7 +154,8 @@ public final class UnfinishedWork implements HealthProbe {
       for (FileEntry entry : storage.list(dir)) {
         if (entry.isFile() && CompactionJournal.isJournal(entry.name())) {
           items.add(
-              new Item(zone, table, Kind.COMPACTION_UNFINISHED, entry.path(), entry.modified()));
+              new Item(
+                  zone, table, Kind.COMPACTION_UNFINISHED, entry.path(), entry.modified(), ""));
         }
       }
     }
@@ -184,8 +204,14 @@ public final class UnfinishedWork implements HealthProbe {
   }
 
   private String describe(Item item) {
+    return dev.tiering.core.internal.NameRules.printable(describeRaw(item));
+  }
+
+  private String describeRaw(Item item) {
     String age = age(item.since());
     return switch (item.kind()) {
+      case TABLE_UNREADABLE ->
+          "cannot be read, so its unfinished work is unknown: " + item.reason();
       case COMMIT_NOT_PUBLISHED ->
           "commit record "
               + item.path().getFileName()

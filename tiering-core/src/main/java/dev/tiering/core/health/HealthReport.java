@@ -43,9 +43,9 @@ public record HealthReport(Instant at, List<HealthCheck> checks) {
   public void log(Logger logger) {
     for (HealthCheck check : checks) {
       switch (check.level()) {
-        case OK -> logger.info("{}: {}", check.name(), check.message());
-        case WARNING -> logger.warn("{}: {}", check.name(), check.message());
-        case CRITICAL -> logger.error("{}: {}", check.name(), check.message());
+        case OK -> logger.info("{}: {}", check.name(), printable(check.message()));
+        case WARNING -> logger.warn("{}: {}", check.name(), printable(check.message()));
+        case CRITICAL -> logger.error("{}: {}", check.name(), printable(check.message()));
       }
     }
   }
@@ -65,13 +65,17 @@ public record HealthReport(Instant at, List<HealthCheck> checks) {
           String.format(
               Locale.ROOT,
               "  %-24s %-8s %-40s %s  %s%n",
-              check.name(),
+              printable(check.name()),
               check.level(),
               figures(check),
               bar(check),
-              check.message()));
+              printable(check.message())));
     }
     return text.toString();
+  }
+
+  private static String printable(String text) {
+    return dev.tiering.core.internal.NameRules.printable(text);
   }
 
   /** {@link #format()}. */

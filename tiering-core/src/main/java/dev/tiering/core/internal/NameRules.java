@@ -106,6 +106,39 @@ public final class NameRules {
   }
 
   /**
+   * {@return text made safe to print on one line of a terminal or a log: every control character
+   * (C0, DEL, C1), line and paragraph separator and bidirectional override or isolate as {@code
+   * \\uXXXX}, everything else as is} Names read back from disk may hold any of them, and a raw
+   * newline or escape sequence in a report would forge or erase lines of it.
+   *
+   * @param text the text to print
+   */
+  public static String printable(String text) {
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean unsafe =
+          c < 0x20
+              || (c >= 0x7f && c <= 0x9f)
+              || c == 0x2028
+              || c == 0x2029
+              || (c >= 0x202a && c <= 0x202e)
+              || (c >= 0x2066 && c <= 0x2069);
+      if (unsafe && out == null) {
+        out = new StringBuilder(text.length() + 16).append(text, 0, i);
+      }
+      if (out != null) {
+        if (unsafe) {
+          out.append(String.format("\\u%04x", (int) c));
+        } else {
+          out.append(c);
+        }
+      }
+    }
+    return out == null ? text : out.toString();
+  }
+
+  /**
    * Quotes a value for a message: printable ASCII as is, everything else as {@code \\uXXXX}, and
    * long values shortened, so a message never carries raw control or look-alike characters.
    *

@@ -272,6 +272,47 @@ public record LifecycleReport(
   }
 
   /**
+   * {@return the report as the command line prints it: a line per action when {@code verbose} (and
+   * always for a dry run), a line per failure, then the summary} Every path and detail is made
+   * printable (see {@link dev.tiering.core.internal.NameRules#printable}): a name read from disk
+   * can neither forge nor erase a line.
+   *
+   * @param verbose whether to list every action of an execution
+   */
+  public List<String> lines(boolean verbose) {
+    List<String> lines = new ArrayList<>();
+    if (verbose || dryRun) {
+      for (Action action : actions) {
+        lines.add(
+            printable(
+                String.format(
+                    java.util.Locale.ROOT,
+                    "  %-13s %s (%d bytes)%s",
+                    action.verb().word(dryRun),
+                    action.path(),
+                    action.bytes(),
+                    action.detail().isEmpty() ? "" : ": " + action.detail())));
+      }
+    }
+    for (Failure failure : failures) {
+      lines.add(
+          printable(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "  %-13s %s: %s",
+                  "FAILED",
+                  failure.path(),
+                  failure.describe())));
+    }
+    lines.add(printable(summary()));
+    return lines;
+  }
+
+  private static String printable(String text) {
+    return dev.tiering.core.internal.NameRules.printable(text);
+  }
+
+  /**
    * Starts collecting the actions of an operation.
    *
    * @param operation the operation, e.g. {@code cleanup batch b42}
