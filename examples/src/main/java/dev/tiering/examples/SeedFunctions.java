@@ -48,7 +48,11 @@ public final class SeedFunctions {
     }
   }
 
-  /** Clean rows to the lake (zstd 5, schema.json kept), once per batch however often retried. */
+  /**
+   * Clean rows to the lake (zstd 5, schema.json kept), once per batch however often retried. The
+   * rows are the whole batch, as {@link #readIntermediateResults} returns it: a batch with none is
+   * settled by an empty commit.
+   */
   public void saveCleanData(String batch, List<Prediction> rows) throws IOException {
     tiering
         .lake()
@@ -57,7 +61,7 @@ public final class SeedFunctions {
             "slm_predictions",
             Prediction.class,
             rows,
-            LakeWriteOptions.defaults().partitionBy("ts").writeId(batch));
+            LakeWriteOptions.defaults().partitionBy("ts").writeId(batch).allowEmpty());
   }
 
   /** Removes an aggregated batch from staging now (a batch a job still writes is kept). */

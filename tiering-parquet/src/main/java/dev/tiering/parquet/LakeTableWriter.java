@@ -245,7 +245,8 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
                               },
                               f.writer.rows()))
                   .toList(),
-              lake.retention);
+              lake.retention,
+              options.emptyAllowed());
     } catch (IOException | RuntimeException e) {
       if (dev.tiering.core.metrics.internal.GuardedListener.enabled(lake.metrics)) {
         lake.metrics.operationFailed(dev.tiering.core.metrics.OperationFailed.of("lake commit", e));

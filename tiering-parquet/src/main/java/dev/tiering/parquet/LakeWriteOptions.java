@@ -14,9 +14,15 @@ import java.util.Objects;
  * @param evolution what the write may do to the table's schema
  * @param rules named quality rules whose pass rate becomes the table's accuracy
  * @param writeId the write's id, which makes it idempotent (see {@link #writeId(String)}), or null
+ * @param emptyAllowed whether a write with a new write id may commit no rows (see {@link
+ *     #allowEmpty()})
  */
 public record LakeWriteOptions(
-    String partitionColumn, EvolutionPolicy evolution, List<QualityRule> rules, WriteId writeId) {
+    String partitionColumn,
+    EvolutionPolicy evolution,
+    List<QualityRule> rules,
+    WriteId writeId,
+    boolean emptyAllowed) {
 
   /**
    * Checks the components.
@@ -25,6 +31,7 @@ public record LakeWriteOptions(
    * @param evolution not null
    * @param rules the quality rules; copied
    * @param writeId the write's id, or null
+   * @param emptyAllowed whether a write with a new write id may commit no rows
    */
   public LakeWriteOptions {
     Objects.requireNonNull(evolution, "evolution");
@@ -33,7 +40,7 @@ public record LakeWriteOptions(
 
   /** {@return write-date partitions, compatible evolution, no quality rules, no write id} */
   public static LakeWriteOptions defaults() {
-    return new LakeWriteOptions(null, EvolutionPolicy.COMPATIBLE, List.of(), null);
+    return new LakeWriteOptions(null, EvolutionPolicy.COMPATIBLE, List.of(), null, false);
   }
 
   /**
@@ -44,7 +51,7 @@ public record LakeWriteOptions(
    */
   public LakeWriteOptions partitionBy(String column) {
     return new LakeWriteOptions(
-        Objects.requireNonNull(column, "column"), evolution, rules, writeId);
+        Objects.requireNonNull(column, "column"), evolution, rules, writeId, emptyAllowed);
   }
 
   /**
@@ -53,7 +60,7 @@ public record LakeWriteOptions(
    * @param policy what the write may do to the table's schema
    */
   public LakeWriteOptions evolution(EvolutionPolicy policy) {
-    return new LakeWriteOptions(partitionColumn, policy, rules, writeId);
+    return new LakeWriteOptions(partitionColumn, policy, rules, writeId, emptyAllowed);
   }
 
   /**
@@ -62,7 +69,7 @@ public record LakeWriteOptions(
    * @param qualityRules rules whose pass rate becomes the table's accuracy
    */
   public LakeWriteOptions rules(List<QualityRule> qualityRules) {
-    return new LakeWriteOptions(partitionColumn, evolution, qualityRules, writeId);
+    return new LakeWriteOptions(partitionColumn, evolution, qualityRules, writeId, emptyAllowed);
   }
 
   /**
@@ -73,13 +80,24 @@ public record LakeWriteOptions(
    * table remembers ids for {@link LakeWriter.Builder#commitRetention}. A write with a new id and
    * no rows is refused when it commits: it would use the id up, and the retry that has the rows
    * would write none of them (a coordinator that started before its jobs finished would lose the
-   * batch).
+   * batch); see {@link #allowEmpty()} for a write that knows its input is complete.
    *
    * @param id the write's id
    * @return these options with the id
    * @throws IllegalArgumentException if the id is not of the form {@link WriteId#FORM}
    */
   public LakeWriteOptions writeId(String id) {
-    return new LakeWriteOptions(partitionColumn, evolution, rules, WriteId.of(id));
+    return new LakeWriteOptions(partitionColumn, evolution, rules, WriteId.of(id), emptyAllowed);
+  }
+
+  /**
+   * {@return these options, letting a write with a new write id commit no rows} The commit uses the
+   * id up, so a later write with the id writes nothing. Use it only when the input is known to be
+   * complete, such as a batch read with {@link StagingWriter#readBatch(dev.tiering.core.BatchId,
+   * Class, java.util.Collection)} whose jobs all found nothing to predict: the empty commit then
+   * settles the batch instead of being refused on every run.
+   */
+  public LakeWriteOptions allowEmpty() {
+    return new LakeWriteOptions(partitionColumn, evolution, rules, writeId, true);
   }
 }

@@ -450,6 +450,27 @@ class CommitProtocolTest {
   }
 
   /**
+   * A writer that knows its input is complete (every job of the batch committed, none found
+   * anything) says so with allowEmpty: the empty commit uses the id up, and a later write with the
+   * id is a replay.
+   */
+  @Test
+  void anEmptyWriteThatIsAllowedUsesItsWriteIdUp() throws Exception {
+    LakeWriter lake = lake(Storage.local());
+    LakeWriteOptions complete =
+        LakeWriteOptions.defaults().partitionBy("timestamp").writeId("quiet-hour").allowEmpty();
+
+    LakeWriteResult empty = lake.writeCleanData(Predictions.schema(), List.of(), complete);
+
+    assertThat(empty.replayed()).isFalse();
+    assertThat(empty.rows()).isZero();
+    assertThat(lake.committed(Zone.SILVER, TABLE, "quiet-hour")).isPresent();
+    assertThat(write(lake, threeDays(1), "quiet-hour").replayed()).isTrue();
+    assertThat(readerRows()).isZero();
+    assertThat(leftovers()).isEmpty();
+  }
+
+  /**
    * Two writers commit one write id at once: the first holds the table's lock at its commit point
    * until the second has started committing; exactly one of them writes.
    */

@@ -251,11 +251,14 @@ public final class SidecarStore {
    * @param writeId the write's id, or null for a write that is not retried
    * @param files the write's finished files, each targeting a staged name
    * @param retention how long records (and so write ids) are kept; applied after each commit
+   * @param emptyAllowed whether a write id the table has not committed may come with no files (the
+   *     caller knows its input is complete); the commit then uses the id up
    * @return the commit, or the earlier one if the write id was committed before
    * @throws IncompatibleSchemaException if the policy does not allow the changes; nothing is
    *     written
    * @throws IllegalArgumentException if a file does not target a staged name in the table, or a
-   *     write id the table has not committed comes with no files; nothing is written
+   *     write id the table has not committed comes with no files and {@code emptyAllowed} is false;
+   *     nothing is written
    * @throws IOException if the commit fails (its message says whether the write is committed), or
    *     the table's lock stays taken for 60 seconds
    */
@@ -265,7 +268,8 @@ public final class SidecarStore {
       EvolutionPolicy policy,
       WriteId writeId,
       List<StagedFile> files,
-      CommitRetention retention)
+      CommitRetention retention,
+      boolean emptyAllowed)
       throws IOException {
     Objects.requireNonNull(proposed, "proposed");
     Objects.requireNonNull(policy, "policy");
@@ -311,7 +315,7 @@ public final class SidecarStore {
               current.orElse(entry.sidecar()),
               true);
         }
-        if (files.isEmpty()) {
+        if (files.isEmpty() && !emptyAllowed) {
           // A write id marks its rows as written for good: committed with none, it would turn
           // the retry that carries the rows into a replay of nothing.
           throw new IllegalArgumentException(
@@ -323,7 +327,8 @@ public final class SidecarStore {
                   + table
                   + " with no rows: the id would be used up, and a retry that has the rows would"
                   + " write none of them (make sure the input is complete, e.g. read the batch"
-                  + " with the SLM ids you expect; write an empty result without a write id)");
+                  + " with the SLM ids you expect, then allow the empty write:"
+                  + " LakeWriteOptions.allowEmpty())");
         }
       }
       TableSchema next = settleSchema(current, proposed, policy);
