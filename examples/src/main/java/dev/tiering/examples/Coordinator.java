@@ -43,6 +43,12 @@ public final class Coordinator {
   /** Agreement below this flags an input as a disagreement. */
   static final double DISAGREEMENT_BELOW = 0.6;
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Coordinator.class);
+
+  /** The lake tables a batch is written to, in order. */
+  private static final List<TableSchema> TABLES =
+      List.of(Tables.SILVER_PREDICTIONS, Tables.INPUT_CONSENSUS, Tables.MODEL_DAILY_STATS);
+
   private final StagingWriter staging;
   private final LakeWriter lake;
   private final StagingJanitor janitor;
@@ -146,11 +152,20 @@ public final class Coordinator {
     return differ + sql.keySet().stream().filter(k -> !java.containsKey(k)).count();
   }
 
-  /** True if every table of the batch has committed it (its write id): nothing left to do. */
+  /**
+   * True if every table of the batch has committed it (its write id): nothing left to do. A table
+   * whose commit log cannot be read counts as not committed, so that one damaged table does not
+   * stop the batches of the others: processing the batch again replays what the readable tables
+   * have, and reports the damaged one.
+   */
   public boolean committed(BatchId batch) throws IOException {
-    for (TableSchema table :
-        List.of(Tables.SILVER_PREDICTIONS, Tables.INPUT_CONSENSUS, Tables.MODEL_DAILY_STATS)) {
-      if (lake.committed(table.zone(), table.table(), batch.value()).isEmpty()) {
+    for (TableSchema table : TABLES) {
+      try {
+        if (lake.committed(table.zone(), table.table(), batch.value()).isEmpty()) {
+          return false;
+        }
+      } catch (IOException | RuntimeException e) {
+        log.warn("Cannot tell whether {} has {}: {}", table.qualifiedName(), batch, e.toString());
         return false;
       }
     }
@@ -191,6 +206,9 @@ public final class Coordinator {
    *     run)
    * @param removedStagingFiles staging files removed by the cleanup
    * @param timings time per stage, in order
+   * @param failures the tables the batch could not be written to, each as {@code "<zone>.<table>:
+   *     <why>"}; when there are any, staging was not cleaned, and processing the batch again once
+   *     the tables are fixed writes what they lack (the others replay)
    */
   public record BatchResult(
       BatchId batch,
@@ -205,10 +223,44 @@ public final class Coordinator {
       long sqlInputs,
       long sqlMismatches,
       long removedStagingFiles,
-      Map<String, Duration> timings) {}
+      Map<String, Duration> timings,
+      List<String> failures) {
+
+    /** Copies the lists and the map. */
+    public BatchResult {
+      slms = List.copyOf(slms);
+      timings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timings));
+      failures = List.copyOf(failures);
+    }
+  }
+
+  /** Something written to one table. */
+  @FunctionalInterface
+  private interface TableWrite {
+    void write() throws IOException;
+  }
 
   /**
-   * Aggregates {@code batch}, once each of the {@code expected} SLMs has committed its file.
+   * Runs one table's write; a failure is the table's alone: it is logged and added to {@code
+   * failures}, and the other tables still get the batch.
+   */
+  private static boolean attempt(
+      TableSchema table, BatchId batch, List<String> failures, TableWrite write) {
+    try {
+      write.write();
+      return true;
+    } catch (IOException | RuntimeException e) {
+      log.warn("{} was not written to {}: {}", batch, table.qualifiedName(), e.toString());
+      failures.add(table.qualifiedName() + ": " + e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * Aggregates {@code batch}, once each of the {@code expected} SLMs has committed its file. Each
+   * table is written on its own: one that cannot be written (a damaged {@code schema.json}, a full
+   * disk) is named in {@link BatchResult#failures()}, the others still get the batch, and staging
+   * is kept so that processing the batch again completes it.
    *
    * @throws dev.tiering.parquet.IncompleteBatchException if an expected SLM's job has not committed
    *     its file yet (or another SLM's file is there): nothing is written or cleaned; process the
@@ -261,9 +313,77 @@ public final class Coordinator {
             // Read with the expected SLMs, the batch is complete: with no predictions (an hour
             // without traffic) the empty commit settles it instead of failing on every run.
             .allowEmpty();
-    long silverRows = 0;
-    long silverRaw = 0;
-    long silverBytes;
+    long[] silver = new long[3]; // rows, raw bytes, file bytes
+    List<String> failures = new ArrayList<>();
+    boolean silverWritten =
+        attempt(
+            Tables.SILVER_PREDICTIONS,
+            batch,
+            failures,
+            () -> writeSilver(batch, all, options, silver));
+    timings.put("write silver", since(t2));
+    if (silverWritten) {
+      steps.accept("silver " + batch);
+    }
+
+    long t3 = System.nanoTime();
+    boolean consensusWritten =
+        attempt(
+            Tables.INPUT_CONSENSUS,
+            batch,
+            failures,
+            () -> writeConsensus(batch, byInput.keySet(), consensus));
+    boolean statsWritten =
+        attempt(
+            Tables.MODEL_DAILY_STATS,
+            batch,
+            failures,
+            () -> writeDailyStats(batch, slms, all, consensus));
+    timings.put("write gold", since(t3));
+    if (consensusWritten && statsWritten) {
+      steps.accept("gold " + batch);
+    }
+
+    long sqlInputs = -1;
+    long sqlMismatches = -1;
+    if (views != null && silverWritten) {
+      long t5 = System.nanoTime();
+      views.refresh();
+      Map<Long, Consensus> bySql = crossCheckBySql(views, batch);
+      sqlInputs = bySql.size();
+      sqlMismatches = mismatches(consensus, bySql);
+      timings.put("cross-check (SQL)", since(t5));
+    }
+
+    long removed = 0;
+    // A batch some table lacks keeps its staging files: they are what a rerun writes it from.
+    if (failures.isEmpty()) {
+      long t4 = System.nanoTime();
+      removed = janitor.cleanupOldBatches(2).execute().removedFiles();
+      timings.put("clean staging", since(t4));
+      steps.accept("cleanup " + batch);
+    }
+    return new BatchResult(
+        batch,
+        List.copyOf(slms),
+        all.size(),
+        rejected,
+        silver[0],
+        silver[1],
+        silver[2],
+        consensus.size(),
+        disagreements,
+        sqlInputs,
+        sqlMismatches,
+        removed,
+        timings,
+        failures);
+  }
+
+  /** Writes the batch's valid predictions to silver; {@code out} gets rows, raw and file bytes. */
+  private void writeSilver(
+      BatchId batch, List<Prediction> all, LakeWriteOptions options, long[] out)
+      throws IOException {
     int batchField = Tables.SILVER_PREDICTIONS.indexOf("batch");
     try (LakeTableWriter silver = lake.open(Tables.SILVER_PREDICTIONS, options)) {
       for (Prediction p : all) {
@@ -281,8 +401,8 @@ public final class Coordinator {
           silver.setDouble(4, p.confidence());
         }
         silver.endRow();
-        silverRows++;
-        silverRaw +=
+        out[0]++;
+        out[1] +=
             8
                 + 4
                 + 8
@@ -290,45 +410,8 @@ public final class Coordinator {
                 + (p.confidence() == null ? 0 : 8)
                 + (p.label() == null ? 0 : p.label().length());
       }
-      silverBytes = silver.commit().bytes();
+      out[2] = silver.commit().bytes();
     }
-    timings.put("write silver", since(t2));
-    steps.accept("silver " + batch);
-
-    long t3 = System.nanoTime();
-    writeGold(batch, slms, all, byInput, consensus);
-    timings.put("write gold", since(t3));
-    steps.accept("gold " + batch);
-
-    long sqlInputs = -1;
-    long sqlMismatches = -1;
-    if (views != null) {
-      long t5 = System.nanoTime();
-      views.refresh();
-      Map<Long, Consensus> bySql = crossCheckBySql(views, batch);
-      sqlInputs = bySql.size();
-      sqlMismatches = mismatches(consensus, bySql);
-      timings.put("cross-check (SQL)", since(t5));
-    }
-
-    long t4 = System.nanoTime();
-    long removed = janitor.cleanupOldBatches(2).execute().removedFiles();
-    timings.put("clean staging", since(t4));
-    steps.accept("cleanup " + batch);
-    return new BatchResult(
-        batch,
-        List.copyOf(slms),
-        all.size(),
-        rejected,
-        silverRows,
-        silverRaw,
-        silverBytes,
-        consensus.size(),
-        disagreements,
-        sqlInputs,
-        sqlMismatches,
-        removed,
-        timings);
   }
 
   private static Consensus consensus(List<Prediction> predictions) {
@@ -383,16 +466,12 @@ public final class Coordinator {
     }
   }
 
-  private void writeGold(
-      BatchId batch,
-      Iterable<Integer> slms,
-      List<Prediction> all,
-      Map<Long, List<Prediction>> byInput,
-      Map<Long, Consensus> consensus)
+  private void writeConsensus(
+      BatchId batch, java.util.Set<Long> inputs, Map<Long, Consensus> consensus)
       throws IOException {
     LakeWriteOptions once = LakeWriteOptions.defaults().writeId(batch.value()).allowEmpty();
     try (LakeTableWriter gold = lake.open(Tables.INPUT_CONSENSUS, once)) {
-      for (Long input : byInput.keySet()) {
+      for (Long input : inputs) {
         Consensus c = consensus.get(input);
         gold.setLong(0, input)
             .setString(1, batch.value())
@@ -406,6 +485,12 @@ public final class Coordinator {
       }
       gold.commit();
     }
+  }
+
+  private void writeDailyStats(
+      BatchId batch, Iterable<Integer> slms, List<Prediction> all, Map<Long, Consensus> consensus)
+      throws IOException {
+    LakeWriteOptions once = LakeWriteOptions.defaults().writeId(batch.value()).allowEmpty();
     try (LakeTableWriter stats = lake.open(Tables.MODEL_DAILY_STATS, once)) {
       for (int slm : slms) {
         long rows = 0;

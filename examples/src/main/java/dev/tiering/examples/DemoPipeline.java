@@ -116,7 +116,13 @@ public final class DemoPipeline {
       long stagingRawBytes,
       long stagingBytes,
       Map<String, Duration> timings,
-      List<Memory> memory) {}
+      List<Memory> memory) {
+
+    /** {@return true if a batch of this attempt could not be written to some table} */
+    public boolean failed() {
+      return batches.stream().anyMatch(b -> !b.failures().isEmpty());
+    }
+  }
 
   /**
    * The process's memory after a batch: what stays flat over a long run, or not.
@@ -357,6 +363,14 @@ public final class DemoPipeline {
             + " silver; %d inputs cross-checked, %d with disagreement%n%n",
         silverRows + rejected, rejected, silverRows, inputs, disagreements);
 
+    for (Coordinator.BatchResult batch : summary.batches()) {
+      for (String failure : batch.failures()) {
+        out.printf(
+            "NOT WRITTEN: %s to %s; its staging files are kept: fix the table, then run again"
+                + " with --run %s%n",
+            batch.batch(), failure, summary.runId());
+      }
+    }
     long sqlInputs = summary.batches().stream().mapToLong(Coordinator.BatchResult::sqlInputs).sum();
     long sqlMismatches =
         summary.batches().stream().mapToLong(Coordinator.BatchResult::sqlMismatches).sum();

@@ -270,9 +270,8 @@ class DemoPipelineTest {
   /**
    * A {@code schema.json} with a duplicate key (an operator's hand edit) in a table the cross-check
    * does not read, gold.model_daily_stats, then the run resumed ({@code --run ID}, as after a
-   * crash): the other tables should still get the new batch, with the damaged one reported. The
-   * demo stops before its first batch: deciding whether a batch was committed before reads every
-   * table's commit log, the damaged one's included.
+   * crash): the other tables still get the new batch, the damaged one is reported, and the batches
+   * it lacks keep their staging files.
    */
   @Test
   void aBadSchemaJsonInOneGoldTableStopsNoBatchOfTheOtherTables() throws Exception {
@@ -290,16 +289,33 @@ class DemoPipelineTest {
     String json = Files.readString(sidecar);
     Files.writeString(sidecar, json.replaceFirst("\\{", "{\"zone\": \"silver\", "));
 
-    Exception failed = null;
-    try {
-      DemoPipeline.run(options, new PrintWriter(new StringWriter()), null);
-    } catch (Exception e) {
-      failed = e;
-    }
+    StringWriter printed = new StringWriter();
+    DemoPipeline.Summary resumed = DemoPipeline.run(options, new PrintWriter(printed), null);
+
     long after = count("SELECT count(*) FROM read_parquet(" + glob(Tables.PREDICTIONS) + ")");
-    assertThat(after)
-        .as("silver rows after a second run that failed with %s", failed)
-        .isGreaterThan(before);
+    long secondBatch =
+        resumed.batches().stream()
+            .filter(b -> b.batch().value().equals("r1-b2"))
+            .mapToLong(Coordinator.BatchResult::silverRows)
+            .sum();
+    assertThat(secondBatch).isPositive();
+    assertThat(after).as("silver gets the new batch").isEqualTo(before + secondBatch);
+    assertThat(resumed.failed()).isTrue();
+    assertThat(resumed.batches())
+        .allSatisfy(
+            b ->
+                assertThat(b.failures())
+                    .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                    .startsWith(Tables.MODEL_DAILY_STATS.qualifiedName() + ": "));
+    assertThat(printed.toString())
+        .contains(
+            "NOT WRITTEN: r1-b2 to " + Tables.MODEL_DAILY_STATS.qualifiedName() + ": ",
+            "run again with --run r1");
+    // The batches the damaged table lacks keep their staging files, to be written from again.
+    try (Stream<Path> staged = Files.list(root.resolve("hot/staging"))) {
+      assertThat(staged.map(p -> p.getFileName().toString()))
+          .anyMatch(n -> n.endsWith("_r1-b2.parquet"));
+    }
   }
 
   private static String duckType(Field field) {
