@@ -78,6 +78,19 @@ final class SqlCommand implements Callable<Integer> {
     PathResolver paths = tiers.resolver();
     dev.tiering.core.storage.Storage storage = tiers.storage(paths, true);
     LayoutOptions.requireRoots(paths, storage, dev.tiering.core.Tier.COLD);
+    // DuckDB checks its allowed directories against a path as written, not against what a
+    // wildcard finds through a link: as root, a link the owner planted would list or read any
+    // file on the machine.
+    LayoutOptions.refuseRootOnOthersTiers(
+        paths,
+        spec,
+        owner ->
+            "a query run as root reads with root's rights: a link that "
+                + owner
+                + " (or anyone who may write the tiers) put in the lake would let it list or read"
+                + " files "
+                + owner
+                + " may not");
     PrintWriter out = spec.commandLine().getOut();
     LakeViews.Result result;
     try (LakeViews views =

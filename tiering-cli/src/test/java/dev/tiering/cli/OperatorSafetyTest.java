@@ -379,6 +379,37 @@ class OperatorSafetyTest {
     assertThat(ReadOnlyCommandsTest.snapshot(tmp)).isEqualTo(before);
   }
 
+  /**
+   * DuckDB checks its allowed directories against a path as written: a wildcard before a link
+   * planted in the lake by whoever may write it lists files outside it. As root, that would be any
+   * file on the machine, so {@code sql} refuses to run as root on another user's tiers, and names
+   * the command that runs it as the owner.
+   */
+  @Test
+  void sqlRefusesToRunAsRootOnTiersAnotherUserOwnsSoAPlantedLinkReachesNothing() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        LayoutOptions.runningAsRoot(), "needs root, as CI runs");
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    Files.writeString(outside.resolve("secret-name.txt"), "s\n");
+    Path clean = root.resolve("lake/clean");
+    Files.createSymbolicLink(clean.resolve("out"), outside);
+    giveTiersToNobody();
+    Map<String, String> before = ReadOnlyCommandsTest.snapshot(tmp);
+
+    CliRun sql = run("sql", "SELECT file FROM glob('" + clean + "/*/*.txt')");
+
+    assertThat(sql.exitCode()).isEqualTo(TieringCli.EXIT_NOPERM);
+    assertThat(sql.out()).doesNotContain("secret-name");
+    assertThat(sql.err())
+        .contains(
+            "Refusing to run 'tiering sql' as root: the hot tier root "
+                + root.resolve("hot")
+                + " belongs to nobody (uid 65534), and a query run as root reads with root's"
+                + " rights")
+        .contains("nothing was done (run it as the tiers' owner: sudo -u nobody tiering sql");
+    assertThat(ReadOnlyCommandsTest.snapshot(tmp)).isEqualTo(before);
+  }
+
   @Test
   void rootMayWriteTiersRootOwns() {
     org.junit.jupiter.api.Assumptions.assumeTrue(

@@ -139,6 +139,10 @@ public final class LakeViews implements AutoCloseable {
    * {@code read_text('/etc/shadow')}, {@code glob('/root/*')}, a link out of the lake and {@code
    * ..} are refused by DuckDB itself ({@code enable_external_access} off, {@code
    * allowed_directories}), and the configuration is locked so that no statement can change it.
+   * DuckDB checks a path as written, not what a wildcard finds through a link: a link put inside
+   * {@code reach} by whoever may write it lets a wildcard before it (in {@code glob}) list what it
+   * points to. Queries run with the process's rights, so run them as the tiers' owner, never as
+   * root on tiers another user writes ({@code tiering sql} refuses that).
    *
    * @param reader the reader whose tables, storage and commits the views follow
    * @param reach what queries may read besides the views
