@@ -409,7 +409,8 @@ public final class LakeViews implements AutoCloseable {
    * @throws SQLException if the statement is not one {@code SELECT}, or DuckDB refuses it (a file
    *     outside the {@link Reach} included)
    * @throws IOException if the statement names a table that cannot be read (see {@link
-   *     #unreadable()}), or the views cannot be refreshed
+   *     #unreadable()}), a file of a table it reads turns out damaged when DuckDB fails on it (the
+   *     message names the file), or the views cannot be refreshed
    */
   public Result query(String sql, int maxRows) throws IOException, SQLException {
     Objects.requireNonNull(sql, "sql");
@@ -432,11 +433,80 @@ public final class LakeViews implements AutoCloseable {
               e);
         }
         if (attempt == ATTEMPTS || !isMissingViewFile(e)) {
-          throw e;
+          throw namingDamagedFile(e, statements);
         }
         log.debug(
             "A file of the views went away ({}); refreshing and running again", e.getMessage());
         refresh();
+      }
+    }
+  }
+
+  /** DuckDB's errors that come from a file it reads, not from the statement. */
+  private static final List<String> FILE_ERRORS =
+      List.of("Invalid Error", "IO Error", "INTERNAL Error", "Internal Error");
+
+  /**
+   * A failure that a file of the queried tables may have caused, with that file named: DuckDB names
+   * a file cut short, but for pages whose bytes were overwritten it says only {@code Invalid Error:
+   * don't know what type}. The SDK's reader reads the queried tables' files, which costs a scan of
+   * them, so only after such a failure; the first file it cannot read is named, with the fix.
+   *
+   * @return the failure, if no file of the queried tables is damaged
+   * @throws IOException naming the damaged file
+   */
+  private SQLException namingDamagedFile(SQLException failure, JsonNode statements)
+      throws IOException {
+    String message = String.valueOf(failure.getMessage());
+    if (FILE_ERRORS.stream().noneMatch(message::startsWith)) {
+      return failure;
+    }
+    java.util.Set<String> queried = new java.util.LinkedHashSet<>();
+    tablesOf(statements, queried);
+    for (String name : queried) {
+      int dot = name.indexOf('.');
+      try {
+        Zone zone = Zone.parse(name.substring(0, dot));
+        TableName table = TableName.of(name.substring(dot + 1));
+        try (dev.tiering.parquet.ParquetRowReader rows = reader.scan(zone, table)) {
+          while (rows.next()) {
+            // Every value decoded: a damaged page throws, naming its file.
+          }
+        }
+      } catch (dev.tiering.parquet.CorruptFileException damaged) {
+        throw new IOException(
+            message.lines().findFirst().orElse("")
+                + " (the file "
+                + damaged.file()
+                + " of "
+                + name
+                + " is damaged: "
+                + damaged.getMessage()
+                + "; restore it from a backup, or move it out of the lake to query the rest)",
+            damaged);
+      } catch (IOException | RuntimeException notThis) {
+        log.debug("{} read as the failure's suspect: {}", name, notThis.toString());
+      }
+    }
+    return failure;
+  }
+
+  /** Adds the {@code zone.table} names of the base tables a parsed statement reads. */
+  private static void tablesOf(JsonNode node, java.util.Set<String> found) {
+    if (node.isObject()) {
+      if ("BASE_TABLE".equals(node.path("type").asText())) {
+        String zone = node.path("schema_name").asText("").toLowerCase(Locale.ROOT);
+        String table = node.path("table_name").asText("").toLowerCase(Locale.ROOT);
+        if (!zone.isEmpty() && !table.isEmpty()) {
+          found.add(zone + "." + table);
+        }
+      }
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
+        tablesOf(field.getValue(), found);
+      }
+    } else if (node.isArray()) {
+      for (JsonNode item : node) {
+        tablesOf(item, found);
       }
     }
   }
@@ -546,36 +616,26 @@ public final class LakeViews implements AutoCloseable {
    * Refuses a statement that names a table without a view because it cannot be read, with the
    * reason: DuckDB would only say that no such table exists.
    */
-  private void checkReadable(JsonNode node) throws IOException {
+  private void checkReadable(JsonNode statements) throws IOException {
     if (unreadable.isEmpty()) {
       return;
     }
-    if (node.isObject()) {
-      if ("BASE_TABLE".equals(node.path("type").asText())) {
-        String zone = node.path("schema_name").asText("").toLowerCase(Locale.ROOT);
-        String table = node.path("table_name").asText("").toLowerCase(Locale.ROOT);
-        for (String name : List.of(zone + "." + table, zone)) {
-          String reason = unreadable.get(name);
-          if (reason != null) {
-            throw new IOException(
-                "Cannot query "
-                    + zone
-                    + "."
-                    + table
-                    + ": "
-                    + (name.equals(zone) ? "its zone" : "the table")
-                    + " cannot be read, so it has no view: "
-                    + reason
-                    + " (the other tables can be queried; 'tiering ls' lists what is wrong)");
-          }
+    java.util.Set<String> queried = new java.util.LinkedHashSet<>();
+    tablesOf(statements, queried);
+    for (String qualified : queried) {
+      String zone = qualified.substring(0, qualified.indexOf('.'));
+      for (String name : List.of(qualified, zone)) {
+        String reason = unreadable.get(name);
+        if (reason != null) {
+          throw new IOException(
+              "Cannot query "
+                  + qualified
+                  + ": "
+                  + (name.equals(zone) ? "its zone" : "the table")
+                  + " cannot be read, so it has no view: "
+                  + reason
+                  + " (the other tables can be queried; 'tiering ls' lists what is wrong)");
         }
-      }
-      for (Map.Entry<String, JsonNode> field : node.properties()) {
-        checkReadable(field.getValue());
-      }
-    } else if (node.isArray()) {
-      for (JsonNode item : node) {
-        checkReadable(item);
       }
     }
   }

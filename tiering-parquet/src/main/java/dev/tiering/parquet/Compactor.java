@@ -230,7 +230,7 @@ public final class Compactor {
           listing.add(file);
         }
       }
-      plan(zone, table, listing, report);
+      plan(zone, table, partition.day(), listing, report);
       return;
     }
     Closeable held;
@@ -343,7 +343,11 @@ public final class Compactor {
    * and how many there would be.
    */
   private void plan(
-      Zone zone, TableName table, List<FileEntry> listing, LifecycleReport.Builder report)
+      Zone zone,
+      TableName table,
+      LocalDate day,
+      List<FileEntry> listing,
+      LifecycleReport.Builder report)
       throws IOException {
     List<FileEntry> small = small(listing, eligible(zone, table), report);
     TableSchema schema = schemaOf(zone, table);
@@ -353,7 +357,7 @@ public final class Compactor {
           small.subList(from, Math.min(small.size(), from + CompactionJournal.MAX_INPUTS))) {
         try {
           FileFooter footer = FileFooter.read(storage, file.path());
-          String foreign = TableFiles.foreign(footer, schema);
+          String foreign = TableFiles.foreign(footer, schema, day);
           if (foreign != null) {
             keepForeign(file, foreign, report);
             continue;
@@ -410,7 +414,7 @@ public final class Compactor {
     for (FileEntry file : small) {
       try {
         FileFooter footer = FileFooter.read(storage, file.path());
-        String foreign = TableFiles.foreign(footer, schema);
+        String foreign = TableFiles.foreign(footer, schema, partition.day());
         if (foreign != null) {
           keepForeign(file, foreign, report);
           continue;
@@ -662,6 +666,7 @@ public final class Compactor {
                             schema,
                             journalId,
                             PathResolver.fileIdOf(output.getFileName().toString()),
+                            partition.day(),
                             mergedIds)));
           } catch (IOException | RuntimeException e) {
             pending.close();

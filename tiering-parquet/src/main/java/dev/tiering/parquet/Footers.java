@@ -30,6 +30,12 @@ final class Footers {
    */
   static final String MERGED_KEY = "tiering.merged";
 
+  /**
+   * In a lake file of a date-partitioned table: the day of the partition it was written to ({@code
+   * 2025-11-11}), so that a copy under another date's partition tells itself apart.
+   */
+  static final String DAY_KEY = "tiering.day";
+
   private Footers() {}
 
   static Map<String, String> of(String kind, TableSchema schema) {
@@ -39,10 +45,16 @@ final class Footers {
     return footer;
   }
 
-  /** The footer of a lake file: clean data of the schema's table, named by its file id. */
-  static Map<String, String> lake(TableSchema schema, String fileId) {
+  /**
+   * The footer of a lake file: clean data of the schema's table, named by its file id, in the
+   * partition of {@code day} (null for an unpartitioned table).
+   */
+  static Map<String, String> lake(TableSchema schema, String fileId, java.time.LocalDate day) {
     Map<String, String> footer = of("clean", schema);
     footer.put(FILE_KEY, fileId);
+    if (day != null) {
+      footer.put(DAY_KEY, day.toString());
+    }
     return footer;
   }
 
@@ -51,8 +63,12 @@ final class Footers {
    * file merged into it.
    */
   static Map<String, String> compaction(
-      TableSchema schema, String journalId, String fileId, java.util.Collection<String> merged) {
-    Map<String, String> footer = lake(schema, fileId);
+      TableSchema schema,
+      String journalId,
+      String fileId,
+      java.time.LocalDate day,
+      java.util.Collection<String> merged) {
+    Map<String, String> footer = lake(schema, fileId, day);
     footer.put(COMPACTION_KEY, journalId);
     footer.put(MERGED_KEY, String.join(",", merged));
     return footer;

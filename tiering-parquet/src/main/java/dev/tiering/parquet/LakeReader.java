@@ -205,7 +205,7 @@ public final class LakeReader {
             storage,
             dir,
             sidecar.lastCommit(),
-            visible -> own(visible, sidecar.schema(), null),
+            visible -> own(visible, sidecar.schema(), day, null),
             unused -> {});
     for (FileEntry entry : own) {
       found.add(new DataFile(entry.path(), day, entry.size()));
@@ -216,7 +216,8 @@ public final class LakeReader {
    * The table's own files of a view's visible ones (see {@link TableFiles}); the others go to
    * {@code foreign} if given, else are logged.
    */
-  private List<FileEntry> own(List<FileEntry> visible, TableSchema schema, List<Foreign> foreign)
+  private List<FileEntry> own(
+      List<FileEntry> visible, TableSchema schema, LocalDate day, List<Foreign> foreign)
       throws IOException {
     Map<Path, FileFooter> footers = new LinkedHashMap<>();
     Map<Path, String> reasons = new LinkedHashMap<>();
@@ -224,7 +225,7 @@ public final class LakeReader {
       String reason = TableFiles.foreignName(entry.name());
       if (reason == null) {
         FileFooter footer = FileFooter.read(storage, entry.path());
-        reason = TableFiles.foreign(footer, schema);
+        reason = TableFiles.foreign(footer, schema, day);
         if (reason == null) {
           footers.put(entry.path(), footer);
         }
@@ -320,7 +321,7 @@ public final class LakeReader {
               sidecar.lastCommit(),
               visible -> {
                 List<Foreign> foreign = new ArrayList<>();
-                own(visible, schema, foreign);
+                own(visible, schema, partition.day(), foreign);
                 return foreign;
               },
               unused -> {}));
@@ -500,7 +501,7 @@ public final class LakeReader {
               sidecar.lastCommit(),
               visible ->
                   pinAll(
-                      own(visible, sidecar.schema(), null).stream()
+                      own(visible, sidecar.schema(), partition.day(), null).stream()
                           .map(FileEntry::path)
                           .sorted()
                           .toList()),

@@ -152,7 +152,8 @@ public final class LakeTableWriter extends AbstractRowSink implements AutoClosea
                   Footers.lake(
                       schema,
                       dev.tiering.core.routing.PathResolver.fileIdOf(
-                          staged.getFileName().toString()))));
+                          staged.getFileName().toString()),
+                      day)));
     } catch (IOException | RuntimeException e) {
       pending.close();
       throw e;

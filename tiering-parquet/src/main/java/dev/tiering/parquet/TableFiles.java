@@ -7,6 +7,7 @@ import dev.tiering.schema.SchemaSidecar;
 import dev.tiering.schema.TableSchema;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +30,10 @@ import java.util.Map;
  *   <li>it is not a copy: its footer names the id its name carries ({@link Footers#FILE_KEY}), and
  *       no compaction output of its partition lists it as merged ({@link Footers#MERGED_KEY}), so
  *       that a file restored from a backup taken before a compaction, or copied under a new name,
- *       does not count its rows twice. Files written before ids were recorded are not checked.
+ *       does not count its rows twice. Files written before ids were recorded are not checked;
+ *   <li>it is in the partition its footer names ({@link Footers#DAY_KEY}): a partition copied under
+ *       another date ({@code cp -a 2025/11/11 1970/01/01}) keeps the names of committed files, and
+ *       would count their rows twice. Files written before days were recorded are not checked.
  * </ol>
  *
  * <p>Anything else is foreign: put there by hand or by another program. It is never read and never
@@ -58,17 +62,22 @@ final class TableFiles {
    * @param storage the table's storage
    * @param file a data file of one of the table's partitions
    * @param schema the table's schema, read before the file was listed
+   * @param day the day of the file's partition, or null for an unpartitioned table
    * @throws CorruptFileException if its name is the table's but its footer cannot be read
    * @throws IOException if it cannot be opened (a {@link java.nio.file.NoSuchFileException} if it
    *     went away)
    */
-  static String foreign(Storage storage, Path file, TableSchema schema) throws IOException {
+  static String foreign(Storage storage, Path file, TableSchema schema, LocalDate day)
+      throws IOException {
     String byName = foreignName(file.getFileName().toString());
-    return byName != null ? byName : foreign(FileFooter.read(storage, file), schema);
+    return byName != null ? byName : foreign(FileFooter.read(storage, file), schema, day);
   }
 
-  /** {@return why a file with this footer is foreign to the table, or null if it is the table's} */
-  static String foreign(FileFooter footer, TableSchema schema) {
+  /**
+   * {@return why a file with this footer, found in the partition of {@code day} (null for an
+   * unpartitioned table), is foreign to the table, or null if it is the table's}
+   */
+  static String foreign(FileFooter footer, TableSchema schema, LocalDate day) {
     String kind = footer.keyValues().get(Footers.KIND_KEY);
     String json = footer.keyValues().get(Footers.SCHEMA_KEY);
     if (kind == null || json == null) {
@@ -89,6 +98,14 @@ final class TableFiles {
           + ", not "
           + schema.qualifiedName()
           + " (copied from another table?)";
+    }
+    String writtenDay = footer.keyValues().get(Footers.DAY_KEY);
+    if (writtenDay != null && (day == null || !writtenDay.equals(day.toString()))) {
+      return "its footer says it was written to the partition of "
+          + writtenDay
+          + ", not "
+          + (day == null ? "the table's directory" : "of " + day)
+          + " (copied to another date?)";
     }
     try {
       FileColumns.resolve(

@@ -707,4 +707,35 @@ class CompactorTest {
     assertThat(sdkRows()).isEqualTo(80);
     assertThat(copy).exists();
   }
+
+  /**
+   * A restore to the wrong place ({@code cp -a 2025/11/10 1970/01/01}): the copies keep the names
+   * and footers of committed files. Their footers name the day they were written to, so they are
+   * foreign where they are: not read, and not merged into a file of that day.
+   */
+  @Test
+  void aPartitionCopiedUnderAnotherDateIsNeitherReadNorMerged() throws Exception {
+    smallFiles(2, 40);
+    Path elsewhere = Files.createDirectories(partition().resolveSibling("../../1970/01/01"));
+    for (Path file : parquetFiles(partition())) {
+      Files.copy(file, elsewhere.resolve(file.getFileName()));
+    }
+
+    assertThat(sdkRows()).isEqualTo(80);
+    assertThat(new LakeReader(paths()).foreign(Zone.SILVER, TABLE))
+        .hasSize(2)
+        .allSatisfy(
+            f ->
+                assertThat(f.reason())
+                    .isEqualTo(
+                        "its footer says it was written to the partition of 2025-11-10, not of"
+                            + " 1970-01-01 (copied to another date?)"));
+    Compactor.builder(paths())
+        .minCommitAge(java.time.Duration.ZERO)
+        .build()
+        .compact(Zone.SILVER, TABLE)
+        .execute();
+    assertThat(sdkRows()).isEqualTo(80);
+    assertThat(parquetFiles(elsewhere.normalize())).hasSize(2);
+  }
 }
