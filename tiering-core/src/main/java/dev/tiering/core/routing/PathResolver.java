@@ -100,7 +100,7 @@ public final class PathResolver {
    * @param area the area
    */
   public Path areaRoot(Area area) {
-    return layout.root(area.tier()).resolve(area.directoryName());
+    return layout.root(area);
   }
 
   /**
