@@ -37,11 +37,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A lake partition's age is its date, in any layout; a partition dated before 2000-01-01 or
  * after today is reported and left alone unless the policy names it (a wrong clock or a bad date
- * says nothing of age). An archived partition's age is the time the archiver recorded when it moved
- * files into it ({@code .tiering-archived} in the partition, published atomically before the first
- * file moves), never its date or its files' times, so one pass never archives and deletes the same
- * partition. A partition archived before such records existed is recorded as arriving when a pass
- * first sees it.
+ * says nothing of age). An archived file's age is the time the archiver recorded for it when it
+ * moved it ({@code .tiering-archived} in the partition, one line per file, published atomically
+ * before the files move), never its partition's date or its time, so one pass never archives and
+ * deletes the same file, and a file that moves late never postpones the others. A file archived
+ * before such records existed is recorded as arriving when a pass first sees it; a partition dated
+ * after today is never deleted. A lake file whose archive target holds different bytes is reported
+ * as a failure, in the preview as in the execution, and stays.
  *
  * <p>Each partition is archived under its lock, after any interrupted compaction in it is settled
  * (see {@link CompactionJournal}), so that no merged row is archived twice. Files move one by one,
