@@ -115,8 +115,13 @@ final class ArchiveCommand implements Callable<Integer> {
               + text
               + "' (use yyyy-MM-dd, as retention reports it, e.g. silver.slm_predictions/1970-01-01)");
     }
-    return policy.includingPartition(
-        Zone.parse(text.substring(0, dot)), TableName.of(text.substring(dot + 1, slash)), day);
+    try {
+      return policy.includingPartition(
+          Zone.parse(text.substring(0, dot)), TableName.of(text.substring(dot + 1, slash)), day);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Invalid --include-partition '" + text + "': " + e.getMessage(), e);
+    }
   }
 
   static Period age(String text) {

@@ -391,6 +391,43 @@ class OperatorCommandsTest {
   }
 
   @Test
+  void everyIncludedPartitionIsCheckedBeforeAnythingMoves() throws IOException {
+    lake(LocalDate.of(1970, 1, 1), 1);
+    lake(LocalDate.of(2020, 1, 1), 1);
+    for (String[] bad :
+        List.of(
+            new String[] {
+              "platinum.preds/1970-01-01",
+              "Invalid --include-partition 'platinum.preds/1970-01-01':"
+            },
+            new String[] {
+              "silver.Preds!/1970-01-01", "Invalid --include-partition 'silver.Preds!/1970-01-01':"
+            },
+            new String[] {
+              "gold.preds/1970-01-01",
+              "Cannot include partition gold.preds/1970-01-01: zone gold has no lake retention"
+            },
+            new String[] {
+              "silver.preds/2020-01-01",
+              "Cannot include partition silver.preds/2020-01-01: its date is from 2000-01-01 to"
+                  + " today"
+            })) {
+      CliRun refused =
+          run(
+              "archive",
+              "--lake-retention",
+              "silver=30",
+              "--include-partition",
+              "silver.preds/1970-01-01",
+              "--include-partition",
+              bad[0]);
+      assertThat(refused.exitCode()).as(bad[0]).isEqualTo(64);
+      assertThat(refused.err()).as(bad[0]).contains(bad[1]);
+      assertThat(root.resolve("lake/archive/silver")).as(bad[0]).doesNotExist();
+    }
+  }
+
+  @Test
   void cachePromoteListEvictVerify() throws IOException {
     LocalDate day = LocalDate.of(2025, 11, 10);
     lake(day, 2);

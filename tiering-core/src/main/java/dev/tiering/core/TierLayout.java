@@ -294,6 +294,15 @@ public record TierLayout(Path hotRoot, Path lakeRoot, URI lakeStore) {
   }
 
   /**
+   * {@return the directory of {@code area}, e.g. {@code /data/lake/archive}}
+   *
+   * @param area the area
+   */
+  public Path root(Area area) {
+    return root(area.tier()).resolve(area.directoryName());
+  }
+
+  /**
    * {@return the tier whose root holds {@code path}, or empty for a path outside both roots}
    *
    * @param path any path; relative paths are taken from the working directory

@@ -37,11 +37,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A lake partition's age is its date, in any layout; a partition dated before 2000-01-01 or
  * after today is reported and left alone unless the policy names it (a wrong clock or a bad date
- * says nothing of age). An archived partition's age is the time the archiver recorded when it moved
- * files into it ({@code .tiering-archived} in the partition, published atomically before the first
- * file moves), never its date or its files' times, so one pass never archives and deletes the same
- * partition. A partition archived before such records existed is recorded as arriving when a pass
- * first sees it.
+ * says nothing of age). An archived file's age is the time the archiver recorded for it when it
+ * moved it ({@code .tiering-archived} in the partition, one line per file, published atomically
+ * before the files move), never its partition's date or its time, so one pass never archives and
+ * deletes the same file, and a file that moves late never postpones the others. A file archived
+ * before such records existed is recorded as arriving when a pass first sees it; a partition dated
+ * after today is never deleted. A lake file whose archive target holds different bytes is reported
+ * as a failure, in the preview as in the execution, and stays.
  *
  * <p>Each partition is archived under its lock, after any interrupted compaction in it is settled
  * (see {@link CompactionJournal}), so that no merged row is archived twice. Files move one by one,
@@ -55,11 +57,6 @@ public final class Archiver {
   private static final Logger log = LoggerFactory.getLogger(Archiver.class);
 
   private static final java.time.Duration LOCK_TIMEOUT = java.time.Duration.ofMinutes(10);
-
-  /** The first line of an arrival record (see {@link PathResolver#archiveRecordFile}). */
-  private static final String RECORD_HEADER = "tiering-archived 1";
-
-  private static final String ARRIVED = "arrived";
 
   private final PathResolver paths;
   private final Storage storage;
@@ -111,9 +108,37 @@ public final class Archiver {
    *
    * @param policy the retention of each zone
    * @return the plan, to preview or execute
+   * @throws IllegalArgumentException if the policy names a partition of a zone without a lake
+   *     retention, or one whose date is plausible (retention archives it by its age)
    */
   public LifecyclePlan apply(RetentionPolicy policy) {
     Objects.requireNonNull(policy, "policy");
+    LocalDate today = LocalDate.ofInstant(clock.instant(), clock.getZone());
+    for (RetentionPolicy.NamedPartition named : policy.included()) {
+      String name = named.zone().id() + "." + named.table() + "/" + named.day();
+      if (!policy.lake().containsKey(named.zone())) {
+        throw new IllegalArgumentException(
+            "Cannot include partition "
+                + name
+                + ": zone "
+                + named.zone().id()
+                + " has no lake retention, so nothing of it is archived (give "
+                + named.zone().id()
+                + " a lake retention too, or name no partition of it)");
+      }
+      if (PlausibleTime.implausible(named.day(), today) == null) {
+        throw new IllegalArgumentException(
+            "Cannot include partition "
+                + name
+                + ": its date is from "
+                + PlausibleTime.FLOOR
+                + " to today ("
+                + today
+                + "), so retention archives it by its age (name only partitions dated before "
+                + PlausibleTime.FLOOR
+                + " or after today, which retention otherwise leaves alone)");
+      }
+    }
     return LifecyclePlan.of("retention", preview -> apply(policy, preview))
         .reportingTo(dev.tiering.core.metrics.LifecycleCompleted.Operation.ARCHIVE, metrics);
   }
@@ -122,14 +147,11 @@ public final class Archiver {
     LifecycleReport.Builder report = LifecycleReport.builder("retention", dryRun);
     Instant now = clock.instant();
     LocalDate today = LocalDate.ofInstant(now, clock.getZone());
-    // The archive partitions this pass moves files into: their archive retention starts now, so
-    // the second phase leaves them alone (a retention of zero would delete what it just archived).
-    Set<Path> arrivedNow = new HashSet<>();
     for (Map.Entry<Zone, Period> lake : policy.lake().entrySet()) {
       Zone zone = lake.getKey();
       LocalDate cutoff = today.minus(lake.getValue());
       for (TableName table : tables(Area.LAKE_CLEAN, zone, report)) {
-        archiveTable(policy, zone, table, cutoff, today, now, report, arrivedNow);
+        archiveTable(policy, zone, table, cutoff, today, now, report);
       }
     }
     for (Map.Entry<Zone, Period> archive : policy.archive().entrySet()) {
@@ -139,9 +161,8 @@ public final class Archiver {
       for (TableName table : tables(Area.LAKE_ARCHIVE, zone, report)) {
         Path tableDir = paths.resolve(DataRef.archive(zone, table)).path();
         for (PartitionWalker.Partition partition : partitions(tableDir, report)) {
-          if (!arrivedNow.contains(partition.dir())) {
-            expire(policy, zone, partition.dir(), tableDir, cutoff, now, report);
-          }
+          // What this pass moved arrived now: a retention of zero does not delete it.
+          expire(policy, zone, partition, tableDir, cutoff, now, report);
         }
       }
     }
@@ -155,8 +176,7 @@ public final class Archiver {
       LocalDate cutoff,
       LocalDate today,
       Instant now,
-      LifecycleReport.Builder report,
-      Set<Path> arrivedNow) {
+      LifecycleReport.Builder report) {
     Path tableDir = paths.tableDir(zone, table);
     boolean sidecarCopied = false;
     for (PartitionWalker.Partition partition : partitions(tableDir, report)) {
@@ -188,7 +208,7 @@ public final class Archiver {
         sidecarCopied = true;
       }
       try {
-        archivePartition(zone, table, partition.dir(), now, report, arrivedNow);
+        archivePartition(zone, table, partition.dir(), now, report);
       } catch (IOException | RuntimeException e) {
         log.debug("Cannot archive partition {}", partition.dir(), e);
         report.fail(partition.dir(), "archive the partition", e);
@@ -205,21 +225,16 @@ public final class Archiver {
    * reports what settling would do, then the files settling would leave.
    */
   private void archivePartition(
-      Zone zone,
-      TableName table,
-      Path dir,
-      Instant now,
-      LifecycleReport.Builder report,
-      Set<Path> arrivedNow)
+      Zone zone, TableName table, Path dir, Instant now, LifecycleReport.Builder report)
       throws IOException {
     Path archiveDir = paths.counterpart(dir, DataKind.ARCHIVE);
     if (report.dryRun()) {
-      archiveSettled(dir, archiveDir, now, report, arrivedNow);
+      archiveSettled(dir, archiveDir, now, report);
       return;
     }
     try (java.io.Closeable lock =
         CompactionJournal.lockPartition(storage, paths, zone, table, dir, LOCK_TIMEOUT)) {
-      if (archiveSettled(dir, archiveDir, now, report, arrivedNow)) {
+      if (archiveSettled(dir, archiveDir, now, report)) {
         CompactionJournal.removeEpoch(storage, dir);
       }
     }
@@ -227,8 +242,7 @@ public final class Archiver {
 
   /** Settles, then archives; true if every file moved (in a preview: would move). */
   private boolean archiveSettled(
-      Path dir, Path archiveDir, Instant now, LifecycleReport.Builder report, Set<Path> arrivedNow)
-      throws IOException {
+      Path dir, Path archiveDir, Instant now, LifecycleReport.Builder report) throws IOException {
     Set<Path> settledAway = new HashSet<>();
     if (!CompactionJournal.settle(storage, dir, report, settledAway)) {
       // settle() refused a journal (and reported why): moving the files could lose rows.
@@ -247,14 +261,67 @@ public final class Archiver {
     if (files.isEmpty()) {
       return true;
     }
-    if (!report.dryRun()) {
-      // Before the first move: a crash after it leaves archived files no older than the record.
-      StampFile.write(
-          storage, paths.archiveRecordFile(archiveDir), RECORD_HEADER, Map.of(ARRIVED, now));
+    Path recordFile = paths.archiveRecordFile(archiveDir);
+    ArrivalRecord record;
+    try {
+      record = ArrivalRecord.read(storage, recordFile).orElse(ArrivalRecord.empty());
+    } catch (StampFile.DamagedException e) {
+      // Replacing it would date what is there now; the archive phase reports it the same way.
+      keep(
+          files,
+          "the arrival record "
+              + recordFile
+              + " of its archive partition cannot be used: "
+              + e.getMessage()
+              + "; retention moves nothing into that partition (check the record, or remove it: its"
+              + " files then count as arriving at the next pass)",
+          report);
+      return false;
     }
-    arrivedNow.add(archiveDir);
+    // Decided before anything changes, by what the execution will meet: a different file of a
+    // name in the archive is a failure in the preview as in the execution, never "would archive".
     boolean moved = true;
+    List<FileEntry> movable = new ArrayList<>();
     for (FileEntry file : files) {
+      Path target = paths.counterpart(file.path(), DataKind.ARCHIVE);
+      if (!ArrivalRecord.canHold(file.name())) {
+        moved = false;
+        report.fail(
+            file.path(),
+            "move to the archive",
+            new IOException(
+                "its name holds a line break, which the archive's arrival record cannot hold;"
+                    + " nothing was moved (rename it)"));
+        continue;
+      }
+      Optional<java.nio.file.FileAlreadyExistsException> conflict =
+          Storage.transferConflict(storage, file.path(), target);
+      if (conflict.isPresent()) {
+        moved = false;
+        report.fail(file.path(), "move to the archive", conflict.get());
+      } else {
+        movable.add(file);
+      }
+    }
+    if (movable.isEmpty()) {
+      return moved;
+    }
+    if (!report.dryRun()) {
+      // Before the first move: a crash after it leaves no archived file older than the record
+      // says. Files that arrived earlier keep their own times.
+      List<String> present = new ArrayList<>();
+      if (record.all() != null) {
+        for (FileEntry there : storage.list(archiveDir)) {
+          if (there.isFile() && ArrivalRecord.canHold(there.name())) {
+            present.add(there.name());
+          }
+        }
+      }
+      record
+          .with(present, movable.stream().map(FileEntry::name).toList(), now)
+          .write(storage, recordFile);
+    }
+    for (FileEntry file : movable) {
       Path target = paths.counterpart(file.path(), DataKind.ARCHIVE);
       try {
         if (!report.dryRun()) {
@@ -271,93 +338,142 @@ public final class Archiver {
   }
 
   /**
-   * Deletes an archived partition whose arrival record is older than the archive retention. A
-   * partition without a record (archived before records existed) is recorded as arriving now; one
-   * whose record cannot be used is kept and reported.
+   * Deletes the files of an archived partition that arrived longer ago than the archive retention,
+   * each by its own arrival time. A file the record does not date (archived before records existed,
+   * or put there by hand) is recorded as arriving now; a partition whose record cannot be used is
+   * kept and reported, and so is a file whose recorded arrival is implausible.
    */
   private void expire(
       RetentionPolicy policy,
       Zone zone,
-      Path dir,
+      PartitionWalker.Partition partition,
       Path tableDir,
       Instant cutoff,
       Instant now,
       LifecycleReport.Builder report) {
-    Path record = paths.archiveRecordFile(dir);
-    Optional<Instant> arrived;
+    Path dir = partition.dir();
+    Path recordFile = paths.archiveRecordFile(dir);
+    Optional<ArrivalRecord> read;
     try {
-      arrived =
-          StampFile.read(storage, record, RECORD_HEADER, List.of(ARRIVED)).map(m -> m.get(ARRIVED));
+      read = ArrivalRecord.read(storage, recordFile);
     } catch (StampFile.DamagedException e) {
       keepFiles(
           dir,
-          "its arrival record " + record + " cannot be used: " + e.getMessage() + UNTRUSTED,
+          "its arrival record " + recordFile + " cannot be used: " + e.getMessage() + UNTRUSTED,
           report);
       return;
     } catch (IOException e) {
-      report.fail(record, "read the arrival record", e);
+      report.fail(recordFile, "read the arrival record", e);
       return;
     }
-    if (arrived.isEmpty()) {
-      List<FileEntry> files = entries(dir, report);
-      if (files.isEmpty()) {
-        return;
+    ArrivalRecord record = read.orElse(ArrivalRecord.empty());
+    List<FileEntry> files;
+    try {
+      files = dataFiles(storage.list(dir), report);
+    } catch (IOException e) {
+      // Nothing is dated, nor the record changed, by a listing that failed.
+      report.fail(dir, "list", e);
+      return;
+    }
+    LocalDate today = LocalDate.ofInstant(now, clock.getZone());
+    String future =
+        partition.day().isAfter(today)
+            ? "its partition is dated "
+                + partition.day()
+                + ", after today ("
+                + today
+                + "): archive retention never deletes a partition dated in the future (a clock"
+                + " that is behind?); delete it by hand if it is not wanted"
+            : null;
+    List<String> unrecorded = new ArrayList<>();
+    List<FileEntry> due = new ArrayList<>();
+    for (FileEntry file : files) {
+      Instant arrived = record.arrival(file.name());
+      if (arrived == null || !ArrivalRecord.canHold(file.name())) {
+        report.add(
+            LifecycleReport.Verb.KEPT,
+            file.path(),
+            file.size(),
+            "no record of when it reached the archive (archived by an earlier version, or put"
+                + " there by hand): it is recorded as arriving today, "
+                + today
+                + ", and archive retention counts from then");
+        if (ArrivalRecord.canHold(file.name())) {
+          unrecorded.add(file.name());
+        }
+        continue;
       }
-      keep(
-          files,
-          "no record of when its partition reached the archive (archived by an earlier version):"
-              + " it is recorded as arriving today, "
-              + LocalDate.ofInstant(now, clock.getZone())
-              + ", and archive retention counts from then",
-          report);
-      if (!report.dryRun()) {
-        try {
-          StampFile.write(storage, record, RECORD_HEADER, Map.of(ARRIVED, now));
-        } catch (IOException e) {
-          report.fail(record, "write the arrival record", e);
+      String implausible = PlausibleTime.implausible(arrived, now);
+      if (implausible != null) {
+        report.add(
+            LifecycleReport.Verb.KEPT,
+            file.path(),
+            file.size(),
+            "its arrival record " + recordFile + " cannot be trusted: " + implausible + UNTRUSTED);
+      } else if (arrived.isBefore(cutoff)) {
+        due.add(file);
+      }
+    }
+    if (!due.isEmpty() && future != null) {
+      keep(due, future, report);
+      due.clear();
+    } else if (!due.isEmpty() && zone == Zone.BRONZE && !policy.deletesBronze()) {
+      keep(due, "bronze is never deleted without allowingBronzeDeletion()", report);
+      due.clear();
+    }
+    Set<String> deleted = new HashSet<>();
+    for (FileEntry file : due) {
+      if (delete(file, report)) {
+        deleted.add(file.name());
+      }
+    }
+    if (!report.dryRun() && (read.isPresent() || !unrecorded.isEmpty())) {
+      // Each file keeps its time; what is gone leaves the record after it (until then, the
+      // record is what dates it). With nothing left to date, the record goes.
+      List<String> left = new ArrayList<>();
+      for (FileEntry file : files) {
+        if (!deleted.contains(file.name()) && ArrivalRecord.canHold(file.name())) {
+          left.add(file.name());
         }
       }
-      return;
-    }
-    String implausible = PlausibleTime.implausible(arrived.get(), now);
-    if (implausible != null) {
-      keepFiles(
-          dir,
-          "its arrival record " + record + " cannot be trusted: " + implausible + UNTRUSTED,
-          report);
-      return;
-    }
-    if (!arrived.get().isBefore(cutoff)) {
-      return;
-    }
-    List<FileEntry> files = entries(dir, report);
-    if (!files.isEmpty() && zone == Zone.BRONZE && !policy.deletesBronze()) {
-      keep(files, "bronze is never deleted without allowingBronzeDeletion()", report);
-      return;
-    }
-    boolean deletedAll = true;
-    for (FileEntry file : files) {
-      deletedAll &= delete(file, report);
-    }
-    if (deletedAll && !report.dryRun()) {
-      // The record goes last: until every file is gone, it is what dates them. (With no files
-      // left, this finishes a pass that stopped between its last delete and the record.)
-      deleteRecord(record, report);
+      updateRecord(record, left, unrecorded, deleted, now, recordFile, report);
     }
     removeEmptyDirs(dir, tableDir, report);
+  }
+
+  /**
+   * Rewrites the record to date exactly the files {@code left}, if that changes it; deletes it if
+   * none is left.
+   */
+  private void updateRecord(
+      ArrivalRecord record,
+      List<String> left,
+      List<String> unrecorded,
+      Set<String> deleted,
+      Instant now,
+      Path recordFile,
+      LifecycleReport.Builder report) {
+    try {
+      if (left.isEmpty()) {
+        storage.delete(recordFile);
+        return;
+      }
+      if (deleted.isEmpty() && unrecorded.isEmpty()) {
+        return;
+      }
+      ArrivalRecord next = record.with(left, unrecorded, now);
+      Map<String, Instant> kept = new java.util.TreeMap<>(next.times());
+      kept.keySet().retainAll(Set.copyOf(left));
+      new ArrivalRecord(kept, null).write(storage, recordFile);
+    } catch (IOException e) {
+      report.fail(
+          recordFile, left.isEmpty() ? "delete the arrival record" : "write the arrival record", e);
+    }
   }
 
   private static final String UNTRUSTED =
       "; archive retention leaves it alone (check the clock and the record; remove the record to"
           + " count its retention from the next pass)";
-
-  private void deleteRecord(Path record, LifecycleReport.Builder report) {
-    try {
-      storage.delete(record);
-    } catch (IOException e) {
-      report.fail(record, "delete the arrival record", e);
-    }
-  }
 
   /** Reports every file of {@code dir} as kept, with why. */
   private void keepFiles(Path dir, String why, LifecycleReport.Builder report) {
@@ -376,6 +492,10 @@ public final class Archiver {
       Optional<FileEntry> found = storage.stat(sidecar);
       if (found.isPresent() && found.get().isFile()) {
         Path target = paths.counterpart(sidecar, DataKind.ARCHIVE);
+        if (Storage.transferConflict(storage, sidecar, target).isEmpty()
+            && storage.stat(target).isPresent()) {
+          return; // the archive has this very copy: rewriting it each pass would change nothing
+        }
         if (!report.dryRun()) {
           storage.copy(sidecar, target, WriteMode.REPLACE);
         }
@@ -465,14 +585,18 @@ public final class Archiver {
    * that cannot be listed is reported, with no files.
    */
   private List<FileEntry> entries(Path dir, LifecycleReport.Builder report) {
-    List<FileEntry> files = new ArrayList<>();
-    List<FileEntry> listing;
     try {
-      listing = storage.list(dir);
+      return dataFiles(storage.list(dir), report);
     } catch (IOException e) {
       report.fail(dir, "list", e);
-      return files;
+      return new ArrayList<>();
     }
+  }
+
+  /** The regular files of a listing that are not hidden; anything else not hidden is kept. */
+  private static List<FileEntry> dataFiles(
+      List<FileEntry> listing, LifecycleReport.Builder report) {
+    List<FileEntry> files = new ArrayList<>();
     for (FileEntry entry : listing) {
       if (entry.name().startsWith(".")) {
         continue;

@@ -116,6 +116,11 @@ public final class RetentionPolicy {
     return new RetentionPolicy(lake, archive, deleteBronze, next);
   }
 
+  /** {@return the partitions named with {@link #includingPartition}} */
+  Set<NamedPartition> included() {
+    return included;
+  }
+
   /** {@return whether the partition of {@code table} dated {@code day} was named} */
   boolean includes(Zone zone, TableName table, LocalDate day) {
     return included.contains(new NamedPartition(zone, table, day));

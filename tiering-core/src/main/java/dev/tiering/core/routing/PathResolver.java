@@ -100,7 +100,7 @@ public final class PathResolver {
    * @param area the area
    */
   public Path areaRoot(Area area) {
-    return layout.root(area.tier()).resolve(area.directoryName());
+    return layout.root(area);
   }
 
   /**
@@ -296,9 +296,9 @@ public final class PathResolver {
   }
 
   /**
-   * {@return where retention records when an archived partition reached the archive: {@code
-   * <partition>/.tiering-archived}} Archive retention counts from this time, never from the
-   * partition's date or its files' times. Hidden, so no glob or retention mistakes it for data.
+   * {@return where retention records when each file of an archived partition reached the archive:
+   * {@code <partition>/.tiering-archived}} Archive retention counts from these times, never from
+   * the partition's date or its files' times. Hidden, so no glob or retention mistakes it for data.
    *
    * @param archivePartitionDir a partition directory in the lake's archive area
    * @throws IllegalArgumentException if the directory is outside the archive area

@@ -183,23 +183,56 @@ public interface Storage {
   /** The target is there already: the source goes if it is the same bytes, else nothing moves. */
   private static void finishInterruptedTransfer(Storage storage, Path source, Path target)
       throws IOException {
-    Optional<FileEntry> there = storage.stat(target);
-    if (there.isPresent() && !there.get().isFile()) {
-      // A link there could point at an identical copy outside the tiers: it is not the copy.
-      throw new java.nio.file.FileAlreadyExistsException(
-          target.toString(),
-          source.toString(),
-          there.get().type().inWords()
-              + " is already there, not a copy; nothing was moved or replaced (remove it)");
+    Optional<java.nio.file.FileAlreadyExistsException> conflict =
+        transferConflict(storage, source, target);
+    if (conflict.isPresent()) {
+      throw conflict.get();
     }
-    if (!sameContent(storage, source, target)) {
+    if (storage.stat(target).isEmpty()) {
+      // Gone since the move found it: the source is the only copy, so it stays.
       throw new java.nio.file.FileAlreadyExistsException(
           target.toString(),
           source.toString(),
-          "a different file is already there; nothing was moved or replaced (compare the two and"
-              + " remove the one that is not wanted)");
+          "a file was there and has gone since; nothing was moved (run it again)");
     }
     storage.delete(source);
+  }
+
+  /**
+   * {@return why {@link #transfer} would refuse to move {@code source} for what is at {@code
+   * target}, or empty if it would move it} Empty when nothing is there, or a regular file with the
+   * source's exact bytes (a copy an interrupted transfer published: the transfer finishes it). A
+   * plan asks this first, so that its preview says what its execution will meet.
+   *
+   * @param storage the storage of both paths
+   * @param source the regular file to move
+   * @param target its new path
+   * @throws IOException if either file cannot be read
+   */
+  static Optional<java.nio.file.FileAlreadyExistsException> transferConflict(
+      Storage storage, Path source, Path target) throws IOException {
+    Optional<FileEntry> there = storage.stat(target);
+    if (there.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!there.get().isFile()) {
+      // A link there could point at an identical copy outside the tiers: it is not the copy.
+      return Optional.of(
+          new java.nio.file.FileAlreadyExistsException(
+              target.toString(),
+              source.toString(),
+              there.get().type().inWords()
+                  + " is already there, not a copy; nothing was moved or replaced (remove it)"));
+    }
+    if (!sameContent(storage, source, target)) {
+      return Optional.of(
+          new java.nio.file.FileAlreadyExistsException(
+              target.toString(),
+              source.toString(),
+              "a different file is already there; nothing was moved or replaced (compare the two"
+                  + " and remove the one that is not wanted)"));
+    }
+    return Optional.empty();
   }
 
   /** True if both files hold the same bytes (compared as streams, so on any storage). */

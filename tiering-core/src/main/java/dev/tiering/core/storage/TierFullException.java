@@ -1,5 +1,6 @@
 package dev.tiering.core.storage;
 
+import dev.tiering.core.Area;
 import dev.tiering.core.ByteSize;
 import dev.tiering.core.Tier;
 import dev.tiering.core.TierLayout;
@@ -36,7 +37,7 @@ public final class TierFullException extends IOException {
         target,
         usage,
         situation(tier, layout, target, usage, cause),
-        fix(tier, command),
+        fix(tier, areaOf(layout, target), command),
         command,
         cause);
   }
@@ -90,25 +91,43 @@ public final class TierFullException extends IOException {
         + ")";
   }
 
+  /** The area that holds {@code target}, or null for a path in none. */
+  private static Area areaOf(TierLayout layout, Path target) {
+    Path absolute = target.toAbsolutePath().normalize();
+    for (Area area : Area.values()) {
+      if (absolute.startsWith(layout.root(area))) {
+        return area;
+      }
+    }
+    return null;
+  }
+
   /**
-   * What frees space on the tier, never naming {@code command}: the command that just failed for
-   * want of it would only fail again.
+   * What frees space where {@code area} is, never naming {@code command}: the command that just
+   * failed for want of it would only fail again. By area, since an area may have a device of its
+   * own: 'tiering archive' and 'tiering compact' free the lake's clean area (archive moves data
+   * into the archive), and 'tiering cleanup' only staging, so neither is advice for a full archive
+   * or a full cache.
    */
-  private static String fix(Tier tier, String command) {
+  private static String fix(Tier tier, Area area, String command) {
+    if (tier == null) {
+      return "free space there";
+    }
+    if (area == Area.LAKE_ARCHIVE) {
+      return "free space on it (delete archived data that is no longer needed; archive retention"
+          + " deletes it when its time comes, never earlier) or add capacity";
+    }
     java.util.List<String> commands =
-        tier == Tier.HOT
-            ? java.util.List.of("tiering cleanup --keep-recent 2", "tiering cache evict")
-            : tier == Tier.COLD
-                ? java.util.List.of("tiering archive", "tiering compact")
-                : java.util.List.of();
+        area == Area.CLEAN_CACHE
+            ? java.util.List.of("tiering cache evict")
+            : tier == Tier.HOT
+                ? java.util.List.of("tiering cleanup --keep-recent 2", "tiering cache evict")
+                : java.util.List.of("tiering archive", "tiering compact");
     java.util.List<String> others =
         commands.stream()
             .filter(c -> command == null || !c.startsWith("tiering " + command))
             .map(c -> "'" + c + "'")
             .toList();
-    if (tier == null) {
-      return "free space there";
-    }
     return others.isEmpty()
         ? "free space on it or add capacity"
         : "free space on it (run " + String.join(" or ", others) + ") or add capacity";

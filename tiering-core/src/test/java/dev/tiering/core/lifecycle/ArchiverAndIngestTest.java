@@ -223,9 +223,9 @@ class ArchiverAndIngestTest {
               a ->
                   assertThat(a.detail())
                       .isEqualTo(
-                          "no record of when its partition reached the archive (archived by an"
-                              + " earlier version): it is recorded as arriving today, 2025-11-10,"
-                              + " and archive retention counts from then"));
+                          "no record of when it reached the archive (archived by an earlier"
+                              + " version, or put there by hand): it is recorded as arriving"
+                              + " today, 2025-11-10, and archive retention counts from then"));
     }
     assertThat(legacy).exists();
     Clock muchLater = Clock.fixed(NOW.plus(java.time.Duration.ofDays(400)), ZoneOffset.UTC);
@@ -245,7 +245,12 @@ class ArchiverAndIngestTest {
             "tiering-archived 1\narrived 2099-01-01T00:00:00Z\n",
             "tiering-archived 1\narrived 1999-12-31T00:00:00Z\n",
             "tiering-archived 1\narrived yesterday\n",
-            "tiering-archived 1\narrived 2020-01-01T00:00:00Z\n".repeat(100))) {
+            "tiering-archived 1\narrived 2020-01-01T00:00:00Z\n".repeat(100),
+            "tiering-archived 2\n2020-01-01T00:00:00Z ../../../../clean/silver/preds/x\n",
+            "tiering-archived 2\n" + "2020-01-01T00:00:00Z part-old.parquet\n".repeat(2),
+            "tiering-archived 2\n2020-01-01T00:00:00Z .tiering-archived\n",
+            "tiering-archived 2\npart-old.parquet 2020-01-01T00:00:00Z\n",
+            "tiering-archived 2\n2099-01-01T00:00:00Z part-old.parquet\n")) {
       Files.writeString(record, hostile);
 
       LifecycleReport report = new Archiver(paths, Storage.local(), clock).apply(policy).execute();
@@ -533,7 +538,171 @@ class ArchiverAndIngestTest {
     assertThat(archived)
         .as(
             "arrived 390 days ago; the arrival record says %s; last pass: %s",
-            Files.readString(paths.archiveRecordFile(archived.getParent())), last)
+            Files.exists(paths.archiveRecordFile(archived.getParent()))
+                ? Files.readString(paths.archiveRecordFile(archived.getParent()))
+                : "nothing (it is gone)",
+            last)
         .doesNotExist();
+  }
+
+  @Test
+  void aNameCollisionInTheArchiveKeepsTheLakeFileAndLeavesTheArrivalRecordAsItWas()
+      throws IOException {
+    Path file = data(Zone.SILVER, "preds", LocalDate.of(2024, 1, 1), PartitionLayout.DATE_PATH);
+    RetentionPolicy policy = RetentionPolicy.none().lake(Zone.SILVER, Period.ofDays(30));
+    new Archiver(paths, Storage.local(), clock).apply(policy).execute();
+    Path archived = paths.counterpart(file, dev.tiering.core.DataKind.ARCHIVE);
+    Path record = paths.archiveRecordFile(archived.getParent());
+    String arrival = Files.readString(record);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "rows of 2024-01-01, backfilled");
+    Clock later = Clock.fixed(NOW.plus(java.time.Duration.ofDays(30)), ZoneOffset.UTC);
+
+    LifecycleReport report = new Archiver(paths, Storage.local(), later).apply(policy).execute();
+
+    assertThat(report.actions()).isEmpty();
+    assertThat(report.failures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.path()).isEqualTo(file))
+        .satisfies(
+            f ->
+                assertThat(f.describe())
+                    .isEqualTo(
+                        "cannot move to the archive: already exists (a different file is"
+                            + " already there; nothing was moved or replaced (compare the two and"
+                            + " remove the one that is not wanted)) ("
+                            + archived
+                            + ")"));
+    assertThat(file).hasContent("rows of 2024-01-01, backfilled");
+    assertThat(archived).hasContent("rows of 2024-01-01");
+    // Nothing arrived: the archived file's retention still counts from its own arrival.
+    assertThat(record).hasContent(arrival);
+
+    // The same bytes in the archive (a copy an interrupted move published): the move finishes.
+    Files.writeString(file, "rows of 2024-01-01");
+    LifecycleReport finished = new Archiver(paths, Storage.local(), later).apply(policy).execute();
+    assertThat(finished.failures()).isEmpty();
+    assertThat(finished.actions(LifecycleReport.Verb.ARCHIVED))
+        .extracting(LifecycleReport.Action::path)
+        .containsExactly(file);
+    assertThat(file).doesNotExist();
+  }
+
+  @Test
+  void aPartitionRecordedByAnEarlierVersionKeepsItsArrivalWhenMoreFilesArrive() throws IOException {
+    Path dir = Files.createDirectories(base.resolve("lake/archive/silver/preds/2024/01/01"));
+    Path early = Files.writeString(dir.resolve("part-early.parquet"), "archived in 2024");
+    Files.writeString(
+        paths.archiveRecordFile(dir), "tiering-archived 1\narrived 2024-10-01T00:00:00Z\n");
+    Path late = data(Zone.SILVER, "preds", LocalDate.of(2024, 1, 1), PartitionLayout.DATE_PATH);
+    RetentionPolicy policy =
+        RetentionPolicy.none()
+            .lake(Zone.SILVER, Period.ofDays(30))
+            .archive(Zone.SILVER, Period.ofYears(1));
+
+    LifecycleReport dry = new Archiver(paths, Storage.local(), clock).apply(policy).preview();
+    LifecycleReport real = new Archiver(paths, Storage.local(), clock).apply(policy).execute();
+
+    assertThat(real.actions()).isEqualTo(dry.actions());
+    assertThat(real.actions(LifecycleReport.Verb.ARCHIVED))
+        .extracting(LifecycleReport.Action::path)
+        .containsExactly(late);
+    assertThat(real.actions(LifecycleReport.Verb.DELETED))
+        .extracting(LifecycleReport.Action::path)
+        .containsExactly(early);
+    assertThat(paths.archiveRecordFile(dir))
+        .hasContent("tiering-archived 2\n" + NOW + " part-2024-01-01.parquet\n");
+  }
+
+  @Test
+  void archiveRetentionNeverDeletesAPartitionDatedInTheFuture() throws IOException {
+    Path dir = Files.createDirectories(base.resolve("lake/archive/silver/preds/2099/01/01"));
+    Path file = Files.writeString(dir.resolve("part-2099.parquet"), "rows of a clock ahead");
+    Files.writeString(
+        paths.archiveRecordFile(dir),
+        "tiering-archived 2\n2024-01-01T00:00:00Z part-2099.parquet\n");
+    RetentionPolicy policy = RetentionPolicy.none().archive(Zone.SILVER, Period.ofDays(30));
+
+    LifecycleReport dry = new Archiver(paths, Storage.local(), clock).apply(policy).preview();
+    LifecycleReport real = new Archiver(paths, Storage.local(), clock).apply(policy).execute();
+
+    for (LifecycleReport r : List.of(dry, real)) {
+      assertThat(r.actions(LifecycleReport.Verb.DELETED)).isEmpty();
+      assertThat(r.actions(LifecycleReport.Verb.KEPT))
+          .singleElement()
+          .satisfies(a -> assertThat(a.path()).isEqualTo(file))
+          .satisfies(
+              a ->
+                  assertThat(a.detail())
+                      .isEqualTo(
+                          "its partition is dated 2099-01-01, after today (2025-11-10): archive"
+                              + " retention never deletes a partition dated in the future (a"
+                              + " clock that is behind?); delete it by hand if it is not wanted"));
+    }
+    assertThat(file).exists();
+  }
+
+  @Test
+  void theArchivesSchemaCopyIsWrittenOnlyWhenMissingOrDifferent() throws IOException {
+    data(Zone.SILVER, "preds", LocalDate.of(2024, 1, 1), PartitionLayout.DATE_PATH);
+    RetentionPolicy policy = RetentionPolicy.none().lake(Zone.SILVER, Period.ofDays(30));
+    Path copy = base.resolve("lake/archive/silver/preds/schema.json");
+    assertThat(
+            new Archiver(paths, Storage.local(), clock)
+                .apply(policy)
+                .execute()
+                .actions(LifecycleReport.Verb.WRITTEN))
+        .extracting(LifecycleReport.Action::path)
+        .containsExactly(copy);
+
+    // The next partition of the table, the sidecar unchanged: its copy is left as it is.
+    data(Zone.SILVER, "preds", LocalDate.of(2024, 1, 2), PartitionLayout.DATE_PATH);
+    LifecycleReport dry = new Archiver(paths, Storage.local(), clock).apply(policy).preview();
+    LifecycleReport same = new Archiver(paths, Storage.local(), clock).apply(policy).execute();
+    assertThat(same.actions()).isEqualTo(dry.actions());
+    assertThat(same.actions(LifecycleReport.Verb.WRITTEN)).isEmpty();
+    assertThat(same.actions(LifecycleReport.Verb.ARCHIVED)).hasSize(1);
+
+    // The sidecar evolved: the copy follows.
+    data(Zone.SILVER, "preds", LocalDate.of(2024, 1, 3), PartitionLayout.DATE_PATH);
+    Files.writeString(paths.schemaFile(Zone.SILVER, TableName.of("preds")), "{\"v\": 2}");
+    assertThat(
+            new Archiver(paths, Storage.local(), clock)
+                .apply(policy)
+                .execute()
+                .actions(LifecycleReport.Verb.WRITTEN))
+        .extracting(LifecycleReport.Action::path)
+        .containsExactly(copy);
+    assertThat(copy).hasContent("{\"v\": 2}");
+  }
+
+  @Test
+  void aNamedPartitionIsRefusedUpFrontWhenNamingItWouldDoNothing() throws IOException {
+    Path file = data(Zone.SILVER, "preds", LocalDate.of(1970, 1, 1), PartitionLayout.DATE_PATH);
+    Archiver archiver = new Archiver(paths, Storage.local(), clock);
+    RetentionPolicy silver = RetentionPolicy.none().lake(Zone.SILVER, Period.ofDays(30));
+
+    assertThatThrownBy(
+            () ->
+                archiver.apply(
+                    silver.includingPartition(
+                        Zone.GOLD, TableName.of("preds"), LocalDate.of(1970, 1, 1))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Cannot include partition gold.preds/1970-01-01: zone gold has no lake retention, so"
+                + " nothing of it is archived (give gold a lake retention too, or name no"
+                + " partition of it)");
+    assertThatThrownBy(
+            () ->
+                archiver.apply(
+                    silver.includingPartition(
+                        Zone.SILVER, TableName.of("preds"), LocalDate.of(2025, 11, 1))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Cannot include partition silver.preds/2025-11-01: its date is from 2000-01-01 to"
+                + " today (2025-11-10), so retention archives it by its age (name only"
+                + " partitions dated before 2000-01-01 or after today, which retention otherwise"
+                + " leaves alone)");
+    assertThat(file).exists();
   }
 }

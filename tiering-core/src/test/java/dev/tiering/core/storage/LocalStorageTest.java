@@ -335,4 +335,21 @@ class LocalStorageTest {
           .hasMessageNotContaining("tiering compact");
     }
   }
+
+  @Test
+  void aFullCacheIsToldToEvictNotToCleanUpStaging() throws IOException {
+    TierLayout layout = Storage.createRoots(TierLayout.under(dir));
+    Path target = layout.hotRoot().resolve("clean/silver/t/2025/11/10/part-1.parquet");
+    Storage full =
+        new dev.tiering.core.testing.FaultyStorage()
+            .failWritesAfter(10)
+            .usage(1024 * 1024, 2048)
+            .reportingFullTiers(layout);
+    try (PendingFile file = full.create(target, WriteMode.CREATE_NEW)) {
+      assertThatThrownBy(() -> file.stream().write(new byte[64]))
+          .isInstanceOf(TierFullException.class)
+          .hasMessageEndingWith(
+              "free space on it (run 'tiering cache evict') or add capacity, then write it again.");
+    }
+  }
 }
