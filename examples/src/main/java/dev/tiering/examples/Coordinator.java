@@ -28,8 +28,9 @@ import java.util.stream.Stream;
  * Aggregates one batch: reads every SLM's staging file, rejects invalid predictions, cross-checks
  * the models per input (majority label, agreement, spread, disagreements flagged) and writes the
  * cross-check files, writes the validated predictions to silver (with quality metrics in its {@code
- * schema.json}) and two gold tables, then cleans staging, keeping the 2 most recent batches (seed:
- * "Data Lifecycle", steps 2 to 5).
+ * schema.json}) and two gold tables, then cleans staging, keeping the 2 most recent batches and any
+ * batch a table lacks (seed: "Data Lifecycle", steps 2 to 5; the seed's cleanup went by age alone,
+ * and so could remove a batch that a failed write had not put in the lake).
  *
  * <p>Every lake write carries the batch id as its write id, so a batch processed again (the
  * coordinator died after silver and before cleanup, and the job was rerun) commits each table at
@@ -44,6 +45,9 @@ public final class Coordinator {
   static final double DISAGREEMENT_BELOW = 0.6;
 
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Coordinator.class);
+
+  /** How many of the most recent batches stay in staging after a batch is processed. */
+  static final int KEEP_RECENT = 2;
 
   /** The lake tables a batch is written to, in order. */
   private static final List<TableSchema> TABLES =
@@ -206,9 +210,10 @@ public final class Coordinator {
    *     run)
    * @param removedStagingFiles staging files removed by the cleanup
    * @param timings time per stage, in order
-   * @param failures the tables the batch could not be written to, each as {@code "<zone>.<table>:
-   *     <why>"}; when there are any, staging was not cleaned, and processing the batch again once
-   *     the tables are fixed writes what they lack (the others replay)
+   * @param failures the tables that may lack the batch, each as {@code "<zone>.<table>: not
+   *     written: <why>"} or {@code "<zone>.<table>: cannot tell whether it has the batch: <why>"};
+   *     while there are any, the batch keeps its staging files, and processing it again once the
+   *     tables are fixed writes what they lack
    */
   public record BatchResult(
       BatchId batch,
@@ -241,19 +246,54 @@ public final class Coordinator {
   }
 
   /**
-   * Runs one table's write; a failure is the table's alone: it is logged and added to {@code
-   * failures}, and the other tables still get the batch.
+   * Writes the batch to one table unless it has it (an earlier attempt committed it); a failure is
+   * the table's alone: it is logged and added to {@code failures}, and the other tables still get
+   * the batch. A table whose commit log cannot be read is not written: whether it has the batch
+   * cannot be told, and the failure says so.
+   *
+   * @return true if the table has the batch now
    */
-  private static boolean attempt(
+  private boolean attempt(
       TableSchema table, BatchId batch, List<String> failures, TableWrite write) {
+    try {
+      if (lake.committed(table.zone(), table.table(), batch.value()).isPresent()) {
+        return true;
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("Cannot tell whether {} has {}: {}", table.qualifiedName(), batch, e.toString());
+      failures.add(
+          table.qualifiedName() + ": cannot tell whether it has the batch: " + e.getMessage());
+      return false;
+    }
     try {
       write.write();
       return true;
     } catch (IOException | RuntimeException e) {
       log.warn("{} was not written to {}: {}", batch, table.qualifiedName(), e.toString());
-      failures.add(table.qualifiedName() + ": " + e.getMessage());
+      failures.add(table.qualifiedName() + ": not written: " + e.getMessage());
       return false;
     }
+  }
+
+  /**
+   * Removes the staging files of the batches older than the {@link #KEEP_RECENT} most recent that
+   * every table has: a batch some table lacks keeps its files, however many batches come after it,
+   * since they are what processing it again reads.
+   *
+   * @return the files removed
+   */
+  private long cleanUpStaging() throws IOException {
+    List<StagingJanitor.Batch> batches = janitor.batches();
+    long removed = 0;
+    for (StagingJanitor.Batch old :
+        batches.subList(Math.min(KEEP_RECENT, batches.size()), batches.size())) {
+      if (committed(old.batch())) {
+        removed += janitor.cleanupBatch(old.batch()).execute().removedFiles();
+      } else {
+        log.info("Keeping {} in staging: not every table has it yet", old.batch());
+      }
+    }
+    return removed;
   }
 
   /**
@@ -359,7 +399,7 @@ public final class Coordinator {
     // A batch some table lacks keeps its staging files: they are what a rerun writes it from.
     if (failures.isEmpty()) {
       long t4 = System.nanoTime();
-      removed = janitor.cleanupOldBatches(2).execute().removedFiles();
+      removed = cleanUpStaging();
       timings.put("clean staging", since(t4));
       steps.accept("cleanup " + batch);
     }

@@ -366,7 +366,7 @@ public final class DemoPipeline {
     for (Coordinator.BatchResult batch : summary.batches()) {
       for (String failure : batch.failures()) {
         out.printf(
-            "NOT WRITTEN: %s to %s; its staging files are kept: fix the table, then run again"
+            "NOT SETTLED: %s in %s; its staging files are kept: fix the table, then run again"
                 + " with --run %s%n",
             batch.batch(), failure, summary.runId());
       }

@@ -125,4 +125,124 @@ class CoordinatorTest {
     assertThat(result.stagingRows()).isZero();
     assertThat(result.silverRows()).isZero();
   }
+
+  private Coordinator isolated;
+  private StagingWriter isolatedStaging;
+
+  private void isolatedCoordinator() throws Exception {
+    isolatedCoordinator(false);
+  }
+
+  private void isolatedCoordinator(boolean replaceExisting) throws Exception {
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
+    isolatedStaging = StagingWriter.builder(paths).replaceExisting(replaceExisting).build();
+    isolated =
+        new Coordinator(
+            isolatedStaging,
+            LakeWriter.builder(paths).build(),
+            StagingJanitor.builder(paths).grace(Duration.ZERO).build());
+  }
+
+  private void stage(BatchId batch, long firstInput) throws Exception {
+    for (SlmId slm : SlmId.range(0, 3)) {
+      new SlmInferenceJob(isolatedStaging, slm)
+          .run(batch, firstInput, 100, Instant.parse("2025-11-10T12:00:00Z"));
+    }
+  }
+
+  private Path silverSidecar() {
+    return base.resolve("lake/clean/silver/slm_predictions/schema.json");
+  }
+
+  private List<String> staged(BatchId batch) throws Exception {
+    try (Stream<Path> files = Files.list(base.resolve("hot/staging"))) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("slm_") && n.endsWith("_" + batch.value() + ".parquet"))
+          .toList();
+    }
+  }
+
+  /**
+   * A batch silver could not take keeps its staging files "to be written from again"; once the
+   * table is fixed, the coordinator goes on with new batches (a service does not wait for an
+   * operator). Two later batches must not clean the failed batch's staging away.
+   */
+  @Test
+  void aBatchATableLacksKeepsItsStagingFilesWhileLaterBatchesAreCleanedUp() throws Exception {
+    isolatedCoordinator();
+    List<SlmId> slms = SlmId.range(0, 3);
+    stage(BatchId.of("b1"), 0);
+    assertThat(isolated.process(BatchId.of("b1"), slms).failures()).isEmpty();
+
+    String json = Files.readString(silverSidecar());
+    Files.writeString(silverSidecar(), json.replaceFirst("\\{", "{\"zone\": \"silver\", "));
+    stage(BatchId.of("b2"), 1000);
+    assertThat(isolated.process(BatchId.of("b2"), slms).failures()).hasSize(1);
+    Files.writeString(silverSidecar(), json); // the operator fixes the table
+
+    stage(BatchId.of("b3"), 2000);
+    assertThat(isolated.process(BatchId.of("b3"), slms).failures()).isEmpty();
+    stage(BatchId.of("b4"), 3000);
+    assertThat(isolated.process(BatchId.of("b4"), slms).failures()).isEmpty();
+
+    assertThat(isolated.committed(BatchId.of("b2"))).isFalse();
+    assertThat(staged(BatchId.of("b2"))).as("staging of b2, which silver never got").hasSize(3);
+  }
+
+  /**
+   * A batch that silver committed before its schema.json was damaged, processed again: whether
+   * silver has it cannot be told (its commits are read with its schema.json), so it is reported as
+   * that, not as "not written", which would send the operator to redo a batch silver has; and
+   * nothing is written to silver.
+   */
+  @Test
+  void aBatchATableMayAlreadyHaveIsReportedAsUnknownNotAsNotWritten() throws Exception {
+    isolatedCoordinator(true);
+    List<SlmId> slms = SlmId.range(0, 3);
+    stage(BatchId.of("b1"), 0);
+    assertThat(isolated.process(BatchId.of("b1"), slms).failures()).isEmpty();
+    Path silver = silverSidecar().getParent();
+    String json = Files.readString(silverSidecar());
+    Files.writeString(silverSidecar(), json.replaceFirst("\\{", "{\"zone\": \"silver\", "));
+    List<String> before = treeOf(silver);
+
+    Coordinator.BatchResult again = isolated.process(BatchId.of("b1"), slms);
+
+    assertThat(again.failures())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("silver.slm_predictions: cannot tell whether it has the batch: ")
+        .endsWith("not valid JSON: Duplicate field 'zone'");
+    assertThat(treeOf(silver)).isEqualTo(before);
+    assertThat(staged(BatchId.of("b1"))).hasSize(3);
+  }
+
+  private static List<String> treeOf(Path dir) throws Exception {
+    try (Stream<Path> all = Files.walk(dir)) {
+      return all.map(p -> dir.relativize(p).toString()).sorted().toList();
+    }
+  }
+
+  /**
+   * The documented recovery: a batch silver could not take, processed again once the table is
+   * fixed, writes what silver lacks, with the coordinator's staging writer as built by default: the
+   * cross-check files the first attempt wrote are written again.
+   */
+  @Test
+  void aFailedBatchProcessedAgainAfterTheFixWritesWhatSilverLacks() throws Exception {
+    isolatedCoordinator();
+    List<SlmId> slms = SlmId.range(0, 3);
+    stage(BatchId.of("b1"), 0);
+    assertThat(isolated.process(BatchId.of("b1"), slms).failures()).isEmpty();
+    String json = Files.readString(silverSidecar());
+    Files.writeString(silverSidecar(), json.replaceFirst("\\{", "{\"zone\": \"silver\", "));
+    stage(BatchId.of("b2"), 1000);
+    assertThat(isolated.process(BatchId.of("b2"), slms).failures()).hasSize(1);
+    Files.writeString(silverSidecar(), json);
+
+    Coordinator.BatchResult again = isolated.process(BatchId.of("b2"), slms);
+
+    assertThat(again.failures()).isEmpty();
+    assertThat(isolated.committed(BatchId.of("b2"))).isTrue();
+  }
 }

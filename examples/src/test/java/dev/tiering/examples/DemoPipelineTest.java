@@ -309,7 +309,7 @@ class DemoPipelineTest {
                     .startsWith(Tables.MODEL_DAILY_STATS.qualifiedName() + ": "));
     assertThat(printed.toString())
         .contains(
-            "NOT WRITTEN: r1-b2 to " + Tables.MODEL_DAILY_STATS.qualifiedName() + ": ",
+            "NOT SETTLED: r1-b2 in " + Tables.MODEL_DAILY_STATS.qualifiedName() + ": ",
             "run again with --run r1");
     // The batches the damaged table lacks keep their staging files, to be written from again.
     try (Stream<Path> staged = Files.list(root.resolve("hot/staging"))) {

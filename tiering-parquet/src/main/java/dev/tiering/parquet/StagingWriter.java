@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes SLM intermediate results and cross-check files to the hot staging area: {@code
  * <hot>/staging/slm_{id}_{batch}.parquet} and {@code crosscheck_{id}_{batch}.parquet}, zstd level 3
- * by default. Staging files have no sidecar and no partitions. A file that exists is not replaced
- * unless {@link Builder#replaceExisting(boolean)} says so: a batch written twice is usually a bug.
- * Thread-safe; each opened writer is for one thread.
+ * by default. Staging files have no sidecar and no partitions. An SLM's intermediate file that
+ * exists is not replaced unless {@link Builder#replaceExisting(boolean)} says so: a batch written
+ * twice is usually a bug. A cross-check file is replaced: it is derived from the batch, and a
+ * coordinator that processes a batch again (after a table failed) writes it again, with the same
+ * content. Thread-safe; each opened writer is for one thread.
  */
 public final class StagingWriter {
 
@@ -157,8 +159,9 @@ public final class StagingWriter {
     // Held until the file is published or discarded: cleanup never takes a batch in writing. The
     // hold records when the batch was first written and last published, which cleanup goes by.
     StagingJanitor.Hold hold = StagingJanitor.holdBatch(paths, storage, file.batch(), clock);
+    boolean replace = replaceExisting || file.kind() == dev.tiering.core.DataKind.CROSSCHECK;
     try {
-      if (!replaceExisting && storage.stat(target).isPresent()) {
+      if (!replace && storage.stat(target).isPresent()) {
         throw new FileAlreadyExistsException(
             target.toString(),
             null,
@@ -173,8 +176,7 @@ public final class StagingWriter {
       TableSchema unpartitioned = schema.isDatePartitioned() ? withoutPartitions(schema) : schema;
       PendingFile pending =
           new HoldingPendingFile(
-              storage.create(target, replaceExisting ? WriteMode.REPLACE : WriteMode.CREATE_NEW),
-              hold);
+              storage.create(target, replace ? WriteMode.REPLACE : WriteMode.CREATE_NEW), hold);
       log.debug("Writing {} to {}", file, target);
       try {
         ParquetRowWriter writer =
