@@ -180,9 +180,31 @@ public interface Storage {
     }
   }
 
+  /**
+   * Checks, changing nothing, that {@link #transfer} would move {@code source} to {@code target}:
+   * what a preview reports in its place, so that it fails where the transfer would.
+   *
+   * @param source the regular file to move
+   * @param target its new path
+   * @throws java.nio.file.FileAlreadyExistsException if anything but a copy of {@code source}'s
+   *     exact bytes is at {@code target}, with the message the transfer would give
+   * @throws IOException if either cannot be read
+   */
+  default void checkTransfer(Path source, Path target) throws IOException {
+    if (stat(target).isPresent()) {
+      checkIsCopy(this, source, target);
+    }
+  }
+
   /** The target is there already: the source goes if it is the same bytes, else nothing moves. */
   private static void finishInterruptedTransfer(Storage storage, Path source, Path target)
       throws IOException {
+    checkIsCopy(storage, source, target);
+    storage.delete(source);
+  }
+
+  /** Refuses a target that is not a copy of the source's exact bytes. */
+  private static void checkIsCopy(Storage storage, Path source, Path target) throws IOException {
     Optional<FileEntry> there = storage.stat(target);
     if (there.isPresent() && !there.get().isFile()) {
       // A link there could point at an identical copy outside the tiers: it is not the copy.
@@ -199,7 +221,6 @@ public interface Storage {
           "a different file is already there; nothing was moved or replaced (compare the two and"
               + " remove the one that is not wanted)");
     }
-    storage.delete(source);
   }
 
   /** True if both files hold the same bytes (compared as streams, so on any storage). */
