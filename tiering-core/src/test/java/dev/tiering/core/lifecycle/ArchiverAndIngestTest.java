@@ -450,8 +450,28 @@ class ArchiverAndIngestTest {
     assertThat(mkfifo.waitFor()).isZero();
     RawIngestor ingestor = new RawIngestor(paths, Storage.local(), clock);
 
-    LifecycleReport dry = ingestor.ingest(input, TableName.of("sensor_feed")).preview();
-    LifecycleReport real = ingestor.ingest(input, TableName.of("sensor_feed")).execute();
+    LifecycleReport dry;
+    LifecycleReport real;
+    try {
+      // Bounded: a FIFO opened for reading blocks until a writer comes.
+      dry =
+          org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+              java.time.Duration.ofSeconds(10),
+              () -> ingestor.ingest(input, TableName.of("sensor_feed")).preview());
+      real =
+          org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+              java.time.Duration.ofSeconds(10),
+              () -> ingestor.ingest(input, TableName.of("sensor_feed")).execute());
+    } finally {
+      if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          && java.nio.file.Files.readAttributes(
+                  target,
+                  java.nio.file.attribute.BasicFileAttributes.class,
+                  java.nio.file.LinkOption.NOFOLLOW_LINKS)
+              .isOther()) {
+        new java.io.RandomAccessFile(target.toFile(), "rw").close();
+      }
+    }
 
     assertThat(real.actions()).isEqualTo(dry.actions());
     assertThat(real.actions(LifecycleReport.Verb.DELETED))
