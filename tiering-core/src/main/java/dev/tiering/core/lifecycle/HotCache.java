@@ -5,6 +5,7 @@ import dev.tiering.core.DataKind;
 import dev.tiering.core.TableName;
 import dev.tiering.core.Zone;
 import dev.tiering.core.lifecycle.internal.PartitionView;
+import dev.tiering.core.lifecycle.internal.PartitionWalker;
 import dev.tiering.core.metrics.MetricsListener;
 import dev.tiering.core.metrics.internal.GuardedListener;
 import dev.tiering.core.routing.DataRef;
@@ -156,8 +157,9 @@ public final class HotCache {
 
   private LifecycleReport promote(Path lakePath, boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cache promote " + lakePath, dryRun);
+    checkIndexReplaceable();
     List<FileEntry> files = new ArrayList<>();
-    collect(lakePath, files, report, true);
+    collect(lakePath, files, report);
     // A preview plays the promote on one copy of the index, so that what it would evict for one
     // file is not evicted again for the next, and what it would cache counts against the budget.
     Map<Path, Entry> played = dryRun ? load().entries : null;
@@ -207,12 +209,16 @@ public final class HotCache {
   }
 
   /**
-   * Adds the files to copy for {@code lakePath}: the file, or the data files readers see in the
-   * directory and its partition directories. Entries named like data files that are not regular
-   * files (a directory, a FIFO, a link) are never copied or entered: they are reported, in words.
+   * Adds the files to copy for {@code lakePath}: the table's own data files as its readers read
+   * them, nothing else. Readers read the visible {@code *.parquet} files directly in a partition
+   * directory (or in an unpartitioned table's directory) that a commit wrote ({@link
+   * PathResolver#commitOf}, the name rule the lake's readers apply first); so a file of another
+   * name is foreign, and a directory inside a partition ({@code backup/}, or {@code
+   * part-9.parquet/} as Spark writes) is never descended into. What is passed over is reported as
+   * kept, with why; entries named like data files that are not regular files (a directory, a FIFO,
+   * a link) are never copied or entered.
    */
-  private void collect(
-      Path lakePath, List<FileEntry> files, LifecycleReport.Builder report, boolean top)
+  private void collect(Path lakePath, List<FileEntry> files, LifecycleReport.Builder report)
       throws IOException {
     Path normalized = lakePath.toAbsolutePath().normalize();
     Path lakeClean = paths.areaRoot(Area.LAKE_CLEAN);
@@ -249,6 +255,7 @@ public final class HotCache {
               + "), so it is on the SSD"
               + " already and its cache copies would mix with its data");
     }
+    Path tableDir = lakeClean.resolve(relative.subpath(0, 2));
     FileEntry entry =
         storage
             .stat(normalized)
@@ -264,34 +271,60 @@ public final class HotCache {
               + " and the SDK never reads through links (cache the file it points to, if that is in"
               + " the lake)");
     }
+    PartitionWalker walker = new PartitionWalker(paths, storage);
     if (entry.isFile()) {
-      files.add(entry);
+      Path dir = normalized.getParent();
+      if (!dir.equals(tableDir) && !walker.isPartition(tableDir, dir)) {
+        notCached(
+            entry,
+            "it is not directly in a partition directory of its table, and readers read no other"
+                + " file (move it into its partition, or out of the table)",
+            report);
+      } else if (!PartitionView.isDataFile(entry)) {
+        notCached(entry, "it is not a data file (a visible *.parquet file)", report);
+      } else {
+        files.add(entry);
+      }
     } else if (entry.isDirectory()) {
-      // The files readers see: of a compaction in progress, only one side.
-      files.addAll(PartitionView.files(storage, normalized, PartitionView.ALL));
-      for (FileEntry child : storage.list(normalized)) {
-        if (child.name().startsWith(".") || child.name().startsWith("_") || child.isFile()) {
-          continue;
-        }
-        if (child.name().endsWith(".parquet")) {
-          // Named like a data file, but not one: never copied, nor what is inside it.
-          report.add(
-              LifecycleReport.Verb.KEPT,
-              child.path(),
-              child.size(),
-              "not cached: it is "
-                  + child.type().inWords()
-                  + " named like a data file, not a file (move it out of the table)");
-        } else if (child.isDirectory()) {
-          try {
-            collect(child.path(), files, report, false);
-          } catch (IOException e) {
-            // One unreadable partition hides only itself.
-            report.fail(child.path(), "list", e);
+      // The table's own files, as its readers find them: the table directory's (an unpartitioned
+      // table), then each partition's at or under the directory, and nothing deeper.
+      List<Path> dirs = new ArrayList<>();
+      if (normalized.equals(tableDir)) {
+        dirs.add(tableDir);
+      }
+      if (walker.isPartition(tableDir, normalized)) {
+        dirs.add(normalized);
+      } else {
+        for (PartitionWalker.Partition partition :
+            walker.partitions(
+                tableDir,
+                null,
+                (unlistable, e) -> {
+                  // One unreadable directory hides only itself.
+                  if (unlistable.startsWith(normalized) || normalized.startsWith(unlistable)) {
+                    report.fail(unlistable, "list", e);
+                  }
+                })) {
+          if (partition.dir().startsWith(normalized)) {
+            dirs.add(partition.dir());
           }
         }
       }
-    } else if (top) {
+      if (dirs.isEmpty()) {
+        notCached(
+            entry,
+            "no partition directory of its table is at or under it, and readers read only the"
+                + " files directly in those (move it out of the table)",
+            report);
+      }
+      for (Path dir : dirs) {
+        try {
+          partitionFiles(dir, dir.equals(tableDir), files, report);
+        } catch (IOException e) {
+          report.fail(dir, "list", e);
+        }
+      }
+    } else {
       throw new IllegalArgumentException(
           "Cannot cache "
               + lakePath
@@ -299,6 +332,51 @@ public final class HotCache {
               + entry.type().inWords()
               + ", not a file or a directory of lake data");
     }
+  }
+
+  /** Why a data file no commit wrote is not cached (the words of the lake's readers' rule). */
+  private static final String FOREIGN =
+      "it is foreign to its table: its name has no commit number, so no commit of the table wrote"
+          + " it and readers never read it (the SDK names its files part-<commit>-<uuid>.parquet)";
+
+  /**
+   * Adds the data files readers read in one partition directory (or an unpartitioned table's
+   * directory): of a compaction in progress, only one side; reports what else looks like data.
+   */
+  private void partitionFiles(
+      Path dir, boolean isTableDir, List<FileEntry> files, LifecycleReport.Builder report)
+      throws IOException {
+    for (FileEntry file : PartitionView.files(storage, dir, PartitionView.ALL)) {
+      if (PathResolver.commitOf(file.name()) == 0) {
+        notCached(file, FOREIGN, report);
+      } else {
+        files.add(file);
+      }
+    }
+    for (FileEntry child : storage.list(dir)) {
+      if (child.name().startsWith(".") || child.name().startsWith("_") || child.isFile()) {
+        continue;
+      }
+      if (child.name().endsWith(".parquet")) {
+        // Named like a data file, but not one: never copied, nor what is inside it.
+        notCached(
+            child,
+            "it is "
+                + child.type().inWords()
+                + " named like a data file, not a file (move it out of the table)",
+            report);
+      } else if (!isTableDir && child.isDirectory()) {
+        notCached(
+            child,
+            "it is a directory inside a partition, and readers never read what is in it (move it"
+                + " out of the table)",
+            report);
+      }
+    }
+  }
+
+  private static void notCached(FileEntry entry, String why, LifecycleReport.Builder report) {
+    report.add(LifecycleReport.Verb.KEPT, entry.path(), entry.size(), "not cached: " + why);
   }
 
   /** Promotes one file into {@code index} (saved by the caller); true if the index changed. */
@@ -853,10 +931,11 @@ public final class HotCache {
   /**
    * Reads the access record: a header line ({@code tiering-cache 1 <token>}, the token fresh at
    * each save), then one line per copy, {@code millis<TAB>bytes<TAB>crc<TAB>lake path relative to
-   * the lake clean area}. Lake paths come from the resolver and hold no tabs or newlines. The index
-   * is read back from disk, so it is untrusted: a damaged line, or one naming anything but a file
-   * of a lake table the cache may copy (one the rules keep in the lake), is skipped and dropped at
-   * the next save, and its copy is never served or deleted.
+   * the lake clean area}. Lake paths hold no tabs or newlines: zones, tables and partitions are
+   * names the resolver checks, and promote copies only files a commit named (see {@link #collect}).
+   * The index is read back from disk, so it is untrusted: a damaged line, or one naming anything
+   * but a file of a lake table the cache may copy (one the rules keep in the lake), is skipped and
+   * dropped at the next save, and its copy is never served or deleted.
    */
   private Loaded load() throws IOException {
     Map<Path, Entry> index = new LinkedHashMap<>();
@@ -886,6 +965,10 @@ public final class HotCache {
     for (int i = 1; i < lines.length; i++) {
       String[] parts = lines[i].split("\t", 4);
       try {
+        if (parts.length != 4) {
+          throw new IllegalArgumentException(
+              parts.length + " tab-separated field(s), not 4 (millis, bytes, crc, lake path)");
+        }
         Path lakeFile = lakeRoot.resolve(parts[3]).normalize();
         if (!lakeFile.startsWith(lakeRoot)) {
           throw new IllegalArgumentException("outside the lake");
@@ -912,8 +995,25 @@ public final class HotCache {
     return new Loaded(token, entry.get().size(), index);
   }
 
+  /**
+   * Refuses a directory at the index's path: no save can replace it (a link or a FIFO there is
+   * replaced, never followed or opened). A promote checks first, so that no copy is made that the
+   * index could not list.
+   */
+  private void checkIndexReplaceable() throws IOException {
+    Path file = paths.cacheIndexFile();
+    if (storage.stat(file).filter(FileEntry::isDirectory).isPresent()) {
+      throw new java.nio.file.FileSystemException(
+          file.toString(),
+          null,
+          "it is a directory, not the cache index file, and the cache cannot replace it (move it"
+              + " away; the cache then starts afresh)");
+    }
+  }
+
   /** Replaces the index file with {@code index} under a fresh token; only under the lock. */
   private void save(Map<Path, Entry> index) throws IOException {
+    checkIndexReplaceable();
     String token = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     text.writeBytes((INDEX_HEADER + " " + token + "\n").getBytes(StandardCharsets.UTF_8));

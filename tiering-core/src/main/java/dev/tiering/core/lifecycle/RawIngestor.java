@@ -112,6 +112,30 @@ public final class RawIngestor {
     // A preview reads what the execution reads (the digests), so it says what the execution will:
     // ingested, already ingested, or refused.
     Optional<FileEntry> existing = storage.stat(target);
+    if (existing.isPresent() && existing.get().isDirectory()) {
+      throw new java.nio.file.FileAlreadyExistsException(
+          target.toString(),
+          input.toString(),
+          "a directory is where "
+              + name
+              + " would be ingested, not an ingested copy; nothing was written (move it away and"
+              + " ingest again)");
+    }
+    if (existing.isPresent() && !existing.get().isFile()) {
+      // A link, a FIFO or a device is no copy: never opened (a FIFO would block, a link would be
+      // read or written through), it is removed as an entry and the copy published in its place.
+      if (!dryRun) {
+        storage.delete(target);
+      }
+      report.add(
+          LifecycleReport.Verb.DELETED,
+          target,
+          0,
+          "it is "
+              + existing.get().type().inWords()
+              + " (never followed or opened), not an ingested copy; the copy takes its place");
+      existing = Optional.empty();
+    }
     String digest;
     if (existing.isPresent()) {
       digest = sha256(input);

@@ -305,6 +305,12 @@ public final class StagingJanitor {
    * @throws IOException if a staging directory cannot be listed
    */
   public List<Batch> batches() throws IOException {
+    return batches(
+        recordedBatches(
+            (path, why) -> log.warn("Batch records: {} {}", path, why.replace('\n', ' '))));
+  }
+
+  private List<Batch> batches(Set<BatchId> recorded) throws IOException {
     Map<BatchId, List<FileEntry>> byBatch = new LinkedHashMap<>();
     for (Path dir : stagingDirs()) {
       for (FileEntry entry : storage.list(dir)) {
@@ -315,7 +321,6 @@ public final class StagingJanitor {
         }
       }
     }
-    Set<BatchId> recorded = recordedBatches();
     Instant now = clock.instant();
     List<Batch> batches = new ArrayList<>();
     for (Map.Entry<BatchId, List<FileEntry>> batch : byBatch.entrySet()) {
@@ -329,13 +334,64 @@ public final class StagingJanitor {
     return batches;
   }
 
-  /** The batches that have a record, by the records' names (never read here). */
-  private Set<BatchId> recordedBatches() throws IOException {
+  /**
+   * The batches that have a record: a regular file (or a link, never followed) named like one in
+   * the records' directory; records are not read here. Anything else there (a directory or a FIFO
+   * named like a record, a file of another name), or a records' directory that is not a directory
+   * or cannot be listed, is handed to {@code stray} with why, and passed over: a batch without a
+   * usable record is dated by its files' times, and nothing that is not a record is ever removed as
+   * one. The writers' temporary files are left alone.
+   */
+  private Set<BatchId> recordedBatches(java.util.function.BiConsumer<Path, String> stray) {
+    Path dir = paths.stagingBatchRecord(BatchId.of("x")).getParent();
+    List<FileEntry> entries;
+    try {
+      entries = storage.list(dir);
+    } catch (IOException e) {
+      String what;
+      try {
+        what = storage.stat(dir).map(d -> d.type().inWords()).orElse("something");
+      } catch (IOException unknown) {
+        what = "something";
+      }
+      stray.accept(
+          dir,
+          "cannot be listed ("
+              + LifecycleReport.Failure.reason(dir, e)
+              + "): it is "
+              + what
+              + " where the batch records' directory should be, so no batch is dated by its"
+              + " record and writers cannot record their batches (move it away; the next writer"
+              + " makes the directory)");
+      return Set.of();
+    }
     Set<BatchId> recorded = new java.util.HashSet<>();
-    for (String name : storage.names(paths.stagingBatchRecord(BatchId.of("x")).getParent())) {
-      PathResolver.batchOfRecord(name).ifPresent(recorded::add);
+    for (FileEntry entry : entries) {
+      if (Storage.isTemporary(entry.name())) {
+        continue;
+      }
+      Optional<BatchId> batch = PathResolver.batchOfRecord(entry.name());
+      if (batch.isPresent() && (entry.isFile() || entry.type() == FileEntry.Type.SYMLINK)) {
+        recorded.add(batch.get());
+      } else {
+        stray.accept(
+            entry.path(),
+            batch.isPresent()
+                ? "is not a batch record: it is "
+                    + entry.type().inWords()
+                    + ", not a regular file; left alone, and batch "
+                    + batch.get()
+                    + " is dated by its files"
+                : "is not a batch record (its name is not <batch>.record); left alone");
+      }
     }
     return recorded;
+  }
+
+  /** Lists the batch records for a cleanup, reporting as kept what is not one. */
+  private Set<BatchId> recordedBatches(LifecycleReport.Builder report) {
+    return recordedBatches(
+        (path, why) -> report.add(LifecycleReport.Verb.KEPT, path, 0, "not cleaned up: it " + why));
   }
 
   /**
@@ -363,6 +419,12 @@ public final class StagingJanitor {
             implausible = "its last publish " + last + " is before its first write " + first;
           }
           if (implausible == null) {
+            // A file's plausible time only ever makes its batch younger: a publish whose record
+            // update failed (a full disk, a kill between the two), a writer whose clock lags the
+            // janitor's, or a stale record of an earlier batch of this id (its files long gone)
+            // would otherwise age a batch that is being written now.
+            Instant oldest = null;
+            Instant newest = null;
             for (FileEntry file : files) {
               String why = implausibleFileTime(file.modified(), now);
               if (why == null && file.modified().isBefore(first.minus(PlausibleTime.SKEW))) {
@@ -370,9 +432,14 @@ public final class StagingJanitor {
               }
               if (why != null) {
                 untrusted.put(file.path(), timeNotUsed(file, why));
+                continue;
               }
+              oldest =
+                  oldest == null || file.modified().isBefore(oldest) ? file.modified() : oldest;
+              newest = newest == null || file.modified().isAfter(newest) ? file.modified() : newest;
             }
-            return new Batch(batch, files, bytes, first, last, untrusted);
+            return new Batch(
+                batch, files, bytes, later(first, oldest), later(last, newest), untrusted);
           }
           recordProblem = "its batch record " + record + " cannot be trusted: " + implausible;
         }
@@ -409,6 +476,10 @@ public final class StagingJanitor {
     return new Batch(batch, files, bytes, oldest, newest, untrusted);
   }
 
+  private static Instant later(Instant recorded, Instant fromFiles) {
+    return fromFiles != null && fromFiles.isAfter(recorded) ? fromFiles : recorded;
+  }
+
   private static String implausibleFileTime(Instant modified, Instant now) {
     String why = PlausibleTime.implausible(modified, now);
     return why == null ? null : why.substring(why.indexOf(" is ") + 4);
@@ -439,9 +510,10 @@ public final class StagingJanitor {
 
   private LifecycleReport cleanupBatch(BatchId batch, boolean dryRun) throws IOException {
     LifecycleReport.Builder report = LifecycleReport.builder("cleanup batch " + batch, dryRun);
-    List<Batch> found = batches().stream().filter(b -> b.batch().equals(batch)).toList();
-    remove(found, null, report);
-    if (found.isEmpty() && !dryRun) {
+    Set<BatchId> recorded = recordedBatches(report);
+    List<Batch> found = batches(recorded).stream().filter(b -> b.batch().equals(batch)).toList();
+    remove(found, null, recorded, report);
+    if (found.isEmpty() && !dryRun && recorded.contains(batch)) {
       removeOrphanRecords(List.of(batch), report);
     }
     return report.finish(log);
@@ -470,7 +542,8 @@ public final class StagingJanitor {
     LifecycleReport.Builder report =
         LifecycleReport.builder(
             "cleanup keeping the " + keepRecent + " most recent batches", dryRun);
-    List<Batch> batches = batches();
+    Set<BatchId> recorded = recordedBatches(report);
+    List<Batch> batches = batches(recorded);
     List<Batch> older = new ArrayList<>();
     int recent = 0;
     for (Batch batch : batches) {
@@ -502,14 +575,15 @@ public final class StagingJanitor {
     remove(
         older,
         clock.instant().minus(grace).minus(grace.isZero() ? Duration.ZERO : RECORD_RESOLUTION),
+        recorded,
         report);
     if (!dryRun) {
       Set<BatchId> withFiles = new java.util.HashSet<>();
       batches.forEach(b -> withFiles.add(b.batch()));
       List<BatchId> orphans = new ArrayList<>();
-      for (BatchId recorded : recordedBatches()) {
-        if (!withFiles.contains(recorded)) {
-          orphans.add(recorded);
+      for (BatchId withRecord : recorded) {
+        if (!withFiles.contains(withRecord)) {
+          orphans.add(withRecord);
         }
       }
       removeOrphanRecords(orphans, report);
@@ -565,16 +639,22 @@ public final class StagingJanitor {
    *
    * @param youngest a batch with a file modified after this is kept whole; null to remove it
    *     regardless of age
+   * @param recorded the batches with a record, whose record goes with their last file
    */
-  private void remove(List<Batch> chosen, Instant youngest, LifecycleReport.Builder report)
+  private void remove(
+      List<Batch> chosen, Instant youngest, Set<BatchId> recorded, LifecycleReport.Builder report)
       throws IOException {
     for (int from = 0; from < chosen.size(); from += LOCKED_AT_ONCE) {
       removeGroup(
-          chosen.subList(from, Math.min(chosen.size(), from + LOCKED_AT_ONCE)), youngest, report);
+          chosen.subList(from, Math.min(chosen.size(), from + LOCKED_AT_ONCE)),
+          youngest,
+          recorded,
+          report);
     }
   }
 
-  private void removeGroup(List<Batch> chosen, Instant youngest, LifecycleReport.Builder report)
+  private void removeGroup(
+      List<Batch> chosen, Instant youngest, Set<BatchId> recorded, LifecycleReport.Builder report)
       throws IOException {
     Map<BatchId, Closeable> locked = new LinkedHashMap<>();
     Throwable failure = null;
@@ -634,8 +714,9 @@ public final class StagingJanitor {
           for (FileEntry file : files) {
             removedAll &= removeFile(file, batch.untrusted().get(file.path()), report);
           }
-          if (removedAll && !report.dryRun()) {
-            // The record goes with the batch's last file, still under the batch's lock.
+          if (removedAll && !report.dryRun() && recorded.contains(batch.batch())) {
+            // The record goes with the batch's last file, still under the batch's lock (a record
+            // written since it was listed means the batch changed, and it was kept above).
             Path record = paths.stagingBatchRecord(batch.batch());
             try {
               storage.delete(record);
@@ -727,7 +808,15 @@ public final class StagingJanitor {
     try {
       if (archive && file.isFile()) {
         Path target = paths.stagingArchiveFile(StagingFile.parse(file.name()).orElseThrow());
-        if (!report.dryRun()) {
+        if (report.dryRun()) {
+          // Refused where the execution's transfer would be: the archive holds another file of
+          // the name (batch ids repeat).
+          java.util.Optional<java.nio.file.FileAlreadyExistsException> conflict =
+              Storage.transferConflict(storage, file.path(), target);
+          if (conflict.isPresent()) {
+            throw conflict.get();
+          }
+        } else {
           storage.transfer(file.path(), target);
         }
         report.add(

@@ -446,6 +446,60 @@ class ArchiverAndIngestTest {
   }
 
   @Test
+  void anIngestPutsItsCopyInPlaceOfAFifoAndRefusesADirectoryAtItsTarget(@TempDir Path inbox)
+      throws Exception {
+    Path input = Files.writeString(inbox.resolve("feed-005.csv"), "a,b\n9,10\n");
+    Path target = base.resolve("lake/raw/sensor_feed/2025-11-10/feed-005.csv");
+    Files.createDirectories(target.getParent());
+    Process mkfifo = new ProcessBuilder("mkfifo", target.toString()).start();
+    assertThat(mkfifo.waitFor()).isZero();
+    RawIngestor ingestor = new RawIngestor(paths, Storage.local(), clock);
+
+    LifecycleReport dry;
+    LifecycleReport real;
+    try {
+      // Bounded: a FIFO opened for reading blocks until a writer comes.
+      dry =
+          org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+              java.time.Duration.ofSeconds(10),
+              () -> ingestor.ingest(input, TableName.of("sensor_feed")).preview());
+      real =
+          org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+              java.time.Duration.ofSeconds(10),
+              () -> ingestor.ingest(input, TableName.of("sensor_feed")).execute());
+    } finally {
+      if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          && java.nio.file.Files.readAttributes(
+                  target,
+                  java.nio.file.attribute.BasicFileAttributes.class,
+                  java.nio.file.LinkOption.NOFOLLOW_LINKS)
+              .isOther()) {
+        new java.io.RandomAccessFile(target.toFile(), "rw").close();
+      }
+    }
+
+    assertThat(real.actions()).isEqualTo(dry.actions());
+    assertThat(real.actions(LifecycleReport.Verb.DELETED))
+        .singleElement()
+        .satisfies(a -> assertThat(a.path()).isEqualTo(target))
+        .satisfies(
+            a ->
+                assertThat(a.detail())
+                    .isEqualTo(
+                        "it is a FIFO (named pipe) (never followed or opened), not an ingested"
+                            + " copy; the copy takes its place"));
+    assertThat(target).isRegularFile().hasContent("a,b\n9,10\n");
+
+    Path other = Files.writeString(inbox.resolve("feed-006.csv"), "a,b\n");
+    Path dir = Files.createDirectories(target.resolveSibling("feed-006.csv"));
+    assertThatThrownBy(() -> ingestor.ingest(other, TableName.of("sensor_feed")).execute())
+        .isInstanceOf(java.nio.file.FileAlreadyExistsException.class)
+        .hasMessageContaining("a directory is where feed-006.csv would be ingested");
+    assertThat(dir).isEmptyDirectory();
+    assertThat(dir.resolveSibling("feed-006.csv.sha256")).doesNotExist();
+  }
+
+  @Test
   void aRetentionPassKilledAfterAnyChangeLosesNothingAndNeverDeletesWhatItArchived()
       throws IOException {
     RetentionPolicy policy =

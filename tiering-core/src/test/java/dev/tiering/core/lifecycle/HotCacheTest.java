@@ -54,6 +54,16 @@ class HotCacheTest {
   }
 
   /**
+   * A name a commit gives a data file ({@code part-<commit>-<uuid>.parquet}), its uuid drawn from
+   * {@code label}: promote copies only such files of a partition, as readers read only them.
+   */
+  static String committed(String label) {
+    return "part-0000000001-"
+        + java.util.UUID.nameUUIDFromBytes(label.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        + ".parquet";
+  }
+
+  /**
    * Bytes framed as a Parquet file (PAR1 at both ends, a footer length that fits), all the cache
    * checks in this module; the rest varies with {@code seed}.
    */
@@ -160,9 +170,9 @@ class HotCacheTest {
 
   @Test
   void verifyCatchesSameSizeCorruptionAndVanishedLakeFiles() throws IOException {
-    Path damaged = lakeFile("t", 3, "damaged.parquet", (int) (64 * KB));
-    Path gone = lakeFile("t", 3, "gone.parquet", (int) (64 * KB));
-    Path fine = lakeFile("t", 3, "fine.parquet", (int) (64 * KB));
+    Path damaged = lakeFile("t", 3, committed("damaged"), (int) (64 * KB));
+    Path gone = lakeFile("t", 3, committed("gone"), (int) (64 * KB));
+    Path fine = lakeFile("t", 3, committed("fine"), (int) (64 * KB));
     HotCache cache = cache(HotCache.DEFAULT_BUDGET);
     cache
         .promote(
@@ -277,14 +287,20 @@ class HotCacheTest {
 
   @Test
   void promotingAPartitionMidCompactionCopiesOnlyWhatReadersSee() throws IOException {
-    Path input1 = lakeFile("sales", 1, "part-a.parquet", (int) KB);
-    Path input2 = lakeFile("sales", 1, "part-b.parquet", (int) KB);
-    Path output = lakeFile("sales", 1, "part-c.parquet", (int) (2 * KB));
+    Path input1 = lakeFile("sales", 1, committed("a"), (int) KB);
+    Path input2 = lakeFile("sales", 1, committed("b"), (int) KB);
+    Path output = lakeFile("sales", 1, committed("c"), (int) (2 * KB));
     // A compaction past its commit point: the inputs are superseded by the output.
     Files.writeString(
         input1.resolveSibling(".compaction-1.journal"),
         "tiering-compaction 2\n"
-            + "input part-a.parquet\ninput part-b.parquet\noutput part-c.parquet "
+            + "input "
+            + input1.getFileName()
+            + "\ninput "
+            + input2.getFileName()
+            + "\noutput "
+            + output.getFileName()
+            + " "
             + 2 * KB
             + " 10\npublished\n");
 
@@ -361,19 +377,19 @@ class HotCacheTest {
 
   @Test
   void onlyCompleteParquetFilesAreCachedAndVerifyDropsCopiesThatAreNot() throws IOException {
-    Path dir = lakeFile("sales", 3, "part-good.parquet", (int) KB).getParent();
-    Path empty = Files.write(dir.resolve("part-empty.parquet"), new byte[0]);
-    Path random = Files.write(dir.resolve("part-random.parquet"), new byte[2048]);
+    Path dir = lakeFile("sales", 3, committed("good"), (int) KB).getParent();
+    Path empty = Files.write(dir.resolve(committed("empty")), new byte[0]);
+    Path random = Files.write(dir.resolve(committed("random")), new byte[2048]);
     byte[] good = parquetFramed(4096, 1);
     Path truncated =
-        Files.write(dir.resolve("part-truncated.parquet"), java.util.Arrays.copyOf(good, 3000));
+        Files.write(dir.resolve(committed("truncated")), java.util.Arrays.copyOf(good, 3000));
     HotCache cache = cache(1000 * KB);
 
     LifecycleReport report = cache.promote(dir).execute();
 
     assertThat(report.actions(LifecycleReport.Verb.CACHED))
         .singleElement()
-        .satisfies(a -> assertThat(a.path().getFileName()).hasToString("part-good.parquet"));
+        .satisfies(a -> assertThat(a.path().getFileName()).hasToString(committed("good")));
     assertThat(report.failures())
         .extracting(LifecycleReport.Failure::path)
         .containsExactlyInAnyOrder(empty, random, truncated);
@@ -437,7 +453,7 @@ class HotCacheTest {
 
   @Test
   void aDirectoryNamedLikeADataFileIsNeverCopiedAndIsNamedAsADirectory() throws IOException {
-    Path good = lakeFile("sales", 3, "part-1.parquet", (int) KB);
+    Path good = lakeFile("sales", 3, committed("1"), (int) KB);
     // What Spark writes: a directory named like a file, with data files inside.
     Path sparkDir = Files.createDirectories(good.resolveSibling("part-9.parquet"));
     Files.write(sparkDir.resolve("part-00000.parquet"), parquetFramed((int) KB, 9));
@@ -466,8 +482,8 @@ class HotCacheTest {
 
   @Test
   void aFailedEvictionNamesTheCopyWhatFailedAndWhyOnce() throws IOException {
-    Path a = lakeFile("t", 1, "a.parquet", (int) KB);
-    Path b = lakeFile("t", 1, "b.parquet", (int) KB);
+    Path a = lakeFile("t", 1, committed("a"), (int) KB);
+    Path b = lakeFile("t", 1, committed("b"), (int) KB);
     Path stuck = paths.counterpart(a, DataKind.CACHE);
     dev.tiering.core.testing.FaultyStorage storage =
         new dev.tiering.core.testing.FaultyStorage()
@@ -490,9 +506,9 @@ class HotCacheTest {
 
   @Test
   void oneUnreadablePartitionIsReportedAndTheOthersArePromoted() throws IOException {
-    Path day1 = lakeFile("t", 1, "part-1.parquet", (int) KB);
-    Path day2 = lakeFile("t", 2, "part-2.parquet", (int) KB);
-    Path day3 = lakeFile("t", 3, "part-3.parquet", (int) KB);
+    Path day1 = lakeFile("t", 1, committed("1"), (int) KB);
+    Path day2 = lakeFile("t", 2, committed("2"), (int) KB);
+    Path day3 = lakeFile("t", 3, committed("3"), (int) KB);
     dev.tiering.core.testing.FaultyStorage storage =
         new dev.tiering.core.testing.FaultyStorage()
             .failLists(day2.getParent()::equals)
@@ -553,12 +569,38 @@ class HotCacheTest {
 
   @Test
   void aLakeFileNameWithANewlineDoesNotSplitTheCacheIndex() throws IOException {
+    // No commit names a file so (a commit's names hold a uuid), so readers never read it: promote
+    // passes it over, saying so, and its name never reaches the line-based index.
+    Path good = lakeFile("sales", 3, committed("good"), (int) KB);
     Path odd = lakeFile("sales", 3, "part-0000000001-a\n1\t2\t3\tx.parquet", (int) KB);
-    cache(1000 * KB).promote(odd.getParent()).execute();
+    LifecycleReport report = cache(1000 * KB).promote(odd.getParent()).execute();
 
     // A fresh instance reads the index from disk, as the next command does.
     assertThat(cache(1000 * KB).entries())
         .extracting(HotCache.Entry::lakeFile)
+        .containsExactly(good);
+    assertThat(report.actions(LifecycleReport.Verb.KEPT))
+        .extracting(LifecycleReport.Action::path)
         .containsExactly(odd);
+  }
+
+  @Test
+  void aDamagedIndexLineIsSkippedAndADirectoryAtTheIndexStopsAPromoteBeforeItCopies()
+      throws IOException {
+    Path good = lakeFile("sales", 3, committed("good"), (int) KB);
+    Files.createDirectories(paths.cacheIndexFile().getParent());
+    Files.writeString(paths.cacheIndexFile(), "tiering-cache 1 abc\n12\tno more fields\n");
+    assertThat(cache(1000 * KB).entries()).isEmpty();
+
+    Files.delete(paths.cacheIndexFile());
+    Files.createDirectories(paths.cacheIndexFile().resolve("restored"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> cache(1000 * KB).promote(good.getParent()).execute())
+        .isInstanceOf(java.nio.file.FileSystemException.class)
+        .hasMessage(
+            paths.cacheIndexFile()
+                + ": it is a directory, not the cache index file, and the cache cannot replace it"
+                + " (move it away; the cache then starts afresh)");
+    assertThat(paths.counterpart(good, DataKind.CACHE)).doesNotExist();
   }
 }

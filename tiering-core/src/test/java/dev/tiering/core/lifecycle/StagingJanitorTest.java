@@ -697,4 +697,32 @@ class StagingJanitorTest {
     assertThat(report.removedFiles()).isEqualTo(2);
     assertThat(names()).allMatch(n -> n.endsWith("_b2.parquet"));
   }
+
+  @Test
+  void aDirectoryNamedLikeARecordAndAStrayFileAmongTheRecordsAreReportedAndLeftAlone()
+      throws IOException {
+    writeBatch("b1", NOW.minus(Duration.ofHours(3)), 2);
+    writeBatch("b2", NOW.minus(Duration.ofHours(2)), 2);
+    // A restore or a hand edit: b1's record is a directory (with something in it), and a file
+    // of no record's name lies beside the records.
+    Path record = paths.stagingBatchRecord(BatchId.of("b1"));
+    Files.delete(record);
+    Files.writeString(Files.createDirectories(record).resolve("keep.txt"), "an operator's note");
+    Path stray = Files.writeString(record.resolveSibling("notes.txt"), "an operator's note");
+
+    LifecycleReport report = janitor().cleanupOldBatches(1).execute();
+
+    assertThat(report.failures()).isEmpty();
+    assertThat(names()).allMatch(n -> n.endsWith("_b2.parquet")).hasSize(2);
+    assertThat(report.actions(LifecycleReport.Verb.KEPT))
+        .filteredOn(a -> a.path().equals(record) || a.path().equals(stray))
+        .extracting(LifecycleReport.Action::detail)
+        .containsExactlyInAnyOrder(
+            "not cleaned up: it is not a batch record: it is a directory, not a regular file;"
+                + " left alone, and batch b1 is dated by its files",
+            "not cleaned up: it is not a batch record (its name is not <batch>.record); left"
+                + " alone");
+    assertThat(record.resolve("keep.txt")).exists();
+    assertThat(stray).exists();
+  }
 }

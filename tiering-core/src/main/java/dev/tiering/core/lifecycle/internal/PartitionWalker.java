@@ -85,6 +85,19 @@ public final class PartitionWalker {
     return found;
   }
 
+  /**
+   * {@return whether {@code dir} is a date partition of {@code tableDir} in any layout, as {@link
+   * #partitions} finds them} Looks at the names only.
+   *
+   * @param tableDir the table directory
+   * @param dir a directory under it
+   */
+  public boolean isPartition(Path tableDir, Path dir) {
+    return dir.startsWith(tableDir)
+        && !dir.equals(tableDir)
+        && dayOf(tableDir.relativize(dir), null).isPresent();
+  }
+
   private void collect(
       Path tableDir, Path dir, PartitionLayout layout, List<Partition> found, Unreadable unreadable)
       throws IOException {
