@@ -134,32 +134,6 @@ final class LayoutOptions {
    */
   static void refuseRootOnOthersTiers(PathResolver paths, CommandLine.Model.CommandSpec spec)
       throws IOException {
-    refuseRootOnOthersTiers(
-        paths,
-        spec,
-        owner ->
-            "files root made there (locks, temporary files, directories) would belong to root,"
-                + " which "
-                + owner
-                + "'s jobs could not use or remove");
-  }
-
-  /**
-   * Refuses a command that reads with root's rights what another user may write: {@code sql} runs
-   * queries that may list and read any file its DuckDB reaches, and a link that the tiers' owner
-   * (or anyone who may write the lake) put there would hand root's rights to them. As the owner,
-   * such a link reaches only what the owner may read anyway.
-   *
-   * @param spec the running command, to name it in the fix
-   * @param why the reason, given the owner's name
-   * @throws RefusedAsRootException naming the root, its owner and {@code sudo -u <owner> tiering
-   *     ...}
-   */
-  static void refuseRootOnOthersTiers(
-      PathResolver paths,
-      CommandLine.Model.CommandSpec spec,
-      java.util.function.Function<String, String> why)
-      throws IOException {
     if (!runningAsRoot()) {
       return;
     }
@@ -189,9 +163,10 @@ final class LayoutOptions {
                 + " belongs to "
                 + owner
                 + (owner.equals(Integer.toString(uid)) ? "" : " (uid " + uid + ")")
-                + ", and "
-                + why.apply(owner)
-                + "; nothing was done (run it as the tiers' owner: "
+                + ", and files root made there (locks, temporary files, directories) would belong"
+                + " to root, which "
+                + owner
+                + "'s jobs could not use or remove; nothing was done (run it as the tiers' owner: "
                 + "sudo -u "
                 + owner
                 + " tiering "

@@ -31,8 +31,9 @@ import picocli.CommandLine.Parameters;
           + " a write being published or a compaction under way never shows half.",
       "Read-only: anything but a single SELECT is refused, and nothing is written anywhere.",
       "DuckDB may read only the lake and the hot cache (read_parquet, read_csv, glob, ...);"
-          + " any other path, a link out of them and '..' are refused. A table that cannot be"
-          + " read has no view: a query naming it fails saying why, the others run."
+          + " any other path, a link out of them and '..' are refused. Run as root, a query reads"
+          + " the views only, never a file by its path. A table that cannot be read has no view:"
+          + " a query naming it fails saying why, the others run."
     })
 final class SqlCommand implements Callable<Integer> {
 
@@ -79,24 +80,25 @@ final class SqlCommand implements Callable<Integer> {
     dev.tiering.core.storage.Storage storage = tiers.storage(paths, true);
     LayoutOptions.requireRoots(paths, storage, dev.tiering.core.Tier.COLD);
     // DuckDB checks its allowed directories against a path as written, not against what a
-    // wildcard finds through a link: as root, a link the owner planted would list or read any
-    // file on the machine.
-    LayoutOptions.refuseRootOnOthersTiers(
-        paths,
-        spec,
-        owner ->
-            "a query run as root reads with root's rights: a link that "
-                + owner
-                + " (or anyone who may write the tiers) put in the lake would let it list or read"
-                + " files "
-                + owner
-                + " may not");
+    // wildcard finds through a link: as root, a link that anyone who may write a directory of the
+    // tiers planted would let a query list files anywhere. Root reads the views only.
+    boolean root = LayoutOptions.runningAsRoot();
+    if (root && staging) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "tiering sql: --staging reads files by their paths, which a query run as root may"
+                  + " not (a link planted in the tiers could lead a wildcard anywhere); nothing was"
+                  + " done (run it as the tiers' owner: sudo -u <owner> tiering sql --staging …)");
+      return TieringCli.EXIT_NOPERM;
+    }
+    LakeViews.Reach reach =
+        root
+            ? LakeViews.Reach.VIEWS
+            : staging ? LakeViews.Reach.LAKE_AND_STAGING : LakeViews.Reach.LAKE;
     PrintWriter out = spec.commandLine().getOut();
     LakeViews.Result result;
-    try (LakeViews views =
-        LakeViews.open(
-            TableOptions.reader(paths, storage),
-            staging ? LakeViews.Reach.LAKE_AND_STAGING : LakeViews.Reach.LAKE)) {
+    try (LakeViews views = LakeViews.open(TableOptions.reader(paths, storage), reach)) {
       result = views.query(sql, limit);
     } catch (java.sql.SQLException e) {
       boolean confined = String.valueOf(e.getMessage()).startsWith("Permission Error");

@@ -75,10 +75,14 @@ public final class LakeViews implements AutoCloseable {
   /** The directories DuckDB may read files in. */
   private final List<String> readable;
 
-  private LakeViews(LakeReader reader, Connection connection, List<String> readable) {
+  /** What a query may read besides the views. */
+  private final Reach reach;
+
+  private LakeViews(LakeReader reader, Connection connection, List<String> readable, Reach reach) {
     this.reader = reader;
     this.connection = connection;
     this.readable = List.copyOf(readable);
+    this.reach = reach;
   }
 
   /** What a query may read, besides the views: DuckDB is refused every other file. */
@@ -86,10 +90,18 @@ public final class LakeViews implements AutoCloseable {
     /** The lake tier's areas (clean, archive, raw) and the hot tier's cache of clean data. */
     LAKE,
     /** As {@link #LAKE}, and the hot tier's staging (the SLM jobs' intermediate files). */
-    LAKE_AND_STAGING;
+    LAKE_AND_STAGING,
+    /**
+     * The views only: a query may not name a file ({@code read_parquet}, {@code glob}, {@code
+     * read_text}, … or {@code FROM '<path>'}). DuckDB checks an allowed directory against a path as
+     * written, not against what a wildcard finds through a link planted in the lake, so a process
+     * with more rights than the tiers' writers (root) must not read files by path.
+     */
+    VIEWS;
 
     /** The directories a query may read, each with a trailing separator. */
     List<String> directories(PathResolver paths) {
+      // VIEWS reads what LAKE does, but only through the views' own file lists.
       List<String> directories = new ArrayList<>();
       List<dev.tiering.core.Area> areas = new ArrayList<>();
       if (paths.layout().lakeIsLocal()) {
@@ -141,8 +153,8 @@ public final class LakeViews implements AutoCloseable {
    * allowed_directories}), and the configuration is locked so that no statement can change it.
    * DuckDB checks a path as written, not what a wildcard finds through a link: a link put inside
    * {@code reach} by whoever may write it lets a wildcard before it (in {@code glob}) list what it
-   * points to. Queries run with the process's rights, so run them as the tiers' owner, never as
-   * root on tiers another user writes ({@code tiering sql} refuses that).
+   * points to. Queries run with the process's rights: a process with more rights than the tiers'
+   * writers (root) should use {@link Reach#VIEWS}, as {@code tiering sql} does.
    *
    * @param reader the reader whose tables, storage and commits the views follow
    * @param reach what queries may read besides the views
@@ -176,7 +188,7 @@ public final class LakeViews implements AutoCloseable {
     } catch (SQLException e) {
       throw new IOException("Cannot start DuckDB: " + e.getMessage(), e);
     }
-    LakeViews views = new LakeViews(reader, connection, directories);
+    LakeViews views = new LakeViews(reader, connection, directories, reach);
     try {
       views.refresh();
     } catch (IOException | RuntimeException e) {
@@ -442,9 +454,9 @@ public final class LakeViews implements AutoCloseable {
     }
   }
 
-  /** DuckDB's errors that come from a file it reads, not from the statement. */
+  /** DuckDB's errors that a file's damaged bytes cause when it decodes them. */
   private static final List<String> FILE_ERRORS =
-      List.of("Invalid Error", "IO Error", "INTERNAL Error", "Internal Error");
+      List.of("Invalid Error", "INTERNAL Error", "Internal Error");
 
   /**
    * A failure that a file of the queried tables may have caused, with that file named: DuckDB names
@@ -458,7 +470,11 @@ public final class LakeViews implements AutoCloseable {
   private SQLException namingDamagedFile(SQLException failure, JsonNode statements)
       throws IOException {
     String message = String.valueOf(failure.getMessage());
-    if (FILE_ERRORS.stream().noneMatch(message::startsWith)) {
+    // Not for a statement's own I/O error (a pattern that matches nothing): only a decoding
+    // failure, or an I/O error on a file of the views.
+    boolean decoding = FILE_ERRORS.stream().anyMatch(message::startsWith);
+    boolean viewFile = message.startsWith("IO Error") && files.stream().anyMatch(message::contains);
+    if (!decoding && !viewFile) {
       return failure;
     }
     java.util.Set<String> queried = new java.util.LinkedHashSet<>();
@@ -608,7 +624,13 @@ public final class LakeViews implements AutoCloseable {
       throw new SQLException(
           "Only one statement can run here; found " + statements + " in " + first(sql));
     }
-    checkFunctions(parsed.path("statements"), false);
+    java.util.Set<String> allowed = READING_TABLE_FUNCTIONS;
+    if (reach == Reach.VIEWS) {
+      allowed = new java.util.HashSet<>(READING_TABLE_FUNCTIONS);
+      allowed.removeAll(FILE_TABLE_FUNCTIONS);
+      checkNoFileScan(parsed.path("statements"));
+    }
+    checkFunctions(parsed.path("statements"), false, allowed);
     return parsed.path("statements");
   }
 
@@ -673,6 +695,57 @@ public final class LakeViews implements AutoCloseable {
           "duckdb_keywords",
           "duckdb_settings");
 
+  /** Table functions that read files by their paths: refused when a query reads only views. */
+  private static final java.util.Set<String> FILE_TABLE_FUNCTIONS =
+      java.util.Set.of(
+          "read_parquet",
+          "parquet_scan",
+          "parquet_metadata",
+          "parquet_schema",
+          "parquet_file_metadata",
+          "parquet_kv_metadata",
+          "read_csv",
+          "read_csv_auto",
+          "sniff_csv",
+          "read_json",
+          "read_json_auto",
+          "read_ndjson",
+          "read_ndjson_auto",
+          "read_json_objects",
+          "read_text",
+          "read_blob",
+          "glob");
+
+  /**
+   * Refuses a table named like a file (a quoted path after {@code FROM}, wildcards or not), which
+   * DuckDB reads as a scan of that path: under {@link Reach#VIEWS} a query names views, never
+   * files.
+   */
+  private static void checkNoFileScan(JsonNode node) throws SQLException {
+    if (node.isObject()) {
+      if ("BASE_TABLE".equals(node.path("type").asText())
+          && node.path("schema_name").asText("").isEmpty()) {
+        String name = node.path("table_name").asText("");
+        if (name.chars().anyMatch(c -> "/\\.*?[{~".indexOf(c) >= 0)) {
+          throw new SQLException(
+              "The file "
+                  + name
+                  + " cannot be read here: a query run with more rights than the tiers' writers"
+                  + " (as root) reads the views only, never a file by its path (a link planted in"
+                  + " the lake could lead a wildcard anywhere); query the views, or run as the"
+                  + " tiers' owner");
+        }
+      }
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
+        checkNoFileScan(field.getValue());
+      }
+    } else if (node.isArray()) {
+      for (JsonNode item : node) {
+        checkNoFileScan(item);
+      }
+    }
+  }
+
   /** Scalar functions with effects beyond their result. */
   private static final java.util.Set<String> EFFECTFUL_FUNCTIONS =
       java.util.Set.of("setseed", "write_log", "nextval", "currval");
@@ -682,29 +755,36 @@ public final class LakeViews implements AutoCloseable {
    * scalar function in {@link #EFFECTFUL_FUNCTIONS}, anywhere in its parsed tree: an allow-list,
    * because a new DuckDB may add table functions with effects, as {@code enable_logging} was.
    */
-  private static void checkFunctions(JsonNode node, boolean tableFunction) throws SQLException {
+  private static void checkFunctions(
+      JsonNode node, boolean tableFunction, java.util.Set<String> allowed) throws SQLException {
     if (node.isObject()) {
       JsonNode name = node.get("function_name");
       if (name != null && name.isTextual()) {
         String function = name.asText().toLowerCase(Locale.ROOT);
-        if ((tableFunction && !READING_TABLE_FUNCTIONS.contains(function))
+        if ((tableFunction && !allowed.contains(function))
             || EFFECTFUL_FUNCTIONS.contains(function)) {
           throw new SQLException(
               "The function "
                   + function
-                  + "() cannot run here: a query may"
-                  + " only read (table functions: "
-                  + new java.util.TreeSet<>(READING_TABLE_FUNCTIONS)
+                  + "() cannot run here: "
+                  + (FILE_TABLE_FUNCTIONS.contains(function)
+                      ? "a query run with more rights than the tiers' writers (as root) reads the"
+                          + " views only, never a file by its path (a link planted in the lake could"
+                          + " lead a wildcard anywhere); query the views, or run as the tiers'"
+                          + " owner"
+                      : "a query may only read")
+                  + " (table functions: "
+                  + new java.util.TreeSet<>(allowed)
                   + ")");
         }
       }
       boolean tableRef = "TABLE_FUNCTION".equals(node.path("type").asText());
       for (Map.Entry<String, JsonNode> field : node.properties()) {
-        checkFunctions(field.getValue(), tableRef && field.getKey().equals("function"));
+        checkFunctions(field.getValue(), tableRef && field.getKey().equals("function"), allowed);
       }
     } else if (node.isArray()) {
       for (JsonNode item : node) {
-        checkFunctions(item, false);
+        checkFunctions(item, false, allowed);
       }
     }
   }
