@@ -49,9 +49,11 @@ public final class SeedFunctions {
   }
 
   /**
-   * Clean rows to the lake (zstd 5, schema.json kept), once per batch however often retried. The
-   * rows are the whole batch, as {@link #readIntermediateResults} returns it: a batch with none is
-   * settled by an empty commit.
+   * Clean rows to the lake (zstd 5, schema.json kept), once per batch however often retried. An
+   * empty list is refused (it would use the batch's write id up): these rows come from the caller,
+   * who may have read a batch before its jobs finished. A coordinator that knows its batch is
+   * complete and empty commits it with {@link LakeWriteOptions#allowEmpty()}, as {@link
+   * Coordinator} does.
    */
   public void saveCleanData(String batch, List<Prediction> rows) throws IOException {
     tiering
@@ -61,7 +63,7 @@ public final class SeedFunctions {
             "slm_predictions",
             Prediction.class,
             rows,
-            LakeWriteOptions.defaults().partitionBy("ts").writeId(batch).allowEmpty());
+            LakeWriteOptions.defaults().partitionBy("ts").writeId(batch));
   }
 
   /** Removes an aggregated batch from staging now (a batch a job still writes is kept). */

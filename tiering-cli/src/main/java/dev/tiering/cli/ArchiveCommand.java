@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Move lake partitions older than their zone's retention to the archive, and delete"
-          + " archived partitions that reached the archive longer ago than the archive retention"
-          + " (never in the pass that archived them).",
+          + " archived files that reached the archive longer ago than the archive retention (each"
+          + " file dated by its own arrival, so never in the pass that archived it).",
       "Retention per zone as ZONE=DAYS or ZONE=ISO-period, e.g. silver=90 or silver=P2Y."
     })
 final class ArchiveCommand implements Callable<Integer> {
@@ -37,7 +37,8 @@ final class ArchiveCommand implements Callable<Integer> {
   @Option(
       names = "--archive-retention",
       paramLabel = "ZONE=AGE",
-      description = "Delete archived partitions older than this, e.g. silver=P2Y.")
+      description =
+          "Delete archived files that reached the archive longer ago than this, e.g. silver=P2Y.")
   Map<String, String> archive;
 
   @Option(
