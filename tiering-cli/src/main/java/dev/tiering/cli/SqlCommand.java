@@ -107,7 +107,9 @@ final class SqlCommand implements Callable<Integer> {
           .println(
               "tiering sql: "
                   + e.getMessage()
-                  + (confined && !staging ? "; add --staging to read the hot tier's staging" : ""));
+                  + (confined && !staging && !root
+                      ? "; add --staging to read the hot tier's staging"
+                      : ""));
       return EXIT_SQL;
     }
     if (format.csv) {

@@ -271,7 +271,7 @@ class SqlCommandTest {
       assertThat(run.exitCode()).as(path).isEqualTo(SqlCommand.EXIT_SQL);
       assertThat(run.err())
           .as(path)
-          .startsWith("tiering sql: The file " + path + " cannot be read here: a query run with");
+          .startsWith("tiering sql: The table " + path + " cannot be read here: a query run with");
     }
     for (String refused :
         List.of(

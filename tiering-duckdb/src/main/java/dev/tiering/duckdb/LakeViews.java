@@ -437,6 +437,13 @@ public final class LakeViews implements AutoCloseable {
         return run(sql, maxRows);
       } catch (SQLException e) {
         if (String.valueOf(e.getMessage()).startsWith("Permission Error")) {
+          if (reach == Reach.VIEWS) {
+            // DuckDB names the file it refused, which a wildcard may have found through a link:
+            // a name outside the lake is not for a query to learn.
+            throw new SQLException(
+                "Permission Error: a query run with more rights than the tiers' writers (as root)"
+                    + " reads the views only");
+          }
           throw new SQLException(
               e.getMessage().lines().findFirst().orElse("")
                   + " (a query may read only under "
@@ -716,24 +723,36 @@ public final class LakeViews implements AutoCloseable {
           "read_blob",
           "glob");
 
+  /** A name a view, a zone, a CTE or a catalog schema has: nothing DuckDB could read as a path. */
+  private static final java.util.regex.Pattern PLAIN_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
   /**
-   * Refuses a table named like a file (a quoted path after {@code FROM}, wildcards or not), which
-   * DuckDB reads as a scan of that path: under {@link Reach#VIEWS} a query names views, never
-   * files.
+   * Refuses a table reference that is not plain names ({@code zone.table}, a CTE): DuckDB reads a
+   * name like a file ({@code FROM '<path>'}, or {@code "<path>".parquet}, where it joins catalog,
+   * schema and table back into a path) as a scan of that path. Under {@link Reach#VIEWS} a query
+   * names views, never files: an allow-list of plain names, not a search for path characters.
    */
   private static void checkNoFileScan(JsonNode node) throws SQLException {
     if (node.isObject()) {
-      if ("BASE_TABLE".equals(node.path("type").asText())
-          && node.path("schema_name").asText("").isEmpty()) {
+      if ("BASE_TABLE".equals(node.path("type").asText())) {
+        String catalog = node.path("catalog_name").asText("");
+        String schema = node.path("schema_name").asText("");
         String name = node.path("table_name").asText("");
-        if (name.chars().anyMatch(c -> "/\\.*?[{~".indexOf(c) >= 0)) {
+        if (!(catalog.isEmpty() || PLAIN_NAME.matcher(catalog).matches())
+            || !(schema.isEmpty() || PLAIN_NAME.matcher(schema).matches())
+            || !PLAIN_NAME.matcher(name).matches()) {
           throw new SQLException(
-              "The file "
-                  + name
+              "The table "
+                  + String.join(
+                      ".",
+                      java.util.stream.Stream.of(catalog, schema, name)
+                          .filter(part -> !part.isEmpty())
+                          .toList())
                   + " cannot be read here: a query run with more rights than the tiers' writers"
                   + " (as root) reads the views only, never a file by its path (a link planted in"
-                  + " the lake could lead a wildcard anywhere); query the views, or run as the"
-                  + " tiers' owner");
+                  + " the lake could lead a wildcard anywhere); query the views by their plain"
+                  + " names, or run as the tiers' owner");
         }
       }
       for (Map.Entry<String, JsonNode> field : node.properties()) {

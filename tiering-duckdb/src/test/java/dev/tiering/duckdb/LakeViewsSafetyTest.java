@@ -398,4 +398,61 @@ class LakeViewsSafetyTest {
           .hasMessageContaining("Permission Error");
     }
   }
+
+  /**
+   * Reading the views only, a query may not name a file by another spelling either: a path split at
+   * its last dot ({@code "<path>".parquet}) is a schema-qualified name that DuckDB joins back into
+   * the path and scans.
+   */
+  @Test
+  void aViewsOnlyQueryReadsNoFileByASchemaQualifiedPath() throws Exception {
+    PathResolver paths =
+        new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("tiers"))));
+    write(paths, 30);
+    Path clean = paths.areaRoot(dev.tiering.core.Area.LAKE_CLEAN);
+    try (LakeViews views =
+        LakeViews.open(new dev.tiering.parquet.LakeReader(paths), LakeViews.Reach.VIEWS)) {
+      assertThat(views.query("SELECT count(*) FROM silver.events", 1).rows())
+          .containsExactly(List.of(30L));
+      for (String byPath :
+          List.of(
+              "SELECT count(*) FROM \"" + clean + "/silver/events/**/*\".parquet",
+              "SELECT * FROM \"" + clean + "/silver/events/schema\".json",
+              "SELECT * FROM '" + clean + "/silver/events/schema.json'",
+              "WITH t AS (SELECT * FROM \"" + clean + "/silver/events/**/*\".parquet) SELECT 1")) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> views.query(byPath, 1))
+            .as(byPath)
+            .isInstanceOf(SQLException.class)
+            .hasMessageContaining(" cannot be read here: a query run with more rights");
+      }
+    }
+  }
+
+  /**
+   * A wildcard through a link planted in the lake is refused by DuckDB after it expanded it, with a
+   * message naming the file it found: reading the views only, that name is not passed on.
+   */
+  @Test
+  void aRefusedReadNamesNoFileOutsideTheLakeWhenOnlyViewsAreRead() throws Exception {
+    PathResolver paths =
+        new PathResolver(Storage.createRoots(TierLayout.under(base.resolve("tiers"))));
+    write(paths, 30);
+    Path clean = paths.areaRoot(dev.tiering.core.Area.LAKE_CLEAN);
+    Path outside = Files.createDirectories(base.resolve("outside"));
+    Files.writeString(outside.resolve("hidden-name.csv"), "a\nsecret\n");
+    Files.createSymbolicLink(clean.resolve("out"), outside);
+    try (LakeViews views =
+        LakeViews.open(new dev.tiering.parquet.LakeReader(paths), LakeViews.Reach.VIEWS)) {
+      for (String listing :
+          List.of(
+              "SELECT * FROM \"" + clean + "/*/*\".csv",
+              "SELECT * FROM '" + clean + "/*/*.csv'",
+              "SELECT * FROM read_csv('" + clean + "/*/*.csv')")) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> views.query(listing, 1))
+            .as(listing)
+            .isInstanceOf(SQLException.class)
+            .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hidden-name"));
+      }
+    }
+  }
 }

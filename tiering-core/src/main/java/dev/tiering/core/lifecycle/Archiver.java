@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -309,11 +310,11 @@ public final class Archiver {
     if (!report.dryRun()) {
       // Before the first move: a crash after it leaves no archived file older than the record
       // says. Files that arrived earlier keep their own times.
-      List<String> present = new ArrayList<>();
+      List<FileEntry> present = new ArrayList<>();
       if (record.all() != null) {
         for (FileEntry there : storage.list(archiveDir)) {
           if (there.isFile() && ArrivalRecord.canHold(there.name())) {
-            present.add(there.name());
+            present.add(there);
           }
         }
       }
@@ -367,6 +368,16 @@ public final class Archiver {
       return;
     }
     ArrivalRecord record = read.orElse(ArrivalRecord.empty());
+    String implausibleAll =
+        record.all() == null ? null : PlausibleTime.implausible(record.all(), now);
+    if (implausibleAll != null) {
+      // Said of every file, before any file's own time is weighed against it.
+      keepFiles(
+          dir,
+          "its arrival record " + recordFile + " cannot be trusted: " + implausibleAll + UNTRUSTED,
+          report);
+      return;
+    }
     List<FileEntry> files;
     try {
       files = dataFiles(storage.list(dir), report);
@@ -388,7 +399,7 @@ public final class Archiver {
     List<String> unrecorded = new ArrayList<>();
     List<FileEntry> due = new ArrayList<>();
     for (FileEntry file : files) {
-      Instant arrived = record.arrival(file.name());
+      Instant arrived = record.arrival(file);
       if (arrived == null || !ArrivalRecord.canHold(file.name())) {
         report.add(
             LifecycleReport.Verb.KEPT,
@@ -430,10 +441,10 @@ public final class Archiver {
     if (!report.dryRun() && (read.isPresent() || !unrecorded.isEmpty())) {
       // Each file keeps its time; what is gone leaves the record after it (until then, the
       // record is what dates it). With nothing left to date, the record goes.
-      List<String> left = new ArrayList<>();
+      List<FileEntry> left = new ArrayList<>();
       for (FileEntry file : files) {
         if (!deleted.contains(file.name()) && ArrivalRecord.canHold(file.name())) {
-          left.add(file.name());
+          left.add(file);
         }
       }
       updateRecord(record, left, unrecorded, deleted, now, recordFile, report);
@@ -447,7 +458,7 @@ public final class Archiver {
    */
   private void updateRecord(
       ArrivalRecord record,
-      List<String> left,
+      List<FileEntry> left,
       List<String> unrecorded,
       Set<String> deleted,
       Instant now,
@@ -463,7 +474,7 @@ public final class Archiver {
       }
       ArrivalRecord next = record.with(left, unrecorded, now);
       Map<String, Instant> kept = new java.util.TreeMap<>(next.times());
-      kept.keySet().retainAll(Set.copyOf(left));
+      kept.keySet().retainAll(left.stream().map(FileEntry::name).collect(Collectors.toSet()));
       new ArrivalRecord(kept, null).write(storage, recordFile);
     } catch (IOException e) {
       report.fail(

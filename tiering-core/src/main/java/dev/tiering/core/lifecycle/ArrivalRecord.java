@@ -21,8 +21,9 @@ import java.util.TreeMap;
  * .tiering-archived}, read back as untrusted input. Version 2 holds one line per file, {@code
  * <ISO-8601 time> <file name>}, so a file that reaches the archive late (it was stuck in the lake)
  * never postpones the retention of those that arrived before it. Version 1 ({@code arrived <time>}
- * for the whole partition, written by earlier versions) still reads: every file then arrived at
- * that time, the latest a pass moved one. Names in a record are never used to build a path: they
+ * for the whole partition, written by earlier versions) still reads: every file it saw moved in
+ * then arrived at that time, the latest a pass moved one; a file modified after that time (put
+ * there by hand later) is not one of them. Names in a record are never used to build a path: they
  * are only compared with the names of files listed in the partition. Immutable.
  *
  * @param times the arrival of each file, by name
@@ -46,21 +47,33 @@ record ArrivalRecord(Map<String, Instant> times, Instant all) {
     return new ArrivalRecord(Map.of(), null);
   }
 
-  /** {@return when the file named {@code name} arrived, or null if the record does not say} */
-  Instant arrival(String name) {
-    Instant time = times.get(name);
-    return time != null ? time : all;
+  /**
+   * How much younger than a version 1 record's time a file it dates may be: a move across devices
+   * copies, so the copy's time is when it was made, a little after the record's.
+   */
+  private static final java.time.Duration VERSION_1_SLACK = java.time.Duration.ofMinutes(10);
+
+  /** {@return when {@code file} arrived, or null if the record does not say} */
+  Instant arrival(FileEntry file) {
+    Instant time = times.get(file.name());
+    if (time != null) {
+      return time;
+    }
+    // A version 1 record dates the files its pass moved in, which are no younger than it: a file
+    // written after it (restored by hand) would otherwise inherit an old arrival and be deleted.
+    return all != null && !file.modified().isAfter(all.plus(VERSION_1_SLACK)) ? all : null;
   }
 
   /**
-   * {@return this record as one of single files, giving each of {@code present} the time a version
-   * 1 record gives it, then each of {@code arrived} the time {@code at}}
+   * {@return this record as one of single files, giving each of {@code present} the time this
+   * record gives it, if any, then each of {@code arrived} the time {@code at}}
    */
-  ArrivalRecord with(Iterable<String> present, Iterable<String> arrived, Instant at) {
+  ArrivalRecord with(Iterable<FileEntry> present, Iterable<String> arrived, Instant at) {
     Map<String, Instant> next = new TreeMap<>(times);
-    if (all != null) {
-      for (String name : present) {
-        next.putIfAbsent(name, all);
+    for (FileEntry file : present) {
+      Instant time = arrival(file);
+      if (time != null) {
+        next.putIfAbsent(file.name(), time);
       }
     }
     for (String name : arrived) {

@@ -237,6 +237,9 @@ class ArchiverAndIngestTest {
   void aDamagedArrivalRecordKeepsItsPartitionAndSaysSo() throws IOException {
     Path dir = Files.createDirectories(base.resolve("lake/archive/silver/preds/2019/05/05"));
     Path file = Files.writeString(dir.resolve("part-old.parquet"), "archived");
+    // Archived when its partition was a few weeks old, as a version 1 record dates it.
+    Files.setLastModifiedTime(
+        file, java.nio.file.attribute.FileTime.from(Instant.parse("2019-06-01T00:00:00Z")));
     Path record = paths.archiveRecordFile(dir);
     RetentionPolicy policy = RetentionPolicy.none().archive(Zone.SILVER, Period.ZERO);
     for (String hostile :
@@ -642,10 +645,38 @@ class ArchiverAndIngestTest {
     assertThat(file).doesNotExist();
   }
 
+  /**
+   * A version 1 record dates the files its pass moved in. A file an operator restores into the
+   * partition years later is not one of them: it counts from today, not from the record's time, and
+   * the next pass does not delete it.
+   */
+  @Test
+  void aFileAddedByHandUnderAVersion1RecordCountsFromTodayNotFromTheRecord() throws Exception {
+    Instant now = Instant.parse("2025-11-10T12:00:00Z");
+    Path dir = Files.createDirectories(base.resolve("lake/archive/silver/preds/2020/05/05"));
+    Path old = Files.writeString(dir.resolve("part-old.parquet"), "archived in 2020");
+    Path record = paths.archiveRecordFile(dir);
+    Instant arrived = Instant.parse("2020-05-06T00:00:00Z");
+    Files.writeString(record, "tiering-archived 1\narrived " + arrived + "\n");
+    Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(arrived));
+    Path byHand = Files.writeString(dir.resolve("part-restored.parquet"), "restored today");
+    Files.setLastModifiedTime(byHand, java.nio.file.attribute.FileTime.from(now));
+    RetentionPolicy policy = RetentionPolicy.none().archive(Zone.SILVER, Period.ofYears(1));
+
+    new Archiver(paths, Storage.local(), Clock.fixed(now, ZoneOffset.UTC)).apply(policy).execute();
+
+    assertThat(old).doesNotExist();
+    assertThat(byHand).as("a file the record cannot have dated: it came after it").exists();
+    assertThat(Files.readString(record))
+        .isEqualTo("tiering-archived 2\n" + now + " part-restored.parquet\n");
+  }
+
   @Test
   void aPartitionRecordedByAnEarlierVersionKeepsItsArrivalWhenMoreFilesArrive() throws IOException {
     Path dir = Files.createDirectories(base.resolve("lake/archive/silver/preds/2024/01/01"));
     Path early = Files.writeString(dir.resolve("part-early.parquet"), "archived in 2024");
+    Files.setLastModifiedTime(
+        early, java.nio.file.attribute.FileTime.from(Instant.parse("2024-10-01T00:00:00Z")));
     Files.writeString(
         paths.archiveRecordFile(dir), "tiering-archived 1\narrived 2024-10-01T00:00:00Z\n");
     Path late = data(Zone.SILVER, "preds", LocalDate.of(2024, 1, 1), PartitionLayout.DATE_PATH);
