@@ -278,19 +278,37 @@ public final class Coordinator {
   /**
    * Removes the staging files of the batches older than the {@link #KEEP_RECENT} most recent that
    * every table has: a batch some table lacks keeps its files, however many batches come after it,
-   * since they are what processing it again reads.
+   * since they are what processing it again reads. Whether a table has a batch is read from its
+   * commit records, which are kept for the lake writer's {@link LakeWriter#commitRetention()}: a
+   * coordinator whose batches are further apart than that must keep them longer, or its old batches
+   * can no longer be told settled and stay (with a warning).
    *
    * @return the files removed
    */
   private long cleanUpStaging() throws IOException {
     List<StagingJanitor.Batch> batches = janitor.batches();
+    // Write ids are found only while their commit records are kept: a batch older than that which
+    // no table shows may be settled (its records pruned) or not. It is kept, and said so loudly.
+    java.time.Instant forgotten = java.time.Instant.now().minus(lake.commitRetention().age());
     long removed = 0;
     for (StagingJanitor.Batch old :
         batches.subList(Math.min(KEEP_RECENT, batches.size()), batches.size())) {
       if (committed(old.batch())) {
         removed += janitor.cleanupBatch(old.batch()).execute().removedFiles();
+      } else if (old.began() != null && old.began().isBefore(forgotten)) {
+        log.warn(
+            "Keeping {} in staging: no table's commit records show it, but it began {}, before"
+                + " the lake's commit retention ({}) so they may have been pruned; remove it by"
+                + " hand once sure every table has it ('tiering cleanup'), and keep commit records"
+                + " longer than your batches are apart (LakeWriter.Builder.commitRetention)",
+            old.batch(),
+            old.began(),
+            lake.commitRetention().age());
       } else {
-        log.info("Keeping {} in staging: not every table has it yet", old.batch());
+        log.warn(
+            "Keeping {} in staging: not every table has it yet (process it again once the"
+                + " failing table is fixed)",
+            old.batch());
       }
     }
     return removed;

@@ -245,4 +245,53 @@ class CoordinatorTest {
     assertThat(again.failures()).isEmpty();
     assertThat(isolated.committed(BatchId.of("b2"))).isTrue();
   }
+
+  /** Ages every commit record of every table, as a week passing between batches would. */
+  private void ageCommitRecords(Duration by) throws Exception {
+    try (Stream<Path> all = Files.walk(base.resolve("lake/clean"))) {
+      for (Path p :
+          all.filter(p -> p.getParent().getFileName().toString().equals("_commits")).toList()) {
+        Files.setLastModifiedTime(
+            p,
+            java.nio.file.attribute.FileTime.from(
+                Files.getLastModifiedTime(p).toInstant().minus(by)));
+      }
+    }
+  }
+
+  /**
+   * A weekly coordinator: a batch's commit records are a week old when two newer batches exist.
+   * With the default commit retention (7 days) they are pruned, and the coordinator can no longer
+   * tell the batch settled: it keeps it (and warns), never deletes what a table may lack. With a
+   * retention longer than its batches are apart, it cleans the batch as usual.
+   */
+  @Test
+  void aWeeklyCoordinatorCleansSettledBatchesOnlyWhileTheirCommitRecordsAreKept() throws Exception {
+    PathResolver paths = new PathResolver(Storage.createRoots(TierLayout.under(base)));
+    isolatedStaging = StagingWriter.builder(paths).build();
+    List<SlmId> slms = SlmId.range(0, 3);
+    for (boolean longRetention : new boolean[] {false, true}) {
+      String run = longRetention ? "long" : "short";
+      LakeWriter.Builder lake = LakeWriter.builder(paths);
+      if (longRetention) {
+        lake.commitRetention(new dev.tiering.schema.CommitRetention(Duration.ofDays(30), 10_000));
+      }
+      isolated =
+          new Coordinator(
+              isolatedStaging,
+              lake.build(),
+              StagingJanitor.builder(paths).grace(Duration.ZERO).build());
+      stage(BatchId.of(run + "-b1"), 0);
+      assertThat(isolated.process(BatchId.of(run + "-b1"), slms).failures()).isEmpty();
+      ageCommitRecords(Duration.ofDays(8));
+      for (int b = 2; b <= 3; b++) {
+        stage(BatchId.of(run + "-b" + b), 1000L * b);
+        assertThat(isolated.process(BatchId.of(run + "-b" + b), slms).failures()).isEmpty();
+      }
+
+      assertThat(staged(BatchId.of(run + "-b1")))
+          .as("%s retention: b1, settled, beyond the 2 newest", run)
+          .hasSize(longRetention ? 0 : 3);
+    }
+  }
 }

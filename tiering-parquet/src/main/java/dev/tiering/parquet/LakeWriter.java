@@ -117,6 +117,14 @@ public final class LakeWriter {
   }
 
   /**
+   * {@return how long the tables this writer commits to keep their commit records, and so the write
+   * ids that {@link #committed} can find} A write older than that may no longer be found.
+   */
+  public CommitRetention commitRetention() {
+    return retention;
+  }
+
+  /**
    * {@return the result of the write with this id, if the table has committed it and keeps its
    * record} Lets a retried job skip work it already did. Changes nothing; the result is {@link
    * LakeWriteResult#replayed() replayed}.
