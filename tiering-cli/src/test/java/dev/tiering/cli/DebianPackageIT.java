@@ -48,6 +48,7 @@ class DebianPackageIT {
           "tiering-demo.1",
           "tiering-doctor.1",
           "tiering-ingest.1",
+          "tiering-init.1",
           "tiering-ls.1",
           "tiering-recover.1",
           "tiering-route.1",
