@@ -414,8 +414,12 @@ public final class Coordinator {
     }
 
     long removed = 0;
-    // A batch some table lacks keeps its staging files: they are what a rerun writes it from.
-    if (failures.isEmpty()) {
+    // A batch some table lacks keeps its staging files: they are what a rerun writes it from. The
+    // pin keeps them also from the hot tier's cleanup timer, which goes by age alone.
+    if (!failures.isEmpty()) {
+      janitor.pin(batch);
+    } else {
+      janitor.unpin(batch);
       long t4 = System.nanoTime();
       removed = cleanUpStaging();
       timings.put("clean staging", since(t4));

@@ -188,6 +188,20 @@ class CoordinatorTest {
 
     assertThat(isolated.committed(BatchId.of("b2"))).isFalse();
     assertThat(staged(BatchId.of("b2"))).as("staging of b2, which silver never got").hasSize(3);
+
+    // The hot tier's cleanup timer goes by age alone: the coordinator's pin keeps b2 from it.
+    StagingJanitor timer =
+        StagingJanitor.builder(new PathResolver(TierLayout.under(base)))
+            .grace(Duration.ZERO)
+            .build();
+    assertThat(timer.pinned()).containsExactly(BatchId.of("b2"));
+    timer.cleanupOldBatches(0).execute();
+    assertThat(staged(BatchId.of("b2"))).as("b2 after the timer's cleanup").hasSize(3);
+
+    // Processed again, it is settled and unpinned (and, the only batch left, among the 2 newest).
+    assertThat(isolated.process(BatchId.of("b2"), slms).failures()).isEmpty();
+    assertThat(isolated.committed(BatchId.of("b2"))).isTrue();
+    assertThat(timer.pinned()).isEmpty();
   }
 
   /**

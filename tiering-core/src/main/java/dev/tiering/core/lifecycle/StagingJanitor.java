@@ -63,6 +63,11 @@ public final class StagingJanitor {
   /** The first line of a batch record (see {@link PathResolver#stagingBatchRecord}). */
   private static final String RECORD_HEADER = "tiering-batch 1";
 
+  /** A pin's header and its one key: when it was made. */
+  private static final String PIN_HEADER = "tiering-pin 1";
+
+  private static final String PINNED = "pinned";
+
   /**
    * How precisely a batch's last publish is recorded: a hold released within this of the recorded
    * last publish writes nothing (seven SLMs finishing together publish the record once, not seven
@@ -516,7 +521,56 @@ public final class StagingJanitor {
     if (found.isEmpty() && !dryRun && recorded.contains(batch)) {
       removeOrphanRecords(List.of(batch), report);
     }
+    if (!dryRun && batches(recorded).stream().noneMatch(b -> b.batch().equals(batch))) {
+      // Named, the batch is removed whether pinned or not; its pin has nothing left to keep.
+      unpin(batch);
+    }
     return report.finish(log);
+  }
+
+  /**
+   * Pins a batch: cleanup by age ({@link #cleanupOldBatches}) keeps it whatever its age, until it
+   * is unpinned or removed by name ({@link #cleanupBatch}). A coordinator pins a batch that some
+   * lake table could not take, so that its files stay to be processed again; the hot-tier cleanup
+   * timer does not know which tables a batch is for. The pin records when it was made, nothing
+   * else: a pin is read back as untrusted input, and a damaged one still pins.
+   *
+   * @param batch the batch to keep
+   * @throws IOException if the pin cannot be written
+   */
+  public void pin(BatchId batch) throws IOException {
+    StampFile.write(
+        storage, paths.stagingBatchPin(batch), PIN_HEADER, Map.of(PINNED, clock.instant()));
+  }
+
+  /**
+   * Unpins a batch; nothing happens if it is not pinned.
+   *
+   * @param batch the batch
+   * @throws IOException if the pin cannot be removed
+   */
+  public void unpin(BatchId batch) throws IOException {
+    storage.delete(paths.stagingBatchPin(batch));
+  }
+
+  /**
+   * {@return the pinned batches: a regular file named like a pin in the pins' directory} Its
+   * content is not needed to pin; anything else there is passed over.
+   *
+   * @throws IOException if the pins' directory is there but cannot be listed
+   */
+  public Set<BatchId> pinned() throws IOException {
+    Path dir = paths.stagingBatchPin(BatchId.of("x")).getParent();
+    if (storage.stat(dir).isEmpty()) {
+      return Set.of();
+    }
+    Set<BatchId> pinned = new java.util.TreeSet<>(Comparator.comparing(BatchId::value));
+    for (FileEntry entry : storage.list(dir)) {
+      if (entry.isFile()) {
+        PathResolver.batchOfPin(entry.name()).ifPresent(pinned::add);
+      }
+    }
+    return pinned;
   }
 
   /**
@@ -544,10 +598,24 @@ public final class StagingJanitor {
             "cleanup keeping the " + keepRecent + " most recent batches", dryRun);
     Set<BatchId> recorded = recordedBatches(report);
     List<Batch> batches = batches(recorded);
+    Set<BatchId> pinned = pinned();
     List<Batch> older = new ArrayList<>();
     int recent = 0;
     for (Batch batch : batches) {
-      if (batch.began() == null) {
+      if (pinned.contains(batch.batch())) {
+        // Counted as none of the most recent: a pinned batch never pushes a newer one out.
+        keepAll(
+            batch,
+            report,
+            "batch "
+                + batch.batch()
+                + " is pinned ("
+                + paths.stagingBatchPin(batch.batch())
+                + "): a coordinator keeps it until every lake table has it (process it again, or"
+                + " remove it with cleanup --batch "
+                + batch.batch()
+                + ")");
+      } else if (batch.began() == null) {
         // Ranked nowhere: as the most recent it would push a real one out; as the oldest it would
         // go, though nothing says it is old.
         keepAll(

@@ -55,6 +55,8 @@ public final class PathResolver {
   private static final String DATA_PREFIX = "part-";
   private static final String BATCH_RECORD_DIR = ".batch-records";
   private static final String BATCH_RECORD_SUFFIX = ".record";
+  private static final String BATCH_PIN_DIR = ".batch-pins";
+  private static final String BATCH_PIN_SUFFIX = ".pin";
   private static final String ARCHIVE_RECORD_NAME = ".tiering-archived";
   private static final String STAGED_SUFFIX = ".staged";
   private static final String COMPACTED_SUFFIX = "-compacted.parquet";
@@ -284,12 +286,38 @@ public final class PathResolver {
    * @param fileName a file name in the batch records' directory
    */
   public static Optional<BatchId> batchOfRecord(String fileName) {
-    if (!fileName.endsWith(BATCH_RECORD_SUFFIX)) {
+    return batchOf(fileName, BATCH_RECORD_SUFFIX);
+  }
+
+  /**
+   * {@return where a batch is pinned: {@code <hot>/staging/.batch-pins/<batch>.pin}} Staging
+   * cleanup by age keeps a pinned batch whatever its age: a coordinator pins a batch that some lake
+   * table could not take, so that its files stay until it is processed again.
+   *
+   * @param batch the batch
+   */
+  public Path stagingBatchPin(BatchId batch) {
+    return checkUnder(
+        Area.STAGING,
+        areaRoot(Area.STAGING).resolve(BATCH_PIN_DIR).resolve(batch.value() + BATCH_PIN_SUFFIX));
+  }
+
+  /**
+   * {@return the batch a pin belongs to, or empty if {@code fileName} is not the name of one} The
+   * inverse of {@link #stagingBatchPin}'s file name.
+   *
+   * @param fileName a file name in the pins' directory
+   */
+  public static Optional<BatchId> batchOfPin(String fileName) {
+    return batchOf(fileName, BATCH_PIN_SUFFIX);
+  }
+
+  private static Optional<BatchId> batchOf(String fileName, String suffix) {
+    if (!fileName.endsWith(suffix)) {
       return Optional.empty();
     }
     try {
-      return Optional.of(
-          BatchId.of(fileName.substring(0, fileName.length() - BATCH_RECORD_SUFFIX.length())));
+      return Optional.of(BatchId.of(fileName.substring(0, fileName.length() - suffix.length())));
     } catch (IllegalArgumentException notABatch) {
       return Optional.empty();
     }

@@ -66,7 +66,11 @@ class StagingJanitorTest {
       // The batch lock file and the batch records are the janitor's own.
       return files
           .map(p -> p.getFileName().toString())
-          .filter(n -> !n.equals(".batches.lock") && !n.equals(".batch-records"))
+          .filter(
+              n ->
+                  !n.equals(".batches.lock")
+                      && !n.equals(".batch-records")
+                      && !n.equals(".batch-pins"))
           .sorted()
           .toList();
     }
@@ -74,6 +78,42 @@ class StagingJanitorTest {
 
   private StagingJanitor janitor() {
     return StagingJanitor.builder(paths).clock(clock).build();
+  }
+
+  /**
+   * A coordinator pins a batch some lake table could not take: cleanup by age (the hot tier's
+   * timer) keeps it, in the preview as in the execution, without counting it among the most recent,
+   * until it is unpinned; removed by name, it goes with its pin.
+   */
+  @Test
+  void aPinnedBatchIsKeptByAgeUntilUnpinnedAndGoesWithItsPinWhenRemovedByName() throws IOException {
+    writeBatch("b1", NOW.minus(Duration.ofHours(3)), 2);
+    writeBatch("b2", NOW.minus(Duration.ofHours(2)), 2);
+    writeBatch("b3", NOW.minus(Duration.ofHours(1)), 2);
+    StagingJanitor janitor = janitor();
+    janitor.pin(BatchId.of("b1"));
+    janitor.pin(BatchId.of("b3"));
+
+    LifecycleReport preview = janitor.cleanupOldBatches(1).preview();
+    LifecycleReport report = janitor.cleanupOldBatches(1).execute();
+
+    assertThat(report.actions()).isEqualTo(preview.actions());
+    assertThat(report.actions(LifecycleReport.Verb.DELETED))
+        .as("b2 is the newest unpinned batch: kept")
+        .isEmpty();
+    assertThat(report.actions(LifecycleReport.Verb.KEPT))
+        .filteredOn(a -> a.path().getFileName().toString().endsWith("_b1.parquet"))
+        .hasSize(2)
+        .allSatisfy(a -> assertThat(a.detail()).startsWith("batch b1 is pinned ("));
+    assertThat(janitor.pinned()).containsExactly(BatchId.of("b1"), BatchId.of("b3"));
+
+    janitor.unpin(BatchId.of("b1"));
+    assertThat(janitor.cleanupOldBatches(1).execute().removedFiles()).isEqualTo(2);
+    assertThat(names()).noneMatch(n -> n.endsWith("_b1.parquet"));
+
+    janitor.cleanupBatch(BatchId.of("b3")).execute();
+    assertThat(janitor.pinned()).isEmpty();
+    assertThat(names()).containsExactly("slm_0_b2.parquet", "slm_1_b2.parquet");
   }
 
   @Test
