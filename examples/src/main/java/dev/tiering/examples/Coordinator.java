@@ -331,8 +331,14 @@ public final class Coordinator {
     List<Prediction> all;
     // Exactly the SLMs whose jobs write the batch: a coordinator that started before the last job
     // committed must not aggregate, commit (the write id would be used up) and clean up a part.
+    // Pinned before it is read, and unpinned only once every table has it: the hot tier's cleanup
+    // timer, which goes by age, cannot take the files a failed table will be written from.
+    janitor.pin(batch);
     try (Stream<Prediction> rows = staging.readBatch(batch, Prediction.class, expected)) {
       all = rows.toList();
+    } catch (dev.tiering.parquet.IncompleteBatchException notYet) {
+      janitor.unpin(batch);
+      throw notYet;
     }
     java.util.SortedSet<Integer> slms = new java.util.TreeSet<>();
     expected.forEach(slm -> slms.add(slm.value()));
@@ -416,9 +422,7 @@ public final class Coordinator {
     long removed = 0;
     // A batch some table lacks keeps its staging files: they are what a rerun writes it from. The
     // pin keeps them also from the hot tier's cleanup timer, which goes by age alone.
-    if (!failures.isEmpty()) {
-      janitor.pin(batch);
-    } else {
+    if (failures.isEmpty()) {
       janitor.unpin(batch);
       long t4 = System.nanoTime();
       removed = cleanUpStaging();

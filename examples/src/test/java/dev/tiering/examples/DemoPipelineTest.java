@@ -83,16 +83,20 @@ class DemoPipelineTest {
     assertThat(count("SELECT count(*) FROM read_parquet(" + glob(Tables.MODEL_DAILY_STATS) + ")"))
         .isEqualTo(4L * 7);
 
-    // Staging keeps exactly the last two batches, intermediate and cross-check files of all 7 SLMs.
-    // (and the area's own batch lock file, which stays).
+    // Staging keeps exactly the last two batches, intermediate and cross-check files of all 7 SLMs
+    // (and the area's own batch lock file and records, which stay).
     List<String> names;
     try (Stream<Path> files = Files.list(root.resolve("hot/staging"))) {
       names = files.map(p -> p.getFileName().toString()).toList();
     }
-    assertThat(names).contains(".batches.lock", ".batch-records").hasSize(2 * 14 + 2);
+    // The coordinator's pins' directory stays too, empty: every batch was settled and unpinned.
+    assertThat(names)
+        .contains(".batches.lock", ".batch-records", ".batch-pins")
+        .hasSize(2 * 14 + 3);
+    assertThat(root.resolve("hot/staging/.batch-pins")).isEmptyDirectory();
     List<String> kept =
         names.stream()
-            .filter(n -> !n.equals(".batches.lock") && !n.equals(".batch-records"))
+            .filter(n -> !n.startsWith("."))
             .map(n -> StagingFile.parse(n).orElseThrow())
             .map(f -> f.batch().value())
             .distinct()

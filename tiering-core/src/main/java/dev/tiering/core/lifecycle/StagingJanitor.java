@@ -517,13 +517,14 @@ public final class StagingJanitor {
     LifecycleReport.Builder report = LifecycleReport.builder("cleanup batch " + batch, dryRun);
     Set<BatchId> recorded = recordedBatches(report);
     List<Batch> found = batches(recorded).stream().filter(b -> b.batch().equals(batch)).toList();
-    remove(found, null, recorded, report);
+    remove(found, null, false, recorded, report);
     if (found.isEmpty() && !dryRun && recorded.contains(batch)) {
       removeOrphanRecords(List.of(batch), report);
     }
-    if (!dryRun && batches(recorded).stream().noneMatch(b -> b.batch().equals(batch))) {
-      // Named, the batch is removed whether pinned or not; its pin has nothing left to keep.
-      unpin(batch);
+    if (!dryRun) {
+      // Named, the batch is removed whether pinned or not; its pin goes once no file of it is
+      // left (a live writer's file would still need it).
+      removeOrphanPins(List.of(batch), report);
     }
     return report.finish(log);
   }
@@ -539,8 +540,12 @@ public final class StagingJanitor {
    * @throws IOException if the pin cannot be written
    */
   public void pin(BatchId batch) throws IOException {
-    StampFile.write(
-        storage, paths.stagingBatchPin(batch), PIN_HEADER, Map.of(PINNED, clock.instant()));
+    // Under the batch's shared hold: a cleanup removing the batch finishes first, so a pin is
+    // either seen by the cleanup (which keeps the batch) or written after it.
+    try (Closeable held = lock(paths, storage, batch)) {
+      StampFile.write(
+          storage, paths.stagingBatchPin(batch), PIN_HEADER, Map.of(PINNED, clock.instant()));
+    }
   }
 
   /**
@@ -550,18 +555,34 @@ public final class StagingJanitor {
    * @throws IOException if the pin cannot be removed
    */
   public void unpin(BatchId batch) throws IOException {
-    storage.delete(paths.stagingBatchPin(batch));
+    Path pin = paths.stagingBatchPin(batch);
+    Optional<FileEntry> there = storage.stat(pin);
+    if (there.isPresent()
+        && (there.get().isFile() || there.get().type() == FileEntry.Type.SYMLINK)) {
+      storage.delete(pin);
+    } else if (there.isPresent()) {
+      log.warn("Not unpinning {}: {} is {}, not a pin", batch, pin, there.get().type().inWords());
+    }
   }
 
   /**
    * {@return the pinned batches: a regular file named like a pin in the pins' directory} Its
    * content is not needed to pin; anything else there is passed over.
    *
-   * @throws IOException if the pins' directory is there but cannot be listed
+   * @throws IOException if the pins' directory cannot be listed
    */
   public Set<BatchId> pinned() throws IOException {
     Path dir = paths.stagingBatchPin(BatchId.of("x")).getParent();
-    if (storage.stat(dir).isEmpty()) {
+    Optional<FileEntry> there = storage.stat(dir);
+    if (there.isEmpty()) {
+      return Set.of();
+    }
+    if (there.get().type() != FileEntry.Type.DIRECTORY) {
+      // No pin can be in it (pin() does not write through a link either): nothing is pinned.
+      log.warn(
+          "Staging pins: {} is {}, not a directory; no batch is pinned (move it away)",
+          dir,
+          there.get().type().inWords());
       return Set.of();
     }
     Set<BatchId> pinned = new java.util.TreeSet<>(Comparator.comparing(BatchId::value));
@@ -604,17 +625,7 @@ public final class StagingJanitor {
     for (Batch batch : batches) {
       if (pinned.contains(batch.batch())) {
         // Counted as none of the most recent: a pinned batch never pushes a newer one out.
-        keepAll(
-            batch,
-            report,
-            "batch "
-                + batch.batch()
-                + " is pinned ("
-                + paths.stagingBatchPin(batch.batch())
-                + "): a coordinator keeps it until every lake table has it (process it again, or"
-                + " remove it with cleanup --batch "
-                + batch.batch()
-                + ")");
+        keepAll(batch, report, pinnedWhy(batch.batch()));
       } else if (batch.began() == null) {
         // Ranked nowhere: as the most recent it would push a real one out; as the oldest it would
         // go, though nothing says it is old.
@@ -643,6 +654,7 @@ public final class StagingJanitor {
     remove(
         older,
         clock.instant().minus(grace).minus(grace.isZero() ? Duration.ZERO : RECORD_RESOLUTION),
+        true,
         recorded,
         report);
     if (!dryRun) {
@@ -655,6 +667,9 @@ public final class StagingJanitor {
         }
       }
       removeOrphanRecords(orphans, report);
+      Set<BatchId> orphanPins = new LinkedHashSet<>(pinned);
+      orphanPins.removeAll(withFiles);
+      removeOrphanPins(orphanPins, report);
     }
     return report.finish(log);
   }
@@ -666,9 +681,35 @@ public final class StagingJanitor {
    */
   private void removeOrphanRecords(List<BatchId> orphans, LifecycleReport.Builder report)
       throws IOException {
+    removeOrphans(orphans, paths::stagingBatchRecord, "batch record", report);
+  }
+
+  /**
+   * Removes the pins of batches with no file left (removed by name, or by hand), each under the
+   * batch's exclusive lock and only if no staging file of it is there then: a batch a writer holds
+   * keeps its pin, so the files it is about to write stay pinned.
+   */
+  private void removeOrphanPins(Collection<BatchId> orphans, LifecycleReport.Builder report)
+      throws IOException {
+    removeOrphans(orphans, paths::stagingBatchPin, "pin", report);
+  }
+
+  /**
+   * Deletes the file {@code fileOf} names for each batch (a regular file or a link, never followed;
+   * anything else there is not the SDK's and stays) if the batch has no staging file, under the
+   * batch's exclusive lock, so that no writer adds one meanwhile.
+   */
+  private void removeOrphans(
+      Collection<BatchId> orphans,
+      java.util.function.Function<BatchId, Path> fileOf,
+      String what,
+      LifecycleReport.Builder report)
+      throws IOException {
     for (BatchId batch : orphans) {
-      Path record = paths.stagingBatchRecord(batch);
-      if (storage.stat(record).isEmpty()) {
+      Path file = fileOf.apply(batch);
+      Optional<FileEntry> there = storage.stat(file);
+      if (there.isEmpty()
+          || !(there.get().isFile() || there.get().type() == FileEntry.Type.SYMLINK)) {
         continue;
       }
       Optional<Closeable> lock = lockForRemoval(batch, false);
@@ -684,9 +725,9 @@ public final class StagingJanitor {
         }
         if (!hasFiles) {
           try {
-            storage.delete(record);
+            storage.delete(file);
           } catch (IOException e) {
-            report.fail(record, "delete the batch record", e);
+            report.fail(file, "delete the " + what, e);
           }
         }
       }
@@ -710,19 +751,28 @@ public final class StagingJanitor {
    * @param recorded the batches with a record, whose record goes with their last file
    */
   private void remove(
-      List<Batch> chosen, Instant youngest, Set<BatchId> recorded, LifecycleReport.Builder report)
+      List<Batch> chosen,
+      Instant youngest,
+      boolean keepPinned,
+      Set<BatchId> recorded,
+      LifecycleReport.Builder report)
       throws IOException {
     for (int from = 0; from < chosen.size(); from += LOCKED_AT_ONCE) {
       removeGroup(
           chosen.subList(from, Math.min(chosen.size(), from + LOCKED_AT_ONCE)),
           youngest,
+          keepPinned,
           recorded,
           report);
     }
   }
 
   private void removeGroup(
-      List<Batch> chosen, Instant youngest, Set<BatchId> recorded, LifecycleReport.Builder report)
+      List<Batch> chosen,
+      Instant youngest,
+      boolean keepPinned,
+      Set<BatchId> recorded,
+      LifecycleReport.Builder report)
       throws IOException {
     Map<BatchId, Closeable> locked = new LinkedHashMap<>();
     Throwable failure = null;
@@ -752,8 +802,15 @@ public final class StagingJanitor {
                       names.computeIfAbsent(file.batch(), b -> new LinkedHashSet<>()).add(name));
         }
       }
+      // Again under the locks: a pin written since the batches were chosen keeps its batch (a pin
+      // waits for these locks, so none is written from here on until they are released).
+      Set<BatchId> pinnedNow = keepPinned && !report.dryRun() ? pinned() : Set.of();
       for (Batch batch : chosen) {
         if (!locked.containsKey(batch.batch())) {
+          continue;
+        }
+        if (pinnedNow.contains(batch.batch())) {
+          keepAll(batch, report, pinnedWhy(batch.batch()));
           continue;
         }
         List<FileEntry> files =
@@ -854,6 +911,17 @@ public final class StagingJanitor {
     }
     return storage.tryLock(
         paths.stagingLockFile(), lockKey(batch), LockMode.EXCLUSIVE, Duration.ZERO);
+  }
+
+  private String pinnedWhy(BatchId batch) {
+    return "batch "
+        + batch
+        + " is pinned ("
+        + paths.stagingBatchPin(batch)
+        + "): a coordinator keeps it until every lake table has it (process it again, or remove it"
+        + " with cleanup --batch "
+        + batch
+        + ")";
   }
 
   /** Reports every file of a batch as kept, with why and any time of it that was not used. */

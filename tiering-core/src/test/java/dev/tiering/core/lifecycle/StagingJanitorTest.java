@@ -116,6 +116,65 @@ class StagingJanitorTest {
     assertThat(names()).containsExactly("slm_0_b2.parquet", "slm_1_b2.parquet");
   }
 
+  /**
+   * A coordinator pins a batch after cleanup chose it but before cleanup locked it: the pins are
+   * read again under the batch locks, so the batch is kept. (A pin waits for those locks, so one
+   * written later lands after the removal, never during it.)
+   */
+  @Test
+  void aPinWrittenAfterCleanupChoseTheBatchButBeforeItLockedItKeepsTheBatch() throws IOException {
+    writeBatch("b1", NOW.minus(Duration.ofHours(3)), 2);
+    StagingJanitor coordinator = janitor();
+    java.util.concurrent.atomic.AtomicBoolean pinned =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Storage pinsBeforeLocking =
+        new dev.tiering.core.storage.ForwardingStorage(Storage.local()) {
+          @Override
+          public java.util.Optional<java.io.Closeable> tryLock(
+              Path lockFile, String key, dev.tiering.core.storage.LockMode mode, Duration timeout)
+              throws IOException {
+            if (mode == dev.tiering.core.storage.LockMode.EXCLUSIVE
+                && pinned.compareAndSet(false, true)) {
+              coordinator.pin(BatchId.of("b1"));
+            }
+            return super.tryLock(lockFile, key, mode, timeout);
+          }
+        };
+    StagingJanitor cleanup =
+        StagingJanitor.builder(paths).clock(clock).storage(pinsBeforeLocking).build();
+
+    LifecycleReport report = cleanup.cleanupOldBatches(0).execute();
+
+    assertThat(pinned).isTrue();
+    assertThat(report.actions(LifecycleReport.Verb.DELETED)).isEmpty();
+    assertThat(names()).containsExactly("slm_0_b1.parquet", "slm_1_b1.parquet");
+  }
+
+  /**
+   * Removing a batch by name removes its pin only once no file of it is left, under the batch's
+   * lock: a live writer's batch keeps its pin, and a directory named like a pin is not a pin.
+   */
+  @Test
+  void aBatchRemovedByNameKeepsItsPinWhileALiveWriterHoldsItAndLeavesOddPinsAlone()
+      throws IOException {
+    StagingJanitor janitor = janitor();
+    janitor.pin(BatchId.of("b1"));
+    try (java.io.Closeable hold =
+        StagingJanitor.holdBatch(paths, Storage.local(), BatchId.of("b1"), clock)) {
+      janitor.cleanupBatch(BatchId.of("b1")).execute();
+      Files.writeString(paths.intermediateFile(SlmId.of(0), BatchId.of("b1")), "rows");
+    }
+    assertThat(janitor.pinned()).containsExactly(BatchId.of("b1"));
+
+    writeBatch("b2", NOW.minus(Duration.ofHours(3)), 1);
+    Path odd = Files.createDirectories(paths.stagingBatchPin(BatchId.of("b2")));
+    Files.writeString(odd.resolve("keep"), "x");
+    assertThat(janitor.pinned()).containsExactly(BatchId.of("b1"));
+    janitor.cleanupBatch(BatchId.of("b2")).execute();
+    assertThat(odd.resolve("keep")).exists();
+    assertThat(names()).containsExactly("slm_0_b1.parquet");
+  }
+
   @Test
   void keepRecentTwoLeavesExactlyTheTwoNewestBatches() throws IOException {
     sevenSlmsFiveBatches();
