@@ -669,39 +669,6 @@ public final class LakeViews implements AutoCloseable {
     }
   }
 
-  /** Table functions a query may use: they read, and change nothing. */
-  private static final java.util.Set<String> READING_TABLE_FUNCTIONS =
-      java.util.Set.of(
-          "read_parquet",
-          "parquet_scan",
-          "parquet_metadata",
-          "parquet_schema",
-          "parquet_file_metadata",
-          "parquet_kv_metadata",
-          "read_csv",
-          "read_csv_auto",
-          "sniff_csv",
-          "read_json",
-          "read_json_auto",
-          "read_ndjson",
-          "read_ndjson_auto",
-          "read_json_objects",
-          "read_text",
-          "read_blob",
-          "glob",
-          "range",
-          "generate_series",
-          "unnest",
-          "duckdb_tables",
-          "duckdb_views",
-          "duckdb_columns",
-          "duckdb_schemas",
-          "duckdb_functions",
-          "duckdb_types",
-          "duckdb_constraints",
-          "duckdb_keywords",
-          "duckdb_settings");
-
   /** Table functions that read files by their paths: refused when a query reads only views. */
   private static final java.util.Set<String> FILE_TABLE_FUNCTIONS =
       java.util.Set.of(
@@ -722,6 +689,25 @@ public final class LakeViews implements AutoCloseable {
           "read_text",
           "read_blob",
           "glob");
+
+  /** Table functions a query may use: they read, and change nothing. */
+  private static final java.util.Set<String> READING_TABLE_FUNCTIONS =
+      java.util.stream.Stream.concat(
+              FILE_TABLE_FUNCTIONS.stream(),
+              java.util.stream.Stream.of(
+                  "range",
+                  "generate_series",
+                  "unnest",
+                  "duckdb_tables",
+                  "duckdb_views",
+                  "duckdb_columns",
+                  "duckdb_schemas",
+                  "duckdb_functions",
+                  "duckdb_types",
+                  "duckdb_constraints",
+                  "duckdb_keywords",
+                  "duckdb_settings"))
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   /** A name a view, a zone, a CTE or a catalog schema has: nothing DuckDB could read as a path. */
   private static final java.util.regex.Pattern PLAIN_NAME =
