@@ -515,23 +515,31 @@ public final class LakeViews implements AutoCloseable {
   }
 
   /** Adds the {@code zone.table} names of the base tables a parsed statement reads. */
-  private static void tablesOf(JsonNode node, java.util.Set<String> found) {
+  private static void tablesOf(JsonNode statements, java.util.Set<String> found) {
+    for (JsonNode node : baseTables(statements, new ArrayList<>())) {
+      String zone = node.path("schema_name").asText("").toLowerCase(Locale.ROOT);
+      String table = node.path("table_name").asText("").toLowerCase(Locale.ROOT);
+      if (!zone.isEmpty() && !table.isEmpty()) {
+        found.add(zone + "." + table);
+      }
+    }
+  }
+
+  /** {@return {@code found}, with every table reference ({@code BASE_TABLE}) of a parsed tree} */
+  private static List<JsonNode> baseTables(JsonNode node, List<JsonNode> found) {
     if (node.isObject()) {
       if ("BASE_TABLE".equals(node.path("type").asText())) {
-        String zone = node.path("schema_name").asText("").toLowerCase(Locale.ROOT);
-        String table = node.path("table_name").asText("").toLowerCase(Locale.ROOT);
-        if (!zone.isEmpty() && !table.isEmpty()) {
-          found.add(zone + "." + table);
-        }
+        found.add(node);
       }
       for (Map.Entry<String, JsonNode> field : node.properties()) {
-        tablesOf(field.getValue(), found);
+        baseTables(field.getValue(), found);
       }
     } else if (node.isArray()) {
       for (JsonNode item : node) {
-        tablesOf(item, found);
+        baseTables(item, found);
       }
     }
+    return found;
   }
 
   private Result run(String sql, int maxRows) throws SQLException {
@@ -719,34 +727,25 @@ public final class LakeViews implements AutoCloseable {
    * schema and table back into a path) as a scan of that path. Under {@link Reach#VIEWS} a query
    * names views, never files: an allow-list of plain names, not a search for path characters.
    */
-  private static void checkNoFileScan(JsonNode node) throws SQLException {
-    if (node.isObject()) {
-      if ("BASE_TABLE".equals(node.path("type").asText())) {
-        String catalog = node.path("catalog_name").asText("");
-        String schema = node.path("schema_name").asText("");
-        String name = node.path("table_name").asText("");
-        if (!(catalog.isEmpty() || PLAIN_NAME.matcher(catalog).matches())
-            || !(schema.isEmpty() || PLAIN_NAME.matcher(schema).matches())
-            || !PLAIN_NAME.matcher(name).matches()) {
-          throw new SQLException(
-              "The table "
-                  + String.join(
-                      ".",
-                      java.util.stream.Stream.of(catalog, schema, name)
-                          .filter(part -> !part.isEmpty())
-                          .toList())
-                  + " cannot be read here: a query run with more rights than the tiers' writers"
-                  + " (as root) reads the views only, never a file by its path (a link planted in"
-                  + " the lake could lead a wildcard anywhere); query the views by their plain"
-                  + " names, or run as the tiers' owner");
-        }
-      }
-      for (Map.Entry<String, JsonNode> field : node.properties()) {
-        checkNoFileScan(field.getValue());
-      }
-    } else if (node.isArray()) {
-      for (JsonNode item : node) {
-        checkNoFileScan(item);
+  private static void checkNoFileScan(JsonNode statements) throws SQLException {
+    for (JsonNode node : baseTables(statements, new ArrayList<>())) {
+      String catalog = node.path("catalog_name").asText("");
+      String schema = node.path("schema_name").asText("");
+      String name = node.path("table_name").asText("");
+      if (!(catalog.isEmpty() || PLAIN_NAME.matcher(catalog).matches())
+          || !(schema.isEmpty() || PLAIN_NAME.matcher(schema).matches())
+          || !PLAIN_NAME.matcher(name).matches()) {
+        throw new SQLException(
+            "The table "
+                + String.join(
+                    ".",
+                    java.util.stream.Stream.of(catalog, schema, name)
+                        .filter(part -> !part.isEmpty())
+                        .toList())
+                + " cannot be read here: a query run with more rights than the tiers' writers"
+                + " (as root) reads the views only, never a file by its path (a link planted in"
+                + " the lake could lead a wildcard anywhere); query the views by their plain"
+                + " names, or run as the tiers' owner");
       }
     }
   }
