@@ -45,62 +45,49 @@ final class LayoutStorage extends ForwardingStorage {
 
   @Override
   public java.io.InputStream openStream(Path file) throws IOException {
-    try {
-      return super.openStream(file);
-    } catch (IOException e) {
-      throw explained(e);
-    }
+    return explaining(() -> super.openStream(file));
   }
 
   @Override
   public java.nio.channels.SeekableByteChannel openChannel(Path file) throws IOException {
-    try {
-      return super.openChannel(file);
-    } catch (IOException e) {
-      throw explained(e);
-    }
+    return explaining(() -> super.openChannel(file));
   }
 
   @Override
   public java.util.List<FileEntry> list(Path dir) throws IOException {
-    try {
-      return super.list(dir);
-    } catch (IOException e) {
-      throw explained(e);
-    }
+    return explaining(() -> super.list(dir));
   }
 
   @Override
   public java.util.List<String> names(Path dir) throws IOException {
-    try {
-      return super.names(dir);
-    } catch (IOException e) {
-      throw explained(e);
-    }
+    return explaining(() -> super.names(dir));
   }
 
   @Override
   public java.util.Optional<FileEntry> stat(Path path) throws IOException {
-    try {
-      return super.stat(path);
-    } catch (IOException e) {
-      throw explained(e);
-    }
+    return explaining(() -> super.stat(path));
   }
 
   @Override
   public boolean delete(Path path) throws IOException {
-    try {
-      return super.delete(path);
-    } catch (IOException e) {
-      throw explained(e);
-    }
+    return explaining(() -> super.delete(path));
   }
 
   @Override
   public boolean deleteIfAbandoned(Path temporary) throws IOException {
+    return explaining(() -> super.deleteIfAbandoned(temporary));
+  }
+
+  /** A storage call, for {@link #explaining}. */
+  @FunctionalInterface
+  private interface Call<T> {
+    T run() throws IOException;
+  }
+
+  /** {@return what {@code call} returns} Its failure is {@link #explained}. */
+  private static <T> T explaining(Call<T> call) throws IOException {
     try {
-      return super.deleteIfAbandoned(temporary);
+      return call.run();
     } catch (IOException e) {
       throw explained(e);
     }
@@ -165,22 +152,14 @@ final class LayoutStorage extends ForwardingStorage {
   @Override
   public java.io.Closeable lock(Path lockFile, java.time.Duration timeout) throws IOException {
     requireRoot(lockFile);
-    try {
-      return super.lock(lockFile, timeout);
-    } catch (IOException e) {
-      throw explained(e);
-    }
+    return explaining(() -> super.lock(lockFile, timeout));
   }
 
   @Override
   public java.util.Optional<java.io.Closeable> tryLock(
       Path lockFile, String key, LockMode mode, java.time.Duration timeout) throws IOException {
     requireRoot(lockFile);
-    try {
-      return super.tryLock(lockFile, key, mode, timeout);
-    } catch (IOException e) {
-      throw explained(e);
-    }
+    return explaining(() -> super.tryLock(lockFile, key, mode, timeout));
   }
 
   /**
