@@ -222,11 +222,12 @@ final class LayoutStorage extends ForwardingStorage {
   }
 
   /** Discards the file at the first failure, so a full disk gets its partial bytes back. */
-  private final class Pending implements PendingFile {
+  private final class Pending extends ForwardingPendingFile {
     private final PendingFile real;
     private final OutputStream stream;
 
     Pending(PendingFile real) {
+      super(real);
       this.real = real;
       this.stream =
           new OutputStream() {
@@ -281,18 +282,8 @@ final class LayoutStorage extends ForwardingStorage {
     }
 
     @Override
-    public Path target() {
-      return real.target();
-    }
-
-    @Override
     public OutputStream stream() {
       return stream;
-    }
-
-    @Override
-    public long bytesWritten() {
-      return real.bytesWritten();
     }
 
     @Override
@@ -302,11 +293,6 @@ final class LayoutStorage extends ForwardingStorage {
       } catch (IOException e) {
         throw fail(explained(e));
       }
-    }
-
-    @Override
-    public void close() throws IOException {
-      real.close();
     }
   }
 }
